@@ -1,0 +1,122 @@
+//! Lenient deserializers for the ways ENS spells its responses.
+//!
+//! The same field comes back as `0` through the SDKs and as `"0"` over plain HTTP, lists come
+//! wrapped in an object (`{"InstanceId": [...]}`), and absent lists come back as `null`.
+
+use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::Deserialize;
+use std::str::FromStr;
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrText<T> {
+    Num(T),
+    Text(String),
+}
+
+/// An optional number given as a JSON number or as a numeric string (empty string: absent).
+pub fn number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned + FromStr,
+{
+    match Option::<NumOrText<T>>::deserialize(d)? {
+        None => Ok(None),
+        Some(NumOrText::Num(n)) => Ok(Some(n)),
+        Some(NumOrText::Text(s)) if s.is_empty() => Ok(None),
+        Some(NumOrText::Text(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| de::Error::custom(format!("expected a number, got {s:?}"))),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BoolOrText {
+    Bool(bool),
+    Text(String),
+}
+
+/// An optional boolean given as `true` or as `"true"`/`"True"` (and the false ones).
+pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match Option::<BoolOrText>::deserialize(d)? {
+        None => Ok(None),
+        Some(BoolOrText::Bool(b)) => Ok(Some(b)),
+        Some(BoolOrText::Text(s)) => match s.as_str() {
+            "true" | "True" => Ok(Some(true)),
+            "false" | "False" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(de::Error::custom(format!("expected a boolean, got {s:?}"))),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListShape<T> {
+    Plain(Vec<T>),
+    Wrapped(std::collections::BTreeMap<String, Option<Vec<T>>>),
+}
+
+/// A list, given plain, wrapped in a one-key object (`{"InstanceId": [...]}`), or `null`.
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    match Option::<ListShape<T>>::deserialize(d)? {
+        None => Ok(Vec::new()),
+        Some(ListShape::Plain(v)) => Ok(v),
+        Some(ListShape::Wrapped(map)) => {
+            let mut values = map.into_values();
+            match (values.next(), values.next()) {
+                (None, _) => Ok(Vec::new()),
+                (Some(v), None) => Ok(v.unwrap_or_default()),
+                _ => Err(de::Error::custom("expected a list wrapped in an object with one key")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize, Debug)]
+    struct Probe {
+        #[serde(default, deserialize_with = "super::number")]
+        code: Option<i64>,
+        #[serde(default, deserialize_with = "super::boolean")]
+        flag: Option<bool>,
+        #[serde(default, deserialize_with = "super::list")]
+        ids: Vec<String>,
+    }
+
+    fn probe(json: &str) -> Result<Probe, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn numbers_as_numbers_or_text() {
+        assert_eq!(probe(r#"{"code":0}"#).unwrap().code, Some(0));
+        assert_eq!(probe(r#"{"code":"17"}"#).unwrap().code, Some(17));
+        assert_eq!(probe(r#"{"code":null}"#).unwrap().code, None);
+        assert_eq!(probe(r#"{}"#).unwrap().code, None);
+        assert!(probe(r#"{"code":"zero"}"#).is_err());
+    }
+
+    #[test]
+    fn booleans_as_bools_or_text() {
+        assert_eq!(probe(r#"{"flag":"True"}"#).unwrap().flag, Some(true));
+        assert_eq!(probe(r#"{"flag":false}"#).unwrap().flag, Some(false));
+        assert!(probe(r#"{"flag":"yes"}"#).is_err());
+    }
+
+    #[test]
+    fn lists_plain_wrapped_or_null() {
+        assert_eq!(probe(r#"{"ids":{"InstanceId":["a","b"]}}"#).unwrap().ids, ["a", "b"]);
+        assert_eq!(probe(r#"{"ids":["a"]}"#).unwrap().ids, ["a"]);
+        assert!(probe(r#"{"ids":null}"#).unwrap().ids.is_empty());
+        assert!(probe(r#"{"ids":{"InstanceId":null}}"#).unwrap().ids.is_empty());
+        assert!(probe(r#"{"ids":{}}"#).unwrap().ids.is_empty());
+    }
+}

@@ -1,0 +1,36 @@
+//! What generated ENS operations are made of.
+//!
+//! Generated code is mostly data: each operation describes its parameters and their rules as
+//! `static` tables ([`OperationSpec`]), and the one checker in this crate ([`check`]) interprets
+//! them. Keeping the logic here, written once and tested once, is what keeps every generated
+//! module small and fast to compile.
+//!
+//! The wire parameter map ([`Params`]) is the interchange format: a typed request turns into it,
+//! a map can be turned back into a checked request, and the signer and the transport only ever
+//! see the map.
+#![deny(missing_docs)]
+
+pub mod de;
+mod operation;
+mod rules;
+mod violation;
+pub mod wire;
+
+pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
+pub use serde;
+pub use serde_json;
+pub use rules::{CharClass, Condition, CrossRule, Kind, LengthUnit, ParamSpec, Rule, check, check_value};
+pub use violation::{Violation, Violations};
+
+/// Wire parameters: wire name (`DataDisk.1.Size`) to the string that goes on the wire.
+///
+/// Sorted, because the signature needs them sorted and tests read better that way.
+pub type Params = std::collections::BTreeMap<String, String>;
+
+/// Type-state marker: a required builder field has been set.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Set;
+
+/// Type-state marker: a required builder field has not been set yet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unset;

@@ -1,0 +1,73 @@
+use crate::{CrossRule, ParamSpec, Params, Violations};
+
+/// The facts about an operation that the client needs, generated from its spec.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// The `Action` parameter, e.g. `CreateInstance`.
+    pub action: &'static str,
+    /// The API version, e.g. `2017-11-10`.
+    pub version: &'static str,
+    /// The HTTP method the official SDKs use.
+    pub method: &'static str,
+    /// Documented calls per second per account, if any.
+    pub rate_limit_per_second: Option<u32>,
+    /// Whether the operation only reads. Only such requests are re-sent after they may have
+    /// reached the server: re-sending a request that creates resources can create them twice.
+    pub read_only: bool,
+    /// Every parameter, for checking.
+    pub params: &'static [ParamSpec],
+    /// Rules between parameters.
+    pub cross_rules: &'static [CrossRule],
+}
+
+impl OperationSpec {
+    /// Checks wire parameters against every rule of this operation.
+    pub fn check(&self, params: &Params) -> Result<(), Violations> {
+        crate::check(self.params, self.cross_rules, params)
+    }
+}
+
+/// A typed ENS request: ties the request to its action, response and error types.
+pub trait Operation: Sized + Send + Sync + 'static {
+    /// What a successful call returns.
+    type Response: serde::de::DeserializeOwned + Send + 'static;
+    /// The operation's typed service error.
+    type Error: OperationError;
+    /// Facts from the spec.
+    const SPEC: &'static OperationSpec;
+
+    /// The wire parameters, without the common ones (`Action`, `Version`, signature...).
+    fn to_params(&self) -> Params;
+
+    /// Builds a checked request from wire parameters; reports every violation, unknown names
+    /// included.
+    fn from_params(params: &Params) -> Result<Self, Violations>;
+
+    /// Checks every rule of the spec; returns all violations at once.
+    fn validate(&self) -> Result<(), Violations> {
+        Self::SPEC.check(&self.to_params())
+    }
+}
+
+/// A typed service error of one operation.
+pub trait OperationError: std::error::Error + Send + Sync + 'static {
+    /// Maps a service error code and message to the typed error (unknown codes are kept).
+    fn from_code(code: &str, message: &str) -> Self;
+    /// The service's error code, e.g. `InvalidParameter.Image`.
+    fn code(&self) -> &str;
+    /// The service's error message.
+    fn message(&self) -> &str;
+    /// The HTTP status the documentation gives for this code, if documented.
+    fn http_status(&self) -> Option<u16>;
+}
+
+/// Whether and how a client may retry after an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Retrying does not help.
+    Never,
+    /// The caller is over a rate limit: wait and retry.
+    Throttling,
+    /// A passing fault of the service: retry if the request is safe to repeat.
+    Transient,
+}

@@ -1,0 +1,579 @@
+//! Declarative parameter rules and the one function that checks them.
+
+use crate::{Params, Violation, Violations};
+use base64::Engine as _;
+
+/// How a wire value is read before its rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any text.
+    String,
+    /// A decimal integer (`i64`).
+    Integer,
+    /// A decimal number (`f64`).
+    Number,
+    /// A boolean spelled with the given literals (`true`/`false`, or `True`/`False`).
+    Boolean {
+        /// The spelling of `true`.
+        true_literal: &'static str,
+        /// The spelling of `false`.
+        false_literal: &'static str,
+    },
+    /// One of the listed values, spelled exactly.
+    Enum(&'static [&'static str]),
+    /// JSON text.
+    Json,
+}
+
+/// What a length counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// Unicode scalar values.
+    Chars,
+    /// UTF-8 bytes.
+    Bytes,
+}
+
+/// A set of characters, used by character rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// `A`-`Z`.
+    Upper,
+    /// `a`-`z`.
+    Lower,
+    /// Any alphabetic character, Chinese included.
+    Letter,
+    /// `0`-`9`.
+    Digit,
+    /// Exactly these characters.
+    Chars(&'static str),
+}
+
+impl CharClass {
+    fn contains(self, c: char) -> bool {
+        match self {
+            CharClass::Upper => c.is_ascii_uppercase(),
+            CharClass::Lower => c.is_ascii_lowercase(),
+            CharClass::Letter => c.is_alphabetic(),
+            CharClass::Digit => c.is_ascii_digit(),
+            CharClass::Chars(set) => set.contains(c),
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            CharClass::Upper => "uppercase letters".into(),
+            CharClass::Lower => "lowercase letters".into(),
+            CharClass::Letter => "letters".into(),
+            CharClass::Digit => "digits".into(),
+            CharClass::Chars(set) => format!("the characters {set}"),
+        }
+    }
+}
+
+fn describe_classes(classes: &[CharClass]) -> String {
+    classes.iter().map(|c| c.describe()).collect::<Vec<_>>().join(", ")
+}
+
+/// One rule on a single value. Numeric rules apply to integers and numbers, text rules to text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// Length within bounds (inclusive).
+    Length {
+        /// Shortest allowed.
+        min: Option<u64>,
+        /// Longest allowed.
+        max: Option<u64>,
+        /// What is counted.
+        unit: LengthUnit,
+    },
+    /// A number within bounds (inclusive).
+    Range {
+        /// Smallest allowed.
+        min: Option<i64>,
+        /// Largest allowed.
+        max: Option<i64>,
+    },
+    /// An integer within one of the inclusive ranges (`Period`: 1 to 9, or 12).
+    OneOf(&'static [(i64, i64)]),
+    /// An integer that is a multiple of this.
+    MultipleOf(i64),
+    /// Every character belongs to one of the classes.
+    Charset(&'static [CharClass]),
+    /// Characters from at least `at_least` of the classes (the password's 3-of-4 rule).
+    MinClasses {
+        /// The classes counted.
+        classes: &'static [CharClass],
+        /// How many must appear.
+        at_least: u8,
+    },
+    /// The first character belongs to one of the classes.
+    FirstChar(&'static [CharClass]),
+    /// The value starts with none of these.
+    ForbiddenPrefixes(&'static [&'static str]),
+    /// Neither the first nor the last character is one of these.
+    NoLeadingOrTrailing(&'static str),
+    /// None of these characters appears twice in a row.
+    NoConsecutive(&'static str),
+    /// Not made of digits alone.
+    NotAllDigits,
+    /// Standard base64; the decoded bytes may have to start with a prefix.
+    Base64 {
+        /// What the decoded data must start with (`#!` for user-data scripts).
+        decoded_prefix: Option<&'static str>,
+    },
+}
+
+/// A parameter as the checker sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamSpec {
+    /// Wire name; `{n}` stands for a list position counted from 1 (`DataDisk.{n}.Size`).
+    pub wire: &'static str,
+    /// How the value is read.
+    pub kind: Kind,
+    /// Whether the request is invalid without it.
+    pub required: bool,
+    /// Whether the value must never be shown (passwords).
+    pub secret: bool,
+    /// Whether the value is a comma-joined list, each item read with `kind` and checked alone.
+    pub joined: bool,
+    /// Rules on the value.
+    pub rules: &'static [Rule],
+}
+
+impl ParamSpec {
+    /// An optional, non-secret, single-valued parameter without rules.
+    pub const fn new(wire: &'static str, kind: Kind) -> Self {
+        Self { wire, kind, required: false, secret: false, joined: false, rules: &[] }
+    }
+
+    /// The same, required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The same, secret.
+    pub const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+
+    /// The same, as a comma-joined list.
+    pub const fn joined(mut self) -> Self {
+        self.joined = true;
+        self
+    }
+
+    /// The same, with rules.
+    pub const fn rules(mut self, rules: &'static [Rule]) -> Self {
+        self.rules = rules;
+        self
+    }
+}
+
+/// A condition on another parameter's wire value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Condition {
+    /// Wire name of the parameter looked at.
+    pub param: &'static str,
+    /// The value it must have; `None` means "is present".
+    pub equals: Option<&'static str>,
+}
+
+impl Condition {
+    fn holds(&self, params: &Params) -> bool {
+        match (present(params, self.param), self.equals) {
+            (Some(v), Some(expected)) => v == expected,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self.equals {
+            Some(v) => format!("{} is {v}", self.param),
+            None => format!("{} is set", self.param),
+        }
+    }
+}
+
+/// A rule between parameters. A violation names both sides, so either can be fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrossRule {
+    /// `param` must be present whenever `when` holds.
+    RequiredWhen {
+        /// The parameter that becomes required.
+        param: &'static str,
+        /// When it does.
+        when: Condition,
+    },
+    /// `param` must be absent or empty whenever `when` holds.
+    ForbiddenWhen {
+        /// The parameter that must be left out.
+        param: &'static str,
+        /// When it must.
+        when: Condition,
+    },
+}
+
+fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+/// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1.
+fn matches_wire(pattern: &str, key: &str) -> bool {
+    let Some((head, tail)) = pattern.split_once("{n}") else {
+        return pattern == key;
+    };
+    let Some(rest) = key.strip_prefix(head) else { return false };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || rest.starts_with('0') {
+        return false;
+    }
+    matches_wire(tail, &rest[digits..])
+}
+
+/// Checks a whole request given as wire parameters; returns every violation at once.
+///
+/// Unknown names, missing required parameters, values that do not read as their kind, broken
+/// rules and broken cross-parameter rules are all reported, each by wire name.
+pub fn check(
+    params_spec: &[ParamSpec],
+    cross_rules: &[CrossRule],
+    params: &Params,
+) -> Result<(), Violations> {
+    let mut found = Vec::new();
+    for (key, value) in params {
+        match params_spec.iter().find(|p| matches_wire(p.wire, key)) {
+            Some(spec) => check_one(spec, key, value, &mut found),
+            None => found.push(Violation::new(
+                key.as_str(),
+                "unknown",
+                "is not a parameter of this operation",
+                None,
+            )),
+        }
+    }
+    for spec in params_spec.iter().filter(|p| p.required) {
+        let missing = if spec.wire.contains("{n}") {
+            !params.keys().any(|k| matches_wire(spec.wire, k))
+        } else {
+            present(params, spec.wire).is_none()
+        };
+        if missing {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+    }
+    for rule in cross_rules {
+        check_cross(rule, params, &mut found);
+    }
+    Violations(found).into_result()
+}
+
+/// Checks one value against one parameter's kind and rules, as a newtype constructor does.
+pub fn check_value(spec: &ParamSpec, wire_name: &str, value: &str) -> Result<(), Violations> {
+    let mut found = Vec::new();
+    check_one(spec, wire_name, value, &mut found);
+    Violations(found).into_result()
+}
+
+fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
+    match *rule {
+        CrossRule::RequiredWhen { param, when } => {
+            if when.holds(params) && present(params, param).is_none() {
+                let because = when.describe();
+                found.push(Violation::new(
+                    param,
+                    "required_when",
+                    format!("is required when {because}"),
+                    None,
+                ));
+                found.push(Violation::new(
+                    when.param,
+                    "required_when",
+                    format!("{because}, which requires {param}"),
+                    None,
+                ));
+            }
+        }
+        CrossRule::ForbiddenWhen { param, when } => {
+            if when.holds(params) && present(params, param).is_some() {
+                let because = when.describe();
+                found.push(Violation::new(
+                    param,
+                    "forbidden_when",
+                    format!("must be empty when {because}"),
+                    None,
+                ));
+                found.push(Violation::new(
+                    when.param,
+                    "forbidden_when",
+                    format!("{because}, which forbids {param}"),
+                    None,
+                ));
+            }
+        }
+    }
+}
+
+fn check_one(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
+    if spec.joined {
+        for item in value.split(',') {
+            check_item(spec, key, item, found);
+        }
+    } else {
+        check_item(spec, key, value, found);
+    }
+}
+
+fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
+    let shown = (!spec.secret).then_some(value);
+    let mut fail = |rule: &'static str, message: String| {
+        found.push(Violation::new(key, rule, message, shown));
+    };
+    let mut number = None;
+    match spec.kind {
+        Kind::String => {}
+        Kind::Integer => match value.parse::<i64>() {
+            Ok(n) => number = Some(n as f64),
+            Err(_) => return fail("type", "must be an integer".into()),
+        },
+        Kind::Number => match value.parse::<f64>() {
+            Ok(n) if n.is_finite() => number = Some(n),
+            _ => return fail("type", "must be a number".into()),
+        },
+        Kind::Boolean { true_literal, false_literal } => {
+            if value != true_literal && value != false_literal {
+                return fail("type", format!("must be {true_literal} or {false_literal}"));
+            }
+        }
+        Kind::Enum(values) => {
+            if !values.contains(&value) {
+                return fail("enum", format!("must be one of {}", values.join(", ")));
+            }
+        }
+        Kind::Json => {
+            if serde_json::from_str::<serde::de::IgnoredAny>(value).is_err() {
+                return fail("type", "must be JSON text".into());
+            }
+        }
+    }
+    for rule in spec.rules {
+        if let Some(message) = broken(rule, value, number) {
+            fail(rule_name(rule), message);
+        }
+    }
+}
+
+fn rule_name(rule: &Rule) -> &'static str {
+    match rule {
+        Rule::Length { .. } => "length",
+        Rule::Range { .. } => "range",
+        Rule::OneOf(_) => "one_of",
+        Rule::MultipleOf(_) => "multiple_of",
+        Rule::Charset(_) => "charset",
+        Rule::MinClasses { .. } => "min_classes",
+        Rule::FirstChar(_) => "first_char",
+        Rule::ForbiddenPrefixes(_) => "forbidden_prefix",
+        Rule::NoLeadingOrTrailing(_) => "no_leading_or_trailing",
+        Rule::NoConsecutive(_) => "no_consecutive",
+        Rule::NotAllDigits => "not_all_digits",
+        Rule::Base64 { .. } => "base64",
+    }
+}
+
+fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("from {a} to {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any".into(),
+    }
+}
+
+/// `Some(what the rule asks)` when `value` breaks `rule`.
+fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
+    match *rule {
+        Rule::Length { min, max, unit } => {
+            let (len, what) = match unit {
+                LengthUnit::Chars => (value.chars().count() as u64, "characters"),
+                LengthUnit::Bytes => (value.len() as u64, "bytes"),
+            };
+            let ok = min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m);
+            (!ok).then(|| format!("must be {} {what} long", bounds(min, max)))
+        }
+        Rule::Range { min, max } => {
+            let n = number?;
+            let ok = min.is_none_or(|m| n >= m as f64) && max.is_none_or(|m| n <= m as f64);
+            (!ok).then(|| format!("must be {}", bounds(min, max)))
+        }
+        Rule::OneOf(ranges) => {
+            let n = number?;
+            let ok = ranges.iter().any(|&(a, b)| n >= a as f64 && n <= b as f64);
+            let allowed: Vec<String> = ranges
+                .iter()
+                .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a} to {b}") })
+                .collect();
+            (!ok).then(|| format!("must be one of {}", allowed.join(", ")))
+        }
+        Rule::MultipleOf(m) => {
+            let n = number?;
+            let ok = m != 0 && n.fract() == 0.0 && (n as i64) % m == 0;
+            (!ok).then(|| format!("must be a multiple of {m}"))
+        }
+        Rule::Charset(classes) => {
+            let ok = value.chars().all(|c| classes.iter().any(|k| k.contains(c)));
+            (!ok).then(|| format!("may contain only {}", describe_classes(classes)))
+        }
+        Rule::MinClasses { classes, at_least } => {
+            let used = classes.iter().filter(|k| value.chars().any(|c| k.contains(c))).count();
+            (used < at_least as usize).then(|| {
+                format!("must contain at least {at_least} of: {}", describe_classes(classes))
+            })
+        }
+        Rule::FirstChar(classes) => {
+            let ok = value.chars().next().is_some_and(|c| classes.iter().any(|k| k.contains(c)));
+            (!ok).then(|| format!("must start with {}", describe_classes(classes)))
+        }
+        Rule::ForbiddenPrefixes(prefixes) => prefixes
+            .iter()
+            .find(|p| value.starts_with(**p))
+            .map(|p| format!("must not start with {p}")),
+        Rule::NoLeadingOrTrailing(chars) => {
+            let edge = |c: Option<char>| c.is_some_and(|c| chars.contains(c));
+            (edge(value.chars().next()) || edge(value.chars().last()))
+                .then(|| format!("must not start or end with any of {chars}"))
+        }
+        Rule::NoConsecutive(chars) => {
+            let mut prev = None;
+            let twice = value.chars().any(|c| {
+                let hit = prev == Some(c) && chars.contains(c);
+                prev = Some(c);
+                hit
+            });
+            twice.then(|| format!("must not repeat any of {chars} in a row"))
+        }
+        Rule::NotAllDigits => {
+            (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()))
+                .then(|| "must not be made of digits only".into())
+        }
+        Rule::Base64 { decoded_prefix } => {
+            match base64::engine::general_purpose::STANDARD.decode(value) {
+                Err(_) => Some("must be base64 (standard alphabet, padded)".into()),
+                Ok(bytes) => decoded_prefix
+                    .filter(|p| !bytes.starts_with(p.as_bytes()))
+                    .map(|p| format!("must decode to data starting with {p}")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERIOD: ParamSpec = ParamSpec {
+        wire: "Period",
+        kind: Kind::Integer,
+        required: true,
+        secret: false,
+        joined: false,
+        rules: &[Rule::OneOf(&[(1, 9), (12, 12)])],
+    };
+    const DISK: ParamSpec = ParamSpec {
+        wire: "DataDisk.{n}.Size",
+        kind: Kind::Integer,
+        required: false,
+        secret: false,
+        joined: false,
+        rules: &[Rule::Range { min: Some(20), max: None }, Rule::MultipleOf(10)],
+    };
+    const SECRET: ParamSpec = ParamSpec {
+        wire: "Password",
+        kind: Kind::String,
+        required: false,
+        secret: true,
+        joined: false,
+        rules: &[Rule::Length { min: Some(8), max: Some(30), unit: LengthUnit::Chars }],
+    };
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn positions_match_only_numbers_from_one() {
+        assert!(matches_wire("DataDisk.{n}.Size", "DataDisk.1.Size"));
+        assert!(matches_wire("DataDisk.{n}.Size", "DataDisk.12.Size"));
+        assert!(!matches_wire("DataDisk.{n}.Size", "DataDisk.0.Size"));
+        assert!(!matches_wire("DataDisk.{n}.Size", "DataDisk.01.Size"));
+        assert!(!matches_wire("DataDisk.{n}.Size", "DataDisk.x.Size"));
+        assert!(!matches_wire("DataDisk.{n}.Size", "DataDisk.1.Sizes"));
+        assert!(matches_wire("Tag.{n}.Key", "Tag.3.Key"));
+    }
+
+    #[test]
+    fn reports_every_fault_at_once() {
+        let err = check(
+            &[PERIOD, DISK, SECRET],
+            &[],
+            &params(&[("Period", "13"), ("DataDisk.1.Size", "15"), ("Bogus", "x")]),
+        )
+        .unwrap_err();
+        let rules: Vec<_> = err.iter().map(|v| (v.parameter.as_str(), v.rule)).collect();
+        assert_eq!(
+            rules,
+            [
+                ("Bogus", "unknown"),
+                ("DataDisk.1.Size", "range"),
+                ("DataDisk.1.Size", "multiple_of"),
+                ("Period", "one_of"),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_and_secret_values_hidden() {
+        let err = check(&[PERIOD, SECRET], &[], &params(&[("Password", "short")])).unwrap_err();
+        assert_eq!(err.parameters(), ["Password", "Period"]);
+        assert!(err.iter().all(|v| v.value.is_none()));
+        assert!(!err.to_string().contains("short"));
+    }
+
+    #[test]
+    fn cross_rules_name_both_sides() {
+        let cross = [CrossRule::ForbiddenWhen {
+            param: "Password",
+            when: Condition { param: "PasswordInherit", equals: Some("true") },
+        }];
+        let inherit = ParamSpec::new(
+            "PasswordInherit",
+            Kind::Boolean { true_literal: "true", false_literal: "false" },
+        );
+        let table = [PERIOD, SECRET, inherit];
+        let p = params(&[("Period", "1"), ("Password", "Abcdefg1"), ("PasswordInherit", "true")]);
+        let err = check(&table, &cross, &p).unwrap_err();
+        assert_eq!(err.parameters(), ["Password", "PasswordInherit"]);
+        let p = params(&[("Period", "1"), ("Password", "Abcdefg1"), ("PasswordInherit", "false")]);
+        assert!(check(&table, &cross, &p).is_ok());
+    }
+
+    #[test]
+    fn text_rules() {
+        let b = |rule: Rule, v: &str| broken(&rule, v, None).is_some();
+        assert!(b(Rule::NoConsecutive(".-"), "a..b"));
+        assert!(!b(Rule::NoConsecutive(".-"), "a.-b"));
+        assert!(b(Rule::NoLeadingOrTrailing(".-"), "ab-"));
+        assert!(b(Rule::ForbiddenPrefixes(&["http://"]), "http://x"));
+        assert!(b(Rule::FirstChar(&[CharClass::Letter]), "9x"));
+        assert!(!b(Rule::FirstChar(&[CharClass::Letter]), "名字"));
+        assert!(b(Rule::NotAllDigits, "123"));
+        let classes = &[CharClass::Upper, CharClass::Lower, CharClass::Digit];
+        assert!(b(Rule::MinClasses { classes, at_least: 3 }, "abc123"));
+        assert!(!b(Rule::MinClasses { classes, at_least: 3 }, "Abc123"));
+        assert!(b(Rule::Base64 { decoded_prefix: Some("#!") }, "dXB0aW1lCg=="));
+        assert!(!b(Rule::Base64 { decoded_prefix: Some("#!") }, "IyEvYmluL3NoCg=="));
+        assert!(b(Rule::Base64 { decoded_prefix: None }, "not base64!"));
+    }
+}

@@ -1,0 +1,236 @@
+//! Conversions between typed fields and wire strings, shared by every generated request.
+
+use crate::{Params, Violation, Violations};
+
+/// A value that has one spelling on the wire.
+pub trait WireValue: Sized {
+    /// The wire spelling.
+    fn to_wire(&self) -> String;
+    /// Reads the wire spelling; `None` when it is not one.
+    fn from_wire(s: &str) -> Option<Self>;
+}
+
+impl WireValue for String {
+    fn to_wire(&self) -> String {
+        self.clone()
+    }
+    fn from_wire(s: &str) -> Option<Self> {
+        Some(s.to_owned())
+    }
+}
+
+macro_rules! wire_via_parse {
+    ($($t:ty),*) => {$(
+        impl WireValue for $t {
+            fn to_wire(&self) -> String {
+                self.to_string()
+            }
+            fn from_wire(s: &str) -> Option<Self> {
+                s.parse().ok()
+            }
+        }
+    )*};
+}
+wire_via_parse!(i32, i64, u32, u64, f64, bool);
+
+impl WireValue for serde_json::Value {
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+    fn from_wire(s: &str) -> Option<Self> {
+        serde_json::from_str(s).ok()
+    }
+}
+
+/// A group of wire parameters under one prefix (`DataDisk.1.Size`): an element of a list.
+pub trait WireObject: Sized {
+    /// Writes the fields as `prefix.Field`.
+    fn write(&self, prefix: &str, out: &mut Writer);
+    /// Reads the fields written as `prefix.Field`.
+    fn read(params: &Reader<'_>, prefix: &str) -> Result<Self, Violations>;
+}
+
+/// Builds a wire map from typed fields.
+#[derive(Debug, Default)]
+pub struct Writer(Params);
+
+impl Writer {
+    /// The finished map.
+    pub fn finish(self) -> Params {
+        self.0
+    }
+
+    /// Writes a value.
+    pub fn put(&mut self, name: &str, value: &impl WireValue) {
+        self.0.insert(name.to_owned(), value.to_wire());
+    }
+
+    /// Writes a value when there is one.
+    pub fn put_opt(&mut self, name: &str, value: Option<&impl WireValue>) {
+        if let Some(v) = value {
+            self.put(name, v);
+        }
+    }
+
+    /// Writes a boolean in the operation's spelling (`True`/`False` for some parameters).
+    pub fn put_bool(&mut self, name: &str, value: Option<bool>, literals: (&str, &str)) {
+        if let Some(v) = value {
+            let text = if v { literals.0 } else { literals.1 };
+            self.0.insert(name.to_owned(), text.to_owned());
+        }
+    }
+
+    /// Writes a list as `name.1`, `name.2`, ...
+    pub fn put_repeated(&mut self, name: &str, values: &[impl WireValue]) {
+        for (i, v) in values.iter().enumerate() {
+            self.put(&format!("{name}.{}", i + 1), v);
+        }
+    }
+
+    /// Writes a list as one comma-joined value; nothing for an empty list.
+    pub fn put_joined(&mut self, name: &str, values: &[impl WireValue]) {
+        if !values.is_empty() {
+            let joined: Vec<String> = values.iter().map(WireValue::to_wire).collect();
+            self.0.insert(name.to_owned(), joined.join(","));
+        }
+    }
+
+    /// Writes a list of objects as `name.1.Field`, `name.2.Field`, ...
+    pub fn put_objects(&mut self, name: &str, values: &[impl WireObject]) {
+        for (i, v) in values.iter().enumerate() {
+            v.write(&format!("{name}.{}", i + 1), self);
+        }
+    }
+}
+
+/// Reads typed fields from a wire map that has already been checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a>(&'a Params);
+
+fn unreadable(name: &str) -> Violations {
+    Violation::new(name, "type", "could not be read", None).into()
+}
+
+impl<'a> Reader<'a> {
+    /// Reads from `params`.
+    pub fn new(params: &'a Params) -> Self {
+        Self(params)
+    }
+
+    /// Reads a value that may be absent.
+    pub fn opt<T: WireValue>(&self, name: &str) -> Result<Option<T>, Violations> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(v) => T::from_wire(v).map(Some).ok_or_else(|| unreadable(name)),
+        }
+    }
+
+    /// Reads a value that must be present.
+    pub fn req<T: WireValue>(&self, name: &str) -> Result<T, Violations> {
+        self.opt(name)?.ok_or_else(|| Violation::new(name, "required", "is required", None).into())
+    }
+
+    /// Reads a boolean in the operation's spelling.
+    pub fn bool(&self, name: &str, literals: (&str, &str)) -> Result<Option<bool>, Violations> {
+        match self.0.get(name).map(String::as_str) {
+            None => Ok(None),
+            Some(v) if v == literals.0 => Ok(Some(true)),
+            Some(v) if v == literals.1 => Ok(Some(false)),
+            Some(_) => Err(unreadable(name)),
+        }
+    }
+
+    /// The list positions present under `name.` (`DataDisk.3.Size` gives 3), sorted.
+    fn positions(&self, name: &str) -> Vec<usize> {
+        let prefix = format!("{name}.");
+        let mut found: Vec<usize> = self
+            .0
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(k, _)| k[prefix.len()..].split('.').next()?.parse().ok())
+            .collect();
+        found.dedup();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Reads a list written as `name.1`, `name.2`, ... in position order.
+    pub fn repeated<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
+        self.positions(name).into_iter().map(|i| self.req(&format!("{name}.{i}"))).collect()
+    }
+
+    /// Reads a comma-joined list.
+    pub fn joined<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
+        match self.0.get(name) {
+            None => Ok(Vec::new()),
+            Some(v) => v.split(',').map(|s| T::from_wire(s).ok_or_else(|| unreadable(name))).collect(),
+        }
+    }
+
+    /// Reads a list of objects written as `name.1.Field`, ... in position order.
+    pub fn objects<T: WireObject>(&self, name: &str) -> Result<Vec<T>, Violations> {
+        self.positions(name).into_iter().map(|i| T::read(self, &format!("{name}.{i}"))).collect()
+    }
+}
+
+/// The trait impls every checked newtype shares (`Debug`, parsing, wire form). Parsing goes
+/// through `new`, so a value that breaks a rule cannot exist. `secret` newtypes print `***`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! newtype_impls {
+    ($name:ident, secret) => {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+        $crate::newtype_impls!(@common $name, expose_secret);
+    };
+    ($name:ident, public) => {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(self.as_str(), f)
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        $crate::newtype_impls!(@common $name, as_str);
+    };
+    (@common $name:ident, $text:ident) => {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Violations;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+        impl ::std::convert::TryFrom<&str> for $name {
+            type Error = $crate::Violations;
+            fn try_from(s: &str) -> ::std::result::Result<Self, Self::Error> {
+                Self::new(s)
+            }
+        }
+        impl ::std::convert::TryFrom<::std::string::String> for $name {
+            type Error = $crate::Violations;
+            fn try_from(s: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+                Self::new(s)
+            }
+        }
+        impl $crate::wire::WireValue for $name {
+            fn to_wire(&self) -> ::std::string::String {
+                self.$text().to_owned()
+            }
+            fn from_wire(s: &str) -> ::std::option::Option<Self> {
+                Self::new(s).ok()
+            }
+        }
+    };
+}

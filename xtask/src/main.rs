@@ -1,0 +1,34 @@
+//! `cargo xtask regen [--check]`: specs to `ens-client/src/generated/`.
+//! `cargo xtask import <Operation>... | --all`: Alibaba's metadata to specs.
+
+mod regen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+const USAGE: &str = "usage: cargo xtask regen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => match args[1..].iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            [] => regen::run(&root, false),
+            ["--check"] => regen::run(&root, true),
+            _ => Err(USAGE.to_owned()),
+        },
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
