@@ -1,6 +1,8 @@
 //! `cargo xtask regen [--check]`: specs to `ens-client/src/generated/`.
 //! `cargo xtask import <Operation>... | --all`: Alibaba's metadata to specs.
 
+mod all_ens;
+mod import;
 mod regen;
 
 use std::path::PathBuf;
@@ -11,17 +13,25 @@ fn workspace_root() -> PathBuf {
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
-const USAGE: &str = "usage: cargo xtask regen [--check]";
+const USAGE: &str =
+    "usage: cargo xtask regen [--check] | import <Operation>... | --all [--force] | all-ens";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
-        Some("regen") => match args[1..].iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        Some("regen") => match args[1..]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             [] => regen::run(&root, false),
             ["--check"] => regen::run(&root, true),
             _ => Err(USAGE.to_owned()),
         },
+        Some("import") => import::run(&root, &args[1..]),
+        Some("all-ens") => all_ens::run(&root, &args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
