@@ -29,10 +29,11 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Sp
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = json_pointer(e.path());
         let inner = e.into_inner();
-        let message = if inner.is_syntax() || inner.is_eof() {
-            format!("JSON syntax error: {inner}")
+        let (path, message) = if inner.is_syntax() || inner.is_eof() {
+            // Where the text stops being JSON, the line and column say more than a path.
+            (String::new(), format!("JSON syntax error: {inner}"))
         } else {
-            inner.to_string()
+            (path, inner.to_string())
         };
         SpecError { file: file.to_owned(), path, message }
     })?;
@@ -49,12 +50,21 @@ pub fn parse_service(file: &str, text: &str) -> Result<ServiceSpec, SpecError> {
     parse(file, text)
 }
 
+/// Standard names the generated code uses unqualified; a generated type must not hide them.
+const PRELUDE: &[&str] = &[
+    "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Default", "Into",
+    "IntoIterator", "TryFrom", "Clone", "Debug", "PartialEq", "Eq", "Hash", "Copy", "Self", "rt",
+];
+
 /// Names of the types one generated module defines, so that two never collide.
 #[derive(Debug, Default)]
 pub(crate) struct TypeNames(Vec<String>);
 
 impl TypeNames {
     pub(crate) fn claim(&mut self, ctx: Ctx<'_>, path: &str, name: &str) -> Result<(), SpecError> {
+        if PRELUDE.contains(&name) {
+            return Err(ctx.err(path, format!("the type name `{name}` would hide the standard `{name}` the generated code uses: choose another")));
+        }
         if self.0.iter().any(|n| n == name) {
             return Err(ctx.err(path, format!("the type name `{name}` is used twice in this operation")));
         }

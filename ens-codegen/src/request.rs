@@ -103,6 +103,22 @@ impl<'a> Request<'a> {
             quote! { #ident: #read, }
         });
 
+        // An operation without parameters needs neither writer nor reader.
+        let (to_params, from_params) = if fields.is_empty() {
+            (quote!(rt::Params::new()), quote!(Ok(Self {})))
+        } else {
+            (
+                quote! {
+                    let mut w = rt::wire::Writer::default();
+                    #(#writes;)*
+                    w.finish()
+                },
+                quote! {
+                    let r = rt::wire::Reader::new(params);
+                    Ok(Self { #(#reads)* })
+                },
+            )
+        };
         let request_doc = doc_lines(
             std::iter::once(self.spec.summary.as_str())
                 .chain(self.spec.description.iter().map(String::as_str)),
@@ -157,15 +173,12 @@ impl<'a> Request<'a> {
                 };
 
                 fn to_params(&self) -> rt::Params {
-                    let mut w = rt::wire::Writer::default();
-                    #(#writes;)*
-                    w.finish()
+                    #to_params
                 }
 
                 fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
                     Self::SPEC.check(params)?;
-                    let r = rt::wire::Reader::new(params);
-                    Ok(Self { #(#reads)* })
+                    #from_params
                 }
             }
 
@@ -639,15 +652,24 @@ impl<'a> Request<'a> {
                 None => quote!(#id: optional.#id,),
             }
         });
+        // Destructuring even empty state keeps both fields read, so no dead-code warning.
+        let unpack_required = quote!(let (#(#vars,)*) = self.required;);
+        let unpack_optional =
+            if optional.is_empty() { quote!(let #optionals {} = self.optional;) } else { quote!(let optional = self.optional;) };
         let build_doc = format!(
             " The finished request. [`{request}::validate`] (which the client runs) checks the rules the types cannot express."
         );
+        // The bounds sit on the method, not the impl, so a missing parameter is E0277 and
+        // shows the trait's `on_unimplemented` message naming it.
         out.extend(quote! {
-            impl<#(#bounds),*> #builder<(#(#slots,)*)> {
+            impl<#(#slots),*> #builder<(#(#slots,)*)> {
                 #[doc = #build_doc]
-                pub fn build(self) -> #request {
-                    let (#(#vars,)*) = self.required;
-                    let optional = self.optional;
+                pub fn build(self) -> #request
+                where
+                    #(#bounds,)*
+                {
+                    #unpack_required
+                    #unpack_optional
                     #request { #(#takes)* }
                 }
             }

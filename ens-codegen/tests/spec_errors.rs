@@ -43,6 +43,7 @@ fn faults_are_named_with_their_json_path() {
         ("list without items", |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "repeatList" }), "/parameters/0", "needs `items`"),
         ("object outside a list", |s| s["parameters"][0] = json!({ "name": "Disk", "type": "object", "structName": "Disk", "fields": [] }), "/parameters/0/type", "only allowed as the `items`"),
         ("duplicate type name", |s| s["response"] = json!([{ "name": "PingRequest", "type": "object", "fields": [] }]), "/response/0/structName", "used twice"),
+        ("type name hiding a standard one", |s| s["response"] = json!([{ "name": "Result", "type": "object", "fields": [] }]), "/response/0/structName", "would hide the standard `Result`"),
         ("body parameter", |s| s["parameters"][0]["in"] = json!("body"), "/parameters/0/in", "not supported"),
     ];
     for (what, edit, path, fragment) in cases {
@@ -61,6 +62,7 @@ fn syntax_errors_name_line_and_column() {
     let e = ens_codegen::operation("specs/Ping.json", "{\n  \"operation\": \"Ping\",\n}").unwrap_err();
     assert!(e.message.contains("JSON syntax error"), "{e}");
     assert!(e.message.contains("line 3"), "{e}");
+    assert_eq!(e.path, "", "a syntax error has no JSON path: {e}");
 }
 
 #[test]

@@ -75,6 +75,10 @@ fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) {
             .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
             .path();
         if path.is_dir() {
+            // Alibaba's metadata, kept for `cargo xtask import`, is not in our format.
+            if path.file_name().is_some_and(|n| n == "metadata") {
+                continue;
+            }
             spec_files(&path, out);
         } else if path.extension().is_some_and(|ext| ext == "json")
             && !path.to_string_lossy().ends_with(".schema.json")

@@ -558,14 +558,15 @@ impl<S> CreateInstanceRequestBuilder<S> {
     }
 }
 
-impl<
-    S0: CreateInstanceRequestHasInstanceType,
-    S1: CreateInstanceRequestHasEnsRegionId,
-    S2: CreateInstanceRequestHasPeriod,
-    S3: CreateInstanceRequestHasQuantity,
-> CreateInstanceRequestBuilder<(S0, S1, S2, S3)> {
+impl<S0, S1, S2, S3> CreateInstanceRequestBuilder<(S0, S1, S2, S3)> {
     /// The finished request. [`CreateInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
-    pub fn build(self) -> CreateInstanceRequest {
+    pub fn build(self) -> CreateInstanceRequest
+    where
+        S0: CreateInstanceRequestHasInstanceType,
+        S1: CreateInstanceRequestHasEnsRegionId,
+        S2: CreateInstanceRequestHasPeriod,
+        S3: CreateInstanceRequestHasQuantity,
+    {
         let (s0, s1, s2, s3) = self.required;
         let optional = self.optional;
         CreateInstanceRequest {

@@ -4,12 +4,231 @@ mod common;
 
 pub use common::{API_VERSION, CommonError, DEFAULT_ENDPOINT, ENDPOINTS};
 
+/// `AddNetworkInterfaceToInstance`: request, builder, response, errors and the types they use.
+pub mod add_network_interface_to_instance;
+
+pub use add_network_interface_to_instance::{
+    AddNetworkInterfaceToInstanceRequest, AddNetworkInterfaceToInstanceRequestBuilder,
+    AddNetworkInterfaceToInstanceResponse, AddNetworkInterfaceToInstanceError,
+};
+
+/// `AttachEnsInstances`: request, builder, response, errors and the types they use.
+pub mod attach_ens_instances;
+
+pub use attach_ens_instances::{
+    AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder,
+    AttachEnsInstancesResponse, AttachEnsInstancesError,
+};
+
 /// `CreateInstance`: request, builder, response, errors and the types they use.
 pub mod create_instance;
 
 pub use create_instance::{
     CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceResponse,
     CreateInstanceError,
+};
+
+/// `DescribeAvailableResource`: request, builder, response, errors and the types they use.
+pub mod describe_available_resource;
+
+pub use describe_available_resource::{
+    DescribeAvailableResourceRequest, DescribeAvailableResourceRequestBuilder,
+    DescribeAvailableResourceResponse, DescribeAvailableResourceError,
+};
+
+/// `DescribeAvailableResourceInfo`: request, builder, response, errors and the types they use.
+pub mod describe_available_resource_info;
+
+pub use describe_available_resource_info::{
+    DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder,
+    DescribeAvailableResourceInfoResponse, DescribeAvailableResourceInfoError,
+};
+
+/// `DescribeBandWithdChargeType`: request, builder, response, errors and the types they use.
+pub mod describe_band_withd_charge_type;
+
+pub use describe_band_withd_charge_type::{
+    DescribeBandWithdChargeTypeRequest, DescribeBandWithdChargeTypeRequestBuilder,
+    DescribeBandWithdChargeTypeResponse, DescribeBandWithdChargeTypeError,
+};
+
+/// `DescribeCreatePrePaidInstanceResult`: request, builder, response, errors and the types they use.
+pub mod describe_create_pre_paid_instance_result;
+
+pub use describe_create_pre_paid_instance_result::{
+    DescribeCreatePrePaidInstanceResultRequest,
+    DescribeCreatePrePaidInstanceResultRequestBuilder,
+    DescribeCreatePrePaidInstanceResultResponse, DescribeCreatePrePaidInstanceResultError,
+};
+
+/// `DescribeEnsNetLevel`: request, builder, response, errors and the types they use.
+pub mod describe_ens_net_level;
+
+pub use describe_ens_net_level::{
+    DescribeEnsNetLevelRequest, DescribeEnsNetLevelRequestBuilder,
+    DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
+};
+
+/// `DescribeEnsNetSaleDistrict`: request, builder, response, errors and the types they use.
+pub mod describe_ens_net_sale_district;
+
+pub use describe_ens_net_sale_district::{
+    DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder,
+    DescribeEnsNetSaleDistrictResponse, DescribeEnsNetSaleDistrictError,
+};
+
+/// `DescribeEnsRegionIdIpv6Info`: request, builder, response, errors and the types they use.
+pub mod describe_ens_region_id_ipv6_info;
+
+pub use describe_ens_region_id_ipv6_info::{
+    DescribeEnsRegionIdIpv6InfoRequest, DescribeEnsRegionIdIpv6InfoRequestBuilder,
+    DescribeEnsRegionIdIpv6InfoResponse, DescribeEnsRegionIdIpv6InfoError,
+};
+
+/// `DescribeInstanceAutoRenewAttribute`: request, builder, response, errors and the types they use.
+pub mod describe_instance_auto_renew_attribute;
+
+pub use describe_instance_auto_renew_attribute::{
+    DescribeInstanceAutoRenewAttributeRequest,
+    DescribeInstanceAutoRenewAttributeRequestBuilder,
+    DescribeInstanceAutoRenewAttributeResponse, DescribeInstanceAutoRenewAttributeError,
+};
+
+/// `DescribeInstanceMonitorData`: request, builder, response, errors and the types they use.
+pub mod describe_instance_monitor_data;
+
+pub use describe_instance_monitor_data::{
+    DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder,
+    DescribeInstanceMonitorDataResponse, DescribeInstanceMonitorDataError,
+};
+
+/// `DescribeInstanceSpec`: request, builder, response, errors and the types they use.
+pub mod describe_instance_spec;
+
+pub use describe_instance_spec::{
+    DescribeInstanceSpecRequest, DescribeInstanceSpecRequestBuilder,
+    DescribeInstanceSpecResponse, DescribeInstanceSpecError,
+};
+
+/// `DescribeInstanceTypes`: request, builder, response, errors and the types they use.
+pub mod describe_instance_types;
+
+pub use describe_instance_types::{
+    DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder,
+    DescribeInstanceTypesResponse, DescribeInstanceTypesError,
+};
+
+/// `DescribeInstanceVncUrl`: request, builder, response, errors and the types they use.
+pub mod describe_instance_vnc_url;
+
+pub use describe_instance_vnc_url::{
+    DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlRequestBuilder,
+    DescribeInstanceVncUrlResponse, DescribeInstanceVncUrlError,
+};
+
+/// `DescribeInstances`: request, builder, response, errors and the types they use.
+pub mod describe_instances;
+
+pub use describe_instances::{
+    DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesResponse,
+    DescribeInstancesError,
+};
+
+/// `DescribeRegionIsps`: request, builder, response, errors and the types they use.
+pub mod describe_region_isps;
+
+pub use describe_region_isps::{
+    DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder,
+    DescribeRegionIspsResponse, DescribeRegionIspsError,
+};
+
+/// `ModifyInstanceAttribute`: request, builder, response, errors and the types they use.
+pub mod modify_instance_attribute;
+
+pub use modify_instance_attribute::{
+    ModifyInstanceAttributeRequest, ModifyInstanceAttributeRequestBuilder,
+    ModifyInstanceAttributeResponse, ModifyInstanceAttributeError,
+};
+
+/// `ModifyInstanceAutoRenewAttribute`: request, builder, response, errors and the types they use.
+pub mod modify_instance_auto_renew_attribute;
+
+pub use modify_instance_auto_renew_attribute::{
+    ModifyInstanceAutoRenewAttributeRequest,
+    ModifyInstanceAutoRenewAttributeRequestBuilder,
+    ModifyInstanceAutoRenewAttributeResponse, ModifyInstanceAutoRenewAttributeError,
+};
+
+/// `ModifyPrepayInstanceSpec`: request, builder, response, errors and the types they use.
+pub mod modify_prepay_instance_spec;
+
+pub use modify_prepay_instance_spec::{
+    ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecRequestBuilder,
+    ModifyPrepayInstanceSpecResponse, ModifyPrepayInstanceSpecError,
+};
+
+/// `RebootInstance`: request, builder, response, errors and the types they use.
+pub mod reboot_instance;
+
+pub use reboot_instance::{
+    RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceResponse,
+    RebootInstanceError,
+};
+
+/// `ReinitInstance`: request, builder, response, errors and the types they use.
+pub mod reinit_instance;
+
+pub use reinit_instance::{
+    ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceResponse,
+    ReinitInstanceError,
+};
+
+/// `ReleasePostPaidInstance`: request, builder, response, errors and the types they use.
+pub mod release_post_paid_instance;
+
+pub use release_post_paid_instance::{
+    ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceRequestBuilder,
+    ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError,
+};
+
+/// `ReleasePrePaidInstance`: request, builder, response, errors and the types they use.
+pub mod release_pre_paid_instance;
+
+pub use release_pre_paid_instance::{
+    ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceRequestBuilder,
+    ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError,
+};
+
+/// `RenewInstance`: request, builder, response, errors and the types they use.
+pub mod renew_instance;
+
+pub use renew_instance::{
+    RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceResponse,
+    RenewInstanceError,
+};
+
+/// `RunInstances`: request, builder, response, errors and the types they use.
+pub mod run_instances;
+
+pub use run_instances::{
+    RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesResponse,
+    RunInstancesError,
+};
+
+/// `StartInstance`: request, builder, response, errors and the types they use.
+pub mod start_instance;
+
+pub use start_instance::{
+    StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceResponse,
+    StartInstanceError,
+};
+
+/// `StopInstance`: request, builder, response, errors and the types they use.
+pub mod stop_instance;
+
+pub use stop_instance::{
+    StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceResponse,
+    StopInstanceError,
 };
 
 /// Checks wire parameters for the operation named `action` as `from_params` and
@@ -21,8 +240,116 @@ pub fn check_params(
 ) -> Option<Result<(), crate::core::Violations>> {
     Some(
         match action {
+            "AddNetworkInterfaceToInstance" => {
+                AddNetworkInterfaceToInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "AttachEnsInstances" => {
+                AttachEnsInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
             "CreateInstance" => {
                 CreateInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeAvailableResource" => {
+                DescribeAvailableResourceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeAvailableResourceInfo" => {
+                DescribeAvailableResourceInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeBandWithdChargeType" => {
+                DescribeBandWithdChargeTypeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeCreatePrePaidInstanceResult" => {
+                DescribeCreatePrePaidInstanceResultRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeEnsNetLevel" => {
+                DescribeEnsNetLevelRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeEnsNetSaleDistrict" => {
+                DescribeEnsNetSaleDistrictRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeEnsRegionIdIpv6Info" => {
+                DescribeEnsRegionIdIpv6InfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstanceAutoRenewAttribute" => {
+                DescribeInstanceAutoRenewAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstanceMonitorData" => {
+                DescribeInstanceMonitorDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstanceSpec" => {
+                DescribeInstanceSpecRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstanceTypes" => {
+                DescribeInstanceTypesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstanceVncUrl" => {
+                DescribeInstanceVncUrlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeInstances" => {
+                DescribeInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "DescribeRegionIsps" => {
+                DescribeRegionIspsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ModifyInstanceAttribute" => {
+                ModifyInstanceAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ModifyInstanceAutoRenewAttribute" => {
+                ModifyInstanceAutoRenewAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ModifyPrepayInstanceSpec" => {
+                ModifyPrepayInstanceSpecRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "RebootInstance" => {
+                RebootInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ReinitInstance" => {
+                ReinitInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ReleasePostPaidInstance" => {
+                ReleasePostPaidInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "ReleasePrePaidInstance" => {
+                ReleasePrePaidInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "RenewInstance" => {
+                RenewInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "RunInstances" => {
+                RunInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "StartInstance" => {
+                StartInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+            "StopInstance" => {
+                StopInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
             _ => return None,
@@ -31,11 +358,275 @@ pub fn check_params(
 }
 
 impl crate::Client {
+    /// Calls `AddNetworkInterfaceToInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn add_network_interface_to_instance(
+        &self,
+        request: AddNetworkInterfaceToInstanceRequest,
+    ) -> Result<
+        AddNetworkInterfaceToInstanceResponse,
+        crate::Error<AddNetworkInterfaceToInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AttachEnsInstances`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn attach_ens_instances(
+        &self,
+        request: AttachEnsInstancesRequest,
+    ) -> Result<AttachEnsInstancesResponse, crate::Error<AttachEnsInstancesError>> {
+        self.send(request).await
+    }
+
     /// Calls `CreateInstance`: validates, signs and sends `request`, and decodes the answer.
     pub async fn create_instance(
         &self,
         request: CreateInstanceRequest,
     ) -> Result<CreateInstanceResponse, crate::Error<CreateInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeAvailableResource`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_available_resource(
+        &self,
+        request: DescribeAvailableResourceRequest,
+    ) -> Result<
+        DescribeAvailableResourceResponse,
+        crate::Error<DescribeAvailableResourceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_available_resource_info(
+        &self,
+        request: DescribeAvailableResourceInfoRequest,
+    ) -> Result<
+        DescribeAvailableResourceInfoResponse,
+        crate::Error<DescribeAvailableResourceInfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeBandWithdChargeType`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_band_withd_charge_type(
+        &self,
+        request: DescribeBandWithdChargeTypeRequest,
+    ) -> Result<
+        DescribeBandWithdChargeTypeResponse,
+        crate::Error<DescribeBandWithdChargeTypeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeCreatePrePaidInstanceResult`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_create_pre_paid_instance_result(
+        &self,
+        request: DescribeCreatePrePaidInstanceResultRequest,
+    ) -> Result<
+        DescribeCreatePrePaidInstanceResultResponse,
+        crate::Error<DescribeCreatePrePaidInstanceResultError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsNetLevel`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_ens_net_level(
+        &self,
+        request: DescribeEnsNetLevelRequest,
+    ) -> Result<DescribeEnsNetLevelResponse, crate::Error<DescribeEnsNetLevelError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsNetSaleDistrict`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_ens_net_sale_district(
+        &self,
+        request: DescribeEnsNetSaleDistrictRequest,
+    ) -> Result<
+        DescribeEnsNetSaleDistrictResponse,
+        crate::Error<DescribeEnsNetSaleDistrictError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsRegionIdIpv6Info`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_ens_region_id_ipv6_info(
+        &self,
+        request: DescribeEnsRegionIdIpv6InfoRequest,
+    ) -> Result<
+        DescribeEnsRegionIdIpv6InfoResponse,
+        crate::Error<DescribeEnsRegionIdIpv6InfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instance_auto_renew_attribute(
+        &self,
+        request: DescribeInstanceAutoRenewAttributeRequest,
+    ) -> Result<
+        DescribeInstanceAutoRenewAttributeResponse,
+        crate::Error<DescribeInstanceAutoRenewAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstanceMonitorData`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instance_monitor_data(
+        &self,
+        request: DescribeInstanceMonitorDataRequest,
+    ) -> Result<
+        DescribeInstanceMonitorDataResponse,
+        crate::Error<DescribeInstanceMonitorDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instance_spec(
+        &self,
+        request: DescribeInstanceSpecRequest,
+    ) -> Result<DescribeInstanceSpecResponse, crate::Error<DescribeInstanceSpecError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstanceTypes`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instance_types(
+        &self,
+        request: DescribeInstanceTypesRequest,
+    ) -> Result<
+        DescribeInstanceTypesResponse,
+        crate::Error<DescribeInstanceTypesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstanceVncUrl`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instance_vnc_url(
+        &self,
+        request: DescribeInstanceVncUrlRequest,
+    ) -> Result<
+        DescribeInstanceVncUrlResponse,
+        crate::Error<DescribeInstanceVncUrlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeInstances`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_instances(
+        &self,
+        request: DescribeInstancesRequest,
+    ) -> Result<DescribeInstancesResponse, crate::Error<DescribeInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeRegionIsps`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn describe_region_isps(
+        &self,
+        request: DescribeRegionIspsRequest,
+    ) -> Result<DescribeRegionIspsResponse, crate::Error<DescribeRegionIspsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn modify_instance_attribute(
+        &self,
+        request: ModifyInstanceAttributeRequest,
+    ) -> Result<
+        ModifyInstanceAttributeResponse,
+        crate::Error<ModifyInstanceAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn modify_instance_auto_renew_attribute(
+        &self,
+        request: ModifyInstanceAutoRenewAttributeRequest,
+    ) -> Result<
+        ModifyInstanceAutoRenewAttributeResponse,
+        crate::Error<ModifyInstanceAutoRenewAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyPrepayInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn modify_prepay_instance_spec(
+        &self,
+        request: ModifyPrepayInstanceSpecRequest,
+    ) -> Result<
+        ModifyPrepayInstanceSpecResponse,
+        crate::Error<ModifyPrepayInstanceSpecError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn reboot_instance(
+        &self,
+        request: RebootInstanceRequest,
+    ) -> Result<RebootInstanceResponse, crate::Error<RebootInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ReinitInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn reinit_instance(
+        &self,
+        request: ReinitInstanceRequest,
+    ) -> Result<ReinitInstanceResponse, crate::Error<ReinitInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ReleasePostPaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn release_post_paid_instance(
+        &self,
+        request: ReleasePostPaidInstanceRequest,
+    ) -> Result<
+        ReleasePostPaidInstanceResponse,
+        crate::Error<ReleasePostPaidInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ReleasePrePaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn release_pre_paid_instance(
+        &self,
+        request: ReleasePrePaidInstanceRequest,
+    ) -> Result<
+        ReleasePrePaidInstanceResponse,
+        crate::Error<ReleasePrePaidInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RenewInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn renew_instance(
+        &self,
+        request: RenewInstanceRequest,
+    ) -> Result<RenewInstanceResponse, crate::Error<RenewInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RunInstances`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn run_instances(
+        &self,
+        request: RunInstancesRequest,
+    ) -> Result<RunInstancesResponse, crate::Error<RunInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StartInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn start_instance(
+        &self,
+        request: StartInstanceRequest,
+    ) -> Result<StartInstanceResponse, crate::Error<StartInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StopInstance`: validates, signs and sends `request`, and decodes the answer.
+    pub async fn stop_instance(
+        &self,
+        request: StopInstanceRequest,
+    ) -> Result<StopInstanceResponse, crate::Error<StopInstanceError>> {
         self.send(request).await
     }
 }
