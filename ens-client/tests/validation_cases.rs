@@ -5,9 +5,10 @@
 //! `ENS_VALIDATION_CASES=path cargo test -p ens-client --test validation_cases`
 
 use ens_client::core::Params;
-use serde::Deserialize;
+use ens_client::core::serde::Deserialize;
 
 #[derive(Deserialize)]
+#[serde(crate = "ens_client::core::serde")]
 struct Case {
     name: String,
     operation: String,
@@ -27,7 +28,10 @@ fn run(case: &Case) -> Result<(), String> {
     match (case.valid, outcome) {
         (true, Ok(())) => Ok(()),
         (true, Err(v)) => Err(format!("expected valid, reported: {v}")),
-        (false, Ok(())) => Err(format!("expected violations of {:?}, reported none", case.violations)),
+        (false, Ok(())) => Err(format!(
+            "expected violations of {:?}, reported none",
+            case.violations
+        )),
         (false, Err(v)) => {
             let reported = v.parameters();
             let named = |p: &String| reported.contains(&p.as_str());
@@ -38,7 +42,10 @@ fn run(case: &Case) -> Result<(), String> {
             };
             let want = if case.all { "all of" } else { "one of" };
             ok.then_some(()).ok_or_else(|| {
-                format!("expected {want} {:?}, reported {reported:?} ({v})", case.violations)
+                format!(
+                    "expected {want} {:?}, reported {reported:?} ({v})",
+                    case.violations
+                )
             })
         }
     }
@@ -51,7 +58,11 @@ fn load(path: &str) -> Vec<(String, Result<Case, String>)> {
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
             let at = format!("{path}:{}", i + 1);
-            (at, serde_json::from_str(line).map_err(|e| format!("unreadable case: {e}")))
+            (
+                at,
+                ens_client::core::serde_json::from_str(line)
+                    .map_err(|e| format!("unreadable case: {e}")),
+            )
         })
         .collect()
 }

@@ -4,7 +4,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn create_instance(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ens/operations/CreateInstance.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../specs/ens/operations/CreateInstance.json"
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         eprintln!("{path} not found");
         return;

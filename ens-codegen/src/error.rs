@@ -14,8 +14,16 @@ pub struct SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
-        write!(f, "invalid spec {}: at {}: {}", self.file, path, self.message)
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "invalid spec {}: at {}: {}",
+            self.file, path, self.message
+        )
     }
 }
 
@@ -29,7 +37,11 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn err(&self, path: impl Into<String>, message: impl Into<String>) -> SpecError {
-        SpecError { file: self.file.to_owned(), path: path.into(), message: message.into() }
+        SpecError {
+            file: self.file.to_owned(),
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

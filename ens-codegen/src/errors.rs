@@ -33,7 +33,12 @@ pub(crate) enum Flavor<'a> {
     Common(&'a [RetryClass]),
 }
 
-fn plan<'a>(ctx: Ctx<'_>, path: &str, codes: &'a [Code<'a>], reserved: &[&str]) -> Result<Vec<Planned<'a>>, SpecError> {
+fn plan<'a>(
+    ctx: Ctx<'_>,
+    path: &str,
+    codes: &'a [Code<'a>],
+    reserved: &[&str],
+) -> Result<Vec<Planned<'a>>, SpecError> {
     let mut planned: Vec<Planned<'a>> = Vec::new();
     for (i, c) in codes.iter().enumerate() {
         let epath = format!("{path}/{i}");
@@ -43,29 +48,57 @@ fn plan<'a>(ctx: Ctx<'_>, path: &str, codes: &'a [Code<'a>], reserved: &[&str]) 
             _ => return Err(ctx.err(format!("{epath}/code"), "a code may hold `%s` once")),
         };
         let derived = c.code.replace("%s", "Field").to_upper_camel_case();
-        let ident = type_ident(ctx, &format!("{epath}/variant"), Some(c.variant.unwrap_or(&derived)), "")?;
+        let ident = type_ident(
+            ctx,
+            &format!("{epath}/variant"),
+            Some(c.variant.unwrap_or(&derived)),
+            "",
+        )?;
         if reserved.contains(&ident.to_string().as_str()) {
-            return Err(ctx.err(format!("{epath}/variant"), format!("variant name `{ident}` is reserved: set `variant`")));
+            return Err(ctx.err(
+                format!("{epath}/variant"),
+                format!("variant name `{ident}` is reserved: set `variant`"),
+            ));
         }
         if let Some(other) = planned.iter().find(|p| p.ident == ident) {
             return Err(ctx.err(
                 format!("{epath}/code"),
-                format!("codes `{}` and `{}` both map to the variant `{ident}`: set `variant` on one", other.code.code, c.code),
+                format!(
+                    "codes `{}` and `{}` both map to the variant `{ident}`: set `variant` on one",
+                    other.code.code, c.code
+                ),
             ));
         }
         if let Some(other) = planned.iter().find(|p| p.code.code == c.code) {
-            return Err(ctx.err(format!("{epath}/code"), format!("code `{}` is listed twice", other.code.code)));
+            return Err(ctx.err(
+                format!("{epath}/code"),
+                format!("code `{}` is listed twice", other.code.code),
+            ));
         }
-        planned.push(Planned { ident, code: c, pattern });
+        planned.push(Planned {
+            ident,
+            code: c,
+            pattern,
+        });
     }
     Ok(planned)
 }
 
-pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes: &[Code<'_>], flavor: Flavor<'_>) -> Result<TokenStream, SpecError> {
+pub(crate) fn generate(
+    ctx: Ctx<'_>,
+    path: &str,
+    name: &Ident,
+    doc: &str,
+    codes: &[Code<'_>],
+    flavor: Flavor<'_>,
+) -> Result<TokenStream, SpecError> {
     let reserved: &[&str] = match flavor {
         Flavor::Operation => &["Common", "Unhandled"],
         Flavor::Common(_) => &[],
     };
+    if codes.is_empty() && matches!(flavor, Flavor::Common(_)) {
+        return Err(ctx.err(path, "list at least one common error code"));
+    }
     let planned = plan(ctx, path, codes, reserved)?;
     let exact: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_none()).collect();
     let patterns: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_some()).collect();
@@ -73,7 +106,12 @@ pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes:
     let variants = planned.iter().map(|p| {
         let ident = &p.ident;
         let c = p.code;
-        let fact = format!("HTTP {}, code {}: {} The field is the service's message.", c.http_status, code(c.code), c.message);
+        let fact = format!(
+            "HTTP {}, code {}: {} The field is the service's message.",
+            c.http_status,
+            code(c.code),
+            c.message
+        );
         let doc = doc_lines([c.description.unwrap_or(""), fact.as_str()]);
         if p.pattern.is_some() {
             quote! {
@@ -140,10 +178,17 @@ pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes:
     let status_arms: Vec<TokenStream> = statuses
         .iter()
         .map(|status| {
-            let pats = planned.iter().filter(|p| p.code.http_status == *status).map(|p| {
-                let ident = &p.ident;
-                if p.pattern.is_some() { quote!(Self::#ident { .. }) } else { quote!(Self::#ident(_)) }
-            });
+            let pats = planned
+                .iter()
+                .filter(|p| p.code.http_status == *status)
+                .map(|p| {
+                    let ident = &p.ident;
+                    if p.pattern.is_some() {
+                        quote!(Self::#ident { .. })
+                    } else {
+                        quote!(Self::#ident(_))
+                    }
+                });
             let status = proc_macro2::Literal::u16_unsuffixed(*status);
             quote!(#(#pats)|* => Some(#status),)
         })
@@ -152,6 +197,12 @@ pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes:
     Ok(match flavor {
         Flavor::Operation => {
             let pattern_checks = pattern_checks(TokenStream::new());
+            // An operation that documents no code has no documented arm.
+            let documented_message = if planned.is_empty() {
+                quote!()
+            } else {
+                quote!(#(#message_arms)|* => message,)
+            };
             quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +245,7 @@ pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes:
 
                 fn message(&self) -> &str {
                     match self {
-                        #(#message_arms)|* => message,
+                        #documented_message
                         Self::Common(e) => e.message(),
                         Self::Unhandled { message, .. } => message,
                     }
@@ -223,7 +274,11 @@ pub(crate) fn generate(ctx: Ctx<'_>, path: &str, name: &Ident, doc: &str, codes:
             let pattern_checks = pattern_checks(quote!(Some));
             let retry_arms = planned.iter().zip(retry).map(|(p, class)| {
                 let ident = &p.ident;
-                let pat = if p.pattern.is_some() { quote!(Self::#ident { .. }) } else { quote!(Self::#ident(_)) };
+                let pat = if p.pattern.is_some() {
+                    quote!(Self::#ident { .. })
+                } else {
+                    quote!(Self::#ident(_))
+                };
                 let class = match class {
                     RetryClass::Never => quote!(Never),
                     RetryClass::Throttling => quote!(Throttling),

@@ -35,7 +35,11 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Sp
         } else {
             (path, inner.to_string())
         };
-        SpecError { file: file.to_owned(), path, message }
+        SpecError {
+            file: file.to_owned(),
+            path,
+            message,
+        }
     })?;
     Ok(value)
 }
@@ -50,10 +54,38 @@ pub fn parse_service(file: &str, text: &str) -> Result<ServiceSpec, SpecError> {
     parse(file, text)
 }
 
-/// Standard names the generated code uses unqualified; a generated type must not hide them.
-const PRELUDE: &[&str] = &[
-    "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Default", "Into",
-    "IntoIterator", "TryFrom", "Clone", "Debug", "PartialEq", "Eq", "Hash", "Copy", "Self", "rt",
+/// Standard names the generated code uses unqualified; a generated type must not hide them
+/// (the importer renames such types).
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Result",
+    "Option",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "Iterator",
+    "ToString",
+    "From",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Into",
+    "IntoIterator",
+    "TryFrom",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Copy",
+    "Self",
+    "rt",
 ];
 
 /// Names of the types one generated module defines, so that two never collide.
@@ -62,11 +94,14 @@ pub(crate) struct TypeNames(Vec<String>);
 
 impl TypeNames {
     pub(crate) fn claim(&mut self, ctx: Ctx<'_>, path: &str, name: &str) -> Result<(), SpecError> {
-        if PRELUDE.contains(&name) {
+        if RESERVED_TYPE_NAMES.contains(&name) {
             return Err(ctx.err(path, format!("the type name `{name}` would hide the standard `{name}` the generated code uses: choose another")));
         }
         if self.0.iter().any(|n| n == name) {
-            return Err(ctx.err(path, format!("the type name `{name}` is used twice in this operation")));
+            return Err(ctx.err(
+                path,
+                format!("the type name `{name}` is used twice in this operation"),
+            ));
         }
         self.0.push(name.to_owned());
         Ok(())
@@ -100,10 +135,16 @@ pub fn generate_operation(file: &str, spec: &OperationSpec) -> Result<TokenStrea
         })
         .collect();
     let error_name = names::known(&format!("{op}Error"));
-    let error_doc = format!(
-        " Errors `{op}` documents, the common ones, and any other code as `Unhandled`."
-    );
-    let error = errors::generate(ctx, "/errors", &error_name, &error_doc, &codes, errors::Flavor::Operation)?;
+    let error_doc =
+        format!(" Errors `{op}` documents, the common ones, and any other code as `Unhandled`.");
+    let error = errors::generate(
+        ctx,
+        "/errors",
+        &error_name,
+        &error_doc,
+        &codes,
+        errors::Flavor::Operation,
+    )?;
     Ok(quote! {
         use ::ens_client::core as rt;
         #request
@@ -135,7 +176,14 @@ pub fn service(file: &str, text: &str) -> Result<TokenStream, SpecError> {
     let retry: Vec<spec::RetryClass> = spec.common_errors.iter().map(|e| e.retry).collect();
     let name = names::known("CommonError");
     let doc = " Error codes any ENS operation can return, from `service.json`.";
-    let error = errors::generate(ctx, "/commonErrors", &name, doc, &codes, errors::Flavor::Common(&retry))?;
+    let error = errors::generate(
+        ctx,
+        "/commonErrors",
+        &name,
+        doc,
+        &codes,
+        errors::Flavor::Common(&retry),
+    )?;
     if spec.default_endpoint.is_empty() {
         return Err(ctx.err("/defaultEndpoint", "the default endpoint is empty"));
     }
@@ -184,18 +232,21 @@ pub fn render(header: &str, tokens: TokenStream, file: &str) -> Result<String, S
 #[cfg(feature = "render")]
 fn space_items(code: &str) -> String {
     const STARTS: &[&str] = &[
-        "///", "#[", "pub ", "fn ", "impl", "const ", "static ", "use ", "mod ", "struct ", "enum ",
-        "trait ", "type ",
+        "///", "#[", "pub ", "fn ", "impl", "const ", "static ", "use ", "mod ", "struct ",
+        "enum ", "trait ", "type ",
     ];
     let lines: Vec<&str> = code.lines().collect();
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
-        let closes = matches!(line.trim(), "}" | "};" | "];" | ");") || (indent == 0 && line.ends_with(';'));
+        let closes =
+            matches!(line.trim(), "}" | "};" | "];" | ");") || (indent == 0 && line.ends_with(';'));
         let opens = STARTS.iter().any(|s| next.trim_start().starts_with(s));
         if closes && opens && indent == next_indent && !next.trim().is_empty() {
             out.push('\n');

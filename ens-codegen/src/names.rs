@@ -15,7 +15,9 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 fn plain_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !NOT_RAW.contains(&s)
 }
@@ -44,7 +46,10 @@ pub(crate) fn type_ident(
 ) -> Result<Ident, SpecError> {
     let name = explicit.map_or_else(|| name.to_upper_camel_case(), str::to_owned);
     if KEYWORDS.contains(&name.as_str()) {
-        return Err(ctx.err(path, format!("`{name}` is a Rust keyword and cannot name a type")));
+        return Err(ctx.err(
+            path,
+            format!("`{name}` is a Rust keyword and cannot name a type"),
+        ));
     }
     ident(ctx, path, &name)
 }

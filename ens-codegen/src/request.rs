@@ -1,6 +1,7 @@
 //! The request: struct, type-state builder, enums, checked newtypes, rule tables and the wire
 //! conversions.
 
+use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
 use crate::names::{field_ident, known, type_ident};
@@ -8,7 +9,6 @@ use crate::spec::{
     CharClass, Constraint, CrossRule, EnumValue, LengthUnit, ListStyle, OperationSpec, ParamType,
     Parameter,
 };
-use crate::TypeNames;
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -42,7 +42,14 @@ pub(crate) struct Request<'a> {
 
 impl<'a> Request<'a> {
     pub(crate) fn new(ctx: Ctx<'a>, spec: &'a OperationSpec, names: &'a mut TypeNames) -> Self {
-        Self { ctx, spec, names, items: Vec::new(), param_specs: Vec::new(), enums: Vec::new() }
+        Self {
+            ctx,
+            spec,
+            names,
+            items: Vec::new(),
+            param_specs: Vec::new(),
+            enums: Vec::new(),
+        }
     }
 
     pub(crate) fn generate(mut self) -> Result<TokenStream, SpecError> {
@@ -57,10 +64,15 @@ impl<'a> Request<'a> {
         for (i, p) in self.spec.parameters.iter().enumerate() {
             let path = format!("/parameters/{i}");
             if p.name.is_empty() {
-                return Err(self.ctx.err(format!("{path}/name"), "a parameter needs a name"));
+                return Err(self
+                    .ctx
+                    .err(format!("{path}/name"), "a parameter needs a name"));
             }
             if seen_wire.contains(&p.name) {
-                return Err(self.ctx.err(format!("{path}/name"), format!("`{}` is listed twice", p.name)));
+                return Err(self.ctx.err(
+                    format!("{path}/name"),
+                    format!("`{}` is listed twice", p.name),
+                ));
             }
             seen_wire.push(p.name.clone());
             if let Some(loc) = p.location.as_deref().filter(|l| *l != "query") {
@@ -190,27 +202,49 @@ impl<'a> Request<'a> {
     /// Plans one top-level parameter and emits the types and rule-table entries it needs.
     fn field(&mut self, path: &str, p: &Parameter) -> Result<FieldPlan, SpecError> {
         let ctx = self.ctx;
-        let ident = field_ident(ctx, &format!("{path}/rustName"), p.rust_name.as_deref(), &p.name)?;
-        let camel = ident.to_string().trim_start_matches("r#").to_upper_camel_case();
+        let ident = field_ident(
+            ctx,
+            &format!("{path}/rustName"),
+            p.rust_name.as_deref(),
+            &p.name,
+        )?;
+        let camel = ident
+            .to_string()
+            .trim_start_matches("r#")
+            .to_upper_camel_case();
         let wire = p.name.as_str();
         check_shape_keys(ctx, path, p)?;
         let (inner, write, read): (TokenStream, TokenStream, TokenStream) = match p.kind {
             ParamType::List => return self.list_field(path, p, ident, camel),
             ParamType::Object => {
-                return Err(ctx.err(format!("{path}/type"), "`object` is only allowed as the `items` of a list"));
+                return Err(ctx.err(
+                    format!("{path}/type"),
+                    "`object` is only allowed as the `items` of a list",
+                ));
             }
             ParamType::Boolean => {
                 let (t, f) = literals(p);
-                self.param_specs.push(param_spec(ctx, path, p, wire, false)?);
+                self.param_specs.push(param_spec(ctx, path, p, wire, None)?);
                 let tokens = if p.required {
-                    (quote!(bool), quote!(w.put_bool(#wire, Some(self.#ident), (#t, #f))),
-                     quote!(r.bool(#wire, (#t, #f))?.ok_or_else(|| rt::Violation::new(#wire, "required", "is required", None))?))
+                    (
+                        quote!(bool),
+                        quote!(w.put_bool(#wire, Some(self.#ident), (#t, #f))),
+                        quote!(r.bool(#wire, (#t, #f))?.ok_or_else(|| rt::Violation::new(#wire, "required", "is required", None))?),
+                    )
                 } else {
-                    (quote!(bool), quote!(w.put_bool(#wire, self.#ident, (#t, #f))), quote!(r.bool(#wire, (#t, #f))?))
+                    (
+                        quote!(bool),
+                        quote!(w.put_bool(#wire, self.#ident, (#t, #f))),
+                        quote!(r.bool(#wire, (#t, #f))?),
+                    )
                 };
                 let doc = param_doc(p, wire);
                 return Ok(FieldPlan {
-                    ty: if p.required { tokens.0 } else { quote!(Option<bool>) },
+                    ty: if p.required {
+                        tokens.0
+                    } else {
+                        quote!(Option<bool>)
+                    },
                     write: tokens.1,
                     read: tokens.2,
                     ident,
@@ -225,59 +259,123 @@ impl<'a> Request<'a> {
                 // A newtype's rules live in its constant; the table refers to it.
                 let entry = match newtype_const(p) {
                     Some(name) => quote!(#name),
-                    None => param_spec(ctx, path, p, wire, false)?,
+                    None => param_spec(ctx, path, p, wire, None)?,
                 };
                 self.param_specs.push(entry);
                 if p.required {
-                    (ty, quote!(w.put(#wire, &self.#ident)), quote!(r.req(#wire)?))
+                    (
+                        ty,
+                        quote!(w.put(#wire, &self.#ident)),
+                        quote!(r.req(#wire)?),
+                    )
                 } else {
-                    (ty, quote!(w.put_opt(#wire, self.#ident.as_ref())), quote!(r.opt(#wire)?))
+                    (
+                        ty,
+                        quote!(w.put_opt(#wire, self.#ident.as_ref())),
+                        quote!(r.opt(#wire)?),
+                    )
                 }
             }
         };
-        let ty = if p.required { inner } else { quote!(Option<#inner>) };
-        Ok(FieldPlan { doc: param_doc(p, wire), ident, camel, wire: wire.to_owned(), required: p.required, ty, write, read })
+        let ty = if p.required {
+            inner
+        } else {
+            quote!(Option<#inner>)
+        };
+        Ok(FieldPlan {
+            doc: param_doc(p, wire),
+            ident,
+            camel,
+            wire: wire.to_owned(),
+            required: p.required,
+            ty,
+            write,
+            read,
+        })
     }
 
-    fn list_field(&mut self, path: &str, p: &Parameter, ident: Ident, camel: String) -> Result<FieldPlan, SpecError> {
+    fn list_field(
+        &mut self,
+        path: &str,
+        p: &Parameter,
+        ident: Ident,
+        camel: String,
+    ) -> Result<FieldPlan, SpecError> {
         let ctx = self.ctx;
         let wire = p.name.as_str();
-        let style = p.style.ok_or_else(|| ctx.err(path, "a list needs a `style`"))?;
-        let items = p.items.as_deref().ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
+        let style = p
+            .style
+            .ok_or_else(|| ctx.err(path, "a list needs a `style`"))?;
+        let items = p
+            .items
+            .as_deref()
+            .ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
         let ipath = format!("{path}/items");
         check_shape_keys(ctx, &ipath, items)?;
         if !items.name.is_empty() {
-            return Err(ctx.err(format!("{ipath}/name"), "list items take no name; name the list"));
+            return Err(ctx.err(
+                format!("{ipath}/name"),
+                "list items take no name; name the list",
+            ));
         }
         let (elem, write, read) = match (style, items.kind) {
-            (ListStyle::Json, _) => {
-                return Err(ctx.err(format!("{path}/style"), "a list sent as JSON text is one value: use `type: json`"));
-            }
             (ListStyle::RepeatList, ParamType::Object) => {
-                let name = type_ident(ctx, &format!("{ipath}/structName"), items.struct_name.as_deref(), wire)?;
-                self.names.claim(ctx, &format!("{ipath}/structName"), &name.to_string())?;
+                let name = type_ident(
+                    ctx,
+                    &format!("{ipath}/structName"),
+                    items.struct_name.as_deref(),
+                    wire,
+                )?;
+                self.names
+                    .claim(ctx, &format!("{ipath}/structName"), &name.to_string())?;
                 self.element_struct(&ipath, &name, wire, items)?;
-                (quote!(#name), quote!(w.put_objects(#wire, &self.#ident)), quote!(r.objects(#wire)?))
+                (
+                    quote!(#name),
+                    quote!(w.put_objects(#wire, &self.#ident)),
+                    quote!(r.objects(#wire)?),
+                )
             }
-            (ListStyle::Simple, ParamType::Object) => {
-                return Err(ctx.err(format!("{path}/style"), "objects can only be sent as `repeatList`"));
+            (ListStyle::Simple | ListStyle::Json, ParamType::Object) => {
+                return Err(ctx.err(
+                    format!("{path}/style"),
+                    "objects can only be sent as `repeatList`",
+                ));
             }
             (_, ParamType::List | ParamType::Json | ParamType::Boolean) => {
-                return Err(ctx.err(format!("{ipath}/type"), "list items must be string, integer, number, enum or object"));
+                return Err(ctx.err(
+                    format!("{ipath}/type"),
+                    "list items must be string, integer, number, enum or object",
+                ));
             }
             (style, _) => {
                 let elem = self.scalar_type(&ipath, items, false)?;
-                let joined = style == ListStyle::Simple;
-                let item_wire = if joined { wire.to_owned() } else { format!("{wire}.{{n}}") };
-                let mut spec = param_spec(ctx, &ipath, items, &item_wire, joined)?;
+                let (item_wire, packing) = match style {
+                    ListStyle::RepeatList => (format!("{wire}.{{n}}"), None),
+                    ListStyle::Simple => (wire.to_owned(), Some(quote!(rt::Packing::Comma))),
+                    ListStyle::Json => (wire.to_owned(), Some(quote!(rt::Packing::JsonArray))),
+                };
+                let mut spec = param_spec(ctx, &ipath, items, &item_wire, packing)?;
                 if p.required {
                     spec = quote!(#spec.required());
                 }
                 self.param_specs.push(spec);
-                if joined {
-                    (elem, quote!(w.put_joined(#wire, &self.#ident)), quote!(r.joined(#wire)?))
-                } else {
-                    (elem, quote!(w.put_repeated(#wire, &self.#ident)), quote!(r.repeated(#wire)?))
+                let numeric = matches!(items.kind, ParamType::Integer | ParamType::Number);
+                match style {
+                    ListStyle::RepeatList => (
+                        elem,
+                        quote!(w.put_repeated(#wire, &self.#ident)),
+                        quote!(r.repeated(#wire)?),
+                    ),
+                    ListStyle::Simple => (
+                        elem,
+                        quote!(w.put_joined(#wire, &self.#ident)),
+                        quote!(r.joined(#wire)?),
+                    ),
+                    ListStyle::Json => (
+                        elem,
+                        quote!(w.put_json_array(#wire, &self.#ident, #numeric)),
+                        quote!(r.json_array(#wire)?),
+                    ),
                 }
             }
         };
@@ -294,12 +392,23 @@ impl<'a> Request<'a> {
     }
 
     /// The Rust type of a string, number, enum or JSON value; emits enums and newtypes.
-    fn scalar_type(&mut self, path: &str, p: &Parameter, allow_newtype: bool) -> Result<TokenStream, SpecError> {
+    fn scalar_type(
+        &mut self,
+        path: &str,
+        p: &Parameter,
+        allow_newtype: bool,
+    ) -> Result<TokenStream, SpecError> {
         let ctx = self.ctx;
         Ok(match p.kind {
             ParamType::String if allow_newtype && is_newtype(p) => {
-                let name = type_ident(ctx, &format!("{path}/newtype"), p.newtype.as_deref(), &p.name)?;
-                self.names.claim(ctx, &format!("{path}/newtype"), &name.to_string())?;
+                let name = type_ident(
+                    ctx,
+                    &format!("{path}/newtype"),
+                    p.newtype.as_deref(),
+                    &p.name,
+                )?;
+                self.names
+                    .claim(ctx, &format!("{path}/newtype"), &name.to_string())?;
                 self.newtype(path, p, &name)?;
                 quote!(#name)
             }
@@ -320,14 +429,20 @@ impl<'a> Request<'a> {
     fn enumeration(&mut self, path: &str, p: &Parameter) -> Result<Ident, SpecError> {
         let ctx = self.ctx;
         let name_path = format!("{path}/enumName");
-        let enum_name = p.enum_name.as_deref().ok_or_else(|| ctx.err(path, "an enum needs an `enumName`"))?;
+        let enum_name = p
+            .enum_name
+            .as_deref()
+            .ok_or_else(|| ctx.err(path, "an enum needs an `enumName`"))?;
         let name = type_ident(ctx, &name_path, Some(enum_name), "")?;
         let wire_values: Vec<String> = p.values.iter().map(|v| v.value.clone()).collect();
         if let Some((_, values)) = self.enums.iter().find(|(n, _)| n == enum_name) {
             if *values == wire_values {
                 return Ok(name);
             }
-            return Err(ctx.err(name_path, format!("enum `{enum_name}` is defined twice with different values")));
+            return Err(ctx.err(
+                name_path,
+                format!("enum `{enum_name}` is defined twice with different values"),
+            ));
         }
         self.names.claim(ctx, &name_path, enum_name)?;
         self.enums.push((enum_name.to_owned(), wire_values));
@@ -338,13 +453,19 @@ impl<'a> Request<'a> {
         for (i, v) in p.values.iter().enumerate() {
             let vpath = format!("{path}/values/{i}");
             let variant = enum_variant(ctx, &vpath, v)?;
-            if variants.iter().any(|(x, _): &(Ident, &EnumValue)| *x == variant) {
+            if variants
+                .iter()
+                .any(|(x, _): &(Ident, &EnumValue)| *x == variant)
+            {
                 return Err(ctx.err(vpath, format!("variant `{variant}` is used twice")));
             }
             variants.push((variant, v));
         }
         let defs = variants.iter().map(|(id, v)| {
-            let doc = doc_lines([v.description.as_deref().unwrap_or(""), &format!("Wire value {}.", code(&v.value))]);
+            let doc = doc_lines([
+                v.description.as_deref().unwrap_or(""),
+                &format!("Wire value {}.", code(&v.value)),
+            ]);
             quote! { #doc #id, }
         });
         let to_str = variants.iter().map(|(id, v)| {
@@ -356,8 +477,15 @@ impl<'a> Request<'a> {
             quote! { #s => Ok(Self::#id), }
         });
         let all = variants.iter().map(|(id, _)| quote!(Self::#id));
-        let doc = doc_lines([format!("Values of `{}`.", p.name).as_str(), p.description.as_deref().unwrap_or("")]);
-        let values = &p.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>();
+        let doc = doc_lines([
+            format!("Values of `{}`.", p.name).as_str(),
+            p.description.as_deref().unwrap_or(""),
+        ]);
+        let values = &p
+            .values
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>();
         let expected = values.join(", ");
         let wire = p.name.as_str();
         self.items.push(quote! {
@@ -407,10 +535,15 @@ impl<'a> Request<'a> {
     fn newtype(&mut self, path: &str, p: &Parameter, name: &Ident) -> Result<(), SpecError> {
         let wire = p.name.as_str();
         let spec_const = newtype_const_name(name);
-        let spec = param_spec(self.ctx, path, p, wire, false)?;
-        let new_doc = format!(" Checks `value` against the rules of `{wire}`; every broken rule is reported.");
+        let spec = param_spec(self.ctx, path, p, wire, None)?;
+        let new_doc = format!(
+            " Checks `value` against the rules of `{wire}`; every broken rule is reported."
+        );
         let doc = doc_lines([
-            format!("A checked `{wire}`: holding one means the value obeys every rule of the spec.").as_str(),
+            format!(
+                "A checked `{wire}`: holding one means the value obeys every rule of the spec."
+            )
+            .as_str(),
             p.description.as_deref().unwrap_or(""),
         ]);
         let (flavor, access) = if p.secret {
@@ -458,10 +591,19 @@ impl<'a> Request<'a> {
     }
 
     /// A struct for the elements of a list of objects (`DataDisk.1.Size`).
-    fn element_struct(&mut self, path: &str, name: &Ident, list_wire: &str, items: &Parameter) -> Result<(), SpecError> {
+    fn element_struct(
+        &mut self,
+        path: &str,
+        name: &Ident,
+        list_wire: &str,
+        items: &Parameter,
+    ) -> Result<(), SpecError> {
         let ctx = self.ctx;
         if items.fields.is_empty() {
-            return Err(ctx.err(format!("{path}/fields"), "an object needs at least one field"));
+            return Err(ctx.err(
+                format!("{path}/fields"),
+                "an object needs at least one field",
+            ));
         }
         let mut defs = Vec::new();
         let mut writes = Vec::new();
@@ -471,14 +613,28 @@ impl<'a> Request<'a> {
             let fpath = format!("{path}/fields/{i}");
             check_shape_keys(ctx, &fpath, f)?;
             if f.name.is_empty() || f.name.contains('.') && f.name.contains("{n}") {
-                return Err(ctx.err(format!("{fpath}/name"), "an object field needs a plain name (`Size`)"));
+                return Err(ctx.err(
+                    format!("{fpath}/name"),
+                    "an object field needs a plain name (`Size`)",
+                ));
             }
-            let ident = field_ident(ctx, &format!("{fpath}/rustName"), f.rust_name.as_deref(), &f.name)?;
+            let ident = field_ident(
+                ctx,
+                &format!("{fpath}/rustName"),
+                f.rust_name.as_deref(),
+                &f.name,
+            )?;
             if idents.contains(&ident) {
-                return Err(ctx.err(format!("{fpath}/rustName"), format!("Rust field name `{ident}` is used twice")));
+                return Err(ctx.err(
+                    format!("{fpath}/rustName"),
+                    format!("Rust field name `{ident}` is used twice"),
+                ));
             }
             let wire = format!("{list_wire}.{{n}}.{}", f.name);
-            let key = format!("{{prefix}}.{}", f.name.replace('{', "{{").replace('}', "}}"));
+            let key = format!(
+                "{{prefix}}.{}",
+                f.name.replace('{', "{{").replace('}', "}}")
+            );
             let (ty, write, read) = if f.kind == ParamType::Boolean {
                 let (t, fl) = literals(f);
                 (
@@ -494,14 +650,16 @@ impl<'a> Request<'a> {
                     quote!(r.opt(&format!(#key))?),
                 )
             };
-            self.param_specs.push(param_spec(ctx, &fpath, f, &wire, false)?);
+            self.param_specs
+                .push(param_spec(ctx, &fpath, f, &wire, None)?);
             let doc = param_doc(f, &format!("{list_wire}.N.{}", f.name));
             defs.push(quote! { #doc pub #ident: Option<#ty>, });
             writes.push(write);
             reads.push(quote! { #ident: #read, });
             idents.push(ident);
         }
-        let doc = format!(" An element of `{list_wire}`, sent as `{list_wire}.N.Field` (N from 1).");
+        let doc =
+            format!(" An element of `{list_wire}`, sent as `{list_wire}.N.Field` (N from 1).");
         self.items.push(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, Default)]
@@ -530,7 +688,10 @@ impl<'a> Request<'a> {
             let path = format!("/rules/{i}/{key}");
             for (name, at) in [(&dep.param, "param"), (&dep.when.param, "when/param")] {
                 if !wire_names.contains(name) {
-                    return Err(ctx.err(format!("{path}/{at}"), format!("`{name}` is not a parameter of this operation")));
+                    return Err(ctx.err(
+                        format!("{path}/{at}"),
+                        format!("`{name}` is not a parameter of this operation"),
+                    ));
                 }
             }
             let param = dep.param.as_str();
@@ -554,7 +715,10 @@ impl<'a> Request<'a> {
         let required: Vec<&FieldPlan> = fields.iter().filter(|f| f.required).collect();
         let optional: Vec<&FieldPlan> = fields.iter().filter(|f| !f.required).collect();
         let slots: Vec<Ident> = (0..required.len()).map(|i| format_ident!("S{i}")).collect();
-        let traits: Vec<Ident> = required.iter().map(|f| format_ident!("{}Has{}", request, f.camel)).collect();
+        let traits: Vec<Ident> = required
+            .iter()
+            .map(|f| format_ident!("{}Has{}", request, f.camel))
+            .collect();
         let optionals = format_ident!("{}Optional", request);
         let op = &self.spec.operation;
         let setter_doc = |f: &FieldPlan| {
@@ -567,7 +731,9 @@ impl<'a> Request<'a> {
             let (id, ty) = (&f.ident, &f.ty);
             quote!(#id: #ty,)
         });
-        let doc = format!(" Builds a [`{request}`]; `build()` compiles only once every required parameter is set.");
+        let doc = format!(
+            " Builds a [`{request}`]; `build()` compiles only once every required parameter is set."
+        );
         let mut out = quote! {
             #[doc = #doc]
             #[must_use]
@@ -587,9 +753,22 @@ impl<'a> Request<'a> {
         for (i, f) in required.iter().enumerate() {
             let (id, ty) = (&f.ident, &f.ty);
             let doc = setter_doc(f);
-            let others = slots.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s);
-            let before = slots.iter().enumerate().map(|(j, s)| if j == i { quote!(rt::Unset) } else { quote!(#s) });
-            let after = slots.iter().enumerate().map(|(j, s)| if j == i { quote!(#ty) } else { quote!(#s) });
+            let others = slots
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| s);
+            let before = slots.iter().enumerate().map(|(j, s)| {
+                if j == i {
+                    quote!(rt::Unset)
+                } else {
+                    quote!(#s)
+                }
+            });
+            let after = slots
+                .iter()
+                .enumerate()
+                .map(|(j, s)| if j == i { quote!(#ty) } else { quote!(#s) });
             let take = slots.iter().enumerate().map(|(j, s)| {
                 let v = format_ident!("{}", s.to_string().to_lowercase());
                 if j == i { quote!(_) } else { quote!(#v) }
@@ -641,7 +820,10 @@ impl<'a> Request<'a> {
         });
 
         let bounds = slots.iter().zip(&traits).map(|(s, t)| quote!(#s: #t));
-        let vars: Vec<Ident> = slots.iter().map(|s| format_ident!("{}", s.to_string().to_lowercase())).collect();
+        let vars: Vec<Ident> = slots
+            .iter()
+            .map(|s| format_ident!("{}", s.to_string().to_lowercase()))
+            .collect();
         let takes = fields.iter().map(|f| {
             let id = &f.ident;
             match required.iter().position(|g| g.ident == f.ident) {
@@ -654,8 +836,11 @@ impl<'a> Request<'a> {
         });
         // Destructuring even empty state keeps both fields read, so no dead-code warning.
         let unpack_required = quote!(let (#(#vars,)*) = self.required;);
-        let unpack_optional =
-            if optional.is_empty() { quote!(let #optionals {} = self.optional;) } else { quote!(let optional = self.optional;) };
+        let unpack_optional = if optional.is_empty() {
+            quote!(let #optionals {} = self.optional;)
+        } else {
+            quote!(let optional = self.optional;)
+        };
         let build_doc = format!(
             " The finished request. [`{request}::validate`] (which the client runs) checks the rules the types cannot express."
         );
@@ -679,7 +864,9 @@ impl<'a> Request<'a> {
             let ty = &f.ty;
             let wire = &f.wire;
             let setter = f.ident.to_string().trim_start_matches("r#").to_owned();
-            let message = format!("`{op}` needs the required parameter `{wire}`: call `.{setter}(..)` before `.build()`");
+            let message = format!(
+                "`{op}` needs the required parameter `{wire}`: call `.{setter}(..)` before `.build()`"
+            );
             let label = format!("`{wire}` is not set");
             let doc = format!(" Type state: `{wire}` has been set.");
             out.extend(quote! {
@@ -706,7 +893,10 @@ fn is_newtype(p: &Parameter) -> bool {
 }
 
 fn newtype_const_name(name: &Ident) -> Ident {
-    format_ident!("{}_RULES", heck::AsShoutySnakeCase(name.to_string()).to_string())
+    format_ident!(
+        "{}_RULES",
+        heck::AsShoutySnakeCase(name.to_string()).to_string()
+    )
 }
 
 /// The constant holding a top-level newtype's rules, if the parameter is one.
@@ -714,7 +904,10 @@ fn newtype_const(p: &Parameter) -> Option<Ident> {
     if !is_newtype(p) {
         return None;
     }
-    let name = p.newtype.clone().unwrap_or_else(|| p.name.to_upper_camel_case());
+    let name = p
+        .newtype
+        .clone()
+        .unwrap_or_else(|| p.name.to_upper_camel_case());
     Some(newtype_const_name(&known(&name)))
 }
 
@@ -737,7 +930,12 @@ fn option_inner(ty: &TokenStream) -> Option<TokenStream> {
     }
     let rest: Vec<_> = tokens.collect();
     // `<` inner `>`
-    Some(rest[1..rest.len().saturating_sub(1)].iter().cloned().collect())
+    Some(
+        rest[1..rest.len().saturating_sub(1)]
+            .iter()
+            .cloned()
+            .collect(),
+    )
 }
 
 fn literals(p: &Parameter) -> (String, String) {
@@ -750,13 +948,25 @@ fn literals(p: &Parameter) -> (String, String) {
 /// Rejects shape keys that do not belong to the parameter's type.
 fn check_shape_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Result<(), SpecError> {
     let misplaced = |key: &str, belongs: &str| {
-        Err(ctx.err(format!("{path}/{key}"), format!("`{key}` belongs to `type: {belongs}`, not to this `{:?}` parameter", p.kind).to_lowercase()))
+        Err(ctx.err(
+            format!("{path}/{key}"),
+            format!(
+                "`{key}` belongs to `type: {belongs}`, not to this `{:?}` parameter",
+                p.kind
+            )
+            .to_lowercase(),
+        ))
     };
     let t = p.kind;
     if p.newtype.is_some() && t != ParamType::String {
         return misplaced("newtype", "string");
     }
-    if !p.constraints.is_empty() && !matches!(t, ParamType::String | ParamType::Integer | ParamType::Number) {
+    if !p.constraints.is_empty()
+        && !matches!(
+            t,
+            ParamType::String | ParamType::Integer | ParamType::Number
+        )
+    {
         return misplaced("constraints", "string, integer or number");
     }
     if p.literals.is_some() && t != ParamType::Boolean {
@@ -772,17 +982,30 @@ fn check_shape_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Result<(), SpecE
         return misplaced("fields", "object");
     }
     for (i, c) in p.constraints.iter().enumerate() {
-        let numeric = matches!(c, Constraint::Range { .. } | Constraint::OneOf(_) | Constraint::MultipleOf(_));
+        let numeric = matches!(
+            c,
+            Constraint::Range { .. } | Constraint::OneOf(_) | Constraint::MultipleOf(_)
+        );
         let is_number = matches!(t, ParamType::Integer | ParamType::Number);
         if numeric != is_number {
-            let kind = if numeric { "a numeric rule on text" } else { "a text rule on a number" };
-            return Err(ctx.err(format!("{path}/constraints/{i}"), format!("{kind}: it can never apply")));
+            let kind = if numeric {
+                "a numeric rule on text"
+            } else {
+                "a text rule on a number"
+            };
+            return Err(ctx.err(
+                format!("{path}/constraints/{i}"),
+                format!("{kind}: it can never apply"),
+            ));
         }
     }
-    if let Some([t, f]) = &p.literals {
-        if t == f || t.is_empty() || f.is_empty() {
-            return Err(ctx.err(format!("{path}/literals"), "true and false need two different, non-empty spellings"));
-        }
+    if let Some([t, f]) = &p.literals
+        && (t == f || t.is_empty() || f.is_empty())
+    {
+        return Err(ctx.err(
+            format!("{path}/literals"),
+            "true and false need two different, non-empty spellings",
+        ));
     }
     Ok(())
 }
@@ -792,14 +1015,23 @@ fn enum_variant(ctx: Ctx<'_>, path: &str, v: &EnumValue) -> Result<Ident, SpecEr
     let name = v.variant.as_deref().unwrap_or(&derived);
     type_ident(ctx, &format!("{path}/variant"), Some(name), "").map_err(|mut e| {
         if v.variant.is_none() {
-            e.message = format!("value `{}` gives no Rust variant name: set `variant`", v.value);
+            e.message = format!(
+                "value `{}` gives no Rust variant name: set `variant`",
+                v.value
+            );
         }
         e
     })
 }
 
 /// One entry of the rule table.
-fn param_spec(ctx: Ctx<'_>, path: &str, p: &Parameter, wire: &str, joined: bool) -> Result<TokenStream, SpecError> {
+fn param_spec(
+    ctx: Ctx<'_>,
+    path: &str,
+    p: &Parameter,
+    wire: &str,
+    packing: Option<TokenStream>,
+) -> Result<TokenStream, SpecError> {
     let kind = match p.kind {
         ParamType::String => quote!(rt::Kind::String),
         ParamType::Integer => quote!(rt::Kind::Integer),
@@ -828,8 +1060,8 @@ fn param_spec(ctx: Ctx<'_>, path: &str, p: &Parameter, wire: &str, joined: bool)
     if p.secret {
         spec = quote!(#spec.secret());
     }
-    if joined {
-        spec = quote!(#spec.joined());
+    if let Some(packing) = packing {
+        spec = quote!(#spec.packed(#packing));
     }
     if !rules.is_empty() {
         spec = quote!(#spec.rules(&[#(#rules),*]));
@@ -861,25 +1093,31 @@ fn classes(ctx: Ctx<'_>, path: &str, cs: &[CharClass]) -> Result<TokenStream, Sp
 fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStream, SpecError> {
     Ok(match c {
         Constraint::Length { min, max, unit } => {
-            if let (Some(a), Some(b)) = (min, max) {
-                if a > b {
-                    return Err(ctx.err(path, format!("length min {a} is above max {b}")));
-                }
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(ctx.err(path, format!("length min {a} is above max {b}")));
             }
             let unit = match unit {
                 LengthUnit::Chars => quote!(rt::LengthUnit::Chars),
                 LengthUnit::Bytes => quote!(rt::LengthUnit::Bytes),
             };
-            let (min, max) = (opt(min.map(Literal::u64_unsuffixed)), opt(max.map(Literal::u64_unsuffixed)));
+            let (min, max) = (
+                opt(min.map(Literal::u64_unsuffixed)),
+                opt(max.map(Literal::u64_unsuffixed)),
+            );
             quote!(rt::Rule::Length { min: #min, max: #max, unit: #unit })
         }
         Constraint::Range { min, max } => {
-            if let (Some(a), Some(b)) = (min, max) {
-                if a > b {
-                    return Err(ctx.err(path, format!("range min {a} is above max {b}")));
-                }
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(ctx.err(path, format!("range min {a} is above max {b}")));
             }
-            let (min, max) = (opt(min.map(Literal::i64_unsuffixed)), opt(max.map(Literal::i64_unsuffixed)));
+            let (min, max) = (
+                opt(min.map(Literal::i64_unsuffixed)),
+                opt(max.map(Literal::i64_unsuffixed)),
+            );
             quote!(rt::Rule::Range { min: #min, max: #max })
         }
         Constraint::OneOf(ranges) => {
@@ -903,9 +1141,15 @@ fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStream, SpecErr
             let cs = classes(ctx, path, cs)?;
             quote!(rt::Rule::Charset(#cs))
         }
-        Constraint::MinClasses { at_least, classes: cs } => {
+        Constraint::MinClasses {
+            at_least,
+            classes: cs,
+        } => {
             if *at_least as usize > cs.len() || *at_least == 0 {
-                return Err(ctx.err(path, format!("atLeast {at_least} of {} classes can never hold", cs.len())));
+                return Err(ctx.err(
+                    path,
+                    format!("atLeast {at_least} of {} classes can never hold", cs.len()),
+                ));
             }
             let cs = classes(ctx, path, cs)?;
             let n = Literal::u8_unsuffixed(*at_least);
@@ -919,7 +1163,9 @@ fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStream, SpecErr
         Constraint::NoLeadingOrTrailing(s) => quote!(rt::Rule::NoLeadingOrTrailing(#s)),
         Constraint::NoConsecutive(s) => quote!(rt::Rule::NoConsecutive(#s)),
         Constraint::NotAllDigits(true) => quote!(rt::Rule::NotAllDigits),
-        Constraint::NotAllDigits(false) => return Err(ctx.err(path, "`notAllDigits: false` says nothing: leave it out")),
+        Constraint::NotAllDigits(false) => {
+            return Err(ctx.err(path, "`notAllDigits: false` says nothing: leave it out"));
+        }
         Constraint::Base64 { decoded_prefix } => {
             let p = opt(decoded_prefix.as_deref());
             quote!(rt::Rule::Base64 { decoded_prefix: #p })
@@ -945,19 +1191,41 @@ fn param_doc(p: &Parameter, wire: &str) -> TokenStream {
 
 /// The operation facts under the request's doc comment.
 fn facts_doc(spec: &OperationSpec) -> TokenStream {
-    let mut lines = vec![format!("Action {}, API version {}, `{}`.", code(&spec.operation), code(&spec.version), spec.method.as_str())];
+    let mut lines = vec![format!(
+        "Action {}, API version {}, `{}`.",
+        code(&spec.operation),
+        code(&spec.version),
+        spec.method.as_str()
+    )];
     if let Some(r) = &spec.rate_limit {
-        let scope = r.scope.as_deref().map(|s| format!(" per {s}")).unwrap_or_default();
-        lines.push(format!("Rate limit: {} calls per second{scope}.", r.per_second));
+        let scope = r
+            .scope
+            .as_deref()
+            .map(|s| format!(" per {s}"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "Rate limit: {} calls per second{scope}.",
+            r.per_second
+        ));
     }
     if spec.asynchronous {
-        lines.push("Asynchronous: success means the request was accepted, not that the work is done.".into());
+        lines.push(
+            "Asynchronous: success means the request was accepted, not that the work is done."
+                .into(),
+        );
     }
     if !spec.read_only {
-        lines.push("Not read-only: the client never re-sends it once it may have reached the service.".into());
+        lines.push(
+            "Not read-only: the client never re-sends it once it may have reached the service."
+                .into(),
+        );
     }
     if let Some(ram) = &spec.ram {
-        let resources: Vec<String> = ram.resources.iter().map(|r| format!("{} {}", r.kind, code(&r.arn))).collect();
+        let resources: Vec<String> = ram
+            .resources
+            .iter()
+            .map(|r| format!("{} {}", r.kind, code(&r.arn)))
+            .collect();
         let mut line = format!("RAM action {} ({})", code(&ram.action), ram.access_level);
         if !resources.is_empty() {
             line.push_str(&format!(" on {}", resources.join(", ")));

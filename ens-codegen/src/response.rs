@@ -1,18 +1,33 @@
 //! The response: serde structs that flatten wrapped lists and read numbers leniently.
 
+use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
 use crate::names::{field_ident, known, type_ident};
 use crate::spec::{Field, FieldType, OperationSpec};
-use crate::TypeNames;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-pub(crate) fn generate(ctx: Ctx<'_>, spec: &OperationSpec, names: &mut TypeNames) -> Result<TokenStream, SpecError> {
+pub(crate) fn generate(
+    ctx: Ctx<'_>,
+    spec: &OperationSpec,
+    names: &mut TypeNames,
+) -> Result<TokenStream, SpecError> {
     let name = known(&format!("{}Response", spec.operation));
-    let doc = format!(" What `{}` answers. Fields the spec does not list are ignored.", spec.operation);
+    let doc = format!(
+        " What `{}` answers. Fields the spec does not list are ignored.",
+        spec.operation
+    );
     let mut structs = Vec::new();
-    object(ctx, "/response", &name, &doc, &spec.response, names, &mut structs)?;
+    object(
+        ctx,
+        "/response",
+        &name,
+        &doc,
+        &spec.response,
+        names,
+        &mut structs,
+    )?;
     Ok(quote!(#(#structs)*))
 }
 
@@ -34,12 +49,23 @@ fn object(
             return Err(ctx.err(format!("{fpath}/name"), "a response field needs a name"));
         }
         if json_names.contains(&f.name.as_str()) {
-            return Err(ctx.err(format!("{fpath}/name"), format!("`{}` is listed twice", f.name)));
+            return Err(ctx.err(
+                format!("{fpath}/name"),
+                format!("`{}` is listed twice", f.name),
+            ));
         }
         json_names.push(&f.name);
-        let ident = field_ident(ctx, &format!("{fpath}/rustName"), f.rust_name.as_deref(), &f.name)?;
+        let ident = field_ident(
+            ctx,
+            &format!("{fpath}/rustName"),
+            f.rust_name.as_deref(),
+            &f.name,
+        )?;
         if idents.contains(&ident) {
-            return Err(ctx.err(format!("{fpath}/rustName"), format!("Rust field name `{ident}` is used twice")));
+            return Err(ctx.err(
+                format!("{fpath}/rustName"),
+                format!("Rust field name `{ident}` is used twice"),
+            ));
         }
         let (ty, with) = field_type(ctx, &fpath, f, names, out)?;
         let json = &f.name;
@@ -47,8 +73,14 @@ fn object(
             Some(with) => quote!(#[serde(rename = #json, default, deserialize_with = #with)]),
             None => quote!(#[serde(rename = #json, default)]),
         };
-        let example = f.example.as_deref().map(|e| format!("Example: {}.", code(e)));
-        let doc = doc_lines([f.description.as_deref().unwrap_or(""), example.as_deref().unwrap_or("")]);
+        let example = f
+            .example
+            .as_deref()
+            .map(|e| format!("Example: {}.", code(e)));
+        let doc = doc_lines([
+            f.description.as_deref().unwrap_or(""),
+            example.as_deref().unwrap_or(""),
+        ]);
         defs.push(quote! { #doc #serde pub #ident: #ty, });
         idents.push(ident);
     }
@@ -75,16 +107,30 @@ fn field_type(
         FieldType::String => (quote!(Option<String>), None),
         FieldType::Integer => (quote!(Option<i64>), Some("::ens_client::core::de::number")),
         FieldType::Number => (quote!(Option<f64>), Some("::ens_client::core::de::number")),
-        FieldType::Boolean => (quote!(Option<bool>), Some("::ens_client::core::de::boolean")),
+        FieldType::Boolean => (
+            quote!(Option<bool>),
+            Some("::ens_client::core::de::boolean"),
+        ),
         FieldType::Json => (quote!(Option<rt::serde_json::Value>), None),
         FieldType::Object => {
             let name = struct_name(ctx, path, f, names)?;
             let doc = format!(" The `{}` object of the response.", f.name);
-            object(ctx, &format!("{path}/fields"), &name, &doc, &f.fields, names, out)?;
+            object(
+                ctx,
+                &format!("{path}/fields"),
+                &name,
+                &doc,
+                &f.fields,
+                names,
+                out,
+            )?;
             (quote!(Option<#name>), None)
         }
         FieldType::List => {
-            let items = f.items.as_deref().ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
+            let items = f
+                .items
+                .as_deref()
+                .ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
             let ipath = format!("{path}/items");
             misplaced(ctx, &ipath, items)?;
             let elem = match items.kind {
@@ -95,13 +141,28 @@ fn field_type(
                 FieldType::Json => quote!(rt::serde_json::Value),
                 FieldType::Object => {
                     // Elements are named after the wrapper key (`Instance` in `Instances.Instance`).
-                    let base = Field { name: items_base_name(f), ..items.clone() };
+                    let base = Field {
+                        name: items_base_name(f),
+                        ..items.clone()
+                    };
                     let name = struct_name(ctx, &ipath, &base, names)?;
                     let doc = format!(" An element of the `{}` list of the response.", f.name);
-                    object(ctx, &format!("{ipath}/fields"), &name, &doc, &items.fields, names, out)?;
+                    object(
+                        ctx,
+                        &format!("{ipath}/fields"),
+                        &name,
+                        &doc,
+                        &items.fields,
+                        names,
+                        out,
+                    )?;
                     quote!(#name)
                 }
-                FieldType::List => return Err(ctx.err(format!("{ipath}/type"), "lists of lists are not supported")),
+                FieldType::List => {
+                    return Err(
+                        ctx.err(format!("{ipath}/type"), "lists of lists are not supported")
+                    );
+                }
             };
             (quote!(Vec<#elem>), Some("::ens_client::core::de::list"))
         }
@@ -109,10 +170,17 @@ fn field_type(
 }
 
 fn items_base_name(list: &Field) -> String {
-    list.wrapper.clone().unwrap_or_else(|| format!("{}Item", list.name))
+    list.wrapper
+        .clone()
+        .unwrap_or_else(|| format!("{}Item", list.name))
 }
 
-fn struct_name(ctx: Ctx<'_>, path: &str, f: &Field, names: &mut TypeNames) -> Result<Ident, SpecError> {
+fn struct_name(
+    ctx: Ctx<'_>,
+    path: &str,
+    f: &Field,
+    names: &mut TypeNames,
+) -> Result<Ident, SpecError> {
     let name_path = format!("{path}/structName");
     let name = type_ident(ctx, &name_path, f.struct_name.as_deref(), &f.name)?;
     names.claim(ctx, &name_path, &name.to_string())?;
@@ -120,7 +188,12 @@ fn struct_name(ctx: Ctx<'_>, path: &str, f: &Field, names: &mut TypeNames) -> Re
 }
 
 fn misplaced(ctx: Ctx<'_>, path: &str, f: &Field) -> Result<(), SpecError> {
-    let bad = |key: &str, belongs: &str| Err(ctx.err(format!("{path}/{key}"), format!("`{key}` belongs to `type: {belongs}`")));
+    let bad = |key: &str, belongs: &str| {
+        Err(ctx.err(
+            format!("{path}/{key}"),
+            format!("`{key}` belongs to `type: {belongs}`"),
+        ))
+    };
     if (f.struct_name.is_some() || !f.fields.is_empty()) && f.kind != FieldType::Object {
         return bad("fields", "object");
     }

@@ -210,7 +210,7 @@ pub enum ListStyle {
     RepeatList,
     /// One parameter, comma-joined.
     Simple,
-    /// One parameter holding the list as JSON text.
+    /// One parameter holding the list as a JSON array (`["a","b"]`).
     Json,
 }
 

@@ -19,32 +19,141 @@ fn base() -> Value {
 }
 
 fn error_of(spec: &Value) -> ens_codegen::SpecError {
-    ens_codegen::operation("specs/Ping.json", &spec.to_string()).expect_err("spec should be rejected")
+    ens_codegen::operation("specs/Ping.json", &spec.to_string())
+        .expect_err("spec should be rejected")
 }
 
 #[test]
 fn faults_are_named_with_their_json_path() {
     type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str, &str)> = vec![
-        ("unknown type", |s| s["parameters"][1]["type"] = json!("timestamp"), "/parameters/1/type", "unknown variant `timestamp`"),
-        ("unknown key", |s| s["parameters"][0]["requried"] = json!(true), "/parameters/0/requried", "unknown field `requried`"),
-        ("missing key", |s| { s.as_object_mut().unwrap().remove("version"); }, "", "missing field `version`"),
-        ("numeric rule on text", |s| s["parameters"][0]["constraints"] = json!([{ "range": { "min": 1 } }]), "/parameters/0/constraints/0", "numeric rule on text"),
-        ("rule of the wrong shape", |s| s["parameters"][1]["constraints"] = json!([{ "oneOf": 3 }]), "/parameters/1/constraints/0/oneOf", "invalid type"),
-        ("min above max", |s| s["parameters"][1]["constraints"] = json!([{ "range": { "min": 5, "max": 1 } }]), "/parameters/1/constraints/0", "min 5 is above max 1"),
-        ("misplaced literals", |s| s["parameters"][0]["literals"] = json!(["Y", "N"]), "/parameters/0/literals", "belongs to `type: boolean`"),
-        ("enum without values", |s| s["parameters"][0] = json!({ "name": "Kind", "type": "enum", "enumName": "Kind", "values": [] }), "/parameters/0/values", "at least one value"),
-        ("enum value with no Rust name", |s| s["parameters"][0] = json!({ "name": "Kind", "type": "enum", "enumName": "Kind", "values": [{ "value": "95th" }] }), "/parameters/0/values/0/variant", "set `variant`"),
-        ("duplicate parameter", |s| s["parameters"][1]["name"] = json!("Target"), "/parameters/1/name", "listed twice"),
-        ("field name that is not an identifier", |s| s["parameters"][0]["name"] = json!("9Lives"), "/parameters/0/rustName", "not a valid Rust identifier"),
-        ("cross rule on an unknown parameter", |s| s["rules"] = json!([{ "requiredWhen": { "param": "Nope", "when": { "param": "Target" } } }]), "/rules/0/requiredWhen/param", "not a parameter"),
-        ("two codes, one variant", |s| s["errors"] = json!([{ "httpStatus": 400, "code": "Bad.Thing", "message": "a" }, { "httpStatus": 400, "code": "BadThing", "message": "b" }]), "/errors/1/code", "both map to the variant `BadThing`"),
-        ("two %s in a code", |s| s["errors"][0]["code"] = json!("Bad.%s.%s"), "/errors/0/code", "`%s` once"),
-        ("list without items", |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "repeatList" }), "/parameters/0", "needs `items`"),
-        ("object outside a list", |s| s["parameters"][0] = json!({ "name": "Disk", "type": "object", "structName": "Disk", "fields": [] }), "/parameters/0/type", "only allowed as the `items`"),
-        ("duplicate type name", |s| s["response"] = json!([{ "name": "PingRequest", "type": "object", "fields": [] }]), "/response/0/structName", "used twice"),
-        ("type name hiding a standard one", |s| s["response"] = json!([{ "name": "Result", "type": "object", "fields": [] }]), "/response/0/structName", "would hide the standard `Result`"),
-        ("body parameter", |s| s["parameters"][0]["in"] = json!("body"), "/parameters/0/in", "not supported"),
+        (
+            "unknown type",
+            |s| s["parameters"][1]["type"] = json!("timestamp"),
+            "/parameters/1/type",
+            "unknown variant `timestamp`",
+        ),
+        (
+            "unknown key",
+            |s| s["parameters"][0]["requried"] = json!(true),
+            "/parameters/0/requried",
+            "unknown field `requried`",
+        ),
+        (
+            "missing key",
+            |s| {
+                s.as_object_mut().unwrap().remove("version");
+            },
+            "",
+            "missing field `version`",
+        ),
+        (
+            "numeric rule on text",
+            |s| s["parameters"][0]["constraints"] = json!([{ "range": { "min": 1 } }]),
+            "/parameters/0/constraints/0",
+            "numeric rule on text",
+        ),
+        (
+            "rule of the wrong shape",
+            |s| s["parameters"][1]["constraints"] = json!([{ "oneOf": 3 }]),
+            "/parameters/1/constraints/0/oneOf",
+            "invalid type",
+        ),
+        (
+            "min above max",
+            |s| s["parameters"][1]["constraints"] = json!([{ "range": { "min": 5, "max": 1 } }]),
+            "/parameters/1/constraints/0",
+            "min 5 is above max 1",
+        ),
+        (
+            "misplaced literals",
+            |s| s["parameters"][0]["literals"] = json!(["Y", "N"]),
+            "/parameters/0/literals",
+            "belongs to `type: boolean`",
+        ),
+        (
+            "enum without values",
+            |s| {
+                s["parameters"][0] =
+                    json!({ "name": "Kind", "type": "enum", "enumName": "Kind", "values": [] })
+            },
+            "/parameters/0/values",
+            "at least one value",
+        ),
+        (
+            "enum value with no Rust name",
+            |s| s["parameters"][0] = json!({ "name": "Kind", "type": "enum", "enumName": "Kind", "values": [{ "value": "95th" }] }),
+            "/parameters/0/values/0/variant",
+            "set `variant`",
+        ),
+        (
+            "duplicate parameter",
+            |s| s["parameters"][1]["name"] = json!("Target"),
+            "/parameters/1/name",
+            "listed twice",
+        ),
+        (
+            "field name that is not an identifier",
+            |s| s["parameters"][0]["name"] = json!("9Lives"),
+            "/parameters/0/rustName",
+            "not a valid Rust identifier",
+        ),
+        (
+            "cross rule on an unknown parameter",
+            |s| {
+                s["rules"] =
+                    json!([{ "requiredWhen": { "param": "Nope", "when": { "param": "Target" } } }])
+            },
+            "/rules/0/requiredWhen/param",
+            "not a parameter",
+        ),
+        (
+            "two codes, one variant",
+            |s| s["errors"] = json!([{ "httpStatus": 400, "code": "Bad.Thing", "message": "a" }, { "httpStatus": 400, "code": "BadThing", "message": "b" }]),
+            "/errors/1/code",
+            "both map to the variant `BadThing`",
+        ),
+        (
+            "two %s in a code",
+            |s| s["errors"][0]["code"] = json!("Bad.%s.%s"),
+            "/errors/0/code",
+            "`%s` once",
+        ),
+        (
+            "list without items",
+            |s| {
+                s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "repeatList" })
+            },
+            "/parameters/0",
+            "needs `items`",
+        ),
+        (
+            "object outside a list",
+            |s| {
+                s["parameters"][0] =
+                    json!({ "name": "Disk", "type": "object", "structName": "Disk", "fields": [] })
+            },
+            "/parameters/0/type",
+            "only allowed as the `items`",
+        ),
+        (
+            "duplicate type name",
+            |s| s["response"] = json!([{ "name": "PingRequest", "type": "object", "fields": [] }]),
+            "/response/0/structName",
+            "used twice",
+        ),
+        (
+            "type name hiding a standard one",
+            |s| s["response"] = json!([{ "name": "Result", "type": "object", "fields": [] }]),
+            "/response/0/structName",
+            "would hide the standard `Result`",
+        ),
+        (
+            "body parameter",
+            |s| s["parameters"][0]["in"] = json!("body"),
+            "/parameters/0/in",
+            "not supported",
+        ),
     ];
     for (what, edit, path, fragment) in cases {
         let mut spec = base();
@@ -59,7 +168,8 @@ fn faults_are_named_with_their_json_path() {
 
 #[test]
 fn syntax_errors_name_line_and_column() {
-    let e = ens_codegen::operation("specs/Ping.json", "{\n  \"operation\": \"Ping\",\n}").unwrap_err();
+    let e =
+        ens_codegen::operation("specs/Ping.json", "{\n  \"operation\": \"Ping\",\n}").unwrap_err();
     assert!(e.message.contains("JSON syntax error"), "{e}");
     assert!(e.message.contains("line 3"), "{e}");
     assert_eq!(e.path, "", "a syntax error has no JSON path: {e}");
@@ -74,19 +184,34 @@ fn the_base_spec_is_accepted() {
 /// generator answers with tokens or an error, and never panics.
 #[test]
 fn no_edit_of_a_real_spec_panics() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ens/operations/CreateInstance.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../specs/ens/operations/CreateInstance.json"
+    );
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut pointers = Vec::new();
     collect(&spec, String::new(), &mut pointers);
-    let replacements = [json!(null), json!(-1), json!(""), json!("9%s%s"), json!([]), json!({})];
+    let replacements = [
+        json!(null),
+        json!(-1),
+        json!(""),
+        json!("9%s%s"),
+        json!([]),
+        json!({}),
+    ];
     let mut runs = 0;
     for pointer in &pointers {
         for replacement in &replacements {
             let mut edited = spec.clone();
             *edited.pointer_mut(pointer).unwrap() = replacement.clone();
             let text = edited.to_string();
-            let outcome = std::panic::catch_unwind(|| ens_codegen::operation("CreateInstance.json", &text).is_ok());
-            assert!(outcome.is_ok(), "the generator panicked with {pointer} = {replacement}");
+            let outcome = std::panic::catch_unwind(|| {
+                ens_codegen::operation("CreateInstance.json", &text).is_ok()
+            });
+            assert!(
+                outcome.is_ok(),
+                "the generator panicked with {pointer} = {replacement}"
+            );
             runs += 1;
         }
     }
@@ -98,8 +223,17 @@ fn collect(v: &Value, at: String, out: &mut Vec<String>) {
         out.push(at.clone());
     }
     match v {
-        Value::Object(map) => map.iter().for_each(|(k, v)| collect(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| collect(v, format!("{at}/{i}"), out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            collect(
+                v,
+                format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                out,
+            )
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| collect(v, format!("{at}/{i}"), out)),
         _ => {}
     }
 }

@@ -3,8 +3,8 @@
 //! The same field comes back as `0` through the SDKs and as `"0"` over plain HTTP, lists come
 //! wrapped in an object (`{"InstanceId": [...]}`), and absent lists come back as `null`.
 
-use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer};
 use std::str::FromStr;
 
 #[derive(Deserialize)]
@@ -73,7 +73,9 @@ where
             match (values.next(), values.next()) {
                 (None, _) => Ok(Vec::new()),
                 (Some(v), None) => Ok(v.unwrap_or_default()),
-                _ => Err(de::Error::custom("expected a list wrapped in an object with one key")),
+                _ => Err(de::Error::custom(
+                    "expected a list wrapped in an object with one key",
+                )),
             }
         }
     }
@@ -113,10 +115,18 @@ mod tests {
 
     #[test]
     fn lists_plain_wrapped_or_null() {
-        assert_eq!(probe(r#"{"ids":{"InstanceId":["a","b"]}}"#).unwrap().ids, ["a", "b"]);
+        assert_eq!(
+            probe(r#"{"ids":{"InstanceId":["a","b"]}}"#).unwrap().ids,
+            ["a", "b"]
+        );
         assert_eq!(probe(r#"{"ids":["a"]}"#).unwrap().ids, ["a"]);
         assert!(probe(r#"{"ids":null}"#).unwrap().ids.is_empty());
-        assert!(probe(r#"{"ids":{"InstanceId":null}}"#).unwrap().ids.is_empty());
+        assert!(
+            probe(r#"{"ids":{"InstanceId":null}}"#)
+                .unwrap()
+                .ids
+                .is_empty()
+        );
         assert!(probe(r#"{"ids":{}}"#).unwrap().ids.is_empty());
     }
 }

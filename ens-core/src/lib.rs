@@ -17,9 +17,11 @@ mod violation;
 pub mod wire;
 
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
+pub use rules::{
+    CharClass, Condition, CrossRule, Kind, LengthUnit, Packing, ParamSpec, Rule, check, check_value,
+};
 pub use serde;
 pub use serde_json;
-pub use rules::{CharClass, Condition, CrossRule, Kind, LengthUnit, ParamSpec, Rule, check, check_value};
 pub use violation::{Violation, Violations};
 
 /// Wire parameters: wire name (`DataDisk.1.Size`) to the string that goes on the wire.

@@ -72,7 +72,11 @@ impl CharClass {
 }
 
 fn describe_classes(classes: &[CharClass]) -> String {
-    classes.iter().map(|c| c.describe()).collect::<Vec<_>>().join(", ")
+    classes
+        .iter()
+        .map(|c| c.describe())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One rule on a single value. Numeric rules apply to integers and numbers, text rules to text.
@@ -124,6 +128,17 @@ pub enum Rule {
     },
 }
 
+/// How one parameter's value holds a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// One value.
+    Single,
+    /// Items joined with commas: `a,b,c`.
+    Comma,
+    /// A JSON array: `["a","b"]` (numbers as JSON numbers).
+    JsonArray,
+}
+
 /// A parameter as the checker sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParamSpec {
@@ -135,8 +150,9 @@ pub struct ParamSpec {
     pub required: bool,
     /// Whether the value must never be shown (passwords).
     pub secret: bool,
-    /// Whether the value is a comma-joined list, each item read with `kind` and checked alone.
-    pub joined: bool,
+    /// Whether the value packs a list into one parameter; each item is read with `kind` and
+    /// checked alone.
+    pub packing: Packing,
     /// Rules on the value.
     pub rules: &'static [Rule],
 }
@@ -144,7 +160,14 @@ pub struct ParamSpec {
 impl ParamSpec {
     /// An optional, non-secret, single-valued parameter without rules.
     pub const fn new(wire: &'static str, kind: Kind) -> Self {
-        Self { wire, kind, required: false, secret: false, joined: false, rules: &[] }
+        Self {
+            wire,
+            kind,
+            required: false,
+            secret: false,
+            packing: Packing::Single,
+            rules: &[],
+        }
     }
 
     /// The same, required.
@@ -159,9 +182,9 @@ impl ParamSpec {
         self
     }
 
-    /// The same, as a comma-joined list.
-    pub const fn joined(mut self) -> Self {
-        self.joined = true;
+    /// The same, as a list packed into one value.
+    pub const fn packed(mut self, packing: Packing) -> Self {
+        self.packing = packing;
         self
     }
 
@@ -218,7 +241,10 @@ pub enum CrossRule {
 }
 
 fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }
 
 /// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1.
@@ -226,7 +252,9 @@ fn matches_wire(pattern: &str, key: &str) -> bool {
     let Some((head, tail)) = pattern.split_once("{n}") else {
         return pattern == key;
     };
-    let Some(rest) = key.strip_prefix(head) else { return false };
+    let Some(rest) = key.strip_prefix(head) else {
+        return false;
+    };
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || rest.starts_with('0') {
         return false;
@@ -318,12 +346,22 @@ fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
 }
 
 fn check_one(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
-    if spec.joined {
-        for item in value.split(',') {
-            check_item(spec, key, item, found);
-        }
-    } else {
-        check_item(spec, key, value, found);
+    match spec.packing {
+        Packing::Single => check_item(spec, key, value, found),
+        Packing::Comma => value
+            .split(',')
+            .for_each(|item| check_item(spec, key, item, found)),
+        Packing::JsonArray => match crate::wire::json_items(value) {
+            Some(items) => items
+                .iter()
+                .for_each(|item| check_item(spec, key, item, found)),
+            None => found.push(Violation::new(
+                key,
+                "type",
+                "must be a JSON array of values",
+                (!spec.secret).then_some(value),
+            )),
+        },
     }
 }
 
@@ -343,7 +381,10 @@ fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violatio
             Ok(n) if n.is_finite() => number = Some(n),
             _ => return fail("type", "must be a number".into()),
         },
-        Kind::Boolean { true_literal, false_literal } => {
+        Kind::Boolean {
+            true_literal,
+            false_literal,
+        } => {
             if value != true_literal && value != false_literal {
                 return fail("type", format!("must be {true_literal} or {false_literal}"));
             }
@@ -413,7 +454,13 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
             let ok = ranges.iter().any(|&(a, b)| n >= a as f64 && n <= b as f64);
             let allowed: Vec<String> = ranges
                 .iter()
-                .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a} to {b}") })
+                .map(|&(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a} to {b}")
+                    }
+                })
                 .collect();
             (!ok).then(|| format!("must be one of {}", allowed.join(", ")))
         }
@@ -427,13 +474,22 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
             (!ok).then(|| format!("may contain only {}", describe_classes(classes)))
         }
         Rule::MinClasses { classes, at_least } => {
-            let used = classes.iter().filter(|k| value.chars().any(|c| k.contains(c))).count();
+            let used = classes
+                .iter()
+                .filter(|k| value.chars().any(|c| k.contains(c)))
+                .count();
             (used < at_least as usize).then(|| {
-                format!("must contain at least {at_least} of: {}", describe_classes(classes))
+                format!(
+                    "must contain at least {at_least} of: {}",
+                    describe_classes(classes)
+                )
             })
         }
         Rule::FirstChar(classes) => {
-            let ok = value.chars().next().is_some_and(|c| classes.iter().any(|k| k.contains(c)));
+            let ok = value
+                .chars()
+                .next()
+                .is_some_and(|c| classes.iter().any(|k| k.contains(c)));
             (!ok).then(|| format!("must start with {}", describe_classes(classes)))
         }
         Rule::ForbiddenPrefixes(prefixes) => prefixes
@@ -454,10 +510,8 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
             });
             twice.then(|| format!("must not repeat any of {chars} in a row"))
         }
-        Rule::NotAllDigits => {
-            (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()))
-                .then(|| "must not be made of digits only".into())
-        }
+        Rule::NotAllDigits => (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()))
+            .then(|| "must not be made of digits only".into()),
         Rule::Base64 { decoded_prefix } => {
             match base64::engine::general_purpose::STANDARD.decode(value) {
                 Err(_) => Some("must be base64 (standard alphabet, padded)".into()),
@@ -478,7 +532,7 @@ mod tests {
         kind: Kind::Integer,
         required: true,
         secret: false,
-        joined: false,
+        packing: Packing::Single,
         rules: &[Rule::OneOf(&[(1, 9), (12, 12)])],
     };
     const DISK: ParamSpec = ParamSpec {
@@ -486,20 +540,33 @@ mod tests {
         kind: Kind::Integer,
         required: false,
         secret: false,
-        joined: false,
-        rules: &[Rule::Range { min: Some(20), max: None }, Rule::MultipleOf(10)],
+        packing: Packing::Single,
+        rules: &[
+            Rule::Range {
+                min: Some(20),
+                max: None,
+            },
+            Rule::MultipleOf(10),
+        ],
     };
     const SECRET: ParamSpec = ParamSpec {
         wire: "Password",
         kind: Kind::String,
         required: false,
         secret: true,
-        joined: false,
-        rules: &[Rule::Length { min: Some(8), max: Some(30), unit: LengthUnit::Chars }],
+        packing: Packing::Single,
+        rules: &[Rule::Length {
+            min: Some(8),
+            max: Some(30),
+            unit: LengthUnit::Chars,
+        }],
     };
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -545,18 +612,47 @@ mod tests {
     fn cross_rules_name_both_sides() {
         let cross = [CrossRule::ForbiddenWhen {
             param: "Password",
-            when: Condition { param: "PasswordInherit", equals: Some("true") },
+            when: Condition {
+                param: "PasswordInherit",
+                equals: Some("true"),
+            },
         }];
         let inherit = ParamSpec::new(
             "PasswordInherit",
-            Kind::Boolean { true_literal: "true", false_literal: "false" },
+            Kind::Boolean {
+                true_literal: "true",
+                false_literal: "false",
+            },
         );
         let table = [PERIOD, SECRET, inherit];
-        let p = params(&[("Period", "1"), ("Password", "Abcdefg1"), ("PasswordInherit", "true")]);
+        let p = params(&[
+            ("Period", "1"),
+            ("Password", "Abcdefg1"),
+            ("PasswordInherit", "true"),
+        ]);
         let err = check(&table, &cross, &p).unwrap_err();
         assert_eq!(err.parameters(), ["Password", "PasswordInherit"]);
-        let p = params(&[("Period", "1"), ("Password", "Abcdefg1"), ("PasswordInherit", "false")]);
+        let p = params(&[
+            ("Period", "1"),
+            ("Password", "Abcdefg1"),
+            ("PasswordInherit", "false"),
+        ]);
         assert!(check(&table, &cross, &p).is_ok());
+    }
+
+    #[test]
+    fn packed_lists_check_each_item() {
+        let ids = ParamSpec::new("InstanceIds", Kind::String)
+            .packed(Packing::JsonArray)
+            .rules(&[Rule::FirstChar(&[CharClass::Lower])]);
+        let ports = ParamSpec::new("Ports", Kind::Integer).packed(Packing::Comma);
+        let ok = params(&[("InstanceIds", r#"["i-1","i-2"]"#), ("Ports", "80,443")]);
+        assert!(check(&[ids, ports], &[], &ok).is_ok());
+        let bad = params(&[("InstanceIds", r#"["i-1","X-2"]"#), ("Ports", "80,x")]);
+        let err = check(&[ids, ports], &[], &bad).unwrap_err();
+        assert_eq!(err.parameters(), ["InstanceIds", "Ports"]);
+        let not_json = params(&[("InstanceIds", "i-1,i-2")]);
+        assert_eq!(check(&[ids], &[], &not_json).unwrap_err().0[0].rule, "type");
     }
 
     #[test]
@@ -570,10 +666,37 @@ mod tests {
         assert!(!b(Rule::FirstChar(&[CharClass::Letter]), "名字"));
         assert!(b(Rule::NotAllDigits, "123"));
         let classes = &[CharClass::Upper, CharClass::Lower, CharClass::Digit];
-        assert!(b(Rule::MinClasses { classes, at_least: 3 }, "abc123"));
-        assert!(!b(Rule::MinClasses { classes, at_least: 3 }, "Abc123"));
-        assert!(b(Rule::Base64 { decoded_prefix: Some("#!") }, "dXB0aW1lCg=="));
-        assert!(!b(Rule::Base64 { decoded_prefix: Some("#!") }, "IyEvYmluL3NoCg=="));
-        assert!(b(Rule::Base64 { decoded_prefix: None }, "not base64!"));
+        assert!(b(
+            Rule::MinClasses {
+                classes,
+                at_least: 3
+            },
+            "abc123"
+        ));
+        assert!(!b(
+            Rule::MinClasses {
+                classes,
+                at_least: 3
+            },
+            "Abc123"
+        ));
+        assert!(b(
+            Rule::Base64 {
+                decoded_prefix: Some("#!")
+            },
+            "dXB0aW1lCg=="
+        ));
+        assert!(!b(
+            Rule::Base64 {
+                decoded_prefix: Some("#!")
+            },
+            "IyEvYmluL3NoCg=="
+        ));
+        assert!(b(
+            Rule::Base64 {
+                decoded_prefix: None
+            },
+            "not base64!"
+        ));
     }
 }

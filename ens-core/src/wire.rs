@@ -42,6 +42,19 @@ impl WireValue for serde_json::Value {
     }
 }
 
+/// The items of a JSON array of strings and numbers, as text; `None` for anything else.
+pub(crate) fn json_items(text: &str) -> Option<Vec<String>> {
+    let values: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+    values
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A group of wire parameters under one prefix (`DataDisk.1.Size`): an element of a list.
 pub trait WireObject: Sized {
     /// Writes the fields as `prefix.Field`.
@@ -95,6 +108,26 @@ impl Writer {
         }
     }
 
+    /// Writes a list as one JSON array; text items as JSON strings, numbers as numbers. Nothing
+    /// for an empty list.
+    pub fn put_json_array(&mut self, name: &str, values: &[impl WireValue], numeric: bool) {
+        if values.is_empty() {
+            return;
+        }
+        let items: Vec<serde_json::Value> = values
+            .iter()
+            .map(|v| {
+                let text = v.to_wire();
+                match numeric.then(|| serde_json::from_str::<serde_json::Number>(&text)) {
+                    Some(Ok(n)) => serde_json::Value::Number(n),
+                    _ => serde_json::Value::String(text),
+                }
+            })
+            .collect();
+        self.0
+            .insert(name.to_owned(), serde_json::Value::Array(items).to_string());
+    }
+
     /// Writes a list of objects as `name.1.Field`, `name.2.Field`, ...
     pub fn put_objects(&mut self, name: &str, values: &[impl WireObject]) {
         for (i, v) in values.iter().enumerate() {
@@ -127,7 +160,8 @@ impl<'a> Reader<'a> {
 
     /// Reads a value that must be present.
     pub fn req<T: WireValue>(&self, name: &str) -> Result<T, Violations> {
-        self.opt(name)?.ok_or_else(|| Violation::new(name, "required", "is required", None).into())
+        self.opt(name)?
+            .ok_or_else(|| Violation::new(name, "required", "is required", None).into())
     }
 
     /// Reads a boolean in the operation's spelling.
@@ -157,20 +191,41 @@ impl<'a> Reader<'a> {
 
     /// Reads a list written as `name.1`, `name.2`, ... in position order.
     pub fn repeated<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
-        self.positions(name).into_iter().map(|i| self.req(&format!("{name}.{i}"))).collect()
+        self.positions(name)
+            .into_iter()
+            .map(|i| self.req(&format!("{name}.{i}")))
+            .collect()
     }
 
     /// Reads a comma-joined list.
     pub fn joined<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
         match self.0.get(name) {
             None => Ok(Vec::new()),
-            Some(v) => v.split(',').map(|s| T::from_wire(s).ok_or_else(|| unreadable(name))).collect(),
+            Some(v) => v
+                .split(',')
+                .map(|s| T::from_wire(s).ok_or_else(|| unreadable(name)))
+                .collect(),
+        }
+    }
+
+    /// Reads a list packed as a JSON array.
+    pub fn json_array<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
+        match self.0.get(name) {
+            None => Ok(Vec::new()),
+            Some(v) => json_items(v)
+                .ok_or_else(|| unreadable(name))?
+                .iter()
+                .map(|s| T::from_wire(s).ok_or_else(|| unreadable(name)))
+                .collect(),
         }
     }
 
     /// Reads a list of objects written as `name.1.Field`, ... in position order.
     pub fn objects<T: WireObject>(&self, name: &str) -> Result<Vec<T>, Violations> {
-        self.positions(name).into_iter().map(|i| T::read(self, &format!("{name}.{i}"))).collect()
+        self.positions(name)
+            .into_iter()
+            .map(|i| T::read(self, &format!("{name}.{i}")))
+            .collect()
     }
 }
 
@@ -233,4 +288,24 @@ macro_rules! newtype_impls {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_arrays_round_trip() {
+        let mut w = Writer::default();
+        w.put_json_array("Ids", &["i-1".to_owned(), "i \"2\"".to_owned()], false);
+        w.put_json_array("Ports", &[80_i64, 443], true);
+        w.put_json_array("Empty", &Vec::<String>::new(), false);
+        let params = w.finish();
+        assert_eq!(params["Ids"], r#"["i-1","i \"2\""]"#);
+        assert_eq!(params["Ports"], "[80,443]");
+        assert!(!params.contains_key("Empty"));
+        let r = Reader::new(&params);
+        assert_eq!(r.json_array::<String>("Ids").unwrap(), ["i-1", "i \"2\""]);
+        assert_eq!(r.json_array::<i64>("Ports").unwrap(), [80, 443]);
+    }
 }

@@ -17,16 +17,23 @@ pub fn operation(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
     match expand(&lit) {
         Ok(tokens) => tokens.into(),
-        Err(message) => syn::Error::new(lit.span(), message).to_compile_error().into(),
+        Err(message) => syn::Error::new(lit.span(), message)
+            .to_compile_error()
+            .into(),
     }
 }
 
 fn expand(lit: &LitStr) -> Result<proc_macro2::TokenStream, String> {
     let relative = lit.value();
-    let dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| "CARGO_MANIFEST_DIR is not set".to_owned())?;
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .map_err(|_| "CARGO_MANIFEST_DIR is not set".to_owned())?;
     let path = std::path::Path::new(&dir).join(&relative);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read spec {relative} (looked at {}): {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "cannot read spec {relative} (looked at {}): {e}",
+            path.display()
+        )
+    })?;
     let tokens = ens_codegen::operation(&relative, &text).map_err(|e| e.to_string())?;
     let absolute = path.to_string_lossy().into_owned();
     Ok(quote! {

@@ -120,40 +120,6 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-const PRELUDE: &[&str] = &[
-    "Result",
-    "Option",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Default",
-    "Debug",
-    "Clone",
-    "Copy",
-    "Send",
-    "Sync",
-    "Sized",
-    "Drop",
-    "Fn",
-    "Iterator",
-    "IntoIterator",
-    "ToString",
-    "From",
-    "Into",
-    "PartialEq",
-    "Eq",
-    "Display",
-    "FromStr",
-    "Self",
-    "Params",
-    "Violations",
-    "Violation",
-];
-
 /// Rust type names already taken in one operation's module.
 struct Names(BTreeSet<String>);
 
@@ -165,7 +131,11 @@ impl Names {
             .collect();
         // Prelude and runtime names the generated code uses unqualified (a struct `Result`
         // would shadow `Result<T, E>`).
-        taken.extend(PRELUDE.iter().map(|s| (*s).to_owned()));
+        taken.extend(
+            ens_codegen::RESERVED_TYPE_NAMES
+                .iter()
+                .map(|s| (*s).to_owned()),
+        );
         Names(taken)
     }
 
@@ -451,10 +421,8 @@ fn describe(
     if let Some(e) = scalar_text(&schema["example"]).filter(|e| !e.is_empty()) {
         obj.insert("example".into(), json!(e));
     }
-    if request {
-        if let Some(d) = scalar_text(&schema["default"]).filter(|d| !d.is_empty()) {
-            obj.insert("default".into(), json!(d));
-        }
+    if request && let Some(d) = scalar_text(&schema["default"]).filter(|d| !d.is_empty()) {
+        obj.insert("default".into(), json!(d));
     }
 }
 
@@ -546,6 +514,19 @@ fn parameter(
         }
     }
     let shape: Map<String, Value> = match (style, t) {
+        // A JSON array of scalars stays typed: a `Vec` in Rust, a JSON array on the wire.
+        (Some("json"), "array")
+            if matches!(
+                schema["items"]["type"].as_str(),
+                Some("string" | "integer" | "number")
+            ) =>
+        {
+            let mut m = Map::new();
+            m.insert("type".into(), json!("list"));
+            m.insert("style".into(), json!("json"));
+            m.insert("items".into(), json!({ "type": schema["items"]["type"] }));
+            m
+        }
         (Some("json"), _) => {
             let mut m = Map::new();
             m.insert("type".into(), json!("json"));
@@ -952,7 +933,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for dir in &dirs {
         names.extend(meta.directory(dir)?);
     }
-    if all == !names.is_empty() {
+    if all != names.is_empty() {
         return Err(USAGE.to_owned());
     }
     let ops = if all { all_operations(&meta) } else { names };
@@ -983,9 +964,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 /// `derived` when it is an identifier starting with a letter; otherwise its letters and digits
 /// behind `prefix` (`95BandwidthByMonth` -> `V95BandwidthByMonth`).
 fn variant_name(derived: &str, prefix: char) -> String {
-    if derived.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && valid_ident(derived) {
+    if derived
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && valid_ident(derived)
+    {
         return derived.to_owned();
     }
-    let cleaned: String = derived.chars().filter(char::is_ascii_alphanumeric).collect();
+    let cleaned: String = derived
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     format!("{prefix}{cleaned}")
 }

@@ -81,7 +81,7 @@ impl DescribeBandWithdChargeTypeRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeBandWithdChargeTypeResponse {
-    /// Example: `{ "BandWidthName": "月95峰值带宽", 			"BandWidthType": "95BandwidthByMonth" 		}`.
+    /// Example: `{ "BandWidthName": "月95峰值带宽",             "BandWidthType": "95BandwidthByMonth"         }`.
     #[serde(rename = "BandWithTypeInfo", default)]
     pub band_with_type_info: Option<String>,
     /// Example: `ChargeByGrade`.

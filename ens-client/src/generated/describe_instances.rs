@@ -2,7 +2,9 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeInstances查询一台或多台实例的详细信息。
+/// Queries the details of one or more instances.
+///
+/// Request parameters act as filters combined with a logical AND; an empty parameter does not filter. An empty InstanceIds array is a filter that matches nothing.
 ///
 /// Action `DescribeInstances`, API version `2017-11-10`, `POST`.
 ///
@@ -18,14 +20,14 @@ pub struct DescribeInstancesRequest {
     ///
     /// Wire name `InstanceId`; example `i-5iqczfxps7csjrxeca****`.
     pub instance_id: Option<String>,
-    /// The IDs of the regions. The value is a JSON array that consists of up to 100 IDs. Separate multiple IDs with commas (,).
+    /// The IDs of the regions. The value is a JSON array that consists of up to 100 IDs. Sent as a JSON array; the Rust field is the list itself.
     ///
     /// Wire name `EnsRegionIds`; example `["cn-suzhou-telecom","cn-chengdu-telecom"]`.
-    pub ens_region_ids: Option<String>,
-    /// The IDs of the instances. The value is a JSON array that consists of up to 100 IDs. Separate IDs with commas (,).
+    pub ens_region_ids: Vec<String>,
+    /// The IDs of the instances. The value is a JSON array that consists of up to 100 IDs. Sent as a JSON array; the Rust field is the list itself.
     ///
     /// Wire name `InstanceIds`; example `["i-5iqczfxps7csjrxeca07****", "i-5iqczfxps7csjrxeca07****"]`.
-    pub instance_ids: Option<String>,
+    pub instance_ids: Vec<String>,
     /// The name of the instance.
     ///
     /// Wire name `InstanceName`; example `TestName`.
@@ -44,8 +46,8 @@ pub struct DescribeInstancesRequest {
     ///
     /// Default value: **10**.
     ///
-    /// Wire name `PageSize`; example `10`.
-    pub page_size: Option<String>,
+    /// Wire name `PageSize`; example `10`; service default `10`.
+    pub page_size: Option<i64>,
     /// The status of the instance. Valid values:
     ///
     /// *   Running
@@ -53,7 +55,7 @@ pub struct DescribeInstancesRequest {
     /// *   Expired
     ///
     /// Wire name `Status`; example `Running`.
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
     /// The method that you want to use to sort instances. The value of this parameter is in the JSON format.
     ///
     /// You can sort instances by name, expiration time, node ID, or creation time. You can specify one or more methods.
@@ -64,7 +66,7 @@ pub struct DescribeInstancesRequest {
     ///     "CreationTimeSort": "desc",
     ///     "EnsRegionId": "desc"
     /// }`.
-    pub order_by_params: Option<String>,
+    pub order_by_params: Option<rt::serde_json::Value>,
     /// The ID of the edge service. You can use the ID to query information about the instances that are created in the edge service.
     ///
     /// Wire name `EnsServiceId`; example `ens-20190730202316s****`.
@@ -89,7 +91,7 @@ pub struct DescribeInstancesRequest {
     /// The ID of the vSwitch.
     ///
     /// Wire name `VSwitchId`; example `vsw-2zeh0r1pabwtg6wcs****`.
-    pub v_switch_id: Option<String>,
+    pub vswitch_id: Option<String>,
     /// The ID of the security group.
     ///
     /// Wire name `SecurityGroupId`; example `sg-5kyicq2kfcapxrdds6tar7jqb`.
@@ -133,14 +135,30 @@ impl DescribeInstancesRequest {
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("EnsRegionId", rt::Kind::String),
     rt::ParamSpec::new("InstanceId", rt::Kind::String),
-    rt::ParamSpec::new("EnsRegionIds", rt::Kind::String),
-    rt::ParamSpec::new("InstanceIds", rt::Kind::String),
+    rt::ParamSpec::new("EnsRegionIds", rt::Kind::String).packed(rt::Packing::JsonArray),
+    rt::ParamSpec::new("InstanceIds", rt::Kind::String).packed(rt::Packing::JsonArray),
     rt::ParamSpec::new("InstanceName", rt::Kind::String),
     rt::ParamSpec::new("ImageId", rt::Kind::String),
-    rt::ParamSpec::new("PageNumber", rt::Kind::Integer),
-    rt::ParamSpec::new("PageSize", rt::Kind::String),
-    rt::ParamSpec::new("Status", rt::Kind::String),
-    rt::ParamSpec::new("OrderByParams", rt::Kind::String),
+    rt::ParamSpec::new("PageNumber", rt::Kind::Integer)
+        .rules(
+            &[
+                rt::Rule::Range {
+                    min: Some(1),
+                    max: None,
+                },
+            ],
+        ),
+    rt::ParamSpec::new("PageSize", rt::Kind::Integer)
+        .rules(
+            &[
+                rt::Rule::Range {
+                    min: Some(1),
+                    max: Some(100),
+                },
+            ],
+        ),
+    rt::ParamSpec::new("Status", rt::Kind::Enum(&["Running", "Stopped", "Expired"])),
+    rt::ParamSpec::new("OrderByParams", rt::Kind::Json),
     rt::ParamSpec::new("EnsServiceId", rt::Kind::String),
     rt::ParamSpec::new("InstanceResourceType", rt::Kind::String),
     rt::ParamSpec::new("SearchKey", rt::Kind::String),
@@ -169,8 +187,8 @@ impl rt::Operation for DescribeInstancesRequest {
         let mut w = rt::wire::Writer::default();
         w.put_opt("EnsRegionId", self.ens_region_id.as_ref());
         w.put_opt("InstanceId", self.instance_id.as_ref());
-        w.put_opt("EnsRegionIds", self.ens_region_ids.as_ref());
-        w.put_opt("InstanceIds", self.instance_ids.as_ref());
+        w.put_json_array("EnsRegionIds", &self.ens_region_ids, false);
+        w.put_json_array("InstanceIds", &self.instance_ids, false);
         w.put_opt("InstanceName", self.instance_name.as_ref());
         w.put_opt("ImageId", self.image_id.as_ref());
         w.put_opt("PageNumber", self.page_number.as_ref());
@@ -181,7 +199,7 @@ impl rt::Operation for DescribeInstancesRequest {
         w.put_opt("InstanceResourceType", self.instance_resource_type.as_ref());
         w.put_opt("SearchKey", self.search_key.as_ref());
         w.put_opt("NetworkId", self.network_id.as_ref());
-        w.put_opt("VSwitchId", self.v_switch_id.as_ref());
+        w.put_opt("VSwitchId", self.vswitch_id.as_ref());
         w.put_opt("SecurityGroupId", self.security_group_id.as_ref());
         w.put_opt("IntranetIp", self.intranet_ip.as_ref());
         w.put_opt("Tags", self.tags.as_ref());
@@ -195,8 +213,8 @@ impl rt::Operation for DescribeInstancesRequest {
         Ok(Self {
             ens_region_id: r.opt("EnsRegionId")?,
             instance_id: r.opt("InstanceId")?,
-            ens_region_ids: r.opt("EnsRegionIds")?,
-            instance_ids: r.opt("InstanceIds")?,
+            ens_region_ids: r.json_array("EnsRegionIds")?,
+            instance_ids: r.json_array("InstanceIds")?,
             instance_name: r.opt("InstanceName")?,
             image_id: r.opt("ImageId")?,
             page_number: r.opt("PageNumber")?,
@@ -207,7 +225,7 @@ impl rt::Operation for DescribeInstancesRequest {
             instance_resource_type: r.opt("InstanceResourceType")?,
             search_key: r.opt("SearchKey")?,
             network_id: r.opt("NetworkId")?,
-            v_switch_id: r.opt("VSwitchId")?,
+            vswitch_id: r.opt("VSwitchId")?,
             security_group_id: r.opt("SecurityGroupId")?,
             intranet_ip: r.opt("IntranetIp")?,
             tags: r.opt("Tags")?,
@@ -228,19 +246,19 @@ pub struct DescribeInstancesRequestBuilder<S = ()> {
 struct DescribeInstancesRequestOptional {
     ens_region_id: Option<String>,
     instance_id: Option<String>,
-    ens_region_ids: Option<String>,
-    instance_ids: Option<String>,
+    ens_region_ids: Vec<String>,
+    instance_ids: Vec<String>,
     instance_name: Option<String>,
     image_id: Option<String>,
     page_number: Option<i64>,
-    page_size: Option<String>,
-    status: Option<String>,
-    order_by_params: Option<String>,
+    page_size: Option<i64>,
+    status: Option<InstanceStatus>,
+    order_by_params: Option<rt::serde_json::Value>,
     ens_service_id: Option<String>,
     instance_resource_type: Option<String>,
     search_key: Option<String>,
     network_id: Option<String>,
-    v_switch_id: Option<String>,
+    vswitch_id: Option<String>,
     security_group_id: Option<String>,
     intranet_ip: Option<String>,
     tags: Option<rt::serde_json::Value>,
@@ -261,14 +279,20 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     }
 
     /// Sets [`DescribeInstancesRequest::ens_region_ids`] (`EnsRegionIds`).
-    pub fn ens_region_ids(mut self, value: impl Into<String>) -> Self {
-        self.optional.ens_region_ids = Some(value.into());
+    pub fn ens_region_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<<Vec<String> as IntoIterator>::Item>>,
+    ) -> Self {
+        self.optional.ens_region_ids = value.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets [`DescribeInstancesRequest::instance_ids`] (`InstanceIds`).
-    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
-        self.optional.instance_ids = Some(value.into());
+    pub fn instance_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<<Vec<String> as IntoIterator>::Item>>,
+    ) -> Self {
+        self.optional.instance_ids = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -291,20 +315,20 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     }
 
     /// Sets [`DescribeInstancesRequest::page_size`] (`PageSize`).
-    pub fn page_size(mut self, value: impl Into<String>) -> Self {
-        self.optional.page_size = Some(value.into());
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.optional.page_size = Some(value);
         self
     }
 
     /// Sets [`DescribeInstancesRequest::status`] (`Status`).
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.optional.status = Some(value.into());
+    pub fn status(mut self, value: InstanceStatus) -> Self {
+        self.optional.status = Some(value);
         self
     }
 
     /// Sets [`DescribeInstancesRequest::order_by_params`] (`OrderByParams`).
-    pub fn order_by_params(mut self, value: impl Into<String>) -> Self {
-        self.optional.order_by_params = Some(value.into());
+    pub fn order_by_params(mut self, value: rt::serde_json::Value) -> Self {
+        self.optional.order_by_params = Some(value);
         self
     }
 
@@ -332,9 +356,9 @@ impl<S> DescribeInstancesRequestBuilder<S> {
         self
     }
 
-    /// Sets [`DescribeInstancesRequest::v_switch_id`] (`VSwitchId`).
-    pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
-        self.optional.v_switch_id = Some(value.into());
+    /// Sets [`DescribeInstancesRequest::vswitch_id`] (`VSwitchId`).
+    pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.vswitch_id = Some(value.into());
         self
     }
 
@@ -383,12 +407,86 @@ impl DescribeInstancesRequestBuilder<()> {
             instance_resource_type: optional.instance_resource_type,
             search_key: optional.search_key,
             network_id: optional.network_id,
-            v_switch_id: optional.v_switch_id,
+            vswitch_id: optional.vswitch_id,
             security_group_id: optional.security_group_id,
             intranet_ip: optional.intranet_ip,
             tags: optional.tags,
             instance_type: optional.instance_type,
         }
+    }
+}
+
+/// Values of `Status`.
+///
+/// The status of the instance. Valid values:
+///
+/// *   Running
+/// *   Stopped
+/// *   Expired
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceStatus {
+    /// Running.
+    ///
+    /// Wire value `Running`.
+    Running,
+    /// Stopped.
+    ///
+    /// Wire value `Stopped`.
+    Stopped,
+    /// Expired.
+    ///
+    /// Wire value `Expired`.
+    Expired,
+}
+
+impl InstanceStatus {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Running, Self::Stopped, Self::Expired];
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "Running",
+            Self::Stopped => "Stopped",
+            Self::Expired => "Expired",
+        }
+    }
+}
+
+impl std::fmt::Display for InstanceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for InstanceStatus {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Running" => Ok(Self::Running),
+            "Stopped" => Ok(Self::Stopped),
+            "Expired" => Ok(Self::Expired),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "Status",
+                        "enum",
+                        concat!("must be one of ", "Running, Stopped, Expired"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for InstanceStatus {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 

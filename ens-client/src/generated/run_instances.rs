@@ -34,6 +34,7 @@ pub struct RunInstancesRequest {
     /// The Internet service provider (ISP).
     ///
     /// >  This parameter required if ScheduleAreaLevel is set to Region.\
+    ///
     /// If you set ScheduleAreaLevel to Region, a node has multiple ISPs, and you do not specify an ISP, then the create instance uses the ISP of the node. If the node has two ISPs, such as China Mobile and China Unicom, the created instance has two ISPs.\
     /// You can call the DescribeRegionIsps operation to query ISPs of the edge node.[](~~2637461~~)
     ///

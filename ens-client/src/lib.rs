@@ -1,0 +1,46 @@
+//! Typed, validated, signed client for Alibaba Cloud ENS (Edge Node Service, API 2017-11-10).
+//!
+//! The operations in [`generated`] come from the JSON specs in `specs/ens/operations/` through
+//! `cargo xtask regen`; everything else here is the runtime they share.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ens_client::{Client, CreateInstanceRequest};
+//!
+//! let client = Client::builder().region("cn-hangzhou").build()?;
+//! let request = CreateInstanceRequest::builder()
+//!     .instance_type("ens.sn1.stiny")
+//!     .ens_region_id("cn-hangzhou-telecom")
+//!     .period(1)
+//!     .quantity(1)
+//!     .image_id("centos_7_08_64_20G_alibase_20200914")
+//!     .build();
+//! // Review what would be sent, then send it.
+//! println!("{}", client.dry_run(&request)?);
+//! let created = client.create_instance(request).await?;
+//! println!("{:?}", created.instance_ids);
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+// Generated code names this crate `::ens_client`, inside it as in user crates (proc macro).
+extern crate self as ens_client;
+
+pub use ens_auth as auth;
+pub use ens_core as core;
+
+mod client;
+mod dry_run;
+mod error;
+mod retry;
+
+pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
+pub use dry_run::SignedRequest;
+pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
+pub use error::{BoxError, BuildError, Error, ServiceError};
+pub use retry::RetryPolicy;
+
+#[allow(missing_docs)]
+#[rustfmt::skip] // prettyplease formats it; `cargo xtask regen --check` guards it
+pub mod generated;
+pub use generated::*;
