@@ -33,12 +33,14 @@ mod client;
 mod dry_run;
 mod error;
 mod retry;
+mod wait;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError};
 pub use retry::RetryPolicy;
+pub use wait::{PendingInstance, WaitError, WaitOptions};
 
 #[allow(missing_docs)]
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask regen --check` guards it
