@@ -42,7 +42,8 @@ pub use error::{BoxError, BuildError, Error, ServiceError};
 pub use retry::RetryPolicy;
 pub use wait::{PendingInstance, WaitError, WaitOptions};
 
-#[allow(missing_docs)]
+/// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
+/// module per operation, its main types re-exported at the crate root.
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask regen --check` guards it
 pub mod generated;
 pub use generated::*;

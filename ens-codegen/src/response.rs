@@ -73,14 +73,13 @@ fn object(
             Some(with) => quote!(#[serde(rename = #json, default, deserialize_with = #with)]),
             None => quote!(#[serde(rename = #json, default)]),
         };
-        let example = f
-            .example
-            .as_deref()
-            .map(|e| format!("Example: {}.", code(e)));
-        let doc = doc_lines([
-            f.description.as_deref().unwrap_or(""),
-            example.as_deref().unwrap_or(""),
-        ]);
+        // The JSON name is always stated, so every field has a doc line.
+        let mut facts = format!("JSON {}", code(&f.name));
+        if let Some(e) = &f.example {
+            facts.push_str(&format!("; example {}", code(e)));
+        }
+        facts.push('.');
+        let doc = doc_lines([f.description.as_deref().unwrap_or(""), facts.as_str()]);
         defs.push(quote! { #doc #serde pub #ident: #ty, });
         idents.push(ident);
     }

@@ -1081,10 +1081,12 @@ rt::newtype_impls!(HostName, public);
 pub struct CreateInstanceResponse {
     /// The request ID.
     ///
-    /// Example: `4A431388-2D4B-46F4-A96B-D4E6BD0688C1`.
+    /// JSON `RequestId`; example `4A431388-2D4B-46F4-A96B-D4E6BD0688C1`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
     /// The IDs of instances.
+    ///
+    /// JSON `InstanceIds`.
     #[serde(
         rename = "InstanceIds",
         default,
@@ -1095,7 +1097,7 @@ pub struct CreateInstanceResponse {
     ///
     /// Note: If you call this operation by using SDKs, the return value is of the integer type. If you call this operation by using common methods or HTTP requests, the return value is of the string type.
     ///
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,

@@ -81,10 +81,10 @@ impl DescribeAvailableResourceRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct Image {
-    /// Example: `centos_6_08_64_20G_alibase_20171208`.
+    /// JSON `ImageId`; example `centos_6_08_64_20G_alibase_20171208`.
     #[serde(rename = "ImageId", default)]
     pub image_id: Option<String>,
-    /// Example: `centos_6_08_64_20G_alibase_****`.
+    /// JSON `ImageName`; example `centos_6_08_64_20G_alibase_****`.
     #[serde(rename = "ImageName", default)]
     pub image_name: Option<String>,
 }
@@ -94,19 +94,19 @@ pub struct Image {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct SupportResource {
-    /// Example: `500`.
+    /// JSON `DataDiskSize`; example `500`.
     #[serde(rename = "DataDiskSize", default)]
     pub data_disk_size: Option<String>,
-    /// Example: `cn-beijing-cmcc`.
+    /// JSON `EnsRegionId`; example `cn-beijing-cmcc`.
     #[serde(rename = "EnsRegionId", default)]
     pub ens_region_id: Option<String>,
-    /// Example: `ens.sn1.stiny`.
+    /// JSON `InstanceSpec`; example `ens.sn1.stiny`.
     #[serde(rename = "InstanceSpec", default)]
     pub instance_spec: Option<String>,
-    /// Example: `9`.
+    /// JSON `SupportResourcesCount`; example `9`.
     #[serde(rename = "SupportResourcesCount", default)]
     pub support_resources_count: Option<String>,
-    /// Example: `20`.
+    /// JSON `SystemDiskSize`; example `20`.
     #[serde(rename = "SystemDiskSize", default)]
     pub system_disk_size: Option<String>,
 }
@@ -116,22 +116,24 @@ pub struct SupportResource {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `Images`.
     #[serde(
         rename = "Images",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub images: Vec<Image>,
-    /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
+    /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// JSON `SupportResources`.
     #[serde(
         rename = "SupportResources",
         default,

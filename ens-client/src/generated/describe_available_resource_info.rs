@@ -81,13 +81,13 @@ impl DescribeAvailableResourceInfoRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct Image {
-    /// Example: `centos_6_08_64_20G_a****`.
+    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
     #[serde(rename = "ImageId", default)]
     pub image_id: Option<String>,
-    /// Example: `centos_6_08_64_20G_a****`.
+    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
     #[serde(rename = "ImageName", default)]
     pub image_name: Option<String>,
-    /// Example: `20`.
+    /// JSON `ImageSize`; example `20`.
     #[serde(
         rename = "ImageSize",
         default,
@@ -101,22 +101,22 @@ pub struct Image {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct EnsRegionId {
-    /// Example: `EastChina`.
+    /// JSON `Area`; example `EastChina`.
     #[serde(rename = "Area", default)]
     pub area: Option<String>,
-    /// Example: `EnName`.
+    /// JSON `EnName`; example `EnName`.
     #[serde(rename = "EnName", default)]
     pub en_name: Option<String>,
-    /// Example: `cn-chengdu-telecom-4`.
+    /// JSON `EnsRegionId`; example `cn-chengdu-telecom-4`.
     #[serde(rename = "EnsRegionId", default)]
     pub ens_region_id: Option<String>,
-    /// Example: `unicom`.
+    /// JSON `Isp`; example `unicom`.
     #[serde(rename = "Isp", default)]
     pub isp: Option<String>,
-    /// Example: `台州电信联通移动`.
+    /// JSON `Name`; example `台州电信联通移动`.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
-    /// Example: `浙江省`.
+    /// JSON `Province`; example `浙江省`.
     #[serde(rename = "Province", default)]
     pub province: Option<String>,
 }
@@ -126,54 +126,59 @@ pub struct EnsRegionId {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct SupportResource {
+    /// JSON `BandwidthTypes`.
     #[serde(
         rename = "BandwidthTypes",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub bandwidth_types: Vec<String>,
-    /// Example: `200`.
+    /// JSON `DataDiskMaxSize`; example `200`.
     #[serde(
         rename = "DataDiskMaxSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub data_disk_max_size: Option<i64>,
-    /// Example: `100`.
+    /// JSON `DataDiskMinSize`; example `100`.
     #[serde(
         rename = "DataDiskMinSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub data_disk_min_size: Option<i64>,
+    /// JSON `EnsRegionIds`.
     #[serde(
         rename = "EnsRegionIds",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_region_ids: Vec<String>,
+    /// JSON `EnsRegionIdsExtends`.
     #[serde(
         rename = "EnsRegionIdsExtends",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_region_ids_extends: Vec<EnsRegionId>,
+    /// JSON `InstanceSpeces`.
     #[serde(
         rename = "InstanceSpeces",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_speces: Vec<String>,
+    /// JSON `Isp`.
     #[serde(rename = "Isp", default, deserialize_with = "::ens_client::core::de::list")]
     pub isp: Vec<String>,
-    /// Example: `100`.
+    /// JSON `SystemDiskMaxSize`; example `100`.
     #[serde(
         rename = "SystemDiskMaxSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub system_disk_max_size: Option<i64>,
-    /// Example: `20`.
+    /// JSON `SystemDiskMinSize`; example `20`.
     #[serde(
         rename = "SystemDiskMinSize",
         default,
@@ -187,15 +192,17 @@ pub struct SupportResource {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInfoResponse {
+    /// JSON `Images`.
     #[serde(
         rename = "Images",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub images: Vec<Image>,
-    /// Example: `8629F679-B51D-4194-A1CC-5D8F504C362B`.
+    /// JSON `RequestId`; example `8629F679-B51D-4194-A1CC-5D8F504C362B`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// JSON `SupportResources`.
     #[serde(
         rename = "SupportResources",
         default,

@@ -81,23 +81,23 @@ impl DescribeBandWithdChargeTypeRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeBandWithdChargeTypeResponse {
-    /// Example: `{ "BandWidthName": "月95峰值带宽",             "BandWidthType": "95BandwidthByMonth"         }`.
+    /// JSON `BandWithTypeInfo`; example `{ "BandWidthName": "月95峰值带宽",             "BandWidthType": "95BandwidthByMonth"         }`.
     #[serde(rename = "BandWithTypeInfo", default)]
     pub band_with_type_info: Option<String>,
-    /// Example: `ChargeByGrade`.
+    /// JSON `ChargeContractType`; example `ChargeByGrade`.
     #[serde(rename = "ChargeContractType", default)]
     pub charge_contract_type: Option<String>,
-    /// Example: `{null}`.
+    /// JSON `ChargeCycleInfo`; example `{null}`.
     #[serde(rename = "ChargeCycleInfo", default)]
     pub charge_cycle_info: Option<String>,
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
-    /// Example: `791049FD-49CE-4667-BD6C-F23094DEDA7A`.
+    /// JSON `RequestId`; example `791049FD-49CE-4667-BD6C-F23094DEDA7A`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -130,10 +130,10 @@ impl DescribeCreatePrePaidInstanceResultRequestHasInstanceId for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceCreateResult {
-    /// Example: `Successed`.
+    /// JSON `InstanceCreateStatus`; example `Successed`.
     #[serde(rename = "InstanceCreateStatus", default)]
     pub instance_create_status: Option<String>,
-    /// Example: `i-6ecpqvkicnchxccozrpxxxx`.
+    /// JSON `InstanceId`; example `i-6ecpqvkicnchxccozrpxxxx`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: Option<String>,
 }
@@ -143,9 +143,10 @@ pub struct InstanceCreateResult {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeCreatePrePaidInstanceResultResponse {
+    /// JSON `InstanceCreateResult`.
     #[serde(rename = "InstanceCreateResult", default)]
     pub instance_create_result: Option<InstanceCreateResult>,
-    /// Example: `AAE90880-4970-4D81-A534-A6C0F3631F74`.
+    /// JSON `RequestId`; example `AAE90880-4970-4D81-A534-A6C0F3631F74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -80,7 +80,7 @@ impl DescribeEnsNetLevelRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct EnsNetLevel {
-    /// Example: `Big`.
+    /// JSON `EnsNetLevelCode`; example `Big`.
     #[serde(rename = "EnsNetLevelCode", default)]
     pub ens_net_level_code: Option<String>,
 }
@@ -90,20 +90,21 @@ pub struct EnsNetLevel {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsNetLevelResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `EnsNetLevels`.
     #[serde(
         rename = "EnsNetLevels",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_net_levels: Vec<EnsNetLevel>,
-    /// Example: `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
+    /// JSON `RequestId`; example `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -153,25 +153,25 @@ impl DescribeEnsNetSaleDistrictRequestHasNetLevelCode for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct EnsNetDistrict {
-    /// Example: `{                         "count":2,                         "name":"电信",                         "code":"telecom",                         "country":"cn"                     }`.
+    /// JSON `EnsRegionIdCount`; example `{                         "count":2,                         "name":"电信",                         "code":"telecom",                         "country":"cn"                     }`.
     #[serde(rename = "EnsRegionIdCount", default)]
     pub ens_region_id_count: Option<String>,
-    /// Example: `{                         "count":2,                         "code":"multiCarrier"                     }`.
+    /// JSON `InstanceCount`; example `{                         "count":2,                         "code":"multiCarrier"                     }`.
     #[serde(rename = "InstanceCount", default)]
     pub instance_count: Option<String>,
-    /// Example: `100101`.
+    /// JSON `NetDistrictCode`; example `100101`.
     #[serde(rename = "NetDistrictCode", default)]
     pub net_district_code: Option<String>,
-    /// Example: `northEast`.
+    /// JSON `NetDistrictEnName`; example `northEast`.
     #[serde(rename = "NetDistrictEnName", default)]
     pub net_district_en_name: Option<String>,
-    /// Example: `100000`.
+    /// JSON `NetDistrictFatherCode`; example `100000`.
     #[serde(rename = "NetDistrictFatherCode", default)]
     pub net_district_father_code: Option<String>,
-    /// Example: `Big`.
+    /// JSON `NetDistrictLevel`; example `Big`.
     #[serde(rename = "NetDistrictLevel", default)]
     pub net_district_level: Option<String>,
-    /// Example: `东北`.
+    /// JSON `NetDistrictName`; example `东北`.
     #[serde(rename = "NetDistrictName", default)]
     pub net_district_name: Option<String>,
 }
@@ -181,20 +181,21 @@ pub struct EnsNetDistrict {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsNetSaleDistrictResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `EnsNetDistricts`.
     #[serde(
         rename = "EnsNetDistricts",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_net_districts: Vec<EnsNetDistrict>,
-    /// Example: `1707B55C-A12F-43EF-BC66-14FFDB9253C3`.
+    /// JSON `RequestId`; example `1707B55C-A12F-43EF-BC66-14FFDB9253C3`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

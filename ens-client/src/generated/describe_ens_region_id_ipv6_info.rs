@@ -128,10 +128,10 @@ impl DescribeEnsRegionIdIpv6InfoRequestHasEnsRegionId for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct SupportIpv6Info {
-    /// Example: `cn-chengdu-****-4`.
+    /// JSON `EnsRegionId`; example `cn-chengdu-****-4`.
     #[serde(rename = "EnsRegionId", default)]
     pub ens_region_id: Option<String>,
-    /// Example: `true`.
+    /// JSON `SupportIpv6`; example `true`.
     #[serde(
         rename = "SupportIpv6",
         default,
@@ -145,9 +145,10 @@ pub struct SupportIpv6Info {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsRegionIdIpv6InfoResponse {
-    /// Example: `3703C4AC-9396-458C-8F25-1D701334D309`.
+    /// JSON `RequestId`; example `3703C4AC-9396-458C-8F25-1D701334D309`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// JSON `SupportIpv6Info`.
     #[serde(rename = "SupportIpv6Info", default)]
     pub support_ipv6_info: Option<SupportIpv6Info>,
 }

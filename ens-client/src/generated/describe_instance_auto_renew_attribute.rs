@@ -130,17 +130,17 @@ impl DescribeInstanceAutoRenewAttributeRequestHasInstanceIds for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceRenewAttribute {
-    /// Example: `false`.
+    /// JSON `AutoRenewal`; example `false`.
     #[serde(
         rename = "AutoRenewal",
         default,
         deserialize_with = "::ens_client::core::de::boolean"
     )]
     pub auto_renewal: Option<bool>,
-    /// Example: `0`.
+    /// JSON `Duration`; example `0`.
     #[serde(rename = "Duration", default)]
     pub duration: Option<String>,
-    /// Example: `i-5ci7l7k1m9m2zmhp4iw3o****`.
+    /// JSON `InstanceId`; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: Option<String>,
 }
@@ -150,20 +150,21 @@ pub struct InstanceRenewAttribute {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `InstanceRenewAttributes`.
     #[serde(
         rename = "InstanceRenewAttributes",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_renew_attributes: Vec<InstanceRenewAttribute>,
-    /// Example: `4DD66F05-3116-4BAA-B588-52EB2E7F431D`.
+    /// JSON `RequestId`; example `4DD66F05-3116-4BAA-B588-52EB2E7F431D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -154,13 +154,13 @@ impl DescribeInstanceMonitorDataRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceMonitorData {
-    /// Example: `0.02`.
+    /// JSON `CPU`; example `0.02`.
     #[serde(rename = "CPU", default)]
     pub cpu: Option<String>,
-    /// Example: `yourInstance ID`.
+    /// JSON `InstanceId`; example `yourInstance ID`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: Option<String>,
-    /// Example: `暂不支持`.
+    /// JSON `Memory`; example `暂不支持`.
     #[serde(rename = "Memory", default)]
     pub memory: Option<String>,
 }
@@ -170,20 +170,21 @@ pub struct InstanceMonitorData {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `MonitorData`.
     #[serde(
         rename = "MonitorData",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub monitor_data: Vec<InstanceMonitorData>,
-    /// Example: `C8B26B44-0189-443E-9816-D951F59623A9`.
+    /// JSON `RequestId`; example `C8B26B44-0189-443E-9816-D951F59623A9`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

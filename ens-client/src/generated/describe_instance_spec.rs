@@ -80,16 +80,16 @@ impl DescribeInstanceSpecRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceSpec {
-    /// Example: `1`.
+    /// JSON `Core`; example `1`.
     #[serde(rename = "Core", default)]
     pub core: Option<String>,
-    /// Example: `计算型1C2G`.
+    /// JSON `DisplayName`; example `计算型1C2G`.
     #[serde(rename = "DisplayName", default)]
     pub display_name: Option<String>,
-    /// Example: `ens.sn1.stiny`.
+    /// JSON `InstanceType`; example `ens.sn1.stiny`.
     #[serde(rename = "InstanceType", default)]
     pub instance_type: Option<String>,
-    /// Example: `2048`.
+    /// JSON `Memory`; example `2048`.
     #[serde(rename = "Memory", default)]
     pub memory: Option<String>,
 }
@@ -99,44 +99,45 @@ pub struct InstanceSpec {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceSpecResponse {
-    /// Example: `0`.
+    /// JSON `BandwidthLimit`; example `0`.
     #[serde(
         rename = "BandwidthLimit",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub bandwidth_limit: Option<i64>,
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
-    /// Example: `20015`.
+    /// JSON `DataDiskMaxSize`; example `20015`.
     #[serde(
         rename = "DataDiskMaxSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub data_disk_max_size: Option<i64>,
-    /// Example: `0`.
+    /// JSON `DataDiskMinSize`; example `0`.
     #[serde(
         rename = "DataDiskMinSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub data_disk_min_size: Option<i64>,
+    /// JSON `InstanceSpecs`.
     #[serde(
         rename = "InstanceSpecs",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_specs: Vec<InstanceSpec>,
-    /// Example: `1ECC937A-AE0E-4626-BE51-DED1D6D1C888`.
+    /// JSON `RequestId`; example `1ECC937A-AE0E-4626-BE51-DED1D6D1C888`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
-    /// Example: `80`.
+    /// JSON `SystemDiskMaxSize`; example `80`.
     #[serde(
         rename = "SystemDiskMaxSize",
         default,

@@ -80,20 +80,20 @@ impl DescribeInstanceTypesRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceType {
-    /// Example: `2`.
+    /// JSON `CpuCoreCount`; example `2`.
     #[serde(
         rename = "CpuCoreCount",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub cpu_core_count: Option<i64>,
-    /// Example: `此参数暂时不用。`.
+    /// JSON `InstanceTypeId`; example `此参数暂时不用。`.
     #[serde(rename = "InstanceTypeId", default)]
     pub instance_type_id: Option<String>,
-    /// Example: `ens.xxx.small`.
+    /// JSON `InstanceTypeName`; example `ens.xxx.small`.
     #[serde(rename = "InstanceTypeName", default)]
     pub instance_type_name: Option<String>,
-    /// Example: `8192`.
+    /// JSON `MemorySize`; example `8192`.
     #[serde(
         rename = "MemorySize",
         default,
@@ -107,20 +107,21 @@ pub struct InstanceType {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `InstanceTypes`.
     #[serde(
         rename = "InstanceTypes",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_types: Vec<InstanceType>,
-    /// Example: `D452D190-BADF-5D09-910D-599B96D42AAA`.
+    /// JSON `RequestId`; example `D452D190-BADF-5D09-910D-599B96D42AAA`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -495,46 +495,46 @@ impl rt::wire::WireValue for InstanceStatus {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DataDisk {
-    /// Example: `file`.
+    /// JSON `Category`; example `file`.
     #[serde(rename = "Category", default)]
     pub category: Option<String>,
-    /// Example: `d-5ip4c2dhmas0vjd5u1r****`.
+    /// JSON `DiskId`; example `d-5ip4c2dhmas0vjd5u1r****`.
     #[serde(rename = "DiskId", default)]
     pub disk_id: Option<String>,
-    /// Example: `DiskName`.
+    /// JSON `DiskName`; example `DiskName`.
     #[serde(rename = "DiskName", default)]
     pub disk_name: Option<String>,
-    /// Example: `100`.
+    /// JSON `DiskSize`; example `100`.
     #[serde(
         rename = "DiskSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub disk_size: Option<i64>,
-    /// Example: `51200`.
+    /// JSON `Size`; example `51200`.
     #[serde(
         rename = "Size",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub size: Option<i64>,
-    /// Example: `pangu`.
+    /// JSON `device_type`; example `pangu`.
     #[serde(rename = "device_type", default)]
     pub device_type: Option<String>,
-    /// Example: `system`.
+    /// JSON `disk_type`; example `system`.
     #[serde(rename = "disk_type", default)]
     pub disk_type: Option<String>,
-    /// Example: `name`.
+    /// JSON `name`; example `name`.
     #[serde(rename = "name", default)]
     pub name: Option<String>,
-    /// Example: `20480`.
+    /// JSON `storage`; example `20480`.
     #[serde(
         rename = "storage",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub storage: Option<i64>,
-    /// Example: `5431f898-1323-4e64-8ce1-6cad50ed****`.
+    /// JSON `uuid`; example `5431f898-1323-4e64-8ce1-6cad50ed****`.
     #[serde(rename = "uuid", default)]
     pub uuid: Option<String>,
 }
@@ -544,16 +544,17 @@ pub struct DataDisk {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct NetworkAttributes {
-    /// Example: `n-2zeuphj08tt7q3brd****`.
+    /// JSON `NetworkId`; example `n-2zeuphj08tt7q3brd****`.
     #[serde(rename = "NetworkId", default)]
     pub network_id: Option<String>,
+    /// JSON `PrivateIpAddress`.
     #[serde(
         rename = "PrivateIpAddress",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub private_ip_address: Vec<String>,
-    /// Example: `vsw-2zeh0r1pabwtg6wcs****`.
+    /// JSON `VSwitchId`; example `vsw-2zeh0r1pabwtg6wcs****`.
     #[serde(rename = "VSwitchId", default)]
     pub v_switch_id: Option<String>,
 }
@@ -563,13 +564,13 @@ pub struct NetworkAttributes {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct PrivateIpAddress {
-    /// Example: `119.147.xx.xx`.
+    /// JSON `GateWay`; example `119.147.xx.xx`.
     #[serde(rename = "GateWay", default)]
     pub gate_way: Option<String>,
-    /// Example: `119.147.xx.xx`.
+    /// JSON `Ip`; example `119.147.xx.xx`.
     #[serde(rename = "Ip", default)]
     pub ip: Option<String>,
-    /// Example: `cmcc`.
+    /// JSON `Isp`; example `cmcc`.
     #[serde(rename = "Isp", default)]
     pub isp: Option<String>,
 }
@@ -579,13 +580,13 @@ pub struct PrivateIpAddress {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct PublicIpAddress {
-    /// Example: `119.147.xx.xx`.
+    /// JSON `GateWay`; example `119.147.xx.xx`.
     #[serde(rename = "GateWay", default)]
     pub gate_way: Option<String>,
-    /// Example: `119.147.xx.xx`.
+    /// JSON `Ip`; example `119.147.xx.xx`.
     #[serde(rename = "Ip", default)]
     pub ip: Option<String>,
-    /// Example: `unicom`.
+    /// JSON `Isp`; example `unicom`.
     #[serde(rename = "Isp", default)]
     pub isp: Option<String>,
 }
@@ -595,39 +596,39 @@ pub struct PublicIpAddress {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct SystemDisk {
-    /// Example: `file`.
+    /// JSON `Category`; example `file`.
     #[serde(rename = "Category", default)]
     pub category: Option<String>,
-    /// Example: `d-5ip4c2dhmas0rn7rt0p9****`.
+    /// JSON `DiskId`; example `d-5ip4c2dhmas0rn7rt0p9****`.
     #[serde(rename = "DiskId", default)]
     pub disk_id: Option<String>,
-    /// Example: `DiskName`.
+    /// JSON `DiskName`; example `DiskName`.
     #[serde(rename = "DiskName", default)]
     pub disk_name: Option<String>,
-    /// Example: `51200`.
+    /// JSON `Size`; example `51200`.
     #[serde(
         rename = "Size",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub size: Option<i64>,
-    /// Example: `pangu`.
+    /// JSON `device_type`; example `pangu`.
     #[serde(rename = "device_type", default)]
     pub device_type: Option<String>,
-    /// Example: `system`.
+    /// JSON `disk_type`; example `system`.
     #[serde(rename = "disk_type", default)]
     pub disk_type: Option<String>,
-    /// Example: `DiskName`.
+    /// JSON `name`; example `DiskName`.
     #[serde(rename = "name", default)]
     pub name: Option<String>,
-    /// Example: `20480`.
+    /// JSON `storage`; example `20480`.
     #[serde(
         rename = "storage",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub storage: Option<i64>,
-    /// Example: `5431f898-1323-4e64-8ce1-6cad50ed****`.
+    /// JSON `uuid`; example `5431f898-1323-4e64-8ce1-6cad50ed****`.
     #[serde(rename = "uuid", default)]
     pub uuid: Option<String>,
 }
@@ -637,10 +638,10 @@ pub struct SystemDisk {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct Tags {
-    /// Example: `key1`.
+    /// JSON `TagKey`; example `key1`.
     #[serde(rename = "TagKey", default)]
     pub tag_key: Option<String>,
-    /// Example: `value1`.
+    /// JSON `TagValue`; example `value1`.
     #[serde(rename = "TagValue", default)]
     pub tag_value: Option<String>,
 }
@@ -650,119 +651,128 @@ pub struct Tags {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct Instance {
-    /// Example: `2023-06-28T14:38:52Z`.
+    /// JSON `AutoReleaseTime`; example `2023-06-28T14:38:52Z`.
     #[serde(rename = "AutoReleaseTime", default)]
     pub auto_release_time: Option<String>,
-    /// Example: `2`.
+    /// JSON `Cpu`; example `2`.
     #[serde(rename = "Cpu", default)]
     pub cpu: Option<String>,
-    /// Example: `2019-07-26T06:40:43Z`.
+    /// JSON `CreationTime`; example `2019-07-26T06:40:43Z`.
     #[serde(rename = "CreationTime", default)]
     pub creation_time: Option<String>,
+    /// JSON `DataDisk`.
     #[serde(
         rename = "DataDisk",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub data_disk: Vec<DataDisk>,
-    /// Example: `71680`.
+    /// JSON `Disk`; example `71680`.
     #[serde(
         rename = "Disk",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub disk: Option<i64>,
-    /// Example: `cn-hangzhou-telecom`.
+    /// JSON `EnsRegionId`; example `cn-hangzhou-telecom`.
     #[serde(rename = "EnsRegionId", default)]
     pub ens_region_id: Option<String>,
-    /// Example: `2119-07-13T02:38:57Z`.
+    /// JSON `ExpiredTime`; example `2119-07-13T02:38:57Z`.
     #[serde(rename = "ExpiredTime", default)]
     pub expired_time: Option<String>,
-    /// Example: `testHostName`.
+    /// JSON `HostName`; example `testHostName`.
     #[serde(rename = "HostName", default)]
     pub host_name: Option<String>,
-    /// Example: `m-****`.
+    /// JSON `ImageId`; example `m-****`.
     #[serde(rename = "ImageId", default)]
     pub image_id: Option<String>,
+    /// JSON `InnerIpAddress`.
     #[serde(
         rename = "InnerIpAddress",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub inner_ip_address: Vec<String>,
-    /// Example: `i-instanc****`.
+    /// JSON `InstanceId`; example `i-instanc****`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: Option<String>,
-    /// Example: `i-5itef0f28t17bcdw9deu6meub`.
+    /// JSON `InstanceName`; example `i-5itef0f28t17bcdw9deu6meub`.
     #[serde(rename = "InstanceName", default)]
     pub instance_name: Option<String>,
-    /// Example: `EnsService`.
+    /// JSON `InstanceResourceType`; example `EnsService`.
     #[serde(rename = "InstanceResourceType", default)]
     pub instance_resource_type: Option<String>,
-    /// Example: `x86_vm`.
+    /// JSON `InstanceTypeFamily`; example `x86_vm`.
     #[serde(rename = "InstanceTypeFamily", default)]
     pub instance_type_family: Option<String>,
-    /// Example: `40`.
+    /// JSON `InternetMaxBandwidthIn`; example `40`.
     #[serde(
         rename = "InternetMaxBandwidthIn",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub internet_max_bandwidth_in: Option<i64>,
-    /// Example: `100`.
+    /// JSON `InternetMaxBandwidthOut`; example `100`.
     #[serde(
         rename = "InternetMaxBandwidthOut",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub internet_max_bandwidth_out: Option<i64>,
-    /// Example: `2048`.
+    /// JSON `Memory`; example `2048`.
     #[serde(
         rename = "Memory",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub memory: Option<i64>,
+    /// JSON `NetworkAttributes`.
     #[serde(rename = "NetworkAttributes", default)]
     pub network_attributes: Option<NetworkAttributes>,
-    /// Example: `centos 6.8 x86_64`.
+    /// JSON `OSName`; example `centos 6.8 x86_64`.
     #[serde(rename = "OSName", default)]
     pub os_name: Option<String>,
+    /// JSON `PrivateIpAddresses`.
     #[serde(
         rename = "PrivateIpAddresses",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub private_ip_addresses: Vec<PrivateIpAddress>,
+    /// JSON `PublicIpAddress`.
     #[serde(
         rename = "PublicIpAddress",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub public_ip_address: Vec<String>,
+    /// JSON `PublicIpAddresses`.
     #[serde(
         rename = "PublicIpAddresses",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub public_ip_addresses: Vec<PublicIpAddress>,
+    /// JSON `SecurityGroupIds`.
     #[serde(
         rename = "SecurityGroupIds",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub security_group_ids: Vec<String>,
-    /// Example: `ens.sn1.stiny`.
+    /// JSON `SpecName`; example `ens.sn1.stiny`.
     #[serde(rename = "SpecName", default)]
     pub spec_name: Option<String>,
-    /// Example: `NoSpot`.
+    /// JSON `SpotStrategy`; example `NoSpot`.
     #[serde(rename = "SpotStrategy", default)]
     pub spot_strategy: Option<String>,
-    /// Example: `Running`.
+    /// JSON `Status`; example `Running`.
     #[serde(rename = "Status", default)]
     pub status: Option<String>,
+    /// JSON `SystemDisk`.
     #[serde(rename = "SystemDisk", default)]
     pub system_disk: Option<SystemDisk>,
+    /// JSON `Tags`.
     #[serde(rename = "Tags", default, deserialize_with = "::ens_client::core::de::list")]
     pub tags: Vec<Tags>,
 }
@@ -772,37 +782,38 @@ pub struct Instance {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// JSON `Instances`.
     #[serde(
         rename = "Instances",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instances: Vec<Instance>,
-    /// Example: `1`.
+    /// JSON `PageNumber`; example `1`.
     #[serde(
         rename = "PageNumber",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub page_number: Option<i64>,
-    /// Example: `60`.
+    /// JSON `PageSize`; example `60`.
     #[serde(
         rename = "PageSize",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub page_size: Option<i64>,
-    /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
+    /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
-    /// Example: `2`.
+    /// JSON `TotalCount`; example `2`.
     #[serde(
         rename = "TotalCount",
         default,

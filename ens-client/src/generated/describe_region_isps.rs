@@ -103,10 +103,10 @@ impl DescribeRegionIspsRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct IspsItem {
-    /// Example: `cmcc`.
+    /// JSON `Code`; example `cmcc`.
     #[serde(rename = "Code", default)]
     pub code: Option<String>,
-    /// Example: `移动`.
+    /// JSON `Name`; example `移动`.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
 }
@@ -116,9 +116,10 @@ pub struct IspsItem {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeRegionIspsResponse {
+    /// JSON `Isps`.
     #[serde(rename = "Isps", default, deserialize_with = "::ens_client::core::de::list")]
     pub isps: Vec<IspsItem>,
-    /// Example: `DC90CC7E-23B6-5A90-9097-A17CE4A161C4`.
+    /// JSON `RequestId`; example `DC90CC7E-23B6-5A90-9097-A17CE4A161C4`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -197,14 +197,14 @@ impl ModifyInstanceAttributeRequestHasInstanceId for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeResponse {
-    /// Example: `200`.
+    /// JSON `Code`; example `200`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
-    /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
+    /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

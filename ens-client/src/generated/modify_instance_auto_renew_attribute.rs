@@ -210,14 +210,14 @@ impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoRenewAttributeResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
-    /// Example: `EA3758E0-8899-17D3-9526-5F62CF33A586`.
+    /// JSON `RequestId`; example `EA3758E0-8899-17D3-9526-5F62CF33A586`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -214,14 +214,14 @@ impl rt::wire::WireValue for ForceStop {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct RebootInstanceResponse {
-    /// Example: `0`.
+    /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
         default,
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
-    /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
+    /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

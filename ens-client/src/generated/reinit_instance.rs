@@ -189,7 +189,7 @@ impl ReinitInstanceRequestHasImageId for String {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ReinitInstanceResponse {
-    /// Example: `C46C79B7-0C31-5947-9D86-82207661EADA`.
+    /// JSON `RequestId`; example `C46C79B7-0C31-5947-9D86-82207661EADA`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

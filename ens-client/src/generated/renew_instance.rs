@@ -274,7 +274,7 @@ impl rt::wire::WireValue for Period {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
-    /// Example: `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
+    /// JSON `RequestId`; example `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }

@@ -1287,16 +1287,17 @@ impl rt::wire::WireValue for SpotStrategy {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
+    /// JSON `InstanceIds`.
     #[serde(
         rename = "InstanceIds",
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_ids: Vec<String>,
-    /// Example: `213177957850399`.
+    /// JSON `OrderId`; example `213177957850399`.
     #[serde(rename = "OrderId", default)]
     pub order_id: Option<String>,
-    /// Example: `91E4AFBE-4E35-5D2A-A886-BB477C9953D2`.
+    /// JSON `RequestId`; example `91E4AFBE-4E35-5D2A-A886-BB477C9953D2`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
 }
