@@ -2,7 +2,13 @@
 
 use ::ens_client::core as rt;
 
-/// 调用AddNetworkInterfaceToInstance增加IPv6网卡且同时自动分配公网IP。
+/// Adds an IPv6 network interface controller (NIC) to an instance and automatically assigns a public IP address.
+///
+/// You can call this operation up to 100 times per second in total (all accounts).
+///
+/// You can call this operation up to 5 times per second per account.
+///
+/// Internal networks and IPv4 are not supported.
 ///
 /// Action `AddNetworkInterfaceToInstance`, API version `2017-11-10`, `POST`.
 ///
@@ -16,10 +22,10 @@ pub struct AddNetworkInterfaceToInstanceRequest {
     ///
     /// Wire name `InstanceId`; required; example `yourInstance ID`.
     pub instance_id: String,
-    /// The network. The value is a JSON string. Only IPv6 is supported. Sample code of an IPv6 network: \[{ "ipType": "public", "ipAddressType": "ipv6" }]
+    /// The network. The value is a JSON string. Only IPv6 is supported. Sample code of an IPv6 network: `[{"ipType": "public", "ipAddressType": "ipv6"}]`
     ///
     /// Wire name `Networks`; required; example `[{"ipType": "public", "ipAddressType": "ipv6" }]`.
-    pub networks: String,
+    pub networks: rt::serde_json::Value,
     /// Specifies whether to automatically restart the instance.
     ///
     /// Wire name `AutoStart`; example `true`; service default `false`.
@@ -50,7 +56,7 @@ impl AddNetworkInterfaceToInstanceRequest {
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new("Networks", rt::Kind::String).required(),
+    rt::ParamSpec::new("Networks", rt::Kind::Json).required(),
     rt::ParamSpec::new(
         "AutoStart",
         rt::Kind::Boolean {
@@ -123,11 +129,11 @@ impl<S0> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::Unset)> {
     /// Sets [`AddNetworkInterfaceToInstanceRequest::networks`] (`Networks`).
     pub fn networks(
         self,
-        value: impl Into<String>,
-    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(S0, String)> {
+        value: rt::serde_json::Value,
+    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::serde_json::Value)> {
         let (s0, _) = self.required;
         AddNetworkInterfaceToInstanceRequestBuilder {
-            required: (s0, value.into()),
+            required: (s0, value),
             optional: self.optional,
         }
     }
@@ -181,11 +187,11 @@ impl AddNetworkInterfaceToInstanceRequestHasInstanceId for String {
 )]
 pub trait AddNetworkInterfaceToInstanceRequestHasNetworks {
     /// The value that was set.
-    fn take(self) -> String;
+    fn take(self) -> rt::serde_json::Value;
 }
 
-impl AddNetworkInterfaceToInstanceRequestHasNetworks for String {
-    fn take(self) -> String {
+impl AddNetworkInterfaceToInstanceRequestHasNetworks for rt::serde_json::Value {
+    fn take(self) -> rt::serde_json::Value {
         self
     }
 }

@@ -2,7 +2,15 @@
 
 use ::ens_client::core as rt;
 
-/// 为容器服务Kubernetes版添加ENS实例。
+/// Adds an ENS instance to a Container Service for Kubernetes (ACK) cluster.
+///
+/// You can call this operation up to 10 times per second per account.
+///
+/// After the command script is executed, the instance automatically restarts to load it.
+///
+/// The instance must have at least 2 vCPUs and 4 GiB of memory (2C4G) and run CentOS 7.4 or later. The service checks this.
+///
+/// Before you call this operation, activate Container Service for Kubernetes (China site).
 ///
 /// Action `AttachEnsInstances`, API version `2017-11-10`, `POST`.
 ///

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeAvailableResource查询可以创建的实例资源。
+/// Queries the instance resources that can be created.
 ///
 /// Action `DescribeAvailableResource`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeAvailableResourceInfo在创建实例时查询可购买资源的规格。
+/// Queries the specifications of the resources that you can purchase when you create an instance.
 ///
 /// Action `DescribeAvailableResourceInfo`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

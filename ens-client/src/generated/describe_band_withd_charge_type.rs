@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeBandWithdChargeType查询可用的带宽计费方式。
+/// Queries the available bandwidth billing methods.
 ///
 /// Action `DescribeBandWithdChargeType`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

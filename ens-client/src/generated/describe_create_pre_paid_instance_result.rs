@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeCreatePrePaidInstanceResult查询创建实例结果。
+/// Queries the result of creating an instance.
 ///
 /// Action `DescribeCreatePrePaidInstanceResult`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeEnsNetLevel查询可支持的网络层级。
+/// Queries the supported network levels.
 ///
 /// Action `DescribeEnsNetLevel`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeEnsNetSaleDistrict查询支持的地域运营商及数量。
+/// Queries the supported regions and Internet service providers (ISPs) and their quantities.
 ///
 /// Action `DescribeEnsNetSaleDistrict`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +15,7 @@ pub struct DescribeEnsNetSaleDistrictRequest {
     /// *   **Small**: city
     ///
     /// Wire name `NetLevelCode`; required; example `Big`.
-    pub net_level_code: String,
+    pub net_level_code: NetLevel,
     /// The region code.
     ///
     /// *   If you do not specify this parameter, only nodes under the area level that is specified by NetLevelCode are queried.
@@ -48,7 +48,8 @@ impl DescribeEnsNetSaleDistrictRequest {
 }
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("NetLevelCode", rt::Kind::String).required(),
+    rt::ParamSpec::new("NetLevelCode", rt::Kind::Enum(&["Big", "Middle", "Small"]))
+        .required(),
     rt::ParamSpec::new("NetDistrictCode", rt::Kind::String),
 ];
 
@@ -99,11 +100,11 @@ impl DescribeEnsNetSaleDistrictRequestBuilder<(rt::Unset,)> {
     /// Sets [`DescribeEnsNetSaleDistrictRequest::net_level_code`] (`NetLevelCode`).
     pub fn net_level_code(
         self,
-        value: impl Into<String>,
-    ) -> DescribeEnsNetSaleDistrictRequestBuilder<(String,)> {
+        value: NetLevel,
+    ) -> DescribeEnsNetSaleDistrictRequestBuilder<(NetLevel,)> {
         let (_,) = self.required;
         DescribeEnsNetSaleDistrictRequestBuilder {
-            required: (value.into(),),
+            required: (value,),
             optional: self.optional,
         }
     }
@@ -139,12 +140,86 @@ impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,)> {
 )]
 pub trait DescribeEnsNetSaleDistrictRequestHasNetLevelCode {
     /// The value that was set.
-    fn take(self) -> String;
+    fn take(self) -> NetLevel;
 }
 
-impl DescribeEnsNetSaleDistrictRequestHasNetLevelCode for String {
-    fn take(self) -> String {
+impl DescribeEnsNetSaleDistrictRequestHasNetLevelCode for NetLevel {
+    fn take(self) -> NetLevel {
         self
+    }
+}
+
+/// Values of `NetLevelCode`.
+///
+/// The network level. Valid values:
+///
+/// *   **Big**: area
+/// *   **Middle**: province
+/// *   **Small**: city
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetLevel {
+    /// Area.
+    ///
+    /// Wire value `Big`.
+    Big,
+    /// Province.
+    ///
+    /// Wire value `Middle`.
+    Middle,
+    /// City.
+    ///
+    /// Wire value `Small`.
+    Small,
+}
+
+impl NetLevel {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Big, Self::Middle, Self::Small];
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Big => "Big",
+            Self::Middle => "Middle",
+            Self::Small => "Small",
+        }
+    }
+}
+
+impl std::fmt::Display for NetLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NetLevel {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Big" => Ok(Self::Big),
+            "Middle" => Ok(Self::Middle),
+            "Small" => Ok(Self::Small),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "NetLevelCode",
+                        "enum",
+                        concat!("must be one of ", "Big, Middle, Small"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for NetLevel {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeEnsRegionIdIpv6Info查询节点是否支持IPv6。
+/// Queries whether an edge node supports IPv6.
 ///
 /// Action `DescribeEnsRegionIdIpv6Info`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,8 @@ use ::ens_client::core as rt;
 pub struct DescribeInstanceAutoRenewAttributeRequest {
     /// The ID of an instance. Separate multiple IDs with semicolons (;).
     ///
+    /// Sent as one semicolon-separated string: the list styles cannot join with semicolons, so the Rust field is the string itself.
+    ///
     /// Wire name `InstanceIds`; required; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
     pub instance_ids: String,
 }

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeInstanceMonitorData查询实例CPU和内存的使用情况。
+/// Queries the CPU and memory usage of an instance.
 ///
 /// Action `DescribeInstanceMonitorData`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +26,8 @@ pub struct DescribeInstanceMonitorDataRequest {
     pub end_time: Option<String>,
     /// The precision of the monitoring data that you want to obtain. Valid values: 60, 300, 1200, 3600, and 14400. Default value: 60. Unit: seconds.
     ///
-    /// Wire name `Period`; example `60`.
-    pub period: Option<String>,
+    /// Wire name `Period`; example `60`; service default `60`.
+    pub period: Option<i64>,
 }
 
 impl DescribeInstanceMonitorDataRequest {
@@ -56,7 +56,14 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String),
     rt::ParamSpec::new("StartTime", rt::Kind::String),
     rt::ParamSpec::new("EndTime", rt::Kind::String),
-    rt::ParamSpec::new("Period", rt::Kind::String),
+    rt::ParamSpec::new("Period", rt::Kind::Integer)
+        .rules(
+            &[
+                rt::Rule::OneOf(
+                    &[(60, 60), (300, 300), (1200, 1200), (3600, 3600), (14400, 14400)],
+                ),
+            ],
+        ),
 ];
 
 impl rt::Operation for DescribeInstanceMonitorDataRequest {
@@ -106,7 +113,7 @@ struct DescribeInstanceMonitorDataRequestOptional {
     instance_id: Option<String>,
     start_time: Option<String>,
     end_time: Option<String>,
-    period: Option<String>,
+    period: Option<i64>,
 }
 
 impl<S> DescribeInstanceMonitorDataRequestBuilder<S> {
@@ -129,8 +136,8 @@ impl<S> DescribeInstanceMonitorDataRequestBuilder<S> {
     }
 
     /// Sets [`DescribeInstanceMonitorDataRequest::period`] (`Period`).
-    pub fn period(mut self, value: impl Into<String>) -> Self {
-        self.optional.period = Some(value.into());
+    pub fn period(mut self, value: i64) -> Self {
+        self.optional.period = Some(value);
         self
     }
 }

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeInstanceSpec查询支持购买的实例规格。
+/// Queries the instance specifications that you can purchase.
 ///
 /// Action `DescribeInstanceSpec`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

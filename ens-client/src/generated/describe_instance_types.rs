@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeInstanceTypes查询实例规格列表。
+/// Queries the instance types.
 ///
 /// Action `DescribeInstanceTypes`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeInstanceVncUrl查询一台ENS实例的Web管理终端地址。
+/// Queries the Virtual Network Computing (VNC) URL (web management terminal) of an ENS instance.
 ///
 /// Action `DescribeInstanceVncUrl`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]

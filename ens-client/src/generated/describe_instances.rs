@@ -4,6 +4,10 @@ use ::ens_client::core as rt;
 
 /// Queries the details of one or more instances.
 ///
+/// You can call this operation up to 800 times per second in total (all accounts).
+///
+/// You can call this operation up to 100 times per second per account.
+///
 /// Request parameters act as filters combined with a logical AND; an empty parameter does not filter. An empty InstanceIds array is a filter that matches nothing.
 ///
 /// Action `DescribeInstances`, API version `2017-11-10`, `POST`.
@@ -79,7 +83,7 @@ pub struct DescribeInstancesRequest {
     /// *   EnsPostPaidInstance: Pay-as-you-go ENS instances that you purchase.
     ///
     /// Wire name `InstanceResourceType`; example `EnsService`.
-    pub instance_resource_type: Option<String>,
+    pub instance_resource_type: Option<InstanceResourceType>,
     /// The keyword that you use to query the logs of the service. You can specify the values of parameters such as **ip**, **InstanceName**, and **InstanceId** as the keyword.
     ///
     /// Wire name `SearchKey`; example `Joshua`.
@@ -160,7 +164,12 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("Status", rt::Kind::Enum(&["Running", "Stopped", "Expired"])),
     rt::ParamSpec::new("OrderByParams", rt::Kind::Json),
     rt::ParamSpec::new("EnsServiceId", rt::Kind::String),
-    rt::ParamSpec::new("InstanceResourceType", rt::Kind::String),
+    rt::ParamSpec::new(
+        "InstanceResourceType",
+        rt::Kind::Enum(
+            &["EnsInstance", "EnsService", "BuildMachine", "EnsPostPaidInstance"],
+        ),
+    ),
     rt::ParamSpec::new("SearchKey", rt::Kind::String),
     rt::ParamSpec::new("NetworkId", rt::Kind::String),
     rt::ParamSpec::new("VSwitchId", rt::Kind::String),
@@ -255,7 +264,7 @@ struct DescribeInstancesRequestOptional {
     status: Option<InstanceStatus>,
     order_by_params: Option<rt::serde_json::Value>,
     ens_service_id: Option<String>,
-    instance_resource_type: Option<String>,
+    instance_resource_type: Option<InstanceResourceType>,
     search_key: Option<String>,
     network_id: Option<String>,
     vswitch_id: Option<String>,
@@ -339,8 +348,8 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     }
 
     /// Sets [`DescribeInstancesRequest::instance_resource_type`] (`InstanceResourceType`).
-    pub fn instance_resource_type(mut self, value: impl Into<String>) -> Self {
-        self.optional.instance_resource_type = Some(value.into());
+    pub fn instance_resource_type(mut self, value: InstanceResourceType) -> Self {
+        self.optional.instance_resource_type = Some(value);
         self
     }
 
@@ -490,6 +499,96 @@ impl rt::wire::WireValue for InstanceStatus {
     }
 }
 
+/// Values of `InstanceResourceType`.
+///
+/// The condition that you want to use to filter instances by category. Valid values:
+///
+/// *   EnsInstance: ENS instances that you purchase.
+/// *   EnsService: ENS instances that belong to edge services.
+/// *   BuildMachine: ENS instances that are configured with image builders.
+/// *   EnsPostPaidInstance: Pay-as-you-go ENS instances that you purchase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceResourceType {
+    /// ENS instances that you purchase.
+    ///
+    /// Wire value `EnsInstance`.
+    EnsInstance,
+    /// ENS instances that belong to edge services.
+    ///
+    /// Wire value `EnsService`.
+    EnsService,
+    /// ENS instances that are configured with image builders.
+    ///
+    /// Wire value `BuildMachine`.
+    BuildMachine,
+    /// Pay-as-you-go ENS instances that you purchase.
+    ///
+    /// Wire value `EnsPostPaidInstance`.
+    EnsPostPaidInstance,
+}
+
+impl InstanceResourceType {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[
+        Self::EnsInstance,
+        Self::EnsService,
+        Self::BuildMachine,
+        Self::EnsPostPaidInstance,
+    ];
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnsInstance => "EnsInstance",
+            Self::EnsService => "EnsService",
+            Self::BuildMachine => "BuildMachine",
+            Self::EnsPostPaidInstance => "EnsPostPaidInstance",
+        }
+    }
+}
+
+impl std::fmt::Display for InstanceResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for InstanceResourceType {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "EnsInstance" => Ok(Self::EnsInstance),
+            "EnsService" => Ok(Self::EnsService),
+            "BuildMachine" => Ok(Self::BuildMachine),
+            "EnsPostPaidInstance" => Ok(Self::EnsPostPaidInstance),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "InstanceResourceType",
+                        "enum",
+                        concat!(
+                            "must be one of ",
+                            "EnsInstance, EnsService, BuildMachine, EnsPostPaidInstance"
+                        ),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for InstanceResourceType {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
 /// An element of the `DataDisk` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
@@ -556,7 +655,7 @@ pub struct NetworkAttributes {
     pub private_ip_address: Vec<String>,
     /// JSON `VSwitchId`; example `vsw-2zeh0r1pabwtg6wcs****`.
     #[serde(rename = "VSwitchId", default)]
-    pub v_switch_id: Option<String>,
+    pub vswitch_id: Option<String>,
 }
 
 /// An element of the `PrivateIpAddresses` list of the response.

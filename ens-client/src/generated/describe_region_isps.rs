@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用DescribeRegionIsps查看ENS节点运营商信息。
+/// Queries the Internet service providers (ISPs) of an edge node.
 ///
 /// Action `DescribeRegionIsps`, API version `2017-11-10`, `GET`.
 #[derive(Debug, Clone, PartialEq)]

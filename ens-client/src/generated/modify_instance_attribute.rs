@@ -2,7 +2,13 @@
 
 use ::ens_client::core as rt;
 
-/// 调用ModifyInstanceAttribute修改实例属性，包括实例密码、名称。
+/// Modifies the attributes of an instance, such as the password, name, hostname and user data.
+///
+/// The password of an instance cannot be reset while the instance is in the Starting state.
+///
+/// The password of an instance cannot be modified while the instance is in the Running state.
+///
+/// After you reset the password, restart the instance in the console or call RebootInstance for the change to take effect. A restart from inside the instance does not apply it.
 ///
 /// Action `ModifyInstanceAttribute`, API version `2017-11-10`, `POST`.
 ///
@@ -23,17 +29,19 @@ pub struct ModifyInstanceAttributeRequest {
     /// The name must be 2 to 128 characters in length. It must start with a letter but cannot start with `http://` or `https://`. The name can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
     ///
     /// Wire name `InstanceName`; example `i-instanceidname`.
-    pub instance_name: Option<String>,
+    pub instance_name: Option<InstanceName>,
     /// The hostname of the Elastic Compute Service (ECS) instance. The value can be 2 to 64 characters in length. You can use periods (.) to separate the value into multiple segments. Each segment can contain letters, digits, hyphens (-), and periods. Consecutive periods or hyphens are not allowed. The name cannot start or end with a period (.) or a hyphen (-).
     ///
     /// Wire name `HostName`; example `testHostName`.
-    pub host_name: Option<String>,
+    pub host_name: Option<HostName>,
     /// The user data of the instance. User data must be encoded in Base64.
     ///
     /// The size of your UserData cannot exceed 16 KB. We recommend that you do not pass in confidential information such as passwords and private keys in the plaintext format. If you must pass in confidential information, we recommend that you encrypt and Base64-encode the information before you pass it in. Then you can decode and decrypt the information in the same way within the instance.
     ///
+    /// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB). The exact 16 KB bound on the data before encoding is the service's to judge.
+    ///
     /// Wire name `UserData`; example `/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgK****`.
-    pub user_data: Option<String>,
+    pub user_data: Option<UserData>,
 }
 
 impl ModifyInstanceAttributeRequest {
@@ -61,9 +69,9 @@ impl ModifyInstanceAttributeRequest {
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
     rt::ParamSpec::new("Password", rt::Kind::String).secret(),
-    rt::ParamSpec::new("InstanceName", rt::Kind::String),
-    rt::ParamSpec::new("HostName", rt::Kind::String),
-    rt::ParamSpec::new("UserData", rt::Kind::String),
+    INSTANCE_NAME_RULES,
+    HOST_NAME_RULES,
+    USER_DATA_RULES,
 ];
 
 impl rt::Operation for ModifyInstanceAttributeRequest {
@@ -113,9 +121,9 @@ pub struct ModifyInstanceAttributeRequestBuilder<S = (rt::Unset,)> {
 #[derive(Debug, Clone, Default)]
 struct ModifyInstanceAttributeRequestOptional {
     password: Option<String>,
-    instance_name: Option<String>,
-    host_name: Option<String>,
-    user_data: Option<String>,
+    instance_name: Option<InstanceName>,
+    host_name: Option<HostName>,
+    user_data: Option<UserData>,
 }
 
 impl ModifyInstanceAttributeRequestBuilder<(rt::Unset,)> {
@@ -140,20 +148,20 @@ impl<S> ModifyInstanceAttributeRequestBuilder<S> {
     }
 
     /// Sets [`ModifyInstanceAttributeRequest::instance_name`] (`InstanceName`).
-    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
-        self.optional.instance_name = Some(value.into());
+    pub fn instance_name(mut self, value: InstanceName) -> Self {
+        self.optional.instance_name = Some(value);
         self
     }
 
     /// Sets [`ModifyInstanceAttributeRequest::host_name`] (`HostName`).
-    pub fn host_name(mut self, value: impl Into<String>) -> Self {
-        self.optional.host_name = Some(value.into());
+    pub fn host_name(mut self, value: HostName) -> Self {
+        self.optional.host_name = Some(value);
         self
     }
 
     /// Sets [`ModifyInstanceAttributeRequest::user_data`] (`UserData`).
-    pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.optional.user_data = Some(value.into());
+    pub fn user_data(mut self, value: UserData) -> Self {
+        self.optional.user_data = Some(value);
         self
     }
 }
@@ -191,6 +199,130 @@ impl ModifyInstanceAttributeRequestHasInstanceId for String {
         self
     }
 }
+
+const INSTANCE_NAME_RULES: rt::ParamSpec = rt::ParamSpec::new(
+        "InstanceName",
+        rt::Kind::String,
+    )
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: Some(2),
+                max: Some(128),
+                unit: rt::LengthUnit::Chars,
+            },
+            rt::Rule::FirstChar(&[rt::CharClass::Letter]),
+            rt::Rule::ForbiddenPrefixes(&["http://", "https://"]),
+            rt::Rule::Charset(
+                &[
+                    rt::CharClass::Letter,
+                    rt::CharClass::Digit,
+                    rt::CharClass::Chars(":_-"),
+                ],
+            ),
+        ],
+    );
+/// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
+///
+/// The name of the instance.
+///
+/// The name must be 2 to 128 characters in length. It must start with a letter but cannot start with `http://` or `https://`. The name can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct InstanceName(String);
+
+impl InstanceName {
+    /// Checks `value` against the rules of `InstanceName`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&INSTANCE_NAME_RULES, "InstanceName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(InstanceName, public);
+
+const HOST_NAME_RULES: rt::ParamSpec = rt::ParamSpec::new("HostName", rt::Kind::String)
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: Some(2),
+                max: Some(64),
+                unit: rt::LengthUnit::Chars,
+            },
+            rt::Rule::Charset(
+                &[
+                    rt::CharClass::Upper,
+                    rt::CharClass::Lower,
+                    rt::CharClass::Digit,
+                    rt::CharClass::Chars(".-"),
+                ],
+            ),
+            rt::Rule::NoLeadingOrTrailing(".-"),
+            rt::Rule::NoConsecutive(".-"),
+        ],
+    );
+/// A checked `HostName`: holding one means the value obeys every rule of the spec.
+///
+/// The hostname of the Elastic Compute Service (ECS) instance. The value can be 2 to 64 characters in length. You can use periods (.) to separate the value into multiple segments. Each segment can contain letters, digits, hyphens (-), and periods. Consecutive periods or hyphens are not allowed. The name cannot start or end with a period (.) or a hyphen (-).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HostName(String);
+
+impl HostName {
+    /// Checks `value` against the rules of `HostName`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&HOST_NAME_RULES, "HostName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(HostName, public);
+
+const USER_DATA_RULES: rt::ParamSpec = rt::ParamSpec::new("UserData", rt::Kind::String)
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: None,
+                max: Some(21848),
+                unit: rt::LengthUnit::Bytes,
+            },
+            rt::Rule::Base64 {
+                decoded_prefix: None,
+            },
+        ],
+    );
+/// A checked `UserData`: holding one means the value obeys every rule of the spec.
+///
+/// The user data of the instance. User data must be encoded in Base64.
+///
+/// The size of your UserData cannot exceed 16 KB. We recommend that you do not pass in confidential information such as passwords and private keys in the plaintext format. If you must pass in confidential information, we recommend that you encrypt and Base64-encode the information before you pass it in. Then you can decode and decrypt the information in the same way within the instance.
+///
+/// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB). The exact 16 KB bound on the data before encoding is the service's to judge.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UserData(String);
+
+impl UserData {
+    /// Checks `value` against the rules of `UserData`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&USER_DATA_RULES, "UserData", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(UserData, public);
 
 /// What `ModifyInstanceAttribute` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用ModifyInstanceAutoRenewAttribute设置实例续费。
+/// Configures auto-renewal for instances.
 ///
 /// Action `ModifyInstanceAutoRenewAttribute`, API version `2017-11-10`, `POST`.
 ///
@@ -12,16 +12,18 @@ use ::ens_client::core as rt;
 pub struct ModifyInstanceAutoRenewAttributeRequest {
     /// The IDs of the instances. Separate IDs with semicolons (;).
     ///
+    /// Sent as one semicolon-separated string: the list styles cannot join with semicolons, so the Rust field is the string itself.
+    ///
     /// Wire name `InstanceIds`; required; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
     pub instance_ids: String,
     /// Specifies whether to enable the auto-renewal feature. Valid values: **True and False**. Default value: False.
     ///
-    /// Wire name `AutoRenew`; required; example `True`.
-    pub auto_renew: String,
+    /// Wire name `AutoRenew`; required; example `True`; service default `False`.
+    pub auto_renew: bool,
     /// The auto-renewal period of the instance. Unit: months. Valid values: 1 to 9 and 12. This parameter is required if the AutoRenew parameter is set to true.
     ///
     /// Wire name `Duration`; example `1`.
-    pub duration: Option<String>,
+    pub duration: Option<i64>,
     /// Specifies whether to renew the instance. The **RenewalStatus** parameter has a higher priority than the **AutoRenew** parameter. If you do not specify **RenewalStatus**, the **AutoRenew** parameter is used by default.
     ///
     /// *   AutoRenewal: Auto-renewal is enabled for the instance.
@@ -31,7 +33,7 @@ pub struct ModifyInstanceAutoRenewAttributeRequest {
     /// The system no longer sends an expiration notification but sends only a renewal notification three days before the instance expires. To renew the instance, you can change the value of this parameter from NotRenewal to Normal and then manually renew the instance, or change the value of this parameter from NotRenewal to AutoRenewal.
     ///
     /// Wire name `RenewalStatus`; example `AutoRenewal`.
-    pub renewal_status: Option<String>,
+    pub renewal_status: Option<RenewalStatus>,
 }
 
 impl ModifyInstanceAutoRenewAttributeRequest {
@@ -58,9 +60,20 @@ impl ModifyInstanceAutoRenewAttributeRequest {
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceIds", rt::Kind::String).required(),
-    rt::ParamSpec::new("AutoRenew", rt::Kind::String).required(),
-    rt::ParamSpec::new("Duration", rt::Kind::String),
-    rt::ParamSpec::new("RenewalStatus", rt::Kind::String),
+    rt::ParamSpec::new(
+            "AutoRenew",
+            rt::Kind::Boolean {
+                true_literal: "True",
+                false_literal: "False",
+            },
+        )
+        .required(),
+    rt::ParamSpec::new("Duration", rt::Kind::Integer)
+        .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
+    rt::ParamSpec::new(
+        "RenewalStatus",
+        rt::Kind::Enum(&["AutoRenewal", "Normal", "NotRenewal"]),
+    ),
 ];
 
 impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
@@ -73,13 +86,21 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
         rate_limit_per_second: None,
         read_only: false,
         params: PARAMS,
-        cross_rules: &[],
+        cross_rules: &[
+            rt::CrossRule::RequiredWhen {
+                param: "Duration",
+                when: rt::Condition {
+                    param: "AutoRenew",
+                    equals: Some("True"),
+                },
+            },
+        ],
     };
 
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
         w.put("InstanceIds", &self.instance_ids);
-        w.put("AutoRenew", &self.auto_renew);
+        w.put_bool("AutoRenew", Some(self.auto_renew), ("True", "False"));
         w.put_opt("Duration", self.duration.as_ref());
         w.put_opt("RenewalStatus", self.renewal_status.as_ref());
         w.finish()
@@ -90,7 +111,14 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
         let r = rt::wire::Reader::new(params);
         Ok(Self {
             instance_ids: r.req("InstanceIds")?,
-            auto_renew: r.req("AutoRenew")?,
+            auto_renew: r
+                .bool("AutoRenew", ("True", "False"))?
+                .ok_or_else(|| rt::Violation::new(
+                    "AutoRenew",
+                    "required",
+                    "is required",
+                    None,
+                ))?,
             duration: r.opt("Duration")?,
             renewal_status: r.opt("RenewalStatus")?,
         })
@@ -107,8 +135,8 @@ pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset, rt::Un
 
 #[derive(Debug, Clone, Default)]
 struct ModifyInstanceAutoRenewAttributeRequestOptional {
-    duration: Option<String>,
-    renewal_status: Option<String>,
+    duration: Option<i64>,
+    renewal_status: Option<RenewalStatus>,
 }
 
 impl<S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset, S1)> {
@@ -129,11 +157,11 @@ impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, rt::Unset)> {
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::auto_renew`] (`AutoRenew`).
     pub fn auto_renew(
         self,
-        value: impl Into<String>,
-    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, String)> {
+        value: bool,
+    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, bool)> {
         let (s0, _) = self.required;
         ModifyInstanceAutoRenewAttributeRequestBuilder {
-            required: (s0, value.into()),
+            required: (s0, value),
             optional: self.optional,
         }
     }
@@ -141,14 +169,14 @@ impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, rt::Unset)> {
 
 impl<S> ModifyInstanceAutoRenewAttributeRequestBuilder<S> {
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::duration`] (`Duration`).
-    pub fn duration(mut self, value: impl Into<String>) -> Self {
-        self.optional.duration = Some(value.into());
+    pub fn duration(mut self, value: i64) -> Self {
+        self.optional.duration = Some(value);
         self
     }
 
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::renewal_status`] (`RenewalStatus`).
-    pub fn renewal_status(mut self, value: impl Into<String>) -> Self {
-        self.optional.renewal_status = Some(value.into());
+    pub fn renewal_status(mut self, value: RenewalStatus) -> Self {
+        self.optional.renewal_status = Some(value);
         self
     }
 }
@@ -196,12 +224,93 @@ impl ModifyInstanceAutoRenewAttributeRequestHasInstanceIds for String {
 )]
 pub trait ModifyInstanceAutoRenewAttributeRequestHasAutoRenew {
     /// The value that was set.
-    fn take(self) -> String;
+    fn take(self) -> bool;
 }
 
-impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for String {
-    fn take(self) -> String {
+impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for bool {
+    fn take(self) -> bool {
         self
+    }
+}
+
+/// Values of `RenewalStatus`.
+///
+/// Specifies whether to renew the instance. The **RenewalStatus** parameter has a higher priority than the **AutoRenew** parameter. If you do not specify **RenewalStatus**, the **AutoRenew** parameter is used by default.
+///
+/// *   AutoRenewal: Auto-renewal is enabled for the instance.
+/// *   Normal: Auto-renewal is disabled for the instance.
+/// *   NotRenewal: The instance is not renewed.
+///
+/// The system no longer sends an expiration notification but sends only a renewal notification three days before the instance expires. To renew the instance, you can change the value of this parameter from NotRenewal to Normal and then manually renew the instance, or change the value of this parameter from NotRenewal to AutoRenewal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RenewalStatus {
+    /// Auto-renewal is enabled for the instance.
+    ///
+    /// Wire value `AutoRenewal`.
+    AutoRenewal,
+    /// Auto-renewal is disabled for the instance.
+    ///
+    /// Wire value `Normal`.
+    Normal,
+    /// The instance is not renewed.
+    ///
+    /// Wire value `NotRenewal`.
+    NotRenewal,
+}
+
+impl RenewalStatus {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[
+        Self::AutoRenewal,
+        Self::Normal,
+        Self::NotRenewal,
+    ];
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AutoRenewal => "AutoRenewal",
+            Self::Normal => "Normal",
+            Self::NotRenewal => "NotRenewal",
+        }
+    }
+}
+
+impl std::fmt::Display for RenewalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RenewalStatus {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "AutoRenewal" => Ok(Self::AutoRenewal),
+            "Normal" => Ok(Self::Normal),
+            "NotRenewal" => Ok(Self::NotRenewal),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "RenewalStatus",
+                        "enum",
+                        concat!("must be one of ", "AutoRenewal, Normal, NotRenewal"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for RenewalStatus {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
     }
 }
 

@@ -2,9 +2,11 @@
 
 use ::ens_client::core as rt;
 
-/// 调用ModifyPrepayInstanceSpec升级或者降低一台包年包月ENS实例的实例规格，新实例规格将会覆盖实例的整个生命周期。
+/// Upgrades or downgrades the instance type of a subscription ENS instance. The new instance type applies to the entire lifecycle of the instance.
 ///
 /// Action `ModifyPrepayInstanceSpec`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]

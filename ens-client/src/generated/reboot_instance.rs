@@ -2,9 +2,15 @@
 
 use ::ens_client::core as rt;
 
-/// 调用RebootInstance重启一台实例。
+/// Restarts an instance.
+///
+/// You can restart only an ENS instance in the Running state.
+///
+/// After the call succeeds, the instance enters the Starting state.
 ///
 /// Action `RebootInstance`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +25,8 @@ pub struct RebootInstanceRequest {
     /// *   **true**
     /// *   **false** (default)
     ///
-    /// Wire name `ForceStop`; example `true`.
-    pub force_stop: Option<ForceStop>,
+    /// Wire name `ForceStop`; example `true`; service default `false`.
+    pub force_stop: Option<bool>,
 }
 
 impl RebootInstanceRequest {
@@ -47,7 +53,13 @@ impl RebootInstanceRequest {
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new("ForceStop", rt::Kind::Enum(&["true", "false"])),
+    rt::ParamSpec::new(
+        "ForceStop",
+        rt::Kind::Boolean {
+            true_literal: "true",
+            false_literal: "false",
+        },
+    ),
 ];
 
 impl rt::Operation for RebootInstanceRequest {
@@ -66,7 +78,7 @@ impl rt::Operation for RebootInstanceRequest {
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
         w.put("InstanceId", &self.instance_id);
-        w.put_opt("ForceStop", self.force_stop.as_ref());
+        w.put_bool("ForceStop", self.force_stop, ("true", "false"));
         w.finish()
     }
 
@@ -75,7 +87,7 @@ impl rt::Operation for RebootInstanceRequest {
         let r = rt::wire::Reader::new(params);
         Ok(Self {
             instance_id: r.req("InstanceId")?,
-            force_stop: r.opt("ForceStop")?,
+            force_stop: r.bool("ForceStop", ("true", "false"))?,
         })
     }
 }
@@ -90,7 +102,7 @@ pub struct RebootInstanceRequestBuilder<S = (rt::Unset,)> {
 
 #[derive(Debug, Clone, Default)]
 struct RebootInstanceRequestOptional {
-    force_stop: Option<ForceStop>,
+    force_stop: Option<bool>,
 }
 
 impl RebootInstanceRequestBuilder<(rt::Unset,)> {
@@ -109,7 +121,7 @@ impl RebootInstanceRequestBuilder<(rt::Unset,)> {
 
 impl<S> RebootInstanceRequestBuilder<S> {
     /// Sets [`RebootInstanceRequest::force_stop`] (`ForceStop`).
-    pub fn force_stop(mut self, value: ForceStop) -> Self {
+    pub fn force_stop(mut self, value: bool) -> Self {
         self.optional.force_stop = Some(value);
         self
     }
@@ -143,69 +155,6 @@ pub trait RebootInstanceRequestHasInstanceId {
 impl RebootInstanceRequestHasInstanceId for String {
     fn take(self) -> String {
         self
-    }
-}
-
-/// Values of `ForceStop`.
-///
-/// Specifies whether to forcefully stop the instance before you restart it.
-///
-/// *   **true**
-/// *   **false** (default)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ForceStop {
-    /// Wire value `true`.
-    True,
-    /// Wire value `false`.
-    False,
-}
-
-impl ForceStop {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::True, Self::False];
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-        }
-    }
-}
-
-impl std::fmt::Display for ForceStop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ForceStop {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "true" => Ok(Self::True),
-            "false" => Ok(Self::False),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "ForceStop",
-                        "enum",
-                        concat!("must be one of ", "true, false"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for ForceStop {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
     }
 }
 

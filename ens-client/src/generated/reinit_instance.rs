@@ -2,9 +2,11 @@
 
 use ::ens_client::core as rt;
 
-/// 按照指定的参数重置实例到初始状态。
+/// Resets an instance to its initial state with the specified parameters.
 ///
 /// Action `ReinitInstance`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,10 +22,12 @@ pub struct ReinitInstanceRequest {
     pub image_id: String,
     /// The password of the instance.
     ///
-    /// It must be 8 to 30 characters in length. It must include at least three of the following characters types: uppercase letters, lowercase letters, digits, and special characters. The following special character are supported: `()'~! @#$%^&*-_+={}[]:;'<>,.?/`
+    /// It must be 8 to 30 characters in length and include at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The following special characters are supported: ``()`~!@#$%^&*-_+={}[]:;'<>,.?/``
+    ///
+    /// The special characters are those of the original text; the English text lists them as `()'~! @#$%^&*-_+={}[]:;'<>,.?/` (a quote for the backtick, a stray space). Unlike CreateInstance, the list has no `|`.
     ///
     /// Wire name `Password`.
-    pub password: Option<String>,
+    pub password: Option<Password>,
 }
 
 impl ReinitInstanceRequest {
@@ -51,7 +55,7 @@ impl ReinitInstanceRequest {
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
     rt::ParamSpec::new("ImageId", rt::Kind::String).required(),
-    rt::ParamSpec::new("Password", rt::Kind::String).secret(),
+    PASSWORD_RULES,
 ];
 
 impl rt::Operation for ReinitInstanceRequest {
@@ -96,7 +100,7 @@ pub struct ReinitInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
 
 #[derive(Debug, Clone, Default)]
 struct ReinitInstanceRequestOptional {
-    password: Option<String>,
+    password: Option<Password>,
 }
 
 impl<S1> ReinitInstanceRequestBuilder<(rt::Unset, S1)> {
@@ -129,8 +133,8 @@ impl<S0> ReinitInstanceRequestBuilder<(S0, rt::Unset)> {
 
 impl<S> ReinitInstanceRequestBuilder<S> {
     /// Sets [`ReinitInstanceRequest::password`] (`Password`).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.optional.password = Some(value.into());
+    pub fn password(mut self, value: Password) -> Self {
+        self.optional.password = Some(value);
         self
     }
 }
@@ -183,6 +187,59 @@ impl ReinitInstanceRequestHasImageId for String {
         self
     }
 }
+
+const PASSWORD_RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
+    .secret()
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: Some(8),
+                max: Some(30),
+                unit: rt::LengthUnit::Chars,
+            },
+            rt::Rule::Charset(
+                &[
+                    rt::CharClass::Upper,
+                    rt::CharClass::Lower,
+                    rt::CharClass::Digit,
+                    rt::CharClass::Chars("()`~!@#$%^&*-_+={}[]:;'<>,.?/"),
+                ],
+            ),
+            rt::Rule::MinClasses {
+                classes: &[
+                    rt::CharClass::Upper,
+                    rt::CharClass::Lower,
+                    rt::CharClass::Digit,
+                    rt::CharClass::Chars("()`~!@#$%^&*-_+={}[]:;'<>,.?/"),
+                ],
+                at_least: 3,
+            },
+        ],
+    );
+/// A checked `Password`: holding one means the value obeys every rule of the spec.
+///
+/// The password of the instance.
+///
+/// It must be 8 to 30 characters in length and include at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The following special characters are supported: ``()`~!@#$%^&*-_+={}[]:;'<>,.?/``
+///
+/// The special characters are those of the original text; the English text lists them as `()'~! @#$%^&*-_+={}[]:;'<>,.?/` (a quote for the backtick, a stray space). Unlike CreateInstance, the list has no `|`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks `value` against the rules of `Password`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&PASSWORD_RULES, "Password", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The secret text, for sending; keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(Password, secret);
 
 /// What `ReinitInstance` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]

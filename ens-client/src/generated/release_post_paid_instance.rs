@@ -2,9 +2,11 @@
 
 use ::ens_client::core as rt;
 
-/// 调用ReleasePostPaidInstance删除按量付费实例。
+/// Releases a pay-as-you-go instance.
 ///
 /// Action `ReleasePostPaidInstance`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,11 @@
 
 use ::ens_client::core as rt;
 
-/// 调用ReleasePrePaidInstance删除预付费实例。
+/// Releases a subscription instance.
 ///
 /// Action `ReleasePrePaidInstance`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]

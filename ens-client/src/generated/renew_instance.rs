@@ -2,7 +2,7 @@
 
 use ::ens_client::core as rt;
 
-/// 调用RenewInstance给预付费实例续费。
+/// Renews a subscription instance.
 ///
 /// Action `RenewInstance`, API version `2017-11-10`, `GET`.
 ///
@@ -14,10 +14,10 @@ pub struct RenewInstanceRequest {
     ///
     /// Wire name `InstanceId`; required; example `i-56789acfmxazb4p****`.
     pub instance_id: String,
-    /// The renewal duration of the subscription instance.
+    /// The renewal duration of the subscription instance. Valid values: 1 to 9 and 12 (the values the metadata lists).
     ///
     /// Wire name `Period`; required; example `1`.
-    pub period: Period,
+    pub period: i64,
 }
 
 impl RenewInstanceRequest {
@@ -44,11 +44,9 @@ impl RenewInstanceRequest {
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new(
-            "Period",
-            rt::Kind::Enum(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "12"]),
-        )
-        .required(),
+    rt::ParamSpec::new("Period", rt::Kind::Integer)
+        .required()
+        .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
 ];
 
 impl rt::Operation for RenewInstanceRequest {
@@ -107,7 +105,7 @@ impl<S1> RenewInstanceRequestBuilder<(rt::Unset, S1)> {
 
 impl<S0> RenewInstanceRequestBuilder<(S0, rt::Unset)> {
     /// Sets [`RenewInstanceRequest::period`] (`Period`).
-    pub fn period(self, value: Period) -> RenewInstanceRequestBuilder<(S0, Period)> {
+    pub fn period(self, value: i64) -> RenewInstanceRequestBuilder<(S0, i64)> {
         let (s0, _) = self.required;
         RenewInstanceRequestBuilder {
             required: (s0, value),
@@ -156,116 +154,12 @@ impl RenewInstanceRequestHasInstanceId for String {
 )]
 pub trait RenewInstanceRequestHasPeriod {
     /// The value that was set.
-    fn take(self) -> Period;
+    fn take(self) -> i64;
 }
 
-impl RenewInstanceRequestHasPeriod for Period {
-    fn take(self) -> Period {
+impl RenewInstanceRequestHasPeriod for i64 {
+    fn take(self) -> i64 {
         self
-    }
-}
-
-/// Values of `Period`.
-///
-/// The renewal duration of the subscription instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Period {
-    /// Wire value `1`.
-    V1,
-    /// Wire value `2`.
-    V2,
-    /// Wire value `3`.
-    V3,
-    /// Wire value `4`.
-    V4,
-    /// Wire value `5`.
-    V5,
-    /// Wire value `6`.
-    V6,
-    /// Wire value `7`.
-    V7,
-    /// Wire value `8`.
-    V8,
-    /// Wire value `9`.
-    V9,
-    /// Wire value `12`.
-    V12,
-}
-
-impl Period {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::V1,
-        Self::V2,
-        Self::V3,
-        Self::V4,
-        Self::V5,
-        Self::V6,
-        Self::V7,
-        Self::V8,
-        Self::V9,
-        Self::V12,
-    ];
-
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::V1 => "1",
-            Self::V2 => "2",
-            Self::V3 => "3",
-            Self::V4 => "4",
-            Self::V5 => "5",
-            Self::V6 => "6",
-            Self::V7 => "7",
-            Self::V8 => "8",
-            Self::V9 => "9",
-            Self::V12 => "12",
-        }
-    }
-}
-
-impl std::fmt::Display for Period {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Period {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "1" => Ok(Self::V1),
-            "2" => Ok(Self::V2),
-            "3" => Ok(Self::V3),
-            "4" => Ok(Self::V4),
-            "5" => Ok(Self::V5),
-            "6" => Ok(Self::V6),
-            "7" => Ok(Self::V7),
-            "8" => Ok(Self::V8),
-            "9" => Ok(Self::V9),
-            "12" => Ok(Self::V12),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "Period",
-                        "enum",
-                        concat!("must be one of ", "1, 2, 3, 4, 5, 6, 7, 8, 9, 12"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for Period {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
     }
 }
 

@@ -2,9 +2,11 @@
 
 use ::ens_client::core as rt;
 
-/// 调用RunInstances创建一台或多台按量付费或者包年包月ENS实例。
+/// Creates one or more pay-as-you-go or subscription ENS instances.
 ///
 /// Action `RunInstances`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,11 +25,15 @@ pub struct RunInstancesRequest {
     pub instance_charge_type: InstanceChargeType,
     /// The ID of the image. For ARM PCB-based server instances, leave this parameter empty. For other instances, this parameter is required.
     ///
+    /// Whether it is required depends on the instance type: the service checks it.
+    ///
     /// Wire name `ImageId`; example `m-5si16wo6simkt267p8b7h****`.
     pub image_id: Option<String>,
     /// The code of the region.
     ///
     /// >  This parameter is not available if ScheduleAreaLevel is set to Region and is required if ScheduleAreaLevel is set to other values.
+    ///
+    /// Checked here: required when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
     ///
     /// Wire name `NetDistrictCode`; example `350000`.
     pub net_district_code: Option<String>,
@@ -48,7 +54,7 @@ pub struct RunInstancesRequest {
     /// *   **Region**: node
     ///
     /// Wire name `ScheduleAreaLevel`; required; example `Region`.
-    pub schedule_area_level: String,
+    pub schedule_area_level: ScheduleAreaLevel,
     /// The scheduling policy of the taint. Valid values:
     ///
     /// *   **Concentrate**
@@ -56,11 +62,15 @@ pub struct RunInstancesRequest {
     ///
     /// >  If ScheduleAreaLevel is set to Region, set this parameter to **Concentrate**. If ScheduleAreaLevel is set to other values, set this parameter to Concentrate or Disperse based on your business requirements.
     ///
+    /// That the value must be `Concentrate` when `ScheduleAreaLevel` is `Region` is checked by the service only.
+    ///
     /// Wire name `SchedulingStrategy`; example `Concentrate`.
-    pub scheduling_strategy: Option<String>,
+    pub scheduling_strategy: Option<SchedulingStrategy>,
     /// The ID of the node.
     ///
     /// >  This parameter is required if ScheduleAreaLevel is set to Region and is not available if ScheduleAreaLevel is set to other values.
+    ///
+    /// Checked here: required when `ScheduleAreaLevel` is `Region`.
     ///
     /// Wire name `EnsRegionId`; example `cn-foshan-telecom`.
     pub ens_region_id: Option<String>,
@@ -83,22 +93,33 @@ pub struct RunInstancesRequest {
     ///
     /// >  This parameter is required if you purchase an ENS instance for the first time. The value that you specified is used as the default value for subsequent purchases.
     ///
+    /// Whether it is required depends on the account (first purchase or not): the service checks it.
+    ///
     /// Wire name `InternetChargeType`; example `BandwidthByDay`.
-    pub internet_charge_type: Option<String>,
-    /// The specification of the system disk.
+    pub internet_charge_type: Option<InternetChargeType>,
+    /// The specification of the system disk: a JSON object with `Size` (the size of the system disk, in GiB) and `Category` (the type of the system disk).
     ///
     /// Wire name `SystemDisk`.
     pub system_disk: Option<rt::serde_json::Value>,
-    /// The specifications of data disks.
+    /// The specifications of data disks: a JSON array of objects with the fields:
+    ///
+    /// *   `Size`: the size of the data disk, in GiB.
+    /// *   `Category`: the disk category. Valid values: `cloud_efficiency` (ultra disk), `cloud_ssd` (all-flash disk), `local_hdd` (local HDD), `local_ssd` (local SSD).
+    /// *   `Encrypted`: whether to encrypt the disk, `true` or `false` (default).
+    /// *   `KMSKeyId`: the ID of the KMS key used by the disk. If `Encrypted` is `true` and `KMSKeyId` is empty, the service default key is used.
+    ///
+    /// The format cannot send a list of objects as JSON text, so the Rust field is the JSON value.
     ///
     /// Wire name `DataDisk`.
     pub data_disk: Option<rt::serde_json::Value>,
-    /// The unit of the subscription period.
+    /// The subscription period.
     ///
     /// *   If **PeriodUnit** is set to **Day**, **Period** can only be set to **3**.
     /// *   If **PeriodUnit** is **Month**, **Period** can be set to **1 to 9** or **12**.
     ///
-    /// Wire name `Period`; example `1-9，12`.
+    /// Checked here: 1 to 9 or 12 (this covers both units); that a Day period must be 3 is checked by the service only.
+    ///
+    /// Wire name `Period`; example `1`.
     pub period: Option<i64>,
     /// The maximum public bandwidth. If the value of this parameter is greater than 0, a public IP address is assigned to the instance.
     ///
@@ -106,20 +127,26 @@ pub struct RunInstancesRequest {
     pub internet_max_bandwidth_out: i64,
     /// The number of instances that you want to create. Valid values: 1 to 100.
     ///
+    /// Must be 1 when `PrivateIpAddress` is set: the service checks it.
+    ///
     /// Wire name `Amount`; required; example `1`.
     pub amount: i64,
     /// The ID of the network.
     ///
     /// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs.
     ///
+    /// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
+    ///
     /// Wire name `NetWorkId`; example `net-id`.
-    pub net_work_id: Option<String>,
+    pub network_id: Option<String>,
     /// The ID of the vSwitch.
     ///
     /// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs.
     ///
+    /// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
+    ///
     /// Wire name `VSwitchId`; example `vsw-5sagnw7m613oulalkd10n****`.
-    pub v_switch_id: Option<String>,
+    pub vswitch_id: Option<String>,
     /// The ID of security group.
     ///
     /// Wire name `SecurityId`; example `sg-test`.
@@ -133,15 +160,17 @@ pub struct RunInstancesRequest {
     /// The default value of this parameter is the value of the InstanceId parameter.
     ///
     /// Wire name `InstanceName`; example `TestName`.
-    pub instance_name: Option<String>,
+    pub instance_name: Option<InstanceName>,
     /// Specifies whether to append sequential suffixes to the hostname specified by the **HostName** parameter and to the instance name specified by the **InstanceName** parameter. The sequential suffixes range from 001 to 999.
     ///
     /// Wire name `UniqueSuffix`; example `True`.
     pub unique_suffix: Option<bool>,
     /// The custom data. The maximum data size is 16 KB. You can specify **UserData**. **UserData** must be Base64-encoded.
     ///
+    /// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB; the text does not say whether 16 KB counts the data or its Base64 text, so the looser reading is checked and the service judges the exact bound).
+    ///
     /// Wire name `UserData`; example `ZWtest`.
-    pub user_data: Option<String>,
+    pub user_data: Option<UserData>,
     /// Specifies whether to enable auto-renewal for the premium bandwidth plan. Valid values:
     ///
     /// *   **true**.
@@ -162,6 +191,8 @@ pub struct RunInstancesRequest {
     ///
     /// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs. If you specify a private IP address, the number of instances must be 1. The private IP address takes effect only when the private IP address and the vSwitch ID are not empty.
     ///
+    /// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
+    ///
     /// Wire name `PrivateIpAddress`; example `10.0.XX.XX`.
     pub private_ip_address: Option<String>,
     /// The unit of the subscription period. Valid values:
@@ -169,11 +200,13 @@ pub struct RunInstancesRequest {
     /// *   **Month** (default).
     /// *   **Day**.
     ///
-    /// Wire name `PeriodUnit`; example `Month`.
+    /// Wire name `PeriodUnit`; example `Month`; service default `Month`.
     pub period_unit: Option<PeriodUnit>,
     /// Specifies whether to enable public IP address identification. Valid values: true and false. Default value: false.
     ///
-    /// Wire name `PublicIpIdentification`; example `true`; service default `true`.
+    /// The metadata gives `true` as the default; both the English and the Chinese text say `false`, which this spec follows.
+    ///
+    /// Wire name `PublicIpIdentification`; example `true`; service default `false`.
     pub public_ip_identification: Option<bool>,
     /// Specifies whether to use the preset password of the image. Valid values:
     ///
@@ -190,7 +223,7 @@ pub struct RunInstancesRequest {
     /// *   If you do not specify this parameter, bills are generated based on users.
     ///
     /// Wire name `InstanceChargeStrategy`; example `instance`.
-    pub instance_charge_strategy: Option<String>,
+    pub instance_charge_strategy: Option<InstanceChargeStrategy>,
     /// The billing cycle of computing resources of the instance. Only pay-as-you-go instances are supported. Valid values:
     ///
     /// *   **Day**.
@@ -205,16 +238,16 @@ pub struct RunInstancesRequest {
     /// *   **ipv4Andipv6** (single stack).
     /// *   **ipv4Withipv6** (dual stack).
     ///
-    /// Wire name `IpType`; example `ipv4`.
+    /// Wire name `IpType`; example `ipv4`; service default `ipv4`.
     pub ip_type: Option<IpType>,
     /// Specifies whether to use coupons. Default value: true.
     ///
     /// Wire name `AutoUseCoupon`; example `true`; service default `true`.
-    pub auto_use_coupon: Option<String>,
-    /// The tags.
+    pub auto_use_coupon: Option<bool>,
+    /// The tags, at most 20 (not checked here).
     ///
     /// Wire name `Tag`.
-    pub tag: Vec<Tag>,
+    pub tags: Vec<Tag>,
     /// The time when to automatically release the pay-as-you-go instance. Specify the time in the [ISO 8601](~~25696~~) standard in the `yyyy-MM-ddTHH:mm:ssZ` format. The time must be in Coordinated Universal Time (UTC).
     ///
     /// *   If the value of `ss` is not `00`, the start time is automatically rounded down to the nearest minute based on the value of `mm`.
@@ -229,7 +262,7 @@ pub struct RunInstancesRequest {
     ///
     /// Default value: NoSpot.
     ///
-    /// Wire name `SpotStrategy`; example `SpotAsPriceGo`.
+    /// Wire name `SpotStrategy`; example `SpotAsPriceGo`; service default `NoSpot`.
     pub spot_strategy: Option<SpotStrategy>,
 }
 
@@ -262,22 +295,42 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("ImageId", rt::Kind::String),
     rt::ParamSpec::new("NetDistrictCode", rt::Kind::String),
     rt::ParamSpec::new("Carrier", rt::Kind::String),
-    rt::ParamSpec::new("ScheduleAreaLevel", rt::Kind::String).required(),
-    rt::ParamSpec::new("SchedulingStrategy", rt::Kind::String),
+    rt::ParamSpec::new(
+            "ScheduleAreaLevel",
+            rt::Kind::Enum(&["Big", "Middle", "Small", "Region"]),
+        )
+        .required(),
+    rt::ParamSpec::new(
+        "SchedulingStrategy",
+        rt::Kind::Enum(&["Concentrate", "Disperse"]),
+    ),
     rt::ParamSpec::new("EnsRegionId", rt::Kind::String),
     rt::ParamSpec::new("Password", rt::Kind::String).secret(),
     rt::ParamSpec::new("KeyPairName", rt::Kind::String),
-    rt::ParamSpec::new("InternetChargeType", rt::Kind::String),
+    rt::ParamSpec::new(
+        "InternetChargeType",
+        rt::Kind::Enum(&["BandwidthByDay", "95BandwidthByMonth"]),
+    ),
     rt::ParamSpec::new("SystemDisk", rt::Kind::Json),
     rt::ParamSpec::new("DataDisk", rt::Kind::Json),
-    rt::ParamSpec::new("Period", rt::Kind::Integer),
+    rt::ParamSpec::new("Period", rt::Kind::Integer)
+        .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
     rt::ParamSpec::new("InternetMaxBandwidthOut", rt::Kind::Integer).required(),
-    rt::ParamSpec::new("Amount", rt::Kind::Integer).required(),
+    rt::ParamSpec::new("Amount", rt::Kind::Integer)
+        .required()
+        .rules(
+            &[
+                rt::Rule::Range {
+                    min: Some(1),
+                    max: Some(100),
+                },
+            ],
+        ),
     rt::ParamSpec::new("NetWorkId", rt::Kind::String),
     rt::ParamSpec::new("VSwitchId", rt::Kind::String),
     rt::ParamSpec::new("SecurityId", rt::Kind::String),
     rt::ParamSpec::new("HostName", rt::Kind::String),
-    rt::ParamSpec::new("InstanceName", rt::Kind::String),
+    INSTANCE_NAME_RULES,
     rt::ParamSpec::new(
         "UniqueSuffix",
         rt::Kind::Boolean {
@@ -285,7 +338,7 @@ static PARAMS: &[rt::ParamSpec] = &[
             false_literal: "false",
         },
     ),
-    rt::ParamSpec::new("UserData", rt::Kind::String),
+    USER_DATA_RULES,
     rt::ParamSpec::new(
         "AutoRenew",
         rt::Kind::Boolean {
@@ -313,12 +366,31 @@ static PARAMS: &[rt::ParamSpec] = &[
             false_literal: "false",
         },
     ),
-    rt::ParamSpec::new("InstanceChargeStrategy", rt::Kind::String),
+    rt::ParamSpec::new("InstanceChargeStrategy", rt::Kind::Enum(&["instance"])),
     rt::ParamSpec::new("BillingCycle", rt::Kind::Enum(&["Month", "Day", "Hour"])),
-    rt::ParamSpec::new("IpType", rt::Kind::Enum(&["ipv4", "ipv6", "ipv4Andipv6"])),
-    rt::ParamSpec::new("AutoUseCoupon", rt::Kind::String),
+    rt::ParamSpec::new(
+        "IpType",
+        rt::Kind::Enum(&["ipv4", "ipv6", "ipv4Andipv6", "ipv4Withipv6"]),
+    ),
+    rt::ParamSpec::new(
+        "AutoUseCoupon",
+        rt::Kind::Boolean {
+            true_literal: "true",
+            false_literal: "false",
+        },
+    ),
     rt::ParamSpec::new("Tag.{n}.Key", rt::Kind::String),
-    rt::ParamSpec::new("Tag.{n}.Value", rt::Kind::String),
+    rt::ParamSpec::new("Tag.{n}.Value", rt::Kind::String)
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(128),
+                    unit: rt::LengthUnit::Chars,
+                },
+                rt::Rule::ForbiddenPrefixes(&["aliyun", "acs:"]),
+            ],
+        ),
     rt::ParamSpec::new("AutoReleaseTime", rt::Kind::String),
     rt::ParamSpec::new("SpotStrategy", rt::Kind::Enum(&["SpotAsPriceGo", "NoSpot"])),
 ];
@@ -333,7 +405,99 @@ impl rt::Operation for RunInstancesRequest {
         rate_limit_per_second: None,
         read_only: false,
         params: PARAMS,
-        cross_rules: &[],
+        cross_rules: &[
+            rt::CrossRule::RequiredWhen {
+                param: "EnsRegionId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Region"),
+                },
+            },
+            rt::CrossRule::RequiredWhen {
+                param: "NetDistrictCode",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Big"),
+                },
+            },
+            rt::CrossRule::RequiredWhen {
+                param: "NetDistrictCode",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Middle"),
+                },
+            },
+            rt::CrossRule::RequiredWhen {
+                param: "NetDistrictCode",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Small"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "NetWorkId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Big"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "NetWorkId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Middle"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "NetWorkId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Small"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "VSwitchId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Big"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "VSwitchId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Middle"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "VSwitchId",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Small"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "PrivateIpAddress",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Big"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "PrivateIpAddress",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Middle"),
+                },
+            },
+            rt::CrossRule::ForbiddenWhen {
+                param: "PrivateIpAddress",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    equals: Some("Small"),
+                },
+            },
+        ],
     };
 
     fn to_params(&self) -> rt::Params {
@@ -354,8 +518,8 @@ impl rt::Operation for RunInstancesRequest {
         w.put_opt("Period", self.period.as_ref());
         w.put("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out);
         w.put("Amount", &self.amount);
-        w.put_opt("NetWorkId", self.net_work_id.as_ref());
-        w.put_opt("VSwitchId", self.v_switch_id.as_ref());
+        w.put_opt("NetWorkId", self.network_id.as_ref());
+        w.put_opt("VSwitchId", self.vswitch_id.as_ref());
         w.put_opt("SecurityId", self.security_id.as_ref());
         w.put_opt("HostName", self.host_name.as_ref());
         w.put_opt("InstanceName", self.instance_name.as_ref());
@@ -374,8 +538,8 @@ impl rt::Operation for RunInstancesRequest {
         w.put_opt("InstanceChargeStrategy", self.instance_charge_strategy.as_ref());
         w.put_opt("BillingCycle", self.billing_cycle.as_ref());
         w.put_opt("IpType", self.ip_type.as_ref());
-        w.put_opt("AutoUseCoupon", self.auto_use_coupon.as_ref());
-        w.put_objects("Tag", &self.tag);
+        w.put_bool("AutoUseCoupon", self.auto_use_coupon, ("true", "false"));
+        w.put_objects("Tag", &self.tags);
         w.put_opt("AutoReleaseTime", self.auto_release_time.as_ref());
         w.put_opt("SpotStrategy", self.spot_strategy.as_ref());
         w.finish()
@@ -401,8 +565,8 @@ impl rt::Operation for RunInstancesRequest {
             period: r.opt("Period")?,
             internet_max_bandwidth_out: r.req("InternetMaxBandwidthOut")?,
             amount: r.req("Amount")?,
-            net_work_id: r.opt("NetWorkId")?,
-            v_switch_id: r.opt("VSwitchId")?,
+            network_id: r.opt("NetWorkId")?,
+            vswitch_id: r.opt("VSwitchId")?,
             security_id: r.opt("SecurityId")?,
             host_name: r.opt("HostName")?,
             instance_name: r.opt("InstanceName")?,
@@ -418,8 +582,8 @@ impl rt::Operation for RunInstancesRequest {
             instance_charge_strategy: r.opt("InstanceChargeStrategy")?,
             billing_cycle: r.opt("BillingCycle")?,
             ip_type: r.opt("IpType")?,
-            auto_use_coupon: r.opt("AutoUseCoupon")?,
-            tag: r.objects("Tag")?,
+            auto_use_coupon: r.bool("AutoUseCoupon", ("true", "false"))?,
+            tags: r.objects("Tag")?,
             auto_release_time: r.opt("AutoReleaseTime")?,
             spot_strategy: r.opt("SpotStrategy")?,
         })
@@ -441,32 +605,32 @@ struct RunInstancesRequestOptional {
     image_id: Option<String>,
     net_district_code: Option<String>,
     carrier: Option<String>,
-    scheduling_strategy: Option<String>,
+    scheduling_strategy: Option<SchedulingStrategy>,
     ens_region_id: Option<String>,
     password: Option<String>,
     key_pair_name: Option<String>,
-    internet_charge_type: Option<String>,
+    internet_charge_type: Option<InternetChargeType>,
     system_disk: Option<rt::serde_json::Value>,
     data_disk: Option<rt::serde_json::Value>,
     period: Option<i64>,
-    net_work_id: Option<String>,
-    v_switch_id: Option<String>,
+    network_id: Option<String>,
+    vswitch_id: Option<String>,
     security_id: Option<String>,
     host_name: Option<String>,
-    instance_name: Option<String>,
+    instance_name: Option<InstanceName>,
     unique_suffix: Option<bool>,
-    user_data: Option<String>,
+    user_data: Option<UserData>,
     auto_renew: Option<bool>,
     scheduling_price_strategy: Option<SchedulingPriceStrategy>,
     private_ip_address: Option<String>,
     period_unit: Option<PeriodUnit>,
     public_ip_identification: Option<bool>,
     password_inherit: Option<bool>,
-    instance_charge_strategy: Option<String>,
+    instance_charge_strategy: Option<InstanceChargeStrategy>,
     billing_cycle: Option<BillingCycle>,
     ip_type: Option<IpType>,
-    auto_use_coupon: Option<String>,
-    tag: Vec<Tag>,
+    auto_use_coupon: Option<bool>,
+    tags: Vec<Tag>,
     auto_release_time: Option<String>,
     spot_strategy: Option<SpotStrategy>,
 }
@@ -503,11 +667,11 @@ impl<S0, S1, S3, S4> RunInstancesRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
     /// Sets [`RunInstancesRequest::schedule_area_level`] (`ScheduleAreaLevel`).
     pub fn schedule_area_level(
         self,
-        value: impl Into<String>,
-    ) -> RunInstancesRequestBuilder<(S0, S1, String, S3, S4)> {
+        value: ScheduleAreaLevel,
+    ) -> RunInstancesRequestBuilder<(S0, S1, ScheduleAreaLevel, S3, S4)> {
         let (s0, s1, _, s3, s4) = self.required;
         RunInstancesRequestBuilder {
-            required: (s0, s1, value.into(), s3, s4),
+            required: (s0, s1, value, s3, s4),
             optional: self.optional,
         }
     }
@@ -561,8 +725,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::scheduling_strategy`] (`SchedulingStrategy`).
-    pub fn scheduling_strategy(mut self, value: impl Into<String>) -> Self {
-        self.optional.scheduling_strategy = Some(value.into());
+    pub fn scheduling_strategy(mut self, value: SchedulingStrategy) -> Self {
+        self.optional.scheduling_strategy = Some(value);
         self
     }
 
@@ -585,8 +749,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::internet_charge_type`] (`InternetChargeType`).
-    pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
-        self.optional.internet_charge_type = Some(value.into());
+    pub fn internet_charge_type(mut self, value: InternetChargeType) -> Self {
+        self.optional.internet_charge_type = Some(value);
         self
     }
 
@@ -608,15 +772,15 @@ impl<S> RunInstancesRequestBuilder<S> {
         self
     }
 
-    /// Sets [`RunInstancesRequest::net_work_id`] (`NetWorkId`).
-    pub fn net_work_id(mut self, value: impl Into<String>) -> Self {
-        self.optional.net_work_id = Some(value.into());
+    /// Sets [`RunInstancesRequest::network_id`] (`NetWorkId`).
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.network_id = Some(value.into());
         self
     }
 
-    /// Sets [`RunInstancesRequest::v_switch_id`] (`VSwitchId`).
-    pub fn v_switch_id(mut self, value: impl Into<String>) -> Self {
-        self.optional.v_switch_id = Some(value.into());
+    /// Sets [`RunInstancesRequest::vswitch_id`] (`VSwitchId`).
+    pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.vswitch_id = Some(value.into());
         self
     }
 
@@ -633,8 +797,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::instance_name`] (`InstanceName`).
-    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
-        self.optional.instance_name = Some(value.into());
+    pub fn instance_name(mut self, value: InstanceName) -> Self {
+        self.optional.instance_name = Some(value);
         self
     }
 
@@ -645,8 +809,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::user_data`] (`UserData`).
-    pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.optional.user_data = Some(value.into());
+    pub fn user_data(mut self, value: UserData) -> Self {
+        self.optional.user_data = Some(value);
         self
     }
 
@@ -687,8 +851,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::instance_charge_strategy`] (`InstanceChargeStrategy`).
-    pub fn instance_charge_strategy(mut self, value: impl Into<String>) -> Self {
-        self.optional.instance_charge_strategy = Some(value.into());
+    pub fn instance_charge_strategy(mut self, value: InstanceChargeStrategy) -> Self {
+        self.optional.instance_charge_strategy = Some(value);
         self
     }
 
@@ -705,17 +869,17 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::auto_use_coupon`] (`AutoUseCoupon`).
-    pub fn auto_use_coupon(mut self, value: impl Into<String>) -> Self {
-        self.optional.auto_use_coupon = Some(value.into());
+    pub fn auto_use_coupon(mut self, value: bool) -> Self {
+        self.optional.auto_use_coupon = Some(value);
         self
     }
 
-    /// Sets [`RunInstancesRequest::tag`] (`Tag`).
-    pub fn tag(
+    /// Sets [`RunInstancesRequest::tags`] (`Tag`).
+    pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<<Vec<Tag> as IntoIterator>::Item>>,
     ) -> Self {
-        self.optional.tag = value.into_iter().map(Into::into).collect();
+        self.optional.tags = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -763,8 +927,8 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
                 s3,
             ),
             amount: RunInstancesRequestHasAmount::take(s4),
-            net_work_id: optional.net_work_id,
-            v_switch_id: optional.v_switch_id,
+            network_id: optional.network_id,
+            vswitch_id: optional.vswitch_id,
             security_id: optional.security_id,
             host_name: optional.host_name,
             instance_name: optional.instance_name,
@@ -780,7 +944,7 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
             billing_cycle: optional.billing_cycle,
             ip_type: optional.ip_type,
             auto_use_coupon: optional.auto_use_coupon,
-            tag: optional.tag,
+            tags: optional.tags,
             auto_release_time: optional.auto_release_time,
             spot_strategy: optional.spot_strategy,
         }
@@ -826,11 +990,11 @@ impl RunInstancesRequestHasInstanceChargeType for InstanceChargeType {
 )]
 pub trait RunInstancesRequestHasScheduleAreaLevel {
     /// The value that was set.
-    fn take(self) -> String;
+    fn take(self) -> ScheduleAreaLevel;
 }
 
-impl RunInstancesRequestHasScheduleAreaLevel for String {
-    fn take(self) -> String {
+impl RunInstancesRequestHasScheduleAreaLevel for ScheduleAreaLevel {
+    fn take(self) -> ScheduleAreaLevel {
         self
     }
 }
@@ -876,8 +1040,12 @@ impl RunInstancesRequestHasAmount for i64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstanceChargeType {
+    /// Subscription.
+    ///
     /// Wire value `PrePaid`.
     PrePaid,
+    /// Pay-as-you-go.
+    ///
     /// Wire value `PostPaid`.
     PostPaid,
 }
@@ -930,6 +1098,316 @@ impl rt::wire::WireValue for InstanceChargeType {
     }
 }
 
+/// Values of `ScheduleAreaLevel`.
+///
+/// The scheduling level. This parameter specifies area-level scheduling or node-level scheduling. Valid values:
+///
+/// *   **Big**: greater area
+/// *   **Middle**: province
+/// *   **Small**: city
+/// *   **Region**: node
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScheduleAreaLevel {
+    /// Greater area (area-level scheduling).
+    ///
+    /// Wire value `Big`.
+    Big,
+    /// Province (area-level scheduling).
+    ///
+    /// Wire value `Middle`.
+    Middle,
+    /// City (area-level scheduling).
+    ///
+    /// Wire value `Small`.
+    Small,
+    /// Node (node-level scheduling).
+    ///
+    /// Wire value `Region`.
+    Region,
+}
+
+impl ScheduleAreaLevel {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[
+        Self::Big,
+        Self::Middle,
+        Self::Small,
+        Self::Region,
+    ];
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Big => "Big",
+            Self::Middle => "Middle",
+            Self::Small => "Small",
+            Self::Region => "Region",
+        }
+    }
+}
+
+impl std::fmt::Display for ScheduleAreaLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ScheduleAreaLevel {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Big" => Ok(Self::Big),
+            "Middle" => Ok(Self::Middle),
+            "Small" => Ok(Self::Small),
+            "Region" => Ok(Self::Region),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "ScheduleAreaLevel",
+                        "enum",
+                        concat!("must be one of ", "Big, Middle, Small, Region"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for ScheduleAreaLevel {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
+/// Values of `SchedulingStrategy`.
+///
+/// The scheduling policy of the taint. Valid values:
+///
+/// *   **Concentrate**
+/// *   **Disperse**
+///
+/// >  If ScheduleAreaLevel is set to Region, set this parameter to **Concentrate**. If ScheduleAreaLevel is set to other values, set this parameter to Concentrate or Disperse based on your business requirements.
+///
+/// That the value must be `Concentrate` when `ScheduleAreaLevel` is `Region` is checked by the service only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SchedulingStrategy {
+    /// Concentrated.
+    ///
+    /// Wire value `Concentrate`.
+    Concentrate,
+    /// Dispersed.
+    ///
+    /// Wire value `Disperse`.
+    Disperse,
+}
+
+impl SchedulingStrategy {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Concentrate, Self::Disperse];
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Concentrate => "Concentrate",
+            Self::Disperse => "Disperse",
+        }
+    }
+}
+
+impl std::fmt::Display for SchedulingStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SchedulingStrategy {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Concentrate" => Ok(Self::Concentrate),
+            "Disperse" => Ok(Self::Disperse),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "SchedulingStrategy",
+                        "enum",
+                        concat!("must be one of ", "Concentrate, Disperse"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for SchedulingStrategy {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
+/// Values of `InternetChargeType`.
+///
+/// The bandwidth billing method. Valid values:
+///
+/// *   **BandwidthByDay**: pay by daily peak bandwidth
+/// *   **95BandwidthByMonth**: pay by monthly 95th percentile bandwidth
+///
+/// >  This parameter is required if you purchase an ENS instance for the first time. The value that you specified is used as the default value for subsequent purchases.
+///
+/// Whether it is required depends on the account (first purchase or not): the service checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InternetChargeType {
+    /// Pay by daily peak bandwidth.
+    ///
+    /// Wire value `BandwidthByDay`.
+    BandwidthByDay,
+    /// Pay by monthly 95th percentile bandwidth.
+    ///
+    /// Wire value `95BandwidthByMonth`.
+    Month95thPercentile,
+}
+
+impl InternetChargeType {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::BandwidthByDay, Self::Month95thPercentile];
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BandwidthByDay => "BandwidthByDay",
+            Self::Month95thPercentile => "95BandwidthByMonth",
+        }
+    }
+}
+
+impl std::fmt::Display for InternetChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for InternetChargeType {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "BandwidthByDay" => Ok(Self::BandwidthByDay),
+            "95BandwidthByMonth" => Ok(Self::Month95thPercentile),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "InternetChargeType",
+                        "enum",
+                        concat!("must be one of ", "BandwidthByDay, 95BandwidthByMonth"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for InternetChargeType {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
+const INSTANCE_NAME_RULES: rt::ParamSpec = rt::ParamSpec::new(
+        "InstanceName",
+        rt::Kind::String,
+    )
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: Some(2),
+                max: Some(128),
+                unit: rt::LengthUnit::Chars,
+            },
+            rt::Rule::FirstChar(&[rt::CharClass::Letter]),
+            rt::Rule::ForbiddenPrefixes(&["http://", "https://"]),
+            rt::Rule::Charset(
+                &[
+                    rt::CharClass::Letter,
+                    rt::CharClass::Digit,
+                    rt::CharClass::Chars(":_.-"),
+                ],
+            ),
+        ],
+    );
+/// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
+///
+/// The name of the instance. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), periods (.), and hyphens (-).
+///
+/// The default value of this parameter is the value of the InstanceId parameter.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct InstanceName(String);
+
+impl InstanceName {
+    /// Checks `value` against the rules of `InstanceName`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&INSTANCE_NAME_RULES, "InstanceName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(InstanceName, public);
+
+const USER_DATA_RULES: rt::ParamSpec = rt::ParamSpec::new("UserData", rt::Kind::String)
+    .rules(
+        &[
+            rt::Rule::Length {
+                min: None,
+                max: Some(21848),
+                unit: rt::LengthUnit::Bytes,
+            },
+            rt::Rule::Base64 {
+                decoded_prefix: None,
+            },
+        ],
+    );
+/// A checked `UserData`: holding one means the value obeys every rule of the spec.
+///
+/// The custom data. The maximum data size is 16 KB. You can specify **UserData**. **UserData** must be Base64-encoded.
+///
+/// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB; the text does not say whether 16 KB counts the data or its Base64 text, so the looser reading is checked and the service judges the exact bound).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UserData(String);
+
+impl UserData {
+    /// Checks `value` against the rules of `UserData`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&USER_DATA_RULES, "UserData", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(UserData, public);
+
 /// Values of `SchedulingPriceStrategy`.
 ///
 /// The scheduling price policy. Valid values:
@@ -939,8 +1417,12 @@ impl rt::wire::WireValue for InstanceChargeType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingPriceStrategy {
+    /// The high price prevails.
+    ///
     /// Wire value `PriceHighPriority`.
     PriceHighPriority,
+    /// The low price prevails.
+    ///
     /// Wire value `PriceLowPriority`.
     PriceLowPriority,
 }
@@ -1004,8 +1486,12 @@ impl rt::wire::WireValue for SchedulingPriceStrategy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PeriodUnit {
+    /// Monthly (default).
+    ///
     /// Wire value `Month`.
     Month,
+    /// Daily.
+    ///
     /// Wire value `Day`.
     Day,
 }
@@ -1058,6 +1544,67 @@ impl rt::wire::WireValue for PeriodUnit {
     }
 }
 
+/// Values of `InstanceChargeStrategy`.
+///
+/// The billing policy of the instance. Valid values:
+///
+/// *   **instance**: Bills are generated based on instances.
+/// *   If you do not specify this parameter, bills are generated based on users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceChargeStrategy {
+    /// Bills are generated based on instances. If the parameter is left out, bills are generated based on users.
+    ///
+    /// Wire value `instance`.
+    Instance,
+}
+
+impl InstanceChargeStrategy {
+    /// Every value, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Instance];
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Instance => "instance",
+        }
+    }
+}
+
+impl std::fmt::Display for InstanceChargeStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for InstanceChargeStrategy {
+    type Err = rt::Violation;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "instance" => Ok(Self::Instance),
+            _ => {
+                Err(
+                    rt::Violation::new(
+                        "InstanceChargeStrategy",
+                        "enum",
+                        concat!("must be one of ", "instance"),
+                        Some(s),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl rt::wire::WireValue for InstanceChargeStrategy {
+    fn to_wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+
+    fn from_wire(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
 /// Values of `BillingCycle`.
 ///
 /// The billing cycle of computing resources of the instance. Only pay-as-you-go instances are supported. Valid values:
@@ -1067,10 +1614,16 @@ impl rt::wire::WireValue for PeriodUnit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingCycle {
+    /// Billed by month.
+    ///
     /// Wire value `Month`.
     Month,
+    /// Billed by day.
+    ///
     /// Wire value `Day`.
     Day,
+    /// In the metadata's value list only; the text lists Day and Month.
+    ///
     /// Wire value `Hour`.
     Hour,
 }
@@ -1136,23 +1689,40 @@ impl rt::wire::WireValue for BillingCycle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpType {
+    /// IPv4 (default).
+    ///
     /// Wire value `ipv4`.
     Ipv4,
+    /// IPv6.
+    ///
     /// Wire value `ipv6`.
     Ipv6,
+    /// IPv4 and IPv6 (single stack).
+    ///
     /// Wire value `ipv4Andipv6`.
-    Ipv4Andipv6,
+    Ipv4AndIpv6,
+    /// IPv4 with IPv6 (dual stack). In the English text only, not in the metadata's value list.
+    ///
+    /// Wire value `ipv4Withipv6`.
+    Ipv4WithIpv6,
 }
 
 impl IpType {
     /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Ipv4Andipv6];
+    pub const ALL: &'static [Self] = &[
+        Self::Ipv4,
+        Self::Ipv6,
+        Self::Ipv4AndIpv6,
+        Self::Ipv4WithIpv6,
+    ];
+
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ipv4 => "ipv4",
             Self::Ipv6 => "ipv6",
-            Self::Ipv4Andipv6 => "ipv4Andipv6",
+            Self::Ipv4AndIpv6 => "ipv4Andipv6",
+            Self::Ipv4WithIpv6 => "ipv4Withipv6",
         }
     }
 }
@@ -1169,13 +1739,16 @@ impl std::str::FromStr for IpType {
         match s {
             "ipv4" => Ok(Self::Ipv4),
             "ipv6" => Ok(Self::Ipv6),
-            "ipv4Andipv6" => Ok(Self::Ipv4Andipv6),
+            "ipv4Andipv6" => Ok(Self::Ipv4AndIpv6),
+            "ipv4Withipv6" => Ok(Self::Ipv4WithIpv6),
             _ => {
                 Err(
                     rt::Violation::new(
                         "IpType",
                         "enum",
-                        concat!("must be one of ", "ipv4, ipv6, ipv4Andipv6"),
+                        concat!(
+                            "must be one of ", "ipv4, ipv6, ipv4Andipv6, ipv4Withipv6"
+                        ),
                         Some(s),
                     ),
                 )
@@ -1197,8 +1770,14 @@ impl rt::wire::WireValue for IpType {
 /// An element of `Tag`, sent as `Tag.N.Field` (N from 1).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
+    /// The key of the tag.
+    ///
     /// Wire name `Tag.N.Key`; example `team`.
     pub key: Option<String>,
+    /// The value of the tag. It can be up to 128 characters in length, cannot start with `aliyun` or `acs:`, and cannot contain `http://` or `https://`.
+    ///
+    /// Checked here: the length and the prefixes; that it contains no `http://` or `https://` is checked by the service only.
+    ///
     /// Wire name `Tag.N.Value`; example `tagValue`.
     pub value: Option<String>,
 }
@@ -1228,8 +1807,12 @@ impl rt::wire::WireObject for Tag {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpotStrategy {
+    /// A preemptible instance: the market price at the time of purchase is automatically used as the bidding price.
+    ///
     /// Wire value `SpotAsPriceGo`.
     SpotAsPriceGo,
+    /// A regular pay-as-you-go instance.
+    ///
     /// Wire value `NoSpot`.
     NoSpot,
 }

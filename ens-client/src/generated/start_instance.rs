@@ -2,9 +2,15 @@
 
 use ::ens_client::core as rt;
 
-/// 调用StartInstance启动一台实例。
+/// Starts an instance.
+///
+/// The instance must be in the Stopped state.
+///
+/// After the call succeeds, the instance enters the Starting state.
 ///
 /// Action `StartInstance`, API version `2017-11-10`, `POST`.
+///
+/// Asynchronous: success means the request was accepted, not that the work is done.
 ///
 /// Not read-only: the client never re-sends it once it may have reached the service.
 #[derive(Debug, Clone, PartialEq)]
