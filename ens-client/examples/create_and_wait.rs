@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
         .period(1)
         .quantity(2)
         .image_id("centos_7_08_64_20G_alibase_20200914")
+        .key_pair_name("my-key-pair")
         .build();
 
     let live = std::env::var_os(ENV_ACCESS_KEY_ID).is_some();

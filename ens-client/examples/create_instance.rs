@@ -30,6 +30,7 @@ async fn main() -> ExitCode {
             "ENS_IMAGE_ID",
             "centos_7_08_64_20G_alibase_20200914",
         ))
+        .key_pair_name(env_or("ENS_KEY_PAIR_NAME", "my-key-pair"))
         .build();
     if let Err(violations) = request.validate() {
         eprintln!("the request is invalid, nothing was sent:\n{violations}");

@@ -14,6 +14,7 @@
 //!     .period(1)
 //!     .quantity(1)
 //!     .image_id("centos_7_08_64_20G_alibase_20200914")
+//!     .key_pair_name("my-key-pair") // a password, a key pair or the image's password
 //!     .build();
 //! // Review what would be sent, then send it.
 //! println!("{}", client.dry_run(&request)?);

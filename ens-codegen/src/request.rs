@@ -6,8 +6,8 @@ use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
 use crate::names::{field_ident, known, type_ident};
 use crate::spec::{
-    CharClass, Constraint, CrossRule, EnumValue, LengthUnit, ListStyle, OperationSpec, ParamType,
-    Parameter,
+    CharClass, Condition, Constraint, CrossRule, EnumValue, LengthUnit, ListStyle, OperationSpec,
+    ParamType, Parameter,
 };
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -319,6 +319,12 @@ impl<'a> Request<'a> {
             ));
         }
         let (elem, write, read) = match (style, items.kind) {
+            (_, ParamType::Object) if p.min_items.is_some() || p.max_items.is_some() => {
+                return Err(ctx.err(
+                    format!("{path}/maxItems"),
+                    "item counts are supported on lists of scalars only",
+                ));
+            }
             (ListStyle::RepeatList, ParamType::Object) => {
                 let name = type_ident(
                     ctx,
@@ -354,7 +360,23 @@ impl<'a> Request<'a> {
                     ListStyle::Simple => (wire.to_owned(), Some(quote!(rt::Packing::Comma))),
                     ListStyle::Json => (wire.to_owned(), Some(quote!(rt::Packing::JsonArray))),
                 };
-                let mut spec = param_spec(ctx, &ipath, items, &item_wire, packing)?;
+                let mut count = Vec::new();
+                if p.min_items.is_some() || p.max_items.is_some() {
+                    if let (Some(a), Some(b)) = (p.min_items, p.max_items)
+                        && a > b
+                    {
+                        return Err(ctx.err(
+                            format!("{path}/minItems"),
+                            format!("minItems {a} is above maxItems {b}"),
+                        ));
+                    }
+                    let (min, max) = (
+                        opt(p.min_items.map(Literal::u32_unsuffixed)),
+                        opt(p.max_items.map(Literal::u32_unsuffixed)),
+                    );
+                    count.push(quote!(rt::Rule::Items { min: #min, max: #max }));
+                }
+                let mut spec = param_spec_with(ctx, &ipath, items, &item_wire, packing, count)?;
                 if p.required {
                     spec = quote!(#spec.required());
                 }
@@ -679,30 +701,49 @@ impl<'a> Request<'a> {
 
     fn cross_rules(&self, wire_names: &[String]) -> Result<Vec<TokenStream>, SpecError> {
         let ctx = self.ctx;
+        let condition = |path: &str, c: &Condition| -> Result<TokenStream, SpecError> {
+            if !wire_names.contains(&c.param) {
+                return Err(ctx.err(
+                    format!("{path}/param"),
+                    format!("`{}` is not a parameter of this operation", c.param),
+                ));
+            }
+            if c.equals.is_some() && !c.any_of.is_empty() {
+                return Err(ctx.err(path, "give `equals` or `in`, not both"));
+            }
+            let param = c.param.as_str();
+            let values = c.equals.iter().chain(&c.any_of).map(String::as_str);
+            Ok(quote!(rt::Condition { param: #param, any_of: &[#(#values),*] }))
+        };
         let mut out = Vec::new();
         for (i, rule) in self.spec.rules.iter().enumerate() {
             let (variant, dep, key) = match rule {
                 CrossRule::RequiredWhen(d) => (quote!(RequiredWhen), d, "requiredWhen"),
                 CrossRule::ForbiddenWhen(d) => (quote!(ForbiddenWhen), d, "forbiddenWhen"),
+                CrossRule::AtLeastOne(a) => {
+                    let path = format!("/rules/{i}/atLeastOne/of");
+                    if a.of.len() < 2 {
+                        return Err(ctx.err(path, "name at least two conditions"));
+                    }
+                    let conditions =
+                        a.of.iter()
+                            .enumerate()
+                            .map(|(j, c)| condition(&format!("{path}/{j}"), c))
+                            .collect::<Result<Vec<_>, _>>()?;
+                    out.push(quote!(rt::CrossRule::AtLeastOne(&[#(#conditions),*])));
+                    continue;
+                }
             };
             let path = format!("/rules/{i}/{key}");
-            for (name, at) in [(&dep.param, "param"), (&dep.when.param, "when/param")] {
-                if !wire_names.contains(name) {
-                    return Err(ctx.err(
-                        format!("{path}/{at}"),
-                        format!("`{name}` is not a parameter of this operation"),
-                    ));
-                }
+            if !wire_names.contains(&dep.param) {
+                return Err(ctx.err(
+                    format!("{path}/param"),
+                    format!("`{}` is not a parameter of this operation", dep.param),
+                ));
             }
             let param = dep.param.as_str();
-            let when = dep.when.param.as_str();
-            let equals = match &dep.when.equals {
-                Some(v) => quote!(Some(#v)),
-                None => quote!(None),
-            };
-            out.push(quote! {
-                rt::CrossRule::#variant { param: #param, when: rt::Condition { param: #when, equals: #equals } }
-            });
+            let when = condition(&format!("{path}/when"), &dep.when)?;
+            out.push(quote!(rt::CrossRule::#variant { param: #param, when: #when }));
         }
         Ok(out)
     }
@@ -975,7 +1016,9 @@ fn check_shape_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Result<(), SpecE
     if (p.enum_name.is_some() || !p.values.is_empty()) && t != ParamType::Enum {
         return misplaced("values", "enum");
     }
-    if (p.style.is_some() || p.items.is_some()) && t != ParamType::List {
+    if (p.style.is_some() || p.items.is_some() || p.min_items.is_some() || p.max_items.is_some())
+        && t != ParamType::List
+    {
         return misplaced("items", "list");
     }
     if (p.struct_name.is_some() || !p.fields.is_empty()) && t != ParamType::Object {
@@ -1032,6 +1075,19 @@ fn param_spec(
     wire: &str,
     packing: Option<TokenStream>,
 ) -> Result<TokenStream, SpecError> {
+    param_spec_with(ctx, path, p, wire, packing, Vec::new())
+}
+
+/// [`param_spec`] with rules that do not come from the parameter's own constraints (a list's
+/// item count).
+fn param_spec_with(
+    ctx: Ctx<'_>,
+    path: &str,
+    p: &Parameter,
+    wire: &str,
+    packing: Option<TokenStream>,
+    extra_rules: Vec<TokenStream>,
+) -> Result<TokenStream, SpecError> {
     let kind = match p.kind {
         ParamType::String => quote!(rt::Kind::String),
         ParamType::Integer => quote!(rt::Kind::Integer),
@@ -1063,6 +1119,7 @@ fn param_spec(
     if let Some(packing) = packing {
         spec = quote!(#spec.packed(#packing));
     }
+    rules.extend(extra_rules);
     if !rules.is_empty() {
         spec = quote!(#spec.rules(&[#(#rules),*]));
     }
@@ -1160,6 +1217,7 @@ fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStream, SpecErr
             quote!(rt::Rule::FirstChar(#cs))
         }
         Constraint::ForbiddenPrefixes(ps) => quote!(rt::Rule::ForbiddenPrefixes(&[#(#ps),*])),
+        Constraint::ForbiddenSubstrings(ps) => quote!(rt::Rule::ForbiddenSubstrings(&[#(#ps),*])),
         Constraint::NoLeadingOrTrailing(s) => quote!(rt::Rule::NoLeadingOrTrailing(#s)),
         Constraint::NoConsecutive(s) => quote!(rt::Rule::NoConsecutive(#s)),
         Constraint::NotAllDigits(true) => quote!(rt::Rule::NotAllDigits),

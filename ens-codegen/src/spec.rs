@@ -151,6 +151,12 @@ pub struct Parameter {
     /// `list`: the element.
     #[serde(default)]
     pub items: Option<Box<Parameter>>,
+    /// `list` of scalars: fewest items.
+    #[serde(default)]
+    pub min_items: Option<u32>,
+    /// `list` of scalars: most items.
+    #[serde(default)]
+    pub max_items: Option<u32>,
     /// `object` (a list element): the Rust name of the struct.
     #[serde(default)]
     pub struct_name: Option<String>,
@@ -271,6 +277,8 @@ pub enum Constraint {
     FirstChar(Vec<CharClass>),
     /// The value starts with none of these.
     ForbiddenPrefixes(Vec<String>),
+    /// The value contains none of these.
+    ForbiddenSubstrings(Vec<String>),
     /// Neither the first nor the last character is one of these.
     NoLeadingOrTrailing(String),
     /// None of these characters twice in a row.
@@ -320,6 +328,19 @@ pub enum CrossRule {
     RequiredWhen(Dependency),
     /// `param` must be empty when the condition holds.
     ForbiddenWhen(Dependency),
+    /// At least one of the conditions must hold.
+    AtLeastOne(AtLeastOne),
+}
+
+/// Conditions of which at least one must hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AtLeastOne {
+    /// The conditions.
+    pub of: Vec<Condition>,
+    /// The reference text the rule comes from.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// The parameter a cross rule constrains and when.
@@ -341,9 +362,12 @@ pub struct Dependency {
 pub struct Condition {
     /// Wire name.
     pub param: String,
-    /// The wire value it must have; absent means "is set".
+    /// The wire value it must have; with neither `equals` nor `in` the condition is "is set".
     #[serde(default)]
     pub equals: Option<String>,
+    /// Wire values any of which makes the condition hold.
+    #[serde(default, rename = "in")]
+    pub any_of: Vec<String>,
 }
 
 /// A response element, or the element of a response list.

@@ -149,6 +149,44 @@ fn faults_are_named_with_their_json_path() {
             "would hide the standard `Result`",
         ),
         (
+            "equals and in together",
+            |s| s["rules"] = json!([{ "requiredWhen": { "param": "Count", "when": { "param": "Target", "equals": "a", "in": ["b"] } } }]),
+            "/rules/0/requiredWhen/when",
+            "not both",
+        ),
+        (
+            "atLeastOne of one",
+            |s| s["rules"] = json!([{ "atLeastOne": { "of": [{ "param": "Target" }] } }]),
+            "/rules/0/atLeastOne/of",
+            "at least two",
+        ),
+        (
+            "atLeastOne on an unknown parameter",
+            |s| {
+                s["rules"] = json!([{ "atLeastOne": { "of": [{ "param": "Target" }, { "param": "Nope" }] } }])
+            },
+            "/rules/0/atLeastOne/of/1/param",
+            "not a parameter",
+        ),
+        (
+            "item count on a list of objects",
+            |s| s["parameters"][0] = json!({ "name": "Disk", "type": "list", "style": "repeatList", "maxItems": 4, "items": { "type": "object", "structName": "Disk", "fields": [{ "name": "Size", "type": "integer" }] } }),
+            "/parameters/0/maxItems",
+            "lists of scalars only",
+        ),
+        (
+            "minItems above maxItems",
+            |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "json", "minItems": 5, "maxItems": 2, "items": { "type": "string" } }),
+            "/parameters/0/minItems",
+            "above maxItems",
+        ),
+        (
+            "item count on a scalar",
+            |s| s["parameters"][0]["maxItems"] = json!(3),
+            "/parameters/0/items",
+            "belongs to `type: list`",
+        ),
+        (
             "body parameter",
             |s| s["parameters"][0]["in"] = json!("body"),
             "/parameters/0/in",

@@ -115,6 +115,15 @@ pub enum Rule {
     FirstChar(&'static [CharClass]),
     /// The value starts with none of these.
     ForbiddenPrefixes(&'static [&'static str]),
+    /// The value contains none of these.
+    ForbiddenSubstrings(&'static [&'static str]),
+    /// How many items a list holds (checked on the whole list, not on each item).
+    Items {
+        /// Fewest items.
+        min: Option<u32>,
+        /// Most items.
+        max: Option<u32>,
+    },
     /// Neither the first nor the last character is one of these.
     NoLeadingOrTrailing(&'static str),
     /// None of these characters appears twice in a row.
@@ -200,28 +209,25 @@ impl ParamSpec {
 pub struct Condition {
     /// Wire name of the parameter looked at.
     pub param: &'static str,
-    /// The value it must have; `None` means "is present".
-    pub equals: Option<&'static str>,
+    /// The values that make the condition hold; empty means "is present".
+    pub any_of: &'static [&'static str],
 }
 
 impl Condition {
     fn holds(&self, params: &Params) -> bool {
-        match (present(params, self.param), self.equals) {
-            (Some(v), Some(expected)) => v == expected,
-            (Some(_), None) => true,
-            (None, _) => false,
-        }
+        present(params, self.param)
+            .is_some_and(|v| self.any_of.is_empty() || self.any_of.contains(&v))
     }
 
     fn describe(&self) -> String {
-        match self.equals {
-            Some(v) => format!("{} is {v}", self.param),
-            None => format!("{} is set", self.param),
+        match self.any_of {
+            [] => format!("{} is set", self.param),
+            values => format!("{} is {}", self.param, values.join(" or ")),
         }
     }
 }
 
-/// A rule between parameters. A violation names both sides, so either can be fixed.
+/// A rule between parameters. A violation names every side, so any can be fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrossRule {
     /// `param` must be present whenever `when` holds.
@@ -238,6 +244,9 @@ pub enum CrossRule {
         /// When it must.
         when: Condition,
     },
+    /// At least one of the conditions must hold (a password, a key pair, or the image's
+    /// password).
+    AtLeastOne(&'static [Condition]),
 }
 
 fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
@@ -293,6 +302,9 @@ pub fn check(
             found.push(Violation::new(spec.wire, "required", "is required", None));
         }
     }
+    for spec in params_spec {
+        check_count(spec, params, &mut found);
+    }
     for rule in cross_rules {
         check_cross(rule, params, &mut found);
     }
@@ -304,6 +316,44 @@ pub fn check_value(spec: &ParamSpec, wire_name: &str, value: &str) -> Result<(),
     let mut found = Vec::new();
     check_one(spec, wire_name, value, &mut found);
     Violations(found).into_result()
+}
+
+/// Checks a list's item count: positions of `X.{n}`, or the items of a packed value.
+fn check_count(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
+    let Some((min, max)) = spec.rules.iter().find_map(|r| match r {
+        Rule::Items { min, max } => Some((*min, *max)),
+        _ => None,
+    }) else {
+        return;
+    };
+    let (name, count) = match spec.packing {
+        Packing::Single => {
+            let name = spec.wire.trim_end_matches(".{n}");
+            (
+                name,
+                params.keys().filter(|k| matches_wire(spec.wire, k)).count(),
+            )
+        }
+        Packing::Comma => (
+            spec.wire,
+            present(params, spec.wire).map_or(0, |v| v.split(',').count()),
+        ),
+        Packing::JsonArray => (
+            spec.wire,
+            present(params, spec.wire)
+                .and_then(crate::wire::json_items)
+                .map_or(0, |items| items.len()),
+        ),
+    };
+    let ok = min.is_none_or(|m| count >= m as usize) && max.is_none_or(|m| count <= m as usize);
+    if !ok && (count > 0 || spec.required) {
+        found.push(Violation::new(
+            name,
+            "items",
+            format!("must hold {} items, holds {count}", bounds(min, max)),
+            None,
+        ));
+    }
 }
 
 fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
@@ -323,6 +373,20 @@ fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
                     format!("{because}, which requires {param}"),
                     None,
                 ));
+            }
+        }
+        CrossRule::AtLeastOne(conditions) => {
+            if !conditions.iter().any(|c| c.holds(params)) {
+                let options: Vec<String> = conditions.iter().map(Condition::describe).collect();
+                let message = format!("at least one of these is needed: {}", options.join(", or "));
+                for c in conditions {
+                    found.push(Violation::new(
+                        c.param,
+                        "at_least_one",
+                        message.clone(),
+                        None,
+                    ));
+                }
             }
         }
         CrossRule::ForbiddenWhen { param, when } => {
@@ -417,6 +481,8 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::MinClasses { .. } => "min_classes",
         Rule::FirstChar(_) => "first_char",
         Rule::ForbiddenPrefixes(_) => "forbidden_prefix",
+        Rule::ForbiddenSubstrings(_) => "forbidden_substring",
+        Rule::Items { .. } => "items",
         Rule::NoLeadingOrTrailing(_) => "no_leading_or_trailing",
         Rule::NoConsecutive(_) => "no_consecutive",
         Rule::NotAllDigits => "not_all_digits",
@@ -496,6 +562,12 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
             .iter()
             .find(|p| value.starts_with(**p))
             .map(|p| format!("must not start with {p}")),
+        Rule::ForbiddenSubstrings(parts) => parts
+            .iter()
+            .find(|p| value.contains(**p))
+            .map(|p| format!("must not contain {p}")),
+        // Counted over the whole list by `check_counts`.
+        Rule::Items { .. } => None,
         Rule::NoLeadingOrTrailing(chars) => {
             let edge = |c: Option<char>| c.is_some_and(|c| chars.contains(c));
             (edge(value.chars().next()) || edge(value.chars().last()))
@@ -614,7 +686,7 @@ mod tests {
             param: "Password",
             when: Condition {
                 param: "PasswordInherit",
-                equals: Some("true"),
+                any_of: &["true"],
             },
         }];
         let inherit = ParamSpec::new(
@@ -656,12 +728,54 @@ mod tests {
     }
 
     #[test]
+    fn at_least_one_and_item_counts() {
+        let key = ParamSpec::new("KeyPairName", Kind::String);
+        let password = ParamSpec::new("Password", Kind::String).secret();
+        let ids = ParamSpec::new("InstanceIds", Kind::String)
+            .packed(Packing::JsonArray)
+            .rules(&[Rule::Items {
+                min: None,
+                max: Some(2),
+            }]);
+        let tags = ParamSpec::new("Tag.{n}", Kind::String).rules(&[Rule::Items {
+            min: Some(1),
+            max: Some(2),
+        }]);
+        let table = [key, password, ids, tags];
+        let cross = [CrossRule::AtLeastOne(&[
+            Condition {
+                param: "Password",
+                any_of: &[],
+            },
+            Condition {
+                param: "KeyPairName",
+                any_of: &[],
+            },
+        ])];
+        let err = check(&table, &cross, &params(&[])).unwrap_err();
+        assert_eq!(err.parameters(), ["Password", "KeyPairName"]);
+        assert!(check(&table, &cross, &params(&[("KeyPairName", "k")])).is_ok());
+        let p = params(&[
+            ("KeyPairName", "k"),
+            ("InstanceIds", r#"["a","b","c"]"#),
+            ("Tag.1", "x"),
+            ("Tag.2", "y"),
+            ("Tag.3", "z"),
+        ]);
+        let err = check(&table, &cross, &p).unwrap_err();
+        assert_eq!(err.parameters(), ["InstanceIds", "Tag"]);
+        assert!(err.iter().all(|v| v.rule == "items"), "{err}");
+    }
+
+    #[test]
     fn text_rules() {
         let b = |rule: Rule, v: &str| broken(&rule, v, None).is_some();
         assert!(b(Rule::NoConsecutive(".-"), "a..b"));
         assert!(!b(Rule::NoConsecutive(".-"), "a.-b"));
         assert!(b(Rule::NoLeadingOrTrailing(".-"), "ab-"));
         assert!(b(Rule::ForbiddenPrefixes(&["http://"]), "http://x"));
+        assert!(b(Rule::ForbiddenSubstrings(&["https://"]), "a https://x"));
+        assert!(!b(Rule::ForbiddenSubstrings(&["https://"]), "a http:x"));
         assert!(b(Rule::FirstChar(&[CharClass::Letter]), "9x"));
         assert!(!b(Rule::FirstChar(&[CharClass::Letter]), "名字"));
         assert!(b(Rule::NotAllDigits, "123"));

@@ -278,23 +278,39 @@ impl rt::Operation for CreateInstanceRequest {
                 param: "AutoRenewPeriod",
                 when: rt::Condition {
                     param: "AutoRenew",
-                    equals: Some("True"),
+                    any_of: &["True"],
                 },
             },
             rt::CrossRule::RequiredWhen {
                 param: "VSwitchId",
                 when: rt::Condition {
                     param: "PrivateIpAddress",
-                    equals: None,
+                    any_of: &[],
                 },
             },
             rt::CrossRule::ForbiddenWhen {
                 param: "Password",
                 when: rt::Condition {
                     param: "PasswordInherit",
-                    equals: Some("true"),
+                    any_of: &["true"],
                 },
             },
+            rt::CrossRule::AtLeastOne(
+                &[
+                    rt::Condition {
+                        param: "Password",
+                        any_of: &[],
+                    },
+                    rt::Condition {
+                        param: "KeyPairName",
+                        any_of: &[],
+                    },
+                    rt::Condition {
+                        param: "PasswordInherit",
+                        any_of: &["true"],
+                    },
+                ],
+            ),
         ],
     };
 

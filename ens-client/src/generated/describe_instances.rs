@@ -139,8 +139,26 @@ impl DescribeInstancesRequest {
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("EnsRegionId", rt::Kind::String),
     rt::ParamSpec::new("InstanceId", rt::Kind::String),
-    rt::ParamSpec::new("EnsRegionIds", rt::Kind::String).packed(rt::Packing::JsonArray),
-    rt::ParamSpec::new("InstanceIds", rt::Kind::String).packed(rt::Packing::JsonArray),
+    rt::ParamSpec::new("EnsRegionIds", rt::Kind::String)
+        .packed(rt::Packing::JsonArray)
+        .rules(
+            &[
+                rt::Rule::Items {
+                    min: None,
+                    max: Some(100),
+                },
+            ],
+        ),
+    rt::ParamSpec::new("InstanceIds", rt::Kind::String)
+        .packed(rt::Packing::JsonArray)
+        .rules(
+            &[
+                rt::Rule::Items {
+                    min: None,
+                    max: Some(100),
+                },
+            ],
+        ),
     rt::ParamSpec::new("InstanceName", rt::Kind::String),
     rt::ParamSpec::new("ImageId", rt::Kind::String),
     rt::ParamSpec::new("PageNumber", rt::Kind::Integer)

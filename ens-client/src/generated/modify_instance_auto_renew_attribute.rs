@@ -91,7 +91,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
                 param: "Duration",
                 when: rt::Condition {
                     param: "AutoRenew",
-                    equals: Some("True"),
+                    any_of: &["True"],
                 },
             },
         ],

@@ -389,6 +389,7 @@ static PARAMS: &[rt::ParamSpec] = &[
                     unit: rt::LengthUnit::Chars,
                 },
                 rt::Rule::ForbiddenPrefixes(&["aliyun", "acs:"]),
+                rt::Rule::ForbiddenSubstrings(&["http://", "https://"]),
             ],
         ),
     rt::ParamSpec::new("AutoReleaseTime", rt::Kind::String),
@@ -410,91 +411,35 @@ impl rt::Operation for RunInstancesRequest {
                 param: "EnsRegionId",
                 when: rt::Condition {
                     param: "ScheduleAreaLevel",
-                    equals: Some("Region"),
+                    any_of: &["Region"],
                 },
             },
             rt::CrossRule::RequiredWhen {
                 param: "NetDistrictCode",
                 when: rt::Condition {
                     param: "ScheduleAreaLevel",
-                    equals: Some("Big"),
-                },
-            },
-            rt::CrossRule::RequiredWhen {
-                param: "NetDistrictCode",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Middle"),
-                },
-            },
-            rt::CrossRule::RequiredWhen {
-                param: "NetDistrictCode",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Small"),
+                    any_of: &["Big", "Middle", "Small"],
                 },
             },
             rt::CrossRule::ForbiddenWhen {
                 param: "NetWorkId",
                 when: rt::Condition {
                     param: "ScheduleAreaLevel",
-                    equals: Some("Big"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "NetWorkId",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Middle"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "NetWorkId",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Small"),
+                    any_of: &["Big", "Middle", "Small"],
                 },
             },
             rt::CrossRule::ForbiddenWhen {
                 param: "VSwitchId",
                 when: rt::Condition {
                     param: "ScheduleAreaLevel",
-                    equals: Some("Big"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "VSwitchId",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Middle"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "VSwitchId",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Small"),
+                    any_of: &["Big", "Middle", "Small"],
                 },
             },
             rt::CrossRule::ForbiddenWhen {
                 param: "PrivateIpAddress",
                 when: rt::Condition {
                     param: "ScheduleAreaLevel",
-                    equals: Some("Big"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "PrivateIpAddress",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Middle"),
-                },
-            },
-            rt::CrossRule::ForbiddenWhen {
-                param: "PrivateIpAddress",
-                when: rt::Condition {
-                    param: "ScheduleAreaLevel",
-                    equals: Some("Small"),
+                    any_of: &["Big", "Middle", "Small"],
                 },
             },
         ],
@@ -1775,8 +1720,6 @@ pub struct Tag {
     /// Wire name `Tag.N.Key`; example `team`.
     pub key: Option<String>,
     /// The value of the tag. It can be up to 128 characters in length, cannot start with `aliyun` or `acs:`, and cannot contain `http://` or `https://`.
-    ///
-    /// Checked here: the length and the prefixes; that it contains no `http://` or `https://` is checked by the service only.
     ///
     /// Wire name `Tag.N.Value`; example `tagValue`.
     pub value: Option<String>,

@@ -25,6 +25,7 @@ fn main() {
         .period(12)
         .ens_region_id("cn-beijing-cmcc")
         .instance_type("ens.sn1.small")
+        .key_pair_name("my-key")
         .build();
     assert!(committed.validate().is_ok());
 }
