@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::SigningTime;
-use crate::encode::{encode_at, into_string, sorted_by_name};
+use crate::encode::{encode_append, into_string, sorted_by_name};
 
 /// The algorithm name, first line of the string to sign and first word of `Authorization`.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -82,18 +82,16 @@ where
         .iter()
         .map(|(_, k, v)| k.as_ref().len() + v.as_ref().len())
         .sum();
-    let mut buf = vec![0u8; 3 * raw_len + 2 * query.len()];
-    let mut at = 0;
+    let mut buf = Vec::with_capacity(3 * raw_len + 2 * query.len());
     for (n, (_, k, v)) in query.iter().enumerate() {
         if n > 0 {
-            buf[at] = b'&';
-            at += 1;
+            buf.push(b'&');
         }
-        at = encode_at(&mut buf, at, k.as_ref());
-        buf[at] = b'=';
-        at = encode_at(&mut buf, at + 1, v.as_ref());
+        encode_append(&mut buf, k.as_ref());
+        buf.push(b'=');
+        encode_append(&mut buf, v.as_ref());
     }
-    let canonical_query_string = into_string(buf, at);
+    let canonical_query_string = into_string(buf);
 
     let headers: Vec<(HK, HV)> = headers.into_iter().collect();
     let mut lowered: Vec<(Cow<'_, str>, &str)> = headers

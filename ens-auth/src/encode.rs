@@ -60,63 +60,58 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// The signers size `out` for the worst case (3 bytes per input byte) and write by index: with
 /// the inputs' short runs between escapes this is about twice as fast as growing a `String`.
 /// Panics if `out` is too small, which would be a sizing bug in this crate.
+/// Appends `s` percent-encoded. Parameter names and values are short, so a byte loop into a
+/// buffer reserved up front beats copying runs (each copy is a `memcpy` call).
 #[inline]
-pub(crate) fn encode_at(out: &mut [u8], mut at: usize, s: &str) -> usize {
+pub(crate) fn encode_append(out: &mut Vec<u8>, s: &str) {
     for &b in s.as_bytes() {
-        if UNRESERVED[usize::from(b)] {
-            out[at] = b;
-            at += 1;
+        if is_unreserved(b) {
+            out.push(b);
         } else {
-            out[at] = b'%';
-            out[at + 1] = UPPER_HEX[usize::from(b >> 4)];
-            out[at + 2] = UPPER_HEX[usize::from(b & 0x0f)];
-            at += 3;
+            out.extend_from_slice(&[
+                b'%',
+                UPPER_HEX[usize::from(b >> 4)],
+                UPPER_HEX[usize::from(b & 0x0f)],
+            ]);
         }
     }
-    at
 }
 
-/// Encodes `s` once into `once` (from `i`) and twice into `twice` (from `j`) in a single pass,
-/// returning both end indices; RPC 1.0 needs both forms and this reads each byte once.
-///
-/// Encoding an encoded byte only changes the `%` of an escape, into `%25`. Needs up to 3 bytes
-/// of `once` and 5 of `twice` per input byte.
+/// Appends `s` encoded once to `once` and twice to `twice` (the RPC string to sign encodes
+/// the already encoded query again), in one pass. Eight unreserved bytes in a row, the common
+/// case, are copied as one block: one capacity check and one store instead of eight.
 #[inline]
-pub(crate) fn encode_once_and_twice_at(
-    once: &mut [u8],
-    mut i: usize,
-    twice: &mut [u8],
-    mut j: usize,
-    s: &str,
-) -> (usize, usize) {
-    for &b in s.as_bytes() {
-        if UNRESERVED[usize::from(b)] {
-            once[i] = b;
-            twice[j] = b;
-            i += 1;
-            j += 1;
+pub(crate) fn encode_once_and_twice(once: &mut Vec<u8>, twice: &mut Vec<u8>, s: &str) {
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        if chunk.iter().all(|&b| is_unreserved(b)) {
+            once.extend_from_slice(chunk);
+            twice.extend_from_slice(chunk);
         } else {
-            let hi = UPPER_HEX[usize::from(b >> 4)];
-            let lo = UPPER_HEX[usize::from(b & 0x0f)];
-            once[i] = b'%';
-            once[i + 1] = hi;
-            once[i + 2] = lo;
-            twice[j] = b'%';
-            twice[j + 1] = b'2';
-            twice[j + 2] = b'5';
-            twice[j + 3] = hi;
-            twice[j + 4] = lo;
-            i += 3;
-            j += 5;
+            encode_bytes_once_and_twice(once, twice, chunk);
         }
     }
-    (i, j)
+    encode_bytes_once_and_twice(once, twice, chunks.remainder());
 }
 
-/// Turns a buffer filled by [`encode_at`] (plus ASCII separators and valid UTF-8 prefixes) into a
-/// `String`. The check is a fast ASCII scan and cannot fail.
-pub(crate) fn into_string(mut buf: Vec<u8>, len: usize) -> String {
-    buf.truncate(len);
+#[inline]
+fn encode_bytes_once_and_twice(once: &mut Vec<u8>, twice: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
+        if is_unreserved(b) {
+            once.push(b);
+            twice.push(b);
+        } else {
+            let (hi, lo) = (
+                UPPER_HEX[usize::from(b >> 4)],
+                UPPER_HEX[usize::from(b & 0x0f)],
+            );
+            once.extend_from_slice(&[b'%', hi, lo]);
+            twice.extend_from_slice(&[b'%', b'2', b'5', hi, lo]);
+        }
+    }
+}
+
+pub(crate) fn into_string(buf: Vec<u8>) -> String {
     String::from_utf8(buf).expect("percent-encoded output is ASCII")
 }
 
@@ -206,15 +201,15 @@ mod tests {
     }
 
     fn by_index(s: &str) -> String {
-        let mut buf = vec![0u8; 3 * s.len()];
-        let n = encode_at(&mut buf, 0, s);
-        into_string(buf, n)
+        let mut buf = Vec::new();
+        encode_append(&mut buf, s);
+        into_string(buf)
     }
 
     fn once_and_twice(s: &str) -> (String, String) {
-        let (mut once, mut twice) = (vec![0u8; 3 * s.len()], vec![0u8; 5 * s.len()]);
-        let (i, j) = encode_once_and_twice_at(&mut once, 0, &mut twice, 0, s);
-        (into_string(once, i), into_string(twice, j))
+        let (mut once, mut twice) = (Vec::new(), Vec::new());
+        encode_once_and_twice(&mut once, &mut twice, s);
+        (into_string(once), into_string(twice))
     }
 
     #[test]

@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use crate::SigningTime;
-use crate::encode::{encode_into, encode_once_and_twice_at, into_string, sorted_by_name};
+use crate::encode::{encode_into, encode_once_and_twice, into_string, sorted_by_name};
 
 /// Name of the wire parameter that carries [`RpcSignature::signature`].
 pub const SIGNATURE_PARAM: &str = "Signature";
@@ -67,29 +67,23 @@ where
         .sum();
     // One `=` per pair and one `&` between pairs.
     let separators = (2 * pairs.len()).saturating_sub(1);
-    // Worst case: every byte escaped, 3 bytes once encoded, 5 twice. Counting escapes first to
-    // size exactly cost more than the memory it saved.
-    let mut canonical = vec![0u8; 3 * raw_len + separators];
-    let mut to_sign = vec![0u8; method.len() + 5 + 5 * raw_len + 3 * separators];
-    to_sign[..method.len()].copy_from_slice(method.as_bytes());
-    let mut j = method.len();
-    to_sign[j..j + 5].copy_from_slice(b"&%2F&");
-    j += 5;
-    let mut i = 0;
+    // Capacity for the worst case (every byte escaped), so neither buffer ever grows.
+    let mut canonical = Vec::with_capacity(3 * raw_len + separators);
+    let mut to_sign = Vec::with_capacity(method.len() + 5 + 5 * raw_len + 3 * separators);
+    to_sign.extend_from_slice(method.as_bytes());
+    to_sign.extend_from_slice(b"&%2F&");
     for (n, (_, k, v)) in pairs.iter().enumerate() {
         if n > 0 {
-            canonical[i] = b'&';
-            to_sign[j..j + 3].copy_from_slice(b"%26");
-            (i, j) = (i + 1, j + 3);
+            canonical.push(b'&');
+            to_sign.extend_from_slice(b"%26");
         }
-        (i, j) = encode_once_and_twice_at(&mut canonical, i, &mut to_sign, j, k.as_ref());
-        canonical[i] = b'=';
-        to_sign[j..j + 3].copy_from_slice(b"%3D");
-        (i, j) = (i + 1, j + 3);
-        (i, j) = encode_once_and_twice_at(&mut canonical, i, &mut to_sign, j, v.as_ref());
+        encode_once_and_twice(&mut canonical, &mut to_sign, k.as_ref());
+        canonical.push(b'=');
+        to_sign.extend_from_slice(b"%3D");
+        encode_once_and_twice(&mut canonical, &mut to_sign, v.as_ref());
     }
-    let canonicalized_query = into_string(canonical, i);
-    let string_to_sign = into_string(to_sign, j);
+    let canonicalized_query = into_string(canonical);
+    let string_to_sign = into_string(to_sign);
     let signature = hmac_sha1_base64(access_key_secret, string_to_sign.as_bytes());
     RpcSignature {
         canonicalized_query,
