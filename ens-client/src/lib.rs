@@ -48,3 +48,8 @@ pub use wait::{PendingInstance, WaitError, WaitOptions};
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask regen --check` guards it
 pub mod generated;
 pub use generated::*;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
