@@ -1221,6 +1221,10 @@ fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStream, SpecErr
         Constraint::NoLeadingOrTrailing(s) => quote!(rt::Rule::NoLeadingOrTrailing(#s)),
         Constraint::NoConsecutive(s) => quote!(rt::Rule::NoConsecutive(#s)),
         Constraint::NotAllDigits(true) => quote!(rt::Rule::NotAllDigits),
+        Constraint::IpAddress(true) => quote!(rt::Rule::IpAddress),
+        Constraint::IpAddress(false) => {
+            return Err(ctx.err(path, "`ipAddress: false` says nothing: leave it out"));
+        }
         Constraint::NotAllDigits(false) => {
             return Err(ctx.err(path, "`notAllDigits: false` says nothing: leave it out"));
         }

@@ -281,10 +281,12 @@ pub enum Constraint {
     ForbiddenSubstrings(Vec<String>),
     /// Neither the first nor the last character is one of these.
     NoLeadingOrTrailing(String),
-    /// None of these characters twice in a row.
+    /// No two characters of this set in a row (`..`, `--`, `.-`).
     NoConsecutive(String),
     /// Not digits alone.
     NotAllDigits(bool),
+    /// An IP address, v4 or v6.
+    IpAddress(bool),
     /// Standard base64, whose decoded data may have to start with a prefix.
     Base64 {
         /// Required start of the decoded data.

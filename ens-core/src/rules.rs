@@ -126,8 +126,10 @@ pub enum Rule {
     },
     /// Neither the first nor the last character is one of these.
     NoLeadingOrTrailing(&'static str),
-    /// None of these characters appears twice in a row.
+    /// No two characters of this set in a row (`..`, `--`, `.-`, `-.` for `".-"`).
     NoConsecutive(&'static str),
+    /// An IP address, v4 or v6.
+    IpAddress,
     /// Not made of digits alone.
     NotAllDigits,
     /// Standard base64; the decoded bytes may have to start with a prefix.
@@ -283,6 +285,9 @@ pub fn check(
     let mut found = Vec::new();
     for (key, value) in params {
         match params_spec.iter().find(|p| matches_wire(p.wire, key)) {
+            // An empty value is no value: required ones are reported below, optional ones
+            // are as good as left out.
+            Some(_) if value.is_empty() => {}
             Some(spec) => check_one(spec, key, value, &mut found),
             None => found.push(Violation::new(
                 key.as_str(),
@@ -486,6 +491,7 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::NoLeadingOrTrailing(_) => "no_leading_or_trailing",
         Rule::NoConsecutive(_) => "no_consecutive",
         Rule::NotAllDigits => "not_all_digits",
+        Rule::IpAddress => "ip_address",
         Rule::Base64 { .. } => "base64",
     }
 }
@@ -574,14 +580,20 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
                 .then(|| format!("must not start or end with any of {chars}"))
         }
         Rule::NoConsecutive(chars) => {
+            // Any two of the set in a row: `..`, `--`, and also `.-` (a DNS label cannot
+            // start or end with a hyphen).
             let mut prev = None;
             let twice = value.chars().any(|c| {
-                let hit = prev == Some(c) && chars.contains(c);
+                let hit = prev.is_some_and(|p| chars.contains(p)) && chars.contains(c);
                 prev = Some(c);
                 hit
             });
-            twice.then(|| format!("must not repeat any of {chars} in a row"))
+            twice.then(|| format!("must not have two of {chars} in a row"))
         }
+        Rule::IpAddress => value
+            .parse::<std::net::IpAddr>()
+            .is_err()
+            .then(|| "must be an IP address".into()),
         Rule::NotAllDigits => (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit()))
             .then(|| "must not be made of digits only".into()),
         Rule::Base64 { decoded_prefix } => {
@@ -670,6 +682,18 @@ mod tests {
                 ("Period", "one_of"),
             ]
         );
+    }
+
+    #[test]
+    fn empty_values_count_as_absent() {
+        let err = check(
+            &[PERIOD, SECRET],
+            &[],
+            &params(&[("Period", ""), ("Password", "")]),
+        )
+        .unwrap_err();
+        let found: Vec<_> = err.iter().map(|v| (v.parameter.as_str(), v.rule)).collect();
+        assert_eq!(found, [("Period", "required")]);
     }
 
     #[test]
@@ -771,7 +795,12 @@ mod tests {
     fn text_rules() {
         let b = |rule: Rule, v: &str| broken(&rule, v, None).is_some();
         assert!(b(Rule::NoConsecutive(".-"), "a..b"));
-        assert!(!b(Rule::NoConsecutive(".-"), "a.-b"));
+        assert!(b(Rule::NoConsecutive(".-"), "a.-b"));
+        assert!(b(Rule::NoConsecutive(".-"), "a-.b"));
+        assert!(!b(Rule::NoConsecutive(".-"), "a.b-c.d"));
+        assert!(b(Rule::IpAddress, "10.0.0.999"));
+        assert!(!b(Rule::IpAddress, "10.0.0.9"));
+        assert!(!b(Rule::IpAddress, "fd00::1"));
         assert!(b(Rule::NoLeadingOrTrailing(".-"), "ab-"));
         assert!(b(Rule::ForbiddenPrefixes(&["http://"]), "http://x"));
         assert!(b(Rule::ForbiddenSubstrings(&["https://"]), "a https://x"));

@@ -150,9 +150,17 @@ impl<'a> Reader<'a> {
         Self(params)
     }
 
+    /// The value of `name`; an empty value is no value, as in the checker.
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
     /// Reads a value that may be absent.
     pub fn opt<T: WireValue>(&self, name: &str) -> Result<Option<T>, Violations> {
-        match self.0.get(name) {
+        match self.get(name) {
             None => Ok(None),
             Some(v) => T::from_wire(v).map(Some).ok_or_else(|| unreadable(name)),
         }
@@ -166,7 +174,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a boolean in the operation's spelling.
     pub fn bool(&self, name: &str, literals: (&str, &str)) -> Result<Option<bool>, Violations> {
-        match self.0.get(name).map(String::as_str) {
+        match self.get(name) {
             None => Ok(None),
             Some(v) if v == literals.0 => Ok(Some(true)),
             Some(v) if v == literals.1 => Ok(Some(false)),
@@ -199,7 +207,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a comma-joined list.
     pub fn joined<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
-        match self.0.get(name) {
+        match self.get(name) {
             None => Ok(Vec::new()),
             Some(v) => v
                 .split(',')
@@ -210,7 +218,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a list packed as a JSON array.
     pub fn json_array<T: WireValue>(&self, name: &str) -> Result<Vec<T>, Violations> {
-        match self.0.get(name) {
+        match self.get(name) {
             None => Ok(Vec::new()),
             Some(v) => json_items(v)
                 .ok_or_else(|| unreadable(name))?

@@ -110,7 +110,7 @@ pub struct CreateInstanceRequest {
     /// The internal IP address. If this parameter is specified, you must specify the vSwitch ID. The vSwitch must be created first. Otherwise, an error is returned.
     ///
     /// Wire name `PrivateIpAddress`; example `10.10.10.10`.
-    pub private_ip_address: Option<String>,
+    pub private_ip_address: Option<PrivateIpAddress>,
     /// The billing method of the instance. Set the value to Subscription.
     ///
     /// Wire name `PaymentType`; example `Subscription`; service default `Subscription`.
@@ -236,7 +236,7 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("KeyPairName", rt::Kind::String),
     USER_DATA_RULES,
     rt::ParamSpec::new("VSwitchId", rt::Kind::String),
-    rt::ParamSpec::new("PrivateIpAddress", rt::Kind::String),
+    PRIVATE_IP_ADDRESS_RULES,
     rt::ParamSpec::new("PaymentType", rt::Kind::Enum(&["Subscription"])),
     INSTANCE_NAME_RULES,
     HOST_NAME_RULES,
@@ -399,7 +399,7 @@ struct CreateInstanceRequestOptional {
     key_pair_name: Option<String>,
     user_data: Option<UserData>,
     vswitch_id: Option<String>,
-    private_ip_address: Option<String>,
+    private_ip_address: Option<PrivateIpAddress>,
     payment_type: Option<PaymentType>,
     instance_name: Option<InstanceName>,
     host_name: Option<HostName>,
@@ -532,8 +532,8 @@ impl<S> CreateInstanceRequestBuilder<S> {
     }
 
     /// Sets [`CreateInstanceRequest::private_ip_address`] (`PrivateIpAddress`).
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.optional.private_ip_address = Some(value.into());
+    pub fn private_ip_address(mut self, value: PrivateIpAddress) -> Self {
+        self.optional.private_ip_address = Some(value);
         self
     }
 
@@ -934,6 +934,32 @@ impl UserData {
     }
 }
 rt::newtype_impls!(UserData, public);
+
+const PRIVATE_IP_ADDRESS_RULES: rt::ParamSpec = rt::ParamSpec::new(
+        "PrivateIpAddress",
+        rt::Kind::String,
+    )
+    .rules(&[rt::Rule::IpAddress]);
+/// A checked `PrivateIpAddress`: holding one means the value obeys every rule of the spec.
+///
+/// The internal IP address. If this parameter is specified, you must specify the vSwitch ID. The vSwitch must be created first. Otherwise, an error is returned.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PrivateIpAddress(String);
+
+impl PrivateIpAddress {
+    /// Checks `value` against the rules of `PrivateIpAddress`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&PRIVATE_IP_ADDRESS_RULES, "PrivateIpAddress", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(PrivateIpAddress, public);
 
 /// Values of `PaymentType`.
 ///

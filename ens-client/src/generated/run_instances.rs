@@ -194,7 +194,7 @@ pub struct RunInstancesRequest {
     /// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
     ///
     /// Wire name `PrivateIpAddress`; example `10.0.XX.XX`.
-    pub private_ip_address: Option<String>,
+    pub private_ip_address: Option<PrivateIpAddress>,
     /// The unit of the subscription period. Valid values:
     ///
     /// *   **Month** (default).
@@ -350,7 +350,7 @@ static PARAMS: &[rt::ParamSpec] = &[
         "SchedulingPriceStrategy",
         rt::Kind::Enum(&["PriceHighPriority", "PriceLowPriority"]),
     ),
-    rt::ParamSpec::new("PrivateIpAddress", rt::Kind::String),
+    PRIVATE_IP_ADDRESS_RULES,
     rt::ParamSpec::new("PeriodUnit", rt::Kind::Enum(&["Month", "Day"])),
     rt::ParamSpec::new(
         "PublicIpIdentification",
@@ -567,7 +567,7 @@ struct RunInstancesRequestOptional {
     user_data: Option<UserData>,
     auto_renew: Option<bool>,
     scheduling_price_strategy: Option<SchedulingPriceStrategy>,
-    private_ip_address: Option<String>,
+    private_ip_address: Option<PrivateIpAddress>,
     period_unit: Option<PeriodUnit>,
     public_ip_identification: Option<bool>,
     password_inherit: Option<bool>,
@@ -772,8 +772,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::private_ip_address`] (`PrivateIpAddress`).
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.optional.private_ip_address = Some(value.into());
+    pub fn private_ip_address(mut self, value: PrivateIpAddress) -> Self {
+        self.optional.private_ip_address = Some(value);
         self
     }
 
@@ -1421,6 +1421,36 @@ impl rt::wire::WireValue for SchedulingPriceStrategy {
         s.parse().ok()
     }
 }
+
+const PRIVATE_IP_ADDRESS_RULES: rt::ParamSpec = rt::ParamSpec::new(
+        "PrivateIpAddress",
+        rt::Kind::String,
+    )
+    .rules(&[rt::Rule::IpAddress]);
+/// A checked `PrivateIpAddress`: holding one means the value obeys every rule of the spec.
+///
+/// The private IP address.
+///
+/// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs. If you specify a private IP address, the number of instances must be 1. The private IP address takes effect only when the private IP address and the vSwitch ID are not empty.
+///
+/// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PrivateIpAddress(String);
+
+impl PrivateIpAddress {
+    /// Checks `value` against the rules of `PrivateIpAddress`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&PRIVATE_IP_ADDRESS_RULES, "PrivateIpAddress", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(PrivateIpAddress, public);
 
 /// Values of `PeriodUnit`.
 ///
