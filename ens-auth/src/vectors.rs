@@ -110,9 +110,12 @@ pub fn run_file(suite: Suite, path: &Path) -> Report {
     report
 }
 
-/// Runs `default_path` and, when [`Suite::env_var`] is set, the file it names too.
-pub fn run_suite(suite: Suite, default_path: &Path) -> Report {
-    let mut report = run_file(suite, default_path);
+/// Runs the `default_paths` and, when [`Suite::env_var`] is set, the file it names too.
+pub fn run_suite(suite: Suite, default_paths: &[&Path]) -> Report {
+    let mut report = Report::default();
+    for path in default_paths {
+        report.merge(run_file(suite, path));
+    }
     if let Some(extra) = std::env::var_os(suite.env_var()).filter(|v| !v.is_empty()) {
         report.merge(run_file(suite, &PathBuf::from(extra)));
     }
@@ -121,8 +124,8 @@ pub fn run_suite(suite: Suite, default_path: &Path) -> Report {
 
 /// The body of a vector test: runs the suite, prints every failure and the summary line, and
 /// panics if anything failed or if no vector ran at all (an empty file must not pass).
-pub fn assert_suite(suite: Suite, default_path: &Path) {
-    let report = run_suite(suite, default_path);
+pub fn assert_suite(suite: Suite, default_paths: &[&Path]) {
+    let report = run_suite(suite, default_paths);
     for failure in &report.failures {
         println!("FAILED {failure}");
     }
@@ -135,8 +138,7 @@ pub fn assert_suite(suite: Suite, default_path: &Path) {
     );
     assert!(
         report.passed > 0,
-        "{summary}: no vectors in {}",
-        default_path.display()
+        "{summary}: no vectors in {default_paths:?}"
     );
 }
 

@@ -8,9 +8,15 @@ use ens_auth::vectors::{Suite, assert_suite};
 fn acs3_vectors() {
     assert_suite(
         Suite::Acs3,
-        Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../ens-client/tests/data/acs3_hmac_sha256.jsonl"
-        )),
+        &[
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../ens-client/tests/data/acs3_hmac_sha256.jsonl"
+            )),
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../ens-client/tests/data/acs3_edge.jsonl"
+            )),
+        ],
     );
 }

@@ -9,9 +9,15 @@ use ens_client::auth::vectors::{Suite, assert_suite};
 fn acs3_vectors() {
     assert_suite(
         Suite::Acs3,
-        Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/acs3_hmac_sha256.jsonl"
-        )),
+        &[
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/acs3_hmac_sha256.jsonl"
+            )),
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/acs3_edge.jsonl"
+            )),
+        ],
     );
 }

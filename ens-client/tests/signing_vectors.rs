@@ -9,9 +9,15 @@ use ens_client::auth::vectors::{Suite, assert_suite};
 fn rpc_v1_vectors() {
     assert_suite(
         Suite::RpcV1,
-        Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/rpc_v1.jsonl"
-        )),
+        &[
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/rpc_v1.jsonl"
+            )),
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/rpc_v1_edge.jsonl"
+            )),
+        ],
     );
 }
