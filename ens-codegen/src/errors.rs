@@ -100,18 +100,14 @@ pub(crate) fn generate(
         return Err(ctx.err(path, "list at least one common error code"));
     }
     let planned = plan(ctx, path, codes, reserved)?;
+    let enum_doc: Vec<&str> = doc.lines().collect();
     let exact: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_none()).collect();
     let patterns: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_some()).collect();
 
     let variants = planned.iter().map(|p| {
         let ident = &p.ident;
         let c = p.code;
-        let fact = format!(
-            "HTTP {}, code {}: {} The field is the service's message.",
-            c.http_status,
-            code(c.code),
-            c.message
-        );
+        let fact = format!("{} (HTTP {}): {}", code(c.code), c.http_status, c.message);
         let doc = doc_lines([c.description.unwrap_or(""), fact.as_str()]);
         if p.pattern.is_some() {
             quote! {
@@ -204,7 +200,7 @@ pub(crate) fn generate(
                 quote!(#(#message_arms)|* => message,)
             };
             quote! {
-            #[doc = #doc]
+            #(#[doc = #enum_doc])*
             #[derive(Debug, Clone, PartialEq, Eq)]
             #[non_exhaustive]
             pub enum #name {
@@ -287,7 +283,7 @@ pub(crate) fn generate(
                 quote!(#pat => rt::RetryClass::#class,)
             });
             quote! {
-                #[doc = #doc]
+                #(#[doc = #enum_doc])*
                 #[derive(Debug, Clone, PartialEq, Eq)]
                 #[non_exhaustive]
                 pub enum #name {

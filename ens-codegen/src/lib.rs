@@ -135,8 +135,9 @@ pub fn generate_operation(file: &str, spec: &OperationSpec) -> Result<TokenStrea
         })
         .collect();
     let error_name = names::known(&format!("{op}Error"));
-    let error_doc =
-        format!(" Errors `{op}` documents, the common ones, and any other code as `Unhandled`.");
+    let error_doc = format!(
+        " Errors `{op}` documents, the common ones, and any other code as `Unhandled`. A variant\n for a documented code holds the service's message."
+    );
     let error = errors::generate(
         ctx,
         "/errors",
@@ -175,7 +176,7 @@ pub fn service(file: &str, text: &str) -> Result<TokenStream, SpecError> {
         .collect();
     let retry: Vec<spec::RetryClass> = spec.common_errors.iter().map(|e| e.retry).collect();
     let name = names::known("CommonError");
-    let doc = " Error codes any ENS operation can return, from `service.json`.";
+    let doc = " Error codes any ENS operation can return, from `service.json`. Each variant holds the\n service's message.";
     let error = errors::generate(
         ctx,
         "/commonErrors",

@@ -206,17 +206,18 @@ pub struct AddNetworkInterfaceToInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `AddNetworkInterfaceToInstance` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `AddNetworkInterfaceToInstance` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AddNetworkInterfaceToInstanceError {
-    /// HTTP 400, code `MissingParameter`: The input parameter that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -225,9 +226,9 @@ pub enum AddNetworkInterfaceToInstanceError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `InvalidParameter`: The errorMessage is %s. Please check it again. The field is the service's message.
+    /// `InvalidParameter` (HTTP 400): The errorMessage is %s. Please check it again.
     InvalidParameter(String),
-    /// HTTP 400, code `ens.interface.error`: An error occurred while calling the API. The field is the service's message.
+    /// `ens.interface.error` (HTTP 400): An error occurred while calling the API.
     EnsInterfaceError(String),
     /// A code every operation can return (throttling, signature, ...).
     Common(::ens_client::CommonError),

@@ -184,25 +184,26 @@ pub struct AttachEnsInstancesResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `AttachEnsInstances` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `AttachEnsInstances` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachEnsInstancesError {
-    /// HTTP 400, code `MissingParameter`: The input parameter domainName that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `InstanceIdNotFound`: The input parameter instancdId that is not found. The field is the service's message.
+    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceIdNotFound(String),
-    /// HTTP 400, code `ServiceConfigInvalid`: The specified InstanceType is not support. The field is the service's message.
+    /// `ServiceConfigInvalid` (HTTP 400): The specified InstanceType is not support.
     ServiceConfigInvalid(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
-    /// HTTP 400, code `StockNotEnough`: The specified configuration is unavailable. Reconfigure and try again. The field is the service's message.
+    /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
     StockNotEnough(String),
-    /// HTTP 400, code `IllegalInsatanceSpec`: The specified Instance Spec is illegal. The field is the service's message.
+    /// `IllegalInsatanceSpec` (HTTP 400): The specified Instance Spec is illegal.
     IllegalInsatanceSpec(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,

@@ -20,97 +20,98 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("cn-beijing", "ens.aliyuncs.com"),
 ];
 
-/// Error codes any ENS operation can return, from `service.json`.
+/// Error codes any ENS operation can return, from `service.json`. Each variant holds the
+/// service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CommonError {
     /// The request was throttled. Slow down and try again.
     ///
-    /// HTTP 400, code `Throttling`: Request was denied due to flow control. The field is the service's message.
+    /// `Throttling` (HTTP 400): Request was denied due to flow control.
     Throttling(String),
     /// The account or user exceeded its request rate. Slow down and try again.
     ///
-    /// HTTP 400, code `Throttling.User`: Request was denied due to user flow control. The field is the service's message.
+    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
     ThrottlingUser(String),
     /// The operation exceeded its request rate. Slow down and try again.
     ///
-    /// HTTP 400, code `Throttling.Api`: Request was denied due to api flow control. The field is the service's message.
+    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
     ThrottlingApi(String),
     /// An internal error occurred on the service. Try again later.
     ///
-    /// HTTP 500, code `InternalError`: The request processing has failed due to some unknown error, exception or failure. The field is the service's message.
+    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
     InternalError(String),
     /// The service is temporarily unavailable. Try again later.
     ///
-    /// HTTP 503, code `ServiceUnavailable`: The request has failed due to a temporary failure of the server. The field is the service's message.
+    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
     ServiceUnavailable(String),
     /// The signature does not match the one the service computed: check the AccessKey secret and the string to sign (the service appends its own string to sign to the message).
     ///
-    /// HTTP 400, code `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. The field is the service's message.
+    /// `SignatureDoesNotMatch` (HTTP 400): Specified signature is not matched with our calculation.
     SignatureDoesNotMatch(String),
     /// The request signature is missing or malformed.
     ///
-    /// HTTP 400, code `IncompleteSignature`: The request signature does not conform to Aliyun standards. The field is the service's message.
+    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
     IncompleteSignature(String),
     /// The SignatureNonce was used by an earlier request: every request needs a new nonce.
     ///
-    /// HTTP 400, code `SignatureNonceUsed`: Specified signature nonce was used already. The field is the service's message.
+    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
     SignatureNonceUsed(String),
     /// The Timestamp differs too much from the service's time (more than 15 minutes): check the clock.
     ///
-    /// HTTP 400, code `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired. The field is the service's message.
+    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
     InvalidTimeStampExpired(String),
     /// The Timestamp is not in the yyyy-MM-ddTHH:mm:ssZ (UTC) format.
     ///
-    /// HTTP 400, code `InvalidTimeStamp.Format`: Specified time stamp or date value is not well formatted. The field is the service's message.
+    /// `InvalidTimeStamp.Format` (HTTP 400): Specified time stamp or date value is not well formatted.
     InvalidTimeStampFormat(String),
     /// The AccessKey ID does not exist.
     ///
-    /// HTTP 404, code `InvalidAccessKeyId.NotFound`: Specified access key is not found. The field is the service's message.
+    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
     InvalidAccessKeyIdNotFound(String),
     /// The AccessKey pair is disabled.
     ///
-    /// HTTP 400, code `InvalidAccessKeyId.Inactive`: Specified access key is disabled. The field is the service's message.
+    /// `InvalidAccessKeyId.Inactive` (HTTP 400): Specified access key is disabled.
     InvalidAccessKeyIdInactive(String),
     /// The AccessKey pair is disabled.
     ///
-    /// HTTP 403, code `Forbidden.AccessKeyDisabled`: The Access Key is disabled. The field is the service's message.
+    /// `Forbidden.AccessKeyDisabled` (HTTP 403): The Access Key is disabled.
     ForbiddenAccessKeyDisabled(String),
     /// The STS security token has expired: obtain new temporary credentials.
     ///
-    /// HTTP 400, code `InvalidSecurityToken.Expired`: Specified SecurityToken is expired. The field is the service's message.
+    /// `InvalidSecurityToken.Expired` (HTTP 400): Specified SecurityToken is expired.
     InvalidSecurityTokenExpired(String),
     /// The STS security token is invalid.
     ///
-    /// HTTP 400, code `InvalidSecurityToken.Malformed`: Specified SecurityToken is malformed. The field is the service's message.
+    /// `InvalidSecurityToken.Malformed` (HTTP 400): Specified SecurityToken is malformed.
     InvalidSecurityTokenMalformed(String),
     /// The STS security token does not belong to the AccessKey pair.
     ///
-    /// HTTP 400, code `InvalidSecurityToken.MismatchWithAccessKey`: Specified SecurityToken mismatch with the AccessKey. The field is the service's message.
+    /// `InvalidSecurityToken.MismatchWithAccessKey` (HTTP 400): Specified SecurityToken mismatch with the AccessKey.
     InvalidSecurityTokenMismatchWithAccessKey(String),
     /// The RAM user or role is not authorized to perform the operation on the resource, or the operation does not support RAM.
     ///
-    /// HTTP 403, code `Forbidden.RAM`: User not authorized to operate on the specified resource, or this API doesn't support RAM. The field is the service's message.
+    /// `Forbidden.RAM` (HTTP 403): User not authorized to operate on the specified resource, or this API doesn't support RAM.
     ForbiddenRam(String),
     /// The HTTP method is not supported for the operation.
     ///
-    /// HTTP 403, code `UnsupportedHTTPMethod`: This http method is not supported. The field is the service's message.
+    /// `UnsupportedHTTPMethod` (HTTP 403): This http method is not supported.
     UnsupportedHttpMethod(String),
     /// The Version parameter is not a version of the product's API.
     ///
-    /// HTTP 400, code `InvalidVersion`: Specified parameter Version is not valid. The field is the service's message.
+    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
     InvalidVersion(String),
     /// The Action does not exist in this API version.
     ///
-    /// HTTP 404, code `InvalidAction.NotFound`: Specified api is not found, please check your url and method. The field is the service's message.
+    /// `InvalidAction.NotFound` (HTTP 404): Specified api is not found, please check your url and method.
     InvalidActionNotFound(String),
     /// The API does not exist: check the endpoint, Action and Version.
     ///
-    /// HTTP 404, code `InvalidApi.NotFound`: Specified api is not found, please check your url and method. The field is the service's message.
+    /// `InvalidApi.NotFound` (HTTP 404): Specified api is not found, please check your url and method.
     InvalidApiNotFound(String),
     /// The endpoint does not belong to the product: check the endpoint.
     ///
-    /// HTTP 404, code `InvalidProduct.NotFound`: Cannot find product according to your specified domain. The field is the service's message.
+    /// `InvalidProduct.NotFound` (HTTP 404): Cannot find product according to your specified domain.
     InvalidProductNotFound(String),
 }
 

@@ -1148,29 +1148,30 @@ pub struct CreateInstanceResponse {
     pub code: Option<i64>,
 }
 
-/// Errors `CreateInstance` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `CreateInstance` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateInstanceError {
-    /// HTTP 400, code `StockNotEnough`: The specified instance type has insufficient resource. The field is the service's message.
+    /// `StockNotEnough` (HTTP 400): The specified instance type has insufficient resource.
     StockNotEnough(String),
-    /// HTTP 400, code `InvalidUserData.NotInWhiteList`: The specified user is not authroized to perform this operation. The field is the service's message.
+    /// `InvalidUserData.NotInWhiteList` (HTTP 400): The specified user is not authroized to perform this operation.
     InvalidUserDataNotInWhiteList(String),
-    /// HTTP 400, code `MissingParameter`: The input parameter that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
     MissingParameter(String),
     /// The specified instance ID does not exist.
     ///
-    /// HTTP 400, code `InstanceIdNotFound`: The input parameter instancdId that is not found. The field is the service's message.
+    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceIdNotFound(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
     /// An error occurred when you call the operation.
     ///
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
-    /// HTTP 400, code `InvalidParameter`: The input parameter is Invalid. The field is the service's message.
+    /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
     InvalidParameter(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -1179,35 +1180,35 @@ pub enum CreateInstanceError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `InvalidDiskSize.ValueNotSupported`: The specified disk capacity is invalid. Specify another capacity and try again. The field is the service's message.
+    /// `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk capacity is invalid. Specify another capacity and try again.
     InvalidDiskSizeValueNotSupported(String),
-    /// HTTP 400, code `InvalidParameter.Bandwidth`: The specified parameter InternetChargeType is not valid. The field is the service's message.
+    /// `InvalidParameter.Bandwidth` (HTTP 400): The specified parameter InternetChargeType is not valid.
     InvalidParameterBandwidth(String),
-    /// HTTP 400, code `InvalidParameter.Image`: The specified image does not support. The field is the service's message.
+    /// `InvalidParameter.Image` (HTTP 400): The specified image does not support.
     InvalidParameterImage(String),
-    /// HTTP 400, code `InvalidParameter.InstanceType`: The specified parameter InstanceType is not valid. The field is the service's message.
+    /// `InvalidParameter.InstanceType` (HTTP 400): The specified parameter InstanceType is not valid.
     InvalidParameterInstanceType(String),
-    /// HTTP 400, code `InvalidAccountStatus.NotEnoughBalance`: Your account does not have enough balance. The field is the service's message.
+    /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 400): Your account does not have enough balance.
     InvalidAccountStatusNotEnoughBalance(String),
-    /// HTTP 400, code `unsupported_Ipv6Feature`: This ensregion does not support creating instance of the IPv6 type. Select another type. The field is the service's message.
+    /// `unsupported_Ipv6Feature` (HTTP 400): This ensregion does not support creating instance of the IPv6 type. Select another type.
     UnsupportedIpv6Feature(String),
-    /// HTTP 400, code `Forbidden.CreateInstance`: The user is not in the Goods whitelist of creating instance interface. The field is the service's message.
+    /// `Forbidden.CreateInstance` (HTTP 400): The user is not in the Goods whitelist of creating instance interface.
     ForbiddenCreateInstance(String),
-    /// HTTP 400, code `ENS_OperationUnsupported_KeyPairName`: The KeyPairNameis not available or image not support ssh key. The field is the service's message.
+    /// `ENS_OperationUnsupported_KeyPairName` (HTTP 400): The KeyPairNameis not available or image not support ssh key.
     EnsOperationUnsupportedKeyPairName(String),
-    /// HTTP 400, code `ENS_DependencyViolation_WindowsInstance`: The instance creating is window, only user password to login. The field is the service's message.
+    /// `ENS_DependencyViolation_WindowsInstance` (HTTP 400): The instance creating is window, only user password to login.
     EnsDependencyViolationWindowsInstance(String),
-    /// HTTP 400, code `ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN`: The required module pwd or keyPairName is not inputed The field is the service's message.
+    /// `ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN` (HTTP 400): The required module pwd or keyPairName is not inputed
     EnsPasswordOrKeyPairNameModuleNotChosen(String),
-    /// HTTP 400, code `InvalidPrivateIpAddress`: Specified private IP address is not in the CIDR block of virtual switch. The field is the service's message.
+    /// `InvalidPrivateIpAddress` (HTTP 400): Specified private IP address is not in the CIDR block of virtual switch.
     InvalidPrivateIpAddress(String),
     /// The specified virtual switch ID does not exist.
     ///
-    /// HTTP 400, code `InvalidVSwitchId.NotFound`: Specified virtual switch does not exist. The field is the service's message.
+    /// `InvalidVSwitchId.NotFound` (HTTP 400): Specified virtual switch does not exist.
     InvalidVSwitchIdNotFound(String),
-    /// HTTP 400, code `InvalidPrivateIpAddress.Duplicated`: Specified private IP address is duplicated. The field is the service's message.
+    /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400): Specified private IP address is duplicated.
     InvalidPrivateIpAddressDuplicated(String),
-    /// HTTP 400, code `InvalidPasswordParam.Mismatch`: The input password should be null when passwordInherit is true. The field is the service's message.
+    /// `InvalidPasswordParam.Mismatch` (HTTP 400): The input password should be null when passwordInherit is true.
     InvalidPasswordParamMismatch(String),
     /// A code every operation can return (throttling, signature, ...).
     Common(::ens_client::CommonError),

@@ -153,21 +153,22 @@ pub struct DescribeEnsRegionIdIpv6InfoResponse {
     pub support_ipv6_info: Option<SupportIpv6Info>,
 }
 
-/// Errors `DescribeEnsRegionIdIpv6Info` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `DescribeEnsRegionIdIpv6Info` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeEnsRegionIdIpv6InfoError {
-    /// HTTP 400, code `MissingParameter`: The input parameter that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `InstanceIdNotFound`: The input parameter instancdId that is not found. The field is the service's message.
+    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceIdNotFound(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `InvalidParameter`: The input parameter is Invalid. The field is the service's message.
+    /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
     InvalidParameter(String),
-    /// HTTP 400, code `StockNotEnough`: The specified configuration is unavailable. Reconfigure and try again. The field is the service's message.
+    /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
     StockNotEnough(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -176,7 +177,7 @@ pub enum DescribeEnsRegionIdIpv6InfoError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
     /// A code every operation can return (throttling, signature, ...).
     Common(::ens_client::CommonError),

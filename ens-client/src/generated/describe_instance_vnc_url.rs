@@ -136,21 +136,22 @@ pub struct DescribeInstanceVncUrlResponse {
     pub vnc_url: Option<String>,
 }
 
-/// Errors `DescribeInstanceVncUrl` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `DescribeInstanceVncUrl` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceVncUrlError {
-    /// HTTP 400, code `InvalidInstanceId.NotFound`: The specified InstanceId does not exist. The field is the service's message.
+    /// `InvalidInstanceId.NotFound` (HTTP 400): The specified InstanceId does not exist.
     InvalidInstanceIdNotFound(String),
-    /// HTTP 400, code `ens.interface.error`: Failed to call API. The field is the service's message.
+    /// `ens.interface.error` (HTTP 400): Failed to call API.
     EnsInterfaceError(String),
-    /// HTTP 400, code `InvalidInstanceType.NotSupported`: The specified InstanceType is not Supported. The field is the service's message.
+    /// `InvalidInstanceType.NotSupported` (HTTP 400): The specified InstanceType is not Supported.
     InvalidInstanceTypeNotSupported(String),
-    /// HTTP 400, code `IncorrectInstanceStatus`: The current status of the instance does not support this operation. The field is the service's message.
+    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
     IncorrectInstanceStatus(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,

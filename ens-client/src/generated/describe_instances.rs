@@ -939,19 +939,20 @@ pub struct DescribeInstancesResponse {
     pub total_count: Option<i64>,
 }
 
-/// Errors `DescribeInstances` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `DescribeInstances` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstancesError {
-    /// HTTP 400, code `MissingParameter`: The input parameter domainName that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `InstanceIdNotFound`: The input parameter instancdId that is not found. The field is the service's message.
+    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceIdNotFound(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,

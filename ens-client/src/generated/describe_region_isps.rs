@@ -124,11 +124,12 @@ pub struct DescribeRegionIspsResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeRegionIsps` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `DescribeRegionIsps` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeRegionIspsError {
-    /// HTTP 400, code `Invalid%s`: The specified parameter %s is invalid. The field is the service's message.
+    /// `Invalid%s` (HTTP 400): The specified parameter %s is invalid.
     InvalidField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -137,7 +138,7 @@ pub enum DescribeRegionIspsError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `Missing%s`: You must specify the parameter %s. The field is the service's message.
+    /// `Missing%s` (HTTP 400): You must specify the parameter %s.
     MissingField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -146,9 +147,9 @@ pub enum DescribeRegionIspsError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,

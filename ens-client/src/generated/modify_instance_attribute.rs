@@ -341,15 +341,16 @@ pub struct ModifyInstanceAttributeResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `ModifyInstanceAttribute` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `ModifyInstanceAttribute` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAttributeError {
-    /// HTTP 400, code `MissingParameter`: The input parameter that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `InstanceIdNotFound`: The input parameter InstanceId that is not found. The field is the service's message.
+    /// `InstanceIdNotFound` (HTTP 400): The input parameter InstanceId that is not found.
     InstanceIdNotFound(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -358,7 +359,7 @@ pub enum ModifyInstanceAttributeError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
     /// A code every operation can return (throttling, signature, ...).
     Common(::ens_client::CommonError),

@@ -173,15 +173,16 @@ pub struct RenewInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `RenewInstance` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `RenewInstance` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RenewInstanceError {
-    /// HTTP 400, code `SystemError`: Interface call error, please re-match, or contact the product. The field is the service's message.
+    /// `SystemError` (HTTP 400): Interface call error, please re-match, or contact the product.
     SystemError(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,

@@ -1858,11 +1858,12 @@ pub struct RunInstancesResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `RunInstances` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `RunInstances` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunInstancesError {
-    /// HTTP 400, code `Invalid%s`: The specified parameter %s is invalid. The field is the service's message.
+    /// `Invalid%s` (HTTP 400): The specified parameter %s is invalid.
     InvalidField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -1871,7 +1872,7 @@ pub enum RunInstancesError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `Missing%s`: You must specify the parameter %s. The field is the service's message.
+    /// `Missing%s` (HTTP 400): You must specify the parameter %s.
     MissingField {
         /// The part of the code in place of `%s`.
         field: String,
@@ -1880,7 +1881,7 @@ pub enum RunInstancesError {
         /// The service's message.
         message: String,
     },
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
     /// A code every operation can return (throttling, signature, ...).
     Common(::ens_client::CommonError),

@@ -148,21 +148,22 @@ pub struct StartInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `StartInstance` documents, the common ones, and any other code as `Unhandled`.
+/// Errors `StartInstance` documents, the common ones, and any other code as `Unhandled`. A variant
+/// for a documented code holds the service's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartInstanceError {
-    /// HTTP 400, code `MissingParameter`: The input parameters that is mandatory for processing this request is not supplied. The field is the service's message.
+    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
     MissingParameter(String),
-    /// HTTP 400, code `InstanceNotFound`: The input parameter instancdId that is not found. The field is the service's message.
+    /// `InstanceNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceNotFound(String),
-    /// HTTP 400, code `NoPermission`: Permission denied. The field is the service's message.
+    /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission(String),
-    /// HTTP 400, code `CallInterface`: Call Interface Happen Error. The field is the service's message.
+    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface(String),
-    /// HTTP 400, code `IncorrectInstanceStatus`: The current status of the instance does not support this operation. The field is the service's message.
+    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
     IncorrectInstanceStatus(String),
-    /// HTTP 400, code `InvalidParameter.%s`: The specified field %s invalid. Please check it again. The field is the service's message.
+    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
