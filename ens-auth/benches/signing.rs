@@ -12,21 +12,8 @@ const SECRET: &str = "TestAccessKeySecret0123456789ab";
 const ACCESS_KEY_ID: &str = "LTAI5tTestAccessKeyId000";
 const NONCE: &str = "d4b5f7f0e6c14b4e9a3c2b1a0f9e8d7c";
 
-/// The operation's own parameters (what goes in the query for both signature versions).
-const OPERATION: &[(&str, &str)] = &[
-    ("EnsRegionId", "cn-hangzhou-telecom"),
-    ("InstanceType", "ens.sn1.stiny"),
-    ("ImageId", "centos_7_9_x64_20G_alibase_20230718"),
-    ("PaymentType", "Subscription"),
-    ("InternetChargeType", "BandwidthByDay"),
-    ("Period", "1"),
-    ("Quantity", "1"),
-    ("InstanceName", "web-01"),
-    ("Password", "Abc12345!"),
-    ("SystemDisk.Size", "40"),
-    ("DataDisk.1.Size", "100"),
-    ("RegionId", "cn-hangzhou"),
-];
+mod common;
+use common::OPERATION;
 
 fn time() -> SigningTime {
     SigningTime::from_unix_seconds(1_714_552_200)

@@ -8,6 +8,9 @@
 //! (`rpc`, `hmac` — the raw HMAC-SHA1 + base64 over the same string to sign — or `acs3`;
 //! subtract a run with 0 iterations and divide by N.)
 
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 use ens_auth::{SigningTime, acs3, rpc_v1};
 use std::hint::black_box;
 
@@ -26,22 +29,7 @@ fn main() {
         time,
         "d4b5f7f0e6c14b4e9a3c2b1a0f9e8d7c",
     );
-    for (k, v) in [
-        ("EnsRegionId", "cn-hangzhou-telecom"),
-        ("InstanceType", "ens.sn1.stiny"),
-        ("ImageId", "centos_7_9_x64_20G_alibase_20230718"),
-        ("PaymentType", "Subscription"),
-        ("InternetChargeType", "BandwidthByDay"),
-        ("Period", "1"),
-        ("Quantity", "1"),
-        ("InstanceName", "web-01"),
-        ("Password", "Abc12345!"),
-        ("SystemDisk.Size", "40"),
-        ("DataDisk.1.Size", "100"),
-        ("RegionId", "cn-hangzhou"),
-    ] {
-        params.push((k, v.to_owned()));
-    }
+    params.extend(common::OPERATION.iter().map(|&(k, v)| (k, v.to_owned())));
     let pairs = || params.iter().map(|(k, v)| (*k, v.as_str()));
     let to_sign = rpc_v1::sign("POST", pairs(), SECRET).string_to_sign;
     let headers = acs3::standard_headers(

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use ens_client::auth::credentials::{EnvProvider, default_chain_with};
 use ens_client::core::OperationError as _;
-use ens_client::create_instance::Password;
 use ens_client::{
     Client, CreateInstanceError, CreateInstanceRequest, Credentials, Error, SignatureVersion,
 };
 use support::{
-    ACCESS_KEY_ID, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret, client,
+    ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret,
+    client, create_request,
 };
 
 /// A read-only operation, generated at compile time from a small spec, for the retry rules that
@@ -22,19 +22,6 @@ mod describe {
     ens_macros::operation!("tests/support/specs/DescribeEnsRegions.json");
 }
 use describe::DescribeEnsRegionsRequest;
-
-const PASSWORD: &str = "Instance-Pa55word!";
-
-fn create_request() -> CreateInstanceRequest {
-    CreateInstanceRequest::builder()
-        .instance_type("ens.sn1.stiny")
-        .ens_region_id("cn-hangzhou-telecom")
-        .period(1)
-        .quantity(2)
-        .image_id("centos_7_08_64_20G_alibase_20200914")
-        .password(Password::new(PASSWORD).unwrap())
-        .build()
-}
 
 fn describe_request() -> DescribeEnsRegionsRequest {
     DescribeEnsRegionsRequest::builder().build()

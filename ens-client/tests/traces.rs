@@ -7,23 +7,11 @@
 
 mod support;
 
-use ens_client::{CreateInstanceRequest, Credentials, create_instance::Password};
+use ens_client::Credentials;
 use support::{
-    ACCESS_KEY_ID, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret, client,
+    ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret,
+    client, create_request,
 };
-
-const PASSWORD: &str = "Instance-Pa55word!";
-
-fn create_request() -> CreateInstanceRequest {
-    CreateInstanceRequest::builder()
-        .instance_type("ens.sn1.stiny")
-        .ens_region_id("cn-hangzhou-telecom")
-        .period(1)
-        .quantity(2)
-        .image_id("centos_7_08_64_20G_alibase_20200914")
-        .password(Password::new(PASSWORD).unwrap())
-        .build()
-}
 
 /// Collects every span field and event as text.
 mod capture {

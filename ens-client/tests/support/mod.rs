@@ -24,6 +24,21 @@ pub const ACCESS_KEY_ID: &str = "LTAI5tTestAccessKeyId";
 pub const SECRET: &str = "FAKE-SECRET-never-print-7f3a";
 /// An STS token; must never appear in any output either.
 pub const TOKEN: &str = "FAKE-STS-TOKEN-never-print-91c2";
+
+/// The instance password the requests carry; it must never show in output either.
+pub const PASSWORD: &str = "Instance-Pa55word!";
+
+/// A valid CreateInstance request with a password, as the end-to-end tests send it.
+pub fn create_request() -> ens_client::CreateInstanceRequest {
+    ens_client::CreateInstanceRequest::builder()
+        .instance_type("ens.sn1.stiny")
+        .ens_region_id("cn-hangzhou-telecom")
+        .period(1)
+        .quantity(2)
+        .image_id("centos_7_08_64_20G_alibase_20200914")
+        .password(ens_client::create_instance::Password::new(PASSWORD).unwrap())
+        .build()
+}
 /// How long a server lives at most.
 pub const LIFETIME: Duration = Duration::from_secs(60);
 
