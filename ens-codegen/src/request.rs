@@ -354,6 +354,12 @@ impl<'a> Request<'a> {
                 ));
             }
             (style, _) => {
+                if items.secret {
+                    return Err(ctx.err(
+                        format!("{ipath}/secret"),
+                        "secret list items are not supported: they would show in Debug",
+                    ));
+                }
                 let elem = self.scalar_type(&ipath, items, false)?;
                 let (item_wire, packing) = match style {
                     ListStyle::RepeatList => (format!("{wire}.{{n}}"), None),
@@ -665,6 +671,12 @@ impl<'a> Request<'a> {
                     quote!(r.bool(&format!(#key), (#t, #fl))?),
                 )
             } else {
+                if f.secret {
+                    return Err(ctx.err(
+                        format!("{fpath}/secret"),
+                        "secret object fields are not supported: they would show in Debug",
+                    ));
+                }
                 let ty = self.scalar_type(&fpath, f, false)?;
                 (
                     ty,
@@ -929,8 +941,9 @@ impl<'a> Request<'a> {
     }
 }
 
+/// A string becomes a newtype when it has rules to enforce or must stay out of `Debug`.
 fn is_newtype(p: &Parameter) -> bool {
-    p.kind == ParamType::String && !p.constraints.is_empty()
+    p.kind == ParamType::String && (!p.constraints.is_empty() || p.secret)
 }
 
 fn newtype_const_name(name: &Ident) -> Ident {
@@ -1001,6 +1014,9 @@ fn check_shape_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Result<(), SpecE
     let t = p.kind;
     if p.newtype.is_some() && t != ParamType::String {
         return misplaced("newtype", "string");
+    }
+    if p.secret && t != ParamType::String {
+        return misplaced("secret", "string");
     }
     if !p.constraints.is_empty()
         && !matches!(

@@ -187,6 +187,18 @@ fn faults_are_named_with_their_json_path() {
             "belongs to `type: list`",
         ),
         (
+            "secret on a number",
+            |s| s["parameters"][1]["secret"] = json!(true),
+            "/parameters/1/secret",
+            "belongs to `type: string`",
+        ),
+        (
+            "secret list item",
+            |s| s["parameters"][0] = json!({ "name": "Keys", "type": "list", "style": "repeatList", "items": { "type": "string", "secret": true } }),
+            "/parameters/0/items/secret",
+            "not supported",
+        ),
+        (
             "body parameter",
             |s| s["parameters"][0]["in"] = json!("body"),
             "/parameters/0/in",
@@ -211,6 +223,19 @@ fn syntax_errors_name_line_and_column() {
     assert!(e.message.contains("JSON syntax error"), "{e}");
     assert!(e.message.contains("line 3"), "{e}");
     assert_eq!(e.path, "", "a syntax error has no JSON path: {e}");
+}
+
+/// A secret string without rules still becomes a newtype whose `Debug` hides the value.
+#[test]
+fn a_secret_without_rules_is_still_redacted() {
+    let mut spec = base();
+    spec["parameters"][0]["secret"] = json!(true);
+    let code = ens_codegen::operation("specs/Ping.json", &spec.to_string())
+        .unwrap()
+        .to_string();
+    assert!(code.contains("pub struct Target (String)"), "{code}");
+    assert!(code.contains("newtype_impls ! (Target , secret)"), "{code}");
+    assert!(code.contains("pub target : Option < Target >"), "{code}");
 }
 
 #[test]

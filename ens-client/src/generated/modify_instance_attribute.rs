@@ -23,7 +23,7 @@ pub struct ModifyInstanceAttributeRequest {
     /// The password of the instance.
     ///
     /// Wire name `Password`.
-    pub password: Option<String>,
+    pub password: Option<Password>,
     /// The name of the instance.
     ///
     /// The name must be 2 to 128 characters in length. It must start with a letter but cannot start with `http://` or `https://`. The name can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
@@ -68,7 +68,7 @@ impl ModifyInstanceAttributeRequest {
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new("Password", rt::Kind::String).secret(),
+    PASSWORD_RULES,
     INSTANCE_NAME_RULES,
     HOST_NAME_RULES,
     USER_DATA_RULES,
@@ -120,7 +120,7 @@ pub struct ModifyInstanceAttributeRequestBuilder<S = (rt::Unset,)> {
 
 #[derive(Debug, Clone, Default)]
 struct ModifyInstanceAttributeRequestOptional {
-    password: Option<String>,
+    password: Option<Password>,
     instance_name: Option<InstanceName>,
     host_name: Option<HostName>,
     user_data: Option<UserData>,
@@ -142,8 +142,8 @@ impl ModifyInstanceAttributeRequestBuilder<(rt::Unset,)> {
 
 impl<S> ModifyInstanceAttributeRequestBuilder<S> {
     /// Sets [`ModifyInstanceAttributeRequest::password`] (`Password`).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.optional.password = Some(value.into());
+    pub fn password(mut self, value: Password) -> Self {
+        self.optional.password = Some(value);
         self
     }
 
@@ -199,6 +199,29 @@ impl ModifyInstanceAttributeRequestHasInstanceId for String {
         self
     }
 }
+
+const PASSWORD_RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
+    .secret();
+/// A checked `Password`: holding one means the value obeys every rule of the spec.
+///
+/// The password of the instance.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks `value` against the rules of `Password`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&PASSWORD_RULES, "Password", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The secret text, for sending; keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(Password, secret);
 
 const INSTANCE_NAME_RULES: rt::ParamSpec = rt::ParamSpec::new(
         "InstanceName",

@@ -79,7 +79,7 @@ pub struct RunInstancesRequest {
     /// >  You need to specify at least one of **Password**, **KeyPairName**, and **PasswordInherit**.
     ///
     /// Wire name `Password`.
-    pub password: Option<String>,
+    pub password: Option<Password>,
     /// The name of the key pair.
     ///
     /// >  You need to specify at least one of **Password**, **KeyPairName**, and **PasswordInherit**.
@@ -305,7 +305,7 @@ static PARAMS: &[rt::ParamSpec] = &[
         rt::Kind::Enum(&["Concentrate", "Disperse"]),
     ),
     rt::ParamSpec::new("EnsRegionId", rt::Kind::String),
-    rt::ParamSpec::new("Password", rt::Kind::String).secret(),
+    PASSWORD_RULES,
     rt::ParamSpec::new("KeyPairName", rt::Kind::String),
     rt::ParamSpec::new(
         "InternetChargeType",
@@ -552,7 +552,7 @@ struct RunInstancesRequestOptional {
     carrier: Option<String>,
     scheduling_strategy: Option<SchedulingStrategy>,
     ens_region_id: Option<String>,
-    password: Option<String>,
+    password: Option<Password>,
     key_pair_name: Option<String>,
     internet_charge_type: Option<InternetChargeType>,
     system_disk: Option<rt::serde_json::Value>,
@@ -682,8 +682,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::password`] (`Password`).
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.optional.password = Some(value.into());
+    pub fn password(mut self, value: Password) -> Self {
+        self.optional.password = Some(value);
         self
     }
 
@@ -1200,6 +1200,31 @@ impl rt::wire::WireValue for SchedulingStrategy {
         s.parse().ok()
     }
 }
+
+const PASSWORD_RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
+    .secret();
+/// A checked `Password`: holding one means the value obeys every rule of the spec.
+///
+/// The password that is used to connect to the instance.
+///
+/// >  You need to specify at least one of **Password**, **KeyPairName**, and **PasswordInherit**.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks `value` against the rules of `Password`; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&PASSWORD_RULES, "Password", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The secret text, for sending; keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+rt::newtype_impls!(Password, secret);
 
 /// Values of `InternetChargeType`.
 ///
