@@ -133,18 +133,18 @@ pub(crate) enum Safety {
 /// The safety of an error answer with HTTP `status` and service `code` (if any).
 pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
     if let Some(code) = code {
+        // service.json says, per common code, whether the service acted.
         if let Some(common) = crate::CommonError::from_code(code, "") {
             return match common.retry_class() {
-                ens_core::RetryClass::Throttling => Safety::NotActed,
-                ens_core::RetryClass::Transient if code == "ServiceUnavailable" => Safety::NotActed,
+                ens_core::RetryClass::Throttling | ens_core::RetryClass::Unavailable => {
+                    Safety::NotActed
+                }
                 ens_core::RetryClass::Transient => Safety::MayHaveActed,
                 ens_core::RetryClass::Never => Safety::Final,
             };
         }
+        // Alibaba adds throttling codes over time (`Throttling.Resource`, ...): same family.
         if code.starts_with("Throttling") {
-            return Safety::NotActed;
-        }
-        if code == "ServiceUnavailable" {
             return Safety::NotActed;
         }
     }

@@ -7,7 +7,10 @@ use ens_client::core::Params;
 const PASSWORD: &str = "Sup3r-Secret!pw";
 
 fn params(pairs: &[(&str, &str)]) -> Params {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]

@@ -278,6 +278,7 @@ pub(crate) fn generate(
                 let class = match class {
                     RetryClass::Never => quote!(Never),
                     RetryClass::Throttling => quote!(Throttling),
+                    RetryClass::Unavailable => quote!(Unavailable),
                     RetryClass::Transient => quote!(Transient),
                 };
                 quote!(#pat => rt::RetryClass::#class,)

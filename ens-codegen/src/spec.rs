@@ -508,6 +508,8 @@ pub enum RetryClass {
     Never,
     /// Slow down and retry.
     Throttling,
-    /// The service had a passing fault; retry when the request is safe to repeat.
+    /// The service turned the request away before acting on it (503): any request may retry.
+    Unavailable,
+    /// The service had a passing fault and may have acted; retry only requests safe to repeat.
     Transient,
 }

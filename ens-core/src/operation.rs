@@ -66,8 +66,11 @@ pub trait OperationError: std::error::Error + Send + Sync + 'static {
 pub enum RetryClass {
     /// Retrying does not help.
     Never,
-    /// The caller is over a rate limit: wait and retry.
+    /// The caller is over a rate limit: wait and retry (the service did not act).
     Throttling,
-    /// A passing fault of the service: retry if the request is safe to repeat.
+    /// The service turned the request away before acting on it: any request may retry.
+    Unavailable,
+    /// A passing fault during which the service may have acted: retry only requests that are
+    /// safe to repeat (read-only operations).
     Transient,
 }

@@ -255,7 +255,7 @@ impl CommonError {
             Self::ThrottlingUser(_) => rt::RetryClass::Throttling,
             Self::ThrottlingApi(_) => rt::RetryClass::Throttling,
             Self::InternalError(_) => rt::RetryClass::Transient,
-            Self::ServiceUnavailable(_) => rt::RetryClass::Transient,
+            Self::ServiceUnavailable(_) => rt::RetryClass::Unavailable,
             Self::SignatureDoesNotMatch(_) => rt::RetryClass::Never,
             Self::IncompleteSignature(_) => rt::RetryClass::Never,
             Self::SignatureNonceUsed(_) => rt::RetryClass::Never,
