@@ -5,7 +5,6 @@
 //! crate's target directory first, for a clean build time.
 
 use crate::import;
-use heck::ToSnakeCase;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -61,7 +60,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             });
         match generated {
             Ok(code) => {
-                let module = op.to_snake_case();
+                let module = ens_codegen::module_name(op);
                 fs::write(src.join(format!("{module}.rs")), code)
                     .map_err(|e| format!("cannot write {module}.rs: {e}"))?;
                 let _ = writeln!(lib, "/// `{op}`.\npub mod {module};");
@@ -124,7 +123,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         for line in stderr.lines().filter(|l| l.contains("error")) {
             let op = ops
                 .iter()
-                .find(|op| line.contains(&format!("src/{}.rs", op.to_snake_case())));
+                .find(|op| line.contains(&format!("src/{}.rs", ens_codegen::module_name(op))));
             by_op.push(match op {
                 Some(op) => format!("{op}: {line}"),
                 None => line.to_owned(),
