@@ -63,6 +63,28 @@ fn a_broken_secret_is_reported_without_its_value() {
     assert!(!shown.contains(PASSWORD), "{shown}");
 }
 
+/// RunInstances' text: "You need to specify at least one of Password, KeyPairName, and
+/// PasswordInherit" — the same login rule as CreateInstance.
+#[test]
+fn run_instances_needs_a_way_to_log_in() {
+    let base = [
+        ("InstanceType", "ens.sn1.small"),
+        ("InstanceChargeType", "PrePaid"),
+        ("ScheduleAreaLevel", "Region"),
+        ("EnsRegionId", "cn-beijing-cmcc"),
+        ("InternetMaxBandwidthOut", "10"),
+        ("Amount", "1"),
+    ];
+    let err = ens_client::RunInstancesRequest::from_params(&params(&base)).unwrap_err();
+    assert!(
+        err.parameters().contains(&"Password") && err.parameters().contains(&"KeyPairName"),
+        "{err}"
+    );
+    let mut with_key = base.to_vec();
+    with_key.push(("KeyPairName", "my-key"));
+    ens_client::RunInstancesRequest::from_params(&params(&with_key)).unwrap();
+}
+
 #[test]
 fn run_instances_password_is_redacted() {
     let password = ens_client::run_instances::Password::new(PASSWORD).unwrap();

@@ -442,6 +442,22 @@ impl rt::Operation for RunInstancesRequest {
                     any_of: &["Big", "Middle", "Small"],
                 },
             },
+            rt::CrossRule::AtLeastOne(
+                &[
+                    rt::Condition {
+                        param: "Password",
+                        any_of: &[],
+                    },
+                    rt::Condition {
+                        param: "KeyPairName",
+                        any_of: &[],
+                    },
+                    rt::Condition {
+                        param: "PasswordInherit",
+                        any_of: &["true"],
+                    },
+                ],
+            ),
         ],
     };
 
