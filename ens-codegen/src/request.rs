@@ -13,19 +13,51 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
+/// Whether a request field must be set, may be set, or holds a list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Required,
+    Optional,
+    List,
+}
+
 /// How one request field is typed, checked, written and read.
 struct FieldPlan {
     ident: Ident,
     /// UpperCamel form of the field name, for type-state names.
     camel: String,
     wire: String,
-    required: bool,
-    ty: TokenStream,
+    form: Form,
+    /// The value's type: `T` in `T`, `Option<T>` or `Vec<T>`.
+    value: TokenStream,
+    /// Whether the value is plain text, so setters take `impl Into<String>`.
+    text: bool,
     doc: TokenStream,
     /// Expression writing the field into `w`.
     write: TokenStream,
     /// Expression reading the field from `r`.
     read: TokenStream,
+}
+
+impl FieldPlan {
+    /// The field's type in the request struct.
+    fn ty(&self) -> TokenStream {
+        let value = &self.value;
+        match self.form {
+            Form::Required => value.clone(),
+            Form::Optional => quote!(Option<#value>),
+            Form::List => quote!(Vec<#value>),
+        }
+    }
+
+    /// A setter's parameter type and the conversion to the value.
+    fn setter(&self) -> (TokenStream, TokenStream) {
+        if self.text {
+            (quote!(impl Into<String>), quote!(value.into()))
+        } else {
+            (self.value.clone(), quote!(value))
+        }
+    }
 }
 
 pub(crate) struct Request<'a> {
@@ -106,7 +138,7 @@ impl<'a> Request<'a> {
         let read_only = self.spec.read_only;
 
         let field_defs = fields.iter().map(|f| {
-            let (ident, ty, doc) = (&f.ident, &f.ty, &f.doc);
+            let (ident, ty, doc) = (&f.ident, f.ty(), &f.doc);
             quote! { #doc pub #ident: #ty, }
         });
         let writes = fields.iter().map(|f| &f.write);
@@ -240,17 +272,18 @@ impl<'a> Request<'a> {
                 };
                 let doc = param_doc(p, wire);
                 return Ok(FieldPlan {
-                    ty: if p.required {
-                        tokens.0
+                    form: if p.required {
+                        Form::Required
                     } else {
-                        quote!(Option<bool>)
+                        Form::Optional
                     },
+                    value: tokens.0,
+                    text: false,
                     write: tokens.1,
                     read: tokens.2,
                     ident,
                     camel,
                     wire: wire.to_owned(),
-                    required: p.required,
                     doc,
                 });
             }
@@ -277,18 +310,18 @@ impl<'a> Request<'a> {
                 }
             }
         };
-        let ty = if p.required {
-            inner
-        } else {
-            quote!(Option<#inner>)
-        };
         Ok(FieldPlan {
             doc: param_doc(p, wire),
             ident,
             camel,
             wire: wire.to_owned(),
-            required: p.required,
-            ty,
+            form: if p.required {
+                Form::Required
+            } else {
+                Form::Optional
+            },
+            text: p.kind == ParamType::String && !is_newtype(p),
+            value: inner,
             write,
             read,
         })
@@ -412,8 +445,9 @@ impl<'a> Request<'a> {
             ident,
             camel,
             wire: wire.to_owned(),
-            required: false,
-            ty: quote!(Vec<#elem>),
+            form: Form::List,
+            value: elem,
+            text: false,
             write,
             read,
         })
@@ -765,8 +799,10 @@ impl<'a> Request<'a> {
     /// needs no `Option` and cannot fail; the optional fields ride along in a private struct, so
     /// each transition moves two fields whatever the operation's size.
     fn builder(&self, request: &Ident, builder: &Ident, fields: &[FieldPlan]) -> TokenStream {
-        let required: Vec<&FieldPlan> = fields.iter().filter(|f| f.required).collect();
-        let optional: Vec<&FieldPlan> = fields.iter().filter(|f| !f.required).collect();
+        let required: Vec<&FieldPlan> =
+            fields.iter().filter(|f| f.form == Form::Required).collect();
+        let optional: Vec<&FieldPlan> =
+            fields.iter().filter(|f| f.form != Form::Required).collect();
         let slots: Vec<Ident> = (0..required.len()).map(|i| format_ident!("S{i}")).collect();
         let traits: Vec<Ident> = required
             .iter()
@@ -781,7 +817,7 @@ impl<'a> Request<'a> {
 
         let unset = slots.iter().map(|_| quote!(rt::Unset));
         let optional_fields = optional.iter().map(|f| {
-            let (id, ty) = (&f.ident, &f.ty);
+            let (id, ty) = (&f.ident, f.ty());
             quote!(#id: #ty,)
         });
         let doc = format!(
@@ -804,7 +840,7 @@ impl<'a> Request<'a> {
 
         // Required setters: each moves the builder to the state where its slot holds the value.
         for (i, f) in required.iter().enumerate() {
-            let (id, ty) = (&f.ident, &f.ty);
+            let (id, ty) = (&f.ident, &f.value);
             let doc = setter_doc(f);
             let others = slots
                 .iter()
@@ -826,7 +862,7 @@ impl<'a> Request<'a> {
                 let v = format_ident!("{}", s.to_string().to_lowercase());
                 if j == i { quote!(_) } else { quote!(#v) }
             });
-            let (param, conv) = setter_param(ty);
+            let (param, conv) = f.setter();
             let put = slots.iter().enumerate().map(|(j, s)| {
                 let v = format_ident!("{}", s.to_string().to_lowercase());
                 if j == i { conv.clone() } else { quote!(#v) }
@@ -845,25 +881,24 @@ impl<'a> Request<'a> {
         let setters = optional.iter().map(|f| {
             let id = &f.ident;
             let doc = setter_doc(f);
-            let ty = &f.ty;
-            match option_inner(ty) {
-                Some(inner) => {
-                    let (param, conv) = setter_param(&inner);
-                    quote! {
-                        #[doc = #doc]
-                        pub fn #id(mut self, value: #param) -> Self {
-                            self.optional.#id = Some(#conv);
-                            self
-                        }
-                    }
-                }
-                None => quote! {
+            let value = &f.value;
+            if f.form == Form::List {
+                quote! {
                     #[doc = #doc]
-                    pub fn #id(mut self, value: impl IntoIterator<Item = impl Into<<#ty as IntoIterator>::Item>>) -> Self {
+                    pub fn #id(mut self, value: impl IntoIterator<Item = impl Into<#value>>) -> Self {
                         self.optional.#id = value.into_iter().map(Into::into).collect();
                         self
                     }
-                },
+                }
+            } else {
+                let (param, conv) = f.setter();
+                quote! {
+                    #[doc = #doc]
+                    pub fn #id(mut self, value: #param) -> Self {
+                        self.optional.#id = Some(#conv);
+                        self
+                    }
+                }
             }
         });
         out.extend(quote! {
@@ -914,7 +949,7 @@ impl<'a> Request<'a> {
         });
 
         for (f, t) in required.iter().zip(&traits) {
-            let ty = &f.ty;
+            let ty = &f.value;
             let wire = &f.wire;
             let setter = f.ident.to_string().trim_start_matches("r#").to_owned();
             let message = format!(
@@ -963,33 +998,6 @@ fn newtype_const(p: &Parameter) -> Option<Ident> {
         .clone()
         .unwrap_or_else(|| p.name.to_upper_camel_case());
     Some(newtype_const_name(&known(&name)))
-}
-
-/// The setter's parameter type and the conversion to the field type: text takes
-/// `impl Into<String>`, everything else its own type.
-fn setter_param(ty: &TokenStream) -> (TokenStream, TokenStream) {
-    if ty.to_string() == "String" {
-        (quote!(impl Into<String>), quote!(value.into()))
-    } else {
-        (ty.clone(), quote!(value))
-    }
-}
-
-/// `T` for `Option<T>`; `None` for anything else (lists).
-fn option_inner(ty: &TokenStream) -> Option<TokenStream> {
-    let mut tokens = ty.clone().into_iter();
-    match tokens.next() {
-        Some(proc_macro2::TokenTree::Ident(id)) if id == "Option" => {}
-        _ => return None,
-    }
-    let rest: Vec<_> = tokens.collect();
-    // `<` inner `>`
-    Some(
-        rest[1..rest.len().saturating_sub(1)]
-            .iter()
-            .cloned()
-            .collect(),
-    )
 }
 
 fn literals(p: &Parameter) -> (String, String) {

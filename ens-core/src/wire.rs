@@ -191,7 +191,6 @@ impl<'a> Reader<'a> {
             .take_while(|(k, _)| k.starts_with(&prefix))
             .filter_map(|(k, _)| k[prefix.len()..].split('.').next()?.parse().ok())
             .collect();
-        found.dedup();
         found.sort_unstable();
         found.dedup();
         found

@@ -483,7 +483,7 @@ impl<S> CreateInstanceRequestBuilder<S> {
     /// Sets [`CreateInstanceRequest::data_disks`] (`DataDisk`).
     pub fn data_disks(
         mut self,
-        value: impl IntoIterator<Item = impl Into<<Vec<DataDisk> as IntoIterator>::Item>>,
+        value: impl IntoIterator<Item = impl Into<DataDisk>>,
     ) -> Self {
         self.optional.data_disks = value.into_iter().map(Into::into).collect();
         self

@@ -308,7 +308,7 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     /// Sets [`DescribeInstancesRequest::ens_region_ids`] (`EnsRegionIds`).
     pub fn ens_region_ids(
         mut self,
-        value: impl IntoIterator<Item = impl Into<<Vec<String> as IntoIterator>::Item>>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.optional.ens_region_ids = value.into_iter().map(Into::into).collect();
         self
@@ -317,7 +317,7 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     /// Sets [`DescribeInstancesRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
-        value: impl IntoIterator<Item = impl Into<<Vec<String> as IntoIterator>::Item>>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.optional.instance_ids = value.into_iter().map(Into::into).collect();
         self

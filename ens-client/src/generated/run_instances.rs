@@ -836,10 +836,7 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::tags`] (`Tag`).
-    pub fn tags(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<<Vec<Tag> as IntoIterator>::Item>>,
-    ) -> Self {
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.optional.tags = value.into_iter().map(Into::into).collect();
         self
     }
