@@ -4,6 +4,8 @@ use ::ens_client::core as rt;
 
 use super::errors::{CommonError, ErrorCode, Unhandled};
 
+use super::types::*;
+
 /// Queries the instance resources that can be created.
 ///
 /// Action `DescribeAvailableResource`, API version `2017-11-10`, `POST`.
@@ -85,19 +87,6 @@ impl DescribeAvailableResourceRequestBuilder<()> {
         DescribeAvailableResourceRequest {
         }
     }
-}
-
-/// An element of the `Images` list of the response.
-#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
-#[serde(crate = "::ens_client::core::serde")]
-#[non_exhaustive]
-pub struct Image {
-    /// JSON `ImageId`; example `centos_6_08_64_20G_alibase_20171208`.
-    #[serde(rename = "ImageId", default)]
-    pub image_id: Option<String>,
-    /// JSON `ImageName`; example `centos_6_08_64_20G_alibase_****`.
-    #[serde(rename = "ImageName", default)]
-    pub image_name: Option<String>,
 }
 
 /// An element of the `SupportResources` list of the response.

@@ -4,6 +4,8 @@ use ::ens_client::core as rt;
 
 use super::errors::{CommonError, ErrorCode, Unhandled};
 
+use super::types::*;
+
 /// Queries the specifications of the resources that you can purchase when you create an instance.
 ///
 /// Action `DescribeAvailableResourceInfo`, API version `2017-11-10`, `POST`.
@@ -87,26 +89,6 @@ impl DescribeAvailableResourceInfoRequestBuilder<()> {
     }
 }
 
-/// An element of the `Images` list of the response.
-#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
-#[serde(crate = "::ens_client::core::serde")]
-#[non_exhaustive]
-pub struct Image {
-    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageId", default)]
-    pub image_id: Option<String>,
-    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageName", default)]
-    pub image_name: Option<String>,
-    /// JSON `ImageSize`; example `20`.
-    #[serde(
-        rename = "ImageSize",
-        default,
-        deserialize_with = "::ens_client::core::de::number"
-    )]
-    pub image_size: Option<i64>,
-}
-
 /// An element of the `EnsRegionIdsExtends` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
@@ -136,7 +118,7 @@ pub struct EnsRegionId {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct SupportResource {
+pub struct SupportResourceInfo {
     /// JSON `BandwidthTypes`.
     #[serde(
         rename = "BandwidthTypes",
@@ -219,7 +201,7 @@ pub struct DescribeAvailableResourceInfoResponse {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub support_resources: Vec<SupportResource>,
+    pub support_resources: Vec<SupportResourceInfo>,
 }
 
 /// The service errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).

@@ -501,7 +501,7 @@ rt::enum_impls!(
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct DataDisk {
+pub struct InstanceDataDisk {
     /// JSON `Category`; example `file`.
     #[serde(rename = "Category", default)]
     pub category: Option<String>,
@@ -673,7 +673,7 @@ pub struct Instance {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub data_disk: Vec<DataDisk>,
+    pub data_disk: Vec<InstanceDataDisk>,
     /// JSON `Disk`; example `71680`.
     #[serde(
         rename = "Disk",

@@ -61,6 +61,26 @@ impl HostName {
 
 rt::newtype_impls!(HostName, public);
 
+/// An image an ENS region offers. DescribeAvailableResource answers its ID and name; DescribeAvailableResourceInfo also its size.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Image {
+    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
+    #[serde(rename = "ImageId", default)]
+    pub image_id: Option<String>,
+    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
+    #[serde(rename = "ImageName", default)]
+    pub image_name: Option<String>,
+    /// JSON `ImageSize`; example `20`.
+    #[serde(
+        rename = "ImageSize",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub image_size: Option<i64>,
+}
+
 /// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's name: 2 to 128 characters, starting with a letter (Chinese letters too) but not with `http://` or `https://`; letters, digits, colons (:), underscores (_), periods (.) and hyphens (-).
