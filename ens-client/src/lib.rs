@@ -39,7 +39,7 @@ mod wait;
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BoxError, BuildError, Error, ServiceError};
+pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
 pub use wait::{PendingInstance, WaitError, WaitOptions};
 

@@ -107,11 +107,17 @@ impl<'a> Request<'a> {
                 ));
             }
             seen_wire.push(p.name.clone());
-            if let Some(loc) = p.location.as_deref().filter(|l| *l != "query") {
-                return Err(self.ctx.err(
-                    format!("{path}/in"),
-                    format!("parameters `in` {loc:?} are not supported; the client sends every parameter in the query"),
-                ));
+            match p.location.as_deref() {
+                None | Some("query") => {}
+                Some("body") if p.kind != ParamType::List => {}
+                Some(loc) => {
+                    return Err(self.ctx.err(
+                        format!("{path}/in"),
+                        format!(
+                            "`in` {loc:?} is not supported: `query`, or `body` for a single value"
+                        ),
+                    ));
+                }
             }
             let plan = self.field(&path, p)?;
             if fields.iter().any(|f: &FieldPlan| f.ident == plan.ident) {
@@ -136,6 +142,12 @@ impl<'a> Request<'a> {
         let version = self.spec.version.as_str();
         let method = self.spec.method.as_str();
         let read_only = self.spec.read_only;
+        let answer_requires = self
+            .spec
+            .response
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str());
 
         let field_defs = fields.iter().map(|f| {
             let (ident, ty, doc) = (&f.ident, f.ty(), &f.doc);
@@ -214,6 +226,7 @@ impl<'a> Request<'a> {
                     read_only: #read_only,
                     params: PARAMS,
                     cross_rules: &[ #(#cross_rules),* ],
+                    answer_requires: &[ #(#answer_requires),* ],
                 };
 
                 fn to_params(&self) -> rt::Params {
@@ -1139,6 +1152,9 @@ fn param_spec_with(
     }
     if p.secret {
         spec = quote!(#spec.secret());
+    }
+    if p.location.as_deref() == Some("body") {
+        spec = quote!(#spec.in_body());
     }
     if let Some(packing) = packing {
         spec = quote!(#spec.packed(#packing));

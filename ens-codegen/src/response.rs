@@ -55,6 +55,12 @@ fn object(
             ));
         }
         json_names.push(&f.name);
+        if f.required && path != "/response" {
+            return Err(ctx.err(
+                format!("{fpath}/required"),
+                "`required` applies to top-level response fields only",
+            ));
+        }
         let ident = field_ident(
             ctx,
             &format!("{fpath}/rustName"),

@@ -181,7 +181,7 @@ pub struct Parameter {
     /// The service's default when the parameter is left out (the client does not send it).
     #[serde(default)]
     pub default: Option<String>,
-    /// Where it goes; only `query` is supported.
+    /// Where it goes: `query` (the default) or `body` (a form body; single values only).
     #[serde(default, rename = "in")]
     pub location: Option<String>,
 }
@@ -407,6 +407,10 @@ pub struct Field {
     /// Example value.
     #[serde(default)]
     pub example: Option<String>,
+    /// Top-level fields only: present and not empty in every successful answer, so an answer
+    /// without it is not taken as a success (CreateInstance's `InstanceIds`).
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// The type of a response element.

@@ -312,6 +312,7 @@ impl rt::Operation for CreateInstanceRequest {
                 ],
             ),
         ],
+        answer_requires: &["InstanceIds"],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -53,6 +53,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -53,8 +53,8 @@ impl ReinitInstanceRequest {
 }
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new("ImageId", rt::Kind::String).required(),
+    rt::ParamSpec::new("InstanceId", rt::Kind::String).required().in_body(),
+    rt::ParamSpec::new("ImageId", rt::Kind::String).required().in_body(),
     PASSWORD_RULES,
 ];
 
@@ -69,6 +69,7 @@ impl rt::Operation for ReinitInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {
@@ -190,6 +191,7 @@ impl ReinitInstanceRequestHasImageId for String {
 
 const PASSWORD_RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
     .secret()
+    .in_body()
     .rules(
         &[
             rt::Rule::Length {
