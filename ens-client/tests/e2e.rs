@@ -13,19 +13,8 @@ use ens_client::{
 };
 use support::{
     ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret,
-    client, create_request,
+    client, create_request, describe_request,
 };
-
-/// A read-only operation, generated at compile time from a small spec, for the retry rules that
-/// differ between reading and creating.
-mod describe {
-    ens_macros::operation!("tests/support/specs/DescribeEnsRegions.json");
-}
-use describe::DescribeEnsRegionsRequest;
-
-fn describe_request() -> DescribeEnsRegionsRequest {
-    DescribeEnsRegionsRequest::builder().build()
-}
 
 /// Display and Debug of `e` must name no secret: AccessKey secret, STS token, password.
 #[track_caller]

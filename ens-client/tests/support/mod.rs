@@ -39,8 +39,28 @@ pub fn create_request() -> ens_client::CreateInstanceRequest {
         .password(ens_client::create_instance::Password::new(PASSWORD).unwrap())
         .build()
 }
-/// How long a server lives at most.
-pub const LIFETIME: Duration = Duration::from_secs(60);
+/// A CreateInstance request whose `InstanceName` names the logical call, so that the server can
+/// count the arrivals of each call.
+pub fn named_create_request(name: &str) -> ens_client::CreateInstanceRequest {
+    let mut request = create_request();
+    request.instance_name = Some(ens_client::create_instance::InstanceName::new(name).unwrap());
+    request
+}
+
+/// A read-only operation, generated at compile time from a small spec, for the retry rules that
+/// differ between reading and creating.
+pub mod describe {
+    ens_macros::operation!("tests/support/specs/DescribeEnsRegions.json");
+}
+
+/// A read-only request.
+pub fn describe_request() -> describe::DescribeEnsRegionsRequest {
+    describe::DescribeEnsRegionsRequest::builder().build()
+}
+
+/// How long a server lives at most, on tokio's clock: long, because tests on a paused clock let
+/// days pass in an instant.
+pub const LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// How the server ends its answer (or does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,7 +373,8 @@ impl Drop for TestServer {
 
 async fn serve(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::with_capacity(8192);
-    let mut idle_since: Option<Instant> = None;
+    // On tokio's clock, so that tests on a paused clock see connections go idle.
+    let mut idle_since: Option<tokio::time::Instant> = None;
     loop {
         if let (Some(limit), Some(since)) = (state.options.idle_close, idle_since)
             && buf.is_empty()
@@ -441,7 +462,7 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
             Ordering::SeqCst,
         );
-        idle_since = Some(Instant::now());
+        idle_since = Some(tokio::time::Instant::now());
     }
 }
 
