@@ -39,10 +39,10 @@ fn forms() -> Vec<String> {
 
 /// Neither the password (in any form, or its first 7 characters) nor the token shows in `err`.
 #[track_caller]
-fn assert_masked<E: std::fmt::Debug + std::fmt::Display>(err: &Error<E>, what: &str)
-where
-    E: ens_client::core::OperationError,
-{
+fn assert_masked<E: ens_client::core::OperationError + std::fmt::Debug>(
+    err: &Error<E>,
+    what: &str,
+) {
     let mut texts = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
     texts.extend(err.code().map(str::to_owned));
     texts.extend(err.message().map(str::to_owned));
