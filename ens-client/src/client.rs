@@ -257,8 +257,8 @@ impl ClientBuilder {
 
     /// Stalled-stream protection: the answer's body must bring at least `bytes` in every
     /// `window` until it ends, or the attempt fails as a [`TimeoutKind::StalledBody`] timeout
-    /// (default 1 KiB per 5 s; `bytes` 0 turns it off). A body trickling byte by byte would
-    /// otherwise hold the call until the attempt timeout.
+    /// (default 1 KiB per 5 s; `bytes` 0 or a zero `window` turns it off). A body trickling
+    /// byte by byte would otherwise hold the call until the attempt timeout.
     pub fn min_body_rate(mut self, bytes: u64, window: Duration) -> Self {
         self.limits.min_body_bytes = bytes;
         self.limits.min_body_window = window;
@@ -881,7 +881,7 @@ async fn read_body(mut response: reqwest::Response, limits: &Limits) -> Result<V
     let max = limits.max_response_body;
     let expected = response.content_length().unwrap_or(0);
     let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(max).min(max));
-    let guarded = limits.min_body_bytes > 0;
+    let guarded = limits.min_body_bytes > 0 && !limits.min_body_window.is_zero();
     let mut window_end = deadline_after(limits.min_body_window).filter(|_| guarded);
     let mut in_window = 0u64;
     loop {
@@ -917,6 +917,20 @@ async fn read_body(mut response: reqwest::Response, limits: &Limits) -> Result<V
 /// At most [`BODY_KEPT`] bytes of `body` as text, secrets masked; `cut` when `body` is only the
 /// start of the answer's body.
 fn kept_body(redactor: &Redactor, body: &[u8], cut: bool) -> String {
+    // Mask only what can be kept, and enough after it that a secret across the end is whole.
+    let room = BODY_KEPT.saturating_add(redactor.longest());
+    let (mut body, cut) = if body.len() > room {
+        (&body[..room], true)
+    } else {
+        (body, cut)
+    };
+    // A character cut in two at the end is left out, so a secret's start stays recognisable.
+    if let Err(e) = std::str::from_utf8(body)
+        && cut
+        && e.error_len().is_none()
+    {
+        body = &body[..e.valid_up_to()];
+    }
     let text = String::from_utf8_lossy(body);
     let mut text = if cut {
         redactor.apply_prefix(&text)
@@ -1215,6 +1229,28 @@ mod tests {
             assert!(Endpoint::parse(far, true).is_ok(), "{far}");
         }
         assert!(Endpoint::parse("https://ens.aliyuncs.com", false).is_ok());
+    }
+
+    #[test]
+    fn kept_bodies_are_bounded_and_never_end_in_part_of_a_secret() {
+        let mut r = Redactor::default();
+        r.add("Pässwort-99!");
+        // A secret across the end of what is kept is masked whole.
+        let body = format!(
+            "{}Pässwort-99!{}",
+            "a".repeat(BODY_KEPT - 4),
+            "b".repeat(50_000)
+        );
+        let kept = kept_body(&r, body.as_bytes(), false);
+        assert!(
+            kept.len() <= BODY_KEPT && !kept.contains("Pä"),
+            "{}",
+            &kept[BODY_KEPT - 10..]
+        );
+        // A body cut in the middle of a multi-byte character of a secret.
+        let cut = "xyz Pä".as_bytes();
+        let kept = kept_body(&r, &cut[..cut.len() - 1], true);
+        assert_eq!(kept, "xyz ***");
     }
 
     #[test]

@@ -186,6 +186,11 @@ impl Redactor {
         self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     }
 
+    /// The length of the longest form of a secret.
+    pub(crate) fn longest(&self) -> usize {
+        self.forms.first().map_or(0, String::len)
+    }
+
     /// `text` with every whole occurrence of a secret masked.
     pub(crate) fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
