@@ -11,14 +11,10 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ens_client::{Error, RetryPolicy};
-use support::{
-    Reply, SIGNATURES, ServerOptions, TestServer, client, created, describe_request,
-    named_create_request,
-};
+use support::{Reply, SIGNATURES, client, created, describe_request, named_create_request};
 
 const SEED: u64 = 0x0e45_2017_1110_0008;
 const CALLS: usize = 200;
@@ -84,29 +80,13 @@ fn fault_for(name: &str, arrival: usize) -> Fault {
     FAULTS[(x % FAULTS.len() as u64) as usize]
 }
 
-type Arrivals = Arc<Mutex<BTreeMap<String, Vec<Fault>>>>;
-
 #[tokio::test(start_paused = true)]
 async fn two_hundred_creates_through_every_fault() {
     for version in SIGNATURES {
-        let arrivals: Arrivals = Arc::default();
-        let seen = arrivals.clone();
-        let server = TestServer::start_with(
-            support::LIFETIME,
-            ServerOptions {
-                idle_close: Some(Duration::from_millis(500)),
-            },
-            move |r, n| match r.param("InstanceName") {
-                Some(name) => {
-                    let mut arrivals = seen.lock().unwrap();
-                    let faults = arrivals.entry(name.to_owned()).or_default();
-                    let fault = fault_for(name, faults.len());
-                    faults.push(fault);
-                    fault.reply(n)
-                }
-                None => Reply::ok(r#"{"RequestId":"R","Code":0}"#),
-            },
-        )
+        let (server, arrivals) = support::idle_closing_server(|name, arrival, n| {
+            let fault = fault_for(name, arrival);
+            (fault, fault.reply(n))
+        })
         .await;
         let c = client(&server, version)
             .attempt_timeout(Duration::from_secs(2))

@@ -10,6 +10,7 @@ use std::time::Duration;
 use ens_client::{Error, RetryPolicy, TimeoutKind, WaitError, WaitOptions};
 use support::{
     Ending, Reply, SIGNATURES, TestServer, client, create_request, created, describe_request,
+    instances,
 };
 use tokio::time::Instant;
 
@@ -171,18 +172,6 @@ async fn retry_knobs_at_their_extremes_end() {
     let err = ended.expect("the call ends").unwrap_err();
     assert_eq!(err.code(), Some("Throttling"));
     assert_eq!(server.count(), RetryPolicy::MAX_ATTEMPTS as usize);
-}
-
-/// DescribeInstances listing `(id, status)` pairs.
-fn instances(list: &[(&str, &str)]) -> Reply {
-    let items: Vec<String> = list
-        .iter()
-        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
-        .collect();
-    Reply::ok(format!(
-        r#"{{"RequestId":"R","Code":0,"Instances":{{"Instance":[{}]}}}}"#,
-        items.join(",")
-    ))
 }
 
 #[tokio::test(start_paused = true)]

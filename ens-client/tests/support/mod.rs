@@ -47,6 +47,51 @@ pub fn named_create_request(name: &str) -> ens_client::CreateInstanceRequest {
     request
 }
 
+/// What a server recorded per logical call (its `InstanceName`): one entry per arrival.
+pub type Arrivals<T> = Arc<Mutex<std::collections::BTreeMap<String, Vec<T>>>>;
+
+/// A server that closes connections idle for 500 ms ([`ServerOptions::idle_close`]), answers
+/// arrival `i` of the CreateInstance call named `name` (request `n` in all) with what
+/// `answer(name, i, n)` returns, recording its first part, and every other request with a
+/// read-only success.
+pub async fn idle_closing_server<T: Send + 'static>(
+    answer: impl Fn(&str, usize, usize) -> (T, Reply) + Send + Sync + 'static,
+) -> (TestServer, Arrivals<T>) {
+    let arrivals: Arrivals<T> = Arc::default();
+    let seen = arrivals.clone();
+    let server = TestServer::start_with(
+        LIFETIME,
+        ServerOptions {
+            idle_close: Some(Duration::from_millis(500)),
+        },
+        move |r, n| match r.param("InstanceName") {
+            Some(name) => {
+                let mut arrivals = seen.lock().unwrap();
+                let record = arrivals.entry(name.to_owned()).or_default();
+                let (what, reply) = answer(name, record.len(), n);
+                record.push(what);
+                reply
+            }
+            None => Reply::ok(r#"{"RequestId":"R","Code":0}"#),
+        },
+    )
+    .await;
+    (server, arrivals)
+}
+
+/// DescribeInstances listing `(id, status)` pairs.
+pub fn instances(list: &[(&str, &str)]) -> Reply {
+    let items: Vec<String> = list
+        .iter()
+        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
+        .collect();
+    Reply::ok(format!(
+        r#"{{"RequestId":"R","Code":0,"TotalCount":{},"Instances":{{"Instance":[{}]}}}}"#,
+        list.len(),
+        items.join(",")
+    ))
+}
+
 /// A read-only operation, generated at compile time from a small spec, for the retry rules that
 /// differ between reading and creating.
 pub mod describe {
