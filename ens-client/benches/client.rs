@@ -113,7 +113,7 @@ fn bench(c: &mut Criterion) {
         let client = support::client(&server, version).build().unwrap();
         let req = request();
         group.bench_function(format!("dry_run_create_instance/{label}"), |b| {
-            b.iter(|| black_box(client.dry_run(black_box(&req)).unwrap()));
+            b.iter(|| black_box(rt.block_on(client.dry_run(black_box(&req))).unwrap()));
         });
     }
     group.finish();

@@ -8,9 +8,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ens_auth::credentials::default_chain;
 use ens_auth::{CredentialsError, NonceError, ProvideCredentials, SigningTime, random_nonce};
 use ens_core::{Operation, OperationError, OperationSpec, Params};
+use ens_credentials::{CachedProvider, DefaultChain};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
@@ -195,12 +195,35 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where credentials come from. Asked before every attempt, so rotated credentials are
-    /// picked up. Default: ens-auth's default chain (environment, then `~/.aliyun/config.json`),
-    /// consulted only when a request is signed, so a missing credential is an
-    /// [`Error::Credentials`] of that call, not a failure to build.
+    /// Where credentials come from: fixed [`ens_auth::Credentials`], or any provider of
+    /// [`ens_credentials`] (a profile, a RAM role, OIDC, the ECS instance's role, ...).
+    ///
+    /// The provider is put behind a [`CachedProvider`] (unless it already is one, which keeps its
+    /// settings): each attempt takes the cached credentials without I/O, and the provider is
+    /// asked again only shortly before they expire (3 minutes ahead; keys without expiry after
+    /// 15 minutes), by one caller for all concurrent ones.
+    ///
+    /// Default: Alibaba's default chain, [`DefaultChain`] (environment, OIDC, `~/.aliyun/config.json`,
+    /// the ECS metadata service, `ALIBABA_CLOUD_CREDENTIALS_URI`), consulted only when a
+    /// request is signed, so missing credentials are an [`Error::Credentials`] of that call,
+    /// listing what each source found, not a failure to build.
+    ///
+    /// ```no_run
+    /// use ens_client::Client;
+    /// use ens_client::credentials::{CliConfigProvider, DefaultChain};
+    ///
+    /// // One profile of the aliyun CLI configuration, whatever its mode:
+    /// let client = Client::builder()
+    ///     .credentials(CliConfigProvider::from_default_location().with_profile("ens-prod"))
+    ///     .build()?;
+    /// // The default chain with its STS calls going to a regional endpoint:
+    /// let client = Client::builder()
+    ///     .credentials(DefaultChain::builder().sts_endpoint("https://sts.cn-hangzhou.aliyuncs.com").build())
+    ///     .build()?;
+    /// # Ok::<(), ens_client::BuildError>(())
+    /// ```
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
+        self.credentials = Some(CachedProvider::shared(provider));
         self
     }
 
@@ -342,7 +365,7 @@ impl ClientBuilder {
         };
         let credentials = self
             .credentials
-            .unwrap_or_else(|| Arc::new(default_chain()));
+            .unwrap_or_else(|| CachedProvider::shared(DefaultChain::builder().build()));
         Ok(Client {
             inner: Arc::new(Inner {
                 pooled: http(self.max_connections)?,
@@ -595,8 +618,9 @@ impl Client {
         }
     }
 
-    /// Signs `params` with fresh credentials, time and nonce.
-    pub(crate) fn sign_params(
+    /// Signs `params` with current credentials (from the cache, refreshed when due), time and
+    /// nonce.
+    pub(crate) async fn sign_params(
         &self,
         spec: &OperationSpec,
         params: &Params,
@@ -604,7 +628,8 @@ impl Client {
         let inner = &*self.inner;
         let credentials = inner
             .credentials
-            .credentials()
+            .provide_credentials()
+            .await
             .map_err(Failure::Credentials)?;
         let nonce = match &inner.nonce {
             Some(source) => source(),
@@ -647,7 +672,7 @@ impl Client {
             loop {
                 attempt += 1;
                 recorder.record("attempts", attempt);
-                let signed = self.sign_params(spec, params)?;
+                let signed = self.sign_params(spec, params).await?;
                 let (failure, safety) = match self.attempt_in_time(spec, &signed, deadline).await {
                     Ok(success) => {
                         recorder.record("request_id", success.request_id.as_str());

@@ -388,11 +388,16 @@ impl Client {
     ///
     /// For reviewing a request before it creates billed resources, and for comparing a signature
     /// with another implementation: with a fixed clock and nonce (see
-    /// [`crate::ClientBuilder::clock`]) the result is reproducible.
-    pub fn dry_run<O: Operation>(&self, request: &O) -> Result<SignedRequest, Error<O::Error>> {
+    /// [`crate::ClientBuilder::clock`]) the result is reproducible. Async because signing needs
+    /// credentials, which a provider may have to fetch first (nothing is sent to ENS).
+    pub async fn dry_run<O: Operation>(
+        &self,
+        request: &O,
+    ) -> Result<SignedRequest, Error<O::Error>> {
         request.validate().map_err(Error::InvalidRequest)?;
         let params = request.to_params();
         self.sign_params(O::SPEC, &params)
+            .await
             .map_err(|f| f.into_error(O::SPEC.action, self.endpoint()))
     }
 }

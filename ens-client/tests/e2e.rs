@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use ens_client::auth::credentials::{EnvProvider, default_chain_with};
 use ens_client::core::OperationError as _;
+use ens_client::credentials::{DefaultChain, Env};
 use ens_client::{
     Client, CreateInstanceError, CreateInstanceRequest, Credentials, Error, SignatureVersion,
 };
@@ -526,7 +526,7 @@ async fn invalid_request_is_rejected_before_sending() {
             "{params:?}"
         );
         assert!(matches!(
-            client.dry_run(&invalid),
+            client.dry_run(&invalid).await,
             Err(Error::InvalidRequest(_))
         ));
         assert_eq!(server.count(), 0, "nothing is sent");
@@ -539,10 +539,15 @@ async fn missing_credentials_say_what_was_looked_for() {
         let server = TestServer::always(Reply::ok("{}")).await;
         let client = Client::builder()
             .endpoint(server.url())
-            .credentials(default_chain_with(
-                EnvProvider::from_vars(Vec::<(String, String)>::new()),
-                None,
-            ))
+            .credentials(
+                DefaultChain::builder()
+                    .env(Env::from_vars([(
+                        "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+                        "true",
+                    )]))
+                    .home_dir(None)
+                    .build(),
+            )
             .signature_version(version)
             .build()
             .expect("building never needs credentials");
@@ -604,8 +609,8 @@ async fn dry_run_is_exactly_what_send_sends_and_hides_secrets() {
             .build()
             .unwrap();
         let request = create_request();
-        let dry = client.dry_run(&request).unwrap();
-        let again = client.dry_run(&request).unwrap();
+        let dry = client.dry_run(&request).await.unwrap();
+        let again = client.dry_run(&request).await.unwrap();
         assert_eq!(
             dry.url(),
             again.url(),

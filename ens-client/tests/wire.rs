@@ -55,7 +55,7 @@ async fn body_parameters_travel_in_a_signed_form_body() {
         }
 
         // The dry run shows the body, secrets masked.
-        let dry = c.dry_run(&reinit_request()).unwrap();
+        let dry = c.dry_run(&reinit_request()).await.unwrap();
         let body = String::from_utf8(dry.body().to_vec()).unwrap();
         assert!(body.contains("ImageId=m-5wn1dh%20b48f%2F440"), "{body}");
         assert!(body.contains("Password="), "{body}");
@@ -81,7 +81,7 @@ async fn every_post_carries_content_length() {
         assert!(seen.body.is_empty());
         assert_eq!(seen.header("content-length"), Some("0"), "{version:?}");
         assert!(seen.header("content-type").is_none());
-        let dry = c.dry_run(&describe_request()).unwrap();
+        let dry = c.dry_run(&describe_request()).await.unwrap();
         assert_eq!(dry.header("content-length"), Some("0"));
     }
 }
