@@ -246,7 +246,10 @@ impl Faults {
     }
 
     /// The first rule of the phase (`after_acting`) that fires for `probe`: its id and effect.
+    /// Every rule whose filters match counts the request, also behind the one that fires, so
+    /// `nth` means the n-th matching request whatever other rules did.
     pub(crate) fn pick(&mut self, probe: &Probe<'_>, after_acting: bool) -> Option<(u64, Effect)> {
+        let mut winner = None;
         for rule in &mut self.rules {
             let f = &rule.fault;
             let matches = f.effect.after_acting() == after_acting
@@ -257,6 +260,9 @@ impl Faults {
                 continue;
             }
             rule.matched += 1;
+            if winner.is_some() {
+                continue;
+            }
             let fires = match f.trigger {
                 Trigger::Always => true,
                 Trigger::Times { n } => rule.fired < n,
@@ -266,10 +272,10 @@ impl Faults {
             };
             if fires {
                 rule.fired += 1;
-                return Some((rule.id, f.effect.clone()));
+                winner = Some((rule.id, f.effect.clone()));
             }
         }
-        None
+        winner
     }
 }
 
