@@ -3,10 +3,8 @@
 
 mod support;
 
-use ens_client::{
-    Client, Credentials, DescribeInstancesRequest, Error, RetryPolicy, StopInstanceRequest,
-};
-use ens_emulator::{Effect, Emulator, Fault, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
+use ens_client::{DescribeInstancesRequest, Error, RetryPolicy};
+use ens_emulator::{Effect, Emulator, Fault, TEST_ACCESS_KEY_ID};
 use std::time::Duration;
 use support::{client, control, create, raw, signed_query};
 
@@ -81,9 +79,7 @@ async fn refusals_before_acting_are_retried_by_any_call() {
 #[tokio::test]
 async fn spoiled_answers_after_acting() {
     let emu = Emulator::builder().manual_clock().start().await.unwrap();
-    let strict = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+    let strict = support::builder(&emu)
         .retry_policy(RetryPolicy::none())
         .read_timeout(Duration::from_millis(300))
         .build()
@@ -137,10 +133,7 @@ async fn spoiled_answers_after_acting() {
             .on("StopInstance")
             .times(1),
     );
-    let err = strict
-        .stop_instance(StopInstanceRequest::builder().instance_id(&id).build())
-        .await
-        .unwrap_err();
+    let err = support::stop(&strict, &id).await.unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
     assert_eq!(
         emu.instances()[0].status,
@@ -179,9 +172,7 @@ async fn delay_before_acting_acts_late_and_probability_is_seeded() {
             .on("CreateInstance")
             .times(1),
     );
-    let strict = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+    let strict = support::builder(&emu)
         .read_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
@@ -209,12 +200,7 @@ async fn delay_before_acting_acts_late_and_probability_is_seeded() {
             })
             .probability(0.5),
         );
-        let c = Client::builder()
-            .endpoint(emu.endpoint())
-            .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
+        let c = support::once(&emu);
         let mut out = Vec::new();
         for _ in 0..20 {
             out.push(c.describe_instances(describe()).await.is_ok());

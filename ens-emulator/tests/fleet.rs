@@ -6,7 +6,7 @@
 
 mod support;
 
-use ens_client::{Client, DescribeInstancesRequest, StopInstanceRequest, WaitOptions};
+use ens_client::{Client, DescribeInstancesRequest, WaitOptions};
 use ens_emulator::{Effect, Emulator, Fault, Status};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -141,10 +141,7 @@ async fn fifty_instances_three_regions_faults_exactly_what_was_asked() {
 
     // Stop every fifth; a dropped answer still stopped it, so a retry finds it Stopping.
     for id in ids.iter().step_by(5) {
-        match c
-            .stop_instance(StopInstanceRequest::builder().instance_id(id).build())
-            .await
-        {
+        match support::stop(&c, id).await {
             Ok(_) => {}
             Err(e) if e.is_outcome_unknown() => {}
             Err(e) => panic!("{e}"),

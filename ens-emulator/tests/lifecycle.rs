@@ -4,9 +4,8 @@
 mod support;
 
 use ens_client::{
-    DescribeInstancesRequest, RebootInstanceRequest, ReinitInstanceRequest,
-    ReleasePostPaidInstanceRequest, ReleasePrePaidInstanceRequest, RunInstancesRequest,
-    SignatureVersion, StartInstanceRequest, StopInstanceRequest, WaitOptions,
+    DescribeInstancesRequest, ReinitInstanceRequest, RunInstancesRequest, SignatureVersion,
+    WaitOptions,
 };
 use ens_emulator::{ChargeType, Emulator, Settle, Status, Timings};
 use std::time::Duration;
@@ -36,10 +35,7 @@ async fn create_boot_stop_start_reboot_reinit_release_with_both_signatures() {
         let id = created.instance_ids[0].clone();
         assert_eq!(status_of(&c, &id).await, "Pending");
         // A stop before it is running is refused with the documented status error.
-        let early = c
-            .stop_instance(StopInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap_err();
+        let early = support::stop(&c, &id).await.unwrap_err();
         assert_eq!(early.code(), Some("IncorrectInstanceStatus"));
 
         emu.advance(Duration::from_secs(2));
@@ -54,28 +50,19 @@ async fn create_boot_stop_start_reboot_reinit_release_with_both_signatures() {
         assert_eq!(running.len(), 2);
         assert_eq!(running[0].spec_name.as_deref(), Some("ens.sn1.small"));
 
-        c.stop_instance(StopInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap();
+        support::stop(&c, &id).await.unwrap();
         assert_eq!(status_of(&c, &id).await, "Stopping");
         emu.advance(Duration::from_secs(1));
         assert_eq!(status_of(&c, &id).await, "Stopped");
-        let again = c
-            .stop_instance(StopInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap_err();
+        let again = support::stop(&c, &id).await.unwrap_err();
         assert_eq!(again.code(), Some("IncorrectInstanceStatus"));
 
-        c.start_instance(StartInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap();
+        support::start(&c, &id).await.unwrap();
         assert_eq!(status_of(&c, &id).await, "Starting");
         emu.advance(Duration::from_secs(1));
         assert_eq!(status_of(&c, &id).await, "Running");
 
-        c.reboot_instance(RebootInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap();
+        support::reboot(&c, &id).await.unwrap();
         assert_eq!(status_of(&c, &id).await, "Starting");
         emu.advance(Duration::from_secs(1));
 
@@ -95,28 +82,12 @@ async fn create_boot_stop_start_reboot_reinit_release_with_both_signatures() {
         );
 
         // CreateInstance makes subscriptions: the pay-as-you-go release refuses them.
-        let wrong = c
-            .release_post_paid_instance(
-                ReleasePostPaidInstanceRequest::builder()
-                    .instance_id(&id)
-                    .build(),
-            )
-            .await
-            .unwrap_err();
+        let wrong = support::release_post_paid(&c, &id).await.unwrap_err();
         assert_eq!(wrong.code(), Some("InvalidParameter.InstanceId"));
         for i in &created.instance_ids {
-            c.release_pre_paid_instance(
-                ReleasePrePaidInstanceRequest::builder()
-                    .instance_id(i)
-                    .build(),
-            )
-            .await
-            .unwrap();
+            support::release_pre_paid(&c, i).await.unwrap();
         }
-        let gone = c
-            .start_instance(StartInstanceRequest::builder().instance_id(&id).build())
-            .await
-            .unwrap_err();
+        let gone = support::start(&c, &id).await.unwrap_err();
         assert_eq!(
             (gone.code(), gone.http_status()),
             (Some("InstanceNotFound"), Some(400))
@@ -162,41 +133,14 @@ async fn run_instances_post_paid_and_its_release_rules() {
 
     let first = answer.instance_ids[0].clone();
     // Not while booting (the reference documents IncorrectInstanceStatus).
-    let busy = c
-        .release_post_paid_instance(
-            ReleasePostPaidInstanceRequest::builder()
-                .instance_id(&first)
-                .build(),
-        )
-        .await
-        .unwrap_err();
+    let busy = support::release_post_paid(&c, &first).await.unwrap_err();
     assert_eq!(busy.code(), Some("IncorrectInstanceStatus"));
     emu.advance(Duration::from_secs(2));
-    let wrong = c
-        .release_pre_paid_instance(
-            ReleasePrePaidInstanceRequest::builder()
-                .instance_id(&first)
-                .build(),
-        )
-        .await
-        .unwrap_err();
+    let wrong = support::release_pre_paid(&c, &first).await.unwrap_err();
     assert_eq!(wrong.code(), Some("InvalidParameter.InstanceId"));
-    c.release_post_paid_instance(
-        ReleasePostPaidInstanceRequest::builder()
-            .instance_id(&first)
-            .build(),
-    )
-    .await
-    .unwrap();
+    support::release_post_paid(&c, &first).await.unwrap();
     assert_eq!(emu.instances().len(), 2);
-    let missing = c
-        .release_post_paid_instance(
-            ReleasePostPaidInstanceRequest::builder()
-                .instance_id(&first)
-                .build(),
-        )
-        .await
-        .unwrap_err();
+    let missing = support::release_post_paid(&c, &first).await.unwrap_err();
     assert_eq!(missing.code(), Some("InstanceIdNotFound"));
 }
 
@@ -228,13 +172,9 @@ async fn stock_runs_out_and_comes_back() {
     c.create_instance(create("cn-xian-unicom", "ens.sn1.small", 1))
         .await
         .unwrap();
-    c.release_pre_paid_instance(
-        ReleasePrePaidInstanceRequest::builder()
-            .instance_id(&made.instance_ids[0])
-            .build(),
-    )
-    .await
-    .unwrap();
+    support::release_pre_paid(&c, &made.instance_ids[0])
+        .await
+        .unwrap();
     c.create_instance(create("cn-xian-unicom", "ens.sn1.medium", 1))
         .await
         .unwrap();
@@ -331,9 +271,7 @@ async fn describe_filters_and_pages() {
         .await
         .unwrap();
     assert_eq!(picked.instances.len(), 2);
-    c.stop_instance(StopInstanceRequest::builder().instance_id(&ids[3]).build())
-        .await
-        .unwrap();
+    support::stop(&c, &ids[3]).await.unwrap();
     let stopped = c
         .describe_instances(
             DescribeInstancesRequest::builder()
@@ -425,12 +363,7 @@ async fn accounts_see_only_their_own_instances() {
         .await
         .unwrap();
     assert_eq!(seen.total_count, Some(0));
-    let err = bob
-        .start_instance(
-            StartInstanceRequest::builder()
-                .instance_id(&made.instance_ids[0])
-                .build(),
-        )
+    let err = support::start(&bob, &made.instance_ids[0])
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InstanceNotFound"));

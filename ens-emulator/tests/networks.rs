@@ -3,7 +3,7 @@
 
 mod support;
 
-use ens_client::{DescribeInstancesRequest, ReleasePrePaidInstanceRequest};
+use ens_client::DescribeInstancesRequest;
 use ens_emulator::Emulator;
 use support::{call, client};
 
@@ -178,13 +178,7 @@ async fn vswitches_and_private_addresses_are_checked() {
         "DependencyViolation.Instance"
     );
     for id in [&first, &auto] {
-        c.release_pre_paid_instance(
-            ReleasePrePaidInstanceRequest::builder()
-                .instance_id(id)
-                .build(),
-        )
-        .await
-        .unwrap();
+        support::release_pre_paid(&c, id).await.unwrap();
     }
     assert_eq!(
         call(&emu, "DeleteVSwitch", &[("VSwitchId", &vsw)])

@@ -62,9 +62,7 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         (Some("InvalidAccessKeyId.NotFound"), Some(404))
     );
 
-    let stale = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+    let stale = support::builder(&emu)
         .clock(|| SigningTime::from_unix_seconds(SigningTime::now().unix_seconds() - 16 * 60))
         .build()
         .unwrap();
@@ -74,9 +72,7 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidTimeStamp.Expired"));
 
-    let fixed_nonce = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+    let fixed_nonce = support::builder(&emu)
         .nonce(|| "always-the-same".to_owned())
         .retry_policy(RetryPolicy::none())
         .build()
@@ -422,12 +418,7 @@ async fn rate_limits_answer_throttling_user() {
         .start()
         .await
         .unwrap();
-    let c = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = support::once(&emu);
     for _ in 0..3 {
         c.describe_instances(DescribeInstancesRequest::builder().build())
             .await
@@ -449,12 +440,7 @@ async fn rate_limits_answer_throttling_user() {
     assert_eq!(counts["DescribeInstances"].errors["Throttling.User"], 1);
     // The documented limit applies by default: CreateInstance, 10 per second.
     let emu = Emulator::start().await.unwrap();
-    let c = Client::builder()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = support::once(&emu);
     let mut throttled = 0;
     let started = std::time::Instant::now();
     for _ in 0..11 {

@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use ens_auth::{SigningTime, rpc_v1};
-use ens_client::{Client, Credentials, RetryPolicy, SignatureVersion};
+use ens_client::{Client, ClientBuilder, Credentials, RetryPolicy, SignatureVersion};
 use ens_emulator::{Emulator, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,11 +14,24 @@ use tokio::net::TcpStream;
 /// A password every create request carries.
 pub const PASSWORD: &str = "Edge#2024x";
 
-/// An ens-client client for `emulator`, signing with `version`, fast retries.
-pub fn client_with(emulator: &Emulator, version: SignatureVersion) -> Client {
+/// A client builder aimed at `emulator` with the test key pair.
+pub fn builder(emulator: &Emulator) -> ClientBuilder {
     Client::builder()
         .endpoint(emulator.endpoint())
         .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+}
+
+/// A client that never retries, so each call is one request.
+pub fn once(emulator: &Emulator) -> Client {
+    builder(emulator)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// An ens-client client for `emulator`, signing with `version`, fast retries.
+pub fn client_with(emulator: &Emulator, version: SignatureVersion) -> Client {
+    builder(emulator)
         .signature_version(version)
         .retry_policy(
             RetryPolicy::new(4)
@@ -196,4 +209,22 @@ pub async fn control(emulator: &Emulator, method: &str, path: &str, body: &str) 
     )
     .await
     .unwrap()
+}
+
+/// One helper per operation that takes just `InstanceId`.
+macro_rules! by_instance_id {
+    ($($name:ident => $method:ident($request:ident, $response:ident, $error:ident);)*) => {$(
+        #[doc = concat!("Calls `", stringify!($method), "` on instance `id`.")]
+        pub async fn $name(c: &Client, id: &str) -> Result<ens_client::$response, ens_client::Error<ens_client::$error>> {
+            c.$method(ens_client::$request::builder().instance_id(id).build()).await
+        }
+    )*};
+}
+
+by_instance_id! {
+    stop => stop_instance(StopInstanceRequest, StopInstanceResponse, StopInstanceError);
+    start => start_instance(StartInstanceRequest, StartInstanceResponse, StartInstanceError);
+    reboot => reboot_instance(RebootInstanceRequest, RebootInstanceResponse, RebootInstanceError);
+    release_pre_paid => release_pre_paid_instance(ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError);
+    release_post_paid => release_post_paid_instance(ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError);
 }
