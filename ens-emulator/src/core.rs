@@ -166,7 +166,7 @@ pub(crate) enum Wire {
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub(crate) status: u16,
-    pub(crate) content_type: &'static str,
+    pub(crate) content_type: std::borrow::Cow<'static, str>,
     pub(crate) body: Vec<u8>,
     pub(crate) request_id: Option<String>,
     pub(crate) wire: Wire,
@@ -178,7 +178,7 @@ impl Reply {
     pub(crate) fn json(status: u16, body: &Value) -> Self {
         Self {
             status,
-            content_type: JSON,
+            content_type: JSON.into(),
             body: body.to_string().into_bytes(),
             request_id: None,
             wire: Wire::Normal,
@@ -348,6 +348,28 @@ impl Shared {
                     ticket.fault = Some(id);
                     None
                 }
+                Effect::Respond {
+                    status,
+                    body,
+                    content_type,
+                } => {
+                    let caller = Some(&ticket.caller);
+                    record(
+                        &mut inner,
+                        &seen,
+                        caller,
+                        &request_id,
+                        status,
+                        None,
+                        Some(id),
+                        false,
+                    );
+                    Some(Reply {
+                        body: body.into_bytes(),
+                        content_type: content_type.map_or(JSON.into(), Into::into),
+                        ..Reply::json(status, &Value::Null)
+                    })
+                }
                 Effect::Error {
                     status,
                     code,
@@ -384,16 +406,17 @@ impl Shared {
                         reply
                     }
                 }),
-                other => {
-                    let wire = if other == Effect::Reset {
+                effect @ (Effect::Close | Effect::Reset) => {
+                    let wire = if effect == Effect::Reset {
                         Wire::Reset
                     } else {
                         Wire::Close
                     };
+                    let caller = Some(&ticket.caller);
                     record(
                         &mut inner,
                         &seen,
-                        Some(&ticket.caller),
+                        caller,
                         &request_id,
                         0,
                         None,
@@ -405,6 +428,15 @@ impl Shared {
                         ..Reply::json(0, &Value::Null)
                     })
                 }
+                // `pick(.., false)` returns only effects before acting.
+                Effect::CloseAfter
+                | Effect::ResetAfter
+                | Effect::DelayAfter { .. }
+                | Effect::ErrorAfter { .. }
+                | Effect::Malformed
+                | Effect::Truncated
+                | Effect::Trickle { .. }
+                | Effect::WrongContentLength { .. } => None,
             };
             if let Some(reply) = injected {
                 return Step::Done(reply);
@@ -476,7 +508,7 @@ impl Shared {
                 }
                 let mut reply = if ticket.xml {
                     Reply {
-                        content_type: XML,
+                        content_type: XML.into(),
                         body: errors::to_xml(action, &body).into_bytes(),
                         ..Reply::json(200, &Value::Null)
                     }
@@ -576,7 +608,7 @@ fn render_error(seen: &Seen<'_>, request_id: &str, error: &ApiError) -> Reply {
     };
     Reply {
         status: error.status,
-        content_type,
+        content_type: content_type.into(),
         body: body.into_bytes(),
         request_id: Some(request_id.to_owned()),
         wire: Wire::Normal,
@@ -674,6 +706,10 @@ fn apply_after(
             };
         }
         Effect::WrongContentLength { delta } => reply.wire = Wire::ContentLength(delta),
-        Effect::Error { .. } | Effect::Delay { .. } | Effect::Close | Effect::Reset => {}
+        Effect::Error { .. }
+        | Effect::Respond { .. }
+        | Effect::Delay { .. }
+        | Effect::Close
+        | Effect::Reset => {}
     }
 }

@@ -71,6 +71,17 @@ pub enum Effect {
         #[serde(default)]
         message: Option<String>,
     },
+    /// Before acting: answer exactly this (an HTML error page, a body of another shape, ...);
+    /// nothing is done.
+    Respond {
+        /// HTTP status.
+        status: u16,
+        /// The body, sent as is.
+        body: String,
+        /// Its `Content-Type`; default `application/json;charset=utf-8`.
+        #[serde(default)]
+        content_type: Option<String>,
+    },
     /// Before acting: wait, then act and answer normally (the client may have given up).
     Delay {
         /// Milliseconds.
@@ -120,7 +131,11 @@ impl Effect {
     pub fn after_acting(&self) -> bool {
         !matches!(
             self,
-            Effect::Error { .. } | Effect::Delay { .. } | Effect::Close | Effect::Reset
+            Effect::Error { .. }
+                | Effect::Respond { .. }
+                | Effect::Delay { .. }
+                | Effect::Close
+                | Effect::Reset
         )
     }
 }

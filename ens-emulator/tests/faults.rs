@@ -94,6 +94,21 @@ async fn spoiled_answers_after_acting() {
     emu.advance(Duration::from_secs(5));
 
     emu.add_fault(
+        Fault::new(Effect::Respond {
+            status: 502,
+            body: "<html>Bad Gateway</html>".into(),
+            content_type: Some("text/html".into()),
+        })
+        .on("DescribeInstances")
+        .times(1),
+    );
+    let err = strict.describe_instances(describe()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::UnreadableResponse { status: 502, body, .. } if body.contains("Bad Gateway")),
+        "{err:?}"
+    );
+
+    emu.add_fault(
         Fault::new(Effect::Malformed)
             .on("DescribeInstances")
             .times(1),
