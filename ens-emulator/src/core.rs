@@ -342,103 +342,26 @@ impl Shared {
             fault: None,
         };
         if let Some((id, effect)) = inner.faults.pick(&probe, false) {
-            let injected = match effect {
-                Effect::Delay { ms } => {
-                    ticket.delay = Duration::from_millis(ms);
-                    ticket.fault = Some(id);
-                    None
-                }
-                Effect::Respond {
-                    status,
-                    body,
-                    content_type,
-                } => {
-                    let caller = Some(&ticket.caller);
-                    record(
-                        &mut inner,
-                        &seen,
-                        caller,
-                        &request_id,
-                        status,
-                        None,
-                        Some(id),
-                        false,
-                    );
-                    Some(Reply {
-                        body: body.into_bytes(),
-                        content_type: content_type.map_or(JSON.into(), Into::into),
-                        ..Reply::json(status, &Value::Null)
-                    })
-                }
-                Effect::Error {
+            if let Effect::Delay { ms } = effect {
+                ticket.delay = Duration::from_millis(ms);
+                ticket.fault = Some(id);
+            } else if let Some((reply, code)) = injected_before(effect, &action, &seen, &request_id)
+            {
+                let status = if matches!(reply.wire, Wire::Close | Wire::Reset) {
+                    0
+                } else {
+                    reply.status
+                };
+                record(
+                    &mut inner,
+                    &seen,
+                    Some(&ticket.caller),
+                    &request_id,
                     status,
                     code,
-                    message,
-                } => Some(match code {
-                    Some(code) => {
-                        let mut e = ApiError::documented(&action, &code, None);
-                        e.status = status;
-                        if let Some(m) = message {
-                            e.message = m;
-                        }
-                        answer_error(
-                            &mut inner,
-                            &seen,
-                            Some(&ticket.caller),
-                            &request_id,
-                            &e.recommend("ens-emulator: injected fault"),
-                            Some(id),
-                        )
-                    }
-                    None => {
-                        let mut reply = Reply::json(status, &Value::Null);
-                        reply.body.clear();
-                        record(
-                            &mut inner,
-                            &seen,
-                            Some(&ticket.caller),
-                            &request_id,
-                            status,
-                            None,
-                            Some(id),
-                            false,
-                        );
-                        reply
-                    }
-                }),
-                effect @ (Effect::Close | Effect::Reset) => {
-                    let wire = if effect == Effect::Reset {
-                        Wire::Reset
-                    } else {
-                        Wire::Close
-                    };
-                    let caller = Some(&ticket.caller);
-                    record(
-                        &mut inner,
-                        &seen,
-                        caller,
-                        &request_id,
-                        0,
-                        None,
-                        Some(id),
-                        false,
-                    );
-                    Some(Reply {
-                        wire,
-                        ..Reply::json(0, &Value::Null)
-                    })
-                }
-                // `pick(.., false)` returns only effects before acting.
-                Effect::CloseAfter
-                | Effect::ResetAfter
-                | Effect::DelayAfter { .. }
-                | Effect::ErrorAfter { .. }
-                | Effect::Malformed
-                | Effect::Truncated
-                | Effect::Trickle { .. }
-                | Effect::WrongContentLength { .. } => None,
-            };
-            if let Some(reply) = injected {
+                    Some(id),
+                    false,
+                );
                 return Step::Done(reply);
             }
         }
@@ -661,6 +584,73 @@ fn record(
         state_changed,
         request_id: request_id.to_owned(),
     });
+}
+
+/// What a fault before acting answers instead of acting, with the error code it carries.
+fn injected_before(
+    effect: Effect,
+    action: &str,
+    seen: &Seen<'_>,
+    rid: &str,
+) -> Option<(Reply, Option<String>)> {
+    let bare = |status| Reply {
+        body: Vec::new(),
+        ..Reply::json(status, &Value::Null)
+    };
+    match effect {
+        Effect::Error {
+            status,
+            code: Some(code),
+            message,
+        } => {
+            let mut e =
+                ApiError::documented(action, &code, None).recommend("ens-emulator: injected fault");
+            e.status = status;
+            if let Some(m) = message {
+                e.message = m;
+            }
+            Some((render_error(seen, rid, &e), Some(e.code)))
+        }
+        Effect::Error {
+            status, code: None, ..
+        } => Some((bare(status), None)),
+        Effect::Respond {
+            status,
+            body,
+            content_type,
+        } => Some((
+            Reply {
+                body: body.into_bytes(),
+                content_type: content_type.map_or(JSON.into(), Into::into),
+                ..bare(status)
+            },
+            None,
+        )),
+        Effect::Close => Some((
+            Reply {
+                wire: Wire::Close,
+                ..bare(0)
+            },
+            None,
+        )),
+        Effect::Reset => Some((
+            Reply {
+                wire: Wire::Reset,
+                ..bare(0)
+            },
+            None,
+        )),
+        // A delay is not an answer; the rest apply after acting (`pick` never returns them here).
+        Effect::Delay { .. }
+        | Effect::CloseAfter
+        | Effect::ResetAfter
+        | Effect::DelayAfter { .. }
+        | Effect::ErrorAfter { .. }
+        | Effect::Malformed
+        | Effect::Truncated
+        | Effect::Trickle { .. }
+        | Effect::WrongContentLength { .. } => None,
+    }
 }
 
 /// Spoils the answer of a request that was carried out.
