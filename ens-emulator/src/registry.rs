@@ -4,12 +4,18 @@
 //! [`generated_check`].
 
 use crate::handlers::{Handler, instances, networks};
+use crate::request::WireMap;
 use ens_core::{Params, Violations};
 
 /// The generated validator of `action` (its `from_params` and `validate`), if ens-client has the
 /// operation; `None` otherwise (then the metadata's basic rules apply, see `validate.rs`).
-pub(crate) fn generated_check(action: &str, params: &Params) -> Option<Result<(), Violations>> {
-    ens_client::check_params(action, params)
+pub(crate) fn generated_check(action: &str, params: &WireMap) -> Option<Result<(), Violations>> {
+    ens_client::check_params(action, &to_params(params))
+}
+
+/// The generated code's parameter map, built from ours.
+pub(crate) fn to_params(params: &WireMap) -> Params {
+    params.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// Every emulated operation. Other operations of the specs answer HTTP 501

@@ -2,7 +2,12 @@
 //! the query and an `application/x-www-form-urlencoded` body (where the official SDKs put the few
 //! parameters whose location is the body, e.g. ReinitInstance's).
 
-use ens_core::Params;
+use std::collections::BTreeMap;
+
+/// Wire parameters as the emulator keeps them: name to value. `ens_core::Params` is built from
+/// it only where the generated code needs one (see `registry.rs`), so a change of that type
+/// (the contract allows a newtype) touches one place.
+pub(crate) type WireMap = BTreeMap<String, String>;
 
 /// An HTTP request, as received (header names lower-cased).
 #[derive(Debug, Clone, Default)]
@@ -77,7 +82,7 @@ pub(crate) struct RpcCall {
     /// Form body pairs.
     pub(crate) form: Vec<(String, String)>,
     /// Query and form merged; the first occurrence of a name wins.
-    pub(crate) all: Params,
+    pub(crate) all: WireMap,
     /// `Action` (query, form, or ACS3's `x-acs-action`).
     pub(crate) action: Option<String>,
     /// `Version` (or `x-acs-version`).
@@ -90,7 +95,7 @@ impl RpcCall {
     pub(crate) fn new(req: &HttpRequest) -> Self {
         let query = req.query_pairs();
         let form = req.form_pairs();
-        let mut all = Params::new();
+        let mut all = WireMap::new();
         for (k, v) in query.iter().chain(&form) {
             all.entry(k.clone()).or_insert_with(|| v.clone());
         }
@@ -122,7 +127,7 @@ impl RpcCall {
     }
 
     /// The operation's own parameters: everything but the common ones.
-    pub(crate) fn operation_params(&self) -> Params {
+    pub(crate) fn operation_params(&self) -> WireMap {
         self.all
             .iter()
             .filter(|(k, _)| !COMMON.contains(&k.as_str()))

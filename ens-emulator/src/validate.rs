@@ -9,7 +9,8 @@
 use crate::catalog::{DocParam, catalog};
 use crate::errors::ApiError;
 use crate::registry;
-use ens_core::{Params, Violation, Violations};
+use crate::request::WireMap;
+use ens_core::{Violation, Violations};
 
 /// Rules whose violation the reference gives a specific code for: (action, parameter
 /// (a trailing `.` matches a prefix, `*` any), rule (`*` any), code). The rows themselves
@@ -55,7 +56,7 @@ const SPECIFIC_CODES: &[(&str, &str, &str, &str)] = &[
 
 /// Checks `params` (the operation's own parameters, common ones removed) for `action`, making
 /// them what the handler reads: unknown names dropped, booleans in the spelling the spec uses.
-pub(crate) fn validate(action: &str, params: &mut Params) -> Result<(), ApiError> {
+pub(crate) fn validate(action: &str, params: &mut WireMap) -> Result<(), ApiError> {
     let result = match registry::generated_check(action, params) {
         Some(first) => lenient(action, params, first),
         None => check_metadata(action, params),
@@ -66,7 +67,7 @@ pub(crate) fn validate(action: &str, params: &mut Params) -> Result<(), ApiError
 /// Retries the generated check after dropping unknown parameters and re-spelling booleans.
 fn lenient(
     action: &str,
-    params: &mut Params,
+    params: &mut WireMap,
     mut result: Result<(), Violations>,
 ) -> Result<(), Violations> {
     let mut respelled: Vec<(String, String)> = Vec::new();
@@ -114,7 +115,7 @@ fn other_boolean_spelling(value: &str) -> Option<&'static str> {
 
 /// The basic rules api-docs gives (required, integer, boolean, enum, bounds), for operations
 /// without a spec yet. When the spec arrives, `registry::generated_check` takes over.
-fn check_metadata(action: &str, params: &mut Params) -> Result<(), Violations> {
+fn check_metadata(action: &str, params: &mut WireMap) -> Result<(), Violations> {
     let Some(op) = catalog().operation(action) else {
         return Ok(());
     };
@@ -252,14 +253,14 @@ pub(crate) fn documented_or_invalid(action: &str, code: &str, parameter: &str) -
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
+    fn params(pairs: &[(&str, &str)]) -> WireMap {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
     }
 
-    fn create(extra: &[(&str, &str)]) -> Params {
+    fn create(extra: &[(&str, &str)]) -> WireMap {
         let mut p = params(&[
             ("InstanceType", "ens.sn1.small"),
             ("EnsRegionId", "cn-beijing-cmcc"),

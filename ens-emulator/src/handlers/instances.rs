@@ -6,9 +6,9 @@ use super::{Ctx, Input, page};
 use crate::clock::iso;
 use crate::errors::ApiError;
 use crate::net::{Cidr, ip_text, parse_ip};
+use crate::request::WireMap;
 use crate::state::{ChargeType, Instance, Settle, Status, Transition};
 use crate::validate::{documented_or_invalid, missing_error};
-use ens_core::Params;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -42,7 +42,7 @@ const CLASSIC_POOL: u32 = 0x0A80_0000;
 /// First public address handed out (198.18.0.0/15, reserved for testing).
 const PUBLIC_POOL: u32 = 0xC612_0000;
 
-pub(crate) fn create_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn create_instance(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let launch = Launch {
         region: input.required("EnsRegionId")?,
@@ -73,7 +73,7 @@ pub(crate) fn create_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Ap
     Ok(json!({"InstanceIds": {"InstanceId": ids}, "Code": 0}))
 }
 
-pub(crate) fn run_instances(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn run_instances(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let level = input.required("ScheduleAreaLevel")?;
     if level != "Region" {
@@ -328,7 +328,7 @@ fn place(ctx: &Ctx<'_>, l: &Launch, count: usize) -> Result<(Option<String>, Vec
     Ok((Some(vsw.network_id.clone()), addresses))
 }
 
-pub(crate) fn describe_instances(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn describe_instances(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let ids = input.list("InstanceIds")?;
     let regions = input.list("EnsRegionIds")?;
@@ -543,7 +543,7 @@ fn gateway_of(ip: &str) -> String {
     parse_ip(ip).map_or_else(String::new, |n| ip_text((n & 0xFFFF_FF00) | 1))
 }
 
-pub(crate) fn describe_create_result(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn describe_create_result(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let instance = find(ctx, p, "InstanceIdNotFound")?;
     let status = if instance.status == Status::Pending {
         "Creating"
@@ -554,7 +554,7 @@ pub(crate) fn describe_create_result(ctx: &mut Ctx<'_>, p: &Params) -> Result<Va
 }
 
 /// The caller's instance named by `InstanceId`, or `not_found` (the code differs by operation).
-fn find<'w>(ctx: &'w Ctx<'_>, p: &Params, not_found: &str) -> Result<&'w Instance, ApiError> {
+fn find<'w>(ctx: &'w Ctx<'_>, p: &WireMap, not_found: &str) -> Result<&'w Instance, ApiError> {
     let id = Input::new(p, ctx.action).required("InstanceId")?;
     ctx.account_ref()
         .and_then(|a| a.instances.get(&id))
@@ -568,7 +568,7 @@ fn find<'w>(ctx: &'w Ctx<'_>, p: &Params, not_found: &str) -> Result<&'w Instanc
 /// `settle`; `IncorrectInstanceStatus` from any other status.
 fn transition(
     ctx: &mut Ctx<'_>,
-    p: &Params,
+    p: &WireMap,
     not_found: &str,
     from: &[Status],
     via: Status,
@@ -598,7 +598,7 @@ fn transition(
     Ok(())
 }
 
-pub(crate) fn start_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn start_instance(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let settle = ctx.timings.start;
     transition(
         ctx,
@@ -612,7 +612,7 @@ pub(crate) fn start_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Api
     Ok(json!({"Code": 0}))
 }
 
-pub(crate) fn stop_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn stop_instance(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let settle = ctx.timings.stop;
     transition(
         ctx,
@@ -626,7 +626,7 @@ pub(crate) fn stop_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiE
     Ok(json!({"Code": 0}))
 }
 
-pub(crate) fn reboot_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn reboot_instance(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let settle = ctx.timings.reboot;
     transition(
         ctx,
@@ -642,7 +642,7 @@ pub(crate) fn reboot_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Ap
 
 /// ReinitInstance: the reference states no status rule; the emulator takes Running or Stopped
 /// instances (not one in transition) and boots them again from the image.
-pub(crate) fn reinit_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn reinit_instance(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let image = input.required("ImageId")?;
     if ctx.world.image(&image).is_none() {
@@ -667,7 +667,7 @@ pub(crate) fn reinit_instance(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Ap
 
 /// Pay-as-you-go instances only, and not while in transition (the reference documents
 /// `IncorrectInstanceStatus`). A subscription instance gets `InvalidParameter.InstanceId`.
-pub(crate) fn release_post_paid(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn release_post_paid(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let instance = find(ctx, p, "InstanceIdNotFound")?;
     if instance.charge != ChargeType::PostPaid {
         return Err(ctx.invalid(
@@ -691,7 +691,7 @@ pub(crate) fn release_post_paid(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, 
 }
 
 /// Subscription instances only; the reference states no status rule, so any status is taken.
-pub(crate) fn release_pre_paid(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn release_pre_paid(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let instance = find(ctx, p, "InstanceIdNotFound")?;
     if instance.charge != ChargeType::PrePaid {
         return Err(ctx.invalid("InstanceId", &format!("{} is a pay-as-you-go (PostPaid) instance: release it with ReleasePostPaidInstance", instance.id)));
@@ -699,7 +699,7 @@ pub(crate) fn release_pre_paid(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, A
     release(ctx, p)
 }
 
-fn release(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+fn release(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let id = Input::new(p, ctx.action).required("InstanceId")?;
     if let Some(gone) = ctx.account().instances.remove(&id) {
         let free = ctx.world.free(&gone.region, &gone.instance_type);

@@ -5,6 +5,8 @@ pub(crate) mod instances;
 pub(crate) mod networks;
 
 use crate::errors::ApiError;
+use crate::registry::to_params;
+use crate::request::WireMap;
 use crate::state::{Account, Timings, World};
 use crate::validate;
 use ens_core::wire::{Reader, WireValue};
@@ -12,7 +14,7 @@ use ens_core::{Params, Violations};
 use serde_json::Value;
 
 /// A handler: validated parameters in, response body or documented error out.
-pub(crate) type Handler = fn(&mut Ctx<'_>, &Params) -> Result<Value, ApiError>;
+pub(crate) type Handler = fn(&mut Ctx<'_>, &WireMap) -> Result<Value, ApiError>;
 
 /// What a handler works with.
 pub(crate) struct Ctx<'a> {
@@ -54,13 +56,19 @@ impl Ctx<'_> {
 /// Typed reads of the validated map; a failure (only possible for operations without a spec)
 /// is the operation's documented invalid-parameter error.
 pub(crate) struct Input<'a> {
-    params: &'a Params,
+    params: &'a WireMap,
+    /// The same for ens-core's typed readers.
+    wire: Params,
     action: &'a str,
 }
 
 impl<'a> Input<'a> {
-    pub(crate) fn new(params: &'a Params, action: &'a str) -> Self {
-        Self { params, action }
+    pub(crate) fn new(params: &'a WireMap, action: &'a str) -> Self {
+        Self {
+            params,
+            wire: to_params(params),
+            action,
+        }
     }
 
     fn map<T>(&self, r: Result<T, Violations>) -> Result<T, ApiError> {
@@ -85,7 +93,7 @@ impl<'a> Input<'a> {
     }
 
     pub(crate) fn opt<T: WireValue>(&self, name: &str) -> Result<Option<T>, ApiError> {
-        self.map(Reader::new(self.params).opt(name))
+        self.map(Reader::new(&self.wire).opt(name))
     }
 
     /// A boolean in any capitalisation.
@@ -120,7 +128,7 @@ impl<'a> Input<'a> {
                 Err(_) => Ok(Some(raw.split(',').map(|s| s.trim().to_owned()).collect())),
             };
         }
-        let repeated: Vec<String> = self.map(Reader::new(self.params).repeated(name))?;
+        let repeated: Vec<String> = self.map(Reader::new(&self.wire).repeated(name))?;
         Ok((!repeated.is_empty()).then_some(repeated))
     }
 

@@ -7,14 +7,14 @@ use super::{Ctx, Input, page};
 use crate::clock::iso;
 use crate::errors::ApiError;
 use crate::net::{Cidr, parse_ip};
+use crate::request::WireMap;
 use crate::state::{Network, VSwitch};
-use ens_core::Params;
 use serde_json::{Value, json};
 
 /// The blocks CreateNetwork's reference allows (their subnets too).
 const PRIVATE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-pub(crate) fn create_network(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn create_network(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let region = input.required("EnsRegionId")?;
     if ctx.world.region(&region).is_none() {
@@ -50,7 +50,7 @@ pub(crate) fn create_network(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Api
     Ok(json!({"NetworkId": id}))
 }
 
-pub(crate) fn create_vswitch(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn create_vswitch(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let region = input.required("EnsRegionId")?;
     if ctx.world.region(&region).is_none() {
@@ -114,7 +114,7 @@ pub(crate) fn create_vswitch(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Api
     Ok(json!({"VSwitchId": id}))
 }
 
-pub(crate) fn describe_networks(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn describe_networks(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let ids = input.list("NetworkIds")?;
     let regions = input.list("EnsRegionIds")?;
@@ -163,7 +163,7 @@ pub(crate) fn describe_networks(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, 
     }))
 }
 
-pub(crate) fn describe_vswitches(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn describe_vswitches(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let input = Input::new(p, ctx.action);
     let ids = input.list("VSwitchIds")?;
     let regions = input.list("EnsRegionIds")?;
@@ -219,7 +219,7 @@ pub(crate) fn describe_vswitches(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value,
 /// Refused while instances use it. The reference documents no code for that; the emulator
 /// answers `DependencyViolation.Instance` (in the style of DeleteNetwork's
 /// `DependencyViolation.VSwitch`).
-pub(crate) fn delete_vswitch(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn delete_vswitch(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let id = Input::new(p, ctx.action).required("VSwitchId")?;
     let account = ctx.account_ref();
     if account.is_none_or(|a| !a.vswitches.contains_key(&id)) {
@@ -243,7 +243,7 @@ pub(crate) fn delete_vswitch(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, Api
     Ok(json!({}))
 }
 
-pub(crate) fn delete_network(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiError> {
+pub(crate) fn delete_network(ctx: &mut Ctx<'_>, p: &WireMap) -> Result<Value, ApiError> {
     let id = Input::new(p, ctx.action).required("NetworkId")?;
     let account = ctx.account_ref();
     if account.is_none_or(|a| !a.networks.contains_key(&id)) {
