@@ -2,8 +2,11 @@
 //! (`$OUT_DIR/catalog.json`), so it knows every operation as soon as a spec or the metadata has it:
 //!
 //! - `specs/ens/service.json`: the common error rows;
-//! - `specs/ens/operations/*.json`: per operation, its rate limit and documented error rows
-//!   (these win);
+//! - `specs/ens/errors.json` (and the import overlay's `imported/errors.json`), if present: the
+//!   error catalog that operations and `commonErrors` refer to by code (an operation's entry may
+//!   override the message or status);
+//! - `specs/ens/operations/*.json` (curated) and `specs/ens/imported/operations/*.json` (the import
+//!   overlay): per operation, its rate limit and documented error rows (these win);
 //! - `specs/ens/metadata/api-docs.json`: Alibaba's metadata for all 231 operations, for the
 //!   operations without a spec yet: their parameters (required, type, enum, bounds) and error rows.
 //!
@@ -15,35 +18,47 @@ use std::path::{Path, PathBuf};
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let specs = manifest.join("../specs/ens");
-    for watched in ["service.json", "operations", "metadata/api-docs.json"] {
-        println!("cargo::rerun-if-changed={}", specs.join(watched).display());
-    }
-    let service = read(&specs.join("service.json"));
-    let common: Vec<Value> = list(&service, "commonErrors")
+    // The whole folder: new files and folders (errors.json, imported/) count too.
+    println!("cargo::rerun-if-changed={}", specs.display());
+    // The service's catalog, and the import overlay's codes it lacks (issue 10's layout).
+    let catalog: Map<String, Value> = ["imported/errors.json", "errors.json"]
         .iter()
-        .map(spec_error)
+        .map(|file| specs.join(file))
+        .filter(|path| path.exists())
+        .flat_map(|path| list(&read(&path), "codes").to_vec())
+        .filter_map(|row| Some((row.get("code")?.as_str()?.to_owned(), row)))
         .collect();
+    let row = |entry: &Value| spec_error(entry, &catalog);
+    let service = read(&specs.join("service.json"));
+    let common: Vec<Value> = list(&service, "commonErrors").iter().map(row).collect();
 
     let mut operations = Map::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(specs.join("operations"))
-        .unwrap_or_else(|e| panic!("reading specs/ens/operations: {e}"))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for file in files {
-        let spec = read(&file);
-        let Some(name) = spec.get("operation").and_then(Value::as_str) else {
-            panic!("{}: no \"operation\"", file.display());
+    // Imported drafts first, so that a curated spec of the same operation replaces its draft.
+    for (dir, required) in [("imported/operations", false), ("operations", true)] {
+        let entries = match std::fs::read_dir(specs.join(dir)) {
+            Ok(entries) => entries,
+            Err(_) if !required => continue,
+            Err(e) => panic!("reading specs/ens/{dir}: {e}"),
         };
-        operations.insert(
-            name.to_owned(),
-            json!({
-                "spec": true,
-                "perSecond": spec.pointer("/rateLimit/perSecond").and_then(Value::as_u64),
-                "errors": list(&spec, "errors").iter().map(spec_error).collect::<Vec<_>>(),
-            }),
-        );
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let spec = read(&file);
+            let Some(name) = spec.get("operation").and_then(Value::as_str) else {
+                panic!("{}: no \"operation\"", file.display());
+            };
+            operations.insert(
+                name.to_owned(),
+                json!({
+                    "spec": true,
+                    "perSecond": spec.pointer("/rateLimit/perSecond").and_then(Value::as_u64),
+                    "errors": list(&spec, "errors").iter().map(row).collect::<Vec<_>>(),
+                }),
+            );
+        }
     }
 
     let docs = read(&specs.join("metadata/api-docs.json"));
@@ -79,11 +94,24 @@ fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
         .map_or(&[], Vec::as_slice)
 }
 
-fn spec_error(row: &Value) -> Value {
+/// An error row: inline (`{"code", "httpStatus", "message"}`), or a reference to the catalog by
+/// code (a string, or an object with only some fields, which override the catalog's).
+/// An error row: inline (`{"code", "httpStatus", "message"}`), or a reference to the catalog by
+/// code (a string, or an object with only some fields, which override the catalog's).
+fn spec_error(entry: &Value, catalog: &Map<String, Value>) -> Value {
+    let code = match entry {
+        Value::String(code) => code.as_str(),
+        other => other
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    };
+    let base = catalog.get(code);
+    let field = |key: &str| entry.get(key).or_else(|| base.and_then(|b| b.get(key)));
     json!({
-        "code": row.get("code").and_then(Value::as_str).unwrap_or_default().trim(),
-        "status": row.get("httpStatus").and_then(Value::as_u64).unwrap_or(400),
-        "message": row.get("message").and_then(Value::as_str).unwrap_or_default().trim(),
+        "code": code.trim(),
+        "status": field("httpStatus").and_then(Value::as_u64).unwrap_or(400),
+        "message": field("message").and_then(Value::as_str).unwrap_or_default().trim(),
     })
 }
 
