@@ -22,7 +22,11 @@ pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// Every stage of a V3 signature, kept so a mismatch shows where the computation diverged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` masks the query values (the signer cannot know which are secret, such as passwords)
+/// and the STS token header; hashes, signature and `Authorization` are shown. The fields
+/// themselves hold the real strings.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Acs3Signature {
     /// Lower-case hex SHA-256 of the body.
@@ -41,6 +45,50 @@ pub struct Acs3Signature {
     pub signature: String,
     /// The `Authorization` header value.
     pub authorization: String,
+}
+
+/// The header whose value is the STS token.
+const TOKEN_HEADER: &str = "x-acs-security-token";
+
+/// Canonical header lines with the token's value masked.
+fn mask_headers(headers: &str) -> String {
+    headers
+        .split('\n')
+        .map(|line| match line.split_once(':') {
+            Some((name, _)) if name == TOKEN_HEADER => format!("{name}:***"),
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl std::fmt::Debug for Acs3Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let query = crate::rpc_v1::mask_query(&self.canonical_query_string, "&", "=");
+        // Method, path, query, header lines, signed header names, payload hash.
+        let request: Vec<String> = self
+            .canonical_request
+            .split('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                if i == 2 {
+                    query.clone()
+                } else {
+                    mask_headers(line)
+                }
+            })
+            .collect();
+        f.debug_struct("Acs3Signature")
+            .field("hashed_request_payload", &self.hashed_request_payload)
+            .field("canonical_query_string", &query)
+            .field("canonical_headers", &mask_headers(&self.canonical_headers))
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_request", &request.join("\n"))
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature)
+            .field("authorization", &self.authorization)
+            .finish()
+    }
 }
 
 /// Lower-case hex SHA-256 of `body`, for the `x-acs-content-sha256` header.
@@ -311,6 +359,29 @@ mod tests {
             EMPTY_PAYLOAD_SHA256
         );
         assert_eq!(hash_payload(b""), EMPTY_PAYLOAD_SHA256);
+    }
+
+    #[test]
+    fn debug_masks_query_values_and_the_token() {
+        let t = SigningTime::from_unix_seconds(1_714_552_200);
+        let headers = standard_headers("h", "A", "V", t, "n", EMPTY_PAYLOAD_SHA256, Some("TOK"));
+        let sig = sign(
+            "POST",
+            "/",
+            [("Password", "Pa55/word!"), ("InstanceId", "i-1")],
+            headers.iter().map(|(k, v)| (*k, v.as_str())),
+            b"",
+            "id",
+            "secret",
+        );
+        let shown = format!("{sig:?} {sig:#?}");
+        for leak in ["TOK", "Pa55", "i-1"] {
+            assert!(!shown.contains(leak), "{leak} in {shown}");
+        }
+        assert!(shown.contains("Password=***"), "{shown}");
+        assert!(shown.contains("x-acs-security-token:***"), "{shown}");
+        assert!(shown.contains(&sig.signature), "{shown}");
+        assert!(sig.canonical_request.contains("x-acs-security-token:TOK"));
     }
 
     #[test]

@@ -2,14 +2,16 @@
 //!
 //! The signers are pure functions of their inputs: the caller injects the clock
 //! ([`SigningTime`]) and the nonce, so every stage of a signature can be checked against recorded
-//! vectors and a mismatch points at the stage that diverged. I/O is confined to the credential
-//! providers, and even there the environment and the home directory are injectable so tests never
-//! read the real ones.
+//! vectors and a mismatch points at the stage that diverged. This crate does no I/O at all: the
+//! credential providers (environment, OIDC, the aliyun CLI configuration, RAM roles, the ECS
+//! metadata service, a credentials URI) and their cache live in `ens-credentials`, which builds on
+//! the types and the trait defined here.
 //!
 //! - [`rpc_v1`]: RPC signature 1.0 (HMAC-SHA1), the classic `Signature` query parameter.
 //! - [`acs3`]: signature V3 (`ACS3-HMAC-SHA256`), the `Authorization` header the current official
 //!   SDKs send by default.
-//! - [`credentials`]: access keys, STS tokens and where to find them.
+//! - [`credentials`]: access keys and STS tokens ([`Credentials`], secrets wiped on drop) and the
+//!   async [`ProvideCredentials`] trait every source implements.
 //!
 //! ```
 //! use ens_auth::{Credentials, SigningTime, rpc_v1};
@@ -41,6 +43,6 @@ mod time;
 #[cfg(feature = "vectors")]
 pub mod vectors;
 
-pub use credentials::{Credentials, CredentialsError, ProvideCredentials, Secret};
+pub use credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture, Secret};
 pub use nonce::{NonceError, random_nonce};
 pub use time::SigningTime;

@@ -17,7 +17,11 @@ pub const SIGNATURE_PARAM: &str = "Signature";
 
 /// Every stage of an RPC 1.0 signature, kept so a mismatch against the server or a vector shows
 /// where the computation diverged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` masks every parameter value but those of the common parameters, which are never
+/// secret: the signer cannot know which operation parameters are (passwords), and the STS token
+/// is among them. The fields themselves hold the real strings.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RpcSignature {
     /// Parameters sorted by name (byte order), each `encode(name)=encode(value)`, joined by `&`.
@@ -26,6 +30,53 @@ pub struct RpcSignature {
     pub string_to_sign: String,
     /// Base64 (standard alphabet, padded) of HMAC-SHA1 keyed with `secret + "&"`.
     pub signature: String,
+}
+
+impl std::fmt::Debug for RpcSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The string to sign is `METHOD&%2F&` and the canonical query encoded once more.
+        let masked_to_sign = match self.string_to_sign.split_once("&%2F&") {
+            Some((method, query)) => format!("{method}&%2F&{}", mask_query(query, "%26", "%3D")),
+            None => MASK.to_owned(),
+        };
+        f.debug_struct("RpcSignature")
+            .field(
+                "canonicalized_query",
+                &mask_query(&self.canonicalized_query, "&", "="),
+            )
+            .field("string_to_sign", &masked_to_sign)
+            .field("signature", &self.signature)
+            .finish()
+    }
+}
+
+/// Shown instead of a masked value.
+const MASK: &str = "***";
+
+/// The parameters whose values `Debug` of a signature shows: the common ones, none secret.
+const SHOWN: &[&str] = &[
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// `query` (`name=value` pairs joined by `sep`, name and value split by `eq`) with the value of
+/// every parameter but the [`SHOWN`] ones replaced by `***`.
+pub(crate) fn mask_query(query: &str, sep: &str, eq: &str) -> String {
+    query
+        .split(sep)
+        .map(|pair| match pair.split_once(eq) {
+            Some((name, _)) if SHOWN.contains(&name) => pair.to_owned(),
+            Some((name, _)) => format!("{name}{eq}{MASK}"),
+            None => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 impl RpcSignature {
@@ -253,6 +304,29 @@ mod tests {
             STANDARD.encode(mac.finalize().into_bytes())
         };
         assert_eq!(hmac_sha1_base64(&edge, b"msg"), direct_edge);
+    }
+
+    #[test]
+    fn debug_masks_operation_values_and_the_token() {
+        let t = SigningTime::from_unix_seconds(1_714_552_200);
+        let mut params =
+            common_params("ReinitInstance", "2017-11-10", "id", Some("TOK/en"), t, "n");
+        params.push(("Password", "Pa55/word!".to_owned()));
+        let sig = sign("POST", params.iter().map(|(k, v)| (*k, v.as_str())), "s");
+        let shown = format!("{sig:?} {sig:#?}");
+        for leak in ["TOK", "Pa55", "Pa55%2Fword", "Pa55%252Fword"] {
+            assert!(!shown.contains(leak), "{leak} in {shown}");
+        }
+        assert!(
+            shown.contains("Password=***") && shown.contains("Password%3D***"),
+            "{shown}"
+        );
+        assert!(shown.contains("Action=ReinitInstance"), "{shown}");
+        assert!(shown.contains(&sig.signature), "{shown}");
+        assert!(
+            sig.string_to_sign.contains("Pa55%252Fword"),
+            "the fields keep real values"
+        );
     }
 
     #[test]

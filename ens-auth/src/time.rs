@@ -73,6 +73,50 @@ impl SigningTime {
         out
     }
 
+    /// Parses the wire form `yyyy-MM-ddTHH:mm:ssZ`, as STS and the metadata service write an
+    /// `Expiration`; fractional seconds (`...:ss.sssZ`) are accepted and truncated. `None` for
+    /// anything else, including impossible dates such as February 30th.
+    pub fn parse_utc(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        let fraction = b.get(19..b.len().checked_sub(1)?)?;
+        let fraction_ok = fraction.is_empty()
+            || (fraction.len() > 1
+                && fraction[0] == b'.'
+                && fraction[1..].iter().all(u8::is_ascii_digit));
+        let shape_ok = b.len() >= 20
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && b[b.len() - 1] == b'Z';
+        if !shape_ok || !fraction_ok {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| -> Option<i64> {
+            let digits = &b[range];
+            digits
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        let days = days_from_civil(year, month, day)?;
+        (hh < 24 && mm < 60 && ss < 60)
+            .then(|| Self::from_unix_seconds(days * 86_400 + hh * 3600 + mm * 60 + ss))
+    }
+
+    /// This instant as a [`SystemTime`].
+    pub fn to_system_time(self) -> SystemTime {
+        let magnitude = std::time::Duration::from_secs(self.unix_seconds.unsigned_abs());
+        if self.unix_seconds >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+
     /// The wire form, `yyyy-MM-ddTHH:mm:ssZ` in UTC.
     pub fn to_utc_string(self) -> String {
         let bytes = self.to_utc_bytes();
@@ -124,6 +168,30 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Days from 1970-01-01 to the proleptic Gregorian date, the inverse of [`civil_from_days`];
+/// `None` when the date does not exist.
+fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let month_len = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=month_len).contains(&day) {
+        return None;
+    }
+    // The same March-based eras as `civil_from_days`.
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 #[cfg(test)]
@@ -184,6 +252,69 @@ mod tests {
             }
         }
         assert_eq!((y, m, d), (2401, 1, 1));
+    }
+
+    #[test]
+    fn parse_is_the_inverse_of_format() {
+        for secs in [
+            0,
+            -1,
+            951_782_400,
+            1_714_552_200,
+            4_107_542_400,
+            253_402_300_799,
+        ] {
+            let text = fmt(secs);
+            assert_eq!(
+                SigningTime::parse_utc(&text).map(|t| t.unix_seconds()),
+                Some(secs),
+                "{text}"
+            );
+        }
+        // Every day of 1999..=2401 round-trips (leap years, century rules).
+        for day in 10_592..157_420i64 {
+            let secs = day * 86_400 + 43_210;
+            assert_eq!(
+                SigningTime::parse_utc(&fmt(secs)).map(|t| t.unix_seconds()),
+                Some(secs)
+            );
+        }
+        assert_eq!(
+            SigningTime::parse_utc("2024-05-01T08:30:00.123Z").map(|t| t.unix_seconds()),
+            Some(1_714_552_200)
+        );
+    }
+
+    #[test]
+    fn parse_rejects_what_is_not_an_instant() {
+        for bad in [
+            "",
+            "2024-05-01",
+            "2024-05-01T08:30:00",
+            "2024-05-01 08:30:00Z",
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-00-01T00:00:00Z",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T08:60:00Z",
+            "2024-05-01T08:30:60Z",
+            "2024-05-01T08:30:00.Z",
+            "2024-05-01T08:30:00+08:00",
+            "+024-05-01T08:30:00Z",
+            "2024-05-01T08:30:00ZZ",
+            "２０２４-05-01T08:30:00Z",
+        ] {
+            assert_eq!(SigningTime::parse_utc(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn system_time_round_trip() {
+        for secs in [0, -1, 1_714_552_200] {
+            let t = SigningTime::from_unix_seconds(secs);
+            assert_eq!(SigningTime::from(t.to_system_time()), t);
+        }
     }
 
     #[test]

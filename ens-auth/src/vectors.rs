@@ -1,9 +1,9 @@
 //! Runs signing vector files (feature `vectors`).
 //!
-//! Shared by the tests of this crate and of `ens-client` so the comparison logic exists once. Each
-//! file is JSON lines; every vector records the inputs and the expected result of every stage, and
-//! a failure names the vector and the *first* stage that differs, since later stages only inherit
-//! the difference.
+//! Used by this crate's `tests/signing_vectors.rs` and `tests/acs3_vectors.rs`. Each file is JSON
+//! lines; every vector records the inputs and the expected result of every stage, and a failure
+//! names the vector and the *first* stage that differs, since later stages only inherit the
+//! difference.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

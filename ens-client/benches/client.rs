@@ -1,5 +1,6 @@
 //! Requests per second of the client against a loopback server that verifies every signature,
-//! one request at a time over a kept-alive connection.
+//! one request at a time: a read-only call over a kept-alive connection, and CreateInstance, which
+//! as a call that is not read-only opens a connection of its own each time.
 //!
 //! The server measures its own handling time (parse, recompute the signature, answer); the
 //! summary printed at the end puts it beside the round trip, so what is left is the client's
@@ -35,11 +36,47 @@ fn request() -> CreateInstanceRequest {
         .build()
 }
 
-/// One summary row: signature version, requests, client time, server requests, server time.
+/// One summary row: what, requests, client time, server requests, server time.
 type Totals = (String, u64, Duration, u64, Duration);
 
-/// Round-trip totals per signature version, for the summary.
+/// Round-trip totals per call and signature version, for the summary.
 static TOTALS: Mutex<Vec<Totals>> = Mutex::new(Vec::new());
+
+/// Benchmarks `call` (made `iters` times in a row) against a fresh server, and records totals.
+fn measure<F, Fut>(
+    rt: &tokio::runtime::Runtime,
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    label: String,
+    reply: Reply,
+    version: ens_client::SignatureVersion,
+    call: F,
+) where
+    F: Fn(ens_client::Client) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let server = rt.block_on(TestServer::always_for(Duration::from_secs(3600), reply));
+    let client = support::client(&server, version).build().unwrap();
+    let (mut iterations, mut elapsed) = (0u64, Duration::ZERO);
+    group.bench_function(&label, |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    call(client.clone()).await;
+                }
+                let took = start.elapsed();
+                iterations += iters;
+                elapsed += took;
+                took
+            })
+        });
+    });
+    let (handled, server_time) = server.handling();
+    TOTALS
+        .lock()
+        .unwrap()
+        .push((label, iterations, elapsed, handled, server_time));
+}
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -50,47 +87,41 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("client");
     for version in support::SIGNATURES {
         let label = format!("{version:?}");
-        let server = rt.block_on(TestServer::always_for(
-            Duration::from_secs(3600),
+        measure(
+            &rt,
+            &mut group,
+            format!("send_describe_kept_alive/{label}"),
+            Reply::ok(r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","Code":0}"#),
+            version,
+            |client| async move {
+                black_box(client.send(support::describe_request()).await.unwrap());
+            },
+        );
+        measure(
+            &rt,
+            &mut group,
+            format!("send_create_instance_own_connection/{label}"),
             Reply::ok(
-            r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","InstanceIds":{"InstanceId":["i-7ecpqvkicnchxccozrp1"]},"Code":"0"}"#,
+                r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","InstanceIds":{"InstanceId":["i-7ecpqvkicnchxccozrp1"]},"Code":"0"}"#,
             ),
-        ));
+            version,
+            |client| async move {
+                black_box(client.create_instance(request()).await.unwrap());
+            },
+        );
+        let server = rt.block_on(TestServer::always(Reply::ok("{}")));
         let client = support::client(&server, version).build().unwrap();
-
-        let (mut iterations, mut elapsed) = (0u64, Duration::ZERO);
-        group.bench_function(format!("send_create_instance/{label}"), |b| {
-            b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        black_box(client.create_instance(request()).await.unwrap());
-                    }
-                    let took = start.elapsed();
-                    iterations += iters;
-                    elapsed += took;
-                    took
-                })
-            });
-        });
-        let (handled, server_time) = server.handling();
-        TOTALS
-            .lock()
-            .unwrap()
-            .push((label.clone(), iterations, elapsed, handled, server_time));
-
         let req = request();
         group.bench_function(format!("dry_run_create_instance/{label}"), |b| {
-            b.iter(|| black_box(client.dry_run(black_box(&req)).unwrap()));
+            b.iter(|| black_box(rt.block_on(client.dry_run(black_box(&req))).unwrap()));
         });
-        drop(server);
     }
     group.finish();
     summary();
 }
 
 fn summary() {
-    println!("\nsummary (sequential requests, one kept-alive loopback connection):");
+    println!("\nsummary (sequential requests on loopback):");
     for (label, iterations, elapsed, handled, server_time) in TOTALS.lock().unwrap().iter() {
         if *iterations == 0 || *handled == 0 {
             continue;
@@ -98,7 +129,7 @@ fn summary() {
         let per_request = elapsed.as_secs_f64() / *iterations as f64;
         let server_per_request = server_time.as_secs_f64() / *handled as f64;
         println!(
-            "  {label:6} {:8.0} req/s | round trip {:7.1} µs | server {:6.1} µs | client + loopback {:7.1} µs",
+            "  {label:44} {:8.0} req/s | round trip {:7.1} µs | server {:6.1} µs | client + loopback {:7.1} µs",
             1.0 / per_request,
             per_request * 1e6,
             server_per_request * 1e6,

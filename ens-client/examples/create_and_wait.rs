@@ -9,7 +9,8 @@
 //! Without credentials it only shows the two signed requests it would send (dry run).
 //! `ENS_ENDPOINT` points the client elsewhere (a local test server, say).
 
-use ens_client::auth::credentials::{ENV_ACCESS_KEY_ID, EnvProvider};
+use ens_client::credentials::EnvProvider;
+use ens_client::credentials::env::ENV_ACCESS_KEY_ID;
 use ens_client::{
     Client, CreateInstanceRequest, Credentials, DescribeInstancesRequest, WaitOptions,
 };
@@ -51,7 +52,7 @@ async fn main() -> ExitCode {
             .instance_ids(["i-<id from CreateInstance>"])
             .page_size(100)
             .build();
-        return match (client.dry_run(&request), client.dry_run(&poll)) {
+        return match (client.dry_run(&request).await, client.dry_run(&poll).await) {
             (Ok(create), Ok(poll)) => {
                 println!("1. create:\n{create}\n\n2. then poll until Running:\n{poll}");
                 ExitCode::SUCCESS

@@ -12,7 +12,8 @@
 
 use std::process::ExitCode;
 
-use ens_client::auth::credentials::{ENV_ACCESS_KEY_ID, EnvProvider};
+use ens_client::credentials::EnvProvider;
+use ens_client::credentials::env::ENV_ACCESS_KEY_ID;
 use ens_client::{Client, CreateInstanceRequest, Credentials, Error, SignatureVersion};
 
 fn env_or(name: &str, default: &str) -> String {
@@ -57,7 +58,7 @@ async fn main() -> ExitCode {
 
     if !have_credentials {
         println!("{ENV_ACCESS_KEY_ID} is not set: dry run, nothing is sent.\n");
-        return match client.dry_run(&request) {
+        return match client.dry_run(&request).await {
             Ok(signed) => {
                 println!("{signed}");
                 ExitCode::SUCCESS

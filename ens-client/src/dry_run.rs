@@ -1,23 +1,30 @@
 //! The signed request, as data: what `send` puts on the wire, and what `dry_run` hands back.
 //!
-//! Both paths go through [`sign`], so a dry run shows exactly the method, URL and headers a real
-//! call would use (with the same clock and nonce hooks), which is what makes it useful for
+//! Both paths go through [`sign`], so a dry run shows exactly the method, URL, headers and body a
+//! real call would use (with the same clock and nonce hooks), which is what makes it useful for
 //! debugging a signature or reviewing a request before it creates billed resources.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use ens_auth::encode::encode;
+use ens_auth::encode::{encode, encode_into};
 use ens_auth::{Credentials, SigningTime, acs3, rpc_v1};
-use ens_core::{Operation, OperationSpec, Params};
+use ens_core::{Location, Operation, OperationSpec, Params};
 
 use crate::client::{Client, Endpoint, SignatureVersion};
 use crate::error::Error;
 
 /// Shown instead of a secret.
-const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 
-/// A request signed and ready to send: method, URL with query, headers, empty body.
+/// The content type of a body of parameters, as the official SDKs send it.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A request signed and ready to send: method, URL with query, headers, body.
+///
+/// Parameters travel in the URL query, as with the official SDKs, except the few whose spec
+/// puts them in the body (`application/x-www-form-urlencoded`): a password is never in a URL.
+/// Every POST carries `content-length` (0 when the body is empty).
 ///
 /// `Debug` and `Display` mask the STS token and secret request parameters (passwords); the
 /// accessors return the real values, because they exist to send the request. The signature is
@@ -27,6 +34,7 @@ pub struct SignedRequest {
     pub(crate) method: &'static str,
     pub(crate) url: String,
     pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Vec<u8>,
     pub(crate) string_to_sign: String,
     pub(crate) canonical_request: Option<String>,
     pub(crate) signature_version: SignatureVersion,
@@ -39,7 +47,7 @@ impl SignedRequest {
         self.method
     }
 
-    /// The full URL, every parameter in its query.
+    /// The full URL with its query: every parameter but those sent in the body.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -57,9 +65,10 @@ impl SignedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body: always empty, parameters travel in the query as with the official SDKs.
+    /// The body: the parameters the spec sends in the body, form-encoded; empty for most
+    /// operations.
     pub fn body(&self) -> &[u8] {
-        &[]
+        &self.body
     }
 
     /// The string that was signed (RPC 1.0: `POST&%2F&...`; V3: `ACS3-HMAC-SHA256\n<hash>`).
@@ -88,6 +97,13 @@ impl SignedRequest {
             .as_deref()
             .map(|c| self.redactor.apply(c).into_owned())
     }
+
+    /// The body as text with secrets masked.
+    fn redacted_body(&self) -> String {
+        self.redactor
+            .apply(&String::from_utf8_lossy(&self.body))
+            .into_owned()
+    }
 }
 
 impl fmt::Display for SignedRequest {
@@ -95,6 +111,10 @@ impl fmt::Display for SignedRequest {
         writeln!(f, "{} {}", self.method, self.redactor.apply(&self.url))?;
         for (name, value) in &self.headers {
             writeln!(f, "{name}: {}", self.redactor.apply(value))?;
+        }
+        if !self.body.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "{}", self.redacted_body())?;
         }
         Ok(())
     }
@@ -111,6 +131,7 @@ impl fmt::Debug for SignedRequest {
             .field("method", &self.method)
             .field("url", &self.redactor.apply(&self.url))
             .field("headers", &headers)
+            .field("body", &self.redacted_body())
             .field("string_to_sign", &self.redactor.apply(&self.string_to_sign))
             .field(
                 "canonical_request",
@@ -124,25 +145,39 @@ impl fmt::Debug for SignedRequest {
     }
 }
 
-/// Masks known secret values wherever they appear, raw or percent-encoded once or twice (the RPC
-/// string to sign encodes the query again).
+/// Masks known secret values wherever they appear: raw, JSON-escaped, percent-encoded once or
+/// twice (the RPC string to sign encodes the query again) with upper- or lower-case hex, and
+/// form-encoded (`+` for a space).
 ///
-/// Masking by value rather than by position also covers text the client did not build, such as
-/// the service's own string to sign inside a `SignatureDoesNotMatch` message.
+/// Masking by value rather than by position also covers text the client did not build: the
+/// service's own string to sign inside a `SignatureDoesNotMatch` message, or an answer that
+/// echoes the request.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
-    /// Each secret in the forms to replace, longest-encoded first.
+    /// Each secret in the forms to replace, longest first.
     forms: Vec<String>,
 }
 
 impl Redactor {
-    fn add(&mut self, secret: &str) {
+    pub(crate) fn add(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
         }
         let once = encode(secret);
         let twice = encode(&once);
-        for form in [twice, once, secret.to_owned()] {
+        let json = serde_json::Value::from(secret).to_string();
+        let json = json[1..json.len() - 1].to_owned();
+        let form = once.replace("%20", "+");
+        let forms = [
+            lower_hex(&twice),
+            twice,
+            lower_hex(&once),
+            once,
+            form,
+            json,
+            secret.to_owned(),
+        ];
+        for form in forms {
             if !self.forms.contains(&form) {
                 self.forms.push(form);
             }
@@ -151,6 +186,12 @@ impl Redactor {
         self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     }
 
+    /// The length of the longest form of a secret.
+    pub(crate) fn longest(&self) -> usize {
+        self.forms.first().map_or(0, String::len)
+    }
+
+    /// `text` with every whole occurrence of a secret masked.
     pub(crate) fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
         for form in &self.forms {
@@ -160,39 +201,76 @@ impl Redactor {
         }
         out
     }
-}
 
-/// Whether wire name `name` matches spec pattern `wire`, where `{n}` stands for a 1-based list
-/// position.
-fn wire_matches(wire: &str, name: &str) -> bool {
-    match wire.split_once("{n}") {
-        None => wire == name,
-        Some((prefix, rest)) => {
-            let Some(tail) = name.strip_prefix(prefix) else {
-                return false;
-            };
-            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-            digits > 0 && wire_matches(rest, &tail[digits..])
+    /// [`Redactor::apply`] for text cut short (the start of a longer body): a secret cut in two
+    /// at the end is masked too, however little of it is left.
+    pub(crate) fn apply_prefix(&self, text: &str) -> String {
+        let mut out = self.apply(text).into_owned();
+        let cut = self
+            .forms
+            .iter()
+            .filter_map(|form| {
+                (1..form.len())
+                    .rev()
+                    .filter(|&k| form.is_char_boundary(k))
+                    .find(|&k| out.ends_with(&form[..k]))
+            })
+            .max();
+        if let Some(k) = cut {
+            out.truncate(out.len() - k);
+            out.push_str(MASK);
         }
+        out
     }
 }
 
-/// The secret values of a request: parameters the spec marks secret, and the STS token.
+/// Percent-encoded text with lower-case hex digits (`%2f`), as some servers echo it.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if hex_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            hex_left = if c == '%' { 2 } else { 0 };
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The secret values of a request: parameters the spec marks secret, the STS token and the
+/// AccessKey secret (which is never sent, but costs nothing to guard).
 fn redactor_for(spec: &OperationSpec, params: &Params, credentials: &Credentials) -> Redactor {
     let mut redactor = Redactor::default();
     for (name, value) in params {
-        if spec
-            .params
-            .iter()
-            .any(|p| p.secret && wire_matches(p.wire, name))
-        {
+        if params.is_secret(name) || spec.param(name).is_some_and(|p| p.secret) {
             redactor.add(value);
         }
     }
     if let Some(token) = credentials.security_token() {
         redactor.add(token.expose());
     }
+    redactor.add(credentials.access_key_secret().expose());
     redactor
+}
+
+/// Wire parameters as name-value pairs.
+type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
+/// `name=value` pairs, each RFC 3986-encoded, joined by `&`: the URL query and the form body.
+fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_into(&mut out, name);
+        out.push('=');
+        encode_into(&mut out, value);
+    }
+    out
 }
 
 /// Everything a signature depends on besides the request itself.
@@ -215,6 +293,11 @@ pub(crate) fn sign(
     let token = creds.security_token().map(|t| t.expose());
     let secret = creds.access_key_secret().expose();
     let method = spec.method;
+    let (query, in_body): (Pairs<'_>, Pairs<'_>) = params.iter().partition(|(name, _)| {
+        spec.param(name)
+            .is_none_or(|p| p.location == Location::Query)
+    });
+    let body = form(in_body.iter().copied());
     let mut url = String::with_capacity(cx.endpoint.base.len() + 512);
     url.push_str(&cx.endpoint.base);
     url.push('/');
@@ -229,14 +312,27 @@ pub(crate) fn sign(
                 cx.time,
                 cx.nonce,
             );
-            let all = params
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain(common.iter().map(|(k, v)| (*k, v.as_str())));
-            let signature = rpc_v1::sign(method, all, secret);
+            let common = common.iter().map(|(k, v)| (*k, v.as_str()));
+            // RPC 1.0 signs the query and body parameters together.
+            let signature = rpc_v1::sign(
+                method,
+                query.iter().chain(&in_body).copied().chain(common.clone()),
+                secret,
+            );
             url.push('?');
-            url.push_str(&signature.signed_query());
+            if in_body.is_empty() {
+                url.push_str(&signature.signed_query());
+            } else {
+                let mut sent: Vec<(&str, &str)> = query.iter().copied().chain(common).collect();
+                sent.sort_by(|a, b| a.0.cmp(b.0));
+                url.push_str(&form(sent));
+                url.push_str("&Signature=");
+                encode_into(&mut url, &signature.signature);
+            }
             headers = vec![("host", cx.endpoint.host.clone())];
+            if !body.is_empty() {
+                headers.push(("content-type", FORM.to_owned()));
+            }
             (signature.string_to_sign, None)
         }
         SignatureVersion::V3 => {
@@ -246,15 +342,19 @@ pub(crate) fn sign(
                 spec.version,
                 cx.time,
                 cx.nonce,
-                acs3::EMPTY_PAYLOAD_SHA256,
+                &acs3::hash_payload(body.as_bytes()),
                 token,
             );
+            // Signed, as the official SDKs sign it: V3 covers the body and its type.
+            if !body.is_empty() {
+                headers.push(("content-type", FORM.to_owned()));
+            }
             let signature = acs3::sign(
                 method,
                 "/",
-                params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                query.iter().copied(),
                 headers.iter().map(|(k, v)| (*k, v.as_str())),
-                b"",
+                body.as_bytes(),
                 creds.access_key_id(),
                 secret,
             );
@@ -268,10 +368,14 @@ pub(crate) fn sign(
     };
     headers.push(("user-agent", cx.user_agent.to_owned()));
     headers.push(("accept", "application/json".to_owned()));
+    if method == "POST" {
+        headers.push(("content-length", body.len().to_string()));
+    }
     SignedRequest {
         method,
         url,
         headers,
+        body: body.into_bytes(),
         string_to_sign,
         canonical_request,
         signature_version: cx.version,
@@ -284,11 +388,16 @@ impl Client {
     ///
     /// For reviewing a request before it creates billed resources, and for comparing a signature
     /// with another implementation: with a fixed clock and nonce (see
-    /// [`crate::ClientBuilder::clock`]) the result is reproducible.
-    pub fn dry_run<O: Operation>(&self, request: &O) -> Result<SignedRequest, Error<O::Error>> {
+    /// [`crate::ClientBuilder::clock`]) the result is reproducible. Async because signing needs
+    /// credentials, which a provider may have to fetch first (nothing is sent to ENS).
+    pub async fn dry_run<O: Operation>(
+        &self,
+        request: &O,
+    ) -> Result<SignedRequest, Error<O::Error>> {
         request.validate().map_err(Error::InvalidRequest)?;
         let params = request.to_params();
         self.sign_params(O::SPEC, &params)
+            .await
             .map_err(|f| f.into_error(O::SPEC.action, self.endpoint()))
     }
 }
@@ -298,25 +407,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wire_patterns() {
-        assert!(wire_matches("Password", "Password"));
-        assert!(!wire_matches("Password", "PasswordInherit"));
-        assert!(wire_matches("DataDisk.{n}.Size", "DataDisk.12.Size"));
-        assert!(!wire_matches("DataDisk.{n}.Size", "DataDisk..Size"));
-        assert!(!wire_matches("DataDisk.{n}.Size", "DataDisk.1.Sizes"));
-        assert!(wire_matches("A.{n}.B.{n}", "A.1.B.22"));
-    }
-
-    #[test]
     fn redactor_masks_every_encoding() {
         let mut r = Redactor::default();
-        r.add("p@ss w/rd");
-        let raw = "x p@ss w/rd y";
-        let once = format!("Password={}", encode("p@ss w/rd"));
+        r.add("p@ss w/rd\"");
+        let raw = "x p@ss w/rd\" y";
+        let once = format!("Password={}", encode("p@ss w/rd\""));
         let twice = encode(&once);
-        for text in [raw.to_owned(), once, twice] {
+        let json = r#"{"Password":"p@ss w/rd\""}"#;
+        let lower = "Password=p%40ss%20w%2frd%22";
+        let form = "Password=p%40ss+w%2Frd%22";
+        for text in [
+            raw.to_owned(),
+            once,
+            twice,
+            json.to_owned(),
+            lower.to_owned(),
+            form.to_owned(),
+        ] {
             let masked = r.apply(&text);
-            assert!(!masked.contains("p@ss"), "{masked}");
+            assert!(!masked.contains("ss w"), "{masked}");
             assert!(!masked.contains("p%40ss"), "{masked}");
             assert!(!masked.contains("p%2540ss"), "{masked}");
             assert!(masked.contains(MASK), "{masked}");
@@ -325,5 +434,21 @@ mod tests {
         let mut empty = Redactor::default();
         empty.add("");
         assert_eq!(empty.apply("abc"), "abc");
+    }
+
+    #[test]
+    fn a_secret_cut_at_the_end_is_masked() {
+        let mut r = Redactor::default();
+        r.add("Instance-Pa55word!");
+        assert_eq!(
+            r.apply_prefix(r#"{"Password":"Instance-Pa"#),
+            r#"{"Password":"***"#
+        );
+        assert_eq!(
+            r.apply_prefix("Password=Instance-Pa55word%2"),
+            "Password=***"
+        );
+        assert_eq!(r.apply_prefix("no secret"), "no secret");
+        assert_eq!(r.apply_prefix("a Instance-Pa55word! b"), "a *** b");
     }
 }

@@ -23,8 +23,32 @@ const BODY_PREVIEW: usize = 512;
 ///
 /// Every variant that concerns the service has [`Error::code`], [`Error::message`] and
 /// [`Error::request_id`], so a caller can log those without matching; `Display` always shows
-/// them (never just "service error"). No variant ever holds an AccessKey secret, an STS token or
-/// a secret request parameter (passwords).
+/// them (never just "service error").
+///
+/// # Which variant
+///
+/// - Nothing was sent: [`Error::InvalidRequest`], [`Error::Credentials`], [`Error::Nonce`], and
+///   [`Error::Dispatch`] or [`Error::Timeout`] with `reached_server` /
+///   `may_have_reached_server` false (the connection could not be established).
+/// - The service answered with an error code, in a 4xx/5xx answer or in a 2xx answer whose
+///   `Code` is not `0` (or `200`): [`Error::Service`], typed by the operation.
+/// - The answer could not be read (not JSON, an HTML page, empty, larger than the client's
+///   body limit, a 2xx without `RequestId` or without a field every success carries):
+///   [`Error::UnreadableResponse`] (the body kept is at most 8 KiB).
+/// - For an operation that is not read-only, every failure after which the service may have
+///   acted is [`Error::OutcomeUnknown`] after a single attempt, holding the failure as its
+///   cause: a timeout or a connection lost after sending, `InternalError`, any 5xx without the
+///   service's `ServiceUnavailable` or throttling code (an HTML 503 from a proxy included), a 2xx
+///   answer that cannot be taken as a success. The request was not sent again; see
+///   [`crate::RetryPolicy`] for what is.
+/// - A call that ran out of attempts or retry budget returns the last attempt's failure.
+///
+/// # Secrets
+///
+/// No variant ever holds an AccessKey secret, an STS token or a secret request parameter
+/// (passwords): everything taken from an answer (body, code, message, RequestId, HostId,
+/// Recommend) is masked where it echoes one, raw, JSON-escaped or percent-encoded (either hex
+/// case), also when a body cut at the size limit ends in part of one.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -61,17 +85,20 @@ pub enum Error<E> {
         source: BoxError,
     },
 
-    /// No answer came in time.
+    /// No answer came in time, or its body came too slowly.
     Timeout {
         /// The operation.
         action: &'static str,
         /// The base URL the request went to.
         endpoint: String,
-        /// The timeout that expired (connect or read).
+        /// Which limit ran out.
+        kind: TimeoutKind,
+        /// Its value (for [`TimeoutKind::StalledBody`], the window the minimum applies to).
         timeout: Duration,
-        /// `false` only when the connection itself timed out, so nothing was sent.
+        /// `false` only when nothing was sent: the connection itself timed out, or the
+        /// operation timeout ran out before an attempt started.
         may_have_reached_server: bool,
-        /// The transport's error.
+        /// What expired.
         source: BoxError,
     },
 
@@ -82,7 +109,7 @@ pub enum Error<E> {
         action: &'static str,
         /// The HTTP status.
         status: u16,
-        /// The raw body, lossily decoded as UTF-8.
+        /// The body, lossily decoded as UTF-8: its first 8 KiB at most, secrets masked.
         body: String,
         /// Why it could not be read.
         reason: String,
@@ -134,19 +161,28 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Self::Timeout {
                 action,
                 endpoint,
+                kind,
                 timeout,
                 may_have_reached_server,
                 ..
             } => {
-                let reached = if *may_have_reached_server {
-                    "the request may have reached the service"
-                } else {
-                    "could not connect: the request did not reach the service"
+                let reached = match (may_have_reached_server, kind) {
+                    (true, _) => "the request may have reached the service",
+                    (false, TimeoutKind::Connect) => {
+                        "could not connect: the request did not reach the service"
+                    }
+                    (false, _) => "the request was not sent",
                 };
-                write!(
-                    f,
-                    "{action}: no answer from {endpoint} within {timeout:?} ({reached})"
-                )
+                match kind {
+                    TimeoutKind::StalledBody => write!(
+                        f,
+                        "{action}: the answer from {endpoint} stalled: its body came slower than the client's minimum over {timeout:?} ({reached})"
+                    ),
+                    _ => write!(
+                        f,
+                        "{action}: no answer from {endpoint} within the {kind} of {timeout:?} ({reached})"
+                    ),
+                }
             }
             Self::UnreadableResponse {
                 action,
@@ -185,6 +221,34 @@ impl<E: StdError + 'static> StdError for Error<E> {
             Self::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             Self::Service(e) => Some(e),
         }
+    }
+}
+
+/// Which time limit a [`Error::Timeout`] ran into (each is set on [`crate::ClientBuilder`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (nothing was sent).
+    Connect,
+    /// Waiting for the next bytes of the answer.
+    Read,
+    /// One attempt, from sending to the end of the answer.
+    Attempt,
+    /// The whole call: every attempt and the waits between them.
+    Operation,
+    /// The answer's body came slower than the minimum rate.
+    StalledBody,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Read => "read timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+            TimeoutKind::Operation => "operation timeout",
+            TimeoutKind::StalledBody => "minimum body rate",
+        })
     }
 }
 
@@ -280,12 +344,14 @@ impl<E> Error<E> {
             Self::Timeout {
                 action,
                 endpoint,
+                kind,
                 timeout,
                 may_have_reached_server,
                 source,
             } => Error::Timeout {
                 action,
                 endpoint,
+                kind,
                 timeout,
                 may_have_reached_server,
                 source,
@@ -465,7 +531,8 @@ fn preview(body: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The endpoint override is not an `http://` or `https://` base URL.
+    /// The endpoint override is not an `http://` or `https://` base URL, or is `http://` to a
+    /// host that is not loopback without [`crate::ClientBuilder::allow_http`].
     #[error("invalid endpoint {endpoint:?}: {reason}")]
     InvalidEndpoint {
         /// The endpoint given.

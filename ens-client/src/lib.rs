@@ -17,7 +17,7 @@
 //!     .key_pair_name("my-key-pair") // a password, a key pair or the image's password
 //!     .build();
 //! // Review what would be sent, then send it.
-//! println!("{}", client.dry_run(&request)?);
+//! println!("{}", client.dry_run(&request).await?);
 //! let created = client.create_instance(request).await?;
 //! println!("{:?}", created.instance_ids);
 //! # Ok(()) }
@@ -29,6 +29,7 @@ extern crate self as ens_client;
 
 pub use ens_auth as auth;
 pub use ens_core as core;
+pub use ens_credentials as credentials;
 
 mod client;
 mod dry_run;
@@ -39,7 +40,7 @@ mod wait;
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BoxError, BuildError, Error, ServiceError};
+pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
 pub use wait::{PendingInstance, WaitError, WaitOptions};
 

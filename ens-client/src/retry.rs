@@ -2,32 +2,70 @@
 //!
 //! The rule that matters is not "is this error transient" but "can sending again do the work
 //! twice". ENS has no client token: a CreateInstance that timed out after reaching the service
-//! may have created (and started billing) instances, and a retry would create more. So:
-//!
-//! - answers in which the service says it did nothing (throttling, HTTP 503
-//!   `ServiceUnavailable`) and failures before anything was sent (connection refused, DNS) are
-//!   retried for every operation;
-//! - failures after the request may have reached the service (read timeout, HTTP 500
-//!   `InternalError` and other 5xx, a connection reset mid-exchange) are retried only for
-//!   read-only operations; any other operation gets [`crate::Error::OutcomeUnknown`] after one
-//!   attempt.
+//! may have created (and started billing) instances, and a retry would create more. So an
+//! operation that is not read-only is sent again only when the service's own answer, or the
+//! transport, proves that it did nothing. The exact rules are on [`RetryPolicy`].
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// How many attempts to make and how long to wait between them.
+/// How many attempts to make, how long to wait between them, and how many retries a client may
+/// spend in all.
+///
+/// # What is retried
+///
+/// Every operation, read-only or not, is sent again (while attempts and budget last) only when
+/// the service did not act on it:
+///
+/// - a documented throttling code (`Throttling`, `Throttling.User`, `Throttling.Api`, any
+///   `Throttling.*`), whatever the HTTP status;
+/// - the service's own `ServiceUnavailable` code;
+/// - a connection that could not be established (refused, DNS, connect timeout, TLS handshake):
+///   nothing was sent.
+///
+/// A read-only operation is also sent again after failures during which the service may have
+/// acted: a timeout or a connection lost after sending, `InternalError`, any other 5xx answer
+/// (with an unknown code, an HTML page or an empty body: 503 included, since a proxy in front of
+/// the service may have forwarded the request).
+///
+/// For any other operation, such a failure ends the call with
+/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) after one attempt, as does a 2xx
+/// answer that cannot be read (or lacks what every success carries, such as CreateInstance's
+/// `InstanceIds`). Such calls never reuse a pooled connection: a connection the server closed
+/// while idle cannot be told apart from one that died after the request arrived, so each gets a
+/// connection of its own, and failing to establish it proves nothing was sent.
+///
+/// Nothing else is retried: other 4xx answers and error codes (the service refused the request)
+/// and 2xx answers carrying an error code.
+///
+/// # Waits
 ///
 /// The wait before retry `n` (1-based) is uniformly random in `0..=min(max_delay, base_delay *
 /// 2^(n-1))` ("full jitter"): many clients throttled at once then spread out instead of coming
-/// back together.
+/// back together. A retry whose wait would end after the client's operation timeout is not
+/// made.
 ///
-/// The default is 3 attempts, 100 ms base delay, 2 s cap: enough to ride out a short throttling
-/// burst without hiding an outage from the caller for long.
+/// # Retry budget
+///
+/// Like the AWS SDKs' retry quota, a client holds a budget of retry tokens shared by all its
+/// calls (default 500): a retry costs 5 tokens (10 after a timeout), a retry that succeeds gives
+/// its tokens back, and a call that succeeds at once adds 1 token (up to the initial amount).
+/// When the budget is spent, failures are returned without retrying, so a sustained outage or
+/// throttling does not multiply the load the client puts on the service: 1,000 calls throttled
+/// at once send about 1,100 requests, not 3,000.
+///
+/// # Defaults
+///
+/// 3 attempts, 100 ms base delay, 2 s cap, 500 tokens: enough to ride out a short throttling
+/// burst without hiding an outage from the caller for long. At most [`RetryPolicy::MAX_ATTEMPTS`]
+/// attempts: more only lengthen an outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
+    retry_tokens: u32,
 }
 
 impl Default for RetryPolicy {
@@ -36,12 +74,17 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(2),
+            retry_tokens: 500,
         }
     }
 }
 
 impl RetryPolicy {
-    /// `max_attempts` attempts in all (at least 1), with the default delays.
+    /// The most attempts a policy makes; larger values are taken as this.
+    pub const MAX_ATTEMPTS: u32 = 10;
+
+    /// `max_attempts` attempts in all (1 to [`RetryPolicy::MAX_ATTEMPTS`]), with the default
+    /// delays and budget.
     pub fn new(max_attempts: u32) -> Self {
         Self::default().with_max_attempts(max_attempts)
     }
@@ -51,9 +94,10 @@ impl RetryPolicy {
         Self::new(1)
     }
 
-    /// Sets the number of attempts in all (first one included); 0 is taken as 1.
+    /// Sets the number of attempts in all (first one included), clamped to 1 to
+    /// [`RetryPolicy::MAX_ATTEMPTS`].
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
-        self.max_attempts = max_attempts.max(1);
+        self.max_attempts = max_attempts.clamp(1, Self::MAX_ATTEMPTS);
         self
     }
 
@@ -66,6 +110,13 @@ impl RetryPolicy {
     /// Sets the cap on the delay bound.
     pub fn with_max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = max_delay;
+        self
+    }
+
+    /// Sets the client's retry budget in tokens (see above; 5 per retry, 10 per retry after a
+    /// timeout). 0 turns retries off once the successes have not refilled it.
+    pub fn with_retry_tokens(mut self, tokens: u32) -> Self {
+        self.retry_tokens = tokens;
         self
     }
 
@@ -82,6 +133,11 @@ impl RetryPolicy {
     /// The cap on the delay bound.
     pub fn max_delay(&self) -> Duration {
         self.max_delay
+    }
+
+    /// The client's retry budget, in tokens.
+    pub fn retry_tokens(&self) -> u32 {
+        self.retry_tokens
     }
 
     /// The upper bound of the wait before retry `retry` (1 for the first retry).
@@ -106,6 +162,59 @@ impl RetryPolicy {
     }
 }
 
+/// Tokens a retry costs.
+const RETRY_COST: u32 = 5;
+/// Tokens a retry after a timeout costs: a timeout holds a connection for long.
+const TIMEOUT_RETRY_COST: u32 = 10;
+/// Tokens a call that succeeds at its first attempt adds.
+const SUCCESS_REWARD: u32 = 1;
+
+/// A client's shared retry budget (a token bucket, as the AWS SDKs' retry quota).
+#[derive(Debug)]
+pub(crate) struct RetryBudget {
+    tokens: AtomicU32,
+    capacity: u32,
+}
+
+impl RetryBudget {
+    pub(crate) fn new(capacity: u32) -> Self {
+        Self {
+            tokens: AtomicU32::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Takes the cost of a retry after a failure (a timeout or not); `None` when the budget
+    /// cannot pay it.
+    pub(crate) fn withdraw(&self, after_timeout: bool) -> Option<u32> {
+        let cost = if after_timeout {
+            TIMEOUT_RETRY_COST
+        } else {
+            RETRY_COST
+        };
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost))
+            .ok()
+            .map(|_| cost)
+    }
+
+    /// A call succeeded: gives back what its last retry cost, or the reward of a first-attempt
+    /// success.
+    pub(crate) fn succeeded(&self, last_retry_cost: Option<u32>) {
+        let back = last_retry_cost.unwrap_or(SUCCESS_REWARD);
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                Some(t.saturating_add(back).min(self.capacity))
+            });
+    }
+
+    #[cfg(test)]
+    fn available(&self) -> u32 {
+        self.tokens.load(Ordering::Acquire)
+    }
+}
+
 /// A random number for jitter. Jitter needs spread, not secrecy: the standard library's randomly
 /// keyed hasher gives that without another dependency.
 fn random_u64() -> u64 {
@@ -118,19 +227,22 @@ fn random_u64() -> u64 {
     );
     hasher.finish()
 }
-
 /// What an attempt's failure allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Safety {
     /// The service did not act on the request (or never got it): any operation may retry.
     NotActed,
-    /// The service may have acted: only read-only operations may retry.
+    /// The service may have acted: only read-only operations may retry; others end with
+    /// `OutcomeUnknown`.
     MayHaveActed,
+    /// The service answered 2xx, but the answer cannot be taken as a success: nothing is
+    /// retried, and operations that are not read-only end with `OutcomeUnknown`.
+    AnsweredUnreadable,
     /// Retrying cannot help (validation, signature, permissions, ...).
     Final,
 }
 
-/// The safety of an error answer with HTTP `status` and service `code` (if any).
+/// The safety of an answer with HTTP `status` and service `code` (if it carried one).
 pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
     if let Some(code) = code {
         // service.json says, per common code, whether the service acted.
@@ -140,6 +252,7 @@ pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
                     Safety::NotActed
                 }
                 ens_core::RetryClass::Transient => Safety::MayHaveActed,
+                ens_core::RetryClass::Never if status >= 500 => Safety::MayHaveActed,
                 ens_core::RetryClass::Never => Safety::Final,
             };
         }
@@ -148,8 +261,9 @@ pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
             return Safety::NotActed;
         }
     }
+    // Without the service's word, a 5xx (503 included: from a proxy, say) may come after the
+    // request was forwarded.
     match status {
-        503 => Safety::NotActed,
         500..=599 => Safety::MayHaveActed,
         _ => Safety::Final,
     }
@@ -165,8 +279,41 @@ mod tests {
         assert_eq!(p.max_attempts(), 3);
         assert_eq!(p.base_delay(), Duration::from_millis(100));
         assert_eq!(p.max_delay(), Duration::from_secs(2));
+        assert_eq!(p.retry_tokens(), 500);
         assert_eq!(RetryPolicy::new(0).max_attempts(), 1);
         assert_eq!(RetryPolicy::none().max_attempts(), 1);
+        assert_eq!(
+            RetryPolicy::new(u32::MAX).max_attempts(),
+            RetryPolicy::MAX_ATTEMPTS
+        );
+    }
+
+    #[test]
+    fn extreme_delays_do_not_overflow() {
+        let p = RetryPolicy::new(u32::MAX)
+            .with_base_delay(Duration::MAX)
+            .with_max_delay(Duration::MAX);
+        for retry in [1, 2, 64, u32::MAX] {
+            assert!(p.delay(retry) <= Duration::MAX);
+            assert_eq!(p.delay_bound(retry), Duration::MAX);
+        }
+    }
+
+    #[test]
+    fn budget_pays_retries_and_refills_on_success() {
+        let b = RetryBudget::new(12);
+        assert_eq!(b.withdraw(false), Some(5));
+        assert_eq!(b.withdraw(true), None, "7 left, a timeout retry costs 10");
+        assert_eq!(b.withdraw(false), Some(5));
+        assert_eq!(b.withdraw(false), None);
+        b.succeeded(Some(5));
+        assert_eq!(b.available(), 7);
+        b.succeeded(None);
+        assert_eq!(b.available(), 8);
+        for _ in 0..10 {
+            b.succeeded(Some(10));
+        }
+        assert_eq!(b.available(), 12, "never above the initial amount");
     }
 
     #[test]
@@ -198,7 +345,19 @@ mod tests {
             classify_answer(503, Some("ServiceUnavailable")),
             Safety::NotActed
         );
-        assert_eq!(classify_answer(503, None), Safety::NotActed);
+        assert_eq!(classify_answer(503, None), Safety::MayHaveActed);
+        assert_eq!(
+            classify_answer(503, Some("Brand.New")),
+            Safety::MayHaveActed
+        );
+        assert_eq!(
+            classify_answer(200, Some("Throttling.User")),
+            Safety::NotActed
+        );
+        assert_eq!(
+            classify_answer(200, Some("InvalidParameter")),
+            Safety::Final
+        );
         assert_eq!(
             classify_answer(500, Some("InternalError")),
             Safety::MayHaveActed

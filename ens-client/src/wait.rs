@@ -6,7 +6,8 @@ use crate::{Client, DescribeInstancesError, DescribeInstancesRequest, Error};
 use ens_core::Operation;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// How many ids one DescribeInstances call may filter on (the API's documented maximum).
 const IDS_PER_CALL: usize = 100;
@@ -15,6 +16,10 @@ const IDS_PER_CALL: usize = 100;
 ///
 /// Defaults: give up after 10 minutes; first poll after 2 s, then 1.5 times longer each round
 /// up to 20 s. Creating an edge instance usually takes one to a few minutes.
+///
+/// Any value is taken without panicking: a timeout above [`WaitOptions::MAX_TIMEOUT`] (such as
+/// `Duration::MAX`) is taken as that, a multiplier below 1 or NaN as 1, an infinite one as
+/// "straight to `max_delay`", and no pause is longer than `max_delay`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WaitOptions {
     /// When to give up, counted from the first poll.
@@ -39,6 +44,9 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
+    /// The longest wait: a day, far beyond any instance's start.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
     /// The defaults with another timeout.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -124,10 +132,14 @@ impl Client {
     /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
     /// `"Running"` after CreateInstance), and returns them in the order of `ids`.
     ///
-    /// Only the instances still pending are asked about, up to 100 per call; pauses grow
-    /// from `options.initial_delay` to `options.max_delay`, and calls are never closer than
-    /// DescribeInstances' documented rate limit allows. On timeout the error lists each
-    /// instance not there yet with its last status.
+    /// An id given more than once is waited for and returned once, at its first place. Only
+    /// the instances still pending are asked about, up to 100 per call; pauses grow from
+    /// `options.initial_delay` to `options.max_delay`, and calls are never closer than
+    /// DescribeInstances' documented rate limit allows.
+    ///
+    /// Returns within `options.timeout` (a DescribeInstances call still running then is
+    /// abandoned; it only reads). On timeout the error lists each instance not there yet with
+    /// its last status, in the order of `ids`.
     pub async fn wait_for_instances<I, S>(
         &self,
         ids: I,
@@ -138,40 +150,51 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let order: Vec<String> = ids.into_iter().map(Into::into).collect();
+        let mut order: Vec<String> = Vec::new();
+        for id in ids {
+            let id = id.into();
+            if !order.contains(&id) {
+                order.push(id);
+            }
+        }
         let mut pending: BTreeMap<String, Option<String>> =
             order.iter().map(|id| (id.clone(), None)).collect();
         let mut reached: BTreeMap<String, Instance> = BTreeMap::new();
         let spacing = DescribeInstancesRequest::SPEC
             .rate_limit_per_second
             .map_or(Duration::ZERO, |n| Duration::from_secs(1) / n.max(1));
+        let pace = Pace::new(options);
         let started = Instant::now();
-        let mut delay = options.initial_delay;
+        let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
+        let mut delay = pace.initial;
         let mut last_call: Option<Instant> = None;
         let mut polls = 0;
+        let timed_out = |polls, pending: &BTreeMap<String, Option<String>>| {
+            timed_out(status, started.elapsed(), polls, &order, pending)
+        };
         while !pending.is_empty() {
             if polls > 0 {
-                let left = options.timeout.saturating_sub(started.elapsed());
-                if left.is_zero() {
-                    return Err(timed_out(status, started.elapsed(), polls, pending));
+                tokio::time::sleep_until(deadline.min(Instant::now() + delay)).await;
+                if Instant::now() >= deadline {
+                    return Err(timed_out(polls, &pending));
                 }
-                tokio::time::sleep(delay.min(left)).await;
-                delay = delay
-                    .mul_f64(options.multiplier.max(1.0))
-                    .min(options.max_delay);
+                delay = pace.next(delay);
             }
             polls += 1;
             let asked: Vec<String> = pending.keys().cloned().collect();
             for chunk in asked.chunks(IDS_PER_CALL) {
                 if let Some(at) = last_call {
-                    tokio::time::sleep(spacing.saturating_sub(at.elapsed())).await;
+                    tokio::time::sleep_until(deadline.min(at + spacing)).await;
                 }
                 last_call = Some(Instant::now());
                 let request = DescribeInstancesRequest::builder()
                     .instance_ids(chunk.iter().cloned())
                     .page_size(IDS_PER_CALL as i64)
                     .build();
-                let answer = self.send(request).await.map_err(WaitError::Describe)?;
+                let answer = match tokio::time::timeout_at(deadline, self.send(request)).await {
+                    Ok(answer) => answer.map_err(WaitError::Describe)?,
+                    Err(_) => return Err(timed_out(polls, &pending)),
+                };
                 for instance in answer.instances {
                     let Some(id) = instance.instance_id.clone() else {
                         continue;
@@ -193,22 +216,87 @@ impl Client {
     }
 }
 
+/// The pauses between polls, from [`WaitOptions`] made safe to compute with.
+struct Pace {
+    initial: Duration,
+    max: Duration,
+    multiplier: f64,
+}
+
+impl Pace {
+    fn new(options: &WaitOptions) -> Self {
+        let max = options.max_delay.min(WaitOptions::MAX_TIMEOUT);
+        Self {
+            initial: options.initial_delay.min(max),
+            max,
+            // `!(m >= 1.0)` also catches NaN.
+            multiplier: if options.multiplier >= 1.0 {
+                options.multiplier
+            } else {
+                1.0
+            },
+        }
+    }
+
+    /// The pause after `delay`: longer by the multiplier, at most `max` (also when the product
+    /// is too large for a `Duration`).
+    fn next(&self, delay: Duration) -> Duration {
+        Duration::try_from_secs_f64(delay.as_secs_f64() * self.multiplier)
+            .unwrap_or(self.max)
+            .min(self.max)
+    }
+}
+
 fn timed_out(
     status: &str,
     waited: Duration,
     polls: u32,
-    pending: BTreeMap<String, Option<String>>,
+    order: &[String],
+    pending: &BTreeMap<String, Option<String>>,
 ) -> WaitError {
     WaitError::TimedOut {
         status: status.to_owned(),
         waited,
         polls,
-        pending: pending
-            .into_iter()
-            .map(|(instance_id, last_status)| PendingInstance {
-                instance_id,
-                last_status,
+        pending: order
+            .iter()
+            .filter_map(|id| {
+                pending.get(id).map(|last_status| PendingInstance {
+                    instance_id: id.clone(),
+                    last_status: last_status.clone(),
+                })
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_options_give_finite_pauses() {
+        let wild = WaitOptions {
+            timeout: Duration::MAX,
+            initial_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            multiplier: f64::INFINITY,
+        };
+        let pace = Pace::new(&wild);
+        assert_eq!(pace.initial, WaitOptions::MAX_TIMEOUT);
+        assert_eq!(pace.next(Duration::from_secs(1)), WaitOptions::MAX_TIMEOUT);
+        for multiplier in [f64::NAN, -3.0, 0.0, f64::NEG_INFINITY] {
+            let pace = Pace::new(&WaitOptions {
+                multiplier,
+                ..WaitOptions::default()
+            });
+            assert_eq!(pace.next(Duration::from_secs(3)), Duration::from_secs(3));
+        }
+        let growing = Pace::new(&WaitOptions::default());
+        assert_eq!(growing.next(Duration::from_secs(2)), Duration::from_secs(3));
+        assert_eq!(
+            growing.next(Duration::from_secs(19)),
+            Duration::from_secs(20)
+        );
     }
 }

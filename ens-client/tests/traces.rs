@@ -77,13 +77,18 @@ async fn traces_carry_action_and_request_id_but_no_secret() {
             1 => Reply::ok(
                 r#"{"RequestId":"REQ-TRACED","InstanceIds":{"InstanceId":["i-1"]},"Code":"0"}"#,
             ),
-            _ => Reply::error(500, "InternalError", "boom", "REQ-FAILED"),
+            2 => Reply::error(500, "InternalError", "boom", "REQ-FAILED"),
+            // Answers that echo the token and the password into the fields the spans record.
+            3 => support::created(&format!("REQ-{TOKEN}"), &["i-2"]),
+            _ => Reply::error(400, &format!("Bad.{PASSWORD}"), "echo", TOKEN),
         })
         .await;
         let client = client(&server, version)
             .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
             .build()
             .unwrap();
+        client.create_instance(create_request()).await.unwrap();
+        client.create_instance(create_request()).await.unwrap_err();
         client.create_instance(create_request()).await.unwrap();
         client.create_instance(create_request()).await.unwrap_err();
     }
@@ -94,6 +99,7 @@ async fn traces_carry_action_and_request_id_but_no_secret() {
         "REQ-FAILED",
         "retrying",
         "outcome unknown",
+        "REQ-***",
     ] {
         assert!(text.contains(part), "traces lack {part:?}: {text}");
     }

@@ -5,20 +5,7 @@ mod support;
 use ens_client::{WaitError, WaitOptions};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{Reply, SIGNATURES, TestServer, client};
-
-/// A DescribeInstances answer listing `(id, status)` pairs.
-fn instances(list: &[(&str, &str)]) -> Reply {
-    let items: Vec<String> = list
-        .iter()
-        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
-        .collect();
-    Reply::ok(format!(
-        r#"{{"RequestId":"R","Code":0,"TotalCount":{},"Instances":{{"Instance":[{}]}}}}"#,
-        list.len(),
-        items.join(",")
-    ))
-}
+use support::{Reply, SIGNATURES, TestServer, client, instances};
 
 fn asked_ids(request: &support::Received) -> Vec<String> {
     let raw = request.param("InstanceIds").expect("InstanceIds is sent");

@@ -99,10 +99,10 @@ impl<'a> Request<'a> {
                 ));
             }
             seen_wire.push(p.name.clone());
-            if p.location == Some(Location::Body) {
+            if p.location == Some(Location::Body) && p.kind == Some(ParamType::List) {
                 return Err(self.ctx.err(
                     format!("{path}/in"),
-                    "parameters `in: body` are part of the format but not generated yet: the client sends every parameter in the query",
+                    "`in: body` is supported for single values: a list in the body is not generated yet",
                 ));
             }
             let taken: Vec<Ident> = fields.iter().map(|f: &FieldPlan| f.ident.clone()).collect();
@@ -134,6 +134,12 @@ impl<'a> Request<'a> {
         let version = self.spec.version.as_str();
         let method = self.spec.method.as_str();
         let read_only = self.spec.read_only;
+        let answer_requires = self
+            .spec
+            .response
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str());
 
         let field_defs = fields.iter().map(|f| {
             let (ident, ty, doc) = (&f.ident, f.ty(), &f.doc);
@@ -191,6 +197,7 @@ impl<'a> Request<'a> {
                     read_only: #read_only,
                     params: PARAMS,
                     cross_rules: &[ #(#cross_rules),* ],
+                    answer_requires: &[ #(#answer_requires),* ],
                 };
 
                 fn to_params(&self) -> rt::Params {
@@ -220,12 +227,14 @@ impl<'a> Request<'a> {
         if !uses_newtype(p, top_level) {
             return param_spec(self.ctx, path, p, wire, None);
         }
-        let spec = quote!(rt::ParamSpec { wire: #wire, ..#ty::RULES });
-        Ok(if required {
-            quote!(#spec.required())
-        } else {
-            spec
-        })
+        let mut spec = quote!(rt::ParamSpec { wire: #wire, ..#ty::RULES });
+        if required {
+            spec = quote!(#spec.required());
+        }
+        if p.location == Some(Location::Body) {
+            spec = quote!(#spec.in_body());
+        }
+        Ok(spec)
     }
 
     /// Plans one top-level parameter and emits the types and rule-table entries it needs.

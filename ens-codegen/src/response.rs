@@ -67,6 +67,12 @@ pub(crate) fn object(
             ));
         }
         json_names.push(&f.name);
+        if f.required && path != "/response" {
+            return Err(ctx.err(
+                format!("{fpath}/required"),
+                "`required` applies to top-level response fields only",
+            ));
+        }
         let ident = new_field_ident(ctx, &fpath, f.rust_name.as_deref(), &f.name, &idents)?;
         let (ty, with) = field_type(ctx, &fpath, f, names, out, env)?;
         let json = &f.name;

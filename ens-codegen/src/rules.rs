@@ -3,7 +3,8 @@
 
 use crate::error::{Ctx, SpecError};
 use crate::spec::{
-    CharClass, Condition, Constraint, CrossRule, LengthUnit, OperationSpec, ParamType, Parameter,
+    CharClass, Condition, Constraint, CrossRule, LengthUnit, Location, OperationSpec, ParamType,
+    Parameter,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -136,6 +137,9 @@ pub(crate) fn param_spec_with(
     }
     if p.secret {
         spec = quote!(#spec.secret());
+    }
+    if p.location == Some(Location::Body) {
+        spec = quote!(#spec.in_body());
     }
     if let Some(packing) = packing {
         spec = quote!(#spec.packed(#packing));

@@ -35,9 +35,24 @@ pub fn spec_schema() -> String {
         },
         "$defs": defs,
     });
-    let mut text = pretty(&root);
+    let mut text = pretty(&sorted(root));
     text.push('\n');
     text
+}
+
+/// The same value with every object's keys in order, whichever order `serde_json`'s map keeps
+/// (its `preserve_order` feature, which another crate of a build may turn on, keeps insertion
+/// order): the schema file must not depend on what else is being built.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// `String` -> `string`: the serde name of a one-word variant.

@@ -254,7 +254,7 @@ pub struct Parameter {
     /// The service's default when the parameter is left out (the client does not send it).
     #[serde(default)]
     pub default: Option<String>,
-    /// Where it goes: `query` (the default) or `body` (a form-encoded body).
+    /// Where it goes: `query` (the default) or `body` (a form-encoded body; single values only).
     #[serde(default, rename = "in")]
     pub location: Option<Location>,
 }
@@ -566,6 +566,10 @@ pub struct Field {
     /// Example value.
     #[serde(default)]
     pub example: Option<String>,
+    /// Top-level fields only: present and not empty in every successful answer, so an answer
+    /// without it is not taken as a success (CreateInstance's `InstanceIds`).
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// The keys that belong to one response field `type` each.

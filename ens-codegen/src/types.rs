@@ -39,7 +39,13 @@ pub(crate) fn newtype(
     wire: &str,
     doc: &str,
 ) -> Result<TokenStream, SpecError> {
-    let spec = param_spec(ctx, path, p, wire, None)?;
+    // The value's own rules: whether it is required and where it travels belong to each use.
+    let value = Parameter {
+        required: false,
+        location: None,
+        ..p.clone()
+    };
+    let spec = param_spec(ctx, path, &value, wire, None)?;
     let new_doc =
         format!(" Checks `value` against [`{name}::RULES`]; every broken rule is reported.");
     let doc = doc_lines([

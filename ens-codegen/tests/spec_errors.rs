@@ -260,8 +260,14 @@ fn faults_are_named_with_their_json_path() {
             "not supported",
         ),
         (
-            "body parameter",
-            |s| s["parameters"][0]["in"] = json!("body"),
+            "header parameter",
+            |s| s["parameters"][0]["in"] = json!("header"),
+            "/parameters/0/in",
+            "unknown variant `header`, expected `query` or `body`",
+        ),
+        (
+            "list in the body",
+            |s| s["parameters"][0] = json!({ "name": "Keys", "type": "list", "style": "repeatList", "in": "body", "items": { "type": "string" } }),
             "/parameters/0/in",
             "not generated yet",
         ),

@@ -14,24 +14,22 @@ mod catalog;
 pub mod de;
 mod macros;
 mod operation;
+mod params;
 mod rules;
 mod violation;
 pub mod wire;
 
 pub use catalog::{ErrorDef, find_code};
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
+pub use params::Params;
 pub use rules::{
-    CharClass, Condition, CrossRule, Kind, LengthUnit, Packing, ParamSpec, Rule, check, check_value,
+    CharClass, Condition, CrossRule, Kind, LengthUnit, Location, Packing, ParamSpec, Rule, check,
+    check_value,
 };
 pub use serde;
 pub use serde_json;
 pub use violation::{Violation, Violations};
 pub use zeroize;
-
-/// Wire parameters: wire name (`DataDisk.1.Size`) to the string that goes on the wire.
-///
-/// Sorted, because the signature needs them sorted and tests read better that way.
-pub type Params = std::collections::BTreeMap<String, String>;
 
 /// Type-state marker: a required builder field has not been set yet.
 #[derive(Debug, Clone, Copy, Default)]

@@ -18,12 +18,21 @@ pub struct OperationSpec {
     pub params: &'static [ParamSpec],
     /// Rules between parameters.
     pub cross_rules: &'static [CrossRule],
+    /// Response fields (JSON names at the top level) that every successful answer carries, not
+    /// empty. A 2xx answer without one of them is not taken as a success: for CreateInstance, an
+    /// answer without `InstanceIds` leaves unknown what was created.
+    pub answer_requires: &'static [&'static str],
 }
 
 impl OperationSpec {
     /// Checks wire parameters against every rule of this operation.
     pub fn check(&self, params: &Params) -> Result<(), Violations> {
         crate::check(self.params, self.cross_rules, params)
+    }
+
+    /// The parameter that wire name `name` (`DataDisk.2.Size`) is an instance of.
+    pub fn param(&self, name: &str) -> Option<&'static ParamSpec> {
+        self.params.iter().find(|p| p.matches(name))
     }
 }
 

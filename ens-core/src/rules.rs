@@ -150,6 +150,17 @@ pub enum Packing {
     JsonArray,
 }
 
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Location {
+    /// In the URL query, as the official SDKs send most parameters.
+    #[default]
+    Query,
+    /// In an `application/x-www-form-urlencoded` body (never in the URL): the few parameters the
+    /// official SDKs send that way, passwords among them.
+    Body,
+}
+
 /// A parameter as the checker sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParamSpec {
@@ -166,10 +177,12 @@ pub struct ParamSpec {
     pub packing: Packing,
     /// Rules on the value.
     pub rules: &'static [Rule],
+    /// Where it travels.
+    pub location: Location,
 }
 
 impl ParamSpec {
-    /// An optional, non-secret, single-valued parameter without rules.
+    /// An optional, non-secret, single-valued parameter without rules, sent in the query.
     pub const fn new(wire: &'static str, kind: Kind) -> Self {
         Self {
             wire,
@@ -178,7 +191,21 @@ impl ParamSpec {
             secret: false,
             packing: Packing::Single,
             rules: &[],
+            location: Location::Query,
         }
+    }
+
+    /// The same, sent in the form body.
+    pub const fn in_body(mut self) -> Self {
+        self.location = Location::Body;
+        self
+    }
+
+    /// Whether wire name `name` is an instance of this parameter: its [`ParamSpec::wire`] with
+    /// each `{n}` standing for a list position counted from 1, without leading zeros (`0` and
+    /// `01` are not positions).
+    pub fn matches(&self, name: &str) -> bool {
+        matches_wire(self.wire, name)
     }
 
     /// The same, required.
@@ -252,10 +279,7 @@ pub enum CrossRule {
 }
 
 fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
+    params.get(name).filter(|v| !v.is_empty())
 }
 
 /// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1.
@@ -284,13 +308,13 @@ pub fn check(
 ) -> Result<(), Violations> {
     let mut found = Vec::new();
     for (key, value) in params {
-        match params_spec.iter().find(|p| matches_wire(p.wire, key)) {
+        match params_spec.iter().find(|p| p.matches(key)) {
             // An empty value is no value: required ones are reported below, optional ones
             // are as good as left out.
             Some(_) if value.is_empty() => {}
             Some(spec) => check_one(spec, key, value, &mut found),
             None => found.push(Violation::new(
-                key.as_str(),
+                key,
                 "unknown",
                 "is not a parameter of this operation",
                 None,
@@ -299,7 +323,7 @@ pub fn check(
     }
     for spec in params_spec.iter().filter(|p| p.required) {
         let missing = if spec.wire.contains("{n}") {
-            !params.keys().any(|k| matches_wire(spec.wire, k))
+            !params.names().any(|k| spec.matches(k))
         } else {
             present(params, spec.wire).is_none()
         };
@@ -334,10 +358,7 @@ fn check_count(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
     let (name, count) = match spec.packing {
         Packing::Single => {
             let name = spec.wire.trim_end_matches(".{n}");
-            (
-                name,
-                params.keys().filter(|k| matches_wire(spec.wire, k)).count(),
-            )
+            (name, params.names().filter(|k| spec.matches(k)).count())
         }
         Packing::Comma => (
             spec.wire,
@@ -443,11 +464,11 @@ fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violatio
     match spec.kind {
         Kind::String => {}
         Kind::Integer => match value.parse::<i64>() {
-            Ok(n) => number = Some(n as f64),
+            Ok(n) => number = Some(Number::Int(n)),
             Err(_) => return fail("type", "must be an integer".into()),
         },
         Kind::Number => match value.parse::<f64>() {
-            Ok(n) if n.is_finite() => number = Some(n),
+            Ok(n) if n.is_finite() => number = Some(Number::Float(n)),
             _ => return fail("type", "must be a number".into()),
         },
         Kind::Boolean {
@@ -505,8 +526,41 @@ fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> String {
     }
 }
 
+/// A numeric value: integers are compared exactly (an `f64` cannot hold every `i64`).
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    fn at_least(self, bound: i64) -> bool {
+        match self {
+            Number::Int(n) => n >= bound,
+            Number::Float(x) => x >= bound as f64,
+        }
+    }
+
+    fn at_most(self, bound: i64) -> bool {
+        match self {
+            Number::Int(n) => n <= bound,
+            Number::Float(x) => x <= bound as f64,
+        }
+    }
+
+    /// Whether it is a multiple of `m`; never for `m == 0`. Works on magnitudes, so that
+    /// `i64::MIN` and `-1` cannot overflow.
+    fn is_multiple_of(self, m: i64) -> bool {
+        match self {
+            _ if m == 0 => false,
+            Number::Int(n) => n.unsigned_abs() % m.unsigned_abs() == 0,
+            Number::Float(x) => x.fract() == 0.0 && x % (m as f64) == 0.0,
+        }
+    }
+}
+
 /// `Some(what the rule asks)` when `value` breaks `rule`.
-fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
+fn broken(rule: &Rule, value: &str, number: Option<Number>) -> Option<String> {
     match *rule {
         Rule::Length { min, max, unit } => {
             let (len, what) = match unit {
@@ -518,12 +572,12 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
         }
         Rule::Range { min, max } => {
             let n = number?;
-            let ok = min.is_none_or(|m| n >= m as f64) && max.is_none_or(|m| n <= m as f64);
+            let ok = min.is_none_or(|m| n.at_least(m)) && max.is_none_or(|m| n.at_most(m));
             (!ok).then(|| format!("must be {}", bounds(min, max)))
         }
         Rule::OneOf(ranges) => {
             let n = number?;
-            let ok = ranges.iter().any(|&(a, b)| n >= a as f64 && n <= b as f64);
+            let ok = ranges.iter().any(|&(a, b)| n.at_least(a) && n.at_most(b));
             let allowed: Vec<String> = ranges
                 .iter()
                 .map(|&(a, b)| {
@@ -537,8 +591,7 @@ fn broken(rule: &Rule, value: &str, number: Option<f64>) -> Option<String> {
             (!ok).then(|| format!("must be one of {}", allowed.join(", ")))
         }
         Rule::MultipleOf(m) => {
-            let n = number?;
-            let ok = m != 0 && n.fract() == 0.0 && (n as i64) % m == 0;
+            let ok = number?.is_multiple_of(m);
             (!ok).then(|| format!("must be a multiple of {m}"))
         }
         Rule::Charset(classes) => {
@@ -618,6 +671,7 @@ mod tests {
         secret: false,
         packing: Packing::Single,
         rules: &[Rule::OneOf(&[(1, 9), (12, 12)])],
+        location: Location::Query,
     };
     const DISK: ParamSpec = ParamSpec {
         wire: "DataDisk.{n}.Size",
@@ -632,6 +686,7 @@ mod tests {
             },
             Rule::MultipleOf(10),
         ],
+        location: Location::Query,
     };
     const SECRET: ParamSpec = ParamSpec {
         wire: "Password",
@@ -644,6 +699,7 @@ mod tests {
             max: Some(30),
             unit: LengthUnit::Chars,
         }],
+        location: Location::Body,
     };
 
     fn params(pairs: &[(&str, &str)]) -> Params {
@@ -789,6 +845,30 @@ mod tests {
         let err = check(&table, &cross, &p).unwrap_err();
         assert_eq!(err.parameters(), ["InstanceIds", "Tag"]);
         assert!(err.iter().all(|v| v.rule == "items"), "{err}");
+    }
+
+    /// Public knobs never panic: `i64::MIN % -1` overflows, so multiples work on magnitudes.
+    #[test]
+    fn numeric_rules_take_extreme_values() {
+        let spec = |rules: &'static [Rule]| ParamSpec::new("N", Kind::Integer).rules(rules);
+        let min = i64::MIN.to_string();
+        let max = i64::MAX.to_string();
+        assert!(check_value(&spec(&[Rule::MultipleOf(-1)]), "N", &min).is_ok());
+        assert!(check_value(&spec(&[Rule::MultipleOf(i64::MIN)]), "N", &min).is_ok());
+        assert!(check_value(&spec(&[Rule::MultipleOf(i64::MIN)]), "N", "-1").is_err());
+        assert!(check_value(&spec(&[Rule::MultipleOf(0)]), "N", "0").is_err());
+        assert!(check_value(&spec(&[Rule::MultipleOf(3)]), "N", "-9").is_ok());
+        // Exact at the edges, where an f64 would round i64::MAX up to 2^63.
+        let below_max = spec(&[Rule::Range {
+            min: None,
+            max: Some(i64::MAX - 1),
+        }]);
+        assert!(check_value(&below_max, "N", &max).is_err());
+        assert!(check_value(&below_max, "N", &(i64::MAX - 1).to_string()).is_ok());
+        let float = ParamSpec::new("F", Kind::Number).rules(&[Rule::MultipleOf(-1)]);
+        assert!(check_value(&float, "F", "-9223372036854775808").is_ok());
+        assert!(check_value(&float, "F", "1.5").is_err());
+        assert!(check_value(&float, "F", "1e999").is_err());
     }
 
     #[test]

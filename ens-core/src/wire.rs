@@ -8,6 +8,9 @@ pub trait WireValue: Sized {
     fn to_wire(&self) -> String;
     /// Reads the wire spelling; `None` when it is not one.
     fn from_wire(s: &str) -> Option<Self>;
+    /// Whether values of this type are secrets (passwords): written to [`Params`] marked secret,
+    /// so its `Debug` masks them.
+    const SECRET: bool = false;
 }
 
 impl WireValue for String {
@@ -73,13 +76,21 @@ impl Writer {
         self.0
     }
 
-    /// Writes a value.
-    pub fn put(&mut self, name: &str, value: &impl WireValue) {
-        self.0.insert(name.to_owned(), value.to_wire());
+    /// Writes a value (marked secret when its type is).
+    pub fn put<V: WireValue>(&mut self, name: &str, value: &V) {
+        self.put_text::<V>(name, value.to_wire());
+    }
+
+    fn put_text<V: WireValue>(&mut self, name: &str, text: String) {
+        if V::SECRET {
+            self.0.insert_secret(name, text);
+        } else {
+            self.0.insert(name, text);
+        }
     }
 
     /// Writes a value when there is one.
-    pub fn put_opt(&mut self, name: &str, value: Option<&impl WireValue>) {
+    pub fn put_opt<V: WireValue>(&mut self, name: &str, value: Option<&V>) {
         if let Some(v) = value {
             self.put(name, v);
         }
@@ -89,7 +100,7 @@ impl Writer {
     pub fn put_bool(&mut self, name: &str, value: Option<bool>, literals: (&str, &str)) {
         if let Some(v) = value {
             let text = if v { literals.0 } else { literals.1 };
-            self.0.insert(name.to_owned(), text.to_owned());
+            self.0.insert(name, text);
         }
     }
 
@@ -101,16 +112,16 @@ impl Writer {
     }
 
     /// Writes a list as one comma-joined value; nothing for an empty list.
-    pub fn put_joined(&mut self, name: &str, values: &[impl WireValue]) {
+    pub fn put_joined<V: WireValue>(&mut self, name: &str, values: &[V]) {
         if !values.is_empty() {
             let joined: Vec<String> = values.iter().map(WireValue::to_wire).collect();
-            self.0.insert(name.to_owned(), joined.join(","));
+            self.put_text::<V>(name, joined.join(","));
         }
     }
 
     /// Writes a list as one JSON array; text items as JSON strings, numbers as numbers. Nothing
     /// for an empty list.
-    pub fn put_json_array(&mut self, name: &str, values: &[impl WireValue], numeric: bool) {
+    pub fn put_json_array<V: WireValue>(&mut self, name: &str, values: &[V], numeric: bool) {
         if values.is_empty() {
             return;
         }
@@ -124,8 +135,7 @@ impl Writer {
                 }
             })
             .collect();
-        self.0
-            .insert(name.to_owned(), serde_json::Value::Array(items).to_string());
+        self.put_text::<V>(name, serde_json::Value::Array(items).to_string());
     }
 
     /// Writes a list of objects as `name.1.Field`, `name.2.Field`, ...
@@ -152,10 +162,7 @@ impl<'a> Reader<'a> {
 
     /// The value of `name`; an empty value is no value, as in the checker.
     fn get(&self, name: &str) -> Option<&'a str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.0.get(name).filter(|v| !v.is_empty())
     }
 
     /// Reads a value that may be absent.
@@ -187,8 +194,7 @@ impl<'a> Reader<'a> {
         let prefix = format!("{name}.");
         let mut found: Vec<usize> = self
             .0
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
+            .with_prefix(&prefix)
             .filter_map(|(k, _)| k[prefix.len()..].split('.').next()?.parse().ok())
             .collect();
         found.sort_unstable();
@@ -247,7 +253,7 @@ macro_rules! newtype_impls {
                 f.write_str(concat!(stringify!($name), "(***)"))
             }
         }
-        $crate::newtype_impls!(@common $name, expose_secret);
+        $crate::newtype_impls!(@common $name, expose_secret, true);
     };
     ($name:ident, public) => {
         impl ::std::fmt::Debug for $name {
@@ -265,9 +271,9 @@ macro_rules! newtype_impls {
                 self.as_str()
             }
         }
-        $crate::newtype_impls!(@common $name, as_str);
+        $crate::newtype_impls!(@common $name, as_str, false);
     };
-    (@common $name:ident, $text:ident) => {
+    (@common $name:ident, $text:ident, $secret:literal) => {
         impl ::std::str::FromStr for $name {
             type Err = $crate::Violations;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -293,6 +299,7 @@ macro_rules! newtype_impls {
             fn from_wire(s: &str) -> ::std::option::Option<Self> {
                 Self::new(s).ok()
             }
+            const SECRET: bool = $secret;
         }
     };
 }
@@ -308,9 +315,9 @@ mod tests {
         w.put_json_array("Ports", &[80_i64, 443], true);
         w.put_json_array("Empty", &Vec::<String>::new(), false);
         let params = w.finish();
-        assert_eq!(params["Ids"], r#"["i-1","i \"2\""]"#);
-        assert_eq!(params["Ports"], "[80,443]");
-        assert!(!params.contains_key("Empty"));
+        assert_eq!(params.get("Ids"), Some(r#"["i-1","i \"2\""]"#));
+        assert_eq!(params.get("Ports"), Some("[80,443]"));
+        assert!(!params.contains("Empty"));
         let r = Reader::new(&params);
         assert_eq!(r.json_array::<String>("Ids").unwrap(), ["i-1", "i \"2\""]);
         assert_eq!(r.json_array::<i64>("Ports").unwrap(), [80, 443]);

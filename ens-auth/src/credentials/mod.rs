@@ -1,31 +1,36 @@
-//! Access keys, STS tokens and where to find them.
+//! Access keys and STS tokens, and the trait of everything that provides them.
 //!
-//! Providers are synchronous and object-safe so a client can hold an
-//! `Arc<dyn ProvideCredentials>` and ask it before each request, which lets a provider hand out
-//! rotated credentials without the client knowing.
+//! This module holds only data and the seam: [`Credentials`] (shared, secrets zeroized on drop),
+//! the async, object-safe [`ProvideCredentials`] and its [`CredentialsError`]. The providers that
+//! find credentials (environment, OIDC, the aliyun CLI configuration, RAM roles, the ECS metadata
+//! service, a credentials URI) and the cache that refreshes them ahead of expiry do I/O and live
+//! in the `ens-credentials` crate, so the signers here stay free of it.
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::SystemTime;
 
-mod chain;
-mod cli_config;
-mod env;
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
-pub use chain::{ChainProvider, default_chain, default_chain_with};
-pub use cli_config::{CliConfigProvider, CliProfile};
-pub use env::{ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN, EnvProvider};
+mod error;
+mod provide;
 
-/// A value that must never reach a log: `Debug` and `Display` print `***`.
+pub use error::CredentialsError;
+pub use provide::{ProvideCredentials, ProvideFuture};
+
+/// A value that must never reach a log: `Debug` and `Display` print `***`, and its memory is
+/// overwritten with zeros when it is dropped.
 ///
-/// Reading it takes an explicit [`Secret::expose`], which makes every use easy to audit.
+/// Reading it takes an explicit [`Secret::expose`], which makes every use easy to audit. Clones
+/// are separate copies (each wiped on drop); share a secret by sharing what holds it, as
+/// [`Credentials`] does.
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret(Zeroizing<String>);
 
 impl Secret {
     /// Wraps `value`.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(Zeroizing::new(value.into()))
     }
 
     /// The secret itself, for signing.
@@ -33,6 +38,9 @@ impl Secret {
         &self.0
     }
 }
+
+/// The only field is a [`Zeroizing`] buffer.
+impl ZeroizeOnDrop for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,233 +56,180 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self::new(value)
     }
 }
 
-/// An AccessKey pair, with the security token when it is a temporary (STS) key.
+/// An AccessKey pair, with the security token when it is a temporary (STS) key, when it expires,
+/// and which provider it came from.
 ///
+/// Cloning is cheap and shares one copy of the secrets (an `Arc`): a cache hands the same
+/// allocation to every request, and the secrets are wiped when the last clone is dropped.
 /// `Debug` shows the AccessKeyId (which identifies but does not authorize) and masks the rest.
 #[derive(Clone)]
-pub struct Credentials {
+pub struct Credentials(Arc<Inner>);
+
+#[derive(Clone)]
+struct Inner {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
+    expiry: Option<SystemTime>,
+    provider_name: &'static str,
 }
 
 impl Credentials {
-    /// A long-term AccessKey pair.
+    /// A long-term AccessKey pair, with no expiry, from provider `"static"`.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<Secret>) -> Self {
-        Self {
+        Self(Arc::new(Inner {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
-        }
+            expiry: None,
+            provider_name: "static",
+        }))
     }
 
     /// Temporary STS credentials: the key pair plus its security token.
-    pub fn with_security_token(mut self, security_token: impl Into<Secret>) -> Self {
-        self.security_token = Some(security_token.into());
-        self
+    pub fn with_security_token(self, security_token: impl Into<Secret>) -> Self {
+        let token = security_token.into();
+        self.map(|inner| inner.security_token = Some(token))
+    }
+
+    /// When the credentials stop working. A cache refreshes them shortly before.
+    pub fn with_expiry(self, expiry: SystemTime) -> Self {
+        self.map(|inner| inner.expiry = Some(expiry))
+    }
+
+    /// Records which provider found these credentials, for error messages and logs.
+    pub fn with_provider_name(self, name: &'static str) -> Self {
+        self.map(|inner| inner.provider_name = name)
+    }
+
+    fn map(self, change: impl FnOnce(&mut Inner)) -> Self {
+        let mut inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
+        change(&mut inner);
+        Self(Arc::new(inner))
     }
 
     /// The AccessKeyId.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.0.access_key_id
     }
 
     /// The AccessKeySecret.
     pub fn access_key_secret(&self) -> &Secret {
-        &self.access_key_secret
+        &self.0.access_key_secret
     }
 
     /// The STS security token, if these are temporary credentials.
     pub fn security_token(&self) -> Option<&Secret> {
-        self.security_token.as_ref()
+        self.0.security_token.as_ref()
+    }
+
+    /// When the credentials expire; `None` for long-term keys.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.0.expiry
+    }
+
+    /// The provider that found them (`"static"` for keys given in code, `"environment"`,
+    /// `"config file"`, `"metadata service"`, ...).
+    pub fn provider_name(&self) -> &'static str {
+        self.0.provider_name
+    }
+
+    /// Whether `a` and `b` are clones of the same credentials (one shared copy of the secrets).
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.0;
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("access_key_secret", &self.access_key_secret)
-            .field("security_token", &self.security_token)
+            .field("access_key_id", &inner.access_key_id)
+            .field("access_key_secret", &inner.access_key_secret)
+            .field("security_token", &inner.security_token)
+            .field(
+                "expiry",
+                &inner
+                    .expiry
+                    .map(|t| crate::SigningTime::from(t).to_utc_string()),
+            )
+            .field("provider_name", &inner.provider_name)
             .finish()
-    }
-}
-
-/// A source of credentials.
-///
-/// Called before every request, so implementations that are expensive should cache.
-pub trait ProvideCredentials: Send + Sync + fmt::Debug {
-    /// The credentials to sign the next request with.
-    fn credentials(&self) -> Result<Credentials, CredentialsError>;
-}
-
-/// Fixed credentials are their own provider.
-impl ProvideCredentials for Credentials {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        Ok(self.clone())
-    }
-}
-
-impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        (**self).credentials()
-    }
-}
-
-impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        (**self).credentials()
-    }
-}
-
-/// Provides the same credentials every time: an AccessKey pair given in code, optionally with an
-/// STS token.
-#[derive(Debug, Clone)]
-pub struct StaticProvider {
-    credentials: Credentials,
-}
-
-impl StaticProvider {
-    /// Always provides `access_key_id` / `access_key_secret`, with `security_token` if given.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        access_key_secret: impl Into<Secret>,
-        security_token: Option<Secret>,
-    ) -> Self {
-        let mut credentials = Credentials::new(access_key_id, access_key_secret);
-        credentials.security_token = security_token;
-        Self { credentials }
-    }
-}
-
-impl From<Credentials> for StaticProvider {
-    fn from(credentials: Credentials) -> Self {
-        Self { credentials }
-    }
-}
-
-impl ProvideCredentials for StaticProvider {
-    fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        Ok(self.credentials.clone())
-    }
-}
-
-/// Why no credentials could be had. Messages name what was looked at and never contain a secret.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CredentialsError {
-    /// No source had any credentials. This is the only error a [`ChainProvider`] moves past.
-    #[error("no credentials found: {}", join_searched(.searched))]
-    NotFound {
-        /// One entry per source: what was looked for and why it was not there.
-        searched: Vec<String>,
-    },
-    /// Half of a key pair is in the environment: most likely a mistake, so it is reported rather
-    /// than silently falling through to another source.
-    #[error("environment variable {set} is set but {missing} is not")]
-    IncompleteEnvironment {
-        /// The variable that is set.
-        set: &'static str,
-        /// The variable that is missing or empty.
-        missing: &'static str,
-    },
-    /// A configuration file exists but could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    ReadConfig {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A configuration file is malformed or lacks what the selected profile needs.
-    #[error("{}: {reason}", path.display())]
-    InvalidConfig {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, naming the field (never its value).
-        reason: String,
-    },
-    /// The selected profile of the aliyun CLI configuration uses a credential mode this crate
-    /// cannot resolve by itself.
-    #[error(
-        "{}: profile {profile:?} uses mode {mode:?}, which is not supported (supported modes: AK, StsToken)",
-        path.display()
-    )]
-    UnsupportedMode {
-        /// The file.
-        path: PathBuf,
-        /// The profile name.
-        profile: String,
-        /// The mode it uses, such as `RamRoleArn` or `EcsRamRole`.
-        mode: String,
-    },
-}
-
-fn join_searched(searched: &[String]) -> String {
-    if searched.is_empty() {
-        "no credential source was configured".to_owned()
-    } else {
-        searched.join("; ")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn debug_and_display_never_show_secrets() {
         let creds = Credentials::new("LTAIexampleid", "very-secret-value")
-            .with_security_token("sts-token-value");
+            .with_security_token("sts-token-value")
+            .with_expiry(UNIX_EPOCH + Duration::from_secs(1_714_552_200));
         let debug = format!("{creds:?}");
         assert!(debug.contains("LTAIexampleid"), "{debug}");
         assert!(!debug.contains("very-secret-value"), "{debug}");
         assert!(!debug.contains("sts-token-value"), "{debug}");
         assert!(debug.contains("access_key_secret: ***"), "{debug}");
+        assert!(debug.contains("2024-05-01T08:30:00Z"), "{debug}");
         let pretty = format!("{creds:#?}");
         assert!(!pretty.contains("very-secret-value") && !pretty.contains("sts-token-value"));
         let secret = Secret::new("very-secret-value");
         assert_eq!(format!("{secret}"), "***");
         assert_eq!(format!("{secret:?}"), "***");
+        assert_eq!(format!("{secret:>10}"), "***");
         assert_eq!(secret.expose(), "very-secret-value");
-        let provider = StaticProvider::from(creds);
-        assert!(!format!("{provider:?}").contains("very-secret-value"));
     }
 
     #[test]
-    fn static_providers_return_what_they_hold() {
-        let p = StaticProvider::new("id", "secret", Some(Secret::new("tok")));
-        let c = p.credentials().expect("static");
-        assert_eq!(c.access_key_id(), "id");
-        assert_eq!(c.access_key_secret().expose(), "secret");
-        assert_eq!(c.security_token().map(Secret::expose), Some("tok"));
-        let shared: Arc<dyn ProvideCredentials> = Arc::new(Credentials::new("id2", "s2"));
-        let c = shared.credentials().expect("static");
-        assert_eq!(c.access_key_id(), "id2");
-        assert!(c.security_token().is_none());
+    fn secrets_are_wiped_on_drop() {
+        // `ZeroizeOnDrop` is the zeroize crate's promise that dropping overwrites the memory;
+        // `Secret` holds only a `Zeroizing` buffer, which keeps it.
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Secret>();
+        wiped_on_drop::<Zeroizing<String>>();
     }
 
     #[test]
-    fn not_found_lists_every_source() {
-        let e = CredentialsError::NotFound {
-            searched: vec!["a not set".into(), "/x/config.json not found".into()],
-        };
+    fn clones_share_one_copy_of_the_secrets() {
+        let a = Credentials::new("id", "secret").with_security_token("tok");
+        let b = a.clone();
+        assert!(Credentials::ptr_eq(&a, &b));
         assert_eq!(
-            e.to_string(),
-            "no credentials found: a not set; /x/config.json not found"
+            a.access_key_secret().expose().as_ptr(),
+            b.access_key_secret().expose().as_ptr()
         );
-        let empty = CredentialsError::NotFound { searched: vec![] };
-        assert!(empty.to_string().contains("no credential source"));
+        // Changing a shared value copies it; the original is untouched.
+        let c = b.clone().with_provider_name("test");
+        assert!(!Credentials::ptr_eq(&a, &c));
+        assert_eq!((a.provider_name(), c.provider_name()), ("static", "test"));
+    }
+
+    #[test]
+    fn builder_methods_set_what_they_say() {
+        let at = UNIX_EPOCH + Duration::from_secs(42);
+        let c = Credentials::new("id", "s")
+            .with_security_token(String::from("t"))
+            .with_expiry(at)
+            .with_provider_name("environment");
+        assert_eq!(c.access_key_id(), "id");
+        assert_eq!(c.access_key_secret().expose(), "s");
+        assert_eq!(c.security_token().map(Secret::expose), Some("t"));
+        assert_eq!(c.expiry(), Some(at));
+        assert_eq!(c.provider_name(), "environment");
+        let plain = Credentials::new("id", "s");
+        assert!(plain.security_token().is_none() && plain.expiry().is_none());
     }
 }

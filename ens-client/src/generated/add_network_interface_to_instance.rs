@@ -61,6 +61,7 @@ impl rt::Operation for AddNetworkInterfaceToInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

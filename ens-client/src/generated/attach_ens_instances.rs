@@ -50,6 +50,7 @@ impl rt::Operation for AttachEnsInstancesRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

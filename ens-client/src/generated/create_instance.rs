@@ -311,6 +311,7 @@ impl rt::Operation for CreateInstanceRequest {
                 ],
             ),
         ],
+        answer_requires: &["InstanceIds"],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -29,6 +29,7 @@ impl rt::Operation for DescribeAvailableResourceRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

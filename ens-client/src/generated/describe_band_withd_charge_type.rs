@@ -27,6 +27,7 @@ impl rt::Operation for DescribeBandWithdChargeTypeRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -36,6 +36,7 @@ impl rt::Operation for DescribeCreatePrePaidInstanceResultRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

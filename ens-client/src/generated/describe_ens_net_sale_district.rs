@@ -48,6 +48,7 @@ impl rt::Operation for DescribeEnsNetSaleDistrictRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

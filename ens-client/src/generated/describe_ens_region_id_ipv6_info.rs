@@ -35,6 +35,7 @@ impl rt::Operation for DescribeEnsRegionIdIpv6InfoRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

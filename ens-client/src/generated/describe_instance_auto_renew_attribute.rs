@@ -38,6 +38,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

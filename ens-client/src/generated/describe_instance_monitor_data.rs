@@ -61,6 +61,7 @@ impl rt::Operation for DescribeInstanceMonitorDataRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -25,6 +25,7 @@ impl rt::Operation for DescribeInstanceSpecRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -25,6 +25,7 @@ impl rt::Operation for DescribeInstanceTypesRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

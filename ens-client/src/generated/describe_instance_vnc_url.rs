@@ -33,6 +33,7 @@ impl rt::Operation for DescribeInstanceVncUrlRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -192,6 +192,7 @@ impl rt::Operation for DescribeInstancesRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -31,6 +31,7 @@ impl rt::Operation for DescribeRegionIspsRequest {
         read_only: true,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -83,6 +83,7 @@ impl rt::Operation for ModifyInstanceAttributeRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

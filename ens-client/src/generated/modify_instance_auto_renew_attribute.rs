@@ -80,6 +80,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
                 },
             },
         ],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -44,6 +44,7 @@ impl rt::Operation for ModifyPrepayInstanceSpecRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -55,6 +55,7 @@ impl rt::Operation for RebootInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -37,12 +37,13 @@ pub struct ReinitInstanceRequest {
 rt::request_impls!(ReinitInstanceRequest, ReinitInstanceRequestBuilder);
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
-    rt::ParamSpec::new("ImageId", rt::Kind::String).required(),
+    rt::ParamSpec::new("InstanceId", rt::Kind::String).required().in_body(),
+    rt::ParamSpec::new("ImageId", rt::Kind::String).required().in_body(),
     rt::ParamSpec {
         wire: "Password",
         ..Password::RULES
-    },
+    }
+        .in_body(),
 ];
 
 impl rt::Operation for ReinitInstanceRequest {
@@ -56,6 +57,7 @@ impl rt::Operation for ReinitInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

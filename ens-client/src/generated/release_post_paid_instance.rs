@@ -39,6 +39,7 @@ impl rt::Operation for ReleasePostPaidInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

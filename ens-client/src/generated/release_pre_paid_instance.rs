@@ -37,6 +37,7 @@ impl rt::Operation for ReleasePrePaidInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -42,6 +42,7 @@ impl rt::Operation for RenewInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

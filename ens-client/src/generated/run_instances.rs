@@ -458,6 +458,7 @@ impl rt::Operation for RunInstancesRequest {
                 ],
             ),
         ],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

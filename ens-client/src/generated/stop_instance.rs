@@ -59,6 +59,7 @@ impl rt::Operation for StopInstanceRequest {
         read_only: false,
         params: PARAMS,
         cross_rules: &[],
+        answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {

@@ -39,8 +39,90 @@ pub fn create_request() -> ens_client::CreateInstanceRequest {
         .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
-/// How long a server lives at most.
-pub const LIFETIME: Duration = Duration::from_secs(60);
+/// A CreateInstance request whose `InstanceName` names the logical call, so that the server can
+/// count the arrivals of each call.
+pub fn named_create_request(name: &str) -> ens_client::CreateInstanceRequest {
+    let mut request = create_request();
+    request.instance_name = Some(ens_client::types::InstanceName::new(name).unwrap());
+    request
+}
+
+/// What a server recorded per logical call (its `InstanceName`): one entry per arrival.
+pub type Arrivals<T> = Arc<Mutex<std::collections::BTreeMap<String, Vec<T>>>>;
+
+/// A server that closes connections idle for 500 ms ([`ServerOptions::idle_close`]), answers
+/// arrival `i` of the CreateInstance call named `name` (request `n` in all) with what
+/// `answer(name, i, n)` returns, recording its first part, and every other request with a
+/// read-only success.
+pub async fn idle_closing_server<T: Send + 'static>(
+    answer: impl Fn(&str, usize, usize) -> (T, Reply) + Send + Sync + 'static,
+) -> (TestServer, Arrivals<T>) {
+    let arrivals: Arrivals<T> = Arc::default();
+    let seen = arrivals.clone();
+    let server = TestServer::start_with(
+        LIFETIME,
+        ServerOptions {
+            idle_close: Some(Duration::from_millis(500)),
+        },
+        move |r, n| match r.param("InstanceName") {
+            Some(name) => {
+                let mut arrivals = seen.lock().unwrap();
+                let record = arrivals.entry(name.to_owned()).or_default();
+                let (what, reply) = answer(name, record.len(), n);
+                record.push(what);
+                reply
+            }
+            None => Reply::ok(r#"{"RequestId":"R","Code":0}"#),
+        },
+    )
+    .await;
+    (server, arrivals)
+}
+
+/// DescribeInstances listing `(id, status)` pairs.
+pub fn instances(list: &[(&str, &str)]) -> Reply {
+    let items: Vec<String> = list
+        .iter()
+        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
+        .collect();
+    Reply::ok(format!(
+        r#"{{"RequestId":"R","Code":0,"TotalCount":{},"Instances":{{"Instance":[{}]}}}}"#,
+        list.len(),
+        items.join(",")
+    ))
+}
+
+/// A read-only operation, generated at compile time from a small spec, for the retry rules that
+/// differ between reading and creating.
+pub mod describe {
+    ens_macros::operation!("specs/operations/DescribeEnsRegions.json");
+}
+
+/// A read-only request.
+pub fn describe_request() -> describe::DescribeEnsRegionsRequest {
+    describe::DescribeEnsRegionsRequest::builder().build()
+}
+
+/// How long a server lives at most, on tokio's clock: long, because tests on a paused clock let
+/// days pass in an instant.
+pub const LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// How the server ends its answer (or does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// A complete answer; the connection stays open.
+    Complete,
+    /// Reads the request, then closes the connection without a word (FIN).
+    HangUp,
+    /// Reads the request, then resets the connection (RST).
+    Reset,
+    /// Sends the head, then the body one byte per interval.
+    Trickle(Duration),
+    /// Sends the head without a length, then an endless body until the client leaves.
+    Endless,
+    /// Declares a longer body than it sends, then closes.
+    LyingLength,
+}
 
 /// What the server answers to one request.
 #[derive(Debug, Clone)]
@@ -50,8 +132,7 @@ pub struct Reply {
     pub content_type: &'static str,
     /// Wait this long before answering (to provoke client read timeouts).
     pub delay: Duration,
-    /// Close the connection instead of answering (a reset after the request was received).
-    pub hang_up: bool,
+    pub ending: Ending,
 }
 
 impl Reply {
@@ -61,7 +142,7 @@ impl Reply {
             body: body.into(),
             content_type: "application/json;charset=utf-8",
             delay: Duration::ZERO,
-            hang_up: false,
+            ending: Ending::Complete,
         }
     }
 
@@ -92,16 +173,33 @@ impl Reply {
 
     /// Reads the request, then closes the connection without a word.
     pub fn hang_up() -> Self {
-        Self {
-            hang_up: true,
-            ..Self::json(200, "")
-        }
+        Self::json(200, "").ending(Ending::HangUp)
+    }
+
+    /// Reads the request, then resets the connection.
+    pub fn reset() -> Self {
+        Self::json(200, "").ending(Ending::Reset)
     }
 
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
+
+    pub fn ending(mut self, ending: Ending) -> Self {
+        self.ending = ending;
+        self
+    }
+}
+
+/// A CreateInstance success listing `ids`.
+pub fn created(request_id: &str, ids: &[&str]) -> Reply {
+    let ids: Vec<String> = ids.iter().map(|id| quote(id)).collect();
+    Reply::ok(format!(
+        r#"{{"RequestId":{},"InstanceIds":{{"InstanceId":[{}]}},"Code":"0"}}"#,
+        quote(request_id),
+        ids.join(",")
+    ))
 }
 
 /// A JSON string literal.
@@ -133,11 +231,22 @@ pub struct Received {
     /// Header names lower-cased, in the order sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The body's parameters when it is `application/x-www-form-urlencoded`, decoded.
+    pub form: Vec<(String, String)>,
 }
 
 impl Received {
+    /// A query parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A parameter of the form body.
+    pub fn body_param(&self, name: &str) -> Option<&str> {
+        self.form
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -164,13 +273,27 @@ impl Received {
 
 type Handler = dyn Fn(&Received, usize) -> Reply + Send + Sync;
 
+/// How a server treats its connections, besides answering.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerOptions {
+    /// Closes a connection that stayed idle this long. The close is made when the next request
+    /// arrives, without reading it (so it crosses that request, as when a server closes an idle
+    /// connection just as the client reuses it): such a request is not counted as arrived.
+    pub idle_close: Option<Duration>,
+}
+
 struct State {
     handler: Box<Handler>,
+    options: ServerOptions,
     count: AtomicUsize,
     received: Mutex<Vec<Received>>,
     nonces: Mutex<HashSet<String>>,
     handled: AtomicU64,
     handling_nanos: AtomicU64,
+    connections: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    idle_closed: AtomicUsize,
 }
 
 /// A running server. Dropping it stops it.
@@ -194,15 +317,29 @@ impl TestServer {
         lifetime: Duration,
         handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
     ) -> Self {
+        Self::start_with(lifetime, ServerOptions::default(), handler).await
+    }
+
+    /// [`TestServer::start`] with options.
+    pub async fn start_with(
+        lifetime: Duration,
+        options: ServerOptions,
+        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(State {
             handler: Box::new(handler),
+            options,
             count: AtomicUsize::new(0),
             received: Mutex::new(Vec::new()),
             nonces: Mutex::new(HashSet::new()),
             handled: AtomicU64::new(0),
             handling_nanos: AtomicU64::new(0),
+            connections: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            idle_closed: AtomicUsize::new(0),
         });
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -210,6 +347,7 @@ impl TestServer {
                 let mut connections = Vec::new();
                 while let Ok((stream, _)) = listener.accept().await {
                     let _ = stream.set_nodelay(true);
+                    shared.connections.fetch_add(1, Ordering::SeqCst);
                     connections.push(tokio::spawn(serve(stream, shared.clone())));
                 }
                 for c in connections {
@@ -246,6 +384,22 @@ impl TestServer {
         self.state.received.lock().unwrap().clone()
     }
 
+    /// How many connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.state.connections.load(Ordering::SeqCst)
+    }
+
+    /// The most requests that were being handled at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// How many idle connections were closed as a request arrived on them
+    /// ([`ServerOptions::idle_close`]).
+    pub fn idle_closed(&self) -> usize {
+        self.state.idle_closed.load(Ordering::SeqCst)
+    }
+
     /// Requests answered, and the server's own total time spent handling them (parse, verify
     /// the signature, answer), excluding scripted delays.
     pub fn handling(&self) -> (u64, Duration) {
@@ -264,12 +418,31 @@ impl Drop for TestServer {
 
 async fn serve(mut stream: TcpStream, state: Arc<State>) {
     let mut buf = Vec::with_capacity(8192);
+    // On tokio's clock, so that tests on a paused clock see connections go idle.
+    let mut idle_since: Option<tokio::time::Instant> = None;
     loop {
+        if let (Some(limit), Some(since)) = (state.options.idle_close, idle_since)
+            && buf.is_empty()
+        {
+            if stream.readable().await.is_err() {
+                return;
+            }
+            if since.elapsed() >= limit {
+                // Closed while idle: the request that just arrived is never read. Unread data
+                // makes the close a reset, as a real server's would be.
+                state.idle_closed.fetch_add(1, Ordering::SeqCst);
+                reset(&stream);
+                return;
+            }
+        }
         let Some(request) = read_request(&mut stream, &mut buf).await else {
             return;
         };
         let started = Instant::now();
         let n = state.count.fetch_add(1, Ordering::SeqCst);
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        let _in_flight = InFlight(&state);
         state.received.lock().unwrap().push(request.clone());
         let reply = match verify(&request, &state) {
             Ok(()) => (state.handler)(&request, n),
@@ -279,20 +452,53 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        if reply.hang_up {
-            return;
+        match reply.ending {
+            Ending::HangUp => return,
+            Ending::Reset => {
+                reset(&stream);
+                return;
+            }
+            _ => {}
         }
         let resumed = Instant::now();
+        let length = match reply.ending {
+            Ending::Endless => String::new(),
+            Ending::LyingLength => format!("Content-Length: {}\r\n", reply.body.len() + 100),
+            _ => format!("Content-Length: {}\r\n", reply.body.len()),
+        };
         let head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n",
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}Connection: keep-alive\r\n\r\n",
             reply.status,
             reason(reply.status),
             reply.content_type,
-            reply.body.len()
         );
         let mut out = head.into_bytes();
-        out.extend_from_slice(reply.body.as_bytes());
-        if stream.write_all(&out).await.is_err() {
+        let sent = match reply.ending {
+            Ending::Trickle(every) => {
+                if stream.write_all(&out).await.is_err() {
+                    return;
+                }
+                for byte in reply.body.as_bytes() {
+                    tokio::time::sleep(every).await;
+                    if stream.write_all(&[*byte]).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(())
+            }
+            Ending::Endless => {
+                out.extend_from_slice(reply.body.as_bytes());
+                let filler = vec![b'x'; 64 * 1024];
+                let _ = stream.write_all(&out).await;
+                while stream.write_all(&filler).await.is_ok() {}
+                return;
+            }
+            _ => {
+                out.extend_from_slice(reply.body.as_bytes());
+                stream.write_all(&out).await
+            }
+        };
+        if sent.is_err() || reply.ending == Ending::LyingLength {
             return;
         }
         elapsed += resumed.elapsed();
@@ -301,6 +507,23 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
             Ordering::SeqCst,
         );
+        idle_since = Some(tokio::time::Instant::now());
+    }
+}
+
+/// Makes closing `stream` a reset (RST) rather than a close (FIN).
+// A zero linger never blocks on drop, which is what the deprecation warns about.
+#[allow(deprecated)]
+fn reset(stream: &TcpStream) {
+    let _ = stream.set_linger(Some(Duration::ZERO));
+}
+
+/// Counts a request as handled until dropped.
+struct InFlight<'a>(&'a State);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -362,14 +585,15 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recei
         Some((p, q)) => (p.to_owned(), q.to_owned()),
         None => (target.clone(), String::new()),
     };
-    let query = raw_query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect();
+    let query = decode_pairs(&raw_query);
+    let is_form = headers
+        .iter()
+        .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
+    let form = if is_form {
+        decode_pairs(&String::from_utf8_lossy(&body).replace('+', "%20"))
+    } else {
+        Vec::new()
+    };
     Some(Received {
         method,
         path,
@@ -377,7 +601,19 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recei
         query,
         headers,
         body,
+        form,
     })
+}
+
+/// `a=b&c=d`, percent-decoded.
+fn decode_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
 }
 
 fn percent_decode(s: &str) -> String {
@@ -416,7 +652,12 @@ fn verify(r: &Received, state: &State) -> Result<(), Reply> {
     }
     let (access_key_id, computed, sent, server_string_to_sign) =
         if let Some(sent) = r.param("Signature") {
-            let pairs = r.query.iter().filter(|(k, _)| k != "Signature");
+            // RPC 1.0 signs query and body parameters together.
+            let pairs = r
+                .query
+                .iter()
+                .chain(&r.form)
+                .filter(|(k, _)| k != "Signature");
             let sig = rpc_v1::sign(
                 &r.method,
                 pairs.map(|(k, v)| (k.as_str(), v.as_str())),

@@ -1,9 +1,9 @@
-//! RPC signature 1.0 through `ens_client::auth`, against the recorded vectors (plus
+//! RPC signature 1.0 through ens-auth, against the recorded vectors (plus
 //! `$ENS_SIGNING_VECTORS` when set).
 
 use std::path::Path;
 
-use ens_client::auth::vectors::{Suite, assert_suite};
+use ens_auth::vectors::{Suite, assert_suite};
 
 #[test]
 fn rpc_v1_vectors() {

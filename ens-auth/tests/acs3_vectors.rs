@@ -1,9 +1,9 @@
-//! `ACS3-HMAC-SHA256` through `ens_client::auth`, against the recorded vectors (plus
+//! `ACS3-HMAC-SHA256` through ens-auth, against the recorded vectors (plus
 //! `$ENS_ACS3_VECTORS` when set).
 
 use std::path::Path;
 
-use ens_client::auth::vectors::{Suite, assert_suite};
+use ens_auth::vectors::{Suite, assert_suite};
 
 #[test]
 fn acs3_vectors() {

@@ -1,0 +1,268 @@
+//! Never a hang, never unbounded memory: every call ends within its timeouts, a body that
+//! trickles fails, a body too large is cut, and public knobs at their extremes neither panic nor
+//! run forever. On tokio's paused clock: the minutes these tests wait for pass at once.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use ens_client::{Error, RetryPolicy, TimeoutKind, WaitError, WaitOptions};
+use support::{
+    Ending, Reply, SIGNATURES, TestServer, client, create_request, created, describe_request,
+    instances,
+};
+use tokio::time::Instant;
+
+/// The `Error::Timeout` inside `err` (also inside `OutcomeUnknown`).
+#[track_caller]
+fn timeout_kind<E: std::fmt::Debug>(err: &Error<E>) -> TimeoutKind {
+    match err {
+        Error::Timeout { kind, .. } => *kind,
+        Error::OutcomeUnknown { cause, .. } => timeout_kind(cause),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_trickling_at_one_byte_a_second_fails_as_stalled() {
+    let body = r#"{"RequestId":"R","Code":0,"InstanceIds":{"InstanceId":["i-1"]}}"#;
+    for version in SIGNATURES {
+        let server =
+            TestServer::always(Reply::ok(body).ending(Ending::Trickle(Duration::from_secs(1))))
+                .await;
+        let c = client(&server, version).build().unwrap();
+        let started = Instant::now();
+        let err = c.create_instance(create_request()).await.unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert_eq!(timeout_kind(&err), TimeoutKind::StalledBody);
+        assert!(err.to_string().contains("stalled"), "{err}");
+        // The default minimum: 1 KiB per 5 s.
+        assert!(
+            started.elapsed() <= Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(server.count(), 1);
+
+        let err = c.send(describe_request()).await.unwrap_err();
+        assert_eq!(timeout_kind(&err), TimeoutKind::StalledBody);
+        assert_eq!(server.count(), 4, "a read-only call tries again");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_answers_is_cut_at_the_attempt_timeout() {
+    let server = TestServer::always(Reply::ok("{}").delayed(Duration::from_secs(3600))).await;
+    let c = client(&server, SIGNATURES[0])
+        .read_timeout(Duration::MAX)
+        .attempt_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = c.create_instance(create_request()).await.unwrap_err();
+    assert_eq!(timeout_kind(&err), TimeoutKind::Attempt);
+    assert!(err.is_outcome_unknown());
+    assert_eq!(started.elapsed(), Duration::from_secs(10));
+    assert!(err.to_string().contains("attempt timeout of 10s"), "{err}");
+}
+
+/// The operation timeout bounds the whole call: attempts, backoff, and waiting for a connection.
+#[tokio::test(start_paused = true)]
+async fn the_operation_timeout_bounds_every_attempt_and_wait() {
+    let server = TestServer::always(
+        Reply::error(500, "InternalError", "slow and failing", "R")
+            .delayed(Duration::from_secs(50)),
+    )
+    .await;
+    let c = client(&server, SIGNATURES[0])
+        .read_timeout(Duration::MAX)
+        .retry_policy(RetryPolicy::new(5))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = c.send(describe_request()).await.unwrap_err();
+    assert_eq!(timeout_kind(&err), TimeoutKind::Operation, "{err:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(120), "the default");
+    assert_eq!(server.count(), 3, "two 50 s attempts, the third cut");
+
+    // Waiting for a free connection counts too.
+    let c = client(&server, SIGNATURES[0])
+        .read_timeout(Duration::MAX)
+        .max_connections(1)
+        .operation_timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let (first, second) = tokio::join!(c.send(describe_request()), c.send(describe_request()));
+    let (first, second) = (first.unwrap_err(), second.unwrap_err());
+    let waited = [&first, &second]
+        .into_iter()
+        .find(|e| {
+            matches!(
+                e,
+                Error::Timeout {
+                    may_have_reached_server: false,
+                    ..
+                }
+            )
+        })
+        .unwrap_or_else(|| panic!("{first:?} {second:?}"));
+    assert_eq!(timeout_kind(waited), TimeoutKind::Operation);
+    assert!(waited.to_string().contains("was not sent"), "{waited}");
+    assert_eq!(started.elapsed(), Duration::from_secs(150));
+}
+
+#[tokio::test(start_paused = true)]
+async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
+    // Larger than the default limit of 4 MiB, announced.
+    let big = format!(r#"{{"RequestId":"R","Pad":"{}"}}"#, "x".repeat(5 << 20));
+    let server = TestServer::always(Reply::ok(big)).await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let err = c.send(describe_request()).await.unwrap_err();
+    let Error::UnreadableResponse { body, reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(reason.contains("4194304 bytes"), "{reason}");
+    assert!(body.len() <= 8192, "{} bytes kept", body.len());
+    assert!(
+        body.starts_with(r#"{"RequestId":"R","Pad":"xxx"#),
+        "{body:.40}"
+    );
+    assert!(err.to_string().len() < 2048, "Display shows a preview");
+    assert_eq!(server.count(), 1, "the same answer would come again");
+
+    // Endless, without a length: cut at a configured limit, for a call that creates.
+    let server = TestServer::always(Reply::ok(r#"{"RequestId":"R"#).ending(Ending::Endless)).await;
+    let c = client(&server, SIGNATURES[1])
+        .max_response_body(64 * 1024)
+        .build()
+        .unwrap();
+    let err = c.create_instance(create_request()).await.unwrap_err();
+    let Error::OutcomeUnknown { cause, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let Error::UnreadableResponse { body, reason, .. } = cause.as_ref() else {
+        panic!("{err:?}")
+    };
+    assert!(reason.contains("65536 bytes"), "{reason}");
+    assert!(body.len() <= 8192);
+    // An error body keeps its prefix too.
+    let server = TestServer::always(Reply::html(400, "y".repeat(100_000))).await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let err = c.create_instance(create_request()).await.unwrap_err();
+    let Error::UnreadableResponse { body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(body.len(), 8192);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_knobs_at_their_extremes_end() {
+    let server = TestServer::always(Reply::error(400, "Throttling", "flow control", "R")).await;
+    let c = client(&server, SIGNATURES[0])
+        .retry_policy(RetryPolicy::new(u32::MAX).with_retry_tokens(u32::MAX))
+        .operation_timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .read_timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(600), c.send(describe_request())).await;
+    let err = ended.expect("the call ends").unwrap_err();
+    assert_eq!(err.code(), Some("Throttling"));
+    assert_eq!(server.count(), RetryPolicy::MAX_ATTEMPTS as usize);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_for_instances_returns_at_its_own_timeout() {
+    // Each DescribeInstances hangs until the client's attempt timeout, then fails.
+    let server = TestServer::always(instances(&[]).delayed(Duration::from_secs(3600))).await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let options = WaitOptions::default().with_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let err = c
+        .wait_for_instances(["i-1"], "Running", &options)
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    let WaitError::TimedOut { waited, polls, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*waited, Duration::from_secs(2));
+    assert_eq!(*polls, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_options_at_their_extremes_neither_panic_nor_hang() {
+    let server = TestServer::start(|_, n| {
+        if n < 2 {
+            instances(&[("i-1", "Pending")])
+        } else {
+            instances(&[("i-1", "Running")])
+        }
+    })
+    .await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let wild = WaitOptions {
+        timeout: Duration::MAX,
+        initial_delay: Duration::from_secs(1),
+        max_delay: Duration::from_secs(3600),
+        multiplier: f64::INFINITY,
+    };
+    let started = Instant::now();
+    let done = c
+        .wait_for_instances(["i-1"], "Running", &wild)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(3601),
+        "polls at 0, 1 s, 1 h 1 s"
+    );
+    // No longer than a day, whatever the timeout and the pauses.
+    let endless = WaitOptions {
+        timeout: Duration::MAX,
+        initial_delay: Duration::MAX,
+        max_delay: Duration::MAX,
+        multiplier: f64::NAN,
+    };
+    let started = Instant::now();
+    let err = c
+        .wait_for_instances(["i-9"], "Running", &endless)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WaitError::TimedOut { .. }), "{err}");
+    assert_eq!(started.elapsed(), WaitOptions::MAX_TIMEOUT);
+}
+
+#[tokio::test(start_paused = true)]
+async fn duplicate_ids_are_waited_for_once_and_reported_in_the_order_given() {
+    let server = TestServer::always(instances(&[("i-1", "Pending")])).await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let options = WaitOptions::default().with_timeout(Duration::from_secs(30));
+    let err = c
+        .wait_for_instances(["i-2", "i-1", "i-2"], "Running", &options)
+        .await
+        .unwrap_err();
+    let WaitError::TimedOut { pending, .. } = &err else {
+        panic!("{err}")
+    };
+    let ids: Vec<&str> = pending.iter().map(|p| p.instance_id.as_str()).collect();
+    assert_eq!(ids, ["i-2", "i-1"], "each once, in the order given");
+    let asked = server.received()[0]
+        .param("InstanceIds")
+        .unwrap()
+        .to_owned();
+    assert_eq!(asked, r#"["i-1","i-2"]"#);
+
+    let server = TestServer::always(created("R", &[])).await;
+    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let done = c
+        .wait_for_instances(Vec::<String>::new(), "Running", &options)
+        .await
+        .unwrap();
+    assert!(done.is_empty());
+    assert_eq!(server.count(), 0, "nothing to wait for, nothing asked");
+}
