@@ -325,37 +325,16 @@ fn no_edit_of_a_real_spec_panics() {
         "/../specs/ens/operations/CreateInstance.json"
     );
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let service_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ens");
-    let service =
-        ens_codegen::ServiceSource::read_dir(std::path::Path::new(service_dir), "specs/ens")
-            .unwrap();
+    let service = real_service();
     // The real spec is accepted as it is.
     ens_codegen::operation_module(&service, "CreateInstance.json", &spec.to_string()).unwrap();
-    let mut pointers = Vec::new();
-    collect(&spec, String::new(), &mut pointers);
-    let replacements = [
-        json!(null),
-        json!(-1),
-        json!(""),
-        json!("9%s%s"),
-        json!([]),
-        json!({}),
-    ];
     let mut runs = 0;
-    for pointer in &pointers {
-        for replacement in &replacements {
-            let mut edited = spec.clone();
-            *edited.pointer_mut(pointer).unwrap() = replacement.clone();
-            let text = edited.to_string();
-            let outcome = std::panic::catch_unwind(|| {
-                ens_codegen::operation_module(&service, "CreateInstance.json", &text).is_ok()
-            });
-            assert!(
-                outcome.is_ok(),
-                "the generator panicked with {pointer} = {replacement}"
-            );
-            runs += 1;
-        }
+    for (what, text) in edits(&spec) {
+        let outcome = std::panic::catch_unwind(|| {
+            ens_codegen::operation_module(&service, "CreateInstance.json", &text).is_ok()
+        });
+        assert!(outcome.is_ok(), "the generator panicked with {what}");
+        runs += 1;
     }
     assert!(runs > 1000, "only {runs} edits were tried");
 }
@@ -483,6 +462,83 @@ fn shapes_are_resolved_and_checked() {
     )
     .unwrap_err();
     assert!(e.message.contains("nest too deep"), "{e}");
+}
+
+/// Every value of the real service.json, errors.json and each shape, replaced by values of
+/// other shapes: loading the whole service answers with a model or an error, never a panic.
+#[test]
+fn no_edit_of_the_real_service_documents_panics() {
+    let service = real_service();
+    let load = |source: &ens_codegen::ServiceSource| {
+        ens_codegen::Model::load(source, ens_codegen::Selection::All)
+            .and_then(|m| ens_codegen::generate(&m, &ens_codegen::Settings::default()))
+            .is_ok()
+    };
+    assert!(load(&service), "the real service loads");
+    // One document at a time: (which, its text).
+    let mut documents = vec![
+        (0usize, service.service.1.clone()),
+        (1, service.errors.1.clone()),
+    ];
+    documents.extend(
+        service
+            .shapes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| (2 + i, text.clone())),
+    );
+    let mut runs = 0;
+    for (which, text) in documents {
+        let original: Value = serde_json::from_str(&text).unwrap();
+        for (what, edited) in edits(&original) {
+            let mut source = service.clone();
+            let slot = match which {
+                0 => &mut source.service.1,
+                1 => &mut source.errors.1,
+                i => &mut source.shapes[i - 2].1,
+            };
+            *slot = edited;
+            let outcome = std::panic::catch_unwind(|| load(&source));
+            assert!(
+                outcome.is_ok(),
+                "loading panicked with document {which}: {what}"
+            );
+            runs += 1;
+        }
+    }
+    assert!(runs > 1000, "only {runs} edits were tried");
+}
+
+fn real_service() -> ens_codegen::ServiceSource {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ens");
+    ens_codegen::ServiceSource::read_dir(std::path::Path::new(dir), "specs/ens")
+        .expect("the real service folder reads")
+}
+
+/// `v` with each of its values in turn replaced by values of other shapes: (what was done, the
+/// edited text).
+fn edits(v: &Value) -> Vec<(String, String)> {
+    let replacements = [
+        json!(null),
+        json!(-1),
+        json!(""),
+        json!("9%s%s"),
+        json!([]),
+        json!({}),
+    ];
+    let mut pointers = Vec::new();
+    collect(v, String::new(), &mut pointers);
+    let mut out = Vec::new();
+    for pointer in &pointers {
+        for replacement in &replacements {
+            let mut edited = v.clone();
+            if let Some(slot) = edited.pointer_mut(pointer) {
+                *slot = replacement.clone();
+                out.push((format!("{pointer} = {replacement}"), edited.to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn collect(v: &Value, at: String, out: &mut Vec<String>) {
