@@ -6,7 +6,7 @@
 mod support;
 
 use ens_client::auth::encode::encode;
-use ens_client::{CreateInstanceRequest, Credentials, Error, create_instance::Password};
+use ens_client::{CreateInstanceRequest, Credentials, Error, types::Password};
 use support::{ACCESS_KEY_ID, Reply, SECRET, SIGNATURES, TOKEN, TestServer, client, quote};
 
 /// A password whose encoding has hex letters (`%2F`, `%3A`, `%2A`).

@@ -14,7 +14,7 @@ fn reinit_request() -> ReinitInstanceRequest {
     ReinitInstanceRequest::builder()
         .instance_id("i-5vn4n3y4laeb")
         .image_id("m-5wn1dh b48f/440")
-        .password(ens_client::reinit_instance::Password::new(PASSWORD).unwrap())
+        .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
 

@@ -69,3 +69,32 @@ pub(crate) fn field_ident(
 pub(crate) fn known(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
+
+/// Whether `name` can be a Rust identifier as the generator writes it (ASCII letters, digits
+/// and `_`, not starting with a digit; keywords are written raw). The importer asks this too,
+/// so that the two never disagree on which names need a `rustName` or `variant`.
+pub fn is_identifier(name: &str) -> bool {
+    plain_ident(name)
+}
+
+/// Whether `name` is a Rust keyword (a type cannot be named so).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// A field name for the element at `path` (its `rustName`, else `name` in snake_case) that no
+/// field in `taken` has yet.
+pub(crate) fn new_field_ident(
+    ctx: Ctx<'_>,
+    path: &str,
+    explicit: Option<&str>,
+    name: &str,
+    taken: &[Ident],
+) -> Result<Ident, SpecError> {
+    let path = format!("{path}/rustName");
+    let ident = field_ident(ctx, &path, explicit, name)?;
+    if taken.contains(&ident) {
+        return Err(ctx.err(path, format!("Rust field name `{ident}` is used twice")));
+    }
+    Ok(ident)
+}

@@ -10,13 +10,16 @@
 //! see the map.
 #![deny(missing_docs)]
 
+mod catalog;
 pub mod de;
+mod macros;
 mod operation;
 mod params;
 mod rules;
 mod violation;
 pub mod wire;
 
+pub use catalog::{ErrorDef, find_code};
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
 pub use params::Params;
 pub use rules::{
@@ -26,10 +29,7 @@ pub use rules::{
 pub use serde;
 pub use serde_json;
 pub use violation::{Violation, Violations};
-
-/// Type-state marker: a required builder field has been set.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Set;
+pub use zeroize;
 
 /// Type-state marker: a required builder field has not been set yet.
 #[derive(Debug, Clone, Copy, Default)]

@@ -7,7 +7,7 @@
 //!
 //! Against Alibaba Cloud the same client code only needs another endpoint and real credentials.
 
-use ens_client::create_instance::Password;
+use ens_client::types::Password;
 use ens_client::{
     Client, CreateInstanceRequest, Credentials, DescribeInstancesRequest,
     ReleasePrePaidInstanceRequest, StopInstanceRequest, WaitOptions,

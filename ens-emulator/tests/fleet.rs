@@ -45,8 +45,8 @@ async fn ensure(c: &Client, region: &str, name: &str) -> String {
             .ens_region_id(region)
             .period(1)
             .quantity(1)
-            .password(ens_client::create_instance::Password::new(support::PASSWORD).unwrap())
-            .instance_name(ens_client::create_instance::InstanceName::new(name).unwrap())
+            .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
+            .instance_name(ens_client::types::InstanceName::new(name).unwrap())
             .build();
         match c.create_instance(request).await {
             Ok(mut created) => return created.instance_ids.remove(0),

@@ -17,7 +17,11 @@ async fn status_of(client: &ens_client::Client, id: &str) -> String {
         .await
         .unwrap();
     assert_eq!(answer.instances.len(), 1, "{id}");
-    answer.instances[0].status.clone().unwrap_or_default()
+    answer.instances[0]
+        .status
+        .as_ref()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -113,8 +117,8 @@ async fn run_instances_post_paid_and_its_release_rules() {
         .ens_region_id("cn-hangzhou-telecom")
         .internet_max_bandwidth_out(50)
         .amount(3)
-        .password(ens_client::run_instances::Password::new(support::PASSWORD).unwrap())
-        .instance_name(ens_client::run_instances::InstanceName::new("web").unwrap())
+        .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
+        .instance_name(ens_client::types::InstanceName::new("web").unwrap())
         .unique_suffix(true)
         .build();
     let answer = c.run_instances(run).await.unwrap();
@@ -217,7 +221,7 @@ async fn describe_filters_and_pages() {
     assert!(
         all.instances
             .iter()
-            .all(|i| i.status.as_deref() == Some("Running")),
+            .all(|i| i.status.as_ref().map(|s| s.as_str()) == Some("Running")),
         "immediate timings"
     );
     let page2 = c
@@ -275,7 +279,7 @@ async fn describe_filters_and_pages() {
     let stopped = c
         .describe_instances(
             DescribeInstancesRequest::builder()
-                .status(ens_client::describe_instances::InstanceStatus::Stopped)
+                .status(ens_client::types::InstanceStatus::Stopped)
                 .build(),
         )
         .await

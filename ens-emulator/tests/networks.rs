@@ -86,11 +86,11 @@ async fn vswitches_and_private_addresses_are_checked() {
             .ens_region_id(region)
             .period(1)
             .quantity(1)
-            .password(ens_client::create_instance::Password::new(support::PASSWORD).unwrap())
+            .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
             .vswitch_id(&vsw);
         match ip {
             Some(ip) => b
-                .private_ip_address(ens_client::create_instance::PrivateIpAddress::new(ip).unwrap())
+                .private_ip_address(ens_client::types::PrivateIpAddress::new(ip).unwrap())
                 .build(),
             None => b.build(),
         }
@@ -146,7 +146,7 @@ async fn vswitches_and_private_addresses_are_checked() {
         .ens_region_id(region)
         .period(1)
         .quantity(1)
-        .password(ens_client::create_instance::Password::new(support::PASSWORD).unwrap())
+        .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
         .vswitch_id("vsw-nope")
         .build();
     let err = c.create_instance(missing).await.unwrap_err();

@@ -70,7 +70,7 @@ impl Metadata {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .filter_map(|e| e["code"].as_str().map(str::to_owned))
+                    .filter_map(|e| e.as_str().or_else(|| e["code"].as_str()).map(str::to_owned))
                     .collect()
             })
             .unwrap_or_default();

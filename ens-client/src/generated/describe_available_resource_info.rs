@@ -2,33 +2,19 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
+use super::types::*;
+
 /// Queries the specifications of the resources that you can purchase when you create an instance.
 ///
 /// Action `DescribeAvailableResourceInfo`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInfoRequest {}
-impl DescribeAvailableResourceInfoRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> DescribeAvailableResourceInfoRequestBuilder {
-        DescribeAvailableResourceInfoRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(
+    DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder
+);
 
 static PARAMS: &[rt::ParamSpec] = &[];
 
@@ -58,10 +44,19 @@ impl rt::Operation for DescribeAvailableResourceInfoRequest {
 
 /// Builds a [`DescribeAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeAvailableResourceInfoRequestBuilder<S = ()> {
     required: S,
     optional: DescribeAvailableResourceInfoRequestOptional,
+}
+
+impl Default for DescribeAvailableResourceInfoRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeAvailableResourceInfoRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,26 +70,6 @@ impl DescribeAvailableResourceInfoRequestBuilder<()> {
         DescribeAvailableResourceInfoRequest {
         }
     }
-}
-
-/// An element of the `Images` list of the response.
-#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
-#[serde(crate = "::ens_client::core::serde")]
-#[non_exhaustive]
-pub struct Image {
-    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageId", default)]
-    pub image_id: Option<String>,
-    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageName", default)]
-    pub image_name: Option<String>,
-    /// JSON `ImageSize`; example `20`.
-    #[serde(
-        rename = "ImageSize",
-        default,
-        deserialize_with = "::ens_client::core::de::number"
-    )]
-    pub image_size: Option<i64>,
 }
 
 /// An element of the `EnsRegionIdsExtends` list of the response.
@@ -126,7 +101,7 @@ pub struct EnsRegionId {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct SupportResource {
+pub struct SupportResourceInfo {
     /// JSON `BandwidthTypes`.
     #[serde(
         rename = "BandwidthTypes",
@@ -209,116 +184,40 @@ pub struct DescribeAvailableResourceInfoResponse {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub support_resources: Vec<SupportResource>,
+    pub support_resources: Vec<SupportResourceInfo>,
 }
 
-/// Errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeAvailableResourceInfoError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotExists` (HTTP 400): The user have no instances.
-    InstanceNotExists(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotExists`]: `InstanceNotExists`.
+    InstanceNotExists,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
 }
 
-impl rt::OperationError for DescribeAvailableResourceInfoError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
-        match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotExists" => Self::InstanceNotExists(message),
-            "CallInterface" => Self::CallInterface(message),
-            "NoPermission" => Self::NoPermission(message),
-            _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                        message,
-                    };
-                }
-                match ::ens_client::CommonError::from_code(code, &message) {
-                    Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotExists(_) => "InstanceNotExists",
-            Self::CallInterface(_) => "CallInterface",
-            Self::NoPermission(_) => "NoPermission",
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotExists(message)
-            | Self::CallInterface(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotExists(_)
-            | Self::CallInterface(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeAvailableResourceInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
-    }
-}
-
-impl std::error::Error for DescribeAvailableResourceInfoError {}
+rt::operation_error_impls!(
+    DescribeAvailableResourceInfoError { MissingParameter : is_missing_parameter,
+    InstanceNotExists : is_instance_not_exists, CallInterface : is_call_interface,
+    NoPermission : is_no_permission } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the supported regions and Internet service providers (ISPs) and their quantities.
 ///
 /// Action `DescribeEnsNetSaleDistrict`, API version `2017-11-10`, `POST`.
@@ -25,27 +27,9 @@ pub struct DescribeEnsNetSaleDistrictRequest {
     pub net_district_code: Option<String>,
 }
 
-impl DescribeEnsNetSaleDistrictRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> DescribeEnsNetSaleDistrictRequestBuilder {
-        DescribeEnsNetSaleDistrictRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(
+    DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder
+);
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("NetLevelCode", rt::Kind::Enum(&["Big", "Middle", "Small"]))
@@ -86,10 +70,19 @@ impl rt::Operation for DescribeEnsNetSaleDistrictRequest {
 
 /// Builds a [`DescribeEnsNetSaleDistrictRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeEnsNetSaleDistrictRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: DescribeEnsNetSaleDistrictRequestOptional,
+}
+
+impl Default for DescribeEnsNetSaleDistrictRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsNetSaleDistrictRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -123,41 +116,49 @@ impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeEnsNetSaleDistrictRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEnsNetSaleDistrictRequest
     where
-        S0: DescribeEnsNetSaleDistrictRequestHasNetLevelCode,
+        S0: builder_state::HasNetLevelCode,
     {
         let (s0,) = self.required;
         let optional = self.optional;
         DescribeEnsNetSaleDistrictRequest {
-            net_level_code: DescribeEnsNetSaleDistrictRequestHasNetLevelCode::take(s0),
+            net_level_code: builder_state::HasNetLevelCode::take(s0),
             net_district_code: optional.net_district_code,
         }
     }
 }
 
-/// Type state: `NetLevelCode` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
-    label = "`NetLevelCode` is not set"
-)]
-pub trait DescribeEnsNetSaleDistrictRequestHasNetLevelCode {
-    /// The value that was set.
-    fn take(self) -> NetLevel;
-}
+/// Type states of [`DescribeEnsNetSaleDistrictRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl DescribeEnsNetSaleDistrictRequestHasNetLevelCode for NetLevel {
-    fn take(self) -> NetLevel {
-        self
+    impl sealed::Sealed for super::NetLevel {}
+    /// Type state: `NetLevelCode` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
+        label = "`NetLevelCode` is not set"
+    )]
+    pub trait HasNetLevelCode: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> super::NetLevel;
+    }
+
+    impl HasNetLevelCode for super::NetLevel {
+        fn take(self) -> super::NetLevel {
+            self
+        }
     }
 }
 
-/// Values of `NetLevelCode`.
+/// Values of `NetLevel`.
 ///
 /// The network level. Valid values:
 ///
 /// *   **Big**: area
 /// *   **Middle**: province
 /// *   **Small**: city
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetLevel {
     /// Area.
@@ -172,57 +173,18 @@ pub enum NetLevel {
     ///
     /// Wire value `Small`.
     Small,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
-impl NetLevel {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Big, Self::Middle, Self::Small];
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Big => "Big",
-            Self::Middle => "Middle",
-            Self::Small => "Small",
-        }
-    }
-}
-
-impl std::fmt::Display for NetLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for NetLevel {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Big" => Ok(Self::Big),
-            "Middle" => Ok(Self::Middle),
-            "Small" => Ok(Self::Small),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "NetLevelCode",
-                        "enum",
-                        concat!("must be one of ", "Big, Middle, Small"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for NetLevel {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    NetLevel, super::types::UnknownValue, [Big = "Big", Middle = "Middle", Small =
+    "Small"]
+);
 
 /// An element of the `EnsNetDistricts` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -276,113 +238,39 @@ pub struct DescribeEnsNetSaleDistrictResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeEnsNetSaleDistrict` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeEnsNetSaleDistrict` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeEnsNetSaleDistrictError {
-    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeEnsNetSaleDistrict` documents it as HTTP 400: The input parameter domainName that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
 }
 
-impl rt::OperationError for DescribeEnsNetSaleDistrictError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
-        match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
-            _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                        message,
-                    };
-                }
-                match ::ens_client::CommonError::from_code(code, &message) {
-                    Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeEnsNetSaleDistrictError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
-    }
-}
-
-impl std::error::Error for DescribeEnsNetSaleDistrictError {}
+rt::operation_error_impls!(
+    DescribeEnsNetSaleDistrictError { MissingParameter : is_missing_parameter,
+    InstanceIdNotFound : is_instance_id_not_found, NoPermission : is_no_permission,
+    CallInterface : is_call_interface } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

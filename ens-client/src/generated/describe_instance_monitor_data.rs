@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the CPU and memory usage of an instance.
 ///
 /// Action `DescribeInstanceMonitorData`, API version `2017-11-10`, `POST`.
@@ -30,27 +32,9 @@ pub struct DescribeInstanceMonitorDataRequest {
     pub period: Option<i64>,
 }
 
-impl DescribeInstanceMonitorDataRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> DescribeInstanceMonitorDataRequestBuilder {
-        DescribeInstanceMonitorDataRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(
+    DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder
+);
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String),
@@ -103,10 +87,19 @@ impl rt::Operation for DescribeInstanceMonitorDataRequest {
 
 /// Builds a [`DescribeInstanceMonitorDataRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeInstanceMonitorDataRequestBuilder<S = ()> {
     required: S,
     optional: DescribeInstanceMonitorDataRequestOptional,
+}
+
+impl Default for DescribeInstanceMonitorDataRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceMonitorDataRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -197,101 +190,32 @@ pub struct DescribeInstanceMonitorDataResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeInstanceMonitorData` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeInstanceMonitorData` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceMonitorDataError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
 }
 
-impl rt::OperationError for DescribeInstanceMonitorDataError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
-        match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "NoPermission" => Self::NoPermission(message),
-            _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                        message,
-                    };
-                }
-                match ::ens_client::CommonError::from_code(code, &message) {
-                    Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::NoPermission(_) => "NoPermission",
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeInstanceMonitorDataError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
-    }
-}
-
-impl std::error::Error for DescribeInstanceMonitorDataError {}
+rt::operation_error_impls!(
+    DescribeInstanceMonitorDataError { MissingParameter : is_missing_parameter,
+    NoPermission : is_no_permission } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Configures auto-renewal for instances.
 ///
 /// Action `ModifyInstanceAutoRenewAttribute`, API version `2017-11-10`, `POST`.
@@ -36,27 +38,10 @@ pub struct ModifyInstanceAutoRenewAttributeRequest {
     pub renewal_status: Option<RenewalStatus>,
 }
 
-impl ModifyInstanceAutoRenewAttributeRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> ModifyInstanceAutoRenewAttributeRequestBuilder {
-        ModifyInstanceAutoRenewAttributeRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(
+    ModifyInstanceAutoRenewAttributeRequest,
+    ModifyInstanceAutoRenewAttributeRequestBuilder
+);
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceIds", rt::Kind::String).required(),
@@ -128,10 +113,19 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
 
 /// Builds a [`ModifyInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset, rt::Unset)> {
     required: S,
     optional: ModifyInstanceAutoRenewAttributeRequestOptional,
+}
+
+impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyInstanceAutoRenewAttributeRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -186,51 +180,58 @@ impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`ModifyInstanceAutoRenewAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyInstanceAutoRenewAttributeRequest
     where
-        S0: ModifyInstanceAutoRenewAttributeRequestHasInstanceIds,
-        S1: ModifyInstanceAutoRenewAttributeRequestHasAutoRenew,
+        S0: builder_state::HasInstanceIds,
+        S1: builder_state::HasAutoRenew,
     {
         let (s0, s1) = self.required;
         let optional = self.optional;
         ModifyInstanceAutoRenewAttributeRequest {
-            instance_ids: ModifyInstanceAutoRenewAttributeRequestHasInstanceIds::take(
-                s0,
-            ),
-            auto_renew: ModifyInstanceAutoRenewAttributeRequestHasAutoRenew::take(s1),
+            instance_ids: builder_state::HasInstanceIds::take(s0),
+            auto_renew: builder_state::HasAutoRenew::take(s1),
             duration: optional.duration,
             renewal_status: optional.renewal_status,
         }
     }
 }
 
-/// Type state: `InstanceIds` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
-    label = "`InstanceIds` is not set"
-)]
-pub trait ModifyInstanceAutoRenewAttributeRequestHasInstanceIds {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl ModifyInstanceAutoRenewAttributeRequestHasInstanceIds for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`ModifyInstanceAutoRenewAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `AutoRenew` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()`",
-    label = "`AutoRenew` is not set"
-)]
-pub trait ModifyInstanceAutoRenewAttributeRequestHasAutoRenew {
-    /// The value that was set.
-    fn take(self) -> bool;
-}
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceIds` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
+        label = "`InstanceIds` is not set"
+    )]
+    pub trait HasInstanceIds: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
 
-impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for bool {
-    fn take(self) -> bool {
-        self
+    impl HasInstanceIds for String {
+        fn take(self) -> String {
+            self
+        }
+    }
+
+    impl sealed::Sealed for bool {}
+    /// Type state: `AutoRenew` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()`",
+        label = "`AutoRenew` is not set"
+    )]
+    pub trait HasAutoRenew: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> bool;
+    }
+
+    impl HasAutoRenew for bool {
+        fn take(self) -> bool {
+            self
+        }
     }
 }
 
@@ -243,7 +244,7 @@ impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for bool {
 /// *   NotRenewal: The instance is not renewed.
 ///
 /// The system no longer sends an expiration notification but sends only a renewal notification three days before the instance expires. To renew the instance, you can change the value of this parameter from NotRenewal to Normal and then manually renew the instance, or change the value of this parameter from NotRenewal to AutoRenewal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RenewalStatus {
     /// Auto-renewal is enabled for the instance.
@@ -258,62 +259,18 @@ pub enum RenewalStatus {
     ///
     /// Wire value `NotRenewal`.
     NotRenewal,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
-impl RenewalStatus {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::AutoRenewal,
-        Self::Normal,
-        Self::NotRenewal,
-    ];
-
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AutoRenewal => "AutoRenewal",
-            Self::Normal => "Normal",
-            Self::NotRenewal => "NotRenewal",
-        }
-    }
-}
-
-impl std::fmt::Display for RenewalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RenewalStatus {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "AutoRenewal" => Ok(Self::AutoRenewal),
-            "Normal" => Ok(Self::Normal),
-            "NotRenewal" => Ok(Self::NotRenewal),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "RenewalStatus",
-                        "enum",
-                        concat!("must be one of ", "AutoRenewal, Normal, NotRenewal"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for RenewalStatus {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    RenewalStatus, super::types::UnknownValue, [AutoRenewal = "AutoRenewal", Normal =
+    "Normal", NotRenewal = "NotRenewal"]
+);
 
 /// What `ModifyInstanceAutoRenewAttribute` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -332,113 +289,37 @@ pub struct ModifyInstanceAutoRenewAttributeResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `ModifyInstanceAutoRenewAttribute` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `ModifyInstanceAutoRenewAttribute` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAutoRenewAttributeError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotExists` (HTTP 400): The user have no instances.
-    InstanceNotExists(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotExists`]: `InstanceNotExists`.
+    InstanceNotExists,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
 }
 
-impl rt::OperationError for ModifyInstanceAutoRenewAttributeError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
-        match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotExists" => Self::InstanceNotExists(message),
-            "CallInterface" => Self::CallInterface(message),
-            "NoPermission" => Self::NoPermission(message),
-            _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                        message,
-                    };
-                }
-                match ::ens_client::CommonError::from_code(code, &message) {
-                    Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotExists(_) => "InstanceNotExists",
-            Self::CallInterface(_) => "CallInterface",
-            Self::NoPermission(_) => "NoPermission",
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotExists(message)
-            | Self::CallInterface(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotExists(_)
-            | Self::CallInterface(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ModifyInstanceAutoRenewAttributeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
-    }
-}
-
-impl std::error::Error for ModifyInstanceAutoRenewAttributeError {}
+rt::operation_error_impls!(
+    ModifyInstanceAutoRenewAttributeError { MissingParameter : is_missing_parameter,
+    InstanceNotExists : is_instance_not_exists, CallInterface : is_call_interface,
+    NoPermission : is_no_permission } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Starts an instance.
 ///
 /// The instance must be in the Stopped state.
@@ -22,27 +24,7 @@ pub struct StartInstanceRequest {
     pub instance_id: String,
 }
 
-impl StartInstanceRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> StartInstanceRequestBuilder {
-        StartInstanceRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(StartInstanceRequest, StartInstanceRequestBuilder);
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceId", rt::Kind::String).required(),
@@ -79,10 +61,19 @@ impl rt::Operation for StartInstanceRequest {
 
 /// Builds a [`StartInstanceRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StartInstanceRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: StartInstanceRequestOptional,
+}
+
+impl Default for StartInstanceRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StartInstanceRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -106,29 +97,37 @@ impl<S0> StartInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`StartInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StartInstanceRequest
     where
-        S0: StartInstanceRequestHasInstanceId,
+        S0: builder_state::HasInstanceId,
     {
         let (s0,) = self.required;
         let StartInstanceRequestOptional {} = self.optional;
         StartInstanceRequest {
-            instance_id: StartInstanceRequestHasInstanceId::take(s0),
+            instance_id: builder_state::HasInstanceId::take(s0),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait StartInstanceRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`StartInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl StartInstanceRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -149,119 +148,39 @@ pub struct StartInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `StartInstance` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `StartInstance` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartInstanceError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
-    IncorrectInstanceStatus(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotFound`]: `InstanceNotFound`.
+    InstanceNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::IncorrectInstanceStatus`]: `IncorrectInstanceStatus`.
+    IncorrectInstanceStatus,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
 }
 
-impl rt::OperationError for StartInstanceError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
-        match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotFound" => Self::InstanceNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(message),
-            _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                        message,
-                    };
-                }
-                match ::ens_client::CommonError::from_code(code, &message) {
-                    Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotFound(_) => "InstanceNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
-            Self::IncorrectInstanceStatus(_) => "IncorrectInstanceStatus",
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::IncorrectInstanceStatus(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::IncorrectInstanceStatus(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
-    }
-}
-
-impl std::fmt::Display for StartInstanceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
-    }
-}
-
-impl std::error::Error for StartInstanceError {}
+rt::operation_error_impls!(
+    StartInstanceError { MissingParameter : is_missing_parameter, InstanceNotFound :
+    is_instance_not_found, NoPermission : is_no_permission, CallInterface :
+    is_call_interface, IncorrectInstanceStatus : is_incorrect_instance_status } patterns
+    { InvalidParameterField : is_invalid_parameter_field } statuses {}
+);

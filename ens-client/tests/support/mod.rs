@@ -36,14 +36,14 @@ pub fn create_request() -> ens_client::CreateInstanceRequest {
         .period(1)
         .quantity(2)
         .image_id("centos_7_08_64_20G_alibase_20200914")
-        .password(ens_client::create_instance::Password::new(PASSWORD).unwrap())
+        .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
 /// A CreateInstance request whose `InstanceName` names the logical call, so that the server can
 /// count the arrivals of each call.
 pub fn named_create_request(name: &str) -> ens_client::CreateInstanceRequest {
     let mut request = create_request();
-    request.instance_name = Some(ens_client::create_instance::InstanceName::new(name).unwrap());
+    request.instance_name = Some(ens_client::types::InstanceName::new(name).unwrap());
     request
 }
 
@@ -95,7 +95,7 @@ pub fn instances(list: &[(&str, &str)]) -> Reply {
 /// A read-only operation, generated at compile time from a small spec, for the retry rules that
 /// differ between reading and creating.
 pub mod describe {
-    ens_macros::operation!("tests/support/specs/DescribeEnsRegions.json");
+    ens_macros::operation!("specs/operations/DescribeEnsRegions.json");
 }
 
 /// A read-only request.

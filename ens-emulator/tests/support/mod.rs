@@ -59,7 +59,7 @@ pub fn create(
         .ens_region_id(region)
         .period(1)
         .quantity(quantity)
-        .password(ens_client::create_instance::Password::new(PASSWORD).unwrap())
+        .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
 
