@@ -31,9 +31,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     // 1. Import.
     let started = Instant::now();
-    let meta = import::load(root)?;
-    let ops = import::all_operations(&meta);
-    let report = import::import_into(&meta, &ops, &specs, true)?;
+    let merged = import::Import::load(root)?;
+    let ops: Vec<String> = merged.facts.iter().map(|f| f.name.clone()).collect();
+    let report = import::write(root, &merged, &[], Some(&specs), true)?;
     let import_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     // 2. Generate: one module per operation.
@@ -70,13 +70,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     fs::write(src.join("lib.rs"), lib).map_err(|e| format!("cannot write lib.rs: {e}"))?;
     let generate_ms = generate_started.elapsed().as_secs_f64() * 1000.0;
-    let summary = import::summarize(&report.warnings);
-    let untranslated: usize = report.warnings.len();
+    let summary = import::group_gaps(&report.gaps);
     println!(
-        "imported {} operations in {import_ms:.0} ms, generated {} in {generate_ms:.0} ms (import + generate {:.0} ms); {untranslated} import notes:",
-        report.written.len(),
+        "imported {} operations in {import_ms:.0} ms, generated {} in {generate_ms:.0} ms (import + generate {:.0} ms); {} things the spec format cannot say yet:",
+        report.written,
         ops.len() - failures.len(),
-        import_ms + generate_ms
+        import_ms + generate_ms,
+        report.gaps.len()
     );
     for (reason, (count, example)) in &summary {
         println!("  {count:>4} x {reason}   e.g. {example}");

@@ -1,0 +1,314 @@
+//! The import on the committed sources: what it merges, where each fact comes from, and that what
+//! is committed is what it writes.
+
+use super::facts::ValueKind;
+use super::sources::{Location, Source, Style};
+use super::*;
+use serde_json::json;
+
+fn import() -> Import {
+    Import::load(&crate::workspace_root()).expect("the import loads")
+}
+
+fn param<'a>(op: &'a OperationFacts, name: &str) -> &'a facts::ValueFacts {
+    op.params
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{} has no parameter {name}", op.name))
+}
+
+#[test]
+fn every_operation_of_the_newest_sdk_is_merged_and_the_older_only_ones_are_listed() {
+    let import = import();
+    assert_eq!(import.facts.len(), 339);
+    assert_eq!(
+        import.retired,
+        [
+            "AddDeviceInternetPort",
+            "DeleteDeviceInternetPort",
+            "DescribeApplicationResourceSummary",
+            "DescribeEipAddresses",
+            "GetDeviceInternetPort",
+            "ResetDeviceInstance",
+            "RestartDeviceInstance"
+        ]
+    );
+}
+
+#[test]
+fn the_import_data_has_no_problem() {
+    // Every operation has an English summary and every request value an English text; no reviewed
+    // text is stale; every operation has one declared area.
+    let problems = import().problems();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn reimport_is_byte_identical_and_the_committed_specs_are_what_it_writes() {
+    let root = crate::workspace_root();
+    let (a, b) = (import(), import());
+    let mut stale = Vec::new();
+    for (x, y) in a.facts.iter().zip(&b.facts) {
+        let text = emit::to_text(&a.emit(x).spec);
+        assert_eq!(text, emit::to_text(&b.emit(y).spec), "{}", x.name);
+        let (path, curated) = spec_path(&root, &x.name);
+        if !curated && fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(x.name.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date, run `cargo xtask import`: {stale:?}"
+    );
+    let imported = spec_files(&root.join(IMPORTED)).expect("imported specs");
+    assert_eq!(
+        imported.len() + spec_files(&root.join(CURATED)).expect("curated").len(),
+        339
+    );
+}
+
+#[test]
+fn the_newest_source_wins_and_older_ones_are_kept_as_disagreements() {
+    let import = import();
+    let run = import.facts_of("RunInstances").expect("RunInstances");
+    let amount = param(run, "Amount");
+    assert_eq!(
+        amount.required.as_ref().map(|r| (r.value, r.from)),
+        Some((false, Source::Sdk))
+    );
+    let d = run
+        .disagreements
+        .iter()
+        .find(|d| d.at == "Amount" && d.fact == "required")
+        .expect("api-docs 2024 said required");
+    assert_eq!(d.others[0].from, Source::ApiDocs2024);
+    assert_eq!(d.others[0].value, "true");
+    let template = param(run, "LaunchTemplateId");
+    assert_eq!(
+        template.description.as_ref().map(|d| d.from),
+        Some(Source::Sdk)
+    );
+
+    let put = import.facts_of("PutBucket").expect("PutBucket");
+    assert_eq!(
+        param(put, "BucketName").location.as_ref().map(|l| l.value),
+        Some(Location::Query)
+    );
+    assert!(
+        put.disagreements
+            .iter()
+            .any(|d| d.fact == "location" && d.others[0].value == "body")
+    );
+
+    let reinit = import.facts_of("ReinitInstance").expect("ReinitInstance");
+    assert_eq!(
+        param(reinit, "Password").location.as_ref().map(|l| l.value),
+        Some(Location::Body)
+    );
+    // A parameter only older sources have is dropped and reported.
+    let vsw = import
+        .facts_of("DescribeVSwitches")
+        .expect("DescribeVSwitches");
+    assert!(vsw.params.iter().all(|p| p.name != "OrderByParams"));
+    assert!(vsw.disagreements.iter().any(|d| d.at == "OrderByParams"));
+}
+
+#[test]
+fn older_flattened_spellings_attach_to_the_sdk_structure() {
+    let import = import();
+    let create = import.facts_of("CreateInstance").expect("CreateInstance");
+    let data_disk = param(create, "DataDisk");
+    assert_eq!(
+        data_disk.style.as_ref().map(|s| s.value),
+        Some(Style::RepeatList)
+    );
+    let ValueKind::List(items) = &data_disk.kind.value else {
+        panic!("DataDisk is a list")
+    };
+    let size = &items.members()[0];
+    assert_eq!(size.name, "Size");
+    // `DataDisk.1.Size` of the 2024 api-docs gives the zh-CN text and the example.
+    assert_eq!(
+        size.original_description.as_ref().map(|d| d.from),
+        Some(Source::ApiDocs2024)
+    );
+    assert!(size.example.is_some());
+    let system = param(create, "SystemDisk");
+    assert_eq!(system.style.as_ref().map(|s| s.value), Some(Style::Flat));
+    assert!(system.members()[0].original_description.is_some());
+    let emitted = import.emit(create).spec;
+    let names: Vec<&str> = emitted["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"SystemDisk.Size") && names.contains(&"DataDisk"));
+}
+
+#[test]
+fn texts_come_from_the_best_english_source_with_the_original_beside_them() {
+    let import = import();
+    let describe = import
+        .facts_of("DescribeInstances")
+        .expect("DescribeInstances");
+    // The SDK's text ends in "Valid values:" (its list was lost); the 2026 metadata has it whole.
+    let kind = param(describe, "InstanceResourceType");
+    let text = kind.description.as_ref().expect("a text");
+    assert_eq!(text.from, Source::OpenapiMeta2026);
+    assert!(text.value.contains("EnsPostPaidInstance"));
+    assert_eq!(
+        describe.summary.as_ref().map(|s| s.from),
+        Some(Source::OpenapiMeta2026)
+    );
+    assert_eq!(
+        describe.original_summary.as_ref().map(|s| s.from),
+        Some(Source::ApiDocs2024)
+    );
+    assert_eq!(describe.rate_limit.as_ref().map(|r| r.value), Some(100));
+    // No source has a summary for StartInstances: ours is used.
+    let start = import.facts_of("StartInstances").expect("StartInstances");
+    assert_eq!(start.summary.as_ref().map(|s| s.from), Some(Source::Texts));
+    // CreateVSwitch's official summary is passive: ours replaces it.
+    let vswitch = import.facts_of("CreateVSwitch").expect("CreateVSwitch");
+    assert_eq!(
+        vswitch.summary.as_ref().map(|s| (s.value.as_str(), s.from)),
+        Some(("Creates a vSwitch.", Source::Texts))
+    );
+}
+
+#[test]
+fn every_operation_has_one_area() {
+    let import = import();
+    let areas: std::collections::BTreeSet<&str> = import
+        .facts
+        .iter()
+        .map(|f| f.area.as_ref().expect("an area").value.as_str())
+        .collect();
+    assert_eq!(areas.len(), import.areas.areas.len());
+    let area = |op: &str| {
+        import
+            .facts_of(op)
+            .and_then(|f| f.area.clone())
+            .map(|a| (a.value, a.from))
+    };
+    assert_eq!(
+        area("CreateInstance"),
+        Some(("instance".into(), Source::ApiDocs2024))
+    );
+    assert_eq!(area("CreateSDG"), Some(("sdg".into(), Source::Areas)));
+    assert_eq!(
+        area("CreateCluster"),
+        Some(("container".into(), Source::Areas))
+    );
+}
+
+#[test]
+fn curated_specs_are_kept_unless_forced_and_imported_ones_are_rewritten() {
+    let import = import();
+    let root = std::env::temp_dir().join(format!("ens-import-{}", std::process::id()));
+    let curated = root.join(CURATED).join("StartInstance.json");
+    fs::create_dir_all(curated.parent().expect("dir")).expect("mkdir");
+    fs::write(&curated, "{\"curated\": true}\n").expect("write");
+    let stale = root.join(IMPORTED).join("StopInstance.json");
+    fs::create_dir_all(stale.parent().expect("dir")).expect("mkdir");
+    fs::write(&stale, "{}\n").expect("write");
+    let ops = ["StartInstance".to_owned(), "StopInstance".to_owned()];
+
+    let report = write(&root, &import, &ops, None, false).expect("write");
+    assert_eq!(report.kept_curated, ["StartInstance"]);
+    assert_eq!(
+        fs::read_to_string(&curated).expect("read"),
+        "{\"curated\": true}\n"
+    );
+    let rewritten = fs::read_to_string(&stale).expect("read");
+    assert!(rewritten.contains("\"operation\": \"StopInstance\""));
+    let again = write(&root, &import, &ops, None, false).expect("write");
+    assert_eq!((again.written, again.unchanged), (0, 1));
+
+    let forced = write(&root, &import, &ops[..1], None, true).expect("write");
+    assert_eq!(forced.written, 1);
+    assert!(
+        fs::read_to_string(&curated)
+            .expect("read")
+            .contains("\"StartInstance\"")
+    );
+    let unknown = write(
+        &root,
+        &import,
+        &["AddDeviceInternetPort".to_owned()],
+        None,
+        false,
+    );
+    assert!(unknown.is_err_and(|e| e.contains("retired")));
+    fs::remove_dir_all(&root).expect("clean up");
+}
+
+#[test]
+fn the_diff_names_what_the_sources_add_and_apply_adds_only_that() {
+    let curated = json!({
+        "operation": "Op", "method": "POST", "readOnly": false,
+        "parameters": [
+            {"name": "A", "type": "integer", "wireType": "string", "required": true, "constraints": [{"range": {"min": 1}}]},
+            {"name": "Gone", "type": "string"}
+        ],
+        "response": [{"name": "Items", "type": "list", "items": {"type": "object", "fields": [{"name": "X", "type": "string"}]}}]
+    });
+    let imported = json!({
+        "operation": "Op", "method": "POST", "readOnly": false,
+        "parameters": [
+            {"name": "A", "type": "string", "wireType": "string", "description": "A."},
+            {"name": "B", "type": "string", "description": "The new one."}
+        ],
+        "response": [{"name": "Items", "type": "list", "items": {"type": "object", "fields": [{"name": "X", "type": "string"}, {"name": "Y", "type": "integer"}]}}],
+        "errors": [{"code": "E", "httpStatus": 400, "message": "m"}]
+    });
+    let lines: Vec<String> = diff::diff(&curated, &imported)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "~ parameter A: required: spec true, sources (none)",
+            "~ parameter A: description: spec (none), sources \"A.\"",
+            "+ parameter B: string: \"The new one.\"",
+            "- parameter Gone: only in the spec (no source has it)",
+            "+ response Items[].Y: integer",
+            "+ error E: documented by the sources",
+        ]
+    );
+    let mut applied = curated.clone();
+    assert_eq!(diff::apply_additions(&mut applied, &imported), 3);
+    assert_eq!(
+        applied["parameters"][0], curated["parameters"][0],
+        "curation is kept"
+    );
+    assert_eq!(
+        applied["parameters"][1]["name"], "B",
+        "after its predecessor"
+    );
+    assert_eq!(applied["parameters"][2]["name"], "Gone");
+    assert_eq!(applied["response"][0]["items"]["fields"][1]["name"], "Y");
+    assert_eq!(applied["errors"][0]["code"], "E");
+}
+
+#[test]
+fn emitted_names_and_rules_follow_the_format() {
+    assert_eq!(emit::snake("VSwitchId"), "vswitch_id");
+    assert_eq!(emit::snake("SystemDisk.Size"), "system_disk_size");
+    let import = import();
+    // A closed list of integers is a `oneOf` constraint, not an enum.
+    let renew = import
+        .emit(import.facts_of("RenewInstance").expect("RenewInstance"))
+        .spec;
+    let period = renew["parameters"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "Period"))
+        .expect("Period");
+    assert_eq!(period["type"], "integer");
+    assert_eq!(
+        period["constraints"],
+        json!([{"oneOf": [[1, 9], [12, 12]]}])
+    );
+}
