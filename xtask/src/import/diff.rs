@@ -1,13 +1,14 @@
-//! `cargo xtask import --diff [<Operation>...] [--apply]`: what the sources would change in a
+//! `cargo xtask import --diff [<Operation>...] [--texts] [--apply]`: what the sources would change in a
 //! curated spec, field by field; and `--explain <Operation>`: every merged fact with its source.
 //!
 //! The diff shows what a maintainer following Alibaba's updates must look at: parameters, response
 //! fields and error codes the sources add or no longer have, and facts the sources state differently
-//! (required, location, style, wire type, enum values, item counts, examples, defaults, texts). It
+//! (required, location, style, wire type, enum values, item counts, examples, defaults; texts only
+//! by name unless `--texts`). It
 //! does not show what curation adds on purpose: constraints, rules, Rust names, or a richer `type`
 //! than the sources' (`integer` for a number sent as `string`). `--apply` adds the parameters, fields
-//! and error codes the curated spec lacks, exactly as the import writes them, and changes nothing
-//! else.
+//! and error codes the curated spec lacks, exactly as the import writes them, and English texts where
+//! it has none; it changes nothing else.
 
 use super::emit;
 use super::facts::{Fact, OperationFacts, ValueFacts, ValueKind};
@@ -33,6 +34,20 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// Where.
+    pub fn at(&self) -> &str {
+        match self {
+            Change::Added { at, .. } | Change::Removed { at } | Change::Changed { at, .. } => at,
+        }
+    }
+
+    /// A change of a description only (curation rewords texts on purpose).
+    pub fn is_text(&self) -> bool {
+        matches!(self, Change::Changed { key, .. } if key == "description" || key == "originalDescription")
+    }
+}
+
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -50,7 +65,8 @@ impl std::fmt::Display for Change {
 
 pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String> {
     let apply = names.iter().any(|n| n == "--apply");
-    let names: Vec<&String> = names.iter().filter(|n| *n != "--apply").collect();
+    let texts = names.iter().any(|n| n == "--texts");
+    let names: Vec<&String> = names.iter().filter(|n| !n.starts_with("--")).collect();
     let mut files = spec_files(&root.join(CURATED))?;
     if !names.is_empty() {
         files.retain(|f| {
@@ -60,6 +76,9 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
         });
     }
     let mut total = 0;
+    println!(
+        "curated specs against the sources (`--explain <Operation>` gives the source of each fact):"
+    );
     for path in files {
         let text = fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -78,12 +97,26 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
             continue;
         }
         println!(
-            "{op} ({} vs the sources: {}):",
-            path.strip_prefix(root).unwrap_or(&path).display(),
-            emit::source_line(facts)
+            "{op} ({}):",
+            path.strip_prefix(root).unwrap_or(&path).display()
         );
-        for c in &changes {
+        let (text_changes, others): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|c| c.is_text());
+        for c in others {
             println!("  {c}");
+        }
+        if texts {
+            for c in &text_changes {
+                println!("  {c}");
+            }
+        } else if !text_changes.is_empty() {
+            let mut at: Vec<&str> = text_changes.iter().map(|c| c.at()).collect();
+            at.dedup();
+            println!(
+                "  ~ texts differ ({} texts; --texts shows them): {}",
+                text_changes.len(),
+                at.join(", ")
+            );
         }
         if apply {
             let added = apply_additions(&mut curated, &imported);
@@ -236,16 +269,17 @@ fn compare(at: &str, have: &Value, want: &Value, out: &mut Vec<Change>) {
         "originalDescription",
         "wrapper",
     ] {
-        let (h, w) = (&have[key], &want[key]);
-        let both_absent_or_false = |v: &Value| v.is_null() || *v == Value::Bool(false);
-        if key == "required" && both_absent_or_false(h) && both_absent_or_false(w) {
-            continue;
+        let (mut h, mut w) = (have[key].clone(), want[key].clone());
+        if key == "required" {
+            // Absent means false.
+            h = Value::Bool(h == Value::Bool(true));
+            w = Value::Bool(w == Value::Bool(true));
         }
         if key == "style" && (ht != "list" || wt != "list") {
             continue;
         }
-        if h != w && (!w.is_null() || key == "required") {
-            changed(key, out, h, w);
+        if h != w && !w.is_null() {
+            changed(key, out, &h, &w);
         }
     }
     if wt == "enum" {
@@ -255,7 +289,10 @@ fn compare(at: &str, have: &Value, want: &Value, out: &mut Vec<Change>) {
                 .filter_map(|x| x["value"].as_str().map(str::to_owned))
                 .collect()
         };
-        let (hv, wv) = (values(have), values(want));
+        let (mut hv, mut wv) = (values(have), values(want));
+        // The order of the values is not a difference.
+        hv.sort();
+        wv.sort();
         if hv != wv {
             changed(
                 "enum values",
@@ -291,7 +328,7 @@ fn compare(at: &str, have: &Value, want: &Value, out: &mut Vec<Change>) {
 }
 
 /// Adds to `curated` the parameters, response fields (at any depth) and error codes that only
-/// `imported` has. Returns how many.
+/// `imported` has, and English texts where `curated` has none. Returns how many.
 pub fn apply_additions(curated: &mut Value, imported: &Value) -> usize {
     let mut n = 0;
     for key in ["parameters", "response", "errors"] {
@@ -329,9 +366,16 @@ fn merge_list(have: &mut Vec<Value>, want: &[Value], id: &str) -> usize {
     n
 }
 
-/// Recurses into the fields of objects (and list elements) both sides have.
+/// Adds the English text where the curated value has none, and recurses into the fields of
+/// objects (and list elements) both sides have.
 fn merge_into(have: &mut Value, want: &Value) -> usize {
     let mut n = 0;
+    if let (Some(obj), Some(text)) = (have.as_object_mut(), want.get("description"))
+        && !obj.contains_key("description")
+    {
+        obj.insert("description".into(), text.clone());
+        n += 1;
+    }
     if let (Some(Value::Array(hf)), Some(wf)) = (
         have.as_object_mut().and_then(|o| o.get_mut("fields")),
         want.get("fields").and_then(Value::as_array),

@@ -307,6 +307,18 @@ fn scalar(ctx: &mut Ctx<'_>, v: &ValueFacts, enum_base: &str) -> Map<String, Val
         _ => "string",
     };
     let mut m = kind_only(kind);
+    // A string that is `true` or `false` (in either spelling) is a boolean.
+    if let Some(literals) = v
+        .enum_values
+        .as_ref()
+        .and_then(|e| boolean_literals(&e.value))
+    {
+        m.insert("type".into(), json!("boolean"));
+        if literals != ["true", "false"] {
+            m.insert("literals".into(), json!(literals));
+        }
+        return m;
+    }
     // Numbers from a closed list: the allowed values as ranges (`1 to 9, 12`).
     if let Some(ranges) = v
         .enum_values
@@ -361,6 +373,20 @@ fn scalar(ctx: &mut Ctx<'_>, v: &ValueFacts, enum_base: &str) -> Map<String, Val
         m.insert("constraints".into(), Value::Array(constraints));
     }
     m
+}
+
+/// The wire spellings of true and false when the values are exactly those two.
+fn boolean_literals(values: &[String]) -> Option<[String; 2]> {
+    let find = |word: &str| {
+        values
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(word))
+            .cloned()
+    };
+    match values {
+        [_, _] => Some([find("true")?, find("false")?]),
+        _ => None,
+    }
 }
 
 /// Integers as sorted inclusive ranges (`[[1, 9], [12, 12]]`); `None` if one is not an integer.

@@ -31,7 +31,7 @@ pub const CURATED: &str = "specs/ens/operations";
 pub const IMPORTED: &str = "specs/ens/imported";
 const SERVICE: &str = "specs/ens/service.json";
 
-pub const USAGE: &str = "usage: cargo xtask import [<Operation>...] [--force] [--out <dir>] | --diff [--apply] [<Operation>...] | --explain <Operation> | --shapes | --parity | --check";
+pub const USAGE: &str = "usage: cargo xtask import [<Operation>...] [--force] [--out <dir>] | --diff [--texts] [--apply] [<Operation>...] | --explain <Operation> | --shapes | --parity | --check";
 
 /// Everything the import knows: the sources, our data, the merged facts.
 #[derive(Debug)]

@@ -270,7 +270,7 @@ fn the_diff_names_what_the_sources_add_and_apply_adds_only_that() {
     assert_eq!(
         lines,
         [
-            "~ parameter A: required: spec true, sources (none)",
+            "~ parameter A: required: spec true, sources false",
             "~ parameter A: description: spec (none), sources \"A.\"",
             "+ parameter B: string: \"The new one.\"",
             "- parameter Gone: only in the spec (no source has it)",
@@ -279,9 +279,17 @@ fn the_diff_names_what_the_sources_add_and_apply_adds_only_that() {
         ]
     );
     let mut applied = curated.clone();
-    assert_eq!(diff::apply_additions(&mut applied, &imported), 3);
+    assert_eq!(diff::apply_additions(&mut applied, &imported), 4);
     assert_eq!(
-        applied["parameters"][0], curated["parameters"][0],
+        applied["parameters"][0]["description"], "A.",
+        "a missing text is added"
+    );
+    assert_eq!(
+        applied["parameters"][0]["type"], "integer",
+        "curation is kept"
+    );
+    assert_eq!(
+        applied["parameters"][0]["required"], true,
         "curation is kept"
     );
     assert_eq!(
