@@ -412,6 +412,13 @@ pub fn explain(op: &OperationFacts) -> String {
     };
     opt(&mut s, "summary", &op.summary);
     opt(&mut s, "original summary", &op.original_summary);
+    if let Some(d) = &op.description {
+        let _ = writeln!(
+            s,
+            "  description: {}",
+            src(&format!("{:?}", d.value), d.from)
+        );
+    }
     opt(&mut s, "area", &op.area);
     let _ = writeln!(
         s,

@@ -61,6 +61,9 @@ pub fn emit(op: &OperationFacts, common_codes: &BTreeSet<String>) -> Emitted {
         |s| s.value.clone(),
     );
     spec.insert("summary".into(), json!(summary));
+    if let Some(d) = &op.description {
+        spec.insert("description".into(), json!(d.value));
+    }
     spec.insert("method".into(), json!(op.method.value.as_str()));
     if let Some(n) = &op.rate_limit {
         spec.insert(

@@ -7,6 +7,7 @@
 //!   reported.
 //! - English texts: our reviewed texts where they replace an official one, else the SDK's, else the
 //!   2026 metadata's, else our written text. Summaries: the 2026 metadata's `version.json`.
+//!   Operation descriptions: our translations of the 2024 api-docs' zh-CN ones.
 //! - Rules the SDK does not state (enums, ranges, lengths, item counts, patterns): the newest api-docs
 //!   listing the operation (2025, else 2024). Examples, defaults, zh-CN originals, error codes, rate
 //!   limits: the 2024 api-docs, the only source that has them.
@@ -124,6 +125,8 @@ pub struct OperationFacts {
     pub summary: Option<Fact<String>>,
     /// zh-CN summary of the 2024 api-docs.
     pub original_summary: Option<Fact<String>>,
+    /// English operation description, one paragraph an entry.
+    pub description: Option<Fact<Vec<String>>>,
     /// zh-CN operation description of the 2024 api-docs.
     pub original_description: Option<Fact<String>>,
     pub read_only: Fact<bool>,
@@ -297,6 +300,7 @@ pub fn merge(sources: &Sources, texts: &Texts, areas: &Areas, name: &str) -> Ope
         original_summary: docs2024
             .and_then(|d| d.summary.clone())
             .map(|s| Fact::new(s.trim().to_owned(), Source::ApiDocs2024)),
+        description: texts.description(name, description_2024.as_deref()),
         original_description: description_2024.map(|d| Fact::new(d, Source::ApiDocs2024)),
         read_only,
         rate_limit,
@@ -702,6 +706,7 @@ pub fn provenance_counts(ops: &[OperationFacts]) -> BTreeMap<(&'static str, Sour
     }
     for op in ops {
         add(&mut out, "summary", &op.summary);
+        add(&mut out, "operation description", &op.description);
         add(&mut out, "area", &op.area);
         add(&mut out, "rate limit", &op.rate_limit);
         for p in op.params.iter().chain(&op.response) {

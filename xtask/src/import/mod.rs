@@ -102,11 +102,29 @@ impl Import {
             for p in &op.params {
                 missing_texts(&op.name, "", p, &mut out);
             }
+            let zh = op
+                .original_description
+                .as_ref()
+                .filter(|d| d.value.chars().any(char::is_alphanumeric));
+            if zh.is_some() && op.description.is_none() {
+                out.push(format!(
+                    "{}: the zh-CN operation description has no translation (add one to {}/descriptions.json)",
+                    op.name,
+                    texts::DIR
+                ));
+            }
         }
         out.extend(self.texts.problems(|op, path| {
             let meta = self.sources.openapi_meta_2026.ops.get(op);
             let sdk = self.sources.sdk.ops.get(op)?;
             match path {
+                Some("$description") => Some(
+                    self.sources
+                        .api_docs_2024
+                        .ops
+                        .get(op)
+                        .and_then(|d| d.description.clone()),
+                ),
                 None => Some(
                     meta.and_then(|m| m.summary.clone())
                         .filter(|s| !s.trim().is_empty())

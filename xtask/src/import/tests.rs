@@ -166,6 +166,10 @@ fn texts_come_from_the_best_english_source_with_the_original_beside_them() {
         Some(Source::ApiDocs2024)
     );
     assert_eq!(describe.rate_limit.as_ref().map(|r| r.value), Some(100));
+    // The zh-CN operation description, translated.
+    let description = describe.description.as_ref().expect("translated");
+    assert_eq!(description.from, Source::Texts);
+    assert!(description.value[2].contains("empty JSON array in InstanceIds"));
     // No source has a summary for StartInstances: ours is used.
     let start = import.facts_of("StartInstances").expect("StartInstances");
     assert_eq!(start.summary.as_ref().map(|s| s.from), Some(Source::Texts));

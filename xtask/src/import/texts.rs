@@ -3,6 +3,8 @@
 //!
 //! `summaries.json`: `{"<Operation>": {"summary": "...", "replaces": "...", "why": "..."}}`.
 //! `parameters.json`: `{"<Operation>": {"<Param>[.<Field>]": {"description": "...", "replaces": "...", "why": "..."}}}`.
+//! `descriptions.json`: `{"<Operation>": {"zh": "<original>", "description": ["...", ...]}}`: the
+//! English operation description, translated from the 2024 api-docs' zh-CN one, which `zh` quotes.
 //!
 //! An entry without `replaces` is used only while no source has a text; an entry with `replaces`
 //! only while the official text is still exactly that. Either way a newer source takes over by
@@ -29,6 +31,8 @@ pub struct Texts {
     pub summaries: BTreeMap<String, Entry>,
     /// By operation, then by parameter path (`Param`, `Param.Field`).
     pub parameters: BTreeMap<String, BTreeMap<String, Entry>>,
+    /// Operation descriptions: the zh-CN original and its translation, one paragraph an entry.
+    pub descriptions: BTreeMap<String, (String, Vec<String>)>,
 }
 
 impl Texts {
@@ -54,7 +58,35 @@ impl Texts {
                 );
             }
         }
+        let descriptions = read_json(&dir.join("descriptions.json"))?;
+        for (op, e) in descriptions.as_object().into_iter().flatten() {
+            if op.starts_with('$') {
+                continue;
+            }
+            let zh = e["zh"]
+                .as_str()
+                .ok_or_else(|| format!("{DIR}/descriptions.json: `{op}` has no `zh`"))?;
+            let en: Vec<String> = e["description"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.as_str().map(str::to_owned))
+                .collect();
+            if en.is_empty() {
+                return Err(format!(
+                    "{DIR}/descriptions.json: `{op}` has no `description`"
+                ));
+            }
+            texts.descriptions.insert(op.clone(), (zh.to_owned(), en));
+        }
         Ok(texts)
+    }
+
+    /// The English operation description translated from `zh` (the 2024 api-docs' text), if the
+    /// translation is of exactly that text.
+    pub fn description(&self, op: &str, zh: Option<&str>) -> Option<Fact<Vec<String>>> {
+        let (original, en) = self.descriptions.get(op)?;
+        (Some(original.as_str()) == zh).then(|| Fact::new(en.clone(), Source::Texts))
     }
 
     /// The English summary: ours where it applies, else the official one.
@@ -74,8 +106,9 @@ impl Texts {
 
     /// Entries that no longer apply: the official text they replace changed, a source now has a
     /// text where we wrote one, or the operation or parameter is gone. `official` gives the
-    /// current official text of a summary (`(op, None)`) or parameter (`(op, Some(path))`), and
-    /// `None` when the operation or parameter does not exist.
+    /// current official text of a summary (`(op, None)`), a parameter (`(op, Some(path))`) or the
+    /// zh-CN operation description (`(op, Some("$description"))`), and `None` when the operation or
+    /// parameter does not exist.
     pub fn problems(
         &self,
         official: impl Fn(&str, Option<&str>) -> Option<Option<String>>,
@@ -99,6 +132,15 @@ impl Texts {
         for (op, params) in &self.parameters {
             for (path, e) in params {
                 check(format!("{op}.{path}"), e, official(op, Some(path)));
+            }
+        }
+        for (op, (zh, _)) in &self.descriptions {
+            match official(op, Some("$description")) {
+                None => out.push(format!("description of {op}: no such operation")),
+                Some(now) if now.as_deref() != Some(zh.as_str()) => out.push(format!(
+                    "description of {op}: the zh-CN original changed (now {now:?}); translate it again"
+                )),
+                _ => {}
             }
         }
         out
@@ -161,6 +203,39 @@ mod tests {
             "cannot start with http\\:// or O\\&M."
         );
         assert_eq!(normalize("C:\\\\dir"), "C:\\\\dir");
+    }
+
+    #[test]
+    fn stale_entries_are_reported() {
+        let mut texts = Texts::default();
+        let entry = |text: &str, replaces: Option<&str>| Entry {
+            text: text.into(),
+            replaces: replaces.map(str::to_owned),
+        };
+        texts.summaries.insert("A".into(), entry("Ours.", None));
+        texts
+            .summaries
+            .insert("B".into(), entry("Fixed.", Some("Broken.")));
+        texts.summaries.insert("Gone".into(), entry("Ours.", None));
+        texts
+            .descriptions
+            .insert("A".into(), ("旧".into(), vec!["Old.".into()]));
+        let problems = texts.problems(|op, path| match (op, path) {
+            ("A", None) => Some(Some("Theirs.".into())),
+            ("B", None) => Some(Some("Changed.".into())),
+            ("A", Some("$description")) => Some(Some("新".into())),
+            _ => None,
+        });
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("a source now has a text"));
+        assert!(problems[1].contains("the official text changed"));
+        assert!(problems[2].contains("no such operation"));
+        assert!(problems[3].contains("translate it again"));
+        assert_eq!(
+            texts.description("A", Some("旧")).map(|d| d.value),
+            Some(vec!["Old.".to_owned()])
+        );
+        assert_eq!(texts.description("A", Some("新")), None);
     }
 
     #[test]
