@@ -430,6 +430,13 @@ pub fn explain(op: &OperationFacts) -> String {
         "  readOnly: {}",
         src(&op.read_only.value, op.read_only.from)
     );
+    if let Some(p) = &op.pagination {
+        let _ = writeln!(
+            s,
+            "  pagination: {}",
+            src(&format!("{:?}", p.value), p.from)
+        );
+    }
     if let Some(r) = &op.rate_limit {
         let _ = writeln!(
             s,

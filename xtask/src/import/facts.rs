@@ -136,7 +136,29 @@ pub struct OperationFacts {
     pub params: Vec<ValueFacts>,
     pub response: Vec<ValueFacts>,
     pub errors: Vec<Fact<SourceError>>,
+    /// How the operation pages its results, when it does.
+    pub pagination: Option<Fact<Pagination>>,
     pub disagreements: Vec<Disagreement>,
+}
+
+/// How an operation pages its results (found by [`pagination`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pagination {
+    /// `PageNumber` and `PageSize` in, a total count and a list out.
+    PageNumber {
+        page: String,
+        size: String,
+        /// Response path of the total count (`TotalCount`, `Page.TotalCount`).
+        total: String,
+        /// Response path of the list of items (`Instances` for a wrapped list).
+        items: String,
+    },
+    /// A token in, the next token and a list out; the last page has no next token.
+    Token {
+        request: String,
+        response: String,
+        items: String,
+    },
 }
 
 /// The sources that describe one operation, newest first where it matters.
@@ -292,6 +314,7 @@ pub fn merge(sources: &Sources, texts: &Texts, areas: &Areas, name: &str) -> Ope
         .map(|e| Fact::new(e.clone(), Source::ApiDocs2024))
         .collect();
 
+    let pagination = pagination(&params, &response).map(|p| Fact::new(p, Source::Rule));
     OperationFacts {
         name: name.to_owned(),
         listed_in,
@@ -308,8 +331,56 @@ pub fn merge(sources: &Sources, texts: &Texts, areas: &Areas, name: &str) -> Ope
         params,
         response,
         errors,
+        pagination,
         disagreements,
     }
+}
+
+/// Finds how an operation pages: `PageNumber` and `PageSize` parameters with a total count
+/// (`TotalCount`, or inside a `Page` object) and exactly one list in the response; or a
+/// `NextToken`/`ContinuationToken` parameter answered by a next token and exactly one list.
+pub fn pagination(params: &[ValueFacts], response: &[ValueFacts]) -> Option<Pagination> {
+    let has_param = |n: &str| params.iter().any(|p| p.name == n);
+    let is_list = |f: &ValueFacts| match &f.kind.value {
+        ValueKind::List(_) => true,
+        ValueKind::Object(m) => {
+            matches!(m.as_slice(), [only] if matches!(only.kind.value, ValueKind::List(_)))
+        }
+        _ => false,
+    };
+    let lists: Vec<&ValueFacts> = response.iter().filter(|f| is_list(f)).collect();
+    let [items] = lists.as_slice() else {
+        return None;
+    };
+    let items = items.name.clone();
+    if has_param("PageNumber") && has_param("PageSize") {
+        let total = if response.iter().any(|f| f.name == "TotalCount") {
+            "TotalCount".to_owned()
+        } else {
+            let page = response.iter().find(|f| f.name == "Page")?;
+            page.members().iter().find(|m| m.name == "TotalCount")?;
+            "Page.TotalCount".to_owned()
+        };
+        return Some(Pagination::PageNumber {
+            page: "PageNumber".into(),
+            size: "PageSize".into(),
+            total,
+            items,
+        });
+    }
+    for (request, answer) in [
+        ("NextToken", "NextToken"),
+        ("ContinuationToken", "NextContinuationToken"),
+    ] {
+        if has_param(request) && response.iter().any(|f| f.name == answer) {
+            return Some(Pagination::Token {
+                request: request.into(),
+                response: answer.into(),
+                items,
+            });
+        }
+    }
+    None
 }
 
 /// Sorts `values` in the order of `reference` (the reference page's); values it lacks go last,
@@ -709,6 +780,7 @@ pub fn provenance_counts(ops: &[OperationFacts]) -> BTreeMap<(&'static str, Sour
         add(&mut out, "operation description", &op.description);
         add(&mut out, "area", &op.area);
         add(&mut out, "rate limit", &op.rate_limit);
+        add(&mut out, "pagination", &op.pagination);
         for p in op.params.iter().chain(&op.response) {
             walk(&mut out, p);
         }

@@ -182,6 +182,43 @@ fn texts_come_from_the_best_english_source_with_the_original_beside_them() {
 }
 
 #[test]
+fn paged_operations_are_found() {
+    let import = import();
+    let paged: Vec<&str> = import
+        .facts
+        .iter()
+        .filter(|f| f.pagination.is_some())
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(paged.len(), 47, "{paged:?}");
+    let page = |op: &str| {
+        import
+            .facts_of(op)
+            .and_then(|f| f.pagination.clone())
+            .map(|p| p.value)
+    };
+    assert_eq!(
+        page("DescribeInstances"),
+        Some(facts::Pagination::PageNumber {
+            page: "PageNumber".into(),
+            size: "PageSize".into(),
+            total: "TotalCount".into(),
+            items: "Instances".into()
+        })
+    );
+    assert!(
+        matches!(page("DescribeClusterNodes"), Some(facts::Pagination::PageNumber { total, .. }) if total == "Page.TotalCount")
+    );
+    assert!(matches!(
+        page("ListTagResources"),
+        Some(facts::Pagination::Token { .. })
+    ));
+    // Two lists (Contents, CommonPrefixes): which one pages is for a human to say.
+    assert_eq!(page("ListObjects"), None);
+    assert_eq!(page("CreateInstance"), None);
+}
+
+#[test]
 fn every_operation_has_one_area() {
     let import = import();
     let areas: std::collections::BTreeSet<&str> = import
