@@ -682,6 +682,44 @@ fn shape_facts(
         .and_then(|s| s.text.clone())
         .filter(|t| t != "Schema of Response");
     let from_docs = docs;
+    let mut enum_values = from_docs
+        .filter(|(_, s)| !s.enum_values.is_empty())
+        .map(|(src, s)| Fact::new(s.enum_values.clone(), src));
+    // The newest text may name values the older enum lacks: the enum is stale, and a closed
+    // enum without them would reject what the service accepts. The text's values are added.
+    if let (Some(e), Some(text)) = (&mut enum_values, &description) {
+        let listed = listed_values(&text.value);
+        let extra: Vec<String> = listed
+            .iter()
+            .filter(|v| !e.value.contains(v))
+            .cloned()
+            .collect();
+        if !extra.is_empty() && listed.iter().any(|v| e.value.contains(v)) {
+            disagreements.push(Disagreement {
+                at: format!(
+                    "{}{}",
+                    if side == Side::Response {
+                        "response "
+                    } else {
+                        ""
+                    },
+                    key
+                ),
+                fact: "enum values",
+                chosen: Fact::new(
+                    format!(
+                        "{} and, from the text, {}",
+                        e.value.join("|"),
+                        extra.join("|")
+                    ),
+                    text.from,
+                ),
+                others: vec![Fact::new(e.value.join("|"), e.from)],
+            });
+            e.value.extend(extra);
+            e.from = text.from;
+        }
+    }
     ValueFacts {
         name: String::new(),
         kind: Fact::new(kind, Source::Sdk),
@@ -711,9 +749,7 @@ fn shape_facts(
         default: d2024
             .and_then(|s| s.default.clone())
             .map(|d| Fact::new(d, Source::ApiDocs2024)),
-        enum_values: from_docs
-            .filter(|(_, s)| !s.enum_values.is_empty())
-            .map(|(src, s)| Fact::new(s.enum_values.clone(), src)),
+        enum_values,
         range: from_docs
             .filter(|(_, s)| s.minimum.is_some() || s.maximum.is_some())
             .map(|(src, s)| Fact::new((s.minimum.clone(), s.maximum.clone()), src)),
@@ -725,6 +761,41 @@ fn shape_facts(
             .map(|(src, s)| Fact::new((s.min_items, s.max_items), src)),
         pattern: from_docs.and_then(|(src, s)| s.pattern.clone().map(|p| Fact::new(p, src))),
     }
+}
+
+/// The values a text lists as bullets: `- **wrr** (default): ...`, `* Normal: ...`.
+fn listed_values(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line
+            .trim_start()
+            .strip_prefix("- ")
+            .or_else(|| line.trim_start().strip_prefix("* "))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (value, after) = match rest.strip_prefix("**") {
+            Some(bold) => match bold.split_once("**") {
+                Some((v, after)) => (v, after),
+                None => continue,
+            },
+            None => match rest.split_once(':') {
+                Some((v, after)) => (v, after),
+                None => continue,
+            },
+        };
+        let after = after.trim_start();
+        let value_like = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        let introduces = after.is_empty() || after.starts_with([':', '(', '：']);
+        if value_like && introduces {
+            out.push(value.to_owned());
+        }
+    }
+    out
 }
 
 /// The operation description's rate limit for one account: "单用户调用频率：10次/秒".

@@ -182,6 +182,33 @@ fn texts_come_from_the_best_english_source_with_the_original_beside_them() {
 }
 
 #[test]
+fn an_enum_gains_the_values_the_newest_text_lists() {
+    let import = import();
+    let listener = import
+        .facts_of("CreateLoadBalancerHTTPListener")
+        .expect("listener");
+    let scheduler = param(listener, "Scheduler");
+    let values = scheduler.enum_values.as_ref().expect("an enum");
+    assert_eq!(values.value, ["wrr", "wlc", "rr", "sch", "qch", "iqch"]);
+    assert_eq!(values.from, Source::Sdk);
+    assert!(
+        listener
+            .disagreements
+            .iter()
+            .any(|d| d.at == "Scheduler" && d.fact == "enum values")
+    );
+    // A text that names the values the enum has changes nothing.
+    let tcp = import
+        .facts_of("CreateLoadBalancerTCPListener")
+        .expect("listener");
+    let values = param(tcp, "Scheduler")
+        .enum_values
+        .as_ref()
+        .expect("an enum");
+    assert_eq!(values.from, Source::ApiDocs2025);
+}
+
+#[test]
 fn paged_operations_are_found() {
     let import = import();
     let paged: Vec<&str> = import
