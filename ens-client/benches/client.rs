@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ens_client::CreateInstanceRequest;
-use ens_client::create_instance::Password;
+use ens_client::types::Password;
 use support::{Reply, TestServer};
 
 fn request() -> CreateInstanceRequest {

@@ -258,6 +258,68 @@ impl<E: OperationError> Error<E> {
     }
 }
 
+impl<E> Error<E> {
+    /// The same failure with the typed service error mapped by `f` (how an operation's error
+    /// becomes the service-wide one); everything else is kept as it is.
+    pub fn map_kind<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Self::InvalidRequest(v) => Error::InvalidRequest(v),
+            Self::Credentials { action, source } => Error::Credentials { action, source },
+            Self::Nonce { action, source } => Error::Nonce { action, source },
+            Self::Dispatch {
+                action,
+                endpoint,
+                reached_server,
+                source,
+            } => Error::Dispatch {
+                action,
+                endpoint,
+                reached_server,
+                source,
+            },
+            Self::Timeout {
+                action,
+                endpoint,
+                timeout,
+                may_have_reached_server,
+                source,
+            } => Error::Timeout {
+                action,
+                endpoint,
+                timeout,
+                may_have_reached_server,
+                source,
+            },
+            Self::UnreadableResponse {
+                action,
+                status,
+                body,
+                reason,
+                request_id,
+            } => Error::UnreadableResponse {
+                action,
+                status,
+                body,
+                reason,
+                request_id,
+            },
+            Self::OutcomeUnknown {
+                action,
+                cause,
+                advice,
+            } => Error::OutcomeUnknown {
+                action,
+                cause: Box::new(cause.map_kind(f)),
+                advice,
+            },
+            Self::Service(e) => Error::Service(ServiceError {
+                kind: f(e.kind),
+                meta: e.meta,
+            }),
+        }
+    }
+}
+
 /// An error code from the service, with everything the answer said about it.
 ///
 /// [`ServiceError::kind`] is the operation's typed error (match on it); the rest is what

@@ -179,11 +179,11 @@ impl Client {
                     let Some(last) = pending.get_mut(&id) else {
                         continue;
                     };
-                    if instance.status.as_deref() == Some(status) {
+                    if instance.status.as_ref().map(|s| s.as_str()) == Some(status) {
                         pending.remove(&id);
                         reached.insert(id, instance);
                     } else {
-                        *last = instance.status.clone();
+                        *last = instance.status.as_ref().map(|s| s.as_str().to_owned());
                     }
                 }
             }

@@ -87,7 +87,7 @@ fn run_instances_needs_a_way_to_log_in() {
 
 #[test]
 fn run_instances_password_is_redacted() {
-    let password = ens_client::run_instances::Password::new(PASSWORD).unwrap();
+    let password = ens_client::types::Password::new(PASSWORD).unwrap();
     let shown = format!("{password:?}");
     assert_eq!(shown, "Password(***)");
     assert_eq!(password.expose_secret(), PASSWORD);

@@ -50,7 +50,10 @@ async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
             .map(|i| i.instance_id.as_deref().unwrap())
             .collect();
         assert_eq!(ids, ["i-1", "i-2"], "returned in the order asked");
-        assert!(done.iter().all(|i| i.status.as_deref() == Some("Running")));
+        assert!(
+            done.iter()
+                .all(|i| i.status.as_ref().map(|s| s.as_str()) == Some("Running"))
+        );
         let received = server.received();
         assert_eq!(received.len(), 3);
         assert!(

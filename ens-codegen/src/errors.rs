@@ -1,114 +1,287 @@
-//! Error enums: one per operation, and the common one from `service.json`.
+//! Errors: the catalog (`ErrorCode`, each code defined once), the common codes
+//! (`CommonError`), the sealed catch-all (`Unhandled`), the service-wide `Error`, and one enum
+//! per operation whose variants point at the catalog.
 
 use crate::docs::{code, doc_lines};
-use crate::error::{Ctx, SpecError};
-use crate::names::type_ident;
+use crate::model::{Model, Operation};
+use crate::names::known;
 use crate::spec::RetryClass;
-use heck::ToUpperCamelCase;
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use heck::ToSnakeCase;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
-/// The facts about one error code that the generator needs.
-pub(crate) struct Code<'a> {
-    pub http_status: u16,
-    pub code: &'a str,
-    pub message: &'a str,
-    pub description: Option<&'a str>,
-    pub variant: Option<&'a str>,
-}
-
-struct Planned<'a> {
-    ident: Ident,
-    code: &'a Code<'a>,
-    /// `(prefix, suffix)` around `%s` for a pattern code.
-    pattern: Option<(&'a str, &'a str)>,
-}
-
-/// Which of the two enums is generated.
-pub(crate) enum Flavor<'a> {
-    /// An operation's error: falls back to the common codes, then keeps unknown codes.
-    Operation,
-    /// The common codes, with how each may be retried: `from_code` answers `None` for codes
-    /// it does not know.
-    Common(&'a [RetryClass]),
-}
-
-fn plan<'a>(
-    ctx: Ctx<'_>,
-    path: &str,
-    codes: &'a [Code<'a>],
-    reserved: &[&str],
-) -> Result<Vec<Planned<'a>>, SpecError> {
-    let mut planned: Vec<Planned<'a>> = Vec::new();
-    for (i, c) in codes.iter().enumerate() {
-        let epath = format!("{path}/{i}");
-        let pattern = match c.code.matches("%s").count() {
-            0 => None,
-            1 => c.code.split_once("%s"),
-            _ => return Err(ctx.err(format!("{epath}/code"), "a code may hold `%s` once")),
-        };
-        let derived = c.code.replace("%s", "Field").to_upper_camel_case();
-        let ident = type_ident(
-            ctx,
-            &format!("{epath}/variant"),
-            Some(c.variant.unwrap_or(&derived)),
-            "",
-        )?;
-        if reserved.contains(&ident.to_string().as_str()) {
-            return Err(ctx.err(
-                format!("{epath}/variant"),
-                format!("variant name `{ident}` is reserved: set `variant`"),
-            ));
-        }
-        if let Some(other) = planned.iter().find(|p| p.ident == ident) {
-            return Err(ctx.err(
-                format!("{epath}/code"),
-                format!(
-                    "codes `{}` and `{}` both map to the variant `{ident}`: set `variant` on one",
-                    other.code.code, c.code
-                ),
-            ));
-        }
-        if let Some(other) = planned.iter().find(|p| p.code.code == c.code) {
-            return Err(ctx.err(
-                format!("{epath}/code"),
-                format!("code `{}` is listed twice", other.code.code),
-            ));
-        }
-        planned.push(Planned {
-            ident,
-            code: c,
-            pattern,
-        });
+fn retry(class: RetryClass) -> TokenStream {
+    match class {
+        RetryClass::Never => quote!(rt::RetryClass::Never),
+        RetryClass::Throttling => quote!(rt::RetryClass::Throttling),
+        RetryClass::Unavailable => quote!(rt::RetryClass::Unavailable),
+        RetryClass::Transient => quote!(rt::RetryClass::Transient),
     }
-    Ok(planned)
 }
 
-pub(crate) fn generate(
-    ctx: Ctx<'_>,
-    path: &str,
-    name: &Ident,
-    doc: &str,
-    codes: &[Code<'_>],
-    flavor: Flavor<'_>,
-) -> Result<TokenStream, SpecError> {
-    let reserved: &[&str] = match flavor {
-        Flavor::Operation => &["Common", "Unhandled"],
-        Flavor::Common(_) => &[],
-    };
-    if codes.is_empty() && matches!(flavor, Flavor::Common(_)) {
-        return Err(ctx.err(path, "list at least one common error code"));
-    }
-    let planned = plan(ctx, path, codes, reserved)?;
-    let enum_doc: Vec<&str> = doc.lines().collect();
-    let exact: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_none()).collect();
-    let patterns: Vec<&Planned<'_>> = planned.iter().filter(|p| p.pattern.is_some()).collect();
+/// The `errors` module: everything about error codes that is not one operation's.
+pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStream {
+    let variants = model.codes.iter().map(|c| {
+        let ident = known(&c.variant);
+        let d = &c.def;
+        let fact = format!("{} (HTTP {}): {}", code(&d.code), d.http_status, d.message);
+        let doc = doc_lines([d.description.as_deref().unwrap_or(""), fact.as_str()]);
+        quote! { #doc #ident, }
+    });
+    let all = model.codes.iter().map(|c| {
+        let ident = known(&c.variant);
+        quote!(Self::#ident)
+    });
+    let defs = model.codes.iter().map(|c| {
+        let d = &c.def;
+        let (code, message) = (&d.code, &d.message);
+        let status = Literal::u16_unsuffixed(d.http_status);
+        let retry = retry(d.retry);
+        quote!(rt::ErrorDef { code: #code, http_status: #status, message: #message, retry: #retry })
+    });
+    let common: Vec<&crate::model::Code> = model.codes.iter().filter(|c| c.common).collect();
+    let common_variants = common.iter().map(|c| {
+        let ident = known(&c.variant);
+        let doc = format!(" [`ErrorCode::{ident}`]: {}.", code(&c.def.code));
+        quote! { #[doc = #doc] #ident, }
+    });
+    let common_to_code = common.iter().map(|c| {
+        let ident = known(&c.variant);
+        quote!(Self::#ident => ErrorCode::#ident,)
+    });
+    let code_to_common = common.iter().map(|c| {
+        let ident = known(&c.variant);
+        quote!(ErrorCode::#ident => Self::#ident,)
+    });
+    let count = Literal::usize_unsuffixed(model.codes.len());
+    quote! {
+        /// Every error code the service's specs document (`errors.json`), each defined once:
+        /// [`ErrorCode::definition`] gives its documented HTTP status, message and retry class.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #(#variants)*
+        }
 
+        static DEFINITIONS: [rt::ErrorDef; #count] = [ #(#defs),* ];
+
+        impl ErrorCode {
+            /// Every code, in the catalog's order.
+            pub const ALL: &'static [Self] = &[ #(#all),* ];
+
+            /// The code's definition.
+            pub fn definition(self) -> &'static rt::ErrorDef {
+                &DEFINITIONS[self as usize]
+            }
+
+            /// The documented code; `%s` stands for a part the service fills in.
+            pub fn as_str(self) -> &'static str {
+                self.definition().code
+            }
+
+            /// The catalog's code for a code the service sent: an exact code first, else the
+            /// pattern (`InvalidParameter.%s`) it matches.
+            pub fn from_code(code: &str) -> Option<Self> {
+                rt::find_code(&DEFINITIONS, code).map(|i| Self::ALL[i])
+            }
+        }
+
+        impl std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Codes any operation can return (throttling, signature, permissions, ...), from
+        /// `service.json`'s `commonErrors`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum CommonError {
+            #(#common_variants)*
+        }
+
+        impl CommonError {
+            /// The common error for `code`, if it is one. The message is the answer's (kept by
+            /// the client's error, not here).
+            pub fn from_code(code: &str, _message: &str) -> Option<Self> {
+                Some(match ErrorCode::from_code(code)? {
+                    #(#code_to_common)*
+                    _ => return None,
+                })
+            }
+
+            /// The catalog entry.
+            pub fn error_code(self) -> ErrorCode {
+                match self { #(#common_to_code)* }
+            }
+
+            /// The documented code.
+            pub fn code(self) -> &'static str {
+                self.error_code().as_str()
+            }
+
+            /// The HTTP status the documentation gives.
+            pub fn http_status(self) -> Option<u16> {
+                Some(self.error_code().definition().http_status)
+            }
+
+            /// Whether and how a client may retry after this error.
+            pub fn retry_class(self) -> rt::RetryClass {
+                self.error_code().definition().retry
+            }
+        }
+
+        impl std::fmt::Display for CommonError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl std::error::Error for CommonError {}
+
+        /// A code the operation's spec does not document. Only this crate makes one: match
+        /// documented codes by variant and anything else with a wildcard (`err if err.code() ==
+        /// "..."`), so code keeps working when a later spec documents the code.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Unhandled {
+            code: String,
+        }
+
+        impl Unhandled {
+            pub(crate) fn new(code: &str) -> Self {
+                Self { code: code.to_owned() }
+            }
+
+            /// The service's code.
+            pub fn code(&self) -> &str {
+                &self.code
+            }
+        }
+
+        /// Any operation's service error, seen from the whole service: the code, and its catalog
+        /// entry when some spec documents it.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct AnyOperationError {
+            code: String,
+            error_code: Option<ErrorCode>,
+        }
+
+        impl AnyOperationError {
+            /// The catalog entry of the code, if any spec documents it.
+            pub fn error_code(&self) -> Option<ErrorCode> {
+                self.error_code
+            }
+        }
+
+        impl rt::OperationError for AnyOperationError {
+            fn from_code(code: &str, _message: &str) -> Self {
+                Self { code: code.to_owned(), error_code: ErrorCode::from_code(code) }
+            }
+
+            fn code(&self) -> &str {
+                &self.code
+            }
+
+            fn http_status(&self) -> Option<u16> {
+                self.error_code.map(|c| c.definition().http_status)
+            }
+        }
+
+        impl std::fmt::Display for AnyOperationError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.code)
+            }
+        }
+
+        impl std::error::Error for AnyOperationError {}
+
+        /// The failure of any operation of the service: every operation's error converts into
+        /// it, so `?` works across operations. It derefs to the runtime's error (code, message,
+        /// RequestId, whether the outcome is unknown); [`Error::error_code`] gives the catalog's
+        /// code.
+        #[derive(Debug)]
+        pub struct Error(Box<#runtime::Error<AnyOperationError>>);
+
+        impl<E: rt::OperationError> From<#runtime::Error<E>> for Error {
+            fn from(error: #runtime::Error<E>) -> Self {
+                use rt::OperationError as _;
+                Self(Box::new(error.map_kind(|kind| AnyOperationError::from_code(kind.code(), ""))))
+            }
+        }
+
+        impl Error {
+            /// The catalog's code of the service's answer, if some spec documents it.
+            pub fn error_code(&self) -> Option<ErrorCode> {
+                self.0.as_service().and_then(|e| e.kind().error_code())
+            }
+
+            /// The runtime's error.
+            pub fn into_inner(self) -> #runtime::Error<AnyOperationError> {
+                *self.0
+            }
+        }
+
+        impl std::ops::Deref for Error {
+            type Target = #runtime::Error<AnyOperationError>;
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                std::error::Error::source(&*self.0)
+            }
+        }
+    }
+}
+
+/// One operation's error enum: a unit variant per documented code (a `field` for pattern
+/// codes), the common codes, and the sealed `Unhandled`.
+pub(crate) fn operation_error(model: &Model, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Error", op.spec.operation);
+    let opname = &op.spec.operation;
+    struct Planned<'a> {
+        ident: Ident,
+        code: &'a str,
+        pattern: Option<(&'a str, &'a str)>,
+        overrides: &'a crate::model::OpCode,
+    }
+    let planned: Vec<Planned<'_>> = op
+        .codes
+        .iter()
+        .map(|c| {
+            let def = &model.code(c.code);
+            Planned {
+                ident: known(&def.variant),
+                code: &def.def.code,
+                pattern: def.def.code.split_once("%s"),
+                overrides: c,
+            }
+        })
+        .collect();
     let variants = planned.iter().map(|p| {
         let ident = &p.ident;
-        let c = p.code;
-        let fact = format!("{} (HTTP {}): {}", code(c.code), c.http_status, c.message);
-        let doc = doc_lines([c.description.unwrap_or(""), fact.as_str()]);
+        let mut lines = vec![format!("[`ErrorCode::{ident}`]: {}.", code(p.code))];
+        let o = p.overrides;
+        if let Some(d) = &o.description {
+            lines.push(d.clone());
+        }
+        if o.http_status.is_some() || o.message.is_some() {
+            let def = &model.code(o.code).def;
+            lines.push(format!(
+                "`{opname}` documents it as HTTP {}: {}",
+                o.http_status.unwrap_or(def.http_status),
+                o.message.as_deref().unwrap_or(&def.message)
+            ));
+        }
+        let doc = doc_lines(lines.iter().map(String::as_str));
         if p.pattern.is_some() {
             quote! {
                 #doc
@@ -117,222 +290,136 @@ pub(crate) fn generate(
                     field: String,
                     /// The whole code.
                     code: String,
-                    /// The service's message.
-                    message: String,
                 },
             }
         } else {
-            quote! { #doc #ident(String), }
+            quote! { #doc #ident, }
         }
     });
-    let exact_arms = exact.iter().map(|p| {
-        let (ident, c) = (&p.ident, p.code.code);
-        quote!(#c => Self::#ident(message),)
+    let exact_arms = planned.iter().filter(|p| p.pattern.is_none()).map(|p| {
+        let (ident, c) = (&p.ident, p.code);
+        quote!(#c => Self::#ident,)
     });
-    let pattern_checks = |wrap: TokenStream| -> Vec<TokenStream> {
-        patterns
-            .iter()
-            .map(|p| {
-                let ident = &p.ident;
-                let (prefix, suffix) = p.pattern.unwrap_or_default();
-                let value = quote!(Self::#ident { field: field.to_owned(), code: code.to_owned(), message });
-                let value = if wrap.is_empty() { value } else { quote!(#wrap(#value)) };
-                let field = if suffix.is_empty() {
-                    quote!(code.strip_prefix(#prefix))
-                } else {
-                    quote!(code.strip_prefix(#prefix).and_then(|rest| rest.strip_suffix(#suffix)))
-                };
-                quote! {
-                    if let Some(field) = #field.filter(|f| !f.is_empty()) {
-                        return #value;
-                    }
-                }
-            })
-            .collect()
+    let pattern_checks = planned.iter().filter(|p| p.pattern.is_some()).map(|p| {
+        let ident = &p.ident;
+        quote! {
+            if let Some(field) = ErrorCode::#ident.definition().pattern_field(code) {
+                return Self::#ident { field: field.to_owned(), code: code.to_owned() };
+            }
+        }
+    });
+    let pat = |p: &Planned<'_>| {
+        let ident = &p.ident;
+        if p.pattern.is_some() {
+            quote!(Self::#ident { .. })
+        } else {
+            quote!(Self::#ident)
+        }
     };
-    let code_arms = planned.iter().map(|p| {
-        let ident = &p.ident;
-        if p.pattern.is_some() {
-            quote!(Self::#ident { code, .. } => code,)
-        } else {
-            let c = p.code.code;
-            quote!(Self::#ident(_) => #c,)
-        }
+    let to_code = planned.iter().map(|p| {
+        let (pat, ident) = (pat(p), &p.ident);
+        quote!(#pat => Some(ErrorCode::#ident),)
     });
-    let message_arms = planned.iter().map(|p| {
+    let pattern_codes = planned.iter().filter(|p| p.pattern.is_some()).map(|p| {
         let ident = &p.ident;
-        if p.pattern.is_some() {
-            quote!(Self::#ident { message, .. })
-        } else {
-            quote!(Self::#ident(message))
-        }
+        quote!(Self::#ident { code, .. } => code,)
     });
-    // One arm per status: most operations document every code as 400.
-    let mut statuses: Vec<u16> = planned.iter().map(|p| p.code.http_status).collect();
-    statuses.sort_unstable();
-    statuses.dedup();
-    let status_arms: Vec<TokenStream> = statuses
+    let status_overrides: Vec<TokenStream> = planned
         .iter()
-        .map(|status| {
-            let pats = planned
-                .iter()
-                .filter(|p| p.code.http_status == *status)
-                .map(|p| {
-                    let ident = &p.ident;
-                    if p.pattern.is_some() {
-                        quote!(Self::#ident { .. })
-                    } else {
-                        quote!(Self::#ident(_))
-                    }
-                });
-            let status = proc_macro2::Literal::u16_unsuffixed(*status);
-            quote!(#(#pats)|* => Some(#status),)
+        .filter_map(|p| {
+            let status = Literal::u16_unsuffixed(p.overrides.http_status?);
+            let pat = pat(p);
+            Some(quote!(#pat => Some(#status),))
         })
         .collect();
+    let documented_status = quote!(self.error_code().map(|c| c.definition().http_status));
+    // An operation whose statuses are all the catalog's needs no match.
+    let http_status = if status_overrides.is_empty() {
+        documented_status
+    } else {
+        quote! {
+            match self {
+                #(#status_overrides)*
+                _ => #documented_status,
+            }
+        }
+    };
+    let is_fns = planned.iter().map(|p| {
+        let f = format_ident!("is_{}", p.ident.to_string().to_snake_case());
+        let doc = format!(" Whether this is [`{name}::{}`].", p.ident);
+        let pat = pat(p);
+        quote! {
+            #[doc = #doc]
+            pub fn #f(&self) -> bool {
+                matches!(self, #pat)
+            }
+        }
+    });
+    let doc = format!(
+        " The service errors `{opname}` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`)."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A code every operation can return (throttling, signature, ...).
+            Common(CommonError),
+            /// A code this operation's spec does not document.
+            #[deprecated(note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`")]
+            Unhandled(Unhandled),
+        }
 
-    Ok(match flavor {
-        Flavor::Operation => {
-            let pattern_checks = pattern_checks(TokenStream::new());
-            // An operation that documents no code has no documented arm.
-            let documented_message = if planned.is_empty() {
-                quote!()
-            } else {
-                quote!(#(#message_arms)|* => message,)
-            };
-            quote! {
-            #(#[doc = #enum_doc])*
-            #[derive(Debug, Clone, PartialEq, Eq)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                /// A code every operation can return (throttling, signature, ...).
-                Common(::ens_client::CommonError),
-                /// A code the spec does not list; kept as the service sent it.
-                Unhandled {
-                    /// The service's code.
-                    code: String,
-                    /// The service's message.
-                    message: String,
-                },
+        impl #name {
+            /// The catalog's code, for a code this operation or every operation documents.
+            pub fn error_code(&self) -> Option<ErrorCode> {
+                #[allow(deprecated)]
+                match self {
+                    #(#to_code)*
+                    Self::Common(e) => Some(e.error_code()),
+                    Self::Unhandled(_) => None,
+                }
             }
 
-            impl rt::OperationError for #name {
-                fn from_code(code: &str, message: &str) -> Self {
-                    let message = message.to_owned();
-                    match code {
-                        #(#exact_arms)*
-                        _ => {
-                            #(#pattern_checks)*
-                            match ::ens_client::CommonError::from_code(code, &message) {
-                                Some(common) => Self::Common(common),
-                                None => Self::Unhandled { code: code.to_owned(), message },
-                            }
+            #(#is_fns)*
+        }
+
+        impl rt::OperationError for #name {
+            #[allow(deprecated)]
+            fn from_code(code: &str, _message: &str) -> Self {
+                match code {
+                    #(#exact_arms)*
+                    _ => {
+                        #(#pattern_checks)*
+                        match CommonError::from_code(code, "") {
+                            Some(common) => Self::Common(common),
+                            None => Self::Unhandled(Unhandled::new(code)),
                         }
                     }
                 }
+            }
 
-                fn code(&self) -> &str {
-                    match self {
-                        #(#code_arms)*
-                        Self::Common(e) => e.code(),
-                        Self::Unhandled { code, .. } => code,
-                    }
-                }
-
-                fn message(&self) -> &str {
-                    match self {
-                        #documented_message
-                        Self::Common(e) => e.message(),
-                        Self::Unhandled { message, .. } => message,
-                    }
-                }
-
-                fn http_status(&self) -> Option<u16> {
-                    match self {
-                        #(#status_arms)*
-                        Self::Common(e) => e.http_status(),
-                        Self::Unhandled { .. } => None,
-                    }
+            #[allow(deprecated)]
+            fn code(&self) -> &str {
+                match self {
+                    #(#pattern_codes)*
+                    Self::Unhandled(e) => e.code(),
+                    _ => self.error_code().map_or("", ErrorCode::as_str),
                 }
             }
 
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    use rt::OperationError as _;
-                    write!(f, "{}: {}", self.code(), self.message())
-                }
-            }
-
-            impl std::error::Error for #name {}
+            fn http_status(&self) -> Option<u16> {
+                #http_status
             }
         }
-        Flavor::Common(retry) => {
-            let pattern_checks = pattern_checks(quote!(Some));
-            let retry_arms = planned.iter().zip(retry).map(|(p, class)| {
-                let ident = &p.ident;
-                let pat = if p.pattern.is_some() {
-                    quote!(Self::#ident { .. })
-                } else {
-                    quote!(Self::#ident(_))
-                };
-                let class = match class {
-                    RetryClass::Never => quote!(Never),
-                    RetryClass::Throttling => quote!(Throttling),
-                    RetryClass::Unavailable => quote!(Unavailable),
-                    RetryClass::Transient => quote!(Transient),
-                };
-                quote!(#pat => rt::RetryClass::#class,)
-            });
-            quote! {
-                #(#[doc = #enum_doc])*
-                #[derive(Debug, Clone, PartialEq, Eq)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variants)*
-                }
 
-                impl #name {
-                    /// The typed error for `code`, if it is a common one.
-                    pub fn from_code(code: &str, message: &str) -> Option<Self> {
-                        let message = message.to_owned();
-                        Some(match code {
-                            #(#exact_arms)*
-                            _ => {
-                                #(#pattern_checks)*
-                                return None;
-                            }
-                        })
-                    }
-
-                    /// The service's code.
-                    pub fn code(&self) -> &str {
-                        match self { #(#code_arms)* }
-                    }
-
-                    /// The service's message.
-                    pub fn message(&self) -> &str {
-                        match self { #(#message_arms)|* => message }
-                    }
-
-                    /// The HTTP status the documentation gives.
-                    pub fn http_status(&self) -> Option<u16> {
-                        match self { #(#status_arms)* }
-                    }
-
-                    /// Whether and how a client may retry after this error.
-                    pub fn retry_class(&self) -> rt::RetryClass {
-                        match self { #(#retry_arms)* }
-                    }
-                }
-
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}: {}", self.code(), self.message())
-                    }
-                }
-
-                impl std::error::Error for #name {}
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(rt::OperationError::code(self))
             }
         }
-    })
+
+        impl std::error::Error for #name {}
+    }
 }

@@ -1,30 +1,43 @@
-//! Turns an ENS operation spec (JSON) into Rust.
+//! Turns a service's JSON specs into Rust.
 //!
 //! Pure: spec text in, tokens out, or a [`SpecError`] naming the file, the JSON path and the
-//! fault. The proc macro (`ens-macros`) and `cargo xtask regen` both call [`operation`], so the
-//! macro's expansion and the committed code are the same code.
+//! fault. A service folder is read ([`ServiceSource`]), lowered into one checked [`Model`]
+//! (references resolved, clashes and unused shapes reported), then [`generate`]d: the proc
+//! macro (`ens-macros`) and `cargo xtask regen` both call it, so the macro's expansion and the
+//! committed code are the same code.
 //!
-//! The generated code refers to the runtime as `::ens_client`, and brings `::ens_client::core`
-//! into scope as `rt`: generated modules are data (rule tables) plus thin glue, and the logic
-//! lives once in `ens-core`.
+//! The generated code refers to the runtime through [`Settings::runtime`] (`::ens_client`
+//! today), and brings its `core` into scope as `rt`: generated modules are data (rule tables)
+//! plus thin glue, and the logic lives once in `ens-core`.
 
+mod builder;
 mod docs;
 mod error;
 mod errors;
+pub mod model;
 mod names;
 mod request;
 mod response;
+mod rules;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod shapes;
 pub mod spec;
+mod types;
 
 pub use error::SpecError;
 use error::{Ctx, json_pointer};
-use proc_macro2::TokenStream;
-use quote::quote;
-use spec::{OperationSpec, ServiceSpec};
+pub use model::{Model, Selection, ServiceSource};
+pub use names::{is_identifier, is_keyword};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
-/// Reads a spec, reporting JSON syntax errors with line and column and type errors with the
+/// Reads a spec document, reporting JSON syntax errors with line and column and type errors with the
 /// JSON path.
-fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, SpecError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<T, SpecError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = json_pointer(e.path());
@@ -45,12 +58,12 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Sp
 }
 
 /// Parses an operation spec.
-pub fn parse_operation(file: &str, text: &str) -> Result<OperationSpec, SpecError> {
+pub fn parse_operation(file: &str, text: &str) -> Result<spec::OperationSpec, SpecError> {
     parse(file, text)
 }
 
 /// Parses `service.json`.
-pub fn parse_service(file: &str, text: &str) -> Result<ServiceSpec, SpecError> {
+pub fn parse_service(file: &str, text: &str) -> Result<spec::ServiceSpec, SpecError> {
     parse(file, text)
 }
 
@@ -88,113 +101,358 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "rt",
 ];
 
+/// One operation's module, generated within `service` (its `service.json`, catalog and
+/// shapes; its own operations are ignored): for tests, benchmarks and fuzzing that vary one
+/// spec. `file` must be named after the operation (`.../Ping.json`).
+pub fn operation_module(
+    service: &ServiceSource,
+    file: &str,
+    text: &str,
+) -> Result<TokenStream, SpecError> {
+    let spec: spec::OperationSpec = parse(file, text)?;
+    let source = ServiceSource {
+        operations: vec![(file.to_owned(), text.to_owned())],
+        ..service.clone()
+    };
+    let names = [spec.operation];
+    let model = Model::load(&source, Selection::Only(&names))?;
+    let generated = generate(&model, &Settings::default())?;
+    let module = generated
+        .modules
+        .into_iter()
+        .find(|m| m.source == file)
+        .map(|m| m.tokens)
+        .unwrap_or_default();
+    Ok(module)
+}
+
+/// Names the generated modules import or define themselves; a spec's type must not take one.
+const GENERATED_NAMES: &[&str] = &[
+    "ErrorCode",
+    "CommonError",
+    "Unhandled",
+    "UnknownValue",
+    "AnyOperationError",
+    "Error",
+    "PARAMS",
+];
+
 /// Names of the types one generated module defines, so that two never collide.
 #[derive(Debug, Default)]
-pub(crate) struct TypeNames(Vec<String>);
+pub(crate) struct TypeNames {
+    taken: Vec<(String, &'static str)>,
+    /// Enums already emitted, with their values, to share one between parameters.
+    pub(crate) enums: Vec<(String, Vec<String>)>,
+}
 
 impl TypeNames {
-    pub(crate) fn claim(&mut self, ctx: Ctx<'_>, path: &str, name: &str) -> Result<(), SpecError> {
+    /// Rejects names the generated code uses itself.
+    pub(crate) fn check_reserved(ctx: Ctx<'_>, path: &str, name: &str) -> Result<(), SpecError> {
         if RESERVED_TYPE_NAMES.contains(&name) {
             return Err(ctx.err(path, format!("the type name `{name}` would hide the standard `{name}` the generated code uses: choose another")));
         }
-        if self.0.iter().any(|n| n == name) {
+        if GENERATED_NAMES.contains(&name) {
             return Err(ctx.err(
                 path,
-                format!("the type name `{name}` is used twice in this operation"),
+                format!("the type name `{name}` is one the generated code defines: choose another"),
             ));
         }
-        self.0.push(name.to_owned());
         Ok(())
+    }
+
+    /// Takes `name` for a type defined here.
+    pub(crate) fn claim(&mut self, ctx: Ctx<'_>, path: &str, name: &str) -> Result<(), SpecError> {
+        Self::check_reserved(ctx, path, name)?;
+        if let Some((_, owner)) = self.taken.iter().find(|(n, _)| n == name) {
+            return Err(ctx.err(
+                path,
+                format!("the type name `{name}` is used twice in {owner}"),
+            ));
+        }
+        self.taken.push((name.to_owned(), "this module"));
+        Ok(())
+    }
+
+    /// Takes the names of the shared shapes, which every operation module imports.
+    fn claim_shared<'n>(&mut self, names: impl IntoIterator<Item = &'n String>) {
+        for name in names {
+            self.taken.push((
+                name.clone(),
+                "the shared shapes (shapes/*.json): use `shape` or choose another name",
+            ));
+        }
     }
 }
 
-/// The module for one operation: request, builder, enums, newtypes, response, error enum and
-/// the `Operation` implementation. `file` only names the spec in errors.
-pub fn generate_operation(file: &str, spec: &OperationSpec) -> Result<TokenStream, SpecError> {
-    let ctx = Ctx { file };
-    let op = &spec.operation;
-    names::type_ident(ctx, "/operation", Some(op), "")?;
+/// What the generator needs besides the specs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Path of the runtime crate the generated code uses: `::ens_client` today (its `core`,
+    /// `Client`, `Error`), `::ens_runtime` once the runtime has a crate of its own.
+    pub runtime: String,
+    /// Whether to add a method per operation to the runtime's `Client` (only possible inside
+    /// the crate that defines `Client`).
+    pub client_methods: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            runtime: "::ens_client".to_owned(),
+            client_methods: true,
+        }
+    }
+}
+
+impl Settings {
+    /// The runtime path as tokens; an error names a path that is not one.
+    fn runtime_path(&self) -> Result<TokenStream, SpecError> {
+        let bad = || SpecError {
+            file: String::new(),
+            path: String::new(),
+            message: format!("the runtime path `{}` is not a Rust path", self.runtime),
+        };
+        let (absolute, rest) = match self.runtime.strip_prefix("::") {
+            Some(rest) => (true, rest),
+            None => (false, self.runtime.as_str()),
+        };
+        let mut tokens = if absolute {
+            quote!(::)
+        } else {
+            TokenStream::new()
+        };
+        for (i, segment) in rest.split("::").enumerate() {
+            let ident = names::ident(Ctx { file: "" }, "", segment).map_err(|_| bad())?;
+            if i > 0 {
+                tokens.extend(quote!(::));
+            }
+            tokens.extend(quote!(#ident));
+        }
+        Ok(tokens)
+    }
+}
+
+/// One generated module: a file under `generated/` for `cargo xtask regen`, an inline module
+/// for the macro.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The module's name (and file stem): `types`, `errors`, `create_instance`.
+    pub name: String,
+    /// Its doc line in the root.
+    pub doc: String,
+    /// The spec it comes from, for the file header.
+    pub source: String,
+    /// Its items.
+    pub tokens: TokenStream,
+}
+
+/// Everything generated from a service: the modules and the root that declares them.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The modules, in the root's order.
+    pub modules: Vec<Module>,
+    /// The root's own items (constants, re-exports, client methods).
+    root: TokenStream,
+}
+
+impl Generated {
+    /// The root as `mod.rs`: each module declared, its file beside it.
+    pub fn mod_rs(&self) -> TokenStream {
+        let decls = self.modules.iter().map(|m| {
+            let (name, doc) = (names::known(&m.name), &m.doc);
+            quote! { #[doc = #doc] pub mod #name; }
+        });
+        let root = &self.root;
+        quote! { #(#decls)* #root }
+    }
+
+    /// The root with every module inline: what the proc macro expands to.
+    pub fn inline(&self) -> TokenStream {
+        let decls = self.modules.iter().map(|m| {
+            let (name, doc, tokens) = (names::known(&m.name), &m.doc, &m.tokens);
+            quote! { #[doc = #doc] pub mod #name { #tokens } }
+        });
+        let root = &self.root;
+        quote! { #(#decls)* #root }
+    }
+}
+
+/// Whether any enum is generated (then `types::UnknownValue` is needed).
+fn has_enums(model: &Model) -> bool {
+    fn param(p: &spec::Parameter) -> bool {
+        p.kind == Some(spec::ParamType::Enum)
+            || p.items.as_deref().is_some_and(param)
+            || p.fields.iter().any(param)
+    }
+    model
+        .shapes
+        .values()
+        .any(|s| s.spec.kind == spec::ShapeType::Enum || s.spec.fields.iter().any(param))
+        || model
+            .operations
+            .iter()
+            .any(|op| op.spec.parameters.iter().any(param))
+}
+
+/// Generates every module of a service model.
+pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecError> {
+    let runtime = settings.runtime_path()?;
+    let prelude = quote!(use #runtime::core as rt;);
+    let core_path = format!("{}::core", settings.runtime);
+    let shape_kind = |name: &str| model.shapes.get(name).map(|s| s.spec.kind);
+    let env = response::Env {
+        shapes: &shape_kind,
+        core: &core_path,
+    };
+    let mut modules = Vec::new();
+    let types = shapes::types_module(model, &env, has_enums(model))?;
+    // Without shapes the module only holds `UnknownValue`, which needs no runtime.
+    let types = if model.shapes.is_empty() {
+        types
+    } else {
+        quote! { #prelude #types }
+    };
+    modules.push(Module {
+        name: "types".into(),
+        doc: " The shared shapes (`shapes/*.json`), generated once and used by every operation."
+            .into(),
+        source: format!("{} and shapes/*.json", model.service_file),
+        tokens: types,
+    });
+    let errors = errors::service_errors(model, &runtime);
+    modules.push(Module {
+        name: "errors".into(),
+        doc: " Error codes (`errors.json`), each defined once, and the service-wide `Error`."
+            .into(),
+        source: model.errors_file.clone(),
+        tokens: quote! { #prelude #errors },
+    });
+    for op in &model.operations {
+        let tokens = generate_operation(model, op, &env)?;
+        let doc = format!(
+            " `{}`: request, builder, response, errors and the types only it uses.",
+            op.spec.operation
+        );
+        modules.push(Module {
+            name: module_name(&op.spec.operation),
+            doc,
+            source: op.file.clone(),
+            tokens: quote! { #prelude #tokens },
+        });
+    }
+    let root = root(model, settings, &runtime);
+    Ok(Generated { modules, root })
+}
+
+/// One operation's module.
+fn generate_operation(
+    model: &Model,
+    op: &model::Operation,
+    env: &response::Env<'_>,
+) -> Result<TokenStream, SpecError> {
+    let spec = &op.spec;
+    let ctx = Ctx { file: &op.file };
+    let name = &spec.operation;
+    names::type_ident(ctx, "/operation", Some(name), "")?;
     if spec.version.is_empty() {
         return Err(ctx.err("/version", "the API version is empty"));
     }
     let mut type_names = TypeNames::default();
-    for suffix in ["Request", "RequestBuilder", "Response", "Error"] {
-        type_names.claim(ctx, "/operation", &format!("{op}{suffix}"))?;
+    type_names.claim_shared(model.shapes.keys());
+    for suffix in [
+        "Request",
+        "RequestBuilder",
+        "RequestOptional",
+        "Response",
+        "Error",
+    ] {
+        type_names.claim(ctx, "/operation", &format!("{name}{suffix}"))?;
     }
-    let request = request::Request::new(ctx, spec, &mut type_names).generate()?;
-    let response = response::generate(ctx, spec, &mut type_names)?;
-    let codes: Vec<errors::Code<'_>> = spec
-        .errors
-        .iter()
-        .map(|e| errors::Code {
-            http_status: e.http_status,
-            code: &e.code,
-            message: &e.message,
-            description: e.description.as_deref(),
-            variant: e.variant.as_deref(),
-        })
-        .collect();
-    let error_name = names::known(&format!("{op}Error"));
-    let error_doc = format!(
-        " Errors `{op}` documents, the common ones, and any other code as `Unhandled`. A variant\n for a documented code holds the service's message."
-    );
-    let error = errors::generate(
+    let mut items = Vec::new();
+    let request = request::Request::new(
         ctx,
-        "/errors",
-        &error_name,
-        &error_doc,
-        &codes,
-        errors::Flavor::Operation,
-    )?;
+        spec,
+        types::Sink {
+            names: &mut type_names,
+            items: &mut items,
+        },
+    )
+    .generate()?;
+    let response = response::generate(ctx, spec, &mut type_names, env)?;
+    let error = errors::operation_error(model, op);
+    let shared = if op.shapes.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use super::types::*;
+        )
+    };
     Ok(quote! {
-        use ::ens_client::core as rt;
+        use super::errors::{CommonError, ErrorCode, Unhandled};
+        #shared
         #request
+        #(#items)*
         #response
         #error
     })
 }
 
-/// Parses and generates in one step: what the macro and `cargo xtask regen` call.
-pub fn operation(file: &str, text: &str) -> Result<TokenStream, SpecError> {
-    generate_operation(file, &parse_operation(file, text)?)
-}
-
-/// The `CommonError` enum and the endpoint table from `service.json`.
-pub fn service(file: &str, text: &str) -> Result<TokenStream, SpecError> {
-    let ctx = Ctx { file };
-    let spec = parse_service(file, text)?;
-    let codes: Vec<errors::Code<'_>> = spec
-        .common_errors
-        .iter()
-        .map(|e| errors::Code {
-            http_status: e.http_status,
-            code: &e.code,
-            message: &e.message,
-            description: e.description.as_deref(),
-            variant: e.variant.as_deref(),
-        })
-        .collect();
-    let retry: Vec<spec::RetryClass> = spec.common_errors.iter().map(|e| e.retry).collect();
-    let name = names::known("CommonError");
-    let doc = " Error codes any ENS operation can return, from `service.json`. Each variant holds the\n service's message.";
-    let error = errors::generate(
-        ctx,
-        "/commonErrors",
-        &name,
-        doc,
-        &codes,
-        errors::Flavor::Common(&retry),
-    )?;
-    if spec.default_endpoint.is_empty() {
-        return Err(ctx.err("/defaultEndpoint", "the default endpoint is empty"));
-    }
-    let (version, default) = (&spec.version, &spec.default_endpoint);
-    let regions = spec.endpoints.iter().map(|e| {
+/// The root: service constants, re-exports, `check_params` and the client methods.
+fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStream {
+    let service = &model.service;
+    let (version, default) = (&service.version, &service.default_endpoint);
+    let regions = service.endpoints.iter().map(|e| {
         let (r, h) = (&e.region_id, &e.host);
         quote!((#r, #h))
     });
-    Ok(quote! {
-        use ::ens_client::core as rt;
+    let ops: Vec<(Ident, &str)> = model
+        .operations
+        .iter()
+        .map(|o| {
+            let op = o.spec.operation.as_str();
+            (names::known(&module_name(op)), op)
+        })
+        .collect();
+    let reexports = ops.iter().map(|(m, op)| {
+        let (req, builder, resp, err) = (
+            format_ident!("{op}Request"),
+            format_ident!("{op}RequestBuilder"),
+            format_ident!("{op}Response"),
+            format_ident!("{op}Error"),
+        );
+        quote!(pub use #m::{#req, #builder, #resp, #err};)
+    });
+    let checks = ops.iter().map(|(_, op)| {
+        let req = format_ident!("{op}Request");
+        quote!(#op => #req::from_params(params).and_then(|request| request.validate()),)
+    });
+    let methods = ops.iter().map(|(m, op)| {
+        let (req, resp, err) = (
+            format_ident!("{op}Request"),
+            format_ident!("{op}Response"),
+            format_ident!("{op}Error"),
+        );
+        let doc =
+            format!(" Calls `{op}`: validates, signs and sends `request`, and decodes the answer.");
+        quote! {
+            #[doc = #doc]
+            pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
+                self.send(request).await
+            }
+        }
+    });
+    let client = if settings.client_methods {
+        quote! {
+            impl #runtime::Client {
+                #(#methods)*
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        pub use errors::{CommonError, ErrorCode};
+        #(#reexports)*
 
         /// The API version every operation of this service speaks.
         pub const API_VERSION: &str = #version;
@@ -205,8 +463,21 @@ pub fn service(file: &str, text: &str) -> Result<TokenStream, SpecError> {
         /// Region id to host, from `service.json`.
         pub const ENDPOINTS: &[(&str, &str)] = &[ #(#regions),* ];
 
-        #error
-    })
+        /// Checks wire parameters for the operation named `action` as `from_params` and
+        /// `validate` do; `None` when no such operation is generated. For tools that meet
+        /// requests as wire maps (test case files, command lines).
+        pub fn check_params(
+            action: &str,
+            params: &#runtime::core::Params,
+        ) -> Option<Result<(), #runtime::core::Violations>> {
+            Some(match action {
+                #(#checks)*
+                _ => return None,
+            })
+        }
+
+        #client
+    }
 }
 
 /// The Rust module an operation's code lives in: `CreateInstance` -> `create_instance`.

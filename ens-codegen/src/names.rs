@@ -69,3 +69,15 @@ pub(crate) fn field_ident(
 pub(crate) fn known(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
+
+/// Whether `name` can be a Rust identifier as the generator writes it (ASCII letters, digits
+/// and `_`, not starting with a digit; keywords are written raw). The importer asks this too,
+/// so that the two never disagree on which names need a `rustName` or `variant`.
+pub fn is_identifier(name: &str) -> bool {
+    plain_ident(name)
+}
+
+/// Whether `name` is a Rust keyword (a type cannot be named so).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}

@@ -4,14 +4,23 @@ use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
 use crate::names::{field_ident, known, type_ident};
-use crate::spec::{Field, FieldType, OperationSpec};
+use crate::spec::{Field, FieldType, OperationSpec, ShapeType};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+
+/// What response generation needs besides the spec.
+pub(crate) struct Env<'a> {
+    /// The kind of every shared shape, to type fields that refer to one.
+    pub shapes: &'a dyn Fn(&str) -> Option<ShapeType>,
+    /// Path of the runtime's `core` (`::ens_client::core`), for serde attributes.
+    pub core: &'a str,
+}
 
 pub(crate) fn generate(
     ctx: Ctx<'_>,
     spec: &OperationSpec,
     names: &mut TypeNames,
+    env: &Env<'_>,
 ) -> Result<TokenStream, SpecError> {
     let name = known(&format!("{}Response", spec.operation));
     let doc = format!(
@@ -27,11 +36,13 @@ pub(crate) fn generate(
         &spec.response,
         names,
         &mut structs,
+        env,
     )?;
     Ok(quote!(#(#structs)*))
 }
 
-fn object(
+#[allow(clippy::too_many_arguments)] // one recursive walk; a struct would only rename them
+pub(crate) fn object(
     ctx: Ctx<'_>,
     path: &str,
     name: &Ident,
@@ -39,6 +50,7 @@ fn object(
     fields: &[Field],
     names: &mut TypeNames,
     out: &mut Vec<TokenStream>,
+    env: &Env<'_>,
 ) -> Result<(), SpecError> {
     let mut defs = Vec::new();
     let mut idents: Vec<Ident> = Vec::new();
@@ -67,10 +79,13 @@ fn object(
                 format!("Rust field name `{ident}` is used twice"),
             ));
         }
-        let (ty, with) = field_type(ctx, &fpath, f, names, out)?;
+        let (ty, with) = field_type(ctx, &fpath, f, names, out, env)?;
         let json = &f.name;
         let serde = match with {
-            Some(with) => quote!(#[serde(rename = #json, default, deserialize_with = #with)]),
+            Some(with) => {
+                let with = format!("{}::de::{with}", env.core);
+                quote!(#[serde(rename = #json, default, deserialize_with = #with)])
+            }
             None => quote!(#[serde(rename = #json, default)]),
         };
         // The JSON name is always stated, so every field has a doc line.
@@ -83,10 +98,11 @@ fn object(
         defs.push(quote! { #doc #serde pub #ident: #ty, });
         idents.push(ident);
     }
+    let serde_crate = format!("{}::serde", env.core);
     out.push(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
-        #[serde(crate = "::ens_client::core::serde")]
+        #[serde(crate = #serde_crate)]
         #[non_exhaustive]
         pub struct #name { #(#defs)* }
     });
@@ -100,16 +116,24 @@ fn field_type(
     f: &Field,
     names: &mut TypeNames,
     out: &mut Vec<TokenStream>,
+    env: &Env<'_>,
 ) -> Result<(TokenStream, Option<&'static str>), SpecError> {
     misplaced(ctx, path, f)?;
-    Ok(match f.kind {
+    if let Some(shape) = &f.shape {
+        let ty = shared(ctx, path, shape, env)?;
+        return Ok((quote!(Option<#ty>), None));
+    }
+    let Some(kind) = f.kind else {
+        return Err(ctx.err(path, "a response field needs a `type` (or a `shape`)"));
+    };
+    Ok(match kind {
         FieldType::String => (quote!(Option<String>), None),
-        FieldType::Integer => (quote!(Option<i64>), Some("::ens_client::core::de::number")),
-        FieldType::Number => (quote!(Option<f64>), Some("::ens_client::core::de::number")),
-        FieldType::Boolean => (
-            quote!(Option<bool>),
-            Some("::ens_client::core::de::boolean"),
-        ),
+        FieldType::Integer => (quote!(Option<i64>), Some("number")),
+        FieldType::Number => (quote!(Option<f64>), Some("number")),
+        FieldType::Boolean => (quote!(Option<bool>), Some("boolean")),
+        FieldType::Map => {
+            return Err(ctx.err(format!("{path}/type"), "maps are not generated yet"));
+        }
         FieldType::Json => (quote!(Option<rt::serde_json::Value>), None),
         FieldType::Object => {
             let name = struct_name(ctx, path, f, names)?;
@@ -122,6 +146,7 @@ fn field_type(
                 &f.fields,
                 names,
                 out,
+                env,
             )?;
             (quote!(Option<#name>), None)
         }
@@ -132,38 +157,48 @@ fn field_type(
                 .ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
             let ipath = format!("{path}/items");
             misplaced(ctx, &ipath, items)?;
-            let elem = match items.kind {
-                FieldType::String => quote!(String),
-                FieldType::Integer => quote!(i64),
-                FieldType::Number => quote!(f64),
-                FieldType::Boolean => quote!(bool),
-                FieldType::Json => quote!(rt::serde_json::Value),
-                FieldType::Object => {
-                    // Elements are named after the wrapper key (`Instance` in `Instances.Instance`).
-                    let base = Field {
-                        name: items_base_name(f),
-                        ..items.clone()
-                    };
-                    let name = struct_name(ctx, &ipath, &base, names)?;
-                    let doc = format!(" An element of the `{}` list of the response.", f.name);
-                    object(
-                        ctx,
-                        &format!("{ipath}/fields"),
-                        &name,
-                        &doc,
-                        &items.fields,
-                        names,
-                        out,
-                    )?;
-                    quote!(#name)
+            let elem = match (&items.shape, items.kind) {
+                (Some(shape), _) => shared(ctx, &ipath, shape, env)?,
+                (None, None) => {
+                    return Err(ctx.err(&ipath, "a list element needs a `type` (or a `shape`)"));
                 }
-                FieldType::List => {
-                    return Err(
-                        ctx.err(format!("{ipath}/type"), "lists of lists are not supported")
-                    );
-                }
+                (None, Some(kind)) => match kind {
+                    FieldType::String => quote!(String),
+                    FieldType::Integer => quote!(i64),
+                    FieldType::Number => quote!(f64),
+                    FieldType::Boolean => quote!(bool),
+                    FieldType::Json => quote!(rt::serde_json::Value),
+                    FieldType::Object => {
+                        // Elements are named after the wrapper key (`Instance` in `Instances.Instance`).
+                        let base = Field {
+                            name: items_base_name(f),
+                            ..items.clone()
+                        };
+                        let name = struct_name(ctx, &ipath, &base, names)?;
+                        let doc = format!(" An element of the `{}` list of the response.", f.name);
+                        object(
+                            ctx,
+                            &format!("{ipath}/fields"),
+                            &name,
+                            &doc,
+                            &items.fields,
+                            names,
+                            out,
+                            env,
+                        )?;
+                        quote!(#name)
+                    }
+                    FieldType::List => {
+                        return Err(
+                            ctx.err(format!("{ipath}/type"), "lists of lists are not supported")
+                        );
+                    }
+                    FieldType::Map => {
+                        return Err(ctx.err(format!("{ipath}/type"), "maps are not generated yet"));
+                    }
+                },
             };
-            (quote!(Vec<#elem>), Some("::ens_client::core::de::list"))
+            (quote!(Vec<#elem>), Some("list"))
         }
     })
 }
@@ -186,18 +221,43 @@ fn struct_name(
     Ok(name)
 }
 
-fn misplaced(ctx: Ctx<'_>, path: &str, f: &Field) -> Result<(), SpecError> {
-    let bad = |key: &str, belongs: &str| {
-        Err(ctx.err(
-            format!("{path}/{key}"),
-            format!("`{key}` belongs to `type: {belongs}`"),
-        ))
-    };
-    if (f.struct_name.is_some() || !f.fields.is_empty()) && f.kind != FieldType::Object {
-        return bad("fields", "object");
+/// The Rust type of a field that refers to a shared shape: a structure or enum from `types`;
+/// a checked string is read as plain text (rules are for requests).
+fn shared(ctx: Ctx<'_>, path: &str, shape: &str, env: &Env<'_>) -> Result<TokenStream, SpecError> {
+    match (env.shapes)(shape) {
+        Some(ShapeType::Structure | ShapeType::Enum) => {
+            let name = known(shape);
+            Ok(quote!(#name))
+        }
+        Some(ShapeType::String) => Ok(quote!(String)),
+        _ => Err(ctx.err(
+            format!("{path}/shape"),
+            format!("`{shape}` is not a shape a response can hold"),
+        )),
     }
-    if (f.wrapper.is_some() || f.items.is_some()) && f.kind != FieldType::List {
-        return bad("items", "list");
+}
+
+/// Rejects keys that belong to another type ([`crate::spec::FIELD_TYPE_KEYS`]).
+fn misplaced(ctx: Ctx<'_>, path: &str, f: &Field) -> Result<(), SpecError> {
+    for (key, types) in crate::spec::FIELD_TYPE_KEYS {
+        let given = match *key {
+            "structName" => f.struct_name.is_some(),
+            "fields" => !f.fields.is_empty(),
+            "wrapper" => f.wrapper.is_some(),
+            "items" => f.items.is_some(),
+            "valuesOf" => f.values_of.is_some(),
+            _ => false,
+        };
+        if given && f.kind.is_none_or(|k| !types.contains(&k)) {
+            let belongs: Vec<String> = types
+                .iter()
+                .map(|t| format!("{t:?}").to_lowercase())
+                .collect();
+            return Err(ctx.err(
+                format!("{path}/{key}"),
+                format!("`{key}` belongs to `type: {}`", belongs.join(" or ")),
+            ));
+        }
     }
     Ok(())
 }

@@ -14,13 +14,39 @@ fn base() -> Value {
             { "name": "Count", "type": "integer" }
         ],
         "response": [ { "name": "RequestId", "type": "string" } ],
-        "errors": [ { "httpStatus": 400, "code": "Bad.Thing", "message": "m" } ]
+        "errors": [ { "code": "Bad.Thing" } ]
     })
 }
 
+/// A small service: one common code, one operation code, and `catalog`'s extra codes.
+fn service_with(codes: Value) -> ens_codegen::ServiceSource {
+    let service = json!({
+        "product": "Ens", "version": "2017-11-10", "style": "RPC",
+        "defaultEndpoint": "ens.aliyuncs.com", "endpoints": [],
+        "commonErrors": ["Throttling"]
+    });
+    let mut all = vec![
+        json!({ "code": "Throttling", "httpStatus": 400, "message": "slow down", "retry": "throttling" }),
+        json!({ "code": "Bad.Thing", "httpStatus": 400, "message": "m" }),
+    ];
+    all.extend(codes.as_array().cloned().unwrap_or_default());
+    ens_codegen::ServiceSource {
+        service: ("specs/service.json".into(), service.to_string()),
+        errors: (
+            "specs/errors.json".into(),
+            json!({ "codes": all }).to_string(),
+        ),
+        shapes: Vec::new(),
+        operations: Vec::new(),
+    }
+}
+
+fn generate(spec: &str) -> Result<proc_macro2::TokenStream, ens_codegen::SpecError> {
+    ens_codegen::operation_module(&service_with(json!([])), "specs/Ping.json", spec)
+}
+
 fn error_of(spec: &Value) -> ens_codegen::SpecError {
-    ens_codegen::operation("specs/Ping.json", &spec.to_string())
-        .expect_err("spec should be rejected")
+    generate(&spec.to_string()).expect_err("spec should be rejected")
 }
 
 #[test]
@@ -108,16 +134,51 @@ fn faults_are_named_with_their_json_path() {
             "not a parameter",
         ),
         (
-            "two codes, one variant",
-            |s| s["errors"] = json!([{ "httpStatus": 400, "code": "Bad.Thing", "message": "a" }, { "httpStatus": 400, "code": "BadThing", "message": "b" }]),
-            "/errors/1/code",
-            "both map to the variant `BadThing`",
+            "a code the catalog lacks",
+            |s| s["errors"][0]["code"] = json!("Nope.Nope"),
+            "/errors/0/code",
+            "not defined in errors.json",
         ),
         (
-            "two %s in a code",
-            |s| s["errors"][0]["code"] = json!("Bad.%s.%s"),
+            "a common code listed again",
+            |s| s["errors"][0]["code"] = json!("Throttling"),
             "/errors/0/code",
-            "`%s` once",
+            "common code",
+        ),
+        (
+            "an override that says what the catalog says",
+            |s| s["errors"][0]["message"] = json!("m"),
+            "/errors/0/message",
+            "the same message",
+        ),
+        (
+            "a code listed twice",
+            |s| {
+                s["errors"] =
+                    json!([{ "code": "Bad.Thing" }, { "code": "Bad.Thing", "message": "n" }])
+            },
+            "/errors/1/code",
+            "listed twice",
+        ),
+        (
+            "a shape that does not exist",
+            |s| s["parameters"][0] = json!({ "name": "Password", "shape": "Password" }),
+            "/parameters/0/shape",
+            "no shape `Password`",
+        ),
+        (
+            "type and shape together",
+            |s| s["parameters"][0]["shape"] = json!("Password"),
+            "/parameters/0/shape",
+            "not both",
+        ),
+        (
+            "neither type nor shape",
+            |s| {
+                s["parameters"][0].as_object_mut().unwrap().remove("type");
+            },
+            "/parameters/0",
+            "needs a `type`",
         ),
         (
             "list without items",
@@ -134,7 +195,7 @@ fn faults_are_named_with_their_json_path() {
                     json!({ "name": "Disk", "type": "object", "structName": "Disk", "fields": [] })
             },
             "/parameters/0/type",
-            "only allowed as the `items`",
+            "not generated yet",
         ),
         (
             "duplicate type name",
@@ -172,7 +233,7 @@ fn faults_are_named_with_their_json_path() {
             "item count on a list of objects",
             |s| s["parameters"][0] = json!({ "name": "Disk", "type": "list", "style": "repeatList", "maxItems": 4, "items": { "type": "object", "structName": "Disk", "fields": [{ "name": "Size", "type": "integer" }] } }),
             "/parameters/0/maxItems",
-            "lists of scalars only",
+            "not generated yet",
         ),
         (
             "minItems above maxItems",
@@ -183,7 +244,7 @@ fn faults_are_named_with_their_json_path() {
         (
             "item count on a scalar",
             |s| s["parameters"][0]["maxItems"] = json!(3),
-            "/parameters/0/items",
+            "/parameters/0/maxItems",
             "belongs to `type: list`",
         ),
         (
@@ -202,7 +263,13 @@ fn faults_are_named_with_their_json_path() {
             "body parameter",
             |s| s["parameters"][0]["in"] = json!("body"),
             "/parameters/0/in",
-            "not supported",
+            "not generated yet",
+        ),
+        (
+            "a rule that is not generated yet",
+            |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [{ "range": { "min": 1, "max": 1 } }] } }]),
+            "/rules/0/valueWhen",
+            "not generated yet",
         ),
     ];
     for (what, edit, path, fragment) in cases {
@@ -218,8 +285,7 @@ fn faults_are_named_with_their_json_path() {
 
 #[test]
 fn syntax_errors_name_line_and_column() {
-    let e =
-        ens_codegen::operation("specs/Ping.json", "{\n  \"operation\": \"Ping\",\n}").unwrap_err();
+    let e = generate("{\n  \"operation\": \"Ping\",\n}").unwrap_err();
     assert!(e.message.contains("JSON syntax error"), "{e}");
     assert!(e.message.contains("line 3"), "{e}");
     assert_eq!(e.path, "", "a syntax error has no JSON path: {e}");
@@ -230,17 +296,18 @@ fn syntax_errors_name_line_and_column() {
 fn a_secret_without_rules_is_still_redacted() {
     let mut spec = base();
     spec["parameters"][0]["secret"] = json!(true);
-    let code = ens_codegen::operation("specs/Ping.json", &spec.to_string())
-        .unwrap()
-        .to_string();
-    assert!(code.contains("pub struct Target (String)"), "{code}");
+    let code = generate(&spec.to_string()).unwrap().to_string();
+    assert!(
+        code.contains("pub struct Target (rt :: zeroize :: Zeroizing < String >)"),
+        "{code}"
+    );
     assert!(code.contains("newtype_impls ! (Target , secret)"), "{code}");
     assert!(code.contains("pub target : Option < Target >"), "{code}");
 }
 
 #[test]
 fn the_base_spec_is_accepted() {
-    assert!(ens_codegen::operation("specs/Ping.json", &base().to_string()).is_ok());
+    assert!(generate(&base().to_string()).is_ok());
 }
 
 /// Every value of the real CreateInstance spec, replaced by values of other shapes: the
@@ -252,6 +319,12 @@ fn no_edit_of_a_real_spec_panics() {
         "/../specs/ens/operations/CreateInstance.json"
     );
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let service_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ens");
+    let service =
+        ens_codegen::ServiceSource::read_dir(std::path::Path::new(service_dir), "specs/ens")
+            .unwrap();
+    // The real spec is accepted as it is.
+    ens_codegen::operation_module(&service, "CreateInstance.json", &spec.to_string()).unwrap();
     let mut pointers = Vec::new();
     collect(&spec, String::new(), &mut pointers);
     let replacements = [
@@ -269,7 +342,7 @@ fn no_edit_of_a_real_spec_panics() {
             *edited.pointer_mut(pointer).unwrap() = replacement.clone();
             let text = edited.to_string();
             let outcome = std::panic::catch_unwind(|| {
-                ens_codegen::operation("CreateInstance.json", &text).is_ok()
+                ens_codegen::operation_module(&service, "CreateInstance.json", &text).is_ok()
             });
             assert!(
                 outcome.is_ok(),
@@ -279,6 +352,131 @@ fn no_edit_of_a_real_spec_panics() {
         }
     }
     assert!(runs > 1000, "only {runs} edits were tried");
+}
+
+/// Faults of the catalog and of `service.json` name their file and JSON path.
+#[test]
+fn catalog_faults_are_named_with_their_json_path() {
+    let cases = [
+        (
+            json!([{ "code": "BadThing", "httpStatus": 400, "message": "b" }]),
+            "/codes/2/code",
+            "both map to the variant `BadThing`",
+        ),
+        (
+            json!([{ "code": "Bad.%s.%s", "httpStatus": 400, "message": "b" }]),
+            "/codes/2/code",
+            "`%s` once",
+        ),
+        (
+            json!([{ "code": "Bad.Thing", "httpStatus": 404, "message": "b" }]),
+            "/codes/2/code",
+            "defined twice",
+        ),
+        (
+            json!([{ "code": "9.Lives", "httpStatus": 400, "message": "b" }]),
+            "/codes/2/variant",
+            "set `variant`",
+        ),
+        (
+            json!([{ "code": "Unhandled", "httpStatus": 400, "message": "b" }]),
+            "/codes/2/variant",
+            "reserved",
+        ),
+    ];
+    for (codes, path, fragment) in cases {
+        let e = ens_codegen::operation_module(
+            &service_with(codes),
+            "specs/Ping.json",
+            &base().to_string(),
+        )
+        .unwrap_err();
+        assert_eq!(e.file, "specs/errors.json", "{e}");
+        assert_eq!(e.path, path, "{e}");
+        assert!(e.message.contains(fragment), "{e}");
+    }
+}
+
+/// Shapes: a use names one, the shape file says what it is; clashes and misuse are named.
+#[test]
+fn shapes_are_resolved_and_checked() {
+    let password = json!({
+        "shape": "Password", "type": "string", "secret": true,
+        "constraints": [{ "length": { "min": 8, "max": 30 } }]
+    });
+    let with_shapes = |shapes: Vec<(&str, Value)>| {
+        let mut s = service_with(json!([]));
+        s.shapes = shapes
+            .into_iter()
+            .map(|(f, v)| (f.to_owned(), v.to_string()))
+            .collect();
+        s
+    };
+    let mut spec = base();
+    spec["parameters"][0] =
+        json!({ "name": "Password", "shape": "Password", "description": "The use's own text." });
+    let code = ens_codegen::operation_module(
+        &with_shapes(vec![("specs/shapes/Password.json", password.clone())]),
+        "specs/Ping.json",
+        &spec.to_string(),
+    )
+    .unwrap()
+    .to_string();
+    // The operation refers to the shared type and does not define it.
+    assert!(
+        code.contains("pub password : Option < Password >"),
+        "{code}"
+    );
+    assert!(!code.contains("struct Password"), "{code}");
+    assert!(code.contains("use super :: types :: * ;"), "{code}");
+
+    let misnamed = ens_codegen::operation_module(
+        &with_shapes(vec![("specs/shapes/Secret.json", password.clone())]),
+        "specs/Ping.json",
+        &spec.to_string(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (misnamed.file.as_str(), misnamed.path.as_str()),
+        ("specs/shapes/Secret.json", "/shape")
+    );
+
+    let mut clash = base();
+    clash["parameters"][0] = json!({ "name": "Pwd", "type": "string", "newtype": "Password", "constraints": [{ "length": { "max": 3 } }] });
+    clash["parameters"][1] = json!({ "name": "Password", "shape": "Password" });
+    let e = ens_codegen::operation_module(
+        &with_shapes(vec![("specs/shapes/Password.json", password.clone())]),
+        "specs/Ping.json",
+        &clash.to_string(),
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "/parameters/0/newtype", "{e}");
+    assert!(e.message.contains("shared shapes"), "{e}");
+
+    let mut overriding = base();
+    overriding["parameters"][0] =
+        json!({ "name": "Password", "shape": "Password", "secret": true });
+    let e = ens_codegen::operation_module(
+        &with_shapes(vec![("specs/shapes/Password.json", password)]),
+        "specs/Ping.json",
+        &overriding.to_string(),
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "/parameters/0/secret", "{e}");
+
+    let selfish = json!({
+        "shape": "Node", "type": "object",
+        "fields": [{ "name": "Child", "type": "list", "style": "repeatList", "items": { "shape": "Node" } }]
+    });
+    let mut nested = base();
+    nested["parameters"][0] = json!({ "name": "Nodes", "type": "list", "style": "repeatList", "items": { "shape": "Node" } });
+    let e = ens_codegen::operation_module(
+        &with_shapes(vec![("specs/shapes/Node.json", selfish)]),
+        "specs/Ping.json",
+        &nested.to_string(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("nest too deep"), "{e}");
 }
 
 fn collect(v: &Value, at: String, out: &mut Vec<String>) {

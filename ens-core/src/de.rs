@@ -52,6 +52,19 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error
     }
 }
 
+/// A value read from its text (an enum that keeps values it does not know).
+pub fn from_text<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr<Err = std::convert::Infallible>,
+{
+    let text = String::deserialize(d)?;
+    Ok(match text.parse() {
+        Ok(value) => value,
+        Err(never) => match never {},
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum ListShape<T> {

@@ -10,12 +10,14 @@
 //! see the map.
 #![deny(missing_docs)]
 
+mod catalog;
 pub mod de;
 mod operation;
 mod rules;
 mod violation;
 pub mod wire;
 
+pub use catalog::{ErrorDef, find_code};
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
 pub use rules::{
     CharClass, Condition, CrossRule, Kind, LengthUnit, Packing, ParamSpec, Rule, check, check_value,
@@ -23,15 +25,12 @@ pub use rules::{
 pub use serde;
 pub use serde_json;
 pub use violation::{Violation, Violations};
+pub use zeroize;
 
 /// Wire parameters: wire name (`DataDisk.1.Size`) to the string that goes on the wire.
 ///
 /// Sorted, because the signature needs them sorted and tests read better that way.
 pub type Params = std::collections::BTreeMap<String, String>;
-
-/// Type-state marker: a required builder field has been set.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Set;
 
 /// Type-state marker: a required builder field has not been set yet.
 #[derive(Debug, Clone, Copy, Default)]

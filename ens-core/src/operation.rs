@@ -49,14 +49,13 @@ pub trait Operation: Sized + Send + Sync + 'static {
     }
 }
 
-/// A typed service error of one operation.
+/// A typed service error of one operation: which documented code it is. The service's message,
+/// RequestId and the like stay in the client's error around it.
 pub trait OperationError: std::error::Error + Send + Sync + 'static {
-    /// Maps a service error code and message to the typed error (unknown codes are kept).
+    /// Maps a service error code (and message) to the typed error; unknown codes are kept.
     fn from_code(code: &str, message: &str) -> Self;
     /// The service's error code, e.g. `InvalidParameter.Image`.
     fn code(&self) -> &str;
-    /// The service's error message.
-    fn message(&self) -> &str;
     /// The HTTP status the documentation gives for this code, if documented.
     fn http_status(&self) -> Option<u16>;
 }

@@ -167,9 +167,24 @@ fn small_service() -> Value {
         "style": "RPC",
         "defaultEndpoint": "ens.aliyuncs.com",
         "endpoints": [{ "regionId": "cn-hangzhou", "host": "ens.aliyuncs.com" }],
-        "commonErrors": [
+        "commonErrors": ["Throttling"]
+    })
+}
+
+fn small_catalog() -> Value {
+    json!({
+        "codes": [
             { "httpStatus": 400, "code": "Throttling", "message": "m", "retry": "throttling" }
         ]
+    })
+}
+
+fn small_shape() -> Value {
+    json!({
+        "shape": "Password",
+        "type": "string",
+        "secret": true,
+        "constraints": [{ "length": { "min": 8, "max": 30 } }]
     })
 }
 
@@ -189,6 +204,18 @@ fn the_small_specs_are_accepted() {
     let checker = Checker::new();
     assert_eq!(checker.errors(&small_operation()), Vec::<String>::new());
     assert_eq!(checker.errors(&small_service()), Vec::<String>::new());
+    assert_eq!(checker.errors(&small_catalog()), Vec::<String>::new());
+    assert_eq!(checker.errors(&small_shape()), Vec::<String>::new());
+}
+
+/// The committed schema is the one the spec model derives (`cargo xtask regen` writes it).
+#[test]
+fn the_schema_is_derived_from_the_spec_model() {
+    let committed = fs::read_to_string(specs_dir().join(SCHEMA_FILE)).unwrap_or_default();
+    assert!(
+        committed == ens_codegen::schema::spec_schema(),
+        "specs/{SCHEMA_FILE} is stale: run `cargo xtask regen`"
+    );
 }
 
 #[test]
@@ -233,9 +260,13 @@ fn wrong_types_are_rejected() {
         "integer",
     );
 
-    let mut spec = small_service();
-    spec["commonErrors"][0]["retry"] = json!("always");
-    assert_rejected(&checker, &spec, "/commonErrors/0/retry", "throttling");
+    let mut spec = small_catalog();
+    spec["codes"][0]["retry"] = json!("always");
+    assert_rejected(&checker, &spec, "/codes/0/retry", "throttling");
+
+    let mut spec = small_shape();
+    spec["type"] = json!("timestamp");
+    assert_rejected(&checker, &spec, "/type", "structure");
 }
 
 #[test]
@@ -245,17 +276,27 @@ fn misplaced_shape_keys_are_rejected() {
     // `literals` belongs to booleans, not strings.
     let mut spec = small_operation();
     spec["parameters"][0]["literals"] = json!(["yes", "no"]);
-    assert_rejected(&checker, &spec, "/parameters/0/literals", "null");
+    assert_rejected(&checker, &spec, "/parameters/0/literals", "false schema");
 
     // `constraints` belong to strings and numbers, not booleans.
     let mut spec = small_operation();
     spec["parameters"][1]["constraints"] = json!([{ "notAllDigits": true }]);
-    assert_rejected(
-        &checker,
-        &spec,
-        "/parameters/1/constraints",
-        "maximum 0 items",
-    );
+    assert_rejected(&checker, &spec, "/parameters/1/constraints", "false schema");
+
+    // A use of a shape says nothing about the type: the shape does.
+    let mut spec = small_operation();
+    spec["parameters"][0] = json!({ "name": "Password", "shape": "Password", "secret": true });
+    assert_rejected(&checker, &spec, "/parameters/0/secret", "false schema");
+
+    // `type` or `shape`, not both, not neither.
+    let mut spec = small_operation();
+    spec["parameters"][0]["shape"] = json!("Password");
+    assert_rejected(&checker, &spec, "/parameters/0", "oneOf");
+
+    // A shape's keys belong to its type too.
+    let mut spec = small_shape();
+    spec["values"] = json!([{ "value": "a" }]);
+    assert_rejected(&checker, &spec, "/values", "false schema");
 
     // A constraint is one key.
     let mut spec = small_operation();
@@ -265,6 +306,6 @@ fn misplaced_shape_keys_are_rejected() {
         &checker,
         &spec,
         "/parameters/0/constraints/0",
-        "maximum 1 properties",
+        "'length', 'notAllDigits' not allowed",
     );
 }

@@ -1,9 +1,8 @@
 //! Compile-time behaviour of the macro and the builder (trybuild; `.stderr` files are blessed
 //! with the toolchain pinned in `rust-toolchain.toml`: `TRYBUILD=overwrite` re-blesses).
 //!
-//! Under trybuild a test case is compiled as a crate in `target/tests/trybuild/tests/`, so the
-//! `CARGO_MANIFEST_DIR` the macro resolves against is that folder: the cases name specs from
-//! there (`../../../../specs/...`). This assumes the default target directory.
+//! The macro resolves a spec path against the file that invokes it (as `include_str!` does),
+//! so the cases work wherever trybuild builds them, whatever `CARGO_TARGET_DIR` is.
 
 #[test]
 fn ui() {

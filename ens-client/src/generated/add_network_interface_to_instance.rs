@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Adds an IPv6 network interface controller (NIC) to an instance and automatically assigns a public IP address.
 ///
 /// You can call this operation up to 100 times per second in total (all accounts).
@@ -100,10 +102,19 @@ impl rt::Operation for AddNetworkInterfaceToInstanceRequest {
 
 /// Builds a [`AddNetworkInterfaceToInstanceRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AddNetworkInterfaceToInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
     required: S,
     optional: AddNetworkInterfaceToInstanceRequestOptional,
+}
+
+impl Default for AddNetworkInterfaceToInstanceRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AddNetworkInterfaceToInstanceRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -151,48 +162,57 @@ impl<S0, S1> AddNetworkInterfaceToInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`AddNetworkInterfaceToInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> AddNetworkInterfaceToInstanceRequest
     where
-        S0: AddNetworkInterfaceToInstanceRequestHasInstanceId,
-        S1: AddNetworkInterfaceToInstanceRequestHasNetworks,
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasNetworks,
     {
         let (s0, s1) = self.required;
         let optional = self.optional;
         AddNetworkInterfaceToInstanceRequest {
-            instance_id: AddNetworkInterfaceToInstanceRequestHasInstanceId::take(s0),
-            networks: AddNetworkInterfaceToInstanceRequestHasNetworks::take(s1),
+            instance_id: builder_state::HasInstanceId::take(s0),
+            networks: builder_state::HasNetworks::take(s1),
             auto_start: optional.auto_start,
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`AddNetworkInterfaceToInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait AddNetworkInterfaceToInstanceRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl AddNetworkInterfaceToInstanceRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`AddNetworkInterfaceToInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `Networks` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`AddNetworkInterfaceToInstance` needs the required parameter `Networks`: call `.networks(..)` before `.build()`",
-    label = "`Networks` is not set"
-)]
-pub trait AddNetworkInterfaceToInstanceRequestHasNetworks {
-    /// The value that was set.
-    fn take(self) -> rt::serde_json::Value;
-}
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`AddNetworkInterfaceToInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
 
-impl AddNetworkInterfaceToInstanceRequestHasNetworks for rt::serde_json::Value {
-    fn take(self) -> rt::serde_json::Value {
-        self
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
+    }
+
+    impl sealed::Sealed for super::rt::serde_json::Value {}
+    /// Type state: `Networks` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`AddNetworkInterfaceToInstance` needs the required parameter `Networks`: call `.networks(..)` before `.build()`",
+        label = "`Networks` is not set"
+    )]
+    pub trait HasNetworks: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> super::rt::serde_json::Value;
+    }
+
+    impl HasNetworks for super::rt::serde_json::Value {
+        fn take(self) -> super::rt::serde_json::Value {
+            self
+        }
     }
 }
 
@@ -206,118 +226,133 @@ pub struct AddNetworkInterfaceToInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `AddNetworkInterfaceToInstance` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `AddNetworkInterfaceToInstance` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AddNetworkInterfaceToInstanceError {
-    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `AddNetworkInterfaceToInstance` documents it as HTTP 400: The input parameter that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `InvalidParameter` (HTTP 400): The errorMessage is %s. Please check it again.
-    InvalidParameter(String),
-    /// `ens.interface.error` (HTTP 400): An error occurred while calling the API.
-    EnsInterfaceError(String),
+    /// [`ErrorCode::InvalidParameter`]: `InvalidParameter`.
+    ///
+    /// `AddNetworkInterfaceToInstance` documents it as HTTP 400: The errorMessage is %s. Please check it again.
+    InvalidParameter,
+    /// [`ErrorCode::EnsInterfaceError`]: `ens.interface.error`.
+    ///
+    /// `AddNetworkInterfaceToInstance` documents it as HTTP 400: An error occurred while calling the API.
+    EnsInterfaceError,
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl AddNetworkInterfaceToInstanceError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::InvalidParameter => Some(ErrorCode::InvalidParameter),
+            Self::EnsInterfaceError => Some(ErrorCode::EnsInterfaceError),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::InvalidParameter`].
+    pub fn is_invalid_parameter(&self) -> bool {
+        matches!(self, Self::InvalidParameter)
+    }
+
+    /// Whether this is [`AddNetworkInterfaceToInstanceError::EnsInterfaceError`].
+    pub fn is_ens_interface_error(&self) -> bool {
+        matches!(self, Self::EnsInterfaceError)
+    }
 }
 
 impl rt::OperationError for AddNetworkInterfaceToInstanceError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
-            "InvalidParameter" => Self::InvalidParameter(message),
-            "ens.interface.error" => Self::EnsInterfaceError(message),
+            "MissingParameter" => Self::MissingParameter,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
+            "InvalidParameter" => Self::InvalidParameter,
+            "ens.interface.error" => Self::EnsInterfaceError,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
             Self::InvalidParameterField { code, .. } => code,
-            Self::InvalidParameter(_) => "InvalidParameter",
-            Self::EnsInterfaceError(_) => "ens.interface.error",
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. }
-            | Self::InvalidParameter(message)
-            | Self::EnsInterfaceError(message) => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. }
-            | Self::InvalidParameter(_)
-            | Self::EnsInterfaceError(_) => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for AddNetworkInterfaceToInstanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Adds an ENS instance to a Container Service for Kubernetes (ACK) cluster.
 ///
 /// You can call this operation up to 10 times per second per account.
@@ -89,10 +91,19 @@ impl rt::Operation for AttachEnsInstancesRequest {
 
 /// Builds a [`AttachEnsInstancesRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AttachEnsInstancesRequestBuilder<S = (rt::Unset, rt::Unset)> {
     required: S,
     optional: AttachEnsInstancesRequestOptional,
+}
+
+impl Default for AttachEnsInstancesRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AttachEnsInstancesRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -130,47 +141,55 @@ impl<S0, S1> AttachEnsInstancesRequestBuilder<(S0, S1)> {
     /// The finished request. [`AttachEnsInstancesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> AttachEnsInstancesRequest
     where
-        S0: AttachEnsInstancesRequestHasInstanceId,
-        S1: AttachEnsInstancesRequestHasScripts,
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasScripts,
     {
         let (s0, s1) = self.required;
         let AttachEnsInstancesRequestOptional {} = self.optional;
         AttachEnsInstancesRequest {
-            instance_id: AttachEnsInstancesRequestHasInstanceId::take(s0),
-            scripts: AttachEnsInstancesRequestHasScripts::take(s1),
+            instance_id: builder_state::HasInstanceId::take(s0),
+            scripts: builder_state::HasScripts::take(s1),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`AttachEnsInstances` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait AttachEnsInstancesRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl AttachEnsInstancesRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`AttachEnsInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `Scripts` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`AttachEnsInstances` needs the required parameter `Scripts`: call `.scripts(..)` before `.build()`",
-    label = "`Scripts` is not set"
-)]
-pub trait AttachEnsInstancesRequestHasScripts {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachEnsInstances` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
 
-impl AttachEnsInstancesRequestHasScripts for String {
-    fn take(self) -> String {
-        self
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
+    }
+
+    /// Type state: `Scripts` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachEnsInstances` needs the required parameter `Scripts`: call `.scripts(..)` before `.build()`",
+        label = "`Scripts` is not set"
+    )]
+    pub trait HasScripts: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasScripts for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -184,130 +203,147 @@ pub struct AttachEnsInstancesResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `AttachEnsInstances` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `AttachEnsInstances` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachEnsInstancesError {
-    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `ServiceConfigInvalid` (HTTP 400): The specified InstanceType is not support.
-    ServiceConfigInvalid(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
-    StockNotEnough(String),
-    /// `IllegalInsatanceSpec` (HTTP 400): The specified Instance Spec is illegal.
-    IllegalInsatanceSpec(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `AttachEnsInstances` documents it as HTTP 400: The input parameter domainName that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::ServiceConfigInvalid`]: `ServiceConfigInvalid`.
+    ServiceConfigInvalid,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::StockNotEnough`]: `StockNotEnough`.
+    StockNotEnough,
+    /// [`ErrorCode::IllegalInsatanceSpec`]: `IllegalInsatanceSpec`.
+    IllegalInsatanceSpec,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl AttachEnsInstancesError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::ServiceConfigInvalid => Some(ErrorCode::ServiceConfigInvalid),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::StockNotEnough => Some(ErrorCode::StockNotEnough),
+            Self::IllegalInsatanceSpec => Some(ErrorCode::IllegalInsatanceSpec),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::ServiceConfigInvalid`].
+    pub fn is_service_config_invalid(&self) -> bool {
+        matches!(self, Self::ServiceConfigInvalid)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::StockNotEnough`].
+    pub fn is_stock_not_enough(&self) -> bool {
+        matches!(self, Self::StockNotEnough)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::IllegalInsatanceSpec`].
+    pub fn is_illegal_insatance_spec(&self) -> bool {
+        matches!(self, Self::IllegalInsatanceSpec)
+    }
+
+    /// Whether this is [`AttachEnsInstancesError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for AttachEnsInstancesError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "ServiceConfigInvalid" => Self::ServiceConfigInvalid(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
-            "StockNotEnough" => Self::StockNotEnough(message),
-            "IllegalInsatanceSpec" => Self::IllegalInsatanceSpec(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "ServiceConfigInvalid" => Self::ServiceConfigInvalid,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
+            "StockNotEnough" => Self::StockNotEnough,
+            "IllegalInsatanceSpec" => Self::IllegalInsatanceSpec,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::ServiceConfigInvalid(_) => "ServiceConfigInvalid",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
-            Self::StockNotEnough(_) => "StockNotEnough",
-            Self::IllegalInsatanceSpec(_) => "IllegalInsatanceSpec",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::ServiceConfigInvalid(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::StockNotEnough(message)
-            | Self::IllegalInsatanceSpec(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::ServiceConfigInvalid(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::StockNotEnough(_)
-            | Self::IllegalInsatanceSpec(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for AttachEnsInstancesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

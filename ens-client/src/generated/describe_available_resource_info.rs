@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the specifications of the resources that you can purchase when you create an instance.
 ///
 /// Action `DescribeAvailableResourceInfo`, API version `2017-11-10`, `POST`.
@@ -57,10 +59,19 @@ impl rt::Operation for DescribeAvailableResourceInfoRequest {
 
 /// Builds a [`DescribeAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeAvailableResourceInfoRequestBuilder<S = ()> {
     required: S,
     optional: DescribeAvailableResourceInfoRequestOptional,
+}
+
+impl Default for DescribeAvailableResourceInfoRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeAvailableResourceInfoRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -211,112 +222,118 @@ pub struct DescribeAvailableResourceInfoResponse {
     pub support_resources: Vec<SupportResource>,
 }
 
-/// Errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeAvailableResourceInfoError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotExists` (HTTP 400): The user have no instances.
-    InstanceNotExists(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotExists`]: `InstanceNotExists`.
+    InstanceNotExists,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeAvailableResourceInfoError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceNotExists => Some(ErrorCode::InstanceNotExists),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeAvailableResourceInfoError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeAvailableResourceInfoError::InstanceNotExists`].
+    pub fn is_instance_not_exists(&self) -> bool {
+        matches!(self, Self::InstanceNotExists)
+    }
+
+    /// Whether this is [`DescribeAvailableResourceInfoError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`DescribeAvailableResourceInfoError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeAvailableResourceInfoError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeAvailableResourceInfoError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotExists" => Self::InstanceNotExists(message),
-            "CallInterface" => Self::CallInterface(message),
-            "NoPermission" => Self::NoPermission(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceNotExists" => Self::InstanceNotExists,
+            "CallInterface" => Self::CallInterface,
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotExists(_) => "InstanceNotExists",
-            Self::CallInterface(_) => "CallInterface",
-            Self::NoPermission(_) => "NoPermission",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotExists(message)
-            | Self::CallInterface(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotExists(_)
-            | Self::CallInterface(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeAvailableResourceInfoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

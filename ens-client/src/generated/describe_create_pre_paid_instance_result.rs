@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the result of creating an instance.
 ///
 /// Action `DescribeCreatePrePaidInstanceResult`, API version `2017-11-10`, `POST`.
@@ -70,10 +72,19 @@ impl rt::Operation for DescribeCreatePrePaidInstanceResultRequest {
 
 /// Builds a [`DescribeCreatePrePaidInstanceResultRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeCreatePrePaidInstanceResultRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: DescribeCreatePrePaidInstanceResultRequestOptional,
+}
+
+impl Default for DescribeCreatePrePaidInstanceResultRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeCreatePrePaidInstanceResultRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,31 +108,37 @@ impl<S0> DescribeCreatePrePaidInstanceResultRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeCreatePrePaidInstanceResultRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeCreatePrePaidInstanceResultRequest
     where
-        S0: DescribeCreatePrePaidInstanceResultRequestHasInstanceId,
+        S0: builder_state::HasInstanceId,
     {
         let (s0,) = self.required;
         let DescribeCreatePrePaidInstanceResultRequestOptional {} = self.optional;
         DescribeCreatePrePaidInstanceResultRequest {
-            instance_id: DescribeCreatePrePaidInstanceResultRequestHasInstanceId::take(
-                s0,
-            ),
+            instance_id: builder_state::HasInstanceId::take(s0),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`DescribeCreatePrePaidInstanceResult` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait DescribeCreatePrePaidInstanceResultRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`DescribeCreatePrePaidInstanceResultRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl DescribeCreatePrePaidInstanceResultRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCreatePrePaidInstanceResult` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -151,124 +168,138 @@ pub struct DescribeCreatePrePaidInstanceResultResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeCreatePrePaidInstanceResult` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeCreatePrePaidInstanceResult` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeCreatePrePaidInstanceResultError {
-    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
-    InvalidParameter(String),
-    /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
-    StockNotEnough(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeCreatePrePaidInstanceResult` documents it as HTTP 400: The input parameter that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameter`]: `InvalidParameter`.
+    InvalidParameter,
+    /// [`ErrorCode::StockNotEnough`]: `StockNotEnough`.
+    StockNotEnough,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeCreatePrePaidInstanceResultError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameter => Some(ErrorCode::InvalidParameter),
+            Self::StockNotEnough => Some(ErrorCode::StockNotEnough),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::InvalidParameter`].
+    pub fn is_invalid_parameter(&self) -> bool {
+        matches!(self, Self::InvalidParameter)
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::StockNotEnough`].
+    pub fn is_stock_not_enough(&self) -> bool {
+        matches!(self, Self::StockNotEnough)
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
+
+    /// Whether this is [`DescribeCreatePrePaidInstanceResultError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
 }
 
 impl rt::OperationError for DescribeCreatePrePaidInstanceResultError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "InvalidParameter" => Self::InvalidParameter(message),
-            "StockNotEnough" => Self::StockNotEnough(message),
-            "CallInterface" => Self::CallInterface(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "InvalidParameter" => Self::InvalidParameter,
+            "StockNotEnough" => Self::StockNotEnough,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::InvalidParameter(_) => "InvalidParameter",
-            Self::StockNotEnough(_) => "StockNotEnough",
             Self::InvalidParameterField { code, .. } => code,
-            Self::CallInterface(_) => "CallInterface",
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameter(message)
-            | Self::StockNotEnough(message)
-            | Self::InvalidParameterField { message, .. }
-            | Self::CallInterface(message) => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameter(_)
-            | Self::StockNotEnough(_)
-            | Self::InvalidParameterField { .. }
-            | Self::CallInterface(_) => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeCreatePrePaidInstanceResultError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

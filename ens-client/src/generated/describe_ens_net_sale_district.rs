@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the supported regions and Internet service providers (ISPs) and their quantities.
 ///
 /// Action `DescribeEnsNetSaleDistrict`, API version `2017-11-10`, `POST`.
@@ -85,10 +87,19 @@ impl rt::Operation for DescribeEnsNetSaleDistrictRequest {
 
 /// Builds a [`DescribeEnsNetSaleDistrictRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeEnsNetSaleDistrictRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: DescribeEnsNetSaleDistrictRequestOptional,
+}
+
+impl Default for DescribeEnsNetSaleDistrictRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsNetSaleDistrictRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -122,41 +133,49 @@ impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeEnsNetSaleDistrictRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEnsNetSaleDistrictRequest
     where
-        S0: DescribeEnsNetSaleDistrictRequestHasNetLevelCode,
+        S0: builder_state::HasNetLevelCode,
     {
         let (s0,) = self.required;
         let optional = self.optional;
         DescribeEnsNetSaleDistrictRequest {
-            net_level_code: DescribeEnsNetSaleDistrictRequestHasNetLevelCode::take(s0),
+            net_level_code: builder_state::HasNetLevelCode::take(s0),
             net_district_code: optional.net_district_code,
         }
     }
 }
 
-/// Type state: `NetLevelCode` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
-    label = "`NetLevelCode` is not set"
-)]
-pub trait DescribeEnsNetSaleDistrictRequestHasNetLevelCode {
-    /// The value that was set.
-    fn take(self) -> NetLevel;
-}
+/// Type states of [`DescribeEnsNetSaleDistrictRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl DescribeEnsNetSaleDistrictRequestHasNetLevelCode for NetLevel {
-    fn take(self) -> NetLevel {
-        self
+    impl sealed::Sealed for super::NetLevel {}
+    /// Type state: `NetLevelCode` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
+        label = "`NetLevelCode` is not set"
+    )]
+    pub trait HasNetLevelCode: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> super::NetLevel;
+    }
+
+    impl HasNetLevelCode for super::NetLevel {
+        fn take(self) -> super::NetLevel {
+            self
+        }
     }
 }
 
-/// Values of `NetLevelCode`.
+/// Values of `NetLevel`.
 ///
 /// The network level. Valid values:
 ///
 /// *   **Big**: area
 /// *   **Middle**: province
 /// *   **Small**: city
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetLevel {
     /// Area.
@@ -171,17 +190,27 @@ pub enum NetLevel {
     ///
     /// Wire value `Small`.
     Small,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl NetLevel {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Big, Self::Middle, Self::Small];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["Big", "Middle", "Small"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Big => "Big",
             Self::Middle => "Middle",
             Self::Small => "Small",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -193,23 +222,17 @@ impl std::fmt::Display for NetLevel {
 }
 
 impl std::str::FromStr for NetLevel {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Big" => Ok(Self::Big),
-            "Middle" => Ok(Self::Middle),
-            "Small" => Ok(Self::Small),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "NetLevelCode",
-                        "enum",
-                        concat!("must be one of ", "Big, Middle, Small"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "Big" => Self::Big,
+                "Middle" => Self::Middle,
+                "Small" => Self::Small,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -275,112 +298,120 @@ pub struct DescribeEnsNetSaleDistrictResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeEnsNetSaleDistrict` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeEnsNetSaleDistrict` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeEnsNetSaleDistrictError {
-    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeEnsNetSaleDistrict` documents it as HTTP 400: The input parameter domainName that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeEnsNetSaleDistrictError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeEnsNetSaleDistrictError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeEnsNetSaleDistrictError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeEnsNetSaleDistrictError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeEnsNetSaleDistrictError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`DescribeEnsNetSaleDistrictError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeEnsNetSaleDistrictError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeEnsNetSaleDistrictError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries whether an edge node supports IPv6.
 ///
 /// Action `DescribeEnsRegionIdIpv6Info`, API version `2017-11-10`, `POST`.
@@ -70,10 +72,19 @@ impl rt::Operation for DescribeEnsRegionIdIpv6InfoRequest {
 
 /// Builds a [`DescribeEnsRegionIdIpv6InfoRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeEnsRegionIdIpv6InfoRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: DescribeEnsRegionIdIpv6InfoRequestOptional,
+}
+
+impl Default for DescribeEnsRegionIdIpv6InfoRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsRegionIdIpv6InfoRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,29 +108,37 @@ impl<S0> DescribeEnsRegionIdIpv6InfoRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeEnsRegionIdIpv6InfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEnsRegionIdIpv6InfoRequest
     where
-        S0: DescribeEnsRegionIdIpv6InfoRequestHasEnsRegionId,
+        S0: builder_state::HasEnsRegionId,
     {
         let (s0,) = self.required;
         let DescribeEnsRegionIdIpv6InfoRequestOptional {} = self.optional;
         DescribeEnsRegionIdIpv6InfoRequest {
-            ens_region_id: DescribeEnsRegionIdIpv6InfoRequestHasEnsRegionId::take(s0),
+            ens_region_id: builder_state::HasEnsRegionId::take(s0),
         }
     }
 }
 
-/// Type state: `EnsRegionId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`DescribeEnsRegionIdIpv6Info` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
-    label = "`EnsRegionId` is not set"
-)]
-pub trait DescribeEnsRegionIdIpv6InfoRequestHasEnsRegionId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`DescribeEnsRegionIdIpv6InfoRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl DescribeEnsRegionIdIpv6InfoRequestHasEnsRegionId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `EnsRegionId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEnsRegionIdIpv6Info` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        label = "`EnsRegionId` is not set"
+    )]
+    pub trait HasEnsRegionId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasEnsRegionId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -153,124 +172,138 @@ pub struct DescribeEnsRegionIdIpv6InfoResponse {
     pub support_ipv6_info: Option<SupportIpv6Info>,
 }
 
-/// Errors `DescribeEnsRegionIdIpv6Info` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeEnsRegionIdIpv6Info` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeEnsRegionIdIpv6InfoError {
-    /// `MissingParameter` (HTTP 400): The input parameter that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
-    InvalidParameter(String),
-    /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
-    StockNotEnough(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeEnsRegionIdIpv6Info` documents it as HTTP 400: The input parameter that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameter`]: `InvalidParameter`.
+    InvalidParameter,
+    /// [`ErrorCode::StockNotEnough`]: `StockNotEnough`.
+    StockNotEnough,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeEnsRegionIdIpv6InfoError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameter => Some(ErrorCode::InvalidParameter),
+            Self::StockNotEnough => Some(ErrorCode::StockNotEnough),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::InvalidParameter`].
+    pub fn is_invalid_parameter(&self) -> bool {
+        matches!(self, Self::InvalidParameter)
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::StockNotEnough`].
+    pub fn is_stock_not_enough(&self) -> bool {
+        matches!(self, Self::StockNotEnough)
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
+
+    /// Whether this is [`DescribeEnsRegionIdIpv6InfoError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
 }
 
 impl rt::OperationError for DescribeEnsRegionIdIpv6InfoError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "InvalidParameter" => Self::InvalidParameter(message),
-            "StockNotEnough" => Self::StockNotEnough(message),
-            "CallInterface" => Self::CallInterface(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "InvalidParameter" => Self::InvalidParameter,
+            "StockNotEnough" => Self::StockNotEnough,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::InvalidParameter(_) => "InvalidParameter",
-            Self::StockNotEnough(_) => "StockNotEnough",
             Self::InvalidParameterField { code, .. } => code,
-            Self::CallInterface(_) => "CallInterface",
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameter(message)
-            | Self::StockNotEnough(message)
-            | Self::InvalidParameterField { message, .. }
-            | Self::CallInterface(message) => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameter(_)
-            | Self::StockNotEnough(_)
-            | Self::InvalidParameterField { .. }
-            | Self::CallInterface(_) => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeEnsRegionIdIpv6InfoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the instance specifications that you can purchase.
 ///
 /// Action `DescribeInstanceSpec`, API version `2017-11-10`, `POST`.
@@ -57,10 +59,19 @@ impl rt::Operation for DescribeInstanceSpecRequest {
 
 /// Builds a [`DescribeInstanceSpecRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeInstanceSpecRequestBuilder<S = ()> {
     required: S,
     optional: DescribeInstanceSpecRequestOptional,
+}
+
+impl Default for DescribeInstanceSpecRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceSpecRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -146,112 +157,120 @@ pub struct DescribeInstanceSpecResponse {
     pub system_disk_max_size: Option<i64>,
 }
 
-/// Errors `DescribeInstanceSpec` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeInstanceSpec` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceSpecError {
-    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeInstanceSpec` documents it as HTTP 400: The input parameter domainName that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeInstanceSpecError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeInstanceSpecError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeInstanceSpecError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeInstanceSpecError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeInstanceSpecError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`DescribeInstanceSpecError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeInstanceSpecError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeInstanceSpecError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the Virtual Network Computing (VNC) URL (web management terminal) of an ENS instance.
 ///
 /// Action `DescribeInstanceVncUrl`, API version `2017-11-10`, `POST`.
@@ -70,10 +72,19 @@ impl rt::Operation for DescribeInstanceVncUrlRequest {
 
 /// Builds a [`DescribeInstanceVncUrlRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeInstanceVncUrlRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: DescribeInstanceVncUrlRequestOptional,
+}
+
+impl Default for DescribeInstanceVncUrlRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeInstanceVncUrlRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,29 +108,37 @@ impl<S0> DescribeInstanceVncUrlRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeInstanceVncUrlRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeInstanceVncUrlRequest
     where
-        S0: DescribeInstanceVncUrlRequestHasInstanceId,
+        S0: builder_state::HasInstanceId,
     {
         let (s0,) = self.required;
         let DescribeInstanceVncUrlRequestOptional {} = self.optional;
         DescribeInstanceVncUrlRequest {
-            instance_id: DescribeInstanceVncUrlRequestHasInstanceId::take(s0),
+            instance_id: builder_state::HasInstanceId::take(s0),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`DescribeInstanceVncUrl` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait DescribeInstanceVncUrlRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`DescribeInstanceVncUrlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl DescribeInstanceVncUrlRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceVncUrl` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -136,122 +155,129 @@ pub struct DescribeInstanceVncUrlResponse {
     pub vnc_url: Option<String>,
 }
 
-/// Errors `DescribeInstanceVncUrl` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeInstanceVncUrl` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstanceVncUrlError {
-    /// `InvalidInstanceId.NotFound` (HTTP 400): The specified InstanceId does not exist.
-    InvalidInstanceIdNotFound(String),
-    /// `ens.interface.error` (HTTP 400): Failed to call API.
-    EnsInterfaceError(String),
-    /// `InvalidInstanceType.NotSupported` (HTTP 400): The specified InstanceType is not Supported.
-    InvalidInstanceTypeNotSupported(String),
-    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
-    IncorrectInstanceStatus(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::InvalidInstanceIdNotFound`]: `InvalidInstanceId.NotFound`.
+    InvalidInstanceIdNotFound,
+    /// [`ErrorCode::EnsInterfaceError`]: `ens.interface.error`.
+    EnsInterfaceError,
+    /// [`ErrorCode::InvalidInstanceTypeNotSupported`]: `InvalidInstanceType.NotSupported`.
+    InvalidInstanceTypeNotSupported,
+    /// [`ErrorCode::IncorrectInstanceStatus`]: `IncorrectInstanceStatus`.
+    IncorrectInstanceStatus,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeInstanceVncUrlError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::InvalidInstanceIdNotFound => Some(ErrorCode::InvalidInstanceIdNotFound),
+            Self::EnsInterfaceError => Some(ErrorCode::EnsInterfaceError),
+            Self::InvalidInstanceTypeNotSupported => {
+                Some(ErrorCode::InvalidInstanceTypeNotSupported)
+            }
+            Self::IncorrectInstanceStatus => Some(ErrorCode::IncorrectInstanceStatus),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::InvalidInstanceIdNotFound`].
+    pub fn is_invalid_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::EnsInterfaceError`].
+    pub fn is_ens_interface_error(&self) -> bool {
+        matches!(self, Self::EnsInterfaceError)
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::InvalidInstanceTypeNotSupported`].
+    pub fn is_invalid_instance_type_not_supported(&self) -> bool {
+        matches!(self, Self::InvalidInstanceTypeNotSupported)
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::IncorrectInstanceStatus`].
+    pub fn is_incorrect_instance_status(&self) -> bool {
+        matches!(self, Self::IncorrectInstanceStatus)
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeInstanceVncUrlError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeInstanceVncUrlError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(message),
-            "ens.interface.error" => Self::EnsInterfaceError(message),
-            "InvalidInstanceType.NotSupported" => {
-                Self::InvalidInstanceTypeNotSupported(message)
-            }
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(message),
-            "NoPermission" => Self::NoPermission(message),
+            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
+            "ens.interface.error" => Self::EnsInterfaceError,
+            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
+            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::InvalidInstanceIdNotFound(_) => "InvalidInstanceId.NotFound",
-            Self::EnsInterfaceError(_) => "ens.interface.error",
-            Self::InvalidInstanceTypeNotSupported(_) => {
-                "InvalidInstanceType.NotSupported"
-            }
-            Self::IncorrectInstanceStatus(_) => "IncorrectInstanceStatus",
-            Self::NoPermission(_) => "NoPermission",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::InvalidInstanceIdNotFound(message)
-            | Self::EnsInterfaceError(message)
-            | Self::InvalidInstanceTypeNotSupported(message)
-            | Self::IncorrectInstanceStatus(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::InvalidInstanceIdNotFound(_)
-            | Self::EnsInterfaceError(_)
-            | Self::InvalidInstanceTypeNotSupported(_)
-            | Self::IncorrectInstanceStatus(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeInstanceVncUrlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

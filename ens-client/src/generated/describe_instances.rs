@@ -2,6 +2,10 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
+use super::types::*;
+
 /// Queries the details of one or more instances.
 ///
 /// You can call this operation up to 800 times per second in total (all accounts).
@@ -263,10 +267,19 @@ impl rt::Operation for DescribeInstancesRequest {
 
 /// Builds a [`DescribeInstancesRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeInstancesRequestBuilder<S = ()> {
     required: S,
     optional: DescribeInstancesRequestOptional,
+}
+
+impl Default for DescribeInstancesRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstancesRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -443,80 +456,6 @@ impl DescribeInstancesRequestBuilder<()> {
     }
 }
 
-/// Values of `Status`.
-///
-/// The status of the instance. Valid values:
-///
-/// *   Running
-/// *   Stopped
-/// *   Expired
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InstanceStatus {
-    /// Running.
-    ///
-    /// Wire value `Running`.
-    Running,
-    /// Stopped.
-    ///
-    /// Wire value `Stopped`.
-    Stopped,
-    /// Expired.
-    ///
-    /// Wire value `Expired`.
-    Expired,
-}
-
-impl InstanceStatus {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Running, Self::Stopped, Self::Expired];
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "Running",
-            Self::Stopped => "Stopped",
-            Self::Expired => "Expired",
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InstanceStatus {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Running" => Ok(Self::Running),
-            "Stopped" => Ok(Self::Stopped),
-            "Expired" => Ok(Self::Expired),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "Status",
-                        "enum",
-                        concat!("must be one of ", "Running, Stopped, Expired"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for InstanceStatus {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
-
 /// Values of `InstanceResourceType`.
 ///
 /// The condition that you want to use to filter instances by category. Valid values:
@@ -525,7 +464,7 @@ impl rt::wire::WireValue for InstanceStatus {
 /// *   EnsService: ENS instances that belong to edge services.
 /// *   BuildMachine: ENS instances that are configured with image builders.
 /// *   EnsPostPaidInstance: Pay-as-you-go ENS instances that you purchase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstanceResourceType {
     /// ENS instances that you purchase.
@@ -544,10 +483,16 @@ pub enum InstanceResourceType {
     ///
     /// Wire value `EnsPostPaidInstance`.
     EnsPostPaidInstance,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl InstanceResourceType {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[
         Self::EnsInstance,
         Self::EnsService,
@@ -555,13 +500,23 @@ impl InstanceResourceType {
         Self::EnsPostPaidInstance,
     ];
 
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &[
+        "EnsInstance",
+        "EnsService",
+        "BuildMachine",
+        "EnsPostPaidInstance",
+    ];
+
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EnsInstance => "EnsInstance",
             Self::EnsService => "EnsService",
             Self::BuildMachine => "BuildMachine",
             Self::EnsPostPaidInstance => "EnsPostPaidInstance",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -573,27 +528,18 @@ impl std::fmt::Display for InstanceResourceType {
 }
 
 impl std::str::FromStr for InstanceResourceType {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "EnsInstance" => Ok(Self::EnsInstance),
-            "EnsService" => Ok(Self::EnsService),
-            "BuildMachine" => Ok(Self::BuildMachine),
-            "EnsPostPaidInstance" => Ok(Self::EnsPostPaidInstance),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "InstanceResourceType",
-                        "enum",
-                        concat!(
-                            "must be one of ",
-                            "EnsInstance, EnsService, BuildMachine, EnsPostPaidInstance"
-                        ),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "EnsInstance" => Self::EnsInstance,
+                "EnsService" => Self::EnsService,
+                "BuildMachine" => Self::BuildMachine,
+                "EnsPostPaidInstance" => Self::EnsPostPaidInstance,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -680,7 +626,7 @@ pub struct NetworkAttributes {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct PrivateIpAddress {
+pub struct PrivateIpAddressEntry {
     /// JSON `GateWay`; example `119.147.xx.xx`.
     #[serde(rename = "GateWay", default)]
     pub gate_way: Option<String>,
@@ -855,7 +801,7 @@ pub struct Instance {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub private_ip_addresses: Vec<PrivateIpAddress>,
+    pub private_ip_addresses: Vec<PrivateIpAddressEntry>,
     /// JSON `PublicIpAddress`.
     #[serde(
         rename = "PublicIpAddress",
@@ -885,7 +831,7 @@ pub struct Instance {
     pub spot_strategy: Option<String>,
     /// JSON `Status`; example `Running`.
     #[serde(rename = "Status", default)]
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
     /// JSON `SystemDisk`.
     #[serde(rename = "SystemDisk", default)]
     pub system_disk: Option<SystemDisk>,
@@ -939,112 +885,120 @@ pub struct DescribeInstancesResponse {
     pub total_count: Option<i64>,
 }
 
-/// Errors `DescribeInstances` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeInstances` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeInstancesError {
-    /// `MissingParameter` (HTTP 400): The input parameter domainName that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    ///
+    /// `DescribeInstances` documents it as HTTP 400: The input parameter domainName that is mandatory for processing this request is not supplied.
+    MissingParameter,
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeInstancesError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeInstancesError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`DescribeInstancesError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`DescribeInstancesError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeInstancesError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`DescribeInstancesError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeInstancesError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeInstancesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

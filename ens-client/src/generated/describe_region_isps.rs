@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Queries the Internet service providers (ISPs) of an edge node.
 ///
 /// Action `DescribeRegionIsps`, API version `2017-11-10`, `GET`.
@@ -68,10 +70,19 @@ impl rt::Operation for DescribeRegionIspsRequest {
 
 /// Builds a [`DescribeRegionIspsRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DescribeRegionIspsRequestBuilder<S = ()> {
     required: S,
     optional: DescribeRegionIspsRequestOptional,
+}
+
+impl Default for DescribeRegionIspsRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (),
+            optional: DescribeRegionIspsRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,138 +135,137 @@ pub struct DescribeRegionIspsResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `DescribeRegionIsps` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `DescribeRegionIsps` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeRegionIspsError {
-    /// `Invalid%s` (HTTP 400): The specified parameter %s is invalid.
+    /// [`ErrorCode::InvalidField`]: `Invalid%s`.
     InvalidField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `Missing%s` (HTTP 400): You must specify the parameter %s.
+    /// [`ErrorCode::MissingField`]: `Missing%s`.
     MissingField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl DescribeRegionIspsError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::InvalidField { .. } => Some(ErrorCode::InvalidField),
+            Self::MissingField { .. } => Some(ErrorCode::MissingField),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`DescribeRegionIspsError::InvalidField`].
+    pub fn is_invalid_field(&self) -> bool {
+        matches!(self, Self::InvalidField { .. })
+    }
+
+    /// Whether this is [`DescribeRegionIspsError::MissingField`].
+    pub fn is_missing_field(&self) -> bool {
+        matches!(self, Self::MissingField { .. })
+    }
+
+    /// Whether this is [`DescribeRegionIspsError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`DescribeRegionIspsError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for DescribeRegionIspsError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "NoPermission" => Self::NoPermission(message),
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("Invalid")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                if let Some(field) = code
-                    .strip_prefix("Missing")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::MissingField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::MissingField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
             Self::InvalidField { code, .. } => code,
             Self::MissingField { code, .. } => code,
-            Self::NoPermission(_) => "NoPermission",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::InvalidField { message, .. }
-            | Self::MissingField { message, .. }
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::InvalidField { .. }
-            | Self::MissingField { .. }
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for DescribeRegionIspsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

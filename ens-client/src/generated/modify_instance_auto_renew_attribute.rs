@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Configures auto-renewal for instances.
 ///
 /// Action `ModifyInstanceAutoRenewAttribute`, API version `2017-11-10`, `POST`.
@@ -127,10 +129,19 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
 
 /// Builds a [`ModifyInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset, rt::Unset)> {
     required: S,
     optional: ModifyInstanceAutoRenewAttributeRequestOptional,
+}
+
+impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyInstanceAutoRenewAttributeRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -185,51 +196,58 @@ impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`ModifyInstanceAutoRenewAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyInstanceAutoRenewAttributeRequest
     where
-        S0: ModifyInstanceAutoRenewAttributeRequestHasInstanceIds,
-        S1: ModifyInstanceAutoRenewAttributeRequestHasAutoRenew,
+        S0: builder_state::HasInstanceIds,
+        S1: builder_state::HasAutoRenew,
     {
         let (s0, s1) = self.required;
         let optional = self.optional;
         ModifyInstanceAutoRenewAttributeRequest {
-            instance_ids: ModifyInstanceAutoRenewAttributeRequestHasInstanceIds::take(
-                s0,
-            ),
-            auto_renew: ModifyInstanceAutoRenewAttributeRequestHasAutoRenew::take(s1),
+            instance_ids: builder_state::HasInstanceIds::take(s0),
+            auto_renew: builder_state::HasAutoRenew::take(s1),
             duration: optional.duration,
             renewal_status: optional.renewal_status,
         }
     }
 }
 
-/// Type state: `InstanceIds` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
-    label = "`InstanceIds` is not set"
-)]
-pub trait ModifyInstanceAutoRenewAttributeRequestHasInstanceIds {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl ModifyInstanceAutoRenewAttributeRequestHasInstanceIds for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`ModifyInstanceAutoRenewAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `AutoRenew` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()`",
-    label = "`AutoRenew` is not set"
-)]
-pub trait ModifyInstanceAutoRenewAttributeRequestHasAutoRenew {
-    /// The value that was set.
-    fn take(self) -> bool;
-}
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceIds` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
+        label = "`InstanceIds` is not set"
+    )]
+    pub trait HasInstanceIds: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
 
-impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for bool {
-    fn take(self) -> bool {
-        self
+    impl HasInstanceIds for String {
+        fn take(self) -> String {
+            self
+        }
+    }
+
+    impl sealed::Sealed for bool {}
+    /// Type state: `AutoRenew` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()`",
+        label = "`AutoRenew` is not set"
+    )]
+    pub trait HasAutoRenew: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> bool;
+    }
+
+    impl HasAutoRenew for bool {
+        fn take(self) -> bool {
+            self
+        }
     }
 }
 
@@ -242,7 +260,7 @@ impl ModifyInstanceAutoRenewAttributeRequestHasAutoRenew for bool {
 /// *   NotRenewal: The instance is not renewed.
 ///
 /// The system no longer sends an expiration notification but sends only a renewal notification three days before the instance expires. To renew the instance, you can change the value of this parameter from NotRenewal to Normal and then manually renew the instance, or change the value of this parameter from NotRenewal to AutoRenewal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RenewalStatus {
     /// Auto-renewal is enabled for the instance.
@@ -257,22 +275,32 @@ pub enum RenewalStatus {
     ///
     /// Wire value `NotRenewal`.
     NotRenewal,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl RenewalStatus {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[
         Self::AutoRenewal,
         Self::Normal,
         Self::NotRenewal,
     ];
 
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["AutoRenewal", "Normal", "NotRenewal"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::AutoRenewal => "AutoRenewal",
             Self::Normal => "Normal",
             Self::NotRenewal => "NotRenewal",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -284,23 +312,17 @@ impl std::fmt::Display for RenewalStatus {
 }
 
 impl std::str::FromStr for RenewalStatus {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "AutoRenewal" => Ok(Self::AutoRenewal),
-            "Normal" => Ok(Self::Normal),
-            "NotRenewal" => Ok(Self::NotRenewal),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "RenewalStatus",
-                        "enum",
-                        concat!("must be one of ", "AutoRenewal, Normal, NotRenewal"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "AutoRenewal" => Self::AutoRenewal,
+                "Normal" => Self::Normal,
+                "NotRenewal" => Self::NotRenewal,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -331,112 +353,118 @@ pub struct ModifyInstanceAutoRenewAttributeResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `ModifyInstanceAutoRenewAttribute` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `ModifyInstanceAutoRenewAttribute` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyInstanceAutoRenewAttributeError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotExists` (HTTP 400): The user have no instances.
-    InstanceNotExists(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotExists`]: `InstanceNotExists`.
+    InstanceNotExists,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl ModifyInstanceAutoRenewAttributeError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceNotExists => Some(ErrorCode::InstanceNotExists),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::InstanceNotExists`].
+    pub fn is_instance_not_exists(&self) -> bool {
+        matches!(self, Self::InstanceNotExists)
+    }
+
+    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for ModifyInstanceAutoRenewAttributeError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotExists" => Self::InstanceNotExists(message),
-            "CallInterface" => Self::CallInterface(message),
-            "NoPermission" => Self::NoPermission(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceNotExists" => Self::InstanceNotExists,
+            "CallInterface" => Self::CallInterface,
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotExists(_) => "InstanceNotExists",
-            Self::CallInterface(_) => "CallInterface",
-            Self::NoPermission(_) => "NoPermission",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotExists(message)
-            | Self::CallInterface(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotExists(_)
-            | Self::CallInterface(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for ModifyInstanceAutoRenewAttributeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

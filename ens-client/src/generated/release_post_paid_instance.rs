@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Releases a pay-as-you-go instance.
 ///
 /// Action `ReleasePostPaidInstance`, API version `2017-11-10`, `POST`.
@@ -74,10 +76,19 @@ impl rt::Operation for ReleasePostPaidInstanceRequest {
 
 /// Builds a [`ReleasePostPaidInstanceRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReleasePostPaidInstanceRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: ReleasePostPaidInstanceRequestOptional,
+}
+
+impl Default for ReleasePostPaidInstanceRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleasePostPaidInstanceRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -101,29 +112,37 @@ impl<S0> ReleasePostPaidInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleasePostPaidInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleasePostPaidInstanceRequest
     where
-        S0: ReleasePostPaidInstanceRequestHasInstanceId,
+        S0: builder_state::HasInstanceId,
     {
         let (s0,) = self.required;
         let ReleasePostPaidInstanceRequestOptional {} = self.optional;
         ReleasePostPaidInstanceRequest {
-            instance_id: ReleasePostPaidInstanceRequestHasInstanceId::take(s0),
+            instance_id: builder_state::HasInstanceId::take(s0),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`ReleasePostPaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait ReleasePostPaidInstanceRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`ReleasePostPaidInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl ReleasePostPaidInstanceRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleasePostPaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -137,112 +156,120 @@ pub struct ReleasePostPaidInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `ReleasePostPaidInstance` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `ReleasePostPaidInstance` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReleasePostPaidInstanceError {
-    /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceIdNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the resource does not support this operation.
-    IncorrectInstanceStatus(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::InstanceIdNotFound`]: `InstanceIdNotFound`.
+    InstanceIdNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::IncorrectInstanceStatus`]: `IncorrectInstanceStatus`.
+    ///
+    /// `ReleasePostPaidInstance` documents it as HTTP 400: The current status of the resource does not support this operation.
+    IncorrectInstanceStatus,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl ReleasePostPaidInstanceError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::IncorrectInstanceStatus => Some(ErrorCode::IncorrectInstanceStatus),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`ReleasePostPaidInstanceError::InstanceIdNotFound`].
+    pub fn is_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InstanceIdNotFound)
+    }
+
+    /// Whether this is [`ReleasePostPaidInstanceError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`ReleasePostPaidInstanceError::IncorrectInstanceStatus`].
+    pub fn is_incorrect_instance_status(&self) -> bool {
+        matches!(self, Self::IncorrectInstanceStatus)
+    }
+
+    /// Whether this is [`ReleasePostPaidInstanceError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`ReleasePostPaidInstanceError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for ReleasePostPaidInstanceError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "InstanceIdNotFound" => Self::InstanceIdNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(message),
-            "CallInterface" => Self::CallInterface(message),
+            "InstanceIdNotFound" => Self::InstanceIdNotFound,
+            "NoPermission" => Self::NoPermission,
+            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
+            "CallInterface" => Self::CallInterface,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::InstanceIdNotFound(_) => "InstanceIdNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::IncorrectInstanceStatus(_) => "IncorrectInstanceStatus",
-            Self::CallInterface(_) => "CallInterface",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::InstanceIdNotFound(message)
-            | Self::NoPermission(message)
-            | Self::IncorrectInstanceStatus(message)
-            | Self::CallInterface(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::InstanceIdNotFound(_)
-            | Self::NoPermission(_)
-            | Self::IncorrectInstanceStatus(_)
-            | Self::CallInterface(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for ReleasePostPaidInstanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Renews a subscription instance.
 ///
 /// Action `RenewInstance`, API version `2017-11-10`, `GET`.
@@ -81,10 +83,19 @@ impl rt::Operation for RenewInstanceRequest {
 
 /// Builds a [`RenewInstanceRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RenewInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
     required: S,
     optional: RenewInstanceRequestOptional,
+}
+
+impl Default for RenewInstanceRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: RenewInstanceRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -119,47 +130,56 @@ impl<S0, S1> RenewInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`RenewInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RenewInstanceRequest
     where
-        S0: RenewInstanceRequestHasInstanceId,
-        S1: RenewInstanceRequestHasPeriod,
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasPeriod,
     {
         let (s0, s1) = self.required;
         let RenewInstanceRequestOptional {} = self.optional;
         RenewInstanceRequest {
-            instance_id: RenewInstanceRequestHasInstanceId::take(s0),
-            period: RenewInstanceRequestHasPeriod::take(s1),
+            instance_id: builder_state::HasInstanceId::take(s0),
+            period: builder_state::HasPeriod::take(s1),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RenewInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait RenewInstanceRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl RenewInstanceRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`RenewInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `Period` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RenewInstance` needs the required parameter `Period`: call `.period(..)` before `.build()`",
-    label = "`Period` is not set"
-)]
-pub trait RenewInstanceRequestHasPeriod {
-    /// The value that was set.
-    fn take(self) -> i64;
-}
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
 
-impl RenewInstanceRequestHasPeriod for i64 {
-    fn take(self) -> i64 {
-        self
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
+    }
+
+    impl sealed::Sealed for i64 {}
+    /// Type state: `Period` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewInstance` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        label = "`Period` is not set"
+    )]
+    pub trait HasPeriod: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> i64;
+    }
+
+    impl HasPeriod for i64 {
+        fn take(self) -> i64 {
+            self
+        }
     }
 }
 
@@ -173,100 +193,100 @@ pub struct RenewInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `RenewInstance` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `RenewInstance` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RenewInstanceError {
-    /// `SystemError` (HTTP 400): Interface call error, please re-match, or contact the product.
-    SystemError(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::SystemError`]: `SystemError`.
+    SystemError,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl RenewInstanceError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::SystemError => Some(ErrorCode::SystemError),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`RenewInstanceError::SystemError`].
+    pub fn is_system_error(&self) -> bool {
+        matches!(self, Self::SystemError)
+    }
+
+    /// Whether this is [`RenewInstanceError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`RenewInstanceError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for RenewInstanceError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "SystemError" => Self::SystemError(message),
-            "NoPermission" => Self::NoPermission(message),
+            "SystemError" => Self::SystemError,
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::SystemError(_) => "SystemError",
-            Self::NoPermission(_) => "NoPermission",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::SystemError(message)
-            | Self::NoPermission(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::SystemError(_)
-            | Self::NoPermission(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for RenewInstanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -2,6 +2,10 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
+use super::types::*;
+
 /// Creates one or more pay-as-you-go or subscription ENS instances.
 ///
 /// Action `RunInstances`, API version `2017-11-10`, `POST`.
@@ -154,7 +158,7 @@ pub struct RunInstancesRequest {
     /// The name of the host.
     ///
     /// Wire name `HostName`; example `test-HostName`.
-    pub host_name: Option<String>,
+    pub host_name: Option<HostName>,
     /// The name of the instance. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), periods (.), and hyphens (-).
     ///
     /// The default value of this parameter is the value of the InstanceId parameter.
@@ -239,7 +243,7 @@ pub struct RunInstancesRequest {
     /// *   **ipv4Withipv6** (dual stack).
     ///
     /// Wire name `IpType`; example `ipv4`; service default `ipv4`.
-    pub ip_type: Option<IpType>,
+    pub ip_type: Option<IpTypeWithDualStack>,
     /// Specifies whether to use coupons. Default value: true.
     ///
     /// Wire name `AutoUseCoupon`; example `true`; service default `true`.
@@ -305,7 +309,10 @@ static PARAMS: &[rt::ParamSpec] = &[
         rt::Kind::Enum(&["Concentrate", "Disperse"]),
     ),
     rt::ParamSpec::new("EnsRegionId", rt::Kind::String),
-    PASSWORD_RULES,
+    rt::ParamSpec {
+        wire: "Password",
+        ..Password::RULES
+    },
     rt::ParamSpec::new("KeyPairName", rt::Kind::String),
     rt::ParamSpec::new(
         "InternetChargeType",
@@ -329,8 +336,14 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("NetWorkId", rt::Kind::String),
     rt::ParamSpec::new("VSwitchId", rt::Kind::String),
     rt::ParamSpec::new("SecurityId", rt::Kind::String),
-    rt::ParamSpec::new("HostName", rt::Kind::String),
-    INSTANCE_NAME_RULES,
+    rt::ParamSpec {
+        wire: "HostName",
+        ..HostName::RULES
+    },
+    rt::ParamSpec {
+        wire: "InstanceName",
+        ..InstanceName::RULES
+    },
     rt::ParamSpec::new(
         "UniqueSuffix",
         rt::Kind::Boolean {
@@ -338,7 +351,10 @@ static PARAMS: &[rt::ParamSpec] = &[
             false_literal: "false",
         },
     ),
-    USER_DATA_RULES,
+    rt::ParamSpec {
+        wire: "UserData",
+        ..UserData::RULES
+    },
     rt::ParamSpec::new(
         "AutoRenew",
         rt::Kind::Boolean {
@@ -350,7 +366,10 @@ static PARAMS: &[rt::ParamSpec] = &[
         "SchedulingPriceStrategy",
         rt::Kind::Enum(&["PriceHighPriority", "PriceLowPriority"]),
     ),
-    PRIVATE_IP_ADDRESS_RULES,
+    rt::ParamSpec {
+        wire: "PrivateIpAddress",
+        ..PrivateIpAddress::RULES
+    },
     rt::ParamSpec::new("PeriodUnit", rt::Kind::Enum(&["Month", "Day"])),
     rt::ParamSpec::new(
         "PublicIpIdentification",
@@ -553,12 +572,21 @@ impl rt::Operation for RunInstancesRequest {
 
 /// Builds a [`RunInstancesRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunInstancesRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
 > {
     required: S,
     optional: RunInstancesRequestOptional,
+}
+
+impl Default for RunInstancesRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: RunInstancesRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -577,7 +605,7 @@ struct RunInstancesRequestOptional {
     network_id: Option<String>,
     vswitch_id: Option<String>,
     security_id: Option<String>,
-    host_name: Option<String>,
+    host_name: Option<HostName>,
     instance_name: Option<InstanceName>,
     unique_suffix: Option<bool>,
     user_data: Option<UserData>,
@@ -589,7 +617,7 @@ struct RunInstancesRequestOptional {
     password_inherit: Option<bool>,
     instance_charge_strategy: Option<InstanceChargeStrategy>,
     billing_cycle: Option<BillingCycle>,
-    ip_type: Option<IpType>,
+    ip_type: Option<IpTypeWithDualStack>,
     auto_use_coupon: Option<bool>,
     tags: Vec<Tag>,
     auto_release_time: Option<String>,
@@ -752,8 +780,8 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::host_name`] (`HostName`).
-    pub fn host_name(mut self, value: impl Into<String>) -> Self {
-        self.optional.host_name = Some(value.into());
+    pub fn host_name(mut self, value: HostName) -> Self {
+        self.optional.host_name = Some(value);
         self
     }
 
@@ -824,7 +852,7 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::ip_type`] (`IpType`).
-    pub fn ip_type(mut self, value: IpType) -> Self {
+    pub fn ip_type(mut self, value: IpTypeWithDualStack) -> Self {
         self.optional.ip_type = Some(value);
         self
     }
@@ -858,21 +886,21 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
     /// The finished request. [`RunInstancesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RunInstancesRequest
     where
-        S0: RunInstancesRequestHasInstanceType,
-        S1: RunInstancesRequestHasInstanceChargeType,
-        S2: RunInstancesRequestHasScheduleAreaLevel,
-        S3: RunInstancesRequestHasInternetMaxBandwidthOut,
-        S4: RunInstancesRequestHasAmount,
+        S0: builder_state::HasInstanceType,
+        S1: builder_state::HasInstanceChargeType,
+        S2: builder_state::HasScheduleAreaLevel,
+        S3: builder_state::HasInternetMaxBandwidthOut,
+        S4: builder_state::HasAmount,
     {
         let (s0, s1, s2, s3, s4) = self.required;
         let optional = self.optional;
         RunInstancesRequest {
-            instance_type: RunInstancesRequestHasInstanceType::take(s0),
-            instance_charge_type: RunInstancesRequestHasInstanceChargeType::take(s1),
+            instance_type: builder_state::HasInstanceType::take(s0),
+            instance_charge_type: builder_state::HasInstanceChargeType::take(s1),
             image_id: optional.image_id,
             net_district_code: optional.net_district_code,
             carrier: optional.carrier,
-            schedule_area_level: RunInstancesRequestHasScheduleAreaLevel::take(s2),
+            schedule_area_level: builder_state::HasScheduleAreaLevel::take(s2),
             scheduling_strategy: optional.scheduling_strategy,
             ens_region_id: optional.ens_region_id,
             password: optional.password,
@@ -881,10 +909,10 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
             system_disk: optional.system_disk,
             data_disk: optional.data_disk,
             period: optional.period,
-            internet_max_bandwidth_out: RunInstancesRequestHasInternetMaxBandwidthOut::take(
+            internet_max_bandwidth_out: builder_state::HasInternetMaxBandwidthOut::take(
                 s3,
             ),
-            amount: RunInstancesRequestHasAmount::take(s4),
+            amount: builder_state::HasAmount::take(s4),
             network_id: optional.network_id,
             vswitch_id: optional.vswitch_id,
             security_id: optional.security_id,
@@ -909,83 +937,94 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
     }
 }
 
-/// Type state: `InstanceType` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RunInstances` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
-    label = "`InstanceType` is not set"
-)]
-pub trait RunInstancesRequestHasInstanceType {
-    /// The value that was set.
-    fn take(self) -> String;
-}
-
-impl RunInstancesRequestHasInstanceType for String {
-    fn take(self) -> String {
-        self
+/// Type states of [`RunInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
     }
-}
 
-/// Type state: `InstanceChargeType` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RunInstances` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
-    label = "`InstanceChargeType` is not set"
-)]
-pub trait RunInstancesRequestHasInstanceChargeType {
-    /// The value that was set.
-    fn take(self) -> InstanceChargeType;
-}
-
-impl RunInstancesRequestHasInstanceChargeType for InstanceChargeType {
-    fn take(self) -> InstanceChargeType {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceType` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
+        label = "`InstanceType` is not set"
+    )]
+    pub trait HasInstanceType: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
     }
-}
 
-/// Type state: `ScheduleAreaLevel` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RunInstances` needs the required parameter `ScheduleAreaLevel`: call `.schedule_area_level(..)` before `.build()`",
-    label = "`ScheduleAreaLevel` is not set"
-)]
-pub trait RunInstancesRequestHasScheduleAreaLevel {
-    /// The value that was set.
-    fn take(self) -> ScheduleAreaLevel;
-}
-
-impl RunInstancesRequestHasScheduleAreaLevel for ScheduleAreaLevel {
-    fn take(self) -> ScheduleAreaLevel {
-        self
+    impl HasInstanceType for String {
+        fn take(self) -> String {
+            self
+        }
     }
-}
 
-/// Type state: `InternetMaxBandwidthOut` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RunInstances` needs the required parameter `InternetMaxBandwidthOut`: call `.internet_max_bandwidth_out(..)` before `.build()`",
-    label = "`InternetMaxBandwidthOut` is not set"
-)]
-pub trait RunInstancesRequestHasInternetMaxBandwidthOut {
-    /// The value that was set.
-    fn take(self) -> i64;
-}
-
-impl RunInstancesRequestHasInternetMaxBandwidthOut for i64 {
-    fn take(self) -> i64 {
-        self
+    impl sealed::Sealed for super::InstanceChargeType {}
+    /// Type state: `InstanceChargeType` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
+        label = "`InstanceChargeType` is not set"
+    )]
+    pub trait HasInstanceChargeType: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> super::InstanceChargeType;
     }
-}
 
-/// Type state: `Amount` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`RunInstances` needs the required parameter `Amount`: call `.amount(..)` before `.build()`",
-    label = "`Amount` is not set"
-)]
-pub trait RunInstancesRequestHasAmount {
-    /// The value that was set.
-    fn take(self) -> i64;
-}
+    impl HasInstanceChargeType for super::InstanceChargeType {
+        fn take(self) -> super::InstanceChargeType {
+            self
+        }
+    }
 
-impl RunInstancesRequestHasAmount for i64 {
-    fn take(self) -> i64 {
-        self
+    impl sealed::Sealed for super::ScheduleAreaLevel {}
+    /// Type state: `ScheduleAreaLevel` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs the required parameter `ScheduleAreaLevel`: call `.schedule_area_level(..)` before `.build()`",
+        label = "`ScheduleAreaLevel` is not set"
+    )]
+    pub trait HasScheduleAreaLevel: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> super::ScheduleAreaLevel;
+    }
+
+    impl HasScheduleAreaLevel for super::ScheduleAreaLevel {
+        fn take(self) -> super::ScheduleAreaLevel {
+            self
+        }
+    }
+
+    impl sealed::Sealed for i64 {}
+    /// Type state: `InternetMaxBandwidthOut` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs the required parameter `InternetMaxBandwidthOut`: call `.internet_max_bandwidth_out(..)` before `.build()`",
+        label = "`InternetMaxBandwidthOut` is not set"
+    )]
+    pub trait HasInternetMaxBandwidthOut: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> i64;
+    }
+
+    impl HasInternetMaxBandwidthOut for i64 {
+        fn take(self) -> i64 {
+            self
+        }
+    }
+
+    /// Type state: `Amount` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs the required parameter `Amount`: call `.amount(..)` before `.build()`",
+        label = "`Amount` is not set"
+    )]
+    pub trait HasAmount: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> i64;
+    }
+
+    impl HasAmount for i64 {
+        fn take(self) -> i64 {
+            self
+        }
     }
 }
 
@@ -995,7 +1034,7 @@ impl RunInstancesRequestHasAmount for i64 {
 ///
 /// *   **PrePaid**: subscription.
 /// *   **PostPaid:** pay-as-you-go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstanceChargeType {
     /// Subscription.
@@ -1006,16 +1045,26 @@ pub enum InstanceChargeType {
     ///
     /// Wire value `PostPaid`.
     PostPaid,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl InstanceChargeType {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["PrePaid", "PostPaid"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PrePaid => "PrePaid",
             Self::PostPaid => "PostPaid",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1027,22 +1076,16 @@ impl std::fmt::Display for InstanceChargeType {
 }
 
 impl std::str::FromStr for InstanceChargeType {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "PrePaid" => Ok(Self::PrePaid),
-            "PostPaid" => Ok(Self::PostPaid),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "InstanceChargeType",
-                        "enum",
-                        concat!("must be one of ", "PrePaid, PostPaid"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "PrePaid" => Self::PrePaid,
+                "PostPaid" => Self::PostPaid,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1064,7 +1107,7 @@ impl rt::wire::WireValue for InstanceChargeType {
 /// *   **Middle**: province
 /// *   **Small**: city
 /// *   **Region**: node
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleAreaLevel {
     /// Greater area (area-level scheduling).
@@ -1083,10 +1126,16 @@ pub enum ScheduleAreaLevel {
     ///
     /// Wire value `Region`.
     Region,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl ScheduleAreaLevel {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[
         Self::Big,
         Self::Middle,
@@ -1094,13 +1143,17 @@ impl ScheduleAreaLevel {
         Self::Region,
     ];
 
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["Big", "Middle", "Small", "Region"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Big => "Big",
             Self::Middle => "Middle",
             Self::Small => "Small",
             Self::Region => "Region",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1112,24 +1165,18 @@ impl std::fmt::Display for ScheduleAreaLevel {
 }
 
 impl std::str::FromStr for ScheduleAreaLevel {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Big" => Ok(Self::Big),
-            "Middle" => Ok(Self::Middle),
-            "Small" => Ok(Self::Small),
-            "Region" => Ok(Self::Region),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "ScheduleAreaLevel",
-                        "enum",
-                        concat!("must be one of ", "Big, Middle, Small, Region"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "Big" => Self::Big,
+                "Middle" => Self::Middle,
+                "Small" => Self::Small,
+                "Region" => Self::Region,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1153,7 +1200,7 @@ impl rt::wire::WireValue for ScheduleAreaLevel {
 /// >  If ScheduleAreaLevel is set to Region, set this parameter to **Concentrate**. If ScheduleAreaLevel is set to other values, set this parameter to Concentrate or Disperse based on your business requirements.
 ///
 /// That the value must be `Concentrate` when `ScheduleAreaLevel` is `Region` is checked by the service only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingStrategy {
     /// Concentrated.
@@ -1164,16 +1211,26 @@ pub enum SchedulingStrategy {
     ///
     /// Wire value `Disperse`.
     Disperse,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl SchedulingStrategy {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Concentrate, Self::Disperse];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["Concentrate", "Disperse"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Concentrate => "Concentrate",
             Self::Disperse => "Disperse",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1185,22 +1242,16 @@ impl std::fmt::Display for SchedulingStrategy {
 }
 
 impl std::str::FromStr for SchedulingStrategy {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Concentrate" => Ok(Self::Concentrate),
-            "Disperse" => Ok(Self::Disperse),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "SchedulingStrategy",
-                        "enum",
-                        concat!("must be one of ", "Concentrate, Disperse"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "Concentrate" => Self::Concentrate,
+                "Disperse" => Self::Disperse,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1214,190 +1265,13 @@ impl rt::wire::WireValue for SchedulingStrategy {
     }
 }
 
-const PASSWORD_RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
-    .secret();
-/// A checked `Password`: holding one means the value obeys every rule of the spec.
-///
-/// The password that is used to connect to the instance.
-///
-/// >  You need to specify at least one of **Password**, **KeyPairName**, and **PasswordInherit**.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Password(String);
-
-impl Password {
-    /// Checks `value` against the rules of `Password`; every broken rule is reported.
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
-        let value = value.into();
-        rt::check_value(&PASSWORD_RULES, "Password", &value)?;
-        Ok(Self(value))
-    }
-
-    /// The secret text, for sending; keep it out of logs.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-rt::newtype_impls!(Password, secret);
-
-/// Values of `InternetChargeType`.
-///
-/// The bandwidth billing method. Valid values:
-///
-/// *   **BandwidthByDay**: pay by daily peak bandwidth
-/// *   **95BandwidthByMonth**: pay by monthly 95th percentile bandwidth
-///
-/// >  This parameter is required if you purchase an ENS instance for the first time. The value that you specified is used as the default value for subsequent purchases.
-///
-/// Whether it is required depends on the account (first purchase or not): the service checks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InternetChargeType {
-    /// Pay by daily peak bandwidth.
-    ///
-    /// Wire value `BandwidthByDay`.
-    BandwidthByDay,
-    /// Pay by monthly 95th percentile bandwidth.
-    ///
-    /// Wire value `95BandwidthByMonth`.
-    Month95thPercentile,
-}
-
-impl InternetChargeType {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::BandwidthByDay, Self::Month95thPercentile];
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BandwidthByDay => "BandwidthByDay",
-            Self::Month95thPercentile => "95BandwidthByMonth",
-        }
-    }
-}
-
-impl std::fmt::Display for InternetChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InternetChargeType {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "BandwidthByDay" => Ok(Self::BandwidthByDay),
-            "95BandwidthByMonth" => Ok(Self::Month95thPercentile),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "InternetChargeType",
-                        "enum",
-                        concat!("must be one of ", "BandwidthByDay, 95BandwidthByMonth"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for InternetChargeType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
-
-const INSTANCE_NAME_RULES: rt::ParamSpec = rt::ParamSpec::new(
-        "InstanceName",
-        rt::Kind::String,
-    )
-    .rules(
-        &[
-            rt::Rule::Length {
-                min: Some(2),
-                max: Some(128),
-                unit: rt::LengthUnit::Chars,
-            },
-            rt::Rule::FirstChar(&[rt::CharClass::Letter]),
-            rt::Rule::ForbiddenPrefixes(&["http://", "https://"]),
-            rt::Rule::Charset(
-                &[
-                    rt::CharClass::Letter,
-                    rt::CharClass::Digit,
-                    rt::CharClass::Chars(":_.-"),
-                ],
-            ),
-        ],
-    );
-/// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
-///
-/// The name of the instance. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with `http://` or `https://`. It can contain letters, digits, colons (:), underscores (\_), periods (.), and hyphens (-).
-///
-/// The default value of this parameter is the value of the InstanceId parameter.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct InstanceName(String);
-
-impl InstanceName {
-    /// Checks `value` against the rules of `InstanceName`; every broken rule is reported.
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
-        let value = value.into();
-        rt::check_value(&INSTANCE_NAME_RULES, "InstanceName", &value)?;
-        Ok(Self(value))
-    }
-
-    /// The checked text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-rt::newtype_impls!(InstanceName, public);
-
-const USER_DATA_RULES: rt::ParamSpec = rt::ParamSpec::new("UserData", rt::Kind::String)
-    .rules(
-        &[
-            rt::Rule::Length {
-                min: None,
-                max: Some(21848),
-                unit: rt::LengthUnit::Bytes,
-            },
-            rt::Rule::Base64 {
-                decoded_prefix: None,
-            },
-        ],
-    );
-/// A checked `UserData`: holding one means the value obeys every rule of the spec.
-///
-/// The custom data. The maximum data size is 16 KB. You can specify **UserData**. **UserData** must be Base64-encoded.
-///
-/// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB; the text does not say whether 16 KB counts the data or its Base64 text, so the looser reading is checked and the service judges the exact bound).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct UserData(String);
-
-impl UserData {
-    /// Checks `value` against the rules of `UserData`; every broken rule is reported.
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
-        let value = value.into();
-        rt::check_value(&USER_DATA_RULES, "UserData", &value)?;
-        Ok(Self(value))
-    }
-
-    /// The checked text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-rt::newtype_impls!(UserData, public);
-
 /// Values of `SchedulingPriceStrategy`.
 ///
 /// The scheduling price policy. Valid values:
 ///
 /// *   **PriceHighPriority**: The high price prevails.
 /// *   **PriceLowPriority**: The low price prevails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingPriceStrategy {
     /// The high price prevails.
@@ -1408,16 +1282,30 @@ pub enum SchedulingPriceStrategy {
     ///
     /// Wire value `PriceLowPriority`.
     PriceLowPriority,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl SchedulingPriceStrategy {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::PriceHighPriority, Self::PriceLowPriority];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &[
+        "PriceHighPriority",
+        "PriceLowPriority",
+    ];
+
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PriceHighPriority => "PriceHighPriority",
             Self::PriceLowPriority => "PriceLowPriority",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1429,24 +1317,16 @@ impl std::fmt::Display for SchedulingPriceStrategy {
 }
 
 impl std::str::FromStr for SchedulingPriceStrategy {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "PriceHighPriority" => Ok(Self::PriceHighPriority),
-            "PriceLowPriority" => Ok(Self::PriceLowPriority),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "SchedulingPriceStrategy",
-                        "enum",
-                        concat!(
-                            "must be one of ", "PriceHighPriority, PriceLowPriority"
-                        ),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "PriceHighPriority" => Self::PriceHighPriority,
+                "PriceLowPriority" => Self::PriceLowPriority,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1460,43 +1340,13 @@ impl rt::wire::WireValue for SchedulingPriceStrategy {
     }
 }
 
-const PRIVATE_IP_ADDRESS_RULES: rt::ParamSpec = rt::ParamSpec::new(
-        "PrivateIpAddress",
-        rt::Kind::String,
-    )
-    .rules(&[rt::Rule::IpAddress]);
-/// A checked `PrivateIpAddress`: holding one means the value obeys every rule of the spec.
-///
-/// The private IP address.
-///
-/// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs. If you specify a private IP address, the number of instances must be 1. The private IP address takes effect only when the private IP address and the vSwitch ID are not empty.
-///
-/// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PrivateIpAddress(String);
-
-impl PrivateIpAddress {
-    /// Checks `value` against the rules of `PrivateIpAddress`; every broken rule is reported.
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
-        let value = value.into();
-        rt::check_value(&PRIVATE_IP_ADDRESS_RULES, "PrivateIpAddress", &value)?;
-        Ok(Self(value))
-    }
-
-    /// The checked text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-rt::newtype_impls!(PrivateIpAddress, public);
-
 /// Values of `PeriodUnit`.
 ///
 /// The unit of the subscription period. Valid values:
 ///
 /// *   **Month** (default).
 /// *   **Day**.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PeriodUnit {
     /// Monthly (default).
@@ -1507,16 +1357,26 @@ pub enum PeriodUnit {
     ///
     /// Wire value `Day`.
     Day,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl PeriodUnit {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Month, Self::Day];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["Month", "Day"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Month => "Month",
             Self::Day => "Day",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1528,22 +1388,16 @@ impl std::fmt::Display for PeriodUnit {
 }
 
 impl std::str::FromStr for PeriodUnit {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Month" => Ok(Self::Month),
-            "Day" => Ok(Self::Day),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "PeriodUnit",
-                        "enum",
-                        concat!("must be one of ", "Month, Day"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "Month" => Self::Month,
+                "Day" => Self::Day,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1563,22 +1417,32 @@ impl rt::wire::WireValue for PeriodUnit {
 ///
 /// *   **instance**: Bills are generated based on instances.
 /// *   If you do not specify this parameter, bills are generated based on users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstanceChargeStrategy {
     /// Bills are generated based on instances. If the parameter is left out, bills are generated based on users.
     ///
     /// Wire value `instance`.
     Instance,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl InstanceChargeStrategy {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Instance];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["instance"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Instance => "instance",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1590,21 +1454,15 @@ impl std::fmt::Display for InstanceChargeStrategy {
 }
 
 impl std::str::FromStr for InstanceChargeStrategy {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "instance" => Ok(Self::Instance),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "InstanceChargeStrategy",
-                        "enum",
-                        concat!("must be one of ", "instance"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "instance" => Self::Instance,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1624,7 +1482,7 @@ impl rt::wire::WireValue for InstanceChargeStrategy {
 ///
 /// *   **Day**.
 /// *   **Month**.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingCycle {
     /// Billed by month.
@@ -1639,17 +1497,27 @@ pub enum BillingCycle {
     ///
     /// Wire value `Hour`.
     Hour,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl BillingCycle {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Month, Self::Day, Self::Hour];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["Month", "Day", "Hour"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Month => "Month",
             Self::Day => "Day",
             Self::Hour => "Hour",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1661,23 +1529,17 @@ impl std::fmt::Display for BillingCycle {
 }
 
 impl std::str::FromStr for BillingCycle {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Month" => Ok(Self::Month),
-            "Day" => Ok(Self::Day),
-            "Hour" => Ok(Self::Hour),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "BillingCycle",
-                        "enum",
-                        concat!("must be one of ", "Month, Day, Hour"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "Month" => Self::Month,
+                "Day" => Self::Day,
+                "Hour" => Self::Hour,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1691,96 +1553,7 @@ impl rt::wire::WireValue for BillingCycle {
     }
 }
 
-/// Values of `IpType`.
-///
-/// The type of the IP address. Valid values:
-///
-/// *   **ipv4** (default).
-/// *   **ipv6**.
-/// *   **ipv4Andipv6** (single stack).
-/// *   **ipv4Withipv6** (dual stack).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IpType {
-    /// IPv4 (default).
-    ///
-    /// Wire value `ipv4`.
-    Ipv4,
-    /// IPv6.
-    ///
-    /// Wire value `ipv6`.
-    Ipv6,
-    /// IPv4 and IPv6 (single stack).
-    ///
-    /// Wire value `ipv4Andipv6`.
-    Ipv4AndIpv6,
-    /// IPv4 with IPv6 (dual stack). In the English text only, not in the metadata's value list.
-    ///
-    /// Wire value `ipv4Withipv6`.
-    Ipv4WithIpv6,
-}
-
-impl IpType {
-    /// Every value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Ipv4,
-        Self::Ipv6,
-        Self::Ipv4AndIpv6,
-        Self::Ipv4WithIpv6,
-    ];
-
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Ipv4AndIpv6 => "ipv4Andipv6",
-            Self::Ipv4WithIpv6 => "ipv4Withipv6",
-        }
-    }
-}
-
-impl std::fmt::Display for IpType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IpType {
-    type Err = rt::Violation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "ipv4" => Ok(Self::Ipv4),
-            "ipv6" => Ok(Self::Ipv6),
-            "ipv4Andipv6" => Ok(Self::Ipv4AndIpv6),
-            "ipv4Withipv6" => Ok(Self::Ipv4WithIpv6),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "IpType",
-                        "enum",
-                        concat!(
-                            "must be one of ", "ipv4, ipv6, ipv4Andipv6, ipv4Withipv6"
-                        ),
-                        Some(s),
-                    ),
-                )
-            }
-        }
-    }
-}
-
-impl rt::wire::WireValue for IpType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
-
-/// An element of `Tag`, sent as `Tag.N.Field` (N from 1).
+/// A `Tag`, sent as `Prefix.Field` under the prefix its parameter gives (`Tag.1.Field` for the first element of a list).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// The key of the tag.
@@ -1815,7 +1588,7 @@ impl rt::wire::WireObject for Tag {
 /// *   SpotAsPriceGo: The instance is a preemptible instance for which the market price at the time of purchase is automatically used as the bidding price.
 ///
 /// Default value: NoSpot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpotStrategy {
     /// A preemptible instance: the market price at the time of purchase is automatically used as the bidding price.
@@ -1826,16 +1599,26 @@ pub enum SpotStrategy {
     ///
     /// Wire value `NoSpot`.
     NoSpot,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
 }
 
 impl SpotStrategy {
-    /// Every value, in the spec's order.
+    /// Every known value, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::SpotAsPriceGo, Self::NoSpot];
+    /// The wire spelling of every known value.
+    pub const VALUES: &'static [&'static str] = &["SpotAsPriceGo", "NoSpot"];
     /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
         match self {
             Self::SpotAsPriceGo => "SpotAsPriceGo",
             Self::NoSpot => "NoSpot",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1847,22 +1630,16 @@ impl std::fmt::Display for SpotStrategy {
 }
 
 impl std::str::FromStr for SpotStrategy {
-    type Err = rt::Violation;
+    type Err = std::convert::Infallible;
+    #[allow(deprecated)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "SpotAsPriceGo" => Ok(Self::SpotAsPriceGo),
-            "NoSpot" => Ok(Self::NoSpot),
-            _ => {
-                Err(
-                    rt::Violation::new(
-                        "SpotStrategy",
-                        "enum",
-                        concat!("must be one of ", "SpotAsPriceGo, NoSpot"),
-                        Some(s),
-                    ),
-                )
-            }
-        }
+        Ok(
+            match s {
+                "SpotAsPriceGo" => Self::SpotAsPriceGo,
+                "NoSpot" => Self::NoSpot,
+                other => Self::Unknown(super::types::UnknownValue::new(other)),
+            },
+        )
     }
 }
 
@@ -1896,116 +1673,114 @@ pub struct RunInstancesResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `RunInstances` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `RunInstances` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunInstancesError {
-    /// `Invalid%s` (HTTP 400): The specified parameter %s is invalid.
+    /// [`ErrorCode::InvalidField`]: `Invalid%s`.
     InvalidField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `Missing%s` (HTTP 400): You must specify the parameter %s.
+    /// [`ErrorCode::MissingField`]: `Missing%s`.
     MissingField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl RunInstancesError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::InvalidField { .. } => Some(ErrorCode::InvalidField),
+            Self::MissingField { .. } => Some(ErrorCode::MissingField),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`RunInstancesError::InvalidField`].
+    pub fn is_invalid_field(&self) -> bool {
+        matches!(self, Self::InvalidField { .. })
+    }
+
+    /// Whether this is [`RunInstancesError::MissingField`].
+    pub fn is_missing_field(&self) -> bool {
+        matches!(self, Self::MissingField { .. })
+    }
+
+    /// Whether this is [`RunInstancesError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
 }
 
 impl rt::OperationError for RunInstancesError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "NoPermission" => Self::NoPermission(message),
+            "NoPermission" => Self::NoPermission,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("Invalid")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                if let Some(field) = code
-                    .strip_prefix("Missing")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::MissingField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::MissingField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
             Self::InvalidField { code, .. } => code,
             Self::MissingField { code, .. } => code,
-            Self::NoPermission(_) => "NoPermission",
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::InvalidField { message, .. }
-            | Self::MissingField { message, .. }
-            | Self::NoPermission(message) => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::InvalidField { .. }
-            | Self::MissingField { .. }
-            | Self::NoPermission(_) => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for RunInstancesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

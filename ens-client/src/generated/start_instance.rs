@@ -2,6 +2,8 @@
 
 use ::ens_client::core as rt;
 
+use super::errors::{CommonError, ErrorCode, Unhandled};
+
 /// Starts an instance.
 ///
 /// The instance must be in the Stopped state.
@@ -78,10 +80,19 @@ impl rt::Operation for StartInstanceRequest {
 
 /// Builds a [`StartInstanceRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StartInstanceRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: StartInstanceRequestOptional,
+}
+
+impl Default for StartInstanceRequestBuilder {
+    fn default() -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StartInstanceRequestOptional::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -105,29 +116,37 @@ impl<S0> StartInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`StartInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StartInstanceRequest
     where
-        S0: StartInstanceRequestHasInstanceId,
+        S0: builder_state::HasInstanceId,
     {
         let (s0,) = self.required;
         let StartInstanceRequestOptional {} = self.optional;
         StartInstanceRequest {
-            instance_id: StartInstanceRequestHasInstanceId::take(s0),
+            instance_id: builder_state::HasInstanceId::take(s0),
         }
     }
 }
 
-/// Type state: `InstanceId` has been set.
-#[diagnostic::on_unimplemented(
-    message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
-    label = "`InstanceId` is not set"
-)]
-pub trait StartInstanceRequestHasInstanceId {
-    /// The value that was set.
-    fn take(self) -> String;
-}
+/// Type states of [`StartInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
+pub mod builder_state {
+    mod sealed {
+        pub trait Sealed {}
+    }
 
-impl StartInstanceRequestHasInstanceId for String {
-    fn take(self) -> String {
-        self
+    impl sealed::Sealed for String {}
+    /// Type state: `InstanceId` has been set.
+    #[diagnostic::on_unimplemented(
+        message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        label = "`InstanceId` is not set"
+    )]
+    pub trait HasInstanceId: sealed::Sealed {
+        /// The value that was set.
+        fn take(self) -> String;
+    }
+
+    impl HasInstanceId for String {
+        fn take(self) -> String {
+            self
+        }
     }
 }
 
@@ -148,118 +167,127 @@ pub struct StartInstanceResponse {
     pub request_id: Option<String>,
 }
 
-/// Errors `StartInstance` documents, the common ones, and any other code as `Unhandled`. A variant
-/// for a documented code holds the service's message.
+/// The service errors `StartInstance` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartInstanceError {
-    /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
-    MissingParameter(String),
-    /// `InstanceNotFound` (HTTP 400): The input parameter instancdId that is not found.
-    InstanceNotFound(String),
-    /// `NoPermission` (HTTP 400): Permission denied.
-    NoPermission(String),
-    /// `CallInterface` (HTTP 400): Call Interface Happen Error.
-    CallInterface(String),
-    /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
-    IncorrectInstanceStatus(String),
-    /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    /// [`ErrorCode::MissingParameter`]: `MissingParameter`.
+    MissingParameter,
+    /// [`ErrorCode::InstanceNotFound`]: `InstanceNotFound`.
+    InstanceNotFound,
+    /// [`ErrorCode::NoPermission`]: `NoPermission`.
+    NoPermission,
+    /// [`ErrorCode::CallInterface`]: `CallInterface`.
+    CallInterface,
+    /// [`ErrorCode::IncorrectInstanceStatus`]: `IncorrectInstanceStatus`.
+    IncorrectInstanceStatus,
+    /// [`ErrorCode::InvalidParameterField`]: `InvalidParameter.%s`.
     InvalidParameterField {
         /// The part of the code in place of `%s`.
         field: String,
         /// The whole code.
         code: String,
-        /// The service's message.
-        message: String,
     },
     /// A code every operation can return (throttling, signature, ...).
-    Common(::ens_client::CommonError),
-    /// A code the spec does not list; kept as the service sent it.
-    Unhandled {
-        /// The service's code.
-        code: String,
-        /// The service's message.
-        message: String,
-    },
+    Common(CommonError),
+    /// A code this operation's spec does not document.
+    #[deprecated(
+        note = "matching `Unhandled` breaks when a later spec documents the code: match other codes with a wildcard and `code()`"
+    )]
+    Unhandled(Unhandled),
+}
+
+impl StartInstanceError {
+    /// The catalog's code, for a code this operation or every operation documents.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        #[allow(deprecated)]
+        match self {
+            Self::MissingParameter => Some(ErrorCode::MissingParameter),
+            Self::InstanceNotFound => Some(ErrorCode::InstanceNotFound),
+            Self::NoPermission => Some(ErrorCode::NoPermission),
+            Self::CallInterface => Some(ErrorCode::CallInterface),
+            Self::IncorrectInstanceStatus => Some(ErrorCode::IncorrectInstanceStatus),
+            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
+            Self::Common(e) => Some(e.error_code()),
+            Self::Unhandled(_) => None,
+        }
+    }
+
+    /// Whether this is [`StartInstanceError::MissingParameter`].
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter)
+    }
+
+    /// Whether this is [`StartInstanceError::InstanceNotFound`].
+    pub fn is_instance_not_found(&self) -> bool {
+        matches!(self, Self::InstanceNotFound)
+    }
+
+    /// Whether this is [`StartInstanceError::NoPermission`].
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, Self::NoPermission)
+    }
+
+    /// Whether this is [`StartInstanceError::CallInterface`].
+    pub fn is_call_interface(&self) -> bool {
+        matches!(self, Self::CallInterface)
+    }
+
+    /// Whether this is [`StartInstanceError::IncorrectInstanceStatus`].
+    pub fn is_incorrect_instance_status(&self) -> bool {
+        matches!(self, Self::IncorrectInstanceStatus)
+    }
+
+    /// Whether this is [`StartInstanceError::InvalidParameterField`].
+    pub fn is_invalid_parameter_field(&self) -> bool {
+        matches!(self, Self::InvalidParameterField { .. })
+    }
 }
 
 impl rt::OperationError for StartInstanceError {
-    fn from_code(code: &str, message: &str) -> Self {
-        let message = message.to_owned();
+    #[allow(deprecated)]
+    fn from_code(code: &str, _message: &str) -> Self {
         match code {
-            "MissingParameter" => Self::MissingParameter(message),
-            "InstanceNotFound" => Self::InstanceNotFound(message),
-            "NoPermission" => Self::NoPermission(message),
-            "CallInterface" => Self::CallInterface(message),
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(message),
+            "MissingParameter" => Self::MissingParameter,
+            "InstanceNotFound" => Self::InstanceNotFound,
+            "NoPermission" => Self::NoPermission,
+            "CallInterface" => Self::CallInterface,
+            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
             _ => {
-                if let Some(field) = code
-                    .strip_prefix("InvalidParameter.")
-                    .filter(|f| !f.is_empty())
+                if let Some(field) = ErrorCode::InvalidParameterField
+                    .definition()
+                    .pattern_field(code)
                 {
                     return Self::InvalidParameterField {
                         field: field.to_owned(),
                         code: code.to_owned(),
-                        message,
                     };
                 }
-                match ::ens_client::CommonError::from_code(code, &message) {
+                match CommonError::from_code(code, "") {
                     Some(common) => Self::Common(common),
-                    None => {
-                        Self::Unhandled {
-                            code: code.to_owned(),
-                            message,
-                        }
-                    }
+                    None => Self::Unhandled(Unhandled::new(code)),
                 }
             }
         }
     }
 
+    #[allow(deprecated)]
     fn code(&self) -> &str {
         match self {
-            Self::MissingParameter(_) => "MissingParameter",
-            Self::InstanceNotFound(_) => "InstanceNotFound",
-            Self::NoPermission(_) => "NoPermission",
-            Self::CallInterface(_) => "CallInterface",
-            Self::IncorrectInstanceStatus(_) => "IncorrectInstanceStatus",
             Self::InvalidParameterField { code, .. } => code,
-            Self::Common(e) => e.code(),
-            Self::Unhandled { code, .. } => code,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Self::MissingParameter(message)
-            | Self::InstanceNotFound(message)
-            | Self::NoPermission(message)
-            | Self::CallInterface(message)
-            | Self::IncorrectInstanceStatus(message)
-            | Self::InvalidParameterField { message, .. } => message,
-            Self::Common(e) => e.message(),
-            Self::Unhandled { message, .. } => message,
+            Self::Unhandled(e) => e.code(),
+            _ => self.error_code().map_or("", ErrorCode::as_str),
         }
     }
 
     fn http_status(&self) -> Option<u16> {
-        match self {
-            Self::MissingParameter(_)
-            | Self::InstanceNotFound(_)
-            | Self::NoPermission(_)
-            | Self::CallInterface(_)
-            | Self::IncorrectInstanceStatus(_)
-            | Self::InvalidParameterField { .. } => Some(400),
-            Self::Common(e) => e.http_status(),
-            Self::Unhandled { .. } => None,
-        }
+        self.error_code().map(|c| c.definition().http_status)
     }
 }
 
 impl std::fmt::Display for StartInstanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use rt::OperationError as _;
-        write!(f, "{}: {}", self.code(), self.message())
+        f.write_str(rt::OperationError::code(self))
     }
 }
 

@@ -36,7 +36,7 @@ pub fn create_request() -> ens_client::CreateInstanceRequest {
         .period(1)
         .quantity(2)
         .image_id("centos_7_08_64_20G_alibase_20200914")
-        .password(ens_client::create_instance::Password::new(PASSWORD).unwrap())
+        .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
 /// How long a server lives at most.

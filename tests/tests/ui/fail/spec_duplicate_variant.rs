@@ -1,4 +1,4 @@
 mod op {
-    ens_macros::operation!("../../../../tests/tests/ui/specs/duplicate_variant.json");
+    ens_macros::operation!("../specs/clash/operations/Ping.json");
 }
 fn main() {}

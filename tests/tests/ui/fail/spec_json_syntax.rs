@@ -1,4 +1,4 @@
 mod op {
-    ens_macros::operation!("../../../../tests/tests/ui/specs/json_syntax.json");
+    ens_macros::operation!("../specs/small/operations/JsonSyntax.json");
 }
 fn main() {}

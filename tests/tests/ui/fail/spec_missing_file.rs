@@ -1,4 +1,4 @@
 mod op {
-    ens_macros::operation!("../../../../tests/tests/ui/specs/no_such_spec.json");
+    ens_macros::operation!("../specs/small/operations/NoSuchSpec.json");
 }
 fn main() {}

@@ -1,4 +1,4 @@
 mod op {
-    ens_macros::operation!("../../../../tests/tests/ui/specs/unknown_type.json");
+    ens_macros::operation!("../specs/small/operations/UnknownType.json");
 }
 fn main() {}

@@ -1,10 +1,12 @@
-// A user crate: generates CreateInstance with the macro and uses its builder, and uses the
-// committed one from ens-client.
+// A user crate: generates CreateInstance with the macro and uses its builder and shared types,
+// and uses the committed one from ens-client.
 mod create_instance {
     ens_macros::operation!("../../../../specs/ens/operations/CreateInstance.json");
 }
 
-use create_instance::{CreateInstanceRequest, DataDisk, InternetChargeType, IpType, Password};
+use create_instance::CreateInstanceRequest;
+use create_instance::create_instance::DataDisk;
+use create_instance::types::{InternetChargeType, IpType, Password};
 
 fn main() {
     let request = CreateInstanceRequest::builder()
