@@ -18,6 +18,8 @@ pub struct Area {
     pub title: String,
     /// api-docs directory titles filed under it.
     pub directories: Vec<String>,
+    /// Whether the cargo feature is on by default.
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -47,6 +49,7 @@ impl Areas {
                     .flatten()
                     .filter_map(|d| d.as_str().map(str::to_owned))
                     .collect(),
+                default: a["default"] == true,
             });
         }
         for (title, ops) in directories {
@@ -63,6 +66,23 @@ impl Areas {
             out.listed.insert(op.clone(), area.to_owned());
         }
         Ok(out)
+    }
+
+    /// `service.json`'s `areas`: each area's feature name, what it covers, whether it is on by
+    /// default.
+    pub fn service_areas(&self) -> serde_json::Value {
+        let areas: Vec<serde_json::Value> = self
+            .areas
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::json!({"name": a.name, "description": a.title});
+                if a.default {
+                    v["default"] = true.into();
+                }
+                v
+            })
+            .collect();
+        serde_json::Value::Array(areas)
     }
 
     /// The area of `op`: listed in the file, else by its api-docs directory.

@@ -75,6 +75,9 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
                 .is_some_and(|s| names.iter().any(|n| *n == s))
         });
     }
+    let output = import.output();
+    let mut shapes = super::all_shapes(root)?;
+    shapes.extend(output.shapes.clone());
     let mut total = 0;
     println!(
         "curated specs against the sources (`--explain <Operation>` gives the source of each fact):"
@@ -85,12 +88,15 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
         let mut curated: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let op = curated["operation"].as_str().unwrap_or_default().to_owned();
-        let Some(facts) = import.facts_of(&op) else {
+        if import.facts_of(&op).is_none() {
             println!("{op}: not in the newest sources");
             continue;
-        };
-        let imported = import.emit(facts).spec;
-        let changes = diff(&curated, &imported);
+        }
+        let imported = &output.specs[&op];
+        let changes = diff(
+            &super::shapes::inline(&curated, &shapes),
+            &super::shapes::inline(imported, &shapes),
+        );
         total += changes.len();
         if changes.is_empty() {
             println!("{op}: the sources say nothing new");
@@ -119,7 +125,7 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
             );
         }
         if apply {
-            let added = apply_additions(&mut curated, &imported);
+            let added = apply_additions(&mut curated, imported);
             fs::write(&path, emit::to_text(&curated))
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("  applied: {added} addition(s)");

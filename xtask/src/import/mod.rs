@@ -2,14 +2,19 @@
 //!
 //! Three stages, each its own module: [`sources`] loads each of the four sources into one common
 //! shape; [`facts`] merges them into one fact model per operation, every fact with its source;
-//! [`emit`] writes spec JSON. [`diff`] compares a curated spec with what the sources now say,
-//! [`shapes`] finds shapes shared across operations, [`parity`] checks the specs against the SDK.
+//! [`emit`] writes documents in the service-model format (operations, shared [`shapes`], the error
+//! [`catalog`]). [`diff`] compares a curated spec with what the sources now say, [`parity`] checks
+//! the specs against the SDK.
 //!
-//! Curated specs (`specs/ens/operations/`) are never overwritten without `--force`; every other
-//! operation's spec goes to `specs/ens/imported/` and is rewritten by each run (byte-identical when
-//! the sources did not change).
+//! The curated service is `specs/ens/` (`service.json`, `errors.json`, `shapes/`, `operations/`).
+//! A curated spec is never overwritten without `--force`. Every other operation goes to the overlay
+//! `specs/ens/imported/` (`operations/`, the `shapes/` they share, the `errors.json` codes the
+//! curated catalog lacks), rewritten by each run (byte-identical when the sources did not change).
+//! The service with every operation is the curated folder and the overlay together
+//! ([`union_source`]).
 
 pub mod areas;
+pub mod catalog;
 pub mod diff;
 pub mod emit;
 pub mod facts;
@@ -25,11 +30,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The curated service folder.
+pub const SERVICE_DIR: &str = "specs/ens";
 /// Curated specs: edited by hand, never overwritten without `--force`.
 pub const CURATED: &str = "specs/ens/operations";
-/// Imported specs that no human has edited: rewritten by every import.
+/// The overlay of imported documents that no human has edited: rewritten by every import.
 pub const IMPORTED: &str = "specs/ens/imported";
-const SERVICE: &str = "specs/ens/service.json";
 
 pub const USAGE: &str = "usage: cargo xtask import [<Operation>...] [--force] [--out <dir>] | --diff [--texts] [--apply] [<Operation>...] | --explain <Operation> | --shapes | --parity | --check";
 
@@ -45,6 +51,12 @@ pub struct Import {
     pub retired: Vec<String>,
     /// Codes of `service.json`'s `commonErrors`, which operations do not repeat.
     pub common_codes: BTreeSet<String>,
+    /// The curated `errors.json`.
+    pub curated_errors: serde_json::Value,
+    /// The curated shapes by name.
+    pub curated_shapes: BTreeMap<String, serde_json::Value>,
+    /// The specs of `specs/ens/operations/` by operation, and whether each is curated.
+    pub service_specs: BTreeMap<String, (serde_json::Value, bool)>,
     /// Load and merge time.
     pub elapsed_ms: f64,
 }
@@ -60,13 +72,30 @@ impl Import {
             &metadata.join(areas::FILE),
             &sources.api_docs_2024.directories,
         )?;
-        let service = sources::read_json(&root.join(SERVICE))?;
+        let service_dir = root.join(SERVICE_DIR);
+        let service = sources::read_json(&service_dir.join("service.json"))?;
         let common_codes = service["commonErrors"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|e| e["code"].as_str().map(str::to_owned))
+            .filter_map(|e| e.as_str().or_else(|| e["code"].as_str()).map(str::to_owned))
             .collect();
+        let curated_errors = sources::read_json(&service_dir.join("errors.json"))?;
+        let mut curated_shapes = BTreeMap::new();
+        for path in spec_files(&service_dir.join("shapes"))? {
+            let doc = sources::read_json(&path)?;
+            if let Some(name) = doc["shape"].as_str() {
+                curated_shapes.insert(name.to_owned(), doc);
+            }
+        }
+        let mut service_specs = BTreeMap::new();
+        for path in spec_files(&root.join(CURATED))? {
+            let spec = sources::read_json(&path)?;
+            if let Some(name) = spec["operation"].as_str() {
+                let curated = is_curated(&spec);
+                service_specs.insert(name.to_owned(), (spec, curated));
+            }
+        }
         let (facts, retired) = facts::merge_all(&sources, &texts, &areas);
         Ok(Import {
             sources,
@@ -75,17 +104,73 @@ impl Import {
             facts,
             retired,
             common_codes,
+            curated_errors,
+            curated_shapes,
+            service_specs,
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
     }
 
-    pub fn facts_of(&self, op: &str) -> Option<&OperationFacts> {
-        self.facts.iter().find(|f| f.name == op)
+    /// Whether `op` has a curated spec.
+    pub fn is_curated(&self, op: &str) -> bool {
+        self.service_specs.get(op).is_some_and(|(_, c)| *c)
     }
 
-    /// The spec the sources give for `op`.
-    pub fn emit(&self, op: &OperationFacts) -> emit::Emitted {
-        emit::emit(op, &self.common_codes)
+    /// Every document the import writes: the spec of each operation (curated ones too, as the
+    /// sources give them, for `--diff`), the shapes and the error codes the imported operations
+    /// need beyond the curated ones.
+    pub fn output(&self) -> Output {
+        let imported: Vec<&OperationFacts> = self
+            .facts
+            .iter()
+            .filter(|f| !self.is_curated(&f.name))
+            .collect();
+        let all: Vec<&OperationFacts> = self.facts.iter().collect();
+        let catalog = catalog::Catalog::build(&self.curated_errors, &all, &self.common_codes);
+        let curated_names: BTreeSet<String> = self.curated_shapes.keys().cloned().collect();
+        let env = emit::Env {
+            catalog: &catalog,
+            common_codes: &self.common_codes,
+            schema: OVERLAY_SCHEMA,
+            shape_names: &curated_names,
+        };
+        let candidates: Vec<shapes::Candidate> = imported
+            .iter()
+            .flat_map(|f| emit::emit(f, env, emit::Mode::Collect).candidates)
+            .collect();
+        let plan = shapes::plan(&candidates, &self.curated_shapes);
+        let all_names: BTreeSet<String> = curated_names
+            .iter()
+            .cloned()
+            .chain(plan.written_names())
+            .collect();
+        let env = emit::Env {
+            shape_names: &all_names,
+            ..env
+        };
+        let mut out = Output::default();
+        for f in &self.facts {
+            let mut emitted = emit::emit(f, env, emit::Mode::Emit(&plan));
+            if !self.is_curated(&f.name) {
+                out.gaps.append(&mut emitted.gaps);
+                for (name, doc) in emitted.shapes {
+                    out.shapes.entry(name).or_insert(doc);
+                }
+            }
+            out.specs.insert(f.name.clone(), emitted.spec);
+        }
+        let used: BTreeSet<&str> = imported
+            .iter()
+            .flat_map(|f| f.errors.iter().map(|e| e.value.code.as_str()))
+            .collect();
+        out.errors = catalog.added_document(OVERLAY_ERRORS_SCHEMA, |code| used.contains(code));
+        out.catalog = catalog;
+        out.plan = plan;
+        out
+    }
+
+    pub fn facts_of(&self, op: &str) -> Option<&OperationFacts> {
+        self.facts.iter().find(|f| f.name == op)
     }
 
     /// Problems a human must fix in our data: missing English texts, stale translations, areas.
@@ -184,14 +269,36 @@ fn official_text(
     Some(text.map(|t| texts::normalize(&t)))
 }
 
-/// Where the spec of `op` lives: curated if a file exists there, else imported.
-pub fn spec_path(root: &Path, op: &str) -> (PathBuf, bool) {
-    let curated = root.join(CURATED).join(format!("{op}.json"));
-    if curated.exists() {
-        (curated, true)
-    } else {
-        (root.join(IMPORTED).join(format!("{op}.json")), false)
-    }
+/// `$schema` of the documents in the overlay's `operations/` and `shapes/`, and of its
+/// `errors.json`; documents written into the curated folder get [`SERVICE_SCHEMA`].
+pub const OVERLAY_SCHEMA: &str = "../../../spec.schema.json";
+pub const OVERLAY_ERRORS_SCHEMA: &str = "../../spec.schema.json";
+pub const SERVICE_SCHEMA: &str = "../../spec.schema.json";
+
+/// Whether a spec is curated: anything the import did not write ([`emit::MARK`]), or a spec whose
+/// `provenance` names the source `curated` (how an imported spec is marked when a human edits it).
+pub fn is_curated(spec: &serde_json::Value) -> bool {
+    let imported = spec["source"]
+        .as_str()
+        .is_some_and(|s| s.starts_with(emit::MARK));
+    let marked = spec["provenance"]
+        .as_array()
+        .is_some_and(|p| p.iter().any(|e| e["source"] == "curated"));
+    !imported || marked
+}
+
+/// Everything the import writes (see [`Import::output`]).
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Every operation's spec as the sources give it.
+    pub specs: BTreeMap<String, serde_json::Value>,
+    /// Shape documents the import writes, by name.
+    pub shapes: BTreeMap<String, serde_json::Value>,
+    /// The overlay's `errors.json`: codes the curated catalog lacks.
+    pub errors: serde_json::Value,
+    pub catalog: catalog::Catalog,
+    pub plan: shapes::Plan,
+    pub gaps: Vec<emit::Gap>,
 }
 
 /// What a write run did.
@@ -200,11 +307,113 @@ pub struct Report {
     pub written: usize,
     pub unchanged: usize,
     pub kept_curated: Vec<String>,
+    pub removed: usize,
     pub gaps: Vec<emit::Gap>,
+    pub shapes: usize,
+    pub added_codes: usize,
 }
 
-/// Writes the specs of `ops` (all when empty). With `out`, everything goes there; otherwise
-/// curated specs are kept unless `force`, the rest goes to `specs/ens/imported/`.
+/// One file the import writes, and its text.
+fn files(
+    root: &Path,
+    import: &Import,
+    output: &Output,
+    ops: &[String],
+    out: Option<&Path>,
+    force: bool,
+    report: &mut Report,
+) -> Result<BTreeMap<PathBuf, String>, String> {
+    let base = out.map_or_else(|| root.join(IMPORTED), Path::to_path_buf);
+    let mut files = BTreeMap::new();
+    let chosen: Vec<&String> = if ops.is_empty() {
+        output.specs.keys().collect()
+    } else {
+        ops.iter()
+            .map(|op| {
+                if output.specs.contains_key(op) {
+                    Ok(op)
+                } else if import.retired.contains(op) {
+                    Err(format!(
+                        "`{op}` is only in older sources (retired); not imported"
+                    ))
+                } else {
+                    Err(format!("`{op}` is not an ENS operation of the sources"))
+                }
+            })
+            .collect::<Result<_, _>>()?
+    };
+    for op in chosen {
+        let mut spec = output.specs[op].clone();
+        let in_service = import.service_specs.contains_key(op);
+        if in_service && import.is_curated(op) && !force {
+            report.kept_curated.push(op.clone());
+            continue;
+        }
+        let path = if in_service && out.is_none() {
+            spec["$schema"] = SERVICE_SCHEMA.into();
+            root.join(CURATED).join(format!("{op}.json"))
+        } else {
+            base.join("operations").join(format!("{op}.json"))
+        };
+        files.insert(path, emit::to_text(&spec));
+    }
+    for (name, doc) in &output.shapes {
+        files.insert(
+            base.join("shapes").join(format!("{name}.json")),
+            emit::to_text(doc),
+        );
+    }
+    files.insert(base.join("errors.json"), emit::to_text(&output.errors));
+    if out.is_none() {
+        let service = root.join(SERVICE_DIR).join("service.json");
+        let text = fs::read_to_string(&service)
+            .map_err(|e| format!("cannot read {}: {e}", service.display()))?;
+        files.insert(service, with_areas(&text, &import.areas.service_areas())?);
+    }
+    report.shapes = output.shapes.len();
+    report.added_codes = output.catalog.added.len();
+    Ok(files)
+}
+
+/// `service.json`'s text with `areas` set to `areas`: the block replaced, or put before
+/// `commonErrors`; the rest of the text stays as it is.
+pub fn with_areas(text: &str, areas: &serde_json::Value) -> Result<String, String> {
+    let current: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("service.json: {e}"))?;
+    if current["areas"] == *areas {
+        return Ok(text.to_owned());
+    }
+    let mut lines: Vec<&str> = text.lines().collect();
+    if let Some(start) = lines.iter().position(|l| l.starts_with("  \"areas\": ")) {
+        let end = if lines[start].trim_end().ends_with('[') {
+            lines[start..]
+                .iter()
+                .position(|l| l.starts_with("  ]"))
+                .map_or(start, |n| start + n)
+        } else {
+            start
+        };
+        lines.drain(start..=end);
+    }
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("  \"commonErrors\": "))
+        .ok_or("service.json has no `commonErrors`")?;
+    let pretty = serde_json::to_string_pretty(areas).unwrap_or_default();
+    let block = format!("  \"areas\": {},", pretty.replace('\n', "\n  "));
+    lines.insert(at, &block);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    let check: serde_json::Value =
+        serde_json::from_str(&out).map_err(|e| format!("service.json with areas: {e}"))?;
+    if check["areas"] != *areas {
+        return Err("service.json: could not set `areas`".into());
+    }
+    Ok(out)
+}
+
+/// Writes the specs of `ops` (all when empty), the shapes and the error codes they need: curated
+/// specs are kept unless `force`, the rest goes to the overlay `specs/ens/imported/` (or `out`).
 pub fn write(
     root: &Path,
     import: &Import,
@@ -213,58 +422,106 @@ pub fn write(
     force: bool,
 ) -> Result<Report, String> {
     let mut report = Report::default();
-    let chosen: Vec<&OperationFacts> = if ops.is_empty() {
-        import.facts.iter().collect()
-    } else {
-        ops.iter()
-            .map(|op| {
-                import.facts_of(op).ok_or_else(|| {
-                    if import.retired.contains(op) {
-                        format!("`{op}` is only in older sources (retired); not imported")
-                    } else {
-                        format!("`{op}` is not an ENS operation of the sources")
-                    }
-                })
-            })
-            .collect::<Result<_, _>>()?
-    };
-    for facts in chosen {
-        let (path, curated) = match out {
-            Some(dir) => (dir.join(format!("{}.json", facts.name)), false),
-            None => spec_path(root, &facts.name),
-        };
-        if curated && !force {
-            report.kept_curated.push(facts.name.clone());
-            continue;
-        }
-        let emitted = import.emit(facts);
-        report.gaps.extend(emitted.gaps);
-        let text = emit::to_text(&emitted.spec);
-        if fs::read_to_string(&path).is_ok_and(|old| old == text) {
+    let output = import.output();
+    report.gaps = output.gaps.clone();
+    let files = files(root, import, &output, ops, out, force, &mut report)?;
+    for (path, text) in &files {
+        if fs::read_to_string(path).is_ok_and(|old| old == *text) {
             report.unchanged += 1;
             continue;
         }
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         report.written += 1;
     }
-    // Imported specs of operations the sources no longer have.
-    if out.is_none() && ops.is_empty() {
-        let known: BTreeSet<String> = import.facts.iter().map(|f| f.name.clone()).collect();
-        for path in spec_files(&root.join(IMPORTED))? {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
-            if !known.contains(stem) {
-                fs::remove_file(&path)
-                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    // Overlay documents the import no longer writes (an operation curated or gone, a shape no
+    // longer shared).
+    if ops.is_empty() {
+        let base = out.map_or_else(|| root.join(IMPORTED), Path::to_path_buf);
+        for sub in ["operations", "shapes"] {
+            for path in spec_files(&base.join(sub))? {
+                if !files.contains_key(&path) {
+                    fs::remove_file(&path)
+                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                    report.removed += 1;
+                }
             }
         }
     }
     Ok(report)
+}
+
+/// The service with every operation: the curated folder and the overlay together (the overlay's
+/// codes added to `errors.json`), as the generator reads it.
+pub fn union_source(root: &Path, overlay: &Path) -> Result<ens_codegen::ServiceSource, String> {
+    let mut source = ens_codegen::ServiceSource::read_dir(&root.join(SERVICE_DIR), SERVICE_DIR)
+        .map_err(|e| e.to_string())?;
+    let shown = overlay
+        .strip_prefix(root)
+        .unwrap_or(overlay)
+        .display()
+        .to_string();
+    let read = |path: &Path| {
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    for (sub, into) in [
+        ("operations", &mut source.operations),
+        ("shapes", &mut source.shapes),
+    ] {
+        for path in spec_files(&overlay.join(sub))? {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            into.push((format!("{shown}/{sub}/{name}"), read(&path)?));
+        }
+    }
+    let added: serde_json::Value = serde_json::from_str(&read(&overlay.join("errors.json"))?)
+        .map_err(|e| format!("{shown}/errors.json: {e}"))?;
+    let mut catalog: serde_json::Value =
+        serde_json::from_str(&source.errors.1).map_err(|e| format!("{}: {e}", source.errors.0))?;
+    if let (Some(codes), Some(more)) = (catalog["codes"].as_array_mut(), added["codes"].as_array())
+    {
+        codes.extend(more.iter().cloned());
+        codes.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
+    }
+    source.errors.1 = emit::to_text(&catalog);
+    Ok(source)
+}
+
+/// Every shape document of the union, by name (to read specs that refer to shapes).
+pub fn all_shapes(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    let mut out = BTreeMap::new();
+    for dir in [
+        root.join(SERVICE_DIR).join("shapes"),
+        root.join(IMPORTED).join("shapes"),
+    ] {
+        for path in spec_files(&dir)? {
+            let doc = sources::read_json(&path)?;
+            if let Some(name) = doc["shape"].as_str() {
+                out.insert(name.to_owned(), doc);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every spec of the union (curated and imported), by operation.
+pub fn all_specs(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    let mut out = BTreeMap::new();
+    for dir in [root.join(IMPORTED).join("operations"), root.join(CURATED)] {
+        for path in spec_files(&dir)? {
+            let spec = sources::read_json(&path)?;
+            if let Some(name) = spec["operation"].as_str().map(str::to_owned)
+                && out.insert(name.clone(), spec).is_some()
+            {
+                return Err(format!("{name} has a curated and an imported spec"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `*.json` files of a directory, sorted (none if it does not exist).
@@ -306,6 +563,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             "--check" => mode = "check",
             "--shapes" => mode = "shapes",
             "--parity" => mode = "parity",
+            "--apply" | "--texts" if mode == "diff" => names.push(a.clone()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             s => names.push(s.to_owned()),
         }
@@ -324,7 +582,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             return Ok(());
         }
         "shapes" => {
-            print!("{}", shapes::report(&shapes::find(&import)));
+            print!("{}", shapes::report(&import.output().plan));
             return Ok(());
         }
         "check" => return check(root, &import),
@@ -353,20 +611,23 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for ((what, source), n) in facts::provenance_counts(&import.facts) {
         println!("  {n:>5} {what} from {source}");
     }
-    println!("what the spec format cannot say yet (left out or widened):");
+    println!("what the spec format cannot say (kept in the text):");
     for (kind, (n, example)) in group_gaps(&report.gaps) {
         println!("  {n:>4} x {kind}   e.g. {example}");
     }
-    let shapes = shapes::find(&import);
+    let plan = import.output().plan;
     println!(
-        "{} operations merged in {:.0} ms, specs written in {write_ms:.0} ms: {} written, {} unchanged, {} curated kept; {} shared shapes, {} near-misses (--shapes lists them); {} problems",
+        "{} operations merged in {:.0} ms, documents written in {write_ms:.0} ms: {} written, {} unchanged, {} removed, {} curated kept; {} shapes written, {} error codes added; {} shared shapes, {} near-misses (--shapes lists them); {} problems",
         import.facts.len(),
         import.elapsed_ms,
         report.written,
         report.unchanged,
+        report.removed,
         report.kept_curated.len(),
-        shapes.shared.len(),
-        shapes.near_misses.len(),
+        report.shapes,
+        report.added_codes,
+        plan.shared.len(),
+        plan.near_misses.len(),
         problems.len()
     );
     if problems.is_empty() {
@@ -376,22 +637,45 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
 }
 
-/// `--check`: the committed imported specs are what the import writes, and the data has no problem.
-fn check(root: &Path, import: &Import) -> Result<(), String> {
+/// The documents the import would write that differ from what is committed (stale).
+pub fn stale(root: &Path, import: &Import) -> Result<Vec<String>, String> {
+    let output = import.output();
+    let mut report = Report::default();
+    let files = files(root, import, &output, &[], None, false, &mut report)?;
     let mut stale = Vec::new();
-    for facts in &import.facts {
-        let (path, curated) = spec_path(root, &facts.name);
-        if curated {
-            continue;
-        }
-        let text = emit::to_text(&import.emit(facts).spec);
-        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(facts.name.clone());
+    for (path, text) in &files {
+        if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(
+                path.strip_prefix(root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+            );
         }
     }
+    let base = root.join(IMPORTED);
+    for sub in ["operations", "shapes"] {
+        for path in spec_files(&base.join(sub))? {
+            if !files.contains_key(&path) {
+                stale.push(format!(
+                    "{} (no longer written)",
+                    path.strip_prefix(root).unwrap_or(&path).display()
+                ));
+            }
+        }
+    }
+    Ok(stale)
+}
+
+/// `--check`: the committed overlay is what the import writes, and the data has no problem.
+fn check(root: &Path, import: &Import) -> Result<(), String> {
+    let stale = stale(root, import)?;
     let problems = import.problems();
     if stale.is_empty() && problems.is_empty() {
-        println!("{} imported specs are up to date", import.facts.len());
+        println!(
+            "the imported documents of {} operations are up to date",
+            import.facts.len()
+        );
         return Ok(());
     }
     Err(format!(
@@ -404,17 +688,10 @@ fn check(root: &Path, import: &Import) -> Result<(), String> {
 /// `--parity`: the committed specs against the SDK, with the differences not accepted yet in the
 /// form `sdk-differences.json` takes.
 fn parity_report(root: &Path, import: &Import) -> Result<(), String> {
-    let mut specs = BTreeMap::new();
-    for dir in [IMPORTED, CURATED] {
-        for path in spec_files(&root.join(dir))? {
-            let value = sources::read_json(&path)?;
-            if let Some(name) = value["operation"].as_str() {
-                specs.insert(name.to_owned(), value);
-            }
-        }
-    }
+    let specs = all_specs(root)?;
+    let shapes = all_shapes(root)?;
     let accepted = parity::load_accepted(&root.join(METADATA).join(parity::FILE))?;
-    let outcome = parity::compare(&specs, &import.sources.sdk.ops, &accepted);
+    let outcome = parity::compare(&specs, &shapes, &import.sources.sdk.ops, &accepted);
     for d in &outcome.unaccepted {
         println!("{d},");
     }

@@ -103,9 +103,11 @@ pub struct Outcome {
     pub stale: Vec<Accepted>,
 }
 
-/// Compares `specs` (operation name -> spec JSON) with the SDK's operations.
+/// Compares `specs` (operation name -> spec JSON, which may refer to `shapes`) with the SDK's
+/// operations.
 pub fn compare(
     specs: &BTreeMap<String, Value>,
+    shapes: &BTreeMap<String, Value>,
     sdk: &BTreeMap<String, SourceOp>,
     accepted: &[Accepted],
 ) -> Outcome {
@@ -123,6 +125,7 @@ pub fn compare(
         }
     }
     for (name, spec) in specs {
+        let spec = &super::shapes::inline(spec, shapes);
         let Some(op) = sdk.get(name) else {
             diffs.push(diff(
                 name,
@@ -294,12 +297,27 @@ fn spec_params(spec: &Value) -> BTreeMap<String, Wire> {
     for p in spec["parameters"].as_array().into_iter().flatten() {
         let name = p["name"].as_str().unwrap_or_default().to_owned();
         let location = p["in"].as_str().unwrap_or("query").to_owned();
+        if p["type"] == "object" && p["style"] == "flat" {
+            // `SystemDisk` sends `SystemDisk.Size`: one value per field.
+            for f in p["fields"].as_array().into_iter().flatten() {
+                out.insert(
+                    format!("{name}.{}", f["name"].as_str().unwrap_or_default()),
+                    Wire {
+                        location: location.clone(),
+                        style: "plain".into(),
+                        required: f["required"] == true,
+                    },
+                );
+            }
+            continue;
+        }
         let style = match p["type"].as_str() {
             Some("list") => p["style"].as_str().unwrap_or("repeatList"),
             Some("json") => "json",
+            Some("object" | "map") => p["style"].as_str().unwrap_or("json"),
             _ => "plain",
         };
-        if p["type"] == "list" && p["items"]["type"] == "object" {
+        if p["type"] == "list" && p["items"]["type"] == "object" && style == "repeatList" {
             for f in p["items"]["fields"].as_array().into_iter().flatten() {
                 out.insert(
                     format!("{name}[].{}", f["name"].as_str().unwrap_or_default()),
@@ -369,30 +387,17 @@ fn spec_field(path: &str, f: &Value, out: &mut BTreeSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::super::sources::{METADATA, SDK, sdk};
-    use super::super::{CURATED, IMPORTED, spec_files};
+    use super::super::{all_shapes, all_specs};
     use super::*;
-
-    fn specs(root: &Path) -> BTreeMap<String, Value> {
-        let mut out = BTreeMap::new();
-        for dir in [IMPORTED, CURATED] {
-            for path in spec_files(&root.join(dir)).expect("spec files") {
-                let value = read_json(&path).expect("spec JSON");
-                let name = value["operation"].as_str().expect("operation").to_owned();
-                assert!(
-                    out.insert(name.clone(), value).is_none(),
-                    "{name} has a curated and an imported spec"
-                );
-            }
-        }
-        out
-    }
 
     #[test]
     fn specs_match_the_sdk_or_say_why() {
         let root = crate::workspace_root();
         let sdk = sdk::load(&root.join(METADATA).join(SDK)).expect("SDK facts");
         let accepted = load_accepted(&root.join(METADATA).join(FILE)).expect("accepted list");
-        let outcome = compare(&specs(&root), &sdk.ops, &accepted);
+        let specs = all_specs(&root).expect("specs");
+        let shapes = all_shapes(&root).expect("shapes");
+        let outcome = compare(&specs, &shapes, &sdk.ops, &accepted);
         assert_eq!(
             outcome.compared_operations,
             sdk.ops.len(),
@@ -476,7 +481,7 @@ mod tests {
             ),
             reason: "the text says a JSON array".into(),
         }];
-        let outcome = compare(&specs, &sdk, &accepted);
+        let outcome = compare(&specs, &BTreeMap::new(), &sdk, &accepted);
         let kinds: Vec<(&str, &str)> = outcome
             .unaccepted
             .iter()
@@ -496,6 +501,7 @@ mod tests {
         assert!(outcome.stale.is_empty());
         let outcome = compare(
             &specs,
+            &BTreeMap::new(),
             &sdk,
             &[Accepted {
                 key: (

@@ -1,23 +1,24 @@
-//! Shapes shared across operations: a value with rules (an enum, a list element's object, a value
-//! with a range or length) or a response object that several operations define under the same
-//! name. Same name and same rules: one shared shape. Same name, different rules: a near-miss, for a
-//! human to decide (one shape after all, or two shapes whose names say how they differ).
+//! Shapes shared across operations. The emitter's first pass notes every value that could be a
+//! shape ([`Candidate`]: an enum, a checked string, a list element's object, a response object),
+//! with its name and its rules. Same name and same rules wherever it occurs: one shared shape
+//! (`shapes/<Name>.json`), or the curated shape of that name when its rules are the same. Same name,
+//! different rules: a near-miss, left inline in each operation and reported for a human to decide
+//! (one shape after all, or shapes whose names say how they differ).
 
-use super::Import;
-use super::emit::bounds_text;
-use super::facts::{ValueFacts, ValueKind};
-use std::collections::BTreeMap;
+use super::emit::type_name;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// What kind of shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ShapeKind {
     /// A request value with a closed set of values.
     Enum,
+    /// A request string with rules (length) or secret.
+    Checked,
     /// A request list's element object.
     RequestObject,
-    /// A request value with a range, length or pattern.
-    Checked,
     /// A response object.
     ResponseObject,
 }
@@ -26,215 +27,274 @@ impl ShapeKind {
     pub fn word(self) -> &'static str {
         match self {
             ShapeKind::Enum => "enum",
+            ShapeKind::Checked => "checked string",
             ShapeKind::RequestObject => "request object",
-            ShapeKind::Checked => "checked value",
             ShapeKind::ResponseObject => "response object",
         }
     }
 }
 
-/// One definition and where it is used (`Operation.Path`).
+/// A value that could be a shared shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub kind: ShapeKind,
+    /// The wire name it is known by (`InstanceChargeType`, `Tag`).
+    pub name: String,
+    /// Canonical JSON of its rules: equal rules, same shape.
+    pub rules: String,
+    /// `Operation.Path` where it occurs.
+    pub at: String,
+}
+
+/// One rule set of a name and where it occurs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
-    /// The rules, canonical text: two variants are the same shape iff their rules are equal.
     pub rules: String,
     pub uses: Vec<String>,
 }
 
+/// All definitions under one name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub kind: ShapeKind,
     pub name: String,
     pub variants: Vec<Variant>,
+    /// Why it is not a shared shape, for a near-miss.
+    pub why: Option<String>,
 }
 
+/// What becomes a shape.
 #[derive(Debug, Clone, Default)]
-pub struct Shapes {
-    /// One definition, used by two or more operations' values.
+pub struct Plan {
+    /// (kind, name, rules) -> shape name.
+    refs: BTreeMap<(ShapeKind, String, String), String>,
+    /// Shapes the import writes, with the operations that use them.
+    written: BTreeMap<String, Vec<String>>,
+    /// Curated shapes reused, with the operations that use them.
+    reused: BTreeMap<String, Vec<String>>,
+    /// Shared groups (one shape each).
     pub shared: Vec<Group>,
-    /// Two or more definitions under one name.
+    /// Same name, other rules (or a name already taken).
     pub near_misses: Vec<Group>,
 }
 
-pub fn find(import: &Import) -> Shapes {
-    let mut all: BTreeMap<(ShapeKind, String), BTreeMap<String, Vec<String>>> = BTreeMap::new();
-    for op in &import.facts {
-        for p in &op.params {
-            request(&mut all, &op.name, "", p);
-        }
-        for f in &op.response {
-            response(&mut all, &op.name, "", f);
-        }
+impl Plan {
+    /// The shape a value with these rules refers to, if any.
+    pub fn shape_of(&self, kind: ShapeKind, name: &str, rules: &str) -> Option<&str> {
+        self.refs
+            .get(&(kind, name.to_owned(), rules.to_owned()))
+            .map(String::as_str)
     }
-    let mut out = Shapes::default();
-    for ((kind, name), variants) in all {
-        let group = Group {
+
+    /// Whether the import writes this shape (rather than reuse a curated one).
+    pub fn writes(&self, shape: &str) -> bool {
+        self.written.contains_key(shape)
+    }
+
+    /// The names of the shapes the import writes.
+    pub fn written_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.written.keys().cloned()
+    }
+
+    /// The operations using a shape, sorted.
+    pub fn uses(&self, shape: &str) -> Vec<String> {
+        self.written
+            .get(shape)
+            .or_else(|| self.reused.get(shape))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Decides the shapes from the candidates of every imported operation; `curated` holds the curated
+/// shapes' documents by name.
+pub fn plan(candidates: &[Candidate], curated: &BTreeMap<String, Value>) -> Plan {
+    let mut groups: BTreeMap<(ShapeKind, String), BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for c in candidates {
+        groups
+            .entry((c.kind, c.name.clone()))
+            .or_default()
+            .entry(c.rules.clone())
+            .or_default()
+            .push(c.at.clone());
+    }
+    let curated_rules: BTreeMap<&str, String> = curated
+        .iter()
+        .map(|(name, doc)| (name.as_str(), canonical_shape(doc)))
+        .collect();
+    let mut plan = Plan::default();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for ((kind, name), variants) in groups {
+        let variants: Vec<Variant> = variants
+            .into_iter()
+            .map(|(rules, uses)| Variant { rules, uses })
+            .collect();
+        let shape = type_name(&name);
+        let mut group = Group {
             kind,
-            name,
-            variants: variants
-                .into_iter()
-                .map(|(rules, uses)| Variant { rules, uses })
-                .collect(),
+            name: name.clone(),
+            variants,
+            why: None,
         };
-        if group.variants.len() > 1 {
-            out.near_misses.push(group);
-        } else if group.variants.iter().map(|v| v.uses.len()).sum::<usize>() > 1 {
-            out.shared.push(group);
+        let [only] = group.variants.as_slice() else {
+            group.why = Some("other rules under the same name".into());
+            plan.near_misses.push(group);
+            continue;
+        };
+        let ops: Vec<String> = {
+            let set: BTreeSet<String> = only
+                .uses
+                .iter()
+                .map(|u| u.split('.').next().unwrap_or(u).to_owned())
+                .collect();
+            set.into_iter().collect()
+        };
+        match curated_rules.get(shape.as_str()) {
+            Some(rules) if *rules == only.rules => {
+                plan.refs
+                    .insert((kind, name, only.rules.clone()), shape.clone());
+                plan.reused.entry(shape).or_default().extend(ops);
+                plan.shared.push(group);
+            }
+            Some(_) => {
+                group.why = Some(format!("the curated shape `{shape}` has other rules"));
+                plan.near_misses.push(group);
+            }
+            None if only.uses.len() < 2 => {}
+            None if taken.contains(&shape) => {
+                group.why = Some(format!("`{shape}` already names another kind of shape"));
+                plan.near_misses.push(group);
+            }
+            None => {
+                taken.insert(shape.clone());
+                plan.refs
+                    .insert((kind, name, only.rules.clone()), shape.clone());
+                plan.written.insert(shape, ops);
+                plan.shared.push(group);
+            }
         }
     }
-    out
-}
-
-type All = BTreeMap<(ShapeKind, String), BTreeMap<String, Vec<String>>>;
-
-fn add(all: &mut All, kind: ShapeKind, name: &str, rules: String, at: String) {
-    all.entry((kind, name.to_owned()))
-        .or_default()
-        .entry(rules)
-        .or_default()
-        .push(at);
-}
-
-fn request(all: &mut All, op: &str, prefix: &str, v: &ValueFacts) {
-    let path = format!("{prefix}{}", v.name);
-    let at = format!("{op}.{path}");
-    let name = path.rsplit('.').next().unwrap_or(&path).to_owned();
-    if let Some(values) = &v.enum_values {
-        add(
-            all,
-            ShapeKind::Enum,
-            &name,
-            value_set(&values.value),
-            at.clone(),
-        );
-    } else if let Some(rules) = checks(v) {
-        add(all, ShapeKind::Checked, &name, rules, at.clone());
+    for ops in plan.reused.values_mut() {
+        ops.sort();
+        ops.dedup();
     }
-    match &v.kind.value {
-        ValueKind::List(items) => {
-            if let ValueKind::Object(fields) = &items.kind.value {
-                add(all, ShapeKind::RequestObject, &name, structure(fields), at);
+    plan
+}
+
+/// A curated shape document's rules in the form the emitter's candidates have.
+pub fn canonical_shape(doc: &Value) -> String {
+    let mut core = serde_json::Map::new();
+    let (kind, key, from) = match doc["type"].as_str() {
+        Some("enum") => ("enum", "values", "values"),
+        Some("object") => ("object", "fields", "fields"),
+        Some("structure") => ("object", "fields", "members"),
+        Some(other) => (other, "constraints", "constraints"),
+        None => ("?", "constraints", "constraints"),
+    };
+    core.insert("type".into(), Value::from(kind));
+    if let Some(v) = doc
+        .get(from)
+        .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        core.insert(key.into(), v.clone());
+    }
+    if doc["secret"] == Value::Bool(true) {
+        core.insert("secret".into(), Value::Bool(true));
+    }
+    let mut value = Value::Object(core);
+    strip(&mut value);
+    value.to_string()
+}
+
+/// Removes what is per use, not part of a shape's rules: Rust names, texts, examples, wire types;
+/// and sorts an enum's values (their order is not a rule).
+pub fn strip(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for key in [
+                "rustName",
+                "structName",
+                "enumName",
+                "newtype",
+                "variant",
+                "wireType",
+                "example",
+                "description",
+                "originalDescription",
+            ] {
+                m.remove(key);
             }
-            if let Some(values) = &items.enum_values {
-                add(
-                    all,
-                    ShapeKind::Enum,
-                    &name,
-                    value_set(&values.value),
-                    format!("{op}.{path}[]"),
-                );
+            // The order of an enum's values is not a rule.
+            if let Some(Value::Array(values)) = m.get_mut("values") {
+                values.sort_by(|a, b| a["value"].to_string().cmp(&b["value"].to_string()));
             }
-            for f in items.members() {
-                request(all, op, &format!("{path}."), f);
-            }
+            m.values_mut().for_each(strip);
         }
-        ValueKind::Object(fields) => {
-            add(all, ShapeKind::RequestObject, &name, structure(fields), at);
-            for f in fields {
-                request(all, op, &format!("{path}."), f);
-            }
-        }
+        Value::Array(a) => a.iter_mut().for_each(strip),
         _ => {}
     }
 }
 
-fn response(all: &mut All, op: &str, prefix: &str, v: &ValueFacts) {
-    let path = format!("{prefix}{}", v.name);
-    let object = match &v.kind.value {
-        ValueKind::Object(fields) if !is_wrapper(fields) => Some(fields),
-        ValueKind::List(items) => match &items.kind.value {
-            ValueKind::Object(fields) => Some(fields),
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(fields) = object.filter(|f| !f.is_empty()) {
-        add(
-            all,
-            ShapeKind::ResponseObject,
-            &v.name,
-            structure(fields),
-            format!("{op} response {path}"),
-        );
-    }
-    for m in v.members() {
-        response(all, op, &format!("{path}."), m);
-    }
-}
-
-/// `{"InstanceIds": {"InstanceId": [...]}}`: the object only wraps a list.
-fn is_wrapper(fields: &[ValueFacts]) -> bool {
-    matches!(fields, [only] if matches!(only.kind.value, ValueKind::List(_)))
-}
-
-/// Allowed values as a set: their order does not make another shape.
-fn value_set(values: &[String]) -> String {
-    let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    sorted.join(" | ")
-}
-
-/// A value's checks as text, if it has any.
-fn checks(v: &ValueFacts) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(r) = &v.range {
-        parts.push(format!("range {}", bounds_text(&r.value)));
-    }
-    if let Some(l) = &v.length {
-        parts.push(format!("length {}", bounds_text(&l.value)));
-    }
-    if let Some(p) = &v.pattern {
-        parts.push(format!("pattern {}", p.value));
-    }
-    (!parts.is_empty()).then(|| format!("{} {}", v.kind.value.word(), parts.join(", ")))
-}
-
-/// An object's structure: its fields' names, types and rules, recursively.
-fn structure(fields: &[ValueFacts]) -> String {
-    let parts: Vec<String> = fields
-        .iter()
-        .map(|f| {
-            let mut s = format!("{}: {}", f.name, kind_text(f));
-            if f.required.as_ref().is_some_and(|r| r.value) {
-                s.push('!');
+/// `value` with every `"shape": name` replaced by the shape's type and keys (an enum's values, a
+/// string's constraints, an object's fields, a structure's members as `fields`), recursively: how
+/// specs are read where shared and inline definitions must compare alike.
+pub fn inline(value: &Value, shapes: &BTreeMap<String, Value>) -> Value {
+    match value {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            if let Some(doc) = m
+                .get("shape")
+                .and_then(Value::as_str)
+                .and_then(|s| shapes.get(s))
+            {
+                let kind = match doc["type"].as_str() {
+                    Some("structure") => "object",
+                    Some(other) => other,
+                    None => "string",
+                };
+                out.insert("type".into(), Value::from(kind));
+                for (from, to) in [
+                    ("values", "values"),
+                    ("constraints", "constraints"),
+                    ("secret", "secret"),
+                    ("fields", "fields"),
+                    ("members", "fields"),
+                ] {
+                    if let Some(v) = doc.get(from) {
+                        out.insert(to.into(), inline(v, shapes));
+                    }
+                }
             }
-            s
-        })
-        .collect();
-    format!("{{{}}}", parts.join(", "))
-}
-
-fn kind_text(v: &ValueFacts) -> String {
-    let base = match &v.kind.value {
-        ValueKind::List(items) => format!("[{}]", kind_text(items)),
-        ValueKind::Object(fields) => structure(fields),
-        ValueKind::Map(values) => format!("map<{}>", kind_text(values)),
-        other => other.word().to_owned(),
-    };
-    match (&v.enum_values, checks(v)) {
-        (Some(e), _) => format!("{base}({})", value_set(&e.value)),
-        (None, Some(c)) => format!("{base}({c})"),
-        _ => base,
+            for (k, v) in m {
+                if k != "shape" {
+                    out.insert(k.clone(), inline(v, shapes));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|v| inline(v, shapes)).collect()),
+        other => other.clone(),
     }
 }
 
 /// The `--shapes` report.
-pub fn report(shapes: &Shapes) -> String {
+pub fn report(plan: &Plan) -> String {
     let mut s = String::new();
     let uses = |g: &Group| g.variants.iter().map(|v| v.uses.len()).sum::<usize>();
     let _ = writeln!(
         s,
-        "shared shapes ({}): same name, same rules",
-        shapes.shared.len()
+        "shared shapes ({}: {} written by the import, {} curated reused): same name, same rules",
+        plan.shared.len(),
+        plan.written.len(),
+        plan.reused.len()
     );
-    for g in &shapes.shared {
+    for g in &plan.shared {
         let v = &g.variants[0];
         let _ = writeln!(
             s,
             "  {} {} = {}: {} uses ({})",
             g.kind.word(),
-            g.name,
+            type_name(&g.name),
             short(&v.rules),
             uses(g),
             list_uses(&v.uses)
@@ -243,15 +303,16 @@ pub fn report(shapes: &Shapes) -> String {
     let _ = writeln!(
         s,
         "\nnear-misses ({}): same name, different rules; decide one shape or name the variants",
-        shapes.near_misses.len()
+        plan.near_misses.len()
     );
-    for g in &shapes.near_misses {
+    for g in &plan.near_misses {
         let _ = writeln!(
             s,
-            "  {} {} ({} definitions):",
+            "  {} {} ({} definitions; {}):",
             g.kind.word(),
             g.name,
-            g.variants.len()
+            g.variants.len(),
+            g.why.as_deref().unwrap_or_default()
         );
         for v in &g.variants {
             let _ = writeln!(s, "    {} <- {}", short(&v.rules), list_uses(&v.uses));

@@ -2,7 +2,7 @@
 //! is committed is what it writes.
 
 use super::facts::ValueKind;
-use super::sources::{Location, Source, Style};
+use super::sources::{Location, METADATA, Source, Style};
 use super::*;
 use serde_json::json;
 
@@ -44,26 +44,23 @@ fn the_import_data_has_no_problem() {
 }
 
 #[test]
-fn reimport_is_byte_identical_and_the_committed_specs_are_what_it_writes() {
+fn reimport_is_byte_identical_and_the_committed_documents_are_what_it_writes() {
     let root = crate::workspace_root();
     let (a, b) = (import(), import());
-    let mut stale = Vec::new();
-    for (x, y) in a.facts.iter().zip(&b.facts) {
-        let text = emit::to_text(&a.emit(x).spec);
-        assert_eq!(text, emit::to_text(&b.emit(y).spec), "{}", x.name);
-        let (path, curated) = spec_path(&root, &x.name);
-        if !curated && fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(x.name.clone());
-        }
-    }
+    let (x, y) = (a.output(), b.output());
+    assert_eq!(x.specs, y.specs);
+    assert_eq!(x.shapes, y.shapes);
+    assert_eq!(x.errors, y.errors);
+    let stale = stale(&root, &a).expect("compare");
     assert!(
         stale.is_empty(),
         "out of date, run `cargo xtask import`: {stale:?}"
     );
-    let imported = spec_files(&root.join(IMPORTED)).expect("imported specs");
+    let specs = all_specs(&root).expect("specs");
     assert_eq!(
-        imported.len() + spec_files(&root.join(CURATED)).expect("curated").len(),
-        339
+        specs.len(),
+        339,
+        "one spec per operation, curated or imported"
     );
 }
 
@@ -136,14 +133,17 @@ fn older_flattened_spellings_attach_to_the_sdk_structure() {
     let system = param(create, "SystemDisk");
     assert_eq!(system.style.as_ref().map(|s| s.value), Some(Style::Flat));
     assert!(system.members()[0].original_description.is_some());
-    let emitted = import.emit(create).spec;
-    let names: Vec<&str> = emitted["parameters"]
+    let output = import.output();
+    let emitted = &output.specs["CreateInstance"];
+    let system = emitted["parameters"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
-    assert!(names.contains(&"SystemDisk.Size") && names.contains(&"DataDisk"));
+        .and_then(|p| p.iter().find(|p| p["name"] == "SystemDisk"))
+        .expect("SystemDisk");
+    assert_eq!(
+        (&system["type"], &system["style"]),
+        (&json!("object"), &json!("flat"))
+    );
+    assert_eq!(system["fields"][0]["name"], "Size");
 }
 
 #[test]
@@ -271,35 +271,76 @@ fn every_operation_has_one_area() {
     );
 }
 
+/// A workspace in a temporary folder: the real sources, a copy of the curated service with one
+/// curated spec (StartInstance) and one spec the import wrote (StopInstance).
+fn scratch_root(name: &str) -> PathBuf {
+    let real = crate::workspace_root();
+    let root = std::env::temp_dir().join(format!("ens-import-{name}-{}", std::process::id()));
+    let service = root.join(SERVICE_DIR);
+    fs::create_dir_all(service.join("operations")).expect("mkdir");
+    fs::create_dir_all(service.join("shapes")).expect("mkdir");
+    for file in ["service.json", "errors.json"] {
+        fs::copy(real.join(SERVICE_DIR).join(file), service.join(file)).expect("copy");
+    }
+    for path in spec_files(&real.join(SERVICE_DIR).join("shapes")).expect("shapes") {
+        let name = path.file_name().expect("name");
+        fs::copy(&path, service.join("shapes").join(name)).expect("copy");
+    }
+    std::os::unix::fs::symlink(real.join(METADATA), root.join(METADATA)).expect("link");
+    fs::write(
+        service.join("operations/StartInstance.json"),
+        "{\"operation\": \"StartInstance\", \"source\": \"by hand\"}\n",
+    )
+    .expect("write");
+    let stop = import().output().specs["StopInstance"].clone();
+    fs::write(
+        service.join("operations/StopInstance.json"),
+        emit::to_text(&stop),
+    )
+    .expect("write");
+    root
+}
+
 #[test]
 fn curated_specs_are_kept_unless_forced_and_imported_ones_are_rewritten() {
-    let import = import();
-    let root = std::env::temp_dir().join(format!("ens-import-{}", std::process::id()));
+    let root = scratch_root("curated");
+    let import = Import::load(&root).expect("load");
+    assert!(import.is_curated("StartInstance"));
+    assert!(!import.is_curated("StopInstance"), "written by the import");
+    let ops = [
+        "StartInstance".to_owned(),
+        "StopInstance".to_owned(),
+        "StopInstances".to_owned(),
+    ];
     let curated = root.join(CURATED).join("StartInstance.json");
-    fs::create_dir_all(curated.parent().expect("dir")).expect("mkdir");
-    fs::write(&curated, "{\"curated\": true}\n").expect("write");
-    let stale = root.join(IMPORTED).join("StopInstance.json");
-    fs::create_dir_all(stale.parent().expect("dir")).expect("mkdir");
-    fs::write(&stale, "{}\n").expect("write");
-    let ops = ["StartInstance".to_owned(), "StopInstance".to_owned()];
+    let before = fs::read_to_string(&curated).expect("read");
 
     let report = write(&root, &import, &ops, None, false).expect("write");
     assert_eq!(report.kept_curated, ["StartInstance"]);
-    assert_eq!(
-        fs::read_to_string(&curated).expect("read"),
-        "{\"curated\": true}\n"
+    assert_eq!(fs::read_to_string(&curated).expect("read"), before);
+    // An imported spec in the service folder stays there; a new one goes to the overlay.
+    assert!(root.join(CURATED).join("StopInstance.json").exists());
+    assert!(
+        !root
+            .join(IMPORTED)
+            .join("operations/StopInstance.json")
+            .exists()
     );
-    let rewritten = fs::read_to_string(&stale).expect("read");
-    assert!(rewritten.contains("\"operation\": \"StopInstance\""));
+    let overlay = root.join(IMPORTED).join("operations/StopInstances.json");
+    assert!(
+        fs::read_to_string(&overlay)
+            .expect("read")
+            .contains(emit::MARK)
+    );
     let again = write(&root, &import, &ops, None, false).expect("write");
-    assert_eq!((again.written, again.unchanged), (0, 1));
+    assert_eq!(again.written, 0, "byte-identical");
 
     let forced = write(&root, &import, &ops[..1], None, true).expect("write");
     assert_eq!(forced.written, 1);
     assert!(
         fs::read_to_string(&curated)
             .expect("read")
-            .contains("\"StartInstance\"")
+            .contains(emit::MARK)
     );
     let unknown = write(
         &root,
@@ -310,6 +351,33 @@ fn curated_specs_are_kept_unless_forced_and_imported_ones_are_rewritten() {
     );
     assert!(unknown.is_err_and(|e| e.contains("retired")));
     fs::remove_dir_all(&root).expect("clean up");
+}
+
+#[test]
+fn a_spec_is_curated_unless_the_import_wrote_it_and_no_one_marked_it() {
+    assert!(is_curated(&json!({"source": "the reference page"})));
+    assert!(is_curated(&json!({})));
+    let imported = json!({"source": format!("{} from x", emit::MARK)});
+    assert!(!is_curated(&imported));
+    let mut marked = imported.clone();
+    marked["provenance"] = json!([{"source": "curated", "note": "HostName rules from the text"}]);
+    assert!(is_curated(&marked));
+}
+
+#[test]
+fn areas_go_into_service_json_without_touching_the_rest() {
+    let text = "{\n  \"product\": \"Ens\",\n  \"commonErrors\": [\n    \"Throttling\"\n  ]\n}\n";
+    let areas = json!([{"name": "instance", "description": "Instances", "default": true}]);
+    let with = with_areas(text, &areas).expect("areas");
+    assert!(with.starts_with("{\n  \"product\": \"Ens\",\n  \"areas\": ["));
+    let value: serde_json::Value = serde_json::from_str(&with).expect("JSON");
+    assert_eq!(value["areas"], areas);
+    assert_eq!(with_areas(&with, &areas).expect("same"), with, "idempotent");
+    let other = json!([{"name": "disk", "description": "Disks"}]);
+    let replaced: serde_json::Value =
+        serde_json::from_str(&with_areas(&with, &other).expect("replaced")).expect("JSON");
+    assert_eq!(replaced["areas"], other);
+    assert_eq!(replaced["commonErrors"], json!(["Throttling"]));
 }
 
 #[test]
@@ -375,9 +443,8 @@ fn emitted_names_and_rules_follow_the_format() {
     assert_eq!(emit::snake("SystemDisk.Size"), "system_disk_size");
     let import = import();
     // A closed list of integers is a `oneOf` constraint, not an enum.
-    let renew = import
-        .emit(import.facts_of("RenewInstance").expect("RenewInstance"))
-        .spec;
+    let output = import.output();
+    let renew = &output.specs["RenewInstance"];
     let period = renew["parameters"]
         .as_array()
         .and_then(|p| p.iter().find(|p| p["name"] == "Period"))

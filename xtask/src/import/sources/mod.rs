@@ -38,10 +38,35 @@ impl Source {
             Source::ApiDocs2024 => "api-docs-2024",
             Source::ApiDocs2025 => "api-docs-2025",
             Source::OpenapiMeta2026 => "openapi-meta-2026",
-            Source::Sdk => "sdk-12.1.0",
+            Source::Sdk => "tea-python-12.1.0",
             Source::Texts => "translations",
             Source::Areas => "areas",
             Source::Rule => "import-rule",
+        }
+    }
+}
+
+impl Source {
+    /// What the source is, for a spec's provenance.
+    pub fn note(self) -> &'static str {
+        match self {
+            Source::ApiDocs2024 => {
+                "Alibaba api-docs of 2024-06-24 (zh-CN): texts kept as originals, examples, defaults, error codes, rate limits, directories"
+            }
+            Source::ApiDocs2025 => {
+                "Alibaba api-docs of 2025-12-03 (request side): enums, ranges, lengths, item counts"
+            }
+            Source::OpenapiMeta2026 => {
+                "aliyun-openapi-meta of 2026-04-21 (en-US): English summaries and texts"
+            }
+            Source::Sdk => {
+                "the official Python SDK alibabacloud-ens20171110 12.1.0, the newest source: what is sent, how and where, and the response"
+            }
+            Source::Texts => "reviewed English texts of specs/ens/metadata/translations",
+            Source::Areas => "the API area mapping of specs/ens/metadata/areas.json",
+            Source::Rule => {
+                "import rules (specs/README.md, Merged import): read-only by name, pagination from the parameters and response"
+            }
         }
     }
 }
