@@ -361,9 +361,15 @@ impl Model {
 
 /// The variant a code gets: `variant`, else the code in UpperCamelCase (`%s` read as `Field`).
 fn code_variant(def: &ErrorDef) -> String {
-    def.variant.clone().unwrap_or_else(|| {
-        heck::ToUpperCamelCase::to_upper_camel_case(def.code.replace("%s", "Field").as_str())
-    })
+    def.variant
+        .clone()
+        .unwrap_or_else(|| derived_variant(&def.code))
+}
+
+/// The Rust variant a code gets when the catalog gives none: `InvalidParameter.%s` ->
+/// `InvalidParameterField`. For the importer, which must avoid two codes with one variant.
+pub fn derived_variant(code: &str) -> String {
+    heck::ToUpperCamelCase::to_upper_camel_case(code.replace("%s", "Field").as_str())
 }
 
 fn lower_catalog(

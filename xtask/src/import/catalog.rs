@@ -5,7 +5,7 @@
 
 use super::emit::{unique, variant_name};
 use super::facts::OperationFacts;
-use heck::ToUpperCamelCase;
+use ens_codegen::model::derived_variant;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,9 +76,4 @@ impl Catalog {
 /// Codes an operation can list: not a common code (service.json has those), at most one `%s`.
 pub fn usable(code: &str, common: &BTreeSet<String>) -> bool {
     !common.contains(code) && code.matches("%s").count() <= 1
-}
-
-/// The variant the generator derives from a code (`InvalidParameter.%s` -> `InvalidParameterField`).
-fn derived_variant(code: &str) -> String {
-    code.replace("%s", "Field").to_upper_camel_case()
 }

@@ -711,5 +711,12 @@ fn parity_report(root: &Path, import: &Import) -> Result<(), String> {
     Ok(())
 }
 
+/// The checkout the tests were built from (tests read its committed documents).
+#[cfg(test)]
+pub(crate) fn test_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
 #[cfg(test)]
 mod tests;

@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn specs_match_the_sdk_or_say_why() {
-        let root = crate::workspace_root();
+        let root = crate::import::test_root();
         let sdk = sdk::load(&root.join(METADATA).join(SDK)).expect("SDK facts");
         let accepted = load_accepted(&root.join(METADATA).join(FILE)).expect("accepted list");
         let specs = all_specs(&root).expect("specs");

@@ -7,7 +7,7 @@ use super::*;
 use serde_json::json;
 
 fn import() -> Import {
-    Import::load(&crate::workspace_root()).expect("the import loads")
+    Import::load(&crate::import::test_root()).expect("the import loads")
 }
 
 fn param<'a>(op: &'a OperationFacts, name: &str) -> &'a facts::ValueFacts {
@@ -45,7 +45,7 @@ fn the_import_data_has_no_problem() {
 
 #[test]
 fn reimport_is_byte_identical_and_the_committed_documents_are_what_it_writes() {
-    let root = crate::workspace_root();
+    let root = crate::import::test_root();
     let (a, b) = (import(), import());
     let (x, y) = (a.output(), b.output());
     assert_eq!(x.specs, y.specs);
@@ -274,7 +274,7 @@ fn every_operation_has_one_area() {
 /// A workspace in a temporary folder: the real sources, a copy of the curated service with one
 /// curated spec (StartInstance) and one spec the import wrote (StopInstance).
 fn scratch_root(name: &str) -> PathBuf {
-    let real = crate::workspace_root();
+    let real = crate::import::test_root();
     let root = std::env::temp_dir().join(format!("ens-import-{name}-{}", std::process::id()));
     let service = root.join(SERVICE_DIR);
     fs::create_dir_all(service.join("operations")).expect("mkdir");

@@ -371,7 +371,7 @@ mod tests {
     use std::path::PathBuf;
 
     pub(crate) fn metadata() -> PathBuf {
-        crate::workspace_root().join(METADATA)
+        crate::import::test_root().join(METADATA)
     }
 
     /// The copies are what `SHA256SUMS` says: an edit to a source shows up here, not as a silent
