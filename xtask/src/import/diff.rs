@@ -13,6 +13,7 @@
 use super::emit;
 use super::facts::{Fact, OperationFacts, ValueFacts, ValueKind};
 use super::{CURATED, Import, spec_files};
+use heck::ToSnakeCase;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::fs;
@@ -92,10 +93,11 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
             println!("{op}: not in the newest sources");
             continue;
         }
-        let imported = &output.specs[&op];
+        // A flat object and its members spelled flat (`SystemDisk.Size`) are the same parameters.
+        let imported = &flatten(&output.specs[&op]);
         let changes = diff(
-            &super::shapes::inline(&curated, &shapes),
-            &super::shapes::inline(imported, &shapes),
+            &flatten(&super::shapes::inline(&curated, &shapes)),
+            &flatten(&super::shapes::inline(imported, &shapes)),
         );
         total += changes.len();
         if changes.is_empty() {
@@ -133,6 +135,40 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
     }
     println!("{total} difference(s)");
     Ok(())
+}
+
+/// `spec` with each flat object parameter (`SystemDisk` with `Size`) spelled as the parameters it
+/// sends (`SystemDisk.Size`), as older specs write them.
+pub fn flatten(spec: &Value) -> Value {
+    let mut out = spec.clone();
+    let Some(params) = out.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return out;
+    };
+    let mut flat = Vec::new();
+    for p in params.drain(..) {
+        if p["type"] == "object" && p["style"] == "flat" {
+            for f in p["fields"].as_array().into_iter().flatten() {
+                let mut f = f.clone();
+                let name = format!(
+                    "{}.{}",
+                    p["name"].as_str().unwrap_or_default(),
+                    f["name"].as_str().unwrap_or_default()
+                );
+                f["name"] = Value::from(name.clone());
+                if let Some(obj) = f.as_object_mut() {
+                    obj.remove("rustName");
+                    if name.to_snake_case() != super::emit::snake(&name) {
+                        obj.insert("rustName".into(), super::emit::snake(&name).into());
+                    }
+                }
+                flat.push(f);
+            }
+        } else {
+            flat.push(p);
+        }
+    }
+    *params = flat;
+    out
 }
 
 /// The differences between a curated spec and the spec the sources give.
