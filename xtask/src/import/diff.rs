@@ -370,9 +370,24 @@ fn compare(at: &str, have: &Value, want: &Value, out: &mut Vec<Change>) {
 }
 
 /// Adds to `curated` the parameters, response fields (at any depth) and error codes that only
-/// `imported` has, and English texts where `curated` has none. Returns how many.
+/// `imported` has, English texts where `curated` has none, and the operation's area, description
+/// and zh-CN originals when it lacks them. Returns how many.
 pub fn apply_additions(curated: &mut Value, imported: &Value) -> usize {
     let mut n = 0;
+    // Operation facts the curated spec lacks: its area, texts, originals.
+    for key in [
+        "area",
+        "description",
+        "originalSummary",
+        "originalDescription",
+    ] {
+        if let (Some(obj), Some(v)) = (curated.as_object_mut(), imported.get(key))
+            && !obj.contains_key(key)
+        {
+            obj.insert(key.into(), v.clone());
+            n += 1;
+        }
+    }
     for key in ["parameters", "response", "errors"] {
         let want = list(&imported[key]).to_vec();
         let id = if key == "errors" { "code" } else { "name" };

@@ -311,6 +311,9 @@ pub struct Report {
     pub gaps: Vec<emit::Gap>,
     pub shapes: usize,
     pub added_codes: usize,
+    /// Shared shapes and near-misses of the plan.
+    pub shared: usize,
+    pub near_misses: usize,
 }
 
 /// One file the import writes, and its text.
@@ -424,6 +427,8 @@ pub fn write(
     let mut report = Report::default();
     let output = import.output();
     report.gaps = output.gaps.clone();
+    report.shared = output.plan.shared.len();
+    report.near_misses = output.plan.near_misses.len();
     let files = files(root, import, &output, ops, out, force, &mut report)?;
     for (path, text) in &files {
         if fs::read_to_string(path).is_ok_and(|old| old == *text) {
@@ -615,7 +620,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for (kind, (n, example)) in group_gaps(&report.gaps) {
         println!("  {n:>4} x {kind}   e.g. {example}");
     }
-    let plan = import.output().plan;
     println!(
         "{} operations merged in {:.0} ms, documents written in {write_ms:.0} ms: {} written, {} unchanged, {} removed, {} curated kept; {} shapes written, {} error codes added; {} shared shapes, {} near-misses (--shapes lists them); {} problems",
         import.facts.len(),
@@ -626,8 +630,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         report.kept_curated.len(),
         report.shapes,
         report.added_codes,
-        plan.shared.len(),
-        plan.near_misses.len(),
+        report.shared,
+        report.near_misses,
         problems.len()
     );
     if problems.is_empty() {
