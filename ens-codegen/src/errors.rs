@@ -296,64 +296,19 @@ pub(crate) fn operation_error(model: &Model, op: &Operation) -> TokenStream {
             quote! { #doc #ident, }
         }
     });
-    let exact_arms = planned.iter().filter(|p| p.pattern.is_none()).map(|p| {
-        let (ident, c) = (&p.ident, p.code);
-        quote!(#c => Self::#ident,)
+    let is_fn = |p: &Planned<'_>| format_ident!("is_{}", p.ident.to_string().to_snake_case());
+    let exact = planned.iter().filter(|p| p.pattern.is_none()).map(|p| {
+        let (ident, is) = (&p.ident, is_fn(p));
+        quote!(#ident: #is)
     });
-    let pattern_checks = planned.iter().filter(|p| p.pattern.is_some()).map(|p| {
+    let patterns = planned.iter().filter(|p| p.pattern.is_some()).map(|p| {
+        let (ident, is) = (&p.ident, is_fn(p));
+        quote!(#ident: #is)
+    });
+    let statuses = planned.iter().filter_map(|p| {
+        let status = Literal::u16_unsuffixed(p.overrides.http_status?);
         let ident = &p.ident;
-        quote! {
-            if let Some(field) = ErrorCode::#ident.definition().pattern_field(code) {
-                return Self::#ident { field: field.to_owned(), code: code.to_owned() };
-            }
-        }
-    });
-    let pat = |p: &Planned<'_>| {
-        let ident = &p.ident;
-        if p.pattern.is_some() {
-            quote!(Self::#ident { .. })
-        } else {
-            quote!(Self::#ident)
-        }
-    };
-    let to_code = planned.iter().map(|p| {
-        let (pat, ident) = (pat(p), &p.ident);
-        quote!(#pat => Some(ErrorCode::#ident),)
-    });
-    let pattern_codes = planned.iter().filter(|p| p.pattern.is_some()).map(|p| {
-        let ident = &p.ident;
-        quote!(Self::#ident { code, .. } => code,)
-    });
-    let status_overrides: Vec<TokenStream> = planned
-        .iter()
-        .filter_map(|p| {
-            let status = Literal::u16_unsuffixed(p.overrides.http_status?);
-            let pat = pat(p);
-            Some(quote!(#pat => Some(#status),))
-        })
-        .collect();
-    let documented_status = quote!(self.error_code().map(|c| c.definition().http_status));
-    // An operation whose statuses are all the catalog's needs no match.
-    let http_status = if status_overrides.is_empty() {
-        documented_status
-    } else {
-        quote! {
-            match self {
-                #(#status_overrides)*
-                _ => #documented_status,
-            }
-        }
-    };
-    let is_fns = planned.iter().map(|p| {
-        let f = format_ident!("is_{}", p.ident.to_string().to_snake_case());
-        let doc = format!(" Whether this is [`{name}::{}`].", p.ident);
-        let pat = pat(p);
-        quote! {
-            #[doc = #doc]
-            pub fn #f(&self) -> bool {
-                matches!(self, #pat)
-            }
-        }
+        Some(quote!(#ident: #status))
     });
     let doc = format!(
         " The service errors `{opname}` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`)."
@@ -371,55 +326,10 @@ pub(crate) fn operation_error(model: &Model, op: &Operation) -> TokenStream {
             Unhandled(Unhandled),
         }
 
-        impl #name {
-            /// The catalog's code, for a code this operation or every operation documents.
-            pub fn error_code(&self) -> Option<ErrorCode> {
-                #[allow(deprecated)]
-                match self {
-                    #(#to_code)*
-                    Self::Common(e) => Some(e.error_code()),
-                    Self::Unhandled(_) => None,
-                }
-            }
-
-            #(#is_fns)*
-        }
-
-        impl rt::OperationError for #name {
-            #[allow(deprecated)]
-            fn from_code(code: &str, _message: &str) -> Self {
-                match code {
-                    #(#exact_arms)*
-                    _ => {
-                        #(#pattern_checks)*
-                        match CommonError::from_code(code, "") {
-                            Some(common) => Self::Common(common),
-                            None => Self::Unhandled(Unhandled::new(code)),
-                        }
-                    }
-                }
-            }
-
-            #[allow(deprecated)]
-            fn code(&self) -> &str {
-                match self {
-                    #(#pattern_codes)*
-                    Self::Unhandled(e) => e.code(),
-                    _ => self.error_code().map_or("", ErrorCode::as_str),
-                }
-            }
-
-            fn http_status(&self) -> Option<u16> {
-                #http_status
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(rt::OperationError::code(self))
-            }
-        }
-
-        impl std::error::Error for #name {}
+        rt::operation_error_impls!(
+            #name { #(#exact),* }
+            patterns { #(#patterns),* }
+            statuses { #(#statuses),* }
+        );
     }
 }

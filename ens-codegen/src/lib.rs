@@ -517,7 +517,7 @@ pub fn render(header: &str, tokens: TokenStream, file: &str) -> Result<String, S
 fn space_items(code: &str) -> String {
     const STARTS: &[&str] = &[
         "///", "#[", "pub ", "fn ", "impl", "const ", "static ", "use ", "mod ", "struct ",
-        "enum ", "trait ", "type ",
+        "enum ", "trait ", "type ", "rt::",
     ];
     let lines: Vec<&str> = code.lines().collect();
     let mut out = String::with_capacity(code.len() + code.len() / 16);

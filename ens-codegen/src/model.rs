@@ -118,7 +118,8 @@ pub struct OpCode {
 pub struct Operation {
     /// The file it was read from.
     pub file: String,
-    /// The document, with every `shape` use filled in from the shape (see [`resolve_param`]).
+    /// The document, with every parameter that uses a `shape` filled in with the shape's type keys
+    /// (its `shape` kept, so the generator refers to the shared type).
     pub spec: OperationSpec,
     /// Its documented codes, common ones left out.
     pub codes: Vec<OpCode>,

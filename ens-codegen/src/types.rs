@@ -157,25 +157,13 @@ pub(crate) fn enumeration(
         ]);
         quote! { #doc #id, }
     });
-    let to_str = variants.iter().map(|(id, v)| {
+    let pairs = variants.iter().map(|(id, v)| {
         let s = &v.value;
-        quote! { Self::#id => #s, }
+        quote!(#id = #s)
     });
-    let from_str = variants.iter().map(|(id, v)| {
-        let s = &v.value;
-        quote! { #s => Self::#id, }
-    });
-    let all = variants.iter().map(|(id, _)| quote!(Self::#id));
-    let wire_values = values.iter().map(|v| v.value.as_str());
     let doc = doc_lines([format!("Values of `{name}`.").as_str(), doc]);
     let de = if deserialize {
-        quote! {
-            impl<'de> rt::serde::Deserialize<'de> for #name {
-                fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    rt::de::from_text(d)
-                }
-            }
-        }
+        quote!(, deserialize)
     } else {
         quote!()
     };
@@ -191,49 +179,7 @@ pub(crate) fn enumeration(
             Unknown(super::types::UnknownValue),
         }
 
-        impl #name {
-            /// Every known value, in the spec's order.
-            pub const ALL: &'static [Self] = &[ #(#all),* ];
-            /// The wire spelling of every known value.
-            pub const VALUES: &'static [&'static str] = &[ #(#wire_values),* ];
-
-            /// The wire spelling.
-            #[allow(deprecated)]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            #[allow(deprecated)]
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
-                    #(#from_str)*
-                    other => Self::Unknown(super::types::UnknownValue::new(other)),
-                })
-            }
-        }
-
-        impl rt::wire::WireValue for #name {
-            fn to_wire(&self) -> String {
-                self.as_str().to_owned()
-            }
-            fn from_wire(s: &str) -> Option<Self> {
-                s.parse().ok()
-            }
-        }
-
-        #de
+        rt::enum_impls!(#name, super::types::UnknownValue, [#(#pairs),*] #de);
     })
 }
 

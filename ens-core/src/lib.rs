@@ -12,6 +12,7 @@
 
 mod catalog;
 pub mod de;
+mod macros;
 mod operation;
 mod rules;
 mod violation;

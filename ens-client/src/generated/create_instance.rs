@@ -767,49 +767,9 @@ pub enum PaymentType {
     Unknown(super::types::UnknownValue),
 }
 
-impl PaymentType {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Subscription];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Subscription"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "Subscription",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for PaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PaymentType {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Subscription" => Self::Subscription,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for PaymentType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    PaymentType, super::types::UnknownValue, [Subscription = "Subscription"]
+);
 
 /// What `CreateInstance` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -909,238 +869,25 @@ pub enum CreateInstanceError {
     Unhandled(Unhandled),
 }
 
-impl CreateInstanceError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::StockNotEnough => Some(ErrorCode::StockNotEnough),
-            Self::InvalidUserDataNotInWhiteList => {
-                Some(ErrorCode::InvalidUserDataNotInWhiteList)
-            }
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::InvalidParameter => Some(ErrorCode::InvalidParameter),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::InvalidDiskSizeValueNotSupported => {
-                Some(ErrorCode::InvalidDiskSizeValueNotSupported)
-            }
-            Self::InvalidParameterBandwidth => Some(ErrorCode::InvalidParameterBandwidth),
-            Self::InvalidParameterImage => Some(ErrorCode::InvalidParameterImage),
-            Self::InvalidParameterInstanceType => {
-                Some(ErrorCode::InvalidParameterInstanceType)
-            }
-            Self::InvalidAccountStatusNotEnoughBalance => {
-                Some(ErrorCode::InvalidAccountStatusNotEnoughBalance)
-            }
-            Self::UnsupportedIpv6Feature => Some(ErrorCode::UnsupportedIpv6Feature),
-            Self::ForbiddenCreateInstance => Some(ErrorCode::ForbiddenCreateInstance),
-            Self::EnsOperationUnsupportedKeyPairName => {
-                Some(ErrorCode::EnsOperationUnsupportedKeyPairName)
-            }
-            Self::EnsDependencyViolationWindowsInstance => {
-                Some(ErrorCode::EnsDependencyViolationWindowsInstance)
-            }
-            Self::EnsPasswordOrKeyPairNameModuleNotChosen => {
-                Some(ErrorCode::EnsPasswordOrKeyPairNameModuleNotChosen)
-            }
-            Self::InvalidPrivateIpAddress => Some(ErrorCode::InvalidPrivateIpAddress),
-            Self::InvalidVSwitchIdNotFound => Some(ErrorCode::InvalidVSwitchIdNotFound),
-            Self::InvalidPrivateIpAddressDuplicated => {
-                Some(ErrorCode::InvalidPrivateIpAddressDuplicated)
-            }
-            Self::InvalidPasswordParamMismatch => {
-                Some(ErrorCode::InvalidPasswordParamMismatch)
-            }
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`CreateInstanceError::StockNotEnough`].
-    pub fn is_stock_not_enough(&self) -> bool {
-        matches!(self, Self::StockNotEnough)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidUserDataNotInWhiteList`].
-    pub fn is_invalid_user_data_not_in_white_list(&self) -> bool {
-        matches!(self, Self::InvalidUserDataNotInWhiteList)
-    }
-
-    /// Whether this is [`CreateInstanceError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`CreateInstanceError::InstanceIdNotFound`].
-    pub fn is_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InstanceIdNotFound)
-    }
-
-    /// Whether this is [`CreateInstanceError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`CreateInstanceError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidParameter`].
-    pub fn is_invalid_parameter(&self) -> bool {
-        matches!(self, Self::InvalidParameter)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidDiskSizeValueNotSupported`].
-    pub fn is_invalid_disk_size_value_not_supported(&self) -> bool {
-        matches!(self, Self::InvalidDiskSizeValueNotSupported)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidParameterBandwidth`].
-    pub fn is_invalid_parameter_bandwidth(&self) -> bool {
-        matches!(self, Self::InvalidParameterBandwidth)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidParameterImage`].
-    pub fn is_invalid_parameter_image(&self) -> bool {
-        matches!(self, Self::InvalidParameterImage)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidParameterInstanceType`].
-    pub fn is_invalid_parameter_instance_type(&self) -> bool {
-        matches!(self, Self::InvalidParameterInstanceType)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidAccountStatusNotEnoughBalance`].
-    pub fn is_invalid_account_status_not_enough_balance(&self) -> bool {
-        matches!(self, Self::InvalidAccountStatusNotEnoughBalance)
-    }
-
-    /// Whether this is [`CreateInstanceError::UnsupportedIpv6Feature`].
-    pub fn is_unsupported_ipv6_feature(&self) -> bool {
-        matches!(self, Self::UnsupportedIpv6Feature)
-    }
-
-    /// Whether this is [`CreateInstanceError::ForbiddenCreateInstance`].
-    pub fn is_forbidden_create_instance(&self) -> bool {
-        matches!(self, Self::ForbiddenCreateInstance)
-    }
-
-    /// Whether this is [`CreateInstanceError::EnsOperationUnsupportedKeyPairName`].
-    pub fn is_ens_operation_unsupported_key_pair_name(&self) -> bool {
-        matches!(self, Self::EnsOperationUnsupportedKeyPairName)
-    }
-
-    /// Whether this is [`CreateInstanceError::EnsDependencyViolationWindowsInstance`].
-    pub fn is_ens_dependency_violation_windows_instance(&self) -> bool {
-        matches!(self, Self::EnsDependencyViolationWindowsInstance)
-    }
-
-    /// Whether this is [`CreateInstanceError::EnsPasswordOrKeyPairNameModuleNotChosen`].
-    pub fn is_ens_password_or_key_pair_name_module_not_chosen(&self) -> bool {
-        matches!(self, Self::EnsPasswordOrKeyPairNameModuleNotChosen)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidPrivateIpAddress`].
-    pub fn is_invalid_private_ip_address(&self) -> bool {
-        matches!(self, Self::InvalidPrivateIpAddress)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidVSwitchIdNotFound`].
-    pub fn is_invalid_v_switch_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidVSwitchIdNotFound)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidPrivateIpAddressDuplicated`].
-    pub fn is_invalid_private_ip_address_duplicated(&self) -> bool {
-        matches!(self, Self::InvalidPrivateIpAddressDuplicated)
-    }
-
-    /// Whether this is [`CreateInstanceError::InvalidPasswordParamMismatch`].
-    pub fn is_invalid_password_param_mismatch(&self) -> bool {
-        matches!(self, Self::InvalidPasswordParamMismatch)
-    }
-}
-
-impl rt::OperationError for CreateInstanceError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "StockNotEnough" => Self::StockNotEnough,
-            "InvalidUserData.NotInWhiteList" => Self::InvalidUserDataNotInWhiteList,
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceIdNotFound" => Self::InstanceIdNotFound,
-            "NoPermission" => Self::NoPermission,
-            "CallInterface" => Self::CallInterface,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidDiskSize.ValueNotSupported" => Self::InvalidDiskSizeValueNotSupported,
-            "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth,
-            "InvalidParameter.Image" => Self::InvalidParameterImage,
-            "InvalidParameter.InstanceType" => Self::InvalidParameterInstanceType,
-            "InvalidAccountStatus.NotEnoughBalance" => {
-                Self::InvalidAccountStatusNotEnoughBalance
-            }
-            "unsupported_Ipv6Feature" => Self::UnsupportedIpv6Feature,
-            "Forbidden.CreateInstance" => Self::ForbiddenCreateInstance,
-            "ENS_OperationUnsupported_KeyPairName" => {
-                Self::EnsOperationUnsupportedKeyPairName
-            }
-            "ENS_DependencyViolation_WindowsInstance" => {
-                Self::EnsDependencyViolationWindowsInstance
-            }
-            "ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN" => {
-                Self::EnsPasswordOrKeyPairNameModuleNotChosen
-            }
-            "InvalidPrivateIpAddress" => Self::InvalidPrivateIpAddress,
-            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound,
-            "InvalidPrivateIpAddress.Duplicated" => {
-                Self::InvalidPrivateIpAddressDuplicated
-            }
-            "InvalidPasswordParam.Mismatch" => Self::InvalidPasswordParamMismatch,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for CreateInstanceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for CreateInstanceError {}
+rt::operation_error_impls!(
+    CreateInstanceError { StockNotEnough : is_stock_not_enough,
+    InvalidUserDataNotInWhiteList : is_invalid_user_data_not_in_white_list,
+    MissingParameter : is_missing_parameter, InstanceIdNotFound :
+    is_instance_id_not_found, NoPermission : is_no_permission, CallInterface :
+    is_call_interface, InvalidParameter : is_invalid_parameter,
+    InvalidDiskSizeValueNotSupported : is_invalid_disk_size_value_not_supported,
+    InvalidParameterBandwidth : is_invalid_parameter_bandwidth, InvalidParameterImage :
+    is_invalid_parameter_image, InvalidParameterInstanceType :
+    is_invalid_parameter_instance_type, InvalidAccountStatusNotEnoughBalance :
+    is_invalid_account_status_not_enough_balance, UnsupportedIpv6Feature :
+    is_unsupported_ipv6_feature, ForbiddenCreateInstance : is_forbidden_create_instance,
+    EnsOperationUnsupportedKeyPairName : is_ens_operation_unsupported_key_pair_name,
+    EnsDependencyViolationWindowsInstance : is_ens_dependency_violation_windows_instance,
+    EnsPasswordOrKeyPairNameModuleNotChosen :
+    is_ens_password_or_key_pair_name_module_not_chosen, InvalidPrivateIpAddress :
+    is_invalid_private_ip_address, InvalidVSwitchIdNotFound :
+    is_invalid_v_switch_id_not_found, InvalidPrivateIpAddressDuplicated :
+    is_invalid_private_ip_address_duplicated, InvalidPasswordParamMismatch :
+    is_invalid_password_param_mismatch } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

@@ -4,6 +4,8 @@ use ::ens_client::core as rt;
 
 use super::errors::{CommonError, ErrorCode, Unhandled};
 
+use super::types::*;
+
 /// Queries the specifications of the resources that you can purchase when you create an instance.
 ///
 /// Action `DescribeAvailableResourceInfo`, API version `2017-11-10`, `POST`.
@@ -87,26 +89,6 @@ impl DescribeAvailableResourceInfoRequestBuilder<()> {
     }
 }
 
-/// An element of the `Images` list of the response.
-#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
-#[serde(crate = "::ens_client::core::serde")]
-#[non_exhaustive]
-pub struct Image {
-    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageId", default)]
-    pub image_id: Option<String>,
-    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
-    #[serde(rename = "ImageName", default)]
-    pub image_name: Option<String>,
-    /// JSON `ImageSize`; example `20`.
-    #[serde(
-        rename = "ImageSize",
-        default,
-        deserialize_with = "::ens_client::core::de::number"
-    )]
-    pub image_size: Option<i64>,
-}
-
 /// An element of the `EnsRegionIdsExtends` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
@@ -136,7 +118,7 @@ pub struct EnsRegionId {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct SupportResource {
+pub struct SupportResourceInfo {
     /// JSON `BandwidthTypes`.
     #[serde(
         rename = "BandwidthTypes",
@@ -221,7 +203,7 @@ pub struct DescribeAvailableResourceInfoResponse {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub support_resources: Vec<SupportResource>,
+    pub support_resources: Vec<SupportResourceInfo>,
 }
 
 /// The service errors `DescribeAvailableResourceInfo` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
@@ -252,91 +234,9 @@ pub enum DescribeAvailableResourceInfoError {
     Unhandled(Unhandled),
 }
 
-impl DescribeAvailableResourceInfoError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceNotExists => Some(ErrorCode::InstanceNotExists),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`DescribeAvailableResourceInfoError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`DescribeAvailableResourceInfoError::InstanceNotExists`].
-    pub fn is_instance_not_exists(&self) -> bool {
-        matches!(self, Self::InstanceNotExists)
-    }
-
-    /// Whether this is [`DescribeAvailableResourceInfoError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`DescribeAvailableResourceInfoError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`DescribeAvailableResourceInfoError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for DescribeAvailableResourceInfoError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceNotExists" => Self::InstanceNotExists,
-            "CallInterface" => Self::CallInterface,
-            "NoPermission" => Self::NoPermission,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for DescribeAvailableResourceInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for DescribeAvailableResourceInfoError {}
+rt::operation_error_impls!(
+    DescribeAvailableResourceInfoError { MissingParameter : is_missing_parameter,
+    InstanceNotExists : is_instance_not_exists, CallInterface : is_call_interface,
+    NoPermission : is_no_permission } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

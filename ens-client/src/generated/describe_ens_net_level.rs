@@ -154,91 +154,9 @@ pub enum DescribeEnsNetLevelError {
     Unhandled(Unhandled),
 }
 
-impl DescribeEnsNetLevelError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`DescribeEnsNetLevelError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`DescribeEnsNetLevelError::InstanceIdNotFound`].
-    pub fn is_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InstanceIdNotFound)
-    }
-
-    /// Whether this is [`DescribeEnsNetLevelError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`DescribeEnsNetLevelError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`DescribeEnsNetLevelError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for DescribeEnsNetLevelError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceIdNotFound" => Self::InstanceIdNotFound,
-            "NoPermission" => Self::NoPermission,
-            "CallInterface" => Self::CallInterface,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for DescribeEnsNetLevelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for DescribeEnsNetLevelError {}
+rt::operation_error_impls!(
+    DescribeEnsNetLevelError { MissingParameter : is_missing_parameter,
+    InstanceIdNotFound : is_instance_id_not_found, NoPermission : is_no_permission,
+    CallInterface : is_call_interface } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

@@ -198,53 +198,10 @@ pub enum NetLevel {
     Unknown(super::types::UnknownValue),
 }
 
-impl NetLevel {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Big, Self::Middle, Self::Small];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Big", "Middle", "Small"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Big => "Big",
-            Self::Middle => "Middle",
-            Self::Small => "Small",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for NetLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for NetLevel {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Big" => Self::Big,
-                "Middle" => Self::Middle,
-                "Small" => Self::Small,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for NetLevel {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    NetLevel, super::types::UnknownValue, [Big = "Big", Middle = "Middle", Small =
+    "Small"]
+);
 
 /// An element of the `EnsNetDistricts` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -332,91 +289,9 @@ pub enum DescribeEnsNetSaleDistrictError {
     Unhandled(Unhandled),
 }
 
-impl DescribeEnsNetSaleDistrictError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`DescribeEnsNetSaleDistrictError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`DescribeEnsNetSaleDistrictError::InstanceIdNotFound`].
-    pub fn is_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InstanceIdNotFound)
-    }
-
-    /// Whether this is [`DescribeEnsNetSaleDistrictError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`DescribeEnsNetSaleDistrictError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`DescribeEnsNetSaleDistrictError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for DescribeEnsNetSaleDistrictError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceIdNotFound" => Self::InstanceIdNotFound,
-            "NoPermission" => Self::NoPermission,
-            "CallInterface" => Self::CallInterface,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for DescribeEnsNetSaleDistrictError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for DescribeEnsNetSaleDistrictError {}
+rt::operation_error_impls!(
+    DescribeEnsNetSaleDistrictError { MissingParameter : is_missing_parameter,
+    InstanceIdNotFound : is_instance_id_not_found, NoPermission : is_no_permission,
+    CallInterface : is_call_interface } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

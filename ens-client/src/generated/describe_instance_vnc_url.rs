@@ -189,100 +189,11 @@ pub enum DescribeInstanceVncUrlError {
     Unhandled(Unhandled),
 }
 
-impl DescribeInstanceVncUrlError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::InvalidInstanceIdNotFound => Some(ErrorCode::InvalidInstanceIdNotFound),
-            Self::EnsInterfaceError => Some(ErrorCode::EnsInterfaceError),
-            Self::InvalidInstanceTypeNotSupported => {
-                Some(ErrorCode::InvalidInstanceTypeNotSupported)
-            }
-            Self::IncorrectInstanceStatus => Some(ErrorCode::IncorrectInstanceStatus),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::InvalidInstanceIdNotFound`].
-    pub fn is_invalid_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidInstanceIdNotFound)
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::EnsInterfaceError`].
-    pub fn is_ens_interface_error(&self) -> bool {
-        matches!(self, Self::EnsInterfaceError)
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::InvalidInstanceTypeNotSupported`].
-    pub fn is_invalid_instance_type_not_supported(&self) -> bool {
-        matches!(self, Self::InvalidInstanceTypeNotSupported)
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::IncorrectInstanceStatus`].
-    pub fn is_incorrect_instance_status(&self) -> bool {
-        matches!(self, Self::IncorrectInstanceStatus)
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`DescribeInstanceVncUrlError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for DescribeInstanceVncUrlError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound,
-            "ens.interface.error" => Self::EnsInterfaceError,
-            "InvalidInstanceType.NotSupported" => Self::InvalidInstanceTypeNotSupported,
-            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus,
-            "NoPermission" => Self::NoPermission,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for DescribeInstanceVncUrlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for DescribeInstanceVncUrlError {}
+rt::operation_error_impls!(
+    DescribeInstanceVncUrlError { InvalidInstanceIdNotFound :
+    is_invalid_instance_id_not_found, EnsInterfaceError : is_ens_interface_error,
+    InvalidInstanceTypeNotSupported : is_invalid_instance_type_not_supported,
+    IncorrectInstanceStatus : is_incorrect_instance_status, NoPermission :
+    is_no_permission } patterns { InvalidParameterField : is_invalid_parameter_field }
+    statuses {}
+);

@@ -566,73 +566,17 @@ pub enum InstanceResourceType {
     Unknown(super::types::UnknownValue),
 }
 
-impl InstanceResourceType {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::EnsInstance,
-        Self::EnsService,
-        Self::BuildMachine,
-        Self::EnsPostPaidInstance,
-    ];
-
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &[
-        "EnsInstance",
-        "EnsService",
-        "BuildMachine",
-        "EnsPostPaidInstance",
-    ];
-
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnsInstance => "EnsInstance",
-            Self::EnsService => "EnsService",
-            Self::BuildMachine => "BuildMachine",
-            Self::EnsPostPaidInstance => "EnsPostPaidInstance",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InstanceResourceType {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "EnsInstance" => Self::EnsInstance,
-                "EnsService" => Self::EnsService,
-                "BuildMachine" => Self::BuildMachine,
-                "EnsPostPaidInstance" => Self::EnsPostPaidInstance,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for InstanceResourceType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    InstanceResourceType, super::types::UnknownValue, [EnsInstance = "EnsInstance",
+    EnsService = "EnsService", BuildMachine = "BuildMachine", EnsPostPaidInstance =
+    "EnsPostPaidInstance"]
+);
 
 /// An element of the `DataDisk` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
-pub struct DataDisk {
+pub struct InstanceDataDisk {
     /// JSON `Category`; example `file`.
     #[serde(rename = "Category", default)]
     pub category: Option<String>,
@@ -880,7 +824,7 @@ pub struct Instance {
         default,
         deserialize_with = "::ens_client::core::de::list"
     )]
-    pub data_disk: Vec<DataDisk>,
+    pub data_disk: Vec<InstanceDataDisk>,
     /// JSON `Disk`; example `71680`.
     #[serde(
         rename = "Disk",
@@ -1096,91 +1040,9 @@ pub enum DescribeInstancesError {
     Unhandled(Unhandled),
 }
 
-impl DescribeInstancesError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceIdNotFound => Some(ErrorCode::InstanceIdNotFound),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`DescribeInstancesError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`DescribeInstancesError::InstanceIdNotFound`].
-    pub fn is_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InstanceIdNotFound)
-    }
-
-    /// Whether this is [`DescribeInstancesError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`DescribeInstancesError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`DescribeInstancesError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for DescribeInstancesError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceIdNotFound" => Self::InstanceIdNotFound,
-            "NoPermission" => Self::NoPermission,
-            "CallInterface" => Self::CallInterface,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for DescribeInstancesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for DescribeInstancesError {}
+rt::operation_error_impls!(
+    DescribeInstancesError { MissingParameter : is_missing_parameter, InstanceIdNotFound
+    : is_instance_id_not_found, NoPermission : is_no_permission, CallInterface :
+    is_call_interface } patterns { InvalidParameterField : is_invalid_parameter_field }
+    statuses {}
+);

@@ -298,58 +298,10 @@ pub enum RenewalStatus {
     Unknown(super::types::UnknownValue),
 }
 
-impl RenewalStatus {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::AutoRenewal,
-        Self::Normal,
-        Self::NotRenewal,
-    ];
-
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["AutoRenewal", "Normal", "NotRenewal"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoRenewal => "AutoRenewal",
-            Self::Normal => "Normal",
-            Self::NotRenewal => "NotRenewal",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for RenewalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RenewalStatus {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "AutoRenewal" => Self::AutoRenewal,
-                "Normal" => Self::Normal,
-                "NotRenewal" => Self::NotRenewal,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for RenewalStatus {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    RenewalStatus, super::types::UnknownValue, [AutoRenewal = "AutoRenewal", Normal =
+    "Normal", NotRenewal = "NotRenewal"]
+);
 
 /// What `ModifyInstanceAutoRenewAttribute` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -400,91 +352,9 @@ pub enum ModifyInstanceAutoRenewAttributeError {
     Unhandled(Unhandled),
 }
 
-impl ModifyInstanceAutoRenewAttributeError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::MissingParameter => Some(ErrorCode::MissingParameter),
-            Self::InstanceNotExists => Some(ErrorCode::InstanceNotExists),
-            Self::CallInterface => Some(ErrorCode::CallInterface),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::MissingParameter`].
-    pub fn is_missing_parameter(&self) -> bool {
-        matches!(self, Self::MissingParameter)
-    }
-
-    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::InstanceNotExists`].
-    pub fn is_instance_not_exists(&self) -> bool {
-        matches!(self, Self::InstanceNotExists)
-    }
-
-    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::CallInterface`].
-    pub fn is_call_interface(&self) -> bool {
-        matches!(self, Self::CallInterface)
-    }
-
-    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`ModifyInstanceAutoRenewAttributeError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for ModifyInstanceAutoRenewAttributeError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "MissingParameter" => Self::MissingParameter,
-            "InstanceNotExists" => Self::InstanceNotExists,
-            "CallInterface" => Self::CallInterface,
-            "NoPermission" => Self::NoPermission,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for ModifyInstanceAutoRenewAttributeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for ModifyInstanceAutoRenewAttributeError {}
+rt::operation_error_impls!(
+    ModifyInstanceAutoRenewAttributeError { MissingParameter : is_missing_parameter,
+    InstanceNotExists : is_instance_not_exists, CallInterface : is_call_interface,
+    NoPermission : is_no_permission } patterns { InvalidParameterField :
+    is_invalid_parameter_field } statuses {}
+);

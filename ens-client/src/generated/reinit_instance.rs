@@ -246,70 +246,7 @@ pub enum ReinitInstanceError {
     Unhandled(Unhandled),
 }
 
-impl ReinitInstanceError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::InvalidParameterField { .. } => Some(ErrorCode::InvalidParameterField),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`ReinitInstanceError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-
-    /// Whether this is [`ReinitInstanceError::InvalidParameterField`].
-    pub fn is_invalid_parameter_field(&self) -> bool {
-        matches!(self, Self::InvalidParameterField { .. })
-    }
-}
-
-impl rt::OperationError for ReinitInstanceError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "NoPermission" => Self::NoPermission,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidParameterField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidParameterField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for ReinitInstanceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for ReinitInstanceError {}
+rt::operation_error_impls!(
+    ReinitInstanceError { NoPermission : is_no_permission } patterns {
+    InvalidParameterField : is_invalid_parameter_field } statuses {}
+);

@@ -1139,51 +1139,10 @@ pub enum InstanceChargeType {
     Unknown(super::types::UnknownValue),
 }
 
-impl InstanceChargeType {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PrePaid, Self::PostPaid];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["PrePaid", "PostPaid"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrePaid => "PrePaid",
-            Self::PostPaid => "PostPaid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InstanceChargeType {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "PrePaid" => Self::PrePaid,
-                "PostPaid" => Self::PostPaid,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for InstanceChargeType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    InstanceChargeType, super::types::UnknownValue, [PrePaid = "PrePaid", PostPaid =
+    "PostPaid"]
+);
 
 /// Values of `ScheduleAreaLevel`.
 ///
@@ -1222,61 +1181,10 @@ pub enum ScheduleAreaLevel {
     Unknown(super::types::UnknownValue),
 }
 
-impl ScheduleAreaLevel {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Big,
-        Self::Middle,
-        Self::Small,
-        Self::Region,
-    ];
-
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Big", "Middle", "Small", "Region"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Big => "Big",
-            Self::Middle => "Middle",
-            Self::Small => "Small",
-            Self::Region => "Region",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for ScheduleAreaLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ScheduleAreaLevel {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Big" => Self::Big,
-                "Middle" => Self::Middle,
-                "Small" => Self::Small,
-                "Region" => Self::Region,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for ScheduleAreaLevel {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    ScheduleAreaLevel, super::types::UnknownValue, [Big = "Big", Middle = "Middle", Small
+    = "Small", Region = "Region"]
+);
 
 /// Values of `SchedulingStrategy`.
 ///
@@ -1307,51 +1215,10 @@ pub enum SchedulingStrategy {
     Unknown(super::types::UnknownValue),
 }
 
-impl SchedulingStrategy {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Concentrate, Self::Disperse];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Concentrate", "Disperse"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Concentrate => "Concentrate",
-            Self::Disperse => "Disperse",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for SchedulingStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SchedulingStrategy {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Concentrate" => Self::Concentrate,
-                "Disperse" => Self::Disperse,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for SchedulingStrategy {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    SchedulingStrategy, super::types::UnknownValue, [Concentrate = "Concentrate",
+    Disperse = "Disperse"]
+);
 
 /// Values of `SchedulingPriceStrategy`.
 ///
@@ -1378,55 +1245,10 @@ pub enum SchedulingPriceStrategy {
     Unknown(super::types::UnknownValue),
 }
 
-impl SchedulingPriceStrategy {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PriceHighPriority, Self::PriceLowPriority];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &[
-        "PriceHighPriority",
-        "PriceLowPriority",
-    ];
-
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PriceHighPriority => "PriceHighPriority",
-            Self::PriceLowPriority => "PriceLowPriority",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for SchedulingPriceStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SchedulingPriceStrategy {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "PriceHighPriority" => Self::PriceHighPriority,
-                "PriceLowPriority" => Self::PriceLowPriority,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for SchedulingPriceStrategy {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    SchedulingPriceStrategy, super::types::UnknownValue, [PriceHighPriority =
+    "PriceHighPriority", PriceLowPriority = "PriceLowPriority"]
+);
 
 /// Values of `PeriodUnit`.
 ///
@@ -1453,51 +1275,7 @@ pub enum PeriodUnit {
     Unknown(super::types::UnknownValue),
 }
 
-impl PeriodUnit {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Month, Self::Day];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Month", "Day"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "Month",
-            Self::Day => "Day",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for PeriodUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PeriodUnit {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Month" => Self::Month,
-                "Day" => Self::Day,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for PeriodUnit {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(PeriodUnit, super::types::UnknownValue, [Month = "Month", Day = "Day"]);
 
 /// Values of `InstanceChargeStrategy`.
 ///
@@ -1520,49 +1298,9 @@ pub enum InstanceChargeStrategy {
     Unknown(super::types::UnknownValue),
 }
 
-impl InstanceChargeStrategy {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Instance];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["instance"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "instance",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceChargeStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InstanceChargeStrategy {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "instance" => Self::Instance,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for InstanceChargeStrategy {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    InstanceChargeStrategy, super::types::UnknownValue, [Instance = "instance"]
+);
 
 /// Values of `BillingCycle`.
 ///
@@ -1593,53 +1331,10 @@ pub enum BillingCycle {
     Unknown(super::types::UnknownValue),
 }
 
-impl BillingCycle {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Month, Self::Day, Self::Hour];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Month", "Day", "Hour"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "Month",
-            Self::Day => "Day",
-            Self::Hour => "Hour",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for BillingCycle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BillingCycle {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Month" => Self::Month,
-                "Day" => Self::Day,
-                "Hour" => Self::Hour,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for BillingCycle {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    BillingCycle, super::types::UnknownValue, [Month = "Month", Day = "Day", Hour =
+    "Hour"]
+);
 
 /// A `Tag`, sent as `Prefix.Field` under the prefix its parameter gives (`Tag.1.Field` for the first element of a list).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1695,51 +1390,10 @@ pub enum SpotStrategy {
     Unknown(super::types::UnknownValue),
 }
 
-impl SpotStrategy {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::SpotAsPriceGo, Self::NoSpot];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["SpotAsPriceGo", "NoSpot"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpotAsPriceGo => "SpotAsPriceGo",
-            Self::NoSpot => "NoSpot",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for SpotStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SpotStrategy {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "SpotAsPriceGo" => Self::SpotAsPriceGo,
-                "NoSpot" => Self::NoSpot,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for SpotStrategy {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    SpotStrategy, super::types::UnknownValue, [SpotAsPriceGo = "SpotAsPriceGo", NoSpot =
+    "NoSpot"]
+);
 
 /// What `RunInstances` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -1796,86 +1450,7 @@ pub enum RunInstancesError {
     Unhandled(Unhandled),
 }
 
-impl RunInstancesError {
-    /// The catalog's code, for a code this operation or every operation documents.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        #[allow(deprecated)]
-        match self {
-            Self::InvalidField { .. } => Some(ErrorCode::InvalidField),
-            Self::MissingField { .. } => Some(ErrorCode::MissingField),
-            Self::NoPermission => Some(ErrorCode::NoPermission),
-            Self::Common(e) => Some(e.error_code()),
-            Self::Unhandled(_) => None,
-        }
-    }
-
-    /// Whether this is [`RunInstancesError::InvalidField`].
-    pub fn is_invalid_field(&self) -> bool {
-        matches!(self, Self::InvalidField { .. })
-    }
-
-    /// Whether this is [`RunInstancesError::MissingField`].
-    pub fn is_missing_field(&self) -> bool {
-        matches!(self, Self::MissingField { .. })
-    }
-
-    /// Whether this is [`RunInstancesError::NoPermission`].
-    pub fn is_no_permission(&self) -> bool {
-        matches!(self, Self::NoPermission)
-    }
-}
-
-impl rt::OperationError for RunInstancesError {
-    #[allow(deprecated)]
-    fn from_code(code: &str, _message: &str) -> Self {
-        match code {
-            "NoPermission" => Self::NoPermission,
-            _ => {
-                if let Some(field) = ErrorCode::InvalidField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::InvalidField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                if let Some(field) = ErrorCode::MissingField
-                    .definition()
-                    .pattern_field(code)
-                {
-                    return Self::MissingField {
-                        field: field.to_owned(),
-                        code: code.to_owned(),
-                    };
-                }
-                match CommonError::from_code(code, "") {
-                    Some(common) => Self::Common(common),
-                    None => Self::Unhandled(Unhandled::new(code)),
-                }
-            }
-        }
-    }
-
-    #[allow(deprecated)]
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidField { code, .. } => code,
-            Self::MissingField { code, .. } => code,
-            Self::Unhandled(e) => e.code(),
-            _ => self.error_code().map_or("", ErrorCode::as_str),
-        }
-    }
-
-    fn http_status(&self) -> Option<u16> {
-        self.error_code().map(|c| c.definition().http_status)
-    }
-}
-
-impl std::fmt::Display for RunInstancesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(rt::OperationError::code(self))
-    }
-}
-
-impl std::error::Error for RunInstancesError {}
+rt::operation_error_impls!(
+    RunInstancesError { NoPermission : is_no_permission } patterns { InvalidField :
+    is_invalid_field, MissingField : is_missing_field } statuses {}
+);

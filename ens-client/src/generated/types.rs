@@ -58,7 +58,28 @@ impl HostName {
         &self.0
     }
 }
+
 rt::newtype_impls!(HostName, public);
+
+/// An image an ENS region offers. DescribeAvailableResource answers its ID and name; DescribeAvailableResourceInfo also its size.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Image {
+    /// JSON `ImageId`; example `centos_6_08_64_20G_a****`.
+    #[serde(rename = "ImageId", default)]
+    pub image_id: Option<String>,
+    /// JSON `ImageName`; example `centos_6_08_64_20G_a****`.
+    #[serde(rename = "ImageName", default)]
+    pub image_name: Option<String>,
+    /// JSON `ImageSize`; example `20`.
+    #[serde(
+        rename = "ImageSize",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub image_size: Option<i64>,
+}
 
 /// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
 ///
@@ -99,6 +120,7 @@ impl InstanceName {
         &self.0
     }
 }
+
 rt::newtype_impls!(InstanceName, public);
 
 /// A checked `InstanceNameNoPeriod`: holding one means the value obeys every rule of the spec.
@@ -143,6 +165,7 @@ impl InstanceNameNoPeriod {
         &self.0
     }
 }
+
 rt::newtype_impls!(InstanceNameNoPeriod, public);
 
 /// Values of `InstanceStatus`.
@@ -171,59 +194,10 @@ pub enum InstanceStatus {
     Unknown(super::types::UnknownValue),
 }
 
-impl InstanceStatus {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Running, Self::Stopped, Self::Expired];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["Running", "Stopped", "Expired"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "Running",
-            Self::Stopped => "Stopped",
-            Self::Expired => "Expired",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InstanceStatus {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "Running" => Self::Running,
-                "Stopped" => Self::Stopped,
-                "Expired" => Self::Expired,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for InstanceStatus {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
-
-impl<'de> rt::serde::Deserialize<'de> for InstanceStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        rt::de::from_text(d)
-    }
-}
+rt::enum_impls!(
+    InstanceStatus, super::types::UnknownValue, [Running = "Running", Stopped =
+    "Stopped", Expired = "Expired"], deserialize
+);
 
 /// Values of `InternetChargeType`.
 ///
@@ -247,55 +221,10 @@ pub enum InternetChargeType {
     Unknown(super::types::UnknownValue),
 }
 
-impl InternetChargeType {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::BandwidthByDay, Self::Month95thPercentile];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &[
-        "BandwidthByDay",
-        "95BandwidthByMonth",
-    ];
-
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BandwidthByDay => "BandwidthByDay",
-            Self::Month95thPercentile => "95BandwidthByMonth",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for InternetChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InternetChargeType {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "BandwidthByDay" => Self::BandwidthByDay,
-                "95BandwidthByMonth" => Self::Month95thPercentile,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for InternetChargeType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    InternetChargeType, super::types::UnknownValue, [BandwidthByDay = "BandwidthByDay",
+    Month95thPercentile = "95BandwidthByMonth"]
+);
 
 /// Values of `IpType`.
 ///
@@ -323,53 +252,10 @@ pub enum IpType {
     Unknown(super::types::UnknownValue),
 }
 
-impl IpType {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Ipv4AndIpv6];
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "ipv4Andipv6"];
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Ipv4AndIpv6 => "ipv4Andipv6",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for IpType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IpType {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "ipv4" => Self::Ipv4,
-                "ipv6" => Self::Ipv6,
-                "ipv4Andipv6" => Self::Ipv4AndIpv6,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for IpType {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    IpType, super::types::UnknownValue, [Ipv4 = "ipv4", Ipv6 = "ipv6", Ipv4AndIpv6 =
+    "ipv4Andipv6"]
+);
 
 /// Values of `IpTypeWithDualStack`.
 ///
@@ -401,67 +287,10 @@ pub enum IpTypeWithDualStack {
     Unknown(super::types::UnknownValue),
 }
 
-impl IpTypeWithDualStack {
-    /// Every known value, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Ipv4,
-        Self::Ipv6,
-        Self::Ipv4AndIpv6,
-        Self::Ipv4WithIpv6,
-    ];
-
-    /// The wire spelling of every known value.
-    pub const VALUES: &'static [&'static str] = &[
-        "ipv4",
-        "ipv6",
-        "ipv4Andipv6",
-        "ipv4Withipv6",
-    ];
-
-    /// The wire spelling.
-    #[allow(deprecated)]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Ipv4AndIpv6 => "ipv4Andipv6",
-            Self::Ipv4WithIpv6 => "ipv4Withipv6",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl std::fmt::Display for IpTypeWithDualStack {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IpTypeWithDualStack {
-    type Err = std::convert::Infallible;
-    #[allow(deprecated)]
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s {
-                "ipv4" => Self::Ipv4,
-                "ipv6" => Self::Ipv6,
-                "ipv4Andipv6" => Self::Ipv4AndIpv6,
-                "ipv4Withipv6" => Self::Ipv4WithIpv6,
-                other => Self::Unknown(super::types::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-
-impl rt::wire::WireValue for IpTypeWithDualStack {
-    fn to_wire(&self) -> String {
-        self.as_str().to_owned()
-    }
-
-    fn from_wire(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+rt::enum_impls!(
+    IpTypeWithDualStack, super::types::UnknownValue, [Ipv4 = "ipv4", Ipv6 = "ipv6",
+    Ipv4AndIpv6 = "ipv4Andipv6", Ipv4WithIpv6 = "ipv4Withipv6"]
+);
 
 /// A checked `Password`: holding one means the value obeys every rule of the spec.
 ///
@@ -511,6 +340,7 @@ impl Password {
         &self.0
     }
 }
+
 rt::newtype_impls!(Password, secret);
 
 /// A checked `PrivateIpAddress`: holding one means the value obeys every rule of the spec.
@@ -538,6 +368,7 @@ impl PrivateIpAddress {
         &self.0
     }
 }
+
 rt::newtype_impls!(PrivateIpAddress, public);
 
 /// A checked `UserData`: holding one means the value obeys every rule of the spec.
@@ -573,6 +404,7 @@ impl UserData {
         &self.0
     }
 }
+
 rt::newtype_impls!(UserData, public);
 
 /// A checked `UserDataScript`: holding one means the value obeys every rule of the spec.
@@ -611,4 +443,5 @@ impl UserDataScript {
         &self.0
     }
 }
+
 rt::newtype_impls!(UserDataScript, public);
