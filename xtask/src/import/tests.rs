@@ -455,3 +455,158 @@ fn emitted_names_and_rules_follow_the_format() {
         json!([{"oneOf": [[1, 9], [12, 12]]}])
     );
 }
+
+fn find<'a>(list: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .and_then(|l| l.iter().find(|v| v["name"] == name))
+        .unwrap_or_else(|| panic!("no `{name}`"))
+}
+
+#[test]
+fn emitted_specs_use_the_service_model_format() {
+    let output = import().output();
+    let spec = |op: &str| &output.specs[op];
+    // Body parameters, JSON lists of objects, maps inside them, shapes inside objects.
+    let rescale = spec("RescaleDeviceService");
+    assert_eq!(find(&rescale["parameters"], "ResourceInfo")["in"], "body");
+    let backends = find(&spec("AddBackendServers")["parameters"], "BackendServers");
+    assert_eq!(
+        (&backends["style"], &backends["items"]["type"]),
+        (&json!("json"), &json!("object"))
+    );
+    let addons = find(&spec("InstallClusterAddons")["parameters"], "Addons");
+    let schema = find(&addons["items"]["fields"], "ConfigSchema");
+    assert_eq!(schema["items"], json!({"shape": "ConfigSchema"}));
+    let shape = &output.shapes["ConfigSchema"];
+    assert_eq!(find(&shape["fields"], "Params")["type"], "map");
+    // Pagination, area, provenance, originals.
+    let disks = spec("DescribeDisks");
+    assert_eq!(
+        disks["pagination"],
+        json!({"style": "pageNumber", "input": "PageNumber", "pageSize": "PageSize", "totalCount": "TotalCount", "items": "Disks"})
+    );
+    assert_eq!(disks["area"], "disk");
+    assert!(
+        disks["originalSummary"]
+            .as_str()
+            .is_some_and(|s| s.contains("DescribeDisks"))
+    );
+    let sdk = disks["provenance"]
+        .as_array()
+        .and_then(|p| p.iter().find(|e| e["source"] == "tea-python-12.1.0"))
+        .expect("the SDK's facts");
+    assert!(
+        sdk["facts"]
+            .as_array()
+            .is_some_and(|f| f.contains(&json!("locations")))
+    );
+    // A shared enum, referred to by every operation that has it.
+    for op in ["CreateNetworkAclEntry", "CreateSecurityGroupPermissions"] {
+        let spec = spec(op);
+        let text = spec.to_string();
+        assert!(
+            text.contains(r#""shape":"Direction""#),
+            "{op} refers to Direction"
+        );
+    }
+    assert_eq!(output.shapes["Direction"]["type"], "enum");
+    // Error codes: a reference, with the operation's own status and message where they differ
+    // from the catalog's definition (the first operation that lists the code).
+    let def = &output.catalog.defs["OperationDenied"];
+    let put = find_code(&spec("PutBucketLifecycle")["errors"], "OperationDenied");
+    assert_ne!(put["message"], def["message"]);
+    assert_eq!(put["httpStatus"], 400);
+    assert!(
+        output.errors["codes"]
+            .as_array()
+            .is_some_and(|c| c.contains(def))
+    );
+}
+
+fn find_code<'a>(list: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .and_then(|l| l.iter().find(|v| v["code"] == code))
+        .unwrap_or_else(|| panic!("no code `{code}`"))
+}
+
+#[test]
+fn the_plan_shares_equal_rules_and_reports_the_rest() {
+    use shapes::{Candidate, ShapeKind, plan};
+    let c = |kind, name: &str, rules: &str, at: &str| Candidate {
+        kind,
+        name: name.into(),
+        rules: rules.into(),
+        at: at.into(),
+    };
+    let curated: BTreeMap<String, serde_json::Value> = [(
+        "Password".to_owned(),
+        json!({"shape": "Password", "type": "string", "secret": true, "constraints": [{"length": {"min": 8}}]}),
+    )]
+    .into();
+    let candidates = [
+        c(ShapeKind::Enum, "Direction", "{a}", "A.Direction"),
+        c(ShapeKind::Enum, "Direction", "{a}", "B.Direction"),
+        c(ShapeKind::Enum, "Status", "{x}", "A.Status"),
+        c(ShapeKind::Enum, "Status", "{y}", "B.Status"),
+        c(ShapeKind::Enum, "Alone", "{z}", "A.Alone"),
+        c(
+            ShapeKind::Checked,
+            "Password",
+            r#"{"secret":true,"type":"string"}"#,
+            "A.Password",
+        ),
+        c(
+            ShapeKind::ResponseObject,
+            "Direction",
+            "{s}",
+            "A response X",
+        ),
+        c(
+            ShapeKind::ResponseObject,
+            "Direction",
+            "{s}",
+            "B response X",
+        ),
+    ];
+    let plan = plan(&candidates, &curated);
+    assert_eq!(
+        plan.shape_of(ShapeKind::Enum, "Direction", "{a}"),
+        Some("Direction")
+    );
+    assert!(plan.writes("Direction"));
+    assert_eq!(plan.uses("Direction"), ["A", "B"]);
+    assert_eq!(
+        plan.shape_of(ShapeKind::Enum, "Alone", "{z}"),
+        None,
+        "one use is not shared"
+    );
+    let why: Vec<(&str, &str)> = plan
+        .near_misses
+        .iter()
+        .map(|g| (g.name.as_str(), g.why.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            ("Status", "other rules under the same name"),
+            ("Password", "the curated shape `Password` has other rules"),
+            (
+                "Direction",
+                "`Direction` already names another kind of shape"
+            ),
+        ]
+    );
+    // The same rules as a curated shape: the curated shape is used.
+    let same = [c(
+        ShapeKind::Checked,
+        "Password",
+        &shapes::canonical_shape(&curated["Password"]),
+        "A.Password",
+    )];
+    let plan = shapes::plan(&same, &curated);
+    assert_eq!(
+        plan.shape_of(ShapeKind::Checked, "Password", &same[0].rules),
+        Some("Password")
+    );
+    assert!(!plan.writes("Password"));
+}

@@ -55,7 +55,11 @@ fn operation(name: &str, api: &Value) -> SourceOp {
                 errors.push(SourceError {
                     http_status: status.clone(),
                     code: code.trim().to_owned(),
-                    message: e["errorMessage"].as_str().unwrap_or_default().trim().to_owned(),
+                    message: e["errorMessage"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
                     description: text(&e["description"]).map(|d| d.trim().to_owned()),
                 });
             }
