@@ -81,3 +81,20 @@ pub fn is_identifier(name: &str) -> bool {
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
+
+/// A field name for the element at `path` (its `rustName`, else `name` in snake_case) that no
+/// field in `taken` has yet.
+pub(crate) fn new_field_ident(
+    ctx: Ctx<'_>,
+    path: &str,
+    explicit: Option<&str>,
+    name: &str,
+    taken: &[Ident],
+) -> Result<Ident, SpecError> {
+    let path = format!("{path}/rustName");
+    let ident = field_ident(ctx, &path, explicit, name)?;
+    if taken.contains(&ident) {
+        return Err(ctx.err(path, format!("Rust field name `{ident}` is used twice")));
+    }
+    Ok(ident)
+}

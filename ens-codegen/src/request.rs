@@ -3,7 +3,7 @@
 
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
-use crate::names::{field_ident, known, type_ident};
+use crate::names::{known, new_field_ident, type_ident};
 use crate::rules::{check_param_keys, cross_rules, literals, param_spec, param_spec_with};
 use crate::spec::{ListStyle, Location, OperationSpec, ParamType, Parameter};
 use crate::types::{Sink, object_struct, scalar_type, uses_newtype};
@@ -105,13 +105,8 @@ impl<'a> Request<'a> {
                     "parameters `in: body` are part of the format but not generated yet: the client sends every parameter in the query",
                 ));
             }
-            let plan = self.field(&path, p)?;
-            if fields.iter().any(|f: &FieldPlan| f.ident == plan.ident) {
-                return Err(self.ctx.err(
-                    format!("{path}/rustName"),
-                    format!("Rust field name `{}` is used twice", plan.ident),
-                ));
-            }
+            let taken: Vec<Ident> = fields.iter().map(|f: &FieldPlan| f.ident.clone()).collect();
+            let plan = self.field(&path, p, &taken)?;
             fields.push(plan);
         }
         for (key, present) in [
@@ -181,27 +176,7 @@ impl<'a> Request<'a> {
                 #(#field_defs)*
             }
 
-            impl #request {
-                /// Starts a request; the compiler checks that every required parameter is set.
-                pub fn builder() -> #builder {
-                    #builder::default()
-                }
-
-                /// Checks every rule of the spec; reports all violations at once, by wire name.
-                pub fn validate(&self) -> Result<(), rt::Violations> {
-                    rt::Operation::validate(self)
-                }
-
-                /// The wire parameters (lists numbered from 1), without the common ones.
-                pub fn to_params(&self) -> rt::Params {
-                    rt::Operation::to_params(self)
-                }
-
-                /// A checked request from wire parameters; unknown names are violations too.
-                pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-                    rt::Operation::from_params(params)
-                }
-            }
+            rt::request_impls!(#request, #builder);
 
             static PARAMS: &[rt::ParamSpec] = &[ #(#param_specs),* ];
 
@@ -254,14 +229,14 @@ impl<'a> Request<'a> {
     }
 
     /// Plans one top-level parameter and emits the types and rule-table entries it needs.
-    fn field(&mut self, path: &str, p: &Parameter) -> Result<FieldPlan, SpecError> {
+    fn field(
+        &mut self,
+        path: &str,
+        p: &Parameter,
+        taken: &[Ident],
+    ) -> Result<FieldPlan, SpecError> {
         let ctx = self.ctx;
-        let ident = field_ident(
-            ctx,
-            &format!("{path}/rustName"),
-            p.rust_name.as_deref(),
-            &p.name,
-        )?;
+        let ident = new_field_ident(ctx, path, p.rust_name.as_deref(), &p.name, taken)?;
         let camel = ident
             .to_string()
             .trim_start_matches("r#")

@@ -3,7 +3,7 @@
 use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
-use crate::names::{field_ident, known, type_ident};
+use crate::names::{known, new_field_ident, type_ident};
 use crate::spec::{Field, FieldType, OperationSpec, ShapeType};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -67,18 +67,7 @@ pub(crate) fn object(
             ));
         }
         json_names.push(&f.name);
-        let ident = field_ident(
-            ctx,
-            &format!("{fpath}/rustName"),
-            f.rust_name.as_deref(),
-            &f.name,
-        )?;
-        if idents.contains(&ident) {
-            return Err(ctx.err(
-                format!("{fpath}/rustName"),
-                format!("Rust field name `{ident}` is used twice"),
-            ));
-        }
+        let ident = new_field_ident(ctx, &fpath, f.rust_name.as_deref(), &f.name, &idents)?;
         let (ty, with) = field_type(ctx, &fpath, f, names, out, env)?;
         let json = &f.name;
         let serde = match with {

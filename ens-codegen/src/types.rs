@@ -5,7 +5,7 @@
 use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
-use crate::names::{field_ident, type_ident};
+use crate::names::{new_field_ident, type_ident};
 use crate::rules::{check_param_keys, literals, param_spec};
 use crate::spec::{EnumValue, ParamType, Parameter};
 use heck::ToUpperCamelCase;
@@ -284,18 +284,7 @@ pub(crate) fn object_struct(
                 "an object field needs a plain name (`Size`)",
             ));
         }
-        let ident = field_ident(
-            ctx,
-            &format!("{fpath}/rustName"),
-            f.rust_name.as_deref(),
-            &f.name,
-        )?;
-        if idents.contains(&ident) {
-            return Err(ctx.err(
-                format!("{fpath}/rustName"),
-                format!("Rust field name `{ident}` is used twice"),
-            ));
-        }
+        let ident = new_field_ident(ctx, &fpath, f.rust_name.as_deref(), &f.name, &idents)?;
         let key = format!("{{prefix}}.{}", f.name);
         let (ty, write, read) = if f.kind == Some(ParamType::Boolean) {
             let (t, fl) = literals(f);

@@ -156,3 +156,35 @@ macro_rules! operation_error_impls {
         impl ::std::error::Error for $name {}
     };
 }
+
+/// The inherent methods of a generated request, so that callers need not import
+/// [`Operation`](crate::Operation): `builder`, `validate`, `to_params`, `from_params`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_impls {
+    ($request:ident, $builder:ident) => {
+        impl $request {
+            /// Starts a request; the compiler checks that every required parameter is set.
+            pub fn builder() -> $builder {
+                <$builder as ::std::default::Default>::default()
+            }
+
+            /// Checks every rule of the spec; reports all violations at once, by wire name.
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::Violations> {
+                $crate::Operation::validate(self)
+            }
+
+            /// The wire parameters (lists numbered from 1), without the common ones.
+            pub fn to_params(&self) -> $crate::Params {
+                $crate::Operation::to_params(self)
+            }
+
+            /// A checked request from wire parameters; unknown names are violations too.
+            pub fn from_params(
+                params: &$crate::Params,
+            ) -> ::std::result::Result<Self, $crate::Violations> {
+                $crate::Operation::from_params(params)
+            }
+        }
+    };
+}

@@ -12,27 +12,9 @@ use super::types::*;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInfoRequest {}
-impl DescribeAvailableResourceInfoRequest {
-    /// Starts a request; the compiler checks that every required parameter is set.
-    pub fn builder() -> DescribeAvailableResourceInfoRequestBuilder {
-        DescribeAvailableResourceInfoRequestBuilder::default()
-    }
-
-    /// Checks every rule of the spec; reports all violations at once, by wire name.
-    pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::Operation::validate(self)
-    }
-
-    /// The wire parameters (lists numbered from 1), without the common ones.
-    pub fn to_params(&self) -> rt::Params {
-        rt::Operation::to_params(self)
-    }
-
-    /// A checked request from wire parameters; unknown names are violations too.
-    pub fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
-        rt::Operation::from_params(params)
-    }
-}
+rt::request_impls!(
+    DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder
+);
 
 static PARAMS: &[rt::ParamSpec] = &[];
 
