@@ -7,7 +7,7 @@
 //!   override the message or status);
 //! - `specs/ens/operations/*.json` (curated) and `specs/ens/imported/operations/*.json` (the import
 //!   overlay): per operation, its rate limit and documented error rows (these win);
-//! - `specs/ens/metadata/api-docs.json`: Alibaba's metadata for all 231 operations, for the
+//! - `specs/ens/metadata/api-docs-2024/api-docs.json`: Alibaba's metadata for all 231 operations, for the
 //!   operations without a spec yet: their parameters (required, type, enum, bounds) and error rows.
 //!
 //! Only the keys read here are relied on, so the spec format can grow without breaking this.
@@ -61,7 +61,7 @@ fn main() {
         }
     }
 
-    let docs = read(&specs.join("metadata/api-docs.json"));
+    let docs = read(&specs.join("metadata/api-docs-2024/api-docs.json"));
     let apis = docs
         .get("apis")
         .and_then(Value::as_object)

@@ -73,6 +73,7 @@ fn validation_cases() {
     let mut files = vec![
         format!("{data}/create_instance.jsonl"),
         format!("{data}/create_instance_more.jsonl"),
+        format!("{data}/run_instances.jsonl"),
     ];
     if let Ok(extra) = std::env::var("ENS_VALIDATION_CASES") {
         files.push(extra);

@@ -127,7 +127,7 @@ pub fn operation_module(
 }
 
 /// Names the generated modules import or define themselves; a spec's type must not take one.
-const GENERATED_NAMES: &[&str] = &[
+pub const GENERATED_NAMES: &[&str] = &[
     "ErrorCode",
     "CommonError",
     "Unhandled",

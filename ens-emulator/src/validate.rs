@@ -352,25 +352,26 @@ mod tests {
         let e = validate("CreateInstance", &mut none).expect_err("no login");
         assert_eq!(e.code, "ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN");
 
-        let e = validate("CreateInstance", &mut create(&[("SystemDisk.Size", "30")]))
+        let e = validate("CreateInstance", &mut create(&[("SystemDisk.Size", "35")]))
             .expect_err("disk");
         assert_eq!(e.code, "InvalidDiskSize.ValueNotSupported");
 
-        // RunInstances documents Missing%s / Invalid%s instead.
+        // RunInstances documents Missing%s / Invalid%s instead. Area-level scheduling needs
+        // NetDistrictCode (a conditional requirement: every parameter is optional on its own).
         let mut run = params(&[
             ("InstanceType", "ens.sn1.small"),
-            ("ScheduleAreaLevel", "Region"),
-            ("EnsRegionId", "cn-beijing-cmcc"),
+            ("ScheduleAreaLevel", "Big"),
+            ("Carrier", "cmcc"),
             ("Amount", "1"),
             ("InternetMaxBandwidthOut", "10"),
             ("Password", "Edge#2024x"),
         ]);
-        let e = validate("RunInstances", &mut run).expect_err("no charge type");
+        let e = validate("RunInstances", &mut run).expect_err("no NetDistrictCode");
         assert_eq!(
             (e.code.as_str(), e.message.as_str()),
             (
-                "MissingInstanceChargeType",
-                "You must specify the parameter InstanceChargeType."
+                "MissingNetDistrictCode",
+                "You must specify the parameter NetDistrictCode."
             )
         );
     }

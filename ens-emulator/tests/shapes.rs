@@ -13,7 +13,7 @@ use support::call;
 fn reference_example(action: &str) -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../specs/ens/metadata/api-docs.json"
+        "/../specs/ens/metadata/api-docs-2024/api-docs.json"
     );
     let docs: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let demos: Vec<Value> =

@@ -1,5 +1,6 @@
 //! `cargo xtask regen [--check]`: specs to `ens-client/src/generated/`.
-//! `cargo xtask import <Operation>... | --all`: Alibaba's metadata to specs.
+//! `cargo xtask import [<Operation>...]`: every ENS operation from Alibaba's metadata to specs
+//! (`--diff`, `--explain`, `--shapes`, `--parity`, `--check`: see `import/mod.rs`).
 
 mod all_ens;
 mod import;
@@ -32,8 +33,7 @@ fn workspace_root() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{} has no folder", manifest.display()))
 }
 
-const USAGE: &str =
-    "usage: cargo xtask regen [--check] | import <Operation>... | --all [--force] | all-ens";
+const USAGE: &str = "usage: cargo xtask regen [--check] | import [<Operation>...] [--force] [--diff|--explain|--shapes|--parity|--check] | all-ens";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

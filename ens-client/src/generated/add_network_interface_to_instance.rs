@@ -204,6 +204,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct AddNetworkInterfaceToInstanceResponse {
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

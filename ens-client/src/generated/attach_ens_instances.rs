@@ -179,6 +179,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct AttachEnsInstancesResponse {
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `C0003E8B-B930-4F59-ADC0-0E209A9012A8`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -52,9 +52,9 @@ pub struct CreateInstanceRequest {
     ///
     /// Wire name `ImageId`; example `yourImage ID`.
     pub image_id: Option<String>,
-    /// The size of the system disk. Unit: GiB. Valid values: 20 and 40. The value cannot be smaller than the size of the image and must be a multiple of 10 GiB.
+    /// The size of the system disk. Unit: GiB. The value must be a multiple of 10 and cannot be smaller than the image size. For the valid range, see the SystemDiskMinSize and SystemDiskMaxSize values that DescribeAvailableResourceInfo returns. 20 GiB and 40 GiB are common configurations and do not mean that only these two values are supported.
     ///
-    /// The bound by the image size is checked by the service only: it depends on the image.
+    /// Checked here: a multiple of 10. The range depends on the instance type and the image: the service checks it.
     ///
     /// Wire name `SystemDisk.Size`; example `40`.
     pub system_disk_size: Option<i64>,
@@ -101,7 +101,7 @@ pub struct CreateInstanceRequest {
     ///
     /// For more information, see [User data formats](https://cloudinit.readthedocs.io/en/latest/topics/format.html).
     ///
-    /// Checked here: the value is standard Base64 whose decoded data starts with `#!`, and the encoded text is at most 16 KiB (16384 bytes). The page's "at most 256 characters" is not enforced: it contradicts "16 KB in size" (256 characters can never reach 16 KB), the page does not say whether it counts the script or its Base64 text, and a 256-character bound would reject most real scripts; the service remains the judge of the exact limit.
+    /// Checked here: the value is the Base64 text (not the script itself) of data that starts with `#!`; 16 KB counts the raw data before encoding (ModifyInstanceAttribute's English, Chinese and newest texts say so: "The size of the raw data before encoding cannot exceed 16 KB", 编码前，原始数据不能超过16 KB), so the Base64 text has at most 21,848 characters. The page's "at most 256 characters" is not enforced: it contradicts "16 KB in size" (256 characters can never reach 16 KB), and a 256-character bound would reject most real scripts; the service remains the judge of the exact limit.
     ///
     /// The example is the reference page's example script, Base64-encoded.
     ///
@@ -162,6 +162,10 @@ pub struct CreateInstanceRequest {
     ///
     /// Wire name `PasswordInherit`; example `false`.
     pub password_inherit: Option<bool>,
+    /// The ID of the account that owns the resource.
+    ///
+    /// Wire name `OwnerId`.
+    pub owner_id: Option<i64>,
 }
 
 rt::request_impls!(CreateInstanceRequest, CreateInstanceRequestBuilder);
@@ -178,7 +182,7 @@ static PARAMS: &[rt::ParamSpec] = &[
         .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
     rt::ParamSpec::new("ImageId", rt::Kind::String),
     rt::ParamSpec::new("SystemDisk.Size", rt::Kind::Integer)
-        .rules(&[rt::Rule::OneOf(&[(20, 20), (40, 40)]), rt::Rule::MultipleOf(10)]),
+        .rules(&[rt::Rule::MultipleOf(10)]),
     rt::ParamSpec::new("Quantity", rt::Kind::Integer)
         .required()
         .rules(
@@ -260,6 +264,7 @@ static PARAMS: &[rt::ParamSpec] = &[
             false_literal: "false",
         },
     ),
+    rt::ParamSpec::new("OwnerId", rt::Kind::Integer),
 ];
 
 impl rt::Operation for CreateInstanceRequest {
@@ -342,6 +347,7 @@ impl rt::Operation for CreateInstanceRequest {
             ("true", "false"),
         );
         w.put_bool("PasswordInherit", self.password_inherit, ("true", "false"));
+        w.put_opt("OwnerId", self.owner_id.as_ref());
         w.finish()
     }
 
@@ -372,6 +378,7 @@ impl rt::Operation for CreateInstanceRequest {
             public_ip_identification: r
                 .bool("PublicIpIdentification", ("true", "false"))?,
             password_inherit: r.bool("PasswordInherit", ("true", "false"))?,
+            owner_id: r.opt("OwnerId")?,
         })
     }
 }
@@ -415,6 +422,7 @@ struct CreateInstanceRequestOptional {
     unique_suffix: Option<bool>,
     public_ip_identification: Option<bool>,
     password_inherit: Option<bool>,
+    owner_id: Option<i64>,
 }
 
 impl<S1, S2, S3> CreateInstanceRequestBuilder<(rt::Unset, S1, S2, S3)> {
@@ -581,6 +589,12 @@ impl<S> CreateInstanceRequestBuilder<S> {
         self.optional.password_inherit = Some(value);
         self
     }
+
+    /// Sets [`CreateInstanceRequest::owner_id`] (`OwnerId`).
+    pub fn owner_id(mut self, value: i64) -> Self {
+        self.optional.owner_id = Some(value);
+        self
+    }
 }
 
 impl<S0, S1, S2, S3> CreateInstanceRequestBuilder<(S0, S1, S2, S3)> {
@@ -617,6 +631,7 @@ impl<S0, S1, S2, S3> CreateInstanceRequestBuilder<(S0, S1, S2, S3)> {
             unique_suffix: optional.unique_suffix,
             public_ip_identification: optional.public_ip_identification,
             password_inherit: optional.password_inherit,
+            owner_id: optional.owner_id,
         }
     }
 }

@@ -99,6 +99,8 @@ pub struct SupportResource {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
+    /// The business return code. The value 0 indicates success.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -113,6 +115,8 @@ pub struct DescribeAvailableResourceResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub images: Vec<Image>,
+    /// The common parameter. Each request ID is unique and active for troubleshooting.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -175,6 +175,8 @@ pub struct DescribeAvailableResourceInfoResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub images: Vec<Image>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `8629F679-B51D-4194-A1CC-5D8F504C362B`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

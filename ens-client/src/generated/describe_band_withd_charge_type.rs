@@ -75,15 +75,27 @@ impl DescribeBandWithdChargeTypeRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeBandWithdChargeTypeResponse {
+    /// The information about the metering method.
+    ///
     /// JSON `BandWithTypeInfo`; example `{ "BandWidthName": "月95峰值带宽",             "BandWidthType": "95BandwidthByMonth"         }`.
     #[serde(rename = "BandWithTypeInfo", default)]
     pub band_with_type_info: Option<String>,
+    /// The metering type.
+    ///
+    /// - ChargeByUnified: unified metering.
+    ///
+    /// - ChargeByGrade: differential metering.
+    ///
     /// JSON `ChargeContractType`; example `ChargeByGrade`.
     #[serde(rename = "ChargeContractType", default)]
     pub charge_contract_type: Option<String>,
+    /// The metering cycle. Currently, this parameter is empty in the response.
+    ///
     /// JSON `ChargeCycleInfo`; example `{null}`.
     #[serde(rename = "ChargeCycleInfo", default)]
     pub charge_cycle_info: Option<String>,
+    /// The returned service code. A value of 0 indicates that the operation was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -91,6 +103,8 @@ pub struct DescribeBandWithdChargeTypeResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `791049FD-49CE-4667-BD6C-F23094DEDA7A`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -131,9 +131,21 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct InstanceCreateResult {
+    /// The status of the instance creation.
+    ///
+    /// - Accepted
+    ///
+    /// - Creating
+    ///
+    /// - Failed
+    ///
+    /// - Successed
+    ///
     /// JSON `InstanceCreateStatus`; example `Successed`.
     #[serde(rename = "InstanceCreateStatus", default)]
     pub instance_create_status: Option<String>,
+    /// The ID of the instance.
+    ///
     /// JSON `InstanceId`; example `i-6ecpqvkicnchxccozrpxxxx`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: Option<String>,
@@ -144,9 +156,13 @@ pub struct InstanceCreateResult {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeCreatePrePaidInstanceResultResponse {
+    /// Returned results of creating an instance.
+    ///
     /// JSON `InstanceCreateResult`.
     #[serde(rename = "InstanceCreateResult", default)]
     pub instance_create_result: Option<InstanceCreateResult>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `AAE90880-4970-4D81-A534-A6C0F3631F74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -82,6 +82,8 @@ pub struct EnsNetLevel {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsNetLevelResponse {
+    /// The returned service code. A value of 0 indicates that the operation was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -96,6 +98,8 @@ pub struct DescribeEnsNetLevelResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_net_levels: Vec<EnsNetLevel>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

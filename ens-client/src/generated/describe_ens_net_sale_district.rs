@@ -219,6 +219,8 @@ pub struct EnsNetDistrict {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsNetSaleDistrictResponse {
+    /// The returned service code. A value of 0 indicates that the operation was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -233,6 +235,8 @@ pub struct DescribeEnsNetSaleDistrictResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub ens_net_districts: Vec<EnsNetDistrict>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `1707B55C-A12F-43EF-BC66-14FFDB9253C3`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

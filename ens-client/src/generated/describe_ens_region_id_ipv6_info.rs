@@ -130,9 +130,17 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct SupportIpv6Info {
+    /// The ID of the node.
+    ///
     /// JSON `EnsRegionId`; example `cn-chengdu-****-4`.
     #[serde(rename = "EnsRegionId", default)]
     pub ens_region_id: Option<String>,
+    /// Specifies whether IPv6 is supported. Valid values:
+    ///
+    /// - true
+    ///
+    /// - false
+    ///
     /// JSON `SupportIpv6`; example `true`.
     #[serde(
         rename = "SupportIpv6",
@@ -147,9 +155,13 @@ pub struct SupportIpv6Info {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeEnsRegionIdIpv6InfoResponse {
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `3703C4AC-9396-458C-8F25-1D701334D309`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// IPv6 support information.
+    ///
     /// JSON `SupportIpv6Info`.
     #[serde(rename = "SupportIpv6Info", default)]
     pub support_ipv6_info: Option<SupportIpv6Info>,

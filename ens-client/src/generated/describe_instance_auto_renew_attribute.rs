@@ -16,6 +16,10 @@ pub struct DescribeInstanceAutoRenewAttributeRequest {
     ///
     /// Wire name `InstanceIds`; required; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
     pub instance_ids: String,
+    /// The ID of the account that owns the resource.
+    ///
+    /// Wire name `OwnerId`.
+    pub owner_id: Option<i64>,
 }
 
 rt::request_impls!(
@@ -25,6 +29,7 @@ rt::request_impls!(
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("InstanceIds", rt::Kind::String).required(),
+    rt::ParamSpec::new("OwnerId", rt::Kind::Integer),
 ];
 
 impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
@@ -44,6 +49,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
         w.put("InstanceIds", &self.instance_ids);
+        w.put_opt("OwnerId", self.owner_id.as_ref());
         w.finish()
     }
 
@@ -52,6 +58,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
         let r = rt::wire::Reader::new(params);
         Ok(Self {
             instance_ids: r.req("InstanceIds")?,
+            owner_id: r.opt("OwnerId")?,
         })
     }
 }
@@ -74,7 +81,10 @@ impl Default for DescribeInstanceAutoRenewAttributeRequestBuilder {
 }
 
 #[derive(Debug, Clone, Default)]
-struct DescribeInstanceAutoRenewAttributeRequestOptional {}
+struct DescribeInstanceAutoRenewAttributeRequestOptional {
+    owner_id: Option<i64>,
+}
+
 impl DescribeInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,)> {
     /// Sets [`DescribeInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
@@ -89,7 +99,14 @@ impl DescribeInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,)> {
     }
 }
 
-impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {}
+impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {
+    /// Sets [`DescribeInstanceAutoRenewAttributeRequest::owner_id`] (`OwnerId`).
+    pub fn owner_id(mut self, value: i64) -> Self {
+        self.optional.owner_id = Some(value);
+        self
+    }
+}
+
 impl<S0> DescribeInstanceAutoRenewAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeInstanceAutoRenewAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeInstanceAutoRenewAttributeRequest
@@ -97,9 +114,10 @@ impl<S0> DescribeInstanceAutoRenewAttributeRequestBuilder<(S0,)> {
         S0: builder_state::HasInstanceIds,
     {
         let (s0,) = self.required;
-        let DescribeInstanceAutoRenewAttributeRequestOptional {} = self.optional;
+        let optional = self.optional;
         DescribeInstanceAutoRenewAttributeRequest {
             instance_ids: builder_state::HasInstanceIds::take(s0),
+            owner_id: optional.owner_id,
         }
     }
 }
@@ -153,6 +171,8 @@ pub struct InstanceRenewAttribute {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeResponse {
+    /// The returned service code. A value of 0 indicates that the operation was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -167,6 +187,8 @@ pub struct DescribeInstanceAutoRenewAttributeResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_renew_attributes: Vec<InstanceRenewAttribute>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `4DD66F05-3116-4BAA-B588-52EB2E7F431D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -171,6 +171,8 @@ pub struct InstanceMonitorData {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataResponse {
+    /// The business code. A value of 0 indicates success.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -185,6 +187,8 @@ pub struct DescribeInstanceMonitorDataResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub monitor_data: Vec<InstanceMonitorData>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `C8B26B44-0189-443E-9816-D951F59623A9`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -91,6 +91,8 @@ pub struct InstanceSpec {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceSpecResponse {
+    /// The bandwidth limit for a single instance. Unit: Mbit/s.
+    ///
     /// JSON `BandwidthLimit`; example `0`.
     #[serde(
         rename = "BandwidthLimit",
@@ -98,6 +100,8 @@ pub struct DescribeInstanceSpecResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub bandwidth_limit: Option<i64>,
+    /// The returned service code. A value of 0 indicates that the operation was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -105,6 +109,8 @@ pub struct DescribeInstanceSpecResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// The maximum capacity of a data disk. Unit: GB.
+    ///
     /// JSON `DataDiskMaxSize`; example `20015`.
     #[serde(
         rename = "DataDiskMaxSize",
@@ -112,6 +118,8 @@ pub struct DescribeInstanceSpecResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub data_disk_max_size: Option<i64>,
+    /// The minimum capacity of a data disk. Unit: GB.
+    ///
     /// JSON `DataDiskMinSize`; example `0`.
     #[serde(
         rename = "DataDiskMinSize",
@@ -126,9 +134,13 @@ pub struct DescribeInstanceSpecResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_specs: Vec<InstanceSpec>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `1ECC937A-AE0E-4626-BE51-DED1D6D1C888`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// The maximum capacity of the system disk. Unit: GiB.
+    ///
     /// JSON `SystemDiskMaxSize`; example `80`.
     #[serde(
         rename = "SystemDiskMaxSize",

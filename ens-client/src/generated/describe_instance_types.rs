@@ -9,10 +9,18 @@ use super::errors::{CommonError, ErrorCode, Unhandled};
 /// Action `DescribeInstanceTypes`, API version `2017-11-10`, `POST`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeInstanceTypesRequest {}
+pub struct DescribeInstanceTypesRequest {
+    /// The instance type.
+    ///
+    /// Wire name `InstanceType`.
+    pub instance_type: Option<String>,
+}
+
 rt::request_impls!(DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder);
 
-static PARAMS: &[rt::ParamSpec] = &[];
+static PARAMS: &[rt::ParamSpec] = &[
+    rt::ParamSpec::new("InstanceType", rt::Kind::String),
+];
 
 impl rt::Operation for DescribeInstanceTypesRequest {
     type Response = DescribeInstanceTypesResponse;
@@ -29,12 +37,17 @@ impl rt::Operation for DescribeInstanceTypesRequest {
     };
 
     fn to_params(&self) -> rt::Params {
-        rt::Params::new()
+        let mut w = rt::wire::Writer::default();
+        w.put_opt("InstanceType", self.instance_type.as_ref());
+        w.finish()
     }
 
     fn from_params(params: &rt::Params) -> Result<Self, rt::Violations> {
         Self::SPEC.check(params)?;
-        Ok(Self {})
+        let r = rt::wire::Reader::new(params);
+        Ok(Self {
+            instance_type: r.opt("InstanceType")?,
+        })
     }
 }
 
@@ -56,14 +69,26 @@ impl Default for DescribeInstanceTypesRequestBuilder {
 }
 
 #[derive(Debug, Clone, Default)]
-struct DescribeInstanceTypesRequestOptional {}
-impl<S> DescribeInstanceTypesRequestBuilder<S> {}
+struct DescribeInstanceTypesRequestOptional {
+    instance_type: Option<String>,
+}
+
+impl<S> DescribeInstanceTypesRequestBuilder<S> {
+    /// Sets [`DescribeInstanceTypesRequest::instance_type`] (`InstanceType`).
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.optional.instance_type = Some(value.into());
+        self
+    }
+}
+
 impl DescribeInstanceTypesRequestBuilder<()> {
     /// The finished request. [`DescribeInstanceTypesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeInstanceTypesRequest {
         let () = self.required;
-        let DescribeInstanceTypesRequestOptional {} = self.optional;
-        DescribeInstanceTypesRequest {}
+        let optional = self.optional;
+        DescribeInstanceTypesRequest {
+            instance_type: optional.instance_type,
+        }
     }
 }
 
@@ -92,6 +117,23 @@ pub struct InstanceType {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub memory_size: Option<i64>,
+    /// JSON `InstanceBandwidthRx`.
+    #[serde(
+        rename = "InstanceBandwidthRx",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub instance_bandwidth_rx: Option<i64>,
+    /// JSON `InstanceBandwidthTx`.
+    #[serde(
+        rename = "InstanceBandwidthTx",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub instance_bandwidth_tx: Option<i64>,
+    /// JSON `InstanceType`.
+    #[serde(rename = "InstanceType", default)]
+    pub instance_type: Option<String>,
 }
 
 /// What `DescribeInstanceTypes` answers. Fields the spec does not list are ignored.
@@ -99,6 +141,8 @@ pub struct InstanceType {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesResponse {
+    /// The business code. A value of 0 indicates success. An error code is returned upon failure.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -113,6 +157,8 @@ pub struct DescribeInstanceTypesResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_types: Vec<InstanceType>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `D452D190-BADF-5D09-910D-599B96D42AAA`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

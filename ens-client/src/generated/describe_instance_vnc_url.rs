@@ -128,9 +128,13 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlResponse {
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// The management terminal URL.
+    ///
     /// JSON `VncUrl`; example `wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify%2F%3Fs%3DDvh%252FIA%252BYc73gWO48cBx2gBxUDVzaAnSKr74pq30mzqUYgeUMcB%252FbkNixDxdEA996`.
     #[serde(rename = "VncUrl", default)]
     pub vnc_url: Option<String>,

@@ -116,6 +116,22 @@ pub struct DescribeInstancesRequest {
     ///
     /// Wire name `InstanceType`; example `ens.se1.tiny`.
     pub instance_type: Option<String>,
+    /// The business status of the instance, which does not represent the actual running status of the instance.
+    ///
+    /// Wire name `ServiceStatus`.
+    pub service_status: Vec<String>,
+    /// The list of EIP addresses used to filter instances.
+    ///
+    /// Wire name `EipAddresses`.
+    pub eip_addresses: Vec<String>,
+    /// The VPD network ID.
+    ///
+    /// Wire name `VpdId`.
+    pub vpd_id: Option<String>,
+    /// The VPD vSwitch ID.
+    ///
+    /// Wire name `VpdVSwitchId`.
+    pub vpd_vswitch_id: Option<String>,
 }
 
 rt::request_impls!(DescribeInstancesRequest, DescribeInstancesRequestBuilder);
@@ -179,6 +195,19 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("IntranetIp", rt::Kind::String),
     rt::ParamSpec::new("Tags", rt::Kind::Json),
     rt::ParamSpec::new("InstanceType", rt::Kind::String),
+    rt::ParamSpec::new("ServiceStatus", rt::Kind::String).packed(rt::Packing::JsonArray),
+    rt::ParamSpec::new("EipAddresses", rt::Kind::String)
+        .packed(rt::Packing::JsonArray)
+        .rules(
+            &[
+                rt::Rule::Items {
+                    min: Some(1),
+                    max: Some(20),
+                },
+            ],
+        ),
+    rt::ParamSpec::new("VpdId", rt::Kind::String),
+    rt::ParamSpec::new("VpdVSwitchId", rt::Kind::String),
 ];
 
 impl rt::Operation for DescribeInstancesRequest {
@@ -216,6 +245,10 @@ impl rt::Operation for DescribeInstancesRequest {
         w.put_opt("IntranetIp", self.intranet_ip.as_ref());
         w.put_opt("Tags", self.tags.as_ref());
         w.put_opt("InstanceType", self.instance_type.as_ref());
+        w.put_json_array("ServiceStatus", &self.service_status, false);
+        w.put_json_array("EipAddresses", &self.eip_addresses, false);
+        w.put_opt("VpdId", self.vpd_id.as_ref());
+        w.put_opt("VpdVSwitchId", self.vpd_vswitch_id.as_ref());
         w.finish()
     }
 
@@ -242,6 +275,10 @@ impl rt::Operation for DescribeInstancesRequest {
             intranet_ip: r.opt("IntranetIp")?,
             tags: r.opt("Tags")?,
             instance_type: r.opt("InstanceType")?,
+            service_status: r.json_array("ServiceStatus")?,
+            eip_addresses: r.json_array("EipAddresses")?,
+            vpd_id: r.opt("VpdId")?,
+            vpd_vswitch_id: r.opt("VpdVSwitchId")?,
         })
     }
 }
@@ -284,6 +321,10 @@ struct DescribeInstancesRequestOptional {
     intranet_ip: Option<String>,
     tags: Option<rt::serde_json::Value>,
     instance_type: Option<String>,
+    service_status: Vec<String>,
+    eip_addresses: Vec<String>,
+    vpd_id: Option<String>,
+    vpd_vswitch_id: Option<String>,
 }
 
 impl<S> DescribeInstancesRequestBuilder<S> {
@@ -406,6 +447,36 @@ impl<S> DescribeInstancesRequestBuilder<S> {
         self.optional.instance_type = Some(value.into());
         self
     }
+
+    /// Sets [`DescribeInstancesRequest::service_status`] (`ServiceStatus`).
+    pub fn service_status(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.optional.service_status = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets [`DescribeInstancesRequest::eip_addresses`] (`EipAddresses`).
+    pub fn eip_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.optional.eip_addresses = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets [`DescribeInstancesRequest::vpd_id`] (`VpdId`).
+    pub fn vpd_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.vpd_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`DescribeInstancesRequest::vpd_vswitch_id`] (`VpdVSwitchId`).
+    pub fn vpd_vswitch_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.vpd_vswitch_id = Some(value.into());
+        self
+    }
 }
 
 impl DescribeInstancesRequestBuilder<()> {
@@ -433,6 +504,10 @@ impl DescribeInstancesRequestBuilder<()> {
             intranet_ip: optional.intranet_ip,
             tags: optional.tags,
             instance_type: optional.instance_type,
+            service_status: optional.service_status,
+            eip_addresses: optional.eip_addresses,
+            vpd_id: optional.vpd_id,
+            vpd_vswitch_id: optional.vpd_vswitch_id,
         }
     }
 }
@@ -525,6 +600,16 @@ pub struct InstanceDataDisk {
     /// JSON `uuid`; example `5431f898-1323-4e64-8ce1-6cad50ed****`.
     #[serde(rename = "uuid", default)]
     pub uuid: Option<String>,
+    /// JSON `EncryptKeyId`.
+    #[serde(rename = "EncryptKeyId", default)]
+    pub encrypt_key_id: Option<String>,
+    /// JSON `Encrypted`.
+    #[serde(
+        rename = "Encrypted",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub encrypted: Option<bool>,
 }
 
 /// The `NetworkAttributes` object of the response.
@@ -632,6 +717,72 @@ pub struct Tags {
     /// JSON `TagValue`; example `value1`.
     #[serde(rename = "TagValue", default)]
     pub tag_value: Option<String>,
+}
+
+/// An element of the `Ipv6Sets` list of the response.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Ipv6Set {
+    /// JSON `Ipv6Address`.
+    #[serde(rename = "Ipv6Address", default)]
+    pub ipv6_address: Option<String>,
+}
+
+/// An element of the `PrivateIpSets` list of the response.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct PrivateIpSet {
+    /// JSON `Primary`.
+    #[serde(
+        rename = "Primary",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub primary: Option<bool>,
+    /// JSON `PrivateIpAddress`.
+    #[serde(rename = "PrivateIpAddress", default)]
+    pub private_ip_address: Option<String>,
+}
+
+/// An element of the `NetworkInterfaces` list of the response.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct NetworkInterfaces {
+    /// JSON `Ipv6Sets`.
+    #[serde(
+        rename = "Ipv6Sets",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub ipv6_sets: Vec<Ipv6Set>,
+    /// JSON `MacAddress`.
+    #[serde(rename = "MacAddress", default)]
+    pub mac_address: Option<String>,
+    /// JSON `NetworkInterfaceId`.
+    #[serde(rename = "NetworkInterfaceId", default)]
+    pub network_interface_id: Option<String>,
+    /// JSON `PrimaryIpAddress`.
+    #[serde(rename = "PrimaryIpAddress", default)]
+    pub primary_ip_address: Option<String>,
+    /// JSON `PrivateIpSets`.
+    #[serde(
+        rename = "PrivateIpSets",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub private_ip_sets: Vec<PrivateIpSet>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `VpdId`.
+    #[serde(rename = "VpdId", default)]
+    pub vpd_id: Option<String>,
+    /// JSON `VpdVSwitchId`.
+    #[serde(rename = "VpdVSwitchId", default)]
+    pub vpd_vswitch_id: Option<String>,
 }
 
 /// An element of the `Instances` list of the response.
@@ -763,6 +914,26 @@ pub struct Instance {
     /// JSON `Tags`.
     #[serde(rename = "Tags", default, deserialize_with = "::ens_client::core::de::list")]
     pub tags: Vec<Tags>,
+    /// JSON `DeletionProtection`.
+    #[serde(
+        rename = "DeletionProtection",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub deletion_protection: Option<bool>,
+    /// JSON `KeyPairName`.
+    #[serde(rename = "KeyPairName", default)]
+    pub key_pair_name: Option<String>,
+    /// JSON `NetworkInterfaces`.
+    #[serde(
+        rename = "NetworkInterfaces",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub network_interfaces: Vec<NetworkInterfaces>,
+    /// JSON `ServiceStatus`.
+    #[serde(rename = "ServiceStatus", default)]
+    pub service_status: Option<String>,
 }
 
 /// What `DescribeInstances` answers. Fields the spec does not list are ignored.
@@ -770,6 +941,8 @@ pub struct Instance {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
+    /// The business code returned. A value of 0 indicates success.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -784,6 +957,8 @@ pub struct DescribeInstancesResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instances: Vec<Instance>,
+    /// The page number of the instance list.
+    ///
     /// JSON `PageNumber`; example `1`.
     #[serde(
         rename = "PageNumber",
@@ -791,6 +966,8 @@ pub struct DescribeInstancesResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub page_number: Option<i64>,
+    /// The number of entries per page that was specified in the request.
+    ///
     /// JSON `PageSize`; example `60`.
     #[serde(
         rename = "PageSize",
@@ -798,9 +975,13 @@ pub struct DescribeInstancesResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub page_size: Option<i64>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,
+    /// The total number of instances returned.
+    ///
     /// JSON `TotalCount`; example `2`.
     #[serde(
         rename = "TotalCount",

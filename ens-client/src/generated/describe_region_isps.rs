@@ -95,9 +95,13 @@ impl DescribeRegionIspsRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct IspsItem {
+    /// The ISP code.
+    ///
     /// JSON `Code`; example `cmcc`.
     #[serde(rename = "Code", default)]
     pub code: Option<String>,
+    /// The ISP name.
+    ///
     /// JSON `Name`; example `移动`.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
@@ -108,9 +112,13 @@ pub struct IspsItem {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct DescribeRegionIspsResponse {
+    /// The list of ISPs.
+    ///
     /// JSON `Isps`.
     #[serde(rename = "Isps", default, deserialize_with = "::ens_client::core::de::list")]
     pub isps: Vec<IspsItem>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `DC90CC7E-23B6-5A90-9097-A17CE4A161C4`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -42,10 +42,19 @@ pub struct ModifyInstanceAttributeRequest {
     ///
     /// The size of your UserData cannot exceed 16 KB. We recommend that you do not pass in confidential information such as passwords and private keys in the plaintext format. If you must pass in confidential information, we recommend that you encrypt and Base64-encode the information before you pass it in. Then you can decode and decrypt the information in the same way within the instance.
     ///
-    /// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB). The exact 16 KB bound on the data before encoding is the service's to judge.
+    /// Checked here: the value is standard Base64 (the encoded data, not the plain text); 16 KB counts the raw data before encoding (ModifyInstanceAttribute's English, Chinese and newest texts say so: "The size of the raw data before encoding cannot exceed 16 KB", 编码前，原始数据不能超过16 KB), so the Base64 text has at most 21,848 characters.
     ///
-    /// Wire name `UserData`; example `/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgK****`.
+    /// Wire name `UserData`; example `IyEvYmluL3NoCmVjaG8gaGVsbG8K`.
     pub user_data: Option<UserData>,
+    /// The release protection property of the instance: whether the instance can be released from the console or by calling an API operation. Valid values:
+    ///
+    /// - true: release protection is on.
+    /// - false: release protection is off.
+    ///
+    /// > This property applies only to pay-as-you-go instances and restricts only manual release operations, not releases the system starts.
+    ///
+    /// Wire name `DeletionProtection`.
+    pub deletion_protection: Option<bool>,
 }
 
 rt::request_impls!(
@@ -70,6 +79,13 @@ static PARAMS: &[rt::ParamSpec] = &[
         wire: "UserData",
         ..UserData::RULES
     },
+    rt::ParamSpec::new(
+        "DeletionProtection",
+        rt::Kind::Boolean {
+            true_literal: "true",
+            false_literal: "false",
+        },
+    ),
 ];
 
 impl rt::Operation for ModifyInstanceAttributeRequest {
@@ -93,6 +109,7 @@ impl rt::Operation for ModifyInstanceAttributeRequest {
         w.put_opt("InstanceName", self.instance_name.as_ref());
         w.put_opt("HostName", self.host_name.as_ref());
         w.put_opt("UserData", self.user_data.as_ref());
+        w.put_bool("DeletionProtection", self.deletion_protection, ("true", "false"));
         w.finish()
     }
 
@@ -105,6 +122,7 @@ impl rt::Operation for ModifyInstanceAttributeRequest {
             instance_name: r.opt("InstanceName")?,
             host_name: r.opt("HostName")?,
             user_data: r.opt("UserData")?,
+            deletion_protection: r.bool("DeletionProtection", ("true", "false"))?,
         })
     }
 }
@@ -132,6 +150,7 @@ struct ModifyInstanceAttributeRequestOptional {
     instance_name: Option<InstanceNameNoPeriod>,
     host_name: Option<HostName>,
     user_data: Option<UserData>,
+    deletion_protection: Option<bool>,
 }
 
 impl ModifyInstanceAttributeRequestBuilder<(rt::Unset,)> {
@@ -172,6 +191,12 @@ impl<S> ModifyInstanceAttributeRequestBuilder<S> {
         self.optional.user_data = Some(value);
         self
     }
+
+    /// Sets [`ModifyInstanceAttributeRequest::deletion_protection`] (`DeletionProtection`).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.optional.deletion_protection = Some(value);
+        self
+    }
 }
 
 impl<S0> ModifyInstanceAttributeRequestBuilder<(S0,)> {
@@ -188,6 +213,7 @@ impl<S0> ModifyInstanceAttributeRequestBuilder<(S0,)> {
             instance_name: optional.instance_name,
             host_name: optional.host_name,
             user_data: optional.user_data,
+            deletion_protection: optional.deletion_protection,
         }
     }
 }
@@ -221,6 +247,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeResponse {
+    /// The business return code. A value of 0 indicates success.
+    ///
     /// JSON `Code`; example `200`.
     #[serde(
         rename = "Code",
@@ -228,6 +256,8 @@ pub struct ModifyInstanceAttributeResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -36,6 +36,10 @@ pub struct ModifyInstanceAutoRenewAttributeRequest {
     ///
     /// Wire name `RenewalStatus`; example `AutoRenewal`.
     pub renewal_status: Option<RenewalStatus>,
+    /// The ID of the account that owns the resource.
+    ///
+    /// Wire name `OwnerId`.
+    pub owner_id: Option<String>,
 }
 
 rt::request_impls!(
@@ -59,6 +63,7 @@ static PARAMS: &[rt::ParamSpec] = &[
         "RenewalStatus",
         rt::Kind::Enum(&["AutoRenewal", "Normal", "NotRenewal"]),
     ),
+    rt::ParamSpec::new("OwnerId", rt::Kind::String),
 ];
 
 impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
@@ -89,6 +94,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
         w.put_bool("AutoRenew", Some(self.auto_renew), ("True", "False"));
         w.put_opt("Duration", self.duration.as_ref());
         w.put_opt("RenewalStatus", self.renewal_status.as_ref());
+        w.put_opt("OwnerId", self.owner_id.as_ref());
         w.finish()
     }
 
@@ -107,6 +113,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
                 ))?,
             duration: r.opt("Duration")?,
             renewal_status: r.opt("RenewalStatus")?,
+            owner_id: r.opt("OwnerId")?,
         })
     }
 }
@@ -132,6 +139,7 @@ impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
 struct ModifyInstanceAutoRenewAttributeRequestOptional {
     duration: Option<i64>,
     renewal_status: Option<RenewalStatus>,
+    owner_id: Option<String>,
 }
 
 impl<S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset, S1)> {
@@ -174,6 +182,12 @@ impl<S> ModifyInstanceAutoRenewAttributeRequestBuilder<S> {
         self.optional.renewal_status = Some(value);
         self
     }
+
+    /// Sets [`ModifyInstanceAutoRenewAttributeRequest::owner_id`] (`OwnerId`).
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.owner_id = Some(value.into());
+        self
+    }
 }
 
 impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
@@ -190,6 +204,7 @@ impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
             auto_renew: builder_state::HasAutoRenew::take(s1),
             duration: optional.duration,
             renewal_status: optional.renewal_status,
+            owner_id: optional.owner_id,
         }
     }
 }
@@ -277,6 +292,8 @@ rt::enum_impls!(
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ModifyInstanceAutoRenewAttributeResponse {
+    /// The returned service code. 0 indicates that the request was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -284,6 +301,8 @@ pub struct ModifyInstanceAutoRenewAttributeResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// The ID of the request.
+    ///
     /// JSON `RequestId`; example `EA3758E0-8899-17D3-9526-5F62CF33A586`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

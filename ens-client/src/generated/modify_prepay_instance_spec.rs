@@ -118,6 +118,8 @@ impl ModifyPrepayInstanceSpecRequestBuilder<()> {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ModifyPrepayInstanceSpecResponse {
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `FD94C8E8-128E-525C-A0C3-60E063B70330`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

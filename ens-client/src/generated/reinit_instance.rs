@@ -199,6 +199,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct ReinitInstanceResponse {
+    /// The ID of the request.
+    ///
     /// JSON `RequestId`; example `C46C79B7-0C31-5947-9D86-82207661EADA`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

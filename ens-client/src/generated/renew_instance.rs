@@ -169,6 +169,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct RenewInstanceResponse {
+    /// The common parameter. Each request has a unique ID that can be used for troubleshooting and locating issues.
+    ///
     /// JSON `RequestId`; example `86A6D421-A0C7-4C01-8648-47377CA6A2CE`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

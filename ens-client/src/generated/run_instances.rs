@@ -18,15 +18,19 @@ use super::types::*;
 pub struct RunInstancesRequest {
     /// The instance type.
     ///
-    /// Wire name `InstanceType`; required; example `ens.sn1.small`.
-    pub instance_type: String,
+    /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
+    ///
+    /// Wire name `InstanceType`; example `ens.sn1.small`.
+    pub instance_type: Option<String>,
     /// The billing method of the instance. Valid values:
     ///
     /// *   **PrePaid**: subscription.
     /// *   **PostPaid:** pay-as-you-go.
     ///
-    /// Wire name `InstanceChargeType`; required; example `PostPaid`.
-    pub instance_charge_type: InstanceChargeType,
+    /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
+    ///
+    /// Wire name `InstanceChargeType`; example `PostPaid`.
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// The ID of the image. For ARM PCB-based server instances, leave this parameter empty. For other instances, this parameter is required.
     ///
     /// Whether it is required depends on the instance type: the service checks it.
@@ -41,12 +45,12 @@ pub struct RunInstancesRequest {
     ///
     /// Wire name `NetDistrictCode`; example `350000`.
     pub net_district_code: Option<String>,
-    /// The Internet service provider (ISP).
+    /// The ISP (carrier).
     ///
-    /// >  This parameter required if ScheduleAreaLevel is set to Region.\
+    /// > This parameter is required for area-level scheduling (`ScheduleAreaLevel` is `Big`, `Middle` or `Small`).
+    /// > For node-level scheduling, if a node has several carriers and you do not specify one, instances are created for each carrier of the node. For example, if a node has both China Mobile and China Unicom, instances with two ISPs are created. DescribeRegionIsps gives the carriers of a node.
     ///
-    /// If you set ScheduleAreaLevel to Region, a node has multiple ISPs, and you do not specify an ISP, then the create instance uses the ISP of the node. If the node has two ISPs, such as China Mobile and China Unicom, the created instance has two ISPs.\
-    /// You can call the DescribeRegionIsps operation to query ISPs of the edge node.[](~~2637461~~)
+    /// Checked here: required when `ScheduleAreaLevel` is `Big`, `Middle` or `Small` (the newest text and the Chinese one, 区域级调度时必填; an older English text said "if ScheduleAreaLevel is set to Region", which contradicts both).
     ///
     /// Wire name `Carrier`; example `telecom`.
     pub carrier: Option<String>,
@@ -57,8 +61,10 @@ pub struct RunInstancesRequest {
     /// *   **Small**: city
     /// *   **Region**: node
     ///
-    /// Wire name `ScheduleAreaLevel`; required; example `Region`.
-    pub schedule_area_level: ScheduleAreaLevel,
+    /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
+    ///
+    /// Wire name `ScheduleAreaLevel`; example `Region`.
+    pub schedule_area_level: Option<ScheduleAreaLevel>,
     /// The scheduling policy of the taint. Valid values:
     ///
     /// *   **Concentrate**
@@ -127,14 +133,18 @@ pub struct RunInstancesRequest {
     pub period: Option<i64>,
     /// The maximum public bandwidth. If the value of this parameter is greater than 0, a public IP address is assigned to the instance.
     ///
-    /// Wire name `InternetMaxBandwidthOut`; required; example `1`.
-    pub internet_max_bandwidth_out: i64,
+    /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
+    ///
+    /// Wire name `InternetMaxBandwidthOut`; example `1`.
+    pub internet_max_bandwidth_out: Option<i64>,
     /// The number of instances that you want to create. Valid values: 1 to 100.
     ///
     /// Must be 1 when `PrivateIpAddress` is set: the service checks it.
     ///
-    /// Wire name `Amount`; required; example `1`.
-    pub amount: i64,
+    /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
+    ///
+    /// Wire name `Amount`; example `1`.
+    pub amount: Option<i64>,
     /// The ID of the network.
     ///
     /// >  This parameter is available only if ScheduleAreaLevel is set to Region and cannot be configured if ScheduleAreaLevel is set to other values. Otherwise, an error occurs.
@@ -167,13 +177,13 @@ pub struct RunInstancesRequest {
     pub instance_name: Option<InstanceName>,
     /// Specifies whether to append sequential suffixes to the hostname specified by the **HostName** parameter and to the instance name specified by the **InstanceName** parameter. The sequential suffixes range from 001 to 999.
     ///
-    /// Wire name `UniqueSuffix`; example `True`.
+    /// Wire name `UniqueSuffix`; example `true`.
     pub unique_suffix: Option<bool>,
     /// The custom data. The maximum data size is 16 KB. You can specify **UserData**. **UserData** must be Base64-encoded.
     ///
-    /// Checked here: the value is standard Base64 of at most 21848 characters (the Base64 length of 16 KiB; the text does not say whether 16 KB counts the data or its Base64 text, so the looser reading is checked and the service judges the exact bound).
+    /// Checked here: the value is standard Base64 (the encoded data, not the plain text); 16 KB counts the raw data before encoding (ModifyInstanceAttribute's English, Chinese and newest texts say so: "The size of the raw data before encoding cannot exceed 16 KB", 编码前，原始数据不能超过16 KB), so the Base64 text has at most 21,848 characters.
     ///
-    /// Wire name `UserData`; example `ZWtest`.
+    /// Wire name `UserData`; example `IyEvYmluL3NoCmVjaG8gaGVsbG8K`.
     pub user_data: Option<UserData>,
     /// Specifies whether to enable auto-renewal for the premium bandwidth plan. Valid values:
     ///
@@ -197,7 +207,7 @@ pub struct RunInstancesRequest {
     ///
     /// Checked here: must be left out when `ScheduleAreaLevel` is `Big`, `Middle` or `Small`.
     ///
-    /// Wire name `PrivateIpAddress`; example `10.0.XX.XX`.
+    /// Wire name `PrivateIpAddress`; example `10.0.0.10`.
     pub private_ip_address: Option<PrivateIpAddress>,
     /// The unit of the subscription period. Valid values:
     ///
@@ -206,11 +216,16 @@ pub struct RunInstancesRequest {
     ///
     /// Wire name `PeriodUnit`; example `Month`; service default `Month`.
     pub period_unit: Option<PeriodUnit>,
-    /// Specifies whether to enable public IP address identification. Valid values: true and false. Default value: false.
+    /// Specifies whether to enable public IP address identification. Valid values:
     ///
-    /// The metadata gives `true` as the default; both the English and the Chinese text say `false`, which this spec follows.
+    /// - true: enables public IP identification.
+    /// - false: does not enable public IP identification.
     ///
-    /// Wire name `PublicIpIdentification`; example `true`; service default `false`.
+    /// Default value: true.
+    ///
+    /// The newest text (SDK 12.1.0) and the metadata give `true` as the default; an older English and Chinese text said `false`.
+    ///
+    /// Wire name `PublicIpIdentification`; example `true`; service default `true`.
     pub public_ip_identification: Option<bool>,
     /// Specifies whether to use the preset password of the image. Valid values:
     ///
@@ -268,22 +283,73 @@ pub struct RunInstancesRequest {
     ///
     /// Wire name `SpotStrategy`; example `SpotAsPriceGo`; service default `NoSpot`.
     pub spot_strategy: Option<SpotStrategy>,
+    /// The protection period of the spot instance.
+    ///
+    /// Unit: hours.
+    ///
+    /// Wire name `SpotDuration`.
+    pub spot_duration: Option<i64>,
+    /// The number of randomly generated IPv6 addresses to assign to the primary ENI of the private network.
+    ///
+    /// Wire name `Ipv6AddressCount`.
+    pub ipv6_address_count: Option<i64>,
+    /// The release protection property of the instance. Specifies whether the instance can be released from the console or by calling an API operation. Valid values:
+    ///
+    /// -  true: Enables instance release protection.
+    /// -  false: Disables instance release protection.
+    ///
+    /// Default value: false.
+    ///
+    /// > This property applies only to pay-as-you-go instances and can only restrict manual release operations. It does not take effect on system-initiated release operations.
+    ///
+    /// Wire name `DeletionProtection`.
+    pub deletion_protection: Option<bool>,
+    /// The ID of the instance launch template.
+    ///
+    /// Wire name `LaunchTemplateId`.
+    pub launch_template_id: Option<String>,
+    /// The name of the instance launch template.
+    ///
+    /// Wire name `LaunchTemplateName`.
+    pub launch_template_name: Option<String>,
+    /// The version of the instance launch template.
+    ///
+    /// Wire name `LaunchTemplateVersion`.
+    pub launch_template_version: Option<i64>,
+    /// Specifies whether to automatically install the Cloud Assistant client on the instance.
+    ///
+    /// Wire name `AutoInstallCloudAssistant`.
+    pub auto_install_cloud_assistant: Option<bool>,
+    /// The region for Cloud Assistant access. Valid values: cn-zhangjiakou (Zhangjiakou) and ap-southeast-1 (Singapore).
+    ///
+    /// Wire name `CloudAssistantRegion`.
+    pub cloud_assistant_region: Option<String>,
+    /// The deployment set ID.
+    ///
+    /// Wire name `DeploymentSetId`.
+    pub deployment_set_id: Option<String>,
+    /// The VPD network ID.
+    ///
+    /// Wire name `VpdId`.
+    pub vpd_id: Option<String>,
+    /// The list of VPD vSwitch IDs.
+    ///
+    /// Wire name `VpdVSwitchIds`.
+    pub vpd_vswitch_ids: Vec<String>,
 }
 
 rt::request_impls!(RunInstancesRequest, RunInstancesRequestBuilder);
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("InstanceType", rt::Kind::String).required(),
-    rt::ParamSpec::new("InstanceChargeType", rt::Kind::Enum(&["PrePaid", "PostPaid"]))
-        .required(),
+    rt::ParamSpec::new("InstanceType", rt::Kind::String),
+    rt::ParamSpec::new("InstanceChargeType", rt::Kind::Enum(&["PrePaid", "PostPaid"])),
     rt::ParamSpec::new("ImageId", rt::Kind::String),
     rt::ParamSpec::new("NetDistrictCode", rt::Kind::String),
     rt::ParamSpec::new("Carrier", rt::Kind::String),
     rt::ParamSpec::new(
-            "ScheduleAreaLevel",
-            rt::Kind::Enum(&["Big", "Middle", "Small", "Region"]),
-        )
-        .required(),
+        "ScheduleAreaLevel",
+        rt::Kind::Enum(&["Big", "Middle", "Small", "Region"]),
+    ),
     rt::ParamSpec::new(
         "SchedulingStrategy",
         rt::Kind::Enum(&["Concentrate", "Disperse"]),
@@ -302,9 +368,8 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("DataDisk", rt::Kind::Json),
     rt::ParamSpec::new("Period", rt::Kind::Integer)
         .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
-    rt::ParamSpec::new("InternetMaxBandwidthOut", rt::Kind::Integer).required(),
+    rt::ParamSpec::new("InternetMaxBandwidthOut", rt::Kind::Integer),
     rt::ParamSpec::new("Amount", rt::Kind::Integer)
-        .required()
         .rules(
             &[
                 rt::Rule::Range {
@@ -393,6 +458,37 @@ static PARAMS: &[rt::ParamSpec] = &[
         ),
     rt::ParamSpec::new("AutoReleaseTime", rt::Kind::String),
     rt::ParamSpec::new("SpotStrategy", rt::Kind::Enum(&["SpotAsPriceGo", "NoSpot"])),
+    rt::ParamSpec::new("SpotDuration", rt::Kind::Integer),
+    rt::ParamSpec::new("Ipv6AddressCount", rt::Kind::Integer)
+        .rules(
+            &[
+                rt::Rule::Range {
+                    min: Some(1),
+                    max: Some(10),
+                },
+            ],
+        ),
+    rt::ParamSpec::new(
+        "DeletionProtection",
+        rt::Kind::Boolean {
+            true_literal: "true",
+            false_literal: "false",
+        },
+    ),
+    rt::ParamSpec::new("LaunchTemplateId", rt::Kind::String),
+    rt::ParamSpec::new("LaunchTemplateName", rt::Kind::String),
+    rt::ParamSpec::new("LaunchTemplateVersion", rt::Kind::Integer),
+    rt::ParamSpec::new(
+        "AutoInstallCloudAssistant",
+        rt::Kind::Boolean {
+            true_literal: "true",
+            false_literal: "false",
+        },
+    ),
+    rt::ParamSpec::new("CloudAssistantRegion", rt::Kind::String),
+    rt::ParamSpec::new("DeploymentSetId", rt::Kind::String),
+    rt::ParamSpec::new("VpdId", rt::Kind::String),
+    rt::ParamSpec::new("VpdVSwitchIds", rt::Kind::String).packed(rt::Packing::JsonArray),
 ];
 
 impl rt::Operation for RunInstancesRequest {
@@ -457,18 +553,25 @@ impl rt::Operation for RunInstancesRequest {
                     },
                 ],
             ),
+            rt::CrossRule::RequiredWhen {
+                param: "Carrier",
+                when: rt::Condition {
+                    param: "ScheduleAreaLevel",
+                    any_of: &["Big", "Middle", "Small"],
+                },
+            },
         ],
         answer_requires: &[],
     };
 
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
-        w.put("InstanceType", &self.instance_type);
-        w.put("InstanceChargeType", &self.instance_charge_type);
+        w.put_opt("InstanceType", self.instance_type.as_ref());
+        w.put_opt("InstanceChargeType", self.instance_charge_type.as_ref());
         w.put_opt("ImageId", self.image_id.as_ref());
         w.put_opt("NetDistrictCode", self.net_district_code.as_ref());
         w.put_opt("Carrier", self.carrier.as_ref());
-        w.put("ScheduleAreaLevel", &self.schedule_area_level);
+        w.put_opt("ScheduleAreaLevel", self.schedule_area_level.as_ref());
         w.put_opt("SchedulingStrategy", self.scheduling_strategy.as_ref());
         w.put_opt("EnsRegionId", self.ens_region_id.as_ref());
         w.put_opt("Password", self.password.as_ref());
@@ -477,8 +580,8 @@ impl rt::Operation for RunInstancesRequest {
         w.put_opt("SystemDisk", self.system_disk.as_ref());
         w.put_opt("DataDisk", self.data_disk.as_ref());
         w.put_opt("Period", self.period.as_ref());
-        w.put("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out);
-        w.put("Amount", &self.amount);
+        w.put_opt("InternetMaxBandwidthOut", self.internet_max_bandwidth_out.as_ref());
+        w.put_opt("Amount", self.amount.as_ref());
         w.put_opt("NetWorkId", self.network_id.as_ref());
         w.put_opt("VSwitchId", self.vswitch_id.as_ref());
         w.put_opt("SecurityId", self.security_id.as_ref());
@@ -503,6 +606,21 @@ impl rt::Operation for RunInstancesRequest {
         w.put_objects("Tag", &self.tags);
         w.put_opt("AutoReleaseTime", self.auto_release_time.as_ref());
         w.put_opt("SpotStrategy", self.spot_strategy.as_ref());
+        w.put_opt("SpotDuration", self.spot_duration.as_ref());
+        w.put_opt("Ipv6AddressCount", self.ipv6_address_count.as_ref());
+        w.put_bool("DeletionProtection", self.deletion_protection, ("true", "false"));
+        w.put_opt("LaunchTemplateId", self.launch_template_id.as_ref());
+        w.put_opt("LaunchTemplateName", self.launch_template_name.as_ref());
+        w.put_opt("LaunchTemplateVersion", self.launch_template_version.as_ref());
+        w.put_bool(
+            "AutoInstallCloudAssistant",
+            self.auto_install_cloud_assistant,
+            ("true", "false"),
+        );
+        w.put_opt("CloudAssistantRegion", self.cloud_assistant_region.as_ref());
+        w.put_opt("DeploymentSetId", self.deployment_set_id.as_ref());
+        w.put_opt("VpdId", self.vpd_id.as_ref());
+        w.put_json_array("VpdVSwitchIds", &self.vpd_vswitch_ids, false);
         w.finish()
     }
 
@@ -510,12 +628,12 @@ impl rt::Operation for RunInstancesRequest {
         Self::SPEC.check(params)?;
         let r = rt::wire::Reader::new(params);
         Ok(Self {
-            instance_type: r.req("InstanceType")?,
-            instance_charge_type: r.req("InstanceChargeType")?,
+            instance_type: r.opt("InstanceType")?,
+            instance_charge_type: r.opt("InstanceChargeType")?,
             image_id: r.opt("ImageId")?,
             net_district_code: r.opt("NetDistrictCode")?,
             carrier: r.opt("Carrier")?,
-            schedule_area_level: r.req("ScheduleAreaLevel")?,
+            schedule_area_level: r.opt("ScheduleAreaLevel")?,
             scheduling_strategy: r.opt("SchedulingStrategy")?,
             ens_region_id: r.opt("EnsRegionId")?,
             password: r.opt("Password")?,
@@ -524,8 +642,8 @@ impl rt::Operation for RunInstancesRequest {
             system_disk: r.opt("SystemDisk")?,
             data_disk: r.opt("DataDisk")?,
             period: r.opt("Period")?,
-            internet_max_bandwidth_out: r.req("InternetMaxBandwidthOut")?,
-            amount: r.req("Amount")?,
+            internet_max_bandwidth_out: r.opt("InternetMaxBandwidthOut")?,
+            amount: r.opt("Amount")?,
             network_id: r.opt("NetWorkId")?,
             vswitch_id: r.opt("VSwitchId")?,
             security_id: r.opt("SecurityId")?,
@@ -547,6 +665,18 @@ impl rt::Operation for RunInstancesRequest {
             tags: r.objects("Tag")?,
             auto_release_time: r.opt("AutoReleaseTime")?,
             spot_strategy: r.opt("SpotStrategy")?,
+            spot_duration: r.opt("SpotDuration")?,
+            ipv6_address_count: r.opt("Ipv6AddressCount")?,
+            deletion_protection: r.bool("DeletionProtection", ("true", "false"))?,
+            launch_template_id: r.opt("LaunchTemplateId")?,
+            launch_template_name: r.opt("LaunchTemplateName")?,
+            launch_template_version: r.opt("LaunchTemplateVersion")?,
+            auto_install_cloud_assistant: r
+                .bool("AutoInstallCloudAssistant", ("true", "false"))?,
+            cloud_assistant_region: r.opt("CloudAssistantRegion")?,
+            deployment_set_id: r.opt("DeploymentSetId")?,
+            vpd_id: r.opt("VpdId")?,
+            vpd_vswitch_ids: r.json_array("VpdVSwitchIds")?,
         })
     }
 }
@@ -554,9 +684,7 @@ impl rt::Operation for RunInstancesRequest {
 /// Builds a [`RunInstancesRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RunInstancesRequestBuilder<
-    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
-> {
+pub struct RunInstancesRequestBuilder<S = ()> {
     required: S,
     optional: RunInstancesRequestOptional,
 }
@@ -564,7 +692,7 @@ pub struct RunInstancesRequestBuilder<
 impl Default for RunInstancesRequestBuilder {
     fn default() -> Self {
         Self {
-            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            required: (),
             optional: RunInstancesRequestOptional::default(),
         }
     }
@@ -572,9 +700,12 @@ impl Default for RunInstancesRequestBuilder {
 
 #[derive(Debug, Clone, Default)]
 struct RunInstancesRequestOptional {
+    instance_type: Option<String>,
+    instance_charge_type: Option<InstanceChargeType>,
     image_id: Option<String>,
     net_district_code: Option<String>,
     carrier: Option<String>,
+    schedule_area_level: Option<ScheduleAreaLevel>,
     scheduling_strategy: Option<SchedulingStrategy>,
     ens_region_id: Option<String>,
     password: Option<Password>,
@@ -583,6 +714,8 @@ struct RunInstancesRequestOptional {
     system_disk: Option<rt::serde_json::Value>,
     data_disk: Option<rt::serde_json::Value>,
     period: Option<i64>,
+    internet_max_bandwidth_out: Option<i64>,
+    amount: Option<i64>,
     network_id: Option<String>,
     vswitch_id: Option<String>,
     security_id: Option<String>,
@@ -603,79 +736,32 @@ struct RunInstancesRequestOptional {
     tags: Vec<Tag>,
     auto_release_time: Option<String>,
     spot_strategy: Option<SpotStrategy>,
-}
-
-impl<S1, S2, S3, S4> RunInstancesRequestBuilder<(rt::Unset, S1, S2, S3, S4)> {
-    /// Sets [`RunInstancesRequest::instance_type`] (`InstanceType`).
-    pub fn instance_type(
-        self,
-        value: impl Into<String>,
-    ) -> RunInstancesRequestBuilder<(String, S1, S2, S3, S4)> {
-        let (_, s1, s2, s3, s4) = self.required;
-        RunInstancesRequestBuilder {
-            required: (value.into(), s1, s2, s3, s4),
-            optional: self.optional,
-        }
-    }
-}
-
-impl<S0, S2, S3, S4> RunInstancesRequestBuilder<(S0, rt::Unset, S2, S3, S4)> {
-    /// Sets [`RunInstancesRequest::instance_charge_type`] (`InstanceChargeType`).
-    pub fn instance_charge_type(
-        self,
-        value: InstanceChargeType,
-    ) -> RunInstancesRequestBuilder<(S0, InstanceChargeType, S2, S3, S4)> {
-        let (s0, _, s2, s3, s4) = self.required;
-        RunInstancesRequestBuilder {
-            required: (s0, value, s2, s3, s4),
-            optional: self.optional,
-        }
-    }
-}
-
-impl<S0, S1, S3, S4> RunInstancesRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
-    /// Sets [`RunInstancesRequest::schedule_area_level`] (`ScheduleAreaLevel`).
-    pub fn schedule_area_level(
-        self,
-        value: ScheduleAreaLevel,
-    ) -> RunInstancesRequestBuilder<(S0, S1, ScheduleAreaLevel, S3, S4)> {
-        let (s0, s1, _, s3, s4) = self.required;
-        RunInstancesRequestBuilder {
-            required: (s0, s1, value, s3, s4),
-            optional: self.optional,
-        }
-    }
-}
-
-impl<S0, S1, S2, S4> RunInstancesRequestBuilder<(S0, S1, S2, rt::Unset, S4)> {
-    /// Sets [`RunInstancesRequest::internet_max_bandwidth_out`] (`InternetMaxBandwidthOut`).
-    pub fn internet_max_bandwidth_out(
-        self,
-        value: i64,
-    ) -> RunInstancesRequestBuilder<(S0, S1, S2, i64, S4)> {
-        let (s0, s1, s2, _, s4) = self.required;
-        RunInstancesRequestBuilder {
-            required: (s0, s1, s2, value, s4),
-            optional: self.optional,
-        }
-    }
-}
-
-impl<S0, S1, S2, S3> RunInstancesRequestBuilder<(S0, S1, S2, S3, rt::Unset)> {
-    /// Sets [`RunInstancesRequest::amount`] (`Amount`).
-    pub fn amount(
-        self,
-        value: i64,
-    ) -> RunInstancesRequestBuilder<(S0, S1, S2, S3, i64)> {
-        let (s0, s1, s2, s3, _) = self.required;
-        RunInstancesRequestBuilder {
-            required: (s0, s1, s2, s3, value),
-            optional: self.optional,
-        }
-    }
+    spot_duration: Option<i64>,
+    ipv6_address_count: Option<i64>,
+    deletion_protection: Option<bool>,
+    launch_template_id: Option<String>,
+    launch_template_name: Option<String>,
+    launch_template_version: Option<i64>,
+    auto_install_cloud_assistant: Option<bool>,
+    cloud_assistant_region: Option<String>,
+    deployment_set_id: Option<String>,
+    vpd_id: Option<String>,
+    vpd_vswitch_ids: Vec<String>,
 }
 
 impl<S> RunInstancesRequestBuilder<S> {
+    /// Sets [`RunInstancesRequest::instance_type`] (`InstanceType`).
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.optional.instance_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::instance_charge_type`] (`InstanceChargeType`).
+    pub fn instance_charge_type(mut self, value: InstanceChargeType) -> Self {
+        self.optional.instance_charge_type = Some(value);
+        self
+    }
+
     /// Sets [`RunInstancesRequest::image_id`] (`ImageId`).
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.optional.image_id = Some(value.into());
@@ -691,6 +777,12 @@ impl<S> RunInstancesRequestBuilder<S> {
     /// Sets [`RunInstancesRequest::carrier`] (`Carrier`).
     pub fn carrier(mut self, value: impl Into<String>) -> Self {
         self.optional.carrier = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::schedule_area_level`] (`ScheduleAreaLevel`).
+    pub fn schedule_area_level(mut self, value: ScheduleAreaLevel) -> Self {
+        self.optional.schedule_area_level = Some(value);
         self
     }
 
@@ -739,6 +831,18 @@ impl<S> RunInstancesRequestBuilder<S> {
     /// Sets [`RunInstancesRequest::period`] (`Period`).
     pub fn period(mut self, value: i64) -> Self {
         self.optional.period = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::internet_max_bandwidth_out`] (`InternetMaxBandwidthOut`).
+    pub fn internet_max_bandwidth_out(mut self, value: i64) -> Self {
+        self.optional.internet_max_bandwidth_out = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::amount`] (`Amount`).
+    pub fn amount(mut self, value: i64) -> Self {
+        self.optional.amount = Some(value);
         self
     }
 
@@ -861,27 +965,89 @@ impl<S> RunInstancesRequestBuilder<S> {
         self.optional.spot_strategy = Some(value);
         self
     }
+
+    /// Sets [`RunInstancesRequest::spot_duration`] (`SpotDuration`).
+    pub fn spot_duration(mut self, value: i64) -> Self {
+        self.optional.spot_duration = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::ipv6_address_count`] (`Ipv6AddressCount`).
+    pub fn ipv6_address_count(mut self, value: i64) -> Self {
+        self.optional.ipv6_address_count = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::deletion_protection`] (`DeletionProtection`).
+    pub fn deletion_protection(mut self, value: bool) -> Self {
+        self.optional.deletion_protection = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::launch_template_id`] (`LaunchTemplateId`).
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.launch_template_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::launch_template_name`] (`LaunchTemplateName`).
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.optional.launch_template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::launch_template_version`] (`LaunchTemplateVersion`).
+    pub fn launch_template_version(mut self, value: i64) -> Self {
+        self.optional.launch_template_version = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::auto_install_cloud_assistant`] (`AutoInstallCloudAssistant`).
+    pub fn auto_install_cloud_assistant(mut self, value: bool) -> Self {
+        self.optional.auto_install_cloud_assistant = Some(value);
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::cloud_assistant_region`] (`CloudAssistantRegion`).
+    pub fn cloud_assistant_region(mut self, value: impl Into<String>) -> Self {
+        self.optional.cloud_assistant_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::deployment_set_id`] (`DeploymentSetId`).
+    pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.deployment_set_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::vpd_id`] (`VpdId`).
+    pub fn vpd_id(mut self, value: impl Into<String>) -> Self {
+        self.optional.vpd_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`RunInstancesRequest::vpd_vswitch_ids`] (`VpdVSwitchIds`).
+    pub fn vpd_vswitch_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.optional.vpd_vswitch_ids = value.into_iter().map(Into::into).collect();
+        self
+    }
 }
 
-impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
+impl RunInstancesRequestBuilder<()> {
     /// The finished request. [`RunInstancesRequest::validate`] (which the client runs) checks the rules the types cannot express.
-    pub fn build(self) -> RunInstancesRequest
-    where
-        S0: builder_state::HasInstanceType,
-        S1: builder_state::HasInstanceChargeType,
-        S2: builder_state::HasScheduleAreaLevel,
-        S3: builder_state::HasInternetMaxBandwidthOut,
-        S4: builder_state::HasAmount,
-    {
-        let (s0, s1, s2, s3, s4) = self.required;
+    pub fn build(self) -> RunInstancesRequest {
+        let () = self.required;
         let optional = self.optional;
         RunInstancesRequest {
-            instance_type: builder_state::HasInstanceType::take(s0),
-            instance_charge_type: builder_state::HasInstanceChargeType::take(s1),
+            instance_type: optional.instance_type,
+            instance_charge_type: optional.instance_charge_type,
             image_id: optional.image_id,
             net_district_code: optional.net_district_code,
             carrier: optional.carrier,
-            schedule_area_level: builder_state::HasScheduleAreaLevel::take(s2),
+            schedule_area_level: optional.schedule_area_level,
             scheduling_strategy: optional.scheduling_strategy,
             ens_region_id: optional.ens_region_id,
             password: optional.password,
@@ -890,10 +1056,8 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
             system_disk: optional.system_disk,
             data_disk: optional.data_disk,
             period: optional.period,
-            internet_max_bandwidth_out: builder_state::HasInternetMaxBandwidthOut::take(
-                s3,
-            ),
-            amount: builder_state::HasAmount::take(s4),
+            internet_max_bandwidth_out: optional.internet_max_bandwidth_out,
+            amount: optional.amount,
             network_id: optional.network_id,
             vswitch_id: optional.vswitch_id,
             security_id: optional.security_id,
@@ -914,97 +1078,17 @@ impl<S0, S1, S2, S3, S4> RunInstancesRequestBuilder<(S0, S1, S2, S3, S4)> {
             tags: optional.tags,
             auto_release_time: optional.auto_release_time,
             spot_strategy: optional.spot_strategy,
-        }
-    }
-}
-
-/// Type states of [`RunInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
-pub mod builder_state {
-    mod sealed {
-        pub trait Sealed {}
-    }
-
-    impl sealed::Sealed for String {}
-    /// Type state: `InstanceType` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`RunInstances` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
-        label = "`InstanceType` is not set"
-    )]
-    pub trait HasInstanceType: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> String;
-    }
-
-    impl HasInstanceType for String {
-        fn take(self) -> String {
-            self
-        }
-    }
-
-    impl sealed::Sealed for super::InstanceChargeType {}
-    /// Type state: `InstanceChargeType` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`RunInstances` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
-        label = "`InstanceChargeType` is not set"
-    )]
-    pub trait HasInstanceChargeType: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> super::InstanceChargeType;
-    }
-
-    impl HasInstanceChargeType for super::InstanceChargeType {
-        fn take(self) -> super::InstanceChargeType {
-            self
-        }
-    }
-
-    impl sealed::Sealed for super::ScheduleAreaLevel {}
-    /// Type state: `ScheduleAreaLevel` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`RunInstances` needs the required parameter `ScheduleAreaLevel`: call `.schedule_area_level(..)` before `.build()`",
-        label = "`ScheduleAreaLevel` is not set"
-    )]
-    pub trait HasScheduleAreaLevel: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> super::ScheduleAreaLevel;
-    }
-
-    impl HasScheduleAreaLevel for super::ScheduleAreaLevel {
-        fn take(self) -> super::ScheduleAreaLevel {
-            self
-        }
-    }
-
-    impl sealed::Sealed for i64 {}
-    /// Type state: `InternetMaxBandwidthOut` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`RunInstances` needs the required parameter `InternetMaxBandwidthOut`: call `.internet_max_bandwidth_out(..)` before `.build()`",
-        label = "`InternetMaxBandwidthOut` is not set"
-    )]
-    pub trait HasInternetMaxBandwidthOut: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> i64;
-    }
-
-    impl HasInternetMaxBandwidthOut for i64 {
-        fn take(self) -> i64 {
-            self
-        }
-    }
-
-    /// Type state: `Amount` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`RunInstances` needs the required parameter `Amount`: call `.amount(..)` before `.build()`",
-        label = "`Amount` is not set"
-    )]
-    pub trait HasAmount: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> i64;
-    }
-
-    impl HasAmount for i64 {
-        fn take(self) -> i64 {
-            self
+            spot_duration: optional.spot_duration,
+            ipv6_address_count: optional.ipv6_address_count,
+            deletion_protection: optional.deletion_protection,
+            launch_template_id: optional.launch_template_id,
+            launch_template_name: optional.launch_template_name,
+            launch_template_version: optional.launch_template_version,
+            auto_install_cloud_assistant: optional.auto_install_cloud_assistant,
+            cloud_assistant_region: optional.cloud_assistant_region,
+            deployment_set_id: optional.deployment_set_id,
+            vpd_id: optional.vpd_id,
+            vpd_vswitch_ids: optional.vpd_vswitch_ids,
         }
     }
 }
@@ -1015,6 +1099,8 @@ pub mod builder_state {
 ///
 /// *   **PrePaid**: subscription.
 /// *   **PostPaid:** pay-as-you-go.
+///
+/// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstanceChargeType {
@@ -1047,6 +1133,8 @@ rt::enum_impls!(
 /// *   **Middle**: province
 /// *   **Small**: city
 /// *   **Region**: node
+///
+/// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleAreaLevel {
@@ -1293,6 +1381,8 @@ rt::enum_impls!(
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
+    /// The list of instance IDs.
+    ///
     /// JSON `InstanceIds`.
     #[serde(
         rename = "InstanceIds",
@@ -1300,9 +1390,13 @@ pub struct RunInstancesResponse {
         deserialize_with = "::ens_client::core::de::list"
     )]
     pub instance_ids: Vec<String>,
+    /// The order ID.
+    ///
     /// JSON `OrderId`; example `213177957850399`.
     #[serde(rename = "OrderId", default)]
     pub order_id: Option<String>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `91E4AFBE-4E35-5D2A-A886-BB477C9953D2`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

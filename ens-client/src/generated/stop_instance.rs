@@ -167,6 +167,8 @@ pub mod builder_state {
 #[serde(crate = "::ens_client::core::serde")]
 #[non_exhaustive]
 pub struct StopInstanceResponse {
+    /// The returned service code. 0 indicates that the request was successful.
+    ///
     /// JSON `Code`; example `0`.
     #[serde(
         rename = "Code",
@@ -174,6 +176,8 @@ pub struct StopInstanceResponse {
         deserialize_with = "::ens_client::core::de::number"
     )]
     pub code: Option<i64>,
+    /// The request ID.
+    ///
     /// JSON `RequestId`; example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: Option<String>,

@@ -20,7 +20,7 @@ impl UnknownValue {
 
 /// A checked `HostName`: holding one means the value obeys every rule of the spec.
 ///
-/// An instance's hostname, by the general and Linux rules: 2 to 64 letters, digits, periods (.) and hyphens (-); no period or hyphen first, last or next to another. The Windows rules (2 to 15 characters, no period, not digits only) depend on the image, so only the service checks them.
+/// An instance's hostname, by the general and Linux rules: 2 to 64 letters, digits, periods (.) and hyphens (-); no period or hyphen first or last, and no two periods or two hyphens in a row (`..`, `--`). A period next to a hyphen (`a.-b`) is allowed: the texts forbid using periods or hyphens "consecutively" and let each period-separated segment contain hyphens. The Windows rules (2 to 15 characters, no period, not digits only) depend on the image, so only the service checks them.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct HostName(String);
 
@@ -43,7 +43,7 @@ impl HostName {
                     ],
                 ),
                 rt::Rule::NoLeadingOrTrailing(".-"),
-                rt::Rule::NoConsecutive(".-"),
+                rt::Rule::ForbiddenSubstrings(&["..", "--"]),
             ],
         );
     /// Checks `value` against [`HostName::RULES`]; every broken rule is reported.
@@ -294,7 +294,7 @@ rt::enum_impls!(
 
 /// A checked `Password`: holding one means the value obeys every rule of the spec.
 ///
-/// An instance's login password: 8 to 30 characters, with at least three of uppercase letters, lowercase letters, digits and the special characters ``()`~!@#$%^&*-_+=|{}[]:;'<>,.?/``. Never shown: `Debug` prints `***`, violations leave the value out, and the text is zeroed when dropped.
+/// An instance's login password: 8 to 30 characters, with at least three of uppercase letters, lowercase letters, digits and the special characters ``()`~!@#$%^&*-_+=|{}[]:;'"<>,.?/`` and the space. Never shown: `Debug` prints `***`, violations leave the value out, and the text is zeroed when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(rt::zeroize::Zeroizing<String>);
 
@@ -314,7 +314,7 @@ impl Password {
                         rt::CharClass::Upper,
                         rt::CharClass::Lower,
                         rt::CharClass::Digit,
-                        rt::CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/"),
+                        rt::CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'\"<>,.?/ "),
                     ],
                 ),
                 rt::Rule::MinClasses {
@@ -322,7 +322,7 @@ impl Password {
                         rt::CharClass::Upper,
                         rt::CharClass::Lower,
                         rt::CharClass::Digit,
-                        rt::CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/"),
+                        rt::CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'\"<>,.?/ "),
                     ],
                     at_least: 3,
                 },
@@ -409,7 +409,7 @@ rt::newtype_impls!(UserData, public);
 
 /// A checked `UserDataScript`: holding one means the value obeys every rule of the spec.
 ///
-/// User data that must be a script: standard Base64 whose decoded data starts with `#!`, at most 16 KiB (16,384 bytes) of Base64 text. CreateInstance takes only scripts.
+/// User data that must be a script: standard Base64 whose decoded data starts with `#!`, of at most 16 KiB before encoding (21,848 characters of Base64). CreateInstance takes only scripts.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UserDataScript(String);
 
@@ -423,7 +423,7 @@ impl UserDataScript {
             &[
                 rt::Rule::Length {
                     min: None,
-                    max: Some(16384),
+                    max: Some(21848),
                     unit: rt::LengthUnit::Bytes,
                 },
                 rt::Rule::Base64 {
