@@ -210,7 +210,7 @@ async fn every_rule_gives_the_documented_code() {
             "The specified field Period invalid. Please check it again.",
         ),
         (
-            &[("Period", "1"), ("SystemDisk.Size", "30")],
+            &[("Period", "1"), ("SystemDisk.Size", "35")],
             "InvalidDiskSize.ValueNotSupported",
             "The specified disk capacity is invalid. Specify another capacity and try again.",
         ),
