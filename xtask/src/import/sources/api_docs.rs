@@ -49,7 +49,13 @@ fn operation(name: &str, api: &Value) -> SourceOp {
     let schema = &api["responses"]["200"]["schema"];
     let response = schema["properties"].as_object().map(|_| members(schema));
     let mut errors = Vec::new();
-    for (status, list) in api["errorCodes"].as_object().into_iter().flatten() {
+    let mut by_status: Vec<(&String, &Value)> = api["errorCodes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .collect();
+    by_status.sort_by(|a, b| a.0.cmp(b.0));
+    for (status, list) in by_status {
         for e in list.as_array().into_iter().flatten() {
             if let Some(code) = text(&e["errorCode"]) {
                 errors.push(SourceError {
@@ -95,12 +101,17 @@ fn parameter(p: &Value) -> Option<Member> {
     })
 }
 
-/// The fields of an object schema, in the source's order.
+/// The fields of an object schema, by name: the order must not depend on whether serde_json keeps
+/// the file's order (its `preserve_order` feature, unified across the workspace) or sorts.
 fn members(schema: &Value) -> Vec<Member> {
-    schema["properties"]
+    let mut properties: Vec<(&String, &Value)> = schema["properties"]
         .as_object()
         .into_iter()
         .flatten()
+        .collect();
+    properties.sort_by(|a, b| a.0.cmp(b.0));
+    properties
+        .into_iter()
         .map(|(name, s)| Member {
             name: name.clone(),
             required: s["required"].as_bool(),
