@@ -12,9 +12,12 @@
 
 mod catalog;
 pub mod de;
+pub mod forms;
 mod macros;
+mod nested;
 mod operation;
 mod params;
+pub mod pattern;
 mod rules;
 mod violation;
 pub mod wire;
