@@ -16,6 +16,7 @@ mod error;
 mod errors;
 pub mod model;
 mod names;
+mod objects;
 mod request;
 mod response;
 mod rules;
@@ -282,6 +283,7 @@ fn has_enums(model: &Model) -> bool {
     fn param(p: &spec::Parameter) -> bool {
         p.kind == Some(spec::ParamType::Enum)
             || p.items.as_deref().is_some_and(param)
+            || p.values_of.as_deref().is_some_and(param)
             || p.fields.iter().any(param)
     }
     model

@@ -189,13 +189,67 @@ fn faults_are_named_with_their_json_path() {
             "needs `items`",
         ),
         (
-            "object outside a list",
+            "object without fields",
             |s| {
                 s["parameters"][0] =
                     json!({ "name": "Disk", "type": "object", "structName": "Disk", "fields": [] })
             },
-            "/parameters/0/type",
-            "not generated yet",
+            "/parameters/0/fields",
+            "at least one field",
+        ),
+        (
+            "a list inside a flat object",
+            |s| s["parameters"][0] = json!({ "name": "Disk", "type": "object", "style": "flat", "fields": [{ "name": "Ids", "type": "list", "style": "json", "items": { "type": "string" } }] }),
+            "/parameters/0/fields/0/type",
+            "send the object as JSON",
+        ),
+        (
+            "object in a simple list",
+            |s| s["parameters"][0] = json!({ "name": "Disk", "type": "list", "style": "simple", "items": { "type": "object", "fields": [{ "name": "Size", "type": "integer" }] } }),
+            "/parameters/0/style",
+            "`repeatList` (`Name.1.Field`) or as `json`",
+        ),
+        (
+            "map without values",
+            |s| s["parameters"][0] = json!({ "name": "Labels", "type": "map", "style": "json" }),
+            "/parameters/0",
+            "needs `valuesOf`",
+        ),
+        (
+            "flat map of objects",
+            |s| s["parameters"][0] = json!({ "name": "Labels", "type": "map", "style": "flat", "valuesOf": { "type": "object", "fields": [{ "name": "A", "type": "string" }] } }),
+            "/parameters/0/valuesOf/type",
+            "send it as `json`",
+        ),
+        (
+            "sendEmpty on a repeated list",
+            |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "repeatList", "sendEmpty": true, "items": { "type": "string" } }),
+            "/parameters/0/sendEmpty",
+            "only a list sent as JSON",
+        ),
+        (
+            "separator on a JSON list",
+            |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "json", "separator": ";", "items": { "type": "string" } }),
+            "/parameters/0/separator",
+            "belongs to a `simple` list",
+        ),
+        (
+            "empty separator",
+            |s| s["parameters"][0] = json!({ "name": "Ids", "type": "list", "style": "simple", "separator": "", "items": { "type": "string" } }),
+            "/parameters/0/separator",
+            "cannot be empty",
+        ),
+        (
+            "pattern outside the dialect",
+            |s| s["parameters"][0]["constraints"] = json!([{ "pattern": "(a" }]),
+            "/parameters/0/constraints/0",
+            "outside the dialect",
+        ),
+        (
+            "pattern on a number",
+            |s| s["parameters"][1]["constraints"] = json!([{ "pattern": "a" }]),
+            "/parameters/1/constraints/0",
+            "a text rule on a number",
         ),
         (
             "duplicate type name",
@@ -230,10 +284,10 @@ fn faults_are_named_with_their_json_path() {
             "not a parameter",
         ),
         (
-            "item count on a list of objects",
-            |s| s["parameters"][0] = json!({ "name": "Disk", "type": "list", "style": "repeatList", "maxItems": 4, "items": { "type": "object", "structName": "Disk", "fields": [{ "name": "Size", "type": "integer" }] } }),
-            "/parameters/0/maxItems",
-            "not generated yet",
+            "item count on a list of objects contradicting itself",
+            |s| s["parameters"][0] = json!({ "name": "Disk", "type": "list", "style": "repeatList", "minItems": 5, "maxItems": 4, "items": { "type": "object", "structName": "Disk", "fields": [{ "name": "Size", "type": "integer" }] } }),
+            "/parameters/0/minItems",
+            "above maxItems",
         ),
         (
             "minItems above maxItems",
@@ -266,16 +320,28 @@ fn faults_are_named_with_their_json_path() {
             "unknown variant `header`, expected `query` or `body`",
         ),
         (
-            "list in the body",
-            |s| s["parameters"][0] = json!({ "name": "Keys", "type": "list", "style": "repeatList", "in": "body", "items": { "type": "string" } }),
-            "/parameters/0/in",
-            "not generated yet",
+            "`in` on a list's items",
+            |s| s["parameters"][0] = json!({ "name": "Keys", "type": "list", "style": "repeatList", "in": "body", "items": { "type": "string", "in": "body" } }),
+            "/parameters/0/items/in",
+            "belongs to the list",
         ),
         (
-            "a rule that is not generated yet",
-            |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [{ "range": { "min": 1, "max": 1 } }] } }]),
-            "/rules/0/valueWhen",
-            "not generated yet",
+            "a text rule in valueWhen on a number",
+            |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [{ "length": { "max": 1 } }] } }]),
+            "/rules/0/valueWhen/constraints/0",
+            "a text rule on a number",
+        ),
+        (
+            "valueWhen without constraints",
+            |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [] } }]),
+            "/rules/0/valueWhen/constraints",
+            "at least one constraint",
+        ),
+        (
+            "valueWhen on an unknown parameter",
+            |s| s["rules"] = json!([{ "valueWhen": { "param": "Nope", "when": { "param": "Target" }, "constraints": [{ "range": { "max": 1 } }] } }]),
+            "/rules/0/valueWhen/param",
+            "not a parameter",
         ),
     ];
     for (what, edit, path, fragment) in cases {
@@ -559,4 +625,46 @@ fn collect(v: &Value, at: String, out: &mut Vec<String>) {
             .for_each(|(i, v)| collect(v, format!("{at}/{i}"), out)),
         _ => {}
     }
+}
+
+/// The fixture service with a parameter of every form (`tests/tests/specs/forms/`): it generates,
+/// and every value of its operation and shapes replaced by values of other shapes gives tokens or
+/// an error, never a panic (the keys the real specs use less: maps, flat and JSON objects,
+/// separators, `sendEmpty`, `valueWhen`, patterns, number shapes).
+#[test]
+fn no_edit_of_the_every_form_fixture_panics() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/tests/specs/forms");
+    let service = ens_codegen::ServiceSource::read_dir(std::path::Path::new(dir), "forms")
+        .expect("the fixture reads");
+    let load = |source: &ens_codegen::ServiceSource| {
+        ens_codegen::Model::load(source, ens_codegen::Selection::All)
+            .and_then(|m| ens_codegen::generate(&m, &ens_codegen::Settings::default()))
+            .is_ok()
+    };
+    assert!(load(&service), "the fixture generates");
+    let mut runs = 0;
+    let documents: Vec<(bool, usize)> = (0..service.operations.len())
+        .map(|i| (true, i))
+        .chain((0..service.shapes.len()).map(|i| (false, i)))
+        .collect();
+    for (operation, i) in documents {
+        let text = if operation {
+            &service.operations[i].1
+        } else {
+            &service.shapes[i].1
+        };
+        let original: Value = serde_json::from_str(text).unwrap();
+        for (what, edited) in edits(&original) {
+            let mut source = service.clone();
+            if operation {
+                source.operations[i].1 = edited;
+            } else {
+                source.shapes[i].1 = edited;
+            }
+            let outcome = std::panic::catch_unwind(|| load(&source));
+            assert!(outcome.is_ok(), "generating panicked with {what}");
+            runs += 1;
+        }
+    }
+    assert!(runs > 500, "only {runs} edits were tried");
 }

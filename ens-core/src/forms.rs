@@ -17,6 +17,9 @@ pub trait JsonValue: Sized {
     /// Reads the JSON form (numbers and booleans also from their text); `None` when it is not
     /// one.
     fn from_json(value: &Value) -> Option<Self>;
+    /// Whether the JSON form holds a secret (a password inside an object): the parameter is then
+    /// written to [`Params`] marked secret.
+    const SECRET: bool = false;
 }
 
 /// Marks a type whose JSON form is its wire text (a JSON string): generated enums and checked
@@ -30,6 +33,7 @@ impl<T: JsonText> JsonValue for T {
     fn from_json(value: &Value) -> Option<Self> {
         T::from_wire(value.as_str()?)
     }
+    const SECRET: bool = <T as WireValue>::SECRET;
 }
 
 impl JsonValue for String {
@@ -102,6 +106,7 @@ impl<T: JsonValue> JsonValue for Vec<T> {
     fn from_json(value: &Value) -> Option<Self> {
         value.as_array()?.iter().map(T::from_json).collect()
     }
+    const SECRET: bool = T::SECRET;
 }
 
 impl<T: JsonValue> JsonValue for BTreeMap<String, T> {
@@ -116,6 +121,7 @@ impl<T: JsonValue> JsonValue for BTreeMap<String, T> {
             .map(|(k, v)| Some((k.clone(), T::from_json(v)?)))
             .collect()
     }
+    const SECRET: bool = T::SECRET;
 }
 
 /// A field of a request object inside JSON: `Option<T>`, `Vec<T>` or a map. Left out when absent
@@ -170,15 +176,25 @@ impl<T: JsonValue> JsonMember for BTreeMap<String, T> {
     }
 }
 
-/// JSON text as a wire value (what a parameter holding JSON sends).
-struct JsonWire(String);
+/// Text as a wire value: JSON text or joined items; `SECRET` when it holds a secret.
+struct Text<const SECRET: bool>(String);
 
-impl WireValue for JsonWire {
+impl<const S: bool> WireValue for Text<S> {
     fn to_wire(&self) -> String {
         self.0.clone()
     }
     fn from_wire(s: &str) -> Option<Self> {
         Some(Self(s.to_owned()))
+    }
+    const SECRET: bool = S;
+}
+
+/// JSON text of `T`, marked secret when `T` holds one.
+fn put_json_text<T: JsonValue>(w: &mut Writer, name: &str, json: &Value) {
+    if T::SECRET {
+        w.put(&owned(name), &Text::<true>(json.to_string()));
+    } else {
+        w.put(&owned(name), &Text::<false>(json.to_string()));
     }
 }
 
@@ -186,14 +202,17 @@ fn unreadable(name: &str) -> Violations {
     Violation::new(name, "type", "could not be read", None).into()
 }
 
-// Names go to `put` as `&String`: the form every version of `Writer::put` takes (a borrowed
-// `&str` or a `WireName`).
-#[allow(clippy::unnecessary_to_owned)]
+/// A name as `Writer::put` takes it in every version (a borrowed `&str`, or a `WireName`, which
+/// `&String` is).
+fn owned(name: &str) -> String {
+    name.to_owned()
+}
+
 impl Writer {
     /// Writes a value as JSON text when there is one (`Some(vec![])` is sent as `[]`).
     pub fn put_json<T: JsonValue>(&mut self, name: &str, value: Option<&T>) {
         if let Some(v) = value {
-            self.put(&name.to_owned(), &JsonWire(v.to_json().to_string()));
+            put_json_text::<T>(self, name, &v.to_json());
         }
     }
 
@@ -201,7 +220,7 @@ impl Writer {
     pub fn put_json_list<T: JsonValue>(&mut self, name: &str, values: &[T]) {
         if !values.is_empty() {
             let array = Value::Array(values.iter().map(JsonValue::to_json).collect());
-            self.put(&name.to_owned(), &JsonWire(array.to_string()));
+            put_json_text::<T>(self, name, &array);
         }
     }
 
@@ -209,7 +228,11 @@ impl Writer {
     pub fn put_joined_with<V: WireValue>(&mut self, name: &str, values: &[V], separator: &str) {
         if !values.is_empty() {
             let joined: Vec<String> = values.iter().map(WireValue::to_wire).collect();
-            self.put(&name.to_owned(), &JsonWire(joined.join(separator)));
+            if V::SECRET {
+                self.put(&owned(name), &Text::<true>(joined.join(separator)));
+            } else {
+                self.put(&owned(name), &Text::<false>(joined.join(separator)));
+            }
         }
     }
 
@@ -288,13 +311,21 @@ impl Reader<'_> {
     }
 }
 
-/// `JsonValue` for a generated request object: `Name { field: "JsonKey", ... }`. Every field is
-/// an `Option`, a `Vec` or a map of [`JsonValue`]s.
+/// `JsonValue` for a generated request object: `Name { field: "JsonKey", ... }`, or
+/// `Name secret { ... }` when a field holds a secret. Every field is an `Option`, a `Vec` or a map
+/// of [`JsonValue`]s.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! json_object_impls {
-    ($name:ident { $($field:ident: $key:literal),* $(,)? }) => {
+    ($name:ident secret { $($body:tt)* }) => {
+        $crate::json_object_impls!(@impl $name, true, { $($body)* });
+    };
+    ($name:ident { $($body:tt)* }) => {
+        $crate::json_object_impls!(@impl $name, false, { $($body)* });
+    };
+    (@impl $name:ident, $secret:literal, { $($field:ident: $key:literal),* $(,)? }) => {
         impl $crate::forms::JsonValue for $name {
+            const SECRET: bool = $secret;
             fn to_json(&self) -> $crate::serde_json::Value {
                 #[allow(unused_mut)]
                 let mut object = $crate::serde_json::Map::new();

@@ -266,7 +266,7 @@ pub struct RunInstancesRequest {
     /// The tags, at most 20 (not checked here).
     ///
     /// Wire name `Tag`.
-    pub tags: Vec<Tag>,
+    pub tags: Vec<RunInstancesTag>,
     /// The time when to automatically release the pay-as-you-go instance. Specify the time in the [ISO 8601](~~25696~~) standard in the `yyyy-MM-ddTHH:mm:ssZ` format. The time must be in Coordinated Universal Time (UTC).
     ///
     /// *   If the value of `ss` is not `00`, the start time is automatically rounded down to the nearest minute based on the value of `mm`.
@@ -733,7 +733,7 @@ struct RunInstancesRequestOptional {
     billing_cycle: Option<BillingCycle>,
     ip_type: Option<IpTypeWithDualStack>,
     auto_use_coupon: Option<bool>,
-    tags: Vec<Tag>,
+    tags: Vec<RunInstancesTag>,
     auto_release_time: Option<String>,
     spot_strategy: Option<SpotStrategy>,
     spot_duration: Option<i64>,
@@ -949,7 +949,10 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::tags`] (`Tag`).
-    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RunInstancesTag>>,
+    ) -> Self {
         self.optional.tags = value.into_iter().map(Into::into).collect();
         self
     }
@@ -1317,20 +1320,20 @@ rt::enum_impls!(
     "Hour"]
 );
 
-/// A `Tag`, sent as `Prefix.Field` under the prefix its parameter gives (`Tag.1.Field` for the first element of a list).
+/// A `RunInstancesTag`. Sent as `Prefix.Field` under the prefix its parameter gives (`Name.1.Field` for the first element of a list).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tag {
+pub struct RunInstancesTag {
     /// The key of the tag.
     ///
-    /// Wire name `Tag.N.Key`; example `team`.
+    /// Field `Key` of the object; example `team`.
     pub key: Option<String>,
     /// The value of the tag. It can be up to 128 characters in length, cannot start with `aliyun` or `acs:`, and cannot contain `http://` or `https://`.
     ///
-    /// Wire name `Tag.N.Value`; example `tagValue`.
+    /// Field `Value` of the object; example `tagValue`.
     pub value: Option<String>,
 }
 
-impl rt::wire::WireObject for Tag {
+impl rt::wire::WireObject for RunInstancesTag {
     fn write(&self, prefix: &str, out: &mut rt::wire::Writer) {
         out.put_opt(&format!("{prefix}.Key"), self.key.as_ref());
         out.put_opt(&format!("{prefix}.Value"), self.value.as_ref());
