@@ -645,6 +645,10 @@ pub struct ShapeSpec {
     /// `structure`: the members (response fields).
     #[serde(default)]
     pub members: Vec<Field>,
+    /// Where the shape was transcribed from (free text); informational. The importer's shapes
+    /// start it with its mark.
+    #[serde(default)]
+    pub source: Option<String>,
     /// Which sources state the shape's rules; informational.
     #[serde(default)]
     pub provenance: Vec<Provenance>,

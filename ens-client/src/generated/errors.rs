@@ -7,34 +7,130 @@ use ::ens_client::core as rt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `AccessDenied` (HTTP 403): auth is not valid
+    AccessDenied,
+    /// `AuthorizationLimitExceed` (HTTP 400): The limit of authorization records in the security group reaches.
+    AuthorizationLimitExceed,
+    /// `BackendServerNotFound` (HTTP 400): The input parameter serverId that is not found.
+    BackendServerNotFound,
+    /// `BucketAlreadyExists` (HTTP 400): The bucket already exists or is occupied by other users.
+    BucketAlreadyExists,
+    /// `BucketNotEmpty` (HTTP 409): The bucket you tried to delete is not empty.
+    BucketNotEmpty,
     /// An error occurred when you call the operation.
     ///
     /// `CallInterface` (HTTP 400): Call Interface Happen Error.
     CallInterface,
+    /// `DependencyNetworkViolation` (HTTP 400): A bound network can be deleted only after it is unbound
+    DependencyNetworkViolation,
+    /// `DependencyViolation` (HTTP 400): There is still instance(s) in the specified security group.
+    DependencyViolation,
+    /// `DependencyViolation.CloudInstance` (HTTP 400): Specified network has nat cloud instance.
+    DependencyViolationCloudInstance,
+    /// `DependencyViolation.Eip` (HTTP 400): DependencyViolation.Eip
+    DependencyViolationEip,
+    /// `DependencyViolation.NAT` (HTTP 400): Specified network has nat instance.
+    DependencyViolationNat,
+    /// `DependencyViolation.NatRule` (HTTP 400): DependencyViolation.SNAT/DNAT
+    DependencyViolationNatRule,
+    /// `DependencyViolation.NetworkAcl` (HTTP 400): Specified network has network acl.
+    DependencyViolationNetworkAcl,
+    /// `DependencyViolation.RouteEntry` (HTTP 400): Specified network has route entry.
+    DependencyViolationRouteEntry,
+    /// `DependencyViolation.VSwitch` (HTTP 400): Specified network has vswitch.
+    DependencyViolationVSwitch,
+    /// `ENS_BUY_COUNT_LESS` (HTTP 400): Too many resources purchased
+    EnsBuyCountLess,
+    /// `ENS_BUY_DISK_STATUS_ILLEGAL` (HTTP 400): The disk status is invalid
+    EnsBuyDiskStatusIllegal,
+    /// `ENS_BUY_STORE_ENOUGH` (HTTP 400): Insufficient inventory of purchased resources
+    EnsBuyStoreEnough,
+    /// `ENS_BUY_USER_ILLEGAL` (HTTP 400): User is illegal
+    EnsBuyUserIllegal,
     /// `ENS_DependencyViolation_WindowsInstance` (HTTP 400): The instance creating is window, only user password to login.
     EnsDependencyViolationWindowsInstance,
     /// `ENS_OperationUnsupported_KeyPairName` (HTTP 400): The KeyPairNameis not available or image not support ssh key.
     EnsOperationUnsupportedKeyPairName,
     /// `ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN` (HTTP 400): The required module pwd or keyPairName is not inputed
     EnsPasswordOrKeyPairNameModuleNotChosen,
+    /// `ENS_SERVICE_ARREARAGE` (HTTP 400): 用户欠费
+    EnsServiceArrearage,
+    /// `EdgeNasError` (HTTP 400): EdgeNasError
+    EdgeNasError,
+    /// `EipNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    EipNotFound,
+    /// `EniNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    EniNotFound,
+    /// `EnsNodeStockIsNotEnough` (HTTP 400): Insufficient inventory of purchased resources.
+    EnsNodeStockIsNotEnough,
+    /// `Error.DeleteImage` (HTTP 400): The image cannot be deleted when used by instance.
+    ErrorDeleteImage,
     /// The AccessKey pair is disabled.
     ///
     /// `Forbidden.AccessKeyDisabled` (HTTP 403): The Access Key is disabled.
     ForbiddenAccessKeyDisabled,
     /// `Forbidden.CreateInstance` (HTTP 400): The user is not in the Goods whitelist of creating instance interface.
     ForbiddenCreateInstance,
+    /// `Forbidden.DelerrorteImage` (HTTP 400): The image cannot be deleted when used by instance.
+    ForbiddenDelerrorteImage,
+    /// `Forbidden.ExternalIpUsedInSnat` (HTTP 400): Forbidden.ExternalIpUsedInSnat
+    ForbiddenExternalIpUsedInSnat,
+    /// `Forbidden.ExternalPort.Duplicated` (HTTP 400): The specified ExternalPort is duplicated.
+    ForbiddenExternalPortDuplicated,
     /// The RAM user or role is not authorized to perform the operation on the resource, or the operation does not support RAM.
     ///
     /// `Forbidden.RAM` (HTTP 403): User not authorized to operate on the specified resource, or this API doesn't support RAM.
     ForbiddenRam,
+    /// `Forbidden.SnatIp` (HTTP 400): Snat requires at least one running snat ip
+    ForbiddenSnatIp,
+    /// `Forbidden.SnatIpUsedInDnat` (HTTP 400): Forbidden.SnatIpUsedInDnat
+    ForbiddenSnatIpUsedInDnat,
+    /// `Forbidden.SourceCIDR.Duplicated` (HTTP 400): The specified sourceCIDR is duplicated.
+    ForbiddenSourceCidrDuplicated,
+    /// `Forbidden.SourceCIDR.NotSupport` (HTTP 400): SourceCIDR support intranet cidr only.
+    ForbiddenSourceCidrNotSupport,
+    /// `ForwardEntryLimitExceed` (HTTP 400): The limit of forward entry in the nat reaches.
+    ForwardEntryLimitExceed,
+    /// `INSTANCE_ID_NOT_FOUND` (HTTP 400): The input parameter instancdId that is not found.
+    InstanceIdNotFound2,
     /// `IllegalInsatanceSpec` (HTTP 400): The specified Instance Spec is illegal.
     IllegalInsatanceSpec,
     /// The request signature is missing or malformed.
     ///
     /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
     IncompleteSignature,
+    /// `IncorrectEipIpStatus` (HTTP 400): The ip status of EIP  is invalid.
+    IncorrectEipIpStatus,
+    /// `IncorrectEipStatus` (HTTP 400): The current status of the resource does not support this operation.
+    IncorrectEipStatus,
+    /// `IncorrectEniStatus` (HTTP 400): Current eni status does not support this operation.
+    IncorrectEniStatus,
+    /// `IncorrectEniType` (HTTP 400): The type of eni is invalid.
+    IncorrectEniType,
     /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
     IncorrectInstanceStatus,
+    /// `IncorrectListenerStatus` (HTTP 400): The current status of the resource does not support this operation.
+    IncorrectListenerStatus,
+    /// `IncorrectNetworkStatus` (HTTP 400): Current Network status does not support this operation.
+    IncorrectNetworkStatus,
+    /// `IncorrectNetworkType` (HTTP 400): Current Network type does not support this operation.
+    IncorrectNetworkType,
+    /// `IncorrectPrivateIpAddressStatus` (HTTP 400): The current status of the resource does not support this operation.
+    IncorrectPrivateIpAddressStatus,
+    /// `IncorrectResourceBondStatus` (HTTP 400): The resource's bond status  is invalid.
+    IncorrectResourceBondStatus,
+    /// `IncorrectRouteEntryStatus` (HTTP 400): Some route entry status blocked this operation.
+    IncorrectRouteEntryStatus,
+    /// `IncorretDnatEntryStatus` (HTTP 400): Dnat entry status blocked this operation.
+    IncorretDnatEntryStatus,
+    /// `IncorretSnatEntryStatus` (HTTP 400): Snat entry status blocked this operation.
+    IncorretSnatEntryStatus,
+    /// `IncorretSnatIpStatus` (HTTP 400): Snat ip status blocked this operation.
+    IncorretSnatIpStatus,
+    /// `Instance.NotFound` (HTTP 400): The instance was not found.Please confirm whether the instance exists.
+    InstanceNotFound2,
+    /// `InstanceAlreadyBound` (HTTP 400): The instance is already bound to a SecurityGroup.
+    InstanceAlreadyBound,
     /// The specified instance ID does not exist.
     ///
     /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
@@ -43,6 +139,12 @@ pub enum ErrorCode {
     InstanceNotExists,
     /// `InstanceNotFound` (HTTP 400): The input parameter instancdId that is not found.
     InstanceNotFound,
+    /// `InsufficientEipCapacity` (HTTP 400): Insufficient EIP inventory under the specified territory.
+    InsufficientEipCapacity,
+    /// `Interface.Call.Error` (HTTP 400): The interface call error
+    InterfaceCallError,
+    /// `Interface.Call.Failed` (HTTP 400): %s.
+    InterfaceCallFailed,
     /// An internal error occurred on the service. Try again later.
     ///
     /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
@@ -67,32 +169,152 @@ pub enum ErrorCode {
     ///
     /// `InvalidApi.NotFound` (HTTP 404): Specified api is not found, please check your url and method.
     InvalidApiNotFound,
+    /// `InvalidArgument` (HTTP 400): Days and createBeforeDate can only choose one
+    InvalidArgument,
+    /// `InvalidAssociation.AssociateEipFist` (HTTP 400): Associate EIP first.
+    InvalidAssociationAssociateEipFist,
+    /// `InvalidAssociation.Duplicated` (HTTP 400): Specified instance already is associated.
+    InvalidAssociationDuplicated,
+    /// `InvalidAssociation.EniNotSupportStandby` (HTTP 400): Eni does not support standby eip.
+    InvalidAssociationEniNotSupportStandby,
+    /// `InvalidAssociation.NetworkTypeNotSupport` (HTTP 400): The instance network type does not support binding to EIP.
+    InvalidAssociationNetworkTypeNotSupport,
+    /// `InvalidAssociation.RegionNotSupportStandby` (HTTP 400): The region of EIP does not support standby.
+    InvalidAssociationRegionNotSupportStandby,
+    /// `InvalidBucketName` (HTTP 400): Specified parameter BucketName is not valid.
+    InvalidBucketName,
+    /// `InvalidCidrBlock.Malformed` (HTTP 400): Specified CIDR block is not valid.
+    InvalidCidrBlockMalformed,
+    /// `InvalidComment` (HTTP 400): Specified parameter Comment is not valid.
+    InvalidComment,
+    /// `InvalidDataRedundancyType` (HTTP 400): Specified parameter DataRedundancyType is not valid.
+    InvalidDataRedundancyType,
+    /// `InvalidDelimiter` (HTTP 400): Specified parameter Delimiter is not valid.
+    InvalidDelimiter,
     /// `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk capacity is invalid. Specify another capacity and try again.
     InvalidDiskSizeValueNotSupported,
+    /// `InvalidEngineId` (HTTP 400): The engineId does not belong to the city.
+    InvalidEngineId,
+    /// `InvalidEniId.NotFound` (HTTP 400): The specified NetworkInterfaceId does not exist.
+    InvalidEniIdNotFound,
+    /// `InvalidEnsRegionId.NotFound` (HTTP 400): The input parameter ensRegionId that is not found.
+    InvalidEnsRegionIdNotFound,
+    /// `InvalidImageIdNotFound` (HTTP 400): The image information entered is invalid. Please re-enter valid image information.
+    InvalidImageIdNotFound,
+    /// `InvalidInstanId.NotFound` (HTTP 400): Specified instance does not exist.
+    InvalidInstanIdNotFound,
     /// `InvalidInstanceId.NotFound` (HTTP 400): The specified InstanceId does not exist.
     InvalidInstanceIdNotFound,
     /// `InvalidInstanceType.NotSupported` (HTTP 400): The specified InstanceType is not Supported.
     InvalidInstanceTypeNotSupported,
+    /// `InvalidLifecycleScheme` (HTTP 400): Specified parameter LifecycleScheme is not valid.
+    InvalidLifecycleScheme,
+    /// `InvalidMarker` (HTTP 400): Specified parameter Marker is not valid.
+    InvalidMarker,
+    /// `InvalidMountTarget.NotExisted` (HTTP 400): The specified mount target does not exist.
+    InvalidMountTargetNotExisted,
+    /// `InvalidNetworkAcl.NotFound` (HTTP 400): The special Network Acl is not found.
+    InvalidNetworkAclNotFound,
+    /// `InvalidNetworkAclEntryId.NotFound` (HTTP 400): The special Network Acl Entry is not found.
+    InvalidNetworkAclEntryIdNotFound,
+    /// `InvalidNetworkId.NotFound` (HTTP 400): Network not found
+    InvalidNetworkIdNotFound,
+    /// `InvalidOperation.InstanceNotSupport` (HTTP 400): The specified instance does not support this operation.
+    InvalidOperationInstanceNotSupport,
+    /// `InvalidParam.DuplicateRule` (HTTP 400): This rule already exists
+    InvalidParamDuplicateRule,
     /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
     InvalidParameter,
     /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
     InvalidParameterField,
     /// `InvalidParameter.Bandwidth` (HTTP 400): The specified parameter InternetChargeType is not valid.
     InvalidParameterBandwidth,
+    /// `InvalidParameter.CidrBlock` (HTTP 400): The specified parameter CidrBlock is invalid.
+    InvalidParameterCidrBlock,
+    /// `InvalidParameter.DnatNotFound` (HTTP 400): The specified dnat is not found.
+    InvalidParameterDnatNotFound,
+    /// `InvalidParameter.EniServiceManaged` (HTTP 400): The eni is managed by service
+    InvalidParameterEniServiceManaged,
+    /// `InvalidParameter.EniStatus` (HTTP 400): The status of eni is invalid
+    InvalidParameterEniStatus,
+    /// `InvalidParameter.EniType` (HTTP 400): The type of eni is invalid
+    InvalidParameterEniType,
+    /// `InvalidParameter.ExternalIp` (HTTP 400): The specified externalIp is not found.
+    InvalidParameterExternalIp,
+    /// `InvalidParameter.FileSystem.NotExisted` (HTTP 400): The specified file system does not exist.
+    InvalidParameterFileSystemNotExisted,
+    /// `InvalidParameter.HealthCheckPort` (HTTP 400): HealthCheckPort is not in the range of InternalPort
+    InvalidParameterHealthCheckPort,
     /// `InvalidParameter.Image` (HTTP 400): The specified image does not support.
     InvalidParameterImage,
     /// `InvalidParameter.InstanceType` (HTTP 400): The specified parameter InstanceType is not valid.
     InvalidParameterInstanceType,
+    /// `InvalidParameter.InternalIp` (HTTP 400): The specified parameter internalIp is invalid.
+    InvalidParameterInternalIp,
+    /// `InvalidParameter.InternalIpNotFound` (HTTP 400): The input parameter internalIp that is not found.
+    InvalidParameterInternalIpNotFound,
+    /// `InvalidParameter.Mismatch` (HTTP 400): Specified loadbalancer and backendServer are not in the same network.
+    InvalidParameterMismatch,
+    /// `InvalidParameter.NatNotFound` (HTTP 400): The specified Nat is not found.
+    InvalidParameterNatNotFound,
+    /// `InvalidParameter.NetworkNotFound` (HTTP 400): The specified Network is not found.
+    InvalidParameterNetworkNotFound,
+    /// `InvalidParameter.NetworkNotSupported` (HTTP 400): The specified Network does not support this operation.
+    InvalidParameterNetworkNotSupported,
+    /// `InvalidParameter.RegionNotSupported` (HTTP 400): The specified EnsRegion does not support this operation.
+    InvalidParameterRegionNotSupported,
+    /// `InvalidParameter.SnatIp` (HTTP 400): The specified SnatIp is not found.
+    InvalidParameterSnatIp,
+    /// `InvalidParameter.SnatIpNotFound` (HTTP 400): The specified snat ip not found.
+    InvalidParameterSnatIpNotFound,
+    /// `InvalidParameter.SnatNotFound` (HTTP 400): The specified snat is not found.
+    InvalidParameterSnatNotFound,
+    /// `InvalidParameter.SourceCIDR` (HTTP 400): The specified parameter SourceCIDR is invalid.
+    InvalidParameterSourceCidr,
+    /// `InvalidParameter.SourceNetworkId` (HTTP 400): The specified parameter SourceNetworkId is invalid.
+    InvalidParameterSourceNetworkId,
+    /// `InvalidParameter.VSwitchNotBelongToNetwork` (HTTP 400): The specified VSwitch is not bound to the Network
+    InvalidParameterVSwitchNotBelongToNetwork,
+    /// `InvalidParameter.VSwitchNotFound` (HTTP 400): The specified VSwitch is not found.
+    InvalidParameterVSwitchNotFound,
+    /// `InvalidParameterEnsRegionId` (HTTP 400): The entered node information is invalid. Please enter the correct node information.
+    InvalidParameterEnsRegionId,
     /// `InvalidPasswordParam.Mismatch` (HTTP 400): The input password should be null when passwordInherit is true.
     InvalidPasswordParamMismatch,
+    /// `InvalidPort.Malformed` (HTTP 400): The specified port is not a valid port.
+    InvalidPortMalformed,
+    /// `InvalidPrefix` (HTTP 400): Specified parameter Prefix is not valid.
+    InvalidPrefix,
     /// `InvalidPrivateIpAddress` (HTTP 400): Specified private IP address is not in the CIDR block of virtual switch.
     InvalidPrivateIpAddress,
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400): Specified private IP address is duplicated.
     InvalidPrivateIpAddressDuplicated,
+    /// `InvalidPrivateIpAddress.NotFound` (HTTP 400): The specified privateIpAddress does not exist.
+    InvalidPrivateIpAddressNotFound,
     /// The endpoint does not belong to the product: check the endpoint.
     ///
     /// `InvalidProduct.NotFound` (HTTP 404): Cannot find product according to your specified domain.
     InvalidProductNotFound,
+    /// `InvalidPubKeyBody` (HTTP 400): Invalid Public Key Body.
+    InvalidPubKeyBody,
+    /// `InvalidResource.Associated` (HTTP 400): This instance has already associated  network acl.
+    InvalidResourceAssociated,
+    /// `InvalidResource.NotBond` (HTTP 400): The special Network Acl and the Resource are not bound.
+    InvalidResourceNotBond,
+    /// `InvalidResource.NotFound` (HTTP 400): The binding instance is not found.
+    InvalidResourceNotFound,
+    /// `InvalidResource.NotSupport` (HTTP 400): Network type not support.
+    InvalidResourceNotSupport,
+    /// `InvalidRouteEntry.Duplicate` (HTTP 400): The route entry already exist.
+    InvalidRouteEntryDuplicate,
+    /// `InvalidRouteEntry.NotFound` (HTTP 400): Route entry not exists.
+    InvalidRouteEntryNotFound,
+    /// `InvalidRouteEntry.SystemRoute` (HTTP 400): Specified operation is denied as route entry type is system.
+    InvalidRouteEntrySystemRoute,
+    /// `InvalidRouteTableId.NotFound` (HTTP 400): Specified route table does not exist.
+    InvalidRouteTableIdNotFound,
+    /// `InvalidSecurityGroupId.NotFound` (HTTP 400): The specified SecurityGroupId does not exist.
+    InvalidSecurityGroupIdNotFound,
     /// The STS security token has expired: obtain new temporary credentials.
     ///
     /// `InvalidSecurityToken.Expired` (HTTP 400): Specified SecurityToken is expired.
@@ -105,6 +327,8 @@ pub enum ErrorCode {
     ///
     /// `InvalidSecurityToken.MismatchWithAccessKey` (HTTP 400): Specified SecurityToken mismatch with the AccessKey.
     InvalidSecurityTokenMismatchWithAccessKey,
+    /// `InvalidStartAfter` (HTTP 400): Specified parameter StartAfter is not valid.
+    InvalidStartAfter,
     /// The Timestamp differs too much from the service's time (more than 15 minutes): check the clock.
     ///
     /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
@@ -113,8 +337,16 @@ pub enum ErrorCode {
     ///
     /// `InvalidTimeStamp.Format` (HTTP 400): Specified time stamp or date value is not well formatted.
     InvalidTimeStampFormat,
+    /// `InvalidType` (HTTP 400): Specified parameter Type is not valid.
+    InvalidType,
+    /// `InvalidUnAssociation.UnAssociateStandbyEipFist` (HTTP 400): Unassociate standby eip first.
+    InvalidUnAssociationUnAssociateStandbyEipFist,
     /// `InvalidUserData.NotInWhiteList` (HTTP 400): The specified user is not authroized to perform this operation.
     InvalidUserDataNotInWhiteList,
+    /// `InvalidVSwitchId.IpNotEnough` (HTTP 400): Don't have enough private IPs in this switch.
+    InvalidVSwitchIdIpNotEnough,
+    /// `InvalidVSwitchId.NotBelongNetwork` (HTTP 400): The specified VSwitch is not bound to instance's network.
+    InvalidVSwitchIdNotBelongNetwork,
     /// The specified virtual switch ID does not exist.
     ///
     /// `InvalidVSwitchId.NotFound` (HTTP 400): Specified virtual switch does not exist.
@@ -123,12 +355,96 @@ pub enum ErrorCode {
     ///
     /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
     InvalidVersion,
+    /// `InventoryExceeded` (HTTP 400): The Instance in stock are insufficient,please submit a ticket.
+    InventoryExceeded,
+    /// `LimitExceeded.SecurityGroup` (HTTP 400): The number of securityGroup exceeds the limit.
+    LimitExceededSecurityGroup,
+    /// `ListenerAlreadyExists` (HTTP 400): The listenerPort already exists.
+    ListenerAlreadyExists,
+    /// `ListenerNotFound` (HTTP 400): The input parameter listener that is not found.
+    ListenerNotFound,
+    /// `LoadBalancerNotFound` (HTTP 400): The input parameter loadBalancerId that is not found.
+    LoadBalancerNotFound,
+    /// `MaxEniPrivateIpsCountExceeded` (HTTP 400): The maximum number of privateIp in a eni is exceeded.
+    MaxEniPrivateIpsCountExceeded,
     /// `Missing%s` (HTTP 400): You must specify the parameter %s.
     MissingField,
     /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
     MissingParameter,
+    /// `Nas.Mount.Tatget.Entity.Not.Null` (HTTP 400): There are still mount points under the file system.Please delete the mount point first
+    NasMountTatgetEntityNotNull,
+    /// `NatNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    NatNotFound,
+    /// `Network.QuotaExceeded` (HTTP 400): Network quota exceeded
+    NetworkQuotaExceeded,
+    /// `NetworkAclIdNotFound` (HTTP 400): The specified instance does not exist. Please check whether the instance ID is correct.
+    NetworkAclIdNotFound,
     /// `NoPermission` (HTTP 400): Permission denied.
     NoPermission,
+    /// `NoSuchBucket` (HTTP 404): The specified bucket does not exist.
+    NoSuchBucket,
+    /// `NoSuchEnsRegion` (HTTP 404): The ens region does not exist
+    NoSuchEnsRegion,
+    /// `NoSuchLifecycle` (HTTP 404): The bucket lifecycle does not exist.
+    NoSuchLifecycle,
+    /// `NoSuchStorageDomain` (HTTP 404): The specified storageDomain does not exist.
+    NoSuchStorageDomain,
+    /// `NotAllowMixed` (HTTP 400): NOT ALLOW MIX ATTACH.
+    NotAllowMixed,
+    /// `OperationDenied` (HTTP 403): The current ens region has not been purchased
+    OperationDenied,
+    /// `Order.CreateFailed` (HTTP 400): Failed to create order. Please check your parameters and try it again.
+    OrderCreateFailed,
+    /// `OrderFailed` (HTTP 400): 订单失败
+    OrderFailed,
+    /// `PARAM_NOT_ENOUGH` (HTTP 400): Insufficient parameters entered
+    ParamNotEnough2,
+    /// `ParamNotEnough` (HTTP 400): 参数不足
+    ParamNotEnough,
+    /// `ParamScopeError` (HTTP 400): 参数值错误
+    ParamScopeError,
+    /// `ParamTypeError` (HTTP 400): 参数类型错误
+    ParamTypeError,
+    /// `Parameter.Invalid` (HTTP 400): The parameter is invalid. Please check your parameters and try it again.
+    ParameterInvalid,
+    /// `Parameter.Invalid.%s` (HTTP 400): The parameter %s is invalid.Please check your parameters and try it again.
+    ParameterInvalidField,
+    /// `PubKeyAttachedWithInstance` (HTTP 400): Public Key Attached With Instance.
+    PubKeyAttachedWithInstance,
+    /// `PubKeyNameExisted` (HTTP 400): Public Key Pair Name Existed.
+    PubKeyNameExisted,
+    /// `PubKeyNameNotExist` (HTTP 400): Public Key Pair Name Not Exist.
+    PubKeyNameNotExist,
+    /// `QuotaExceed` (HTTP 400): The custom image quota has been used up.
+    QuotaExceed,
+    /// `QuotaExceed.BackendServer` (HTTP 400): Backend servers quota exceeded in this loadbalancer.
+    QuotaExceedBackendServer,
+    /// `QuotaExceed.NatGateway` (HTTP 400): The maximum number of natGateway is reached.
+    QuotaExceedNatGateway,
+    /// `QuotaExceeded` (HTTP 400): Route entry quota exceeded in this route table.
+    QuotaExceeded,
+    /// `RegionAccessDenied` (HTTP 400): Could not operate this region's resource.
+    RegionAccessDenied,
+    /// `RegionNotSupport` (HTTP 400): The specified InstanceId of regionId does not support SecurityGroup
+    RegionNotSupport,
+    /// `RuleLimitExceed` (HTTP 400): The maximum number of network acl rule is reached.
+    RuleLimitExceed,
+    /// `SIZE_ILLEGAL` (HTTP 400): The purchased capacity is illegal
+    SizeIllegal,
+    /// `SaleControl.VerificationFailed` (HTTP 400): You did not pass the salecontrol verification.Please contact the product.
+    SaleControlVerificationFailed,
+    /// `SaleControlVerificationFailedRegion` (HTTP 400): The node sales constraint verification failed, please re-select or contact the product.
+    SaleControlVerificationFailedRegion,
+    /// `SaleControlVerificationFailedStock` (HTTP 400): Inventory sales constraint verification failed, please re-match, or contact the product.
+    SaleControlVerificationFailedStock,
+    /// `SecurityGroupRule.NotFound` (HTTP 400): The input security group rule does not exist.
+    SecurityGroupRuleNotFound,
+    /// `SecurityGroupRuleConflict.Duplicated` (HTTP 400): The SecurityGroup rule already exists.
+    SecurityGroupRuleConflictDuplicated,
+    /// `ServerCertificateNotFound` (HTTP 400): The input parameter serverCertificateId that is not found.
+    ServerCertificateNotFound,
+    /// `Service.NotOpen` (HTTP 400): You have not activated the service.Please activate the service first.
+    ServiceNotOpen,
     /// `ServiceConfigInvalid` (HTTP 400): The specified InstanceType is not support.
     ServiceConfigInvalid,
     /// The service is temporarily unavailable. Try again later.
@@ -143,8 +459,20 @@ pub enum ErrorCode {
     ///
     /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
     SignatureNonceUsed,
+    /// `SnapshotIdNotFound` (HTTP 400): The input parameter SnapshotId that is not found.
+    SnapshotIdNotFound,
+    /// `SnatEntryLimitExceed` (HTTP 400): The limit of snat entry in the network reaches.
+    SnatEntryLimitExceed,
+    /// `SnatIpLimitExceed` (HTTP 400): The Snat pool ip too many.
+    SnatIpLimitExceed,
+    /// `SqlError` (HTTP 400): 数据库操作异常
+    SqlError,
+    /// `Stock.NotEnough` (HTTP 400): The inventory of the specified zone is insufficient.Please contact the product.
+    StockNotEnough2,
     /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
     StockNotEnough,
+    /// `SystemBusy` (HTTP 400): System is busy, please try again later.
+    SystemBusy,
     /// `SystemError` (HTTP 400): Interface call error, please re-match, or contact the product.
     SystemError,
     /// The request was throttled. Slow down and try again.
@@ -159,21 +487,143 @@ pub enum ErrorCode {
     ///
     /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
     ThrottlingUser,
+    /// `TooManyBuckets` (HTTP 400): The number of buckets created exceeds the limit.
+    TooManyBuckets,
+    /// `TooManyListeners` (HTTP 400): More than 1 listener is found, please be more specified.
+    TooManyListeners,
+    /// `USERNOTFOUND` (HTTP 400): The user is not in ens-controller.
+    Usernotfound,
+    /// `UnSupportedCity` (HTTP 400): The city is not supported.
+    UnSupportedCity,
     /// The HTTP method is not supported for the operation.
     ///
     /// `UnsupportedHTTPMethod` (HTTP 403): This http method is not supported.
     UnsupportedHttpMethod,
+    /// `UserNotExist` (HTTP 400): The specified user is not authroized to perform this operation.
+    UserNotExist,
+    /// `UserStatus.Abnormal` (HTTP 400): The user status is abnormal.Please contact the product.
+    UserStatusAbnormal,
+    /// `VALIDATE.MODULE.FAILED` (HTTP 400): Required module is not selected.
+    ValidateModuleFailed,
     /// `ens.interface.error` (HTTP 400): Failed to call API.
     EnsInterfaceError,
     /// `unsupported_Ipv6Feature` (HTTP 400): This ensregion does not support creating instance of the IPv6 type. Select another type.
     UnsupportedIpv6Feature,
 }
 
-static DEFINITIONS: [rt::ErrorDef; 55] = [
+static DEFINITIONS: [rt::ErrorDef; 226] = [
+    rt::ErrorDef {
+        code: "AccessDenied",
+        http_status: 403,
+        message: "auth is not valid",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "AuthorizationLimitExceed",
+        http_status: 400,
+        message: "The limit of authorization records in the security group reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "BackendServerNotFound",
+        http_status: 400,
+        message: "The input parameter serverId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "BucketAlreadyExists",
+        http_status: 400,
+        message: "The bucket already exists or is occupied by other users.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "BucketNotEmpty",
+        http_status: 409,
+        message: "The bucket you tried to delete is not empty.",
+        retry: rt::RetryClass::Never,
+    },
     rt::ErrorDef {
         code: "CallInterface",
         http_status: 400,
         message: "Call Interface Happen Error.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyNetworkViolation",
+        http_status: 400,
+        message: "A bound network can be deleted only after it is unbound",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation",
+        http_status: 400,
+        message: "There is still instance(s) in the specified security group.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.CloudInstance",
+        http_status: 400,
+        message: "Specified network has nat cloud instance.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.Eip",
+        http_status: 400,
+        message: "DependencyViolation.Eip",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.NAT",
+        http_status: 400,
+        message: "Specified network has nat instance.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.NatRule",
+        http_status: 400,
+        message: "DependencyViolation.SNAT/DNAT",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.NetworkAcl",
+        http_status: 400,
+        message: "Specified network has network acl.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.RouteEntry",
+        http_status: 400,
+        message: "Specified network has route entry.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "DependencyViolation.VSwitch",
+        http_status: 400,
+        message: "Specified network has vswitch.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ENS_BUY_COUNT_LESS",
+        http_status: 400,
+        message: "Too many resources purchased",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ENS_BUY_DISK_STATUS_ILLEGAL",
+        http_status: 400,
+        message: "The disk status is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ENS_BUY_STORE_ENOUGH",
+        http_status: 400,
+        message: "Insufficient inventory of purchased resources",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ENS_BUY_USER_ILLEGAL",
+        http_status: 400,
+        message: "User is illegal",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -195,6 +645,42 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "ENS_SERVICE_ARREARAGE",
+        http_status: 400,
+        message: "用户欠费",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "EdgeNasError",
+        http_status: 400,
+        message: "EdgeNasError",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "EipNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "EniNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "EnsNodeStockIsNotEnough",
+        http_status: 400,
+        message: "Insufficient inventory of purchased resources.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Error.DeleteImage",
+        http_status: 400,
+        message: "The image cannot be deleted when used by instance.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "Forbidden.AccessKeyDisabled",
         http_status: 403,
         message: "The Access Key is disabled.",
@@ -207,9 +693,63 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "Forbidden.DelerrorteImage",
+        http_status: 400,
+        message: "The image cannot be deleted when used by instance.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.ExternalIpUsedInSnat",
+        http_status: 400,
+        message: "Forbidden.ExternalIpUsedInSnat",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.ExternalPort.Duplicated",
+        http_status: 400,
+        message: "The specified ExternalPort is duplicated.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "Forbidden.RAM",
         http_status: 403,
         message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.SnatIp",
+        http_status: 400,
+        message: "Snat requires at least one running snat ip",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.SnatIpUsedInDnat",
+        http_status: 400,
+        message: "Forbidden.SnatIpUsedInDnat",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.SourceCIDR.Duplicated",
+        http_status: 400,
+        message: "The specified sourceCIDR is duplicated.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Forbidden.SourceCIDR.NotSupport",
+        http_status: 400,
+        message: "SourceCIDR support intranet cidr only.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ForwardEntryLimitExceed",
+        http_status: 400,
+        message: "The limit of forward entry in the nat reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "INSTANCE_ID_NOT_FOUND",
+        http_status: 400,
+        message: "The input parameter instancdId that is not found.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -225,9 +765,99 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "IncorrectEipIpStatus",
+        http_status: 400,
+        message: "The ip status of EIP  is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectEipStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectEniStatus",
+        http_status: 400,
+        message: "Current eni status does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectEniType",
+        http_status: 400,
+        message: "The type of eni is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "IncorrectInstanceStatus",
         http_status: 400,
         message: "The current status of the instance does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectListenerStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectNetworkStatus",
+        http_status: 400,
+        message: "Current Network status does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectNetworkType",
+        http_status: 400,
+        message: "Current Network type does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectPrivateIpAddressStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectResourceBondStatus",
+        http_status: 400,
+        message: "The resource's bond status  is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorrectRouteEntryStatus",
+        http_status: 400,
+        message: "Some route entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorretDnatEntryStatus",
+        http_status: 400,
+        message: "Dnat entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorretSnatEntryStatus",
+        http_status: 400,
+        message: "Snat entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "IncorretSnatIpStatus",
+        http_status: 400,
+        message: "Snat ip status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Instance.NotFound",
+        http_status: 400,
+        message: "The instance was not found.Please confirm whether the instance exists.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InstanceAlreadyBound",
+        http_status: 400,
+        message: "The instance is already bound to a SecurityGroup.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -246,6 +876,24 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         code: "InstanceNotFound",
         http_status: 400,
         message: "The input parameter instancdId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InsufficientEipCapacity",
+        http_status: 400,
+        message: "Insufficient EIP inventory under the specified territory.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Interface.Call.Error",
+        http_status: 400,
+        message: "The interface call error",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Interface.Call.Failed",
+        http_status: 400,
+        message: "%s.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -291,9 +939,105 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidArgument",
+        http_status: 400,
+        message: "Days and createBeforeDate can only choose one",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidAssociation.AssociateEipFist",
+        http_status: 400,
+        message: "Associate EIP first.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidAssociation.Duplicated",
+        http_status: 400,
+        message: "Specified instance already is associated.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidAssociation.EniNotSupportStandby",
+        http_status: 400,
+        message: "Eni does not support standby eip.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidAssociation.NetworkTypeNotSupport",
+        http_status: 400,
+        message: "The instance network type does not support binding to EIP.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidAssociation.RegionNotSupportStandby",
+        http_status: 400,
+        message: "The region of EIP does not support standby.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidBucketName",
+        http_status: 400,
+        message: "Specified parameter BucketName is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidCidrBlock.Malformed",
+        http_status: 400,
+        message: "Specified CIDR block is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidComment",
+        http_status: 400,
+        message: "Specified parameter Comment is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidDataRedundancyType",
+        http_status: 400,
+        message: "Specified parameter DataRedundancyType is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidDelimiter",
+        http_status: 400,
+        message: "Specified parameter Delimiter is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidDiskSize.ValueNotSupported",
         http_status: 400,
         message: "The specified disk capacity is invalid. Specify another capacity and try again.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidEngineId",
+        http_status: 400,
+        message: "The engineId does not belong to the city.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidEniId.NotFound",
+        http_status: 400,
+        message: "The specified NetworkInterfaceId does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidEnsRegionId.NotFound",
+        http_status: 400,
+        message: "The input parameter ensRegionId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidImageIdNotFound",
+        http_status: 400,
+        message: "The image information entered is invalid. Please re-enter valid image information.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidInstanId.NotFound",
+        http_status: 400,
+        message: "Specified instance does not exist.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -306,6 +1050,54 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         code: "InvalidInstanceType.NotSupported",
         http_status: 400,
         message: "The specified InstanceType is not Supported.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidLifecycleScheme",
+        http_status: 400,
+        message: "Specified parameter LifecycleScheme is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidMarker",
+        http_status: 400,
+        message: "Specified parameter Marker is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidMountTarget.NotExisted",
+        http_status: 400,
+        message: "The specified mount target does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidNetworkAcl.NotFound",
+        http_status: 400,
+        message: "The special Network Acl is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidNetworkAclEntryId.NotFound",
+        http_status: 400,
+        message: "The special Network Acl Entry is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidNetworkId.NotFound",
+        http_status: 400,
+        message: "Network not found",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidOperation.InstanceNotSupport",
+        http_status: 400,
+        message: "The specified instance does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParam.DuplicateRule",
+        http_status: 400,
+        message: "This rule already exists",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -327,6 +1119,54 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidParameter.CidrBlock",
+        http_status: 400,
+        message: "The specified parameter CidrBlock is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.DnatNotFound",
+        http_status: 400,
+        message: "The specified dnat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.EniServiceManaged",
+        http_status: 400,
+        message: "The eni is managed by service",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.EniStatus",
+        http_status: 400,
+        message: "The status of eni is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.EniType",
+        http_status: 400,
+        message: "The type of eni is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.ExternalIp",
+        http_status: 400,
+        message: "The specified externalIp is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.FileSystem.NotExisted",
+        http_status: 400,
+        message: "The specified file system does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.HealthCheckPort",
+        http_status: 400,
+        message: "HealthCheckPort is not in the range of InternalPort",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidParameter.Image",
         http_status: 400,
         message: "The specified image does not support.",
@@ -339,9 +1179,111 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidParameter.InternalIp",
+        http_status: 400,
+        message: "The specified parameter internalIp is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.InternalIpNotFound",
+        http_status: 400,
+        message: "The input parameter internalIp that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.Mismatch",
+        http_status: 400,
+        message: "Specified loadbalancer and backendServer are not in the same network.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.NatNotFound",
+        http_status: 400,
+        message: "The specified Nat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.NetworkNotFound",
+        http_status: 400,
+        message: "The specified Network is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.NetworkNotSupported",
+        http_status: 400,
+        message: "The specified Network does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.RegionNotSupported",
+        http_status: 400,
+        message: "The specified EnsRegion does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatIp",
+        http_status: 400,
+        message: "The specified SnatIp is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatIpNotFound",
+        http_status: 400,
+        message: "The specified snat ip not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatNotFound",
+        http_status: 400,
+        message: "The specified snat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.SourceCIDR",
+        http_status: 400,
+        message: "The specified parameter SourceCIDR is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.SourceNetworkId",
+        http_status: 400,
+        message: "The specified parameter SourceNetworkId is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.VSwitchNotBelongToNetwork",
+        http_status: 400,
+        message: "The specified VSwitch is not bound to the Network",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameter.VSwitchNotFound",
+        http_status: 400,
+        message: "The specified VSwitch is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidParameterEnsRegionId",
+        http_status: 400,
+        message: "The entered node information is invalid. Please enter the correct node information.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidPasswordParam.Mismatch",
         http_status: 400,
         message: "The input password should be null when passwordInherit is true.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidPort.Malformed",
+        http_status: 400,
+        message: "The specified port is not a valid port.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidPrefix",
+        http_status: 400,
+        message: "Specified parameter Prefix is not valid.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -357,9 +1299,75 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidPrivateIpAddress.NotFound",
+        http_status: 400,
+        message: "The specified privateIpAddress does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidProduct.NotFound",
         http_status: 404,
         message: "Cannot find product according to your specified domain.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidPubKeyBody",
+        http_status: 400,
+        message: "Invalid Public Key Body.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidResource.Associated",
+        http_status: 400,
+        message: "This instance has already associated  network acl.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidResource.NotBond",
+        http_status: 400,
+        message: "The special Network Acl and the Resource are not bound.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidResource.NotFound",
+        http_status: 400,
+        message: "The binding instance is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidResource.NotSupport",
+        http_status: 400,
+        message: "Network type not support.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.Duplicate",
+        http_status: 400,
+        message: "The route entry already exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.NotFound",
+        http_status: 400,
+        message: "Route entry not exists.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.SystemRoute",
+        http_status: 400,
+        message: "Specified operation is denied as route entry type is system.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidRouteTableId.NotFound",
+        http_status: 400,
+        message: "Specified route table does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidSecurityGroupId.NotFound",
+        http_status: 400,
+        message: "The specified SecurityGroupId does not exist.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -381,6 +1389,12 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidStartAfter",
+        http_status: 400,
+        message: "Specified parameter StartAfter is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidTimeStamp.Expired",
         http_status: 400,
         message: "Specified time stamp or date value is expired.",
@@ -393,9 +1407,33 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InvalidType",
+        http_status: 400,
+        message: "Specified parameter Type is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidUnAssociation.UnAssociateStandbyEipFist",
+        http_status: 400,
+        message: "Unassociate standby eip first.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "InvalidUserData.NotInWhiteList",
         http_status: 400,
         message: "The specified user is not authroized to perform this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidVSwitchId.IpNotEnough",
+        http_status: 400,
+        message: "Don't have enough private IPs in this switch.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "InvalidVSwitchId.NotBelongNetwork",
+        http_status: 400,
+        message: "The specified VSwitch is not bound to instance's network.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -411,6 +1449,42 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "InventoryExceeded",
+        http_status: 400,
+        message: "The Instance in stock are insufficient,please submit a ticket.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "LimitExceeded.SecurityGroup",
+        http_status: 400,
+        message: "The number of securityGroup exceeds the limit.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ListenerAlreadyExists",
+        http_status: 400,
+        message: "The listenerPort already exists.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ListenerNotFound",
+        http_status: 400,
+        message: "The input parameter listener that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "LoadBalancerNotFound",
+        http_status: 400,
+        message: "The input parameter loadBalancerId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "MaxEniPrivateIpsCountExceeded",
+        http_status: 400,
+        message: "The maximum number of privateIp in a eni is exceeded.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "Missing%s",
         http_status: 400,
         message: "You must specify the parameter %s.",
@@ -423,9 +1497,225 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "Nas.Mount.Tatget.Entity.Not.Null",
+        http_status: 400,
+        message: "There are still mount points under the file system.Please delete the mount point first",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NatNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Network.QuotaExceeded",
+        http_status: 400,
+        message: "Network quota exceeded",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NetworkAclIdNotFound",
+        http_status: 400,
+        message: "The specified instance does not exist. Please check whether the instance ID is correct.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "NoPermission",
         http_status: 400,
         message: "Permission denied.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NoSuchBucket",
+        http_status: 404,
+        message: "The specified bucket does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NoSuchEnsRegion",
+        http_status: 404,
+        message: "The ens region does not exist",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NoSuchLifecycle",
+        http_status: 404,
+        message: "The bucket lifecycle does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NoSuchStorageDomain",
+        http_status: 404,
+        message: "The specified storageDomain does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "NotAllowMixed",
+        http_status: 400,
+        message: "NOT ALLOW MIX ATTACH.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "OperationDenied",
+        http_status: 403,
+        message: "The current ens region has not been purchased",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Order.CreateFailed",
+        http_status: 400,
+        message: "Failed to create order. Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "OrderFailed",
+        http_status: 400,
+        message: "订单失败",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "PARAM_NOT_ENOUGH",
+        http_status: 400,
+        message: "Insufficient parameters entered",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ParamNotEnough",
+        http_status: 400,
+        message: "参数不足",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ParamScopeError",
+        http_status: 400,
+        message: "参数值错误",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ParamTypeError",
+        http_status: 400,
+        message: "参数类型错误",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Parameter.Invalid",
+        http_status: 400,
+        message: "The parameter is invalid. Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Parameter.Invalid.%s",
+        http_status: 400,
+        message: "The parameter %s is invalid.Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "PubKeyAttachedWithInstance",
+        http_status: 400,
+        message: "Public Key Attached With Instance.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "PubKeyNameExisted",
+        http_status: 400,
+        message: "Public Key Pair Name Existed.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "PubKeyNameNotExist",
+        http_status: 400,
+        message: "Public Key Pair Name Not Exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "QuotaExceed",
+        http_status: 400,
+        message: "The custom image quota has been used up.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "QuotaExceed.BackendServer",
+        http_status: 400,
+        message: "Backend servers quota exceeded in this loadbalancer.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "QuotaExceed.NatGateway",
+        http_status: 400,
+        message: "The maximum number of natGateway is reached.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "QuotaExceeded",
+        http_status: 400,
+        message: "Route entry quota exceeded in this route table.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "RegionAccessDenied",
+        http_status: 400,
+        message: "Could not operate this region's resource.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "RegionNotSupport",
+        http_status: 400,
+        message: "The specified InstanceId of regionId does not support SecurityGroup",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "RuleLimitExceed",
+        http_status: 400,
+        message: "The maximum number of network acl rule is reached.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SIZE_ILLEGAL",
+        http_status: 400,
+        message: "The purchased capacity is illegal",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SaleControl.VerificationFailed",
+        http_status: 400,
+        message: "You did not pass the salecontrol verification.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SaleControlVerificationFailedRegion",
+        http_status: 400,
+        message: "The node sales constraint verification failed, please re-select or contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SaleControlVerificationFailedStock",
+        http_status: 400,
+        message: "Inventory sales constraint verification failed, please re-match, or contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SecurityGroupRule.NotFound",
+        http_status: 400,
+        message: "The input security group rule does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SecurityGroupRuleConflict.Duplicated",
+        http_status: 400,
+        message: "The SecurityGroup rule already exists.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "ServerCertificateNotFound",
+        http_status: 400,
+        message: "The input parameter serverCertificateId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Service.NotOpen",
+        http_status: 400,
+        message: "You have not activated the service.Please activate the service first.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -453,9 +1743,45 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
+        code: "SnapshotIdNotFound",
+        http_status: 400,
+        message: "The input parameter SnapshotId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SnatEntryLimitExceed",
+        http_status: 400,
+        message: "The limit of snat entry in the network reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SnatIpLimitExceed",
+        http_status: 400,
+        message: "The Snat pool ip too many.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SqlError",
+        http_status: 400,
+        message: "数据库操作异常",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "Stock.NotEnough",
+        http_status: 400,
+        message: "The inventory of the specified zone is insufficient.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "StockNotEnough",
         http_status: 400,
         message: "The specified configuration is unavailable. Reconfigure and try again.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "SystemBusy",
+        http_status: 400,
+        message: "System is busy, please try again later.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -483,9 +1809,51 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         retry: rt::RetryClass::Throttling,
     },
     rt::ErrorDef {
+        code: "TooManyBuckets",
+        http_status: 400,
+        message: "The number of buckets created exceeds the limit.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "TooManyListeners",
+        http_status: 400,
+        message: "More than 1 listener is found, please be more specified.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "USERNOTFOUND",
+        http_status: 400,
+        message: "The user is not in ens-controller.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "UnSupportedCity",
+        http_status: 400,
+        message: "The city is not supported.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
         code: "UnsupportedHTTPMethod",
         http_status: 403,
         message: "This http method is not supported.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "UserNotExist",
+        http_status: 400,
+        message: "The specified user is not authroized to perform this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "UserStatus.Abnormal",
+        http_status: 400,
+        message: "The user status is abnormal.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    rt::ErrorDef {
+        code: "VALIDATE.MODULE.FAILED",
+        http_status: 400,
+        message: "Required module is not selected.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -505,19 +1873,70 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
 impl ErrorCode {
     /// Every code, in the catalog's order.
     pub const ALL: &'static [Self] = &[
+        Self::AccessDenied,
+        Self::AuthorizationLimitExceed,
+        Self::BackendServerNotFound,
+        Self::BucketAlreadyExists,
+        Self::BucketNotEmpty,
         Self::CallInterface,
+        Self::DependencyNetworkViolation,
+        Self::DependencyViolation,
+        Self::DependencyViolationCloudInstance,
+        Self::DependencyViolationEip,
+        Self::DependencyViolationNat,
+        Self::DependencyViolationNatRule,
+        Self::DependencyViolationNetworkAcl,
+        Self::DependencyViolationRouteEntry,
+        Self::DependencyViolationVSwitch,
+        Self::EnsBuyCountLess,
+        Self::EnsBuyDiskStatusIllegal,
+        Self::EnsBuyStoreEnough,
+        Self::EnsBuyUserIllegal,
         Self::EnsDependencyViolationWindowsInstance,
         Self::EnsOperationUnsupportedKeyPairName,
         Self::EnsPasswordOrKeyPairNameModuleNotChosen,
+        Self::EnsServiceArrearage,
+        Self::EdgeNasError,
+        Self::EipNotFound,
+        Self::EniNotFound,
+        Self::EnsNodeStockIsNotEnough,
+        Self::ErrorDeleteImage,
         Self::ForbiddenAccessKeyDisabled,
         Self::ForbiddenCreateInstance,
+        Self::ForbiddenDelerrorteImage,
+        Self::ForbiddenExternalIpUsedInSnat,
+        Self::ForbiddenExternalPortDuplicated,
         Self::ForbiddenRam,
+        Self::ForbiddenSnatIp,
+        Self::ForbiddenSnatIpUsedInDnat,
+        Self::ForbiddenSourceCidrDuplicated,
+        Self::ForbiddenSourceCidrNotSupport,
+        Self::ForwardEntryLimitExceed,
+        Self::InstanceIdNotFound2,
         Self::IllegalInsatanceSpec,
         Self::IncompleteSignature,
+        Self::IncorrectEipIpStatus,
+        Self::IncorrectEipStatus,
+        Self::IncorrectEniStatus,
+        Self::IncorrectEniType,
         Self::IncorrectInstanceStatus,
+        Self::IncorrectListenerStatus,
+        Self::IncorrectNetworkStatus,
+        Self::IncorrectNetworkType,
+        Self::IncorrectPrivateIpAddressStatus,
+        Self::IncorrectResourceBondStatus,
+        Self::IncorrectRouteEntryStatus,
+        Self::IncorretDnatEntryStatus,
+        Self::IncorretSnatEntryStatus,
+        Self::IncorretSnatIpStatus,
+        Self::InstanceNotFound2,
+        Self::InstanceAlreadyBound,
         Self::InstanceIdNotFound,
         Self::InstanceNotExists,
         Self::InstanceNotFound,
+        Self::InsufficientEipCapacity,
+        Self::InterfaceCallError,
+        Self::InterfaceCallFailed,
         Self::InternalError,
         Self::InvalidField,
         Self::InvalidAccessKeyIdInactive,
@@ -525,39 +1944,159 @@ impl ErrorCode {
         Self::InvalidAccountStatusNotEnoughBalance,
         Self::InvalidActionNotFound,
         Self::InvalidApiNotFound,
+        Self::InvalidArgument,
+        Self::InvalidAssociationAssociateEipFist,
+        Self::InvalidAssociationDuplicated,
+        Self::InvalidAssociationEniNotSupportStandby,
+        Self::InvalidAssociationNetworkTypeNotSupport,
+        Self::InvalidAssociationRegionNotSupportStandby,
+        Self::InvalidBucketName,
+        Self::InvalidCidrBlockMalformed,
+        Self::InvalidComment,
+        Self::InvalidDataRedundancyType,
+        Self::InvalidDelimiter,
         Self::InvalidDiskSizeValueNotSupported,
+        Self::InvalidEngineId,
+        Self::InvalidEniIdNotFound,
+        Self::InvalidEnsRegionIdNotFound,
+        Self::InvalidImageIdNotFound,
+        Self::InvalidInstanIdNotFound,
         Self::InvalidInstanceIdNotFound,
         Self::InvalidInstanceTypeNotSupported,
+        Self::InvalidLifecycleScheme,
+        Self::InvalidMarker,
+        Self::InvalidMountTargetNotExisted,
+        Self::InvalidNetworkAclNotFound,
+        Self::InvalidNetworkAclEntryIdNotFound,
+        Self::InvalidNetworkIdNotFound,
+        Self::InvalidOperationInstanceNotSupport,
+        Self::InvalidParamDuplicateRule,
         Self::InvalidParameter,
         Self::InvalidParameterField,
         Self::InvalidParameterBandwidth,
+        Self::InvalidParameterCidrBlock,
+        Self::InvalidParameterDnatNotFound,
+        Self::InvalidParameterEniServiceManaged,
+        Self::InvalidParameterEniStatus,
+        Self::InvalidParameterEniType,
+        Self::InvalidParameterExternalIp,
+        Self::InvalidParameterFileSystemNotExisted,
+        Self::InvalidParameterHealthCheckPort,
         Self::InvalidParameterImage,
         Self::InvalidParameterInstanceType,
+        Self::InvalidParameterInternalIp,
+        Self::InvalidParameterInternalIpNotFound,
+        Self::InvalidParameterMismatch,
+        Self::InvalidParameterNatNotFound,
+        Self::InvalidParameterNetworkNotFound,
+        Self::InvalidParameterNetworkNotSupported,
+        Self::InvalidParameterRegionNotSupported,
+        Self::InvalidParameterSnatIp,
+        Self::InvalidParameterSnatIpNotFound,
+        Self::InvalidParameterSnatNotFound,
+        Self::InvalidParameterSourceCidr,
+        Self::InvalidParameterSourceNetworkId,
+        Self::InvalidParameterVSwitchNotBelongToNetwork,
+        Self::InvalidParameterVSwitchNotFound,
+        Self::InvalidParameterEnsRegionId,
         Self::InvalidPasswordParamMismatch,
+        Self::InvalidPortMalformed,
+        Self::InvalidPrefix,
         Self::InvalidPrivateIpAddress,
         Self::InvalidPrivateIpAddressDuplicated,
+        Self::InvalidPrivateIpAddressNotFound,
         Self::InvalidProductNotFound,
+        Self::InvalidPubKeyBody,
+        Self::InvalidResourceAssociated,
+        Self::InvalidResourceNotBond,
+        Self::InvalidResourceNotFound,
+        Self::InvalidResourceNotSupport,
+        Self::InvalidRouteEntryDuplicate,
+        Self::InvalidRouteEntryNotFound,
+        Self::InvalidRouteEntrySystemRoute,
+        Self::InvalidRouteTableIdNotFound,
+        Self::InvalidSecurityGroupIdNotFound,
         Self::InvalidSecurityTokenExpired,
         Self::InvalidSecurityTokenMalformed,
         Self::InvalidSecurityTokenMismatchWithAccessKey,
+        Self::InvalidStartAfter,
         Self::InvalidTimeStampExpired,
         Self::InvalidTimeStampFormat,
+        Self::InvalidType,
+        Self::InvalidUnAssociationUnAssociateStandbyEipFist,
         Self::InvalidUserDataNotInWhiteList,
+        Self::InvalidVSwitchIdIpNotEnough,
+        Self::InvalidVSwitchIdNotBelongNetwork,
         Self::InvalidVSwitchIdNotFound,
         Self::InvalidVersion,
+        Self::InventoryExceeded,
+        Self::LimitExceededSecurityGroup,
+        Self::ListenerAlreadyExists,
+        Self::ListenerNotFound,
+        Self::LoadBalancerNotFound,
+        Self::MaxEniPrivateIpsCountExceeded,
         Self::MissingField,
         Self::MissingParameter,
+        Self::NasMountTatgetEntityNotNull,
+        Self::NatNotFound,
+        Self::NetworkQuotaExceeded,
+        Self::NetworkAclIdNotFound,
         Self::NoPermission,
+        Self::NoSuchBucket,
+        Self::NoSuchEnsRegion,
+        Self::NoSuchLifecycle,
+        Self::NoSuchStorageDomain,
+        Self::NotAllowMixed,
+        Self::OperationDenied,
+        Self::OrderCreateFailed,
+        Self::OrderFailed,
+        Self::ParamNotEnough2,
+        Self::ParamNotEnough,
+        Self::ParamScopeError,
+        Self::ParamTypeError,
+        Self::ParameterInvalid,
+        Self::ParameterInvalidField,
+        Self::PubKeyAttachedWithInstance,
+        Self::PubKeyNameExisted,
+        Self::PubKeyNameNotExist,
+        Self::QuotaExceed,
+        Self::QuotaExceedBackendServer,
+        Self::QuotaExceedNatGateway,
+        Self::QuotaExceeded,
+        Self::RegionAccessDenied,
+        Self::RegionNotSupport,
+        Self::RuleLimitExceed,
+        Self::SizeIllegal,
+        Self::SaleControlVerificationFailed,
+        Self::SaleControlVerificationFailedRegion,
+        Self::SaleControlVerificationFailedStock,
+        Self::SecurityGroupRuleNotFound,
+        Self::SecurityGroupRuleConflictDuplicated,
+        Self::ServerCertificateNotFound,
+        Self::ServiceNotOpen,
         Self::ServiceConfigInvalid,
         Self::ServiceUnavailable,
         Self::SignatureDoesNotMatch,
         Self::SignatureNonceUsed,
+        Self::SnapshotIdNotFound,
+        Self::SnatEntryLimitExceed,
+        Self::SnatIpLimitExceed,
+        Self::SqlError,
+        Self::StockNotEnough2,
         Self::StockNotEnough,
+        Self::SystemBusy,
         Self::SystemError,
         Self::Throttling,
         Self::ThrottlingApi,
         Self::ThrottlingUser,
+        Self::TooManyBuckets,
+        Self::TooManyListeners,
+        Self::Usernotfound,
+        Self::UnSupportedCity,
         Self::UnsupportedHttpMethod,
+        Self::UserNotExist,
+        Self::UserStatusAbnormal,
+        Self::ValidateModuleFailed,
         Self::EnsInterfaceError,
         Self::UnsupportedIpv6Feature,
     ];

@@ -18,6 +18,813 @@ impl UnknownValue {
     }
 }
 
+/// `AvaliableRegionIds` as DescribeSDG and DescribeSDGs state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct AvaliableRegionIds {
+    /// The creation time of the SDG in the edge zone.
+    ///
+    /// JSON `CreationTime`.
+    #[serde(rename = "CreationTime", default)]
+    pub creation_time: Option<String>,
+    /// The edge zone ID.
+    ///
+    /// JSON `RegionId`.
+    #[serde(rename = "RegionId", default)]
+    pub region_id: Option<String>,
+    /// The snapshot ID.
+    ///
+    /// JSON `SnapshotId`.
+    #[serde(rename = "SnapshotId", default)]
+    pub snapshot_id: Option<String>,
+    /// The status of the SDG in the edge zone. Valid values:
+    ///
+    /// - **sdg_making**: Being created.
+    /// - **sdg_saving**: Being saved.
+    /// - **sdg_copying**: Being synchronized across edge zones.
+    /// - **failed**: Creation failed.
+    /// - **success**: Creation succeeded.
+    ///
+    /// JSON `Status`.
+    #[serde(rename = "Status", default)]
+    pub status: Option<String>,
+}
+
+/// `BackendServer` as AddBackendServers, RemoveBackendServers and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct BackendServer {
+    /// JSON `Ip`; example `192.168.0.1`.
+    #[serde(rename = "Ip", default)]
+    pub ip: Option<String>,
+    /// JSON `Port`; example `0`.
+    #[serde(
+        rename = "Port",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub port: Option<i64>,
+    /// JSON `ServerId`; example `i-5uf6hj58zvml4ali8****`.
+    #[serde(rename = "ServerId", default)]
+    pub server_id: Option<String>,
+    /// JSON `Type`; example `ens`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Weight`; example `100`.
+    #[serde(
+        rename = "Weight",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub weight: Option<i64>,
+}
+
+/// `BandWidthMonitorData` as DescribeEpnBandWidthData and DescribeUserBandWidthData state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct BandWidthMonitorData {
+    /// The downstream bandwidth. Unit: bit/s.
+    ///
+    /// JSON `DownBandWidth`; example `0`.
+    #[serde(
+        rename = "DownBandWidth",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub down_band_width: Option<i64>,
+    /// The inbound public network traffic of the instance. Unit: bits.
+    ///
+    /// JSON `InternetRX`; example `0`.
+    #[serde(
+        rename = "InternetRX",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub internet_rx: Option<i64>,
+    /// The outbound public network traffic of the instance. Unit: bits.
+    ///
+    /// JSON `InternetTX`; example `0`.
+    #[serde(
+        rename = "InternetTX",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub internet_tx: Option<i64>,
+    /// The timestamp of the monitoring data. The time is in UTC and in the format of yyyy-MM-DDThh:mm:ssZ.
+    ///
+    /// JSON `TimeStamp`; example `2019-10-12T05:45:00Z`.
+    #[serde(rename = "TimeStamp", default)]
+    pub time_stamp: Option<String>,
+    /// The upstream bandwidth. Unit: bit/s.
+    ///
+    /// JSON `UpBandWidth`; example `0`.
+    #[serde(
+        rename = "UpBandWidth",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub up_band_width: Option<i64>,
+}
+
+/// `ConditionControl` as DescribeEnsSaleControl and DescribeEnsSaleControlStock state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct ConditionControl {
+    /// JSON `ConditionControlModuleCode`.
+    #[serde(rename = "ConditionControlModuleCode", default)]
+    pub condition_control_module_code: Option<String>,
+    /// JSON `ConditionControlModuleValue`.
+    #[serde(rename = "ConditionControlModuleValue", default)]
+    pub condition_control_module_value: Option<String>,
+}
+
+/// A `ConfigSchema`. Sent as a JSON object keyed by the fields' wire names.
+///
+/// `ConfigSchema` as InstallClusterAddons, ModifyClusterAddon and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigSchema {
+    /// The application version.
+    ///
+    /// Field `AppVersion` of the object.
+    pub app_version: Option<String>,
+    /// The configuration version.
+    ///
+    /// Field `ConfigVersion` of the object.
+    pub config_version: Option<String>,
+    /// The component name.
+    ///
+    /// Field `Name` of the object.
+    pub name: Option<String>,
+    /// The custom parameters of the component.
+    ///
+    /// Field `Params` of the object.
+    pub params: ::std::collections::BTreeMap<String, rt::serde_json::Value>,
+}
+
+impl ConfigSchema {
+    /// The rules of each member, as the checker reads them inside JSON.
+    pub const FIELDS: &'static [rt::ParamSpec] = &[
+        rt::ParamSpec::new("AppVersion", rt::Kind::String),
+        rt::ParamSpec::new("ConfigVersion", rt::Kind::String),
+        rt::ParamSpec::new("Name", rt::Kind::String),
+        rt::ParamSpec::new(
+            "Params",
+            rt::Kind::Map(&rt::ParamSpec::new("", rt::Kind::Json)),
+        ),
+    ];
+}
+
+rt::json_object_impls!(
+    ConfigSchema { app_version : "AppVersion", config_version : "ConfigVersion", name :
+    "Name", params : "Params" }
+);
+
+/// `ControlPlaneConfig` as DescribeClusterDetail and DescribeClustersV1 state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct ControlPlaneConfig {
+    /// The runtime type.
+    ///
+    /// JSON `ContainerRuntime`.
+    #[serde(rename = "ContainerRuntime", default)]
+    pub container_runtime: Option<String>,
+    /// The ID of the control plane virtual machine image.
+    ///
+    /// JSON `ImageId`.
+    #[serde(rename = "ImageId", default)]
+    pub image_id: Option<String>,
+    /// The instance type of the node.
+    ///
+    /// JSON `InstanceSpec`.
+    #[serde(rename = "InstanceSpec", default)]
+    pub instance_spec: Option<String>,
+    /// The node service port range.
+    ///
+    /// JSON `NodePortRange`.
+    #[serde(rename = "NodePortRange", default)]
+    pub node_port_range: Option<String>,
+    /// The number of control plane nodes.
+    ///
+    /// JSON `Size`.
+    #[serde(
+        rename = "Size",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub size: Option<i64>,
+    /// The system cloud disk category of the node.
+    ///
+    /// JSON `SystemDiskCategory`.
+    #[serde(rename = "SystemDiskCategory", default)]
+    pub system_disk_category: Option<String>,
+    /// The system cloud disk size of the node.
+    ///
+    /// JSON `SystemDiskSize`.
+    #[serde(
+        rename = "SystemDiskSize",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub system_disk_size: Option<i64>,
+}
+
+/// `Cpu` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Cpu {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// `DataDisks` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct DataDisks {
+    /// The disk category.
+    ///
+    /// JSON `Category`.
+    #[serde(rename = "Category", default)]
+    pub category: Option<String>,
+    /// The size of the data cloud disk. Unit: GB.
+    ///
+    /// JSON `Size`.
+    #[serde(
+        rename = "Size",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub size: Option<i64>,
+}
+
+/// Values of `DataPolicy`.
+///
+/// `DataPolicy` as BatchEventMigrateInstance and EventMigrateInstance state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataPolicy {
+    /// Wire value `abandon`.
+    Abandon,
+    /// Wire value `force_transfer`.
+    ForceTransfer,
+    /// Wire value `try_transfer`.
+    TryTransfer,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    DataPolicy, super::types::UnknownValue, [Abandon = "abandon", ForceTransfer =
+    "force_transfer", TryTransfer = "try_transfer"]
+);
+
+/// Values of `Direction`.
+///
+/// `Direction` as CreateNetworkAclEntry, CreateSecurityGroup and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Direction {
+    /// Wire value `egress`.
+    Egress,
+    /// Wire value `ingress`.
+    Ingress,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    Direction, super::types::UnknownValue, [Egress = "egress", Ingress = "ingress"]
+);
+
+/// `DiskDeviceMapping` as DescribeImageInfos, DescribeImages and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct DiskDeviceMapping {
+    /// JSON `Format`.
+    #[serde(rename = "Format", default)]
+    pub format: Option<String>,
+    /// JSON `Size`.
+    #[serde(rename = "Size", default)]
+    pub size: Option<String>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `imageId`.
+    #[serde(rename = "imageId", default)]
+    pub image_id: Option<String>,
+}
+
+/// Values of `EipTransmit`.
+///
+/// `EipTransmit` as CreateLoadBalancerTCPListener, CreateLoadBalancerUDPListener and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EipTransmit {
+    /// Wire value `on`.
+    On,
+    /// Wire value `off`.
+    Off,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(EipTransmit, super::types::UnknownValue, [On = "on", Off = "off"]);
+
+/// A checked `ForwardEntryName`: holding one means the value obeys every rule of the spec.
+///
+/// `ForwardEntryName` as CreateForwardEntry and ModifyForwardEntry state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ForwardEntryName(String);
+
+impl ForwardEntryName {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "ForwardEntryName",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(128),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`ForwardEntryName::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "ForwardEntryName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(ForwardEntryName, public);
+
+/// `Gpu` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Gpu {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// `Hdd` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Hdd {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// A checked `HealthCheckDomain`: holding one means the value obeys every rule of the spec.
+///
+/// `HealthCheckDomain` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 4 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HealthCheckDomain(String);
+
+impl HealthCheckDomain {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "HealthCheckDomain",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: Some(1),
+                    max: Some(80),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`HealthCheckDomain::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "HealthCheckDomain", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(HealthCheckDomain, public);
+
+/// A checked `HealthCheckExp`: holding one means the value obeys every rule of the spec.
+///
+/// `HealthCheckExp` as CreateLoadBalancerUDPListener and SetLoadBalancerUDPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HealthCheckExp(String);
+
+impl HealthCheckExp {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "HealthCheckExp",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(64),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`HealthCheckExp::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "HealthCheckExp", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(HealthCheckExp, public);
+
+/// Values of `HealthCheckMethod`.
+///
+/// `HealthCheckMethod` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HealthCheckMethod {
+    /// Wire value `head`.
+    Head,
+    /// Wire value `get`.
+    Get,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    HealthCheckMethod, super::types::UnknownValue, [Head = "head", Get = "get"]
+);
+
+/// A checked `HealthCheckReq`: holding one means the value obeys every rule of the spec.
+///
+/// `HealthCheckReq` as CreateLoadBalancerUDPListener and SetLoadBalancerUDPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HealthCheckReq(String);
+
+impl HealthCheckReq {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "HealthCheckReq",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(64),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`HealthCheckReq::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "HealthCheckReq", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(HealthCheckReq, public);
+
+/// Values of `HealthCheckType`.
+///
+/// `HealthCheckType` as CreateLoadBalancerTCPListener and SetLoadBalancerTCPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HealthCheckType {
+    /// Wire value `tcp`.
+    Tcp,
+    /// Wire value `http`.
+    Http,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    HealthCheckType, super::types::UnknownValue, [Tcp = "tcp", Http = "http"]
+);
+
+/// A checked `HealthCheckUri`: holding one means the value obeys every rule of the spec.
+///
+/// `HealthCheckUri` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 4 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HealthCheckUri(String);
+
+impl HealthCheckUri {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "HealthCheckUri",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: Some(1),
+                    max: Some(80),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`HealthCheckUri::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "HealthCheckUri", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(HealthCheckUri, public);
+
 /// A checked `HostName`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's hostname, by the general and Linux rules: 2 to 64 letters, digits, periods (.) and hyphens (-); no period or hyphen first or last, and no two periods or two hyphens in a row (`..`, `--`). A period next to a hyphen (`a.-b`) is allowed: the texts forbid using periods or hyphens "consecutively" and let each period-separated segment contain hyphens. The Windows rules (2 to 15 characters, no period, not digits only) depend on the image, so only the service checks them.
@@ -168,6 +975,26 @@ impl InstanceNameNoPeriod {
 
 rt::newtype_impls!(InstanceNameNoPeriod, public);
 
+/// `InstanceResponses` as RebootInstances, ReinitInstances and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct InstanceResponses {
+    /// JSON `Code`.
+    #[serde(
+        rename = "Code",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub code: Option<i64>,
+    /// JSON `InstanceId`.
+    #[serde(rename = "InstanceId", default)]
+    pub instance_id: Option<String>,
+    /// JSON `Message`.
+    #[serde(rename = "Message", default)]
+    pub message: Option<String>,
+}
+
 /// Values of `InstanceStatus`.
 ///
 /// The status of an instance.
@@ -292,6 +1119,508 @@ rt::enum_impls!(
     Ipv4AndIpv6 = "ipv4Andipv6", Ipv4WithIpv6 = "ipv4Withipv6"]
 );
 
+/// `Ipv6CidrBlock` as DescribeNetworkAttribute and DescribeNetworks state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Ipv6CidrBlock {
+    /// JSON `Ipv6CidrBlock`.
+    #[serde(rename = "Ipv6CidrBlock", default)]
+    pub ipv6_cidr_block: Option<String>,
+    /// JSON `Ipv6Isp`.
+    #[serde(rename = "Ipv6Isp", default)]
+    pub ipv6_isp: Option<String>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+}
+
+/// A checked `KeyGroup`: holding one means the value obeys every rule of the spec.
+///
+/// `KeyGroup` as ManageAICLogin and UploadAICPublicKey state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct KeyGroup(String);
+
+impl KeyGroup {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new("KeyGroup", rt::Kind::String)
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(128),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`KeyGroup::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "KeyGroup", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(KeyGroup, public);
+
+/// `KubernetesConfig` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct KubernetesConfig {
+    /// The script to be executed after the instance is created and before it is added to the cluster. The content must be Base64-encoded.
+    ///
+    /// JSON `PreUserData`.
+    #[serde(rename = "PreUserData", default)]
+    pub pre_user_data: Option<String>,
+    /// The script to be executed after the instance is created and added to the cluster. The content must be Base64-encoded.
+    ///
+    /// JSON `UserData`.
+    #[serde(rename = "UserData", default)]
+    pub user_data: Option<String>,
+}
+
+/// Values of `Level`.
+///
+/// `Level` as DescribeApplication and ListApplications state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Level {
+    /// Wire value `National`.
+    National,
+    /// Wire value `Big`.
+    Big,
+    /// Wire value `Middle`.
+    Middle,
+    /// Wire value `Small`.
+    Small,
+    /// Wire value `RegionId`.
+    RegionId,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    Level, super::types::UnknownValue, [National = "National", Big = "Big", Middle =
+    "Middle", Small = "Small", RegionId = "RegionId"]
+);
+
+/// Values of `ListenerForward`.
+///
+/// `ListenerForward` as CreateLoadBalancerHTTPListener and CreateLoadBalancerHTTPSListener state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListenerForward {
+    /// Wire value `on`.
+    On,
+    /// Wire value `off`.
+    Off,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(ListenerForward, super::types::UnknownValue, [On = "on", Off = "off"]);
+
+/// Values of `LoadBalancerType`.
+///
+/// `LoadBalancerType` as CreateLoadBalancer and DescribeLoadBalancers state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoadBalancerType {
+    /// Wire value `CLB`.
+    Clb,
+    /// Wire value `InternetDR`.
+    InternetDr,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    LoadBalancerType, super::types::UnknownValue, [Clb = "CLB", InternetDr =
+    "InternetDR"]
+);
+
+/// `Memory` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Memory {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// A checked `NetworkName`: holding one means the value obeys every rule of the spec.
+///
+/// `NetworkName` as CreateNetwork and ModifyNetworkAttribute state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct NetworkName(String);
+
+impl NetworkName {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new("NetworkName", rt::Kind::String)
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: Some(2),
+                    max: Some(128),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`NetworkName::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "NetworkName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(NetworkName, public);
+
+/// Values of `NetworkingModel`.
+///
+/// `NetworkingModel` as CreateEpnInstance, DescribeEpnBandWidthData and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkingModel {
+    /// Wire value `SpeedUp`.
+    SpeedUp,
+    /// Wire value `Connection`.
+    Connection,
+    /// Wire value `SpeedUpAndConnection`.
+    SpeedUpAndConnection,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    NetworkingModel, super::types::UnknownValue, [SpeedUp = "SpeedUp", Connection =
+    "Connection", SpeedUpAndConnection = "SpeedUpAndConnection"]
+);
+
+/// Values of `NextHopType`.
+///
+/// `NextHopType` as CreateEnsRouteEntry and DescribeEnsRouteEntryList state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NextHopType {
+    /// Wire value `Instance`.
+    Instance,
+    /// Wire value `HaVip`.
+    HaVip,
+    /// Wire value `NetworkPeer`.
+    NetworkPeer,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    NextHopType, super::types::UnknownValue, [Instance = "Instance", HaVip = "HaVip",
+    NetworkPeer = "NetworkPeer"]
+);
+
+/// `NodepoolInfo` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct NodepoolInfo {
+    /// The ENS region ID of the cluster.
+    ///
+    /// JSON `EnsRegionId`.
+    #[serde(rename = "EnsRegionId", default)]
+    pub ens_region_id: Option<String>,
+    /// The cluster name.
+    ///
+    /// JSON `Name`.
+    #[serde(rename = "Name", default)]
+    pub name: Option<String>,
+    /// The node pool ID.
+    ///
+    /// JSON `NodepoolId`.
+    #[serde(rename = "NodepoolId", default)]
+    pub nodepool_id: Option<String>,
+}
+
+/// `Nvme` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Nvme {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// Values of `OpsType`.
+///
+/// `OpsType` as BatchEventMigrateInstance, EventMigrateInstance and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpsType {
+    /// Wire value `immediate`.
+    Immediate,
+    /// Wire value `scheduled`.
+    Scheduled,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    OpsType, super::types::UnknownValue, [Immediate = "immediate", Scheduled =
+    "scheduled"]
+);
+
+/// `Page` as DescribeClusterNodePools and DescribeClusterNodes state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Page {
+    /// The page number.
+    ///
+    /// JSON `PageNumber`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub page_number: Option<i64>,
+    /// The number of entries per page specified in the request.
+    ///
+    /// JSON `PageSize`.
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub page_size: Option<i64>,
+    /// The total number of entries.
+    ///
+    /// JSON `TotalCount`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total_count: Option<i64>,
+}
+
+/// `Pager` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Pager {
+    /// JSON `Page`.
+    #[serde(
+        rename = "Page",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub page: Option<i64>,
+    /// JSON `Size`.
+    #[serde(
+        rename = "Size",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub size: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+}
+
 /// A checked `Password`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's login password: 8 to 30 characters, with at least three of uppercase letters, lowercase letters, digits and the special characters ``()`~!@#$%^&*-_+=|{}[]:;'"<>,.?/`` and the space. Never shown: `Debug` prints `***`, violations leave the value out, and the text is zeroed when dropped.
@@ -371,6 +1700,364 @@ impl PrivateIpAddress {
 
 rt::newtype_impls!(PrivateIpAddress, public);
 
+/// Values of `ResourceType`.
+///
+/// The type of the associated resource. Valid values:
+///
+/// - **Network**: network.
+///
+/// **N** ranges from 0 to 29. You can associate up to 30 resources.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// Wire value `Network`.
+    Network,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(ResourceType, super::types::UnknownValue, [Network = "Network"]);
+
+/// A `Resource`. Sent as `Prefix.Field` under the prefix its parameter gives (`Name.1.Field` for the first element of a list).
+///
+/// `Resource` as AccosicateNetworkAcl and UnassociateNetworkAcl state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resource {
+    /// The ID of the associated resource.
+    ///
+    /// Field `ResourceId` of the object; required; example `n-5****`.
+    pub resource_id: Option<String>,
+    /// The type of the associated resource. Valid values:
+    ///
+    /// - **Network**: network.
+    ///
+    /// **N** ranges from 0 to 29. You can associate up to 30 resources.
+    ///
+    /// Field `ResourceType` of the object; required; example `Network`.
+    pub resource_type: Option<ResourceType>,
+}
+
+impl rt::wire::WireObject for Resource {
+    fn write(&self, prefix: &str, out: &mut rt::wire::Writer) {
+        out.put_opt(&format!("{prefix}.ResourceId"), self.resource_id.as_ref());
+        out.put_opt(&format!("{prefix}.ResourceType"), self.resource_type.as_ref());
+    }
+
+    fn read(r: &rt::wire::Reader<'_>, prefix: &str) -> Result<Self, rt::Violations> {
+        Ok(Self {
+            resource_id: r.opt(&format!("{prefix}.ResourceId"))?,
+            resource_type: r.opt(&format!("{prefix}.ResourceType"))?,
+        })
+    }
+}
+
+/// `ScalingGroup` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct ScalingGroup {
+    /// The data cloud disk information of the nodes.
+    ///
+    /// JSON `DataDisks`.
+    #[serde(
+        rename = "DataDisks",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub data_disks: Vec<DataDisks>,
+    /// The image ID of the control plane virtual machine.
+    ///
+    /// JSON `ImageId`.
+    #[serde(rename = "ImageId", default)]
+    pub image_id: Option<String>,
+    /// The billing method of the instance.
+    ///
+    /// JSON `InstanceChargeType`.
+    #[serde(rename = "InstanceChargeType", default)]
+    pub instance_charge_type: Option<String>,
+    /// The list of instance types for the nodes in the node pool.
+    ///
+    /// JSON `InstanceTypes`.
+    #[serde(
+        rename = "InstanceTypes",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub instance_types: Vec<String>,
+    /// The name of the key pair.
+    ///
+    /// JSON `KeyPairName`.
+    #[serde(rename = "KeyPairName", default)]
+    pub key_pair_name: Option<String>,
+    /// The logon password of the instance.
+    ///
+    /// JSON `Password`.
+    #[serde(rename = "Password", default)]
+    pub password: Option<String>,
+    /// The system cloud disk category of the node.
+    ///
+    /// JSON `SystemDiskCategory`.
+    #[serde(rename = "SystemDiskCategory", default)]
+    pub system_disk_category: Option<String>,
+    /// The size of the system cloud disk. Unit: GB.
+    ///
+    /// JSON `SystemDiskSize`.
+    #[serde(
+        rename = "SystemDiskSize",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub system_disk_size: Option<i64>,
+    /// The IDs of the vSwitches where the cluster nodes reside.
+    ///
+    /// JSON `VswitchIds`.
+    #[serde(
+        rename = "VswitchIds",
+        default,
+        deserialize_with = "::ens_client::core::de::list"
+    )]
+    pub vswitch_ids: Vec<String>,
+}
+
+/// A checked `SnatEntryName`: holding one means the value obeys every rule of the spec.
+///
+/// `SnatEntryName` as DescribeSnatTableEntries and ModifySnatEntry state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SnatEntryName(String);
+
+impl SnatEntryName {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
+            "SnatEntryName",
+            rt::Kind::String,
+        )
+        .rules(
+            &[
+                rt::Rule::Length {
+                    min: None,
+                    max: Some(128),
+                    unit: rt::LengthUnit::Chars,
+                },
+            ],
+        );
+    /// Checks `value` against [`SnatEntryName::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "SnatEntryName", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(SnatEntryName, public);
+
+/// `Ssd` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Ssd {
+    /// JSON `Display`.
+    #[serde(
+        rename = "Display",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub display: Option<bool>,
+    /// JSON `OversellRatio`.
+    #[serde(
+        rename = "OversellRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub oversell_ratio: Option<i64>,
+    /// JSON `Remain`.
+    #[serde(
+        rename = "Remain",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub remain: Option<i64>,
+    /// JSON `ReserveDisable`.
+    #[serde(
+        rename = "ReserveDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub reserve_disable: Option<bool>,
+    /// JSON `ReserveDisableTotal`.
+    #[serde(
+        rename = "ReserveDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserve_disable_total: Option<i64>,
+    /// JSON `Reserved`.
+    #[serde(
+        rename = "Reserved",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub reserved: Option<i64>,
+    /// JSON `StatusDisable`.
+    #[serde(
+        rename = "StatusDisable",
+        default,
+        deserialize_with = "::ens_client::core::de::boolean"
+    )]
+    pub status_disable: Option<bool>,
+    /// JSON `StatusDisableTotal`.
+    #[serde(
+        rename = "StatusDisableTotal",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub status_disable_total: Option<i64>,
+    /// JSON `Total`.
+    #[serde(
+        rename = "Total",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total: Option<i64>,
+    /// JSON `Type`.
+    #[serde(rename = "Type", default)]
+    pub r#type: Option<String>,
+    /// JSON `Used`.
+    #[serde(
+        rename = "Used",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used: Option<i64>,
+    /// JSON `UsedRatio`.
+    #[serde(
+        rename = "UsedRatio",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub used_ratio: Option<i64>,
+}
+
+/// `Status` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Status {
+    /// The expected number of instances.
+    ///
+    /// JSON `DesiredNodes`.
+    #[serde(
+        rename = "DesiredNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub desired_nodes: Option<i64>,
+    /// The nodes that failed to be created in the node pool.
+    ///
+    /// JSON `FailedNodes`.
+    #[serde(
+        rename = "FailedNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub failed_nodes: Option<i64>,
+    /// The number of instances that are being created.
+    ///
+    /// JSON `InitialNodes`.
+    #[serde(
+        rename = "InitialNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub initial_nodes: Option<i64>,
+    /// The number of instances that are being deleted.
+    ///
+    /// JSON `RemovingNodes`.
+    #[serde(
+        rename = "RemovingNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub removing_nodes: Option<i64>,
+    /// The number of instances that are in use.
+    ///
+    /// JSON `ServingNodes`.
+    #[serde(
+        rename = "ServingNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub serving_nodes: Option<i64>,
+    /// The state of the node pool. Valid values:
+    ///
+    /// - active: The desired state is reached.
+    /// - scaling: The node pool is scaling out.
+    /// - removing_nodes: The node pool is scaling in.
+    ///
+    /// JSON `State`.
+    #[serde(rename = "State", default)]
+    pub state: Option<String>,
+    /// The total number of instances, including instances that are being created, in use, and being deleted.
+    ///
+    /// JSON `TotalNodes`.
+    #[serde(
+        rename = "TotalNodes",
+        default,
+        deserialize_with = "::ens_client::core::de::number"
+    )]
+    pub total_nodes: Option<i64>,
+}
+
+/// `Tag` as DescribeEnsEipAddresses, DescribeNetworks and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct Tag {
+    /// JSON `Key`.
+    #[serde(rename = "Key", default)]
+    pub key: Option<String>,
+    /// JSON `TagKey`.
+    #[serde(rename = "TagKey", default)]
+    pub tag_key: Option<String>,
+    /// JSON `TagValue`.
+    #[serde(rename = "TagValue", default)]
+    pub tag_value: Option<String>,
+    /// JSON `Value`.
+    #[serde(rename = "Value", default)]
+    pub value: Option<String>,
+}
+
+/// Values of `TargetOssRegionId`.
+///
+/// `TargetOssRegionId` as CreateImage and ImportImage state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TargetOssRegionId {
+    /// Wire value `cn-beijing`.
+    CnBeijing,
+    /// Wire value `ap-southeast-1`.
+    ApSoutheast1,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(
+    TargetOssRegionId, super::types::UnknownValue, [CnBeijing = "cn-beijing",
+    ApSoutheast1 = "ap-southeast-1"]
+);
+
 /// A checked `UserData`: holding one means the value obeys every rule of the spec.
 ///
 /// User data for an instance: standard Base64, at most 21,848 characters (the Base64 length of 16 KiB).
@@ -445,3 +2132,23 @@ impl UserDataScript {
 }
 
 rt::newtype_impls!(UserDataScript, public);
+
+/// Values of `XForwardedFor`.
+///
+/// `XForwardedFor` as CreateLoadBalancerHTTPListener and SetLoadBalancerHTTPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum XForwardedFor {
+    /// Wire value `on`.
+    On,
+    /// Wire value `off`.
+    Off,
+    /// A value the spec does not list (the service may add values): read from answers,
+    /// never valid in a request. Match known values by name and others with a wildcard.
+    #[deprecated(
+        note = "matching `Unknown` breaks when a later spec lists the value: use a wildcard and `as_str()`"
+    )]
+    Unknown(super::types::UnknownValue),
+}
+
+rt::enum_impls!(XForwardedFor, super::types::UnknownValue, [On = "on", Off = "off"]);

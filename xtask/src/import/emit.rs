@@ -184,6 +184,12 @@ fn shape_document(
             list_words(&uses)
         )),
     );
+    doc.insert(
+        "source".into(),
+        json!(format!(
+            "{MARK}: the same rules in every operation that uses it; rewritten by each import (mark it `curated` in `provenance` to edit it)"
+        )),
+    );
     Value::Object(doc)
 }
 
