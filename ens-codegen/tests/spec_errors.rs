@@ -591,11 +591,11 @@ fn small_real_service() -> ens_codegen::ServiceSource {
     .to_vec();
     let model = ens_codegen::Model::load(&full, ens_codegen::Selection::Only(&chosen))
         .expect("the chosen operations load");
-    let mut errors: Value = serde_json::from_str(&full.errors.1).unwrap();
+    let mut errors: Value = serde_json::from_str(&full.errors.1).expect("errors.json is JSON");
     let codes: Vec<&str> = model.codes.iter().map(|c| c.def.code.as_str()).collect();
     errors["codes"]
         .as_array_mut()
-        .unwrap()
+        .expect("errors.json has codes")
         .retain(|c| codes.contains(&c["code"].as_str().unwrap_or_default()));
     ens_codegen::ServiceSource {
         errors: (full.errors.0.clone(), errors.to_string()),
