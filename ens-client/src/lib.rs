@@ -23,6 +23,8 @@
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
+// docs.rs: each generated operation says which feature (API area) brings it in.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code names this crate `::ens_client`, inside it as in user crates (proc macro).
 extern crate self as ens_client;
@@ -35,6 +37,8 @@ mod client;
 mod dry_run;
 mod error;
 mod retry;
+// Waits on DescribeInstances: an operation of the `instance` area.
+#[cfg(feature = "instance")]
 mod wait;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
@@ -42,6 +46,7 @@ pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
+#[cfg(feature = "instance")]
 pub use wait::{PendingInstance, WaitError, WaitOptions};
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one

@@ -14,6 +14,7 @@ mod builder;
 mod docs;
 mod error;
 mod errors;
+mod gates;
 pub mod model;
 mod names;
 mod objects;
@@ -194,6 +195,11 @@ pub struct Settings {
     /// Whether to add a method per operation to the runtime's `Client` (only possible inside
     /// the crate that defines `Client`).
     pub client_methods: bool,
+    /// Whether each operation is compiled only with its API area's cargo feature (and each shared
+    /// shape and error code with a feature of an area that uses it): for the crate `regen` writes,
+    /// whose `Cargo.toml` declares the features. Off for the macro (the features would be the
+    /// calling crate's).
+    pub features: bool,
 }
 
 impl Default for Settings {
@@ -201,11 +207,21 @@ impl Default for Settings {
         Self {
             runtime: "::ens_client".to_owned(),
             client_methods: true,
+            features: false,
         }
     }
 }
 
 impl Settings {
+    /// What `cargo xtask regen` generates `ens-client/src/generated/` with: client methods and
+    /// features per area.
+    pub fn regen() -> Self {
+        Self {
+            features: true,
+            ..Self::default()
+        }
+    }
+
     /// The runtime path as tokens; an error names a path that is not one.
     fn runtime_path(&self) -> Result<TokenStream, SpecError> {
         let bad = || SpecError {
@@ -245,6 +261,8 @@ pub struct Module {
     pub source: String,
     /// Its items.
     pub tokens: TokenStream,
+    /// The attributes that gate it (its API area's feature), on its declaration in the root.
+    pub gate: TokenStream,
 }
 
 /// Everything generated from a service: the modules and the root that declares them.
@@ -260,8 +278,8 @@ impl Generated {
     /// The root as `mod.rs`: each module declared, its file beside it.
     pub fn mod_rs(&self) -> TokenStream {
         let decls = self.modules.iter().map(|m| {
-            let (name, doc) = (names::known(&m.name), &m.doc);
-            quote! { #[doc = #doc] pub mod #name; }
+            let (name, doc, gate) = (names::known(&m.name), &m.doc, &m.gate);
+            quote! { #[doc = #doc] #gate pub mod #name; }
         });
         let root = &self.root;
         quote! { #(#decls)* #root }
@@ -270,12 +288,41 @@ impl Generated {
     /// The root with every module inline: what the proc macro expands to.
     pub fn inline(&self) -> TokenStream {
         let decls = self.modules.iter().map(|m| {
-            let (name, doc, tokens) = (names::known(&m.name), &m.doc, &m.tokens);
-            quote! { #[doc = #doc] pub mod #name { #tokens } }
+            let (name, doc, tokens, gate) = (names::known(&m.name), &m.doc, &m.tokens, &m.gate);
+            quote! { #[doc = #doc] #gate pub mod #name { #tokens } }
         });
         let root = &self.root;
         quote! { #(#decls)* #root }
     }
+}
+
+/// The areas whose operations use an enum (then `types::UnknownValue` is needed); `None` when no
+/// enum is generated at all.
+fn enum_areas(model: &Model) -> Option<std::collections::BTreeSet<String>> {
+    if !has_enums(model) {
+        return None;
+    }
+    let shape_areas = gates::shape_areas(model);
+    let mut areas = std::collections::BTreeSet::new();
+    for (name, shape) in &model.shapes {
+        if shape.spec.kind == spec::ShapeType::Enum || shape.spec.fields.iter().any(param_has_enum)
+        {
+            areas.extend(shape_areas.get(name).into_iter().flatten().cloned());
+        }
+    }
+    for op in &model.operations {
+        if op.spec.parameters.iter().any(param_has_enum) {
+            areas.extend(op.spec.area.iter().cloned());
+        }
+    }
+    Some(areas)
+}
+
+fn param_has_enum(p: &spec::Parameter) -> bool {
+    p.kind == Some(spec::ParamType::Enum)
+        || p.items.as_deref().is_some_and(param_has_enum)
+        || p.values_of.as_deref().is_some_and(param_has_enum)
+        || p.fields.iter().any(param_has_enum)
 }
 
 /// Whether any enum is generated (then `types::UnknownValue` is needed).
@@ -306,11 +353,15 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
         shapes: &shape_kind,
         core: &core_path,
     };
+    let gates = gates::Gates::new(model, settings.features);
     let mut modules = Vec::new();
-    let types = shapes::types_module(model, &env, has_enums(model))?;
-    // Without shapes the module only holds `UnknownValue`, which needs no runtime.
+    let types = shapes::types_module(model, &env, &gates, enum_areas(model))?;
+    // Without shapes the module only holds `UnknownValue`, which needs no runtime; with features,
+    // the shapes an enabled area uses may be none.
     let types = if model.shapes.is_empty() {
         types
+    } else if settings.features {
+        quote! { #[allow(unused_imports)] #prelude #types }
     } else {
         quote! { #prelude #types }
     };
@@ -320,14 +371,16 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
             .into(),
         source: format!("{} and shapes/*.json", model.service_file),
         tokens: types,
+        gate: TokenStream::new(),
     });
-    let errors = errors::service_errors(model, &runtime);
+    let errors = errors::service_errors(model, &runtime, &gates);
     modules.push(Module {
         name: "errors".into(),
         doc: " Error codes (`errors.json`), each defined once, and the service-wide `Error`."
             .into(),
         source: model.errors_file.clone(),
         tokens: quote! { #prelude #errors },
+        gate: TokenStream::new(),
     });
     for op in &model.operations {
         let tokens = generate_operation(model, op, &env)?;
@@ -340,9 +393,10 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
             doc,
             source: op.file.clone(),
             tokens: quote! { #prelude #tokens },
+            gate: gates.area(op.spec.area.as_ref()),
         });
     }
-    let root = root(model, settings, &runtime);
+    let root = root(model, settings, &runtime, &gates);
     Ok(Generated { modules, root })
 }
 
@@ -400,35 +454,45 @@ fn generate_operation(
 }
 
 /// The root: service constants, re-exports, `check_params` and the client methods.
-fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStream {
+fn root(
+    model: &Model,
+    settings: &Settings,
+    runtime: &TokenStream,
+    gates: &gates::Gates,
+) -> TokenStream {
     let service = &model.service;
     let (version, default) = (&service.version, &service.default_endpoint);
     let regions = service.endpoints.iter().map(|e| {
         let (r, h) = (&e.region_id, &e.host);
         quote!((#r, #h))
     });
-    let ops: Vec<(Ident, &str)> = model
+    let ops: Vec<(Ident, &str, TokenStream, TokenStream)> = model
         .operations
         .iter()
         .map(|o| {
             let op = o.spec.operation.as_str();
-            (names::known(&module_name(op)), op)
+            (
+                names::known(&module_name(op)),
+                op,
+                gates.area(o.spec.area.as_ref()),
+                gates.cfg_only(o.spec.area.as_ref()),
+            )
         })
         .collect();
-    let reexports = ops.iter().map(|(m, op)| {
+    let reexports = ops.iter().map(|(m, op, gate, _)| {
         let (req, builder, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}RequestBuilder"),
             format_ident!("{op}Response"),
             format_ident!("{op}Error"),
         );
-        quote!(pub use #m::{#req, #builder, #resp, #err};)
+        quote!(#gate pub use #m::{#req, #builder, #resp, #err};)
     });
-    let checks = ops.iter().map(|(_, op)| {
+    let checks = ops.iter().map(|(_, op, _, cfg)| {
         let req = format_ident!("{op}Request");
-        quote!(#op => #req::from_params(params).and_then(|request| request.validate()),)
+        quote!(#cfg #op => #req::from_params(params).and_then(|request| request.validate()),)
     });
-    let methods = ops.iter().map(|(m, op)| {
+    let methods = ops.iter().map(|(m, op, gate, _)| {
         let (req, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}Response"),
@@ -438,6 +502,7 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
             format!(" Calls `{op}`: validates, signs and sends `request`, and decodes the answer.");
         quote! {
             #[doc = #doc]
+            #gate
             pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
                 self.send(request).await
             }
@@ -452,6 +517,8 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
     } else {
         quote!()
     };
+    // With no area enabled, the match has only its fallback arm.
+    let allow_unreachable = gates.allow_without_areas(quote!(unreachable_code, unused_variables));
     quote! {
         pub use errors::{CommonError, ErrorCode};
         #(#reexports)*
@@ -468,6 +535,7 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
         /// Checks wire parameters for the operation named `action` as `from_params` and
         /// `validate` do; `None` when no such operation is generated. For tools that meet
         /// requests as wire maps (test case files, command lines).
+        #allow_unreachable
         pub fn check_params(
             action: &str,
             params: &#runtime::core::Params,

@@ -2,6 +2,7 @@
 
 use crate::TypeNames;
 use crate::error::{Ctx, SpecError};
+use crate::gates::{Gates, gate_items, shape_areas};
 use crate::model::Model;
 use crate::names::known;
 use crate::objects::{Forms, object_struct};
@@ -10,7 +11,7 @@ use crate::spec::{ListStyle, ParamType, Parameter, ShapeType};
 use crate::types::{Sink, enumeration, newtype};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How each request object shape goes on the wire at its uses (flat, as JSON, or both), so its
 /// struct gets the impls those need. A shape inside a JSON object is JSON too.
@@ -57,7 +58,8 @@ fn object_forms(model: &Model) -> BTreeMap<String, Forms> {
 pub(crate) fn types_module(
     model: &Model,
     env: &Env<'_>,
-    has_enums: bool,
+    gates: &Gates,
+    enum_areas: Option<BTreeSet<String>>,
 ) -> Result<TokenStream, SpecError> {
     let mut names = TypeNames::default();
     for (name, shape) in &model.shapes {
@@ -65,8 +67,9 @@ pub(crate) fn types_module(
     }
     let mut items = Vec::new();
     let forms = object_forms(model);
-    if has_enums {
-        items.push(quote! {
+    let areas = shape_areas(model);
+    if let Some(enum_areas) = enum_areas {
+        let unknown = quote! {
             /// A value an enum's spec does not list, as the service sent it. Only this crate
             /// makes one, from an answer: a request cannot carry it.
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -82,11 +85,13 @@ pub(crate) fn types_module(
                     &self.0
                 }
             }
-        });
+        };
+        items.push(gate_items(unknown, &gates.any(&enum_areas)));
     }
     for (name, shape) in &model.shapes {
         let ctx = Ctx { file: &shape.file };
         let s = &shape.spec;
+        let start = items.len();
         let ident = known(name);
         let doc = s.description.as_deref().unwrap_or("");
         match s.kind {
@@ -136,6 +141,10 @@ pub(crate) fn types_module(
             // Shared rules only: each use writes them into its own rule-table entry.
             ShapeType::Integer | ShapeType::Number => {}
         }
+        // What this shape brought, compiled with the areas that use it.
+        let gate = gates.any(areas.get(name).into_iter().flatten());
+        let brought: Vec<TokenStream> = items.drain(start..).collect();
+        items.push(gate_items(quote!(#(#brought)*), &gate));
     }
     Ok(quote!(#(#items)*))
 }

@@ -7,1532 +7,2420 @@ pub mod types;
 pub mod errors;
 
 /// `AccosicateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod accosicate_network_acl;
 
 /// `AddBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod add_backend_servers;
 
 /// `AddNetworkInterfaceToInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod add_network_interface_to_instance;
 
 /// `AddSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod add_snat_ip_for_snat_entry;
 
 /// `AssignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod assign_private_ip_addresses;
 
 /// `AssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod associate_ens_eip_address;
 
 /// `AssociateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod associate_ha_vip;
 
 /// `AssociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod associate_network_cidr_block;
 
 /// `AttachDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod attach_disk;
 
 /// `AttachEnsInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod attach_ens_instances;
 
 /// `AttachInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod attach_instance_sdg;
 
 /// `AttachInstancesToNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod attach_instances_to_node_pool;
 
 /// `AttachKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod attach_key_pair;
 
 /// `AttachNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod attach_network_interface;
 
 /// `AuthorizeSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod authorize_security_group;
 
 /// `AuthorizeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod authorize_security_group_egress;
 
 /// `BatchEventMigrateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_migrate_instance;
 
 /// `BatchEventRebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_reboot_instance;
 
 /// `BatchEventRedeployInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_redeploy_instance;
 
 /// `CleanDistData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod clean_dist_data;
 
 /// `CopySDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod copy_sdg;
 
 /// `CopySnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod copy_snapshot;
 
 /// `CreateARMServerInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod create_arm_server_instances;
 
 /// `CreateApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod create_application;
 
 /// `CreateClassicNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_classic_network;
 
 /// `CreateCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod create_cluster;
 
 /// `CreateClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod create_cluster_node_pool;
 
 /// `CreateDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod create_disk;
 
 /// `CreateEipInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod create_eip_instance;
 
 /// `CreateEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_ens_route_entry;
 
 /// `CreateEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod create_ens_sale_control;
 
 /// `CreateEnsService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod create_ens_service;
 
 /// `CreateEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod create_epn_instance;
 
 /// `CreateFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_file_system;
 
 /// `CreateForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_forward_entry;
 
 /// `CreateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_ha_vip;
 
 /// `CreateImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod create_image;
 
 /// `CreateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod create_instance;
 
 /// `CreateInstanceActiveOpsTask`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod create_instance_active_ops_task;
 
 /// `CreateKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod create_key_pair;
 
 /// `CreateLoadBalancer`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer;
 
 /// `CreateLoadBalancerHTTPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_http_listener;
 
 /// `CreateLoadBalancerHTTPSListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_https_listener;
 
 /// `CreateLoadBalancerTCPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_tcp_listener;
 
 /// `CreateLoadBalancerUDPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_udp_listener;
 
 /// `CreateMountTarget`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_mount_target;
 
 /// `CreateNatGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_nat_gateway;
 
 /// `CreateNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network;
 
 /// `CreateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_acl;
 
 /// `CreateNetworkAclEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_acl_entry;
 
 /// `CreateNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_interface;
 
 /// `CreateSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod create_sdg;
 
 /// `CreateSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod create_security_group;
 
 /// `CreateSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod create_security_group_permissions;
 
 /// `CreateSnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod create_snapshot;
 
 /// `CreateSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_snat_entry;
 
 /// `CreateStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_storage_gateway;
 
 /// `CreateStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_storage_volume;
 
 /// `CreateVSwitch`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_v_switch;
 
 /// `DeleteAICPublicKey`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod delete_aic_public_key;
 
 /// `DeleteApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod delete_application;
 
 /// `DeleteBucket`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_bucket;
 
 /// `DeleteBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_bucket_lifecycle;
 
 /// `DeleteCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster;
 
 /// `DeleteClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster_node_pool;
 
 /// `DeleteClusterNodes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster_nodes;
 
 /// `DeleteDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod delete_disk;
 
 /// `DeleteEip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod delete_eip;
 
 /// `DeleteEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_ens_route_entry;
 
 /// `DeleteEnsSaleConditionControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod delete_ens_sale_condition_control;
 
 /// `DeleteEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod delete_ens_sale_control;
 
 /// `DeleteEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod delete_epn_instance;
 
 /// `DeleteFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_file_system;
 
 /// `DeleteForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_forward_entry;
 
 /// `DeleteHaVips`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_ha_vips;
 
 /// `DeleteImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod delete_image;
 
 /// `DeleteKeyPairs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod delete_key_pairs;
 
 /// `DeleteLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod delete_load_balancer_listener;
 
 /// `DeleteMountTarget`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_mount_target;
 
 /// `DeleteNatGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_nat_gateway;
 
 /// `DeleteNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network;
 
 /// `DeleteNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_acl;
 
 /// `DeleteNetworkAclEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_acl_entry;
 
 /// `DeleteNetworkInterfaces`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_interfaces;
 
 /// `DeleteNetworkPeerConnection`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_peer_connection;
 
 /// `DeleteObject`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_object;
 
 /// `DeleteSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod delete_sdg;
 
 /// `DeleteSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod delete_security_group;
 
 /// `DeleteSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod delete_security_group_permissions;
 
 /// `DeleteSnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod delete_snapshot;
 
 /// `DeleteSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_snat_entry;
 
 /// `DeleteSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_snat_ip_for_snat_entry;
 
 /// `DeleteStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_storage_gateway;
 
 /// `DeleteStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_storage_volume;
 
 /// `DeleteVSwitch`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_v_switch;
 
 /// `DeployInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod deploy_instance_sdg;
 
 /// `DeploySDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod deploy_sdg;
 
 /// `DescribeAICImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod describe_aic_images;
 
 /// `DescribeARMServerInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod describe_arm_server_instances;
 
 /// `DescribeAddon`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_addon;
 
 /// `DescribeApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_application;
 
 /// `DescribeAvailableResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource;
 
 /// `DescribeAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource_info;
 
 /// `DescribeBandWithdChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_band_withd_charge_type;
 
 /// `DescribeBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_bandwitdh_by_internet_charge_type;
 
 /// `DescribeCloudDiskAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_cloud_disk_available_resource_info;
 
 /// `DescribeCloudDiskTypes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_cloud_disk_types;
 
 /// `DescribeCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster;
 
 /// `DescribeClusterAttachScripts`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_attach_scripts;
 
 /// `DescribeClusterDetail`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_detail;
 
 /// `DescribeClusterKubeConfig`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_kube_config;
 
 /// `DescribeClusterNodePools`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_node_pools;
 
 /// `DescribeClusterNodes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_nodes;
 
 /// `DescribeClusterUserKubeconfig`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_user_kubeconfig;
 
 /// `DescribeClustersV1`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_clusters_v1;
 
 /// `DescribeCreatePrePaidInstanceResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_create_pre_paid_instance_result;
 
 /// `DescribeDataDistResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_dist_result;
 
 /// `DescribeDataDownloadURL`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_download_url;
 
 /// `DescribeDataPushResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_push_result;
 
 /// `DescribeDeviceService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_device_service;
 
 /// `DescribeDiskIopsList`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_disk_iops_list;
 
 /// `DescribeDisks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_disks;
 
 /// `DescribeElbAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_elb_available_resource_info;
 
 /// `DescribeEnsCommodityCode`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_commodity_code;
 
 /// `DescribeEnsCommodityModuleCode`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_commodity_module_code;
 
 /// `DescribeEnsEipAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod describe_ens_eip_addresses;
 
 /// `DescribeEnsNetDistrict`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_net_district;
 
 /// `DescribeEnsNetLevel`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_level;
 
 /// `DescribeEnsNetSaleDistrict`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_sale_district;
 
 /// `DescribeEnsRegionIdIpv6Info`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_region_id_ipv6_info;
 
 /// `DescribeEnsRegionIdResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_region_id_resource;
 
 /// `DescribeEnsRegions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_regions;
 
 /// `DescribeEnsResourceUsage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_resource_usage;
 
 /// `DescribeEnsRouteEntryList`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ens_route_entry_list;
 
 /// `DescribeEnsRouteTables`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ens_route_tables;
 
 /// `DescribeEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control;
 
 /// `DescribeEnsSaleControlAvailableResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control_available_resource;
 
 /// `DescribeEnsSaleControlStock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control_stock;
 
 /// `DescribeEpnBandWidthData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_band_width_data;
 
 /// `DescribeEpnBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_bandwitdh_by_internet_charge_type;
 
 /// `DescribeEpnInstanceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_instance_attribute;
 
 /// `DescribeEpnInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_instances;
 
 /// `DescribeEpnMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_measurement_data;
 
 /// `DescribeExportImageInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_export_image_info;
 
 /// `DescribeExportImageStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_export_image_status;
 
 /// `DescribeFileSystems`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_file_systems;
 
 /// `DescribeForwardEntryAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_forward_entry_attribute;
 
 /// `DescribeForwardTableEntries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_forward_table_entries;
 
 /// `DescribeHaVips`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ha_vips;
 
 /// `DescribeHistoryEvents`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_history_events;
 
 /// `DescribeImageInfos`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_image_infos;
 
 /// `DescribeImageSharePermission`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_image_share_permission;
 
 /// `DescribeImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_images;
 
 /// `DescribeInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_auto_renew_attribute;
 
 /// `DescribeInstanceBandwidthDetail`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_bandwidth_detail;
 
 /// `DescribeInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_boot_configuration;
 
 /// `DescribeInstanceMonitorData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_monitor_data;
 
 /// `DescribeInstanceSDGStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_instance_sdg_status;
 
 /// `DescribeInstanceSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_spec;
 
 /// `DescribeInstanceTypes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_types;
 
 /// `DescribeInstanceVncUrl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_vnc_url;
 
 /// `DescribeInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instances;
 
 /// `DescribeKeyPairs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod describe_key_pairs;
 
 /// `DescribeLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_attribute;
 
 /// `DescribeLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_http_listener_attribute;
 
 /// `DescribeLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_https_listener_attribute;
 
 /// `DescribeLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_listen_monitor;
 
 /// `DescribeLoadBalancerListeners`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_listeners;
 
 /// `DescribeLoadBalancerSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_spec;
 
 /// `DescribeLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_tcp_listener_attribute;
 
 /// `DescribeLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_udp_listener_attribute;
 
 /// `DescribeLoadBalancers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancers;
 
 /// `DescribeMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_measurement_data;
 
 /// `DescribeMountTargets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_mount_targets;
 
 /// `DescribeNASAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_nas_available_resource_info;
 
 /// `DescribeNCInformation`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_nc_information;
 
 /// `DescribeNatGateways`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_nat_gateways;
 
 /// `DescribeNetworkAcls`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_acls;
 
 /// `DescribeNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_attribute;
 
 /// `DescribeNetworkInterfaces`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_interfaces;
 
 /// `DescribeNetworkPeerConnections`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_peer_connections;
 
 /// `DescribeNetworks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_networks;
 
 /// `DescribePrePaidInstanceStock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_pre_paid_instance_stock;
 
 /// `DescribePrice`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_price;
 
 /// `DescribeRegionIsps`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_region_isps;
 
 /// `DescribeRegionResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_region_resource;
 
 /// `DescribeReservedResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_reserved_resource;
 
 /// `DescribeResourceTimeline`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_resource_timeline;
 
 /// `DescribeSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg;
 
 /// `DescribeSDGDeploymentStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg_deployment_status;
 
 /// `DescribeSDGSharedDisks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg_shared_disks;
 
 /// `DescribeSDGs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sd_gs;
 
 /// `DescribeSecondaryPublicIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_secondary_public_ip_addresses;
 
 /// `DescribeSecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod describe_security_group_attribute;
 
 /// `DescribeSecurityGroups`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod describe_security_groups;
 
 /// `DescribeSelfImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_self_images;
 
 /// `DescribeServcieSchedule`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_servcie_schedule;
 
 /// `DescribeServerLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_server_load_balancer_listen_monitor;
 
 /// `DescribeServerLoadBalancerMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_server_load_balancer_monitor;
 
 /// `DescribeSnapshots`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_snapshots;
 
 /// `DescribeSnatAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_snat_attribute;
 
 /// `DescribeSnatTableEntries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_snat_table_entries;
 
 /// `DescribeStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_storage_gateway;
 
 /// `DescribeStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_storage_volume;
 
 /// `DescribeUserBandWidthData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_user_band_width_data;
 
 /// `DescribeVSwitchAttributes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_v_switch_attributes;
 
 /// `DescribeVSwitches`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_v_switches;
 
 /// `DetachDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod detach_disk;
 
 /// `DetachInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod detach_instance_sdg;
 
 /// `DetachKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod detach_key_pair;
 
 /// `DetachNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod detach_network_interface;
 
 /// `DistApplicationData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod dist_application_data;
 
 /// `EventMigrateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_migrate_instance;
 
 /// `EventRebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_reboot_instance;
 
 /// `EventRedeployInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_redeploy_instance;
 
 /// `ExportBillDetailData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod export_bill_detail_data;
 
 /// `ExportImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod export_image;
 
 /// `ExportMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod export_measurement_data;
 
 /// `GetBucketAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_acl;
 
 /// `GetBucketInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_info;
 
 /// `GetBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_lifecycle;
 
 /// `GetClusterAddonInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod get_cluster_addon_instance;
 
 /// `GetOssStorageAndAccByBuckets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_oss_storage_and_acc_by_buckets;
 
 /// `GetOssUsageData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_oss_usage_data;
 
 /// `ImportImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod import_image;
 
 /// `ImportKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod import_key_pair;
 
 /// `InitializeENSECKServiceRole`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod initialize_enseck_service_role;
 
 /// `InstallClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod install_cluster_addons;
 
 /// `JoinPublicIpsToEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod join_public_ips_to_epn_instance;
 
 /// `JoinSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod join_security_group;
 
 /// `JoinVSwitchesToEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod join_v_switches_to_epn_instance;
 
 /// `LeaveSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod leave_security_group;
 
 /// `ListAICPublicKeyDeliveries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod list_aic_public_key_deliveries;
 
 /// `ListAICPublicKeys`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod list_aic_public_keys;
 
 /// `ListAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod list_addons;
 
 /// `ListApplications`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod list_applications;
 
 /// `ListBuckets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod list_buckets;
 
 /// `ListClusterAddonInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod list_cluster_addon_instances;
 
 /// `ListObjects`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod list_objects;
 
 /// `ListProductAbilities`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod list_product_abilities;
 
 /// `ListTagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod list_tag_resources;
 
 /// `ManageAICLogin`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod manage_aic_login;
 
 /// `ModifyAICInstanceType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod modify_aic_instance_type;
 
 /// `ModifyClusterAddon`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod modify_cluster_addon;
 
 /// `ModifyClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod modify_cluster_node_pool;
 
 /// `ModifyEnsEipAddressAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod modify_ens_eip_address_attribute;
 
 /// `ModifyEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_ens_route_entry;
 
 /// `ModifyEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod modify_epn_instance;
 
 /// `ModifyFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod modify_file_system;
 
 /// `ModifyForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod modify_forward_entry;
 
 /// `ModifyHaVipAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_ha_vip_attribute;
 
 /// `ModifyImageAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod modify_image_attribute;
 
 /// `ModifyImageSharePermission`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod modify_image_share_permission;
 
 /// `ModifyInstanceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_attribute;
 
 /// `ModifyInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_auto_renew_attribute;
 
 /// `ModifyInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_boot_configuration;
 
 /// `ModifyInstanceChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_charge_type;
 
 /// `ModifyInstanceNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_network_attribute;
 
 /// `ModifyLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod modify_load_balancer_attribute;
 
 /// `ModifyNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_network_attribute;
 
 /// `ModifyNetworkInterfaceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_network_interface_attribute;
 
 /// `ModifyPrepayInstanceSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_prepay_instance_spec;
 
 /// `ModifySecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod modify_security_group_attribute;
 
 /// `ModifySnapshotAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod modify_snapshot_attribute;
 
 /// `ModifySnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod modify_snat_entry;
 
 /// `ModifyVSwitchAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_v_switch_attribute;
 
 /// `MountInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod mount_instance_sdg;
 
 /// `PreloadRegionSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod preload_region_sdg;
 
 /// `PrepareUpload`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod prepare_upload;
 
 /// `PushApplicationData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod push_application_data;
 
 /// `PutBucket`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket;
 
 /// `PutBucketAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket_acl;
 
 /// `PutBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket_lifecycle;
 
 /// `ReInitDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod re_init_disk;
 
 /// `RebootAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reboot_aic_instance;
 
 /// `RebootARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reboot_arm_server_instance;
 
 /// `RebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reboot_instance;
 
 /// `RebootInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reboot_instances;
 
 /// `RecoverAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod recover_aic_instance;
 
 /// `ReinitInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reinit_instance;
 
 /// `ReinitInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reinit_instances;
 
 /// `ReleaseAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod release_aic_instance;
 
 /// `ReleaseARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod release_arm_server_instance;
 
 /// `ReleaseInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_instance;
 
 /// `ReleasePostPaidInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_post_paid_instance;
 
 /// `ReleasePrePaidInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_pre_paid_instance;
 
 /// `RemoveBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod remove_backend_servers;
 
 /// `RemoveInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_instance_sdg;
 
 /// `RemovePublicIpsFromEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod remove_public_ips_from_epn_instance;
 
 /// `RemoveSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_sdg;
 
 /// `RemoveSDGs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_sd_gs;
 
 /// `RemoveVSwitchesFromEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod remove_v_switches_from_epn_instance;
 
 /// `RenewARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod renew_arm_server_instance;
 
 /// `RenewInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod renew_instance;
 
 /// `RescaleApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rescale_application;
 
 /// `RescaleDeviceService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rescale_device_service;
 
 /// `ResetAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reset_aic_instance;
 
 /// `ResetDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod reset_disk;
 
 /// `ResizeDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod resize_disk;
 
 /// `RevokeSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod revoke_security_group;
 
 /// `RevokeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod revoke_security_group_egress;
 
 /// `RollbackApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rollback_application;
 
 /// `RunInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod run_instances;
 
 /// `RunServiceSchedule`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod run_service_schedule;
 
 /// `SaveSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod save_sdg;
 
 /// `ScaleClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod scale_cluster_node_pool;
 
 /// `SetBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_backend_servers;
 
 /// `SetLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_http_listener_attribute;
 
 /// `SetLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_https_listener_attribute;
 
 /// `SetLoadBalancerStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_status;
 
 /// `SetLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_tcp_listener_attribute;
 
 /// `SetLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_udp_listener_attribute;
 
 /// `ShareAICImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod share_aic_image;
 
 /// `StartEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod start_epn_instance;
 
 /// `StartInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod start_instance;
 
 /// `StartInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod start_instances;
 
 /// `StartLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod start_load_balancer_listener;
 
 /// `StartSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod start_snat_ip_for_snat_entry;
 
 /// `StopEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod stop_epn_instance;
 
 /// `StopInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod stop_instance;
 
 /// `StopInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod stop_instances;
 
 /// `StopLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod stop_load_balancer_listener;
 
 /// `StopSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod stop_snat_ip_for_snat_entry;
 
 /// `TagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod tag_resources;
 
 /// `UnAssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod un_associate_ens_eip_address;
 
 /// `UnInstallClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod un_install_cluster_addons;
 
 /// `UnassignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassign_private_ip_addresses;
 
 /// `UnassociateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_ha_vip;
 
 /// `UnassociateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_network_acl;
 
 /// `UnassociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_network_cidr_block;
 
 /// `UnloadRegionSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod unload_region_sdg;
 
 /// `UnmountInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod unmount_instance_sdg;
 
 /// `UntagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod untag_resources;
 
 /// `UpdateClusterCertificate`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod update_cluster_certificate;
 
 /// `UpdateEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod update_ens_sale_control;
 
 /// `UpgradeAICInstanceImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod upgrade_aic_instance_image;
 
 /// `UpgradeApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod upgrade_application;
 
 /// `UpgradeClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod upgrade_cluster_addons;
 
 /// `UploadAICPublicKey`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod upload_aic_public_key;
 
 pub use errors::{CommonError, ErrorCode};
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use accosicate_network_acl::{
     AccosicateNetworkAclRequest, AccosicateNetworkAclRequestBuilder,
     AccosicateNetworkAclResponse, AccosicateNetworkAclError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use add_backend_servers::{
     AddBackendServersRequest, AddBackendServersRequestBuilder, AddBackendServersResponse,
     AddBackendServersError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use add_network_interface_to_instance::{
     AddNetworkInterfaceToInstanceRequest, AddNetworkInterfaceToInstanceRequestBuilder,
     AddNetworkInterfaceToInstanceResponse, AddNetworkInterfaceToInstanceError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use add_snat_ip_for_snat_entry::{
     AddSnatIpForSnatEntryRequest, AddSnatIpForSnatEntryRequestBuilder,
     AddSnatIpForSnatEntryResponse, AddSnatIpForSnatEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use assign_private_ip_addresses::{
     AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesRequestBuilder,
     AssignPrivateIpAddressesResponse, AssignPrivateIpAddressesError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use associate_ens_eip_address::{
     AssociateEnsEipAddressRequest, AssociateEnsEipAddressRequestBuilder,
     AssociateEnsEipAddressResponse, AssociateEnsEipAddressError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_ha_vip::{
     AssociateHaVipRequest, AssociateHaVipRequestBuilder, AssociateHaVipResponse,
     AssociateHaVipError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_network_cidr_block::{
     AssociateNetworkCidrBlockRequest, AssociateNetworkCidrBlockRequestBuilder,
     AssociateNetworkCidrBlockResponse, AssociateNetworkCidrBlockError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use attach_disk::{
     AttachDiskRequest, AttachDiskRequestBuilder, AttachDiskResponse, AttachDiskError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use attach_ens_instances::{
     AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder,
     AttachEnsInstancesResponse, AttachEnsInstancesError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use attach_instance_sdg::{
     AttachInstanceSDGRequest, AttachInstanceSDGRequestBuilder, AttachInstanceSDGResponse,
     AttachInstanceSDGError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use attach_instances_to_node_pool::{
     AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
     AttachInstancesToNodePoolResponse, AttachInstancesToNodePoolError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use attach_key_pair::{
     AttachKeyPairRequest, AttachKeyPairRequestBuilder, AttachKeyPairResponse,
     AttachKeyPairError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use attach_network_interface::{
     AttachNetworkInterfaceRequest, AttachNetworkInterfaceRequestBuilder,
     AttachNetworkInterfaceResponse, AttachNetworkInterfaceError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group::{
     AuthorizeSecurityGroupRequest, AuthorizeSecurityGroupRequestBuilder,
     AuthorizeSecurityGroupResponse, AuthorizeSecurityGroupError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group_egress::{
     AuthorizeSecurityGroupEgressRequest, AuthorizeSecurityGroupEgressRequestBuilder,
     AuthorizeSecurityGroupEgressResponse, AuthorizeSecurityGroupEgressError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_migrate_instance::{
     BatchEventMigrateInstanceRequest, BatchEventMigrateInstanceRequestBuilder,
     BatchEventMigrateInstanceResponse, BatchEventMigrateInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_reboot_instance::{
     BatchEventRebootInstanceRequest, BatchEventRebootInstanceRequestBuilder,
     BatchEventRebootInstanceResponse, BatchEventRebootInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_redeploy_instance::{
     BatchEventRedeployInstanceRequest, BatchEventRedeployInstanceRequestBuilder,
     BatchEventRedeployInstanceResponse, BatchEventRedeployInstanceError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use clean_dist_data::{
     CleanDistDataRequest, CleanDistDataRequestBuilder, CleanDistDataResponse,
     CleanDistDataError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use copy_sdg::{CopySDGRequest, CopySDGRequestBuilder, CopySDGResponse, CopySDGError};
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use copy_snapshot::{
     CopySnapshotRequest, CopySnapshotRequestBuilder, CopySnapshotResponse,
     CopySnapshotError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use create_arm_server_instances::{
     CreateARMServerInstancesRequest, CreateARMServerInstancesRequestBuilder,
     CreateARMServerInstancesResponse, CreateARMServerInstancesError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_application::{
     CreateApplicationRequest, CreateApplicationRequestBuilder, CreateApplicationResponse,
     CreateApplicationError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_classic_network::{
     CreateClassicNetworkRequest, CreateClassicNetworkRequestBuilder,
     CreateClassicNetworkResponse, CreateClassicNetworkError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster::{
     CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterResponse,
     CreateClusterError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster_node_pool::{
     CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
     CreateClusterNodePoolResponse, CreateClusterNodePoolError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_disk::{
     CreateDiskRequest, CreateDiskRequestBuilder, CreateDiskResponse, CreateDiskError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use create_eip_instance::{
     CreateEipInstanceRequest, CreateEipInstanceRequestBuilder, CreateEipInstanceResponse,
     CreateEipInstanceError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ens_route_entry::{
     CreateEnsRouteEntryRequest, CreateEnsRouteEntryRequestBuilder,
     CreateEnsRouteEntryResponse, CreateEnsRouteEntryError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use create_ens_sale_control::{
     CreateEnsSaleControlRequest, CreateEnsSaleControlRequestBuilder,
     CreateEnsSaleControlResponse, CreateEnsSaleControlError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_ens_service::{
     CreateEnsServiceRequest, CreateEnsServiceRequestBuilder, CreateEnsServiceResponse,
     CreateEnsServiceError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use create_epn_instance::{
     CreateEpnInstanceRequest, CreateEpnInstanceRequestBuilder, CreateEpnInstanceResponse,
     CreateEpnInstanceError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_file_system::{
     CreateFileSystemRequest, CreateFileSystemRequestBuilder, CreateFileSystemResponse,
     CreateFileSystemError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_forward_entry::{
     CreateForwardEntryRequest, CreateForwardEntryRequestBuilder,
     CreateForwardEntryResponse, CreateForwardEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ha_vip::{
     CreateHaVipRequest, CreateHaVipRequestBuilder, CreateHaVipResponse, CreateHaVipError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use create_image::{
     CreateImageRequest, CreateImageRequestBuilder, CreateImageResponse, CreateImageError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance::{
     CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceResponse,
     CreateInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance_active_ops_task::{
     CreateInstanceActiveOpsTaskRequest, CreateInstanceActiveOpsTaskRequestBuilder,
     CreateInstanceActiveOpsTaskResponse, CreateInstanceActiveOpsTaskError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use create_key_pair::{
     CreateKeyPairRequest, CreateKeyPairRequestBuilder, CreateKeyPairResponse,
     CreateKeyPairError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer::{
     CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder,
     CreateLoadBalancerResponse, CreateLoadBalancerError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_http_listener::{
     CreateLoadBalancerHTTPListenerRequest, CreateLoadBalancerHTTPListenerRequestBuilder,
     CreateLoadBalancerHTTPListenerResponse, CreateLoadBalancerHTTPListenerError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_https_listener::{
     CreateLoadBalancerHTTPSListenerRequest,
     CreateLoadBalancerHTTPSListenerRequestBuilder,
     CreateLoadBalancerHTTPSListenerResponse, CreateLoadBalancerHTTPSListenerError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_tcp_listener::{
     CreateLoadBalancerTCPListenerRequest, CreateLoadBalancerTCPListenerRequestBuilder,
     CreateLoadBalancerTCPListenerResponse, CreateLoadBalancerTCPListenerError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_udp_listener::{
     CreateLoadBalancerUDPListenerRequest, CreateLoadBalancerUDPListenerRequestBuilder,
     CreateLoadBalancerUDPListenerResponse, CreateLoadBalancerUDPListenerError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_mount_target::{
     CreateMountTargetRequest, CreateMountTargetRequestBuilder, CreateMountTargetResponse,
     CreateMountTargetError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_nat_gateway::{
     CreateNatGatewayRequest, CreateNatGatewayRequestBuilder, CreateNatGatewayResponse,
     CreateNatGatewayError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network::{
     CreateNetworkRequest, CreateNetworkRequestBuilder, CreateNetworkResponse,
     CreateNetworkError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl::{
     CreateNetworkAclRequest, CreateNetworkAclRequestBuilder, CreateNetworkAclResponse,
     CreateNetworkAclError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl_entry::{
     CreateNetworkAclEntryRequest, CreateNetworkAclEntryRequestBuilder,
     CreateNetworkAclEntryResponse, CreateNetworkAclEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_interface::{
     CreateNetworkInterfaceRequest, CreateNetworkInterfaceRequestBuilder,
     CreateNetworkInterfaceResponse, CreateNetworkInterfaceError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use create_sdg::{
     CreateSDGRequest, CreateSDGRequestBuilder, CreateSDGResponse, CreateSDGError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group::{
     CreateSecurityGroupRequest, CreateSecurityGroupRequestBuilder,
     CreateSecurityGroupResponse, CreateSecurityGroupError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group_permissions::{
     CreateSecurityGroupPermissionsRequest, CreateSecurityGroupPermissionsRequestBuilder,
     CreateSecurityGroupPermissionsResponse, CreateSecurityGroupPermissionsError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_snapshot::{
     CreateSnapshotRequest, CreateSnapshotRequestBuilder, CreateSnapshotResponse,
     CreateSnapshotError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_snat_entry::{
     CreateSnatEntryRequest, CreateSnatEntryRequestBuilder, CreateSnatEntryResponse,
     CreateSnatEntryError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_gateway::{
     CreateStorageGatewayRequest, CreateStorageGatewayRequestBuilder,
     CreateStorageGatewayResponse, CreateStorageGatewayError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_volume::{
     CreateStorageVolumeRequest, CreateStorageVolumeRequestBuilder,
     CreateStorageVolumeResponse, CreateStorageVolumeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_v_switch::{
     CreateVSwitchRequest, CreateVSwitchRequestBuilder, CreateVSwitchResponse,
     CreateVSwitchError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use delete_aic_public_key::{
     DeleteAICPublicKeyRequest, DeleteAICPublicKeyRequestBuilder,
     DeleteAICPublicKeyResponse, DeleteAICPublicKeyError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use delete_application::{
     DeleteApplicationRequest, DeleteApplicationRequestBuilder, DeleteApplicationResponse,
     DeleteApplicationError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket::{
     DeleteBucketRequest, DeleteBucketRequestBuilder, DeleteBucketResponse,
     DeleteBucketError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket_lifecycle::{
     DeleteBucketLifecycleRequest, DeleteBucketLifecycleRequestBuilder,
     DeleteBucketLifecycleResponse, DeleteBucketLifecycleError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster::{
     DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterResponse,
     DeleteClusterError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_node_pool::{
     DeleteClusterNodePoolRequest, DeleteClusterNodePoolRequestBuilder,
     DeleteClusterNodePoolResponse, DeleteClusterNodePoolError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_nodes::{
     DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder,
     DeleteClusterNodesResponse, DeleteClusterNodesError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_disk::{
     DeleteDiskRequest, DeleteDiskRequestBuilder, DeleteDiskResponse, DeleteDiskError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use delete_eip::{
     DeleteEipRequest, DeleteEipRequestBuilder, DeleteEipResponse, DeleteEipError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ens_route_entry::{
     DeleteEnsRouteEntryRequest, DeleteEnsRouteEntryRequestBuilder,
     DeleteEnsRouteEntryResponse, DeleteEnsRouteEntryError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_condition_control::{
     DeleteEnsSaleConditionControlRequest, DeleteEnsSaleConditionControlRequestBuilder,
     DeleteEnsSaleConditionControlResponse, DeleteEnsSaleConditionControlError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_control::{
     DeleteEnsSaleControlRequest, DeleteEnsSaleControlRequestBuilder,
     DeleteEnsSaleControlResponse, DeleteEnsSaleControlError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use delete_epn_instance::{
     DeleteEpnInstanceRequest, DeleteEpnInstanceRequestBuilder, DeleteEpnInstanceResponse,
     DeleteEpnInstanceError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_file_system::{
     DeleteFileSystemRequest, DeleteFileSystemRequestBuilder, DeleteFileSystemResponse,
     DeleteFileSystemError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_forward_entry::{
     DeleteForwardEntryRequest, DeleteForwardEntryRequestBuilder,
     DeleteForwardEntryResponse, DeleteForwardEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ha_vips::{
     DeleteHaVipsRequest, DeleteHaVipsRequestBuilder, DeleteHaVipsResponse,
     DeleteHaVipsError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use delete_image::{
     DeleteImageRequest, DeleteImageRequestBuilder, DeleteImageResponse, DeleteImageError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use delete_key_pairs::{
     DeleteKeyPairsRequest, DeleteKeyPairsRequestBuilder, DeleteKeyPairsResponse,
     DeleteKeyPairsError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use delete_load_balancer_listener::{
     DeleteLoadBalancerListenerRequest, DeleteLoadBalancerListenerRequestBuilder,
     DeleteLoadBalancerListenerResponse, DeleteLoadBalancerListenerError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_mount_target::{
     DeleteMountTargetRequest, DeleteMountTargetRequestBuilder, DeleteMountTargetResponse,
     DeleteMountTargetError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_nat_gateway::{
     DeleteNatGatewayRequest, DeleteNatGatewayRequestBuilder, DeleteNatGatewayResponse,
     DeleteNatGatewayError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network::{
     DeleteNetworkRequest, DeleteNetworkRequestBuilder, DeleteNetworkResponse,
     DeleteNetworkError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl::{
     DeleteNetworkAclRequest, DeleteNetworkAclRequestBuilder, DeleteNetworkAclResponse,
     DeleteNetworkAclError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl_entry::{
     DeleteNetworkAclEntryRequest, DeleteNetworkAclEntryRequestBuilder,
     DeleteNetworkAclEntryResponse, DeleteNetworkAclEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_interfaces::{
     DeleteNetworkInterfacesRequest, DeleteNetworkInterfacesRequestBuilder,
     DeleteNetworkInterfacesResponse, DeleteNetworkInterfacesError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_peer_connection::{
     DeleteNetworkPeerConnectionRequest, DeleteNetworkPeerConnectionRequestBuilder,
     DeleteNetworkPeerConnectionResponse, DeleteNetworkPeerConnectionError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_object::{
     DeleteObjectRequest, DeleteObjectRequestBuilder, DeleteObjectResponse,
     DeleteObjectError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use delete_sdg::{
     DeleteSDGRequest, DeleteSDGRequestBuilder, DeleteSDGResponse, DeleteSDGError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group::{
     DeleteSecurityGroupRequest, DeleteSecurityGroupRequestBuilder,
     DeleteSecurityGroupResponse, DeleteSecurityGroupError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group_permissions::{
     DeleteSecurityGroupPermissionsRequest, DeleteSecurityGroupPermissionsRequestBuilder,
     DeleteSecurityGroupPermissionsResponse, DeleteSecurityGroupPermissionsError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_snapshot::{
     DeleteSnapshotRequest, DeleteSnapshotRequestBuilder, DeleteSnapshotResponse,
     DeleteSnapshotError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_entry::{
     DeleteSnatEntryRequest, DeleteSnatEntryRequestBuilder, DeleteSnatEntryResponse,
     DeleteSnatEntryError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_ip_for_snat_entry::{
     DeleteSnatIpForSnatEntryRequest, DeleteSnatIpForSnatEntryRequestBuilder,
     DeleteSnatIpForSnatEntryResponse, DeleteSnatIpForSnatEntryError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_gateway::{
     DeleteStorageGatewayRequest, DeleteStorageGatewayRequestBuilder,
     DeleteStorageGatewayResponse, DeleteStorageGatewayError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_volume::{
     DeleteStorageVolumeRequest, DeleteStorageVolumeRequestBuilder,
     DeleteStorageVolumeResponse, DeleteStorageVolumeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_v_switch::{
     DeleteVSwitchRequest, DeleteVSwitchRequestBuilder, DeleteVSwitchResponse,
     DeleteVSwitchError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_instance_sdg::{
     DeployInstanceSDGRequest, DeployInstanceSDGRequestBuilder, DeployInstanceSDGResponse,
     DeployInstanceSDGError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_sdg::{
     DeploySDGRequest, DeploySDGRequestBuilder, DeploySDGResponse, DeploySDGError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_aic_images::{
     DescribeAICImagesRequest, DescribeAICImagesRequestBuilder, DescribeAICImagesResponse,
     DescribeAICImagesError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_arm_server_instances::{
     DescribeARMServerInstancesRequest, DescribeARMServerInstancesRequestBuilder,
     DescribeARMServerInstancesResponse, DescribeARMServerInstancesError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_addon::{
     DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonResponse,
     DescribeAddonError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_application::{
     DescribeApplicationRequest, DescribeApplicationRequestBuilder,
     DescribeApplicationResponse, DescribeApplicationError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource::{
     DescribeAvailableResourceRequest, DescribeAvailableResourceRequestBuilder,
     DescribeAvailableResourceResponse, DescribeAvailableResourceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource_info::{
     DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder,
     DescribeAvailableResourceInfoResponse, DescribeAvailableResourceInfoError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_band_withd_charge_type::{
     DescribeBandWithdChargeTypeRequest, DescribeBandWithdChargeTypeRequestBuilder,
     DescribeBandWithdChargeTypeResponse, DescribeBandWithdChargeTypeError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_bandwitdh_by_internet_charge_type::{
     DescribeBandwitdhByInternetChargeTypeRequest,
     DescribeBandwitdhByInternetChargeTypeRequestBuilder,
@@ -1540,6 +2428,8 @@ pub use describe_bandwitdh_by_internet_charge_type::{
     DescribeBandwitdhByInternetChargeTypeError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_cloud_disk_available_resource_info::{
     DescribeCloudDiskAvailableResourceInfoRequest,
     DescribeCloudDiskAvailableResourceInfoRequestBuilder,
@@ -1547,158 +2437,220 @@ pub use describe_cloud_disk_available_resource_info::{
     DescribeCloudDiskAvailableResourceInfoError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_cloud_disk_types::{
     DescribeCloudDiskTypesRequest, DescribeCloudDiskTypesRequestBuilder,
     DescribeCloudDiskTypesResponse, DescribeCloudDiskTypesError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster::{
     DescribeClusterRequest, DescribeClusterRequestBuilder, DescribeClusterResponse,
     DescribeClusterError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_attach_scripts::{
     DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
     DescribeClusterAttachScriptsResponse, DescribeClusterAttachScriptsError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_detail::{
     DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
     DescribeClusterDetailResponse, DescribeClusterDetailError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_kube_config::{
     DescribeClusterKubeConfigRequest, DescribeClusterKubeConfigRequestBuilder,
     DescribeClusterKubeConfigResponse, DescribeClusterKubeConfigError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_node_pools::{
     DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
     DescribeClusterNodePoolsResponse, DescribeClusterNodePoolsError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_nodes::{
     DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder,
     DescribeClusterNodesResponse, DescribeClusterNodesError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_user_kubeconfig::{
     DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
     DescribeClusterUserKubeconfigResponse, DescribeClusterUserKubeconfigError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_clusters_v1::{
     DescribeClustersV1Request, DescribeClustersV1RequestBuilder,
     DescribeClustersV1Response, DescribeClustersV1Error,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_create_pre_paid_instance_result::{
     DescribeCreatePrePaidInstanceResultRequest,
     DescribeCreatePrePaidInstanceResultRequestBuilder,
     DescribeCreatePrePaidInstanceResultResponse, DescribeCreatePrePaidInstanceResultError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_dist_result::{
     DescribeDataDistResultRequest, DescribeDataDistResultRequestBuilder,
     DescribeDataDistResultResponse, DescribeDataDistResultError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_download_url::{
     DescribeDataDownloadURLRequest, DescribeDataDownloadURLRequestBuilder,
     DescribeDataDownloadURLResponse, DescribeDataDownloadURLError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_push_result::{
     DescribeDataPushResultRequest, DescribeDataPushResultRequestBuilder,
     DescribeDataPushResultResponse, DescribeDataPushResultError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_device_service::{
     DescribeDeviceServiceRequest, DescribeDeviceServiceRequestBuilder,
     DescribeDeviceServiceResponse, DescribeDeviceServiceError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disk_iops_list::{
     DescribeDiskIopsListRequest, DescribeDiskIopsListRequestBuilder,
     DescribeDiskIopsListResponse, DescribeDiskIopsListError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disks::{
     DescribeDisksRequest, DescribeDisksRequestBuilder, DescribeDisksResponse,
     DescribeDisksError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_elb_available_resource_info::{
     DescribeElbAvailableResourceInfoRequest,
     DescribeElbAvailableResourceInfoRequestBuilder,
     DescribeElbAvailableResourceInfoResponse, DescribeElbAvailableResourceInfoError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_code::{
     DescribeEnsCommodityCodeRequest, DescribeEnsCommodityCodeRequestBuilder,
     DescribeEnsCommodityCodeResponse, DescribeEnsCommodityCodeError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_module_code::{
     DescribeEnsCommodityModuleCodeRequest, DescribeEnsCommodityModuleCodeRequestBuilder,
     DescribeEnsCommodityModuleCodeResponse, DescribeEnsCommodityModuleCodeError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use describe_ens_eip_addresses::{
     DescribeEnsEipAddressesRequest, DescribeEnsEipAddressesRequestBuilder,
     DescribeEnsEipAddressesResponse, DescribeEnsEipAddressesError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_net_district::{
     DescribeEnsNetDistrictRequest, DescribeEnsNetDistrictRequestBuilder,
     DescribeEnsNetDistrictResponse, DescribeEnsNetDistrictError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_level::{
     DescribeEnsNetLevelRequest, DescribeEnsNetLevelRequestBuilder,
     DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_sale_district::{
     DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder,
     DescribeEnsNetSaleDistrictResponse, DescribeEnsNetSaleDistrictError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_region_id_ipv6_info::{
     DescribeEnsRegionIdIpv6InfoRequest, DescribeEnsRegionIdIpv6InfoRequestBuilder,
     DescribeEnsRegionIdIpv6InfoResponse, DescribeEnsRegionIdIpv6InfoError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_region_id_resource::{
     DescribeEnsRegionIdResourceRequest, DescribeEnsRegionIdResourceRequestBuilder,
     DescribeEnsRegionIdResourceResponse, DescribeEnsRegionIdResourceError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_regions::{
     DescribeEnsRegionsRequest, DescribeEnsRegionsRequestBuilder,
     DescribeEnsRegionsResponse, DescribeEnsRegionsError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_resource_usage::{
     DescribeEnsResourceUsageRequest, DescribeEnsResourceUsageRequestBuilder,
     DescribeEnsResourceUsageResponse, DescribeEnsResourceUsageError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_entry_list::{
     DescribeEnsRouteEntryListRequest, DescribeEnsRouteEntryListRequestBuilder,
     DescribeEnsRouteEntryListResponse, DescribeEnsRouteEntryListError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_tables::{
     DescribeEnsRouteTablesRequest, DescribeEnsRouteTablesRequestBuilder,
     DescribeEnsRouteTablesResponse, DescribeEnsRouteTablesError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control::{
     DescribeEnsSaleControlRequest, DescribeEnsSaleControlRequestBuilder,
     DescribeEnsSaleControlResponse, DescribeEnsSaleControlError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control_available_resource::{
     DescribeEnsSaleControlAvailableResourceRequest,
     DescribeEnsSaleControlAvailableResourceRequestBuilder,
@@ -1706,16 +2658,22 @@ pub use describe_ens_sale_control_available_resource::{
     DescribeEnsSaleControlAvailableResourceError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control_stock::{
     DescribeEnsSaleControlStockRequest, DescribeEnsSaleControlStockRequestBuilder,
     DescribeEnsSaleControlStockResponse, DescribeEnsSaleControlStockError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_band_width_data::{
     DescribeEpnBandWidthDataRequest, DescribeEpnBandWidthDataRequestBuilder,
     DescribeEpnBandWidthDataResponse, DescribeEpnBandWidthDataError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_bandwitdh_by_internet_charge_type::{
     DescribeEpnBandwitdhByInternetChargeTypeRequest,
     DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder,
@@ -1723,129 +2681,179 @@ pub use describe_epn_bandwitdh_by_internet_charge_type::{
     DescribeEpnBandwitdhByInternetChargeTypeError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instance_attribute::{
     DescribeEpnInstanceAttributeRequest, DescribeEpnInstanceAttributeRequestBuilder,
     DescribeEpnInstanceAttributeResponse, DescribeEpnInstanceAttributeError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instances::{
     DescribeEpnInstancesRequest, DescribeEpnInstancesRequestBuilder,
     DescribeEpnInstancesResponse, DescribeEpnInstancesError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_measurement_data::{
     DescribeEpnMeasurementDataRequest, DescribeEpnMeasurementDataRequestBuilder,
     DescribeEpnMeasurementDataResponse, DescribeEpnMeasurementDataError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_info::{
     DescribeExportImageInfoRequest, DescribeExportImageInfoRequestBuilder,
     DescribeExportImageInfoResponse, DescribeExportImageInfoError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_status::{
     DescribeExportImageStatusRequest, DescribeExportImageStatusRequestBuilder,
     DescribeExportImageStatusResponse, DescribeExportImageStatusError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_file_systems::{
     DescribeFileSystemsRequest, DescribeFileSystemsRequestBuilder,
     DescribeFileSystemsResponse, DescribeFileSystemsError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_entry_attribute::{
     DescribeForwardEntryAttributeRequest, DescribeForwardEntryAttributeRequestBuilder,
     DescribeForwardEntryAttributeResponse, DescribeForwardEntryAttributeError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_table_entries::{
     DescribeForwardTableEntriesRequest, DescribeForwardTableEntriesRequestBuilder,
     DescribeForwardTableEntriesResponse, DescribeForwardTableEntriesError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ha_vips::{
     DescribeHaVipsRequest, DescribeHaVipsRequestBuilder, DescribeHaVipsResponse,
     DescribeHaVipsError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_history_events::{
     DescribeHistoryEventsRequest, DescribeHistoryEventsRequestBuilder,
     DescribeHistoryEventsResponse, DescribeHistoryEventsError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_infos::{
     DescribeImageInfosRequest, DescribeImageInfosRequestBuilder,
     DescribeImageInfosResponse, DescribeImageInfosError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_share_permission::{
     DescribeImageSharePermissionRequest, DescribeImageSharePermissionRequestBuilder,
     DescribeImageSharePermissionResponse, DescribeImageSharePermissionError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_images::{
     DescribeImagesRequest, DescribeImagesRequestBuilder, DescribeImagesResponse,
     DescribeImagesError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_auto_renew_attribute::{
     DescribeInstanceAutoRenewAttributeRequest,
     DescribeInstanceAutoRenewAttributeRequestBuilder,
     DescribeInstanceAutoRenewAttributeResponse, DescribeInstanceAutoRenewAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_bandwidth_detail::{
     DescribeInstanceBandwidthDetailRequest,
     DescribeInstanceBandwidthDetailRequestBuilder,
     DescribeInstanceBandwidthDetailResponse, DescribeInstanceBandwidthDetailError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_boot_configuration::{
     DescribeInstanceBootConfigurationRequest,
     DescribeInstanceBootConfigurationRequestBuilder,
     DescribeInstanceBootConfigurationResponse, DescribeInstanceBootConfigurationError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_monitor_data::{
     DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder,
     DescribeInstanceMonitorDataResponse, DescribeInstanceMonitorDataError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_instance_sdg_status::{
     DescribeInstanceSDGStatusRequest, DescribeInstanceSDGStatusRequestBuilder,
     DescribeInstanceSDGStatusResponse, DescribeInstanceSDGStatusError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_spec::{
     DescribeInstanceSpecRequest, DescribeInstanceSpecRequestBuilder,
     DescribeInstanceSpecResponse, DescribeInstanceSpecError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_types::{
     DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder,
     DescribeInstanceTypesResponse, DescribeInstanceTypesError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_vnc_url::{
     DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlRequestBuilder,
     DescribeInstanceVncUrlResponse, DescribeInstanceVncUrlError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instances::{
     DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesResponse,
     DescribeInstancesError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use describe_key_pairs::{
     DescribeKeyPairsRequest, DescribeKeyPairsRequestBuilder, DescribeKeyPairsResponse,
     DescribeKeyPairsError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_attribute::{
     DescribeLoadBalancerAttributeRequest, DescribeLoadBalancerAttributeRequestBuilder,
     DescribeLoadBalancerAttributeResponse, DescribeLoadBalancerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_http_listener_attribute::{
     DescribeLoadBalancerHTTPListenerAttributeRequest,
     DescribeLoadBalancerHTTPListenerAttributeRequestBuilder,
@@ -1853,6 +2861,8 @@ pub use describe_load_balancer_http_listener_attribute::{
     DescribeLoadBalancerHTTPListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_https_listener_attribute::{
     DescribeLoadBalancerHTTPSListenerAttributeRequest,
     DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder,
@@ -1860,22 +2870,30 @@ pub use describe_load_balancer_https_listener_attribute::{
     DescribeLoadBalancerHTTPSListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_listen_monitor::{
     DescribeLoadBalancerListenMonitorRequest,
     DescribeLoadBalancerListenMonitorRequestBuilder,
     DescribeLoadBalancerListenMonitorResponse, DescribeLoadBalancerListenMonitorError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_listeners::{
     DescribeLoadBalancerListenersRequest, DescribeLoadBalancerListenersRequestBuilder,
     DescribeLoadBalancerListenersResponse, DescribeLoadBalancerListenersError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_spec::{
     DescribeLoadBalancerSpecRequest, DescribeLoadBalancerSpecRequestBuilder,
     DescribeLoadBalancerSpecResponse, DescribeLoadBalancerSpecError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_tcp_listener_attribute::{
     DescribeLoadBalancerTCPListenerAttributeRequest,
     DescribeLoadBalancerTCPListenerAttributeRequestBuilder,
@@ -1883,6 +2901,8 @@ pub use describe_load_balancer_tcp_listener_attribute::{
     DescribeLoadBalancerTCPListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_udp_listener_attribute::{
     DescribeLoadBalancerUDPListenerAttributeRequest,
     DescribeLoadBalancerUDPListenerAttributeRequestBuilder,
@@ -1890,137 +2910,191 @@ pub use describe_load_balancer_udp_listener_attribute::{
     DescribeLoadBalancerUDPListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancers::{
     DescribeLoadBalancersRequest, DescribeLoadBalancersRequestBuilder,
     DescribeLoadBalancersResponse, DescribeLoadBalancersError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_measurement_data::{
     DescribeMeasurementDataRequest, DescribeMeasurementDataRequestBuilder,
     DescribeMeasurementDataResponse, DescribeMeasurementDataError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_mount_targets::{
     DescribeMountTargetsRequest, DescribeMountTargetsRequestBuilder,
     DescribeMountTargetsResponse, DescribeMountTargetsError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_nas_available_resource_info::{
     DescribeNASAvailableResourceInfoRequest,
     DescribeNASAvailableResourceInfoRequestBuilder,
     DescribeNASAvailableResourceInfoResponse, DescribeNASAvailableResourceInfoError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_nc_information::{
     DescribeNCInformationRequest, DescribeNCInformationRequestBuilder,
     DescribeNCInformationResponse, DescribeNCInformationError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_nat_gateways::{
     DescribeNatGatewaysRequest, DescribeNatGatewaysRequestBuilder,
     DescribeNatGatewaysResponse, DescribeNatGatewaysError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_acls::{
     DescribeNetworkAclsRequest, DescribeNetworkAclsRequestBuilder,
     DescribeNetworkAclsResponse, DescribeNetworkAclsError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_attribute::{
     DescribeNetworkAttributeRequest, DescribeNetworkAttributeRequestBuilder,
     DescribeNetworkAttributeResponse, DescribeNetworkAttributeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_interfaces::{
     DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesRequestBuilder,
     DescribeNetworkInterfacesResponse, DescribeNetworkInterfacesError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_peer_connections::{
     DescribeNetworkPeerConnectionsRequest, DescribeNetworkPeerConnectionsRequestBuilder,
     DescribeNetworkPeerConnectionsResponse, DescribeNetworkPeerConnectionsError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_networks::{
     DescribeNetworksRequest, DescribeNetworksRequestBuilder, DescribeNetworksResponse,
     DescribeNetworksError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_pre_paid_instance_stock::{
     DescribePrePaidInstanceStockRequest, DescribePrePaidInstanceStockRequestBuilder,
     DescribePrePaidInstanceStockResponse, DescribePrePaidInstanceStockError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_price::{
     DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceResponse,
     DescribePriceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_region_isps::{
     DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder,
     DescribeRegionIspsResponse, DescribeRegionIspsError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_region_resource::{
     DescribeRegionResourceRequest, DescribeRegionResourceRequestBuilder,
     DescribeRegionResourceResponse, DescribeRegionResourceError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_reserved_resource::{
     DescribeReservedResourceRequest, DescribeReservedResourceRequestBuilder,
     DescribeReservedResourceResponse, DescribeReservedResourceError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_resource_timeline::{
     DescribeResourceTimelineRequest, DescribeResourceTimelineRequestBuilder,
     DescribeResourceTimelineResponse, DescribeResourceTimelineError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg::{
     DescribeSDGRequest, DescribeSDGRequestBuilder, DescribeSDGResponse, DescribeSDGError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_deployment_status::{
     DescribeSDGDeploymentStatusRequest, DescribeSDGDeploymentStatusRequestBuilder,
     DescribeSDGDeploymentStatusResponse, DescribeSDGDeploymentStatusError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_shared_disks::{
     DescribeSDGSharedDisksRequest, DescribeSDGSharedDisksRequestBuilder,
     DescribeSDGSharedDisksResponse, DescribeSDGSharedDisksError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sd_gs::{
     DescribeSDGsRequest, DescribeSDGsRequestBuilder, DescribeSDGsResponse,
     DescribeSDGsError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_secondary_public_ip_addresses::{
     DescribeSecondaryPublicIpAddressesRequest,
     DescribeSecondaryPublicIpAddressesRequestBuilder,
     DescribeSecondaryPublicIpAddressesResponse, DescribeSecondaryPublicIpAddressesError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_group_attribute::{
     DescribeSecurityGroupAttributeRequest, DescribeSecurityGroupAttributeRequestBuilder,
     DescribeSecurityGroupAttributeResponse, DescribeSecurityGroupAttributeError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_groups::{
     DescribeSecurityGroupsRequest, DescribeSecurityGroupsRequestBuilder,
     DescribeSecurityGroupsResponse, DescribeSecurityGroupsError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_self_images::{
     DescribeSelfImagesRequest, DescribeSelfImagesRequestBuilder,
     DescribeSelfImagesResponse, DescribeSelfImagesError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_servcie_schedule::{
     DescribeServcieScheduleRequest, DescribeServcieScheduleRequestBuilder,
     DescribeServcieScheduleResponse, DescribeServcieScheduleError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_server_load_balancer_listen_monitor::{
     DescribeServerLoadBalancerListenMonitorRequest,
     DescribeServerLoadBalancerListenMonitorRequestBuilder,
@@ -2028,540 +3102,760 @@ pub use describe_server_load_balancer_listen_monitor::{
     DescribeServerLoadBalancerListenMonitorError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_server_load_balancer_monitor::{
     DescribeServerLoadBalancerMonitorRequest,
     DescribeServerLoadBalancerMonitorRequestBuilder,
     DescribeServerLoadBalancerMonitorResponse, DescribeServerLoadBalancerMonitorError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_snapshots::{
     DescribeSnapshotsRequest, DescribeSnapshotsRequestBuilder, DescribeSnapshotsResponse,
     DescribeSnapshotsError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_attribute::{
     DescribeSnatAttributeRequest, DescribeSnatAttributeRequestBuilder,
     DescribeSnatAttributeResponse, DescribeSnatAttributeError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_table_entries::{
     DescribeSnatTableEntriesRequest, DescribeSnatTableEntriesRequestBuilder,
     DescribeSnatTableEntriesResponse, DescribeSnatTableEntriesError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_gateway::{
     DescribeStorageGatewayRequest, DescribeStorageGatewayRequestBuilder,
     DescribeStorageGatewayResponse, DescribeStorageGatewayError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_volume::{
     DescribeStorageVolumeRequest, DescribeStorageVolumeRequestBuilder,
     DescribeStorageVolumeResponse, DescribeStorageVolumeError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_user_band_width_data::{
     DescribeUserBandWidthDataRequest, DescribeUserBandWidthDataRequestBuilder,
     DescribeUserBandWidthDataResponse, DescribeUserBandWidthDataError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switch_attributes::{
     DescribeVSwitchAttributesRequest, DescribeVSwitchAttributesRequestBuilder,
     DescribeVSwitchAttributesResponse, DescribeVSwitchAttributesError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switches::{
     DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesResponse,
     DescribeVSwitchesError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use detach_disk::{
     DetachDiskRequest, DetachDiskRequestBuilder, DetachDiskResponse, DetachDiskError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use detach_instance_sdg::{
     DetachInstanceSDGRequest, DetachInstanceSDGRequestBuilder, DetachInstanceSDGResponse,
     DetachInstanceSDGError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use detach_key_pair::{
     DetachKeyPairRequest, DetachKeyPairRequestBuilder, DetachKeyPairResponse,
     DetachKeyPairError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use detach_network_interface::{
     DetachNetworkInterfaceRequest, DetachNetworkInterfaceRequestBuilder,
     DetachNetworkInterfaceResponse, DetachNetworkInterfaceError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use dist_application_data::{
     DistApplicationDataRequest, DistApplicationDataRequestBuilder,
     DistApplicationDataResponse, DistApplicationDataError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_migrate_instance::{
     EventMigrateInstanceRequest, EventMigrateInstanceRequestBuilder,
     EventMigrateInstanceResponse, EventMigrateInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_reboot_instance::{
     EventRebootInstanceRequest, EventRebootInstanceRequestBuilder,
     EventRebootInstanceResponse, EventRebootInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_redeploy_instance::{
     EventRedeployInstanceRequest, EventRedeployInstanceRequestBuilder,
     EventRedeployInstanceResponse, EventRedeployInstanceError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_bill_detail_data::{
     ExportBillDetailDataRequest, ExportBillDetailDataRequestBuilder,
     ExportBillDetailDataResponse, ExportBillDetailDataError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use export_image::{
     ExportImageRequest, ExportImageRequestBuilder, ExportImageResponse, ExportImageError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_measurement_data::{
     ExportMeasurementDataRequest, ExportMeasurementDataRequestBuilder,
     ExportMeasurementDataResponse, ExportMeasurementDataError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_acl::{
     GetBucketAclRequest, GetBucketAclRequestBuilder, GetBucketAclResponse,
     GetBucketAclError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_info::{
     GetBucketInfoRequest, GetBucketInfoRequestBuilder, GetBucketInfoResponse,
     GetBucketInfoError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_lifecycle::{
     GetBucketLifecycleRequest, GetBucketLifecycleRequestBuilder,
     GetBucketLifecycleResponse, GetBucketLifecycleError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use get_cluster_addon_instance::{
     GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
     GetClusterAddonInstanceResponse, GetClusterAddonInstanceError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_storage_and_acc_by_buckets::{
     GetOssStorageAndAccByBucketsRequest, GetOssStorageAndAccByBucketsRequestBuilder,
     GetOssStorageAndAccByBucketsResponse, GetOssStorageAndAccByBucketsError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_usage_data::{
     GetOssUsageDataRequest, GetOssUsageDataRequestBuilder, GetOssUsageDataResponse,
     GetOssUsageDataError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use import_image::{
     ImportImageRequest, ImportImageRequestBuilder, ImportImageResponse, ImportImageError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use import_key_pair::{
     ImportKeyPairRequest, ImportKeyPairRequestBuilder, ImportKeyPairResponse,
     ImportKeyPairError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use initialize_enseck_service_role::{
     InitializeENSECKServiceRoleRequest, InitializeENSECKServiceRoleRequestBuilder,
     InitializeENSECKServiceRoleResponse, InitializeENSECKServiceRoleError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use install_cluster_addons::{
     InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder,
     InstallClusterAddonsResponse, InstallClusterAddonsError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_public_ips_to_epn_instance::{
     JoinPublicIpsToEpnInstanceRequest, JoinPublicIpsToEpnInstanceRequestBuilder,
     JoinPublicIpsToEpnInstanceResponse, JoinPublicIpsToEpnInstanceError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use join_security_group::{
     JoinSecurityGroupRequest, JoinSecurityGroupRequestBuilder, JoinSecurityGroupResponse,
     JoinSecurityGroupError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_v_switches_to_epn_instance::{
     JoinVSwitchesToEpnInstanceRequest, JoinVSwitchesToEpnInstanceRequestBuilder,
     JoinVSwitchesToEpnInstanceResponse, JoinVSwitchesToEpnInstanceError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use leave_security_group::{
     LeaveSecurityGroupRequest, LeaveSecurityGroupRequestBuilder,
     LeaveSecurityGroupResponse, LeaveSecurityGroupError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_key_deliveries::{
     ListAICPublicKeyDeliveriesRequest, ListAICPublicKeyDeliveriesRequestBuilder,
     ListAICPublicKeyDeliveriesResponse, ListAICPublicKeyDeliveriesError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_keys::{
     ListAICPublicKeysRequest, ListAICPublicKeysRequestBuilder, ListAICPublicKeysResponse,
     ListAICPublicKeysError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_addons::{
     ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsResponse, ListAddonsError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use list_applications::{
     ListApplicationsRequest, ListApplicationsRequestBuilder, ListApplicationsResponse,
     ListApplicationsError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_buckets::{
     ListBucketsRequest, ListBucketsRequestBuilder, ListBucketsResponse, ListBucketsError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_cluster_addon_instances::{
     ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
     ListClusterAddonInstancesResponse, ListClusterAddonInstancesError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_objects::{
     ListObjectsRequest, ListObjectsRequestBuilder, ListObjectsResponse, ListObjectsError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use list_product_abilities::{
     ListProductAbilitiesRequest, ListProductAbilitiesRequestBuilder,
     ListProductAbilitiesResponse, ListProductAbilitiesError,
 };
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use list_tag_resources::{
     ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
     ListTagResourcesError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use manage_aic_login::{
     ManageAICLoginRequest, ManageAICLoginRequestBuilder, ManageAICLoginResponse,
     ManageAICLoginError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use modify_aic_instance_type::{
     ModifyAICInstanceTypeRequest, ModifyAICInstanceTypeRequestBuilder,
     ModifyAICInstanceTypeResponse, ModifyAICInstanceTypeError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_addon::{
     ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder,
     ModifyClusterAddonResponse, ModifyClusterAddonError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_node_pool::{
     ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
     ModifyClusterNodePoolResponse, ModifyClusterNodePoolError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use modify_ens_eip_address_attribute::{
     ModifyEnsEipAddressAttributeRequest, ModifyEnsEipAddressAttributeRequestBuilder,
     ModifyEnsEipAddressAttributeResponse, ModifyEnsEipAddressAttributeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ens_route_entry::{
     ModifyEnsRouteEntryRequest, ModifyEnsRouteEntryRequestBuilder,
     ModifyEnsRouteEntryResponse, ModifyEnsRouteEntryError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use modify_epn_instance::{
     ModifyEpnInstanceRequest, ModifyEpnInstanceRequestBuilder, ModifyEpnInstanceResponse,
     ModifyEpnInstanceError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use modify_file_system::{
     ModifyFileSystemRequest, ModifyFileSystemRequestBuilder, ModifyFileSystemResponse,
     ModifyFileSystemError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_forward_entry::{
     ModifyForwardEntryRequest, ModifyForwardEntryRequestBuilder,
     ModifyForwardEntryResponse, ModifyForwardEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ha_vip_attribute::{
     ModifyHaVipAttributeRequest, ModifyHaVipAttributeRequestBuilder,
     ModifyHaVipAttributeResponse, ModifyHaVipAttributeError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_attribute::{
     ModifyImageAttributeRequest, ModifyImageAttributeRequestBuilder,
     ModifyImageAttributeResponse, ModifyImageAttributeError,
 };
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_share_permission::{
     ModifyImageSharePermissionRequest, ModifyImageSharePermissionRequestBuilder,
     ModifyImageSharePermissionResponse, ModifyImageSharePermissionError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_attribute::{
     ModifyInstanceAttributeRequest, ModifyInstanceAttributeRequestBuilder,
     ModifyInstanceAttributeResponse, ModifyInstanceAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_auto_renew_attribute::{
     ModifyInstanceAutoRenewAttributeRequest,
     ModifyInstanceAutoRenewAttributeRequestBuilder,
     ModifyInstanceAutoRenewAttributeResponse, ModifyInstanceAutoRenewAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_boot_configuration::{
     ModifyInstanceBootConfigurationRequest,
     ModifyInstanceBootConfigurationRequestBuilder,
     ModifyInstanceBootConfigurationResponse, ModifyInstanceBootConfigurationError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_charge_type::{
     ModifyInstanceChargeTypeRequest, ModifyInstanceChargeTypeRequestBuilder,
     ModifyInstanceChargeTypeResponse, ModifyInstanceChargeTypeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_network_attribute::{
     ModifyInstanceNetworkAttributeRequest, ModifyInstanceNetworkAttributeRequestBuilder,
     ModifyInstanceNetworkAttributeResponse, ModifyInstanceNetworkAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use modify_load_balancer_attribute::{
     ModifyLoadBalancerAttributeRequest, ModifyLoadBalancerAttributeRequestBuilder,
     ModifyLoadBalancerAttributeResponse, ModifyLoadBalancerAttributeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_attribute::{
     ModifyNetworkAttributeRequest, ModifyNetworkAttributeRequestBuilder,
     ModifyNetworkAttributeResponse, ModifyNetworkAttributeError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_interface_attribute::{
     ModifyNetworkInterfaceAttributeRequest,
     ModifyNetworkInterfaceAttributeRequestBuilder,
     ModifyNetworkInterfaceAttributeResponse, ModifyNetworkInterfaceAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_prepay_instance_spec::{
     ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecRequestBuilder,
     ModifyPrepayInstanceSpecResponse, ModifyPrepayInstanceSpecError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use modify_security_group_attribute::{
     ModifySecurityGroupAttributeRequest, ModifySecurityGroupAttributeRequestBuilder,
     ModifySecurityGroupAttributeResponse, ModifySecurityGroupAttributeError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use modify_snapshot_attribute::{
     ModifySnapshotAttributeRequest, ModifySnapshotAttributeRequestBuilder,
     ModifySnapshotAttributeResponse, ModifySnapshotAttributeError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_snat_entry::{
     ModifySnatEntryRequest, ModifySnatEntryRequestBuilder, ModifySnatEntryResponse,
     ModifySnatEntryError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_v_switch_attribute::{
     ModifyVSwitchAttributeRequest, ModifyVSwitchAttributeRequestBuilder,
     ModifyVSwitchAttributeResponse, ModifyVSwitchAttributeError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use mount_instance_sdg::{
     MountInstanceSDGRequest, MountInstanceSDGRequestBuilder, MountInstanceSDGResponse,
     MountInstanceSDGError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use preload_region_sdg::{
     PreloadRegionSDGRequest, PreloadRegionSDGRequestBuilder, PreloadRegionSDGResponse,
     PreloadRegionSDGError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use prepare_upload::{
     PrepareUploadRequest, PrepareUploadRequestBuilder, PrepareUploadResponse,
     PrepareUploadError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use push_application_data::{
     PushApplicationDataRequest, PushApplicationDataRequestBuilder,
     PushApplicationDataResponse, PushApplicationDataError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket::{
     PutBucketRequest, PutBucketRequestBuilder, PutBucketResponse, PutBucketError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_acl::{
     PutBucketAclRequest, PutBucketAclRequestBuilder, PutBucketAclResponse,
     PutBucketAclError,
 };
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_lifecycle::{
     PutBucketLifecycleRequest, PutBucketLifecycleRequestBuilder,
     PutBucketLifecycleResponse, PutBucketLifecycleError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use re_init_disk::{
     ReInitDiskRequest, ReInitDiskRequestBuilder, ReInitDiskResponse, ReInitDiskError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_aic_instance::{
     RebootAICInstanceRequest, RebootAICInstanceRequestBuilder, RebootAICInstanceResponse,
     RebootAICInstanceError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_arm_server_instance::{
     RebootARMServerInstanceRequest, RebootARMServerInstanceRequestBuilder,
     RebootARMServerInstanceResponse, RebootARMServerInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instance::{
     RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceResponse,
     RebootInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instances::{
     RebootInstancesRequest, RebootInstancesRequestBuilder, RebootInstancesResponse,
     RebootInstancesError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use recover_aic_instance::{
     RecoverAICInstanceRequest, RecoverAICInstanceRequestBuilder,
     RecoverAICInstanceResponse, RecoverAICInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instance::{
     ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceResponse,
     ReinitInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instances::{
     ReinitInstancesRequest, ReinitInstancesRequestBuilder, ReinitInstancesResponse,
     ReinitInstancesError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_aic_instance::{
     ReleaseAICInstanceRequest, ReleaseAICInstanceRequestBuilder,
     ReleaseAICInstanceResponse, ReleaseAICInstanceError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_arm_server_instance::{
     ReleaseARMServerInstanceRequest, ReleaseARMServerInstanceRequestBuilder,
     ReleaseARMServerInstanceResponse, ReleaseARMServerInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_instance::{
     ReleaseInstanceRequest, ReleaseInstanceRequestBuilder, ReleaseInstanceResponse,
     ReleaseInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_post_paid_instance::{
     ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceRequestBuilder,
     ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_pre_paid_instance::{
     ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceRequestBuilder,
     ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use remove_backend_servers::{
     RemoveBackendServersRequest, RemoveBackendServersRequestBuilder,
     RemoveBackendServersResponse, RemoveBackendServersError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_instance_sdg::{
     RemoveInstanceSDGRequest, RemoveInstanceSDGRequestBuilder, RemoveInstanceSDGResponse,
     RemoveInstanceSDGError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_public_ips_from_epn_instance::{
     RemovePublicIpsFromEpnInstanceRequest, RemovePublicIpsFromEpnInstanceRequestBuilder,
     RemovePublicIpsFromEpnInstanceResponse, RemovePublicIpsFromEpnInstanceError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sdg::{
     RemoveSDGRequest, RemoveSDGRequestBuilder, RemoveSDGResponse, RemoveSDGError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sd_gs::{
     RemoveSDGsRequest, RemoveSDGsRequestBuilder, RemoveSDGsResponse, RemoveSDGsError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_v_switches_from_epn_instance::{
     RemoveVSwitchesFromEpnInstanceRequest, RemoveVSwitchesFromEpnInstanceRequestBuilder,
     RemoveVSwitchesFromEpnInstanceResponse, RemoveVSwitchesFromEpnInstanceError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use renew_arm_server_instance::{
     RenewARMServerInstanceRequest, RenewARMServerInstanceRequestBuilder,
     RenewARMServerInstanceResponse, RenewARMServerInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use renew_instance::{
     RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceResponse,
     RenewInstanceError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_application::{
     RescaleApplicationRequest, RescaleApplicationRequestBuilder,
     RescaleApplicationResponse, RescaleApplicationError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_device_service::{
     RescaleDeviceServiceRequest, RescaleDeviceServiceRequestBuilder,
     RescaleDeviceServiceResponse, RescaleDeviceServiceError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reset_aic_instance::{
     ResetAICInstanceRequest, ResetAICInstanceRequestBuilder, ResetAICInstanceResponse,
     ResetAICInstanceError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use reset_disk::{
     ResetDiskRequest, ResetDiskRequestBuilder, ResetDiskResponse, ResetDiskError,
 };
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use resize_disk::{
     ResizeDiskRequest, ResizeDiskRequestBuilder, ResizeDiskResponse, ResizeDiskError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group::{
     RevokeSecurityGroupRequest, RevokeSecurityGroupRequestBuilder,
     RevokeSecurityGroupResponse, RevokeSecurityGroupError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group_egress::{
     RevokeSecurityGroupEgressRequest, RevokeSecurityGroupEgressRequestBuilder,
     RevokeSecurityGroupEgressResponse, RevokeSecurityGroupEgressError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rollback_application::{
     RollbackApplicationRequest, RollbackApplicationRequestBuilder,
     RollbackApplicationResponse, RollbackApplicationError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use run_instances::{
     RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesResponse,
     RunInstancesError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use run_service_schedule::{
     RunServiceScheduleRequest, RunServiceScheduleRequestBuilder,
     RunServiceScheduleResponse, RunServiceScheduleError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use save_sdg::{SaveSDGRequest, SaveSDGRequestBuilder, SaveSDGResponse, SaveSDGError};
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use scale_cluster_node_pool::{
     ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder,
     ScaleClusterNodePoolResponse, ScaleClusterNodePoolError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_backend_servers::{
     SetBackendServersRequest, SetBackendServersRequestBuilder, SetBackendServersResponse,
     SetBackendServersError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_http_listener_attribute::{
     SetLoadBalancerHTTPListenerAttributeRequest,
     SetLoadBalancerHTTPListenerAttributeRequestBuilder,
@@ -2569,6 +3863,8 @@ pub use set_load_balancer_http_listener_attribute::{
     SetLoadBalancerHTTPListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_https_listener_attribute::{
     SetLoadBalancerHTTPSListenerAttributeRequest,
     SetLoadBalancerHTTPSListenerAttributeRequestBuilder,
@@ -2576,153 +3872,213 @@ pub use set_load_balancer_https_listener_attribute::{
     SetLoadBalancerHTTPSListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_status::{
     SetLoadBalancerStatusRequest, SetLoadBalancerStatusRequestBuilder,
     SetLoadBalancerStatusResponse, SetLoadBalancerStatusError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_tcp_listener_attribute::{
     SetLoadBalancerTCPListenerAttributeRequest,
     SetLoadBalancerTCPListenerAttributeRequestBuilder,
     SetLoadBalancerTCPListenerAttributeResponse, SetLoadBalancerTCPListenerAttributeError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_udp_listener_attribute::{
     SetLoadBalancerUDPListenerAttributeRequest,
     SetLoadBalancerUDPListenerAttributeRequestBuilder,
     SetLoadBalancerUDPListenerAttributeResponse, SetLoadBalancerUDPListenerAttributeError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use share_aic_image::{
     ShareAICImageRequest, ShareAICImageRequestBuilder, ShareAICImageResponse,
     ShareAICImageError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use start_epn_instance::{
     StartEpnInstanceRequest, StartEpnInstanceRequestBuilder, StartEpnInstanceResponse,
     StartEpnInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instance::{
     StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceResponse,
     StartInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instances::{
     StartInstancesRequest, StartInstancesRequestBuilder, StartInstancesResponse,
     StartInstancesError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use start_load_balancer_listener::{
     StartLoadBalancerListenerRequest, StartLoadBalancerListenerRequestBuilder,
     StartLoadBalancerListenerResponse, StartLoadBalancerListenerError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use start_snat_ip_for_snat_entry::{
     StartSnatIpForSnatEntryRequest, StartSnatIpForSnatEntryRequestBuilder,
     StartSnatIpForSnatEntryResponse, StartSnatIpForSnatEntryError,
 };
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use stop_epn_instance::{
     StopEpnInstanceRequest, StopEpnInstanceRequestBuilder, StopEpnInstanceResponse,
     StopEpnInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instance::{
     StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceResponse,
     StopInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instances::{
     StopInstancesRequest, StopInstancesRequestBuilder, StopInstancesResponse,
     StopInstancesError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use stop_load_balancer_listener::{
     StopLoadBalancerListenerRequest, StopLoadBalancerListenerRequestBuilder,
     StopLoadBalancerListenerResponse, StopLoadBalancerListenerError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use stop_snat_ip_for_snat_entry::{
     StopSnatIpForSnatEntryRequest, StopSnatIpForSnatEntryRequestBuilder,
     StopSnatIpForSnatEntryResponse, StopSnatIpForSnatEntryError,
 };
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use tag_resources::{
     TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
     TagResourcesError,
 };
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use un_associate_ens_eip_address::{
     UnAssociateEnsEipAddressRequest, UnAssociateEnsEipAddressRequestBuilder,
     UnAssociateEnsEipAddressResponse, UnAssociateEnsEipAddressError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use un_install_cluster_addons::{
     UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
     UnInstallClusterAddonsResponse, UnInstallClusterAddonsError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassign_private_ip_addresses::{
     UnassignPrivateIpAddressesRequest, UnassignPrivateIpAddressesRequestBuilder,
     UnassignPrivateIpAddressesResponse, UnassignPrivateIpAddressesError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_ha_vip::{
     UnassociateHaVipRequest, UnassociateHaVipRequestBuilder, UnassociateHaVipResponse,
     UnassociateHaVipError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_acl::{
     UnassociateNetworkAclRequest, UnassociateNetworkAclRequestBuilder,
     UnassociateNetworkAclResponse, UnassociateNetworkAclError,
 };
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_cidr_block::{
     UnassociateNetworkCidrBlockRequest, UnassociateNetworkCidrBlockRequestBuilder,
     UnassociateNetworkCidrBlockResponse, UnassociateNetworkCidrBlockError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unload_region_sdg::{
     UnloadRegionSDGRequest, UnloadRegionSDGRequestBuilder, UnloadRegionSDGResponse,
     UnloadRegionSDGError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unmount_instance_sdg::{
     UnmountInstanceSDGRequest, UnmountInstanceSDGRequestBuilder,
     UnmountInstanceSDGResponse, UnmountInstanceSDGError,
 };
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use untag_resources::{
     UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
     UntagResourcesError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use update_cluster_certificate::{
     UpdateClusterCertificateRequest, UpdateClusterCertificateRequestBuilder,
     UpdateClusterCertificateResponse, UpdateClusterCertificateError,
 };
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use update_ens_sale_control::{
     UpdateEnsSaleControlRequest, UpdateEnsSaleControlRequestBuilder,
     UpdateEnsSaleControlResponse, UpdateEnsSaleControlError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upgrade_aic_instance_image::{
     UpgradeAICInstanceImageRequest, UpgradeAICInstanceImageRequestBuilder,
     UpgradeAICInstanceImageResponse, UpgradeAICInstanceImageError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use upgrade_application::{
     UpgradeApplicationRequest, UpgradeApplicationRequestBuilder,
     UpgradeApplicationResponse, UpgradeApplicationError,
 };
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use upgrade_cluster_addons::{
     UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder,
     UpgradeClusterAddonsResponse, UpgradeClusterAddonsError,
 };
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upload_aic_public_key::{
     UploadAICPublicKeyRequest, UploadAICPublicKeyRequestBuilder,
     UploadAICPublicKeyResponse, UploadAICPublicKeyError,
@@ -2749,1364 +4105,2067 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 /// Checks wire parameters for the operation named `action` as `from_params` and
 /// `validate` do; `None` when no such operation is generated. For tools that meet
 /// requests as wire maps (test case files, command lines).
+#[cfg_attr(
+    not(
+        any(
+            feature = "instance",
+            feature = "region",
+            feature = "disk",
+            feature = "image",
+            feature = "key-pair",
+            feature = "security-group",
+            feature = "network",
+            feature = "epn",
+            feature = "load-balancer",
+            feature = "eip",
+            feature = "nat",
+            feature = "storage",
+            feature = "aic",
+            feature = "sdg",
+            feature = "container",
+            feature = "application",
+            feature = "tag",
+            feature = "billing",
+            feature = "sale-control"
+        )
+    ),
+    allow(unreachable_code, unused_variables)
+)]
 pub fn check_params(
     action: &str,
     params: &::ens_client::core::Params,
 ) -> Option<Result<(), ::ens_client::core::Violations>> {
     Some(
         match action {
+            #[cfg(feature = "network")]
             "AccosicateNetworkAcl" => {
                 AccosicateNetworkAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "AddBackendServers" => {
                 AddBackendServersRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "AddNetworkInterfaceToInstance" => {
                 AddNetworkInterfaceToInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "AddSnatIpForSnatEntry" => {
                 AddSnatIpForSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "AssignPrivateIpAddresses" => {
                 AssignPrivateIpAddressesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "AssociateEnsEipAddress" => {
                 AssociateEnsEipAddressRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "AssociateHaVip" => {
                 AssociateHaVipRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "AssociateNetworkCidrBlock" => {
                 AssociateNetworkCidrBlockRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "AttachDisk" => {
                 AttachDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "AttachEnsInstances" => {
                 AttachEnsInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "AttachInstanceSDG" => {
                 AttachInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "AttachInstancesToNodePool" => {
                 AttachInstancesToNodePoolRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "AttachKeyPair" => {
                 AttachKeyPairRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "AttachNetworkInterface" => {
                 AttachNetworkInterfaceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "AuthorizeSecurityGroup" => {
                 AuthorizeSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "AuthorizeSecurityGroupEgress" => {
                 AuthorizeSecurityGroupEgressRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "BatchEventMigrateInstance" => {
                 BatchEventMigrateInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "BatchEventRebootInstance" => {
                 BatchEventRebootInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "BatchEventRedeployInstance" => {
                 BatchEventRedeployInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "CleanDistData" => {
                 CleanDistDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "CopySDG" => {
                 CopySDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "CopySnapshot" => {
                 CopySnapshotRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "CreateARMServerInstances" => {
                 CreateARMServerInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "CreateApplication" => {
                 CreateApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateClassicNetwork" => {
                 CreateClassicNetworkRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "CreateCluster" => {
                 CreateClusterRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "CreateClusterNodePool" => {
                 CreateClusterNodePoolRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "CreateDisk" => {
                 CreateDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "CreateEipInstance" => {
                 CreateEipInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateEnsRouteEntry" => {
                 CreateEnsRouteEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "CreateEnsSaleControl" => {
                 CreateEnsSaleControlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "CreateEnsService" => {
                 CreateEnsServiceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "CreateEpnInstance" => {
                 CreateEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "CreateFileSystem" => {
                 CreateFileSystemRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "CreateForwardEntry" => {
                 CreateForwardEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateHaVip" => {
                 CreateHaVipRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "CreateImage" => {
                 CreateImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "CreateInstance" => {
                 CreateInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "CreateInstanceActiveOpsTask" => {
                 CreateInstanceActiveOpsTaskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "CreateKeyPair" => {
                 CreateKeyPairRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "CreateLoadBalancer" => {
                 CreateLoadBalancerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "CreateLoadBalancerHTTPListener" => {
                 CreateLoadBalancerHTTPListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "CreateLoadBalancerHTTPSListener" => {
                 CreateLoadBalancerHTTPSListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "CreateLoadBalancerTCPListener" => {
                 CreateLoadBalancerTCPListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "CreateLoadBalancerUDPListener" => {
                 CreateLoadBalancerUDPListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "CreateMountTarget" => {
                 CreateMountTargetRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "CreateNatGateway" => {
                 CreateNatGatewayRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateNetwork" => {
                 CreateNetworkRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateNetworkAcl" => {
                 CreateNetworkAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateNetworkAclEntry" => {
                 CreateNetworkAclEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateNetworkInterface" => {
                 CreateNetworkInterfaceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "CreateSDG" => {
                 CreateSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "CreateSecurityGroup" => {
                 CreateSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "CreateSecurityGroupPermissions" => {
                 CreateSecurityGroupPermissionsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "CreateSnapshot" => {
                 CreateSnapshotRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "CreateSnatEntry" => {
                 CreateSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "CreateStorageGateway" => {
                 CreateStorageGatewayRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "CreateStorageVolume" => {
                 CreateStorageVolumeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "CreateVSwitch" => {
                 CreateVSwitchRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "DeleteAICPublicKey" => {
                 DeleteAICPublicKeyRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DeleteApplication" => {
                 DeleteApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteBucket" => {
                 DeleteBucketRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteBucketLifecycle" => {
                 DeleteBucketLifecycleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DeleteCluster" => {
                 DeleteClusterRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DeleteClusterNodePool" => {
                 DeleteClusterNodePoolRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DeleteClusterNodes" => {
                 DeleteClusterNodesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DeleteDisk" => {
                 DeleteDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "DeleteEip" => {
                 DeleteEipRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteEnsRouteEntry" => {
                 DeleteEnsRouteEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DeleteEnsSaleConditionControl" => {
                 DeleteEnsSaleConditionControlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DeleteEnsSaleControl" => {
                 DeleteEnsSaleControlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DeleteEpnInstance" => {
                 DeleteEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteFileSystem" => {
                 DeleteFileSystemRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DeleteForwardEntry" => {
                 DeleteForwardEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteHaVips" => {
                 DeleteHaVipsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DeleteImage" => {
                 DeleteImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "DeleteKeyPairs" => {
                 DeleteKeyPairsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DeleteLoadBalancerListener" => {
                 DeleteLoadBalancerListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteMountTarget" => {
                 DeleteMountTargetRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DeleteNatGateway" => {
                 DeleteNatGatewayRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteNetwork" => {
                 DeleteNetworkRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteNetworkAcl" => {
                 DeleteNetworkAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteNetworkAclEntry" => {
                 DeleteNetworkAclEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteNetworkInterfaces" => {
                 DeleteNetworkInterfacesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteNetworkPeerConnection" => {
                 DeleteNetworkPeerConnectionRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteObject" => {
                 DeleteObjectRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DeleteSDG" => {
                 DeleteSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "DeleteSecurityGroup" => {
                 DeleteSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "DeleteSecurityGroupPermissions" => {
                 DeleteSecurityGroupPermissionsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DeleteSnapshot" => {
                 DeleteSnapshotRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DeleteSnatEntry" => {
                 DeleteSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DeleteSnatIpForSnatEntry" => {
                 DeleteSnatIpForSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteStorageGateway" => {
                 DeleteStorageGatewayRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DeleteStorageVolume" => {
                 DeleteStorageVolumeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DeleteVSwitch" => {
                 DeleteVSwitchRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DeployInstanceSDG" => {
                 DeployInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DeploySDG" => {
                 DeploySDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "DescribeAICImages" => {
                 DescribeAICImagesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "DescribeARMServerInstances" => {
                 DescribeARMServerInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeAddon" => {
                 DescribeAddonRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeApplication" => {
                 DescribeApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeAvailableResource" => {
                 DescribeAvailableResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeAvailableResourceInfo" => {
                 DescribeAvailableResourceInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeBandWithdChargeType" => {
                 DescribeBandWithdChargeTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "DescribeBandwitdhByInternetChargeType" => {
                 DescribeBandwitdhByInternetChargeTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DescribeCloudDiskAvailableResourceInfo" => {
                 DescribeCloudDiskAvailableResourceInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DescribeCloudDiskTypes" => {
                 DescribeCloudDiskTypesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeCluster" => {
                 DescribeClusterRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterAttachScripts" => {
                 DescribeClusterAttachScriptsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterDetail" => {
                 DescribeClusterDetailRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterKubeConfig" => {
                 DescribeClusterKubeConfigRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterNodePools" => {
                 DescribeClusterNodePoolsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterNodes" => {
                 DescribeClusterNodesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClusterUserKubeconfig" => {
                 DescribeClusterUserKubeconfigRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "DescribeClustersV1" => {
                 DescribeClustersV1Request::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeCreatePrePaidInstanceResult" => {
                 DescribeCreatePrePaidInstanceResultRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeDataDistResult" => {
                 DescribeDataDistResultRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeDataDownloadURL" => {
                 DescribeDataDownloadURLRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeDataPushResult" => {
                 DescribeDataPushResultRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeDeviceService" => {
                 DescribeDeviceServiceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DescribeDiskIopsList" => {
                 DescribeDiskIopsListRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DescribeDisks" => {
                 DescribeDisksRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeElbAvailableResourceInfo" => {
                 DescribeElbAvailableResourceInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DescribeEnsCommodityCode" => {
                 DescribeEnsCommodityCodeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DescribeEnsCommodityModuleCode" => {
                 DescribeEnsCommodityModuleCodeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "DescribeEnsEipAddresses" => {
                 DescribeEnsEipAddressesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeEnsNetDistrict" => {
                 DescribeEnsNetDistrictRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsNetLevel" => {
                 DescribeEnsNetLevelRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsNetSaleDistrict" => {
                 DescribeEnsNetSaleDistrictRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsRegionIdIpv6Info" => {
                 DescribeEnsRegionIdIpv6InfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeEnsRegionIdResource" => {
                 DescribeEnsRegionIdResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeEnsRegions" => {
                 DescribeEnsRegionsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeEnsResourceUsage" => {
                 DescribeEnsResourceUsageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeEnsRouteEntryList" => {
                 DescribeEnsRouteEntryListRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeEnsRouteTables" => {
                 DescribeEnsRouteTablesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DescribeEnsSaleControl" => {
                 DescribeEnsSaleControlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DescribeEnsSaleControlAvailableResource" => {
                 DescribeEnsSaleControlAvailableResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "DescribeEnsSaleControlStock" => {
                 DescribeEnsSaleControlStockRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DescribeEpnBandWidthData" => {
                 DescribeEpnBandWidthDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DescribeEpnBandwitdhByInternetChargeType" => {
                 DescribeEpnBandwitdhByInternetChargeTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DescribeEpnInstanceAttribute" => {
                 DescribeEpnInstanceAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DescribeEpnInstances" => {
                 DescribeEpnInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "DescribeEpnMeasurementData" => {
                 DescribeEpnMeasurementDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeExportImageInfo" => {
                 DescribeExportImageInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeExportImageStatus" => {
                 DescribeExportImageStatusRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DescribeFileSystems" => {
                 DescribeFileSystemsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DescribeForwardEntryAttribute" => {
                 DescribeForwardEntryAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DescribeForwardTableEntries" => {
                 DescribeForwardTableEntriesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeHaVips" => {
                 DescribeHaVipsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeHistoryEvents" => {
                 DescribeHistoryEventsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeImageInfos" => {
                 DescribeImageInfosRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeImageSharePermission" => {
                 DescribeImageSharePermissionRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeImages" => {
                 DescribeImagesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceAutoRenewAttribute" => {
                 DescribeInstanceAutoRenewAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceBandwidthDetail" => {
                 DescribeInstanceBandwidthDetailRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceBootConfiguration" => {
                 DescribeInstanceBootConfigurationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceMonitorData" => {
                 DescribeInstanceMonitorDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DescribeInstanceSDGStatus" => {
                 DescribeInstanceSDGStatusRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceSpec" => {
                 DescribeInstanceSpecRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceTypes" => {
                 DescribeInstanceTypesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceVncUrl" => {
                 DescribeInstanceVncUrlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstances" => {
                 DescribeInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "DescribeKeyPairs" => {
                 DescribeKeyPairsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerAttribute" => {
                 DescribeLoadBalancerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerHTTPListenerAttribute" => {
                 DescribeLoadBalancerHTTPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerHTTPSListenerAttribute" => {
                 DescribeLoadBalancerHTTPSListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerListenMonitor" => {
                 DescribeLoadBalancerListenMonitorRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerListeners" => {
                 DescribeLoadBalancerListenersRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerSpec" => {
                 DescribeLoadBalancerSpecRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerTCPListenerAttribute" => {
                 DescribeLoadBalancerTCPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancerUDPListenerAttribute" => {
                 DescribeLoadBalancerUDPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeLoadBalancers" => {
                 DescribeLoadBalancersRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "DescribeMeasurementData" => {
                 DescribeMeasurementDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DescribeMountTargets" => {
                 DescribeMountTargetsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DescribeNASAvailableResourceInfo" => {
                 DescribeNASAvailableResourceInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeNCInformation" => {
                 DescribeNCInformationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DescribeNatGateways" => {
                 DescribeNatGatewaysRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeNetworkAcls" => {
                 DescribeNetworkAclsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeNetworkAttribute" => {
                 DescribeNetworkAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeNetworkInterfaces" => {
                 DescribeNetworkInterfacesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeNetworkPeerConnections" => {
                 DescribeNetworkPeerConnectionsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeNetworks" => {
                 DescribeNetworksRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribePrePaidInstanceStock" => {
                 DescribePrePaidInstanceStockRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "DescribePrice" => {
                 DescribePriceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeRegionIsps" => {
                 DescribeRegionIspsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeRegionResource" => {
                 DescribeRegionResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeReservedResource" => {
                 DescribeReservedResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "DescribeResourceTimeline" => {
                 DescribeResourceTimelineRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DescribeSDG" => {
                 DescribeSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DescribeSDGDeploymentStatus" => {
                 DescribeSDGDeploymentStatusRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DescribeSDGSharedDisks" => {
                 DescribeSDGSharedDisksRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DescribeSDGs" => {
                 DescribeSDGsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeSecondaryPublicIpAddresses" => {
                 DescribeSecondaryPublicIpAddressesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "DescribeSecurityGroupAttribute" => {
                 DescribeSecurityGroupAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "DescribeSecurityGroups" => {
                 DescribeSecurityGroupsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "DescribeSelfImages" => {
                 DescribeSelfImagesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DescribeServcieSchedule" => {
                 DescribeServcieScheduleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeServerLoadBalancerListenMonitor" => {
                 DescribeServerLoadBalancerListenMonitorRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "DescribeServerLoadBalancerMonitor" => {
                 DescribeServerLoadBalancerMonitorRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DescribeSnapshots" => {
                 DescribeSnapshotsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DescribeSnatAttribute" => {
                 DescribeSnatAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "DescribeSnatTableEntries" => {
                 DescribeSnatTableEntriesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DescribeStorageGateway" => {
                 DescribeStorageGatewayRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "DescribeStorageVolume" => {
                 DescribeStorageVolumeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "DescribeUserBandWidthData" => {
                 DescribeUserBandWidthDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeVSwitchAttributes" => {
                 DescribeVSwitchAttributesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DescribeVSwitches" => {
                 DescribeVSwitchesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "DetachDisk" => {
                 DetachDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "DetachInstanceSDG" => {
                 DetachInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "DetachKeyPair" => {
                 DetachKeyPairRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "DetachNetworkInterface" => {
                 DetachNetworkInterfaceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "DistApplicationData" => {
                 DistApplicationDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "EventMigrateInstance" => {
                 EventMigrateInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "EventRebootInstance" => {
                 EventRebootInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "EventRedeployInstance" => {
                 EventRedeployInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "ExportBillDetailData" => {
                 ExportBillDetailDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "ExportImage" => {
                 ExportImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
             "ExportMeasurementData" => {
                 ExportMeasurementDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "GetBucketAcl" => {
                 GetBucketAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "GetBucketInfo" => {
                 GetBucketInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "GetBucketLifecycle" => {
                 GetBucketLifecycleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "GetClusterAddonInstance" => {
                 GetClusterAddonInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "GetOssStorageAndAccByBuckets" => {
                 GetOssStorageAndAccByBucketsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "GetOssUsageData" => {
                 GetOssUsageDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "ImportImage" => {
                 ImportImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
             "ImportKeyPair" => {
                 ImportKeyPairRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "InitializeENSECKServiceRole" => {
                 InitializeENSECKServiceRoleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "InstallClusterAddons" => {
                 InstallClusterAddonsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "JoinPublicIpsToEpnInstance" => {
                 JoinPublicIpsToEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "JoinSecurityGroup" => {
                 JoinSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "JoinVSwitchesToEpnInstance" => {
                 JoinVSwitchesToEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "LeaveSecurityGroup" => {
                 LeaveSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ListAICPublicKeyDeliveries" => {
                 ListAICPublicKeyDeliveriesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ListAICPublicKeys" => {
                 ListAICPublicKeysRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "ListAddons" => {
                 ListAddonsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "ListApplications" => {
                 ListApplicationsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "ListBuckets" => {
                 ListBucketsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "ListClusterAddonInstances" => {
                 ListClusterAddonInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "ListObjects" => {
                 ListObjectsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
             "ListProductAbilities" => {
                 ListProductAbilitiesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "tag")]
             "ListTagResources" => {
                 ListTagResourcesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ManageAICLogin" => {
                 ManageAICLoginRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ModifyAICInstanceType" => {
                 ModifyAICInstanceTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "ModifyClusterAddon" => {
                 ModifyClusterAddonRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "ModifyClusterNodePool" => {
                 ModifyClusterNodePoolRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "ModifyEnsEipAddressAttribute" => {
                 ModifyEnsEipAddressAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "ModifyEnsRouteEntry" => {
                 ModifyEnsRouteEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "ModifyEpnInstance" => {
                 ModifyEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "ModifyFileSystem" => {
                 ModifyFileSystemRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "ModifyForwardEntry" => {
                 ModifyForwardEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "ModifyHaVipAttribute" => {
                 ModifyHaVipAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "ModifyImageAttribute" => {
                 ModifyImageAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "image")]
             "ModifyImageSharePermission" => {
                 ModifyImageSharePermissionRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceAttribute" => {
                 ModifyInstanceAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceAutoRenewAttribute" => {
                 ModifyInstanceAutoRenewAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceBootConfiguration" => {
                 ModifyInstanceBootConfigurationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceChargeType" => {
                 ModifyInstanceChargeTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceNetworkAttribute" => {
                 ModifyInstanceNetworkAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "ModifyLoadBalancerAttribute" => {
                 ModifyLoadBalancerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "ModifyNetworkAttribute" => {
                 ModifyNetworkAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "ModifyNetworkInterfaceAttribute" => {
                 ModifyNetworkInterfaceAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyPrepayInstanceSpec" => {
                 ModifyPrepayInstanceSpecRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "ModifySecurityGroupAttribute" => {
                 ModifySecurityGroupAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "ModifySnapshotAttribute" => {
                 ModifySnapshotAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "ModifySnatEntry" => {
                 ModifySnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "ModifyVSwitchAttribute" => {
                 ModifyVSwitchAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "MountInstanceSDG" => {
                 MountInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "PreloadRegionSDG" => {
                 PreloadRegionSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "PrepareUpload" => {
                 PrepareUploadRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "PushApplicationData" => {
                 PushApplicationDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "PutBucket" => {
                 PutBucketRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "PutBucketAcl" => {
                 PutBucketAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "storage")]
             "PutBucketLifecycle" => {
                 PutBucketLifecycleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "ReInitDisk" => {
                 ReInitDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "RebootAICInstance" => {
                 RebootAICInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "RebootARMServerInstance" => {
                 RebootARMServerInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "RebootInstance" => {
                 RebootInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "RebootInstances" => {
                 RebootInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "RecoverAICInstance" => {
                 RecoverAICInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReinitInstance" => {
                 ReinitInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReinitInstances" => {
                 ReinitInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ReleaseAICInstance" => {
                 ReleaseAICInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ReleaseARMServerInstance" => {
                 ReleaseARMServerInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReleaseInstance" => {
                 ReleaseInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReleasePostPaidInstance" => {
                 ReleasePostPaidInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReleasePrePaidInstance" => {
                 ReleasePrePaidInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "RemoveBackendServers" => {
                 RemoveBackendServersRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "RemoveInstanceSDG" => {
                 RemoveInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "RemovePublicIpsFromEpnInstance" => {
                 RemovePublicIpsFromEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "RemoveSDG" => {
                 RemoveSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "RemoveSDGs" => {
                 RemoveSDGsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "RemoveVSwitchesFromEpnInstance" => {
                 RemoveVSwitchesFromEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "RenewARMServerInstance" => {
                 RenewARMServerInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "RenewInstance" => {
                 RenewInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "RescaleApplication" => {
                 RescaleApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "RescaleDeviceService" => {
                 RescaleDeviceServiceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ResetAICInstance" => {
                 ResetAICInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "ResetDisk" => {
                 ResetDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "disk")]
             "ResizeDisk" => {
                 ResizeDiskRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "RevokeSecurityGroup" => {
                 RevokeSecurityGroupRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
             "RevokeSecurityGroupEgress" => {
                 RevokeSecurityGroupEgressRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "RollbackApplication" => {
                 RollbackApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "RunInstances" => {
                 RunInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "RunServiceSchedule" => {
                 RunServiceScheduleRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "SaveSDG" => {
                 SaveSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "ScaleClusterNodePool" => {
                 ScaleClusterNodePoolRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetBackendServers" => {
                 SetBackendServersRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetLoadBalancerHTTPListenerAttribute" => {
                 SetLoadBalancerHTTPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetLoadBalancerHTTPSListenerAttribute" => {
                 SetLoadBalancerHTTPSListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetLoadBalancerStatus" => {
                 SetLoadBalancerStatusRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetLoadBalancerTCPListenerAttribute" => {
                 SetLoadBalancerTCPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "SetLoadBalancerUDPListenerAttribute" => {
                 SetLoadBalancerUDPListenerAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "ShareAICImage" => {
                 ShareAICImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "StartEpnInstance" => {
                 StartEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "StartInstance" => {
                 StartInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "StartInstances" => {
                 StartInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "StartLoadBalancerListener" => {
                 StartLoadBalancerListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "StartSnatIpForSnatEntry" => {
                 StartSnatIpForSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "epn")]
             "StopEpnInstance" => {
                 StopEpnInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "StopInstance" => {
                 StopInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "StopInstances" => {
                 StopInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
             "StopLoadBalancerListener" => {
                 StopLoadBalancerListenerRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
             "StopSnatIpForSnatEntry" => {
                 StopSnatIpForSnatEntryRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "tag")]
             "TagResources" => {
                 TagResourcesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "eip")]
             "UnAssociateEnsEipAddress" => {
                 UnAssociateEnsEipAddressRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "UnInstallClusterAddons" => {
                 UnInstallClusterAddonsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "UnassignPrivateIpAddresses" => {
                 UnassignPrivateIpAddressesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "UnassociateHaVip" => {
                 UnassociateHaVipRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "UnassociateNetworkAcl" => {
                 UnassociateNetworkAclRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "network")]
             "UnassociateNetworkCidrBlock" => {
                 UnassociateNetworkCidrBlockRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "UnloadRegionSDG" => {
                 UnloadRegionSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
             "UnmountInstanceSDG" => {
                 UnmountInstanceSDGRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "tag")]
             "UntagResources" => {
                 UntagResourcesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "UpdateClusterCertificate" => {
                 UpdateClusterCertificateRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sale-control")]
             "UpdateEnsSaleControl" => {
                 UpdateEnsSaleControlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "UpgradeAICInstanceImage" => {
                 UpgradeAICInstanceImageRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
             "UpgradeApplication" => {
                 UpgradeApplicationRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "container")]
             "UpgradeClusterAddons" => {
                 UpgradeClusterAddonsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "aic")]
             "UploadAICPublicKey" => {
                 UploadAICPublicKeyRequest::from_params(params)
                     .and_then(|request| request.validate())
@@ -4118,6 +6177,8 @@ pub fn check_params(
 
 impl ::ens_client::Client {
     /// Calls `AccosicateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn accosicate_network_acl(
         &self,
         request: AccosicateNetworkAclRequest,
@@ -4129,6 +6190,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AddBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn add_backend_servers(
         &self,
         request: AddBackendServersRequest,
@@ -4137,6 +6200,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AddNetworkInterfaceToInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn add_network_interface_to_instance(
         &self,
         request: AddNetworkInterfaceToInstanceRequest,
@@ -4148,6 +6213,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AddSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn add_snat_ip_for_snat_entry(
         &self,
         request: AddSnatIpForSnatEntryRequest,
@@ -4159,6 +6226,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AssignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn assign_private_ip_addresses(
         &self,
         request: AssignPrivateIpAddressesRequest,
@@ -4170,6 +6239,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn associate_ens_eip_address(
         &self,
         request: AssociateEnsEipAddressRequest,
@@ -4181,6 +6252,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AssociateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn associate_ha_vip(
         &self,
         request: AssociateHaVipRequest,
@@ -4189,6 +6262,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AssociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn associate_network_cidr_block(
         &self,
         request: AssociateNetworkCidrBlockRequest,
@@ -4200,6 +6275,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn attach_disk(
         &self,
         request: AttachDiskRequest,
@@ -4208,6 +6285,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachEnsInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn attach_ens_instances(
         &self,
         request: AttachEnsInstancesRequest,
@@ -4219,6 +6298,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn attach_instance_sdg(
         &self,
         request: AttachInstanceSDGRequest,
@@ -4227,6 +6308,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachInstancesToNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn attach_instances_to_node_pool(
         &self,
         request: AttachInstancesToNodePoolRequest,
@@ -4238,6 +6321,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn attach_key_pair(
         &self,
         request: AttachKeyPairRequest,
@@ -4246,6 +6331,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AttachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn attach_network_interface(
         &self,
         request: AttachNetworkInterfaceRequest,
@@ -4257,6 +6344,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AuthorizeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn authorize_security_group(
         &self,
         request: AuthorizeSecurityGroupRequest,
@@ -4268,6 +6357,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `AuthorizeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn authorize_security_group_egress(
         &self,
         request: AuthorizeSecurityGroupEgressRequest,
@@ -4279,6 +6370,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `BatchEventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_migrate_instance(
         &self,
         request: BatchEventMigrateInstanceRequest,
@@ -4290,6 +6383,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `BatchEventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_reboot_instance(
         &self,
         request: BatchEventRebootInstanceRequest,
@@ -4301,6 +6396,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `BatchEventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_redeploy_instance(
         &self,
         request: BatchEventRedeployInstanceRequest,
@@ -4312,6 +6409,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CleanDistData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn clean_dist_data(
         &self,
         request: CleanDistDataRequest,
@@ -4320,6 +6419,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CopySDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn copy_sdg(
         &self,
         request: CopySDGRequest,
@@ -4328,6 +6429,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CopySnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn copy_snapshot(
         &self,
         request: CopySnapshotRequest,
@@ -4336,6 +6439,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn create_arm_server_instances(
         &self,
         request: CreateARMServerInstancesRequest,
@@ -4347,6 +6452,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn create_application(
         &self,
         request: CreateApplicationRequest,
@@ -4355,6 +6462,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateClassicNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_classic_network(
         &self,
         request: CreateClassicNetworkRequest,
@@ -4366,6 +6475,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn create_cluster(
         &self,
         request: CreateClusterRequest,
@@ -4374,6 +6485,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn create_cluster_node_pool(
         &self,
         request: CreateClusterNodePoolRequest,
@@ -4385,6 +6498,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn create_disk(
         &self,
         request: CreateDiskRequest,
@@ -4393,6 +6508,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateEipInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn create_eip_instance(
         &self,
         request: CreateEipInstanceRequest,
@@ -4401,6 +6518,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_ens_route_entry(
         &self,
         request: CreateEnsRouteEntryRequest,
@@ -4412,6 +6531,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn create_ens_sale_control(
         &self,
         request: CreateEnsSaleControlRequest,
@@ -4423,6 +6544,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateEnsService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn create_ens_service(
         &self,
         request: CreateEnsServiceRequest,
@@ -4431,6 +6554,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn create_epn_instance(
         &self,
         request: CreateEpnInstanceRequest,
@@ -4439,6 +6564,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_file_system(
         &self,
         request: CreateFileSystemRequest,
@@ -4447,6 +6574,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_forward_entry(
         &self,
         request: CreateForwardEntryRequest,
@@ -4458,6 +6587,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_ha_vip(
         &self,
         request: CreateHaVipRequest,
@@ -4466,6 +6597,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn create_image(
         &self,
         request: CreateImageRequest,
@@ -4474,6 +6607,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn create_instance(
         &self,
         request: CreateInstanceRequest,
@@ -4482,6 +6617,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateInstanceActiveOpsTask`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn create_instance_active_ops_task(
         &self,
         request: CreateInstanceActiveOpsTaskRequest,
@@ -4493,6 +6630,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn create_key_pair(
         &self,
         request: CreateKeyPairRequest,
@@ -4501,6 +6640,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateLoadBalancer`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer(
         &self,
         request: CreateLoadBalancerRequest,
@@ -4512,6 +6653,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateLoadBalancerHTTPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_http_listener(
         &self,
         request: CreateLoadBalancerHTTPListenerRequest,
@@ -4523,6 +6666,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateLoadBalancerHTTPSListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_https_listener(
         &self,
         request: CreateLoadBalancerHTTPSListenerRequest,
@@ -4534,6 +6679,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateLoadBalancerTCPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_tcp_listener(
         &self,
         request: CreateLoadBalancerTCPListenerRequest,
@@ -4545,6 +6692,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateLoadBalancerUDPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_udp_listener(
         &self,
         request: CreateLoadBalancerUDPListenerRequest,
@@ -4556,6 +6705,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateMountTarget`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_mount_target(
         &self,
         request: CreateMountTargetRequest,
@@ -4564,6 +6715,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateNatGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_nat_gateway(
         &self,
         request: CreateNatGatewayRequest,
@@ -4572,6 +6725,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network(
         &self,
         request: CreateNetworkRequest,
@@ -4580,6 +6735,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_acl(
         &self,
         request: CreateNetworkAclRequest,
@@ -4588,6 +6745,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_acl_entry(
         &self,
         request: CreateNetworkAclEntryRequest,
@@ -4599,6 +6758,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_interface(
         &self,
         request: CreateNetworkInterfaceRequest,
@@ -4610,6 +6771,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn create_sdg(
         &self,
         request: CreateSDGRequest,
@@ -4618,6 +6781,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn create_security_group(
         &self,
         request: CreateSecurityGroupRequest,
@@ -4629,6 +6794,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn create_security_group_permissions(
         &self,
         request: CreateSecurityGroupPermissionsRequest,
@@ -4640,6 +6807,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateSnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn create_snapshot(
         &self,
         request: CreateSnapshotRequest,
@@ -4648,6 +6817,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_snat_entry(
         &self,
         request: CreateSnatEntryRequest,
@@ -4656,6 +6827,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_storage_gateway(
         &self,
         request: CreateStorageGatewayRequest,
@@ -4667,6 +6840,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_storage_volume(
         &self,
         request: CreateStorageVolumeRequest,
@@ -4678,6 +6853,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `CreateVSwitch`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_v_switch(
         &self,
         request: CreateVSwitchRequest,
@@ -4686,6 +6863,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn delete_aic_public_key(
         &self,
         request: DeleteAICPublicKeyRequest,
@@ -4697,6 +6876,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn delete_application(
         &self,
         request: DeleteApplicationRequest,
@@ -4705,6 +6886,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteBucket`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_bucket(
         &self,
         request: DeleteBucketRequest,
@@ -4713,6 +6896,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_bucket_lifecycle(
         &self,
         request: DeleteBucketLifecycleRequest,
@@ -4724,6 +6909,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster(
         &self,
         request: DeleteClusterRequest,
@@ -4732,6 +6919,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster_node_pool(
         &self,
         request: DeleteClusterNodePoolRequest,
@@ -4743,6 +6932,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteClusterNodes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster_nodes(
         &self,
         request: DeleteClusterNodesRequest,
@@ -4754,6 +6945,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn delete_disk(
         &self,
         request: DeleteDiskRequest,
@@ -4762,6 +6955,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteEip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn delete_eip(
         &self,
         request: DeleteEipRequest,
@@ -4770,6 +6965,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_ens_route_entry(
         &self,
         request: DeleteEnsRouteEntryRequest,
@@ -4781,6 +6978,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteEnsSaleConditionControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn delete_ens_sale_condition_control(
         &self,
         request: DeleteEnsSaleConditionControlRequest,
@@ -4792,6 +6991,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn delete_ens_sale_control(
         &self,
         request: DeleteEnsSaleControlRequest,
@@ -4803,6 +7004,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn delete_epn_instance(
         &self,
         request: DeleteEpnInstanceRequest,
@@ -4811,6 +7014,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_file_system(
         &self,
         request: DeleteFileSystemRequest,
@@ -4819,6 +7024,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_forward_entry(
         &self,
         request: DeleteForwardEntryRequest,
@@ -4830,6 +7037,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteHaVips`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_ha_vips(
         &self,
         request: DeleteHaVipsRequest,
@@ -4838,6 +7047,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn delete_image(
         &self,
         request: DeleteImageRequest,
@@ -4846,6 +7057,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteKeyPairs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn delete_key_pairs(
         &self,
         request: DeleteKeyPairsRequest,
@@ -4854,6 +7067,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn delete_load_balancer_listener(
         &self,
         request: DeleteLoadBalancerListenerRequest,
@@ -4865,6 +7080,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteMountTarget`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_mount_target(
         &self,
         request: DeleteMountTargetRequest,
@@ -4873,6 +7090,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNatGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_nat_gateway(
         &self,
         request: DeleteNatGatewayRequest,
@@ -4881,6 +7100,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network(
         &self,
         request: DeleteNetworkRequest,
@@ -4889,6 +7110,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_acl(
         &self,
         request: DeleteNetworkAclRequest,
@@ -4897,6 +7120,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_acl_entry(
         &self,
         request: DeleteNetworkAclEntryRequest,
@@ -4908,6 +7133,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_interfaces(
         &self,
         request: DeleteNetworkInterfacesRequest,
@@ -4919,6 +7146,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteNetworkPeerConnection`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_peer_connection(
         &self,
         request: DeleteNetworkPeerConnectionRequest,
@@ -4930,6 +7159,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteObject`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_object(
         &self,
         request: DeleteObjectRequest,
@@ -4938,6 +7169,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn delete_sdg(
         &self,
         request: DeleteSDGRequest,
@@ -4946,6 +7179,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn delete_security_group(
         &self,
         request: DeleteSecurityGroupRequest,
@@ -4957,6 +7192,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn delete_security_group_permissions(
         &self,
         request: DeleteSecurityGroupPermissionsRequest,
@@ -4968,6 +7205,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn delete_snapshot(
         &self,
         request: DeleteSnapshotRequest,
@@ -4976,6 +7215,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_snat_entry(
         &self,
         request: DeleteSnatEntryRequest,
@@ -4984,6 +7225,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_snat_ip_for_snat_entry(
         &self,
         request: DeleteSnatIpForSnatEntryRequest,
@@ -4995,6 +7238,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_storage_gateway(
         &self,
         request: DeleteStorageGatewayRequest,
@@ -5006,6 +7251,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_storage_volume(
         &self,
         request: DeleteStorageVolumeRequest,
@@ -5017,6 +7264,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeleteVSwitch`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_v_switch(
         &self,
         request: DeleteVSwitchRequest,
@@ -5025,6 +7274,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeployInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn deploy_instance_sdg(
         &self,
         request: DeployInstanceSDGRequest,
@@ -5033,6 +7284,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DeploySDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn deploy_sdg(
         &self,
         request: DeploySDGRequest,
@@ -5041,6 +7294,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeAICImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn describe_aic_images(
         &self,
         request: DescribeAICImagesRequest,
@@ -5049,6 +7304,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn describe_arm_server_instances(
         &self,
         request: DescribeARMServerInstancesRequest,
@@ -5060,6 +7317,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeAddon`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_addon(
         &self,
         request: DescribeAddonRequest,
@@ -5068,6 +7327,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_application(
         &self,
         request: DescribeApplicationRequest,
@@ -5079,6 +7340,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeAvailableResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource(
         &self,
         request: DescribeAvailableResourceRequest,
@@ -5090,6 +7353,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource_info(
         &self,
         request: DescribeAvailableResourceInfoRequest,
@@ -5101,6 +7366,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeBandWithdChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_band_withd_charge_type(
         &self,
         request: DescribeBandWithdChargeTypeRequest,
@@ -5112,6 +7379,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_bandwitdh_by_internet_charge_type(
         &self,
         request: DescribeBandwitdhByInternetChargeTypeRequest,
@@ -5123,6 +7392,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeCloudDiskAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_cloud_disk_available_resource_info(
         &self,
         request: DescribeCloudDiskAvailableResourceInfoRequest,
@@ -5134,6 +7405,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeCloudDiskTypes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_cloud_disk_types(
         &self,
         request: DescribeCloudDiskTypesRequest,
@@ -5145,6 +7418,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster(
         &self,
         request: DescribeClusterRequest,
@@ -5153,6 +7428,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterAttachScripts`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_attach_scripts(
         &self,
         request: DescribeClusterAttachScriptsRequest,
@@ -5164,6 +7441,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterDetail`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_detail(
         &self,
         request: DescribeClusterDetailRequest,
@@ -5175,6 +7454,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterKubeConfig`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_kube_config(
         &self,
         request: DescribeClusterKubeConfigRequest,
@@ -5186,6 +7467,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterNodePools`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_node_pools(
         &self,
         request: DescribeClusterNodePoolsRequest,
@@ -5197,6 +7480,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterNodes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_nodes(
         &self,
         request: DescribeClusterNodesRequest,
@@ -5208,6 +7493,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClusterUserKubeconfig`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_user_kubeconfig(
         &self,
         request: DescribeClusterUserKubeconfigRequest,
@@ -5219,6 +7506,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeClustersV1`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_clusters_v1(
         &self,
         request: DescribeClustersV1Request,
@@ -5230,6 +7519,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeCreatePrePaidInstanceResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_create_pre_paid_instance_result(
         &self,
         request: DescribeCreatePrePaidInstanceResultRequest,
@@ -5241,6 +7532,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDataDistResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_dist_result(
         &self,
         request: DescribeDataDistResultRequest,
@@ -5252,6 +7545,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDataDownloadURL`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_download_url(
         &self,
         request: DescribeDataDownloadURLRequest,
@@ -5263,6 +7558,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDataPushResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_push_result(
         &self,
         request: DescribeDataPushResultRequest,
@@ -5274,6 +7571,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDeviceService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_device_service(
         &self,
         request: DescribeDeviceServiceRequest,
@@ -5285,6 +7584,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDiskIopsList`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_disk_iops_list(
         &self,
         request: DescribeDiskIopsListRequest,
@@ -5296,6 +7597,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeDisks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_disks(
         &self,
         request: DescribeDisksRequest,
@@ -5304,6 +7607,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeElbAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_elb_available_resource_info(
         &self,
         request: DescribeElbAvailableResourceInfoRequest,
@@ -5315,6 +7620,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsCommodityCode`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_commodity_code(
         &self,
         request: DescribeEnsCommodityCodeRequest,
@@ -5326,6 +7633,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsCommodityModuleCode`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_commodity_module_code(
         &self,
         request: DescribeEnsCommodityModuleCodeRequest,
@@ -5337,6 +7646,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsEipAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn describe_ens_eip_addresses(
         &self,
         request: DescribeEnsEipAddressesRequest,
@@ -5348,6 +7659,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsNetDistrict`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_net_district(
         &self,
         request: DescribeEnsNetDistrictRequest,
@@ -5359,6 +7672,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsNetLevel`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_level(
         &self,
         request: DescribeEnsNetLevelRequest,
@@ -5370,6 +7685,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsNetSaleDistrict`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_sale_district(
         &self,
         request: DescribeEnsNetSaleDistrictRequest,
@@ -5381,6 +7698,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRegionIdIpv6Info`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_region_id_ipv6_info(
         &self,
         request: DescribeEnsRegionIdIpv6InfoRequest,
@@ -5392,6 +7711,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRegionIdResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_region_id_resource(
         &self,
         request: DescribeEnsRegionIdResourceRequest,
@@ -5403,6 +7724,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRegions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_regions(
         &self,
         request: DescribeEnsRegionsRequest,
@@ -5414,6 +7737,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsResourceUsage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_resource_usage(
         &self,
         request: DescribeEnsResourceUsageRequest,
@@ -5425,6 +7750,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRouteEntryList`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ens_route_entry_list(
         &self,
         request: DescribeEnsRouteEntryListRequest,
@@ -5436,6 +7763,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRouteTables`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ens_route_tables(
         &self,
         request: DescribeEnsRouteTablesRequest,
@@ -5447,6 +7776,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control(
         &self,
         request: DescribeEnsSaleControlRequest,
@@ -5458,6 +7789,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsSaleControlAvailableResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control_available_resource(
         &self,
         request: DescribeEnsSaleControlAvailableResourceRequest,
@@ -5469,6 +7802,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsSaleControlStock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control_stock(
         &self,
         request: DescribeEnsSaleControlStockRequest,
@@ -5480,6 +7815,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEpnBandWidthData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_band_width_data(
         &self,
         request: DescribeEpnBandWidthDataRequest,
@@ -5491,6 +7828,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEpnBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_bandwitdh_by_internet_charge_type(
         &self,
         request: DescribeEpnBandwitdhByInternetChargeTypeRequest,
@@ -5502,6 +7841,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEpnInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_instance_attribute(
         &self,
         request: DescribeEpnInstanceAttributeRequest,
@@ -5513,6 +7854,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEpnInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_instances(
         &self,
         request: DescribeEpnInstancesRequest,
@@ -5524,6 +7867,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEpnMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_measurement_data(
         &self,
         request: DescribeEpnMeasurementDataRequest,
@@ -5535,6 +7880,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeExportImageInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_export_image_info(
         &self,
         request: DescribeExportImageInfoRequest,
@@ -5546,6 +7893,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeExportImageStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_export_image_status(
         &self,
         request: DescribeExportImageStatusRequest,
@@ -5557,6 +7906,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeFileSystems`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_file_systems(
         &self,
         request: DescribeFileSystemsRequest,
@@ -5568,6 +7919,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeForwardEntryAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_forward_entry_attribute(
         &self,
         request: DescribeForwardEntryAttributeRequest,
@@ -5579,6 +7932,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeForwardTableEntries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_forward_table_entries(
         &self,
         request: DescribeForwardTableEntriesRequest,
@@ -5590,6 +7945,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeHaVips`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ha_vips(
         &self,
         request: DescribeHaVipsRequest,
@@ -5598,6 +7955,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeHistoryEvents`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_history_events(
         &self,
         request: DescribeHistoryEventsRequest,
@@ -5609,6 +7968,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeImageInfos`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_image_infos(
         &self,
         request: DescribeImageInfosRequest,
@@ -5620,6 +7981,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_image_share_permission(
         &self,
         request: DescribeImageSharePermissionRequest,
@@ -5631,6 +7994,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_images(
         &self,
         request: DescribeImagesRequest,
@@ -5639,6 +8004,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_auto_renew_attribute(
         &self,
         request: DescribeInstanceAutoRenewAttributeRequest,
@@ -5650,6 +8017,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceBandwidthDetail`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_bandwidth_detail(
         &self,
         request: DescribeInstanceBandwidthDetailRequest,
@@ -5661,6 +8030,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_boot_configuration(
         &self,
         request: DescribeInstanceBootConfigurationRequest,
@@ -5672,6 +8043,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceMonitorData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_monitor_data(
         &self,
         request: DescribeInstanceMonitorDataRequest,
@@ -5683,6 +8056,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceSDGStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_instance_sdg_status(
         &self,
         request: DescribeInstanceSDGStatusRequest,
@@ -5694,6 +8069,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_spec(
         &self,
         request: DescribeInstanceSpecRequest,
@@ -5705,6 +8082,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceTypes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_types(
         &self,
         request: DescribeInstanceTypesRequest,
@@ -5716,6 +8095,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceVncUrl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_vnc_url(
         &self,
         request: DescribeInstanceVncUrlRequest,
@@ -5727,6 +8108,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instances(
         &self,
         request: DescribeInstancesRequest,
@@ -5735,6 +8118,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn describe_key_pairs(
         &self,
         request: DescribeKeyPairsRequest,
@@ -5743,6 +8128,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_attribute(
         &self,
         request: DescribeLoadBalancerAttributeRequest,
@@ -5754,6 +8141,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_http_listener_attribute(
         &self,
         request: DescribeLoadBalancerHTTPListenerAttributeRequest,
@@ -5765,6 +8154,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_https_listener_attribute(
         &self,
         request: DescribeLoadBalancerHTTPSListenerAttributeRequest,
@@ -5776,6 +8167,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_listen_monitor(
         &self,
         request: DescribeLoadBalancerListenMonitorRequest,
@@ -5787,6 +8180,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerListeners`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_listeners(
         &self,
         request: DescribeLoadBalancerListenersRequest,
@@ -5798,6 +8193,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_spec(
         &self,
         request: DescribeLoadBalancerSpecRequest,
@@ -5809,6 +8206,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_tcp_listener_attribute(
         &self,
         request: DescribeLoadBalancerTCPListenerAttributeRequest,
@@ -5820,6 +8219,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_udp_listener_attribute(
         &self,
         request: DescribeLoadBalancerUDPListenerAttributeRequest,
@@ -5831,6 +8232,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeLoadBalancers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancers(
         &self,
         request: DescribeLoadBalancersRequest,
@@ -5842,6 +8245,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_measurement_data(
         &self,
         request: DescribeMeasurementDataRequest,
@@ -5853,6 +8258,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeMountTargets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_mount_targets(
         &self,
         request: DescribeMountTargetsRequest,
@@ -5864,6 +8271,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNASAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_nas_available_resource_info(
         &self,
         request: DescribeNASAvailableResourceInfoRequest,
@@ -5875,6 +8284,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNCInformation`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_nc_information(
         &self,
         request: DescribeNCInformationRequest,
@@ -5886,6 +8297,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNatGateways`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_nat_gateways(
         &self,
         request: DescribeNatGatewaysRequest,
@@ -5897,6 +8310,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_acls(
         &self,
         request: DescribeNetworkAclsRequest,
@@ -5908,6 +8323,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_attribute(
         &self,
         request: DescribeNetworkAttributeRequest,
@@ -5919,6 +8336,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_interfaces(
         &self,
         request: DescribeNetworkInterfacesRequest,
@@ -5930,6 +8349,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNetworkPeerConnections`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_peer_connections(
         &self,
         request: DescribeNetworkPeerConnectionsRequest,
@@ -5941,6 +8362,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeNetworks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_networks(
         &self,
         request: DescribeNetworksRequest,
@@ -5949,6 +8372,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribePrePaidInstanceStock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_pre_paid_instance_stock(
         &self,
         request: DescribePrePaidInstanceStockRequest,
@@ -5960,6 +8385,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribePrice`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_price(
         &self,
         request: DescribePriceRequest,
@@ -5968,6 +8395,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeRegionIsps`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_region_isps(
         &self,
         request: DescribeRegionIspsRequest,
@@ -5979,6 +8408,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeRegionResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_region_resource(
         &self,
         request: DescribeRegionResourceRequest,
@@ -5990,6 +8421,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeReservedResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_reserved_resource(
         &self,
         request: DescribeReservedResourceRequest,
@@ -6001,6 +8434,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeResourceTimeline`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_resource_timeline(
         &self,
         request: DescribeResourceTimelineRequest,
@@ -6012,6 +8447,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg(
         &self,
         request: DescribeSDGRequest,
@@ -6020,6 +8457,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSDGDeploymentStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg_deployment_status(
         &self,
         request: DescribeSDGDeploymentStatusRequest,
@@ -6031,6 +8470,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSDGSharedDisks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg_shared_disks(
         &self,
         request: DescribeSDGSharedDisksRequest,
@@ -6042,6 +8483,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSDGs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sd_gs(
         &self,
         request: DescribeSDGsRequest,
@@ -6050,6 +8493,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSecondaryPublicIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_secondary_public_ip_addresses(
         &self,
         request: DescribeSecondaryPublicIpAddressesRequest,
@@ -6061,6 +8506,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn describe_security_group_attribute(
         &self,
         request: DescribeSecurityGroupAttributeRequest,
@@ -6072,6 +8519,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSecurityGroups`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn describe_security_groups(
         &self,
         request: DescribeSecurityGroupsRequest,
@@ -6083,6 +8532,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSelfImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_self_images(
         &self,
         request: DescribeSelfImagesRequest,
@@ -6094,6 +8545,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeServcieSchedule`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_servcie_schedule(
         &self,
         request: DescribeServcieScheduleRequest,
@@ -6105,6 +8558,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeServerLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_server_load_balancer_listen_monitor(
         &self,
         request: DescribeServerLoadBalancerListenMonitorRequest,
@@ -6116,6 +8571,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeServerLoadBalancerMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_server_load_balancer_monitor(
         &self,
         request: DescribeServerLoadBalancerMonitorRequest,
@@ -6127,6 +8584,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSnapshots`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_snapshots(
         &self,
         request: DescribeSnapshotsRequest,
@@ -6135,6 +8594,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_snat_attribute(
         &self,
         request: DescribeSnatAttributeRequest,
@@ -6146,6 +8607,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeSnatTableEntries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_snat_table_entries(
         &self,
         request: DescribeSnatTableEntriesRequest,
@@ -6157,6 +8620,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_storage_gateway(
         &self,
         request: DescribeStorageGatewayRequest,
@@ -6168,6 +8633,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_storage_volume(
         &self,
         request: DescribeStorageVolumeRequest,
@@ -6179,6 +8646,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeUserBandWidthData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_user_band_width_data(
         &self,
         request: DescribeUserBandWidthDataRequest,
@@ -6190,6 +8659,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeVSwitchAttributes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_v_switch_attributes(
         &self,
         request: DescribeVSwitchAttributesRequest,
@@ -6201,6 +8672,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeVSwitches`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_v_switches(
         &self,
         request: DescribeVSwitchesRequest,
@@ -6209,6 +8682,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DetachDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn detach_disk(
         &self,
         request: DetachDiskRequest,
@@ -6217,6 +8692,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DetachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn detach_instance_sdg(
         &self,
         request: DetachInstanceSDGRequest,
@@ -6225,6 +8702,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DetachKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn detach_key_pair(
         &self,
         request: DetachKeyPairRequest,
@@ -6233,6 +8712,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DetachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn detach_network_interface(
         &self,
         request: DetachNetworkInterfaceRequest,
@@ -6244,6 +8725,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DistApplicationData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn dist_application_data(
         &self,
         request: DistApplicationDataRequest,
@@ -6255,6 +8738,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `EventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_migrate_instance(
         &self,
         request: EventMigrateInstanceRequest,
@@ -6266,6 +8751,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `EventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_reboot_instance(
         &self,
         request: EventRebootInstanceRequest,
@@ -6277,6 +8764,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `EventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_redeploy_instance(
         &self,
         request: EventRedeployInstanceRequest,
@@ -6288,6 +8777,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ExportBillDetailData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn export_bill_detail_data(
         &self,
         request: ExportBillDetailDataRequest,
@@ -6299,6 +8790,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ExportImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn export_image(
         &self,
         request: ExportImageRequest,
@@ -6307,6 +8800,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ExportMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn export_measurement_data(
         &self,
         request: ExportMeasurementDataRequest,
@@ -6318,6 +8813,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetBucketAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_acl(
         &self,
         request: GetBucketAclRequest,
@@ -6326,6 +8823,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetBucketInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_info(
         &self,
         request: GetBucketInfoRequest,
@@ -6334,6 +8833,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_lifecycle(
         &self,
         request: GetBucketLifecycleRequest,
@@ -6345,6 +8846,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetClusterAddonInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn get_cluster_addon_instance(
         &self,
         request: GetClusterAddonInstanceRequest,
@@ -6356,6 +8859,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetOssStorageAndAccByBuckets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_oss_storage_and_acc_by_buckets(
         &self,
         request: GetOssStorageAndAccByBucketsRequest,
@@ -6367,6 +8872,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `GetOssUsageData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_oss_usage_data(
         &self,
         request: GetOssUsageDataRequest,
@@ -6375,6 +8882,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ImportImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn import_image(
         &self,
         request: ImportImageRequest,
@@ -6383,6 +8892,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ImportKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn import_key_pair(
         &self,
         request: ImportKeyPairRequest,
@@ -6391,6 +8902,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `InitializeENSECKServiceRole`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn initialize_enseck_service_role(
         &self,
         request: InitializeENSECKServiceRoleRequest,
@@ -6402,6 +8915,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `InstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn install_cluster_addons(
         &self,
         request: InstallClusterAddonsRequest,
@@ -6413,6 +8928,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `JoinPublicIpsToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn join_public_ips_to_epn_instance(
         &self,
         request: JoinPublicIpsToEpnInstanceRequest,
@@ -6424,6 +8941,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `JoinSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn join_security_group(
         &self,
         request: JoinSecurityGroupRequest,
@@ -6432,6 +8951,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `JoinVSwitchesToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn join_v_switches_to_epn_instance(
         &self,
         request: JoinVSwitchesToEpnInstanceRequest,
@@ -6443,6 +8964,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `LeaveSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn leave_security_group(
         &self,
         request: LeaveSecurityGroupRequest,
@@ -6454,6 +8977,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListAICPublicKeyDeliveries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn list_aic_public_key_deliveries(
         &self,
         request: ListAICPublicKeyDeliveriesRequest,
@@ -6465,6 +8990,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListAICPublicKeys`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn list_aic_public_keys(
         &self,
         request: ListAICPublicKeysRequest,
@@ -6473,6 +9000,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn list_addons(
         &self,
         request: ListAddonsRequest,
@@ -6481,6 +9010,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListApplications`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn list_applications(
         &self,
         request: ListApplicationsRequest,
@@ -6489,6 +9020,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListBuckets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn list_buckets(
         &self,
         request: ListBucketsRequest,
@@ -6497,6 +9030,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListClusterAddonInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn list_cluster_addon_instances(
         &self,
         request: ListClusterAddonInstancesRequest,
@@ -6508,6 +9043,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListObjects`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn list_objects(
         &self,
         request: ListObjectsRequest,
@@ -6516,6 +9053,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListProductAbilities`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn list_product_abilities(
         &self,
         request: ListProductAbilitiesRequest,
@@ -6527,6 +9066,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ListTagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn list_tag_resources(
         &self,
         request: ListTagResourcesRequest,
@@ -6535,6 +9076,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ManageAICLogin`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn manage_aic_login(
         &self,
         request: ManageAICLoginRequest,
@@ -6543,6 +9086,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyAICInstanceType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn modify_aic_instance_type(
         &self,
         request: ModifyAICInstanceTypeRequest,
@@ -6554,6 +9099,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyClusterAddon`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn modify_cluster_addon(
         &self,
         request: ModifyClusterAddonRequest,
@@ -6565,6 +9112,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn modify_cluster_node_pool(
         &self,
         request: ModifyClusterNodePoolRequest,
@@ -6576,6 +9125,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyEnsEipAddressAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn modify_ens_eip_address_attribute(
         &self,
         request: ModifyEnsEipAddressAttributeRequest,
@@ -6587,6 +9138,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_ens_route_entry(
         &self,
         request: ModifyEnsRouteEntryRequest,
@@ -6598,6 +9151,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn modify_epn_instance(
         &self,
         request: ModifyEpnInstanceRequest,
@@ -6606,6 +9161,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn modify_file_system(
         &self,
         request: ModifyFileSystemRequest,
@@ -6614,6 +9171,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn modify_forward_entry(
         &self,
         request: ModifyForwardEntryRequest,
@@ -6625,6 +9184,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyHaVipAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_ha_vip_attribute(
         &self,
         request: ModifyHaVipAttributeRequest,
@@ -6636,6 +9197,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyImageAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn modify_image_attribute(
         &self,
         request: ModifyImageAttributeRequest,
@@ -6647,6 +9210,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn modify_image_share_permission(
         &self,
         request: ModifyImageSharePermissionRequest,
@@ -6658,6 +9223,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_attribute(
         &self,
         request: ModifyInstanceAttributeRequest,
@@ -6669,6 +9236,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_auto_renew_attribute(
         &self,
         request: ModifyInstanceAutoRenewAttributeRequest,
@@ -6680,6 +9249,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_boot_configuration(
         &self,
         request: ModifyInstanceBootConfigurationRequest,
@@ -6691,6 +9262,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_charge_type(
         &self,
         request: ModifyInstanceChargeTypeRequest,
@@ -6702,6 +9275,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_network_attribute(
         &self,
         request: ModifyInstanceNetworkAttributeRequest,
@@ -6713,6 +9288,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn modify_load_balancer_attribute(
         &self,
         request: ModifyLoadBalancerAttributeRequest,
@@ -6724,6 +9301,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_network_attribute(
         &self,
         request: ModifyNetworkAttributeRequest,
@@ -6735,6 +9314,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyNetworkInterfaceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_network_interface_attribute(
         &self,
         request: ModifyNetworkInterfaceAttributeRequest,
@@ -6746,6 +9327,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyPrepayInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_prepay_instance_spec(
         &self,
         request: ModifyPrepayInstanceSpecRequest,
@@ -6757,6 +9340,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifySecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn modify_security_group_attribute(
         &self,
         request: ModifySecurityGroupAttributeRequest,
@@ -6768,6 +9353,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifySnapshotAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn modify_snapshot_attribute(
         &self,
         request: ModifySnapshotAttributeRequest,
@@ -6779,6 +9366,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifySnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn modify_snat_entry(
         &self,
         request: ModifySnatEntryRequest,
@@ -6787,6 +9376,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyVSwitchAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_v_switch_attribute(
         &self,
         request: ModifyVSwitchAttributeRequest,
@@ -6798,6 +9389,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `MountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn mount_instance_sdg(
         &self,
         request: MountInstanceSDGRequest,
@@ -6806,6 +9399,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PreloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn preload_region_sdg(
         &self,
         request: PreloadRegionSDGRequest,
@@ -6814,6 +9409,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PrepareUpload`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn prepare_upload(
         &self,
         request: PrepareUploadRequest,
@@ -6822,6 +9419,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PushApplicationData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn push_application_data(
         &self,
         request: PushApplicationDataRequest,
@@ -6833,6 +9432,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PutBucket`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket(
         &self,
         request: PutBucketRequest,
@@ -6841,6 +9442,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PutBucketAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket_acl(
         &self,
         request: PutBucketAclRequest,
@@ -6849,6 +9452,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `PutBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket_lifecycle(
         &self,
         request: PutBucketLifecycleRequest,
@@ -6860,6 +9465,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReInitDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn re_init_disk(
         &self,
         request: ReInitDiskRequest,
@@ -6868,6 +9475,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RebootAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reboot_aic_instance(
         &self,
         request: RebootAICInstanceRequest,
@@ -6876,6 +9485,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RebootARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reboot_arm_server_instance(
         &self,
         request: RebootARMServerInstanceRequest,
@@ -6887,6 +9498,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reboot_instance(
         &self,
         request: RebootInstanceRequest,
@@ -6895,6 +9508,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RebootInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reboot_instances(
         &self,
         request: RebootInstancesRequest,
@@ -6903,6 +9518,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RecoverAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn recover_aic_instance(
         &self,
         request: RecoverAICInstanceRequest,
@@ -6914,6 +9531,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReinitInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reinit_instance(
         &self,
         request: ReinitInstanceRequest,
@@ -6922,6 +9541,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReinitInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reinit_instances(
         &self,
         request: ReinitInstancesRequest,
@@ -6930,6 +9551,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleaseAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn release_aic_instance(
         &self,
         request: ReleaseAICInstanceRequest,
@@ -6941,6 +9564,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleaseARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn release_arm_server_instance(
         &self,
         request: ReleaseARMServerInstanceRequest,
@@ -6952,6 +9577,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleaseInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_instance(
         &self,
         request: ReleaseInstanceRequest,
@@ -6960,6 +9587,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleasePostPaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_post_paid_instance(
         &self,
         request: ReleasePostPaidInstanceRequest,
@@ -6971,6 +9600,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleasePrePaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_pre_paid_instance(
         &self,
         request: ReleasePrePaidInstanceRequest,
@@ -6982,6 +9613,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemoveBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn remove_backend_servers(
         &self,
         request: RemoveBackendServersRequest,
@@ -6993,6 +9626,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemoveInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_instance_sdg(
         &self,
         request: RemoveInstanceSDGRequest,
@@ -7001,6 +9636,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemovePublicIpsFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn remove_public_ips_from_epn_instance(
         &self,
         request: RemovePublicIpsFromEpnInstanceRequest,
@@ -7012,6 +9649,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemoveSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_sdg(
         &self,
         request: RemoveSDGRequest,
@@ -7020,6 +9659,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemoveSDGs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_sd_gs(
         &self,
         request: RemoveSDGsRequest,
@@ -7028,6 +9669,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RemoveVSwitchesFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn remove_v_switches_from_epn_instance(
         &self,
         request: RemoveVSwitchesFromEpnInstanceRequest,
@@ -7039,6 +9682,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RenewARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn renew_arm_server_instance(
         &self,
         request: RenewARMServerInstanceRequest,
@@ -7050,6 +9695,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RenewInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn renew_instance(
         &self,
         request: RenewInstanceRequest,
@@ -7058,6 +9705,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RescaleApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rescale_application(
         &self,
         request: RescaleApplicationRequest,
@@ -7069,6 +9718,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RescaleDeviceService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rescale_device_service(
         &self,
         request: RescaleDeviceServiceRequest,
@@ -7080,6 +9731,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ResetAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reset_aic_instance(
         &self,
         request: ResetAICInstanceRequest,
@@ -7088,6 +9741,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ResetDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn reset_disk(
         &self,
         request: ResetDiskRequest,
@@ -7096,6 +9751,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ResizeDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn resize_disk(
         &self,
         request: ResizeDiskRequest,
@@ -7104,6 +9761,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RevokeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn revoke_security_group(
         &self,
         request: RevokeSecurityGroupRequest,
@@ -7115,6 +9774,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RevokeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn revoke_security_group_egress(
         &self,
         request: RevokeSecurityGroupEgressRequest,
@@ -7126,6 +9787,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RollbackApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rollback_application(
         &self,
         request: RollbackApplicationRequest,
@@ -7137,6 +9800,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RunInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn run_instances(
         &self,
         request: RunInstancesRequest,
@@ -7145,6 +9810,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `RunServiceSchedule`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn run_service_schedule(
         &self,
         request: RunServiceScheduleRequest,
@@ -7156,6 +9823,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SaveSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn save_sdg(
         &self,
         request: SaveSDGRequest,
@@ -7164,6 +9833,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ScaleClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn scale_cluster_node_pool(
         &self,
         request: ScaleClusterNodePoolRequest,
@@ -7175,6 +9846,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_backend_servers(
         &self,
         request: SetBackendServersRequest,
@@ -7183,6 +9856,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_http_listener_attribute(
         &self,
         request: SetLoadBalancerHTTPListenerAttributeRequest,
@@ -7194,6 +9869,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_https_listener_attribute(
         &self,
         request: SetLoadBalancerHTTPSListenerAttributeRequest,
@@ -7205,6 +9882,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetLoadBalancerStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_status(
         &self,
         request: SetLoadBalancerStatusRequest,
@@ -7216,6 +9895,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_tcp_listener_attribute(
         &self,
         request: SetLoadBalancerTCPListenerAttributeRequest,
@@ -7227,6 +9908,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `SetLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_udp_listener_attribute(
         &self,
         request: SetLoadBalancerUDPListenerAttributeRequest,
@@ -7238,6 +9921,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ShareAICImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn share_aic_image(
         &self,
         request: ShareAICImageRequest,
@@ -7246,6 +9931,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StartEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn start_epn_instance(
         &self,
         request: StartEpnInstanceRequest,
@@ -7254,6 +9941,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StartInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn start_instance(
         &self,
         request: StartInstanceRequest,
@@ -7262,6 +9951,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StartInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn start_instances(
         &self,
         request: StartInstancesRequest,
@@ -7270,6 +9961,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StartLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn start_load_balancer_listener(
         &self,
         request: StartLoadBalancerListenerRequest,
@@ -7281,6 +9974,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StartSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn start_snat_ip_for_snat_entry(
         &self,
         request: StartSnatIpForSnatEntryRequest,
@@ -7292,6 +9987,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StopEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn stop_epn_instance(
         &self,
         request: StopEpnInstanceRequest,
@@ -7300,6 +9997,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StopInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn stop_instance(
         &self,
         request: StopInstanceRequest,
@@ -7308,6 +10007,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StopInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn stop_instances(
         &self,
         request: StopInstancesRequest,
@@ -7316,6 +10017,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StopLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn stop_load_balancer_listener(
         &self,
         request: StopLoadBalancerListenerRequest,
@@ -7327,6 +10030,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `StopSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn stop_snat_ip_for_snat_entry(
         &self,
         request: StopSnatIpForSnatEntryRequest,
@@ -7338,6 +10043,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `TagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn tag_resources(
         &self,
         request: TagResourcesRequest,
@@ -7346,6 +10053,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnAssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn un_associate_ens_eip_address(
         &self,
         request: UnAssociateEnsEipAddressRequest,
@@ -7357,6 +10066,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnInstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn un_install_cluster_addons(
         &self,
         request: UnInstallClusterAddonsRequest,
@@ -7368,6 +10079,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnassignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassign_private_ip_addresses(
         &self,
         request: UnassignPrivateIpAddressesRequest,
@@ -7379,6 +10092,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnassociateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_ha_vip(
         &self,
         request: UnassociateHaVipRequest,
@@ -7387,6 +10102,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnassociateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_network_acl(
         &self,
         request: UnassociateNetworkAclRequest,
@@ -7398,6 +10115,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnassociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_network_cidr_block(
         &self,
         request: UnassociateNetworkCidrBlockRequest,
@@ -7409,6 +10128,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn unload_region_sdg(
         &self,
         request: UnloadRegionSDGRequest,
@@ -7417,6 +10138,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UnmountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn unmount_instance_sdg(
         &self,
         request: UnmountInstanceSDGRequest,
@@ -7428,6 +10151,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UntagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn untag_resources(
         &self,
         request: UntagResourcesRequest,
@@ -7436,6 +10161,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UpdateClusterCertificate`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn update_cluster_certificate(
         &self,
         request: UpdateClusterCertificateRequest,
@@ -7447,6 +10174,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UpdateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn update_ens_sale_control(
         &self,
         request: UpdateEnsSaleControlRequest,
@@ -7458,6 +10187,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UpgradeAICInstanceImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn upgrade_aic_instance_image(
         &self,
         request: UpgradeAICInstanceImageRequest,
@@ -7469,6 +10200,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UpgradeApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn upgrade_application(
         &self,
         request: UpgradeApplicationRequest,
@@ -7480,6 +10213,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UpgradeClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn upgrade_cluster_addons(
         &self,
         request: UpgradeClusterAddonsRequest,
@@ -7491,6 +10226,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `UploadAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn upload_aic_public_key(
         &self,
         request: UploadAICPublicKeyRequest,
