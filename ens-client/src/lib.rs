@@ -36,6 +36,7 @@ pub use ens_credentials as credentials;
 mod client;
 mod dry_run;
 mod error;
+pub mod paginate;
 mod retry;
 // Waits on DescribeInstances: an operation of the `instance` area.
 #[cfg(feature = "instance")]

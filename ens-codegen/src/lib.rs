@@ -18,6 +18,7 @@ mod gates;
 pub mod model;
 mod names;
 mod objects;
+mod pagination;
 mod request;
 mod response;
 mod rules;
@@ -383,7 +384,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
         gate: TokenStream::new(),
     });
     for op in &model.operations {
-        let tokens = generate_operation(model, op, &env)?;
+        let tokens = generate_operation(model, op, &env, &runtime)?;
         let doc = format!(
             " `{}`: request, builder, response, errors and the types only it uses.",
             op.spec.operation
@@ -405,6 +406,7 @@ fn generate_operation(
     model: &Model,
     op: &model::Operation,
     env: &response::Env<'_>,
+    runtime: &TokenStream,
 ) -> Result<TokenStream, SpecError> {
     let spec = &op.spec;
     let ctx = Ctx { file: &op.file };
@@ -435,6 +437,14 @@ fn generate_operation(
     )
     .generate()?;
     let response = response::generate(ctx, spec, &mut type_names, env)?;
+    let members = |name: &str| {
+        model
+            .shapes
+            .get(name)
+            .filter(|s| s.spec.kind == spec::ShapeType::Structure)
+            .map(|s| s.spec.members.as_slice())
+    };
+    let paginated = pagination::paginated(ctx, spec, runtime, &members)?;
     let error = errors::operation_error(model, op);
     let shared = if op.shapes.is_empty() {
         quote!()
@@ -449,6 +459,7 @@ fn generate_operation(
         #request
         #(#items)*
         #response
+        #paginated
         #error
     })
 }
@@ -492,7 +503,18 @@ fn root(
         let req = format_ident!("{op}Request");
         quote!(#cfg #op => #req::from_params(params).and_then(|request| request.validate()),)
     });
-    let methods = ops.iter().map(|(m, op, gate, _)| {
+    let runtime_doc = settings.runtime.trim_start_matches("::").to_owned();
+    let runtime_doc = if runtime_doc == "ens_client" {
+        "crate".to_owned()
+    } else {
+        runtime_doc
+    };
+    let paged: Vec<bool> = model
+        .operations
+        .iter()
+        .map(|o| o.spec.pagination.is_some())
+        .collect();
+    let methods = ops.iter().zip(&paged).map(|((m, op, gate, _), paged)| {
         let (req, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}Response"),
@@ -500,12 +522,29 @@ fn root(
         );
         let doc =
             format!(" Calls `{op}`: validates, signs and sends `request`, and decodes the answer.");
+        let pages = if *paged {
+            let name = format_ident!("{m}_pages");
+            let doc = format!(
+                " The pages of `{op}`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`]({runtime_doc}::paginate)); `.items()` streams their items."
+            );
+            quote! {
+                #[doc = #doc]
+                #gate
+                pub fn #name(&self, request: #req) -> #runtime::paginate::Pages<#req> {
+                    #runtime::paginate::Pages::new(self.clone(), request)
+                }
+            }
+        } else {
+            quote!()
+        };
         quote! {
             #[doc = #doc]
             #gate
             pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
                 self.send(request).await
             }
+
+            #pages
         }
     });
     let client = if settings.client_methods {

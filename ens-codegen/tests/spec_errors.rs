@@ -326,6 +326,44 @@ fn faults_are_named_with_their_json_path() {
             "belongs to the list",
         ),
         (
+            "pagination on an unknown parameter",
+            |s| {
+                s["pagination"] =
+                    json!({ "style": "pageNumber", "input": "Nope", "items": "RequestId" })
+            },
+            "/pagination/input",
+            "not a parameter",
+        ),
+        (
+            "pagination of something not a list",
+            |s| {
+                s["pagination"] =
+                    json!({ "style": "pageNumber", "input": "Count", "items": "RequestId" })
+            },
+            "/pagination/items",
+            "not a list",
+        ),
+        (
+            "token paging without the answer's token",
+            |s| {
+                s["response"] =
+                    json!([{ "name": "Ids", "type": "list", "items": { "type": "string" } }]);
+                s["pagination"] = json!({ "style": "nextToken", "input": "Target", "items": "Ids" })
+            },
+            "/pagination",
+            "needs the `outputToken`",
+        ),
+        (
+            "pagination of an operation that changes things",
+            |s| {
+                s["readOnly"] = json!(false);
+                s["pagination"] =
+                    json!({ "style": "pageNumber", "input": "Count", "items": "RequestId" })
+            },
+            "/pagination",
+            "only a read-only operation pages",
+        ),
+        (
             "a text rule in valueWhen on a number",
             |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [{ "length": { "max": 1 } }] } }]),
             "/rules/0/valueWhen/constraints/0",

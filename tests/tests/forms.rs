@@ -241,3 +241,29 @@ fn responses_with_maps_lists_of_lists_and_shared_numbers() {
     assert_eq!(answer.size, Some(40));
     assert_eq!(answer.status, Some(forms::types::Status::Running));
 }
+
+/// A paginator whose page numbers are text and whose total sits in a nested object.
+#[test]
+fn paginators_read_text_numbers_and_nested_totals() {
+    use ens_client::paginate::Paginated;
+    use forms::ListThingsRequest;
+    let things: Vec<String> = (0..10)
+        .map(|i| format!(r#"{{"ThingId":"t-{i}"}}"#))
+        .collect();
+    let page: forms::ListThingsResponse = serde_json::from_str(&format!(
+        r#"{{"Page":{{"TotalCount":"25"}},"Things":{{"Thing":[{}]}}}}"#,
+        things.join(",")
+    ))
+    .unwrap();
+    let first = ListThingsRequest::builder().page_size(10).build();
+    assert_eq!(ListThingsRequest::items_on(&page), 10);
+    let second = first.next_page(&page, 10).unwrap();
+    assert_eq!(second.page_number.as_deref(), Some("2"));
+    let third = second.next_page(&page, 20).unwrap();
+    assert_eq!(third.page_number.as_deref(), Some("3"));
+    assert!(third.next_page(&page, 25).is_none(), "the total is reached");
+    let mut page = page;
+    let items = ListThingsRequest::take_items(&mut page);
+    assert_eq!(items[0].thing_id.as_deref(), Some("t-0"));
+    assert!(page.things.is_empty());
+}

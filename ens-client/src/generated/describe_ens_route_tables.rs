@@ -406,6 +406,30 @@ pub struct DescribeEnsRouteTablesResponse {
     pub total_count: Option<i64>,
 }
 
+impl ::ens_client::paginate::Paginated for DescribeEnsRouteTablesRequest {
+    type Item = RouteTables;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number,
+            self.page_size,
+            page.total_count,
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.route_tables.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.route_tables)
+    }
+}
+
 /// The service errors `DescribeEnsRouteTables` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

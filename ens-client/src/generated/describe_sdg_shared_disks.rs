@@ -301,6 +301,30 @@ pub struct DescribeSDGSharedDisksResponse {
     pub total_count: Option<i64>,
 }
 
+impl ::ens_client::paginate::Paginated for DescribeSDGSharedDisksRequest {
+    type Item = SharedDisks;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number,
+            self.page_size,
+            page.total_count,
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.shared_disks.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.shared_disks)
+    }
+}
+
 /// The service errors `DescribeSDGSharedDisks` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -313,6 +313,30 @@ pub struct DescribeStorageVolumeResponse {
     pub total_count: Option<String>,
 }
 
+impl ::ens_client::paginate::Paginated for DescribeStorageVolumeRequest {
+    type Item = StorageVolumes;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number,
+            self.page_size,
+            page.total_count.as_deref().and_then(|n| n.trim().parse().ok()),
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.storage_volumes.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.storage_volumes)
+    }
+}
+
 /// The service errors `DescribeStorageVolume` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -352,6 +352,30 @@ pub struct DescribeVSwitchesResponse {
     pub vswitches: Vec<VSwitch>,
 }
 
+impl ::ens_client::paginate::Paginated for DescribeVSwitchesRequest {
+    type Item = VSwitch;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number,
+            self.page_size,
+            page.total_count,
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.vswitches.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.vswitches)
+    }
+}
+
 /// The service errors `DescribeVSwitches` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -200,6 +200,30 @@ pub struct ListBucketsResponse {
     pub total_count: Option<i64>,
 }
 
+impl ::ens_client::paginate::Paginated for ListBucketsRequest {
+    type Item = BucketInfos;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number.as_deref().and_then(|n| n.parse().ok()),
+            self.page_size.as_deref().and_then(|n| n.parse().ok()),
+            page.total_count,
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number.to_string());
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.bucket_infos.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.bucket_infos)
+    }
+}
+
 /// The service errors `ListBuckets` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

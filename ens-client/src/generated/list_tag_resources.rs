@@ -334,6 +334,28 @@ pub struct ListTagResourcesResponse {
     pub tag_resources: Vec<TagResources>,
 }
 
+impl ::ens_client::paginate::Paginated for ListTagResourcesRequest {
+    type Item = TagResources;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let _ = seen;
+        let token = ::ens_client::paginate::next_token(
+            self.next_token.as_deref(),
+            (page.next_token.clone()).as_deref(),
+        )?;
+        let mut next = self.clone();
+        next.next_token = Some(token);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.tag_resources.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.tag_resources)
+    }
+}
+
 /// The service errors `ListTagResources` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

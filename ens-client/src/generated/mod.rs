@@ -7303,6 +7303,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeAICImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn describe_aic_images_pages(
+        &self,
+        request: DescribeAICImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeAICImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "aic")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
@@ -7314,6 +7324,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeARMServerInstancesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeARMServerInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn describe_arm_server_instances_pages(
+        &self,
+        request: DescribeARMServerInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeARMServerInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeAddon`: validates, signs and sends `request`, and decodes the answer.
@@ -7479,6 +7499,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeClusterNodePools`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub fn describe_cluster_node_pools_pages(
+        &self,
+        request: DescribeClusterNodePoolsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeClusterNodePoolsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeClusterNodes`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "container")]
     #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
@@ -7490,6 +7520,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeClusterNodesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeClusterNodes`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub fn describe_cluster_nodes_pages(
+        &self,
+        request: DescribeClusterNodesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeClusterNodesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeClusterUserKubeconfig`: validates, signs and sends `request`, and decodes the answer.
@@ -7544,6 +7584,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeDataDistResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn describe_data_dist_result_pages(
+        &self,
+        request: DescribeDataDistResultRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDataDistResultRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeDataDownloadURL`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "application")]
     #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
@@ -7568,6 +7618,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeDataPushResultError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeDataPushResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn describe_data_push_result_pages(
+        &self,
+        request: DescribeDataPushResultRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDataPushResultRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeDeviceService`: validates, signs and sends `request`, and decodes the answer.
@@ -7604,6 +7664,16 @@ impl ::ens_client::Client {
         request: DescribeDisksRequest,
     ) -> Result<DescribeDisksResponse, ::ens_client::Error<DescribeDisksError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub fn describe_disks_pages(
+        &self,
+        request: DescribeDisksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDisksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeElbAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
@@ -7656,6 +7726,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeEnsEipAddressesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsEipAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub fn describe_ens_eip_addresses_pages(
+        &self,
+        request: DescribeEnsEipAddressesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsEipAddressesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeEnsNetDistrict`: validates, signs and sends `request`, and decodes the answer.
@@ -7723,6 +7803,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeEnsRegionIdResource`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub fn describe_ens_region_id_resource_pages(
+        &self,
+        request: DescribeEnsRegionIdResourceRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRegionIdResourceRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeEnsRegions`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "region")]
     #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
@@ -7762,6 +7852,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeEnsRouteEntryList`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ens_route_entry_list_pages(
+        &self,
+        request: DescribeEnsRouteEntryListRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteEntryListRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeEnsRouteTables`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -7773,6 +7873,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeEnsRouteTablesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsRouteTables`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ens_route_tables_pages(
+        &self,
+        request: DescribeEnsRouteTablesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteTablesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
@@ -7866,6 +7976,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeEpnInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub fn describe_epn_instances_pages(
+        &self,
+        request: DescribeEpnInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEpnInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeEpnMeasurementData`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "epn")]
     #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
@@ -7890,6 +8010,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeExportImageInfoError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeExportImageInfo`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_export_image_info_pages(
+        &self,
+        request: DescribeExportImageInfoRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeExportImageInfoRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeExportImageStatus`: validates, signs and sends `request`, and decodes the answer.
@@ -7918,6 +8048,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeFileSystems`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_file_systems_pages(
+        &self,
+        request: DescribeFileSystemsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeFileSystemsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeForwardEntryAttribute`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "nat")]
     #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
@@ -7944,6 +8084,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeForwardTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_forward_table_entries_pages(
+        &self,
+        request: DescribeForwardTableEntriesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeForwardTableEntriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeHaVips`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -7952,6 +8102,16 @@ impl ::ens_client::Client {
         request: DescribeHaVipsRequest,
     ) -> Result<DescribeHaVipsResponse, ::ens_client::Error<DescribeHaVipsError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeHaVips`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ha_vips_pages(
+        &self,
+        request: DescribeHaVipsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeHaVipsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeHistoryEvents`: validates, signs and sends `request`, and decodes the answer.
@@ -7965,6 +8125,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeHistoryEventsError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeHistoryEvents`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_history_events_pages(
+        &self,
+        request: DescribeHistoryEventsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeHistoryEventsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeImageInfos`: validates, signs and sends `request`, and decodes the answer.
@@ -7993,6 +8163,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeImageSharePermission`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_image_share_permission_pages(
+        &self,
+        request: DescribeImageSharePermissionRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeImageSharePermissionRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeImages`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "image")]
     #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
@@ -8001,6 +8181,16 @@ impl ::ens_client::Client {
         request: DescribeImagesRequest,
     ) -> Result<DescribeImagesResponse, ::ens_client::Error<DescribeImagesError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_images_pages(
+        &self,
+        request: DescribeImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
@@ -8027,6 +8217,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeInstanceBandwidthDetailError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeInstanceBandwidthDetail`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_instance_bandwidth_detail_pages(
+        &self,
+        request: DescribeInstanceBandwidthDetailRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstanceBandwidthDetailRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
@@ -8066,6 +8266,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeInstanceSDGStatusError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeInstanceSDGStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_instance_sdg_status_pages(
+        &self,
+        request: DescribeInstanceSDGStatusRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstanceSDGStatusRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
@@ -8117,6 +8327,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_instances_pages(
+        &self,
+        request: DescribeInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "key-pair")]
     #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
@@ -8125,6 +8345,16 @@ impl ::ens_client::Client {
         request: DescribeKeyPairsRequest,
     ) -> Result<DescribeKeyPairsResponse, ::ens_client::Error<DescribeKeyPairsError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeKeyPairs`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub fn describe_key_pairs_pages(
+        &self,
+        request: DescribeKeyPairsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeKeyPairsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
@@ -8192,6 +8422,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeLoadBalancerListeners`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub fn describe_load_balancer_listeners_pages(
+        &self,
+        request: DescribeLoadBalancerListenersRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancerListenersRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeLoadBalancerSpec`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "load-balancer")]
     #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
@@ -8244,6 +8484,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeLoadBalancers`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub fn describe_load_balancers_pages(
+        &self,
+        request: DescribeLoadBalancersRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancersRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeMeasurementData`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "billing")]
     #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
@@ -8268,6 +8518,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeMountTargetsError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeMountTargets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_mount_targets_pages(
+        &self,
+        request: DescribeMountTargetsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeMountTargetsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeNASAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
@@ -8309,6 +8569,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeNatGateways`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_nat_gateways_pages(
+        &self,
+        request: DescribeNatGatewaysRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNatGatewaysRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -8320,6 +8590,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeNetworkAclsError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworkAcls`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_acls_pages(
+        &self,
+        request: DescribeNetworkAclsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkAclsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
@@ -8348,6 +8628,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeNetworkInterfaces`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_interfaces_pages(
+        &self,
+        request: DescribeNetworkInterfacesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkInterfacesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeNetworkPeerConnections`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -8361,6 +8651,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeNetworkPeerConnections`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_peer_connections_pages(
+        &self,
+        request: DescribeNetworkPeerConnectionsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkPeerConnectionsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeNetworks`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -8369,6 +8669,16 @@ impl ::ens_client::Client {
         request: DescribeNetworksRequest,
     ) -> Result<DescribeNetworksResponse, ::ens_client::Error<DescribeNetworksError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_networks_pages(
+        &self,
+        request: DescribeNetworksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribePrePaidInstanceStock`: validates, signs and sends `request`, and decodes the answer.
@@ -8456,6 +8766,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeSDG`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_pages(
+        &self,
+        request: DescribeSDGRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeSDGDeploymentStatus`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "sdg")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
@@ -8469,6 +8789,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeSDGDeploymentStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_deployment_status_pages(
+        &self,
+        request: DescribeSDGDeploymentStatusRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGDeploymentStatusRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeSDGSharedDisks`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "sdg")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
@@ -8480,6 +8810,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeSDGSharedDisksError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeSDGSharedDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_shared_disks_pages(
+        &self,
+        request: DescribeSDGSharedDisksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGSharedDisksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeSDGs`: validates, signs and sends `request`, and decodes the answer.
@@ -8503,6 +8843,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeSecondaryPublicIpAddressesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeSecondaryPublicIpAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_secondary_public_ip_addresses_pages(
+        &self,
+        request: DescribeSecondaryPublicIpAddressesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSecondaryPublicIpAddressesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeSecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
@@ -8531,6 +8881,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeSecurityGroups`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub fn describe_security_groups_pages(
+        &self,
+        request: DescribeSecurityGroupsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSecurityGroupsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeSelfImages`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "image")]
     #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
@@ -8542,6 +8902,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeSelfImagesError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeSelfImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_self_images_pages(
+        &self,
+        request: DescribeSelfImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSelfImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeServcieSchedule`: validates, signs and sends `request`, and decodes the answer.
@@ -8593,6 +8963,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeSnapshots`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub fn describe_snapshots_pages(
+        &self,
+        request: DescribeSnapshotsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSnapshotsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "nat")]
     #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
@@ -8619,6 +8999,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeSnatTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_snat_table_entries_pages(
+        &self,
+        request: DescribeSnatTableEntriesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSnatTableEntriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeStorageGateway`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "storage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
@@ -8632,6 +9022,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeStorageGateway`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_storage_gateway_pages(
+        &self,
+        request: DescribeStorageGatewayRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeStorageGatewayRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeStorageVolume`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "storage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
@@ -8643,6 +9043,16 @@ impl ::ens_client::Client {
         ::ens_client::Error<DescribeStorageVolumeError>,
     > {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeStorageVolume`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_storage_volume_pages(
+        &self,
+        request: DescribeStorageVolumeRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeStorageVolumeRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DescribeUserBandWidthData`: validates, signs and sends `request`, and decodes the answer.
@@ -8679,6 +9089,16 @@ impl ::ens_client::Client {
         request: DescribeVSwitchesRequest,
     ) -> Result<DescribeVSwitchesResponse, ::ens_client::Error<DescribeVSwitchesError>> {
         self.send(request).await
+    }
+
+    /// The pages of `DescribeVSwitches`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_v_switches_pages(
+        &self,
+        request: DescribeVSwitchesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeVSwitchesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `DetachDisk`: validates, signs and sends `request`, and decodes the answer.
@@ -8989,6 +9409,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `ListAICPublicKeyDeliveries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn list_aic_public_key_deliveries_pages(
+        &self,
+        request: ListAICPublicKeyDeliveriesRequest,
+    ) -> ::ens_client::paginate::Pages<ListAICPublicKeyDeliveriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `ListAICPublicKeys`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "aic")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
@@ -8997,6 +9427,16 @@ impl ::ens_client::Client {
         request: ListAICPublicKeysRequest,
     ) -> Result<ListAICPublicKeysResponse, ::ens_client::Error<ListAICPublicKeysError>> {
         self.send(request).await
+    }
+
+    /// The pages of `ListAICPublicKeys`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn list_aic_public_keys_pages(
+        &self,
+        request: ListAICPublicKeysRequest,
+    ) -> ::ens_client::paginate::Pages<ListAICPublicKeysRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `ListAddons`: validates, signs and sends `request`, and decodes the answer.
@@ -9019,6 +9459,16 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `ListApplications`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn list_applications_pages(
+        &self,
+        request: ListApplicationsRequest,
+    ) -> ::ens_client::paginate::Pages<ListApplicationsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `ListBuckets`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "storage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
@@ -9027,6 +9477,16 @@ impl ::ens_client::Client {
         request: ListBucketsRequest,
     ) -> Result<ListBucketsResponse, ::ens_client::Error<ListBucketsError>> {
         self.send(request).await
+    }
+
+    /// The pages of `ListBuckets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn list_buckets_pages(
+        &self,
+        request: ListBucketsRequest,
+    ) -> ::ens_client::paginate::Pages<ListBucketsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `ListClusterAddonInstances`: validates, signs and sends `request`, and decodes the answer.
@@ -9073,6 +9533,16 @@ impl ::ens_client::Client {
         request: ListTagResourcesRequest,
     ) -> Result<ListTagResourcesResponse, ::ens_client::Error<ListTagResourcesError>> {
         self.send(request).await
+    }
+
+    /// The pages of `ListTagResources`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    pub fn list_tag_resources_pages(
+        &self,
+        request: ListTagResourcesRequest,
+    ) -> ::ens_client::paginate::Pages<ListTagResourcesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
     /// Calls `ManageAICLogin`: validates, signs and sends `request`, and decodes the answer.
