@@ -38,9 +38,12 @@ mod dry_run;
 mod error;
 pub mod paginate;
 mod retry;
-// Waits on DescribeInstances: an operation of the `instance` area.
+// Waits on DescribeInstances: an operation of the `instance` area. The generated waiters' loop
+// (waiter.rs) takes `WaitOptions` from it until the runtime's generic waiting engine lands.
 #[cfg(feature = "instance")]
 mod wait;
+#[cfg(feature = "instance")]
+mod waiter;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
 pub use dry_run::SignedRequest;
@@ -49,6 +52,8 @@ pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
 #[cfg(feature = "instance")]
 pub use wait::{PendingInstance, WaitError, WaitOptions};
+#[cfg(feature = "instance")]
+pub use waiter::WaiterError;
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
 /// module per operation, its main types re-exported at the crate root.

@@ -27,6 +27,7 @@ pub mod schema;
 mod shapes;
 pub mod spec;
 mod types;
+mod waiters;
 
 pub use error::SpecError;
 use error::{Ctx, json_pointer};
@@ -383,8 +384,10 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
         tokens: quote! { #prelude #errors },
         gate: TokenStream::new(),
     });
+    let mut waiters = Vec::new();
     for op in &model.operations {
-        let tokens = generate_operation(model, op, &env, &runtime)?;
+        let (tokens, planned) = generate_operation(model, op, &env, &runtime)?;
+        waiters.push(planned);
         let doc = format!(
             " `{}`: request, builder, response, errors and the types only it uses.",
             op.spec.operation
@@ -397,7 +400,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
             gate: gates.area(op.spec.area.as_ref()),
         });
     }
-    let root = root(model, settings, &runtime, &gates);
+    let root = root(model, settings, &runtime, &gates, &waiters)?;
     Ok(Generated { modules, root })
 }
 
@@ -407,7 +410,7 @@ fn generate_operation(
     op: &model::Operation,
     env: &response::Env<'_>,
     runtime: &TokenStream,
-) -> Result<TokenStream, SpecError> {
+) -> Result<(TokenStream, Vec<waiters::Planned>), SpecError> {
     let spec = &op.spec;
     let ctx = Ctx { file: &op.file };
     let name = &spec.operation;
@@ -445,6 +448,7 @@ fn generate_operation(
             .map(|s| s.spec.members.as_slice())
     };
     let paginated = pagination::paginated(ctx, spec, runtime, &members)?;
+    let (waiter_items, planned) = waiters::waiters(ctx, model, spec)?;
     let error = errors::operation_error(model, op);
     let shared = if op.shapes.is_empty() {
         quote!()
@@ -453,15 +457,19 @@ fn generate_operation(
             use super::types::*;
         )
     };
-    Ok(quote! {
-        use super::errors::{CommonError, ErrorCode, Unhandled};
-        #shared
-        #request
-        #(#items)*
-        #response
-        #paginated
-        #error
-    })
+    Ok((
+        quote! {
+            use super::errors::{CommonError, ErrorCode, Unhandled};
+            #shared
+            #request
+            #(#items)*
+            #response
+            #paginated
+            #waiter_items
+            #error
+        },
+        planned,
+    ))
 }
 
 /// The root: service constants, re-exports, `check_params` and the client methods.
@@ -470,7 +478,8 @@ fn root(
     settings: &Settings,
     runtime: &TokenStream,
     gates: &gates::Gates,
-) -> TokenStream {
+    waiters: &[Vec<waiters::Planned>],
+) -> Result<TokenStream, SpecError> {
     let service = &model.service;
     let (version, default) = (&service.version, &service.default_endpoint);
     let regions = service.endpoints.iter().map(|e| {
@@ -514,7 +523,21 @@ fn root(
         .iter()
         .map(|o| o.spec.pagination.is_some())
         .collect();
-    let methods = ops.iter().zip(&paged).map(|((m, op, gate, _), paged)| {
+    let mut waiter_names: Vec<(String, &str)> = Vec::new();
+    for (o, planned) in model.operations.iter().zip(waiters) {
+        for w in planned {
+            let method = w.method.to_string();
+            if let Some((_, other)) = waiter_names.iter().find(|(m, _)| *m == method) {
+                return Err(SpecError {
+                    file: o.file.clone(),
+                    path: "/waiters".into(),
+                    message: format!("`{method}` is also a waiter of {other}: name it apart"),
+                });
+            }
+            waiter_names.push((method, &o.spec.operation));
+        }
+    }
+    let methods = ops.iter().zip(&paged).zip(waiters).map(|(((m, op, gate, _), paged), waiters)| {
         let (req, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}Response"),
@@ -537,6 +560,27 @@ fn root(
         } else {
             quote!()
         };
+        let waits = waiters.iter().map(|w| {
+            let (method, item) = (&w.method, &w.item);
+            let doc = docs::doc_lines([
+                w.description.as_str(),
+                format!(
+                    "Polls `{op}` with `request` until an acceptor of [`{m}::{item}`] decides: the answer once it succeeds, [`WaiterError::Failed`]({runtime_doc}::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`]({runtime_doc}::WaiterError::TimedOut) after `options.timeout`."
+                )
+                .as_str(),
+            ]);
+            quote! {
+                #doc
+                #gate
+                pub async fn #method(
+                    &self,
+                    request: #req,
+                    options: &#runtime::WaitOptions,
+                ) -> Result<#resp, #runtime::WaiterError<#err>> {
+                    self.wait_until(request, &#m::#item, options).await
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
             #gate
@@ -545,6 +589,7 @@ fn root(
             }
 
             #pages
+            #(#waits)*
         }
     });
     let client = if settings.client_methods {
@@ -558,7 +603,7 @@ fn root(
     };
     // With no area enabled, the match has only its fallback arm.
     let allow_unreachable = gates.allow_without_areas(quote!(unreachable_code, unused_variables));
-    quote! {
+    Ok(quote! {
         pub use errors::{CommonError, ErrorCode};
         #(#reexports)*
 
@@ -586,7 +631,7 @@ fn root(
         }
 
         #client
-    }
+    })
 }
 
 /// The Rust module an operation's code lives in: `CreateInstance` -> `create_instance`.

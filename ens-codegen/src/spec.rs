@@ -793,6 +793,22 @@ pub struct Waiter {
     pub max_delay: Option<u32>,
     /// In order; the first that matches decides. No match: poll again.
     pub acceptors: Vec<Acceptor>,
+    /// Which ids a poll asks about and where the answer lists them: a success acceptor decides
+    /// only once the answer lists every id asked for (a resource just created may not be listed
+    /// yet).
+    #[serde(default)]
+    pub ids: Option<WaiterIds>,
+}
+
+/// The ids a waiter's poll asks about, and where its answer lists them.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WaiterIds {
+    /// The request parameter (wire name) holding the ids (`InstanceIds`).
+    pub request: String,
+    /// The response path of each listed resource's id (`Instances.InstanceId`).
+    pub response: String,
 }
 
 /// One outcome of a waiter's poll.

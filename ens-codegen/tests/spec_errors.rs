@@ -364,6 +364,51 @@ fn faults_are_named_with_their_json_path() {
             "only a read-only operation pages",
         ),
         (
+            "a waiter that never succeeds",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "failure", "path": "RequestId", "expected": "x" }] }]),
+            "/waiters/0/acceptors",
+            "needs a `success` acceptor",
+        ),
+        (
+            "a waiter succeeding on an error code",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "success", "path": "RequestId", "expected": "x" }, { "state": "success", "errorCode": "Bad.Thing" }] }]),
+            "/waiters/0/acceptors/1/state",
+            "success needs an answer",
+        ),
+        (
+            "an acceptor with a path and an error code",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "success", "path": "RequestId", "expected": "x", "errorCode": "Bad.Thing" }] }]),
+            "/waiters/0/acceptors/0",
+            "`errorCode` alone",
+        ),
+        (
+            "an acceptor on an unknown error code",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "success", "path": "RequestId", "expected": "x" }, { "state": "retry", "errorCode": "Nope" }] }]),
+            "/waiters/0/acceptors/1/errorCode",
+            "not a code of errors.json",
+        ),
+        (
+            "an acceptor path that is not in the response",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "success", "path": "Status", "expected": "x" }] }]),
+            "/waiters/0/acceptors/0/path",
+            "has no `Status`",
+        ),
+        (
+            "waiter ids that are not a list",
+            |s| s["waiters"] = json!([{ "name": "Ready", "description": "d", "ids": { "request": "Target", "response": "RequestId" }, "acceptors": [{ "state": "success", "path": "RequestId", "expected": "x" }] }]),
+            "/waiters/0/ids/request",
+            "not a list of plain strings",
+        ),
+        (
+            "a waiter on an operation that changes things",
+            |s| {
+                s["readOnly"] = json!(false);
+                s["waiters"] = json!([{ "name": "Ready", "description": "d", "acceptors": [{ "state": "success", "path": "RequestId", "expected": "x" }] }])
+            },
+            "/waiters",
+            "only a read-only operation can poll",
+        ),
+        (
             "a text rule in valueWhen on a number",
             |s| s["rules"] = json!([{ "valueWhen": { "param": "Count", "when": { "param": "Target" }, "constraints": [{ "length": { "max": 1 } }] } }]),
             "/rules/0/valueWhen/constraints/0",

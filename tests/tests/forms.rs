@@ -267,3 +267,35 @@ fn paginators_read_text_numbers_and_nested_totals() {
     assert_eq!(items[0].thing_id.as_deref(), Some("t-0"));
     assert!(page.things.is_empty());
 }
+
+/// The fixture's waiter: acceptors as data, ids asked for through an `Option<Vec<_>>` list.
+#[test]
+fn waiters_decide_from_their_acceptors() {
+    use ens_client::core::WaitState;
+    use forms::ListThingsRequest;
+    let request = ListThingsRequest::builder()
+        .thing_ids(["t-1", "t-2"])
+        .build();
+    let waiter = &forms::list_things::THINGS_RUNNING;
+    let decide = |things: &str| {
+        let answer: forms::ListThingsResponse =
+            serde_json::from_str(&format!(r#"{{"Things":{{"Thing":[{things}]}}}}"#)).unwrap();
+        waiter.decide(&request, &answer).map(|a| a.state)
+    };
+    assert_eq!(decide(r#"{"ThingId":"t-1","Status":"Running"}"#), None);
+    assert_eq!(
+        decide(r#"{"ThingId":"t-1","Status":"Running"},{"ThingId":"t-2","Status":"Running"}"#),
+        Some(WaitState::Success)
+    );
+    assert_eq!(
+        decide(r#"{"ThingId":"t-2","Status":"Expired"}"#),
+        Some(WaitState::Failure)
+    );
+    assert_eq!(
+        waiter
+            .decide_error("IncorrectInstanceStatus")
+            .map(|a| a.state),
+        Some(WaitState::Retry)
+    );
+    assert_eq!(waiter.min_delay, Some(std::time::Duration::from_secs(1)));
+}

@@ -1050,6 +1050,128 @@ impl ::ens_client::paginate::Paginated for DescribeInstancesRequest {
     }
 }
 
+/// Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).
+///
+/// Waiter `InstanceRunning` on `DescribeInstances`: its acceptors, tried in order on each answer, decide.
+pub static INSTANCE_RUNNING: rt::Waiter<DescribeInstancesRequest> = rt::Waiter {
+    name: "InstanceRunning",
+    description: "Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).",
+    min_delay: Some(::std::time::Duration::from_secs(1)),
+    max_delay: Some(::std::time::Duration::from_secs(20)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Running",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Expired",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: Some(|
+        request: &DescribeInstancesRequest,
+        answer: &DescribeInstancesResponse|
+    {
+        let listed: fn(&DescribeInstancesResponse) -> Vec<String> = |
+            r: &DescribeInstancesResponse,
+        | -> Vec<String> {
+            ::std::iter::once(r)
+                .flat_map(|x| x.instances.iter())
+                .filter_map(|x| x.instance_id.as_ref())
+                .map(|v| v.to_string())
+                .collect()
+        };
+
+        rt::waiter::lists_every_id(
+            request.instance_ids.iter().flatten(),
+            listed(answer).iter(),
+        )
+    }),
+};
+
+/// Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.
+///
+/// Waiter `InstanceStopped` on `DescribeInstances`: its acceptors, tried in order on each answer, decide.
+pub static INSTANCE_STOPPED: rt::Waiter<DescribeInstancesRequest> = rt::Waiter {
+    name: "InstanceStopped",
+    description: "Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.",
+    min_delay: Some(::std::time::Duration::from_secs(1)),
+    max_delay: Some(::std::time::Duration::from_secs(20)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Stopped",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Expired",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: Some(|
+        request: &DescribeInstancesRequest,
+        answer: &DescribeInstancesResponse|
+    {
+        let listed: fn(&DescribeInstancesResponse) -> Vec<String> = |
+            r: &DescribeInstancesResponse,
+        | -> Vec<String> {
+            ::std::iter::once(r)
+                .flat_map(|x| x.instances.iter())
+                .filter_map(|x| x.instance_id.as_ref())
+                .map(|v| v.to_string())
+                .collect()
+        };
+
+        rt::waiter::lists_every_id(
+            request.instance_ids.iter().flatten(),
+            listed(answer).iter(),
+        )
+    }),
+};
+
 /// The service errors `DescribeInstances` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

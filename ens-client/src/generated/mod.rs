@@ -8337,6 +8337,38 @@ impl ::ens_client::Client {
         ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
+    /// Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).
+    ///
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_RUNNING`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn wait_until_instance_running(
+        &self,
+        request: DescribeInstancesRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_client::WaiterError<DescribeInstancesError>,
+    > {
+        self.wait_until(request, &describe_instances::INSTANCE_RUNNING, options).await
+    }
+
+    /// Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.
+    ///
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_STOPPED`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn wait_until_instance_stopped(
+        &self,
+        request: DescribeInstancesRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_client::WaiterError<DescribeInstancesError>,
+    > {
+        self.wait_until(request, &describe_instances::INSTANCE_STOPPED, options).await
+    }
+
     /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "key-pair")]
     #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
