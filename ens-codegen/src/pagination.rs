@@ -26,23 +26,31 @@ pub(crate) fn paginated<'m>(
     }
     let request = known(&format!("{}Request", spec.operation));
     let input = request_field(ctx, spec, "/pagination/input", &p.input)?;
+    let checked = input.2.clone();
     let (items, item) = items_path(ctx, spec, p, shapes)?;
     let next = match p.style {
         PaginationStyle::PageNumber => {
             // Some specs type the numbers as text (as the SDK does): read and written as text.
-            let (input, kind) = input;
-            let (current, set) = if kind == ParamType::Integer {
-                (quote!(self.#input), quote!(number))
-            } else {
-                (
+            let (input, kind, _) = input;
+            let (current, set) = match (kind, &checked) {
+                (ParamType::Integer, _) => (quote!(self.#input), quote!(number)),
+                // A page number the spec checks as text (`^\d+$`): its newtype.
+                (_, Some(newtype)) => (
+                    quote!(self.#input.as_ref().and_then(|n| n.as_str().parse().ok())),
+                    quote!(#newtype::new(number.to_string()).ok()?),
+                ),
+                _ => (
                     quote!(self.#input.as_deref().and_then(|n| n.parse().ok())),
                     quote!(number.to_string()),
-                )
+                ),
             };
             let size = match &p.page_size {
                 Some(name) => match request_field(ctx, spec, "/pagination/pageSize", name)? {
-                    (size, ParamType::Integer) => quote!(self.#size),
-                    (size, _) => quote!(self.#size.as_deref().and_then(|n| n.parse().ok())),
+                    (size, ParamType::Integer, _) => quote!(self.#size),
+                    (size, _, Some(_)) => {
+                        quote!(self.#size.as_ref().and_then(|n| n.as_str().parse().ok()))
+                    }
+                    (size, _, None) => quote!(self.#size.as_deref().and_then(|n| n.parse().ok())),
                 },
                 None => quote!(None),
             };
@@ -80,7 +88,16 @@ pub(crate) fn paginated<'m>(
             }
         }
         PaginationStyle::NextToken => {
-            let (input, kind) = input;
+            let (input, kind, _) = input;
+            if checked.is_some() {
+                return Err(ctx.err(
+                    "/pagination/input",
+                    format!(
+                        "`{}` is a checked string: a page token is plain text",
+                        p.input
+                    ),
+                ));
+            }
             if kind != ParamType::String {
                 return Err(ctx.err(
                     "/pagination/input",
@@ -139,13 +156,14 @@ pub(crate) fn paginated<'m>(
     })
 }
 
-/// The request field of an optional top-level parameter, and its type.
+/// The request field of an optional top-level parameter, its type, and its checked newtype when
+/// it is text with rules.
 fn request_field(
     ctx: Ctx<'_>,
     spec: &OperationSpec,
     path: &str,
     wire: &str,
-) -> Result<(Ident, ParamType), SpecError> {
+) -> Result<(Ident, ParamType, Option<Ident>), SpecError> {
     let p = spec
         .parameters
         .iter()
@@ -168,15 +186,19 @@ fn request_field(
         .kind
         .filter(|k| matches!(k, ParamType::Integer | ParamType::String))
         .ok_or_else(|| ctx.err(path, format!("`{wire}` is not an integer or a string")))?;
-    if p.shape.is_some() || !p.constraints.is_empty() && kind == ParamType::String {
-        return Err(ctx.err(
-            path,
-            format!("`{wire}` is a checked string: a page token is plain text"),
-        ));
-    }
+    let newtype = if kind == ParamType::String && (p.shape.is_some() || !p.constraints.is_empty()) {
+        if p.secret {
+            return Err(ctx.err(path, format!("`{wire}` is a secret: not a page")));
+        }
+        let name = p.shape.as_deref().or(p.newtype.as_deref());
+        Some(type_ident(ctx, path, name, &p.name)?)
+    } else {
+        None
+    };
     Ok((
         field_ident(ctx, path, p.rust_name.as_deref(), &p.name)?,
         kind,
+        newtype,
     ))
 }
 

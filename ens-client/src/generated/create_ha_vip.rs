@@ -27,7 +27,7 @@ pub struct CreateHaVipRequest {
     /// The IP address of the HAVIP.
     ///
     /// Wire name `IpAddress`.
-    pub ip_address: Option<String>,
+    pub ip_address: Option<IpAddress>,
     /// The number of HAVIPs that you want to create. Valid values: 1 to 10. The value can be only 1 if you specify an IP address.
     ///
     /// Default value: 1.
@@ -51,7 +51,10 @@ static PARAMS: &[rt::ParamSpec] = &[
         wire: "VSwitchId",
         ..VSwitchId::RULES
     },
-    rt::ParamSpec::new("IpAddress", rt::Kind::String),
+    rt::ParamSpec {
+        wire: "IpAddress",
+        ..IpAddress::RULES
+    },
     rt::ParamSpec::new("Amount", rt::Kind::Integer)
         .rules(
             &[
@@ -122,7 +125,7 @@ struct CreateHaVipRequestOptional {
     description: Option<Description>,
     name: Option<Name>,
     vswitch_id: Option<VSwitchId>,
-    ip_address: Option<String>,
+    ip_address: Option<IpAddress>,
     amount: Option<i64>,
 }
 
@@ -146,8 +149,8 @@ impl<S> CreateHaVipRequestBuilder<S> {
     }
 
     /// Sets [`CreateHaVipRequest::ip_address`] (`IpAddress`).
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.optional.ip_address = Some(value.into());
+    pub fn ip_address(mut self, value: IpAddress) -> Self {
+        self.optional.ip_address = Some(value);
         self
     }
 
@@ -271,6 +274,31 @@ impl VSwitchId {
 }
 
 rt::newtype_impls!(VSwitchId, public);
+
+/// A checked `IpAddress`: holding one means the value obeys every rule of the spec.
+///
+/// The IP address of the HAVIP.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IpAddress(String);
+
+impl IpAddress {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new("IpAddress", rt::Kind::String)
+        .rules(&[rt::Rule::Pattern("^(\\d{0,3}\\.){3}\\d{0,3}$")]);
+    /// Checks `value` against [`IpAddress::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "IpAddress", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(IpAddress, public);
 
 /// What `CreateHaVip` answers. Fields the spec does not list are ignored.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]

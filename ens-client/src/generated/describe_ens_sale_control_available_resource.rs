@@ -232,6 +232,22 @@ pub struct AvailableDefaultStorageType {
     pub storage_type: Option<String>,
 }
 
+/// An element of the `AvailableSpecialStorageType` list of the response.
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "::ens_client::core::serde")]
+#[non_exhaustive]
+pub struct AvailableSpecialStorageType {
+    /// JSON `StorageType`.
+    #[serde(rename = "StorageType", default)]
+    pub storage_type: Option<String>,
+    /// JSON `StorageName`.
+    #[serde(rename = "StorageName", default)]
+    pub storage_name: Option<String>,
+    /// JSON `EnsRegionId`.
+    #[serde(rename = "EnsRegionId", default)]
+    pub ens_region_id: Option<String>,
+}
+
 /// The `AvailableStorageType` object of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_client::core::serde")]
@@ -248,9 +264,9 @@ pub struct AvailableStorageType {
     #[serde(
         rename = "AvailableSpecialStorageType",
         default,
-        deserialize_with = "::ens_client::core::de::list"
+        deserialize_with = "::ens_client::core::de::list_of_lists"
     )]
-    pub available_special_storage_type: Vec<rt::serde_json::Value>,
+    pub available_special_storage_type: Vec<Vec<AvailableSpecialStorageType>>,
 }
 
 /// An element of the `SaleControlAvailableResource` list of the response.

@@ -17,19 +17,25 @@ pub struct ListBucketsRequest {
     /// The page number. Pages start from page 1.
     ///
     /// Wire name `PageNumber`; example `1`.
-    pub page_number: Option<String>,
+    pub page_number: Option<PageNumber>,
     /// The maximum number of returned buckets. You can leave this parameter empty. The default value is 10. The value cannot be greater than 100.
     ///
     /// Wire name `PageSize`; example `5`.
-    pub page_size: Option<String>,
+    pub page_size: Option<PageSize>,
 }
 
 rt::request_impls!(ListBucketsRequest, ListBucketsRequestBuilder);
 
 static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("Prefix", rt::Kind::String),
-    rt::ParamSpec::new("PageNumber", rt::Kind::String),
-    rt::ParamSpec::new("PageSize", rt::Kind::String),
+    rt::ParamSpec {
+        wire: "PageNumber",
+        ..PageNumber::RULES
+    },
+    rt::ParamSpec {
+        wire: "PageSize",
+        ..PageSize::RULES
+    },
 ];
 
 impl rt::Operation for ListBucketsRequest {
@@ -85,8 +91,8 @@ impl Default for ListBucketsRequestBuilder {
 #[derive(Debug, Clone, Default)]
 struct ListBucketsRequestOptional {
     prefix: Option<String>,
-    page_number: Option<String>,
-    page_size: Option<String>,
+    page_number: Option<PageNumber>,
+    page_size: Option<PageSize>,
 }
 
 impl<S> ListBucketsRequestBuilder<S> {
@@ -97,14 +103,14 @@ impl<S> ListBucketsRequestBuilder<S> {
     }
 
     /// Sets [`ListBucketsRequest::page_number`] (`PageNumber`).
-    pub fn page_number(mut self, value: impl Into<String>) -> Self {
-        self.optional.page_number = Some(value.into());
+    pub fn page_number(mut self, value: PageNumber) -> Self {
+        self.optional.page_number = Some(value);
         self
     }
 
     /// Sets [`ListBucketsRequest::page_size`] (`PageSize`).
-    pub fn page_size(mut self, value: impl Into<String>) -> Self {
-        self.optional.page_size = Some(value.into());
+    pub fn page_size(mut self, value: PageSize) -> Self {
+        self.optional.page_size = Some(value);
         self
     }
 }
@@ -121,6 +127,56 @@ impl ListBucketsRequestBuilder<()> {
         }
     }
 }
+
+/// A checked `PageNumber`: holding one means the value obeys every rule of the spec.
+///
+/// The page number. Pages start from page 1.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PageNumber(String);
+
+impl PageNumber {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new("PageNumber", rt::Kind::String)
+        .rules(&[rt::Rule::Pattern("^\\d+$")]);
+    /// Checks `value` against [`PageNumber::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "PageNumber", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(PageNumber, public);
+
+/// A checked `PageSize`: holding one means the value obeys every rule of the spec.
+///
+/// The maximum number of returned buckets. You can leave this parameter empty. The default value is 10. The value cannot be greater than 100.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PageSize(String);
+
+impl PageSize {
+    /// The rules a value must obey, as the checker reads them.
+    pub const RULES: rt::ParamSpec = rt::ParamSpec::new("PageSize", rt::Kind::String)
+        .rules(&[rt::Rule::Pattern("^\\d+$")]);
+    /// Checks `value` against [`PageSize::RULES`]; every broken rule is reported.
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::Violations> {
+        let value = value.into();
+        rt::check_value(&Self::RULES, "PageSize", &value)?;
+        Ok(Self(value))
+    }
+
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+rt::newtype_impls!(PageSize, public);
 
 /// An element of the `BucketInfos` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -204,14 +260,14 @@ impl ::ens_client::paginate::Paginated for ListBucketsRequest {
     type Item = BucketInfos;
     fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
         let number = ::ens_client::paginate::next_page_number(
-            self.page_number.as_deref().and_then(|n| n.parse().ok()),
-            self.page_size.as_deref().and_then(|n| n.parse().ok()),
+            self.page_number.as_ref().and_then(|n| n.as_str().parse().ok()),
+            self.page_size.as_ref().and_then(|n| n.as_str().parse().ok()),
             page.total_count,
             Self::items_on(page),
             seen,
         )?;
         let mut next = self.clone();
-        next.page_number = Some(number.to_string());
+        next.page_number = Some(PageNumber::new(number.to_string()).ok()?);
         Some(next)
     }
 

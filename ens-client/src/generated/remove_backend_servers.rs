@@ -202,7 +202,14 @@ pub struct BackendServers {
 impl BackendServers {
     /// The rules of each member, as the checker reads them inside JSON.
     pub const FIELDS: &'static [rt::ParamSpec] = &[
-        rt::ParamSpec::new("Ip", rt::Kind::String),
+        rt::ParamSpec::new("Ip", rt::Kind::String)
+            .rules(
+                &[
+                    rt::Rule::Pattern(
+                        "((25[0-5]|2[0-4]\\d|((1\\d{2})|([1-9]?\\d)))\\.){3}(25[0-5]|2[0-4]\\d|((1\\d{2})|([1-9]?\\d)))",
+                    ),
+                ],
+            ),
         rt::ParamSpec::new("Port", rt::Kind::Integer)
             .rules(
                 &[

@@ -672,8 +672,17 @@ fn scalar(ctx: &mut Ctx<'_>, v: &ValueFacts, enum_base: &str, secret: bool) -> M
     {
         constraints.push(length(min, max));
     }
-    if v.pattern.is_some() {
-        ctx.gap("pattern (kept in the text only)", &v.name);
+    // A pattern the checker's dialect reads is checked; on a number (`^\d+$` for a page
+    // number) it says nothing the type does not.
+    if let Some(Fact { value: pattern, .. }) = &v.pattern {
+        if kind == "string" && ens_core::pattern::parse_check(pattern).is_ok() {
+            constraints.push(json!({ "pattern": pattern }));
+        } else if kind == "string" {
+            ctx.gap(
+                "pattern outside the checker's dialect (kept in the text)",
+                &v.name,
+            );
+        }
     }
     if !constraints.is_empty() {
         m.insert("constraints".into(), Value::Array(constraints));
@@ -888,10 +897,15 @@ fn list_item(
         ValueKind::Object(members) if !members.is_empty() => {
             structure(ctx, members, element, parent, path)
         }
-        ValueKind::List(_) => {
-            // The format has no lists of lists: the inner list is read as any JSON.
-            ctx.gap("response list of lists (element typed as json)", path);
-            kind_only("json")
+        ValueKind::List(inner) => {
+            // A list of lists: the inner list's items are single values or objects.
+            let mut m = kind_only("list");
+            let at = format!("{path}[]");
+            m.insert(
+                "items".into(),
+                Value::Object(list_item(ctx, inner, element, parent, &at)),
+            );
+            m
         }
         _ => field(ctx, items, parent, path),
     }
