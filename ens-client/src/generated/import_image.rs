@@ -51,13 +51,13 @@ pub struct ImportImageRequest {
     ///
     /// Wire name `Platform`.
     pub platform: Option<String>,
-    /// The image format. Valid values:</br>
-    /// qcow2.</br>
+    /// The image format. Valid values:<br>
+    /// qcow2.<br>
     /// Currently, only qcow2 is supported.
     ///
     /// Wire name `ImageFormat`; required.
     pub image_format: ImageFormat,
-    /// The system architecture. Valid values:</br>
+    /// The system architecture. Valid values:<br>
     ///
     /// - x86_64
     ///
@@ -73,7 +73,7 @@ pub struct ImportImageRequest {
     ///
     /// Wire name `DiskDeviceMapping`.
     pub disk_device_mapping: Vec<ImportImageDiskDeviceMapping>,
-    /// The region of the destination OSS bucket where the image is stored.</br>
+    /// The region of the destination OSS bucket where the image is stored.<br>
     ///
     /// > Currently, only cn-beijing and ap-southeast-1 are supported.
     ///
@@ -489,8 +489,8 @@ rt::enum_impls!(
 
 /// Values of `ImageFormat`.
 ///
-/// The image format. Valid values:</br>
-/// qcow2.</br>
+/// The image format. Valid values:<br>
+/// qcow2.<br>
 /// Currently, only qcow2 is supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -515,7 +515,7 @@ rt::enum_impls!(
 
 /// Values of `Architecture`.
 ///
-/// The system architecture. Valid values:</br>
+/// The system architecture. Valid values:<br>
 ///
 /// - x86_64
 ///
