@@ -156,6 +156,24 @@ pub(crate) fn paginated<'m>(
     })
 }
 
+/// The top-level parameter of wire name `wire`; an error at `path` if there is none.
+pub(crate) fn parameter<'s>(
+    ctx: Ctx<'_>,
+    spec: &'s OperationSpec,
+    path: &str,
+    wire: &str,
+) -> Result<&'s crate::spec::Parameter, SpecError> {
+    spec.parameters
+        .iter()
+        .find(|p| p.name == wire)
+        .ok_or_else(|| {
+            ctx.err(
+                path,
+                format!("`{wire}` is not a parameter of this operation"),
+            )
+        })
+}
+
 /// The request field of an optional top-level parameter, its type, and its checked newtype when
 /// it is text with rules.
 fn request_field(
@@ -164,16 +182,7 @@ fn request_field(
     path: &str,
     wire: &str,
 ) -> Result<(Ident, ParamType, Option<Ident>), SpecError> {
-    let p = spec
-        .parameters
-        .iter()
-        .find(|p| p.name == wire)
-        .ok_or_else(|| {
-            ctx.err(
-                path,
-                format!("`{wire}` is not a parameter of this operation"),
-            )
-        })?;
+    let p = parameter(ctx, spec, path, wire)?;
     if p.required {
         return Err(ctx.err(
             path,

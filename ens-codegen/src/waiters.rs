@@ -183,16 +183,7 @@ fn asked_ids(
     path: &str,
     wire: &str,
 ) -> Result<TokenStream, SpecError> {
-    let p = spec
-        .parameters
-        .iter()
-        .find(|p| p.name == wire)
-        .ok_or_else(|| {
-            ctx.err(
-                path,
-                format!("`{wire}` is not a parameter of this operation"),
-            )
-        })?;
+    let p = crate::pagination::parameter(ctx, spec, path, wire)?;
     let is_text = p.items.as_deref().is_some_and(|i| {
         i.kind == Some(ParamType::String) && i.shape.is_none() && i.constraints.is_empty()
     });
