@@ -209,8 +209,8 @@ mod tests {
             "{gated}"
         );
         assert!(
-            gated.starts_with("# [cfg (feature = \"x\")] # [doc = \" A doc.\"]"),
-            "{gated}"
+            gated.starts_with("# [cfg (feature = \"x\")] # [doc ="),
+            "the gate goes before the item's attributes: {gated}"
         );
         assert!(
             gated.contains("# [cfg (feature = \"x\")] const E : F = F { g : 1 } ;"),
