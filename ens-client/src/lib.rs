@@ -38,11 +38,7 @@ mod dry_run;
 mod error;
 pub mod paginate;
 mod retry;
-// Waits on DescribeInstances: an operation of the `instance` area. The generated waiters' loop
-// (waiter.rs) takes `WaitOptions` from it until the runtime's generic waiting engine lands.
-#[cfg(feature = "instance")]
 mod wait;
-#[cfg(feature = "instance")]
 mod waiter;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
@@ -50,9 +46,10 @@ pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
+// The instance waiter needs DescribeInstances, an operation of the `instance` area.
 #[cfg(feature = "instance")]
-pub use wait::{PendingInstance, WaitError, WaitOptions};
-#[cfg(feature = "instance")]
+pub use wait::WaitError;
+pub use wait::{PendingInstance, WaitOptions};
 pub use waiter::WaiterError;
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one

@@ -1,15 +1,24 @@
 //! Waiting for instances: creation (and start, stop, reboot) is asynchronous, and a successful
 //! `CreateInstance` only means the request was accepted.
 
+// The instance waiter needs DescribeInstances, an operation of the `instance` area; the options
+// and the pacing serve every waiter.
+#[cfg(feature = "instance")]
 use crate::describe_instances::Instance;
+#[cfg(feature = "instance")]
 use crate::{Client, DescribeInstancesError, DescribeInstancesRequest, Error};
+#[cfg(feature = "instance")]
 use ens_core::Operation;
+#[cfg(feature = "instance")]
 use std::collections::BTreeMap;
+#[cfg(feature = "instance")]
 use std::fmt;
 use std::time::Duration;
+#[cfg(feature = "instance")]
 use tokio::time::Instant;
 
 /// How many ids one DescribeInstances call may filter on (the API's documented maximum).
+#[cfg(feature = "instance")]
 const IDS_PER_CALL: usize = 100;
 
 /// How long and how often [`Client::wait_for_instances`] polls.
@@ -72,6 +81,7 @@ pub struct PendingInstance {
 }
 
 /// Why [`Client::wait_for_instances`] did not return the instances.
+#[cfg(feature = "instance")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError {
@@ -90,6 +100,7 @@ pub enum WaitError {
     Describe(Error<DescribeInstancesError>),
 }
 
+#[cfg(feature = "instance")]
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -119,6 +130,7 @@ impl fmt::Display for WaitError {
     }
 }
 
+#[cfg(feature = "instance")]
 impl std::error::Error for WaitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -128,6 +140,7 @@ impl std::error::Error for WaitError {
     }
 }
 
+#[cfg(feature = "instance")]
 impl Client {
     /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
     /// `"Running"` after CreateInstance), and returns them in the order of `ids`.
@@ -217,14 +230,14 @@ impl Client {
 }
 
 /// The pauses between polls, from [`WaitOptions`] made safe to compute with.
-struct Pace {
-    initial: Duration,
-    max: Duration,
+pub(crate) struct Pace {
+    pub(crate) initial: Duration,
+    pub(crate) max: Duration,
     multiplier: f64,
 }
 
 impl Pace {
-    fn new(options: &WaitOptions) -> Self {
+    pub(crate) fn new(options: &WaitOptions) -> Self {
         let max = options.max_delay.min(WaitOptions::MAX_TIMEOUT);
         Self {
             initial: options.initial_delay.min(max),
@@ -240,13 +253,14 @@ impl Pace {
 
     /// The pause after `delay`: longer by the multiplier, at most `max` (also when the product
     /// is too large for a `Duration`).
-    fn next(&self, delay: Duration) -> Duration {
+    pub(crate) fn next(&self, delay: Duration) -> Duration {
         Duration::try_from_secs_f64(delay.as_secs_f64() * self.multiplier)
             .unwrap_or(self.max)
             .min(self.max)
     }
 }
 
+#[cfg(feature = "instance")]
 fn timed_out(
     status: &str,
     waited: Duration,

@@ -2,10 +2,11 @@
 //! options)`): poll, let the waiter's acceptors decide, pause, again, until a decision or the
 //! timeout.
 //!
-//! The pacing is [`WaitOptions`]', with pauses never shorter than the waiter's own `minDelay`.
-//! Kept apart from `wait.rs` (the instance waiter) until the runtime's generic waiting engine
-//! takes this loop over.
+//! The pacing is [`WaitOptions`]' (as the instance waiter's), with pauses never shorter than the
+//! waiter's own `minDelay`. Kept apart from `wait.rs` (the instance waiter) until the runtime's
+//! generic waiting engine takes this loop over.
 
+use crate::wait::Pace;
 use crate::{Client, Error, WaitOptions};
 use ens_core::{Operation, OperationError, WaitState, Waiter};
 use std::fmt;
@@ -81,8 +82,8 @@ impl Client {
         let started = Instant::now();
         let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
         let floor = waiter.min_delay.unwrap_or(Duration::ZERO);
-        let max = options.max_delay.min(WaitOptions::MAX_TIMEOUT).max(floor);
-        let mut delay = options.initial_delay.max(floor).min(max);
+        let pace = Pace::new(options);
+        let mut delay = pace.initial.max(floor);
         let timed_out = |polls| WaiterError::TimedOut {
             waiter: waiter.name,
             waited: started.elapsed(),
@@ -123,8 +124,7 @@ impl Client {
                 return Err(timed_out(polls));
             }
             tokio::time::sleep(delay).await;
-            let next = delay.as_secs_f64() * options.multiplier.max(1.0);
-            delay = Duration::try_from_secs_f64(next).unwrap_or(max).min(max);
+            delay = pace.next(delay).max(floor);
         }
     }
 }

@@ -160,3 +160,38 @@ async fn an_error_no_acceptor_expects_ends_the_wait() {
     };
     assert_eq!(call.code(), Some("Forbidden.NoPermission"));
 }
+
+/// A waiter the import writes from our data (`metadata/waiters.json`) into an imported spec.
+#[tokio::test]
+async fn imported_specs_have_waiters_too() {
+    let emulator = Emulator::builder().manual_clock().start().await.unwrap();
+    let c = client(&emulator);
+    emulator.add_fault(Fault {
+        actions: vec!["DescribeSnapshots".into()],
+        region: None,
+        signature: None,
+        trigger: Trigger::Always,
+        effect: Effect::Respond {
+            status: 200,
+            body: r#"{"RequestId":"r","Snapshots":[{"SnapshotId":"s-1","Status":"error"}]}"#.into(),
+            content_type: None,
+        },
+    });
+    let request = ens_client::DescribeSnapshotsRequest::builder()
+        .snapshot_id("s-1")
+        .build();
+    let error = c
+        .wait_until_snapshot_available(request, &options(10_000))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            WaiterError::Failed {
+                waiter: "SnapshotAvailable",
+                ..
+            }
+        ),
+        "{error}"
+    );
+}

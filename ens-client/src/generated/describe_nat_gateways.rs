@@ -424,6 +424,64 @@ impl ::ens_client::paginate::Paginated for DescribeNatGatewaysRequest {
     }
 }
 
+/// Every NAT gateway the request asks about (`NatGatewayIds`) is listed and `Available` (the status texts: `Creating` until the creation is complete, then `Available`); one that is `Deleting` never will be.
+///
+/// Waiter `NatGatewayAvailable` on `DescribeNatGateways`: its acceptors, tried in order on each answer, decide.
+pub static NAT_GATEWAY_AVAILABLE: rt::Waiter<DescribeNatGatewaysRequest> = rt::Waiter {
+    name: "NatGatewayAvailable",
+    description: "Every NAT gateway the request asks about (`NatGatewayIds`) is listed and `Available` (the status texts: `Creating` until the creation is complete, then `Available`); one that is `Deleting` never will be.",
+    min_delay: Some(::std::time::Duration::from_secs(2)),
+    max_delay: Some(::std::time::Duration::from_secs(30)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "NatGateways.Status",
+                values: |r: &DescribeNatGatewaysResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.nat_gateways.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Available",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "NatGateways.Status",
+                values: |r: &DescribeNatGatewaysResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.nat_gateways.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Deleting",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: Some(|
+        request: &DescribeNatGatewaysRequest,
+        answer: &DescribeNatGatewaysResponse|
+    {
+        let listed: fn(&DescribeNatGatewaysResponse) -> Vec<String> = |
+            r: &DescribeNatGatewaysResponse,
+        | -> Vec<String> {
+            ::std::iter::once(r)
+                .flat_map(|x| x.nat_gateways.iter())
+                .filter_map(|x| x.nat_gateway_id.as_ref())
+                .map(|v| v.to_string())
+                .collect()
+        };
+
+        rt::waiter::lists_every_id(request.nat_gateway_ids.iter(), listed(answer).iter())
+    }),
+};
+
 /// The service errors `DescribeNatGateways` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

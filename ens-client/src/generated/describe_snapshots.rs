@@ -354,6 +354,49 @@ impl ::ens_client::paginate::Paginated for DescribeSnapshotsRequest {
     }
 }
 
+/// The snapshots the request selects (by `SnapshotId`, `DiskId`, ...) are `available` (the status texts: `creating`, then `available`); one in `error` never will be.
+///
+/// Waiter `SnapshotAvailable` on `DescribeSnapshots`: its acceptors, tried in order on each answer, decide.
+pub static SNAPSHOT_AVAILABLE: rt::Waiter<DescribeSnapshotsRequest> = rt::Waiter {
+    name: "SnapshotAvailable",
+    description: "The snapshots the request selects (by `SnapshotId`, `DiskId`, ...) are `available` (the status texts: `creating`, then `available`); one in `error` never will be.",
+    min_delay: Some(::std::time::Duration::from_secs(2)),
+    max_delay: Some(::std::time::Duration::from_secs(30)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "Snapshots.Status",
+                values: |r: &DescribeSnapshotsResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.snapshots.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "available",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "Snapshots.Status",
+                values: |r: &DescribeSnapshotsResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.snapshots.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "error",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: None,
+};
+
 /// The service errors `DescribeSnapshots` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -8611,6 +8611,23 @@ impl ::ens_client::Client {
         ::ens_client::paginate::Pages::new(self.clone(), request)
     }
 
+    /// Every NAT gateway the request asks about (`NatGatewayIds`) is listed and `Available` (the status texts: `Creating` until the creation is complete, then `Available`); one that is `Deleting` never will be.
+    ///
+    /// Polls `DescribeNatGateways` with `request` until an acceptor of [`describe_nat_gateways::NAT_GATEWAY_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn wait_until_nat_gateway_available(
+        &self,
+        request: DescribeNatGatewaysRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeNatGatewaysResponse,
+        ::ens_client::WaiterError<DescribeNatGatewaysError>,
+    > {
+        self.wait_until(request, &describe_nat_gateways::NAT_GATEWAY_AVAILABLE, options)
+            .await
+    }
+
     /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
     #[cfg(feature = "network")]
     #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
@@ -9003,6 +9020,22 @@ impl ::ens_client::Client {
         request: DescribeSnapshotsRequest,
     ) -> ::ens_client::paginate::Pages<DescribeSnapshotsRequest> {
         ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// The snapshots the request selects (by `SnapshotId`, `DiskId`, ...) are `available` (the status texts: `creating`, then `available`); one in `error` never will be.
+    ///
+    /// Polls `DescribeSnapshots` with `request` until an acceptor of [`describe_snapshots::SNAPSHOT_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn wait_until_snapshot_available(
+        &self,
+        request: DescribeSnapshotsRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeSnapshotsResponse,
+        ::ens_client::WaiterError<DescribeSnapshotsError>,
+    > {
+        self.wait_until(request, &describe_snapshots::SNAPSHOT_AVAILABLE, options).await
     }
 
     /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.

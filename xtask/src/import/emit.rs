@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const VERSION: &str = "2017-11-10";
 /// The start of the `source` line of every spec the import writes: a spec without it is curated.
 pub const MARK: &str = "Merged by `cargo xtask import`";
+/// The provenance source of the waiters our data gives.
+pub const WAITERS_SOURCE: &str = "waiters";
 
 /// Something a source states that the spec format cannot express.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,6 +42,8 @@ pub struct Env<'a> {
     /// Names of the shared shapes, which every generated operation module imports: no type of
     /// an operation may take one.
     pub shape_names: &'a BTreeSet<String>,
+    /// The waiters our data (`metadata/waiters.json`) gives operations, by operation.
+    pub waiters: &'a BTreeMap<String, Value>,
 }
 
 /// What a pass does at a shape candidate.
@@ -263,8 +267,13 @@ pub fn emit(op: &OperationFacts, env: Env<'_>, mode: Mode<'_>) -> Emitted {
     if let Some(p) = &op.pagination {
         spec.insert("pagination".into(), pagination(&p.value));
     }
+    let mut provenance = provenance(op);
+    if let Some(waiters) = env.waiters.get(&op.name) {
+        spec.insert("waiters".into(), waiters.clone());
+        provenance.push(json!({"source": WAITERS_SOURCE, "facts": ["waiters"], "note": "the waiters of specs/ens/metadata/waiters.json, written from the reference's status texts"}));
+    }
     spec.insert("source".into(), json!(source_line(op)));
-    spec.insert("provenance".into(), Value::Array(provenance(op)));
+    spec.insert("provenance".into(), Value::Array(provenance));
     ctx.out.spec = Value::Object(spec);
     ctx.out
 }

@@ -57,6 +57,8 @@ pub struct Import {
     pub curated_shapes: BTreeMap<String, serde_json::Value>,
     /// The shapes the import wrote, by name (rewritten or removed by the next run).
     pub imported_shapes: BTreeSet<String>,
+    /// The waiters of `metadata/waiters.json`, by operation: our data, as translations are.
+    pub waiters: BTreeMap<String, serde_json::Value>,
     /// The specs of `specs/ens/operations/` by operation, and whether each is curated.
     pub service_specs: BTreeMap<String, (serde_json::Value, bool)>,
     /// Load and merge time.
@@ -119,6 +121,7 @@ impl Import {
             });
         }
         let (facts, retired) = facts::merge_all(&sources, &texts, &areas);
+        let waiters = load_waiters(&metadata.join(WAITERS))?;
         Ok(Import {
             sources,
             texts,
@@ -129,6 +132,7 @@ impl Import {
             curated_errors,
             curated_shapes,
             imported_shapes,
+            waiters,
             service_specs,
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
@@ -156,6 +160,7 @@ impl Import {
             common_codes: &self.common_codes,
             schema: SERVICE_SCHEMA,
             shape_names: &curated_names,
+            waiters: &self.waiters,
         };
         let candidates: Vec<shapes::Candidate> = imported
             .iter()
@@ -243,6 +248,17 @@ impl Import {
         }));
         let ops: BTreeSet<String> = self.facts.iter().map(|f| f.name.clone()).collect();
         out.extend(self.areas.problems(&ops));
+        for op in self.waiters.keys() {
+            if !ops.contains(op) {
+                out.push(format!(
+                    "{WAITERS}: `{op}` is not an operation of the sources"
+                ));
+            } else if self.is_curated(op) {
+                out.push(format!(
+                    "{WAITERS}: `{op}` is curated: write its waiters in its spec"
+                ));
+            }
+        }
         out
     }
 }
@@ -290,6 +306,24 @@ fn official_text(
             .and_then(|m| m.shape.text.clone())
     });
     Some(text.map(|t| texts::normalize(&t)))
+}
+
+/// Our waiters (`specs/ens/metadata/waiters.json`): `{"Operation": [waiter, ...]}`.
+pub const WAITERS: &str = "waiters.json";
+
+/// The waiters of our data, by operation (none without the file).
+fn load_waiters(path: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    if !path.exists() {
+        return Ok(BTreeMap::new());
+    }
+    let doc = sources::read_json(path)?;
+    let map = doc["waiters"].as_object().ok_or_else(|| {
+        format!(
+            "{}: `waiters` is not an object by operation",
+            path.display()
+        )
+    })?;
+    Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
 /// `$schema` of the documents in `operations/` and `shapes/`.
