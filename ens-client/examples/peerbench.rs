@@ -84,7 +84,10 @@ fn args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let mut value = || it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let mut value = || {
+            it.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--url" => a.url = value(),
             "--status-url" => a.status_url = value(),
@@ -92,7 +95,9 @@ fn args() -> Args {
             "--warmup" => a.warmup = value().parse().unwrap_or_else(|_| usage("--warmup")),
             "--threads" => a.threads = value().parse().unwrap_or_else(|_| usage("--threads")),
             "--worker-threads" => {
-                a.worker_threads = value().parse().unwrap_or_else(|_| usage("--worker-threads"))
+                a.worker_threads = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--worker-threads"))
             }
             "--modes" => a.modes = value().split(',').map(str::to_owned).collect(),
             other => usage(&format!("unknown argument {other}")),
@@ -153,7 +158,9 @@ struct Phase {
 
 async fn sequential(client: &Client, n: usize, warmup: usize, status_url: &str) -> Phase {
     for _ in 0..warmup {
-        call(client).await.unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
+        call(client)
+            .await
+            .unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
     }
     let before = read_status(status_url);
     let mut latencies_ns = Vec::with_capacity(n);
@@ -195,7 +202,9 @@ async fn concurrent(
         let (client, warm, go) = (client.clone(), warm.clone(), go.clone());
         tasks.push(tokio::spawn(async move {
             for _ in 0..warmup {
-                call(&client).await.unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
+                call(&client)
+                    .await
+                    .unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
             }
             warm.wait().await;
             go.wait().await;

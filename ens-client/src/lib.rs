@@ -31,18 +31,27 @@ pub use ens_auth as auth;
 pub use ens_core as core;
 pub use ens_credentials as credentials;
 
+// The runtime: knows no service and no operation (it moves to a crate of its own).
 mod client;
 mod dry_run;
 mod error;
 mod retry;
-mod wait;
+mod service;
+pub mod time;
+pub mod transport;
+pub mod wait;
 
-pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
+pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
-pub use wait::{PendingInstance, WaitError, WaitOptions};
+pub use service::Service;
+pub use wait::{PendingInstance, WaitOptions};
+
+// ENS's side of the seam (hand-written until generated).
+mod ens;
+pub use ens::{ENS, WaitError, endpoint_for_region};
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
 /// module per operation, its main types re-exported at the crate root.

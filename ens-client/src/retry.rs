@@ -10,6 +10,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use crate::service::Service;
+
 /// How many attempts to make, how long to wait between them, and how many retries a client may
 /// spend in all.
 ///
@@ -242,12 +244,13 @@ pub(crate) enum Safety {
     Final,
 }
 
-/// The safety of an answer with HTTP `status` and service `code` (if it carried one).
-pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
+/// The safety of an answer of `service` with HTTP `status` and service `code` (if it carried
+/// one).
+pub(crate) fn classify_answer(service: &Service, status: u16, code: Option<&str>) -> Safety {
     if let Some(code) = code {
-        // service.json says, per common code, whether the service acted.
-        if let Some(common) = crate::CommonError::from_code(code, "") {
-            return match common.retry_class() {
+        // The service's description says, per common code, whether the service acted.
+        if let Some(class) = (service.retry_class)(code) {
+            return match class {
                 ens_core::RetryClass::Throttling | ens_core::RetryClass::Unavailable => {
                     Safety::NotActed
                 }
@@ -331,46 +334,67 @@ mod tests {
         assert!(spread.len() > 10, "jitter should spread: {spread:?}");
     }
 
+    /// A service whose common codes are the ones these tests use.
+    static TEST_SERVICE: Service = Service {
+        name: "Test",
+        api_version: "2017-11-10",
+        default_endpoint: "example.aliyuncs.com",
+        endpoints: &[],
+        retry_class: |code| match code {
+            "Throttling" | "Throttling.User" => Some(ens_core::RetryClass::Throttling),
+            "ServiceUnavailable" => Some(ens_core::RetryClass::Unavailable),
+            "InternalError" => Some(ens_core::RetryClass::Transient),
+            "SignatureDoesNotMatch" => Some(ens_core::RetryClass::Never),
+            _ => None,
+        },
+    };
+
     #[test]
     fn classification() {
         assert_eq!(
-            classify_answer(400, Some("Throttling.User")),
+            classify_answer(&TEST_SERVICE, 400, Some("Throttling.User")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(400, Some("Throttling.Whatever")),
+            classify_answer(&TEST_SERVICE, 400, Some("Throttling.Whatever")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(503, Some("ServiceUnavailable")),
+            classify_answer(&TEST_SERVICE, 503, Some("ServiceUnavailable")),
             Safety::NotActed
         );
-        assert_eq!(classify_answer(503, None), Safety::MayHaveActed);
         assert_eq!(
-            classify_answer(503, Some("Brand.New")),
+            classify_answer(&TEST_SERVICE, 503, None),
             Safety::MayHaveActed
         );
         assert_eq!(
-            classify_answer(200, Some("Throttling.User")),
+            classify_answer(&TEST_SERVICE, 503, Some("Brand.New")),
+            Safety::MayHaveActed
+        );
+        assert_eq!(
+            classify_answer(&TEST_SERVICE, 200, Some("Throttling.User")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(200, Some("InvalidParameter")),
+            classify_answer(&TEST_SERVICE, 200, Some("InvalidParameter")),
             Safety::Final
         );
         assert_eq!(
-            classify_answer(500, Some("InternalError")),
+            classify_answer(&TEST_SERVICE, 500, Some("InternalError")),
             Safety::MayHaveActed
         );
-        assert_eq!(classify_answer(502, None), Safety::MayHaveActed);
         assert_eq!(
-            classify_answer(400, Some("SignatureDoesNotMatch")),
+            classify_answer(&TEST_SERVICE, 502, None),
+            Safety::MayHaveActed
+        );
+        assert_eq!(
+            classify_answer(&TEST_SERVICE, 400, Some("SignatureDoesNotMatch")),
             Safety::Final
         );
         assert_eq!(
-            classify_answer(400, Some("InvalidParameter")),
+            classify_answer(&TEST_SERVICE, 400, Some("InvalidParameter")),
             Safety::Final
         );
-        assert_eq!(classify_answer(404, None), Safety::Final);
+        assert_eq!(classify_answer(&TEST_SERVICE, 404, None), Safety::Final);
     }
 }
