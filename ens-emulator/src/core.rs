@@ -124,12 +124,18 @@ impl CapturedRequest {
 
     /// A query parameter, decoded.
     pub fn param(&self, name: &str) -> Option<String> {
-        self.query().into_iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.query()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// A parameter of the form body, decoded.
     pub fn body_param(&self, name: &str) -> Option<String> {
-        self.form().into_iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.form()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// The action, whichever signature carried it.
@@ -279,7 +285,10 @@ pub(crate) enum Wire {
     Close,
     Reset,
     Truncate,
-    Trickle { chunk: usize, interval: Duration },
+    Trickle {
+        chunk: usize,
+        interval: Duration,
+    },
     ContentLength(i64),
     /// No length, the body, then filler until the peer leaves.
     Endless,

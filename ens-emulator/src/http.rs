@@ -48,9 +48,16 @@ enum ReadError {
 
 /// Waits until the next request may be read; `false` when the connection is to be closed as idle
 /// (and then it is closed).
-async fn await_next(stream: &mut TcpStream, shared: &Shared, idle_since: tokio::time::Instant) -> bool {
+async fn await_next(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    idle_since: tokio::time::Instant,
+) -> bool {
     let closed = || {
-        shared.connections.idle_closed.fetch_add(1, Ordering::SeqCst);
+        shared
+            .connections
+            .idle_closed
+            .fetch_add(1, Ordering::SeqCst);
         false
     };
     match shared.config.idle_close {
