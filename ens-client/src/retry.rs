@@ -23,8 +23,9 @@ use crate::service::Service;
 /// - a documented throttling code (`Throttling`, `Throttling.User`, `Throttling.Api`, any
 ///   `Throttling.*`), whatever the HTTP status;
 /// - the service's own `ServiceUnavailable` code;
-/// - a connection that could not be established (refused, DNS, connect timeout, TLS handshake):
-///   nothing was sent.
+/// - a connection that could not be established (refused, DNS, connect timeout, TLS handshake),
+///   or a kept connection that failed before the first byte of the request was written: nothing
+///   was sent.
 ///
 /// A read-only operation is also sent again after failures during which the service may have
 /// acted: a timeout or a connection lost after sending, `InternalError`, any other 5xx answer
@@ -34,9 +35,22 @@ use crate::service::Service;
 /// For any other operation, such a failure ends the call with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) after one attempt, as does a 2xx
 /// answer that cannot be read (or lacks what every success carries, such as CreateInstance's
-/// `InstanceIds`). Such calls never reuse a pooled connection: a connection the server closed
-/// while idle cannot be told apart from one that died after the request arrived, so each gets a
-/// connection of its own, and failing to establish it proves nothing was sent.
+/// `InstanceIds`).
+///
+/// # Kept connections
+///
+/// A kept connection that the server closed while it sat idle loses the request written to it,
+/// and failing that way looks like failing after the request arrived. So the default transport
+/// polls a kept connection before writing to it (a close, reset or stray bytes that arrived
+/// while idle show there, and the request goes on another connection, unsent), counts the bytes
+/// of each request the kernel accepted (a failure before the first one is "nothing was sent"),
+/// and gives a call that is not read-only only a connection that sent a request within
+/// [`ClientBuilder::reuse_for_writes`](crate::ClientBuilder::reuse_for_writes) (250 ms), far
+/// below the idle timeout of any common server: a close still travelling while the request is
+/// written, the one race no check can see, then cannot happen. Read-only calls take any kept
+/// connection and are sent again if it fails. Through a proxy, or with a reqwest client and
+/// [`ClientBuilder::http_client_for_writes`](crate::ClientBuilder::http_client_for_writes), each
+/// such call gets a connection of its own instead.
 ///
 /// Nothing else is retried: other 4xx answers and error codes (the service refused the request)
 /// and 2xx answers carrying an error code.

@@ -324,7 +324,9 @@ impl fmt::Display for TransportError {
         f.write_str(match self.kind {
             TransportErrorKind::NotSent => "the request was not sent",
             TransportErrorKind::ConnectTimeout => "connecting timed out",
-            TransportErrorKind::MayHaveBeenSent => "the exchange failed after sending",
+            TransportErrorKind::MayHaveBeenSent => {
+                "the connection failed once the request may have left"
+            }
             TransportErrorKind::Timeout => "no answer in time",
             TransportErrorKind::Unsendable => "the request cannot be sent",
         })
