@@ -14,6 +14,7 @@ use ens_core::{Operation, OperationError, OperationSpec, Params};
 use ens_credentials::{CachedProvider, DefaultChain};
 use tracing::Instrument as _;
 
+use crate::answer::{Accepted, error_answer, kept_body, success_answer, undecodable};
 use crate::dry_run::{Redactor, SignedRequest, SigningContext, sign};
 use crate::error::{BoxError, BuildError, Error, ServiceError, ServiceMeta, TimeoutKind};
 use crate::retry::{RetryBudget, RetryPolicy, Safety, classify_answer};
@@ -165,9 +166,6 @@ struct Limits {
     min_body_window: Duration,
     max_response_body: usize,
 }
-
-/// How many bytes of a body errors keep.
-const BODY_KEPT: usize = 8 * 1024;
 
 /// The most connections a client may be given (a semaphore's limit is far above).
 const MAX_CONNECTIONS: usize = 10_000;
@@ -608,12 +606,10 @@ impl fmt::Debug for Client {
     }
 }
 
-/// A 2xx answer that reads as a success, not yet decoded into the operation's type.
-pub(crate) struct Success {
-    status: u16,
-    body: Vec<u8>,
-    value: serde_json::Value,
-    request_id: String,
+/// A 2xx answer that reads as a success, not yet decoded into the operation's type, with what
+/// masks the secrets of the request that got it.
+struct Success {
+    accepted: Accepted,
     redactor: Redactor,
 }
 
@@ -770,21 +766,14 @@ impl Client {
         drop(request);
         let action = O::SPEC.action;
         let endpoint = self.inner.endpoint.base.as_str();
-        let success = self
+        let Success { accepted, redactor } = self
             .execute(O::SPEC, &params)
             .await
             .map_err(|f| f.into_error(action, endpoint))?;
-        match serde_json::from_value::<O::Response>(success.value) {
+        match serde_json::from_slice::<O::Response>(&accepted.body) {
             Ok(response) => Ok(response),
-            Err(e) => Err(undecodable(
-                O::SPEC,
-                success.status,
-                &success.body,
-                &e.to_string(),
-                success.request_id,
-                &success.redactor,
-            )
-            .into_error(action, endpoint)),
+            Err(e) => Err(undecodable(O::SPEC, accepted, &e.to_string(), &redactor)
+                .into_error(action, endpoint)),
         }
     }
 
@@ -842,17 +831,21 @@ impl Client {
             loop {
                 attempt += 1;
                 recorder.record("attempts", attempt);
-                let signed = self.sign_params(spec, params).await?;
-                let (failure, safety) = match self.attempt_in_time(spec, &signed, deadline).await {
-                    Ok(success) => {
-                        recorder.record("request_id", success.request_id.as_str());
+                let mut signed = self.sign_params(spec, params).await?;
+                let outcome = self.attempt_in_time(spec, &mut signed, deadline).await;
+                let (failure, safety) = match outcome {
+                    Ok(accepted) => {
+                        recorder.record("request_id", accepted.request_id.as_str());
                         tracing::debug!(
-                            status = success.status,
-                            request_id = success.request_id.as_str(),
+                            status = accepted.status,
+                            request_id = accepted.request_id.as_str(),
                             "ENS call succeeded"
                         );
                         inner.budget.succeeded(last_retry_cost);
-                        return Ok(success);
+                        return Ok(Success {
+                            accepted,
+                            redactor: signed.redactor,
+                        });
                     }
                     Err(failed) => failed,
                 };
@@ -920,9 +913,9 @@ impl Client {
     async fn attempt_in_time(
         &self,
         spec: &OperationSpec,
-        signed: &SignedRequest,
+        signed: &mut SignedRequest,
         deadline: Option<Instant>,
-    ) -> Result<Success, (Failure, Safety)> {
+    ) -> Result<Accepted, (Failure, Safety)> {
         let inner = &*self.inner;
         let limits = inner.limits;
         let permit = inner
@@ -958,17 +951,18 @@ impl Client {
     async fn attempt(
         &self,
         spec: &OperationSpec,
-        signed: &SignedRequest,
+        signed: &mut SignedRequest,
         limit: Option<Limit>,
-    ) -> Result<Success, (Failure, Safety)> {
+    ) -> Result<Accepted, (Failure, Safety)> {
         let inner = &*self.inner;
         let limits = &inner.limits;
         let timer = &inner.timer;
+        // The signed request's buffers go to the transport; what errors need stays.
         let request = HttpRequest {
             method: signed.method,
-            url: &signed.url,
-            headers: &signed.headers,
-            body: &signed.body,
+            url: std::mem::take(&mut signed.url),
+            headers: std::mem::take(&mut signed.headers),
+            body: std::mem::take(&mut signed.body),
             reuse: if spec.read_only {
                 ConnectionReuse::Any
             } else {
@@ -1198,39 +1192,6 @@ async fn read_body(
     }
 }
 
-/// At most [`BODY_KEPT`] bytes of `body` as text, secrets masked; `cut` when `body` is only the
-/// start of the answer's body.
-fn kept_body(redactor: &Redactor, body: &[u8], cut: bool) -> String {
-    // Mask only what can be kept, and enough after it that a secret across the end is whole.
-    let room = BODY_KEPT.saturating_add(redactor.longest());
-    let (mut body, cut) = if body.len() > room {
-        (&body[..room], true)
-    } else {
-        (body, cut)
-    };
-    // A character cut in two at the end is left out, so a secret's start stays recognisable.
-    if let Err(e) = std::str::from_utf8(body)
-        && cut
-        && e.error_len().is_none()
-    {
-        body = &body[..e.valid_up_to()];
-    }
-    let text = String::from_utf8_lossy(body);
-    let mut text = if cut {
-        redactor.apply_prefix(&text)
-    } else {
-        redactor.apply(&text).into_owned()
-    };
-    if text.len() > BODY_KEPT {
-        let mut end = BODY_KEPT;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
-    text
-}
-
 /// A short, secret-free description of a failure for logs.
 fn failure_summary(failure: &Failure) -> String {
     match failure {
@@ -1247,203 +1208,6 @@ fn failure_summary(failure: &Failure) -> String {
         Failure::Unreadable { status, .. } => format!("unreadable answer, HTTP {status}"),
         Failure::Service(meta) => format!("{}, HTTP {}", meta.code, meta.http_status),
         Failure::OutcomeUnknown(inner) => failure_summary(inner),
-    }
-}
-
-/// The fields of an answer the client reads itself, secrets masked. The official SDKs accept
-/// the lower-case spellings too (`code`, `message`, `requestId`), and so does this.
-struct AnswerFields {
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    host_id: Option<String>,
-    recommend: Option<String>,
-}
-
-impl AnswerFields {
-    fn of(value: &serde_json::Value, redactor: &Redactor) -> Self {
-        let field = |upper: &str, lower: &str| {
-            text_field(value, upper)
-                .or_else(|| text_field(value, lower))
-                .map(|v| redactor.apply(&v).into_owned())
-        };
-        Self {
-            code: field("Code", "code"),
-            message: field("Message", "message"),
-            request_id: field("RequestId", "requestId"),
-            host_id: field("HostId", "hostId"),
-            recommend: field("Recommend", "recommend"),
-        }
-    }
-
-    /// The service's error, as a failure with its retry safety.
-    fn into_service(
-        self,
-        service: &Service,
-        status: u16,
-        code: String,
-        signed: &SignedRequest,
-    ) -> (Failure, Safety) {
-        let safety = classify_answer(service, status, Some(&code));
-        let client_string_to_sign = (code == "SignatureDoesNotMatch").then(|| {
-            let mut s = signed.redacted_string_to_sign();
-            if let Some(canonical) = signed.redacted_canonical_request() {
-                s.push_str("\n  client canonical request:\n");
-                s.push_str(&canonical);
-            }
-            s
-        });
-        let failure = Failure::Service(Box::new(ServiceMeta {
-            http_status: status,
-            code,
-            message: self.message.unwrap_or_default(),
-            request_id: self.request_id,
-            host_id: self.host_id,
-            recommend: self.recommend,
-            client_string_to_sign,
-        }));
-        (failure, safety)
-    }
-}
-
-/// Reads a field of an answer, whichever JSON type the service used for it.
-fn text_field(value: &serde_json::Value, name: &str) -> Option<String> {
-    match value.get(name)? {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Whether a 2xx answer's `Code` means success: the reference says `0` (an integer through the
-/// SDKs, a string over HTTP); one reference gives `200` as its example.
-fn is_success_code(code: &str) -> bool {
-    matches!(code, "0" | "200")
-}
-
-/// Whether a field holds something: not absent, null, empty text, or an array or object with
-/// nothing in it (`{"InstanceId": []}` is empty too).
-fn has_content(value: Option<&serde_json::Value>) -> bool {
-    match value {
-        None | Some(serde_json::Value::Null) => false,
-        Some(serde_json::Value::String(s)) => !s.is_empty(),
-        Some(serde_json::Value::Array(items)) => items.iter().any(|v| has_content(Some(v))),
-        Some(serde_json::Value::Object(map)) => map.values().any(|v| has_content(Some(v))),
-        Some(_) => true,
-    }
-}
-
-/// The body as a JSON object, or why not.
-fn json_object(body: &[u8]) -> Result<serde_json::Value, String> {
-    match serde_json::from_slice(body) {
-        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
-        Ok(_) => Err("the body is JSON but not an object".to_owned()),
-        Err(_) if body.is_empty() => Err("the body is empty".to_owned()),
-        Err(e) => Err(format!("the body is not JSON ({e})")),
-    }
-}
-
-/// Reads a 2xx answer: a success only if it is a JSON object with a `RequestId`, no error
-/// `Code`, and every field the operation's successes carry.
-fn success_answer(
-    service: &Service,
-    spec: &OperationSpec,
-    status: u16,
-    body: Vec<u8>,
-    signed: &SignedRequest,
-) -> Result<Success, (Failure, Safety)> {
-    let redactor = &signed.redactor;
-    let unreadable = |reason: String, request_id: Option<String>| {
-        let failure = Failure::Unreadable {
-            status,
-            body: kept_body(redactor, &body, false),
-            reason: redactor.apply(&reason).into_owned(),
-            request_id,
-        };
-        (failure, Safety::AnsweredUnreadable)
-    };
-    let value = json_object(&body).map_err(|reason| unreadable(reason, None))?;
-    let mut fields = AnswerFields::of(&value, redactor);
-    if let Some(code) = fields.code.take_if(|c| !is_success_code(c)) {
-        return Err(fields.into_service(service, status, code, signed));
-    }
-    let Some(request_id) = fields.request_id else {
-        return Err(unreadable(
-            "the answer has no RequestId, which every answer of the service carries".to_owned(),
-            None,
-        ));
-    };
-    if let Some(missing) = spec
-        .answer_requires
-        .iter()
-        .find(|name| !has_content(value.get(**name)))
-    {
-        return Err(unreadable(
-            format!(
-                "the answer has no {missing}, which every successful {} carries",
-                spec.action
-            ),
-            Some(request_id),
-        ));
-    }
-    Ok(Success {
-        status,
-        body,
-        value,
-        request_id,
-        redactor: redactor.clone(),
-    })
-}
-
-/// Turns a non-2xx answer into a failure and its retry safety.
-fn error_answer(
-    service: &Service,
-    status: u16,
-    body: &[u8],
-    signed: &SignedRequest,
-) -> (Failure, Safety) {
-    let unreadable = |reason: String, request_id: Option<String>| {
-        let failure = Failure::Unreadable {
-            status,
-            body: kept_body(&signed.redactor, body, false),
-            reason,
-            request_id,
-        };
-        (failure, classify_answer(service, status, None))
-    };
-    let value = match json_object(body) {
-        Ok(value) => value,
-        Err(reason) => return unreadable(reason, None),
-    };
-    let mut fields = AnswerFields::of(&value, &signed.redactor);
-    match fields.code.take() {
-        Some(code) => fields.into_service(service, status, code, signed),
-        None => unreadable("the error body has no Code".to_owned(), fields.request_id),
-    }
-}
-
-/// A success body that does not decode into the operation's response type: for an operation
-/// that is not read-only, its outcome is unknown.
-fn undecodable(
-    spec: &OperationSpec,
-    status: u16,
-    body: &[u8],
-    reason: &str,
-    request_id: String,
-    redactor: &Redactor,
-) -> Failure {
-    let failure = Failure::Unreadable {
-        status,
-        body: kept_body(redactor, body, false),
-        reason: redactor
-            .apply(&format!("the body is not the expected JSON ({reason})"))
-            .into_owned(),
-        request_id: Some(request_id),
-    };
-    if spec.read_only {
-        failure
-    } else {
-        Failure::OutcomeUnknown(Box::new(failure))
     }
 }
 
@@ -1497,41 +1261,6 @@ mod tests {
             assert!(Endpoint::parse(far, true).is_ok(), "{far}");
         }
         assert!(Endpoint::parse("https://ens.aliyuncs.com", false).is_ok());
-    }
-
-    #[test]
-    fn kept_bodies_are_bounded_and_never_end_in_part_of_a_secret() {
-        let mut r = Redactor::default();
-        r.add("Pässwort-99!");
-        // A secret across the end of what is kept is masked whole.
-        let body = format!(
-            "{}Pässwort-99!{}",
-            "a".repeat(BODY_KEPT - 4),
-            "b".repeat(50_000)
-        );
-        let kept = kept_body(&r, body.as_bytes(), false);
-        assert!(
-            kept.len() <= BODY_KEPT && !kept.contains("Pä"),
-            "{}",
-            &kept[BODY_KEPT - 10..]
-        );
-        // A body cut in the middle of a multi-byte character of a secret.
-        let cut = "xyz Pä".as_bytes();
-        let kept = kept_body(&r, &cut[..cut.len() - 1], true);
-        assert_eq!(kept, "xyz ***");
-    }
-
-    #[test]
-    fn success_codes_and_content() {
-        use serde_json::json;
-        assert!(is_success_code("0") && is_success_code("200"));
-        assert!(!is_success_code("1") && !is_success_code("InvalidParameter"));
-        assert!(!has_content(None));
-        assert!(!has_content(Some(&json!({"InstanceId": []}))));
-        assert!(!has_content(Some(&json!(""))));
-        assert!(has_content(Some(&json!({"InstanceId": ["i-1"]}))));
-        assert!(has_content(Some(&json!(["i-1"]))));
-        assert!(has_content(Some(&json!(0))));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub use ens_core as core;
 pub use ens_credentials as credentials;
 
 // The runtime: knows no service and no operation (it moves to a crate of its own).
+mod answer;
 mod client;
 mod dry_run;
 mod error;

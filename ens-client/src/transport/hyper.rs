@@ -193,8 +193,8 @@ impl fmt::Debug for HyperTransport {
 }
 
 impl HttpTransport for HyperTransport {
-    fn send<'a>(&'a self, request: HttpRequest<'a>) -> SendFuture<'a> {
-        Box::pin(self.pool.clone().send(request))
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        Box::pin(self.pool.send(request))
     }
 }
 
@@ -246,22 +246,20 @@ impl Pool {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    async fn send(
-        self: Arc<Self>,
-        request: HttpRequest<'_>,
-    ) -> Result<HttpResponse, TransportError> {
-        let (origin, mut message) = build(&request)?;
+    async fn send(self: &Arc<Self>, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let (reuse, read_timeout) = (request.reuse, request.read_timeout);
+        let (origin, mut message) = build(request)?;
         loop {
-            let mut conn = self.checkout(&origin, request.reuse).await?;
+            let mut conn = self.checkout(&origin, reuse).await?;
             conn.written.store(0, Ordering::Relaxed);
             conn.sent_at = self.time.now();
             let exchange = conn.exchange(message);
-            let exchange = match tokio::time::timeout(request.read_timeout, exchange).await {
+            let exchange = match tokio::time::timeout(read_timeout, exchange).await {
                 Ok(exchange) => exchange,
                 Err(_) => {
                     return Err(TransportError::new(
                         TransportErrorKind::Timeout,
-                        format!("no answer within {:?} of sending", request.read_timeout),
+                        format!("no answer within {read_timeout:?} of sending"),
                     ));
                 }
             };
@@ -271,7 +269,7 @@ impl Pool {
                     let body = PooledBody {
                         body,
                         conn: Some(conn),
-                        pool: self,
+                        pool: Arc::clone(self),
                         origin,
                     };
                     return Ok(HttpResponse {
@@ -519,15 +517,11 @@ impl http_body::Body for PooledBody {
     }
 }
 
-/// The origin and hyper request of a signed request.
-fn build(
-    request: &HttpRequest<'_>,
-) -> Result<(Origin, hyper::Request<Full<Bytes>>), TransportError> {
+/// The origin and hyper request of a signed request, its buffers moved, not copied.
+fn build(request: HttpRequest) -> Result<(Origin, hyper::Request<Full<Bytes>>), TransportError> {
     let unsendable = |e: BoxError| TransportError::new(TransportErrorKind::Unsendable, e);
-    let uri: http::Uri = request
-        .url
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| unsendable(Box::new(e)))?;
+    let uri = http::Uri::from_maybe_shared(Bytes::from(request.url))
+        .map_err(|e| unsendable(Box::new(e)))?;
     let https = match uri.scheme_str() {
         Some("https") => true,
         Some("http") => false,
@@ -544,24 +538,39 @@ fn build(
             .to_owned(),
         port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
     };
-    let target = uri
-        .path_and_query()
-        .map_or("/", http::uri::PathAndQuery::as_str);
-    let mut message = hyper::Request::new(Full::new(Bytes::copy_from_slice(request.body)));
+    // HTTP/1.1 sends the path and query only (the host is a header).
+    let target = uri.into_parts().path_and_query;
+    let mut message = hyper::Request::new(Full::new(Bytes::from(request.body)));
     *message.method_mut() =
         http::Method::from_bytes(request.method.as_bytes()).map_err(|e| unsendable(Box::new(e)))?;
-    *message.uri_mut() = target
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| unsendable(Box::new(e)))?;
+    if let Some(target) = target {
+        *message.uri_mut() = http::Uri::from(target);
+    }
     let headers = message.headers_mut();
     headers.reserve(request.headers.len());
     for (name, value) in request.headers {
-        let name =
-            http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| unsendable(Box::new(e)))?;
-        let value = http::HeaderValue::from_str(value).map_err(|e| unsendable(Box::new(e)))?;
-        headers.append(name, value);
+        let value = http::HeaderValue::from_maybe_shared(Bytes::from(value))
+            .map_err(|e| unsendable(Box::new(e)))?;
+        headers.append(
+            header_name(name).map_err(|e| unsendable(Box::new(e)))?,
+            value,
+        );
     }
     Ok((origin, message))
+}
+
+/// A header name without copying it: the names the signer uses are static, lower-case tokens.
+fn header_name(name: &'static str) -> Result<http::HeaderName, http::header::InvalidHeaderName> {
+    let token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if token {
+        // Checked above, so this cannot panic.
+        Ok(http::HeaderName::from_static(name))
+    } else {
+        http::HeaderName::from_bytes(name.as_bytes())
+    }
 }
 
 /// Connects to the first address of `host` that answers.

@@ -48,27 +48,28 @@ pub use self::reqwest::ReqwestTransport;
 /// bound connecting if it connects.
 pub trait HttpTransport: fmt::Debug + Send + Sync + 'static {
     /// Sends `request`; resolves when the answer's status and headers have arrived.
-    fn send<'a>(&'a self, request: HttpRequest<'a>) -> SendFuture<'a>;
+    fn send(&self, request: HttpRequest) -> SendFuture<'_>;
 }
 
 /// What [`HttpTransport::send`] returns.
 pub type SendFuture<'a> =
     Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
-/// A signed request, ready to go on the wire. Nothing in it may be changed: the signature covers
-/// the URL, the body and most headers.
-#[derive(Clone, Copy)]
+/// A signed request, ready to go on the wire, handed over whole so that a transport can send its
+/// buffers without copying them. Nothing in it may be changed: the signature covers the URL, the
+/// body and most headers.
+#[derive(Clone)]
 #[non_exhaustive]
-pub struct HttpRequest<'a> {
+pub struct HttpRequest {
     /// `GET` or `POST`.
-    pub method: &'a str,
+    pub method: &'static str,
     /// The full URL with its query.
-    pub url: &'a str,
+    pub url: String,
     /// Header names (lower-case) and values, in the order to send them; `host` and
     /// `content-length` included.
-    pub headers: &'a [(&'static str, String)],
+    pub headers: Vec<(&'static str, String)>,
     /// The body (empty for most ENS calls).
-    pub body: &'a [u8],
+    pub body: Vec<u8>,
     /// Which kept-alive connections the request may go on.
     pub reuse: ConnectionReuse,
     /// How long the answer's head may take once the request is written
@@ -77,7 +78,7 @@ pub struct HttpRequest<'a> {
     pub read_timeout: Duration,
 }
 
-impl fmt::Debug for HttpRequest<'_> {
+impl fmt::Debug for HttpRequest {
     // The URL, headers and body carry tokens and passwords: only the shape is shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
@@ -90,7 +91,7 @@ impl fmt::Debug for HttpRequest<'_> {
     }
 }
 
-impl HttpRequest<'_> {
+impl HttpRequest {
     /// The value of header `name` (lower-case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -219,8 +219,8 @@ impl fmt::Debug for ReplayTransport {
 }
 
 impl HttpTransport for ReplayTransport {
-    fn send<'a>(&'a self, request: HttpRequest<'a>) -> SendFuture<'a> {
-        let recorded = RecordedRequest::from(&request);
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        let recorded = RecordedRequest::from(request);
         let mut state = self.lock();
         let n = state.requests.len();
         let event = state.events.pop_front();
@@ -295,25 +295,25 @@ impl RecordedRequest {
     }
 }
 
-impl From<&HttpRequest<'_>> for RecordedRequest {
-    fn from(request: &HttpRequest<'_>) -> Self {
+impl From<HttpRequest> for RecordedRequest {
+    fn from(request: HttpRequest) -> Self {
         let query = request.url.split_once('?').map_or("", |(_, q)| q);
         let mut params = decode_pairs(query, false);
         let form = request
             .header("content-type")
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
         if form {
-            params.extend(decode_pairs(&String::from_utf8_lossy(request.body), true));
+            params.extend(decode_pairs(&String::from_utf8_lossy(&request.body), true));
         }
         Self {
             method: request.method.to_owned(),
-            url: request.url.to_owned(),
             headers: request
                 .headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), v.clone()))
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v))
                 .collect(),
-            body: request.body.to_vec(),
+            url: request.url,
+            body: request.body,
             params,
         }
     }

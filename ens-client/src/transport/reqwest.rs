@@ -57,20 +57,16 @@ impl fmt::Debug for ReqwestTransport {
 }
 
 impl HttpTransport for ReqwestTransport {
-    fn send<'a>(&'a self, request: HttpRequest<'a>) -> SendFuture<'a> {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
         Box::pin(async move {
             let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| {
                 TransportError::new(TransportErrorKind::Unsendable, Box::new(e) as BoxError)
             })?;
             let mut builder = self.client_for(request.reuse).request(method, request.url);
             for (name, value) in request.headers {
-                builder = builder.header(*name, value.as_str());
+                builder = builder.header(name, value);
             }
-            let response = builder
-                .body(request.body.to_vec())
-                .send()
-                .await
-                .map_err(classify)?;
+            let response = builder.body(request.body).send().await.map_err(classify)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = http_body_util::BodyExt::map_err(reqwest::Body::from(response), |e| {
