@@ -11,9 +11,11 @@
 //! Every call builds a new request from the benchmark's parameters, validates it, signs it with a
 //! fresh time and nonce, sends it over a kept-alive HTTP/1.1 connection, reads and decodes the
 //! whole answer, and checks `RequestId` and the first instance id. One client per mode, created
-//! before the warm-up; default settings except no retries. A worker of the concurrent modes is a
-//! task on a multi-threaded tokio runtime with `--worker-threads` threads (default 2, the
-//! machine's cores); the sequential modes run on the same runtime.
+//! before the warm-up; default settings except no retries. The sequential modes run on tokio's
+//! current-thread runtime (what a program making one call at a time would use; `--worker-threads`
+//! N > 0 with `--sequential-multi-thread` runs them on the multi-threaded one instead); a worker
+//! of the concurrent modes is a task on a multi-threaded tokio runtime with `--worker-threads`
+//! threads (default 2, the machine's cores).
 
 #![allow(clippy::unwrap_used)]
 
@@ -66,6 +68,7 @@ struct Args {
     warmup: usize,
     threads: usize,
     worker_threads: usize,
+    sequential_multi_thread: bool,
     modes: Vec<String>,
 }
 
@@ -78,6 +81,7 @@ fn args() -> Args {
         warmup: 200,
         threads: 8,
         worker_threads: 2,
+        sequential_multi_thread: false,
         modes: ["rust_acs3", "rust_v1", "rust_acs3_x8", "rust_v1_x8"]
             .map(str::to_owned)
             .to_vec(),
@@ -100,6 +104,7 @@ fn args() -> Args {
                     .unwrap_or_else(|_| usage("--worker-threads"))
             }
             "--modes" => a.modes = value().split(',').map(str::to_owned).collect(),
+            "--sequential-multi-thread" => a.sequential_multi_thread = true,
             other => usage(&format!("unknown argument {other}")),
         }
     }
@@ -111,7 +116,7 @@ fn args() -> Args {
 
 fn usage(why: &str) -> ! {
     eprintln!(
-        "{why}\nusage: peerbench [--url http://127.0.0.1:18080] [-n 15000] [--warmup 200] [--threads 8] [--worker-threads 2] [--modes rust_acs3,rust_v1,rust_acs3_x8,rust_v1_x8] [--status-url URL|'']"
+        "{why}\nusage: peerbench [--url http://127.0.0.1:18080] [-n 15000] [--warmup 200] [--threads 8] [--worker-threads 2] [--modes rust_acs3,rust_v1,rust_acs3_x8,rust_v1_x8] [--sequential-multi-thread] [--status-url URL|'']"
     );
     std::process::exit(2)
 }
@@ -255,8 +260,12 @@ fn round1(x: f64) -> f64 {
 
 fn main() {
     let a = args();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let multi = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(a.worker_threads)
+        .enable_all()
+        .build()
+        .unwrap();
+    let single = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
@@ -276,6 +285,8 @@ fn main() {
             .retry_policy(RetryPolicy::none())
             .build()
             .unwrap_or_else(|e| usage(&e.to_string()));
+        let on_one_thread = workers == 1 && !a.sequential_multi_thread;
+        let runtime = if on_one_thread { &single } else { &multi };
         let mut phase = runtime.block_on(async {
             // Fail fast (server not running) before timing anything.
             call(&client)
@@ -291,7 +302,9 @@ fn main() {
         let secs = phase.elapsed.as_secs_f64();
         let mean_us =
             phase.latencies_ns.iter().sum::<u64>() as f64 / phase.latencies_ns.len() as f64 / 1e3;
-        let worker = if workers == 1 {
+        let worker = if on_one_thread {
+            "sequential, on tokio's current-thread runtime".to_owned()
+        } else if workers == 1 {
             format!("sequential, on a {}-worker tokio runtime", a.worker_threads)
         } else {
             format!(
@@ -333,7 +346,7 @@ fn main() {
     let doc = json!({
         "tool": "ens-client examples/peerbench.rs",
         "url": a.url,
-        "params": {"n": a.n, "warmup": a.warmup, "threads": a.threads, "worker_threads": a.worker_threads},
+        "params": {"n": a.n, "warmup": a.warmup, "threads": a.threads, "worker_threads": a.worker_threads, "sequential_multi_thread": a.sequential_multi_thread},
         "all_verified": all_ok,
         "results": results,
     });

@@ -53,6 +53,8 @@ pub(crate) struct Endpoint {
     pub(crate) base: String,
     /// `host[:port]`, exactly the `host` header sent.
     pub(crate) host: String,
+    /// Whether the host is this machine (`localhost` or a loopback address).
+    loopback: bool,
 }
 
 impl Endpoint {
@@ -95,6 +97,7 @@ impl Endpoint {
         Ok(Self {
             base: format!("{}://{host}", url.scheme()),
             host,
+            loopback,
         })
     }
 
@@ -102,17 +105,20 @@ impl Endpoint {
         Self {
             base: format!("https://{host}"),
             host: host.to_owned(),
+            loopback: false,
         }
     }
 
     /// Whether the environment's proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, less
-    /// `NO_PROXY`) send requests to this endpoint through a proxy.
+    /// `NO_PROXY`) send requests to this endpoint through a proxy. Never for this machine: a
+    /// local emulator or test server is not meant to be reached through a proxy.
     fn proxied(&self) -> bool {
-        self.base.parse::<http::Uri>().is_ok_and(|uri| {
-            hyper_util::client::proxy::matcher::Matcher::from_env()
-                .intercept(&uri)
-                .is_some()
-        })
+        !self.loopback
+            && self.base.parse::<http::Uri>().is_ok_and(|uri| {
+                hyper_util::client::proxy::matcher::Matcher::from_env()
+                    .intercept(&uri)
+                    .is_some()
+            })
     }
 }
 
@@ -484,9 +490,10 @@ impl<C> ClientBuilder<C> {
     ///
     /// Unless a transport was given, requests go through the default [`HyperTransport`], or
     /// through reqwest when the environment's proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`,
-    /// `ALL_PROXY`, less `NO_PROXY`) send the endpoint through a proxy: reqwest honours them,
-    /// and calls that are not read-only then open a connection of their own each (through a
-    /// proxy, a live connection to the proxy proves nothing about the proxy's connection on).
+    /// `ALL_PROXY`, less `NO_PROXY`) send the endpoint through a proxy (never a loopback
+    /// endpoint): reqwest honours them, and calls that are not read-only then open a connection
+    /// of their own each (through a proxy, a live connection to the proxy proves nothing about
+    /// the proxy's connection on).
     pub fn build(self) -> Result<C, BuildError>
     where
         C: From<Client>,

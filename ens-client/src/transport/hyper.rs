@@ -43,7 +43,9 @@
 //!
 //! It connects directly. [`crate::ClientBuilder::build`] picks [`super::ReqwestTransport`]
 //! instead when `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` (less `NO_PROXY`) sends the endpoint
-//! through a proxy.
+//! through a proxy (a loopback endpoint never is), with a connection of its own for each call
+//! that is not read-only: through a proxy, a live connection to the proxy says nothing about the
+//! proxy's own connection to the service.
 
 use std::fmt;
 use std::future::Future;
