@@ -15,15 +15,16 @@
 //! current-thread runtime (what a program making one call at a time would use; `--worker-threads`
 //! N > 0 with `--sequential-multi-thread` runs them on the multi-threaded one instead); a worker
 //! of the concurrent modes is a task on a multi-threaded tokio runtime with `--worker-threads`
-//! threads (default 2, the machine's cores).
+//! threads (default 2, the machine's cores; a mode ending in `_w<N>`, such as the default
+//! `rust_acs3_x8_w1`, runs on N threads instead: on the 2-core benchmark machine one thread
+//! leaves the other core to nginx).
 
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read as _, Write as _};
 use std::time::{Duration, Instant};
 
-use ens_client::create_instance::{DataDisk, InstanceName, IpType, Password};
-use ens_client::{Client, CreateInstanceRequest, Credentials, RetryPolicy, SignatureVersion};
+use ens_client::{Client, Credentials, RetryPolicy, SignatureVersion};
 use serde_json::{Value, json};
 
 const AK_ID: &str = "LTAI5tTestAccessKeyId000";
@@ -31,20 +32,9 @@ const AK_SECRET: &str = "TestAccessKeySecret0123456789ab";
 const EXPECT_REQUEST_ID: &str = "4A431388-2D4B-46F4-A96B-D4E6BD0688C1";
 const EXPECT_INSTANCE_ID: &str = "i-7ecpqvkicnchxccozrp0001";
 
-/// The benchmark's request, built anew for every call.
-fn request() -> CreateInstanceRequest {
-    CreateInstanceRequest::builder()
-        .instance_type("ens.se1.tiny")
-        .ens_region_id("cn-hangzhou")
-        .period(1)
-        .quantity(1)
-        .password(Password::new("Abcdef12!").unwrap())
-        .instance_name(InstanceName::new("test-1").unwrap())
-        .system_disk_size(40)
-        .data_disks([DataDisk { size: Some(50) }])
-        .ip_type(IpType::Ipv4)
-        .build()
-}
+#[path = "peer_request/mod.rs"]
+mod peer_request;
+use peer_request::request;
 
 /// One call: build, send, decode, check.
 async fn call(client: &Client) -> Result<(), String> {
@@ -82,9 +72,15 @@ fn args() -> Args {
         threads: 8,
         worker_threads: 2,
         sequential_multi_thread: false,
-        modes: ["rust_acs3", "rust_v1", "rust_acs3_x8", "rust_v1_x8"]
-            .map(str::to_owned)
-            .to_vec(),
+        modes: [
+            "rust_acs3",
+            "rust_v1",
+            "rust_acs3_x8",
+            "rust_v1_x8",
+            "rust_acs3_x8_w1",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -116,7 +112,7 @@ fn args() -> Args {
 
 fn usage(why: &str) -> ! {
     eprintln!(
-        "{why}\nusage: peerbench [--url http://127.0.0.1:18080] [-n 15000] [--warmup 200] [--threads 8] [--worker-threads 2] [--modes rust_acs3,rust_v1,rust_acs3_x8,rust_v1_x8] [--sequential-multi-thread] [--status-url URL|'']"
+        "{why}\nusage: peerbench [--url http://127.0.0.1:18080] [-n 15000] [--warmup 200] [--threads 8] [--worker-threads 2] [--modes rust_acs3,rust_v1,rust_acs3_x8,rust_v1_x8,rust_acs3_x8_w1] [--sequential-multi-thread] [--status-url URL|'']"
     );
     std::process::exit(2)
 }
@@ -161,16 +157,40 @@ struct Phase {
     server: Value,
 }
 
-async fn sequential(client: &Client, n: usize, warmup: usize, status_url: &str) -> Phase {
-    for _ in 0..warmup {
+impl Phase {
+    /// A timed phase that began at `started` and ends now, with the server's counters read
+    /// `before` and now.
+    fn ended(
+        started: Instant,
+        latencies_ns: Vec<u64>,
+        failures: usize,
+        before: Option<(u64, u64)>,
+        status_url: &str,
+    ) -> Self {
+        let elapsed = started.elapsed();
+        let after = read_status(status_url);
+        Self {
+            elapsed,
+            latencies_ns,
+            failures,
+            server: status_delta(before, after),
+        }
+    }
+}
+
+/// `n` calls whose failure stops the benchmark (they come before anything is timed).
+async fn warm_up(client: &Client, n: usize) {
+    for _ in 0..n {
         call(client)
             .await
             .unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
     }
-    let before = read_status(status_url);
-    let mut latencies_ns = Vec::with_capacity(n);
+}
+
+/// Makes `n` calls one after the other, recording each one's time; the failures (the first
+/// three reported).
+async fn timed_calls(client: &Client, n: usize, latencies_ns: &mut Vec<u64>) -> usize {
     let mut failures = 0;
-    let started = Instant::now();
     for _ in 0..n {
         let t = Instant::now();
         if let Err(e) = call(client).await {
@@ -181,14 +201,16 @@ async fn sequential(client: &Client, n: usize, warmup: usize, status_url: &str) 
         }
         latencies_ns.push(t.elapsed().as_nanos() as u64);
     }
-    let elapsed = started.elapsed();
-    let after = read_status(status_url);
-    Phase {
-        elapsed,
-        latencies_ns,
-        failures,
-        server: status_delta(before, after),
-    }
+    failures
+}
+
+async fn sequential(client: &Client, n: usize, warmup: usize, status_url: &str) -> Phase {
+    warm_up(client, warmup).await;
+    let before = read_status(status_url);
+    let mut latencies_ns = Vec::with_capacity(n);
+    let started = Instant::now();
+    let failures = timed_calls(client, n, &mut latencies_ns).await;
+    Phase::ended(started, latencies_ns, failures, before, status_url)
 }
 
 async fn concurrent(
@@ -206,25 +228,11 @@ async fn concurrent(
         let warmup = (warmup / workers).max(1);
         let (client, warm, go) = (client.clone(), warm.clone(), go.clone());
         tasks.push(tokio::spawn(async move {
-            for _ in 0..warmup {
-                call(&client)
-                    .await
-                    .unwrap_or_else(|e| panic!("warm-up call failed: {e}"));
-            }
+            warm_up(&client, warmup).await;
             warm.wait().await;
             go.wait().await;
             let mut latencies_ns = Vec::with_capacity(calls);
-            let mut failures = 0;
-            for _ in 0..calls {
-                let t = Instant::now();
-                if let Err(e) = call(&client).await {
-                    failures += 1;
-                    if failures <= 3 {
-                        eprintln!("call failed: {e}");
-                    }
-                }
-                latencies_ns.push(t.elapsed().as_nanos() as u64);
-            }
+            let failures = timed_calls(&client, calls, &mut latencies_ns).await;
             (latencies_ns, failures)
         }));
     }
@@ -239,14 +247,7 @@ async fn concurrent(
         latencies_ns.extend(l);
         failures += f;
     }
-    let elapsed = started.elapsed();
-    let after = read_status(status_url);
-    Phase {
-        elapsed,
-        latencies_ns,
-        failures,
-        server: status_delta(before, after),
-    }
+    Phase::ended(started, latencies_ns, failures, before, status_url)
 }
 
 fn percentile_us(sorted_ns: &[u64], p: f64) -> f64 {
@@ -272,12 +273,22 @@ fn main() {
     let mut results = Vec::new();
     let mut all_ok = true;
     for mode in &a.modes {
-        let (version, scheme) = match mode.as_str() {
-            "rust_acs3" | "rust_acs3_x8" => (SignatureVersion::V3, "ACS3-HMAC-SHA256"),
-            "rust_v1" | "rust_v1_x8" => (SignatureVersion::RpcV1, "RPC v1 HMAC-SHA1"),
-            other => usage(&format!("unknown mode {other}")),
+        // `rust_<scheme>[_x8][_w<threads>]`: the signature, 8 in flight, the runtime's threads.
+        let (base, runtime_threads) = match mode.rsplit_once("_w") {
+            Some((base, n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+                (base, n.parse().unwrap_or(a.worker_threads))
+            }
+            _ => (mode.as_str(), a.worker_threads),
         };
-        let workers = if mode.ends_with("_x8") { a.threads } else { 1 };
+        let (base, workers) = match base.strip_suffix("_x8") {
+            Some(base) => (base, a.threads),
+            None => (base, 1),
+        };
+        let (version, scheme) = match base {
+            "rust_acs3" => (SignatureVersion::V3, "ACS3-HMAC-SHA256"),
+            "rust_v1" => (SignatureVersion::RpcV1, "RPC v1 HMAC-SHA1"),
+            _ => usage(&format!("unknown mode {mode}")),
+        };
         let client = Client::builder()
             .endpoint(&a.url)
             .credentials(Credentials::new(AK_ID, AK_SECRET))
@@ -286,7 +297,19 @@ fn main() {
             .build()
             .unwrap_or_else(|e| usage(&e.to_string()));
         let on_one_thread = workers == 1 && !a.sequential_multi_thread;
-        let runtime = if on_one_thread { &single } else { &multi };
+        let custom;
+        let runtime = if on_one_thread {
+            &single
+        } else if runtime_threads == a.worker_threads {
+            &multi
+        } else {
+            custom = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(runtime_threads)
+                .enable_all()
+                .build()
+                .unwrap();
+            &custom
+        };
         let mut phase = runtime.block_on(async {
             // Fail fast (server not running) before timing anything.
             call(&client)
@@ -305,15 +328,14 @@ fn main() {
         let worker = if on_one_thread {
             "sequential, on tokio's current-thread runtime".to_owned()
         } else if workers == 1 {
-            format!("sequential, on a {}-worker tokio runtime", a.worker_threads)
+            format!("sequential, on a {runtime_threads}-worker tokio runtime")
         } else {
             format!(
-                "{workers} tasks sharing one client on a {}-worker tokio runtime",
-                a.worker_threads
+                "{workers} tasks sharing one client on a {runtime_threads}-worker tokio runtime"
             )
         };
         let mut result = json!({
-            "mode": if workers == 1 { mode.clone() } else { format!("{}_x{workers}", mode.trim_end_matches("_x8")) },
+            "mode": mode.replace("_x8", &format!("_x{workers}")),
             "sdk": format!("ens-client {} ({scheme}), {worker}", env!("CARGO_PKG_VERSION")),
             "concurrency": workers,
             "calls": a.n,

@@ -16,9 +16,13 @@
 use std::alloc::System;
 
 use ens_client::transport::{HttpRequest, HttpResponse, HttpTransport, SendFuture};
-use ens_client::{Client, CreateInstanceRequest, Credentials, RetryPolicy, SignatureVersion};
+use ens_client::{Client, Credentials, RetryPolicy, SignatureVersion};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[path = "peer_request/mod.rs"]
+mod peer_request;
+use peer_request::request;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -39,21 +43,6 @@ impl HttpTransport for Canned {
     fn send(&self, _: HttpRequest) -> SendFuture<'_> {
         Box::pin(std::future::ready(Ok(HttpResponse::new(200, ANSWER))))
     }
-}
-
-fn request() -> CreateInstanceRequest {
-    use ens_client::create_instance::{DataDisk, InstanceName, IpType, Password};
-    CreateInstanceRequest::builder()
-        .instance_type("ens.se1.tiny")
-        .ens_region_id("cn-hangzhou")
-        .period(1)
-        .quantity(1)
-        .password(Password::new("Abcdef12!").unwrap())
-        .instance_name(InstanceName::new("test-1").unwrap())
-        .system_disk_size(40)
-        .data_disks([DataDisk { size: Some(50) }])
-        .ip_type(IpType::Ipv4)
-        .build()
 }
 
 fn builder(version: SignatureVersion) -> ens_client::ClientBuilder {

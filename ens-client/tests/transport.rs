@@ -251,3 +251,33 @@ async fn a_wait_runs_on_the_injected_clock() {
     assert_eq!(polls, 34);
     assert!(started.elapsed() < Duration::from_secs(60), "virtual time");
 }
+
+/// Eight calls in flight on one client: each connection goes back to the pool as its answer
+/// ends, so eight connections carry them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_calls_in_flight_keep_eight_connections() {
+    let emu = emulator_started().await;
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let c = c.clone();
+        calls.spawn(async move {
+            for i in 0..50 {
+                if i % 2 == 0 {
+                    c.create_instance(create_request()).await.unwrap();
+                } else {
+                    c.send(describe_request()).await.unwrap();
+                }
+            }
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(emu.requests().len(), 400);
+    assert!(
+        emu.connections_accepted() <= 8,
+        "{} connections",
+        emu.connections_accepted()
+    );
+}
