@@ -281,3 +281,105 @@ async fn eight_calls_in_flight_keep_eight_connections() {
         emu.connections_accepted()
     );
 }
+
+/// A TLS front for `emu` on `https://localhost:PORT`, with the test CA's server certificate
+/// (`support/tls`, test-only keys): it relays each connection's bytes to the emulator.
+async fn tls_front(emu: &support::Emulator) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = vec![
+        CertificateDer::from_pem_slice(include_bytes!("support/tls/server.pem")).unwrap(),
+        CertificateDer::from_pem_slice(include_bytes!("support/tls/ca.pem")).unwrap(),
+    ];
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("support/tls/server.key")).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let backend = emu.addr();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    format!("https://localhost:{port}")
+}
+
+/// HTTPS through the default transport: rustls with the roots it is given, connections kept;
+/// with the default roots, which do not know the test CA, the handshake fails and nothing is
+/// sent.
+#[tokio::test]
+async fn https_keeps_connections_and_a_failed_handshake_sends_nothing() {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let emu = emulator_started().await;
+    let url = tls_front(&emu).await;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(include_bytes!("support/tls/ca.pem")).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let transport = ens_client::transport::HyperTransport::builder()
+        .tls_config(std::sync::Arc::new(config))
+        .build();
+    for version in SIGNATURES {
+        let c = client(&emu, version)
+            .endpoint(&url)
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            c.create_instance(create_request()).await.unwrap();
+            c.send(describe_request()).await.unwrap();
+        }
+    }
+    assert_eq!(emu.instances().len(), 12);
+    assert_eq!(
+        transport.connections_opened(),
+        1,
+        "one TLS connection for all"
+    );
+
+    let strict = client(&emu, SIGNATURES[0])
+        .endpoint(&url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = strict.create_instance(create_request()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Dispatch {
+                reached_server: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("certificate"), "{err}");
+    assert_eq!(
+        emu.count("CreateInstance"),
+        6,
+        "the refused one never arrived"
+    );
+}

@@ -86,6 +86,7 @@ pub struct HyperTransportBuilder {
     idle_timeout: Duration,
     max_idle: usize,
     time: Arc<dyn TimeSource>,
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Default for HyperTransportBuilder {
@@ -95,6 +96,7 @@ impl Default for HyperTransportBuilder {
             idle_timeout: Duration::from_secs(4),
             max_idle: 64,
             time: Arc::new(TokioTime),
+            tls: None,
         }
     }
 }
@@ -125,21 +127,21 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Builds the transport (TLS with the Mozilla root certificates of `webpki-roots`).
+    /// TLS settings of your own (default: the Mozilla root certificates of `webpki-roots`, the
+    /// safe default protocol versions, ALPN `http/1.1`): other roots for a private CA or a
+    /// TLS-inspecting proxy, client certificates. Only HTTP/1.1 is spoken: leave ALPN empty or
+    /// `http/1.1`.
+    pub fn tls_config(mut self, config: Arc<rustls::ClientConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// Builds the transport.
     pub fn build(self) -> HyperTransport {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map(|config| {
-                let mut config = config.with_root_certificates(roots).with_no_client_auth();
-                config.alpn_protocols = vec![b"http/1.1".to_vec()];
-                tokio_rustls::TlsConnector::from(Arc::new(config))
-            })
-            // The ring provider supports the default versions; if it ever did not, plain HTTP
-            // would still work and HTTPS fail with a clear error.
-            .ok();
+        let tls = match self.tls {
+            Some(config) => Some(tokio_rustls::TlsConnector::from(config)),
+            None => default_tls(),
+        };
         HyperTransport {
             pool: Arc::new(Pool {
                 connect_timeout: self.connect_timeout,
@@ -209,6 +211,21 @@ struct Pool {
     /// Idle connections, the most recently used last.
     idle: Mutex<Vec<Idle>>,
     opened: AtomicU64,
+}
+
+/// TLS with the Mozilla root certificates of `webpki-roots` and the ring provider. The ring
+/// provider supports the default protocol versions; if it ever did not, plain HTTP would still
+/// work and HTTPS fail with a clear error.
+fn default_tls() -> Option<tokio_rustls::TlsConnector> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?;
+    let mut config = config.with_root_certificates(roots).with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Some(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
 
 /// Where a request goes: the pool keeps connections per origin.
