@@ -227,15 +227,14 @@ async fn replay_reports_requests_that_do_not_match() {
     assert!(!recorded.contains(support::PASSWORD), "{recorded}");
 }
 
-/// A waiter on virtual time: a ten-minute wait takes no real time, and ends exactly at its
-/// timeout on the injected clock.
+/// A waiter on virtual time: a ten-minute wait ends exactly at its timeout on the injected clock
+/// (every pause went through it: a real one would hold the test for ten minutes).
 #[tokio::test]
 async fn a_wait_runs_on_the_injected_clock() {
     let pending = r#"{"RequestId":"R","Code":0,"TotalCount":1,"Instances":{"Instance":[{"InstanceId":"i-1","Status":"Pending"}]}}"#;
     let replay = ReplayTransport::new((0..200).map(|_| ReplayEvent::json(200, pending)));
     let time = ManualTime::new();
     let c = replay_client(&replay, &time);
-    let started = std::time::Instant::now();
     let err = c
         .wait_for_instances(["i-1"], "Running", &WaitOptions::default())
         .await
@@ -249,7 +248,6 @@ async fn a_wait_runs_on_the_injected_clock() {
     // At 0 s, then after pauses of 2, 3, 4.5, 6.75, 10.1 and 15.2 s (41.6 s in all), then every
     // 20 s up to 581.6 s: 34 polls in ten minutes.
     assert_eq!(polls, 34);
-    assert!(started.elapsed() < Duration::from_secs(60), "virtual time");
 }
 
 /// Eight calls in flight on one client: each connection goes back to the pool as its answer
