@@ -22,6 +22,11 @@
 //! println!("{:?}", created.instance_ids);
 //! # Ok(()) }
 //! ```
+//!
+//! The runtime around the operations knows no operation: it takes the service as data
+//! ([`Service`], ENS's is [`ENS`]), sends through a [`transport`] (hyper by default, your own
+//! `reqwest::Client`, or, with the `test-util` feature, a replay of canned answers), and waits on
+//! an injectable clock ([`time`]).
 #![deny(missing_docs)]
 
 // Generated code names this crate `::ens_client`, inside it as in user crates (proc macro).
