@@ -178,19 +178,41 @@ pub fn common_params(
     timestamp: SigningTime,
     nonce: &str,
 ) -> Vec<(&'static str, String)> {
-    let mut params = Vec::with_capacity(9);
-    params.push(("Action", action.to_owned()));
-    params.push(("Version", version.to_owned()));
-    params.push(("Format", "JSON".to_owned()));
-    params.push(("AccessKeyId", access_key_id.to_owned()));
-    params.push(("SignatureMethod", "HMAC-SHA1".to_owned()));
-    params.push(("SignatureVersion", "1.0".to_owned()));
-    params.push(("SignatureNonce", nonce.to_owned()));
-    params.push(("Timestamp", timestamp.to_utc_string()));
-    if let Some(token) = security_token {
-        params.push(("SecurityToken", token.to_owned()));
-    }
-    params
+    let timestamp = timestamp.utc_text();
+    common_pairs(
+        action,
+        version,
+        access_key_id,
+        security_token,
+        &timestamp,
+        nonce,
+    )
+    .map(|(name, value)| (name, value.to_owned()))
+    .collect()
+}
+
+/// [`common_params`] borrowed, in the same order, for passing to [`sign`] without copying:
+/// `timestamp` is the wire form of the signing time ([`SigningTime::utc_text`]).
+pub fn common_pairs<'a>(
+    action: &'a str,
+    version: &'a str,
+    access_key_id: &'a str,
+    security_token: Option<&'a str>,
+    timestamp: &'a str,
+    nonce: &'a str,
+) -> impl Iterator<Item = (&'static str, &'a str)> + Clone {
+    [
+        ("Action", action),
+        ("Version", version),
+        ("Format", "JSON"),
+        ("AccessKeyId", access_key_id),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", nonce),
+        ("Timestamp", timestamp),
+    ]
+    .into_iter()
+    .chain(security_token.map(|token| ("SecurityToken", token)))
 }
 
 #[cfg(test)]

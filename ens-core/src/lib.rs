@@ -18,7 +18,7 @@ mod violation;
 pub mod wire;
 
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
-pub use params::Params;
+pub use params::{Params, ParamsIter};
 pub use rules::{
     CharClass, Condition, CrossRule, Kind, LengthUnit, Location, Packing, ParamSpec, Rule, check,
     check_value,

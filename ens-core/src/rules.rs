@@ -282,19 +282,31 @@ fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
     params.get(name).filter(|v| !v.is_empty())
 }
 
-/// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1.
+/// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1
+/// (digits, no leading zero).
+///
+/// Walks both byte by byte: the checker asks this for every parameter against every spec entry,
+/// so most calls end at the first byte, and a substring search for `{n}` would cost more than
+/// the whole comparison.
 fn matches_wire(pattern: &str, key: &str) -> bool {
-    let Some((head, tail)) = pattern.split_once("{n}") else {
-        return pattern == key;
-    };
-    let Some(rest) = key.strip_prefix(head) else {
-        return false;
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || rest.starts_with('0') {
-        return false;
+    let (pattern, key) = (pattern.as_bytes(), key.as_bytes());
+    let (mut p, mut k) = (0, 0);
+    while p < pattern.len() {
+        if pattern[p..].starts_with(b"{n}") {
+            let digits = key[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 || key[k] == b'0' {
+                return false;
+            }
+            p += 3;
+            k += digits;
+        } else if key.get(k) == Some(&pattern[p]) {
+            p += 1;
+            k += 1;
+        } else {
+            return false;
+        }
     }
-    matches_wire(tail, &rest[digits..])
+    k == key.len()
 }
 
 /// Checks a whole request given as wire parameters; returns every violation at once.
@@ -578,17 +590,19 @@ fn broken(rule: &Rule, value: &str, number: Option<Number>) -> Option<String> {
         Rule::OneOf(ranges) => {
             let n = number?;
             let ok = ranges.iter().any(|&(a, b)| n.at_least(a) && n.at_most(b));
-            let allowed: Vec<String> = ranges
-                .iter()
-                .map(|&(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a} to {b}")
-                    }
-                })
-                .collect();
-            (!ok).then(|| format!("must be one of {}", allowed.join(", ")))
+            (!ok).then(|| {
+                let allowed: Vec<String> = ranges
+                    .iter()
+                    .map(|&(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a} to {b}")
+                        }
+                    })
+                    .collect();
+                format!("must be one of {}", allowed.join(", "))
+            })
         }
         Rule::MultipleOf(m) => {
             let ok = number?.is_multiple_of(m);

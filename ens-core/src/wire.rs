@@ -1,5 +1,7 @@
 //! Conversions between typed fields and wire strings, shared by every generated request.
 
+use std::borrow::Cow;
+
 use crate::{Params, Violation, Violations};
 
 /// A value that has one spelling on the wire.
@@ -66,6 +68,32 @@ pub trait WireObject: Sized {
     fn read(params: &Reader<'_>, prefix: &str) -> Result<Self, Violations>;
 }
 
+/// A wire name as [`Writer`] takes it: a `&'static str` (what generated code writes for
+/// top-level parameters) is kept without a copy; a computed name (`DataDisk.1.Size`) is moved or
+/// copied in.
+pub trait WireName {
+    /// The name, owned or static.
+    fn into_name(self) -> Cow<'static, str>;
+}
+
+impl WireName for &'static str {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl WireName for String {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Owned(self)
+    }
+}
+
+impl WireName for &String {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Owned(self.clone())
+    }
+}
+
 /// Builds a wire map from typed fields.
 #[derive(Debug, Default)]
 pub struct Writer(Params);
@@ -77,42 +105,38 @@ impl Writer {
     }
 
     /// Writes a value (marked secret when its type is).
-    pub fn put<V: WireValue>(&mut self, name: &str, value: &V) {
+    pub fn put<V: WireValue>(&mut self, name: impl WireName, value: &V) {
         self.put_text::<V>(name, value.to_wire());
     }
 
-    fn put_text<V: WireValue>(&mut self, name: &str, text: String) {
-        if V::SECRET {
-            self.0.insert_secret(name, text);
-        } else {
-            self.0.insert(name, text);
-        }
+    fn put_text<V: WireValue>(&mut self, name: impl WireName, text: String) {
+        self.0.put(name.into_name(), text, V::SECRET);
     }
 
     /// Writes a value when there is one.
-    pub fn put_opt<V: WireValue>(&mut self, name: &str, value: Option<&V>) {
+    pub fn put_opt<V: WireValue>(&mut self, name: impl WireName, value: Option<&V>) {
         if let Some(v) = value {
             self.put(name, v);
         }
     }
 
     /// Writes a boolean in the operation's spelling (`True`/`False` for some parameters).
-    pub fn put_bool(&mut self, name: &str, value: Option<bool>, literals: (&str, &str)) {
+    pub fn put_bool(&mut self, name: impl WireName, value: Option<bool>, literals: (&str, &str)) {
         if let Some(v) = value {
             let text = if v { literals.0 } else { literals.1 };
-            self.0.insert(name, text);
+            self.0.put(name.into_name(), text.to_owned(), false);
         }
     }
 
     /// Writes a list as `name.1`, `name.2`, ...
     pub fn put_repeated(&mut self, name: &str, values: &[impl WireValue]) {
         for (i, v) in values.iter().enumerate() {
-            self.put(&format!("{name}.{}", i + 1), v);
+            self.put(format!("{name}.{}", i + 1), v);
         }
     }
 
     /// Writes a list as one comma-joined value; nothing for an empty list.
-    pub fn put_joined<V: WireValue>(&mut self, name: &str, values: &[V]) {
+    pub fn put_joined<V: WireValue>(&mut self, name: impl WireName, values: &[V]) {
         if !values.is_empty() {
             let joined: Vec<String> = values.iter().map(WireValue::to_wire).collect();
             self.put_text::<V>(name, joined.join(","));
@@ -121,7 +145,12 @@ impl Writer {
 
     /// Writes a list as one JSON array; text items as JSON strings, numbers as numbers. Nothing
     /// for an empty list.
-    pub fn put_json_array<V: WireValue>(&mut self, name: &str, values: &[V], numeric: bool) {
+    pub fn put_json_array<V: WireValue>(
+        &mut self,
+        name: impl WireName,
+        values: &[V],
+        numeric: bool,
+    ) {
         if values.is_empty() {
             return;
         }
