@@ -1,6 +1,8 @@
 //! The client's own work per call, without the network: what `Client::dry_run` does for a
 //! typical CreateInstance (validate, wire parameters, credentials from the cache, a fresh nonce
-//! and time, sign, URL, headers), and its parts. After criterion, prints allocations per call.
+//! and time, sign, URL, headers), and its parts. Allocations per call:
+//! `cargo run --release -p ens-client --example call_allocs`; instruction counts:
+//! `examples/call_cost.rs`.
 //!
 //! `cargo bench -p ens-client --bench call_cost`
 
@@ -8,9 +10,6 @@
 
 #[path = "typical/mod.rs"]
 mod typical;
-
-#[path = "../../ens-auth/benches/common/measure.rs"]
-mod measure;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -45,15 +44,6 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
-
-    measure::allocations("call/to_params", 1000, || request.to_params());
-    measure::allocations("call/validate", 1000, || request.validate());
-    for (client, version) in clients.iter().zip(versions) {
-        let label = format!("call/dry_run/{version:?}");
-        measure::allocations(&label, 1000, || {
-            rt.block_on(client.dry_run(&request)).unwrap()
-        });
-    }
 }
 
 criterion_group! {

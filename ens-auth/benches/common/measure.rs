@@ -1,33 +1,8 @@
-//! What criterion does not print: the ratio of two costs measured interleaved in one run, and
-//! allocations per call. Shared by the benches of ens-auth and ens-client (`#[path]`).
+//! What criterion does not print: the ratio of two costs measured interleaved in one run.
+//! Shared by the benches of ens-auth and ens-client (`#[path]`).
 #![allow(dead_code)]
 
-use std::alloc::System;
 use std::time::Instant;
-
-use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-
-/// Every allocation of the bench binary goes through this counter.
-#[global_allocator]
-static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-/// Allocations and bytes allocated per call of `f` (averaged over `calls`; reallocations count
-/// as allocations, since each may move the block).
-pub fn allocations<R>(label: &str, calls: u32, mut f: impl FnMut() -> R) {
-    // Warm up: lazily initialised statics allocate once.
-    std::hint::black_box(f());
-    let region = Region::new(GLOBAL);
-    for _ in 0..calls {
-        std::hint::black_box(f());
-    }
-    let stats = region.change();
-    let n = f64::from(calls);
-    println!(
-        "allocations {label:44} {:6.1} allocs/call {:8.1} bytes/call",
-        (stats.allocations + stats.reallocations) as f64 / n,
-        (stats.bytes_allocated + stats.bytes_reallocated.max(0) as usize) as f64 / n,
-    );
-}
 
 /// The ratio of `a`'s time to `b`'s, measured in alternating batches so that the machine's load
 /// (2 shared cores) weighs on both alike: prints the median and the 10th-90th percentiles of
