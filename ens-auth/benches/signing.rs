@@ -17,11 +17,12 @@ use ens_auth::{acs3, rpc_v1};
 mod common;
 #[path = "common/measure.rs"]
 mod measure;
-use common::{SECRET, acs3_headers, acs3_sign, rpc_params, rpc_sign};
+use common::{SECRET, acs3_headers, acs3_sign, rpc_params, rpc_params_client_order, rpc_sign};
 
 fn bench(c: &mut Criterion) {
     let params = rpc_params();
     assert_eq!(params.len(), 20);
+    let in_client_order = rpc_params_client_order();
     let string_to_sign = rpc_sign(&params).string_to_sign;
     let headers = acs3_headers();
     let canonical_request = acs3_sign(&headers).canonical_request;
@@ -29,6 +30,9 @@ fn bench(c: &mut Criterion) {
     let sha256x2 = || acs3::hash_and_mac(black_box(&canonical_request), black_box(SECRET));
 
     c.bench_function("rpc_v1/sign", |b| b.iter(|| rpc_sign(&params)));
+    c.bench_function("rpc_v1/sign_client_order", |b| {
+        b.iter(|| rpc_sign(&in_client_order))
+    });
     c.bench_function("rpc_v1/raw_hmac_sha1_base64", |b| b.iter(hmac));
     c.bench_function("rpc_v1/common_params+sign", |b| {
         b.iter(|| rpc_sign(&rpc_params()))
@@ -43,6 +47,11 @@ fn bench(c: &mut Criterion) {
     measure::ratio(
         "rpc_v1/sign : raw_hmac_sha1_base64",
         || rpc_sign(&params),
+        hmac,
+    );
+    measure::ratio(
+        "rpc_v1/sign_client_order : raw_hmac_sha1_base64",
+        || rpc_sign(&in_client_order),
         hmac,
     );
     measure::ratio(

@@ -5,7 +5,8 @@
 //! cargo build --release -p ens-auth --example sign_cost
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/sign_cost rpc 10000
 //! ```
-//! (`rpc`, `hmac` — the raw HMAC-SHA1 + base64 over the same string to sign — `acs3`, or
+//! (`rpc`, `rpc_client_order` — the same parameters in the order the client passes them —
+//! `hmac` — the raw HMAC-SHA1 + base64 over the same string to sign — `acs3`, or
 //! `sha256x2` — V3's two SHA-256 passes over the same canonical request, [`acs3::hash_and_mac`];
 //! subtract a run with 0 iterations and divide by N.)
 //!
@@ -15,7 +16,7 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
-use common::{SECRET, acs3_headers, acs3_sign, rpc_params, rpc_sign};
+use common::{SECRET, acs3_headers, acs3_sign, rpc_params, rpc_params_client_order, rpc_sign};
 use ens_auth::{acs3, rpc_v1};
 use std::hint::black_box;
 
@@ -24,6 +25,7 @@ fn main() {
     let what = args.next().unwrap_or_else(|| "rpc".into());
     let n: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let params = rpc_params();
+    let in_client_order = rpc_params_client_order();
     let headers = acs3_headers();
     let to_sign = rpc_sign(&params).string_to_sign;
     let canonical_request = acs3_sign(&headers).canonical_request;
@@ -31,6 +33,7 @@ fn main() {
     for _ in 0..n {
         sink += match what.as_str() {
             "rpc" => rpc_sign(&params).signature.len(),
+            "rpc_client_order" => rpc_sign(&in_client_order).signature.len(),
             "hmac" => {
                 rpc_v1::hmac_sha1_base64(black_box(SECRET), black_box(to_sign.as_bytes())).len()
             }

@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::SigningTime;
-use crate::encode::{encode_append, into_string, sorted_by_name};
+use crate::encode::{encode_into, sorted_by_name};
 
 /// The algorithm name, first line of the string to sign and first word of `Authorization`.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -130,16 +130,15 @@ where
         .iter()
         .map(|(_, k, v)| k.as_ref().len() + v.as_ref().len())
         .sum();
-    let mut buf = Vec::with_capacity(3 * raw_len + 2 * query.len());
+    let mut canonical_query_string = String::with_capacity(3 * raw_len + 2 * query.len());
     for (n, (_, k, v)) in query.iter().enumerate() {
         if n > 0 {
-            buf.push(b'&');
+            canonical_query_string.push('&');
         }
-        encode_append(&mut buf, k.as_ref());
-        buf.push(b'=');
-        encode_append(&mut buf, v.as_ref());
+        encode_into(&mut canonical_query_string, k.as_ref());
+        canonical_query_string.push('=');
+        encode_into(&mut canonical_query_string, v.as_ref());
     }
-    let canonical_query_string = into_string(buf);
 
     let headers: Vec<(HK, HV)> = headers.into_iter().collect();
     let mut lowered: Vec<(Cow<'_, str>, &str)> = headers

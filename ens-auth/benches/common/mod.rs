@@ -30,8 +30,20 @@ pub fn time() -> SigningTime {
     SigningTime::from_unix_seconds(1_714_552_200)
 }
 
-/// The 20 RPC 1.0 parameters: the common ones, then the operation's.
+/// The 20 RPC 1.0 parameters in no particular order: the common ones (in the order this
+/// benchmark has always used, whatever order `common_params` returns), then the operation's as
+/// listed in [`OPERATION`].
 pub fn rpc_params() -> Vec<(&'static str, String)> {
+    const ORDER: [&str; 8] = [
+        "Action",
+        "Version",
+        "Format",
+        "AccessKeyId",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "Timestamp",
+    ];
     let mut params = rpc_v1::common_params(
         "CreateInstance",
         "2017-11-10",
@@ -40,8 +52,22 @@ pub fn rpc_params() -> Vec<(&'static str, String)> {
         time(),
         NONCE,
     );
+    params.sort_by_key(|(k, _)| ORDER.iter().position(|o| o == k));
     params.extend(OPERATION.iter().map(|&(k, v)| (k, v.to_owned())));
     params
+}
+
+/// The same parameters in the order the client passes them to the signer: the operation's in
+/// name order (as `Params` holds them), then the common ones in name order.
+pub fn rpc_params_client_order() -> Vec<(&'static str, String)> {
+    let mut params = rpc_params();
+    let (mut common, mut operation): (Vec<_>, Vec<_>) = params
+        .drain(..)
+        .partition(|(k, _)| !OPERATION.iter().any(|(o, _)| o == k));
+    operation.sort();
+    common.sort();
+    operation.extend(common);
+    operation
 }
 
 /// The headers the client signs with V3.
