@@ -118,10 +118,10 @@ where
         .sum();
     // One `=` per pair and one `&` between pairs.
     let separators = (2 * pairs.len()).saturating_sub(1);
-    // Room for an escape in every fourth byte: more is rare and then the buffers grow. Sizing
-    // for the worst case (3 and 5 times the input) made both buffers large allocations, whose
-    // freeing costs the allocator more than the signature's whole canonicalization.
-    let escapes = raw_len / 4;
+    // Room for an escape in every eighth byte: more is rare, and then the buffers grow. Sizing
+    // for the worst case (3 and 5 times the input) made both buffers large allocations (1 KiB
+    // and up), which cost the allocator more per signature than the encoding itself.
+    let escapes = raw_len / 8;
     let mut canonicalized_query = String::with_capacity(raw_len + 2 * escapes + separators);
     let mut string_to_sign = String::with_capacity(
         method.len() + 5 + canonicalized_query.capacity() + 2 * (escapes + separators),
