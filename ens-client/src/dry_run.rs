@@ -297,12 +297,15 @@ fn redactor_for(spec: &OperationSpec, params: &Params, credentials: &Credentials
         values: Vec::new(),
         credentials: Some(credentials.clone()),
     };
-    let spec_has_secrets = spec.params.iter().any(|p| p.secret);
-    for (name, value) in params {
-        if params.is_secret(name)
-            || (spec_has_secrets && spec.param(name).is_some_and(|p| p.secret))
-        {
-            redactor.add(value);
+    for (_, value) in params.secrets() {
+        redactor.add(value);
+    }
+    // Parameters the spec calls secret, also when the map was built without marks.
+    for secret in spec.params.iter().filter(|p| p.secret) {
+        for (name, value) in params.iter().filter(|(name, _)| secret.matches(name)) {
+            if !params.is_secret(name) {
+                redactor.add(value);
+            }
         }
     }
     redactor

@@ -23,9 +23,22 @@ pub struct Params {
 
 #[derive(Clone)]
 struct Entry {
+    /// The first eight bytes of `name`, big-endian and zero-padded: ordering entries by it, then
+    /// by the whole name, is ordering by name, and most comparisons end at this integer instead
+    /// of a call to `memcmp`.
+    prefix: u64,
     name: Cow<'static, str>,
     value: String,
     secret: bool,
+}
+
+/// See [`Entry::prefix`].
+#[inline]
+fn prefix_of(name: &str) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = name.len().min(8);
+    buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(buf)
 }
 
 impl Params {
@@ -43,7 +56,12 @@ impl Params {
 
     /// The index of `name`, or where it would go.
     fn position(&self, name: &str) -> Result<usize, usize> {
-        self.entries.binary_search_by(|e| e.name.as_ref().cmp(name))
+        let prefix = prefix_of(name);
+        self.entries.binary_search_by(|e| {
+            e.prefix
+                .cmp(&prefix)
+                .then_with(|| e.name.as_ref().cmp(name))
+        })
     }
 
     /// Sets `name` to `value` (marking it secret if `secret`); returns the value it replaces. An
@@ -64,6 +82,7 @@ impl Params {
                 self.entries.insert(
                     i,
                     Entry {
+                        prefix: prefix_of(&name),
                         name,
                         value,
                         secret,
@@ -115,6 +134,14 @@ impl Params {
     /// Every parameter, in name order (byte order).
     pub fn iter(&self) -> ParamsIter<'_> {
         ParamsIter(self.entries.iter())
+    }
+
+    /// The parameters marked secret, in name order.
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .iter()
+            .filter(|e| e.secret)
+            .map(|e| (e.name.as_ref(), e.value.as_str()))
     }
 
     /// The names, in order.

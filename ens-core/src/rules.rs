@@ -204,6 +204,7 @@ impl ParamSpec {
     /// Whether wire name `name` is an instance of this parameter: its [`ParamSpec::wire`] with
     /// each `{n}` standing for a list position counted from 1, without leading zeros (`0` and
     /// `01` are not positions).
+    #[inline]
     pub fn matches(&self, name: &str) -> bool {
         matches_wire(self.wire, name)
     }
@@ -288,8 +289,13 @@ fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 /// Walks both byte by byte: the checker asks this for every parameter against every spec entry,
 /// so most calls end at the first byte, and a substring search for `{n}` would cost more than
 /// the whole comparison.
+#[inline]
 fn matches_wire(pattern: &str, key: &str) -> bool {
     let (pattern, key) = (pattern.as_bytes(), key.as_bytes());
+    // Most entries differ from the key in the first byte.
+    if pattern.first() != key.first() {
+        return false;
+    }
     let (mut p, mut k) = (0, 0);
     while p < pattern.len() {
         if pattern[p..].starts_with(b"{n}") {
@@ -334,7 +340,9 @@ pub fn check(
         }
     }
     for spec in params_spec.iter().filter(|p| p.required) {
-        let missing = if spec.wire.contains("{n}") {
+        // `{` appears in wire names only as the position placeholder `{n}`; a byte search, where
+        // a substring search costs more than the whole lookup.
+        let missing = if spec.wire.as_bytes().contains(&b'{') {
             !params.names().any(|k| spec.matches(k))
         } else {
             present(params, spec.wire).is_none()
