@@ -38,6 +38,15 @@ macro_rules! wire_via_parse {
 }
 wire_via_parse!(i32, i64, u32, u64, f64, bool);
 
+impl WireValue for serde_json::Value {
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+    fn from_wire(s: &str) -> Option<Self> {
+        serde_json::from_str(s).ok()
+    }
+}
+
 /// The items of a JSON array of strings and numbers, as text; `None` for anything else.
 pub(crate) fn json_items(text: &str) -> Option<Vec<String>> {
     let values: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
