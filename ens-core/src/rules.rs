@@ -292,8 +292,9 @@ fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 #[inline]
 fn matches_wire(pattern: &str, key: &str) -> bool {
     let (pattern, key) = (pattern.as_bytes(), key.as_bytes());
-    // Most entries differ from the key in the first byte.
-    if pattern.first() != key.first() {
+    // Most entries differ from the key in the first byte (unless the pattern starts with a
+    // position).
+    if pattern.first() != key.first() && pattern.first() != Some(&b'{') {
         return false;
     }
     let (mut p, mut k) = (0, 0);
