@@ -130,7 +130,8 @@ where
         .iter()
         .map(|(_, k, v)| k.as_ref().len() + v.as_ref().len())
         .sum();
-    let mut canonical_query_string = String::with_capacity(3 * raw_len + 2 * query.len());
+    // Room for an escape in every eighth byte; more is rare, and then the string grows.
+    let mut canonical_query_string = String::with_capacity(raw_len + raw_len / 4 + 2 * query.len());
     for (n, (_, k, v)) in query.iter().enumerate() {
         if n > 0 {
             canonical_query_string.push('&');
@@ -286,16 +287,41 @@ pub fn standard_headers(
     security_token: Option<&str>,
 ) -> Vec<(&'static str, String)> {
     let mut headers = Vec::with_capacity(9);
+    standard_headers_into(
+        &mut headers,
+        host,
+        action,
+        version,
+        timestamp,
+        nonce,
+        content_sha256,
+        security_token,
+    );
+    headers
+}
+
+/// [`standard_headers`] appended to `headers`, which the caller may have sized for the headers
+/// it adds next.
+#[allow(clippy::too_many_arguments)]
+pub fn standard_headers_into(
+    headers: &mut Vec<(&'static str, String)>,
+    host: &str,
+    action: &str,
+    version: &str,
+    timestamp: SigningTime,
+    nonce: &str,
+    content_sha256: &str,
+    security_token: Option<&str>,
+) {
     headers.push(("host", host.to_owned()));
     headers.push(("x-acs-action", action.to_owned()));
     headers.push(("x-acs-version", version.to_owned()));
-    headers.push(("x-acs-date", timestamp.to_utc_string()));
+    headers.push(("x-acs-date", timestamp.utc_text().as_str().to_owned()));
     headers.push(("x-acs-signature-nonce", nonce.to_owned()));
     headers.push(("x-acs-content-sha256", content_sha256.to_owned()));
     if let Some(token) = security_token {
         headers.push(("x-acs-security-token", token.to_owned()));
     }
-    headers
 }
 
 #[cfg(test)]

@@ -405,8 +405,13 @@ pub(crate) fn sign(
             (signature.string_to_sign, None)
         }
         SignatureVersion::V3 => {
-            let payload_hash = acs3::hash_payload(body.as_bytes());
-            headers.extend(acs3::standard_headers(
+            let payload_hash = if body.is_empty() {
+                Cow::Borrowed(acs3::EMPTY_PAYLOAD_SHA256)
+            } else {
+                Cow::Owned(acs3::hash_payload(body.as_bytes()))
+            };
+            acs3::standard_headers_into(
+                &mut headers,
                 &cx.endpoint.host,
                 spec.action,
                 spec.version,
@@ -414,7 +419,7 @@ pub(crate) fn sign(
                 cx.nonce,
                 &payload_hash,
                 token,
-            ));
+            );
             // Signed, as the official SDKs sign it: V3 covers the body and its type.
             if !body.is_empty() {
                 headers.push(("content-type", FORM.to_owned()));
@@ -428,13 +433,10 @@ pub(crate) fn sign(
                 creds.access_key_id(),
                 secret,
             );
-            url.reserve(cx.endpoint.base.len() + 2 + signature.canonical_query_string.len());
-            url.push_str(&cx.endpoint.base);
-            url.push('/');
-            if !signature.canonical_query_string.is_empty() {
-                url.push('?');
-                url.push_str(&signature.canonical_query_string);
-            }
+            // The canonical query is the query as sent: the URL is built in its buffer.
+            url = signature.canonical_query_string;
+            url.insert_str(0, if url.is_empty() { "/" } else { "/?" });
+            url.insert_str(0, &cx.endpoint.base);
             headers.push(("authorization", signature.authorization));
             (signature.string_to_sign, Some(signature.canonical_request))
         }
@@ -442,7 +444,12 @@ pub(crate) fn sign(
     headers.push(("user-agent", cx.user_agent.to_owned()));
     headers.push(("accept", "application/json".to_owned()));
     if method == "POST" {
-        headers.push(("content-length", body.len().to_string()));
+        let length = if body.is_empty() {
+            "0".to_owned()
+        } else {
+            body.len().to_string()
+        };
+        headers.push(("content-length", length));
     }
     SignedRequest {
         method,

@@ -72,6 +72,20 @@ impl Params {
         value: String,
         secret: bool,
     ) -> Option<String> {
+        // Names written in order (a sorted source, a map) go to the end without a search.
+        if self
+            .entries
+            .last()
+            .is_none_or(|last| last.name.as_ref() < name.as_ref())
+        {
+            self.entries.push(Entry {
+                prefix: prefix_of(&name),
+                name,
+                value,
+                secret,
+            });
+            return None;
+        }
         match self.position(&name) {
             Ok(i) => {
                 let entry = &mut self.entries[i];
