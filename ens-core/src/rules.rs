@@ -299,7 +299,7 @@ fn matches_wire(pattern: &str, key: &str) -> bool {
     }
     let (mut p, mut k) = (0, 0);
     while p < pattern.len() {
-        if pattern[p..].starts_with(b"{n}") {
+        if pattern[p] == b'{' && pattern[p..].starts_with(b"{n}") {
             let digits = key[k..].iter().take_while(|b| b.is_ascii_digit()).count();
             if digits == 0 || key[k] == b'0' {
                 return false;
