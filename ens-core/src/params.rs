@@ -32,6 +32,18 @@ struct Entry {
     secret: bool,
 }
 
+/// Byte order of two names, compared here rather than by a call to `memcmp`: names are short,
+/// and the call cost more than the comparison.
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
 /// See [`Entry::prefix`].
 #[inline]
 fn prefix_of(name: &str) -> u64 {
@@ -60,7 +72,7 @@ impl Params {
         self.entries.binary_search_by(|e| {
             e.prefix
                 .cmp(&prefix)
-                .then_with(|| e.name.as_ref().cmp(name))
+                .then_with(|| cmp_bytes(e.name.as_bytes(), name.as_bytes()))
         })
     }
 

@@ -60,6 +60,26 @@ impl CharClass {
         }
     }
 
+    /// The ASCII characters of the class as a bit set (bit `b` for byte `b`).
+    fn ascii_bits(self) -> u128 {
+        /// Bits `lo..=hi`.
+        const fn span(lo: u8, hi: u8) -> u128 {
+            (u128::MAX >> (127 - hi)) & (u128::MAX << lo)
+        }
+        const UPPER: u128 = span(b'A', b'Z');
+        const LOWER: u128 = span(b'a', b'z');
+        match self {
+            CharClass::Upper => UPPER,
+            CharClass::Lower => LOWER,
+            CharClass::Letter => UPPER | LOWER,
+            CharClass::Digit => span(b'0', b'9'),
+            CharClass::Chars(set) => set
+                .bytes()
+                .filter(u8::is_ascii)
+                .fold(0, |bits, b| bits | 1 << b),
+        }
+    }
+
     fn describe(self) -> String {
         match self {
             CharClass::Upper => "uppercase letters".into(),
@@ -77,6 +97,30 @@ fn describe_classes(classes: &[CharClass]) -> String {
         .map(|c| c.describe())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Classes as one test per character: a bit set for ASCII (a rule looks at every character of
+/// a value, and a password's special characters would each cost a search of the allowed set),
+/// the classes themselves for the rest.
+#[derive(Clone, Copy)]
+struct ClassSet<'a> {
+    ascii: u128,
+    classes: &'a [CharClass],
+}
+
+impl<'a> ClassSet<'a> {
+    fn new(classes: &'a [CharClass]) -> Self {
+        let ascii = classes.iter().fold(0, |bits, k| bits | k.ascii_bits());
+        Self { ascii, classes }
+    }
+
+    fn contains(self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1 << u32::from(c)) != 0
+        } else {
+            self.classes.iter().any(|k| k.contains(c))
+        }
+    }
 }
 
 /// One rule on a single value. Numeric rules apply to integers and numbers, text rules to text.
@@ -618,13 +662,17 @@ fn broken(rule: &Rule, value: &str, number: Option<Number>) -> Option<String> {
             (!ok).then(|| format!("must be a multiple of {m}"))
         }
         Rule::Charset(classes) => {
-            let ok = value.chars().all(|c| classes.iter().any(|k| k.contains(c)));
+            let set = ClassSet::new(classes);
+            let ok = value.chars().all(|c| set.contains(c));
             (!ok).then(|| format!("may contain only {}", describe_classes(classes)))
         }
         Rule::MinClasses { classes, at_least } => {
             let used = classes
                 .iter()
-                .filter(|k| value.chars().any(|c| k.contains(c)))
+                .filter(|k| {
+                    let set = ClassSet::new(std::slice::from_ref(k));
+                    value.chars().any(|c| set.contains(c))
+                })
                 .count();
             (used < at_least as usize).then(|| {
                 format!(
@@ -892,6 +940,36 @@ mod tests {
         assert!(check_value(&float, "F", "-9223372036854775808").is_ok());
         assert!(check_value(&float, "F", "1.5").is_err());
         assert!(check_value(&float, "F", "1e999").is_err());
+    }
+
+    #[test]
+    fn class_sets_agree_with_their_classes() {
+        let classes = [
+            CharClass::Upper,
+            CharClass::Lower,
+            CharClass::Letter,
+            CharClass::Digit,
+            CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/é"),
+            CharClass::Chars(""),
+        ];
+        let samples = (0..=0x2ffu32)
+            .chain([0x4e2d, 0x1f600, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in samples {
+            for k in classes {
+                assert_eq!(
+                    ClassSet::new(&[k]).contains(c),
+                    k.contains(c),
+                    "{k:?} {c:?}"
+                );
+            }
+            let all = ClassSet::new(&classes);
+            assert_eq!(
+                all.contains(c),
+                classes.iter().any(|k| k.contains(c)),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
