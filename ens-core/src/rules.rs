@@ -370,8 +370,9 @@ pub fn check(
     params: &Params,
 ) -> Result<(), Violations> {
     let mut found = Vec::new();
+    let index = FirstByteIndex::new(params_spec);
     for (key, value) in params {
-        match params_spec.iter().find(|p| p.matches(key)) {
+        match index.find(params_spec, key) {
             // An empty value is no value: required ones are reported below, optional ones
             // are as good as left out.
             Some(_) if value.is_empty() => {}
@@ -403,6 +404,56 @@ pub fn check(
         check_cross(rule, params, &mut found);
     }
     Violations(found).into_result()
+}
+
+/// Which entries of a parameter table can match a name, by the name's first byte: the checker
+/// looks up every parameter of a request, and a table has dozens of entries of which one or two
+/// start with the same byte.
+struct FirstByteIndex {
+    /// Bit `i` of `by_byte[b]`: entry `i` starts with ASCII byte `b`.
+    by_byte: [u64; 128],
+    /// Entries that may match a name with any first byte (`{n}` first, empty, non-ASCII).
+    any: u64,
+    /// More than 64 entries: no index, a scan of the table.
+    scan: bool,
+}
+
+impl FirstByteIndex {
+    fn new(table: &[ParamSpec]) -> Self {
+        let mut index = Self {
+            by_byte: [0; 128],
+            any: 0,
+            scan: table.len() > 64,
+        };
+        if !index.scan {
+            for (i, spec) in table.iter().enumerate() {
+                match spec.wire.as_bytes().first() {
+                    Some(&b) if b.is_ascii() && b != b'{' => {
+                        index.by_byte[usize::from(b)] |= 1 << i
+                    }
+                    _ => index.any |= 1 << i,
+                }
+            }
+        }
+        index
+    }
+
+    /// The first entry of `table` (the one it was built from) that `name` is an instance of.
+    fn find<'a>(&self, table: &'a [ParamSpec], name: &str) -> Option<&'a ParamSpec> {
+        if self.scan {
+            return table.iter().find(|p| p.matches(name));
+        }
+        let first = name.as_bytes().first().copied().unwrap_or(0);
+        let mut candidates = self.any | self.by_byte.get(usize::from(first)).copied().unwrap_or(0);
+        while candidates != 0 {
+            let spec = &table[candidates.trailing_zeros() as usize];
+            if spec.matches(name) {
+                return Some(spec);
+            }
+            candidates &= candidates - 1;
+        }
+        None
+    }
 }
 
 /// Checks one value against one parameter's kind and rules, as a newtype constructor does.
@@ -940,6 +991,43 @@ mod tests {
         assert!(check_value(&float, "F", "-9223372036854775808").is_ok());
         assert!(check_value(&float, "F", "1.5").is_err());
         assert!(check_value(&float, "F", "1e999").is_err());
+    }
+
+    #[test]
+    fn first_byte_index_finds_what_a_scan_finds() {
+        let table = [
+            ParamSpec::new("Tag.{n}.Key", Kind::String),
+            ParamSpec::new("{n}", Kind::String),
+            ParamSpec::new("Tag.{n}", Kind::String),
+            ParamSpec::new("", Kind::String),
+            ParamSpec::new("é", Kind::String),
+            ParamSpec::new("Period", Kind::Integer),
+            ParamSpec::new("Tag.1", Kind::String),
+        ];
+        let big: Vec<ParamSpec> = (0..70)
+            .map(|i| ParamSpec::new(if i % 2 == 0 { "A" } else { "Tag.{n}" }, Kind::String))
+            .collect();
+        for t in [&table[..], &big[..], &[]] {
+            let index = FirstByteIndex::new(t);
+            for name in [
+                "Tag.1",
+                "Tag.1.Key",
+                "1",
+                "",
+                "é",
+                "Period",
+                "P",
+                "A",
+                "Tag.01",
+                "\u{7f}",
+            ] {
+                let want = t.iter().position(|p| p.matches(name));
+                let got = index
+                    .find(t, name)
+                    .map(|p| t.iter().position(|q| std::ptr::eq(p, q)).expect("an entry"));
+                assert_eq!(got, want, "{name:?}");
+            }
+        }
     }
 
     #[test]
