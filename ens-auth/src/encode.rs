@@ -54,7 +54,10 @@ static UNRESERVED: [bool; 256] = {
 /// overlapping fixed windows, measured slower: names and values are mostly shorter than a block.)
 #[inline]
 fn unreserved_prefix(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| !is_unreserved(b)).unwrap_or(bytes.len())
+    bytes
+        .iter()
+        .position(|&b| !is_unreserved(b))
+        .unwrap_or(bytes.len())
 }
 
 /// A piece of text to encode: a run of unreserved bytes, or one byte to escape.

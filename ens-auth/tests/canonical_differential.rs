@@ -237,10 +237,10 @@ fn acs3_matches_the_reference() {
         mac.update(to_sign.as_bytes());
         let signature = hex(&mac.finalize().into_bytes());
 
-        assert_eq!(sig.canonical_query_string, canonical_query, "case {case}");
-        assert_eq!(sig.canonical_headers, canonical_headers, "case {case}");
-        assert_eq!(sig.signed_headers, signed_headers, "case {case}");
-        assert_eq!(sig.hashed_request_payload, payload, "case {case}");
+        assert_eq!(sig.canonical_query_string(), canonical_query, "case {case}");
+        assert_eq!(sig.canonical_headers(), canonical_headers, "case {case}");
+        assert_eq!(sig.signed_headers(), signed_headers, "case {case}");
+        assert_eq!(sig.hashed_request_payload(), payload, "case {case}");
         assert_eq!(sig.canonical_request, canonical_request, "case {case}");
         assert_eq!(sig.string_to_sign, to_sign, "case {case}");
         assert_eq!(sig.signature, signature, "case {case}");

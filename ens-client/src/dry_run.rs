@@ -433,10 +433,15 @@ pub(crate) fn sign(
                 creds.access_key_id(),
                 secret,
             );
-            // The canonical query is the query as sent: the URL is built in its buffer.
-            url = signature.canonical_query_string;
-            url.insert_str(0, if url.is_empty() { "/" } else { "/?" });
-            url.insert_str(0, &cx.endpoint.base);
+            // The canonical query is the query as sent.
+            let query = signature.canonical_query_string();
+            url.reserve(cx.endpoint.base.len() + 2 + query.len());
+            url.push_str(&cx.endpoint.base);
+            url.push('/');
+            if !query.is_empty() {
+                url.push('?');
+                url.push_str(query);
+            }
             headers.push(("authorization", signature.authorization));
             (signature.string_to_sign, Some(signature.canonical_request))
         }
