@@ -152,12 +152,11 @@ where
     HV: AsRef<str>,
 {
     let query = sorted_by_name(query);
-    let mut headers: Vec<(Option<String>, HK, HV)> = headers
-        .into_iter()
-        .map(|(k, v)| (lower_case(k.as_ref()), k, v))
-        .collect();
     // By lower-case name; stable, so repeated headers keep their order.
-    headers.sort_by(|a, b| header_name(a).cmp(header_name(b)));
+    let headers = sorted_by_name(headers.into_iter().map(|(name, value)| {
+        let lowered = lower_case(name.as_ref());
+        (HeaderName { lowered, name }, value)
+    }));
 
     let pathname = if pathname.is_empty() { "/" } else { pathname };
     let query_len: usize = query
@@ -166,7 +165,7 @@ where
         .sum();
     let headers_len: usize = headers
         .iter()
-        .map(|h| 2 * h.1.as_ref().len() + h.2.as_ref().len() + 3)
+        .map(|(_, name, value)| 2 * name.as_ref().len() + value.as_ref().len() + 3)
         .sum();
     // Room for an escape in every eighth byte of the query; more is rare, and then it grows.
     let mut request = String::with_capacity(
@@ -191,8 +190,8 @@ where
 
     // One line per header name, repeated headers' values joined by `,`.
     let start = request.len();
-    for group in headers.chunk_by(|a, b| header_name(a) == header_name(b)) {
-        request.push_str(header_name(&group[0]));
+    for group in headers.chunk_by(|a, b| a.1.as_ref() == b.1.as_ref()) {
+        request.push_str(group[0].1.as_ref());
         request.push(':');
         for (i, (_, _, value)) in group.iter().enumerate() {
             if i > 0 {
@@ -207,13 +206,13 @@ where
 
     let start = request.len();
     for (i, group) in headers
-        .chunk_by(|a, b| header_name(a) == header_name(b))
+        .chunk_by(|a, b| a.1.as_ref() == b.1.as_ref())
         .enumerate()
     {
         if i > 0 {
             request.push(';');
         }
-        request.push_str(header_name(&group[0]));
+        request.push_str(group[0].1.as_ref());
     }
     let signed_range = start..request.len();
     request.push('\n');
@@ -255,10 +254,17 @@ where
     }
 }
 
-/// The lower-case name of a header as [`sign`] holds it: the lowered copy if the name needed
-/// one, else the name itself.
-fn header_name<K: AsRef<str>, V>(header: &(Option<String>, K, V)) -> &str {
-    header.0.as_deref().unwrap_or(header.1.as_ref())
+/// A header name as [`sign`] holds it: the lower-case copy if the name needed one, else the
+/// name itself.
+struct HeaderName<K> {
+    lowered: Option<String>,
+    name: K,
+}
+
+impl<K: AsRef<str>> AsRef<str> for HeaderName<K> {
+    fn as_ref(&self) -> &str {
+        self.lowered.as_deref().unwrap_or(self.name.as_ref())
+    }
 }
 
 /// `Some` lower-case copy of `name` if it has upper-case letters (the rare case), else `None`:
