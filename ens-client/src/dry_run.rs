@@ -521,6 +521,36 @@ mod tests {
     }
 
     #[test]
+    fn masking_skips_texts_without_the_secret_but_never_misses_one() {
+        let mut r = Redactor::default();
+        r.add("Pa55-word!/é");
+        r.add("!!//  ");
+        // Every form of each: the second secret has no unreserved character to look for, so
+        // every text is searched for all its forms.
+        for text in [
+            "x Pa55-word!/é y",
+            "Pa55-word%21%2F%C3%A9",
+            "Pa55-word%2521%252F%25C3%25A9",
+            "Pa55-word%21%2f%c3%a9",
+            r#"{"p":"Pa55-word!/é"}"#,
+            "a !!//   b",
+            "%21%21%2F%2F%20%20",
+            "%21%21%2F%2F++",
+        ] {
+            let masked = r.apply(text);
+            assert!(masked.contains(MASK), "{text} -> {masked}");
+            assert!(
+                !masked.contains("Pa55") && !masked.contains("!!//"),
+                "{masked}"
+            );
+        }
+        let mut plain = Redactor::default();
+        plain.add("Pa55-word");
+        assert!(matches!(plain.apply("RequestId 4A43"), Cow::Borrowed(_)));
+        assert!(matches!(plain.apply("Pa55 word"), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn a_secret_cut_at_the_end_is_masked() {
         let mut r = Redactor::default();
         r.add("Instance-Pa55word!");
