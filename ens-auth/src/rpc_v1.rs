@@ -182,16 +182,19 @@ pub fn common_params(
     nonce: &str,
 ) -> Vec<(&'static str, String)> {
     let timestamp = timestamp.utc_text();
-    common_pairs(
-        action,
-        version,
-        access_key_id,
-        security_token,
-        &timestamp,
-        nonce,
-    )
-    .map(|(name, value)| (name, value.to_owned()))
-    .collect()
+    let mut params = Vec::with_capacity(9);
+    params.extend(
+        common_pairs(
+            action,
+            version,
+            access_key_id,
+            security_token,
+            &timestamp,
+            nonce,
+        )
+        .map(|(name, value)| (name, value.to_owned())),
+    );
+    params
 }
 
 /// [`common_params`] borrowed, for passing to [`sign`] without copying: `timestamp` is the wire
