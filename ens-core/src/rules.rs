@@ -994,6 +994,21 @@ mod tests {
     }
 
     #[test]
+    fn required_entries_count_every_entry_a_name_matches() {
+        // "Tag.1" is an instance of both entries; each is satisfied by it.
+        let table = [
+            ParamSpec::new("Tag.{n}", Kind::String).required(),
+            ParamSpec::new("Tag.1", Kind::String).required(),
+        ];
+        assert!(check(&table, &[], &params(&[("Tag.1", "x")])).is_ok());
+        // An empty value: no value for the plain entry, but the list has an element.
+        let err = check(&table, &[], &params(&[("Tag.1", "")])).unwrap_err();
+        assert_eq!(err.parameters(), ["Tag.1"]);
+        let err = check(&table, &[], &params(&[])).unwrap_err();
+        assert_eq!(err.parameters(), ["Tag.{n}", "Tag.1"]);
+    }
+
+    #[test]
     fn first_byte_index_finds_what_a_scan_finds() {
         let table = [
             ParamSpec::new("Tag.{n}.Key", Kind::String),
