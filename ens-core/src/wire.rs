@@ -111,7 +111,8 @@ impl Default for Writer {
 
 impl Writer {
     /// The finished map.
-    pub fn finish(self) -> Params {
+    pub fn finish(mut self) -> Params {
+        self.0.settle();
         self.0
     }
 
@@ -121,7 +122,7 @@ impl Writer {
     }
 
     fn put_text<V: WireValue>(&mut self, name: impl WireName, text: String) {
-        self.0.put(name.into_name(), text, V::SECRET);
+        self.0.push_unordered(name.into_name(), text, V::SECRET);
     }
 
     /// Writes a value when there is one.
@@ -135,7 +136,8 @@ impl Writer {
     pub fn put_bool(&mut self, name: impl WireName, value: Option<bool>, literals: (&str, &str)) {
         if let Some(v) = value {
             let text = if v { literals.0 } else { literals.1 };
-            self.0.put(name.into_name(), text.to_owned(), false);
+            self.0
+                .push_unordered(name.into_name(), text.to_owned(), false);
         }
     }
 
@@ -370,6 +372,39 @@ macro_rules! newtype_impls {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writing_twice_keeps_the_last_value_and_any_secret_mark() {
+        struct Secret(String);
+        impl WireValue for Secret {
+            fn to_wire(&self) -> String {
+                self.0.clone()
+            }
+            fn from_wire(s: &str) -> Option<Self> {
+                Some(Self(s.to_owned()))
+            }
+            const SECRET: bool = true;
+        }
+        let mut w = Writer::default();
+        w.put("B", &"1".to_owned());
+        w.put("A", &Secret("s".to_owned()));
+        w.put("B", &"2".to_owned());
+        w.put("A", &"plain".to_owned());
+        w.put("C", &"3".to_owned());
+        let params = w.finish();
+        let mut expected = Params::new();
+        expected.insert("B", "1");
+        expected.insert_secret("A", "s");
+        expected.insert("B", "2");
+        expected.insert("A", "plain");
+        expected.insert("C", "3");
+        assert_eq!(params, expected);
+        assert!(params.is_secret("A") && !params.is_secret("B"));
+        assert_eq!(
+            params.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["A", "B", "C"]
+        );
+    }
 
     #[test]
     fn positions_are_numbered_from_one() {
