@@ -184,7 +184,7 @@ pub fn common_params(
     let timestamp = timestamp.utc_text();
     let mut params = Vec::with_capacity(9);
     params.extend(
-        common_pairs(
+        named_common_pairs(
             action,
             version,
             access_key_id,
@@ -206,9 +206,32 @@ pub fn common_pairs<'a>(
     security_token: Option<&'a str>,
     timestamp: &'a str,
     nonce: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a str)> + Clone {
+    /// The names are `'static`; callers chain the pairs with others of shorter lifetimes.
+    fn borrowed<'a>(pair: (&'static str, &'a str)) -> (&'a str, &'a str) {
+        pair
+    }
+    named_common_pairs(
+        action,
+        version,
+        access_key_id,
+        security_token,
+        timestamp,
+        nonce,
+    )
+    .map(borrowed)
+}
+
+/// The common parameters in name order, as they are signed: merged with parameters that are in
+/// order too (as `Params` keeps them), the signer's sort has nothing to move.
+fn named_common_pairs<'a>(
+    action: &'a str,
+    version: &'a str,
+    access_key_id: &'a str,
+    security_token: Option<&'a str>,
+    timestamp: &'a str,
+    nonce: &'a str,
 ) -> impl Iterator<Item = (&'static str, &'a str)> + Clone {
-    // In name order, as they are signed: merged with parameters that are in order too (as
-    // `Params` keeps them), the signer's sort has nothing to move.
     [
         Some(("AccessKeyId", access_key_id)),
         Some(("Action", action)),

@@ -371,8 +371,7 @@ pub(crate) fn sign(
                 token,
                 &timestamp,
                 cx.nonce,
-            )
-            .map(|(name, value)| (name, value));
+            );
             // RPC 1.0 signs the query and body parameters together.
             let signature = rpc_v1::sign(method, params.iter().chain(common.clone()), secret);
             url.reserve(
@@ -388,9 +387,7 @@ pub(crate) fn sign(
                 url.push_str(&signature.canonicalized_query);
                 url.push('&');
             } else {
-                let mut sent: Vec<(&str, &str)> = query()
-                    .chain(common.map(|(name, value)| (name, value)))
-                    .collect();
+                let mut sent: Vec<(&str, &str)> = query().chain(common).collect();
                 sent.sort_by(|a, b| a.0.cmp(b.0));
                 form_into(&mut url, sent);
                 url.push('&');

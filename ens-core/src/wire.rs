@@ -69,8 +69,9 @@ pub trait WireObject: Sized {
 }
 
 /// A wire name as [`Writer`] takes it: a `&'static str` (what generated code writes for
-/// top-level parameters) is kept without a copy; a computed name (`DataDisk.1.Size`) is moved or
-/// copied in.
+/// top-level parameters) is kept without a copy; a computed name (`&format!("{prefix}.Size")`)
+/// is copied in. (Not implemented for `String` by value, so that `&format!(..)` stays the one
+/// spelling and lints do not ask generated code for another.)
 pub trait WireName {
     /// The name, owned or static.
     fn into_name(self) -> Cow<'static, str>;
@@ -82,15 +83,18 @@ impl WireName for &'static str {
     }
 }
 
-impl WireName for String {
-    fn into_name(self) -> Cow<'static, str> {
-        Cow::Owned(self)
-    }
-}
-
 impl WireName for &String {
     fn into_name(self) -> Cow<'static, str> {
         Cow::Owned(self.clone())
+    }
+}
+
+/// A name [`Writer`] computed itself, moved in.
+struct Computed(String);
+
+impl WireName for Computed {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Owned(self.0)
     }
 }
 
@@ -144,7 +148,7 @@ impl Writer {
     /// Writes a list as `name.1`, `name.2`, ...
     pub fn put_repeated(&mut self, name: &str, values: &[impl WireValue]) {
         for (i, v) in values.iter().enumerate() {
-            self.put(position_name(name, i + 1), v);
+            self.put(Computed(position_name(name, i + 1)), v);
         }
     }
 

@@ -24,9 +24,7 @@ pub fn create_instance() -> CreateInstanceRequest {
         .password(Password::new("Abc12345!xyz").unwrap())
         .system_disk_size(40)
         .build();
-    let mut disk = DataDisk::default();
-    disk.size = Some(100);
-    request.data_disks = vec![disk];
+    request.data_disks = vec![DataDisk { size: Some(100) }];
     request.unique_suffix = Some(true);
     request
 }
