@@ -768,8 +768,8 @@ impl Client {
     /// An invalid request is returned as [`Error::InvalidRequest`] without anything being sent.
     /// The call ends within the client's operation timeout.
     pub async fn send<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
-        request.validate().map_err(Error::InvalidRequest)?;
-        let params = request.to_params();
+        // Built once and checked: the same map is signed and sent.
+        let params = request.checked_params().map_err(Error::InvalidRequest)?;
         drop(request);
         let action = O::SPEC.action;
         let endpoint = self.inner.endpoint.base.as_str();
