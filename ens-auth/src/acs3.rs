@@ -5,13 +5,13 @@
 //! [`Acs3Signature::authorization`] as the `Authorization` header. Header names are lower-cased
 //! before signing, so `Host` and `host` are the same header.
 
-use std::borrow::Cow;
+use std::ops::Range;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::SigningTime;
-use crate::encode::{encode_append, into_string, sorted_by_name};
+use crate::encode::{encode_into, sorted_by_name};
 
 /// The algorithm name, first line of the string to sign and first word of `Authorization`.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -23,20 +23,18 @@ pub const EMPTY_PAYLOAD_SHA256: &str =
 
 /// Every stage of a V3 signature, kept so a mismatch shows where the computation diverged.
 ///
+/// The canonical request holds the query, the header lines, the signed header names and the
+/// payload hash one after the other, so those four stages are read from it
+/// ([`Acs3Signature::canonical_query_string`] and the like) rather than kept as copies: a
+/// signature is then four allocations fewer, which is most of what canonicalization costs
+/// beside the hashes.
+///
 /// `Debug` masks the query values (the signer cannot know which are secret, such as passwords)
 /// and the STS token header; hashes, signature and `Authorization` are shown. The fields
 /// themselves hold the real strings.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Acs3Signature {
-    /// Lower-case hex SHA-256 of the body.
-    pub hashed_request_payload: String,
-    /// Query parameters sorted by name, `encode(name)=encode(value)` joined by `&`.
-    pub canonical_query_string: String,
-    /// `name:trimmed value\n` for every signed header, sorted by lower-case name.
-    pub canonical_headers: String,
-    /// The signed header names, sorted and joined by `;`.
-    pub signed_headers: String,
     /// Method, path, query, headers, signed header names and payload hash, one per line.
     pub canonical_request: String,
     /// `ACS3-HMAC-SHA256\n` followed by the hex SHA-256 of the canonical request.
@@ -45,6 +43,34 @@ pub struct Acs3Signature {
     pub signature: String,
     /// The `Authorization` header value.
     pub authorization: String,
+    /// Where the stages are in `canonical_request`.
+    query: Range<usize>,
+    headers: Range<usize>,
+    signed_headers: Range<usize>,
+    payload: Range<usize>,
+}
+
+impl Acs3Signature {
+    /// Lower-case hex SHA-256 of the body.
+    pub fn hashed_request_payload(&self) -> &str {
+        &self.canonical_request[self.payload.clone()]
+    }
+
+    /// Query parameters sorted by name, `encode(name)=encode(value)` joined by `&`: the query
+    /// to send.
+    pub fn canonical_query_string(&self) -> &str {
+        &self.canonical_request[self.query.clone()]
+    }
+
+    /// `name:trimmed value\n` for every signed header, sorted by lower-case name.
+    pub fn canonical_headers(&self) -> &str {
+        &self.canonical_request[self.headers.clone()]
+    }
+
+    /// The signed header names, sorted and joined by `;`.
+    pub fn signed_headers(&self) -> &str {
+        &self.canonical_request[self.signed_headers.clone()]
+    }
 }
 
 /// The header whose value is the STS token.
@@ -64,7 +90,7 @@ fn mask_headers(headers: &str) -> String {
 
 impl std::fmt::Debug for Acs3Signature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let query = crate::rpc_v1::mask_query(&self.canonical_query_string, "&", "=");
+        let query = crate::rpc_v1::mask_query(self.canonical_query_string(), "&", "=");
         // Method, path, query, header lines, signed header names, payload hash.
         let request: Vec<String> = self
             .canonical_request
@@ -79,10 +105,10 @@ impl std::fmt::Debug for Acs3Signature {
             })
             .collect();
         f.debug_struct("Acs3Signature")
-            .field("hashed_request_payload", &self.hashed_request_payload)
+            .field("hashed_request_payload", &self.hashed_request_payload())
             .field("canonical_query_string", &query)
-            .field("canonical_headers", &mask_headers(&self.canonical_headers))
-            .field("signed_headers", &self.signed_headers)
+            .field("canonical_headers", &mask_headers(self.canonical_headers()))
+            .field("signed_headers", &self.signed_headers())
             .field("canonical_request", &request.join("\n"))
             .field("string_to_sign", &self.string_to_sign)
             .field("signature", &self.signature)
@@ -126,102 +152,135 @@ where
     HV: AsRef<str>,
 {
     let query = sorted_by_name(query);
-    let raw_len: usize = query
+    // By lower-case name; stable, so repeated headers keep their order.
+    let headers = sorted_by_name(headers.into_iter().map(|(name, value)| {
+        let lowered = lower_case(name.as_ref());
+        (HeaderName { lowered, name }, value)
+    }));
+
+    let pathname = if pathname.is_empty() { "/" } else { pathname };
+    let query_len: usize = query
         .iter()
-        .map(|(_, k, v)| k.as_ref().len() + v.as_ref().len())
+        .map(|(_, k, v)| k.as_ref().len() + v.as_ref().len() + 2)
         .sum();
-    let mut buf = Vec::with_capacity(3 * raw_len + 2 * query.len());
+    let headers_len: usize = headers
+        .iter()
+        .map(|(_, name, value)| 2 * name.as_ref().len() + value.as_ref().len() + 3)
+        .sum();
+    // Room for an escape in every eighth byte of the query; more is rare, and then it grows.
+    let mut request = String::with_capacity(
+        method.len() + pathname.len() + query_len + query_len / 4 + headers_len + 64 + 8,
+    );
+    request.push_str(method);
+    request.push('\n');
+    request.push_str(pathname);
+    request.push('\n');
+
+    let start = request.len();
     for (n, (_, k, v)) in query.iter().enumerate() {
         if n > 0 {
-            buf.push(b'&');
+            request.push('&');
         }
-        encode_append(&mut buf, k.as_ref());
-        buf.push(b'=');
-        encode_append(&mut buf, v.as_ref());
+        encode_into(&mut request, k.as_ref());
+        request.push('=');
+        encode_into(&mut request, v.as_ref());
     }
-    let canonical_query_string = into_string(buf);
+    let query_range = start..request.len();
+    request.push('\n');
 
-    let headers: Vec<(HK, HV)> = headers.into_iter().collect();
-    let mut lowered: Vec<(Cow<'_, str>, &str)> = headers
-        .iter()
-        .map(|(k, v)| (lower_case(k.as_ref()), v.as_ref().trim()))
-        .collect();
-    lowered.sort_by(|a, b| a.0.cmp(&b.0));
-
-    finish(
-        method,
-        pathname,
-        canonical_query_string,
-        &lowered,
-        body,
-        access_key_id,
-        access_key_secret,
-    )
-}
-
-/// Borrows `name` unless it actually has upper-case letters, the rare case.
-fn lower_case(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
-/// The non-generic part of [`sign`], compiled once. `headers` are sorted with lower-case names.
-fn finish(
-    method: &str,
-    pathname: &str,
-    canonical_query_string: String,
-    headers: &[(Cow<'_, str>, &str)],
-    body: &[u8],
-    access_key_id: &str,
-    access_key_secret: &str,
-) -> Acs3Signature {
-    let hashed_request_payload = hash_payload(body);
-    let pathname = if pathname.is_empty() { "/" } else { pathname };
-
-    let (mut headers_len, mut names_len) = (0, 0);
-    for (name, value) in headers {
-        headers_len += name.len() + value.len() + 2;
-        names_len += name.len() + 1;
-    }
-    let mut canonical_headers = String::with_capacity(headers_len);
-    let mut signed_headers = String::with_capacity(names_len);
-    for group in headers.chunk_by(|a, b| a.0 == b.0) {
-        let name = &group[0].0;
-        canonical_headers.push_str(name);
-        canonical_headers.push(':');
-        for (i, (_, value)) in group.iter().enumerate() {
+    // One line per header name, repeated headers' values joined by `,`.
+    let start = request.len();
+    for group in headers.chunk_by(|a, b| a.1.as_ref() == b.1.as_ref()) {
+        request.push_str(group[0].1.as_ref());
+        request.push(':');
+        for (i, (_, _, value)) in group.iter().enumerate() {
             if i > 0 {
-                canonical_headers.push(',');
+                request.push(',');
             }
-            canonical_headers.push_str(value);
+            request.push_str(value.as_ref().trim());
         }
-        canonical_headers.push('\n');
-        if !signed_headers.is_empty() {
-            signed_headers.push(';');
-        }
-        signed_headers.push_str(name);
+        request.push('\n');
     }
+    let headers_range = start..request.len();
+    request.push('\n');
 
-    let parts = [
-        method,
-        pathname,
-        &canonical_query_string,
-        &canonical_headers,
-        &signed_headers,
-        &hashed_request_payload,
-    ];
-    let mut canonical_request =
-        String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>());
-    for (i, part) in parts.iter().enumerate() {
+    let start = request.len();
+    for (i, group) in headers
+        .chunk_by(|a, b| a.1.as_ref() == b.1.as_ref())
+        .enumerate()
+    {
         if i > 0 {
-            canonical_request.push('\n');
+            request.push(';');
         }
-        canonical_request.push_str(part);
+        request.push_str(group[0].1.as_ref());
+    }
+    let signed_range = start..request.len();
+    request.push('\n');
+
+    let start = request.len();
+    if body.is_empty() {
+        request.push_str(EMPTY_PAYLOAD_SHA256);
+    } else {
+        crate::hex::encode_into(&mut request, &Sha256::digest(body));
+    }
+    let payload_range = start..request.len();
+
+    let (string_to_sign, signature) = hash_and_mac(&request, access_key_secret);
+    let signed_headers = &request[signed_range.clone()];
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + 40 + access_key_id.len() + signed_headers.len() + signature.len(),
+    );
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        access_key_id,
+        ",SignedHeaders=",
+        signed_headers,
+        ",Signature=",
+        &signature,
+    ] {
+        authorization.push_str(part);
     }
 
+    Acs3Signature {
+        canonical_request: request,
+        string_to_sign,
+        signature,
+        authorization,
+        query: query_range,
+        headers: headers_range,
+        signed_headers: signed_range,
+        payload: payload_range,
+    }
+}
+
+/// A header name as [`sign`] holds it: the lower-case copy if the name needed one, else the
+/// name itself.
+struct HeaderName<K> {
+    lowered: Option<String>,
+    name: K,
+}
+
+impl<K: AsRef<str>> AsRef<str> for HeaderName<K> {
+    fn as_ref(&self) -> &str {
+        self.lowered.as_deref().unwrap_or(self.name.as_ref())
+    }
+}
+
+/// `Some` lower-case copy of `name` if it has upper-case letters (the rare case), else `None`:
+/// the name is used as it is.
+fn lower_case(name: &str) -> Option<String> {
+    name.bytes()
+        .any(|b| b.is_ascii_uppercase())
+        .then(|| name.to_ascii_lowercase())
+}
+
+/// The cryptographic part of a V3 signature, the floor under [`sign`]'s cost: the string to sign
+/// (`ACS3-HMAC-SHA256\n` and the hex SHA-256 of `canonical_request`) and the signature (hex
+/// HMAC-SHA256 of the string to sign, keyed with the plain secret).
+///
+/// Public so benchmarks can measure the two SHA-256 passes alone against [`sign`].
+pub fn hash_and_mac(canonical_request: &str, access_key_secret: &str) -> (String, String) {
     let mut string_to_sign = String::with_capacity(ALGORITHM.len() + 1 + 64);
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
@@ -234,32 +293,7 @@ fn finish(
         .expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
     let signature = crate::hex::encode(&mac.finalize().into_bytes());
-
-    let mut authorization = String::with_capacity(
-        ALGORITHM.len() + 40 + access_key_id.len() + signed_headers.len() + signature.len(),
-    );
-    for part in [
-        ALGORITHM,
-        " Credential=",
-        access_key_id,
-        ",SignedHeaders=",
-        &signed_headers,
-        ",Signature=",
-        &signature,
-    ] {
-        authorization.push_str(part);
-    }
-
-    Acs3Signature {
-        hashed_request_payload,
-        canonical_query_string,
-        canonical_headers,
-        signed_headers,
-        canonical_request,
-        string_to_sign,
-        signature,
-        authorization,
-    }
+    (string_to_sign, signature)
 }
 
 /// The headers the client sets on every V3 request, ready to be extended (`user-agent`,
@@ -277,16 +311,41 @@ pub fn standard_headers(
     security_token: Option<&str>,
 ) -> Vec<(&'static str, String)> {
     let mut headers = Vec::with_capacity(9);
+    standard_headers_into(
+        &mut headers,
+        host,
+        action,
+        version,
+        timestamp,
+        nonce,
+        content_sha256,
+        security_token,
+    );
+    headers
+}
+
+/// [`standard_headers`] appended to `headers`, which the caller may have sized for the headers
+/// it adds next.
+#[allow(clippy::too_many_arguments)]
+pub fn standard_headers_into(
+    headers: &mut Vec<(&'static str, String)>,
+    host: &str,
+    action: &str,
+    version: &str,
+    timestamp: SigningTime,
+    nonce: &str,
+    content_sha256: &str,
+    security_token: Option<&str>,
+) {
     headers.push(("host", host.to_owned()));
     headers.push(("x-acs-action", action.to_owned()));
     headers.push(("x-acs-version", version.to_owned()));
-    headers.push(("x-acs-date", timestamp.to_utc_string()));
+    headers.push(("x-acs-date", timestamp.utc_text().as_str().to_owned()));
     headers.push(("x-acs-signature-nonce", nonce.to_owned()));
     headers.push(("x-acs-content-sha256", content_sha256.to_owned()));
     if let Some(token) = security_token {
         headers.push(("x-acs-security-token", token.to_owned()));
     }
-    headers
 }
 
 #[cfg(test)]
@@ -308,7 +367,7 @@ mod tests {
     #[test]
     fn query_is_sorted_and_rfc3986_encoded() {
         let sig = simple(&[("host", "h")]);
-        assert_eq!(sig.canonical_query_string, "A=%2A~%2F%2B&B=a%20b");
+        assert_eq!(sig.canonical_query_string(), "A=%2A~%2F%2B&B=a%20b");
     }
 
     #[test]
@@ -320,10 +379,10 @@ mod tests {
             ("x-acs-b", "1"),
         ]);
         assert_eq!(
-            sig.canonical_headers,
+            sig.canonical_headers(),
             "host:ens.aliyuncs.com\nx-acs-b:2,1\nx-acs-date:2024-05-01T08:30:00Z\n"
         );
-        assert_eq!(sig.signed_headers, "host;x-acs-b;x-acs-date");
+        assert_eq!(sig.signed_headers(), "host;x-acs-b;x-acs-date");
         assert!(sig.authorization.starts_with(
             "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;x-acs-b;x-acs-date,Signature="
         ));
@@ -343,7 +402,7 @@ mod tests {
             "secret",
         );
         let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        assert_eq!(sig.hashed_request_payload, abc);
+        assert_eq!(sig.hashed_request_payload(), abc);
         assert_eq!(
             sig.canonical_request,
             format!("GET\n/\n\nhost:h\n\nhost\n{abc}")

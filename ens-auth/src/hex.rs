@@ -4,11 +4,17 @@
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends the lower-case hex form of `bytes` to `out`.
+///
+/// Digests are 32 bytes: their digits are written on the stack and appended in one copy.
 pub(crate) fn encode_into(out: &mut String, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    let mut digits = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        for (pair, &b) in digits.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 0x0f)];
+        }
+        let text = &digits[..2 * chunk.len()];
+        out.push_str(std::str::from_utf8(text).expect("hex digits are ASCII"));
     }
 }
 
@@ -25,5 +31,8 @@ mod tests {
     fn lower_case_two_digits_per_byte() {
         assert_eq!(super::encode(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
         assert_eq!(super::encode(&[]), "");
+        let long: Vec<u8> = (0..=255).collect();
+        let expected: String = long.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::encode(&long), expected);
     }
 }

@@ -45,4 +45,4 @@ pub mod vectors;
 
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture, Secret};
 pub use nonce::{NonceError, random_nonce};
-pub use time::SigningTime;
+pub use time::{SigningTime, UtcText};

@@ -119,15 +119,43 @@ impl SigningTime {
 
     /// The wire form, `yyyy-MM-ddTHH:mm:ssZ` in UTC.
     pub fn to_utc_string(self) -> String {
-        let bytes = self.to_utc_bytes();
-        // Only ASCII digits and separators are ever written.
-        bytes.iter().map(|&b| char::from(b)).collect()
+        self.utc_text().as_str().to_owned()
+    }
+
+    /// The wire form as text on the stack, for signing without an allocation.
+    pub fn utc_text(self) -> UtcText {
+        UtcText(self.to_utc_bytes())
+    }
+}
+
+/// The wire form of a [`SigningTime`], `yyyy-MM-ddTHH:mm:ssZ`, held on the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcText([u8; 20]);
+
+impl UtcText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("only ASCII digits and separators are written")
+    }
+}
+
+impl std::ops::Deref for UtcText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for UtcText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for SigningTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_utc_string())
+        f.write_str(&self.utc_text())
     }
 }
 

@@ -168,10 +168,10 @@ fn check_acs3(v: &Map<String, Value>) -> Result<(), String> {
     compare(
         v,
         &[
-            ("hashed_request_payload", &sig.hashed_request_payload),
-            ("canonical_query_string", &sig.canonical_query_string),
-            ("canonical_headers", &sig.canonical_headers),
-            ("signed_headers", &sig.signed_headers),
+            ("hashed_request_payload", sig.hashed_request_payload()),
+            ("canonical_query_string", sig.canonical_query_string()),
+            ("canonical_headers", sig.canonical_headers()),
+            ("signed_headers", sig.signed_headers()),
             ("canonical_request", &sig.canonical_request),
             ("string_to_sign", &sig.string_to_sign),
             ("signature", &sig.signature),

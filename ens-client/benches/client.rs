@@ -1,11 +1,9 @@
-//! Requests per second of the client against a loopback server that verifies every signature,
-//! one request at a time: a read-only call over a kept-alive connection, and CreateInstance, which
-//! as a call that is not read-only opens a connection of its own each time.
-//!
-//! The server measures its own handling time (parse, recompute the signature, answer); the
-//! summary printed at the end puts it beside the round trip, so what is left is the client's
-//! share (validation, signing, HTTP, decoding) plus the loopback hop. `dry_run` is the client's
-//! CPU work without any I/O.
+//! Round trips of the client against ens-emulator on loopback, one call at a time: a read-only
+//! call and CreateInstance, both on kept-alive connections (a call that is not read-only takes a
+//! connection that sent a request within `reuse_for_writes`). The emulator verifies every
+//! signature and answers a canned body, so a round trip is the client's work, the loopback hop
+//! and the emulator's checks. `dry_run` is the client's CPU work without any I/O. For the
+//! client against nginx beside the official SDKs, see `examples/peerbench.rs`.
 //!
 //! `cargo bench -p ens-client --bench client`
 
@@ -15,68 +13,10 @@
 mod support;
 
 use std::hint::black_box;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ens_client::CreateInstanceRequest;
-use ens_client::types::Password;
-use support::{Reply, TestServer};
-
-fn request() -> CreateInstanceRequest {
-    CreateInstanceRequest::builder()
-        .instance_type("ens.sn1.stiny")
-        .ens_region_id("cn-hangzhou-telecom")
-        .period(1)
-        .quantity(1)
-        .image_id("centos_7_9_x64_20G_alibase_20230718")
-        .instance_name("web-01".parse().unwrap())
-        .password(Password::new("Abc12345!xyz").unwrap())
-        .system_disk_size(40)
-        .build()
-}
-
-/// One summary row: what, requests, client time, server requests, server time.
-type Totals = (String, u64, Duration, u64, Duration);
-
-/// Round-trip totals per call and signature version, for the summary.
-static TOTALS: Mutex<Vec<Totals>> = Mutex::new(Vec::new());
-
-/// Benchmarks `call` (made `iters` times in a row) against a fresh server, and records totals.
-fn measure<F, Fut>(
-    rt: &tokio::runtime::Runtime,
-    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    label: String,
-    reply: Reply,
-    version: ens_client::SignatureVersion,
-    call: F,
-) where
-    F: Fn(ens_client::Client) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let server = rt.block_on(TestServer::always_for(Duration::from_secs(3600), reply));
-    let client = support::client(&server, version).build().unwrap();
-    let (mut iterations, mut elapsed) = (0u64, Duration::ZERO);
-    group.bench_function(&label, |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    call(client.clone()).await;
-                }
-                let took = start.elapsed();
-                iterations += iters;
-                elapsed += took;
-                took
-            })
-        });
-    });
-    let (handled, server_time) = server.handling();
-    TOTALS
-        .lock()
-        .unwrap()
-        .push((label, iterations, elapsed, handled, server_time));
-}
+use support::Reply;
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -84,58 +24,58 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
+    let emu = rt.block_on(support::emulator_started());
+    support::answer_always(
+        &emu,
+        "DescribeInstances",
+        Reply::ok(r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","Code":0}"#),
+    );
+    support::answer_always(
+        &emu,
+        "CreateInstance",
+        Reply::ok(
+            r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","InstanceIds":{"InstanceId":["i-7ecpqvkicnchxccozrp1"]},"Code":"0"}"#,
+        ),
+    );
     let mut group = c.benchmark_group("client");
     for version in support::SIGNATURES {
+        let client = support::client(&emu, version).build().unwrap();
         let label = format!("{version:?}");
-        measure(
-            &rt,
-            &mut group,
-            format!("send_describe_kept_alive/{label}"),
-            Reply::ok(r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","Code":0}"#),
-            version,
-            |client| async move {
-                black_box(client.send(support::describe_request()).await.unwrap());
-            },
-        );
-        measure(
-            &rt,
-            &mut group,
-            format!("send_create_instance_own_connection/{label}"),
-            Reply::ok(
-                r#"{"RequestId":"4A431388-2D4B-46F4-A96B-D4E6BD0688C1","InstanceIds":{"InstanceId":["i-7ecpqvkicnchxccozrp1"]},"Code":"0"}"#,
-            ),
-            version,
-            |client| async move {
-                black_box(client.create_instance(request()).await.unwrap());
-            },
-        );
-        let server = rt.block_on(TestServer::always(Reply::ok("{}")));
-        let client = support::client(&server, version).build().unwrap();
-        let req = request();
+        let mut round = |name: &str, create: bool| {
+            let client = client.clone();
+            group.bench_function(format!("{name}/{label}"), |b| {
+                b.iter_custom(|iters| {
+                    rt.block_on(async {
+                        let start = Instant::now();
+                        for _ in 0..iters {
+                            if create {
+                                black_box(
+                                    client
+                                        .create_instance(support::create_request())
+                                        .await
+                                        .unwrap(),
+                                );
+                            } else {
+                                black_box(client.send(support::describe_request()).await.unwrap());
+                            }
+                        }
+                        start.elapsed()
+                    })
+                });
+            });
+        };
+        round("send_describe_kept_alive", false);
+        round("send_create_instance_kept_alive", true);
+        let req = support::create_request();
         group.bench_function(format!("dry_run_create_instance/{label}"), |b| {
             b.iter(|| black_box(rt.block_on(client.dry_run(black_box(&req))).unwrap()));
         });
     }
     group.finish();
-    summary();
-}
-
-fn summary() {
-    println!("\nsummary (sequential requests on loopback):");
-    for (label, iterations, elapsed, handled, server_time) in TOTALS.lock().unwrap().iter() {
-        if *iterations == 0 || *handled == 0 {
-            continue;
-        }
-        let per_request = elapsed.as_secs_f64() / *iterations as f64;
-        let server_per_request = server_time.as_secs_f64() / *handled as f64;
-        println!(
-            "  {label:44} {:8.0} req/s | round trip {:7.1} µs | server {:6.1} µs | client + loopback {:7.1} µs",
-            1.0 / per_request,
-            per_request * 1e6,
-            server_per_request * 1e6,
-            (per_request - server_per_request) * 1e6,
-        );
-    }
+    println!(
+        "connections the emulator accepted over all rounds: {}",
+        emu.connections_accepted()
+    );
 }
 
 criterion_group! {

@@ -152,62 +152,89 @@ impl fmt::Debug for SignedRequest {
 /// Masking by value rather than by position also covers text the client did not build: the
 /// service's own string to sign inside a `SignatureDoesNotMatch` message, or an answer that
 /// echoes the request.
+///
+/// Every request has one, and most never mask anything (a successful answer's request id), so it
+/// holds only the secrets themselves and builds their encoded forms when a text may hold one:
+/// every form keeps the secret's runs of unreserved characters (`A-Z a-z 0-9 - _ . ~`) as they
+/// are, so a text without the longest such run holds no form of that secret.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
-    /// Each secret in the forms to replace, longest first.
-    forms: Vec<String>,
+    /// Secret request parameters (passwords).
+    values: Vec<String>,
+    /// Whose AccessKey secret and STS token to mask.
+    credentials: Option<Credentials>,
 }
 
 impl Redactor {
     pub(crate) fn add(&mut self, secret: &str) {
-        if secret.is_empty() {
-            return;
+        if !secret.is_empty() {
+            self.values.push(secret.to_owned());
         }
-        let once = encode(secret);
-        let twice = encode(&once);
-        let json = serde_json::Value::from(secret).to_string();
-        let json = json[1..json.len() - 1].to_owned();
-        let form = once.replace("%20", "+");
-        let forms = [
-            lower_hex(&twice),
-            twice,
-            lower_hex(&once),
-            once,
-            form,
-            json,
-            secret.to_owned(),
-        ];
-        for form in forms {
-            if !self.forms.contains(&form) {
-                self.forms.push(form);
+    }
+
+    /// Every secret: the parameters', the STS token, the AccessKey secret (which is never sent,
+    /// but costs nothing to guard).
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        let credentials = self.credentials.iter().flat_map(|c| {
+            let token = c.security_token().map(|t| t.expose());
+            token.into_iter().chain([c.access_key_secret().expose()])
+        });
+        self.values
+            .iter()
+            .map(String::as_str)
+            .chain(credentials)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Each secret in the forms to replace, longest first, so a form that contains another is
+    /// masked whole.
+    fn forms<'a>(secrets: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for secret in secrets {
+            let once = encode(secret);
+            let twice = encode(&once);
+            let json = serde_json::Value::from(secret).to_string();
+            let json = json[1..json.len() - 1].to_owned();
+            let form = once.replace("%20", "+");
+            let forms = [
+                lower_hex(&twice),
+                twice,
+                lower_hex(&once),
+                once,
+                form,
+                json,
+                secret.to_owned(),
+            ];
+            for form in forms {
+                if !all.contains(&form) {
+                    all.push(form);
+                }
             }
         }
-        // Longer forms first, so a form that contains another is masked whole.
-        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        all.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        all
     }
 
     /// The length of the longest form of a secret.
     pub(crate) fn longest(&self) -> usize {
-        self.forms.first().map_or(0, String::len)
+        Self::forms(self.secrets()).first().map_or(0, String::len)
     }
 
     /// `text` with every whole occurrence of a secret masked.
     pub(crate) fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(text);
-        for form in &self.forms {
-            if out.contains(form.as_str()) {
-                out = Cow::Owned(out.replace(form.as_str(), MASK));
-            }
+        let mut present = self.secrets().filter(|s| may_hold(text, s)).peekable();
+        if present.peek().is_none() {
+            return Cow::Borrowed(text);
         }
-        out
+        mask(text, &Self::forms(present))
     }
 
     /// [`Redactor::apply`] for text cut short (the start of a longer body): a secret cut in two
     /// at the end is masked too, however little of it is left.
     pub(crate) fn apply_prefix(&self, text: &str) -> String {
-        let mut out = self.apply(text).into_owned();
-        let cut = self
-            .forms
+        let forms = Self::forms(self.secrets());
+        let mut out = mask(text, &forms).into_owned();
+        let cut = forms
             .iter()
             .filter_map(|form| {
                 (1..form.len())
@@ -222,6 +249,29 @@ impl Redactor {
         }
         out
     }
+}
+
+/// `text` with every occurrence of each of `forms` (longest first) replaced by the mask.
+fn mask<'a>(text: &'a str, forms: &[String]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for form in forms {
+        if out.contains(form.as_str()) {
+            out = Cow::Owned(out.replace(form.as_str(), MASK));
+        }
+    }
+    out
+}
+
+/// Whether `text` may hold some form of `secret`: false only when it lacks the secret's longest
+/// run of unreserved characters, which every form keeps (percent-encoding, JSON escaping and
+/// `+` for a space change only the other characters, and lower-case hex only the two digits
+/// after a `%`).
+fn may_hold(text: &str, secret: &str) -> bool {
+    let anchor = secret
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+        .max_by_key(|run| run.len())
+        .unwrap_or("");
+    anchor.is_empty() || text.contains(anchor)
 }
 
 /// Percent-encoded text with lower-case hex digits (`%2f`), as some servers echo it.
@@ -241,36 +291,38 @@ fn lower_hex(encoded: &str) -> String {
 }
 
 /// The secret values of a request: parameters the spec marks secret, the STS token and the
-/// AccessKey secret (which is never sent, but costs nothing to guard).
+/// AccessKey secret.
 fn redactor_for(spec: &OperationSpec, params: &Params, credentials: &Credentials) -> Redactor {
-    let mut redactor = Redactor::default();
-    for (name, value) in params {
-        if params.is_secret(name) || spec.param(name).is_some_and(|p| p.secret) {
-            redactor.add(value);
+    let mut redactor = Redactor {
+        values: Vec::new(),
+        credentials: Some(credentials.clone()),
+    };
+    for (_, value) in params.secrets() {
+        redactor.add(value);
+    }
+    // Parameters the spec calls secret, also when the map was built without marks.
+    for secret in spec.params.iter().filter(|p| p.secret) {
+        for (name, value) in params.iter().filter(|(name, _)| secret.matches(name)) {
+            if !params.is_secret(name) {
+                redactor.add(value);
+            }
         }
     }
-    if let Some(token) = credentials.security_token() {
-        redactor.add(token.expose());
-    }
-    redactor.add(credentials.access_key_secret().expose());
     redactor
 }
 
-/// Wire parameters as name-value pairs.
-type Pairs<'a> = Vec<(&'a str, &'a str)>;
-
-/// `name=value` pairs, each RFC 3986-encoded, joined by `&`: the URL query and the form body.
-fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
+/// Appends `name=value` pairs, each RFC 3986-encoded, joined by `&`: the URL query and the form
+/// body.
+fn form_into<'a>(out: &mut String, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    let start = out.len();
     for (name, value) in pairs {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push('&');
         }
-        encode_into(&mut out, name);
+        encode_into(out, name);
         out.push('=');
-        encode_into(&mut out, value);
+        encode_into(out, value);
     }
-    out
 }
 
 /// Everything a signature depends on besides the request itself.
@@ -293,56 +345,76 @@ pub(crate) fn sign(
     let token = creds.security_token().map(|t| t.expose());
     let secret = creds.access_key_secret().expose();
     let method = spec.method;
-    let (query, in_body): (Pairs<'_>, Pairs<'_>) = params.iter().partition(|(name, _)| {
-        spec.param(name)
-            .is_none_or(|p| p.location == Location::Query)
-    });
-    let body = form(in_body.iter().copied());
-    let mut url = String::with_capacity(cx.endpoint.base.len() + 512);
-    url.push_str(&cx.endpoint.base);
-    url.push('/');
-    let mut headers: Vec<(&'static str, String)>;
+    // Most operations send nothing in the body: then no parameter needs looking up.
+    let has_body_params = spec.params.iter().any(|p| p.location == Location::Body);
+    let in_query = |name: &str| {
+        !has_body_params
+            || spec
+                .param(name)
+                .is_none_or(|p| p.location == Location::Query)
+    };
+    let query = || params.iter().filter(|(name, _)| in_query(name));
+    let in_body = || params.iter().filter(|(name, _)| !in_query(name));
+    let mut body = String::new();
+    if has_body_params {
+        form_into(&mut body, in_body());
+    }
+    let mut url = String::new();
+    let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(12);
     let (string_to_sign, canonical_request) = match cx.version {
         SignatureVersion::RpcV1 => {
-            let common = rpc_v1::common_params(
+            let timestamp = cx.time.utc_text();
+            let common = rpc_v1::common_pairs(
                 spec.action,
                 spec.version,
                 creds.access_key_id(),
                 token,
-                cx.time,
+                &timestamp,
                 cx.nonce,
             );
-            let common = common.iter().map(|(k, v)| (*k, v.as_str()));
             // RPC 1.0 signs the query and body parameters together.
-            let signature = rpc_v1::sign(
-                method,
-                query.iter().chain(&in_body).copied().chain(common.clone()),
-                secret,
+            let signature = rpc_v1::sign(method, params.iter().chain(common.clone()), secret);
+            url.reserve(
+                cx.endpoint.base.len()
+                    + signature.canonicalized_query.len()
+                    + 2 * signature.signature.len()
+                    + 16,
             );
-            url.push('?');
-            if in_body.is_empty() {
-                url.push_str(&signature.signed_query());
+            url.push_str(&cx.endpoint.base);
+            url.push_str("/?");
+            if body.is_empty() {
+                // The canonical query is every parameter, encoded as sent.
+                url.push_str(&signature.canonicalized_query);
+                url.push('&');
             } else {
-                let mut sent: Vec<(&str, &str)> = query.iter().copied().chain(common).collect();
+                let mut sent: Vec<(&str, &str)> = query().chain(common).collect();
                 sent.sort_by(|a, b| a.0.cmp(b.0));
-                url.push_str(&form(sent));
-                url.push_str("&Signature=");
-                encode_into(&mut url, &signature.signature);
+                form_into(&mut url, sent);
+                url.push('&');
             }
-            headers = vec![("host", cx.endpoint.host.clone())];
+            url.push_str(rpc_v1::SIGNATURE_PARAM);
+            url.push('=');
+            encode_into(&mut url, &signature.signature);
+            headers.push(("host", cx.endpoint.host.clone()));
             if !body.is_empty() {
                 headers.push(("content-type", FORM.to_owned()));
             }
             (signature.string_to_sign, None)
         }
         SignatureVersion::V3 => {
-            headers = acs3::standard_headers(
+            let payload_hash = if body.is_empty() {
+                Cow::Borrowed(acs3::EMPTY_PAYLOAD_SHA256)
+            } else {
+                Cow::Owned(acs3::hash_payload(body.as_bytes()))
+            };
+            acs3::standard_headers_into(
+                &mut headers,
                 &cx.endpoint.host,
                 spec.action,
                 spec.version,
                 cx.time,
                 cx.nonce,
-                &acs3::hash_payload(body.as_bytes()),
+                &payload_hash,
                 token,
             );
             // Signed, as the official SDKs sign it: V3 covers the body and its type.
@@ -352,15 +424,20 @@ pub(crate) fn sign(
             let signature = acs3::sign(
                 method,
                 "/",
-                query.iter().copied(),
+                query(),
                 headers.iter().map(|(k, v)| (*k, v.as_str())),
                 body.as_bytes(),
                 creds.access_key_id(),
                 secret,
             );
-            if !signature.canonical_query_string.is_empty() {
+            // The canonical query is the query as sent.
+            let query = signature.canonical_query_string();
+            url.reserve(cx.endpoint.base.len() + 2 + query.len());
+            url.push_str(&cx.endpoint.base);
+            url.push('/');
+            if !query.is_empty() {
                 url.push('?');
-                url.push_str(&signature.canonical_query_string);
+                url.push_str(query);
             }
             headers.push(("authorization", signature.authorization));
             (signature.string_to_sign, Some(signature.canonical_request))
@@ -369,7 +446,12 @@ pub(crate) fn sign(
     headers.push(("user-agent", cx.user_agent.to_owned()));
     headers.push(("accept", "application/json".to_owned()));
     if method == "POST" {
-        headers.push(("content-length", body.len().to_string()));
+        let length = if body.is_empty() {
+            "0".to_owned()
+        } else {
+            body.len().to_string()
+        };
+        headers.push(("content-length", length));
     }
     SignedRequest {
         method,
@@ -394,8 +476,7 @@ impl Client {
         &self,
         request: &O,
     ) -> Result<SignedRequest, Error<O::Error>> {
-        request.validate().map_err(Error::InvalidRequest)?;
-        let params = request.to_params();
+        let params = request.checked_params().map_err(Error::InvalidRequest)?;
         self.sign_params(O::SPEC, &params)
             .await
             .map_err(|f| f.into_error(O::SPEC.action, self.endpoint()))
@@ -434,6 +515,36 @@ mod tests {
         let mut empty = Redactor::default();
         empty.add("");
         assert_eq!(empty.apply("abc"), "abc");
+    }
+
+    #[test]
+    fn masking_skips_texts_without_the_secret_but_never_misses_one() {
+        let mut r = Redactor::default();
+        r.add("Pa55-word!/é");
+        r.add("!!//  ");
+        // Every form of each: the second secret has no unreserved character to look for, so
+        // every text is searched for all its forms.
+        for text in [
+            "x Pa55-word!/é y",
+            "Pa55-word%21%2F%C3%A9",
+            "Pa55-word%2521%252F%25C3%25A9",
+            "Pa55-word%21%2f%c3%a9",
+            r#"{"p":"Pa55-word!/é"}"#,
+            "a !!//   b",
+            "%21%21%2F%2F%20%20",
+            "%21%21%2F%2F++",
+        ] {
+            let masked = r.apply(text);
+            assert!(masked.contains(MASK), "{text} -> {masked}");
+            assert!(
+                !masked.contains("Pa55") && !masked.contains("!!//"),
+                "{masked}"
+            );
+        }
+        let mut plain = Redactor::default();
+        plain.add("Pa55-word");
+        assert!(matches!(plain.apply("RequestId 4A43"), Cow::Borrowed(_)));
+        assert!(matches!(plain.apply("Pa55 word"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -29,7 +29,8 @@ const BODY_PREVIEW: usize = 512;
 ///
 /// - Nothing was sent: [`Error::InvalidRequest`], [`Error::Credentials`], [`Error::Nonce`], and
 ///   [`Error::Dispatch`] or [`Error::Timeout`] with `reached_server` /
-///   `may_have_reached_server` false (the connection could not be established).
+///   `may_have_reached_server` false (the connection could not be established, or failed before
+///   the first byte of the request was written, or the operation timeout ran out first).
 /// - The service answered with an error code, in a 4xx/5xx answer or in a 2xx answer whose
 ///   `Code` is not `0` (or `200`): [`Error::Service`], typed by the operation.
 /// - The answer could not be read (not JSON, an HTML page, empty, larger than the client's

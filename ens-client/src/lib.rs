@@ -22,6 +22,11 @@
 //! println!("{:?}", created.instance_ids);
 //! # Ok(()) }
 //! ```
+//!
+//! The runtime around the operations knows no operation: it takes the service as data
+//! ([`Service`], ENS's is [`ENS`]), sends through a [`transport`] (hyper by default, your own
+//! `reqwest::Client`, or, with the `test-util` feature, a replay of canned answers), and waits on
+//! an injectable clock ([`time`]).
 #![deny(missing_docs)]
 // docs.rs: each generated operation says which feature (API area) brings it in.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -33,24 +38,34 @@ pub use ens_auth as auth;
 pub use ens_core as core;
 pub use ens_credentials as credentials;
 
+// The runtime: knows no service and no operation (it moves to a crate of its own).
+mod answer;
 mod client;
 mod dry_run;
 mod error;
 pub mod paginate;
 mod retry;
-mod wait;
+mod service;
+pub mod time;
+pub mod transport;
+pub mod wait;
 mod waiter;
 
-pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT, endpoint_for_region};
+pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use retry::RetryPolicy;
-// The instance waiter needs DescribeInstances, an operation of the `instance` area.
-#[cfg(feature = "instance")]
-pub use wait::WaitError;
+pub use service::Service;
 pub use wait::{PendingInstance, WaitOptions};
 pub use waiter::WaiterError;
+
+// ENS's side of the seam (hand-written until generated).
+mod ens;
+// The instance waiter needs DescribeInstances, an operation of the `instance` area.
+#[cfg(feature = "instance")]
+pub use ens::WaitError;
+pub use ens::{ENS, endpoint_for_region};
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
 /// module per operation, its main types re-exported at the crate root.

@@ -10,6 +10,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use crate::service::Service;
+
 /// How many attempts to make, how long to wait between them, and how many retries a client may
 /// spend in all.
 ///
@@ -21,8 +23,9 @@ use std::time::Duration;
 /// - a documented throttling code (`Throttling`, `Throttling.User`, `Throttling.Api`, any
 ///   `Throttling.*`), whatever the HTTP status;
 /// - the service's own `ServiceUnavailable` code;
-/// - a connection that could not be established (refused, DNS, connect timeout, TLS handshake):
-///   nothing was sent.
+/// - a connection that could not be established (refused, DNS, connect timeout, TLS handshake),
+///   or a kept connection that failed before the first byte of the request was written: nothing
+///   was sent.
 ///
 /// A read-only operation is also sent again after failures during which the service may have
 /// acted: a timeout or a connection lost after sending, `InternalError`, any other 5xx answer
@@ -32,9 +35,22 @@ use std::time::Duration;
 /// For any other operation, such a failure ends the call with
 /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) after one attempt, as does a 2xx
 /// answer that cannot be read (or lacks what every success carries, such as CreateInstance's
-/// `InstanceIds`). Such calls never reuse a pooled connection: a connection the server closed
-/// while idle cannot be told apart from one that died after the request arrived, so each gets a
-/// connection of its own, and failing to establish it proves nothing was sent.
+/// `InstanceIds`).
+///
+/// # Kept connections
+///
+/// A kept connection that the server closed while it sat idle loses the request written to it,
+/// and failing that way looks like failing after the request arrived. So the default transport
+/// polls a kept connection before writing to it (a close, reset or stray bytes that arrived
+/// while idle show there, and the request goes on another connection, unsent), counts the bytes
+/// of each request the kernel accepted (a failure before the first one is "nothing was sent"),
+/// and gives a call that is not read-only only a connection that sent a request within
+/// [`ClientBuilder::reuse_for_writes`](crate::ClientBuilder::reuse_for_writes) (250 ms), far
+/// below the idle timeout of any common server: a close still travelling while the request is
+/// written, the one race no check can see, then cannot happen. Read-only calls take any kept
+/// connection and are sent again if it fails. Through a proxy, or with a reqwest client and
+/// [`ClientBuilder::http_client_for_writes`](crate::ClientBuilder::http_client_for_writes), each
+/// such call gets a connection of its own instead.
 ///
 /// Nothing else is retried: other 4xx answers and error codes (the service refused the request)
 /// and 2xx answers carrying an error code.
@@ -242,12 +258,13 @@ pub(crate) enum Safety {
     Final,
 }
 
-/// The safety of an answer with HTTP `status` and service `code` (if it carried one).
-pub(crate) fn classify_answer(status: u16, code: Option<&str>) -> Safety {
+/// The safety of an answer of `service` with HTTP `status` and service `code` (if it carried
+/// one).
+pub(crate) fn classify_answer(service: &Service, status: u16, code: Option<&str>) -> Safety {
     if let Some(code) = code {
-        // service.json says, per common code, whether the service acted.
-        if let Some(common) = crate::CommonError::from_code(code, "") {
-            return match common.retry_class() {
+        // The service's description says, per common code, whether the service acted.
+        if let Some(class) = (service.retry_class)(code) {
+            return match class {
                 ens_core::RetryClass::Throttling | ens_core::RetryClass::Unavailable => {
                     Safety::NotActed
                 }
@@ -331,46 +348,67 @@ mod tests {
         assert!(spread.len() > 10, "jitter should spread: {spread:?}");
     }
 
+    /// A service whose common codes are the ones these tests use.
+    static TEST_SERVICE: Service = Service {
+        name: "Test",
+        api_version: "2017-11-10",
+        default_endpoint: "example.aliyuncs.com",
+        endpoints: &[],
+        retry_class: |code| match code {
+            "Throttling" | "Throttling.User" => Some(ens_core::RetryClass::Throttling),
+            "ServiceUnavailable" => Some(ens_core::RetryClass::Unavailable),
+            "InternalError" => Some(ens_core::RetryClass::Transient),
+            "SignatureDoesNotMatch" => Some(ens_core::RetryClass::Never),
+            _ => None,
+        },
+    };
+
     #[test]
     fn classification() {
         assert_eq!(
-            classify_answer(400, Some("Throttling.User")),
+            classify_answer(&TEST_SERVICE, 400, Some("Throttling.User")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(400, Some("Throttling.Whatever")),
+            classify_answer(&TEST_SERVICE, 400, Some("Throttling.Whatever")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(503, Some("ServiceUnavailable")),
+            classify_answer(&TEST_SERVICE, 503, Some("ServiceUnavailable")),
             Safety::NotActed
         );
-        assert_eq!(classify_answer(503, None), Safety::MayHaveActed);
         assert_eq!(
-            classify_answer(503, Some("Brand.New")),
+            classify_answer(&TEST_SERVICE, 503, None),
             Safety::MayHaveActed
         );
         assert_eq!(
-            classify_answer(200, Some("Throttling.User")),
+            classify_answer(&TEST_SERVICE, 503, Some("Brand.New")),
+            Safety::MayHaveActed
+        );
+        assert_eq!(
+            classify_answer(&TEST_SERVICE, 200, Some("Throttling.User")),
             Safety::NotActed
         );
         assert_eq!(
-            classify_answer(200, Some("InvalidParameter")),
+            classify_answer(&TEST_SERVICE, 200, Some("InvalidParameter")),
             Safety::Final
         );
         assert_eq!(
-            classify_answer(500, Some("InternalError")),
+            classify_answer(&TEST_SERVICE, 500, Some("InternalError")),
             Safety::MayHaveActed
         );
-        assert_eq!(classify_answer(502, None), Safety::MayHaveActed);
         assert_eq!(
-            classify_answer(400, Some("SignatureDoesNotMatch")),
+            classify_answer(&TEST_SERVICE, 502, None),
+            Safety::MayHaveActed
+        );
+        assert_eq!(
+            classify_answer(&TEST_SERVICE, 400, Some("SignatureDoesNotMatch")),
             Safety::Final
         );
         assert_eq!(
-            classify_answer(400, Some("InvalidParameter")),
+            classify_answer(&TEST_SERVICE, 400, Some("InvalidParameter")),
             Safety::Final
         );
-        assert_eq!(classify_answer(404, None), Safety::Final);
+        assert_eq!(classify_answer(&TEST_SERVICE, 404, None), Safety::Final);
     }
 }

@@ -1,27 +1,16 @@
-//! Waiting for instances: creation (and start, stop, reboot) is asynchronous, and a successful
-//! `CreateInstance` only means the request was accepted.
+//! Waiting for resources to reach a status: creating, starting or stopping an instance is
+//! asynchronous, and a successful call only means the request was accepted.
+//!
+//! The engine here polls any "describe by ids" call of a service; the service's crate says how
+//! to ask (for ENS, `Client::wait_for_instances` on DescribeInstances).
 
-// The instance waiter needs DescribeInstances, an operation of the `instance` area; the options
-// and the pacing serve every waiter.
-#[cfg(feature = "instance")]
-use crate::describe_instances::Instance;
-#[cfg(feature = "instance")]
-use crate::{Client, DescribeInstancesError, DescribeInstancesRequest, Error};
-#[cfg(feature = "instance")]
-use ens_core::Operation;
-#[cfg(feature = "instance")]
+use crate::Client;
 use std::collections::BTreeMap;
-#[cfg(feature = "instance")]
 use std::fmt;
-use std::time::Duration;
-#[cfg(feature = "instance")]
-use tokio::time::Instant;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
-/// How many ids one DescribeInstances call may filter on (the API's documented maximum).
-#[cfg(feature = "instance")]
-const IDS_PER_CALL: usize = 100;
-
-/// How long and how often [`Client::wait_for_instances`] polls.
+/// How long and how often a wait polls.
 ///
 /// Defaults: give up after 10 minutes; first poll after 2 s, then 1.5 times longer each round
 /// up to 20 s. Creating an edge instance usually takes one to a few minutes.
@@ -80,11 +69,10 @@ pub struct PendingInstance {
     pub last_status: Option<String>,
 }
 
-/// Why [`Client::wait_for_instances`] did not return the instances.
-#[cfg(feature = "instance")]
+/// Why a wait did not return the resources; `E` is the error of the call that polls.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum WaitError {
+pub enum WaitError<E> {
     /// Not every instance reached the status before the timeout.
     TimedOut {
         /// The status waited for.
@@ -96,12 +84,11 @@ pub enum WaitError {
         /// The instances not there yet, with their last status.
         pending: Vec<PendingInstance>,
     },
-    /// DescribeInstances failed (after the client's own retries).
-    Describe(Error<DescribeInstancesError>),
+    /// The call that polls failed (after the client's own retries).
+    Describe(E),
 }
 
-#[cfg(feature = "instance")]
-impl fmt::Display for WaitError {
+impl<E: fmt::Display> fmt::Display for WaitError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::TimedOut {
@@ -130,8 +117,7 @@ impl fmt::Display for WaitError {
     }
 }
 
-#[cfg(feature = "instance")]
-impl std::error::Error for WaitError {
+impl<E: std::error::Error + 'static> std::error::Error for WaitError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaitError::Describe(e) => Some(e),
@@ -140,29 +126,63 @@ impl std::error::Error for WaitError {
     }
 }
 
-#[cfg(feature = "instance")]
+/// What one poll found about a resource: its id, its status, and the resource as described.
+#[derive(Debug, Clone)]
+pub struct Observation<R> {
+    /// The resource's id.
+    pub id: String,
+    /// Its status, if the answer gave one.
+    pub status: Option<String>,
+    /// The resource, returned once it reaches the status waited for.
+    pub resource: R,
+}
+
+/// How the polling call takes ids: how many per call, and how far apart calls must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Polling {
+    /// The most ids one call may ask about.
+    pub ids_per_call: usize,
+    /// The least time between two calls (the operation's documented rate limit).
+    pub spacing: Duration,
+}
+
+impl Polling {
+    /// `ids_per_call` ids per call, calls at most `per_second` a second (`None`: no limit).
+    pub fn new(ids_per_call: usize, per_second: Option<u32>) -> Self {
+        Self {
+            ids_per_call: ids_per_call.max(1),
+            spacing: per_second.map_or(Duration::ZERO, |n| Duration::from_secs(1) / n.max(1)),
+        }
+    }
+}
+
 impl Client {
-    /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
-    /// `"Running"` after CreateInstance), and returns them in the order of `ids`.
+    /// Polls with `describe` until every resource in `ids` reports `status`, and returns them in
+    /// the order of `ids`: the engine of a service's waiters.
     ///
     /// An id given more than once is waited for and returned once, at its first place. Only
-    /// the instances still pending are asked about, up to 100 per call; pauses grow from
-    /// `options.initial_delay` to `options.max_delay`, and calls are never closer than
-    /// DescribeInstances' documented rate limit allows.
+    /// the resources still pending are asked about, in calls of at most `polling.ids_per_call`
+    /// ids never closer than `polling.spacing`; pauses between rounds grow from
+    /// `options.initial_delay` to `options.max_delay`, on the client's clock and sleep.
     ///
-    /// Returns within `options.timeout` (a DescribeInstances call still running then is
-    /// abandoned; it only reads). On timeout the error lists each instance not there yet with
-    /// its last status, in the order of `ids`.
-    pub async fn wait_for_instances<I, S>(
+    /// Returns within `options.timeout` (a call still running then is abandoned, so `describe`
+    /// must only read). On timeout the error lists each resource not there yet with its last
+    /// status, in the order of `ids`.
+    pub async fn wait_for<R, E, F, Fut, I, S>(
         &self,
         ids: I,
         status: &str,
         options: &WaitOptions,
-    ) -> Result<Vec<Instance>, WaitError>
+        polling: Polling,
+        mut describe: F,
+    ) -> Result<Vec<R>, WaitError<E>>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
+        F: FnMut(Vec<String>) -> Fut,
+        Fut: Future<Output = Result<Vec<Observation<R>>, E>>,
     {
+        let timer = self.timer();
         let mut order: Vec<String> = Vec::new();
         for id in ids {
             let id = id.into();
@@ -172,58 +192,48 @@ impl Client {
         }
         let mut pending: BTreeMap<String, Option<String>> =
             order.iter().map(|id| (id.clone(), None)).collect();
-        let mut reached: BTreeMap<String, Instance> = BTreeMap::new();
-        let spacing = DescribeInstancesRequest::SPEC
-            .rate_limit_per_second
-            .map_or(Duration::ZERO, |n| Duration::from_secs(1) / n.max(1));
+        let mut reached: BTreeMap<String, R> = BTreeMap::new();
         let pace = Pace::new(options);
-        let started = Instant::now();
+        let started = timer.now();
         let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
         let mut delay = pace.initial;
         let mut last_call: Option<Instant> = None;
         let mut polls = 0;
         let timed_out = |polls, pending: &BTreeMap<String, Option<String>>| {
-            timed_out(status, started.elapsed(), polls, &order, pending)
+            timed_out(status, timer.now() - started, polls, &order, pending)
         };
         while !pending.is_empty() {
             if polls > 0 {
-                tokio::time::sleep_until(deadline.min(Instant::now() + delay)).await;
-                if Instant::now() >= deadline {
+                timer.sleep_until(deadline.min(timer.now() + delay)).await;
+                if timer.now() >= deadline {
                     return Err(timed_out(polls, &pending));
                 }
                 delay = pace.next(delay);
             }
             polls += 1;
             let asked: Vec<String> = pending.keys().cloned().collect();
-            for chunk in asked.chunks(IDS_PER_CALL) {
+            for chunk in asked.chunks(polling.ids_per_call.max(1)) {
                 if let Some(at) = last_call {
-                    tokio::time::sleep_until(deadline.min(at + spacing)).await;
+                    timer.sleep_until(deadline.min(at + polling.spacing)).await;
                 }
-                last_call = Some(Instant::now());
-                let request = DescribeInstancesRequest::builder()
-                    .instance_ids(chunk.iter().cloned())
-                    .page_size(IDS_PER_CALL as i64)
-                    .build();
-                let answer = match tokio::time::timeout_at(deadline, self.send(request)).await {
+                last_call = Some(timer.now());
+                let answer = match timer.until(Some(deadline), describe(chunk.to_vec())).await {
                     Ok(answer) => answer.map_err(WaitError::Describe)?,
                     Err(_) => return Err(timed_out(polls, &pending)),
                 };
-                for instance in answer.instances {
-                    let Some(id) = instance.instance_id.clone() else {
+                for seen in answer {
+                    let Some(last) = pending.get_mut(&seen.id) else {
                         continue;
                     };
-                    let Some(last) = pending.get_mut(&id) else {
-                        continue;
-                    };
-                    if instance.status.as_ref().map(|s| s.as_str()) == Some(status) {
-                        pending.remove(&id);
-                        reached.insert(id, instance);
+                    if seen.status.as_deref() == Some(status) {
+                        pending.remove(&seen.id);
+                        reached.insert(seen.id, seen.resource);
                     } else {
-                        *last = instance.status.as_ref().map(|s| s.as_str().to_owned());
+                        *last = seen.status;
                     }
                 }
             }
-            tracing::debug!(polls, pending = pending.len(), "waiting for instances");
+            tracing::debug!(polls, pending = pending.len(), "waiting for resources");
         }
         Ok(order.iter().filter_map(|id| reached.remove(id)).collect())
     }
@@ -260,14 +270,13 @@ impl Pace {
     }
 }
 
-#[cfg(feature = "instance")]
-fn timed_out(
+fn timed_out<E>(
     status: &str,
     waited: Duration,
     polls: u32,
     order: &[String],
     pending: &BTreeMap<String, Option<String>>,
-) -> WaitError {
+) -> WaitError<E> {
     WaitError::TimedOut {
         status: status.to_owned(),
         waited,

@@ -2,16 +2,14 @@
 //! options)`): poll, let the waiter's acceptors decide, pause, again, until a decision or the
 //! timeout.
 //!
-//! The pacing is [`WaitOptions`]' (as the instance waiter's), with pauses never shorter than the
-//! waiter's own `minDelay`. Kept apart from `wait.rs` (the instance waiter) until the runtime's
-//! generic waiting engine takes this loop over.
+//! The pacing is [`WaitOptions`]' (as the id-list waits' in `wait.rs`), with pauses never shorter
+//! than the waiter's own `minDelay`, on the client's clock and sleep (virtual in tests).
 
 use crate::wait::Pace;
 use crate::{Client, Error, WaitOptions};
 use ens_core::{Operation, OperationError, WaitState, Waiter};
 use std::fmt;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Why a waiter did not return the answer it waited for.
 #[derive(Debug)]
@@ -79,21 +77,22 @@ impl Client {
         waiter: &'static Waiter<O>,
         options: &WaitOptions,
     ) -> Result<O::Response, WaiterError<O::Error>> {
-        let started = Instant::now();
+        let timer = self.timer();
+        let started = timer.now();
         let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
         let floor = waiter.min_delay.unwrap_or(Duration::ZERO);
         let pace = Pace::new(options);
         let mut delay = pace.initial.max(floor);
         let timed_out = |polls| WaiterError::TimedOut {
             waiter: waiter.name,
-            waited: started.elapsed(),
+            waited: timer.now() - started,
             polls,
         };
         let mut polls = 0;
         loop {
             polls += 1;
             let call = self.send(request.clone());
-            let outcome = match tokio::time::timeout_at(deadline, call).await {
+            let outcome = match timer.until(Some(deadline), call).await {
                 Err(_) => return Err(timed_out(polls)),
                 Ok(outcome) => outcome,
             };
@@ -119,11 +118,11 @@ impl Client {
                 Some((WaitState::Retry, _)) | None => {}
             }
             tracing::debug!(waiter = waiter.name, polls, "waiting");
-            if Instant::now() + delay >= deadline {
-                tokio::time::sleep_until(deadline).await;
+            if timer.now() + delay >= deadline {
+                timer.sleep_until(deadline).await;
                 return Err(timed_out(polls));
             }
-            tokio::time::sleep(delay).await;
+            timer.sleep(delay).await;
             delay = pace.next(delay).max(floor);
         }
     }

@@ -1,17 +1,20 @@
 //! Never a duplicate: a call that is not read-only is sent again only when the service's own
 //! answer, or the transport, proves it did nothing; everything else after the request may have
 //! left is `OutcomeUnknown`. Also the retry budget and the connection cap that keep a client from
-//! multiplying its load.
+//! multiplying its load. Against ens-emulator, which carries requests out, so a duplicate would
+//! show as a second instance.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ens_client::{CreateInstanceError, Error, RetryPolicy};
 use support::{
-    Ending, Reply, SIGNATURES, TestServer, client, create_request, created, describe_request,
-    named_create_request,
+    Effect, Fault, IdleClose, Reply, SIGNATURES, answer_always, answer_in_turn, client,
+    create_request, describe_request, emulator, emulator_started, named_create_request, spoil_nth,
+    start,
 };
 
 /// The cause inside an `OutcomeUnknown`, or a panic naming what came instead.
@@ -40,15 +43,21 @@ async fn a_5xx_without_the_services_own_code_is_not_sent_again() {
     ];
     for version in SIGNATURES {
         for answer in &answers {
-            let server = TestServer::always(answer.clone()).await;
-            let c = client(&server, version).build().unwrap();
+            let emu = emulator_started().await;
+            answer_always(&emu, "CreateInstance", answer.clone());
+            answer_always(&emu, "DescribeInstances", answer.clone());
+            let c = client(&emu, version).build().unwrap();
             let err = c.create_instance(create_request()).await.unwrap_err();
             let cause = outcome_unknown(&err);
             assert_eq!(cause.http_status(), Some(answer.status), "{err:?}");
-            assert_eq!(server.count(), 1, "{version:?} {answer:?} was sent again");
+            assert_eq!(
+                emu.count("CreateInstance"),
+                1,
+                "{version:?} {answer:?} was sent again"
+            );
             // A read-only call may repeat itself.
             c.send(describe_request()).await.unwrap_err();
-            assert_eq!(server.count(), 4, "{version:?} {answer:?}");
+            assert_eq!(emu.count("DescribeInstances"), 3, "{version:?} {answer:?}");
         }
     }
 }
@@ -56,16 +65,21 @@ async fn a_5xx_without_the_services_own_code_is_not_sent_again() {
 #[tokio::test]
 async fn the_services_own_unavailable_and_throttling_codes_are_retried() {
     for version in SIGNATURES {
-        let server = TestServer::start(|_, n| match n {
-            0 => Reply::error(503, "ServiceUnavailable", "temporary failure", "R-0"),
-            1 => Reply::error(200, "Throttling.User", "flow control in a 200", "R-1"),
-            _ => created("R-2", &["i-1"]),
-        })
-        .await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        answer_in_turn(
+            &emu,
+            "CreateInstance",
+            [
+                Reply::error(503, "ServiceUnavailable", "temporary failure", "R-0"),
+                Reply::error(200, "Throttling.User", "flow control in a 200", "R-1"),
+            ],
+        );
+        let c = client(&emu, version).build().unwrap();
         let done = c.create_instance(create_request()).await.unwrap();
-        assert_eq!(done.instance_ids, ["i-1"]);
-        assert_eq!(server.count(), 3);
+        let ids: Vec<String> = emu.instances().into_iter().map(|i| i.id).collect();
+        assert_eq!(done.instance_ids, ids);
+        assert_eq!(ids.len(), 2, "created once");
+        assert_eq!(emu.count("CreateInstance"), 3);
     }
 }
 
@@ -92,8 +106,9 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
     ];
     for version in SIGNATURES {
         for (answer, reason_part) in &answers {
-            let server = TestServer::always(answer.clone()).await;
-            let c = client(&server, version).build().unwrap();
+            let emu = emulator_started().await;
+            answer_always(&emu, "CreateInstance", answer.clone());
+            let c = client(&emu, version).build().unwrap();
             let err = c.create_instance(create_request()).await.unwrap_err();
             let Error::UnreadableResponse { status, reason, .. } = outcome_unknown(&err) else {
                 panic!("{version:?} {answer:?}: {err:?}")
@@ -104,12 +119,18 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
                 "{reason:?} lacks {reason_part:?}"
             );
             assert!(err.to_string().contains("NOT retried"), "{err}");
-            assert_eq!(server.count(), 1, "{version:?} {answer:?}");
+            assert_eq!(emu.count("CreateInstance"), 1, "{version:?} {answer:?}");
         }
     }
     // A body cut short by the server: the connection ends before the declared length.
-    let server = TestServer::always(created("R", &["i-1"]).ending(Ending::LyingLength)).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    spoil_nth(
+        &emu,
+        "CreateInstance",
+        1,
+        Effect::WrongContentLength { delta: 100 },
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let err = c.create_instance(create_request()).await.unwrap_err();
     assert!(
         matches!(
@@ -121,21 +142,28 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
         ),
         "{err:?}"
     );
-    assert_eq!(server.count(), 1);
+    assert_eq!(emu.count("CreateInstance"), 1);
+    assert_eq!(emu.instances().len(), 2, "the service acted, once");
 }
 
 #[tokio::test]
 async fn a_2xx_carrying_an_error_code_is_the_services_typed_error() {
     for version in SIGNATURES {
-        let server = TestServer::start(|_, n| match n {
-            0 => Reply::ok(
-                r#"{"RequestId":"R-0","Code":"InvalidParameter.Foo","Message":"The specified field Foo invalid."}"#,
-            ),
-            1 => Reply::ok(r#"{"RequestId":"R-1","Code":1,"Message":"failed"}"#),
-            _ => Reply::ok(r#"{"RequestId":"R-2","Code":"200","InstanceIds":{"InstanceId":["i-7"]}}"#),
-        })
-        .await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        answer_in_turn(
+            &emu,
+            "CreateInstance",
+            [
+                Reply::ok(
+                    r#"{"RequestId":"R-0","Code":"InvalidParameter.Foo","Message":"The specified field Foo invalid."}"#,
+                ),
+                Reply::ok(r#"{"RequestId":"R-1","Code":1,"Message":"failed"}"#),
+                Reply::ok(
+                    r#"{"RequestId":"R-2","Code":"200","InstanceIds":{"InstanceId":["i-7"]}}"#,
+                ),
+            ],
+        );
+        let c = client(&emu, version).build().unwrap();
         let err = c.create_instance(create_request()).await.unwrap_err();
         let Error::Service(service) = &err else {
             panic!("{err:?}")
@@ -153,24 +181,36 @@ async fn a_2xx_carrying_an_error_code_is_the_services_typed_error() {
         let done = c.create_instance(create_request()).await.unwrap();
         assert_eq!(done.instance_ids, ["i-7"]);
         assert_eq!(
-            server.count(),
+            emu.count("CreateInstance"),
             3,
             "errors the service reports are not retried"
         );
     }
 }
 
-/// A server that closes connections idle for 500 ms. The close crosses the next request on the
-/// connection (the race a client meets when it reuses a connection just as the server gives up
-/// on it), so that request never arrives. Calls that are not read-only never take a pooled
-/// connection, and read-only ones are retried: no call fails, none arrives twice.
+/// How many times each logical call (its `InstanceName`) arrived at the emulator.
+fn arrivals(emu: &support::Emulator) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for record in emu.requests() {
+        if let Some(name) = record.wire.as_ref().and_then(|w| w.param("InstanceName")) {
+            *out.entry(name).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// A server that resets connections idle for 500 ms as the next request arrives on them (the
+/// race a client meets when it reuses a connection just as the server gives up on it), so that
+/// request never arrives. Read-only calls are retried; calls that are not read-only take only a
+/// connection that sent a request within `reuse_for_writes` (250 ms), which no server closes as
+/// idle: no call fails, none arrives twice.
 #[tokio::test(start_paused = true)]
 async fn connections_closed_while_idle_cost_no_call() {
     for version in SIGNATURES {
-        let (server, arrivals) =
-            support::idle_closing_server(|_, _, n| ((), created(&format!("R-{n}"), &["i-1"])))
+        let emu =
+            start(emulator().idle_close(IdleClose::OnNextRequest(Duration::from_millis(500))))
                 .await;
-        let c = client(&server, version).build().unwrap();
+        let c = client(&emu, version).build().unwrap();
         let mut names = Vec::new();
         for round in 0..4 {
             let mut calls = tokio::task::JoinSet::new();
@@ -190,19 +230,16 @@ async fn connections_closed_while_idle_cost_no_call() {
             while let Some(done) = calls.join_next().await {
                 done.unwrap().unwrap();
             }
-            // Every pooled connection is now past the server's idle timeout.
+            // Every kept connection is now past the server's idle timeout.
             tokio::time::sleep(Duration::from_millis(600)).await;
         }
-        let arrivals = arrivals.lock().unwrap();
+        let arrivals = arrivals(&emu);
         for name in &names {
-            assert_eq!(
-                arrivals.get(name).map(Vec::len),
-                Some(1),
-                "{version:?} {name}"
-            );
+            assert_eq!(arrivals.get(name), Some(&1), "{version:?} {name}");
         }
+        assert_eq!(emu.instances().len(), names.len(), "one instance per call");
         assert!(
-            server.idle_closed() > 0,
+            emu.idle_closed() > 0,
             "{version:?}: the server closed no idle connection, the test proves nothing"
         );
     }
@@ -210,14 +247,18 @@ async fn connections_closed_while_idle_cost_no_call() {
 
 #[tokio::test]
 async fn a_thousand_throttled_calls_do_not_triple_the_load() {
-    let server = TestServer::always(Reply::error(
-        400,
-        "Throttling.User",
-        "Request was denied due to user flow control.",
-        "R-T",
-    ))
-    .await;
-    let c = client(&server, SIGNATURES[0])
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        Reply::error(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+            "R-T",
+        ),
+    );
+    let c = client(&emu, SIGNATURES[0])
         .retry_policy(
             RetryPolicy::new(3)
                 .with_base_delay(Duration::from_millis(1))
@@ -237,7 +278,7 @@ async fn a_thousand_throttled_calls_do_not_triple_the_load() {
         throttled += 1;
     }
     assert_eq!(throttled, 1000);
-    let sent = server.count();
+    let sent = emu.count("DescribeInstances");
     println!("1000 throttled calls sent {sent} requests");
     // 500 tokens at 5 per retry: 100 retries in all, where 3 attempts each would be 3000.
     assert!((1000..=1100).contains(&sent), "{sent} requests");
@@ -245,16 +286,10 @@ async fn a_thousand_throttled_calls_do_not_triple_the_load() {
 
 #[tokio::test]
 async fn connections_to_the_endpoint_are_capped() {
-    let server = TestServer::start(|r, n| {
-        let reply = if r.param("InstanceName").is_some() || r.action() == Some("CreateInstance") {
-            created(&format!("R-{n}"), &["i-1"])
-        } else {
-            Reply::ok(r#"{"RequestId":"R","Code":0}"#)
-        };
-        reply.delayed(Duration::from_millis(5))
-    })
-    .await;
-    let c = client(&server, SIGNATURES[0])
+    let emu = emulator_started().await;
+    // Every request takes 5 ms, so that calls pile up.
+    emu.add_fault(Fault::new(Effect::Delay { ms: 5 }));
+    let c = client(&emu, SIGNATURES[0])
         .max_connections(8)
         .build()
         .unwrap();
@@ -275,16 +310,12 @@ async fn connections_to_the_endpoint_are_capped() {
     while let Some(done) = calls.join_next().await {
         done.unwrap();
     }
-    assert_eq!(server.count(), 200);
+    assert_eq!(emu.requests().len(), 200);
+    assert!(emu.max_in_flight() <= 8, "{} at once", emu.max_in_flight());
+    // At most 8 connections in use at once; the 50 creates may open their own.
     assert!(
-        server.max_in_flight() <= 8,
-        "{} at once",
-        server.max_in_flight()
-    );
-    // Read-only calls share at most 8 pooled connections; the 50 others each had their own.
-    assert!(
-        server.connections() <= 8 + 50,
+        emu.connections_accepted() <= 8 + 50,
         "{} connections",
-        server.connections()
+        emu.connections_accepted()
     );
 }

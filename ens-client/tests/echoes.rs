@@ -6,8 +6,10 @@
 mod support;
 
 use ens_client::auth::encode::encode;
-use ens_client::{CreateInstanceRequest, Credentials, Error, types::Password};
-use support::{ACCESS_KEY_ID, Reply, SECRET, SIGNATURES, TOKEN, TestServer, client, quote};
+use ens_client::{CreateInstanceRequest, Error, types::Password};
+use support::{
+    Reply, SIGNATURES, TOKEN, answer_always, client, emulator_started, quote, sts_credentials,
+};
 
 /// A password whose encoding has hex letters (`%2F`, `%3A`, `%2A`).
 const PASSWORD: &str = "Edge/Pa55:word*";
@@ -124,9 +126,10 @@ async fn answers_echoing_the_request_never_show_its_secrets() {
     ];
     for version in SIGNATURES {
         for (what, answer) in &answers {
-            let server = TestServer::always(answer.clone()).await;
-            let c = client(&server, version)
-                .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
+            let emu = emulator_started().await;
+            answer_always(&emu, "CreateInstance", answer.clone());
+            let c = client(&emu, version)
+                .credentials(sts_credentials())
                 .build()
                 .unwrap();
             let err = c.create_instance(request()).await.unwrap_err();
@@ -140,8 +143,9 @@ async fn a_body_cut_at_the_limit_in_the_middle_of_a_secret_masks_what_is_left() 
     let head = r#"{"RequestId":"R","Echo":""#;
     for cut in [1, 4, 7, 12] {
         let body = format!("{head}{PASSWORD}{}", "x".repeat(100));
-        let server = TestServer::always(Reply::ok(body)).await;
-        let c = client(&server, SIGNATURES[0])
+        let emu = emulator_started().await;
+        answer_always(&emu, "CreateInstance", Reply::ok(body));
+        let c = client(&emu, SIGNATURES[0])
             .max_response_body(head.len() + cut)
             .build()
             .unwrap();

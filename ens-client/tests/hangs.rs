@@ -1,6 +1,7 @@
 //! Never a hang, never unbounded memory: every call ends within its timeouts, a body that
 //! trickles fails, a body too large is cut, and public knobs at their extremes neither panic nor
-//! run forever. On tokio's paused clock: the minutes these tests wait for pass at once.
+//! run forever. Against ens-emulator's slow, trickling and endless answers, on tokio's paused
+//! clock: the minutes these tests wait for pass at once.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -9,8 +10,8 @@ use std::time::Duration;
 
 use ens_client::{Error, RetryPolicy, TimeoutKind, WaitError, WaitOptions};
 use support::{
-    Ending, Reply, SIGNATURES, TestServer, client, create_request, created, describe_request,
-    instances,
+    Effect, Fault, Reply, SIGNATURES, answer_always, answer_in_turn, client, create_request,
+    describe_request, emulator_started, instances, received,
 };
 use tokio::time::Instant;
 
@@ -26,12 +27,18 @@ fn timeout_kind<E: std::fmt::Debug>(err: &Error<E>) -> TimeoutKind {
 
 #[tokio::test(start_paused = true)]
 async fn a_body_trickling_at_one_byte_a_second_fails_as_stalled() {
-    let body = r#"{"RequestId":"R","Code":0,"InstanceIds":{"InstanceId":["i-1"]}}"#;
     for version in SIGNATURES {
-        let server =
-            TestServer::always(Reply::ok(body).ending(Ending::Trickle(Duration::from_secs(1))))
-                .await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        let trickle = Effect::Trickle {
+            chunk: 1,
+            interval_ms: 1000,
+        };
+        emu.add_fault(
+            Fault::new(trickle)
+                .on("CreateInstance")
+                .on("DescribeInstances"),
+        );
+        let c = client(&emu, version).build().unwrap();
         let started = Instant::now();
         let err = c.create_instance(create_request()).await.unwrap_err();
         assert!(err.is_outcome_unknown(), "{err:?}");
@@ -43,18 +50,23 @@ async fn a_body_trickling_at_one_byte_a_second_fails_as_stalled() {
             "{:?}",
             started.elapsed()
         );
-        assert_eq!(server.count(), 1);
+        assert_eq!(emu.count("CreateInstance"), 1);
 
         let err = c.send(describe_request()).await.unwrap_err();
         assert_eq!(timeout_kind(&err), TimeoutKind::StalledBody);
-        assert_eq!(server.count(), 4, "a read-only call tries again");
+        assert_eq!(
+            emu.count("DescribeInstances"),
+            3,
+            "a read-only call tries again"
+        );
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_server_that_never_answers_is_cut_at_the_attempt_timeout() {
-    let server = TestServer::always(Reply::ok("{}").delayed(Duration::from_secs(3600))).await;
-    let c = client(&server, SIGNATURES[0])
+    let emu = emulator_started().await;
+    emu.add_fault(Fault::new(Effect::Delay { ms: 3_600_000 }));
+    let c = client(&emu, SIGNATURES[0])
         .read_timeout(Duration::MAX)
         .attempt_timeout(Duration::from_secs(10))
         .build()
@@ -70,12 +82,14 @@ async fn a_server_that_never_answers_is_cut_at_the_attempt_timeout() {
 /// The operation timeout bounds the whole call: attempts, backoff, and waiting for a connection.
 #[tokio::test(start_paused = true)]
 async fn the_operation_timeout_bounds_every_attempt_and_wait() {
-    let server = TestServer::always(
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
         Reply::error(500, "InternalError", "slow and failing", "R")
             .delayed(Duration::from_secs(50)),
-    )
-    .await;
-    let c = client(&server, SIGNATURES[0])
+    );
+    let c = client(&emu, SIGNATURES[0])
         .read_timeout(Duration::MAX)
         .retry_policy(RetryPolicy::new(5))
         .build()
@@ -84,10 +98,14 @@ async fn the_operation_timeout_bounds_every_attempt_and_wait() {
     let err = c.send(describe_request()).await.unwrap_err();
     assert_eq!(timeout_kind(&err), TimeoutKind::Operation, "{err:?}");
     assert_eq!(started.elapsed(), Duration::from_secs(120), "the default");
-    assert_eq!(server.count(), 3, "two 50 s attempts, the third cut");
+    assert_eq!(
+        emu.count("DescribeInstances"),
+        3,
+        "two 50 s attempts, the third cut"
+    );
 
     // Waiting for a free connection counts too.
-    let c = client(&server, SIGNATURES[0])
+    let c = client(&emu, SIGNATURES[0])
         .read_timeout(Duration::MAX)
         .max_connections(1)
         .operation_timeout(Duration::from_secs(30))
@@ -117,8 +135,9 @@ async fn the_operation_timeout_bounds_every_attempt_and_wait() {
 async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
     // Larger than the default limit of 4 MiB, announced.
     let big = format!(r#"{{"RequestId":"R","Pad":"{}"}}"#, "x".repeat(5 << 20));
-    let server = TestServer::always(Reply::ok(big)).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(&emu, "DescribeInstances", Reply::ok(big));
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let err = c.send(describe_request()).await.unwrap_err();
     let Error::UnreadableResponse { body, reason, .. } = &err else {
         panic!("{err:?}")
@@ -130,11 +149,15 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
         "{body:.40}"
     );
     assert!(err.to_string().len() < 2048, "Display shows a preview");
-    assert_eq!(server.count(), 1, "the same answer would come again");
+    assert_eq!(
+        emu.count("DescribeInstances"),
+        1,
+        "the same answer would come again"
+    );
 
     // Endless, without a length: cut at a configured limit, for a call that creates.
-    let server = TestServer::always(Reply::ok(r#"{"RequestId":"R"#).ending(Ending::Endless)).await;
-    let c = client(&server, SIGNATURES[1])
+    emu.add_fault(Fault::new(Effect::Endless).on("CreateInstance").times(1));
+    let c = client(&emu, SIGNATURES[1])
         .max_response_body(64 * 1024)
         .build()
         .unwrap();
@@ -148,8 +171,12 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
     assert!(reason.contains("65536 bytes"), "{reason}");
     assert!(body.len() <= 8192);
     // An error body keeps its prefix too.
-    let server = TestServer::always(Reply::html(400, "y".repeat(100_000))).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    answer_always(
+        &emu,
+        "CreateInstance",
+        Reply::html(400, "y".repeat(100_000)),
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let err = c.create_instance(create_request()).await.unwrap_err();
     let Error::UnreadableResponse { body, .. } = &err else {
         panic!("{err:?}")
@@ -159,8 +186,13 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
 
 #[tokio::test(start_paused = true)]
 async fn retry_knobs_at_their_extremes_end() {
-    let server = TestServer::always(Reply::error(400, "Throttling", "flow control", "R")).await;
-    let c = client(&server, SIGNATURES[0])
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        Reply::error(400, "Throttling", "flow control", "R"),
+    );
+    let c = client(&emu, SIGNATURES[0])
         .retry_policy(RetryPolicy::new(u32::MAX).with_retry_tokens(u32::MAX))
         .operation_timeout(Duration::MAX)
         .attempt_timeout(Duration::MAX)
@@ -171,14 +203,22 @@ async fn retry_knobs_at_their_extremes_end() {
     let ended = tokio::time::timeout(Duration::from_secs(600), c.send(describe_request())).await;
     let err = ended.expect("the call ends").unwrap_err();
     assert_eq!(err.code(), Some("Throttling"));
-    assert_eq!(server.count(), RetryPolicy::MAX_ATTEMPTS as usize);
+    assert_eq!(
+        emu.count("DescribeInstances"),
+        u64::from(RetryPolicy::MAX_ATTEMPTS)
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn wait_for_instances_returns_at_its_own_timeout() {
     // Each DescribeInstances hangs until the client's attempt timeout, then fails.
-    let server = TestServer::always(instances(&[]).delayed(Duration::from_secs(3600))).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        instances(&[]).delayed(Duration::from_secs(3600)),
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let options = WaitOptions::default().with_timeout(Duration::from_secs(2));
     let started = Instant::now();
     let err = c
@@ -195,15 +235,17 @@ async fn wait_for_instances_returns_at_its_own_timeout() {
 
 #[tokio::test(start_paused = true)]
 async fn wait_options_at_their_extremes_neither_panic_nor_hang() {
-    let server = TestServer::start(|_, n| {
-        if n < 2 {
-            instances(&[("i-1", "Pending")])
-        } else {
-            instances(&[("i-1", "Running")])
-        }
-    })
-    .await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_in_turn(
+        &emu,
+        "DescribeInstances",
+        [
+            instances(&[("i-1", "Pending")]),
+            instances(&[("i-1", "Pending")]),
+            instances(&[("i-1", "Running")]),
+        ],
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let wild = WaitOptions {
         timeout: Duration::MAX,
         initial_delay: Duration::from_secs(1),
@@ -239,8 +281,9 @@ async fn wait_options_at_their_extremes_neither_panic_nor_hang() {
 
 #[tokio::test(start_paused = true)]
 async fn duplicate_ids_are_waited_for_once_and_reported_in_the_order_given() {
-    let server = TestServer::always(instances(&[("i-1", "Pending")])).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(&emu, "DescribeInstances", instances(&[("i-1", "Pending")]));
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let options = WaitOptions::default().with_timeout(Duration::from_secs(30));
     let err = c
         .wait_for_instances(["i-2", "i-1", "i-2"], "Running", &options)
@@ -251,18 +294,20 @@ async fn duplicate_ids_are_waited_for_once_and_reported_in_the_order_given() {
     };
     let ids: Vec<&str> = pending.iter().map(|p| p.instance_id.as_str()).collect();
     assert_eq!(ids, ["i-2", "i-1"], "each once, in the order given");
-    let asked = server.received()[0]
+    let asked = received(&emu, "DescribeInstances")[0]
         .param("InstanceIds")
-        .unwrap()
-        .to_owned();
+        .unwrap();
     assert_eq!(asked, r#"["i-1","i-2"]"#);
 
-    let server = TestServer::always(created("R", &[])).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let done = c
         .wait_for_instances(Vec::<String>::new(), "Running", &options)
         .await
         .unwrap();
     assert!(done.is_empty());
-    assert_eq!(server.count(), 0, "nothing to wait for, nothing asked");
+    assert!(
+        emu.requests().is_empty(),
+        "nothing to wait for, nothing asked"
+    );
 }

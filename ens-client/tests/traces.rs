@@ -7,10 +7,9 @@
 
 mod support;
 
-use ens_client::Credentials;
 use support::{
-    ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, TestServer, assert_no_secret,
-    client, create_request,
+    PASSWORD, Reply, SIGNATURES, TOKEN, answer_in_turn, assert_no_secret, client, create_request,
+    emulator_started, sts_credentials,
 };
 
 /// Collects every span field and event as text.
@@ -72,19 +71,23 @@ async fn traces_carry_action_and_request_id_but_no_secret() {
     let capture = capture::Capture::default();
     tracing::subscriber::set_global_default(capture.clone()).unwrap();
     for version in SIGNATURES {
-        let server = TestServer::start(|_, n| match n {
-            0 => Reply::error(400, "Throttling", "flow control", "REQ-THROTTLED"),
-            1 => Reply::ok(
-                r#"{"RequestId":"REQ-TRACED","InstanceIds":{"InstanceId":["i-1"]},"Code":"0"}"#,
-            ),
-            2 => Reply::error(500, "InternalError", "boom", "REQ-FAILED"),
-            // Answers that echo the token and the password into the fields the spans record.
-            3 => support::created(&format!("REQ-{TOKEN}"), &["i-2"]),
-            _ => Reply::error(400, &format!("Bad.{PASSWORD}"), "echo", TOKEN),
-        })
-        .await;
-        let client = client(&server, version)
-            .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
+        let emu = emulator_started().await;
+        answer_in_turn(
+            &emu,
+            "CreateInstance",
+            [
+                Reply::error(400, "Throttling", "flow control", "REQ-THROTTLED"),
+                Reply::ok(
+                    r#"{"RequestId":"REQ-TRACED","InstanceIds":{"InstanceId":["i-1"]},"Code":"0"}"#,
+                ),
+                Reply::error(500, "InternalError", "boom", "REQ-FAILED"),
+                // Answers that echo the token and the password into the fields the spans record.
+                support::created(&format!("REQ-{TOKEN}"), &["i-2"]),
+                Reply::error(400, &format!("Bad.{PASSWORD}"), "echo", TOKEN),
+            ],
+        );
+        let client = client(&emu, version)
+            .credentials(sts_credentials())
             .build()
             .unwrap();
         client.create_instance(create_request()).await.unwrap();

@@ -1,15 +1,20 @@
-//! `Client::wait_for_instances` against a loopback server that plays DescribeInstances.
+//! `Client::wait_for_instances` against ens-emulator: instances it creates and boots, and
+//! scripted DescribeInstances answers where a test needs an exact sequence.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
 use ens_client::{WaitError, WaitOptions};
-use std::sync::{Arc, Mutex};
+use ens_emulator::{Settle, Timings};
 use std::time::{Duration, Instant};
-use support::{Reply, SIGNATURES, TestServer, client, instances};
+use support::{
+    Reply, SIGNATURES, answer_always, answer_in_turn, client, emulator, emulator_started,
+    instances, received, start,
+};
 
-fn asked_ids(request: &support::Received) -> Vec<String> {
+fn asked_ids(request: &support::CapturedRequest) -> Vec<String> {
     let raw = request.param("InstanceIds").expect("InstanceIds is sent");
-    ens_client::core::serde_json::from_str(raw).expect("InstanceIds is a JSON array")
+    ens_client::core::serde_json::from_str(&raw).expect("InstanceIds is a JSON array")
 }
 
 fn quick() -> WaitOptions {
@@ -21,13 +26,17 @@ fn quick() -> WaitOptions {
 #[tokio::test]
 async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
     for version in SIGNATURES {
-        let server = TestServer::start(|_, n| match n {
-            0 => instances(&[("i-1", "Pending")]), // i-2 not listed yet
-            1 => instances(&[("i-1", "Running"), ("i-2", "Pending")]),
-            _ => instances(&[("i-2", "Running")]),
-        })
-        .await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        answer_in_turn(
+            &emu,
+            "DescribeInstances",
+            [
+                instances(&[("i-1", "Pending")]), // i-2 not listed yet
+                instances(&[("i-1", "Running"), ("i-2", "Pending")]),
+                instances(&[("i-2", "Running")]),
+            ],
+        );
+        let c = client(&emu, version).build().unwrap();
         let done = c
             .wait_for_instances(["i-1", "i-2"], "Running", &quick())
             .await
@@ -41,13 +50,9 @@ async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
             done.iter()
                 .all(|i| i.status.as_ref().map(|s| s.as_str()) == Some("Running"))
         );
-        let received = server.received();
+        let received = received(&emu, "DescribeInstances");
         assert_eq!(received.len(), 3);
-        assert!(
-            received
-                .iter()
-                .all(|r| r.action() == Some("DescribeInstances"))
-        );
+        assert_eq!(emu.requests().len(), 3, "nothing else was sent");
         assert_eq!(asked_ids(&received[0]), ["i-1", "i-2"]);
         assert_eq!(asked_ids(&received[1]), ["i-1", "i-2"]);
         assert_eq!(
@@ -55,14 +60,58 @@ async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
             ["i-2"],
             "a finished instance is not asked again"
         );
-        assert_eq!(received[0].param("PageSize"), Some("100"));
+        assert_eq!(received[0].param("PageSize").as_deref(), Some("100"));
     }
+}
+
+/// The emulator boots what it creates (Pending, then Running 300 ms later on its clock): the
+/// waiter sees the transient status and returns the instances as the emulator describes them.
+#[tokio::test]
+async fn instances_the_emulator_creates_are_waited_for_until_they_run() {
+    let boot = Timings {
+        boot: Settle::After(Duration::from_millis(300)),
+        ..Timings::default()
+    };
+    let emu = start(
+        ens_emulator::Emulator::builder()
+            .access_key(ens_emulator::AccessKey::new(
+                support::ACCESS_KEY_ID,
+                support::SECRET,
+            ))
+            .throttling(false)
+            .capture_requests()
+            .timings(boot),
+    )
+    .await;
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    let created = c.create_instance(support::create_request()).await.unwrap();
+    assert_eq!(created.instance_ids.len(), 2);
+    let done = c
+        .wait_for_instances(created.instance_ids.clone(), "Running", &quick())
+        .await
+        .unwrap();
+    let ids: Vec<_> = done.iter().filter_map(|i| i.instance_id.clone()).collect();
+    assert_eq!(ids, created.instance_ids);
+    assert!(
+        done.iter()
+            .all(|i| i.status.as_ref().map(|s| s.as_str()) == Some("Running"))
+    );
+    assert!(
+        emu.count("DescribeInstances") >= 2,
+        "the first poll saw them Pending"
+    );
+    assert!(
+        emu.instances()
+            .iter()
+            .all(|i| i.status == ens_emulator::Status::Running)
+    );
 }
 
 #[tokio::test]
 async fn a_timeout_lists_each_pending_instance_with_its_last_status() {
-    let server = TestServer::always(instances(&[("i-1", "Pending")])).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(&emu, "DescribeInstances", instances(&[("i-1", "Pending")]));
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let options = quick().with_timeout(Duration::from_millis(150));
     let started = Instant::now();
     let err = c
@@ -81,9 +130,9 @@ async fn a_timeout_lists_each_pending_instance_with_its_last_status() {
     assert_eq!(status, "Running");
     assert!(*waited >= Duration::from_millis(150) && started.elapsed() < Duration::from_secs(5));
     assert!(
-        *polls >= 2 && server.count() == *polls as usize,
+        *polls >= 2 && emu.count("DescribeInstances") == u64::from(*polls),
         "{polls} polls, {} calls",
-        server.count()
+        emu.count("DescribeInstances")
     );
     assert_eq!(pending.len(), 2);
     assert_eq!(pending[0].instance_id, "i-1");
@@ -99,14 +148,13 @@ async fn a_timeout_lists_each_pending_instance_with_its_last_status() {
 
 #[tokio::test]
 async fn a_failing_describe_ends_the_wait_with_its_typed_error() {
-    let server = TestServer::always(Reply::error(
-        400,
-        "InvalidParameter.InstanceIds",
-        "bad ids",
-        "R-9",
-    ))
-    .await;
-    let c = client(&server, SIGNATURES[1]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        Reply::error(400, "InvalidParameter.InstanceIds", "bad ids", "R-9"),
+    );
+    let c = client(&emu, SIGNATURES[1]).build().unwrap();
     let err = c
         .wait_for_instances(["i-1"], "Running", &quick())
         .await
@@ -116,42 +164,38 @@ async fn a_failing_describe_ends_the_wait_with_its_typed_error() {
     };
     assert_eq!(e.code(), Some("InvalidParameter.InstanceIds"));
     assert_eq!(e.request_id(), Some("R-9"));
-    assert_eq!(server.count(), 1, "a client error is not retried");
+    assert_eq!(
+        emu.count("DescribeInstances"),
+        1,
+        "a client error is not retried"
+    );
 }
 
 #[tokio::test]
 async fn many_instances_are_asked_in_calls_of_100_spaced_by_the_rate_limit() {
-    let ids: Vec<String> = (0..250).map(|i| format!("i-{i:03}")).collect();
-    let times = Arc::new(Mutex::new(Vec::new()));
-    let seen = times.clone();
-    let server = TestServer::start(move |request, _| {
-        seen.lock().unwrap().push(Instant::now());
-        let asked = asked_ids(request);
-        let pairs: Vec<(&str, &str)> = asked.iter().map(|id| (id.as_str(), "Running")).collect();
-        instances(&pairs)
-    })
-    .await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = start(emulator()).await;
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    let mut ids = Vec::new();
+    for quantity in [100, 100, 50] {
+        let mut request = support::create_request();
+        request.quantity = quantity;
+        ids.extend(c.create_instance(request).await.unwrap().instance_ids);
+    }
+    assert_eq!(ids.len(), 250);
+    emu.advance(Duration::from_secs(10)); // all booted
     let done = c
         .wait_for_instances(ids.clone(), "Running", &quick())
         .await
         .unwrap();
     assert_eq!(done.len(), 250);
-    let sizes: Vec<usize> = server
-        .received()
-        .iter()
-        .map(|r| asked_ids(r).len())
-        .collect();
+    let polls = received(&emu, "DescribeInstances");
+    let sizes: Vec<usize> = polls.iter().map(|r| asked_ids(r).len()).collect();
     assert_eq!(sizes, [100, 100, 50]);
     // DescribeInstances is documented at 100 calls per second: the client leaves 10 ms between
     // calls. Stamped on arrival, the first call also carries the connection setup, so only the
     // gaps between calls on the warm connection are compared, with room for loopback jitter.
-    let times = times.lock().unwrap();
-    for pair in times.windows(2).skip(1) {
-        assert!(
-            pair[1] - pair[0] >= Duration::from_millis(7),
-            "calls {:?} apart",
-            pair[1] - pair[0]
-        );
+    for pair in polls.windows(2).skip(1) {
+        let gap = pair[1].received_at - pair[0].received_at;
+        assert!(gap >= Duration::from_millis(7), "calls {gap:?} apart");
     }
 }

@@ -7,7 +7,8 @@ mod support;
 
 use ens_client::{Client, Credentials, Error, ReinitInstanceRequest, SignatureVersion};
 use support::{
-    ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, TestServer, client, describe_request,
+    ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, answer_always, client,
+    describe_request, emulator_started, received, sts_credentials,
 };
 
 fn reinit_request() -> ReinitInstanceRequest {
@@ -21,23 +22,30 @@ fn reinit_request() -> ReinitInstanceRequest {
 #[tokio::test]
 async fn body_parameters_travel_in_a_signed_form_body() {
     for version in SIGNATURES {
-        let server = TestServer::always(Reply::ok(r#"{"RequestId":"R-1"}"#)).await;
-        let c = client(&server, version)
-            .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
+        let emu = emulator_started().await;
+        answer_always(&emu, "ReinitInstance", Reply::ok(r#"{"RequestId":"R-1"}"#));
+        let c = client(&emu, version)
+            .credentials(sts_credentials())
             .build()
             .unwrap();
-        // The server verifies the signature the way the service does, body included.
+        // The emulator verifies the signature the way the service does, body included.
         let done = c.reinit_instance(reinit_request()).await.unwrap();
         assert_eq!(done.request_id.as_deref(), Some("R-1"), "{version:?}");
-        let seen = &server.received()[0];
+        let seen = &received(&emu, "ReinitInstance")[0];
         assert_eq!(
             seen.header("content-type"),
             Some("application/x-www-form-urlencoded"),
             "{version:?}"
         );
-        assert_eq!(seen.body_param("Password"), Some(PASSWORD));
-        assert_eq!(seen.body_param("ImageId"), Some("m-5wn1dh b48f/440"));
-        assert_eq!(seen.body_param("InstanceId"), Some("i-5vn4n3y4laeb"));
+        assert_eq!(seen.body_param("Password").as_deref(), Some(PASSWORD));
+        assert_eq!(
+            seen.body_param("ImageId").as_deref(),
+            Some("m-5wn1dh b48f/440")
+        );
+        assert_eq!(
+            seen.body_param("InstanceId").as_deref(),
+            Some("i-5vn4n3y4laeb")
+        );
         assert_eq!(
             seen.header("content-length"),
             Some(seen.body.len().to_string().as_str())
@@ -73,10 +81,10 @@ async fn body_parameters_travel_in_a_signed_form_body() {
 #[tokio::test]
 async fn every_post_carries_content_length() {
     for version in SIGNATURES {
-        let server = TestServer::always(Reply::ok(r#"{"RequestId":"R","Code":0}"#)).await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        let c = client(&emu, version).build().unwrap();
         c.send(describe_request()).await.unwrap();
-        let seen = &server.received()[0];
+        let seen = &received(&emu, "DescribeInstances")[0];
         assert_eq!(seen.method, "POST");
         assert!(seen.body.is_empty());
         assert_eq!(seen.header("content-length"), Some("0"), "{version:?}");
@@ -88,8 +96,13 @@ async fn every_post_carries_content_length() {
 
 #[tokio::test]
 async fn json_parameters_keep_the_callers_key_order() {
-    let server = TestServer::always(Reply::ok(r#"{"RequestId":"R","Code":0}"#)).await;
-    let c = client(&server, SIGNATURES[0]).build().unwrap();
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        Reply::ok(r#"{"RequestId":"R","Code":0}"#),
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let tags = ens_client::describe_instances::TagFilter {
         key: Some("env".into()),
         value: Some("prod".into()),
@@ -100,14 +113,14 @@ async fn json_parameters_keep_the_callers_key_order() {
         .order_by_params(order)
         .build();
     c.describe_instances(request).await.unwrap();
-    let seen = &server.received()[0];
+    let seen = &received(&emu, "DescribeInstances")[0];
     // Typed objects go as JSON objects keyed by their wire names, in the spec's order.
     assert_eq!(
-        seen.param("Tags"),
+        seen.param("Tags").as_deref(),
         Some(r#"[{"Key":"env","Value":"prod"}]"#)
     );
     assert_eq!(
-        seen.param("OrderByParams"),
+        seen.param("OrderByParams").as_deref(),
         Some(r#"{"Zone":"desc","CreationTime":"asc"}"#)
     );
 }
@@ -115,12 +128,16 @@ async fn json_parameters_keep_the_callers_key_order() {
 #[tokio::test]
 async fn error_bodies_with_lower_case_fields_are_the_services_errors() {
     for version in SIGNATURES {
-        let server = TestServer::always(Reply::json(
-            400,
-            r#"{"requestId":"R-low","hostId":"ens.aliyuncs.com","code":"InvalidParameter.Foo","message":"The specified field Foo invalid.","recommend":"https://example.com/r"}"#,
-        ))
-        .await;
-        let c = client(&server, version).build().unwrap();
+        let emu = emulator_started().await;
+        answer_always(
+            &emu,
+            "CreateInstance",
+            Reply::json(
+                400,
+                r#"{"requestId":"R-low","hostId":"ens.aliyuncs.com","code":"InvalidParameter.Foo","message":"The specified field Foo invalid.","recommend":"https://example.com/r"}"#,
+            ),
+        );
+        let c = client(&emu, version).build().unwrap();
         let err = c
             .create_instance(support::create_request())
             .await

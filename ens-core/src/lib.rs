@@ -25,7 +25,7 @@ pub mod wire;
 
 pub use catalog::{ErrorDef, find_code};
 pub use operation::{Operation, OperationError, OperationSpec, RetryClass};
-pub use params::Params;
+pub use params::{Params, ParamsIter};
 pub use rules::{
     CharClass, Condition, CrossRule, Kind, LengthUnit, Location, Packing, ParamSpec, Rule, check,
     check_value,

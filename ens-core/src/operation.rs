@@ -53,8 +53,20 @@ pub trait Operation: Sized + Send + Sync + 'static {
     fn from_params(params: &Params) -> Result<Self, Violations>;
 
     /// Checks every rule of the spec; returns all violations at once.
+    ///
+    /// The same check as [`Operation::checked_params`], which an implementation adding checks
+    /// of its own overrides (this one follows it).
     fn validate(&self) -> Result<(), Violations> {
-        Self::SPEC.check(&self.to_params())
+        self.checked_params().map(drop)
+    }
+
+    /// The wire parameters, checked against every rule of the spec: what a client signs and
+    /// sends. One build of the parameters, where [`Operation::validate`] followed by
+    /// [`Operation::to_params`] makes two.
+    fn checked_params(&self) -> Result<Params, Violations> {
+        let params = self.to_params();
+        Self::SPEC.check(&params)?;
+        Ok(params)
     }
 }
 

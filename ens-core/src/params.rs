@@ -1,7 +1,8 @@
 //! Wire parameters: the interchange format between typed requests, the signer, the transport, the
 //! emulator and test files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Wire parameters: wire name (`DataDisk.1.Size`) to the string that goes on the wire.
@@ -11,10 +12,45 @@ use std::fmt;
 /// A value can be marked secret ([`Params::insert_secret`]; `to_params` marks every parameter its
 /// spec calls secret, such as passwords): `Debug` then prints `***` in its place. Marks do not
 /// take part in equality, which compares what goes on the wire.
+///
+/// Held as one vector sorted by name: a request has a few dozen parameters at most, so a binary
+/// search and a short shift per insertion beat a tree's node allocations, and the names that
+/// generated code writes (`&'static str`) are kept without a copy.
 #[derive(Clone, Default)]
 pub struct Params {
-    values: BTreeMap<String, String>,
-    secret: BTreeSet<String>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    /// The first eight bytes of `name`, big-endian and zero-padded: ordering entries by it, then
+    /// by the whole name, is ordering by name, and most comparisons end at this integer instead
+    /// of a call to `memcmp`.
+    prefix: u64,
+    name: Cow<'static, str>,
+    value: String,
+    secret: bool,
+}
+
+/// Byte order of two names, compared here rather than by a call to `memcmp`: names are short,
+/// and the call cost more than the comparison.
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// See [`Entry::prefix`].
+#[inline]
+fn prefix_of(name: &str) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = name.len().min(8);
+    buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(buf)
 }
 
 impl Params {
@@ -23,9 +59,101 @@ impl Params {
         Self::default()
     }
 
+    /// Room for `n` parameters without reallocating.
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    /// The index of `name`, or where it would go.
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        let prefix = prefix_of(name);
+        self.entries.binary_search_by(|e| {
+            e.prefix
+                .cmp(&prefix)
+                .then_with(|| cmp_bytes(e.name.as_bytes(), name.as_bytes()))
+        })
+    }
+
+    /// Sets `name` to `value` (marking it secret if `secret`); returns the value it replaces. An
+    /// existing secret mark stays.
+    pub(crate) fn put(
+        &mut self,
+        name: Cow<'static, str>,
+        value: String,
+        secret: bool,
+    ) -> Option<String> {
+        // Names written in order (a sorted source, a map) go to the end without a search.
+        if self
+            .entries
+            .last()
+            .is_none_or(|last| last.name.as_ref() < name.as_ref())
+        {
+            self.entries.push(Entry {
+                prefix: prefix_of(&name),
+                name,
+                value,
+                secret,
+            });
+            return None;
+        }
+        match self.position(&name) {
+            Ok(i) => {
+                let entry = &mut self.entries[i];
+                entry.secret |= secret;
+                Some(std::mem::replace(&mut entry.value, value))
+            }
+            Err(i) => {
+                self.entries.insert(
+                    i,
+                    Entry {
+                        prefix: prefix_of(&name),
+                        name,
+                        value,
+                        secret,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Appends `name` without keeping the order: for [`crate::wire::Writer`], which writes a
+    /// request's parameters in its own order and calls [`Params::settle`] once at the end
+    /// (one sort instead of a search and a shift of the tail per parameter).
+    pub(crate) fn push_unordered(&mut self, name: Cow<'static, str>, value: String, secret: bool) {
+        self.entries.push(Entry {
+            prefix: prefix_of(&name),
+            name,
+            value,
+            secret,
+        });
+    }
+
+    /// Restores name order after [`Params::push_unordered`], with what [`Params::put`] would
+    /// have made of the same sequence: of several values for one name the last, marked secret
+    /// if any was.
+    pub(crate) fn settle(&mut self) {
+        self.entries.sort_by(|a, b| {
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| cmp_bytes(a.name.as_bytes(), b.name.as_bytes()))
+        });
+        // Stable, so of equal names the last written is last: keep it.
+        self.entries.dedup_by(|later, earlier| {
+            let same = later.name == earlier.name;
+            if same {
+                earlier.secret |= later.secret;
+                std::mem::swap(&mut earlier.value, &mut later.value);
+            }
+            same
+        });
+    }
+
     /// Sets `name` to `value`; returns the value it replaces. A secret mark on `name` stays.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) -> Option<String> {
-        self.values.insert(name.into(), value.into())
+        self.put(Cow::Owned(name.into()), value.into(), false)
     }
 
     /// Sets `name` to `value` and marks it secret, so `Debug` never shows it.
@@ -34,67 +162,105 @@ impl Params {
         name: impl Into<String>,
         value: impl Into<String>,
     ) -> Option<String> {
-        let name = name.into();
-        self.secret.insert(name.clone());
-        self.values.insert(name, value.into())
+        self.put(Cow::Owned(name.into()), value.into(), true)
     }
 
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
+        self.position(name)
+            .ok()
+            .map(|i| self.entries[i].value.as_str())
     }
 
     /// Whether `name` is present (even with an empty value).
     pub fn contains(&self, name: &str) -> bool {
-        self.values.contains_key(name)
+        self.position(name).is_ok()
     }
 
     /// Removes `name`; returns its value.
     pub fn remove(&mut self, name: &str) -> Option<String> {
-        self.secret.remove(name);
-        self.values.remove(name)
+        self.position(name)
+            .ok()
+            .map(|i| self.entries.remove(i).value)
     }
 
     /// Whether `name` was marked secret.
     pub fn is_secret(&self, name: &str) -> bool {
-        self.secret.contains(name)
+        self.position(name).is_ok_and(|i| self.entries[i].secret)
     }
 
     /// Every parameter, in name order (byte order).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    pub fn iter(&self) -> ParamsIter<'_> {
+        ParamsIter(self.entries.iter())
+    }
+
+    /// The parameters marked secret, in name order.
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .iter()
+            .filter(|e| e.secret)
+            .map(|e| (e.name.as_ref(), e.value.as_str()))
     }
 
     /// The names, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
+        self.entries.iter().map(|e| e.name.as_ref())
     }
 
     /// The parameters whose names start with `prefix`, in order.
     pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-        self.values
-            .range::<str, _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(move |(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+        let start = self.entries.partition_point(|e| e.name.as_ref() < prefix);
+        ParamsIter(self.entries[start..].iter()).take_while(move |(k, _)| k.starts_with(prefix))
     }
 
     /// How many parameters there are.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.entries.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.entries.is_empty()
+    }
+}
+
+/// The parameters of a [`Params`] as `(name, value)`, in name order.
+#[derive(Debug, Clone)]
+pub struct ParamsIter<'a>(std::slice::Iter<'a, Entry>);
+
+impl<'a> Iterator for ParamsIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|e| (e.name.as_ref(), e.value.as_str()))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for ParamsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0
+            .next_back()
+            .map(|e| (e.name.as_ref(), e.value.as_str()))
+    }
+}
+
+impl ExactSizeIterator for ParamsIter<'_> {}
+
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only reached through `ParamsIter`'s Debug: never show a secret there either.
+        let value: &dyn fmt::Debug = if self.secret { &Masked } else { &self.value };
+        f.debug_tuple("").field(&self.name).field(value).finish()
     }
 }
 
 impl PartialEq for Params {
     fn eq(&self, other: &Self) -> bool {
-        self.values == other.values
+        self.iter().eq(other.iter())
     }
 }
 
@@ -103,9 +269,9 @@ impl Eq for Params {}
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.values.iter().map(|(k, v)| {
-                let shown: &dyn fmt::Debug = if self.secret.contains(k) { &Masked } else { v };
-                (k, shown)
+            .entries(self.entries.iter().map(|e| {
+                let shown: &dyn fmt::Debug = if e.secret { &Masked } else { &e.value };
+                (&e.name, shown)
             }))
             .finish()
     }
@@ -125,44 +291,45 @@ impl std::ops::Index<&str> for Params {
     type Output = String;
 
     fn index(&self, name: &str) -> &String {
-        match self.values.get(name) {
-            Some(value) => value,
-            None => panic!("no wire parameter {name:?}"),
+        match self.position(name) {
+            Ok(i) => &self.entries[i].value,
+            Err(_) => panic!("no wire parameter {name:?}"),
         }
     }
 }
 
+/// As with a map, the last of several values for one name wins.
 impl FromIterator<(String, String)> for Params {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
-        Self {
-            values: iter.into_iter().collect(),
-            secret: BTreeSet::new(),
-        }
+        let mut params = Params::new();
+        params.extend(iter);
+        params
     }
 }
 
 impl Extend<(String, String)> for Params {
     fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, iter: I) {
-        self.values.extend(iter);
+        let iter = iter.into_iter();
+        self.entries.reserve(iter.size_hint().0);
+        for (name, value) in iter {
+            self.insert(name, value);
+        }
     }
 }
 
 impl<'a> IntoIterator for &'a Params {
     type Item = (&'a str, &'a str);
-    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a str)> + 'a>;
+    type IntoIter = ParamsIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
     }
 }
 
 /// A JSON object of strings, as in test case files.
 impl<'de> serde::Deserialize<'de> for Params {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        BTreeMap::<String, String>::deserialize(d).map(|values| Self {
-            values,
-            secret: BTreeSet::new(),
-        })
+        BTreeMap::<String, String>::deserialize(d).map(|values| values.into_iter().collect())
     }
 }
 
@@ -170,7 +337,7 @@ impl<'de> serde::Deserialize<'de> for Params {
 /// the wire form).
 impl serde::Serialize for Params {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.values.serialize(s)
+        s.collect_map(self.iter())
     }
 }
 

@@ -65,6 +65,26 @@ impl CharClass {
         }
     }
 
+    /// The ASCII characters of the class as a bit set (bit `b` for byte `b`).
+    fn ascii_bits(self) -> u128 {
+        /// Bits `lo..=hi`.
+        const fn span(lo: u8, hi: u8) -> u128 {
+            (u128::MAX >> (127 - hi)) & (u128::MAX << lo)
+        }
+        const UPPER: u128 = span(b'A', b'Z');
+        const LOWER: u128 = span(b'a', b'z');
+        match self {
+            CharClass::Upper => UPPER,
+            CharClass::Lower => LOWER,
+            CharClass::Letter => UPPER | LOWER,
+            CharClass::Digit => span(b'0', b'9'),
+            CharClass::Chars(set) => set
+                .bytes()
+                .filter(u8::is_ascii)
+                .fold(0, |bits, b| bits | 1 << b),
+        }
+    }
+
     fn describe(self) -> String {
         match self {
             CharClass::Upper => "uppercase letters".into(),
@@ -82,6 +102,30 @@ fn describe_classes(classes: &[CharClass]) -> String {
         .map(|c| c.describe())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Classes as one test per character: a bit set for ASCII (a rule looks at every character of
+/// a value, and a password's special characters would each cost a search of the allowed set),
+/// the classes themselves for the rest.
+#[derive(Clone, Copy)]
+struct ClassSet<'a> {
+    ascii: u128,
+    classes: &'a [CharClass],
+}
+
+impl<'a> ClassSet<'a> {
+    fn new(classes: &'a [CharClass]) -> Self {
+        let ascii = classes.iter().fold(0, |bits, k| bits | k.ascii_bits());
+        Self { ascii, classes }
+    }
+
+    fn contains(self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1 << u32::from(c)) != 0
+        } else {
+            self.classes.iter().any(|k| k.contains(c))
+        }
+    }
 }
 
 /// One rule on a single value. Numeric rules apply to integers and numbers, text rules to text.
@@ -231,6 +275,7 @@ impl ParamSpec {
     /// Whether wire name `name` is an instance of this parameter: its [`ParamSpec::wire`] with
     /// each `{n}` standing for a list position counted from 1, without leading zeros (`0` and
     /// `01` are not positions).
+    #[inline]
     pub fn matches(&self, name: &str) -> bool {
         matches_wire(self.wire, name)
     }
@@ -319,19 +364,37 @@ fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
     params.get(name).filter(|v| !v.is_empty())
 }
 
-/// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1.
+/// Whether `key` is an instance of `pattern`, where `{n}` matches a position counted from 1
+/// (digits, no leading zero).
+///
+/// Walks both byte by byte: the checker asks this for every parameter against every spec entry,
+/// so most calls end at the first byte, and a substring search for `{n}` would cost more than
+/// the whole comparison.
+#[inline]
 fn matches_wire(pattern: &str, key: &str) -> bool {
-    let Some((head, tail)) = pattern.split_once("{n}") else {
-        return pattern == key;
-    };
-    let Some(rest) = key.strip_prefix(head) else {
-        return false;
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || rest.starts_with('0') {
+    let (pattern, key) = (pattern.as_bytes(), key.as_bytes());
+    // Most entries differ from the key in the first byte (unless the pattern starts with a
+    // position).
+    if pattern.first() != key.first() && pattern.first() != Some(&b'{') {
         return false;
     }
-    matches_wire(tail, &rest[digits..])
+    let (mut p, mut k) = (0, 0);
+    while p < pattern.len() {
+        if pattern[p] == b'{' && pattern[p..].starts_with(b"{n}") {
+            let digits = key[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 || key[k] == b'0' {
+                return false;
+            }
+            p += 3;
+            k += digits;
+        } else if key.get(k) == Some(&pattern[p]) {
+            p += 1;
+            k += 1;
+        } else {
+            return false;
+        }
+    }
+    k == key.len()
 }
 
 /// Checks a whole request given as wire parameters; returns every violation at once.
@@ -344,8 +407,9 @@ pub fn check(
     params: &Params,
 ) -> Result<(), Violations> {
     let mut found = Vec::new();
+    let index = FirstByteIndex::new(params_spec);
     for (key, value) in params {
-        match params_spec.iter().find(|p| p.matches(key)) {
+        match index.find(params_spec, key) {
             // A flat map's entry names its prefix, which is no parameter itself.
             Some(spec) if spec.packing == Packing::FlatMap => found.push(unknown(key)),
             // An empty value is no value: required ones are reported below, optional ones
@@ -390,6 +454,14 @@ fn flat_map_of<'a>(params_spec: &'a [ParamSpec], key: &str) -> Option<&'a ParamS
 /// elements of a list of objects (`Tag.{n}.Key`) is in every element given; a flat map has an
 /// entry.
 fn check_required(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
+    // `{` appears in wire names only as the position placeholder `{n}`; a byte search first,
+    // where a substring search costs more than the whole lookup of a plain name.
+    if spec.packing != Packing::FlatMap && !spec.wire.as_bytes().contains(&b'{') {
+        if present(params, spec.wire).is_none() {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+        return;
+    }
     if spec.packing == Packing::FlatMap {
         let prefix = format!("{}.", spec.wire);
         if params.with_prefix(&prefix).all(|(_, v)| v.is_empty()) {
@@ -434,6 +506,56 @@ fn positions(params: &Params, head: &str) -> Vec<u64> {
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// Which entries of a parameter table can match a name, by the name's first byte: the checker
+/// looks up every parameter of a request, and a table has dozens of entries of which one or two
+/// start with the same byte.
+struct FirstByteIndex {
+    /// Bit `i` of `by_byte[b]`: entry `i` starts with ASCII byte `b`.
+    by_byte: [u64; 128],
+    /// Entries that may match a name with any first byte (`{n}` first, empty, non-ASCII).
+    any: u64,
+    /// More than 64 entries: no index, a scan of the table.
+    scan: bool,
+}
+
+impl FirstByteIndex {
+    fn new(table: &[ParamSpec]) -> Self {
+        let mut index = Self {
+            by_byte: [0; 128],
+            any: 0,
+            scan: table.len() > 64,
+        };
+        if !index.scan {
+            for (i, spec) in table.iter().enumerate() {
+                match spec.wire.as_bytes().first() {
+                    Some(&b) if b.is_ascii() && b != b'{' => {
+                        index.by_byte[usize::from(b)] |= 1 << i
+                    }
+                    _ => index.any |= 1 << i,
+                }
+            }
+        }
+        index
+    }
+
+    /// The first entry of `table` (the one it was built from) that `name` is an instance of.
+    fn find<'a>(&self, table: &'a [ParamSpec], name: &str) -> Option<&'a ParamSpec> {
+        if self.scan {
+            return table.iter().find(|p| p.matches(name));
+        }
+        let first = name.as_bytes().first().copied().unwrap_or(0);
+        let mut candidates = self.any | self.by_byte.get(usize::from(first)).copied().unwrap_or(0);
+        while candidates != 0 {
+            let spec = &table[candidates.trailing_zeros() as usize];
+            if spec.matches(name) {
+                return Some(spec);
+            }
+            candidates &= candidates - 1;
+        }
+        None
+    }
 }
 
 /// Checks one value against one parameter's kind and rules, as a newtype constructor does.
@@ -749,30 +871,36 @@ fn broken(rule: &Rule, value: &str, number: Option<Number>) -> Option<String> {
         Rule::OneOf(ranges) => {
             let n = number?;
             let ok = ranges.iter().any(|&(a, b)| n.at_least(a) && n.at_most(b));
-            let allowed: Vec<String> = ranges
-                .iter()
-                .map(|&(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a} to {b}")
-                    }
-                })
-                .collect();
-            (!ok).then(|| format!("must be one of {}", allowed.join(", ")))
+            (!ok).then(|| {
+                let allowed: Vec<String> = ranges
+                    .iter()
+                    .map(|&(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a} to {b}")
+                        }
+                    })
+                    .collect();
+                format!("must be one of {}", allowed.join(", "))
+            })
         }
         Rule::MultipleOf(m) => {
             let ok = number?.is_multiple_of(m);
             (!ok).then(|| format!("must be a multiple of {m}"))
         }
         Rule::Charset(classes) => {
-            let ok = value.chars().all(|c| classes.iter().any(|k| k.contains(c)));
+            let set = ClassSet::new(classes);
+            let ok = value.chars().all(|c| set.contains(c));
             (!ok).then(|| format!("may contain only {}", describe_classes(classes)))
         }
         Rule::MinClasses { classes, at_least } => {
             let used = classes
                 .iter()
-                .filter(|k| value.chars().any(|c| k.contains(c)))
+                .filter(|k| {
+                    let set = ClassSet::new(std::slice::from_ref(k));
+                    value.chars().any(|c| set.contains(c))
+                })
                 .count();
             (used < at_least as usize).then(|| {
                 format!(
@@ -1154,6 +1282,88 @@ mod tests {
         assert!(check_value(&float, "F", "-9223372036854775808").is_ok());
         assert!(check_value(&float, "F", "1.5").is_err());
         assert!(check_value(&float, "F", "1e999").is_err());
+    }
+
+    #[test]
+    fn required_entries_count_every_entry_a_name_matches() {
+        // "Tag.1" is an instance of both entries; each is satisfied by it.
+        let table = [
+            ParamSpec::new("Tag.{n}", Kind::String).required(),
+            ParamSpec::new("Tag.1", Kind::String).required(),
+        ];
+        assert!(check(&table, &[], &params(&[("Tag.1", "x")])).is_ok());
+        // An empty value: no value for the plain entry, but the list has an element.
+        let err = check(&table, &[], &params(&[("Tag.1", "")])).unwrap_err();
+        assert_eq!(err.parameters(), ["Tag.1"]);
+        let err = check(&table, &[], &params(&[])).unwrap_err();
+        assert_eq!(err.parameters(), ["Tag.{n}", "Tag.1"]);
+    }
+
+    #[test]
+    fn first_byte_index_finds_what_a_scan_finds() {
+        let table = [
+            ParamSpec::new("Tag.{n}.Key", Kind::String),
+            ParamSpec::new("{n}", Kind::String),
+            ParamSpec::new("Tag.{n}", Kind::String),
+            ParamSpec::new("", Kind::String),
+            ParamSpec::new("é", Kind::String),
+            ParamSpec::new("Period", Kind::Integer),
+            ParamSpec::new("Tag.1", Kind::String),
+        ];
+        let big: Vec<ParamSpec> = (0..70)
+            .map(|i| ParamSpec::new(if i % 2 == 0 { "A" } else { "Tag.{n}" }, Kind::String))
+            .collect();
+        for t in [&table[..], &big[..], &[]] {
+            let index = FirstByteIndex::new(t);
+            for name in [
+                "Tag.1",
+                "Tag.1.Key",
+                "1",
+                "",
+                "é",
+                "Period",
+                "P",
+                "A",
+                "Tag.01",
+                "\u{7f}",
+            ] {
+                let want = t.iter().position(|p| p.matches(name));
+                let got = index
+                    .find(t, name)
+                    .map(|p| t.iter().position(|q| std::ptr::eq(p, q)).expect("an entry"));
+                assert_eq!(got, want, "{name:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn class_sets_agree_with_their_classes() {
+        let classes = [
+            CharClass::Upper,
+            CharClass::Lower,
+            CharClass::Letter,
+            CharClass::Digit,
+            CharClass::Chars("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/é"),
+            CharClass::Chars(""),
+        ];
+        let samples = (0..=0x2ffu32)
+            .chain([0x4e2d, 0x1f600, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in samples {
+            for k in classes {
+                assert_eq!(
+                    ClassSet::new(&[k]).contains(c),
+                    k.contains(c),
+                    "{k:?} {c:?}"
+                );
+            }
+            let all = ClassSet::new(&classes);
+            assert_eq!(
+                all.contains(c),
+                classes.iter().any(|k| k.contains(c)),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Conversions between typed fields and wire strings, shared by every generated request.
 
+use std::borrow::Cow;
+
 use crate::{Params, Violation, Violations};
 
 /// A value that has one spelling on the wire.
@@ -66,53 +68,92 @@ pub trait WireObject: Sized {
     fn read(params: &Reader<'_>, prefix: &str) -> Result<Self, Violations>;
 }
 
+/// A wire name as [`Writer`] takes it: a `&'static str` (what generated code writes for
+/// top-level parameters) is kept without a copy; a computed name (`&format!("{prefix}.Size")`)
+/// is copied in. (Not implemented for `String` by value, so that `&format!(..)` stays the one
+/// spelling and lints do not ask generated code for another.)
+pub trait WireName {
+    /// The name, owned or static.
+    fn into_name(self) -> Cow<'static, str>;
+}
+
+impl WireName for &'static str {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl WireName for &String {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Owned(self.clone())
+    }
+}
+
+/// A name [`Writer`] computed itself, moved in.
+struct Computed(String);
+
+impl WireName for Computed {
+    fn into_name(self) -> Cow<'static, str> {
+        Cow::Owned(self.0)
+    }
+}
+
 /// Builds a wire map from typed fields.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Writer(Params);
+
+/// Room for this many parameters from the start: most requests have fewer, so the map is
+/// allocated once instead of growing from 4 (a larger request grows as usual). The allocation
+/// stays under 1 KiB, which the allocator serves from its fast per-thread cache.
+const WRITER_CAPACITY: usize = 15;
+
+impl Default for Writer {
+    fn default() -> Self {
+        Self(Params::with_capacity(WRITER_CAPACITY))
+    }
+}
 
 impl Writer {
     /// The finished map.
-    pub fn finish(self) -> Params {
+    pub fn finish(mut self) -> Params {
+        self.0.settle();
         self.0
     }
 
     /// Writes a value (marked secret when its type is).
-    pub fn put<V: WireValue>(&mut self, name: &str, value: &V) {
+    pub fn put<V: WireValue>(&mut self, name: impl WireName, value: &V) {
         self.put_text::<V>(name, value.to_wire());
     }
 
-    fn put_text<V: WireValue>(&mut self, name: &str, text: String) {
-        if V::SECRET {
-            self.0.insert_secret(name, text);
-        } else {
-            self.0.insert(name, text);
-        }
+    fn put_text<V: WireValue>(&mut self, name: impl WireName, text: String) {
+        self.0.push_unordered(name.into_name(), text, V::SECRET);
     }
 
     /// Writes a value when there is one.
-    pub fn put_opt<V: WireValue>(&mut self, name: &str, value: Option<&V>) {
+    pub fn put_opt<V: WireValue>(&mut self, name: impl WireName, value: Option<&V>) {
         if let Some(v) = value {
             self.put(name, v);
         }
     }
 
     /// Writes a boolean in the operation's spelling (`True`/`False` for some parameters).
-    pub fn put_bool(&mut self, name: &str, value: Option<bool>, literals: (&str, &str)) {
+    pub fn put_bool(&mut self, name: impl WireName, value: Option<bool>, literals: (&str, &str)) {
         if let Some(v) = value {
             let text = if v { literals.0 } else { literals.1 };
-            self.0.insert(name, text);
+            self.0
+                .push_unordered(name.into_name(), text.to_owned(), false);
         }
     }
 
     /// Writes a list as `name.1`, `name.2`, ...
     pub fn put_repeated(&mut self, name: &str, values: &[impl WireValue]) {
         for (i, v) in values.iter().enumerate() {
-            self.put(&format!("{name}.{}", i + 1), v);
+            self.put(Computed(position_name(name, i + 1)), v);
         }
     }
 
     /// Writes a list as one comma-joined value; nothing for an empty list.
-    pub fn put_joined<V: WireValue>(&mut self, name: &str, values: &[V]) {
+    pub fn put_joined<V: WireValue>(&mut self, name: impl WireName, values: &[V]) {
         if !values.is_empty() {
             let joined: Vec<String> = values.iter().map(WireValue::to_wire).collect();
             self.put_text::<V>(name, joined.join(","));
@@ -121,7 +162,12 @@ impl Writer {
 
     /// Writes a list as one JSON array; text items as JSON strings, numbers as numbers. Nothing
     /// for an empty list.
-    pub fn put_json_array<V: WireValue>(&mut self, name: &str, values: &[V], numeric: bool) {
+    pub fn put_json_array<V: WireValue>(
+        &mut self,
+        name: impl WireName,
+        values: &[V],
+        numeric: bool,
+    ) {
         if values.is_empty() {
             return;
         }
@@ -141,9 +187,32 @@ impl Writer {
     /// Writes a list of objects as `name.1.Field`, `name.2.Field`, ...
     pub fn put_objects(&mut self, name: &str, values: &[impl WireObject]) {
         for (i, v) in values.iter().enumerate() {
-            v.write(&format!("{name}.{}", i + 1), self);
+            v.write(&position_name(name, i + 1), self);
         }
     }
+}
+
+/// `name.position`, without the formatting machinery (which costs more than the rest of writing
+/// a parameter).
+fn position_name(name: &str, position: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = position;
+    loop {
+        at -= 1;
+        // A remainder below 10 fits in a u8.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
+    let mut out = String::with_capacity(name.len() + 1 + digits.len() + 8);
+    out.push_str(name);
+    out.push('.');
+    out.push_str(digits);
+    out
 }
 
 /// Reads typed fields from a wire map that has already been checked.
@@ -308,6 +377,55 @@ macro_rules! newtype_impls {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writing_twice_keeps_the_last_value_and_any_secret_mark() {
+        struct Secret(String);
+        impl WireValue for Secret {
+            fn to_wire(&self) -> String {
+                self.0.clone()
+            }
+            fn from_wire(s: &str) -> Option<Self> {
+                Some(Self(s.to_owned()))
+            }
+            const SECRET: bool = true;
+        }
+        let mut w = Writer::default();
+        w.put("B", &"1".to_owned());
+        w.put("A", &Secret("s".to_owned()));
+        w.put("B", &"2".to_owned());
+        w.put("A", &"plain".to_owned());
+        w.put("C", &"3".to_owned());
+        let params = w.finish();
+        let mut expected = Params::new();
+        expected.insert("B", "1");
+        expected.insert_secret("A", "s");
+        expected.insert("B", "2");
+        expected.insert("A", "plain");
+        expected.insert("C", "3");
+        assert_eq!(params, expected);
+        assert!(params.is_secret("A") && !params.is_secret("B"));
+        assert_eq!(
+            params.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["A", "B", "C"]
+        );
+    }
+
+    #[test]
+    fn positions_are_numbered_from_one() {
+        for (position, expected) in [(1, "Tag.1"), (9, "Tag.9"), (10, "Tag.10"), (123, "Tag.123")] {
+            assert_eq!(position_name("Tag", position), expected);
+        }
+        assert_eq!(
+            position_name("Tag", usize::MAX),
+            format!("Tag.{}", usize::MAX)
+        );
+        let mut w = Writer::default();
+        w.put_repeated("Id", &["a".to_owned(), "b".to_owned()]);
+        let params = w.finish();
+        assert_eq!(params.get("Id.1"), Some("a"));
+        assert_eq!(params.get("Id.2"), Some("b"));
+    }
 
     #[test]
     fn json_arrays_round_trip() {

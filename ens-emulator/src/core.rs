@@ -42,6 +42,129 @@ pub(crate) struct Config {
     pub(crate) seed: u64,
     pub(crate) clock: ClockMode,
     pub(crate) fixture: Fixture,
+    /// How idle keep-alive connections are closed.
+    pub(crate) idle_close: IdleClose,
+    /// Whether every request is kept as it arrived ([`RequestRecord::wire`]).
+    pub(crate) capture: bool,
+}
+
+/// How the emulator closes keep-alive connections that stay idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdleClose {
+    /// As a well-behaved server: after this long without a request, the connection is closed
+    /// (FIN), and a client that reads it sees the close before sending.
+    After(Duration),
+    /// At its worst: a connection idle this long is reset when the next request arrives on it,
+    /// without reading it, as when a server gives up on a connection just as the client reuses
+    /// it. The request never arrives, and the client cannot tell that from a server that failed
+    /// after acting. Counted by [`crate::Emulator::idle_closed`].
+    OnNextRequest(Duration),
+}
+
+/// A request exactly as it arrived, kept with [`crate::EmulatorBuilder::capture_requests`] for
+/// tests of what a client sends. It holds passwords and tokens as sent; `Debug` shows only the
+/// method, the action and the parameter names.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CapturedRequest {
+    /// The method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query string as sent (not decoded).
+    pub raw_query: String,
+    /// Header names (lower-case) and values, in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// The body as sent.
+    pub body: Vec<u8>,
+    /// When it arrived, on tokio's clock.
+    pub received_at: tokio::time::Instant,
+}
+
+impl CapturedRequest {
+    fn of(req: &HttpRequest) -> Self {
+        Self {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            raw_query: req.raw_query.clone(),
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+            received_at: tokio::time::Instant::now(),
+        }
+    }
+
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The query's parameters, decoded, in the order sent.
+    pub fn query(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.raw_query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// The form body's parameters, decoded; empty unless the body is a form.
+    pub fn form(&self) -> Vec<(String, String)> {
+        let is_form = self.header("content-type").is_some_and(|t| {
+            t.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        if is_form {
+            form_urlencoded::parse(&self.body).into_owned().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A query parameter, decoded.
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// A parameter of the form body, decoded.
+    pub fn body_param(&self, name: &str) -> Option<String> {
+        self.form()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The action, whichever signature carried it.
+    pub fn action(&self) -> Option<String> {
+        self.param("Action")
+            .or_else(|| self.header("x-acs-action").map(str::to_owned))
+    }
+
+    /// The signature nonce, whichever signature carried it.
+    pub fn nonce(&self) -> Option<String> {
+        self.param("SignatureNonce")
+            .or_else(|| self.header("x-acs-signature-nonce").map(str::to_owned))
+    }
+}
+
+impl std::fmt::Debug for CapturedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self
+            .query()
+            .into_iter()
+            .chain(self.form())
+            .map(|(n, _)| n)
+            .collect();
+        f.debug_struct("CapturedRequest")
+            .field("method", &self.method)
+            .field("action", &self.action())
+            .field("params", &names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -90,6 +213,10 @@ pub struct RequestRecord {
     pub state_changed: bool,
     /// The `RequestId` given.
     pub request_id: String,
+    /// The request as it arrived, when capturing
+    /// ([`crate::EmulatorBuilder::capture_requests`]); never served by the control API.
+    #[serde(skip)]
+    pub wire: Option<std::sync::Arc<CapturedRequest>>,
 }
 
 /// Requests per action, by outcome.
@@ -158,8 +285,13 @@ pub(crate) enum Wire {
     Close,
     Reset,
     Truncate,
-    Trickle { chunk: usize, interval: Duration },
+    Trickle {
+        chunk: usize,
+        interval: Duration,
+    },
     ContentLength(i64),
+    /// No length, the body, then filler until the peer leaves.
+    Endless,
 }
 
 /// An answer, ready for the HTTP shell.
@@ -199,6 +331,7 @@ pub(crate) struct Ticket {
     region: Option<String>,
     pub(crate) delay: Duration,
     fault: Option<u64>,
+    captured: Option<std::sync::Arc<CapturedRequest>>,
 }
 
 pub(crate) enum Step {
@@ -215,6 +348,17 @@ pub(crate) struct Shared {
     pub(crate) panics: Mutex<Vec<String>>,
     /// Serialises state file writes; holds the generation last written.
     written: Mutex<u64>,
+    /// Connection counters of the HTTP shell.
+    pub(crate) connections: ConnectionStats,
+}
+
+/// What the HTTP shell counts about connections.
+#[derive(Debug, Default)]
+pub(crate) struct ConnectionStats {
+    pub(crate) accepted: std::sync::atomic::AtomicU64,
+    pub(crate) idle_closed: std::sync::atomic::AtomicU64,
+    pub(crate) in_flight: std::sync::atomic::AtomicU64,
+    pub(crate) max_in_flight: std::sync::atomic::AtomicU64,
 }
 
 /// Partial facts about a request for logging and rendering before it is authenticated.
@@ -223,6 +367,7 @@ struct Seen<'a> {
     region: Option<&'a str>,
     xml: bool,
     host: &'a str,
+    wire: Option<&'a std::sync::Arc<CapturedRequest>>,
 }
 
 impl Shared {
@@ -240,6 +385,7 @@ impl Shared {
             config,
             panics: Mutex::new(Vec::new()),
             written: Mutex::new(0),
+            connections: ConnectionStats::default(),
         }
     }
 
@@ -251,11 +397,16 @@ impl Shared {
     pub(crate) fn admit(&self, req: &HttpRequest) -> Step {
         let call = RpcCall::new(req);
         let version_guess = auth::signature_version(req, &call);
+        let captured = self
+            .config
+            .capture
+            .then(|| std::sync::Arc::new(CapturedRequest::of(req)));
         let seen = Seen {
             action: call.action.as_deref(),
             region: call.param("EnsRegionId"),
             xml: wants_xml(&call, version_guess),
             host: req.header("host").unwrap_or(DEFAULT_HOST),
+            wire: captured.as_ref(),
         };
         let mut inner = self.lock();
         let request_id = inner.world.rng.request_id();
@@ -340,6 +491,7 @@ impl Shared {
             request_id: request_id.clone(),
             delay: Duration::ZERO,
             fault: None,
+            captured: captured.clone(),
         };
         if let Some((id, effect)) = inner.faults.pick(&probe, false) {
             if let Effect::Delay { ms } = effect {
@@ -421,6 +573,7 @@ impl Shared {
             region: ticket.region.as_deref(),
             xml: ticket.xml,
             host: &ticket.host,
+            wire: ticket.captured.as_ref(),
         };
         let rid = ticket.request_id.as_str();
         let mut reply = match &result {
@@ -583,6 +736,7 @@ fn record(
         fault,
         state_changed,
         request_id: request_id.to_owned(),
+        wire: seen.wire.cloned(),
     });
 }
 
@@ -618,10 +772,12 @@ fn injected_before(
             status,
             body,
             content_type,
+            delay_ms,
         } => Some((
             Reply {
                 body: body.into_bytes(),
                 content_type: content_type.map_or(JSON.into(), Into::into),
+                delay: Duration::from_millis(delay_ms),
                 ..bare(status)
             },
             None,
@@ -649,7 +805,8 @@ fn injected_before(
         | Effect::Malformed
         | Effect::Truncated
         | Effect::Trickle { .. }
-        | Effect::WrongContentLength { .. } => None,
+        | Effect::WrongContentLength { .. }
+        | Effect::Endless => None,
     }
 }
 
@@ -696,6 +853,7 @@ fn apply_after(
             };
         }
         Effect::WrongContentLength { delta } => reply.wire = Wire::ContentLength(delta),
+        Effect::Endless => reply.wire = Wire::Endless,
         Effect::Error { .. }
         | Effect::Respond { .. }
         | Effect::Delay { .. }

@@ -81,6 +81,9 @@ pub enum Effect {
         /// Its `Content-Type`; default `application/json;charset=utf-8`.
         #[serde(default)]
         content_type: Option<String>,
+        /// Milliseconds to wait before answering (a slow error page); default 0.
+        #[serde(default)]
+        delay_ms: u64,
     },
     /// Before acting: wait, then act and answer normally (the client may have given up).
     Delay {
@@ -124,6 +127,9 @@ pub enum Effect {
         /// Added to the true length.
         delta: i64,
     },
+    /// After acting: the head without a length, the answer, then filler bytes without end
+    /// until the client leaves (a body no size limit is too small for).
+    Endless,
 }
 
 impl Effect {

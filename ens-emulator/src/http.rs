@@ -4,9 +4,10 @@
 //! which is why it works on the raw socket rather than through an HTTP library.
 
 use crate::control;
-use crate::core::{Reply, Shared, Step, Wire};
+use crate::core::{IdleClose, Reply, Shared, Step, Wire};
 use crate::request::HttpRequest;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,7 +17,7 @@ use tokio::task::JoinSet;
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body accepted (ENS requests are small; UserData is at most 16 KiB).
 const MAX_BODY: usize = 1024 * 1024;
-/// An idle keep-alive connection is closed after this long.
+/// The longest wait for the rest of a request once it has begun.
 const IDLE: Duration = Duration::from_secs(120);
 
 /// Serves `listener` until the task is dropped (which aborts every connection too).
@@ -27,6 +28,7 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
+                    shared.connections.accepted.fetch_add(1, Ordering::SeqCst);
                     connections.spawn(connection(stream, Arc::clone(&shared)));
                 }
                 // Out of file descriptors and the like: wait a little rather than spin.
@@ -44,9 +46,73 @@ enum ReadError {
     Bad(u16, &'static str),
 }
 
+/// Waits until the next request may be read; `false` when the connection is to be closed as idle
+/// (and then it is closed).
+async fn await_next(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    idle_since: tokio::time::Instant,
+) -> bool {
+    let closed = || {
+        shared
+            .connections
+            .idle_closed
+            .fetch_add(1, Ordering::SeqCst);
+        false
+    };
+    match shared.config.idle_close {
+        IdleClose::After(limit) => {
+            let deadline = idle_since + limit;
+            match tokio::time::timeout_at(deadline, stream.readable()).await {
+                Ok(ready) => ready.is_ok(),
+                Err(_) => {
+                    let _ = stream.shutdown().await;
+                    closed()
+                }
+            }
+        }
+        IdleClose::OnNextRequest(limit) => {
+            if stream.readable().await.is_err() {
+                return false;
+            }
+            if idle_since.elapsed() < limit {
+                return true;
+            }
+            // Unread data makes the close a reset, as a real server's would be.
+            let _ = stream.set_zero_linger();
+            closed()
+        }
+    }
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        let stats = &shared.connections;
+        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Self(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.connections.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
     let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
+    let mut idle_since: Option<tokio::time::Instant> = None;
     loop {
+        if let Some(since) = idle_since
+            && buf.is_empty()
+            && !await_next(&mut stream, &shared, since).await
+        {
+            return;
+        }
         let (request, keep_alive) = match read_request(&mut stream, &mut buf).await {
             Ok(r) => r,
             Err(ReadError::Gone) => return,
@@ -56,6 +122,7 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 return;
             }
         };
+        let in_flight = InFlight::new(&shared);
         let reply = if request.path.starts_with(control::PREFIX) {
             control::handle(&shared, &request)
         } else {
@@ -72,8 +139,10 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        match write_reply(&mut stream, &reply, keep_alive).await {
-            Ok(true) => {}
+        let written = write_reply(&mut stream, &reply, keep_alive).await;
+        drop(in_flight);
+        match written {
+            Ok(true) => idle_since = Some(tokio::time::Instant::now()),
             _ => return,
         }
     }
@@ -268,8 +337,13 @@ async fn write_reply(
     };
     let broken = !matches!(reply.wire, Wire::Normal | Wire::Trickle { .. });
     let keep = keep_alive && !broken;
+    let length = if reply.wire == Wire::Endless {
+        String::new()
+    } else {
+        format!("Content-Length: {declared}\r\n")
+    };
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {declared}\r\nx-ens-emulator: {}\r\nConnection: {}\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}x-ens-emulator: {}\r\nConnection: {}\r\n",
         reply.status,
         reason(reply.status),
         reply.content_type,
@@ -284,6 +358,14 @@ async fn write_reply(
     match reply.wire {
         Wire::Truncate => {
             stream.write_all(&body[..body.len() / 2]).await?;
+        }
+        Wire::Endless => {
+            stream.write_all(body).await?;
+            let filler = vec![b'x'; 64 * 1024];
+            // Until the client leaves (the write fails).
+            loop {
+                stream.write_all(&filler).await?;
+            }
         }
         Wire::Trickle { chunk, interval } => {
             for (i, piece) in body.chunks(chunk).enumerate() {

@@ -40,7 +40,7 @@ mod validate;
 
 pub use auth::{AccessKey, SignatureVersion};
 pub use clock::{ClockMode, MANUAL_START_MS};
-pub use core::{API_VERSION, ActionCount, RequestRecord};
+pub use core::{API_VERSION, ActionCount, CapturedRequest, IdleClose, RequestRecord};
 pub use errors::{NOT_EMULATED, PARAMETER_NOT_EMULATED};
 pub use faults::{Effect, Fault, FaultStatus, Trigger};
 pub use state::{
@@ -53,6 +53,7 @@ use crate::core::{Config, Shared};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -99,6 +100,8 @@ impl Default for EmulatorBuilder {
                 seed: 0x0E45_2017_1110,
                 clock: ClockMode::Real,
                 fixture: Fixture::default(),
+                idle_close: IdleClose::After(Duration::from_secs(120)),
+                capture: false,
             },
         }
     }
@@ -162,6 +165,21 @@ impl EmulatorBuilder {
     /// Regions, instance types, images and default stock (default [`Fixture::default`]).
     pub fn fixture(mut self, fixture: Fixture) -> Self {
         self.config.fixture = fixture;
+        self
+    }
+
+    /// How idle keep-alive connections are closed (default: after 120 s, with a FIN).
+    /// [`IdleClose::OnNextRequest`] plays the race a client meets when it reuses a connection
+    /// just as the server gives up on it.
+    pub fn idle_close(mut self, idle_close: IdleClose) -> Self {
+        self.config.idle_close = idle_close;
+        self
+    }
+
+    /// Keeps every request as it arrived, in [`RequestRecord::wire`] (method, query, headers,
+    /// body: secrets included), for tests of what a client sends.
+    pub fn capture_requests(mut self) -> Self {
+        self.config.capture = true;
         self
     }
 
@@ -276,6 +294,26 @@ impl Emulator {
     /// The last requests (at most 10,000), oldest first; no parameters, so no secrets.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.requests()
+    }
+
+    /// The requests kept by [`EmulatorBuilder::capture_requests`], oldest first.
+    pub fn captured(&self) -> Vec<std::sync::Arc<CapturedRequest>> {
+        self.requests().into_iter().filter_map(|r| r.wire).collect()
+    }
+
+    /// How many connections were accepted.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared.connections.accepted.load(Ordering::SeqCst)
+    }
+
+    /// How many idle connections were closed ([`IdleClose`]).
+    pub fn idle_closed(&self) -> u64 {
+        self.shared.connections.idle_closed.load(Ordering::SeqCst)
+    }
+
+    /// The most requests that were being handled at once.
+    pub fn max_in_flight(&self) -> u64 {
+        self.shared.connections.max_in_flight.load(Ordering::SeqCst)
     }
 
     /// Forgets the request log and counters.

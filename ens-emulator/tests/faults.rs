@@ -98,6 +98,7 @@ async fn spoiled_answers_after_acting() {
             status: 502,
             body: "<html>Bad Gateway</html>".into(),
             content_type: Some("text/html".into()),
+            delay_ms: 0,
         })
         .on("DescribeInstances")
         .times(1),

@@ -152,6 +152,7 @@ async fn a_total_never_reached_ends_at_an_empty_page() {
                 status: 200,
                 body,
                 content_type: None,
+                delay_ms: 0,
             },
         });
     }
@@ -182,6 +183,7 @@ async fn tokens_carry_to_the_next_page_until_there_is_none() {
                 status: 200,
                 body: (*body).to_owned(),
                 content_type: None,
+                delay_ms: 0,
             },
         });
     }

@@ -35,6 +35,7 @@ fn respond(emulator: &Emulator, n: u64, body: &str) {
             status: 200,
             body: body.to_owned(),
             content_type: None,
+            delay_ms: 0,
         },
     });
 }
@@ -175,6 +176,7 @@ async fn imported_specs_have_waiters_too() {
             status: 200,
             body: r#"{"RequestId":"r","Snapshots":[{"SnapshotId":"s-1","Status":"error"}]}"#.into(),
             content_type: None,
+            delay_ms: 0,
         },
     });
     let request = ens_client::DescribeSnapshotsRequest::builder()

@@ -1,138 +1,128 @@
-//! A local stand-in for the ENS endpoint: a minimal HTTP/1.1 server on 127.0.0.1 that checks the
-//! signature of every request the way the service does (recomputing it from what it received,
-//! RPC 1.0 or V3), counts requests, remembers nonces, and answers from a script.
-//!
-//! Each server lives at most [`LIFETIME`] and stops when dropped, so a hung test cannot leave it
-//! behind.
-#![allow(dead_code, clippy::unwrap_used)]
+//! The client's tests run against ens-emulator, the project's local ENS: it verifies every
+//! signature as the service does, carries requests out on its state, and injects the faults and
+//! canned answers a test scripts (before acting: the request did nothing; after acting: it was
+//! carried out and its answer is spoiled). Requests are captured as they arrived, so tests check
+//! the wire too.
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use ens_client::auth::{acs3, rpc_v1};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
+use ens_client::{ClientBuilder, Credentials, RetryPolicy, SignatureVersion};
+pub use ens_emulator::{
+    AccessKey, CapturedRequest, Effect, Emulator, EmulatorBuilder, Fault, IdleClose, RequestRecord,
+};
 
-/// The AccessKeyId the server accepts.
+/// The AccessKeyId the emulator accepts.
 pub const ACCESS_KEY_ID: &str = "LTAI5tTestAccessKeyId";
-/// The secret the server verifies with; tests assert it never appears in any output.
+/// The secret the emulator verifies with; tests assert it never appears in any output.
 pub const SECRET: &str = "FAKE-SECRET-never-print-7f3a";
+/// An AccessKeyId of STS credentials, which carry [`TOKEN`].
+pub const STS_KEY_ID: &str = "STS.TestAccessKeyId";
 /// An STS token; must never appear in any output either.
 pub const TOKEN: &str = "FAKE-STS-TOKEN-never-print-91c2";
 
 /// The instance password the requests carry; it must never show in output either.
 pub const PASSWORD: &str = "Instance-Pa55word!";
 
+/// Where the test requests create instances, and of which type (in the emulator's catalog).
+pub const REGION: &str = "cn-hangzhou-telecom";
+pub const INSTANCE_TYPE: &str = "ens.sn1.stiny";
+
+/// An emulator for the client's tests: the test keys, a frozen resource clock, no rate limits
+/// (tests script throttling themselves), every request captured, and stock for thousands of
+/// instances.
+pub fn emulator() -> EmulatorBuilder {
+    Emulator::builder()
+        .access_key(AccessKey::new(ACCESS_KEY_ID, SECRET))
+        .access_key(AccessKey::new(STS_KEY_ID, SECRET).with_security_token(TOKEN))
+        .manual_clock()
+        .throttling(false)
+        .capture_requests()
+}
+
+/// Starts [`emulator`] with the test stock.
+pub async fn start(builder: EmulatorBuilder) -> Emulator {
+    let emu = builder.start().await.unwrap();
+    emu.set_stock(REGION, INSTANCE_TYPE, 100_000);
+    emu
+}
+
+/// Starts the default test emulator.
+pub async fn emulator_started() -> Emulator {
+    start(emulator()).await
+}
+
+/// STS credentials with [`TOKEN`].
+pub fn sts_credentials() -> Credentials {
+    Credentials::new(STS_KEY_ID, SECRET).with_security_token(TOKEN)
+}
+
 /// A valid CreateInstance request with a password, as the end-to-end tests send it.
 pub fn create_request() -> ens_client::CreateInstanceRequest {
     ens_client::CreateInstanceRequest::builder()
-        .instance_type("ens.sn1.stiny")
-        .ens_region_id("cn-hangzhou-telecom")
+        .instance_type(INSTANCE_TYPE)
+        .ens_region_id(REGION)
         .period(1)
         .quantity(2)
         .image_id("centos_7_08_64_20G_alibase_20200914")
         .password(ens_client::types::Password::new(PASSWORD).unwrap())
         .build()
 }
-/// A CreateInstance request whose `InstanceName` names the logical call, so that the server can
-/// count the arrivals of each call.
+
+/// A CreateInstance request whose `InstanceName` names the logical call, so that each arrival
+/// of the call can be told apart in the emulator's log.
 pub fn named_create_request(name: &str) -> ens_client::CreateInstanceRequest {
     let mut request = create_request();
+    request.quantity = 1;
     request.instance_name = Some(ens_client::types::InstanceName::new(name).unwrap());
     request
 }
 
-/// What a server recorded per logical call (its `InstanceName`): one entry per arrival.
-pub type Arrivals<T> = Arc<Mutex<std::collections::BTreeMap<String, Vec<T>>>>;
-
-/// A server that closes connections idle for 500 ms ([`ServerOptions::idle_close`]), answers
-/// arrival `i` of the CreateInstance call named `name` (request `n` in all) with what
-/// `answer(name, i, n)` returns, recording its first part, and every other request with a
-/// read-only success.
-pub async fn idle_closing_server<T: Send + 'static>(
-    answer: impl Fn(&str, usize, usize) -> (T, Reply) + Send + Sync + 'static,
-) -> (TestServer, Arrivals<T>) {
-    let arrivals: Arrivals<T> = Arc::default();
-    let seen = arrivals.clone();
-    let server = TestServer::start_with(
-        LIFETIME,
-        ServerOptions {
-            idle_close: Some(Duration::from_millis(500)),
-        },
-        move |r, n| match r.param("InstanceName") {
-            Some(name) => {
-                let mut arrivals = seen.lock().unwrap();
-                let record = arrivals.entry(name.to_owned()).or_default();
-                let (what, reply) = answer(name, record.len(), n);
-                record.push(what);
-                reply
-            }
-            None => Reply::ok(r#"{"RequestId":"R","Code":0}"#),
-        },
-    )
-    .await;
-    (server, arrivals)
+/// A read-only request (the emulator carries DescribeInstances out).
+pub fn describe_request() -> ens_client::DescribeInstancesRequest {
+    ens_client::DescribeInstancesRequest::builder().build()
 }
 
-/// DescribeInstances listing `(id, status)` pairs.
-pub fn instances(list: &[(&str, &str)]) -> Reply {
-    let items: Vec<String> = list
-        .iter()
-        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
-        .collect();
-    Reply::ok(format!(
-        r#"{{"RequestId":"R","Code":0,"TotalCount":{},"Instances":{{"Instance":[{}]}}}}"#,
-        list.len(),
-        items.join(",")
-    ))
+/// Runs `f` once per signature version, so every end-to-end case covers both.
+pub const SIGNATURES: [SignatureVersion; 2] = [SignatureVersion::V3, SignatureVersion::RpcV1];
+
+/// A client for `emu` with the test credentials, quick retries and a short read timeout.
+pub fn client(emu: &Emulator, version: SignatureVersion) -> ClientBuilder {
+    ens_client::Client::builder()
+        .endpoint(emu.endpoint())
+        .credentials(Credentials::new(ACCESS_KEY_ID, SECRET))
+        .signature_version(version)
+        .read_timeout(Duration::from_secs(5))
+        .retry_policy(
+            RetryPolicy::new(3)
+                .with_base_delay(Duration::from_millis(5))
+                .with_max_delay(Duration::from_millis(20)),
+        )
 }
 
-/// A read-only operation, generated at compile time from a small spec, for the retry rules that
-/// differ between reading and creating.
-pub mod describe {
-    ens_macros::operation!("specs/operations/DescribeEnsRegions.json");
+/// Every request of `action` that reached the emulator, as it arrived.
+pub fn received(emu: &Emulator, action: &str) -> Vec<Arc<CapturedRequest>> {
+    emu.captured()
+        .into_iter()
+        .filter(|r| r.action().as_deref() == Some(action))
+        .collect()
 }
 
-/// A read-only request.
-pub fn describe_request() -> describe::DescribeEnsRegionsRequest {
-    describe::DescribeEnsRegionsRequest::builder().build()
+/// The RequestIds the emulator gave, in order.
+pub fn request_ids(emu: &Emulator) -> Vec<String> {
+    emu.requests().into_iter().map(|r| r.request_id).collect()
 }
 
-/// How long a server lives at most, on tokio's clock: long, because tests on a paused clock let
-/// days pass in an instant.
-pub const LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-
-/// How the server ends its answer (or does not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// A complete answer; the connection stays open.
-    Complete,
-    /// Reads the request, then closes the connection without a word (FIN).
-    HangUp,
-    /// Reads the request, then resets the connection (RST).
-    Reset,
-    /// Sends the head, then the body one byte per interval.
-    Trickle(Duration),
-    /// Sends the head without a length, then an endless body until the client leaves.
-    Endless,
-    /// Declares a longer body than it sends, then closes.
-    LyingLength,
-}
-
-/// What the server answers to one request.
+/// A canned answer: given before the request is acted on (it does nothing), after an optional
+/// delay.
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
     pub body: String,
     pub content_type: &'static str,
-    /// Wait this long before answering (to provoke client read timeouts).
     pub delay: Duration,
-    pub ending: Ending,
 }
 
 impl Reply {
@@ -142,7 +132,6 @@ impl Reply {
             body: body.into(),
             content_type: "application/json;charset=utf-8",
             delay: Duration::ZERO,
-            ending: Ending::Complete,
         }
     }
 
@@ -171,28 +160,57 @@ impl Reply {
         }
     }
 
-    /// Reads the request, then closes the connection without a word.
-    pub fn hang_up() -> Self {
-        Self::json(200, "").ending(Ending::HangUp)
-    }
-
-    /// Reads the request, then resets the connection.
-    pub fn reset() -> Self {
-        Self::json(200, "").ending(Ending::Reset)
-    }
-
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
 
-    pub fn ending(mut self, ending: Ending) -> Self {
-        self.ending = ending;
-        self
+    fn effect(self) -> Effect {
+        Effect::Respond {
+            status: self.status,
+            body: self.body,
+            content_type: Some(self.content_type.to_owned()),
+            delay_ms: u64::try_from(self.delay.as_millis()).unwrap_or(u64::MAX),
+        }
     }
 }
 
-/// A CreateInstance success listing `ids`.
+/// Answers the `n`-th request of `action` (1-based) with `reply`.
+pub fn answer_nth(emu: &Emulator, action: &str, n: u64, reply: Reply) {
+    emu.add_fault(Fault::new(reply.effect()).on(action).nth(n));
+}
+
+/// Answers requests 1, 2, ... of `action` with `replies`, in order; later ones are carried out.
+pub fn answer_in_turn(emu: &Emulator, action: &str, replies: impl IntoIterator<Item = Reply>) {
+    for (n, reply) in replies.into_iter().enumerate() {
+        answer_nth(emu, action, n as u64 + 1, reply);
+    }
+}
+
+/// Answers every request of `action` with `reply`.
+pub fn answer_always(emu: &Emulator, action: &str, reply: Reply) {
+    emu.add_fault(Fault::new(reply.effect()).on(action));
+}
+
+/// Spoils the answer of the `n`-th request of `action` (after acting) with `effect`.
+pub fn spoil_nth(emu: &Emulator, action: &str, n: u64, effect: Effect) {
+    emu.add_fault(Fault::new(effect).on(action).nth(n));
+}
+
+/// DescribeInstances listing `(id, status)` pairs.
+pub fn instances(list: &[(&str, &str)]) -> Reply {
+    let items: Vec<String> = list
+        .iter()
+        .map(|(id, status)| format!(r#"{{"InstanceId":"{id}","Status":"{status}"}}"#))
+        .collect();
+    Reply::ok(format!(
+        r#"{{"RequestId":"R","Code":0,"TotalCount":{},"Instances":{{"Instance":[{}]}}}}"#,
+        list.len(),
+        items.join(",")
+    ))
+}
+
+/// A CreateInstance success listing `ids`, canned.
 pub fn created(request_id: &str, ids: &[&str]) -> Reply {
     let ids: Vec<String> = ids.iter().map(|id| quote(id)).collect();
     Reply::ok(format!(
@@ -217,580 +235,6 @@ pub fn quote(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// One request as the server received it.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub method: String,
-    pub path: String,
-    /// The raw query string, as sent.
-    pub raw_query: String,
-    /// The query, percent-decoded, in the order sent.
-    pub query: Vec<(String, String)>,
-    /// Header names lower-cased, in the order sent.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// The body's parameters when it is `application/x-www-form-urlencoded`, decoded.
-    pub form: Vec<(String, String)>,
-}
-
-impl Received {
-    /// A query parameter.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A parameter of the form body.
-    pub fn body_param(&self, name: &str) -> Option<&str> {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The action, whichever signature carried it.
-    pub fn action(&self) -> Option<&str> {
-        self.param("Action").or_else(|| self.header("x-acs-action"))
-    }
-
-    /// The signature nonce, whichever signature carried it.
-    pub fn nonce(&self) -> Option<&str> {
-        self.param("SignatureNonce")
-            .or_else(|| self.header("x-acs-signature-nonce"))
-    }
-}
-
-type Handler = dyn Fn(&Received, usize) -> Reply + Send + Sync;
-
-/// How a server treats its connections, besides answering.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ServerOptions {
-    /// Closes a connection that stayed idle this long. The close is made when the next request
-    /// arrives, without reading it (so it crosses that request, as when a server closes an idle
-    /// connection just as the client reuses it): such a request is not counted as arrived.
-    pub idle_close: Option<Duration>,
-}
-
-struct State {
-    handler: Box<Handler>,
-    options: ServerOptions,
-    count: AtomicUsize,
-    received: Mutex<Vec<Received>>,
-    nonces: Mutex<HashSet<String>>,
-    handled: AtomicU64,
-    handling_nanos: AtomicU64,
-    connections: AtomicUsize,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-    idle_closed: AtomicUsize,
-}
-
-/// A running server. Dropping it stops it.
-pub struct TestServer {
-    addr: SocketAddr,
-    state: Arc<State>,
-    task: JoinHandle<()>,
-}
-
-impl TestServer {
-    /// Starts a server that verifies signatures and then answers request number `n` (0-based,
-    /// counting every request received) with `handler(&request, n)`.
-    pub async fn start(
-        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
-    ) -> Self {
-        Self::start_for(LIFETIME, handler).await
-    }
-
-    /// [`TestServer::start`] with another lifetime (benchmarks run longer than tests).
-    pub async fn start_for(
-        lifetime: Duration,
-        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
-    ) -> Self {
-        Self::start_with(lifetime, ServerOptions::default(), handler).await
-    }
-
-    /// [`TestServer::start`] with options.
-    pub async fn start_with(
-        lifetime: Duration,
-        options: ServerOptions,
-        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
-    ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = Arc::new(State {
-            handler: Box::new(handler),
-            options,
-            count: AtomicUsize::new(0),
-            received: Mutex::new(Vec::new()),
-            nonces: Mutex::new(HashSet::new()),
-            handled: AtomicU64::new(0),
-            handling_nanos: AtomicU64::new(0),
-            connections: AtomicUsize::new(0),
-            in_flight: AtomicUsize::new(0),
-            max_in_flight: AtomicUsize::new(0),
-            idle_closed: AtomicUsize::new(0),
-        });
-        let shared = state.clone();
-        let task = tokio::spawn(async move {
-            let _ = tokio::time::timeout(lifetime, async move {
-                let mut connections = Vec::new();
-                while let Ok((stream, _)) = listener.accept().await {
-                    let _ = stream.set_nodelay(true);
-                    shared.connections.fetch_add(1, Ordering::SeqCst);
-                    connections.push(tokio::spawn(serve(stream, shared.clone())));
-                }
-                for c in connections {
-                    c.abort();
-                }
-            })
-            .await;
-        });
-        Self { addr, state, task }
-    }
-
-    /// Always answers `reply`.
-    pub async fn always(reply: Reply) -> Self {
-        Self::start(move |_, _| reply.clone()).await
-    }
-
-    /// Always answers `reply`, for `lifetime`.
-    pub async fn always_for(lifetime: Duration, reply: Reply) -> Self {
-        Self::start_for(lifetime, move |_, _| reply.clone()).await
-    }
-
-    /// The base URL to give the client.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// How many requests arrived (signature valid or not).
-    pub fn count(&self) -> usize {
-        self.state.count.load(Ordering::SeqCst)
-    }
-
-    /// Every request received so far.
-    pub fn received(&self) -> Vec<Received> {
-        self.state.received.lock().unwrap().clone()
-    }
-
-    /// How many connections were accepted.
-    pub fn connections(&self) -> usize {
-        self.state.connections.load(Ordering::SeqCst)
-    }
-
-    /// The most requests that were being handled at once.
-    pub fn max_in_flight(&self) -> usize {
-        self.state.max_in_flight.load(Ordering::SeqCst)
-    }
-
-    /// How many idle connections were closed as a request arrived on them
-    /// ([`ServerOptions::idle_close`]).
-    pub fn idle_closed(&self) -> usize {
-        self.state.idle_closed.load(Ordering::SeqCst)
-    }
-
-    /// Requests answered, and the server's own total time spent handling them (parse, verify
-    /// the signature, answer), excluding scripted delays.
-    pub fn handling(&self) -> (u64, Duration) {
-        (
-            self.state.handled.load(Ordering::SeqCst),
-            Duration::from_nanos(self.state.handling_nanos.load(Ordering::SeqCst)),
-        )
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(mut stream: TcpStream, state: Arc<State>) {
-    let mut buf = Vec::with_capacity(8192);
-    // On tokio's clock, so that tests on a paused clock see connections go idle.
-    let mut idle_since: Option<tokio::time::Instant> = None;
-    loop {
-        if let (Some(limit), Some(since)) = (state.options.idle_close, idle_since)
-            && buf.is_empty()
-        {
-            if stream.readable().await.is_err() {
-                return;
-            }
-            if since.elapsed() >= limit {
-                // Closed while idle: the request that just arrived is never read. Unread data
-                // makes the close a reset, as a real server's would be.
-                state.idle_closed.fetch_add(1, Ordering::SeqCst);
-                reset(&stream);
-                return;
-            }
-        }
-        let Some(request) = read_request(&mut stream, &mut buf).await else {
-            return;
-        };
-        let started = Instant::now();
-        let n = state.count.fetch_add(1, Ordering::SeqCst);
-        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        state.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        let _in_flight = InFlight(&state);
-        state.received.lock().unwrap().push(request.clone());
-        let reply = match verify(&request, &state) {
-            Ok(()) => (state.handler)(&request, n),
-            Err(reply) => reply,
-        };
-        let mut elapsed = started.elapsed();
-        if !reply.delay.is_zero() {
-            tokio::time::sleep(reply.delay).await;
-        }
-        match reply.ending {
-            Ending::HangUp => return,
-            Ending::Reset => {
-                reset(&stream);
-                return;
-            }
-            _ => {}
-        }
-        let resumed = Instant::now();
-        let length = match reply.ending {
-            Ending::Endless => String::new(),
-            Ending::LyingLength => format!("Content-Length: {}\r\n", reply.body.len() + 100),
-            _ => format!("Content-Length: {}\r\n", reply.body.len()),
-        };
-        let head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}Connection: keep-alive\r\n\r\n",
-            reply.status,
-            reason(reply.status),
-            reply.content_type,
-        );
-        let mut out = head.into_bytes();
-        let sent = match reply.ending {
-            Ending::Trickle(every) => {
-                if stream.write_all(&out).await.is_err() {
-                    return;
-                }
-                for byte in reply.body.as_bytes() {
-                    tokio::time::sleep(every).await;
-                    if stream.write_all(&[*byte]).await.is_err() {
-                        return;
-                    }
-                }
-                Ok(())
-            }
-            Ending::Endless => {
-                out.extend_from_slice(reply.body.as_bytes());
-                let filler = vec![b'x'; 64 * 1024];
-                let _ = stream.write_all(&out).await;
-                while stream.write_all(&filler).await.is_ok() {}
-                return;
-            }
-            _ => {
-                out.extend_from_slice(reply.body.as_bytes());
-                stream.write_all(&out).await
-            }
-        };
-        if sent.is_err() || reply.ending == Ending::LyingLength {
-            return;
-        }
-        elapsed += resumed.elapsed();
-        state.handled.fetch_add(1, Ordering::SeqCst);
-        state.handling_nanos.fetch_add(
-            u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::SeqCst,
-        );
-        idle_since = Some(tokio::time::Instant::now());
-    }
-}
-
-/// Makes closing `stream` a reset (RST) rather than a close (FIN).
-// A zero linger never blocks on drop, which is what the deprecation warns about.
-#[allow(deprecated)]
-fn reset(stream: &TcpStream) {
-    let _ = stream.set_linger(Some(Duration::ZERO));
-}
-
-/// Counts a request as handled until dropped.
-struct InFlight<'a>(&'a State);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Whatever",
-    }
-}
-
-/// Reads one request; `None` at end of stream or on garbage.
-async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Received> {
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        if buf.len() > 1 << 20 {
-            return None;
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let method = request_line.next()?.to_owned();
-    let target = request_line.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let body_start = head_end + 4;
-    while buf.len() < body_start + length {
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = buf[body_start..body_start + length].to_vec();
-    buf.drain(..body_start + length);
-    let (path, raw_query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_owned(), q.to_owned()),
-        None => (target.clone(), String::new()),
-    };
-    let query = decode_pairs(&raw_query);
-    let is_form = headers
-        .iter()
-        .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
-    let form = if is_form {
-        decode_pairs(&String::from_utf8_lossy(&body).replace('+', "%20"))
-    } else {
-        Vec::new()
-    };
-    Some(Received {
-        method,
-        path,
-        raw_query,
-        query,
-        headers,
-        body,
-        form,
-    })
-}
-
-/// `a=b&c=d`, percent-decoded.
-fn decode_pairs(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn request_id(n: usize) -> String {
-    format!("REQ-{n:04}")
-}
-
-/// Checks the request the way the service does; `Err` is the service's answer.
-fn verify(r: &Received, state: &State) -> Result<(), Reply> {
-    let n = state.count.load(Ordering::SeqCst);
-    if r.path != "/" {
-        return Err(Reply::error(
-            404,
-            "InvalidApi.NotFound",
-            "Specified api is not found",
-            &request_id(n),
-        ));
-    }
-    let (access_key_id, computed, sent, server_string_to_sign) =
-        if let Some(sent) = r.param("Signature") {
-            // RPC 1.0 signs query and body parameters together.
-            let pairs = r
-                .query
-                .iter()
-                .chain(&r.form)
-                .filter(|(k, _)| k != "Signature");
-            let sig = rpc_v1::sign(
-                &r.method,
-                pairs.map(|(k, v)| (k.as_str(), v.as_str())),
-                SECRET,
-            );
-            let id = r.param("AccessKeyId").unwrap_or_default().to_owned();
-            (id, sig.signature, sent.to_owned(), sig.string_to_sign)
-        } else if let Some(auth) = r.header("authorization") {
-            let Some(rest) = auth.strip_prefix("ACS3-HMAC-SHA256 ") else {
-                return Err(Reply::error(
-                    400,
-                    "IncompleteSignature",
-                    "unknown algorithm",
-                    &request_id(n),
-                ));
-            };
-            let mut id = "";
-            let mut signed_headers = "";
-            let mut sent = "";
-            for part in rest.split(',') {
-                match part.trim().split_once('=') {
-                    Some(("Credential", v)) => id = v,
-                    Some(("SignedHeaders", v)) => signed_headers = v,
-                    Some(("Signature", v)) => sent = v,
-                    _ => {}
-                }
-            }
-            let names: Vec<&str> = signed_headers.split(';').collect();
-            for required in [
-                "host",
-                "x-acs-action",
-                "x-acs-version",
-                "x-acs-date",
-                "x-acs-signature-nonce",
-                "x-acs-content-sha256",
-            ] {
-                if !names.contains(&required) {
-                    return Err(Reply::error(
-                        400,
-                        "IncompleteSignature",
-                        &format!("{required} is not signed"),
-                        &request_id(n),
-                    ));
-                }
-            }
-            if r.header("x-acs-content-sha256") != Some(acs3::hash_payload(&r.body).as_str()) {
-                return Err(Reply::error(
-                    400,
-                    "IncompleteSignature",
-                    "x-acs-content-sha256 does not match the body",
-                    &request_id(n),
-                ));
-            }
-            let headers: Vec<(&str, &str)> = r
-                .headers
-                .iter()
-                .filter(|(k, _)| names.contains(&k.as_str()))
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let sig = acs3::sign(
-                &r.method,
-                &r.path,
-                r.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                headers,
-                &r.body,
-                id,
-                SECRET,
-            );
-            (
-                id.to_owned(),
-                sig.signature,
-                sent.to_owned(),
-                sig.string_to_sign,
-            )
-        } else {
-            return Err(Reply::error(
-                400,
-                "IncompleteSignature",
-                "The request signature does not conform to Aliyun standards.",
-                &request_id(n),
-            ));
-        };
-    if access_key_id != ACCESS_KEY_ID {
-        return Err(Reply::error(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-            &request_id(n),
-        ));
-    }
-    if computed != sent {
-        return Err(Reply::error(
-            400,
-            "SignatureDoesNotMatch",
-            &format!(
-                "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
-            ),
-            &request_id(n),
-        ));
-    }
-    let nonce = r.nonce().unwrap_or_default().to_owned();
-    if !state.nonces.lock().unwrap().insert(nonce) {
-        return Err(Reply::error(
-            400,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already.",
-            &request_id(n),
-        ));
-    }
-    Ok(())
-}
-
-/// Runs `f` once per signature version, so every end-to-end case covers both.
-pub const SIGNATURES: [ens_client::SignatureVersion; 2] = [
-    ens_client::SignatureVersion::V3,
-    ens_client::SignatureVersion::RpcV1,
-];
-
-/// A client for `server` with the test credentials, quick retries and a short read timeout.
-pub fn client(
-    server: &TestServer,
-    version: ens_client::SignatureVersion,
-) -> ens_client::ClientBuilder {
-    ens_client::Client::builder()
-        .endpoint(server.url())
-        .credentials(ens_client::Credentials::new(ACCESS_KEY_ID, SECRET))
-        .signature_version(version)
-        .read_timeout(Duration::from_secs(5))
-        .retry_policy(
-            ens_client::RetryPolicy::new(3)
-                .with_base_delay(Duration::from_millis(5))
-                .with_max_delay(Duration::from_millis(20)),
-        )
 }
 
 /// Fails if the fake secret or token shows in `text`.
