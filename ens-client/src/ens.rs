@@ -1,33 +1,16 @@
-//! ENS's half of the runtime seam: the service description the runtime runs on, the entry point
-//! `Client::builder()`, and the instance waiter. Hand-written glue over generated items until the
-//! generator emits it (then this file goes away and the runtime moves to a crate of its own).
+//! ENS's instance waiter over the runtime's id-list engine (hand-written until the spec waiter
+//! takes its place).
 
-use crate::{Client, ClientBuilder, Service};
+use crate::Client;
 // The instance waiter needs DescribeInstances, an operation of the `instance` area.
+#[cfg(feature = "instance")]
+use crate::core::Operation as _;
 #[cfg(feature = "instance")]
 use crate::{
     DescribeInstancesError, DescribeInstancesRequest, Error,
     describe_instances::Instance,
     wait::{Observation, Polling, WaitOptions},
 };
-#[cfg(feature = "instance")]
-use ens_core::Operation as _;
-
-/// ENS as the runtime sees it: API version, endpoints, common error codes (from
-/// `specs/ens/service.json`, through the generated constants).
-pub static ENS: Service = Service {
-    name: "ENS",
-    api_version: crate::API_VERSION,
-    default_endpoint: crate::DEFAULT_ENDPOINT,
-    endpoints: crate::ENDPOINTS,
-    retry_class: |code| crate::CommonError::from_code(code, "").map(|e| e.retry_class()),
-};
-
-/// The host of `region`: from the service's endpoint list, else the default endpoint (which
-/// serves every cn-* region).
-pub fn endpoint_for_region(region: &str) -> &'static str {
-    ENS.endpoint_for_region(region)
-}
 
 /// Why [`Client::wait_for_instances`] did not return the instances.
 #[cfg(feature = "instance")]
@@ -38,12 +21,6 @@ pub type WaitError = crate::wait::WaitError<Error<DescribeInstancesError>>;
 const IDS_PER_CALL: usize = 100;
 
 impl Client {
-    /// A builder with the defaults: default credential chain, `ens.aliyuncs.com`, V3
-    /// signature, 3 attempts.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&ENS)
-    }
-
     #[cfg(feature = "instance")]
     #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
@@ -95,7 +72,7 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::{ENS, endpoint_for_region};
 
     #[test]
     fn endpoints() {
@@ -109,7 +86,7 @@ mod tests {
 
     #[test]
     fn common_codes_keep_their_retry_class() {
-        use ens_core::RetryClass;
+        use crate::core::RetryClass;
         assert_eq!(
             (ENS.retry_class)("Throttling.User"),
             Some(RetryClass::Throttling)

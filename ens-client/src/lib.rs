@@ -31,41 +31,27 @@
 // docs.rs: each generated operation says which feature (API area) brings it in.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// Generated code names this crate `::ens_client`, inside it as in user crates (proc macro).
-extern crate self as ens_client;
+// The runtime (crate `ens-runtime`): knows no service and no operation.
+pub use ens_runtime::{
+    BoxError, BuildError, Credentials, CredentialsError, Error, PendingInstance,
+    ProvideCredentials, RetryPolicy, Service, ServiceError, SignatureVersion, SignedRequest,
+    TimeoutKind, USER_AGENT, WaitOptions, WaiterError,
+};
+pub use ens_runtime::{auth, core, credentials, paginate, time, transport, wait};
 
-pub use ens_auth as auth;
-pub use ens_core as core;
-pub use ens_credentials as credentials;
-
-// The runtime: knows no service and no operation (it moves to a crate of its own).
-mod answer;
-mod client;
-mod dry_run;
-mod error;
-pub mod paginate;
-mod retry;
-mod service;
-pub mod time;
-pub mod transport;
-pub mod wait;
-mod waiter;
-
-pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
-pub use dry_run::SignedRequest;
-pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
-pub use retry::RetryPolicy;
-pub use service::Service;
-pub use wait::{PendingInstance, WaitOptions};
-pub use waiter::WaiterError;
-
-// ENS's side of the seam (hand-written until generated).
+// The instance waiter (needs DescribeInstances, an operation of the `instance` area).
 mod ens;
-// The instance waiter needs DescribeInstances, an operation of the `instance` area.
 #[cfg(feature = "instance")]
 pub use ens::WaitError;
-pub use ens::{ENS, endpoint_for_region};
+
+/// ENS as the runtime sees it (the generated [`SERVICE`]).
+pub use generated::SERVICE as ENS;
+
+/// The host of `region`: from the service's endpoint list, else the default endpoint (which
+/// serves every cn-* region).
+pub fn endpoint_for_region(region: &str) -> &'static str {
+    SERVICE.endpoint_for_region(region)
+}
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
 /// module per operation, its main types re-exported at the crate root.

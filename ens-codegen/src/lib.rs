@@ -6,9 +6,11 @@
 //! macro (`ens-macros`) and `cargo xtask regen` both call it, so the macro's expansion and the
 //! committed code are the same code.
 //!
-//! The generated code refers to the runtime through [`Settings::runtime`] (`::ens_client`
-//! today), and brings its `core` into scope as `rt`: generated modules are data (rule tables)
-//! plus thin glue, and the logic lives once in `ens-core`.
+//! The generated code refers to the runtime through [`Settings::runtime`] (`::ens_runtime`),
+//! and brings its `core` into scope as `rt`: generated modules are data (rule tables) plus thin
+//! glue, and the logic lives once in `ens-core` and `ens-runtime`. The root holds the service's
+//! own `Client` (a wrapper of the runtime's with a method per operation) and its `SERVICE`
+//! description, so that a crate of the macro's gets a client of its own too.
 
 mod builder;
 mod docs;
@@ -191,12 +193,9 @@ impl TypeNames {
 /// What the generator needs besides the specs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Path of the runtime crate the generated code uses: `::ens_client` today (its `core`,
-    /// `Client`, `Error`), `::ens_runtime` once the runtime has a crate of its own.
+    /// Path of the runtime crate the generated code uses (its `core`, `Client`, `Error`):
+    /// `::ens_runtime`, which `ens-client` and every user of the proc macro depend on.
     pub runtime: String,
-    /// Whether to add a method per operation to the runtime's `Client` (only possible inside
-    /// the crate that defines `Client`).
-    pub client_methods: bool,
     /// Whether each operation is compiled only with its API area's cargo feature (and each shared
     /// shape and error code with a feature of an area that uses it): for the crate `regen` writes,
     /// whose `Cargo.toml` declares the features. Off for the macro (the features would be the
@@ -207,16 +206,14 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            runtime: "::ens_client".to_owned(),
-            client_methods: true,
+            runtime: "::ens_runtime".to_owned(),
             features: false,
         }
     }
 }
 
 impl Settings {
-    /// What `cargo xtask regen` generates `ens-client/src/generated/` with: client methods and
-    /// features per area.
+    /// What `cargo xtask regen` generates `ens-client/src/generated/` with: features per area.
     pub fn regen() -> Self {
         Self {
             features: true,
@@ -513,11 +510,6 @@ fn root(
         quote!(#cfg #op => #req::from_params(params).and_then(|request| request.validate()),)
     });
     let runtime_doc = settings.runtime.trim_start_matches("::").to_owned();
-    let runtime_doc = if runtime_doc == "ens_client" {
-        "crate".to_owned()
-    } else {
-        runtime_doc
-    };
     let paged: Vec<bool> = model
         .operations
         .iter()
@@ -552,9 +544,8 @@ fn root(
             );
             quote! {
                 #[doc = #doc]
-                #gate
                 pub fn #name(&self, request: #req) -> #runtime::paginate::Pages<#req> {
-                    #runtime::paginate::Pages::new(self.clone(), request)
+                    #runtime::paginate::Pages::new(self.0.clone(), request)
                 }
             }
         } else {
@@ -571,36 +562,29 @@ fn root(
             ]);
             quote! {
                 #doc
-                #gate
                 pub async fn #method(
                     &self,
                     request: #req,
                     options: &#runtime::WaitOptions,
                 ) -> Result<#resp, #runtime::WaiterError<#err>> {
-                    self.wait_until(request, &#m::#item, options).await
+                    self.0.wait_until(request, &#m::#item, options).await
                 }
             }
         });
         quote! {
-            #[doc = #doc]
             #gate
-            pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
-                self.send(request).await
-            }
+            impl Client {
+                #[doc = #doc]
+                pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
+                    self.0.send(request).await
+                }
 
-            #pages
-            #(#waits)*
+                #pages
+                #(#waits)*
+            }
         }
     });
-    let client = if settings.client_methods {
-        quote! {
-            impl #runtime::Client {
-                #(#methods)*
-            }
-        }
-    } else {
-        quote!()
-    };
+    let client = service_client(model, runtime, &runtime_doc);
     // With no area enabled, the match has only its fallback arm.
     let allow_unreachable = gates.allow_without_areas(quote!(unreachable_code, unused_variables));
     Ok(quote! {
@@ -631,7 +615,66 @@ fn root(
         }
 
         #client
+        #(#methods)*
     })
+}
+
+/// The service's description for the runtime (`SERVICE`) and its client: a wrapper of the
+/// runtime's `Client` that the operations add their methods to (a crate can only add methods to
+/// its own types, so each service crate, or user of the macro, has one).
+fn service_client(model: &Model, runtime: &TokenStream, runtime_doc: &str) -> TokenStream {
+    let service = &model.service;
+    let name = service.product.to_uppercase();
+    let version = &service.version;
+    let service_doc = format!(
+        " {name} as the runtime sees it: API version, endpoints, and what its common error codes allow a client to do again."
+    );
+    let client_doc = docs::doc_lines([
+        format!("A client of {name} (API `{version}`): a method per operation, each validating, signing and sending its request and decoding the answer.").as_str(),
+        format!("It wraps the runtime's [`Client`]({runtime_doc}::Client), whose methods it also offers (through `Deref`): `send` for any request, `dry_run`, the waiters' and paginators' engines. Cheap to clone, and meant to be shared: all clones use one connection pool, one connection limit and one retry budget.").as_str(),
+    ]);
+    let builder_doc = format!(
+        " A builder with the defaults: the default credentials chain, `{}`, V3 signatures, 3 attempts (see [`ClientBuilder`]({runtime_doc}::ClientBuilder)).",
+        service.default_endpoint
+    );
+    quote! {
+        #[doc = #service_doc]
+        pub static SERVICE: #runtime::Service = #runtime::Service {
+            name: #name,
+            api_version: API_VERSION,
+            default_endpoint: DEFAULT_ENDPOINT,
+            endpoints: ENDPOINTS,
+            retry_class: |code| CommonError::from_code(code, "").map(CommonError::retry_class),
+        };
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client(#runtime::Client);
+
+        /// Configures a [`Client`] (or, with `C`, another client built from the runtime's).
+        pub type ClientBuilder<C = Client> = #runtime::ClientBuilder<C>;
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> ClientBuilder {
+                #runtime::ClientBuilder::new(&SERVICE)
+            }
+        }
+
+        impl From<#runtime::Client> for Client {
+            fn from(client: #runtime::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = #runtime::Client;
+
+            fn deref(&self) -> &#runtime::Client {
+                &self.0
+            }
+        }
+    }
 }
 
 /// The Rust module an operation's code lives in: `CreateInstance` -> `create_instance`.

@@ -11,7 +11,7 @@
 //!     ens_macros::service! {
 //!         path: "../specs/ens",
 //!         operations: [CreateInstance, DescribeInstances],
-//!         runtime: ::ens_client,
+//!         runtime: ::ens_runtime,
 //!     }
 //! }
 //! mod one {
@@ -27,9 +27,9 @@
 //! naming the file, the JSON path and the fault. Invoke it inside a module of its own: the
 //! expansion defines `types`, `errors`, a module per operation and re-exports.
 //!
-//! `runtime` is the path of the runtime crate the code uses (default `::ens_client`). The
-//! expansion has no `Client` methods: a crate can only add methods to its own types (the
-//! service client wrapper comes with the runtime crate).
+//! `runtime` is the path of the runtime crate the code uses (default `::ens_runtime`, the only
+//! dependency the expansion needs). The expansion has a `Client` of its own (the runtime's with a
+//! method per operation, `Client::builder()`) and the `SERVICE` it runs on.
 
 use proc_macro::TokenStream;
 use quote::{ToTokens, quote};
@@ -159,10 +159,7 @@ fn expand(
         None => ens_codegen::Selection::All,
     };
     let model = ens_codegen::Model::load(&source, selection).map_err(|e| e.to_string())?;
-    let mut settings = ens_codegen::Settings {
-        client_methods: false,
-        ..Default::default()
-    };
+    let mut settings = ens_codegen::Settings::default();
     if let Some(runtime) = runtime {
         settings.runtime = runtime.to_token_stream().to_string().replace(' ', "");
     }

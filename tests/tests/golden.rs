@@ -17,7 +17,7 @@ mod two {
     ens_macros::service! {
         path: "../../specs/ens",
         operations: [CreateInstance, DescribeInstances],
-        runtime: ::ens_client,
+        runtime: ::ens_runtime,
     }
 }
 

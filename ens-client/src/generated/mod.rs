@@ -4133,8 +4133,8 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 )]
 pub fn check_params(
     action: &str,
-    params: &::ens_client::core::Params,
-) -> Option<Result<(), ::ens_client::core::Violations>> {
+    params: &::ens_runtime::core::Params,
+) -> Option<Result<(), ::ens_runtime::core::Violations>> {
     Some(
         match action {
             #[cfg(feature = "network")]
@@ -6175,4601 +6175,5279 @@ pub fn check_params(
     )
 }
 
-impl ::ens_client::Client {
+/// ENS as the runtime sees it: API version, endpoints, and what its common error codes allow a client to do again.
+pub static SERVICE: ::ens_runtime::Service = ::ens_runtime::Service {
+    name: "ENS",
+    api_version: API_VERSION,
+    default_endpoint: DEFAULT_ENDPOINT,
+    endpoints: ENDPOINTS,
+    retry_class: |code| CommonError::from_code(code, "").map(CommonError::retry_class),
+};
+
+/// A client of ENS (API `2017-11-10`): a method per operation, each validating, signing and sending its request and decoding the answer.
+///
+/// It wraps the runtime's [`Client`](ens_runtime::Client), whose methods it also offers (through `Deref`): `send` for any request, `dry_run`, the waiters' and paginators' engines. Cheap to clone, and meant to be shared: all clones use one connection pool, one connection limit and one retry budget.
+#[derive(Debug, Clone)]
+pub struct Client(::ens_runtime::Client);
+
+/// Configures a [`Client`] (or, with `C`, another client built from the runtime's).
+pub type ClientBuilder<C = Client> = ::ens_runtime::ClientBuilder<C>;
+
+impl Client {
+    /// A builder with the defaults: the default credentials chain, `ens.aliyuncs.com`, V3 signatures, 3 attempts (see [`ClientBuilder`](ens_runtime::ClientBuilder)).
+    pub fn builder() -> ClientBuilder {
+        ::ens_runtime::ClientBuilder::new(&SERVICE)
+    }
+}
+
+impl From<::ens_runtime::Client> for Client {
+    fn from(client: ::ens_runtime::Client) -> Self {
+        Self(client)
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = ::ens_runtime::Client;
+    fn deref(&self) -> &::ens_runtime::Client {
+        &self.0
+    }
+}
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `AccosicateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn accosicate_network_acl(
         &self,
         request: AccosicateNetworkAclRequest,
     ) -> Result<
         AccosicateNetworkAclResponse,
-        ::ens_client::Error<AccosicateNetworkAclError>,
+        ::ens_runtime::Error<AccosicateNetworkAclError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `AddBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn add_backend_servers(
         &self,
         request: AddBackendServersRequest,
-    ) -> Result<AddBackendServersResponse, ::ens_client::Error<AddBackendServersError>> {
-        self.send(request).await
+    ) -> Result<
+        AddBackendServersResponse,
+        ::ens_runtime::Error<AddBackendServersError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `AddNetworkInterfaceToInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn add_network_interface_to_instance(
         &self,
         request: AddNetworkInterfaceToInstanceRequest,
     ) -> Result<
         AddNetworkInterfaceToInstanceResponse,
-        ::ens_client::Error<AddNetworkInterfaceToInstanceError>,
+        ::ens_runtime::Error<AddNetworkInterfaceToInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `AddSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn add_snat_ip_for_snat_entry(
         &self,
         request: AddSnatIpForSnatEntryRequest,
     ) -> Result<
         AddSnatIpForSnatEntryResponse,
-        ::ens_client::Error<AddSnatIpForSnatEntryError>,
+        ::ens_runtime::Error<AddSnatIpForSnatEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `AssignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn assign_private_ip_addresses(
         &self,
         request: AssignPrivateIpAddressesRequest,
     ) -> Result<
         AssignPrivateIpAddressesResponse,
-        ::ens_client::Error<AssignPrivateIpAddressesError>,
+        ::ens_runtime::Error<AssignPrivateIpAddressesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `AssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn associate_ens_eip_address(
         &self,
         request: AssociateEnsEipAddressRequest,
     ) -> Result<
         AssociateEnsEipAddressResponse,
-        ::ens_client::Error<AssociateEnsEipAddressError>,
+        ::ens_runtime::Error<AssociateEnsEipAddressError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `AssociateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn associate_ha_vip(
         &self,
         request: AssociateHaVipRequest,
-    ) -> Result<AssociateHaVipResponse, ::ens_client::Error<AssociateHaVipError>> {
-        self.send(request).await
+    ) -> Result<AssociateHaVipResponse, ::ens_runtime::Error<AssociateHaVipError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `AssociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn associate_network_cidr_block(
         &self,
         request: AssociateNetworkCidrBlockRequest,
     ) -> Result<
         AssociateNetworkCidrBlockResponse,
-        ::ens_client::Error<AssociateNetworkCidrBlockError>,
+        ::ens_runtime::Error<AssociateNetworkCidrBlockError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `AttachDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn attach_disk(
         &self,
         request: AttachDiskRequest,
-    ) -> Result<AttachDiskResponse, ::ens_client::Error<AttachDiskError>> {
-        self.send(request).await
+    ) -> Result<AttachDiskResponse, ::ens_runtime::Error<AttachDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `AttachEnsInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn attach_ens_instances(
         &self,
         request: AttachEnsInstancesRequest,
     ) -> Result<
         AttachEnsInstancesResponse,
-        ::ens_client::Error<AttachEnsInstancesError>,
+        ::ens_runtime::Error<AttachEnsInstancesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `AttachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn attach_instance_sdg(
         &self,
         request: AttachInstanceSDGRequest,
-    ) -> Result<AttachInstanceSDGResponse, ::ens_client::Error<AttachInstanceSDGError>> {
-        self.send(request).await
+    ) -> Result<
+        AttachInstanceSDGResponse,
+        ::ens_runtime::Error<AttachInstanceSDGError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `AttachInstancesToNodePool`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn attach_instances_to_node_pool(
         &self,
         request: AttachInstancesToNodePoolRequest,
     ) -> Result<
         AttachInstancesToNodePoolResponse,
-        ::ens_client::Error<AttachInstancesToNodePoolError>,
+        ::ens_runtime::Error<AttachInstancesToNodePoolError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `AttachKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn attach_key_pair(
         &self,
         request: AttachKeyPairRequest,
-    ) -> Result<AttachKeyPairResponse, ::ens_client::Error<AttachKeyPairError>> {
-        self.send(request).await
+    ) -> Result<AttachKeyPairResponse, ::ens_runtime::Error<AttachKeyPairError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `AttachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn attach_network_interface(
         &self,
         request: AttachNetworkInterfaceRequest,
     ) -> Result<
         AttachNetworkInterfaceResponse,
-        ::ens_client::Error<AttachNetworkInterfaceError>,
+        ::ens_runtime::Error<AttachNetworkInterfaceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `AuthorizeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn authorize_security_group(
         &self,
         request: AuthorizeSecurityGroupRequest,
     ) -> Result<
         AuthorizeSecurityGroupResponse,
-        ::ens_client::Error<AuthorizeSecurityGroupError>,
+        ::ens_runtime::Error<AuthorizeSecurityGroupError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `AuthorizeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn authorize_security_group_egress(
         &self,
         request: AuthorizeSecurityGroupEgressRequest,
     ) -> Result<
         AuthorizeSecurityGroupEgressResponse,
-        ::ens_client::Error<AuthorizeSecurityGroupEgressError>,
+        ::ens_runtime::Error<AuthorizeSecurityGroupEgressError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `BatchEventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_migrate_instance(
         &self,
         request: BatchEventMigrateInstanceRequest,
     ) -> Result<
         BatchEventMigrateInstanceResponse,
-        ::ens_client::Error<BatchEventMigrateInstanceError>,
+        ::ens_runtime::Error<BatchEventMigrateInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `BatchEventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_reboot_instance(
         &self,
         request: BatchEventRebootInstanceRequest,
     ) -> Result<
         BatchEventRebootInstanceResponse,
-        ::ens_client::Error<BatchEventRebootInstanceError>,
+        ::ens_runtime::Error<BatchEventRebootInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `BatchEventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn batch_event_redeploy_instance(
         &self,
         request: BatchEventRedeployInstanceRequest,
     ) -> Result<
         BatchEventRedeployInstanceResponse,
-        ::ens_client::Error<BatchEventRedeployInstanceError>,
+        ::ens_runtime::Error<BatchEventRedeployInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `CleanDistData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn clean_dist_data(
         &self,
         request: CleanDistDataRequest,
-    ) -> Result<CleanDistDataResponse, ::ens_client::Error<CleanDistDataError>> {
-        self.send(request).await
+    ) -> Result<CleanDistDataResponse, ::ens_runtime::Error<CleanDistDataError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `CopySDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn copy_sdg(
         &self,
         request: CopySDGRequest,
-    ) -> Result<CopySDGResponse, ::ens_client::Error<CopySDGError>> {
-        self.send(request).await
+    ) -> Result<CopySDGResponse, ::ens_runtime::Error<CopySDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `CopySnapshot`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn copy_snapshot(
         &self,
         request: CopySnapshotRequest,
-    ) -> Result<CopySnapshotResponse, ::ens_client::Error<CopySnapshotError>> {
-        self.send(request).await
+    ) -> Result<CopySnapshotResponse, ::ens_runtime::Error<CopySnapshotError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `CreateARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn create_arm_server_instances(
         &self,
         request: CreateARMServerInstancesRequest,
     ) -> Result<
         CreateARMServerInstancesResponse,
-        ::ens_client::Error<CreateARMServerInstancesError>,
+        ::ens_runtime::Error<CreateARMServerInstancesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `CreateApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn create_application(
         &self,
         request: CreateApplicationRequest,
-    ) -> Result<CreateApplicationResponse, ::ens_client::Error<CreateApplicationError>> {
-        self.send(request).await
+    ) -> Result<
+        CreateApplicationResponse,
+        ::ens_runtime::Error<CreateApplicationError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateClassicNetwork`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_classic_network(
         &self,
         request: CreateClassicNetworkRequest,
     ) -> Result<
         CreateClassicNetworkResponse,
-        ::ens_client::Error<CreateClassicNetworkError>,
+        ::ens_runtime::Error<CreateClassicNetworkError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `CreateCluster`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn create_cluster(
         &self,
         request: CreateClusterRequest,
-    ) -> Result<CreateClusterResponse, ::ens_client::Error<CreateClusterError>> {
-        self.send(request).await
+    ) -> Result<CreateClusterResponse, ::ens_runtime::Error<CreateClusterError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `CreateClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn create_cluster_node_pool(
         &self,
         request: CreateClusterNodePoolRequest,
     ) -> Result<
         CreateClusterNodePoolResponse,
-        ::ens_client::Error<CreateClusterNodePoolError>,
+        ::ens_runtime::Error<CreateClusterNodePoolError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `CreateDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn create_disk(
         &self,
         request: CreateDiskRequest,
-    ) -> Result<CreateDiskResponse, ::ens_client::Error<CreateDiskError>> {
-        self.send(request).await
+    ) -> Result<CreateDiskResponse, ::ens_runtime::Error<CreateDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `CreateEipInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn create_eip_instance(
         &self,
         request: CreateEipInstanceRequest,
-    ) -> Result<CreateEipInstanceResponse, ::ens_client::Error<CreateEipInstanceError>> {
-        self.send(request).await
+    ) -> Result<
+        CreateEipInstanceResponse,
+        ::ens_runtime::Error<CreateEipInstanceError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_ens_route_entry(
         &self,
         request: CreateEnsRouteEntryRequest,
     ) -> Result<
         CreateEnsRouteEntryResponse,
-        ::ens_client::Error<CreateEnsRouteEntryError>,
+        ::ens_runtime::Error<CreateEnsRouteEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `CreateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn create_ens_sale_control(
         &self,
         request: CreateEnsSaleControlRequest,
     ) -> Result<
         CreateEnsSaleControlResponse,
-        ::ens_client::Error<CreateEnsSaleControlError>,
+        ::ens_runtime::Error<CreateEnsSaleControlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `CreateEnsService`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn create_ens_service(
         &self,
         request: CreateEnsServiceRequest,
-    ) -> Result<CreateEnsServiceResponse, ::ens_client::Error<CreateEnsServiceError>> {
-        self.send(request).await
+    ) -> Result<CreateEnsServiceResponse, ::ens_runtime::Error<CreateEnsServiceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `CreateEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn create_epn_instance(
         &self,
         request: CreateEpnInstanceRequest,
-    ) -> Result<CreateEpnInstanceResponse, ::ens_client::Error<CreateEpnInstanceError>> {
-        self.send(request).await
+    ) -> Result<
+        CreateEpnInstanceResponse,
+        ::ens_runtime::Error<CreateEpnInstanceError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `CreateFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_file_system(
         &self,
         request: CreateFileSystemRequest,
-    ) -> Result<CreateFileSystemResponse, ::ens_client::Error<CreateFileSystemError>> {
-        self.send(request).await
+    ) -> Result<CreateFileSystemResponse, ::ens_runtime::Error<CreateFileSystemError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `CreateForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_forward_entry(
         &self,
         request: CreateForwardEntryRequest,
     ) -> Result<
         CreateForwardEntryResponse,
-        ::ens_client::Error<CreateForwardEntryError>,
+        ::ens_runtime::Error<CreateForwardEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_ha_vip(
         &self,
         request: CreateHaVipRequest,
-    ) -> Result<CreateHaVipResponse, ::ens_client::Error<CreateHaVipError>> {
-        self.send(request).await
+    ) -> Result<CreateHaVipResponse, ::ens_runtime::Error<CreateHaVipError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `CreateImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn create_image(
         &self,
         request: CreateImageRequest,
-    ) -> Result<CreateImageResponse, ::ens_client::Error<CreateImageError>> {
-        self.send(request).await
+    ) -> Result<CreateImageResponse, ::ens_runtime::Error<CreateImageError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `CreateInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn create_instance(
         &self,
         request: CreateInstanceRequest,
-    ) -> Result<CreateInstanceResponse, ::ens_client::Error<CreateInstanceError>> {
-        self.send(request).await
+    ) -> Result<CreateInstanceResponse, ::ens_runtime::Error<CreateInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `CreateInstanceActiveOpsTask`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn create_instance_active_ops_task(
         &self,
         request: CreateInstanceActiveOpsTaskRequest,
     ) -> Result<
         CreateInstanceActiveOpsTaskResponse,
-        ::ens_client::Error<CreateInstanceActiveOpsTaskError>,
+        ::ens_runtime::Error<CreateInstanceActiveOpsTaskError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `CreateKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn create_key_pair(
         &self,
         request: CreateKeyPairRequest,
-    ) -> Result<CreateKeyPairResponse, ::ens_client::Error<CreateKeyPairError>> {
-        self.send(request).await
+    ) -> Result<CreateKeyPairResponse, ::ens_runtime::Error<CreateKeyPairError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `CreateLoadBalancer`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer(
         &self,
         request: CreateLoadBalancerRequest,
     ) -> Result<
         CreateLoadBalancerResponse,
-        ::ens_client::Error<CreateLoadBalancerError>,
+        ::ens_runtime::Error<CreateLoadBalancerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `CreateLoadBalancerHTTPListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_http_listener(
         &self,
         request: CreateLoadBalancerHTTPListenerRequest,
     ) -> Result<
         CreateLoadBalancerHTTPListenerResponse,
-        ::ens_client::Error<CreateLoadBalancerHTTPListenerError>,
+        ::ens_runtime::Error<CreateLoadBalancerHTTPListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `CreateLoadBalancerHTTPSListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_https_listener(
         &self,
         request: CreateLoadBalancerHTTPSListenerRequest,
     ) -> Result<
         CreateLoadBalancerHTTPSListenerResponse,
-        ::ens_client::Error<CreateLoadBalancerHTTPSListenerError>,
+        ::ens_runtime::Error<CreateLoadBalancerHTTPSListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `CreateLoadBalancerTCPListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_tcp_listener(
         &self,
         request: CreateLoadBalancerTCPListenerRequest,
     ) -> Result<
         CreateLoadBalancerTCPListenerResponse,
-        ::ens_client::Error<CreateLoadBalancerTCPListenerError>,
+        ::ens_runtime::Error<CreateLoadBalancerTCPListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `CreateLoadBalancerUDPListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn create_load_balancer_udp_listener(
         &self,
         request: CreateLoadBalancerUDPListenerRequest,
     ) -> Result<
         CreateLoadBalancerUDPListenerResponse,
-        ::ens_client::Error<CreateLoadBalancerUDPListenerError>,
+        ::ens_runtime::Error<CreateLoadBalancerUDPListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `CreateMountTarget`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_mount_target(
         &self,
         request: CreateMountTargetRequest,
-    ) -> Result<CreateMountTargetResponse, ::ens_client::Error<CreateMountTargetError>> {
-        self.send(request).await
+    ) -> Result<
+        CreateMountTargetResponse,
+        ::ens_runtime::Error<CreateMountTargetError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `CreateNatGateway`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_nat_gateway(
         &self,
         request: CreateNatGatewayRequest,
-    ) -> Result<CreateNatGatewayResponse, ::ens_client::Error<CreateNatGatewayError>> {
-        self.send(request).await
+    ) -> Result<CreateNatGatewayResponse, ::ens_runtime::Error<CreateNatGatewayError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateNetwork`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network(
         &self,
         request: CreateNetworkRequest,
-    ) -> Result<CreateNetworkResponse, ::ens_client::Error<CreateNetworkError>> {
-        self.send(request).await
+    ) -> Result<CreateNetworkResponse, ::ens_runtime::Error<CreateNetworkError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_acl(
         &self,
         request: CreateNetworkAclRequest,
-    ) -> Result<CreateNetworkAclResponse, ::ens_client::Error<CreateNetworkAclError>> {
-        self.send(request).await
+    ) -> Result<CreateNetworkAclResponse, ::ens_runtime::Error<CreateNetworkAclError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_acl_entry(
         &self,
         request: CreateNetworkAclEntryRequest,
     ) -> Result<
         CreateNetworkAclEntryResponse,
-        ::ens_client::Error<CreateNetworkAclEntryError>,
+        ::ens_runtime::Error<CreateNetworkAclEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_network_interface(
         &self,
         request: CreateNetworkInterfaceRequest,
     ) -> Result<
         CreateNetworkInterfaceResponse,
-        ::ens_client::Error<CreateNetworkInterfaceError>,
+        ::ens_runtime::Error<CreateNetworkInterfaceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `CreateSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn create_sdg(
         &self,
         request: CreateSDGRequest,
-    ) -> Result<CreateSDGResponse, ::ens_client::Error<CreateSDGError>> {
-        self.send(request).await
+    ) -> Result<CreateSDGResponse, ::ens_runtime::Error<CreateSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `CreateSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn create_security_group(
         &self,
         request: CreateSecurityGroupRequest,
     ) -> Result<
         CreateSecurityGroupResponse,
-        ::ens_client::Error<CreateSecurityGroupError>,
+        ::ens_runtime::Error<CreateSecurityGroupError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `CreateSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn create_security_group_permissions(
         &self,
         request: CreateSecurityGroupPermissionsRequest,
     ) -> Result<
         CreateSecurityGroupPermissionsResponse,
-        ::ens_client::Error<CreateSecurityGroupPermissionsError>,
+        ::ens_runtime::Error<CreateSecurityGroupPermissionsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `CreateSnapshot`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn create_snapshot(
         &self,
         request: CreateSnapshotRequest,
-    ) -> Result<CreateSnapshotResponse, ::ens_client::Error<CreateSnapshotError>> {
-        self.send(request).await
+    ) -> Result<CreateSnapshotResponse, ::ens_runtime::Error<CreateSnapshotError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `CreateSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn create_snat_entry(
         &self,
         request: CreateSnatEntryRequest,
-    ) -> Result<CreateSnatEntryResponse, ::ens_client::Error<CreateSnatEntryError>> {
-        self.send(request).await
+    ) -> Result<CreateSnatEntryResponse, ::ens_runtime::Error<CreateSnatEntryError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `CreateStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_storage_gateway(
         &self,
         request: CreateStorageGatewayRequest,
     ) -> Result<
         CreateStorageGatewayResponse,
-        ::ens_client::Error<CreateStorageGatewayError>,
+        ::ens_runtime::Error<CreateStorageGatewayError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `CreateStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn create_storage_volume(
         &self,
         request: CreateStorageVolumeRequest,
     ) -> Result<
         CreateStorageVolumeResponse,
-        ::ens_client::Error<CreateStorageVolumeError>,
+        ::ens_runtime::Error<CreateStorageVolumeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `CreateVSwitch`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn create_v_switch(
         &self,
         request: CreateVSwitchRequest,
-    ) -> Result<CreateVSwitchResponse, ::ens_client::Error<CreateVSwitchError>> {
-        self.send(request).await
+    ) -> Result<CreateVSwitchResponse, ::ens_runtime::Error<CreateVSwitchError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `DeleteAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn delete_aic_public_key(
         &self,
         request: DeleteAICPublicKeyRequest,
     ) -> Result<
         DeleteAICPublicKeyResponse,
-        ::ens_client::Error<DeleteAICPublicKeyError>,
+        ::ens_runtime::Error<DeleteAICPublicKeyError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DeleteApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn delete_application(
         &self,
         request: DeleteApplicationRequest,
-    ) -> Result<DeleteApplicationResponse, ::ens_client::Error<DeleteApplicationError>> {
-        self.send(request).await
+    ) -> Result<
+        DeleteApplicationResponse,
+        ::ens_runtime::Error<DeleteApplicationError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteBucket`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_bucket(
         &self,
         request: DeleteBucketRequest,
-    ) -> Result<DeleteBucketResponse, ::ens_client::Error<DeleteBucketError>> {
-        self.send(request).await
+    ) -> Result<DeleteBucketResponse, ::ens_runtime::Error<DeleteBucketError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_bucket_lifecycle(
         &self,
         request: DeleteBucketLifecycleRequest,
     ) -> Result<
         DeleteBucketLifecycleResponse,
-        ::ens_client::Error<DeleteBucketLifecycleError>,
+        ::ens_runtime::Error<DeleteBucketLifecycleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DeleteCluster`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster(
         &self,
         request: DeleteClusterRequest,
-    ) -> Result<DeleteClusterResponse, ::ens_client::Error<DeleteClusterError>> {
-        self.send(request).await
+    ) -> Result<DeleteClusterResponse, ::ens_runtime::Error<DeleteClusterError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DeleteClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster_node_pool(
         &self,
         request: DeleteClusterNodePoolRequest,
     ) -> Result<
         DeleteClusterNodePoolResponse,
-        ::ens_client::Error<DeleteClusterNodePoolError>,
+        ::ens_runtime::Error<DeleteClusterNodePoolError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DeleteClusterNodes`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn delete_cluster_nodes(
         &self,
         request: DeleteClusterNodesRequest,
     ) -> Result<
         DeleteClusterNodesResponse,
-        ::ens_client::Error<DeleteClusterNodesError>,
+        ::ens_runtime::Error<DeleteClusterNodesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DeleteDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn delete_disk(
         &self,
         request: DeleteDiskRequest,
-    ) -> Result<DeleteDiskResponse, ::ens_client::Error<DeleteDiskError>> {
-        self.send(request).await
+    ) -> Result<DeleteDiskResponse, ::ens_runtime::Error<DeleteDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `DeleteEip`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn delete_eip(
         &self,
         request: DeleteEipRequest,
-    ) -> Result<DeleteEipResponse, ::ens_client::Error<DeleteEipError>> {
-        self.send(request).await
+    ) -> Result<DeleteEipResponse, ::ens_runtime::Error<DeleteEipError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_ens_route_entry(
         &self,
         request: DeleteEnsRouteEntryRequest,
     ) -> Result<
         DeleteEnsRouteEntryResponse,
-        ::ens_client::Error<DeleteEnsRouteEntryError>,
+        ::ens_runtime::Error<DeleteEnsRouteEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DeleteEnsSaleConditionControl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn delete_ens_sale_condition_control(
         &self,
         request: DeleteEnsSaleConditionControlRequest,
     ) -> Result<
         DeleteEnsSaleConditionControlResponse,
-        ::ens_client::Error<DeleteEnsSaleConditionControlError>,
+        ::ens_runtime::Error<DeleteEnsSaleConditionControlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DeleteEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn delete_ens_sale_control(
         &self,
         request: DeleteEnsSaleControlRequest,
     ) -> Result<
         DeleteEnsSaleControlResponse,
-        ::ens_client::Error<DeleteEnsSaleControlError>,
+        ::ens_runtime::Error<DeleteEnsSaleControlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DeleteEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn delete_epn_instance(
         &self,
         request: DeleteEpnInstanceRequest,
-    ) -> Result<DeleteEpnInstanceResponse, ::ens_client::Error<DeleteEpnInstanceError>> {
-        self.send(request).await
+    ) -> Result<
+        DeleteEpnInstanceResponse,
+        ::ens_runtime::Error<DeleteEpnInstanceError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_file_system(
         &self,
         request: DeleteFileSystemRequest,
-    ) -> Result<DeleteFileSystemResponse, ::ens_client::Error<DeleteFileSystemError>> {
-        self.send(request).await
+    ) -> Result<DeleteFileSystemResponse, ::ens_runtime::Error<DeleteFileSystemError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DeleteForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_forward_entry(
         &self,
         request: DeleteForwardEntryRequest,
     ) -> Result<
         DeleteForwardEntryResponse,
-        ::ens_client::Error<DeleteForwardEntryError>,
+        ::ens_runtime::Error<DeleteForwardEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteHaVips`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_ha_vips(
         &self,
         request: DeleteHaVipsRequest,
-    ) -> Result<DeleteHaVipsResponse, ::ens_client::Error<DeleteHaVipsError>> {
-        self.send(request).await
+    ) -> Result<DeleteHaVipsResponse, ::ens_runtime::Error<DeleteHaVipsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DeleteImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn delete_image(
         &self,
         request: DeleteImageRequest,
-    ) -> Result<DeleteImageResponse, ::ens_client::Error<DeleteImageError>> {
-        self.send(request).await
+    ) -> Result<DeleteImageResponse, ::ens_runtime::Error<DeleteImageError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `DeleteKeyPairs`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn delete_key_pairs(
         &self,
         request: DeleteKeyPairsRequest,
-    ) -> Result<DeleteKeyPairsResponse, ::ens_client::Error<DeleteKeyPairsError>> {
-        self.send(request).await
+    ) -> Result<DeleteKeyPairsResponse, ::ens_runtime::Error<DeleteKeyPairsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DeleteLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn delete_load_balancer_listener(
         &self,
         request: DeleteLoadBalancerListenerRequest,
     ) -> Result<
         DeleteLoadBalancerListenerResponse,
-        ::ens_client::Error<DeleteLoadBalancerListenerError>,
+        ::ens_runtime::Error<DeleteLoadBalancerListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteMountTarget`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_mount_target(
         &self,
         request: DeleteMountTargetRequest,
-    ) -> Result<DeleteMountTargetResponse, ::ens_client::Error<DeleteMountTargetError>> {
-        self.send(request).await
+    ) -> Result<
+        DeleteMountTargetResponse,
+        ::ens_runtime::Error<DeleteMountTargetError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DeleteNatGateway`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_nat_gateway(
         &self,
         request: DeleteNatGatewayRequest,
-    ) -> Result<DeleteNatGatewayResponse, ::ens_client::Error<DeleteNatGatewayError>> {
-        self.send(request).await
+    ) -> Result<DeleteNatGatewayResponse, ::ens_runtime::Error<DeleteNatGatewayError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteNetwork`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network(
         &self,
         request: DeleteNetworkRequest,
-    ) -> Result<DeleteNetworkResponse, ::ens_client::Error<DeleteNetworkError>> {
-        self.send(request).await
+    ) -> Result<DeleteNetworkResponse, ::ens_runtime::Error<DeleteNetworkError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_acl(
         &self,
         request: DeleteNetworkAclRequest,
-    ) -> Result<DeleteNetworkAclResponse, ::ens_client::Error<DeleteNetworkAclError>> {
-        self.send(request).await
+    ) -> Result<DeleteNetworkAclResponse, ::ens_runtime::Error<DeleteNetworkAclError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_acl_entry(
         &self,
         request: DeleteNetworkAclEntryRequest,
     ) -> Result<
         DeleteNetworkAclEntryResponse,
-        ::ens_client::Error<DeleteNetworkAclEntryError>,
+        ::ens_runtime::Error<DeleteNetworkAclEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_interfaces(
         &self,
         request: DeleteNetworkInterfacesRequest,
     ) -> Result<
         DeleteNetworkInterfacesResponse,
-        ::ens_client::Error<DeleteNetworkInterfacesError>,
+        ::ens_runtime::Error<DeleteNetworkInterfacesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteNetworkPeerConnection`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_network_peer_connection(
         &self,
         request: DeleteNetworkPeerConnectionRequest,
     ) -> Result<
         DeleteNetworkPeerConnectionResponse,
-        ::ens_client::Error<DeleteNetworkPeerConnectionError>,
+        ::ens_runtime::Error<DeleteNetworkPeerConnectionError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteObject`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_object(
         &self,
         request: DeleteObjectRequest,
-    ) -> Result<DeleteObjectResponse, ::ens_client::Error<DeleteObjectError>> {
-        self.send(request).await
+    ) -> Result<DeleteObjectResponse, ::ens_runtime::Error<DeleteObjectError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DeleteSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn delete_sdg(
         &self,
         request: DeleteSDGRequest,
-    ) -> Result<DeleteSDGResponse, ::ens_client::Error<DeleteSDGError>> {
-        self.send(request).await
+    ) -> Result<DeleteSDGResponse, ::ens_runtime::Error<DeleteSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `DeleteSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn delete_security_group(
         &self,
         request: DeleteSecurityGroupRequest,
     ) -> Result<
         DeleteSecurityGroupResponse,
-        ::ens_client::Error<DeleteSecurityGroupError>,
+        ::ens_runtime::Error<DeleteSecurityGroupError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `DeleteSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn delete_security_group_permissions(
         &self,
         request: DeleteSecurityGroupPermissionsRequest,
     ) -> Result<
         DeleteSecurityGroupPermissionsResponse,
-        ::ens_client::Error<DeleteSecurityGroupPermissionsError>,
+        ::ens_runtime::Error<DeleteSecurityGroupPermissionsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DeleteSnapshot`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn delete_snapshot(
         &self,
         request: DeleteSnapshotRequest,
-    ) -> Result<DeleteSnapshotResponse, ::ens_client::Error<DeleteSnapshotError>> {
-        self.send(request).await
+    ) -> Result<DeleteSnapshotResponse, ::ens_runtime::Error<DeleteSnapshotError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DeleteSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_snat_entry(
         &self,
         request: DeleteSnatEntryRequest,
-    ) -> Result<DeleteSnatEntryResponse, ::ens_client::Error<DeleteSnatEntryError>> {
-        self.send(request).await
+    ) -> Result<DeleteSnatEntryResponse, ::ens_runtime::Error<DeleteSnatEntryError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DeleteSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn delete_snat_ip_for_snat_entry(
         &self,
         request: DeleteSnatIpForSnatEntryRequest,
     ) -> Result<
         DeleteSnatIpForSnatEntryResponse,
-        ::ens_client::Error<DeleteSnatIpForSnatEntryError>,
+        ::ens_runtime::Error<DeleteSnatIpForSnatEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_storage_gateway(
         &self,
         request: DeleteStorageGatewayRequest,
     ) -> Result<
         DeleteStorageGatewayResponse,
-        ::ens_client::Error<DeleteStorageGatewayError>,
+        ::ens_runtime::Error<DeleteStorageGatewayError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DeleteStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn delete_storage_volume(
         &self,
         request: DeleteStorageVolumeRequest,
     ) -> Result<
         DeleteStorageVolumeResponse,
-        ::ens_client::Error<DeleteStorageVolumeError>,
+        ::ens_runtime::Error<DeleteStorageVolumeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DeleteVSwitch`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn delete_v_switch(
         &self,
         request: DeleteVSwitchRequest,
-    ) -> Result<DeleteVSwitchResponse, ::ens_client::Error<DeleteVSwitchError>> {
-        self.send(request).await
+    ) -> Result<DeleteVSwitchResponse, ::ens_runtime::Error<DeleteVSwitchError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DeployInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn deploy_instance_sdg(
         &self,
         request: DeployInstanceSDGRequest,
-    ) -> Result<DeployInstanceSDGResponse, ::ens_client::Error<DeployInstanceSDGError>> {
-        self.send(request).await
+    ) -> Result<
+        DeployInstanceSDGResponse,
+        ::ens_runtime::Error<DeployInstanceSDGError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DeploySDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn deploy_sdg(
         &self,
         request: DeploySDGRequest,
-    ) -> Result<DeploySDGResponse, ::ens_client::Error<DeploySDGError>> {
-        self.send(request).await
+    ) -> Result<DeploySDGResponse, ::ens_runtime::Error<DeploySDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `DescribeAICImages`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn describe_aic_images(
         &self,
         request: DescribeAICImagesRequest,
-    ) -> Result<DescribeAICImagesResponse, ::ens_client::Error<DescribeAICImagesError>> {
-        self.send(request).await
+    ) -> Result<
+        DescribeAICImagesResponse,
+        ::ens_runtime::Error<DescribeAICImagesError>,
+    > {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeAICImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    /// The pages of `DescribeAICImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_aic_images_pages(
         &self,
         request: DescribeAICImagesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeAICImagesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeAICImagesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `DescribeARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn describe_arm_server_instances(
         &self,
         request: DescribeARMServerInstancesRequest,
     ) -> Result<
         DescribeARMServerInstancesResponse,
-        ::ens_client::Error<DescribeARMServerInstancesError>,
+        ::ens_runtime::Error<DescribeARMServerInstancesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeARMServerInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    /// The pages of `DescribeARMServerInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_arm_server_instances_pages(
         &self,
         request: DescribeARMServerInstancesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeARMServerInstancesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeARMServerInstancesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeAddon`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_addon(
         &self,
         request: DescribeAddonRequest,
-    ) -> Result<DescribeAddonResponse, ::ens_client::Error<DescribeAddonError>> {
-        self.send(request).await
+    ) -> Result<DescribeAddonResponse, ::ens_runtime::Error<DescribeAddonError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_application(
         &self,
         request: DescribeApplicationRequest,
     ) -> Result<
         DescribeApplicationResponse,
-        ::ens_client::Error<DescribeApplicationError>,
+        ::ens_runtime::Error<DescribeApplicationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeAvailableResource`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource(
         &self,
         request: DescribeAvailableResourceRequest,
     ) -> Result<
         DescribeAvailableResourceResponse,
-        ::ens_client::Error<DescribeAvailableResourceError>,
+        ::ens_runtime::Error<DescribeAvailableResourceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource_info(
         &self,
         request: DescribeAvailableResourceInfoRequest,
     ) -> Result<
         DescribeAvailableResourceInfoResponse,
-        ::ens_client::Error<DescribeAvailableResourceInfoError>,
+        ::ens_runtime::Error<DescribeAvailableResourceInfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeBandWithdChargeType`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_band_withd_charge_type(
         &self,
         request: DescribeBandWithdChargeTypeRequest,
     ) -> Result<
         DescribeBandWithdChargeTypeResponse,
-        ::ens_client::Error<DescribeBandWithdChargeTypeError>,
+        ::ens_runtime::Error<DescribeBandWithdChargeTypeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `DescribeBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_bandwitdh_by_internet_charge_type(
         &self,
         request: DescribeBandwitdhByInternetChargeTypeRequest,
     ) -> Result<
         DescribeBandwitdhByInternetChargeTypeResponse,
-        ::ens_client::Error<DescribeBandwitdhByInternetChargeTypeError>,
+        ::ens_runtime::Error<DescribeBandwitdhByInternetChargeTypeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DescribeCloudDiskAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_cloud_disk_available_resource_info(
         &self,
         request: DescribeCloudDiskAvailableResourceInfoRequest,
     ) -> Result<
         DescribeCloudDiskAvailableResourceInfoResponse,
-        ::ens_client::Error<DescribeCloudDiskAvailableResourceInfoError>,
+        ::ens_runtime::Error<DescribeCloudDiskAvailableResourceInfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DescribeCloudDiskTypes`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_cloud_disk_types(
         &self,
         request: DescribeCloudDiskTypesRequest,
     ) -> Result<
         DescribeCloudDiskTypesResponse,
-        ::ens_client::Error<DescribeCloudDiskTypesError>,
+        ::ens_runtime::Error<DescribeCloudDiskTypesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeCluster`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster(
         &self,
         request: DescribeClusterRequest,
-    ) -> Result<DescribeClusterResponse, ::ens_client::Error<DescribeClusterError>> {
-        self.send(request).await
+    ) -> Result<DescribeClusterResponse, ::ens_runtime::Error<DescribeClusterError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterAttachScripts`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_attach_scripts(
         &self,
         request: DescribeClusterAttachScriptsRequest,
     ) -> Result<
         DescribeClusterAttachScriptsResponse,
-        ::ens_client::Error<DescribeClusterAttachScriptsError>,
+        ::ens_runtime::Error<DescribeClusterAttachScriptsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterDetail`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_detail(
         &self,
         request: DescribeClusterDetailRequest,
     ) -> Result<
         DescribeClusterDetailResponse,
-        ::ens_client::Error<DescribeClusterDetailError>,
+        ::ens_runtime::Error<DescribeClusterDetailError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterKubeConfig`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_kube_config(
         &self,
         request: DescribeClusterKubeConfigRequest,
     ) -> Result<
         DescribeClusterKubeConfigResponse,
-        ::ens_client::Error<DescribeClusterKubeConfigError>,
+        ::ens_runtime::Error<DescribeClusterKubeConfigError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterNodePools`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_node_pools(
         &self,
         request: DescribeClusterNodePoolsRequest,
     ) -> Result<
         DescribeClusterNodePoolsResponse,
-        ::ens_client::Error<DescribeClusterNodePoolsError>,
+        ::ens_runtime::Error<DescribeClusterNodePoolsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeClusterNodePools`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    /// The pages of `DescribeClusterNodePools`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_cluster_node_pools_pages(
         &self,
         request: DescribeClusterNodePoolsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeClusterNodePoolsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeClusterNodePoolsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterNodes`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_nodes(
         &self,
         request: DescribeClusterNodesRequest,
     ) -> Result<
         DescribeClusterNodesResponse,
-        ::ens_client::Error<DescribeClusterNodesError>,
+        ::ens_runtime::Error<DescribeClusterNodesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeClusterNodes`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    /// The pages of `DescribeClusterNodes`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_cluster_nodes_pages(
         &self,
         request: DescribeClusterNodesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeClusterNodesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeClusterNodesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClusterUserKubeconfig`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_cluster_user_kubeconfig(
         &self,
         request: DescribeClusterUserKubeconfigRequest,
     ) -> Result<
         DescribeClusterUserKubeconfigResponse,
-        ::ens_client::Error<DescribeClusterUserKubeconfigError>,
+        ::ens_runtime::Error<DescribeClusterUserKubeconfigError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `DescribeClustersV1`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn describe_clusters_v1(
         &self,
         request: DescribeClustersV1Request,
     ) -> Result<
         DescribeClustersV1Response,
-        ::ens_client::Error<DescribeClustersV1Error>,
+        ::ens_runtime::Error<DescribeClustersV1Error>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeCreatePrePaidInstanceResult`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_create_pre_paid_instance_result(
         &self,
         request: DescribeCreatePrePaidInstanceResultRequest,
     ) -> Result<
         DescribeCreatePrePaidInstanceResultResponse,
-        ::ens_client::Error<DescribeCreatePrePaidInstanceResultError>,
+        ::ens_runtime::Error<DescribeCreatePrePaidInstanceResultError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeDataDistResult`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_dist_result(
         &self,
         request: DescribeDataDistResultRequest,
     ) -> Result<
         DescribeDataDistResultResponse,
-        ::ens_client::Error<DescribeDataDistResultError>,
+        ::ens_runtime::Error<DescribeDataDistResultError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeDataDistResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    /// The pages of `DescribeDataDistResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_data_dist_result_pages(
         &self,
         request: DescribeDataDistResultRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeDataDistResultRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeDataDistResultRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeDataDownloadURL`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_download_url(
         &self,
         request: DescribeDataDownloadURLRequest,
     ) -> Result<
         DescribeDataDownloadURLResponse,
-        ::ens_client::Error<DescribeDataDownloadURLError>,
+        ::ens_runtime::Error<DescribeDataDownloadURLError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeDataPushResult`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_data_push_result(
         &self,
         request: DescribeDataPushResultRequest,
     ) -> Result<
         DescribeDataPushResultResponse,
-        ::ens_client::Error<DescribeDataPushResultError>,
+        ::ens_runtime::Error<DescribeDataPushResultError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeDataPushResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    /// The pages of `DescribeDataPushResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_data_push_result_pages(
         &self,
         request: DescribeDataPushResultRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeDataPushResultRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeDataPushResultRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeDeviceService`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_device_service(
         &self,
         request: DescribeDeviceServiceRequest,
     ) -> Result<
         DescribeDeviceServiceResponse,
-        ::ens_client::Error<DescribeDeviceServiceError>,
+        ::ens_runtime::Error<DescribeDeviceServiceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DescribeDiskIopsList`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_disk_iops_list(
         &self,
         request: DescribeDiskIopsListRequest,
     ) -> Result<
         DescribeDiskIopsListResponse,
-        ::ens_client::Error<DescribeDiskIopsListError>,
+        ::ens_runtime::Error<DescribeDiskIopsListError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DescribeDisks`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_disks(
         &self,
         request: DescribeDisksRequest,
-    ) -> Result<DescribeDisksResponse, ::ens_client::Error<DescribeDisksError>> {
-        self.send(request).await
+    ) -> Result<DescribeDisksResponse, ::ens_runtime::Error<DescribeDisksError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    /// The pages of `DescribeDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_disks_pages(
         &self,
         request: DescribeDisksRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeDisksRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeDisksRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeElbAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_elb_available_resource_info(
         &self,
         request: DescribeElbAvailableResourceInfoRequest,
     ) -> Result<
         DescribeElbAvailableResourceInfoResponse,
-        ::ens_client::Error<DescribeElbAvailableResourceInfoError>,
+        ::ens_runtime::Error<DescribeElbAvailableResourceInfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DescribeEnsCommodityCode`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_commodity_code(
         &self,
         request: DescribeEnsCommodityCodeRequest,
     ) -> Result<
         DescribeEnsCommodityCodeResponse,
-        ::ens_client::Error<DescribeEnsCommodityCodeError>,
+        ::ens_runtime::Error<DescribeEnsCommodityCodeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DescribeEnsCommodityModuleCode`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_commodity_module_code(
         &self,
         request: DescribeEnsCommodityModuleCodeRequest,
     ) -> Result<
         DescribeEnsCommodityModuleCodeResponse,
-        ::ens_client::Error<DescribeEnsCommodityModuleCodeError>,
+        ::ens_runtime::Error<DescribeEnsCommodityModuleCodeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `DescribeEnsEipAddresses`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn describe_ens_eip_addresses(
         &self,
         request: DescribeEnsEipAddressesRequest,
     ) -> Result<
         DescribeEnsEipAddressesResponse,
-        ::ens_client::Error<DescribeEnsEipAddressesError>,
+        ::ens_runtime::Error<DescribeEnsEipAddressesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeEnsEipAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    /// The pages of `DescribeEnsEipAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_ens_eip_addresses_pages(
         &self,
         request: DescribeEnsEipAddressesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeEnsEipAddressesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeEnsEipAddressesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeEnsNetDistrict`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_net_district(
         &self,
         request: DescribeEnsNetDistrictRequest,
     ) -> Result<
         DescribeEnsNetDistrictResponse,
-        ::ens_client::Error<DescribeEnsNetDistrictError>,
+        ::ens_runtime::Error<DescribeEnsNetDistrictError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeEnsNetLevel`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_level(
         &self,
         request: DescribeEnsNetLevelRequest,
     ) -> Result<
         DescribeEnsNetLevelResponse,
-        ::ens_client::Error<DescribeEnsNetLevelError>,
+        ::ens_runtime::Error<DescribeEnsNetLevelError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeEnsNetSaleDistrict`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_sale_district(
         &self,
         request: DescribeEnsNetSaleDistrictRequest,
     ) -> Result<
         DescribeEnsNetSaleDistrictResponse,
-        ::ens_client::Error<DescribeEnsNetSaleDistrictError>,
+        ::ens_runtime::Error<DescribeEnsNetSaleDistrictError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeEnsRegionIdIpv6Info`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_region_id_ipv6_info(
         &self,
         request: DescribeEnsRegionIdIpv6InfoRequest,
     ) -> Result<
         DescribeEnsRegionIdIpv6InfoResponse,
-        ::ens_client::Error<DescribeEnsRegionIdIpv6InfoError>,
+        ::ens_runtime::Error<DescribeEnsRegionIdIpv6InfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeEnsRegionIdResource`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_region_id_resource(
         &self,
         request: DescribeEnsRegionIdResourceRequest,
     ) -> Result<
         DescribeEnsRegionIdResourceResponse,
-        ::ens_client::Error<DescribeEnsRegionIdResourceError>,
+        ::ens_runtime::Error<DescribeEnsRegionIdResourceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeEnsRegionIdResource`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    /// The pages of `DescribeEnsRegionIdResource`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_ens_region_id_resource_pages(
         &self,
         request: DescribeEnsRegionIdResourceRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeEnsRegionIdResourceRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeEnsRegionIdResourceRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeEnsRegions`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_regions(
         &self,
         request: DescribeEnsRegionsRequest,
     ) -> Result<
         DescribeEnsRegionsResponse,
-        ::ens_client::Error<DescribeEnsRegionsError>,
+        ::ens_runtime::Error<DescribeEnsRegionsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeEnsResourceUsage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_ens_resource_usage(
         &self,
         request: DescribeEnsResourceUsageRequest,
     ) -> Result<
         DescribeEnsResourceUsageResponse,
-        ::ens_client::Error<DescribeEnsResourceUsageError>,
+        ::ens_runtime::Error<DescribeEnsResourceUsageError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeEnsRouteEntryList`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ens_route_entry_list(
         &self,
         request: DescribeEnsRouteEntryListRequest,
     ) -> Result<
         DescribeEnsRouteEntryListResponse,
-        ::ens_client::Error<DescribeEnsRouteEntryListError>,
+        ::ens_runtime::Error<DescribeEnsRouteEntryListError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeEnsRouteEntryList`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeEnsRouteEntryList`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_ens_route_entry_list_pages(
         &self,
         request: DescribeEnsRouteEntryListRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteEntryListRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeEnsRouteEntryListRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeEnsRouteTables`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ens_route_tables(
         &self,
         request: DescribeEnsRouteTablesRequest,
     ) -> Result<
         DescribeEnsRouteTablesResponse,
-        ::ens_client::Error<DescribeEnsRouteTablesError>,
+        ::ens_runtime::Error<DescribeEnsRouteTablesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeEnsRouteTables`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeEnsRouteTables`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_ens_route_tables_pages(
         &self,
         request: DescribeEnsRouteTablesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteTablesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeEnsRouteTablesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DescribeEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control(
         &self,
         request: DescribeEnsSaleControlRequest,
     ) -> Result<
         DescribeEnsSaleControlResponse,
-        ::ens_client::Error<DescribeEnsSaleControlError>,
+        ::ens_runtime::Error<DescribeEnsSaleControlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DescribeEnsSaleControlAvailableResource`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control_available_resource(
         &self,
         request: DescribeEnsSaleControlAvailableResourceRequest,
     ) -> Result<
         DescribeEnsSaleControlAvailableResourceResponse,
-        ::ens_client::Error<DescribeEnsSaleControlAvailableResourceError>,
+        ::ens_runtime::Error<DescribeEnsSaleControlAvailableResourceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `DescribeEnsSaleControlStock`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn describe_ens_sale_control_stock(
         &self,
         request: DescribeEnsSaleControlStockRequest,
     ) -> Result<
         DescribeEnsSaleControlStockResponse,
-        ::ens_client::Error<DescribeEnsSaleControlStockError>,
+        ::ens_runtime::Error<DescribeEnsSaleControlStockError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DescribeEpnBandWidthData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_band_width_data(
         &self,
         request: DescribeEpnBandWidthDataRequest,
     ) -> Result<
         DescribeEpnBandWidthDataResponse,
-        ::ens_client::Error<DescribeEpnBandWidthDataError>,
+        ::ens_runtime::Error<DescribeEpnBandWidthDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DescribeEpnBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_bandwitdh_by_internet_charge_type(
         &self,
         request: DescribeEpnBandwitdhByInternetChargeTypeRequest,
     ) -> Result<
         DescribeEpnBandwitdhByInternetChargeTypeResponse,
-        ::ens_client::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
+        ::ens_runtime::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DescribeEpnInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_instance_attribute(
         &self,
         request: DescribeEpnInstanceAttributeRequest,
     ) -> Result<
         DescribeEpnInstanceAttributeResponse,
-        ::ens_client::Error<DescribeEpnInstanceAttributeError>,
+        ::ens_runtime::Error<DescribeEpnInstanceAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DescribeEpnInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_instances(
         &self,
         request: DescribeEpnInstancesRequest,
     ) -> Result<
         DescribeEpnInstancesResponse,
-        ::ens_client::Error<DescribeEpnInstancesError>,
+        ::ens_runtime::Error<DescribeEpnInstancesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeEpnInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    /// The pages of `DescribeEpnInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_epn_instances_pages(
         &self,
         request: DescribeEpnInstancesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeEpnInstancesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeEpnInstancesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `DescribeEpnMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn describe_epn_measurement_data(
         &self,
         request: DescribeEpnMeasurementDataRequest,
     ) -> Result<
         DescribeEpnMeasurementDataResponse,
-        ::ens_client::Error<DescribeEpnMeasurementDataError>,
+        ::ens_runtime::Error<DescribeEpnMeasurementDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeExportImageInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_export_image_info(
         &self,
         request: DescribeExportImageInfoRequest,
     ) -> Result<
         DescribeExportImageInfoResponse,
-        ::ens_client::Error<DescribeExportImageInfoError>,
+        ::ens_runtime::Error<DescribeExportImageInfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeExportImageInfo`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    /// The pages of `DescribeExportImageInfo`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_export_image_info_pages(
         &self,
         request: DescribeExportImageInfoRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeExportImageInfoRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeExportImageInfoRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeExportImageStatus`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_export_image_status(
         &self,
         request: DescribeExportImageStatusRequest,
     ) -> Result<
         DescribeExportImageStatusResponse,
-        ::ens_client::Error<DescribeExportImageStatusError>,
+        ::ens_runtime::Error<DescribeExportImageStatusError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DescribeFileSystems`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_file_systems(
         &self,
         request: DescribeFileSystemsRequest,
     ) -> Result<
         DescribeFileSystemsResponse,
-        ::ens_client::Error<DescribeFileSystemsError>,
+        ::ens_runtime::Error<DescribeFileSystemsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeFileSystems`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    /// The pages of `DescribeFileSystems`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_file_systems_pages(
         &self,
         request: DescribeFileSystemsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeFileSystemsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeFileSystemsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DescribeForwardEntryAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_forward_entry_attribute(
         &self,
         request: DescribeForwardEntryAttributeRequest,
     ) -> Result<
         DescribeForwardEntryAttributeResponse,
-        ::ens_client::Error<DescribeForwardEntryAttributeError>,
+        ::ens_runtime::Error<DescribeForwardEntryAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DescribeForwardTableEntries`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_forward_table_entries(
         &self,
         request: DescribeForwardTableEntriesRequest,
     ) -> Result<
         DescribeForwardTableEntriesResponse,
-        ::ens_client::Error<DescribeForwardTableEntriesError>,
+        ::ens_runtime::Error<DescribeForwardTableEntriesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeForwardTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    /// The pages of `DescribeForwardTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_forward_table_entries_pages(
         &self,
         request: DescribeForwardTableEntriesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeForwardTableEntriesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeForwardTableEntriesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeHaVips`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_ha_vips(
         &self,
         request: DescribeHaVipsRequest,
-    ) -> Result<DescribeHaVipsResponse, ::ens_client::Error<DescribeHaVipsError>> {
-        self.send(request).await
+    ) -> Result<DescribeHaVipsResponse, ::ens_runtime::Error<DescribeHaVipsError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeHaVips`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeHaVips`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_ha_vips_pages(
         &self,
         request: DescribeHaVipsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeHaVipsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeHaVipsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeHistoryEvents`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_history_events(
         &self,
         request: DescribeHistoryEventsRequest,
     ) -> Result<
         DescribeHistoryEventsResponse,
-        ::ens_client::Error<DescribeHistoryEventsError>,
+        ::ens_runtime::Error<DescribeHistoryEventsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeHistoryEvents`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    /// The pages of `DescribeHistoryEvents`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_history_events_pages(
         &self,
         request: DescribeHistoryEventsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeHistoryEventsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeHistoryEventsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeImageInfos`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_image_infos(
         &self,
         request: DescribeImageInfosRequest,
     ) -> Result<
         DescribeImageInfosResponse,
-        ::ens_client::Error<DescribeImageInfosError>,
+        ::ens_runtime::Error<DescribeImageInfosError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_image_share_permission(
         &self,
         request: DescribeImageSharePermissionRequest,
     ) -> Result<
         DescribeImageSharePermissionResponse,
-        ::ens_client::Error<DescribeImageSharePermissionError>,
+        ::ens_runtime::Error<DescribeImageSharePermissionError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeImageSharePermission`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    /// The pages of `DescribeImageSharePermission`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_image_share_permission_pages(
         &self,
         request: DescribeImageSharePermissionRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeImageSharePermissionRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeImageSharePermissionRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeImages`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_images(
         &self,
         request: DescribeImagesRequest,
-    ) -> Result<DescribeImagesResponse, ::ens_client::Error<DescribeImagesError>> {
-        self.send(request).await
+    ) -> Result<DescribeImagesResponse, ::ens_runtime::Error<DescribeImagesError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    /// The pages of `DescribeImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_images_pages(
         &self,
         request: DescribeImagesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeImagesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeImagesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_auto_renew_attribute(
         &self,
         request: DescribeInstanceAutoRenewAttributeRequest,
     ) -> Result<
         DescribeInstanceAutoRenewAttributeResponse,
-        ::ens_client::Error<DescribeInstanceAutoRenewAttributeError>,
+        ::ens_runtime::Error<DescribeInstanceAutoRenewAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceBandwidthDetail`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_bandwidth_detail(
         &self,
         request: DescribeInstanceBandwidthDetailRequest,
     ) -> Result<
         DescribeInstanceBandwidthDetailResponse,
-        ::ens_client::Error<DescribeInstanceBandwidthDetailError>,
+        ::ens_runtime::Error<DescribeInstanceBandwidthDetailError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeInstanceBandwidthDetail`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    /// The pages of `DescribeInstanceBandwidthDetail`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_instance_bandwidth_detail_pages(
         &self,
         request: DescribeInstanceBandwidthDetailRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeInstanceBandwidthDetailRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeInstanceBandwidthDetailRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_boot_configuration(
         &self,
         request: DescribeInstanceBootConfigurationRequest,
     ) -> Result<
         DescribeInstanceBootConfigurationResponse,
-        ::ens_client::Error<DescribeInstanceBootConfigurationError>,
+        ::ens_runtime::Error<DescribeInstanceBootConfigurationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceMonitorData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_monitor_data(
         &self,
         request: DescribeInstanceMonitorDataRequest,
     ) -> Result<
         DescribeInstanceMonitorDataResponse,
-        ::ens_client::Error<DescribeInstanceMonitorDataError>,
+        ::ens_runtime::Error<DescribeInstanceMonitorDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DescribeInstanceSDGStatus`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_instance_sdg_status(
         &self,
         request: DescribeInstanceSDGStatusRequest,
     ) -> Result<
         DescribeInstanceSDGStatusResponse,
-        ::ens_client::Error<DescribeInstanceSDGStatusError>,
+        ::ens_runtime::Error<DescribeInstanceSDGStatusError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeInstanceSDGStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    /// The pages of `DescribeInstanceSDGStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_instance_sdg_status_pages(
         &self,
         request: DescribeInstanceSDGStatusRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeInstanceSDGStatusRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeInstanceSDGStatusRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_spec(
         &self,
         request: DescribeInstanceSpecRequest,
     ) -> Result<
         DescribeInstanceSpecResponse,
-        ::ens_client::Error<DescribeInstanceSpecError>,
+        ::ens_runtime::Error<DescribeInstanceSpecError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceTypes`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_types(
         &self,
         request: DescribeInstanceTypesRequest,
     ) -> Result<
         DescribeInstanceTypesResponse,
-        ::ens_client::Error<DescribeInstanceTypesError>,
+        ::ens_runtime::Error<DescribeInstanceTypesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstanceVncUrl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_vnc_url(
         &self,
         request: DescribeInstanceVncUrlRequest,
     ) -> Result<
         DescribeInstanceVncUrlResponse,
-        ::ens_client::Error<DescribeInstanceVncUrlError>,
+        ::ens_runtime::Error<DescribeInstanceVncUrlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instances(
         &self,
         request: DescribeInstancesRequest,
-    ) -> Result<DescribeInstancesResponse, ::ens_client::Error<DescribeInstancesError>> {
-        self.send(request).await
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_runtime::Error<DescribeInstancesError>,
+    > {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    /// The pages of `DescribeInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_instances_pages(
         &self,
         request: DescribeInstancesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeInstancesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeInstancesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
 
     /// Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).
     ///
-    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_RUNNING`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_RUNNING`] decides: the answer once it succeeds, [`WaiterError::Failed`](ens_runtime::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](ens_runtime::WaiterError::TimedOut) after `options.timeout`.
     pub async fn wait_until_instance_running(
         &self,
         request: DescribeInstancesRequest,
-        options: &::ens_client::WaitOptions,
+        options: &::ens_runtime::WaitOptions,
     ) -> Result<
         DescribeInstancesResponse,
-        ::ens_client::WaiterError<DescribeInstancesError>,
+        ::ens_runtime::WaiterError<DescribeInstancesError>,
     > {
-        self.wait_until(request, &describe_instances::INSTANCE_RUNNING, options).await
+        self.0.wait_until(request, &describe_instances::INSTANCE_RUNNING, options).await
     }
 
     /// Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.
     ///
-    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_STOPPED`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_STOPPED`] decides: the answer once it succeeds, [`WaiterError::Failed`](ens_runtime::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](ens_runtime::WaiterError::TimedOut) after `options.timeout`.
     pub async fn wait_until_instance_stopped(
         &self,
         request: DescribeInstancesRequest,
-        options: &::ens_client::WaitOptions,
+        options: &::ens_runtime::WaitOptions,
     ) -> Result<
         DescribeInstancesResponse,
-        ::ens_client::WaiterError<DescribeInstancesError>,
+        ::ens_runtime::WaiterError<DescribeInstancesError>,
     > {
-        self.wait_until(request, &describe_instances::INSTANCE_STOPPED, options).await
+        self.0.wait_until(request, &describe_instances::INSTANCE_STOPPED, options).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn describe_key_pairs(
         &self,
         request: DescribeKeyPairsRequest,
-    ) -> Result<DescribeKeyPairsResponse, ::ens_client::Error<DescribeKeyPairsError>> {
-        self.send(request).await
+    ) -> Result<DescribeKeyPairsResponse, ::ens_runtime::Error<DescribeKeyPairsError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeKeyPairs`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    /// The pages of `DescribeKeyPairs`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_key_pairs_pages(
         &self,
         request: DescribeKeyPairsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeKeyPairsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeKeyPairsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_attribute(
         &self,
         request: DescribeLoadBalancerAttributeRequest,
     ) -> Result<
         DescribeLoadBalancerAttributeResponse,
-        ::ens_client::Error<DescribeLoadBalancerAttributeError>,
+        ::ens_runtime::Error<DescribeLoadBalancerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_http_listener_attribute(
         &self,
         request: DescribeLoadBalancerHTTPListenerAttributeRequest,
     ) -> Result<
         DescribeLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_client::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
+        ::ens_runtime::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_https_listener_attribute(
         &self,
         request: DescribeLoadBalancerHTTPSListenerAttributeRequest,
     ) -> Result<
         DescribeLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_client::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
+        ::ens_runtime::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_listen_monitor(
         &self,
         request: DescribeLoadBalancerListenMonitorRequest,
     ) -> Result<
         DescribeLoadBalancerListenMonitorResponse,
-        ::ens_client::Error<DescribeLoadBalancerListenMonitorError>,
+        ::ens_runtime::Error<DescribeLoadBalancerListenMonitorError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerListeners`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_listeners(
         &self,
         request: DescribeLoadBalancerListenersRequest,
     ) -> Result<
         DescribeLoadBalancerListenersResponse,
-        ::ens_client::Error<DescribeLoadBalancerListenersError>,
+        ::ens_runtime::Error<DescribeLoadBalancerListenersError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeLoadBalancerListeners`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    /// The pages of `DescribeLoadBalancerListeners`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_load_balancer_listeners_pages(
         &self,
         request: DescribeLoadBalancerListenersRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancerListenersRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeLoadBalancerListenersRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerSpec`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_spec(
         &self,
         request: DescribeLoadBalancerSpecRequest,
     ) -> Result<
         DescribeLoadBalancerSpecResponse,
-        ::ens_client::Error<DescribeLoadBalancerSpecError>,
+        ::ens_runtime::Error<DescribeLoadBalancerSpecError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_tcp_listener_attribute(
         &self,
         request: DescribeLoadBalancerTCPListenerAttributeRequest,
     ) -> Result<
         DescribeLoadBalancerTCPListenerAttributeResponse,
-        ::ens_client::Error<DescribeLoadBalancerTCPListenerAttributeError>,
+        ::ens_runtime::Error<DescribeLoadBalancerTCPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancer_udp_listener_attribute(
         &self,
         request: DescribeLoadBalancerUDPListenerAttributeRequest,
     ) -> Result<
         DescribeLoadBalancerUDPListenerAttributeResponse,
-        ::ens_client::Error<DescribeLoadBalancerUDPListenerAttributeError>,
+        ::ens_runtime::Error<DescribeLoadBalancerUDPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeLoadBalancers`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_load_balancers(
         &self,
         request: DescribeLoadBalancersRequest,
     ) -> Result<
         DescribeLoadBalancersResponse,
-        ::ens_client::Error<DescribeLoadBalancersError>,
+        ::ens_runtime::Error<DescribeLoadBalancersError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeLoadBalancers`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    /// The pages of `DescribeLoadBalancers`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_load_balancers_pages(
         &self,
         request: DescribeLoadBalancersRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancersRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeLoadBalancersRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `DescribeMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_measurement_data(
         &self,
         request: DescribeMeasurementDataRequest,
     ) -> Result<
         DescribeMeasurementDataResponse,
-        ::ens_client::Error<DescribeMeasurementDataError>,
+        ::ens_runtime::Error<DescribeMeasurementDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DescribeMountTargets`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_mount_targets(
         &self,
         request: DescribeMountTargetsRequest,
     ) -> Result<
         DescribeMountTargetsResponse,
-        ::ens_client::Error<DescribeMountTargetsError>,
+        ::ens_runtime::Error<DescribeMountTargetsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeMountTargets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    /// The pages of `DescribeMountTargets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_mount_targets_pages(
         &self,
         request: DescribeMountTargetsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeMountTargetsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeMountTargetsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DescribeNASAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_nas_available_resource_info(
         &self,
         request: DescribeNASAvailableResourceInfoRequest,
     ) -> Result<
         DescribeNASAvailableResourceInfoResponse,
-        ::ens_client::Error<DescribeNASAvailableResourceInfoError>,
+        ::ens_runtime::Error<DescribeNASAvailableResourceInfoError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeNCInformation`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_nc_information(
         &self,
         request: DescribeNCInformationRequest,
     ) -> Result<
         DescribeNCInformationResponse,
-        ::ens_client::Error<DescribeNCInformationError>,
+        ::ens_runtime::Error<DescribeNCInformationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DescribeNatGateways`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_nat_gateways(
         &self,
         request: DescribeNatGatewaysRequest,
     ) -> Result<
         DescribeNatGatewaysResponse,
-        ::ens_client::Error<DescribeNatGatewaysError>,
+        ::ens_runtime::Error<DescribeNatGatewaysError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeNatGateways`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    /// The pages of `DescribeNatGateways`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_nat_gateways_pages(
         &self,
         request: DescribeNatGatewaysRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeNatGatewaysRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeNatGatewaysRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
 
     /// Every NAT gateway the request asks about (`NatGatewayIds`) is listed and `Available` (the status texts: `Creating` until the creation is complete, then `Available`); one that is `Deleting` never will be.
     ///
-    /// Polls `DescribeNatGateways` with `request` until an acceptor of [`describe_nat_gateways::NAT_GATEWAY_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    /// Polls `DescribeNatGateways` with `request` until an acceptor of [`describe_nat_gateways::NAT_GATEWAY_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](ens_runtime::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](ens_runtime::WaiterError::TimedOut) after `options.timeout`.
     pub async fn wait_until_nat_gateway_available(
         &self,
         request: DescribeNatGatewaysRequest,
-        options: &::ens_client::WaitOptions,
+        options: &::ens_runtime::WaitOptions,
     ) -> Result<
         DescribeNatGatewaysResponse,
-        ::ens_client::WaiterError<DescribeNatGatewaysError>,
+        ::ens_runtime::WaiterError<DescribeNatGatewaysError>,
     > {
-        self.wait_until(request, &describe_nat_gateways::NAT_GATEWAY_AVAILABLE, options)
+        self.0
+            .wait_until(request, &describe_nat_gateways::NAT_GATEWAY_AVAILABLE, options)
             .await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_acls(
         &self,
         request: DescribeNetworkAclsRequest,
     ) -> Result<
         DescribeNetworkAclsResponse,
-        ::ens_client::Error<DescribeNetworkAclsError>,
+        ::ens_runtime::Error<DescribeNetworkAclsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeNetworkAcls`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeNetworkAcls`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_network_acls_pages(
         &self,
         request: DescribeNetworkAclsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeNetworkAclsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeNetworkAclsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_attribute(
         &self,
         request: DescribeNetworkAttributeRequest,
     ) -> Result<
         DescribeNetworkAttributeResponse,
-        ::ens_client::Error<DescribeNetworkAttributeError>,
+        ::ens_runtime::Error<DescribeNetworkAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_interfaces(
         &self,
         request: DescribeNetworkInterfacesRequest,
     ) -> Result<
         DescribeNetworkInterfacesResponse,
-        ::ens_client::Error<DescribeNetworkInterfacesError>,
+        ::ens_runtime::Error<DescribeNetworkInterfacesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeNetworkInterfaces`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeNetworkInterfaces`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_network_interfaces_pages(
         &self,
         request: DescribeNetworkInterfacesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeNetworkInterfacesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeNetworkInterfacesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeNetworkPeerConnections`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_network_peer_connections(
         &self,
         request: DescribeNetworkPeerConnectionsRequest,
     ) -> Result<
         DescribeNetworkPeerConnectionsResponse,
-        ::ens_client::Error<DescribeNetworkPeerConnectionsError>,
+        ::ens_runtime::Error<DescribeNetworkPeerConnectionsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeNetworkPeerConnections`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeNetworkPeerConnections`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_network_peer_connections_pages(
         &self,
         request: DescribeNetworkPeerConnectionsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeNetworkPeerConnectionsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeNetworkPeerConnectionsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeNetworks`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_networks(
         &self,
         request: DescribeNetworksRequest,
-    ) -> Result<DescribeNetworksResponse, ::ens_client::Error<DescribeNetworksError>> {
-        self.send(request).await
+    ) -> Result<DescribeNetworksResponse, ::ens_runtime::Error<DescribeNetworksError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeNetworks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeNetworks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_networks_pages(
         &self,
         request: DescribeNetworksRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeNetworksRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeNetworksRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribePrePaidInstanceStock`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_pre_paid_instance_stock(
         &self,
         request: DescribePrePaidInstanceStockRequest,
     ) -> Result<
         DescribePrePaidInstanceStockResponse,
-        ::ens_client::Error<DescribePrePaidInstanceStockError>,
+        ::ens_runtime::Error<DescribePrePaidInstanceStockError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `DescribePrice`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_price(
         &self,
         request: DescribePriceRequest,
-    ) -> Result<DescribePriceResponse, ::ens_client::Error<DescribePriceError>> {
-        self.send(request).await
+    ) -> Result<DescribePriceResponse, ::ens_runtime::Error<DescribePriceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `DescribeRegionIsps`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_region_isps(
         &self,
         request: DescribeRegionIspsRequest,
     ) -> Result<
         DescribeRegionIspsResponse,
-        ::ens_client::Error<DescribeRegionIspsError>,
+        ::ens_runtime::Error<DescribeRegionIspsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeRegionResource`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_region_resource(
         &self,
         request: DescribeRegionResourceRequest,
     ) -> Result<
         DescribeRegionResourceResponse,
-        ::ens_client::Error<DescribeRegionResourceError>,
+        ::ens_runtime::Error<DescribeRegionResourceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeReservedResource`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_reserved_resource(
         &self,
         request: DescribeReservedResourceRequest,
     ) -> Result<
         DescribeReservedResourceResponse,
-        ::ens_client::Error<DescribeReservedResourceError>,
+        ::ens_runtime::Error<DescribeReservedResourceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `DescribeResourceTimeline`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn describe_resource_timeline(
         &self,
         request: DescribeResourceTimelineRequest,
     ) -> Result<
         DescribeResourceTimelineResponse,
-        ::ens_client::Error<DescribeResourceTimelineError>,
+        ::ens_runtime::Error<DescribeResourceTimelineError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DescribeSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg(
         &self,
         request: DescribeSDGRequest,
-    ) -> Result<DescribeSDGResponse, ::ens_client::Error<DescribeSDGError>> {
-        self.send(request).await
+    ) -> Result<DescribeSDGResponse, ::ens_runtime::Error<DescribeSDGError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSDG`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    /// The pages of `DescribeSDG`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_sdg_pages(
         &self,
         request: DescribeSDGRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSDGRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSDGRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DescribeSDGDeploymentStatus`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg_deployment_status(
         &self,
         request: DescribeSDGDeploymentStatusRequest,
     ) -> Result<
         DescribeSDGDeploymentStatusResponse,
-        ::ens_client::Error<DescribeSDGDeploymentStatusError>,
+        ::ens_runtime::Error<DescribeSDGDeploymentStatusError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSDGDeploymentStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    /// The pages of `DescribeSDGDeploymentStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_sdg_deployment_status_pages(
         &self,
         request: DescribeSDGDeploymentStatusRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSDGDeploymentStatusRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSDGDeploymentStatusRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DescribeSDGSharedDisks`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sdg_shared_disks(
         &self,
         request: DescribeSDGSharedDisksRequest,
     ) -> Result<
         DescribeSDGSharedDisksResponse,
-        ::ens_client::Error<DescribeSDGSharedDisksError>,
+        ::ens_runtime::Error<DescribeSDGSharedDisksError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSDGSharedDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    /// The pages of `DescribeSDGSharedDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_sdg_shared_disks_pages(
         &self,
         request: DescribeSDGSharedDisksRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSDGSharedDisksRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSDGSharedDisksRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DescribeSDGs`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn describe_sd_gs(
         &self,
         request: DescribeSDGsRequest,
-    ) -> Result<DescribeSDGsResponse, ::ens_client::Error<DescribeSDGsError>> {
-        self.send(request).await
+    ) -> Result<DescribeSDGsResponse, ::ens_runtime::Error<DescribeSDGsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeSecondaryPublicIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_secondary_public_ip_addresses(
         &self,
         request: DescribeSecondaryPublicIpAddressesRequest,
     ) -> Result<
         DescribeSecondaryPublicIpAddressesResponse,
-        ::ens_client::Error<DescribeSecondaryPublicIpAddressesError>,
+        ::ens_runtime::Error<DescribeSecondaryPublicIpAddressesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSecondaryPublicIpAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeSecondaryPublicIpAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_secondary_public_ip_addresses_pages(
         &self,
         request: DescribeSecondaryPublicIpAddressesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSecondaryPublicIpAddressesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSecondaryPublicIpAddressesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `DescribeSecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn describe_security_group_attribute(
         &self,
         request: DescribeSecurityGroupAttributeRequest,
     ) -> Result<
         DescribeSecurityGroupAttributeResponse,
-        ::ens_client::Error<DescribeSecurityGroupAttributeError>,
+        ::ens_runtime::Error<DescribeSecurityGroupAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `DescribeSecurityGroups`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn describe_security_groups(
         &self,
         request: DescribeSecurityGroupsRequest,
     ) -> Result<
         DescribeSecurityGroupsResponse,
-        ::ens_client::Error<DescribeSecurityGroupsError>,
+        ::ens_runtime::Error<DescribeSecurityGroupsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSecurityGroups`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    /// The pages of `DescribeSecurityGroups`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_security_groups_pages(
         &self,
         request: DescribeSecurityGroupsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSecurityGroupsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSecurityGroupsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `DescribeSelfImages`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn describe_self_images(
         &self,
         request: DescribeSelfImagesRequest,
     ) -> Result<
         DescribeSelfImagesResponse,
-        ::ens_client::Error<DescribeSelfImagesError>,
+        ::ens_runtime::Error<DescribeSelfImagesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSelfImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    /// The pages of `DescribeSelfImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_self_images_pages(
         &self,
         request: DescribeSelfImagesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSelfImagesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSelfImagesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DescribeServcieSchedule`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn describe_servcie_schedule(
         &self,
         request: DescribeServcieScheduleRequest,
     ) -> Result<
         DescribeServcieScheduleResponse,
-        ::ens_client::Error<DescribeServcieScheduleError>,
+        ::ens_runtime::Error<DescribeServcieScheduleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeServerLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_server_load_balancer_listen_monitor(
         &self,
         request: DescribeServerLoadBalancerListenMonitorRequest,
     ) -> Result<
         DescribeServerLoadBalancerListenMonitorResponse,
-        ::ens_client::Error<DescribeServerLoadBalancerListenMonitorError>,
+        ::ens_runtime::Error<DescribeServerLoadBalancerListenMonitorError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `DescribeServerLoadBalancerMonitor`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn describe_server_load_balancer_monitor(
         &self,
         request: DescribeServerLoadBalancerMonitorRequest,
     ) -> Result<
         DescribeServerLoadBalancerMonitorResponse,
-        ::ens_client::Error<DescribeServerLoadBalancerMonitorError>,
+        ::ens_runtime::Error<DescribeServerLoadBalancerMonitorError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DescribeSnapshots`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn describe_snapshots(
         &self,
         request: DescribeSnapshotsRequest,
-    ) -> Result<DescribeSnapshotsResponse, ::ens_client::Error<DescribeSnapshotsError>> {
-        self.send(request).await
+    ) -> Result<
+        DescribeSnapshotsResponse,
+        ::ens_runtime::Error<DescribeSnapshotsError>,
+    > {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSnapshots`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    /// The pages of `DescribeSnapshots`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_snapshots_pages(
         &self,
         request: DescribeSnapshotsRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSnapshotsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSnapshotsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
 
     /// The snapshots the request selects (by `SnapshotId`, `DiskId`, ...) are `available` (the status texts: `creating`, then `available`); one in `error` never will be.
     ///
-    /// Polls `DescribeSnapshots` with `request` until an acceptor of [`describe_snapshots::SNAPSHOT_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    /// Polls `DescribeSnapshots` with `request` until an acceptor of [`describe_snapshots::SNAPSHOT_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](ens_runtime::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](ens_runtime::WaiterError::TimedOut) after `options.timeout`.
     pub async fn wait_until_snapshot_available(
         &self,
         request: DescribeSnapshotsRequest,
-        options: &::ens_client::WaitOptions,
+        options: &::ens_runtime::WaitOptions,
     ) -> Result<
         DescribeSnapshotsResponse,
-        ::ens_client::WaiterError<DescribeSnapshotsError>,
+        ::ens_runtime::WaiterError<DescribeSnapshotsError>,
     > {
-        self.wait_until(request, &describe_snapshots::SNAPSHOT_AVAILABLE, options).await
+        self.0
+            .wait_until(request, &describe_snapshots::SNAPSHOT_AVAILABLE, options)
+            .await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_snat_attribute(
         &self,
         request: DescribeSnatAttributeRequest,
     ) -> Result<
         DescribeSnatAttributeResponse,
-        ::ens_client::Error<DescribeSnatAttributeError>,
+        ::ens_runtime::Error<DescribeSnatAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `DescribeSnatTableEntries`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn describe_snat_table_entries(
         &self,
         request: DescribeSnatTableEntriesRequest,
     ) -> Result<
         DescribeSnatTableEntriesResponse,
-        ::ens_client::Error<DescribeSnatTableEntriesError>,
+        ::ens_runtime::Error<DescribeSnatTableEntriesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeSnatTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    /// The pages of `DescribeSnatTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_snat_table_entries_pages(
         &self,
         request: DescribeSnatTableEntriesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeSnatTableEntriesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeSnatTableEntriesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DescribeStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_storage_gateway(
         &self,
         request: DescribeStorageGatewayRequest,
     ) -> Result<
         DescribeStorageGatewayResponse,
-        ::ens_client::Error<DescribeStorageGatewayError>,
+        ::ens_runtime::Error<DescribeStorageGatewayError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeStorageGateway`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    /// The pages of `DescribeStorageGateway`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_storage_gateway_pages(
         &self,
         request: DescribeStorageGatewayRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeStorageGatewayRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeStorageGatewayRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `DescribeStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn describe_storage_volume(
         &self,
         request: DescribeStorageVolumeRequest,
     ) -> Result<
         DescribeStorageVolumeResponse,
-        ::ens_client::Error<DescribeStorageVolumeError>,
+        ::ens_runtime::Error<DescribeStorageVolumeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeStorageVolume`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    /// The pages of `DescribeStorageVolume`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_storage_volume_pages(
         &self,
         request: DescribeStorageVolumeRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeStorageVolumeRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeStorageVolumeRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `DescribeUserBandWidthData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn describe_user_band_width_data(
         &self,
         request: DescribeUserBandWidthDataRequest,
     ) -> Result<
         DescribeUserBandWidthDataResponse,
-        ::ens_client::Error<DescribeUserBandWidthDataError>,
+        ::ens_runtime::Error<DescribeUserBandWidthDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeVSwitchAttributes`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_v_switch_attributes(
         &self,
         request: DescribeVSwitchAttributesRequest,
     ) -> Result<
         DescribeVSwitchAttributesResponse,
-        ::ens_client::Error<DescribeVSwitchAttributesError>,
+        ::ens_runtime::Error<DescribeVSwitchAttributesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DescribeVSwitches`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn describe_v_switches(
         &self,
         request: DescribeVSwitchesRequest,
-    ) -> Result<DescribeVSwitchesResponse, ::ens_client::Error<DescribeVSwitchesError>> {
-        self.send(request).await
+    ) -> Result<
+        DescribeVSwitchesResponse,
+        ::ens_runtime::Error<DescribeVSwitchesError>,
+    > {
+        self.0.send(request).await
     }
 
-    /// The pages of `DescribeVSwitches`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    /// The pages of `DescribeVSwitches`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn describe_v_switches_pages(
         &self,
         request: DescribeVSwitchesRequest,
-    ) -> ::ens_client::paginate::Pages<DescribeVSwitchesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<DescribeVSwitchesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `DetachDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn detach_disk(
         &self,
         request: DetachDiskRequest,
-    ) -> Result<DetachDiskResponse, ::ens_client::Error<DetachDiskError>> {
-        self.send(request).await
+    ) -> Result<DetachDiskResponse, ::ens_runtime::Error<DetachDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `DetachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn detach_instance_sdg(
         &self,
         request: DetachInstanceSDGRequest,
-    ) -> Result<DetachInstanceSDGResponse, ::ens_client::Error<DetachInstanceSDGError>> {
-        self.send(request).await
+    ) -> Result<
+        DetachInstanceSDGResponse,
+        ::ens_runtime::Error<DetachInstanceSDGError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `DetachKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn detach_key_pair(
         &self,
         request: DetachKeyPairRequest,
-    ) -> Result<DetachKeyPairResponse, ::ens_client::Error<DetachKeyPairError>> {
-        self.send(request).await
+    ) -> Result<DetachKeyPairResponse, ::ens_runtime::Error<DetachKeyPairError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `DetachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn detach_network_interface(
         &self,
         request: DetachNetworkInterfaceRequest,
     ) -> Result<
         DetachNetworkInterfaceResponse,
-        ::ens_client::Error<DetachNetworkInterfaceError>,
+        ::ens_runtime::Error<DetachNetworkInterfaceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `DistApplicationData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn dist_application_data(
         &self,
         request: DistApplicationDataRequest,
     ) -> Result<
         DistApplicationDataResponse,
-        ::ens_client::Error<DistApplicationDataError>,
+        ::ens_runtime::Error<DistApplicationDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `EventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_migrate_instance(
         &self,
         request: EventMigrateInstanceRequest,
     ) -> Result<
         EventMigrateInstanceResponse,
-        ::ens_client::Error<EventMigrateInstanceError>,
+        ::ens_runtime::Error<EventMigrateInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `EventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_reboot_instance(
         &self,
         request: EventRebootInstanceRequest,
     ) -> Result<
         EventRebootInstanceResponse,
-        ::ens_client::Error<EventRebootInstanceError>,
+        ::ens_runtime::Error<EventRebootInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `EventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn event_redeploy_instance(
         &self,
         request: EventRedeployInstanceRequest,
     ) -> Result<
         EventRedeployInstanceResponse,
-        ::ens_client::Error<EventRedeployInstanceError>,
+        ::ens_runtime::Error<EventRedeployInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `ExportBillDetailData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn export_bill_detail_data(
         &self,
         request: ExportBillDetailDataRequest,
     ) -> Result<
         ExportBillDetailDataResponse,
-        ::ens_client::Error<ExportBillDetailDataError>,
+        ::ens_runtime::Error<ExportBillDetailDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `ExportImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn export_image(
         &self,
         request: ExportImageRequest,
-    ) -> Result<ExportImageResponse, ::ens_client::Error<ExportImageError>> {
-        self.send(request).await
+    ) -> Result<ExportImageResponse, ::ens_runtime::Error<ExportImageError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+impl Client {
     /// Calls `ExportMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "billing")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub async fn export_measurement_data(
         &self,
         request: ExportMeasurementDataRequest,
     ) -> Result<
         ExportMeasurementDataResponse,
-        ::ens_client::Error<ExportMeasurementDataError>,
+        ::ens_runtime::Error<ExportMeasurementDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `GetBucketAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_acl(
         &self,
         request: GetBucketAclRequest,
-    ) -> Result<GetBucketAclResponse, ::ens_client::Error<GetBucketAclError>> {
-        self.send(request).await
+    ) -> Result<GetBucketAclResponse, ::ens_runtime::Error<GetBucketAclError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `GetBucketInfo`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_info(
         &self,
         request: GetBucketInfoRequest,
-    ) -> Result<GetBucketInfoResponse, ::ens_client::Error<GetBucketInfoError>> {
-        self.send(request).await
+    ) -> Result<GetBucketInfoResponse, ::ens_runtime::Error<GetBucketInfoError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `GetBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_bucket_lifecycle(
         &self,
         request: GetBucketLifecycleRequest,
     ) -> Result<
         GetBucketLifecycleResponse,
-        ::ens_client::Error<GetBucketLifecycleError>,
+        ::ens_runtime::Error<GetBucketLifecycleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `GetClusterAddonInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn get_cluster_addon_instance(
         &self,
         request: GetClusterAddonInstanceRequest,
     ) -> Result<
         GetClusterAddonInstanceResponse,
-        ::ens_client::Error<GetClusterAddonInstanceError>,
+        ::ens_runtime::Error<GetClusterAddonInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `GetOssStorageAndAccByBuckets`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_oss_storage_and_acc_by_buckets(
         &self,
         request: GetOssStorageAndAccByBucketsRequest,
     ) -> Result<
         GetOssStorageAndAccByBucketsResponse,
-        ::ens_client::Error<GetOssStorageAndAccByBucketsError>,
+        ::ens_runtime::Error<GetOssStorageAndAccByBucketsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `GetOssUsageData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn get_oss_usage_data(
         &self,
         request: GetOssUsageDataRequest,
-    ) -> Result<GetOssUsageDataResponse, ::ens_client::Error<GetOssUsageDataError>> {
-        self.send(request).await
+    ) -> Result<GetOssUsageDataResponse, ::ens_runtime::Error<GetOssUsageDataError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `ImportImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn import_image(
         &self,
         request: ImportImageRequest,
-    ) -> Result<ImportImageResponse, ::ens_client::Error<ImportImageError>> {
-        self.send(request).await
+    ) -> Result<ImportImageResponse, ::ens_runtime::Error<ImportImageError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+impl Client {
     /// Calls `ImportKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     pub async fn import_key_pair(
         &self,
         request: ImportKeyPairRequest,
-    ) -> Result<ImportKeyPairResponse, ::ens_client::Error<ImportKeyPairError>> {
-        self.send(request).await
+    ) -> Result<ImportKeyPairResponse, ::ens_runtime::Error<ImportKeyPairError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `InitializeENSECKServiceRole`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn initialize_enseck_service_role(
         &self,
         request: InitializeENSECKServiceRoleRequest,
     ) -> Result<
         InitializeENSECKServiceRoleResponse,
-        ::ens_client::Error<InitializeENSECKServiceRoleError>,
+        ::ens_runtime::Error<InitializeENSECKServiceRoleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `InstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn install_cluster_addons(
         &self,
         request: InstallClusterAddonsRequest,
     ) -> Result<
         InstallClusterAddonsResponse,
-        ::ens_client::Error<InstallClusterAddonsError>,
+        ::ens_runtime::Error<InstallClusterAddonsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `JoinPublicIpsToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn join_public_ips_to_epn_instance(
         &self,
         request: JoinPublicIpsToEpnInstanceRequest,
     ) -> Result<
         JoinPublicIpsToEpnInstanceResponse,
-        ::ens_client::Error<JoinPublicIpsToEpnInstanceError>,
+        ::ens_runtime::Error<JoinPublicIpsToEpnInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `JoinSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn join_security_group(
         &self,
         request: JoinSecurityGroupRequest,
-    ) -> Result<JoinSecurityGroupResponse, ::ens_client::Error<JoinSecurityGroupError>> {
-        self.send(request).await
+    ) -> Result<
+        JoinSecurityGroupResponse,
+        ::ens_runtime::Error<JoinSecurityGroupError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `JoinVSwitchesToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn join_v_switches_to_epn_instance(
         &self,
         request: JoinVSwitchesToEpnInstanceRequest,
     ) -> Result<
         JoinVSwitchesToEpnInstanceResponse,
-        ::ens_client::Error<JoinVSwitchesToEpnInstanceError>,
+        ::ens_runtime::Error<JoinVSwitchesToEpnInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `LeaveSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn leave_security_group(
         &self,
         request: LeaveSecurityGroupRequest,
     ) -> Result<
         LeaveSecurityGroupResponse,
-        ::ens_client::Error<LeaveSecurityGroupError>,
+        ::ens_runtime::Error<LeaveSecurityGroupError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ListAICPublicKeyDeliveries`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn list_aic_public_key_deliveries(
         &self,
         request: ListAICPublicKeyDeliveriesRequest,
     ) -> Result<
         ListAICPublicKeyDeliveriesResponse,
-        ::ens_client::Error<ListAICPublicKeyDeliveriesError>,
+        ::ens_runtime::Error<ListAICPublicKeyDeliveriesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 
-    /// The pages of `ListAICPublicKeyDeliveries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    /// The pages of `ListAICPublicKeyDeliveries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn list_aic_public_key_deliveries_pages(
         &self,
         request: ListAICPublicKeyDeliveriesRequest,
-    ) -> ::ens_client::paginate::Pages<ListAICPublicKeyDeliveriesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<ListAICPublicKeyDeliveriesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ListAICPublicKeys`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn list_aic_public_keys(
         &self,
         request: ListAICPublicKeysRequest,
-    ) -> Result<ListAICPublicKeysResponse, ::ens_client::Error<ListAICPublicKeysError>> {
-        self.send(request).await
+    ) -> Result<
+        ListAICPublicKeysResponse,
+        ::ens_runtime::Error<ListAICPublicKeysError>,
+    > {
+        self.0.send(request).await
     }
 
-    /// The pages of `ListAICPublicKeys`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    /// The pages of `ListAICPublicKeys`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn list_aic_public_keys_pages(
         &self,
         request: ListAICPublicKeysRequest,
-    ) -> ::ens_client::paginate::Pages<ListAICPublicKeysRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<ListAICPublicKeysRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `ListAddons`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn list_addons(
         &self,
         request: ListAddonsRequest,
-    ) -> Result<ListAddonsResponse, ::ens_client::Error<ListAddonsError>> {
-        self.send(request).await
+    ) -> Result<ListAddonsResponse, ::ens_runtime::Error<ListAddonsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `ListApplications`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn list_applications(
         &self,
         request: ListApplicationsRequest,
-    ) -> Result<ListApplicationsResponse, ::ens_client::Error<ListApplicationsError>> {
-        self.send(request).await
+    ) -> Result<ListApplicationsResponse, ::ens_runtime::Error<ListApplicationsError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `ListApplications`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    /// The pages of `ListApplications`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn list_applications_pages(
         &self,
         request: ListApplicationsRequest,
-    ) -> ::ens_client::paginate::Pages<ListApplicationsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<ListApplicationsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `ListBuckets`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn list_buckets(
         &self,
         request: ListBucketsRequest,
-    ) -> Result<ListBucketsResponse, ::ens_client::Error<ListBucketsError>> {
-        self.send(request).await
+    ) -> Result<ListBucketsResponse, ::ens_runtime::Error<ListBucketsError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `ListBuckets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    /// The pages of `ListBuckets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn list_buckets_pages(
         &self,
         request: ListBucketsRequest,
-    ) -> ::ens_client::paginate::Pages<ListBucketsRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<ListBucketsRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `ListClusterAddonInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn list_cluster_addon_instances(
         &self,
         request: ListClusterAddonInstancesRequest,
     ) -> Result<
         ListClusterAddonInstancesResponse,
-        ::ens_client::Error<ListClusterAddonInstancesError>,
+        ::ens_runtime::Error<ListClusterAddonInstancesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `ListObjects`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn list_objects(
         &self,
         request: ListObjectsRequest,
-    ) -> Result<ListObjectsResponse, ::ens_client::Error<ListObjectsError>> {
-        self.send(request).await
+    ) -> Result<ListObjectsResponse, ::ens_runtime::Error<ListObjectsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+impl Client {
     /// Calls `ListProductAbilities`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     pub async fn list_product_abilities(
         &self,
         request: ListProductAbilitiesRequest,
     ) -> Result<
         ListProductAbilitiesResponse,
-        ::ens_client::Error<ListProductAbilitiesError>,
+        ::ens_runtime::Error<ListProductAbilitiesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+impl Client {
     /// Calls `ListTagResources`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "tag")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn list_tag_resources(
         &self,
         request: ListTagResourcesRequest,
-    ) -> Result<ListTagResourcesResponse, ::ens_client::Error<ListTagResourcesError>> {
-        self.send(request).await
+    ) -> Result<ListTagResourcesResponse, ::ens_runtime::Error<ListTagResourcesError>> {
+        self.0.send(request).await
     }
 
-    /// The pages of `ListTagResources`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
-    #[cfg(feature = "tag")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    /// The pages of `ListTagResources`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
     pub fn list_tag_resources_pages(
         &self,
         request: ListTagResourcesRequest,
-    ) -> ::ens_client::paginate::Pages<ListTagResourcesRequest> {
-        ::ens_client::paginate::Pages::new(self.clone(), request)
+    ) -> ::ens_runtime::paginate::Pages<ListTagResourcesRequest> {
+        ::ens_runtime::paginate::Pages::new(self.0.clone(), request)
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ManageAICLogin`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn manage_aic_login(
         &self,
         request: ManageAICLoginRequest,
-    ) -> Result<ManageAICLoginResponse, ::ens_client::Error<ManageAICLoginError>> {
-        self.send(request).await
+    ) -> Result<ManageAICLoginResponse, ::ens_runtime::Error<ManageAICLoginError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ModifyAICInstanceType`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn modify_aic_instance_type(
         &self,
         request: ModifyAICInstanceTypeRequest,
     ) -> Result<
         ModifyAICInstanceTypeResponse,
-        ::ens_client::Error<ModifyAICInstanceTypeError>,
+        ::ens_runtime::Error<ModifyAICInstanceTypeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `ModifyClusterAddon`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn modify_cluster_addon(
         &self,
         request: ModifyClusterAddonRequest,
     ) -> Result<
         ModifyClusterAddonResponse,
-        ::ens_client::Error<ModifyClusterAddonError>,
+        ::ens_runtime::Error<ModifyClusterAddonError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `ModifyClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn modify_cluster_node_pool(
         &self,
         request: ModifyClusterNodePoolRequest,
     ) -> Result<
         ModifyClusterNodePoolResponse,
-        ::ens_client::Error<ModifyClusterNodePoolError>,
+        ::ens_runtime::Error<ModifyClusterNodePoolError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `ModifyEnsEipAddressAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn modify_ens_eip_address_attribute(
         &self,
         request: ModifyEnsEipAddressAttributeRequest,
     ) -> Result<
         ModifyEnsEipAddressAttributeResponse,
-        ::ens_client::Error<ModifyEnsEipAddressAttributeError>,
+        ::ens_runtime::Error<ModifyEnsEipAddressAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `ModifyEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_ens_route_entry(
         &self,
         request: ModifyEnsRouteEntryRequest,
     ) -> Result<
         ModifyEnsRouteEntryResponse,
-        ::ens_client::Error<ModifyEnsRouteEntryError>,
+        ::ens_runtime::Error<ModifyEnsRouteEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `ModifyEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn modify_epn_instance(
         &self,
         request: ModifyEpnInstanceRequest,
-    ) -> Result<ModifyEpnInstanceResponse, ::ens_client::Error<ModifyEpnInstanceError>> {
-        self.send(request).await
+    ) -> Result<
+        ModifyEpnInstanceResponse,
+        ::ens_runtime::Error<ModifyEpnInstanceError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `ModifyFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn modify_file_system(
         &self,
         request: ModifyFileSystemRequest,
-    ) -> Result<ModifyFileSystemResponse, ::ens_client::Error<ModifyFileSystemError>> {
-        self.send(request).await
+    ) -> Result<ModifyFileSystemResponse, ::ens_runtime::Error<ModifyFileSystemError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `ModifyForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn modify_forward_entry(
         &self,
         request: ModifyForwardEntryRequest,
     ) -> Result<
         ModifyForwardEntryResponse,
-        ::ens_client::Error<ModifyForwardEntryError>,
+        ::ens_runtime::Error<ModifyForwardEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `ModifyHaVipAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_ha_vip_attribute(
         &self,
         request: ModifyHaVipAttributeRequest,
     ) -> Result<
         ModifyHaVipAttributeResponse,
-        ::ens_client::Error<ModifyHaVipAttributeError>,
+        ::ens_runtime::Error<ModifyHaVipAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `ModifyImageAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn modify_image_attribute(
         &self,
         request: ModifyImageAttributeRequest,
     ) -> Result<
         ModifyImageAttributeResponse,
-        ::ens_client::Error<ModifyImageAttributeError>,
+        ::ens_runtime::Error<ModifyImageAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+impl Client {
     /// Calls `ModifyImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     pub async fn modify_image_share_permission(
         &self,
         request: ModifyImageSharePermissionRequest,
     ) -> Result<
         ModifyImageSharePermissionResponse,
-        ::ens_client::Error<ModifyImageSharePermissionError>,
+        ::ens_runtime::Error<ModifyImageSharePermissionError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_attribute(
         &self,
         request: ModifyInstanceAttributeRequest,
     ) -> Result<
         ModifyInstanceAttributeResponse,
-        ::ens_client::Error<ModifyInstanceAttributeError>,
+        ::ens_runtime::Error<ModifyInstanceAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_auto_renew_attribute(
         &self,
         request: ModifyInstanceAutoRenewAttributeRequest,
     ) -> Result<
         ModifyInstanceAutoRenewAttributeResponse,
-        ::ens_client::Error<ModifyInstanceAutoRenewAttributeError>,
+        ::ens_runtime::Error<ModifyInstanceAutoRenewAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_boot_configuration(
         &self,
         request: ModifyInstanceBootConfigurationRequest,
     ) -> Result<
         ModifyInstanceBootConfigurationResponse,
-        ::ens_client::Error<ModifyInstanceBootConfigurationError>,
+        ::ens_runtime::Error<ModifyInstanceBootConfigurationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyInstanceChargeType`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_charge_type(
         &self,
         request: ModifyInstanceChargeTypeRequest,
     ) -> Result<
         ModifyInstanceChargeTypeResponse,
-        ::ens_client::Error<ModifyInstanceChargeTypeError>,
+        ::ens_runtime::Error<ModifyInstanceChargeTypeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyInstanceNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_network_attribute(
         &self,
         request: ModifyInstanceNetworkAttributeRequest,
     ) -> Result<
         ModifyInstanceNetworkAttributeResponse,
-        ::ens_client::Error<ModifyInstanceNetworkAttributeError>,
+        ::ens_runtime::Error<ModifyInstanceNetworkAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `ModifyLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn modify_load_balancer_attribute(
         &self,
         request: ModifyLoadBalancerAttributeRequest,
     ) -> Result<
         ModifyLoadBalancerAttributeResponse,
-        ::ens_client::Error<ModifyLoadBalancerAttributeError>,
+        ::ens_runtime::Error<ModifyLoadBalancerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `ModifyNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_network_attribute(
         &self,
         request: ModifyNetworkAttributeRequest,
     ) -> Result<
         ModifyNetworkAttributeResponse,
-        ::ens_client::Error<ModifyNetworkAttributeError>,
+        ::ens_runtime::Error<ModifyNetworkAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `ModifyNetworkInterfaceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_network_interface_attribute(
         &self,
         request: ModifyNetworkInterfaceAttributeRequest,
     ) -> Result<
         ModifyNetworkInterfaceAttributeResponse,
-        ::ens_client::Error<ModifyNetworkInterfaceAttributeError>,
+        ::ens_runtime::Error<ModifyNetworkInterfaceAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ModifyPrepayInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_prepay_instance_spec(
         &self,
         request: ModifyPrepayInstanceSpecRequest,
     ) -> Result<
         ModifyPrepayInstanceSpecResponse,
-        ::ens_client::Error<ModifyPrepayInstanceSpecError>,
+        ::ens_runtime::Error<ModifyPrepayInstanceSpecError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `ModifySecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn modify_security_group_attribute(
         &self,
         request: ModifySecurityGroupAttributeRequest,
     ) -> Result<
         ModifySecurityGroupAttributeResponse,
-        ::ens_client::Error<ModifySecurityGroupAttributeError>,
+        ::ens_runtime::Error<ModifySecurityGroupAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `ModifySnapshotAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn modify_snapshot_attribute(
         &self,
         request: ModifySnapshotAttributeRequest,
     ) -> Result<
         ModifySnapshotAttributeResponse,
-        ::ens_client::Error<ModifySnapshotAttributeError>,
+        ::ens_runtime::Error<ModifySnapshotAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `ModifySnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn modify_snat_entry(
         &self,
         request: ModifySnatEntryRequest,
-    ) -> Result<ModifySnatEntryResponse, ::ens_client::Error<ModifySnatEntryError>> {
-        self.send(request).await
+    ) -> Result<ModifySnatEntryResponse, ::ens_runtime::Error<ModifySnatEntryError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `ModifyVSwitchAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn modify_v_switch_attribute(
         &self,
         request: ModifyVSwitchAttributeRequest,
     ) -> Result<
         ModifyVSwitchAttributeResponse,
-        ::ens_client::Error<ModifyVSwitchAttributeError>,
+        ::ens_runtime::Error<ModifyVSwitchAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `MountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn mount_instance_sdg(
         &self,
         request: MountInstanceSDGRequest,
-    ) -> Result<MountInstanceSDGResponse, ::ens_client::Error<MountInstanceSDGError>> {
-        self.send(request).await
+    ) -> Result<MountInstanceSDGResponse, ::ens_runtime::Error<MountInstanceSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `PreloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn preload_region_sdg(
         &self,
         request: PreloadRegionSDGRequest,
-    ) -> Result<PreloadRegionSDGResponse, ::ens_client::Error<PreloadRegionSDGError>> {
-        self.send(request).await
+    ) -> Result<PreloadRegionSDGResponse, ::ens_runtime::Error<PreloadRegionSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `PrepareUpload`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn prepare_upload(
         &self,
         request: PrepareUploadRequest,
-    ) -> Result<PrepareUploadResponse, ::ens_client::Error<PrepareUploadError>> {
-        self.send(request).await
+    ) -> Result<PrepareUploadResponse, ::ens_runtime::Error<PrepareUploadError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `PushApplicationData`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn push_application_data(
         &self,
         request: PushApplicationDataRequest,
     ) -> Result<
         PushApplicationDataResponse,
-        ::ens_client::Error<PushApplicationDataError>,
+        ::ens_runtime::Error<PushApplicationDataError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `PutBucket`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket(
         &self,
         request: PutBucketRequest,
-    ) -> Result<PutBucketResponse, ::ens_client::Error<PutBucketError>> {
-        self.send(request).await
+    ) -> Result<PutBucketResponse, ::ens_runtime::Error<PutBucketError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `PutBucketAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket_acl(
         &self,
         request: PutBucketAclRequest,
-    ) -> Result<PutBucketAclResponse, ::ens_client::Error<PutBucketAclError>> {
-        self.send(request).await
+    ) -> Result<PutBucketAclResponse, ::ens_runtime::Error<PutBucketAclError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+impl Client {
     /// Calls `PutBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     pub async fn put_bucket_lifecycle(
         &self,
         request: PutBucketLifecycleRequest,
     ) -> Result<
         PutBucketLifecycleResponse,
-        ::ens_client::Error<PutBucketLifecycleError>,
+        ::ens_runtime::Error<PutBucketLifecycleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `ReInitDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn re_init_disk(
         &self,
         request: ReInitDiskRequest,
-    ) -> Result<ReInitDiskResponse, ::ens_client::Error<ReInitDiskError>> {
-        self.send(request).await
+    ) -> Result<ReInitDiskResponse, ::ens_runtime::Error<ReInitDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `RebootAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reboot_aic_instance(
         &self,
         request: RebootAICInstanceRequest,
-    ) -> Result<RebootAICInstanceResponse, ::ens_client::Error<RebootAICInstanceError>> {
-        self.send(request).await
+    ) -> Result<
+        RebootAICInstanceResponse,
+        ::ens_runtime::Error<RebootAICInstanceError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `RebootARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reboot_arm_server_instance(
         &self,
         request: RebootARMServerInstanceRequest,
     ) -> Result<
         RebootARMServerInstanceResponse,
-        ::ens_client::Error<RebootARMServerInstanceError>,
+        ::ens_runtime::Error<RebootARMServerInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `RebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reboot_instance(
         &self,
         request: RebootInstanceRequest,
-    ) -> Result<RebootInstanceResponse, ::ens_client::Error<RebootInstanceError>> {
-        self.send(request).await
+    ) -> Result<RebootInstanceResponse, ::ens_runtime::Error<RebootInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `RebootInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reboot_instances(
         &self,
         request: RebootInstancesRequest,
-    ) -> Result<RebootInstancesResponse, ::ens_client::Error<RebootInstancesError>> {
-        self.send(request).await
+    ) -> Result<RebootInstancesResponse, ::ens_runtime::Error<RebootInstancesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `RecoverAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn recover_aic_instance(
         &self,
         request: RecoverAICInstanceRequest,
     ) -> Result<
         RecoverAICInstanceResponse,
-        ::ens_client::Error<RecoverAICInstanceError>,
+        ::ens_runtime::Error<RecoverAICInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ReinitInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reinit_instance(
         &self,
         request: ReinitInstanceRequest,
-    ) -> Result<ReinitInstanceResponse, ::ens_client::Error<ReinitInstanceError>> {
-        self.send(request).await
+    ) -> Result<ReinitInstanceResponse, ::ens_runtime::Error<ReinitInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ReinitInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reinit_instances(
         &self,
         request: ReinitInstancesRequest,
-    ) -> Result<ReinitInstancesResponse, ::ens_client::Error<ReinitInstancesError>> {
-        self.send(request).await
+    ) -> Result<ReinitInstancesResponse, ::ens_runtime::Error<ReinitInstancesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ReleaseAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn release_aic_instance(
         &self,
         request: ReleaseAICInstanceRequest,
     ) -> Result<
         ReleaseAICInstanceResponse,
-        ::ens_client::Error<ReleaseAICInstanceError>,
+        ::ens_runtime::Error<ReleaseAICInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ReleaseARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn release_arm_server_instance(
         &self,
         request: ReleaseARMServerInstanceRequest,
     ) -> Result<
         ReleaseARMServerInstanceResponse,
-        ::ens_client::Error<ReleaseARMServerInstanceError>,
+        ::ens_runtime::Error<ReleaseARMServerInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ReleaseInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_instance(
         &self,
         request: ReleaseInstanceRequest,
-    ) -> Result<ReleaseInstanceResponse, ::ens_client::Error<ReleaseInstanceError>> {
-        self.send(request).await
+    ) -> Result<ReleaseInstanceResponse, ::ens_runtime::Error<ReleaseInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ReleasePostPaidInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_post_paid_instance(
         &self,
         request: ReleasePostPaidInstanceRequest,
     ) -> Result<
         ReleasePostPaidInstanceResponse,
-        ::ens_client::Error<ReleasePostPaidInstanceError>,
+        ::ens_runtime::Error<ReleasePostPaidInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `ReleasePrePaidInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_pre_paid_instance(
         &self,
         request: ReleasePrePaidInstanceRequest,
     ) -> Result<
         ReleasePrePaidInstanceResponse,
-        ::ens_client::Error<ReleasePrePaidInstanceError>,
+        ::ens_runtime::Error<ReleasePrePaidInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `RemoveBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn remove_backend_servers(
         &self,
         request: RemoveBackendServersRequest,
     ) -> Result<
         RemoveBackendServersResponse,
-        ::ens_client::Error<RemoveBackendServersError>,
+        ::ens_runtime::Error<RemoveBackendServersError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `RemoveInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_instance_sdg(
         &self,
         request: RemoveInstanceSDGRequest,
-    ) -> Result<RemoveInstanceSDGResponse, ::ens_client::Error<RemoveInstanceSDGError>> {
-        self.send(request).await
+    ) -> Result<
+        RemoveInstanceSDGResponse,
+        ::ens_runtime::Error<RemoveInstanceSDGError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `RemovePublicIpsFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn remove_public_ips_from_epn_instance(
         &self,
         request: RemovePublicIpsFromEpnInstanceRequest,
     ) -> Result<
         RemovePublicIpsFromEpnInstanceResponse,
-        ::ens_client::Error<RemovePublicIpsFromEpnInstanceError>,
+        ::ens_runtime::Error<RemovePublicIpsFromEpnInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `RemoveSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_sdg(
         &self,
         request: RemoveSDGRequest,
-    ) -> Result<RemoveSDGResponse, ::ens_client::Error<RemoveSDGError>> {
-        self.send(request).await
+    ) -> Result<RemoveSDGResponse, ::ens_runtime::Error<RemoveSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `RemoveSDGs`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn remove_sd_gs(
         &self,
         request: RemoveSDGsRequest,
-    ) -> Result<RemoveSDGsResponse, ::ens_client::Error<RemoveSDGsError>> {
-        self.send(request).await
+    ) -> Result<RemoveSDGsResponse, ::ens_runtime::Error<RemoveSDGsError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `RemoveVSwitchesFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn remove_v_switches_from_epn_instance(
         &self,
         request: RemoveVSwitchesFromEpnInstanceRequest,
     ) -> Result<
         RemoveVSwitchesFromEpnInstanceResponse,
-        ::ens_client::Error<RemoveVSwitchesFromEpnInstanceError>,
+        ::ens_runtime::Error<RemoveVSwitchesFromEpnInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `RenewARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn renew_arm_server_instance(
         &self,
         request: RenewARMServerInstanceRequest,
     ) -> Result<
         RenewARMServerInstanceResponse,
-        ::ens_client::Error<RenewARMServerInstanceError>,
+        ::ens_runtime::Error<RenewARMServerInstanceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `RenewInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn renew_instance(
         &self,
         request: RenewInstanceRequest,
-    ) -> Result<RenewInstanceResponse, ::ens_client::Error<RenewInstanceError>> {
-        self.send(request).await
+    ) -> Result<RenewInstanceResponse, ::ens_runtime::Error<RenewInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `RescaleApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rescale_application(
         &self,
         request: RescaleApplicationRequest,
     ) -> Result<
         RescaleApplicationResponse,
-        ::ens_client::Error<RescaleApplicationError>,
+        ::ens_runtime::Error<RescaleApplicationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `RescaleDeviceService`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rescale_device_service(
         &self,
         request: RescaleDeviceServiceRequest,
     ) -> Result<
         RescaleDeviceServiceResponse,
-        ::ens_client::Error<RescaleDeviceServiceError>,
+        ::ens_runtime::Error<RescaleDeviceServiceError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ResetAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn reset_aic_instance(
         &self,
         request: ResetAICInstanceRequest,
-    ) -> Result<ResetAICInstanceResponse, ::ens_client::Error<ResetAICInstanceError>> {
-        self.send(request).await
+    ) -> Result<ResetAICInstanceResponse, ::ens_runtime::Error<ResetAICInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `ResetDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn reset_disk(
         &self,
         request: ResetDiskRequest,
-    ) -> Result<ResetDiskResponse, ::ens_client::Error<ResetDiskError>> {
-        self.send(request).await
+    ) -> Result<ResetDiskResponse, ::ens_runtime::Error<ResetDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+impl Client {
     /// Calls `ResizeDisk`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     pub async fn resize_disk(
         &self,
         request: ResizeDiskRequest,
-    ) -> Result<ResizeDiskResponse, ::ens_client::Error<ResizeDiskError>> {
-        self.send(request).await
+    ) -> Result<ResizeDiskResponse, ::ens_runtime::Error<ResizeDiskError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `RevokeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn revoke_security_group(
         &self,
         request: RevokeSecurityGroupRequest,
     ) -> Result<
         RevokeSecurityGroupResponse,
-        ::ens_client::Error<RevokeSecurityGroupError>,
+        ::ens_runtime::Error<RevokeSecurityGroupError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+impl Client {
     /// Calls `RevokeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     pub async fn revoke_security_group_egress(
         &self,
         request: RevokeSecurityGroupEgressRequest,
     ) -> Result<
         RevokeSecurityGroupEgressResponse,
-        ::ens_client::Error<RevokeSecurityGroupEgressError>,
+        ::ens_runtime::Error<RevokeSecurityGroupEgressError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `RollbackApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn rollback_application(
         &self,
         request: RollbackApplicationRequest,
     ) -> Result<
         RollbackApplicationResponse,
-        ::ens_client::Error<RollbackApplicationError>,
+        ::ens_runtime::Error<RollbackApplicationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `RunInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn run_instances(
         &self,
         request: RunInstancesRequest,
-    ) -> Result<RunInstancesResponse, ::ens_client::Error<RunInstancesError>> {
-        self.send(request).await
+    ) -> Result<RunInstancesResponse, ::ens_runtime::Error<RunInstancesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `RunServiceSchedule`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn run_service_schedule(
         &self,
         request: RunServiceScheduleRequest,
     ) -> Result<
         RunServiceScheduleResponse,
-        ::ens_client::Error<RunServiceScheduleError>,
+        ::ens_runtime::Error<RunServiceScheduleError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `SaveSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn save_sdg(
         &self,
         request: SaveSDGRequest,
-    ) -> Result<SaveSDGResponse, ::ens_client::Error<SaveSDGError>> {
-        self.send(request).await
+    ) -> Result<SaveSDGResponse, ::ens_runtime::Error<SaveSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `ScaleClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn scale_cluster_node_pool(
         &self,
         request: ScaleClusterNodePoolRequest,
     ) -> Result<
         ScaleClusterNodePoolResponse,
-        ::ens_client::Error<ScaleClusterNodePoolError>,
+        ::ens_runtime::Error<ScaleClusterNodePoolError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_backend_servers(
         &self,
         request: SetBackendServersRequest,
-    ) -> Result<SetBackendServersResponse, ::ens_client::Error<SetBackendServersError>> {
-        self.send(request).await
+    ) -> Result<
+        SetBackendServersResponse,
+        ::ens_runtime::Error<SetBackendServersError>,
+    > {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_http_listener_attribute(
         &self,
         request: SetLoadBalancerHTTPListenerAttributeRequest,
     ) -> Result<
         SetLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_client::Error<SetLoadBalancerHTTPListenerAttributeError>,
+        ::ens_runtime::Error<SetLoadBalancerHTTPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_https_listener_attribute(
         &self,
         request: SetLoadBalancerHTTPSListenerAttributeRequest,
     ) -> Result<
         SetLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_client::Error<SetLoadBalancerHTTPSListenerAttributeError>,
+        ::ens_runtime::Error<SetLoadBalancerHTTPSListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetLoadBalancerStatus`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_status(
         &self,
         request: SetLoadBalancerStatusRequest,
     ) -> Result<
         SetLoadBalancerStatusResponse,
-        ::ens_client::Error<SetLoadBalancerStatusError>,
+        ::ens_runtime::Error<SetLoadBalancerStatusError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_tcp_listener_attribute(
         &self,
         request: SetLoadBalancerTCPListenerAttributeRequest,
     ) -> Result<
         SetLoadBalancerTCPListenerAttributeResponse,
-        ::ens_client::Error<SetLoadBalancerTCPListenerAttributeError>,
+        ::ens_runtime::Error<SetLoadBalancerTCPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `SetLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn set_load_balancer_udp_listener_attribute(
         &self,
         request: SetLoadBalancerUDPListenerAttributeRequest,
     ) -> Result<
         SetLoadBalancerUDPListenerAttributeResponse,
-        ::ens_client::Error<SetLoadBalancerUDPListenerAttributeError>,
+        ::ens_runtime::Error<SetLoadBalancerUDPListenerAttributeError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `ShareAICImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn share_aic_image(
         &self,
         request: ShareAICImageRequest,
-    ) -> Result<ShareAICImageResponse, ::ens_client::Error<ShareAICImageError>> {
-        self.send(request).await
+    ) -> Result<ShareAICImageResponse, ::ens_runtime::Error<ShareAICImageError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `StartEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn start_epn_instance(
         &self,
         request: StartEpnInstanceRequest,
-    ) -> Result<StartEpnInstanceResponse, ::ens_client::Error<StartEpnInstanceError>> {
-        self.send(request).await
+    ) -> Result<StartEpnInstanceResponse, ::ens_runtime::Error<StartEpnInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `StartInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn start_instance(
         &self,
         request: StartInstanceRequest,
-    ) -> Result<StartInstanceResponse, ::ens_client::Error<StartInstanceError>> {
-        self.send(request).await
+    ) -> Result<StartInstanceResponse, ::ens_runtime::Error<StartInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `StartInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn start_instances(
         &self,
         request: StartInstancesRequest,
-    ) -> Result<StartInstancesResponse, ::ens_client::Error<StartInstancesError>> {
-        self.send(request).await
+    ) -> Result<StartInstancesResponse, ::ens_runtime::Error<StartInstancesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `StartLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn start_load_balancer_listener(
         &self,
         request: StartLoadBalancerListenerRequest,
     ) -> Result<
         StartLoadBalancerListenerResponse,
-        ::ens_client::Error<StartLoadBalancerListenerError>,
+        ::ens_runtime::Error<StartLoadBalancerListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `StartSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn start_snat_ip_for_snat_entry(
         &self,
         request: StartSnatIpForSnatEntryRequest,
     ) -> Result<
         StartSnatIpForSnatEntryResponse,
-        ::ens_client::Error<StartSnatIpForSnatEntryError>,
+        ::ens_runtime::Error<StartSnatIpForSnatEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+impl Client {
     /// Calls `StopEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     pub async fn stop_epn_instance(
         &self,
         request: StopEpnInstanceRequest,
-    ) -> Result<StopEpnInstanceResponse, ::ens_client::Error<StopEpnInstanceError>> {
-        self.send(request).await
+    ) -> Result<StopEpnInstanceResponse, ::ens_runtime::Error<StopEpnInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `StopInstance`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn stop_instance(
         &self,
         request: StopInstanceRequest,
-    ) -> Result<StopInstanceResponse, ::ens_client::Error<StopInstanceError>> {
-        self.send(request).await
+    ) -> Result<StopInstanceResponse, ::ens_runtime::Error<StopInstanceError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+impl Client {
     /// Calls `StopInstances`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn stop_instances(
         &self,
         request: StopInstancesRequest,
-    ) -> Result<StopInstancesResponse, ::ens_client::Error<StopInstancesError>> {
-        self.send(request).await
+    ) -> Result<StopInstancesResponse, ::ens_runtime::Error<StopInstancesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+impl Client {
     /// Calls `StopLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     pub async fn stop_load_balancer_listener(
         &self,
         request: StopLoadBalancerListenerRequest,
     ) -> Result<
         StopLoadBalancerListenerResponse,
-        ::ens_client::Error<StopLoadBalancerListenerError>,
+        ::ens_runtime::Error<StopLoadBalancerListenerError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+impl Client {
     /// Calls `StopSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     pub async fn stop_snat_ip_for_snat_entry(
         &self,
         request: StopSnatIpForSnatEntryRequest,
     ) -> Result<
         StopSnatIpForSnatEntryResponse,
-        ::ens_client::Error<StopSnatIpForSnatEntryError>,
+        ::ens_runtime::Error<StopSnatIpForSnatEntryError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+impl Client {
     /// Calls `TagResources`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "tag")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn tag_resources(
         &self,
         request: TagResourcesRequest,
-    ) -> Result<TagResourcesResponse, ::ens_client::Error<TagResourcesError>> {
-        self.send(request).await
+    ) -> Result<TagResourcesResponse, ::ens_runtime::Error<TagResourcesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+impl Client {
     /// Calls `UnAssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     pub async fn un_associate_ens_eip_address(
         &self,
         request: UnAssociateEnsEipAddressRequest,
     ) -> Result<
         UnAssociateEnsEipAddressResponse,
-        ::ens_client::Error<UnAssociateEnsEipAddressError>,
+        ::ens_runtime::Error<UnAssociateEnsEipAddressError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `UnInstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn un_install_cluster_addons(
         &self,
         request: UnInstallClusterAddonsRequest,
     ) -> Result<
         UnInstallClusterAddonsResponse,
-        ::ens_client::Error<UnInstallClusterAddonsError>,
+        ::ens_runtime::Error<UnInstallClusterAddonsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `UnassignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassign_private_ip_addresses(
         &self,
         request: UnassignPrivateIpAddressesRequest,
     ) -> Result<
         UnassignPrivateIpAddressesResponse,
-        ::ens_client::Error<UnassignPrivateIpAddressesError>,
+        ::ens_runtime::Error<UnassignPrivateIpAddressesError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `UnassociateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_ha_vip(
         &self,
         request: UnassociateHaVipRequest,
-    ) -> Result<UnassociateHaVipResponse, ::ens_client::Error<UnassociateHaVipError>> {
-        self.send(request).await
+    ) -> Result<UnassociateHaVipResponse, ::ens_runtime::Error<UnassociateHaVipError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `UnassociateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_network_acl(
         &self,
         request: UnassociateNetworkAclRequest,
     ) -> Result<
         UnassociateNetworkAclResponse,
-        ::ens_client::Error<UnassociateNetworkAclError>,
+        ::ens_runtime::Error<UnassociateNetworkAclError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+impl Client {
     /// Calls `UnassociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     pub async fn unassociate_network_cidr_block(
         &self,
         request: UnassociateNetworkCidrBlockRequest,
     ) -> Result<
         UnassociateNetworkCidrBlockResponse,
-        ::ens_client::Error<UnassociateNetworkCidrBlockError>,
+        ::ens_runtime::Error<UnassociateNetworkCidrBlockError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `UnloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn unload_region_sdg(
         &self,
         request: UnloadRegionSDGRequest,
-    ) -> Result<UnloadRegionSDGResponse, ::ens_client::Error<UnloadRegionSDGError>> {
-        self.send(request).await
+    ) -> Result<UnloadRegionSDGResponse, ::ens_runtime::Error<UnloadRegionSDGError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+impl Client {
     /// Calls `UnmountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sdg")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
     pub async fn unmount_instance_sdg(
         &self,
         request: UnmountInstanceSDGRequest,
     ) -> Result<
         UnmountInstanceSDGResponse,
-        ::ens_client::Error<UnmountInstanceSDGError>,
+        ::ens_runtime::Error<UnmountInstanceSDGError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+impl Client {
     /// Calls `UntagResources`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "tag")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
     pub async fn untag_resources(
         &self,
         request: UntagResourcesRequest,
-    ) -> Result<UntagResourcesResponse, ::ens_client::Error<UntagResourcesError>> {
-        self.send(request).await
+    ) -> Result<UntagResourcesResponse, ::ens_runtime::Error<UntagResourcesError>> {
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `UpdateClusterCertificate`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn update_cluster_certificate(
         &self,
         request: UpdateClusterCertificateRequest,
     ) -> Result<
         UpdateClusterCertificateResponse,
-        ::ens_client::Error<UpdateClusterCertificateError>,
+        ::ens_runtime::Error<UpdateClusterCertificateError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+impl Client {
     /// Calls `UpdateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "sale-control")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
     pub async fn update_ens_sale_control(
         &self,
         request: UpdateEnsSaleControlRequest,
     ) -> Result<
         UpdateEnsSaleControlResponse,
-        ::ens_client::Error<UpdateEnsSaleControlError>,
+        ::ens_runtime::Error<UpdateEnsSaleControlError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `UpgradeAICInstanceImage`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn upgrade_aic_instance_image(
         &self,
         request: UpgradeAICInstanceImageRequest,
     ) -> Result<
         UpgradeAICInstanceImageResponse,
-        ::ens_client::Error<UpgradeAICInstanceImageError>,
+        ::ens_runtime::Error<UpgradeAICInstanceImageError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+impl Client {
     /// Calls `UpgradeApplication`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "application")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
     pub async fn upgrade_application(
         &self,
         request: UpgradeApplicationRequest,
     ) -> Result<
         UpgradeApplicationResponse,
-        ::ens_client::Error<UpgradeApplicationError>,
+        ::ens_runtime::Error<UpgradeApplicationError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+impl Client {
     /// Calls `UpgradeClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "container")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
     pub async fn upgrade_cluster_addons(
         &self,
         request: UpgradeClusterAddonsRequest,
     ) -> Result<
         UpgradeClusterAddonsResponse,
-        ::ens_client::Error<UpgradeClusterAddonsError>,
+        ::ens_runtime::Error<UpgradeClusterAddonsError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
+}
 
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+impl Client {
     /// Calls `UploadAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
-    #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     pub async fn upload_aic_public_key(
         &self,
         request: UploadAICPublicKeyRequest,
     ) -> Result<
         UploadAICPublicKeyResponse,
-        ::ens_client::Error<UploadAICPublicKeyError>,
+        ::ens_runtime::Error<UploadAICPublicKeyError>,
     > {
-        self.send(request).await
+        self.0.send(request).await
     }
 }

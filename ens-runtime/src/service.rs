@@ -7,8 +7,8 @@ use ens_core::RetryClass;
 /// A service's facts the client runs on: its API version, endpoints and common error codes.
 ///
 /// ```
-/// use ens_client::Service;
-/// use ens_client::core::RetryClass;
+/// use ens_runtime::Service;
+/// use ens_runtime::core::RetryClass;
 ///
 /// static EXAMPLE: Service = Service {
 ///     name: "Example",

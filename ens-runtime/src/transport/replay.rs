@@ -1,4 +1,4 @@
-//! A transport that answers from a script: for testing code that calls ENS, without a server
+//! A transport that answers from a script: for testing code that calls a service, without a server
 //! (after smithy's `StaticReplayClient`).
 
 use std::collections::VecDeque;
@@ -17,7 +17,8 @@ use super::{
 ///
 /// The client around it works as with a real server: it validates, signs, retries (on virtual
 /// time), reads and decodes the canned answers, and maps errors exactly as it would the
-/// service's.
+/// service's. With ENS's client (`ens-client`, whose operations are generated over this
+/// runtime):
 ///
 /// ```
 /// use ens_client::types::Password;

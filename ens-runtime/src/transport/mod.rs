@@ -14,7 +14,7 @@
 //! - [`ReqwestTransport`], for a [`::reqwest::Client`] with your own settings
 //!   ([`crate::ClientBuilder::http_client`]);
 //! - `ReplayTransport` (cargo feature `test-util`), canned answers for testing code that calls
-//!   ENS without a server.
+//!   a service without a server.
 
 use std::error::Error as StdError;
 use std::fmt;

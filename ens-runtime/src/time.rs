@@ -165,7 +165,7 @@ mod manual {
     /// every timeout would fire at once; use tokio's paused clock there instead.
     ///
     /// ```
-    /// use ens_client::time::{AsyncSleep, ManualTime, TimeSource};
+    /// use ens_runtime::time::{AsyncSleep, ManualTime, TimeSource};
     /// use std::time::Duration;
     ///
     /// # tokio_test_block_on(async {

@@ -1,6 +1,7 @@
 //! Paginators: an operation whose spec describes how it pages (`pagination`: page numbers with a
 //! total count, or a next token) gets `client.<operation>_pages(request)`, a [`Stream`] of pages;
-//! [`Pages::items`] turns it into a stream of the items of every page.
+//! [`Pages::items`] turns it into a stream of the items of every page. With ENS's client
+//! (`ens-client`, whose operations are generated over this runtime):
 //!
 //! ```no_run
 //! # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {

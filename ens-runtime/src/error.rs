@@ -1,4 +1,4 @@
-//! What can go wrong when calling ENS, as one error type per operation.
+//! What can go wrong when calling a service, as one error type per operation.
 //!
 //! The outer [`Error`] says *where* a call failed (before sending, on the way, in the answer, or
 //! in the service), because that decides what the caller can safely do next: an

@@ -2,7 +2,7 @@
 //! asynchronous, and a successful call only means the request was accepted.
 //!
 //! The engine here polls any "describe by ids" call of a service; the service's crate says how
-//! to ask (for ENS, `Client::wait_for_instances` on DescribeInstances).
+//! to ask (for ENS, `ens_client::Client::wait_for_instances` on DescribeInstances).
 
 use crate::Client;
 use std::collections::BTreeMap;

@@ -258,6 +258,8 @@ impl<C> ClientBuilder<C> {
     /// request is signed, so missing credentials are an [`Error::Credentials`] of that call,
     /// listing what each source found, not a failure to build.
     ///
+    /// With ENS's client (`ens-client`, generated over this runtime):
+    ///
     /// ```no_run
     /// use ens_client::Client;
     /// use ens_client::credentials::{CliConfigProvider, DefaultChain};
@@ -569,7 +571,9 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-/// An ENS client: signs, sends, retries when that cannot duplicate work, and decodes.
+/// The runtime's client of a service: signs, sends, retries when that cannot duplicate work, and
+/// decodes. A service's crate wraps it in a client with a method per operation (ENS's:
+/// `ens_client::Client`).
 ///
 /// Cheap to clone (one `Arc`), and meant to be shared: all clones use one connection pool, one
 /// connection limit and one retry budget.
