@@ -178,12 +178,22 @@ pub(crate) fn builder(
     );
     // The bounds sit on the method, not the impl, so a missing parameter is E0277 and
     // shows the trait's `on_unimplemented` message naming it.
+    // No `impl<>` nor an empty `where` when nothing is required (the formatted file has none).
+    let generics = if slots.is_empty() {
+        quote!()
+    } else {
+        quote!(<#(#slots),*>)
+    };
+    let where_clause = if slots.is_empty() {
+        quote!()
+    } else {
+        quote!(where #(#bounds,)*)
+    };
     out.extend(quote! {
-        impl<#(#slots),*> #builder<(#(#slots,)*)> {
+        impl #generics #builder<(#(#slots,)*)> {
             #[doc = #build_doc]
             pub fn build(self) -> #request
-            where
-                #(#bounds,)*
+            #where_clause
             {
                 #unpack_required
                 #unpack_optional

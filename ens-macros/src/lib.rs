@@ -49,6 +49,21 @@ pub fn service(input: TokenStream) -> TokenStream {
     }
 }
 
+/// What [`service!`] expands to for the same input, as a string literal of its tokens: for tests
+/// that compare the expansion with the code `cargo xtask regen` commits (not for users).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __service_expansion(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as ServiceInput);
+    let span = input.path.span();
+    match expand(&input.path.value(), input.operations, input.runtime) {
+        Ok(tokens) => syn::LitStr::new(&tokens.to_string(), span)
+            .to_token_stream()
+            .into(),
+        Err(message) => syn::Error::new(span, message).to_compile_error().into(),
+    }
+}
+
 /// Generates one operation (and the shapes and codes it uses) from its spec file.
 #[proc_macro]
 pub fn operation(input: TokenStream) -> TokenStream {
