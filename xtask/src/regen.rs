@@ -141,8 +141,16 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let schema = ens_codegen::schema::spec_schema();
     let schema_path = root.join(SCHEMA);
     let schema_stale = fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
+    let catalog = crate::emulator_catalog::build(root)?;
+    let catalog_path = root.join(crate::emulator_catalog::CATALOG);
+    let catalog_stale = fs::read_to_string(&catalog_path).ok().as_deref() != Some(catalog.as_str());
     if check {
-        if stale.is_empty() && extra.is_empty() && !schema_stale && !manifest_stale {
+        if stale.is_empty()
+            && extra.is_empty()
+            && !schema_stale
+            && !manifest_stale
+            && !catalog_stale
+        {
             println!(
                 "generated code and {SCHEMA} match the specs ({} files)",
                 files.len()
@@ -164,6 +172,12 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
                 "  its API-area features differ from service.json: {MANIFEST}\n"
             ));
         }
+        if catalog_stale {
+            message.push_str(&format!(
+                "  the emulator's catalog differs from the specs: {}\n",
+                crate::emulator_catalog::CATALOG
+            ));
+        }
         return Err(message);
     }
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -181,14 +195,23 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         fs::write(&manifest_path, &new_manifest)
             .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
     }
+    if catalog_stale {
+        fs::write(&catalog_path, &catalog)
+            .map_err(|e| format!("cannot write {}: {e}", crate::emulator_catalog::CATALOG))?;
+    }
     println!(
-        "regenerated {} of {} files in {GENERATED} ({} removed){}{} in {:.0} ms",
+        "regenerated {} of {} files in {GENERATED} ({} removed){}{}{} in {:.0} ms",
         stale.len(),
         files.len(),
         extra.len(),
         if schema_stale { " and the schema" } else { "" },
         if manifest_stale {
             " and the features"
+        } else {
+            ""
+        },
+        if catalog_stale {
+            " and the emulator's catalog"
         } else {
             ""
         },
