@@ -2,6 +2,7 @@
 //! `cargo xtask import [<Operation>...]`: every ENS operation from Alibaba's metadata to specs
 //! (`--diff`, `--explain`, `--shapes`, `--parity`, `--check`: see `import/mod.rs`).
 
+mod changelog;
 mod emulator_catalog;
 mod import;
 mod regen;
