@@ -83,51 +83,9 @@ pub(crate) fn iso(ms: i64) -> String {
 }
 
 /// Reads `yyyy-MM-ddTHH:mm:ss[.fff]Z` (the signature timestamp formats the service takes) as
-/// seconds since the epoch.
+/// seconds since the epoch: the signer's own reader, so both ends agree on what a timestamp is.
 pub(crate) fn parse_iso(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let rest = &text[19..];
-    let fraction_ok = match rest.strip_suffix('Z')? {
-        "" => true,
-        f => f
-            .strip_prefix('.')
-            .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())),
-    };
-    if !fraction_ok {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let s = text.get(range)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
-}
-
-/// Days from 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    ens_auth::SigningTime::parse_utc(text).map(ens_auth::SigningTime::unix_seconds)
 }
 
 #[cfg(test)]
@@ -144,6 +102,7 @@ mod tests {
             "2024-05-01 08:30:00Z",
             "2024-05-01T08:30:00",
             "2024-13-01T08:30:00Z",
+            "2024-02-30T08:30:00Z",
             "2024-05-01T08:30:00.Z",
             "x",
         ] {

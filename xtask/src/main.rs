@@ -1,7 +1,11 @@
 //! `cargo xtask regen [--check]`: specs to `ens-client/src/generated/`.
 //! `cargo xtask import [<Operation>...]`: every ENS operation from Alibaba's metadata to specs
 //! (`--diff`, `--explain`, `--shapes`, `--parity`, `--check`: see `import/mod.rs`).
+//! `cargo xtask compat --baseline <rev>`: breaking API changes since a release (see `compat.rs`).
 
+mod changelog;
+mod compat;
+mod emulator_catalog;
 mod import;
 mod regen;
 
@@ -32,7 +36,7 @@ fn workspace_root() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{} has no folder", manifest.display()))
 }
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | import [<Operation>...] [--force] [--diff|--explain|--shapes|--parity|--check]";
+const USAGE: &str = "usage: cargo xtask regen [--check] | import [<Operation>...] [--force] [--diff|--explain|--shapes|--parity|--check] | compat --baseline <rev>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
             _ => Err(USAGE.to_owned()),
         },
         Some("import") => import::run(&root, &args[1..]),
+        Some("compat") => compat::run(&root, &args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -141,8 +141,22 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let schema = ens_codegen::schema::spec_schema();
     let schema_path = root.join(SCHEMA);
     let schema_stale = fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
+    let catalog = crate::emulator_catalog::build(root)?;
+    let catalog_path = root.join(crate::emulator_catalog::CATALOG);
+    let catalog_stale = fs::read_to_string(&catalog_path).ok().as_deref() != Some(catalog.as_str());
+    let summary = crate::changelog::summary(root)?;
+    let summary_text = crate::changelog::render(&summary);
+    let summary_path = root.join(crate::changelog::SUMMARY);
+    let old_summary = fs::read_to_string(&summary_path).ok();
+    let summary_stale = old_summary.as_deref() != Some(summary_text.as_str());
     if check {
-        if stale.is_empty() && extra.is_empty() && !schema_stale && !manifest_stale {
+        if stale.is_empty()
+            && extra.is_empty()
+            && !schema_stale
+            && !manifest_stale
+            && !catalog_stale
+            && !summary_stale
+        {
             println!(
                 "generated code and {SCHEMA} match the specs ({} files)",
                 files.len()
@@ -164,6 +178,18 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
                 "  its API-area features differ from service.json: {MANIFEST}\n"
             ));
         }
+        if catalog_stale {
+            message.push_str(&format!(
+                "  the emulator's catalog differs from the specs: {}\n",
+                crate::emulator_catalog::CATALOG
+            ));
+        }
+        if summary_stale {
+            message.push_str(&format!(
+                "  the API summary (and so CHANGELOG.md) lags the specs: {}\n",
+                crate::changelog::SUMMARY
+            ));
+        }
         return Err(message);
     }
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -181,8 +207,28 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         fs::write(&manifest_path, &new_manifest)
             .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
     }
+    let mut logged = 0;
+    if summary_stale {
+        // The first summary is the baseline: nothing to log against.
+        if let Some(old) = &old_summary {
+            let old: serde_json::Value = serde_json::from_str(old)
+                .map_err(|e| format!("cannot parse {}: {e}", crate::changelog::SUMMARY))?;
+            let entries = crate::changelog::diff(&old, &summary);
+            let path = root.join(crate::changelog::CHANGELOG);
+            let log = fs::read_to_string(&path).unwrap_or_default();
+            fs::write(&path, crate::changelog::extend(&log, &entries))
+                .map_err(|e| format!("cannot write {}: {e}", crate::changelog::CHANGELOG))?;
+            logged = entries.len();
+        }
+        fs::write(&summary_path, &summary_text)
+            .map_err(|e| format!("cannot write {}: {e}", crate::changelog::SUMMARY))?;
+    }
+    if catalog_stale {
+        fs::write(&catalog_path, &catalog)
+            .map_err(|e| format!("cannot write {}: {e}", crate::emulator_catalog::CATALOG))?;
+    }
     println!(
-        "regenerated {} of {} files in {GENERATED} ({} removed){}{} in {:.0} ms",
+        "regenerated {} of {} files in {GENERATED} ({} removed){}{}{}{} in {:.0} ms",
         stale.len(),
         files.len(),
         extra.len(),
@@ -191,6 +237,16 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             " and the features"
         } else {
             ""
+        },
+        if catalog_stale {
+            " and the emulator's catalog"
+        } else {
+            ""
+        },
+        if logged > 0 {
+            format!(", {logged} CHANGELOG.md entries")
+        } else {
+            String::new()
         },
         started.elapsed().as_secs_f64() * 1000.0
     );
