@@ -49,12 +49,7 @@ fn bench(c: &mut Criterion) {
                         let start = Instant::now();
                         for _ in 0..iters {
                             if create {
-                                black_box(
-                                    client
-                                        .create_instance(support::create_request())
-                                        .await
-                                        .unwrap(),
-                                );
+                                black_box(client.send(support::create_request()).await.unwrap());
                             } else {
                                 black_box(client.send(support::describe_request()).await.unwrap());
                             }

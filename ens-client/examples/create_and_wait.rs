@@ -68,7 +68,7 @@ async fn main() -> ExitCode {
         };
     }
 
-    let created = match client.create_instance(request).await {
+    let created = match client.send(request).await {
         Ok(created) => created,
         Err(e) => {
             // An unknown outcome says how to check; never blindly create again.

@@ -70,7 +70,7 @@ async fn main() -> ExitCode {
         };
     }
 
-    match client.create_instance(request).await {
+    match client.send(request).await {
         Ok(created) => {
             println!(
                 "created {:?} (RequestId {}); creation goes on asynchronously: poll DescribeInstances",

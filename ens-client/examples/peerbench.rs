@@ -38,10 +38,7 @@ use peer_request::request;
 
 /// One call: build, send, decode, check.
 async fn call(client: &Client) -> Result<(), String> {
-    let answer = client
-        .create_instance(request())
-        .await
-        .map_err(|e| e.to_string())?;
+    let answer = client.send(request()).await.map_err(|e| e.to_string())?;
     let ok = answer.request_id.as_deref() == Some(EXPECT_REQUEST_ID)
         && answer.instance_ids.first().map(String::as_str) == Some(EXPECT_INSTANCE_ID);
     if ok {

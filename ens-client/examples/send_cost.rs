@@ -100,7 +100,7 @@ fn client_for(transport: &str, version: SignatureVersion, url: &str) -> Client {
 
 async fn calls(client: &Client, n: usize) {
     for _ in 0..n {
-        let answer = client.create_instance(request()).await.unwrap();
+        let answer = client.send(request()).await.unwrap();
         assert_eq!(answer.instance_ids.len(), 1);
     }
 }

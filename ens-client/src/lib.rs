@@ -1,32 +1,55 @@
 //! Typed, validated, signed client for Alibaba Cloud ENS (Edge Node Service, API 2017-11-10).
 //!
-//! The operations in [`generated`] come from the JSON specs in `specs/ens/operations/` through
-//! `cargo xtask regen`; everything else here is the runtime they share.
+//! The operations in [`generated`] come from the JSON specs in `specs/ens/` through
+//! `cargo xtask regen`; the runtime they share is the crate `ens-runtime`, re-exported here.
+//!
+//! Two ways to call an operation, with the same checks: a fluent call, whose `send()` compiles
+//! only once every required parameter is set, ...
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use ens_client::{Client, CreateInstanceRequest};
+//! use ens_client::Client;
 //!
 //! let client = Client::builder().region("cn-hangzhou").build()?;
-//! let request = CreateInstanceRequest::builder()
+//! let created = client
+//!     .create_instance()
 //!     .instance_type("ens.sn1.stiny")
 //!     .ens_region_id("cn-hangzhou-telecom")
 //!     .period(1)
 //!     .quantity(1)
 //!     .image_id("centos_7_08_64_20G_alibase_20200914")
 //!     .key_pair_name("my-key-pair") // a password, a key pair or the image's password
+//!     .send()
+//!     .await?;
+//! println!("{:?}", created.instance_ids);
+//! # Ok(()) }
+//! ```
+//!
+//! ... or a request object, built (with the same compile-time check) to be kept, reviewed or
+//! sent later:
+//!
+//! ```no_run
+//! # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use ens_client::CreateInstanceRequest;
+//!
+//! let request = CreateInstanceRequest::builder()
+//!     .instance_type("ens.sn1.stiny")
+//!     .ens_region_id("cn-hangzhou-telecom")
+//!     .period(1)
+//!     .quantity(1)
+//!     .key_pair_name("my-key-pair")
 //!     .build();
 //! // Review what would be sent, then send it.
 //! println!("{}", client.dry_run(&request).await?);
-//! let created = client.create_instance(request).await?;
-//! println!("{:?}", created.instance_ids);
+//! let created = client.send(request).await?;
 //! # Ok(()) }
 //! ```
 //!
 //! The runtime around the operations knows no operation: it takes the service as data
 //! ([`Service`], ENS's is [`ENS`]), sends through a [`transport`] (hyper by default, your own
 //! `reqwest::Client`, or, with the `test-util` feature, a replay of canned answers), and waits on
-//! an injectable clock ([`time`]).
+//! an injectable clock ([`time`]). [`Client`] is ENS's: a method per operation over the
+//! runtime's client, whose methods (`send`, `dry_run`, ...) it offers too.
 #![deny(missing_docs)]
 // docs.rs: each generated operation says which feature (API area) brings it in.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -47,7 +47,7 @@ async fn a_5xx_without_the_services_own_code_is_not_sent_again() {
             answer_always(&emu, "CreateInstance", answer.clone());
             answer_always(&emu, "DescribeInstances", answer.clone());
             let c = client(&emu, version).build().unwrap();
-            let err = c.create_instance(create_request()).await.unwrap_err();
+            let err = c.send(create_request()).await.unwrap_err();
             let cause = outcome_unknown(&err);
             assert_eq!(cause.http_status(), Some(answer.status), "{err:?}");
             assert_eq!(
@@ -75,7 +75,7 @@ async fn the_services_own_unavailable_and_throttling_codes_are_retried() {
             ],
         );
         let c = client(&emu, version).build().unwrap();
-        let done = c.create_instance(create_request()).await.unwrap();
+        let done = c.send(create_request()).await.unwrap();
         let ids: Vec<String> = emu.instances().into_iter().map(|i| i.id).collect();
         assert_eq!(done.instance_ids, ids);
         assert_eq!(ids.len(), 2, "created once");
@@ -109,7 +109,7 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
             let emu = emulator_started().await;
             answer_always(&emu, "CreateInstance", answer.clone());
             let c = client(&emu, version).build().unwrap();
-            let err = c.create_instance(create_request()).await.unwrap_err();
+            let err = c.send(create_request()).await.unwrap_err();
             let Error::UnreadableResponse { status, reason, .. } = outcome_unknown(&err) else {
                 panic!("{version:?} {answer:?}: {err:?}")
             };
@@ -131,7 +131,7 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
         Effect::WrongContentLength { delta: 100 },
     );
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
-    let err = c.create_instance(create_request()).await.unwrap_err();
+    let err = c.send(create_request()).await.unwrap_err();
     assert!(
         matches!(
             outcome_unknown(&err),
@@ -164,7 +164,7 @@ async fn a_2xx_carrying_an_error_code_is_the_services_typed_error() {
             ],
         );
         let c = client(&emu, version).build().unwrap();
-        let err = c.create_instance(create_request()).await.unwrap_err();
+        let err = c.send(create_request()).await.unwrap_err();
         let Error::Service(service) = &err else {
             panic!("{err:?}")
         };
@@ -174,11 +174,11 @@ async fn a_2xx_carrying_an_error_code_is_the_services_typed_error() {
         );
         assert_eq!(err.http_status(), Some(200));
         assert_eq!(err.request_id(), Some("R-0"));
-        let err = c.create_instance(create_request()).await.unwrap_err();
+        let err = c.send(create_request()).await.unwrap_err();
         assert_eq!(err.code(), Some("1"), "{err:?}");
         assert_eq!(err.message(), Some("failed"));
         // `200` is a success code too (one reference gives it as its example).
-        let done = c.create_instance(create_request()).await.unwrap();
+        let done = c.send(create_request()).await.unwrap();
         assert_eq!(done.instance_ids, ["i-7"]);
         assert_eq!(
             emu.count("CreateInstance"),
@@ -221,7 +221,7 @@ async fn connections_closed_while_idle_cost_no_call() {
                 names.push(name.clone());
                 let c = c.clone();
                 calls.spawn(async move {
-                    match c.create_instance(named_create_request(&name)).await {
+                    match c.send(named_create_request(&name)).await {
                         Ok(_) => Ok(()),
                         Err(e) => panic!("{name}: {e}"),
                     }
@@ -298,10 +298,7 @@ async fn connections_to_the_endpoint_are_capped() {
         let c = c.clone();
         calls.spawn(async move {
             if i % 4 == 0 {
-                c.create_instance(create_request())
-                    .await
-                    .map(|_| ())
-                    .unwrap();
+                c.send(create_request()).await.map(|_| ()).unwrap();
             } else {
                 c.send(describe_request()).await.map(|_| ()).unwrap();
             }

@@ -48,11 +48,11 @@ async fn create_instance_succeeds_with_code_as_string_and_as_integer() {
             ),
         );
         let client = client(&emu, version).build().unwrap();
-        let canned = client.create_instance(create_request()).await.unwrap();
+        let canned = client.send(create_request()).await.unwrap();
         assert_eq!(canned.instance_ids, ["i-1", "i-2"], "{version:?}");
         assert_eq!(canned.code, Some(0), "{version:?}");
         assert_eq!(canned.request_id.as_deref(), Some("REQ-OK-0"));
-        let created = client.create_instance(create_request()).await.unwrap();
+        let created = client.send(create_request()).await.unwrap();
         let ids: Vec<String> = emu.instances().into_iter().map(|i| i.id).collect();
         assert_eq!(
             created.instance_ids, ids,
@@ -127,7 +127,7 @@ async fn every_documented_error_code_decodes_to_its_own_variant() {
         let client = client(&emu, version).build().unwrap();
         let mut variants = std::collections::BTreeSet::new();
         for (n, code) in wire_codes.iter().enumerate() {
-            let err = client.create_instance(create_request()).await.unwrap_err();
+            let err = client.send(create_request()).await.unwrap_err();
             check_secret_free(&err);
             assert_eq!(err.code(), Some(code.as_str()), "{version:?}");
             assert_eq!(err.message(), Some(format!("message of {code}").as_str()));
@@ -182,7 +182,7 @@ async fn the_emulators_own_refusals_are_typed_errors() {
         emu.set_stock(support::REGION, support::INSTANCE_TYPE, 1);
         let client = client(&emu, version).build().unwrap();
         // Two instances asked for, one in stock: the service's documented refusal.
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         assert!(
             matches!(
                 err.as_service().map(|s| s.kind()),
@@ -216,7 +216,7 @@ async fn pattern_code_unlisted_code_and_common_code() {
         );
         let client = client(&emu, version).build().unwrap();
 
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         let kind = err.as_service().unwrap().kind();
         assert!(
             matches!(kind, CreateInstanceError::InvalidParameterField { field, .. } if field == "Foo"),
@@ -224,7 +224,7 @@ async fn pattern_code_unlisted_code_and_common_code() {
         );
         assert_eq!(err.code(), Some("InvalidParameter.Foo"));
 
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         let kind = err.as_service().unwrap().kind();
         // Not documented: the sealed catch-all, matched through `code()`, never by name.
         assert!(
@@ -241,7 +241,7 @@ async fn pattern_code_unlisted_code_and_common_code() {
         );
         assert_eq!(err.http_status(), Some(409));
 
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         assert!(
             matches!(err.as_service().unwrap().kind(), CreateInstanceError::Common(c) if c.code() == "Forbidden.RAM")
         );
@@ -272,7 +272,7 @@ async fn unreadable_bodies_keep_status_and_body() {
             (400, r#"{"RequestId":"R-3"}"#, "no Code"),
         ];
         for (want_status, want_body, want_reason) in expected {
-            let err = client.create_instance(create_request()).await.unwrap_err();
+            let err = client.send(create_request()).await.unwrap_err();
             check_secret_free(&err);
             // A 2xx that cannot be read may still have created instances.
             let unreadable = match &err {
@@ -298,7 +298,7 @@ async fn unreadable_bodies_keep_status_and_body() {
             );
         }
         // An HTML 502 from a gateway: the request may have reached the service.
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         let Error::OutcomeUnknown { cause, .. } = &err else {
             panic!("{err:?}")
         };
@@ -320,7 +320,7 @@ async fn create_instance_read_timeout_is_sent_once_and_outcome_unknown() {
             .read_timeout(Duration::from_millis(300))
             .build()
             .unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
         let Error::OutcomeUnknown { cause, .. } = &err else {
             panic!("{version:?}: {err:?}")
@@ -410,11 +410,11 @@ async fn throttling_and_service_unavailable_are_retried_with_fresh_nonces() {
             ),
         );
         let client = client(&emu, version).build().unwrap();
-        let created = client.create_instance(create_request()).await.unwrap();
+        let created = client.send(create_request()).await.unwrap();
         assert_eq!(created.instance_ids.len(), 2);
         assert_eq!(emu.count("CreateInstance"), 3);
         assert_eq!(emu.instances().len(), 2, "refused attempts did nothing");
-        let created = client.create_instance(create_request()).await.unwrap();
+        let created = client.send(create_request()).await.unwrap();
         assert_eq!(created.instance_ids.len(), 2);
         assert_eq!(
             emu.count("CreateInstance"),
@@ -444,7 +444,7 @@ async fn throttling_that_persists_gives_up_after_max_attempts() {
             Reply::error(400, "Throttling.Api", "api flow control", "R-T"),
         );
         let client = client(&emu, version).build().unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         assert_eq!(err.code(), Some("Throttling.Api"));
         assert!(
             matches!(err, Error::Service(_)),
@@ -465,7 +465,7 @@ async fn internal_error_is_retried_only_for_read_only_operations() {
         emu.add_fault(support::Fault::new(internal()).on("CreateInstance"));
         spoil_nth(&emu, "DescribeInstances", 1, internal());
         let client = client(&emu, version).build().unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
         assert!(err.is_outcome_unknown(), "{err:?}");
         assert_eq!(err.code(), Some("InternalError"));
@@ -499,7 +499,7 @@ async fn connection_lost_after_sending_is_retried_only_for_read_only_operations(
         emu.add_fault(support::Fault::new(lost.clone()).on("CreateInstance"));
         spoil_nth(&emu, "DescribeInstances", 1, lost);
         let client = client(&emu, version).build().unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
         let Error::OutcomeUnknown { cause, .. } = &err else {
             panic!("{version:?}: {err:?}")
@@ -541,7 +541,7 @@ async fn connection_refused_never_reached_the_server() {
             .retry_policy(ens_client::RetryPolicy::new(2).with_base_delay(Duration::from_millis(1)))
             .build()
             .unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
         assert!(
             matches!(
@@ -568,7 +568,7 @@ async fn invalid_request_is_rejected_before_sending() {
             .period(10)
             .quantity(0)
             .build();
-        let err = client.create_instance(invalid.clone()).await.unwrap_err();
+        let err = client.send(invalid.clone()).await.unwrap_err();
         let Error::InvalidRequest(violations) = &err else {
             panic!("{err:?}")
         };
@@ -603,7 +603,7 @@ async fn missing_credentials_say_what_was_looked_for() {
             .signature_version(version)
             .build()
             .expect("building never needs credentials");
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
         let shown = err.to_string();
         assert!(shown.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{shown}");
@@ -622,7 +622,7 @@ async fn signature_mismatch_shows_both_strings_to_sign_without_secrets() {
             .signature_version(version)
             .build()
             .unwrap();
-        let err = client.create_instance(create_request()).await.unwrap_err();
+        let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
         assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
         assert_eq!(
@@ -686,7 +686,7 @@ async fn dry_run_is_exactly_what_send_sends_and_hides_secrets() {
         assert!(shown.contains("***"), "{shown}");
         assert!(!format!("{client:?}").contains(SECRET));
 
-        client.create_instance(request).await.unwrap();
+        client.send(request).await.unwrap();
         let seen = &received(&emu, "CreateInstance")[0];
         let sent_url = format!("{}{}?{}", emu.endpoint(), seen.path, seen.raw_query);
         assert_eq!(dry.url(), sent_url, "{version:?}");

@@ -132,7 +132,7 @@ async fn answers_echoing_the_request_never_show_its_secrets() {
                 .credentials(sts_credentials())
                 .build()
                 .unwrap();
-            let err = c.create_instance(request()).await.unwrap_err();
+            let err = c.send(request()).await.unwrap_err();
             assert_masked(&err, what);
         }
     }
@@ -149,7 +149,7 @@ async fn a_body_cut_at_the_limit_in_the_middle_of_a_secret_masks_what_is_left() 
             .max_response_body(head.len() + cut)
             .build()
             .unwrap();
-        let err = c.create_instance(request()).await.unwrap_err();
+        let err = c.send(request()).await.unwrap_err();
         assert_masked(&err, &format!("cut after {cut}"));
         let Error::OutcomeUnknown { cause, .. } = &err else {
             panic!("{err:?}")

@@ -155,7 +155,7 @@ async fn two_hundred_creates_through_every_fault() {
                     request.ens_region_id = THROTTLED_REGION.to_owned();
                 }
                 calls.spawn(async move {
-                    let result = creator.create_instance(request).await;
+                    let result = creator.send(request).await;
                     (name, result.map(|_| ()))
                 });
                 // Read-only calls keep connections that go idle between waves.

@@ -40,7 +40,7 @@ async fn a_body_trickling_at_one_byte_a_second_fails_as_stalled() {
         );
         let c = client(&emu, version).build().unwrap();
         let started = Instant::now();
-        let err = c.create_instance(create_request()).await.unwrap_err();
+        let err = c.send(create_request()).await.unwrap_err();
         assert!(err.is_outcome_unknown(), "{err:?}");
         assert_eq!(timeout_kind(&err), TimeoutKind::StalledBody);
         assert!(err.to_string().contains("stalled"), "{err}");
@@ -72,7 +72,7 @@ async fn a_server_that_never_answers_is_cut_at_the_attempt_timeout() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = c.create_instance(create_request()).await.unwrap_err();
+    let err = c.send(create_request()).await.unwrap_err();
     assert_eq!(timeout_kind(&err), TimeoutKind::Attempt);
     assert!(err.is_outcome_unknown());
     assert_eq!(started.elapsed(), Duration::from_secs(10));
@@ -161,7 +161,7 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
         .max_response_body(64 * 1024)
         .build()
         .unwrap();
-    let err = c.create_instance(create_request()).await.unwrap_err();
+    let err = c.send(create_request()).await.unwrap_err();
     let Error::OutcomeUnknown { cause, .. } = &err else {
         panic!("{err:?}")
     };
@@ -177,7 +177,7 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
         Reply::html(400, "y".repeat(100_000)),
     );
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
-    let err = c.create_instance(create_request()).await.unwrap_err();
+    let err = c.send(create_request()).await.unwrap_err();
     let Error::UnreadableResponse { body, .. } = &err else {
         panic!("{err:?}")
     };

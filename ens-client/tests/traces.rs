@@ -90,10 +90,10 @@ async fn traces_carry_action_and_request_id_but_no_secret() {
             .credentials(sts_credentials())
             .build()
             .unwrap();
-        client.create_instance(create_request()).await.unwrap();
-        client.create_instance(create_request()).await.unwrap_err();
-        client.create_instance(create_request()).await.unwrap();
-        client.create_instance(create_request()).await.unwrap_err();
+        client.send(create_request()).await.unwrap();
+        client.send(create_request()).await.unwrap_err();
+        client.send(create_request()).await.unwrap();
+        client.send(create_request()).await.unwrap_err();
     }
     let text = capture.text.lock().unwrap().clone();
     for part in [

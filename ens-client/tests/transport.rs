@@ -20,7 +20,7 @@ async fn calls_in_a_steady_stream_share_one_connection() {
         let emu = emulator_started().await;
         let c = client(&emu, version).build().unwrap();
         for _ in 0..10 {
-            c.create_instance(create_request()).await.unwrap();
+            c.send(create_request()).await.unwrap();
             c.send(describe_request()).await.unwrap();
         }
         assert_eq!(emu.instances().len(), 20);
@@ -36,13 +36,13 @@ async fn writes_take_only_recently_used_connections() {
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
     c.send(describe_request()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    c.create_instance(create_request()).await.unwrap();
+    c.send(create_request()).await.unwrap();
     assert_eq!(
         emu.connections_accepted(),
         2,
         "past 250 ms: a new connection"
     );
-    c.create_instance(create_request()).await.unwrap();
+    c.send(create_request()).await.unwrap();
     assert_eq!(emu.connections_accepted(), 2, "just used: reused");
     tokio::time::sleep(Duration::from_secs(2)).await;
     c.send(describe_request()).await.unwrap();
@@ -60,7 +60,7 @@ async fn writes_take_only_recently_used_connections() {
         .build()
         .unwrap();
     for _ in 0..3 {
-        never.create_instance(create_request()).await.unwrap();
+        never.send(create_request()).await.unwrap();
     }
     assert_eq!(
         emu.connections_accepted(),
@@ -82,7 +82,7 @@ async fn a_connection_closed_while_idle_is_found_before_writing() {
             .build()
             .unwrap();
         for round in 0..3 {
-            c.create_instance(create_request())
+            c.send(create_request())
                 .await
                 .unwrap_or_else(|e| panic!("{version:?} round {round}: {e}"));
             tokio::time::sleep(Duration::from_millis(600)).await;
@@ -112,7 +112,7 @@ async fn a_users_reqwest_client_and_its_fresh_connections_for_writes() {
     }
     assert_eq!(emu.connections_accepted(), 1, "reads keep their connection");
     for _ in 0..3 {
-        with_fresh.create_instance(create_request()).await.unwrap();
+        with_fresh.send(create_request()).await.unwrap();
     }
     assert_eq!(emu.connections_accepted(), 4, "each write on its own");
 
@@ -121,7 +121,7 @@ async fn a_users_reqwest_client_and_its_fresh_connections_for_writes() {
         .build()
         .unwrap();
     for _ in 0..3 {
-        pooled_only.create_instance(create_request()).await.unwrap();
+        pooled_only.send(create_request()).await.unwrap();
     }
     assert_eq!(
         emu.connections_accepted(),
@@ -152,7 +152,7 @@ async fn replayed_transport_failures_follow_the_retry_rules() {
     ]);
     let time = ManualTime::new();
     let c = replay_client(&replay, &time);
-    let done = c.create_instance(create_request()).await.unwrap();
+    let done = c.send(create_request()).await.unwrap();
     assert_eq!(done.instance_ids, ["i-1", "i-2"]);
     replay.assert_requests_match();
     let sleeps = time.sleeps();
@@ -174,7 +174,7 @@ async fn replayed_transport_failures_follow_the_retry_rules() {
         "connection reset",
     )]);
     let c = replay_client(&replay, &time);
-    let err = c.create_instance(create_request()).await.unwrap_err();
+    let err = c.send(create_request()).await.unwrap_err();
     assert!(err.is_outcome_unknown(), "{err:?}");
     replay.assert_requests_match();
 
@@ -206,7 +206,7 @@ async fn replay_reports_requests_that_do_not_match() {
         ReplayEvent::json(200, CREATED),
     ]);
     let c = replay_client(&replay, &ManualTime::new());
-    c.create_instance(create_request()).await.unwrap();
+    c.send(create_request()).await.unwrap();
     let failure = std::panic::catch_unwind(|| replay.assert_requests_match())
         .expect_err("a mismatch and an unused event");
     let message = failure
@@ -262,7 +262,7 @@ async fn eight_calls_in_flight_keep_eight_connections() {
         calls.spawn(async move {
             for i in 0..50 {
                 if i % 2 == 0 {
-                    c.create_instance(create_request()).await.unwrap();
+                    c.send(create_request()).await.unwrap();
                 } else {
                     c.send(describe_request()).await.unwrap();
                 }
@@ -347,7 +347,7 @@ async fn https_keeps_connections_and_a_failed_handshake_sends_nothing() {
             .build()
             .unwrap();
         for _ in 0..3 {
-            c.create_instance(create_request()).await.unwrap();
+            c.send(create_request()).await.unwrap();
             c.send(describe_request()).await.unwrap();
         }
     }
@@ -363,7 +363,7 @@ async fn https_keeps_connections_and_a_failed_handshake_sends_nothing() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = strict.create_instance(create_request()).await.unwrap_err();
+    let err = strict.send(create_request()).await.unwrap_err();
     assert!(
         matches!(
             err,

@@ -84,7 +84,7 @@ async fn instances_the_emulator_creates_are_waited_for_until_they_run() {
     )
     .await;
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
-    let created = c.create_instance(support::create_request()).await.unwrap();
+    let created = c.send(support::create_request()).await.unwrap();
     assert_eq!(created.instance_ids.len(), 2);
     let done = c
         .wait_for_instances(created.instance_ids.clone(), "Running", &quick())
@@ -179,7 +179,7 @@ async fn many_instances_are_asked_in_calls_of_100_spaced_by_the_rate_limit() {
     for quantity in [100, 100, 50] {
         let mut request = support::create_request();
         request.quantity = quantity;
-        ids.extend(c.create_instance(request).await.unwrap().instance_ids);
+        ids.extend(c.send(request).await.unwrap().instance_ids);
     }
     assert_eq!(ids.len(), 250);
     emu.advance(Duration::from_secs(10)); // all booted

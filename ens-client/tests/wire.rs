@@ -29,7 +29,7 @@ async fn body_parameters_travel_in_a_signed_form_body() {
             .build()
             .unwrap();
         // The emulator verifies the signature the way the service does, body included.
-        let done = c.reinit_instance(reinit_request()).await.unwrap();
+        let done = c.send(reinit_request()).await.unwrap();
         assert_eq!(done.request_id.as_deref(), Some("R-1"), "{version:?}");
         let seen = &received(&emu, "ReinitInstance")[0];
         assert_eq!(
@@ -112,7 +112,7 @@ async fn json_parameters_keep_the_callers_key_order() {
         .tags([tags])
         .order_by_params(order)
         .build();
-    c.describe_instances(request).await.unwrap();
+    c.send(request).await.unwrap();
     let seen = &received(&emu, "DescribeInstances")[0];
     // Typed objects go as JSON objects keyed by their wire names, in the spec's order.
     assert_eq!(
@@ -138,10 +138,7 @@ async fn error_bodies_with_lower_case_fields_are_the_services_errors() {
             ),
         );
         let c = client(&emu, version).build().unwrap();
-        let err = c
-            .create_instance(support::create_request())
-            .await
-            .unwrap_err();
+        let err = c.send(support::create_request()).await.unwrap_err();
         let Error::Service(service) = &err else {
             panic!("{err:?}")
         };

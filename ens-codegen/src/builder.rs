@@ -8,11 +8,16 @@ use quote::{format_ident, quote};
 /// slots hold `rt::Unset` until their setter stores the value itself there, so `build()`
 /// needs no `Option` and cannot fail; the optional fields ride along in a private struct, so
 /// each transition moves two fields whatever the operation's size.
+///
+/// The same builder makes the fluent call (`client.<operation>()`): its second type parameter
+/// is `()` for a request object and the runtime's `Fluent` (the client) for a call, which has
+/// `send()` where a request object has `build()`, under the same bounds.
 pub(crate) fn builder(
     op: &str,
     request: &Ident,
     builder: &Ident,
     fields: &[FieldPlan],
+    runtime: &TokenStream,
 ) -> TokenStream {
     let required: Vec<&FieldPlan> = fields.iter().filter(|f| f.form == Form::Required).collect();
     let optional: Vec<&FieldPlan> = fields.iter().filter(|f| f.form != Form::Required).collect();
@@ -33,23 +38,30 @@ pub(crate) fn builder(
         let (id, ty) = (&f.ident, f.ty());
         quote!(#id: #ty,)
     });
+    let unset3 = slots.iter().map(|_| quote!(rt::Unset));
+    let unset4 = slots.iter().map(|_| quote!(rt::Unset));
     let doc = format!(
-        " Builds a [`{request}`]; `build()` compiles only once every required parameter is set."
+        " Builds a [`{request}`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`]({}::Fluent)), `send()` in place of `build()`.",
+        runtime
+            .to_string()
+            .replace(' ', "")
+            .trim_start_matches("::")
     );
     let mut out = quote! {
         #[doc = #doc]
         #[must_use]
         #[derive(Debug, Clone)]
-        pub struct #builder<S = (#(#unset,)*)> {
+        pub struct #builder<S = (#(#unset,)*), C = ()> {
             required: S,
             optional: #optionals,
+            call: C,
         }
 
         // Only the state with nothing set has a default: no state that skips a required
         // parameter can be made without its setter.
         impl Default for #builder {
             fn default() -> Self {
-                Self { required: (#(#unset2,)*), optional: #optionals::default() }
+                Self { required: (#(#unset2,)*), optional: #optionals::default(), call: () }
             }
         }
 
@@ -60,6 +72,12 @@ pub(crate) fn builder(
     };
 
     // Required setters: each moves the builder to the state where its slot holds the value.
+    // With many required parameters the state's type is long, and clippy says so.
+    let allow_complex = if required.len() > 5 {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        quote!()
+    };
     for (i, f) in required.iter().enumerate() {
         let (id, ty) = (&f.ident, &f.value);
         let doc = setter_doc(f);
@@ -89,11 +107,12 @@ pub(crate) fn builder(
             if j == i { conv.clone() } else { quote!(#v) }
         });
         out.extend(quote! {
-            impl<#(#others),*> #builder<(#(#before,)*)> {
+            #allow_complex
+            impl<#(#others,)* C> #builder<(#(#before,)*), C> {
                 #[doc = #doc]
-                pub fn #id(self, value: #param) -> #builder<(#(#after,)*)> {
+                pub fn #id(self, value: #param) -> #builder<(#(#after,)*), C> {
                     let (#(#take,)*) = self.required;
-                    #builder { required: (#(#put,)*), optional: self.optional }
+                    #builder { required: (#(#put,)*), optional: self.optional, call: self.call }
                 }
             }
         });
@@ -143,7 +162,7 @@ pub(crate) fn builder(
         }
     });
     out.extend(quote! {
-        impl<S> #builder<S> {
+        impl<S, C> #builder<S, C> {
             #(#setters)*
         }
     });
@@ -189,6 +208,15 @@ pub(crate) fn builder(
     } else {
         quote!(where #(#bounds,)*)
     };
+    let call = format_ident!("{op}Call");
+    let (response, error) = (format_ident!("{op}Response"), format_ident!("{op}Error"));
+    let call_doc = format!(
+        " A fluent `{op}` call: `client.{}()`, the setters of [`{builder}`], then `.send().await`.",
+        crate::module_name(op)
+    );
+    let send_doc = format!(
+        " Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`{builder}::build`] does."
+    );
     out.extend(quote! {
         impl #generics #builder<(#(#slots,)*)> {
             #[doc = #build_doc]
@@ -198,6 +226,30 @@ pub(crate) fn builder(
                 #unpack_required
                 #unpack_optional
                 #request { #(#takes)* }
+            }
+        }
+
+        #[doc = #call_doc]
+        pub type #call<S = (#(#unset3,)*)> = #builder<S, #runtime::Fluent>;
+
+        impl #call {
+            /// A fluent call on `client`, nothing set yet.
+            pub(crate) fn new(client: #runtime::Client) -> Self {
+                Self {
+                    required: (#(#unset4,)*),
+                    optional: #optionals::default(),
+                    call: #runtime::Fluent::new(client),
+                }
+            }
+        }
+
+        impl #generics #builder<(#(#slots,)*), #runtime::Fluent> {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#response, #runtime::Error<#error>>
+            #where_clause
+            {
+                let Self { required, optional, call } = self;
+                call.send(#builder { required, optional, call: () }.build()).await
             }
         }
     });
@@ -220,7 +272,7 @@ pub(crate) fn builder(
         let wire = &f.wire;
         let setter = f.ident.to_string().trim_start_matches("r#").to_owned();
         let message = format!(
-            "`{op}` needs the required parameter `{wire}`: call `.{setter}(..)` before `.build()`"
+            "`{op}` needs the required parameter `{wire}`: call `.{setter}(..)` before `.build()` (or a fluent call's `.send()`)"
         );
         let label = format!("`{wire}` is not set");
         let doc = format!(" Type state: `{wire}` has been set.");

@@ -421,6 +421,7 @@ fn generate_operation(
         "Request",
         "RequestBuilder",
         "RequestOptional",
+        "Call",
         "Response",
         "Error",
     ] {
@@ -429,6 +430,7 @@ fn generate_operation(
     let mut items = Vec::new();
     let request = request::Request::new(
         ctx,
+        runtime,
         spec,
         types::Sink {
             names: &mut type_names,
@@ -497,13 +499,14 @@ fn root(
         })
         .collect();
     let reexports = ops.iter().map(|(m, op, gate, _)| {
-        let (req, builder, resp, err) = (
+        let (req, builder, call, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}RequestBuilder"),
+            format_ident!("{op}Call"),
             format_ident!("{op}Response"),
             format_ident!("{op}Error"),
         );
-        quote!(#gate pub use #m::{#req, #builder, #resp, #err};)
+        quote!(#gate pub use #m::{#req, #builder, #call, #resp, #err};)
     });
     let checks = ops.iter().map(|(_, op, _, cfg)| {
         let req = format_ident!("{op}Request");
@@ -530,13 +533,15 @@ fn root(
         }
     }
     let methods = ops.iter().zip(&paged).zip(waiters).map(|(((m, op, gate, _), paged), waiters)| {
-        let (req, resp, err) = (
+        let (req, call, resp, err) = (
             format_ident!("{op}Request"),
+            format_ident!("{op}Call"),
             format_ident!("{op}Response"),
             format_ident!("{op}Error"),
         );
-        let doc =
-            format!(" Calls `{op}`: validates, signs and sends `request`, and decodes the answer.");
+        let doc = format!(
+            " Starts a `{op}` call: set its parameters with the setters of [`{op}RequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`."
+        );
         let pages = if *paged {
             let name = format_ident!("{m}_pages");
             let doc = format!(
@@ -575,8 +580,8 @@ fn root(
             #gate
             impl Client {
                 #[doc = #doc]
-                pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
-                    self.0.send(request).await
+                pub fn #m(&self) -> #m::#call {
+                    #m::#call::new(self.0.clone())
                 }
 
                 #pages

@@ -67,8 +67,13 @@ impl FieldPlan {
     }
 }
 
+/// Methods of every request builder besides the setters: no setter may take their names.
+const BUILDER_METHODS: &[&str] = &["build", "send"];
+
 pub(crate) struct Request<'a> {
     ctx: Ctx<'a>,
+    /// The runtime's path (the fluent call names its `Fluent`, `Client` and `Error`).
+    runtime: &'a TokenStream,
     spec: &'a OperationSpec,
     sink: Sink<'a>,
     /// Entries of the rule table.
@@ -78,9 +83,15 @@ pub(crate) struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    pub(crate) fn new(ctx: Ctx<'a>, spec: &'a OperationSpec, sink: Sink<'a>) -> Self {
+    pub(crate) fn new(
+        ctx: Ctx<'a>,
+        runtime: &'a TokenStream,
+        spec: &'a OperationSpec,
+        sink: Sink<'a>,
+    ) -> Self {
         Self {
             ctx,
+            runtime,
             spec,
             sink,
             param_specs: Vec::new(),
@@ -113,11 +124,18 @@ impl<'a> Request<'a> {
             seen_wire.push(p.name.clone());
             let taken: Vec<Ident> = fields.iter().map(|f: &FieldPlan| f.ident.clone()).collect();
             let plan = self.field(&path, p, &taken)?;
+            let setter = plan.ident.to_string();
+            if BUILDER_METHODS.contains(&setter.as_str()) {
+                return Err(self.ctx.err(
+                    format!("{path}/name"),
+                    format!("the setter `{setter}` would clash with the builder's own `{setter}()`: give the parameter a `rustName`"),
+                ));
+            }
             fields.push(plan);
         }
         let mut cross_rules = cross_rules(self.ctx, self.spec, &self.param_wires(&seen_wire))?;
         cross_rules.append(&mut self.extra_cross);
-        let builder_code = crate::builder::builder(op, &request, &builder, &fields);
+        let builder_code = crate::builder::builder(op, &request, &builder, &fields, self.runtime);
         let param_specs = &self.param_specs;
         let rate_limit = match &self.spec.rate_limit {
             Some(r) => {

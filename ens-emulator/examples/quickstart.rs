@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .quantity(1)
         .password(Password::new("Edge#2024x")?)
         .build();
-    let created = client.create_instance(request).await?;
+    let created = client.send(request).await?;
     let id = created.instance_ids[0].clone();
     println!(
         "1. created {id} (RequestId {})",
@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let described = client
-        .describe_instances(DescribeInstancesRequest::builder().instance_id(&id).build())
+        .send(DescribeInstancesRequest::builder().instance_id(&id).build())
         .await?;
     for i in &described.instances {
         println!(
@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     client
-        .stop_instance(StopInstanceRequest::builder().instance_id(&id).build())
+        .send(StopInstanceRequest::builder().instance_id(&id).build())
         .await?;
     client
         .wait_for_instances([id.clone()], "Stopped", &options)
@@ -77,14 +77,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("4. {id} is Stopped");
 
     client
-        .release_pre_paid_instance(
+        .send(
             ReleasePrePaidInstanceRequest::builder()
                 .instance_id(&id)
                 .build(),
         )
         .await?;
     let left = client
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await?;
     println!(
         "5. released {id}; {} instance(s) left; {} requests in {:.1} s",

@@ -40,13 +40,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .quantity(1)
             .key_pair_name("k")
             .build();
-        client.create_instance(r).await?;
+        client.send(r).await?;
     }
     let describe = || DescribeInstancesRequest::builder().page_size(10).build();
 
     let t = Instant::now();
     for _ in 0..n {
-        client.describe_instances(describe()).await?;
+        client.send(describe()).await?;
     }
     let seq = n as f64 / t.elapsed().as_secs_f64();
     println!("DescribeInstances (100 instances, pages of 10), sequential: {seq:.0} calls/s");
@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tasks.push(tokio::spawn(async move {
             for _ in 0..n / 8 {
                 client
-                    .describe_instances(describe())
+                    .send(describe())
                     .await
                     .map(drop)
                     .map_err(|e| e.to_string())?;
@@ -81,7 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .quantity(1)
             .key_pair_name("k")
             .build();
-        client.create_instance(r).await?;
+        client.send(r).await?;
     }
     println!(
         "CreateInstance, sequential: {:.0} calls/s",

@@ -18,7 +18,7 @@ async fn drop_after_acting_gives_outcome_unknown_and_the_instance_exists() {
     let id = emu.add_fault(Fault::new(Effect::CloseAfter).on("CreateInstance").times(1));
     let c = client(&emu);
     let err = c
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
@@ -35,7 +35,7 @@ async fn drop_after_acting_gives_outcome_unknown_and_the_instance_exists() {
     );
     assert_eq!(emu.faults()[0].fired, 1);
     // Spent: the next call goes through.
-    c.create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+    c.send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap();
     assert_eq!(emu.instances().len(), 2);
@@ -54,7 +54,7 @@ async fn refusals_before_acting_are_retried_by_any_call() {
         .times(2),
     );
     let c = client(&emu);
-    c.create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+    c.send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap();
     assert_eq!(emu.count("CreateInstance"), 3, "two refusals, then done");
@@ -71,7 +71,7 @@ async fn refusals_before_acting_are_retried_by_any_call() {
         .nth(1),
     );
     emu.add_fault(Fault::new(Effect::Reset).on("DescribeInstances").nth(2));
-    let answer = c.describe_instances(describe()).await.unwrap();
+    let answer = c.send(describe()).await.unwrap();
     assert_eq!(answer.total_count, Some(1));
     assert_eq!(emu.count("DescribeInstances"), 3);
 }
@@ -86,7 +86,7 @@ async fn spoiled_answers_after_acting() {
         .unwrap();
     let c = client(&emu);
     let id = c
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap()
         .instance_ids
@@ -103,7 +103,7 @@ async fn spoiled_answers_after_acting() {
         .on("DescribeInstances")
         .times(1),
     );
-    let err = strict.describe_instances(describe()).await.unwrap_err();
+    let err = strict.send(describe()).await.unwrap_err();
     assert!(
         matches!(&err, Error::UnreadableResponse { status: 502, body, .. } if body.contains("Bad Gateway")),
         "{err:?}"
@@ -114,7 +114,7 @@ async fn spoiled_answers_after_acting() {
             .on("DescribeInstances")
             .times(1),
     );
-    let err = strict.describe_instances(describe()).await.unwrap_err();
+    let err = strict.send(describe()).await.unwrap_err();
     assert!(
         matches!(err, Error::UnreadableResponse { status: 200, .. }),
         "{err}"
@@ -125,7 +125,7 @@ async fn spoiled_answers_after_acting() {
             .on("DescribeInstances")
             .times(1),
     );
-    let err = strict.describe_instances(describe()).await.unwrap_err();
+    let err = strict.send(describe()).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -142,7 +142,7 @@ async fn spoiled_answers_after_acting() {
             .on("DescribeInstances")
             .times(1),
     );
-    assert!(strict.describe_instances(describe()).await.is_err());
+    assert!(strict.send(describe()).await.is_err());
 
     emu.add_fault(
         Fault::new(Effect::DelayAfter { ms: 1_000 })
@@ -166,7 +166,7 @@ async fn spoiled_answers_after_acting() {
         .times(1),
     );
     // Read-only: retried after the 500, and the retry succeeds.
-    c.describe_instances(describe()).await.unwrap();
+    c.send(describe()).await.unwrap();
 
     emu.add_fault(
         Fault::new(Effect::Trickle {
@@ -176,7 +176,7 @@ async fn spoiled_answers_after_acting() {
         .on("DescribeInstances")
         .times(1),
     );
-    let answer = strict.describe_instances(describe()).await.unwrap();
+    let answer = strict.send(describe()).await.unwrap();
     assert_eq!(answer.total_count, Some(1), "a slow body is still a body");
 }
 
@@ -193,7 +193,7 @@ async fn delay_before_acting_acts_late_and_probability_is_seeded() {
         .build()
         .unwrap();
     let err = strict
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
@@ -219,7 +219,7 @@ async fn delay_before_acting_acts_late_and_probability_is_seeded() {
         let c = support::once(&emu);
         let mut out = Vec::new();
         for _ in 0..20 {
-            out.push(c.describe_instances(describe()).await.is_ok());
+            out.push(c.send(describe()).await.is_ok());
         }
         out
     };
@@ -282,7 +282,7 @@ async fn control_endpoint_manages_faults_and_shows_state_and_counts() {
     );
 
     let c = client(&emu);
-    c.create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 2))
+    c.send(create("cn-beijing-cmcc", "ens.sn1.small", 2))
         .await
         .unwrap();
     let counters = control(&emu, "GET", "counters", "").await.json();
@@ -321,7 +321,7 @@ async fn control_endpoint_manages_faults_and_shows_state_and_counts() {
         200
     );
     assert_eq!(
-        c.create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        c.send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
             .await
             .unwrap_err()
             .code(),

@@ -25,7 +25,7 @@ async fn find(c: &Client, region: &str, name: &str) -> Option<String> {
             .ens_region_id(region)
             .instance_name(name)
             .build();
-        if let Ok(answer) = c.describe_instances(request).await {
+        if let Ok(answer) = c.send(request).await {
             assert!(
                 answer.instances.len() <= 1,
                 "{name} exists {} times",
@@ -48,7 +48,7 @@ async fn ensure(c: &Client, region: &str, name: &str) -> String {
             .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
             .instance_name(ens_client::types::InstanceName::new(name).unwrap())
             .build();
-        match c.create_instance(request).await {
+        match c.send(request).await {
             Ok(mut created) => return created.instance_ids.remove(0),
             // It may exist: look before asking again.
             Err(e) if e.is_outcome_unknown() => {

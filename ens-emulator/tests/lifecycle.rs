@@ -13,7 +13,7 @@ use support::{client, client_with, create};
 
 async fn status_of(client: &ens_client::Client, id: &str) -> String {
     let answer = client
-        .describe_instances(DescribeInstancesRequest::builder().instance_id(id).build())
+        .send(DescribeInstancesRequest::builder().instance_id(id).build())
         .await
         .unwrap();
     assert_eq!(answer.instances.len(), 1, "{id}");
@@ -30,7 +30,7 @@ async fn create_boot_stop_start_reboot_reinit_release_with_both_signatures() {
         let emu = Emulator::builder().manual_clock().start().await.unwrap();
         let c = client_with(&emu, version);
         let created = c
-            .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 2))
+            .send(create("cn-beijing-cmcc", "ens.sn1.small", 2))
             .await
             .unwrap();
         assert_eq!(created.code, Some(0));
@@ -74,10 +74,10 @@ async fn create_boot_stop_start_reboot_reinit_release_with_both_signatures() {
             .instance_id(&id)
             .image_id("ubuntu_20_04_x64_20G_alibase_20210420")
             .build();
-        c.reinit_instance(reinit).await.unwrap();
+        c.send(reinit).await.unwrap();
         emu.advance(Duration::from_secs(2));
         let described = c
-            .describe_instances(DescribeInstancesRequest::builder().instance_id(&id).build())
+            .send(DescribeInstancesRequest::builder().instance_id(&id).build())
             .await
             .unwrap();
         assert_eq!(
@@ -121,7 +121,7 @@ async fn run_instances_post_paid_and_its_release_rules() {
         .instance_name(ens_client::types::InstanceName::new("web").unwrap())
         .unique_suffix(true)
         .build();
-    let answer = c.run_instances(run).await.unwrap();
+    let answer = c.send(run).await.unwrap();
     assert_eq!(answer.instance_ids.len(), 3);
     assert!(answer.order_id.as_deref().is_some_and(|o| o.len() == 15));
     let listed = emu.instances();
@@ -154,7 +154,7 @@ async fn stock_runs_out_and_comes_back() {
     emu.set_stock("cn-xian-unicom", "ens.sn1.medium", 3);
     let c = client(&emu);
     let err = c
-        .create_instance(create("cn-xian-unicom", "ens.sn1.medium", 4))
+        .send(create("cn-xian-unicom", "ens.sn1.medium", 4))
         .await
         .unwrap_err();
     assert_eq!(
@@ -163,33 +163,33 @@ async fn stock_runs_out_and_comes_back() {
     );
     assert!(emu.instances().is_empty(), "all or nothing");
     let made = c
-        .create_instance(create("cn-xian-unicom", "ens.sn1.medium", 3))
+        .send(create("cn-xian-unicom", "ens.sn1.medium", 3))
         .await
         .unwrap();
     assert_eq!(emu.stock("cn-xian-unicom", "ens.sn1.medium"), 0);
     let err = c
-        .create_instance(create("cn-xian-unicom", "ens.sn1.medium", 1))
+        .send(create("cn-xian-unicom", "ens.sn1.medium", 1))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("StockNotEnough"));
     // Other types and regions have their own stock.
-    c.create_instance(create("cn-xian-unicom", "ens.sn1.small", 1))
+    c.send(create("cn-xian-unicom", "ens.sn1.small", 1))
         .await
         .unwrap();
     support::release_pre_paid(&c, &made.instance_ids[0])
         .await
         .unwrap();
-    c.create_instance(create("cn-xian-unicom", "ens.sn1.medium", 1))
+    c.send(create("cn-xian-unicom", "ens.sn1.medium", 1))
         .await
         .unwrap();
     // Unknown catalog entries get the documented codes.
     let err = c
-        .create_instance(create("cn-xian-unicom", "ens.nope", 1))
+        .send(create("cn-xian-unicom", "ens.nope", 1))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameter.InstanceType"));
     let err = c
-        .create_instance(create("xx-nowhere", "ens.sn1.small", 1))
+        .send(create("xx-nowhere", "ens.sn1.small", 1))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameter.EnsRegionId"));
@@ -207,14 +207,14 @@ async fn describe_filters_and_pages() {
     let mut ids = Vec::new();
     for (region, n) in [("cn-beijing-cmcc", 7), ("cn-hangzhou-telecom", 5)] {
         ids.extend(
-            c.create_instance(create(region, "ens.sn1.small", n))
+            c.send(create(region, "ens.sn1.small", n))
                 .await
                 .unwrap()
                 .instance_ids,
         );
     }
     let all = c
-        .describe_instances(DescribeInstancesRequest::builder().page_size(100).build())
+        .send(DescribeInstancesRequest::builder().page_size(100).build())
         .await
         .unwrap();
     assert_eq!((all.total_count, all.instances.len()), (Some(12), 12));
@@ -225,7 +225,7 @@ async fn describe_filters_and_pages() {
         "immediate timings"
     );
     let page2 = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .page_size(5)
                 .page_number(2)
@@ -243,7 +243,7 @@ async fn describe_filters_and_pages() {
         "creation order"
     );
     let page3 = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .page_size(5)
                 .page_number(3)
@@ -253,12 +253,12 @@ async fn describe_filters_and_pages() {
         .unwrap();
     assert_eq!(page3.instances.len(), 2);
     let default_page = c
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap();
     assert_eq!(default_page.instances.len(), 10, "PageSize defaults to 10");
     let hz = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .ens_region_id("cn-hangzhou-telecom")
                 .build(),
@@ -267,7 +267,7 @@ async fn describe_filters_and_pages() {
         .unwrap();
     assert_eq!(hz.total_count, Some(5));
     let picked = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .instance_ids([ids[0].clone(), ids[11].clone()])
                 .build(),
@@ -277,7 +277,7 @@ async fn describe_filters_and_pages() {
     assert_eq!(picked.instances.len(), 2);
     support::stop(&c, &ids[3]).await.unwrap();
     let stopped = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .status(ens_client::types::InstanceStatus::Stopped)
                 .build(),
@@ -293,7 +293,7 @@ async fn describe_filters_and_pages() {
         [ids[3].clone()]
     );
     let by_region_list = c
-        .describe_instances(
+        .send(
             DescribeInstancesRequest::builder()
                 .ens_region_ids(["cn-beijing-cmcc".to_owned()])
                 .page_size(100)
@@ -318,7 +318,7 @@ async fn a_transition_that_never_completes_times_the_waiter_out() {
         .unwrap();
     let c = client(&emu);
     let ids = c
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap()
         .instance_ids;
@@ -359,11 +359,11 @@ async fn accounts_see_only_their_own_instances() {
         as_user("LTAIbob", "bob-secret"),
     );
     let made = alice
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap();
     let seen = bob
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap();
     assert_eq!(seen.total_count, Some(0));

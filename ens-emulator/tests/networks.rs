@@ -96,15 +96,12 @@ async fn vswitches_and_private_addresses_are_checked() {
         }
     };
     let first = c
-        .create_instance(in_vsw(Some("10.0.1.50")))
+        .send(in_vsw(Some("10.0.1.50")))
         .await
         .unwrap()
         .instance_ids
         .remove(0);
-    let dup = c
-        .create_instance(in_vsw(Some("10.0.1.50")))
-        .await
-        .unwrap_err();
+    let dup = c.send(in_vsw(Some("10.0.1.50"))).await.unwrap_err();
     assert_eq!(
         (dup.code(), dup.message()),
         (
@@ -112,19 +109,11 @@ async fn vswitches_and_private_addresses_are_checked() {
             Some("Specified private IP address is duplicated.")
         )
     );
-    let outside = c
-        .create_instance(in_vsw(Some("10.0.2.7")))
-        .await
-        .unwrap_err();
+    let outside = c.send(in_vsw(Some("10.0.2.7"))).await.unwrap_err();
     assert_eq!(outside.code(), Some("InvalidPrivateIpAddress"));
-    let auto = c
-        .create_instance(in_vsw(None))
-        .await
-        .unwrap()
-        .instance_ids
-        .remove(0);
+    let auto = c.send(in_vsw(None)).await.unwrap().instance_ids.remove(0);
     let listed = c
-        .describe_instances(DescribeInstancesRequest::builder().vswitch_id(&vsw).build())
+        .send(DescribeInstancesRequest::builder().vswitch_id(&vsw).build())
         .await
         .unwrap();
     assert_eq!(listed.total_count, Some(2));
@@ -149,7 +138,7 @@ async fn vswitches_and_private_addresses_are_checked() {
         .password(ens_client::types::Password::new(support::PASSWORD).unwrap())
         .vswitch_id("vsw-nope")
         .build();
-    let err = c.create_instance(missing).await.unwrap_err();
+    let err = c.send(missing).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidVSwitchId.NotFound"));
 
     // Describe, then delete in dependency order.

@@ -29,7 +29,7 @@ async fn a_restart_keeps_instances_clock_and_stock() {
             .await
             .unwrap();
         let id = client(&emu)
-            .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+            .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
             .await
             .unwrap()
             .instance_ids

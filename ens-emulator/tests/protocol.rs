@@ -21,7 +21,7 @@ async fn wrong_secret_gets_signature_does_not_match_with_the_string_to_sign() {
             .build()
             .unwrap();
         let err = c
-            .describe_instances(DescribeInstancesRequest::builder().build())
+            .send(DescribeInstancesRequest::builder().build())
             .await
             .unwrap_err();
         let service = err.as_service().expect("a service error");
@@ -54,7 +54,7 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         .build()
         .unwrap();
     let err = stranger
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap_err();
     assert_eq!(
@@ -67,7 +67,7 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         .build()
         .unwrap();
     let err = stale
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidTimeStamp.Expired"));
@@ -78,11 +78,11 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         .build()
         .unwrap();
     fixed_nonce
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap();
     let err = fixed_nonce
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("SignatureNonceUsed"));
@@ -371,7 +371,7 @@ async fn rpc_answers_xml_without_format_and_reads_form_bodies() {
     // ReinitInstance's parameters travel in a form body, as the official SDKs send them.
     let c = client(&emu);
     let id = c
-        .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
+        .send(create("cn-beijing-cmcc", "ens.sn1.small", 1))
         .await
         .unwrap()
         .instance_ids
@@ -420,12 +420,12 @@ async fn rate_limits_answer_throttling_user() {
         .unwrap();
     let c = support::once(&emu);
     for _ in 0..3 {
-        c.describe_instances(DescribeInstancesRequest::builder().build())
+        c.send(DescribeInstancesRequest::builder().build())
             .await
             .unwrap();
     }
     let err = c
-        .describe_instances(DescribeInstancesRequest::builder().build())
+        .send(DescribeInstancesRequest::builder().build())
         .await
         .unwrap_err();
     assert_eq!(
@@ -444,10 +444,7 @@ async fn rate_limits_answer_throttling_user() {
     let mut throttled = 0;
     let started = std::time::Instant::now();
     for _ in 0..11 {
-        if let Err(e) = c
-            .create_instance(create("cn-beijing-cmcc", "ens.sn1.small", 1))
-            .await
-        {
+        if let Err(e) = c.send(create("cn-beijing-cmcc", "ens.sn1.small", 1)).await {
             assert_eq!(e.code(), Some("Throttling.User"));
             throttled += 1;
         }

@@ -33,7 +33,7 @@ async fn with_instances(n: i64) -> (Emulator, Client) {
             .quantity(quantity)
             .password(ens_client::types::Password::new("Edge#2024x").unwrap())
             .build();
-        c.create_instance(request).await.unwrap();
+        c.send(request).await.unwrap();
         left -= quantity;
     }
     (emulator, c)

@@ -71,11 +71,11 @@ async fn create_then_stop(client: &ens_client::Client) -> Result<(), Error> {
         .quantity(1)
         .key_pair_name("my-key")
         .build();
-    client.create_instance(create).await?;
+    client.send(create).await?;
     let stop = ens_client::StopInstanceRequest::builder()
         .instance_id("i-1")
         .build();
-    client.stop_instance(stop).await?;
+    client.send(stop).await?;
     Ok(())
 }
 

@@ -51,7 +51,7 @@ async fn waits_for_created_instances_to_run() {
     let emulator = Emulator::builder().manual_clock().start().await.unwrap();
     let c = client(&emulator);
     let created = c
-        .create_instance(
+        .send(
             ens_client::CreateInstanceRequest::builder()
                 .instance_type("ens.sn1.small")
                 .ens_region_id("cn-beijing-cmcc")

@@ -74,12 +74,13 @@ impl rt::Operation for AccosicateNetworkAclRequest {
     }
 }
 
-/// Builds a [`AccosicateNetworkAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AccosicateNetworkAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AccosicateNetworkAclRequestBuilder<S = (rt::Unset,)> {
+pub struct AccosicateNetworkAclRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: AccosicateNetworkAclRequestOptional,
+    call: C,
 }
 
 impl Default for AccosicateNetworkAclRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for AccosicateNetworkAclRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: AccosicateNetworkAclRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,21 +98,22 @@ struct AccosicateNetworkAclRequestOptional {
     resource: Vec<Resource>,
 }
 
-impl AccosicateNetworkAclRequestBuilder<(rt::Unset,)> {
+impl<C> AccosicateNetworkAclRequestBuilder<(rt::Unset,), C> {
     /// Sets [`AccosicateNetworkAclRequest::network_acl_id`] (`NetworkAclId`).
     pub fn network_acl_id(
         self,
         value: impl Into<String>,
-    ) -> AccosicateNetworkAclRequestBuilder<(String,)> {
+    ) -> AccosicateNetworkAclRequestBuilder<(String,), C> {
         let (_,) = self.required;
         AccosicateNetworkAclRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AccosicateNetworkAclRequestBuilder<S> {
+impl<S, C> AccosicateNetworkAclRequestBuilder<S, C> {
     /// Sets [`AccosicateNetworkAclRequest::resource`] (`Resource`).
     pub fn resource(
         mut self,
@@ -136,6 +139,47 @@ impl<S0> AccosicateNetworkAclRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `AccosicateNetworkAcl` call: `client.accosicate_network_acl()`, the setters of [`AccosicateNetworkAclRequestBuilder`], then `.send().await`.
+pub type AccosicateNetworkAclCall<S = (rt::Unset,)> = AccosicateNetworkAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AccosicateNetworkAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: AccosicateNetworkAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> AccosicateNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AccosicateNetworkAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AccosicateNetworkAclResponse,
+        ::ens_runtime::Error<AccosicateNetworkAclError>,
+    >
+    where
+        S0: builder_state::HasNetworkAclId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AccosicateNetworkAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AccosicateNetworkAclRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkAclId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AccosicateNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()`",
+        message = "`AccosicateNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkAclId` is not set"
     )]
     pub trait HasNetworkAclId: sealed::Sealed {

@@ -72,12 +72,13 @@ impl rt::Operation for AddBackendServersRequest {
     }
 }
 
-/// Builds a [`AddBackendServersRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AddBackendServersRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AddBackendServersRequestBuilder<S = (rt::Unset,)> {
+pub struct AddBackendServersRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: AddBackendServersRequestOptional,
+    call: C,
 }
 
 impl Default for AddBackendServersRequestBuilder {
@@ -85,6 +86,7 @@ impl Default for AddBackendServersRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: AddBackendServersRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -94,21 +96,22 @@ struct AddBackendServersRequestOptional {
     backend_servers: Vec<BackendServers>,
 }
 
-impl AddBackendServersRequestBuilder<(rt::Unset,)> {
+impl<C> AddBackendServersRequestBuilder<(rt::Unset,), C> {
     /// Sets [`AddBackendServersRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> AddBackendServersRequestBuilder<(String,)> {
+    ) -> AddBackendServersRequestBuilder<(String,), C> {
         let (_,) = self.required;
         AddBackendServersRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AddBackendServersRequestBuilder<S> {
+impl<S, C> AddBackendServersRequestBuilder<S, C> {
     /// Sets [`AddBackendServersRequest::backend_servers`] (`BackendServers`).
     pub fn backend_servers(
         mut self,
@@ -134,6 +137,44 @@ impl<S0> AddBackendServersRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `AddBackendServers` call: `client.add_backend_servers()`, the setters of [`AddBackendServersRequestBuilder`], then `.send().await`.
+pub type AddBackendServersCall<S = (rt::Unset,)> = AddBackendServersRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AddBackendServersCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: AddBackendServersRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> AddBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AddBackendServersRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<AddBackendServersResponse, ::ens_runtime::Error<AddBackendServersError>>
+    where
+        S0: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AddBackendServersRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AddBackendServersRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -143,7 +184,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AddBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`AddBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

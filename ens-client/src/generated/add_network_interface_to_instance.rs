@@ -83,12 +83,16 @@ impl rt::Operation for AddNetworkInterfaceToInstanceRequest {
     }
 }
 
-/// Builds a [`AddNetworkInterfaceToInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AddNetworkInterfaceToInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AddNetworkInterfaceToInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AddNetworkInterfaceToInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: AddNetworkInterfaceToInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for AddNetworkInterfaceToInstanceRequestBuilder {
@@ -96,6 +100,7 @@ impl Default for AddNetworkInterfaceToInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AddNetworkInterfaceToInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -105,35 +110,37 @@ struct AddNetworkInterfaceToInstanceRequestOptional {
     auto_start: Option<bool>,
 }
 
-impl<S1> AddNetworkInterfaceToInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AddNetworkInterfaceToInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AddNetworkInterfaceToInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(String, S1)> {
+    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AddNetworkInterfaceToInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AddNetworkInterfaceToInstanceRequest::networks`] (`Networks`).
     pub fn networks(
         self,
         value: rt::serde_json::Value,
-    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::serde_json::Value)> {
+    ) -> AddNetworkInterfaceToInstanceRequestBuilder<(S0, rt::serde_json::Value), C> {
         let (s0, _) = self.required;
         AddNetworkInterfaceToInstanceRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AddNetworkInterfaceToInstanceRequestBuilder<S> {
+impl<S, C> AddNetworkInterfaceToInstanceRequestBuilder<S, C> {
     /// Sets [`AddNetworkInterfaceToInstanceRequest::auto_start`] (`AutoStart`).
     pub fn auto_start(mut self, value: bool) -> Self {
         self.optional.auto_start = Some(value);
@@ -158,6 +165,51 @@ impl<S0, S1> AddNetworkInterfaceToInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AddNetworkInterfaceToInstance` call: `client.add_network_interface_to_instance()`, the setters of [`AddNetworkInterfaceToInstanceRequestBuilder`], then `.send().await`.
+pub type AddNetworkInterfaceToInstanceCall<S = (rt::Unset, rt::Unset)> = AddNetworkInterfaceToInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AddNetworkInterfaceToInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AddNetworkInterfaceToInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> AddNetworkInterfaceToInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AddNetworkInterfaceToInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AddNetworkInterfaceToInstanceResponse,
+        ::ens_runtime::Error<AddNetworkInterfaceToInstanceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasNetworks,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AddNetworkInterfaceToInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AddNetworkInterfaceToInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -167,7 +219,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AddNetworkInterfaceToInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AddNetworkInterfaceToInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -184,7 +236,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::rt::serde_json::Value {}
     /// Type state: `Networks` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AddNetworkInterfaceToInstance` needs the required parameter `Networks`: call `.networks(..)` before `.build()`",
+        message = "`AddNetworkInterfaceToInstance` needs the required parameter `Networks`: call `.networks(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Networks` is not set"
     )]
     pub trait HasNetworks: sealed::Sealed {

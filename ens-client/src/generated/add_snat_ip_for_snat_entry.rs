@@ -60,12 +60,13 @@ impl rt::Operation for AddSnatIpForSnatEntryRequest {
     }
 }
 
-/// Builds a [`AddSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AddSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AddSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AddSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AddSnatIpForSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for AddSnatIpForSnatEntryRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for AddSnatIpForSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AddSnatIpForSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct AddSnatIpForSnatEntryRequestOptional {}
-impl<S1> AddSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AddSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AddSnatIpForSnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> AddSnatIpForSnatEntryRequestBuilder<(String, S1)> {
+    ) -> AddSnatIpForSnatEntryRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AddSnatIpForSnatEntryRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AddSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AddSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AddSnatIpForSnatEntryRequest::snat_ip`] (`SnatIp`).
     pub fn snat_ip(
         self,
         value: impl Into<String>,
-    ) -> AddSnatIpForSnatEntryRequestBuilder<(S0, String)> {
+    ) -> AddSnatIpForSnatEntryRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AddSnatIpForSnatEntryRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AddSnatIpForSnatEntryRequestBuilder<S> {}
+impl<S, C> AddSnatIpForSnatEntryRequestBuilder<S, C> {}
 impl<S0, S1> AddSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     /// The finished request. [`AddSnatIpForSnatEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> AddSnatIpForSnatEntryRequest
@@ -124,6 +128,48 @@ impl<S0, S1> AddSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AddSnatIpForSnatEntry` call: `client.add_snat_ip_for_snat_entry()`, the setters of [`AddSnatIpForSnatEntryRequestBuilder`], then `.send().await`.
+pub type AddSnatIpForSnatEntryCall<S = (rt::Unset, rt::Unset)> = AddSnatIpForSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AddSnatIpForSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AddSnatIpForSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AddSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AddSnatIpForSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AddSnatIpForSnatEntryResponse,
+        ::ens_runtime::Error<AddSnatIpForSnatEntryError>,
+    >
+    where
+        S0: builder_state::HasSnatEntryId,
+        S1: builder_state::HasSnatIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AddSnatIpForSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AddSnatIpForSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AddSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`AddSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `SnatIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AddSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()`",
+        message = "`AddSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatIp` is not set"
     )]
     pub trait HasSnatIp: sealed::Sealed {

@@ -62,12 +62,13 @@ impl rt::Operation for AssignPrivateIpAddressesRequest {
     }
 }
 
-/// Builds a [`AssignPrivateIpAddressesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AssignPrivateIpAddressesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AssignPrivateIpAddressesRequestBuilder<S = (rt::Unset,)> {
+pub struct AssignPrivateIpAddressesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: AssignPrivateIpAddressesRequestOptional,
+    call: C,
 }
 
 impl Default for AssignPrivateIpAddressesRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for AssignPrivateIpAddressesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: AssignPrivateIpAddressesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,21 +86,22 @@ struct AssignPrivateIpAddressesRequestOptional {
     vswitch_id: Option<String>,
 }
 
-impl AssignPrivateIpAddressesRequestBuilder<(rt::Unset,)> {
+impl<C> AssignPrivateIpAddressesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`AssignPrivateIpAddressesRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(
         self,
         value: impl Into<String>,
-    ) -> AssignPrivateIpAddressesRequestBuilder<(String,)> {
+    ) -> AssignPrivateIpAddressesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         AssignPrivateIpAddressesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AssignPrivateIpAddressesRequestBuilder<S> {
+impl<S, C> AssignPrivateIpAddressesRequestBuilder<S, C> {
     /// Sets [`AssignPrivateIpAddressesRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.optional.vswitch_id = Some(value.into());
@@ -121,6 +124,47 @@ impl<S0> AssignPrivateIpAddressesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `AssignPrivateIpAddresses` call: `client.assign_private_ip_addresses()`, the setters of [`AssignPrivateIpAddressesRequestBuilder`], then `.send().await`.
+pub type AssignPrivateIpAddressesCall<S = (rt::Unset,)> = AssignPrivateIpAddressesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AssignPrivateIpAddressesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: AssignPrivateIpAddressesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> AssignPrivateIpAddressesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AssignPrivateIpAddressesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AssignPrivateIpAddressesResponse,
+        ::ens_runtime::Error<AssignPrivateIpAddressesError>,
+    >
+    where
+        S0: builder_state::HasNetworkInterfaceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AssignPrivateIpAddressesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AssignPrivateIpAddressesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -130,7 +174,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkInterfaceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssignPrivateIpAddresses` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()`",
+        message = "`AssignPrivateIpAddresses` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkInterfaceId` is not set"
     )]
     pub trait HasNetworkInterfaceId: sealed::Sealed {

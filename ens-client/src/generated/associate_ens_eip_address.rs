@@ -103,12 +103,13 @@ impl rt::Operation for AssociateEnsEipAddressRequest {
     }
 }
 
-/// Builds a [`AssociateEnsEipAddressRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AssociateEnsEipAddressRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AssociateEnsEipAddressRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AssociateEnsEipAddressRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AssociateEnsEipAddressRequestOptional,
+    call: C,
 }
 
 impl Default for AssociateEnsEipAddressRequestBuilder {
@@ -116,6 +117,7 @@ impl Default for AssociateEnsEipAddressRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AssociateEnsEipAddressRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -126,35 +128,37 @@ struct AssociateEnsEipAddressRequestOptional {
     standby: Option<bool>,
 }
 
-impl<S1> AssociateEnsEipAddressRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AssociateEnsEipAddressRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AssociateEnsEipAddressRequest::allocation_id`] (`AllocationId`).
     pub fn allocation_id(
         self,
         value: impl Into<String>,
-    ) -> AssociateEnsEipAddressRequestBuilder<(String, S1)> {
+    ) -> AssociateEnsEipAddressRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AssociateEnsEipAddressRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AssociateEnsEipAddressRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AssociateEnsEipAddressRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AssociateEnsEipAddressRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AssociateEnsEipAddressRequestBuilder<(S0, String)> {
+    ) -> AssociateEnsEipAddressRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AssociateEnsEipAddressRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AssociateEnsEipAddressRequestBuilder<S> {
+impl<S, C> AssociateEnsEipAddressRequestBuilder<S, C> {
     /// Sets [`AssociateEnsEipAddressRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(mut self, value: InstanceType) -> Self {
         self.optional.instance_type = Some(value);
@@ -186,6 +190,48 @@ impl<S0, S1> AssociateEnsEipAddressRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AssociateEnsEipAddress` call: `client.associate_ens_eip_address()`, the setters of [`AssociateEnsEipAddressRequestBuilder`], then `.send().await`.
+pub type AssociateEnsEipAddressCall<S = (rt::Unset, rt::Unset)> = AssociateEnsEipAddressRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AssociateEnsEipAddressCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AssociateEnsEipAddressRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AssociateEnsEipAddressRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AssociateEnsEipAddressRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AssociateEnsEipAddressResponse,
+        ::ens_runtime::Error<AssociateEnsEipAddressError>,
+    >
+    where
+        S0: builder_state::HasAllocationId,
+        S1: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AssociateEnsEipAddressRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AssociateEnsEipAddressRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -195,7 +241,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AllocationId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssociateEnsEipAddress` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()`",
+        message = "`AssociateEnsEipAddress` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AllocationId` is not set"
     )]
     pub trait HasAllocationId: sealed::Sealed {
@@ -211,7 +257,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssociateEnsEipAddress` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AssociateEnsEipAddress` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -74,12 +74,13 @@ impl rt::Operation for AssociateHaVipRequest {
     }
 }
 
-/// Builds a [`AssociateHaVipRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AssociateHaVipRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AssociateHaVipRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AssociateHaVipRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AssociateHaVipRequestOptional,
+    call: C,
 }
 
 impl Default for AssociateHaVipRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for AssociateHaVipRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AssociateHaVipRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,35 +98,37 @@ struct AssociateHaVipRequestOptional {
     instance_type: Option<InstanceType>,
 }
 
-impl<S1> AssociateHaVipRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AssociateHaVipRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AssociateHaVipRequest::ha_vip_id`] (`HaVipId`).
     pub fn ha_vip_id(
         self,
         value: impl Into<String>,
-    ) -> AssociateHaVipRequestBuilder<(String, S1)> {
+    ) -> AssociateHaVipRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AssociateHaVipRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AssociateHaVipRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AssociateHaVipRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AssociateHaVipRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AssociateHaVipRequestBuilder<(S0, String)> {
+    ) -> AssociateHaVipRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AssociateHaVipRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AssociateHaVipRequestBuilder<S> {
+impl<S, C> AssociateHaVipRequestBuilder<S, C> {
     /// Sets [`AssociateHaVipRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(mut self, value: InstanceType) -> Self {
         self.optional.instance_type = Some(value);
@@ -149,6 +153,45 @@ impl<S0, S1> AssociateHaVipRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AssociateHaVip` call: `client.associate_ha_vip()`, the setters of [`AssociateHaVipRequestBuilder`], then `.send().await`.
+pub type AssociateHaVipCall<S = (rt::Unset, rt::Unset)> = AssociateHaVipRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AssociateHaVipCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AssociateHaVipRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AssociateHaVipRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AssociateHaVipRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<AssociateHaVipResponse, ::ens_runtime::Error<AssociateHaVipError>>
+    where
+        S0: builder_state::HasHaVipId,
+        S1: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AssociateHaVipRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AssociateHaVipRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -158,7 +201,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `HaVipId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssociateHaVip` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()`",
+        message = "`AssociateHaVip` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`HaVipId` is not set"
     )]
     pub trait HasHaVipId: sealed::Sealed {
@@ -174,7 +217,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssociateHaVip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AssociateHaVip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -83,12 +83,13 @@ impl rt::Operation for AssociateNetworkCidrBlockRequest {
     }
 }
 
-/// Builds a [`AssociateNetworkCidrBlockRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AssociateNetworkCidrBlockRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AssociateNetworkCidrBlockRequestBuilder<S = (rt::Unset,)> {
+pub struct AssociateNetworkCidrBlockRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: AssociateNetworkCidrBlockRequestOptional,
+    call: C,
 }
 
 impl Default for AssociateNetworkCidrBlockRequestBuilder {
@@ -96,6 +97,7 @@ impl Default for AssociateNetworkCidrBlockRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: AssociateNetworkCidrBlockRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -107,21 +109,22 @@ struct AssociateNetworkCidrBlockRequestOptional {
     secondary_cidr_block: Option<String>,
 }
 
-impl AssociateNetworkCidrBlockRequestBuilder<(rt::Unset,)> {
+impl<C> AssociateNetworkCidrBlockRequestBuilder<(rt::Unset,), C> {
     /// Sets [`AssociateNetworkCidrBlockRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> AssociateNetworkCidrBlockRequestBuilder<(String,)> {
+    ) -> AssociateNetworkCidrBlockRequestBuilder<(String,), C> {
         let (_,) = self.required;
         AssociateNetworkCidrBlockRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AssociateNetworkCidrBlockRequestBuilder<S> {
+impl<S, C> AssociateNetworkCidrBlockRequestBuilder<S, C> {
     /// Sets [`AssociateNetworkCidrBlockRequest::ip_version`] (`IpVersion`).
     pub fn ip_version(mut self, value: impl Into<String>) -> Self {
         self.optional.ip_version = Some(value.into());
@@ -158,6 +161,47 @@ impl<S0> AssociateNetworkCidrBlockRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `AssociateNetworkCidrBlock` call: `client.associate_network_cidr_block()`, the setters of [`AssociateNetworkCidrBlockRequestBuilder`], then `.send().await`.
+pub type AssociateNetworkCidrBlockCall<S = (rt::Unset,)> = AssociateNetworkCidrBlockRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AssociateNetworkCidrBlockCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: AssociateNetworkCidrBlockRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> AssociateNetworkCidrBlockRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AssociateNetworkCidrBlockRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AssociateNetworkCidrBlockResponse,
+        ::ens_runtime::Error<AssociateNetworkCidrBlockError>,
+    >
+    where
+        S0: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AssociateNetworkCidrBlockRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AssociateNetworkCidrBlockRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -167,7 +211,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AssociateNetworkCidrBlock` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`AssociateNetworkCidrBlock` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

@@ -73,12 +73,13 @@ impl rt::Operation for AttachDiskRequest {
     }
 }
 
-/// Builds a [`AttachDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachDiskRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AttachDiskRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AttachDiskRequestOptional,
+    call: C,
 }
 
 impl Default for AttachDiskRequestBuilder {
@@ -86,6 +87,7 @@ impl Default for AttachDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AttachDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -95,35 +97,37 @@ struct AttachDiskRequestOptional {
     delete_with_instance: Option<String>,
 }
 
-impl<S1> AttachDiskRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AttachDiskRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AttachDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> AttachDiskRequestBuilder<(String, S1)> {
+    ) -> AttachDiskRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AttachDiskRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AttachDiskRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AttachDiskRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AttachDiskRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AttachDiskRequestBuilder<(S0, String)> {
+    ) -> AttachDiskRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AttachDiskRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AttachDiskRequestBuilder<S> {
+impl<S, C> AttachDiskRequestBuilder<S, C> {
     /// Sets [`AttachDiskRequest::delete_with_instance`] (`DeleteWithInstance`).
     pub fn delete_with_instance(mut self, value: impl Into<String>) -> Self {
         self.optional.delete_with_instance = Some(value.into());
@@ -148,6 +152,45 @@ impl<S0, S1> AttachDiskRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AttachDisk` call: `client.attach_disk()`, the setters of [`AttachDiskRequestBuilder`], then `.send().await`.
+pub type AttachDiskCall<S = (rt::Unset, rt::Unset)> = AttachDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AttachDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AttachDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<AttachDiskResponse, ::ens_runtime::Error<AttachDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AttachDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -157,7 +200,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`AttachDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -173,7 +216,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachDisk` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AttachDisk` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -70,12 +70,13 @@ impl rt::Operation for AttachEnsInstancesRequest {
     }
 }
 
-/// Builds a [`AttachEnsInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachEnsInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachEnsInstancesRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AttachEnsInstancesRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AttachEnsInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for AttachEnsInstancesRequestBuilder {
@@ -83,41 +84,44 @@ impl Default for AttachEnsInstancesRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AttachEnsInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct AttachEnsInstancesRequestOptional {}
-impl<S1> AttachEnsInstancesRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AttachEnsInstancesRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AttachEnsInstancesRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AttachEnsInstancesRequestBuilder<(String, S1)> {
+    ) -> AttachEnsInstancesRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AttachEnsInstancesRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AttachEnsInstancesRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AttachEnsInstancesRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AttachEnsInstancesRequest::scripts`] (`Scripts`).
     pub fn scripts(
         self,
         value: impl Into<String>,
-    ) -> AttachEnsInstancesRequestBuilder<(S0, String)> {
+    ) -> AttachEnsInstancesRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AttachEnsInstancesRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AttachEnsInstancesRequestBuilder<S> {}
+impl<S, C> AttachEnsInstancesRequestBuilder<S, C> {}
 impl<S0, S1> AttachEnsInstancesRequestBuilder<(S0, S1)> {
     /// The finished request. [`AttachEnsInstancesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> AttachEnsInstancesRequest
@@ -134,6 +138,48 @@ impl<S0, S1> AttachEnsInstancesRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AttachEnsInstances` call: `client.attach_ens_instances()`, the setters of [`AttachEnsInstancesRequestBuilder`], then `.send().await`.
+pub type AttachEnsInstancesCall<S = (rt::Unset, rt::Unset)> = AttachEnsInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachEnsInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AttachEnsInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AttachEnsInstancesRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachEnsInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AttachEnsInstancesResponse,
+        ::ens_runtime::Error<AttachEnsInstancesError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasScripts,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachEnsInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AttachEnsInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -143,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachEnsInstances` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AttachEnsInstances` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -159,7 +205,7 @@ pub mod builder_state {
 
     /// Type state: `Scripts` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachEnsInstances` needs the required parameter `Scripts`: call `.scripts(..)` before `.build()`",
+        message = "`AttachEnsInstances` needs the required parameter `Scripts`: call `.scripts(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Scripts` is not set"
     )]
     pub trait HasScripts: sealed::Sealed {

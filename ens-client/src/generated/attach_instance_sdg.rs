@@ -94,12 +94,13 @@ impl rt::Operation for AttachInstanceSDGRequest {
     }
 }
 
-/// Builds a [`AttachInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachInstanceSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct AttachInstanceSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: AttachInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for AttachInstanceSDGRequestBuilder {
@@ -107,6 +108,7 @@ impl Default for AttachInstanceSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: AttachInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -119,21 +121,22 @@ struct AttachInstanceSDGRequestOptional {
     load_opt: Option<LoadOpt>,
 }
 
-impl AttachInstanceSDGRequestBuilder<(rt::Unset,)> {
+impl<C> AttachInstanceSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`AttachInstanceSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> AttachInstanceSDGRequestBuilder<(String,)> {
+    ) -> AttachInstanceSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         AttachInstanceSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AttachInstanceSDGRequestBuilder<S> {
+impl<S, C> AttachInstanceSDGRequestBuilder<S, C> {
     /// Sets [`AttachInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -180,6 +183,44 @@ impl<S0> AttachInstanceSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `AttachInstanceSDG` call: `client.attach_instance_sdg()`, the setters of [`AttachInstanceSDGRequestBuilder`], then `.send().await`.
+pub type AttachInstanceSDGCall<S = (rt::Unset,)> = AttachInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: AttachInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> AttachInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<AttachInstanceSDGResponse, ::ens_runtime::Error<AttachInstanceSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AttachInstanceSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -189,7 +230,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`AttachInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

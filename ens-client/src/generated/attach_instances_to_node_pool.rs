@@ -71,12 +71,13 @@ impl rt::Operation for AttachInstancesToNodePoolRequest {
     }
 }
 
-/// Builds a [`AttachInstancesToNodePoolRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachInstancesToNodePoolRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachInstancesToNodePoolRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AttachInstancesToNodePoolRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AttachInstancesToNodePoolRequestOptional,
+    call: C,
 }
 
 impl Default for AttachInstancesToNodePoolRequestBuilder {
@@ -84,6 +85,7 @@ impl Default for AttachInstancesToNodePoolRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AttachInstancesToNodePoolRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -93,35 +95,37 @@ struct AttachInstancesToNodePoolRequestOptional {
     instances: Vec<String>,
 }
 
-impl<S1> AttachInstancesToNodePoolRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AttachInstancesToNodePoolRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AttachInstancesToNodePoolRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> AttachInstancesToNodePoolRequestBuilder<(String, S1)> {
+    ) -> AttachInstancesToNodePoolRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AttachInstancesToNodePoolRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AttachInstancesToNodePoolRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AttachInstancesToNodePoolRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AttachInstancesToNodePoolRequest::nodepool_id`] (`NodepoolId`).
     pub fn nodepool_id(
         self,
         value: impl Into<String>,
-    ) -> AttachInstancesToNodePoolRequestBuilder<(S0, String)> {
+    ) -> AttachInstancesToNodePoolRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AttachInstancesToNodePoolRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AttachInstancesToNodePoolRequestBuilder<S> {
+impl<S, C> AttachInstancesToNodePoolRequestBuilder<S, C> {
     /// Sets [`AttachInstancesToNodePoolRequest::instances`] (`Instances`).
     pub fn instances(
         mut self,
@@ -149,6 +153,48 @@ impl<S0, S1> AttachInstancesToNodePoolRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AttachInstancesToNodePool` call: `client.attach_instances_to_node_pool()`, the setters of [`AttachInstancesToNodePoolRequestBuilder`], then `.send().await`.
+pub type AttachInstancesToNodePoolCall<S = (rt::Unset, rt::Unset)> = AttachInstancesToNodePoolRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachInstancesToNodePoolCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AttachInstancesToNodePoolRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AttachInstancesToNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachInstancesToNodePoolRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AttachInstancesToNodePoolResponse,
+        ::ens_runtime::Error<AttachInstancesToNodePoolError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachInstancesToNodePoolRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AttachInstancesToNodePoolRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -158,7 +204,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachInstancesToNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`AttachInstancesToNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -174,7 +220,7 @@ pub mod builder_state {
 
     /// Type state: `NodepoolId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachInstancesToNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()`",
+        message = "`AttachInstancesToNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolId` is not set"
     )]
     pub trait HasNodepoolId: sealed::Sealed {

@@ -69,12 +69,13 @@ impl rt::Operation for AttachKeyPairRequest {
     }
 }
 
-/// Builds a [`AttachKeyPairRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachKeyPairRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachKeyPairRequestBuilder<S = ()> {
+pub struct AttachKeyPairRequestBuilder<S = (), C = ()> {
     required: S,
     optional: AttachKeyPairRequestOptional,
+    call: C,
 }
 
 impl Default for AttachKeyPairRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for AttachKeyPairRequestBuilder {
         Self {
             required: (),
             optional: AttachKeyPairRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -93,7 +95,7 @@ struct AttachKeyPairRequestOptional {
     key_pair_name: Option<String>,
 }
 
-impl<S> AttachKeyPairRequestBuilder<S> {
+impl<S, C> AttachKeyPairRequestBuilder<S, C> {
     /// Sets [`AttachKeyPairRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -126,6 +128,41 @@ impl AttachKeyPairRequestBuilder<()> {
             key_pair_id: optional.key_pair_id,
             key_pair_name: optional.key_pair_name,
         }
+    }
+}
+
+/// A fluent `AttachKeyPair` call: `client.attach_key_pair()`, the setters of [`AttachKeyPairRequestBuilder`], then `.send().await`.
+pub type AttachKeyPairCall<S = ()> = AttachKeyPairRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachKeyPairCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: AttachKeyPairRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl AttachKeyPairRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachKeyPairRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<AttachKeyPairResponse, ::ens_runtime::Error<AttachKeyPairError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachKeyPairRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

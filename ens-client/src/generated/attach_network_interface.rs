@@ -60,12 +60,13 @@ impl rt::Operation for AttachNetworkInterfaceRequest {
     }
 }
 
-/// Builds a [`AttachNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AttachNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct AttachNetworkInterfaceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct AttachNetworkInterfaceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: AttachNetworkInterfaceRequestOptional,
+    call: C,
 }
 
 impl Default for AttachNetworkInterfaceRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for AttachNetworkInterfaceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: AttachNetworkInterfaceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct AttachNetworkInterfaceRequestOptional {}
-impl<S1> AttachNetworkInterfaceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> AttachNetworkInterfaceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`AttachNetworkInterfaceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> AttachNetworkInterfaceRequestBuilder<(String, S1)> {
+    ) -> AttachNetworkInterfaceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         AttachNetworkInterfaceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> AttachNetworkInterfaceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> AttachNetworkInterfaceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`AttachNetworkInterfaceRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(
         self,
         value: impl Into<String>,
-    ) -> AttachNetworkInterfaceRequestBuilder<(S0, String)> {
+    ) -> AttachNetworkInterfaceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         AttachNetworkInterfaceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AttachNetworkInterfaceRequestBuilder<S> {}
+impl<S, C> AttachNetworkInterfaceRequestBuilder<S, C> {}
 impl<S0, S1> AttachNetworkInterfaceRequestBuilder<(S0, S1)> {
     /// The finished request. [`AttachNetworkInterfaceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> AttachNetworkInterfaceRequest
@@ -124,6 +128,48 @@ impl<S0, S1> AttachNetworkInterfaceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `AttachNetworkInterface` call: `client.attach_network_interface()`, the setters of [`AttachNetworkInterfaceRequestBuilder`], then `.send().await`.
+pub type AttachNetworkInterfaceCall<S = (rt::Unset, rt::Unset)> = AttachNetworkInterfaceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AttachNetworkInterfaceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: AttachNetworkInterfaceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> AttachNetworkInterfaceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachNetworkInterfaceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AttachNetworkInterfaceResponse,
+        ::ens_runtime::Error<AttachNetworkInterfaceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasNetworkInterfaceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AttachNetworkInterfaceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AttachNetworkInterfaceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachNetworkInterface` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`AttachNetworkInterface` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `NetworkInterfaceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AttachNetworkInterface` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()`",
+        message = "`AttachNetworkInterface` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkInterfaceId` is not set"
     )]
     pub trait HasNetworkInterfaceId: sealed::Sealed {

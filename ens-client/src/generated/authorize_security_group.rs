@@ -128,14 +128,16 @@ impl rt::Operation for AuthorizeSecurityGroupRequest {
     }
 }
 
-/// Builds a [`AuthorizeSecurityGroupRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AuthorizeSecurityGroupRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct AuthorizeSecurityGroupRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: AuthorizeSecurityGroupRequestOptional,
+    call: C,
 }
 
 impl Default for AuthorizeSecurityGroupRequestBuilder {
@@ -143,6 +145,7 @@ impl Default for AuthorizeSecurityGroupRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: AuthorizeSecurityGroupRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -154,63 +157,67 @@ struct AuthorizeSecurityGroupRequestOptional {
     source_port_range: Option<String>,
 }
 
-impl<S1, S2, S3> AuthorizeSecurityGroupRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> AuthorizeSecurityGroupRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`AuthorizeSecurityGroupRequest::ip_protocol`] (`IpProtocol`).
     pub fn ip_protocol(
         self,
         value: IpProtocol,
-    ) -> AuthorizeSecurityGroupRequestBuilder<(IpProtocol, S1, S2, S3)> {
+    ) -> AuthorizeSecurityGroupRequestBuilder<(IpProtocol, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         AuthorizeSecurityGroupRequestBuilder {
             required: (value, s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> AuthorizeSecurityGroupRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> AuthorizeSecurityGroupRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`AuthorizeSecurityGroupRequest::port_range`] (`PortRange`).
     pub fn port_range(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, String, S2, S3)> {
+    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         AuthorizeSecurityGroupRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> AuthorizeSecurityGroupRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> AuthorizeSecurityGroupRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`AuthorizeSecurityGroupRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, S1, String, S3)> {
+    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         AuthorizeSecurityGroupRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`AuthorizeSecurityGroupRequest::source_cidr_ip`] (`SourceCidrIp`).
     pub fn source_cidr_ip(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, String)> {
+    ) -> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         AuthorizeSecurityGroupRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AuthorizeSecurityGroupRequestBuilder<S> {
+impl<S, C> AuthorizeSecurityGroupRequestBuilder<S, C> {
     /// Sets [`AuthorizeSecurityGroupRequest::policy`] (`Policy`).
     pub fn policy(mut self, value: Policy) -> Self {
         self.optional.policy = Some(value);
@@ -253,6 +260,55 @@ impl<S0, S1, S2, S3> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `AuthorizeSecurityGroup` call: `client.authorize_security_group()`, the setters of [`AuthorizeSecurityGroupRequestBuilder`], then `.send().await`.
+pub type AuthorizeSecurityGroupCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = AuthorizeSecurityGroupRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl AuthorizeSecurityGroupCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: AuthorizeSecurityGroupRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> AuthorizeSecurityGroupRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AuthorizeSecurityGroupRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AuthorizeSecurityGroupResponse,
+        ::ens_runtime::Error<AuthorizeSecurityGroupError>,
+    >
+    where
+        S0: builder_state::HasIpProtocol,
+        S1: builder_state::HasPortRange,
+        S2: builder_state::HasSecurityGroupId,
+        S3: builder_state::HasSourceCidrIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AuthorizeSecurityGroupRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AuthorizeSecurityGroupRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -262,7 +318,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::IpProtocol {}
     /// Type state: `IpProtocol` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroup` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroup` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`IpProtocol` is not set"
     )]
     pub trait HasIpProtocol: sealed::Sealed {
@@ -279,7 +335,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `PortRange` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroup` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroup` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PortRange` is not set"
     )]
     pub trait HasPortRange: sealed::Sealed {
@@ -295,7 +351,7 @@ pub mod builder_state {
 
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {
@@ -311,7 +367,7 @@ pub mod builder_state {
 
     /// Type state: `SourceCidrIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroup` needs the required parameter `SourceCidrIp`: call `.source_cidr_ip(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroup` needs the required parameter `SourceCidrIp`: call `.source_cidr_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SourceCidrIp` is not set"
     )]
     pub trait HasSourceCidrIp: sealed::Sealed {

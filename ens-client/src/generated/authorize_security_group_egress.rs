@@ -143,14 +143,16 @@ impl rt::Operation for AuthorizeSecurityGroupEgressRequest {
     }
 }
 
-/// Builds a [`AuthorizeSecurityGroupEgressRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`AuthorizeSecurityGroupEgressRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct AuthorizeSecurityGroupEgressRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: AuthorizeSecurityGroupEgressRequestOptional,
+    call: C,
 }
 
 impl Default for AuthorizeSecurityGroupEgressRequestBuilder {
@@ -158,6 +160,7 @@ impl Default for AuthorizeSecurityGroupEgressRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: AuthorizeSecurityGroupEgressRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -169,63 +172,87 @@ struct AuthorizeSecurityGroupEgressRequestOptional {
     source_port_range: Option<String>,
 }
 
-impl<S1, S2, S3> AuthorizeSecurityGroupEgressRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<
+    S1,
+    S2,
+    S3,
+    C,
+> AuthorizeSecurityGroupEgressRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`AuthorizeSecurityGroupEgressRequest::ip_protocol`] (`IpProtocol`).
     pub fn ip_protocol(
         self,
         value: IpProtocol,
-    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(IpProtocol, S1, S2, S3)> {
+    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(IpProtocol, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         AuthorizeSecurityGroupEgressRequestBuilder {
             required: (value, s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> AuthorizeSecurityGroupEgressRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<
+    S0,
+    S2,
+    S3,
+    C,
+> AuthorizeSecurityGroupEgressRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`AuthorizeSecurityGroupEgressRequest::port_range`] (`PortRange`).
     pub fn port_range(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, String, S2, S3)> {
+    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         AuthorizeSecurityGroupEgressRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<
+    S0,
+    S1,
+    S3,
+    C,
+> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`AuthorizeSecurityGroupEgressRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, String, S3)> {
+    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         AuthorizeSecurityGroupEgressRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    S2,
+    C,
+> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`AuthorizeSecurityGroupEgressRequest::dest_cidr_ip`] (`DestCidrIp`).
     pub fn dest_cidr_ip(
         self,
         value: impl Into<String>,
-    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, String)> {
+    ) -> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         AuthorizeSecurityGroupEgressRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> AuthorizeSecurityGroupEgressRequestBuilder<S> {
+impl<S, C> AuthorizeSecurityGroupEgressRequestBuilder<S, C> {
     /// Sets [`AuthorizeSecurityGroupEgressRequest::policy`] (`Policy`).
     pub fn policy(mut self, value: Policy) -> Self {
         self.optional.policy = Some(value);
@@ -268,6 +295,54 @@ impl<S0, S1, S2, S3> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, S3)
     }
 }
 
+/// A fluent `AuthorizeSecurityGroupEgress` call: `client.authorize_security_group_egress()`, the setters of [`AuthorizeSecurityGroupEgressRequestBuilder`], then `.send().await`.
+pub type AuthorizeSecurityGroupEgressCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = AuthorizeSecurityGroupEgressRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl AuthorizeSecurityGroupEgressCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: AuthorizeSecurityGroupEgressRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> AuthorizeSecurityGroupEgressRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AuthorizeSecurityGroupEgressRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        AuthorizeSecurityGroupEgressResponse,
+        ::ens_runtime::Error<AuthorizeSecurityGroupEgressError>,
+    >
+    where
+        S0: builder_state::HasIpProtocol,
+        S1: builder_state::HasPortRange,
+        S2: builder_state::HasSecurityGroupId,
+        S3: builder_state::HasDestCidrIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                AuthorizeSecurityGroupEgressRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`AuthorizeSecurityGroupEgressRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -277,7 +352,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::IpProtocol {}
     /// Type state: `IpProtocol` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`IpProtocol` is not set"
     )]
     pub trait HasIpProtocol: sealed::Sealed {
@@ -294,7 +369,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `PortRange` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PortRange` is not set"
     )]
     pub trait HasPortRange: sealed::Sealed {
@@ -310,7 +385,7 @@ pub mod builder_state {
 
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {
@@ -326,7 +401,7 @@ pub mod builder_state {
 
     /// Type state: `DestCidrIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `DestCidrIp`: call `.dest_cidr_ip(..)` before `.build()`",
+        message = "`AuthorizeSecurityGroupEgress` needs the required parameter `DestCidrIp`: call `.dest_cidr_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DestCidrIp` is not set"
     )]
     pub trait HasDestCidrIp: sealed::Sealed {

@@ -59,12 +59,13 @@ impl rt::Operation for BatchEventMigrateInstanceRequest {
     }
 }
 
-/// Builds a [`BatchEventMigrateInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`BatchEventMigrateInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct BatchEventMigrateInstanceRequestBuilder<S = ()> {
+pub struct BatchEventMigrateInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: BatchEventMigrateInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for BatchEventMigrateInstanceRequestBuilder {
@@ -72,6 +73,7 @@ impl Default for BatchEventMigrateInstanceRequestBuilder {
         Self {
             required: (),
             optional: BatchEventMigrateInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -81,7 +83,7 @@ struct BatchEventMigrateInstanceRequestOptional {
     event_infos: Vec<EventInfos>,
 }
 
-impl<S> BatchEventMigrateInstanceRequestBuilder<S> {
+impl<S, C> BatchEventMigrateInstanceRequestBuilder<S, C> {
     /// Sets [`BatchEventMigrateInstanceRequest::event_infos`] (`EventInfos`).
     pub fn event_infos(
         mut self,
@@ -100,6 +102,44 @@ impl BatchEventMigrateInstanceRequestBuilder<()> {
         BatchEventMigrateInstanceRequest {
             event_infos: optional.event_infos,
         }
+    }
+}
+
+/// A fluent `BatchEventMigrateInstance` call: `client.batch_event_migrate_instance()`, the setters of [`BatchEventMigrateInstanceRequestBuilder`], then `.send().await`.
+pub type BatchEventMigrateInstanceCall<S = ()> = BatchEventMigrateInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl BatchEventMigrateInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: BatchEventMigrateInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl BatchEventMigrateInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`BatchEventMigrateInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        BatchEventMigrateInstanceResponse,
+        ::ens_runtime::Error<BatchEventMigrateInstanceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                BatchEventMigrateInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

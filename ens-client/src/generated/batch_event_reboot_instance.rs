@@ -56,12 +56,13 @@ impl rt::Operation for BatchEventRebootInstanceRequest {
     }
 }
 
-/// Builds a [`BatchEventRebootInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`BatchEventRebootInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct BatchEventRebootInstanceRequestBuilder<S = ()> {
+pub struct BatchEventRebootInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: BatchEventRebootInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for BatchEventRebootInstanceRequestBuilder {
@@ -69,6 +70,7 @@ impl Default for BatchEventRebootInstanceRequestBuilder {
         Self {
             required: (),
             optional: BatchEventRebootInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -78,7 +80,7 @@ struct BatchEventRebootInstanceRequestOptional {
     event_infos: Vec<EventInfos>,
 }
 
-impl<S> BatchEventRebootInstanceRequestBuilder<S> {
+impl<S, C> BatchEventRebootInstanceRequestBuilder<S, C> {
     /// Sets [`BatchEventRebootInstanceRequest::event_infos`] (`EventInfos`).
     pub fn event_infos(
         mut self,
@@ -97,6 +99,44 @@ impl BatchEventRebootInstanceRequestBuilder<()> {
         BatchEventRebootInstanceRequest {
             event_infos: optional.event_infos,
         }
+    }
+}
+
+/// A fluent `BatchEventRebootInstance` call: `client.batch_event_reboot_instance()`, the setters of [`BatchEventRebootInstanceRequestBuilder`], then `.send().await`.
+pub type BatchEventRebootInstanceCall<S = ()> = BatchEventRebootInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl BatchEventRebootInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: BatchEventRebootInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl BatchEventRebootInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`BatchEventRebootInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        BatchEventRebootInstanceResponse,
+        ::ens_runtime::Error<BatchEventRebootInstanceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                BatchEventRebootInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

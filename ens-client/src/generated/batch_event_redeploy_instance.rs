@@ -56,12 +56,13 @@ impl rt::Operation for BatchEventRedeployInstanceRequest {
     }
 }
 
-/// Builds a [`BatchEventRedeployInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`BatchEventRedeployInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct BatchEventRedeployInstanceRequestBuilder<S = ()> {
+pub struct BatchEventRedeployInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: BatchEventRedeployInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for BatchEventRedeployInstanceRequestBuilder {
@@ -69,6 +70,7 @@ impl Default for BatchEventRedeployInstanceRequestBuilder {
         Self {
             required: (),
             optional: BatchEventRedeployInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -78,7 +80,7 @@ struct BatchEventRedeployInstanceRequestOptional {
     event_infos: Vec<EventInfos>,
 }
 
-impl<S> BatchEventRedeployInstanceRequestBuilder<S> {
+impl<S, C> BatchEventRedeployInstanceRequestBuilder<S, C> {
     /// Sets [`BatchEventRedeployInstanceRequest::event_infos`] (`EventInfos`).
     pub fn event_infos(
         mut self,
@@ -97,6 +99,44 @@ impl BatchEventRedeployInstanceRequestBuilder<()> {
         BatchEventRedeployInstanceRequest {
             event_infos: optional.event_infos,
         }
+    }
+}
+
+/// A fluent `BatchEventRedeployInstance` call: `client.batch_event_redeploy_instance()`, the setters of [`BatchEventRedeployInstanceRequestBuilder`], then `.send().await`.
+pub type BatchEventRedeployInstanceCall<S = ()> = BatchEventRedeployInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl BatchEventRedeployInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: BatchEventRedeployInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl BatchEventRedeployInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`BatchEventRedeployInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        BatchEventRedeployInstanceResponse,
+        ::ens_runtime::Error<BatchEventRedeployInstanceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                BatchEventRedeployInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -74,12 +74,13 @@ impl rt::Operation for CleanDistDataRequest {
     }
 }
 
-/// Builds a [`CleanDistDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CleanDistDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CleanDistDataRequestBuilder<S = ()> {
+pub struct CleanDistDataRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CleanDistDataRequestOptional,
+    call: C,
 }
 
 impl Default for CleanDistDataRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for CleanDistDataRequestBuilder {
         Self {
             required: (),
             optional: CleanDistDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -99,7 +101,7 @@ struct CleanDistDataRequestOptional {
     ens_region_id: Option<String>,
 }
 
-impl<S> CleanDistDataRequestBuilder<S> {
+impl<S, C> CleanDistDataRequestBuilder<S, C> {
     /// Sets [`CleanDistDataRequest::app_id`] (`AppId`).
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.optional.app_id = Some(value.into());
@@ -136,6 +138,41 @@ impl CleanDistDataRequestBuilder<()> {
             data_version: optional.data_version,
             ens_region_id: optional.ens_region_id,
         }
+    }
+}
+
+/// A fluent `CleanDistData` call: `client.clean_dist_data()`, the setters of [`CleanDistDataRequestBuilder`], then `.send().await`.
+pub type CleanDistDataCall<S = ()> = CleanDistDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CleanDistDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CleanDistDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CleanDistDataRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CleanDistDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CleanDistDataResponse, ::ens_runtime::Error<CleanDistDataError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                CleanDistDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

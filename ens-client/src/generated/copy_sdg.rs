@@ -62,12 +62,13 @@ impl rt::Operation for CopySDGRequest {
     }
 }
 
-/// Builds a [`CopySDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CopySDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CopySDGRequestBuilder<S = (rt::Unset,)> {
+pub struct CopySDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CopySDGRequestOptional,
+    call: C,
 }
 
 impl Default for CopySDGRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for CopySDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CopySDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,18 +86,22 @@ struct CopySDGRequestOptional {
     destination_region_ids: Vec<String>,
 }
 
-impl CopySDGRequestBuilder<(rt::Unset,)> {
+impl<C> CopySDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CopySDGRequest::sdg_id`] (`SDGId`).
-    pub fn sdg_id(self, value: impl Into<String>) -> CopySDGRequestBuilder<(String,)> {
+    pub fn sdg_id(
+        self,
+        value: impl Into<String>,
+    ) -> CopySDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CopySDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CopySDGRequestBuilder<S> {
+impl<S, C> CopySDGRequestBuilder<S, C> {
     /// Sets [`CopySDGRequest::destination_region_ids`] (`DestinationRegionIds`).
     pub fn destination_region_ids(
         mut self,
@@ -124,6 +130,41 @@ impl<S0> CopySDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CopySDG` call: `client.copy_sdg()`, the setters of [`CopySDGRequestBuilder`], then `.send().await`.
+pub type CopySDGCall<S = (rt::Unset,)> = CopySDGRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CopySDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CopySDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CopySDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CopySDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CopySDGResponse, ::ens_runtime::Error<CopySDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CopySDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CopySDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +174,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CopySDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`CopySDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

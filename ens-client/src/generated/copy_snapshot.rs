@@ -90,12 +90,13 @@ impl rt::Operation for CopySnapshotRequest {
     }
 }
 
-/// Builds a [`CopySnapshotRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CopySnapshotRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CopySnapshotRequestBuilder<S = (rt::Unset,)> {
+pub struct CopySnapshotRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CopySnapshotRequestOptional,
+    call: C,
 }
 
 impl Default for CopySnapshotRequestBuilder {
@@ -103,6 +104,7 @@ impl Default for CopySnapshotRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CopySnapshotRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -115,21 +117,22 @@ struct CopySnapshotRequestOptional {
     instance_billing_cycle: Option<InstanceBillingCycle>,
 }
 
-impl CopySnapshotRequestBuilder<(rt::Unset,)> {
+impl<C> CopySnapshotRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CopySnapshotRequest::snapshot_id`] (`SnapshotId`).
     pub fn snapshot_id(
         self,
         value: impl Into<String>,
-    ) -> CopySnapshotRequestBuilder<(String,)> {
+    ) -> CopySnapshotRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CopySnapshotRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CopySnapshotRequestBuilder<S> {
+impl<S, C> CopySnapshotRequestBuilder<S, C> {
     /// Sets [`CopySnapshotRequest::destination_region_ids`] (`DestinationRegionIds`).
     pub fn destination_region_ids(
         mut self,
@@ -179,6 +182,44 @@ impl<S0> CopySnapshotRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CopySnapshot` call: `client.copy_snapshot()`, the setters of [`CopySnapshotRequestBuilder`], then `.send().await`.
+pub type CopySnapshotCall<S = (rt::Unset,)> = CopySnapshotRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CopySnapshotCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CopySnapshotRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CopySnapshotRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CopySnapshotRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CopySnapshotResponse, ::ens_runtime::Error<CopySnapshotError>>
+    where
+        S0: builder_state::HasSnapshotId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CopySnapshotRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CopySnapshotRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -188,7 +229,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnapshotId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CopySnapshot` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()`",
+        message = "`CopySnapshot` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnapshotId` is not set"
     )]
     pub trait HasSnapshotId: sealed::Sealed {

@@ -68,12 +68,13 @@ impl rt::Operation for CreateApplicationRequest {
     }
 }
 
-/// Builds a [`CreateApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateApplicationRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateApplicationRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for CreateApplicationRequestBuilder {
@@ -81,6 +82,7 @@ impl Default for CreateApplicationRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -90,21 +92,22 @@ struct CreateApplicationRequestOptional {
     timeout: Option<i64>,
 }
 
-impl CreateApplicationRequestBuilder<(rt::Unset,)> {
+impl<C> CreateApplicationRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateApplicationRequest::template`] (`Template`).
     pub fn template(
         self,
         value: impl Into<String>,
-    ) -> CreateApplicationRequestBuilder<(String,)> {
+    ) -> CreateApplicationRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateApplicationRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateApplicationRequestBuilder<S> {
+impl<S, C> CreateApplicationRequestBuilder<S, C> {
     /// Sets [`CreateApplicationRequest::timeout`] (`Timeout`).
     pub fn timeout(mut self, value: i64) -> Self {
         self.optional.timeout = Some(value);
@@ -127,6 +130,44 @@ impl<S0> CreateApplicationRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateApplication` call: `client.create_application()`, the setters of [`CreateApplicationRequestBuilder`], then `.send().await`.
+pub type CreateApplicationCall<S = (rt::Unset,)> = CreateApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateApplicationResponse, ::ens_runtime::Error<CreateApplicationError>>
+    where
+        S0: builder_state::HasTemplate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -136,7 +177,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `Template` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateApplication` needs the required parameter `Template`: call `.template(..)` before `.build()`",
+        message = "`CreateApplication` needs the required parameter `Template`: call `.template(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Template` is not set"
     )]
     pub trait HasTemplate: sealed::Sealed {

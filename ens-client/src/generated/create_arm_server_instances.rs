@@ -303,14 +303,16 @@ impl rt::Operation for CreateARMServerInstancesRequest {
     }
 }
 
-/// Builds a [`CreateARMServerInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateARMServerInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateARMServerInstancesRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateARMServerInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for CreateARMServerInstancesRequestBuilder {
@@ -326,6 +328,7 @@ impl Default for CreateARMServerInstancesRequestBuilder {
                 rt::Unset,
             ),
             optional: CreateARMServerInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -346,6 +349,7 @@ struct CreateARMServerInstancesRequestOptional {
     instance_billing_cycle: Option<InstanceBillingCycle>,
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S1,
     S2,
@@ -353,20 +357,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateARMServerInstancesRequestBuilder<(rt::Unset, S1, S2, S3, S4, S5, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(rt::Unset, S1, S2, S3, S4, S5, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::pay_type`] (`PayType`).
     pub fn pay_type(
         self,
         value: PayType,
-    ) -> CreateARMServerInstancesRequestBuilder<(PayType, S1, S2, S3, S4, S5, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(PayType, S1, S2, S3, S4, S5, S6), C> {
         let (_, s1, s2, s3, s4, s5, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (value, s1, s2, s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S2,
@@ -374,20 +381,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateARMServerInstancesRequestBuilder<(S0, rt::Unset, S2, S3, S4, S5, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, rt::Unset, S2, S3, S4, S5, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, String, S2, S3, S4, S5, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(S0, String, S2, S3, S4, S5, S6), C> {
         let (s0, _, s2, s3, s4, s5, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, value.into(), s2, s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -395,20 +405,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateARMServerInstancesRequestBuilder<(S0, S1, rt::Unset, S3, S4, S5, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, S1, rt::Unset, S3, S4, S5, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::server_type`] (`ServerType`).
     pub fn server_type(
         self,
         value: impl Into<String>,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, String, S3, S4, S5, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, String, S3, S4, S5, S6), C> {
         let (s0, s1, _, s3, s4, s5, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, s1, value.into(), s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -416,20 +429,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, rt::Unset, S4, S5, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, rt::Unset, S4, S5, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(
         self,
         value: impl Into<String>,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, String, S4, S5, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, String, S4, S5, S6), C> {
         let (s0, s1, s2, _, s4, s5, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, s1, s2, value.into(), s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -437,20 +453,23 @@ impl<
     S3,
     S5,
     S6,
-> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, rt::Unset, S5, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, rt::Unset, S5, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, String, S5, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, String, S5, S6), C> {
         let (s0, s1, s2, s3, _, s5, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, s1, s2, s3, value.into(), s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -458,20 +477,26 @@ impl<
     S3,
     S4,
     S6,
-> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, rt::Unset, S6)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, rt::Unset, S6), C> {
     /// Sets [`CreateARMServerInstancesRequest::resolution`] (`Resolution`).
     pub fn resolution(
         self,
         value: Resolution,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, Resolution, S6)> {
+    ) -> CreateARMServerInstancesRequestBuilder<
+        (S0, S1, S2, S3, S4, Resolution, S6),
+        C,
+    > {
         let (s0, s1, s2, s3, s4, _, s6) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, s1, s2, s3, s4, value, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -479,21 +504,23 @@ impl<
     S3,
     S4,
     S5,
-> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, S5, rt::Unset)> {
+    C,
+> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, S5, rt::Unset), C> {
     /// Sets [`CreateARMServerInstancesRequest::amount`] (`Amount`).
     pub fn amount(
         self,
         value: i64,
-    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, S5, i64)> {
+    ) -> CreateARMServerInstancesRequestBuilder<(S0, S1, S2, S3, S4, S5, i64), C> {
         let (s0, s1, s2, s3, s4, s5, _) = self.required;
         CreateARMServerInstancesRequestBuilder {
             required: (s0, s1, s2, s3, s4, s5, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateARMServerInstancesRequestBuilder<S> {
+impl<S, C> CreateARMServerInstancesRequestBuilder<S, C> {
     /// Sets [`CreateARMServerInstancesRequest::frequency`] (`Frequency`).
     pub fn frequency(mut self, value: i64) -> Self {
         self.optional.frequency = Some(value);
@@ -616,6 +643,71 @@ impl<
     }
 }
 
+/// A fluent `CreateARMServerInstances` call: `client.create_arm_server_instances()`, the setters of [`CreateARMServerInstancesRequestBuilder`], then `.send().await`.
+pub type CreateARMServerInstancesCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = CreateARMServerInstancesRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateARMServerInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+            ),
+            optional: CreateARMServerInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+> CreateARMServerInstancesRequestBuilder<
+    (S0, S1, S2, S3, S4, S5, S6),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateARMServerInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateARMServerInstancesResponse,
+        ::ens_runtime::Error<CreateARMServerInstancesError>,
+    >
+    where
+        S0: builder_state::HasPayType,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasServerType,
+        S3: builder_state::HasInstanceType,
+        S4: builder_state::HasImageId,
+        S5: builder_state::HasResolution,
+        S6: builder_state::HasAmount,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateARMServerInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateARMServerInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -625,7 +717,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::PayType {}
     /// Type state: `PayType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `PayType`: call `.pay_type(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `PayType`: call `.pay_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PayType` is not set"
     )]
     pub trait HasPayType: sealed::Sealed {
@@ -642,7 +734,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -658,7 +750,7 @@ pub mod builder_state {
 
     /// Type state: `ServerType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `ServerType`: call `.server_type(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `ServerType`: call `.server_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ServerType` is not set"
     )]
     pub trait HasServerType: sealed::Sealed {
@@ -674,7 +766,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceType` is not set"
     )]
     pub trait HasInstanceType: sealed::Sealed {
@@ -690,7 +782,7 @@ pub mod builder_state {
 
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {
@@ -707,7 +799,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Resolution {}
     /// Type state: `Resolution` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `Resolution`: call `.resolution(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `Resolution`: call `.resolution(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Resolution` is not set"
     )]
     pub trait HasResolution: sealed::Sealed {
@@ -724,7 +816,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Amount` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateARMServerInstances` needs the required parameter `Amount`: call `.amount(..)` before `.build()`",
+        message = "`CreateARMServerInstances` needs the required parameter `Amount`: call `.amount(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Amount` is not set"
     )]
     pub trait HasAmount: sealed::Sealed {

@@ -86,12 +86,13 @@ impl rt::Operation for CreateClassicNetworkRequest {
     }
 }
 
-/// Builds a [`CreateClassicNetworkRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateClassicNetworkRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateClassicNetworkRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateClassicNetworkRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateClassicNetworkRequestOptional,
+    call: C,
 }
 
 impl Default for CreateClassicNetworkRequestBuilder {
@@ -99,6 +100,7 @@ impl Default for CreateClassicNetworkRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateClassicNetworkRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -109,35 +111,37 @@ struct CreateClassicNetworkRequestOptional {
     description: Option<String>,
 }
 
-impl<S1> CreateClassicNetworkRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateClassicNetworkRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateClassicNetworkRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateClassicNetworkRequestBuilder<(String, S1)> {
+    ) -> CreateClassicNetworkRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateClassicNetworkRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateClassicNetworkRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateClassicNetworkRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateClassicNetworkRequest::cidr_block`] (`CidrBlock`).
     pub fn cidr_block(
         self,
         value: impl Into<String>,
-    ) -> CreateClassicNetworkRequestBuilder<(S0, String)> {
+    ) -> CreateClassicNetworkRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateClassicNetworkRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateClassicNetworkRequestBuilder<S> {
+impl<S, C> CreateClassicNetworkRequestBuilder<S, C> {
     /// Sets [`CreateClassicNetworkRequest::network_name`] (`NetworkName`).
     pub fn network_name(mut self, value: impl Into<String>) -> Self {
         self.optional.network_name = Some(value.into());
@@ -169,6 +173,48 @@ impl<S0, S1> CreateClassicNetworkRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateClassicNetwork` call: `client.create_classic_network()`, the setters of [`CreateClassicNetworkRequestBuilder`], then `.send().await`.
+pub type CreateClassicNetworkCall<S = (rt::Unset, rt::Unset)> = CreateClassicNetworkRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateClassicNetworkCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateClassicNetworkRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateClassicNetworkRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateClassicNetworkRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateClassicNetworkResponse,
+        ::ens_runtime::Error<CreateClassicNetworkError>,
+    >
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasCidrBlock,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateClassicNetworkRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateClassicNetworkRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -178,7 +224,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateClassicNetwork` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateClassicNetwork` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -194,7 +240,7 @@ pub mod builder_state {
 
     /// Type state: `CidrBlock` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateClassicNetwork` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()`",
+        message = "`CreateClassicNetwork` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CidrBlock` is not set"
     )]
     pub trait HasCidrBlock: sealed::Sealed {

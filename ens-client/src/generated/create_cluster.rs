@@ -169,12 +169,13 @@ impl rt::Operation for CreateClusterRequest {
     }
 }
 
-/// Builds a [`CreateClusterRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateClusterRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateClusterRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateClusterRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateClusterRequestOptional,
+    call: C,
 }
 
 impl Default for CreateClusterRequestBuilder {
@@ -182,6 +183,7 @@ impl Default for CreateClusterRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateClusterRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -203,35 +205,37 @@ struct CreateClusterRequestOptional {
     vswitch_ids: Vec<String>,
 }
 
-impl<S1> CreateClusterRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateClusterRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateClusterRequest::cluster_type`] (`ClusterType`).
     pub fn cluster_type(
         self,
         value: impl Into<String>,
-    ) -> CreateClusterRequestBuilder<(String, S1)> {
+    ) -> CreateClusterRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateClusterRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateClusterRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateClusterRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateClusterRequest::profile`] (`Profile`).
     pub fn profile(
         self,
         value: impl Into<String>,
-    ) -> CreateClusterRequestBuilder<(S0, String)> {
+    ) -> CreateClusterRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateClusterRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateClusterRequestBuilder<S> {
+impl<S, C> CreateClusterRequestBuilder<S, C> {
     /// Sets [`CreateClusterRequest::name`] (`Name`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.optional.name = Some(value.into());
@@ -349,6 +353,45 @@ impl<S0, S1> CreateClusterRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateCluster` call: `client.create_cluster()`, the setters of [`CreateClusterRequestBuilder`], then `.send().await`.
+pub type CreateClusterCall<S = (rt::Unset, rt::Unset)> = CreateClusterRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateClusterCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateClusterRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateClusterRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateClusterRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateClusterResponse, ::ens_runtime::Error<CreateClusterError>>
+    where
+        S0: builder_state::HasClusterType,
+        S1: builder_state::HasProfile,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateClusterRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateClusterRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -358,7 +401,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateCluster` needs the required parameter `ClusterType`: call `.cluster_type(..)` before `.build()`",
+        message = "`CreateCluster` needs the required parameter `ClusterType`: call `.cluster_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterType` is not set"
     )]
     pub trait HasClusterType: sealed::Sealed {
@@ -374,7 +417,7 @@ pub mod builder_state {
 
     /// Type state: `Profile` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateCluster` needs the required parameter `Profile`: call `.profile(..)` before `.build()`",
+        message = "`CreateCluster` needs the required parameter `Profile`: call `.profile(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Profile` is not set"
     )]
     pub trait HasProfile: sealed::Sealed {

@@ -102,12 +102,16 @@ impl rt::Operation for CreateClusterNodePoolRequest {
     }
 }
 
-/// Builds a [`CreateClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct CreateClusterNodePoolRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateClusterNodePoolRequestOptional,
+    call: C,
 }
 
 impl Default for CreateClusterNodePoolRequestBuilder {
@@ -115,6 +119,7 @@ impl Default for CreateClusterNodePoolRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateClusterNodePoolRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -124,53 +129,58 @@ struct CreateClusterNodePoolRequestOptional {
     kubernetes_config: Option<CreateClusterNodePoolKubernetesConfig>,
 }
 
-impl<S1, S2> CreateClusterNodePoolRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateClusterNodePoolRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateClusterNodePoolRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> CreateClusterNodePoolRequestBuilder<(String, S1, S2)> {
+    ) -> CreateClusterNodePoolRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateClusterNodePoolRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateClusterNodePoolRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateClusterNodePoolRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateClusterNodePoolRequest::nodepool_info`] (`NodepoolInfo`).
     pub fn nodepool_info(
         self,
         value: CreateClusterNodePoolNodepoolInfo,
     ) -> CreateClusterNodePoolRequestBuilder<
         (S0, CreateClusterNodePoolNodepoolInfo, S2),
+        C,
     > {
         let (s0, _, s2) = self.required;
         CreateClusterNodePoolRequestBuilder {
             required: (s0, value, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateClusterNodePoolRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateClusterNodePoolRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateClusterNodePoolRequest::scaling_group`] (`ScalingGroup`).
     pub fn scaling_group(
         self,
         value: CreateClusterNodePoolScalingGroup,
     ) -> CreateClusterNodePoolRequestBuilder<
         (S0, S1, CreateClusterNodePoolScalingGroup),
+        C,
     > {
         let (s0, s1, _) = self.required;
         CreateClusterNodePoolRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateClusterNodePoolRequestBuilder<S> {
+impl<S, C> CreateClusterNodePoolRequestBuilder<S, C> {
     /// Sets [`CreateClusterNodePoolRequest::kubernetes_config`] (`KubernetesConfig`).
     pub fn kubernetes_config(
         mut self,
@@ -200,6 +210,53 @@ impl<S0, S1, S2> CreateClusterNodePoolRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateClusterNodePool` call: `client.create_cluster_node_pool()`, the setters of [`CreateClusterNodePoolRequestBuilder`], then `.send().await`.
+pub type CreateClusterNodePoolCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateClusterNodePoolRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateClusterNodePoolCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateClusterNodePoolRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> CreateClusterNodePoolRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateClusterNodePoolRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateClusterNodePoolResponse,
+        ::ens_runtime::Error<CreateClusterNodePoolError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolInfo,
+        S2: builder_state::HasScalingGroup,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateClusterNodePoolRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateClusterNodePoolRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -209,7 +266,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`CreateClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -226,7 +283,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::CreateClusterNodePoolNodepoolInfo {}
     /// Type state: `NodepoolInfo` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateClusterNodePool` needs the required parameter `NodepoolInfo`: call `.nodepool_info(..)` before `.build()`",
+        message = "`CreateClusterNodePool` needs the required parameter `NodepoolInfo`: call `.nodepool_info(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolInfo` is not set"
     )]
     pub trait HasNodepoolInfo: sealed::Sealed {
@@ -243,7 +300,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::CreateClusterNodePoolScalingGroup {}
     /// Type state: `ScalingGroup` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateClusterNodePool` needs the required parameter `ScalingGroup`: call `.scaling_group(..)` before `.build()`",
+        message = "`CreateClusterNodePool` needs the required parameter `ScalingGroup`: call `.scaling_group(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ScalingGroup` is not set"
     )]
     pub trait HasScalingGroup: sealed::Sealed {

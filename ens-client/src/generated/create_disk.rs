@@ -137,12 +137,13 @@ impl rt::Operation for CreateDiskRequest {
     }
 }
 
-/// Builds a [`CreateDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateDiskRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct CreateDiskRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateDiskRequestOptional,
+    call: C,
 }
 
 impl Default for CreateDiskRequestBuilder {
@@ -150,6 +151,7 @@ impl Default for CreateDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -165,49 +167,52 @@ struct CreateDiskRequestOptional {
     instance_billing_cycle: Option<InstanceBillingCycle>,
 }
 
-impl<S1, S2> CreateDiskRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateDiskRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateDiskRequest::instance_charge_type`] (`InstanceChargeType`).
     pub fn instance_charge_type(
         self,
         value: InstanceChargeType,
-    ) -> CreateDiskRequestBuilder<(InstanceChargeType, S1, S2)> {
+    ) -> CreateDiskRequestBuilder<(InstanceChargeType, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateDiskRequestBuilder {
             required: (value, s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateDiskRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateDiskRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateDiskRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateDiskRequestBuilder<(S0, String, S2)> {
+    ) -> CreateDiskRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         CreateDiskRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateDiskRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateDiskRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateDiskRequest::category`] (`Category`).
     pub fn category(
         self,
         value: impl Into<String>,
-    ) -> CreateDiskRequestBuilder<(S0, S1, String)> {
+    ) -> CreateDiskRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         CreateDiskRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateDiskRequestBuilder<S> {
+impl<S, C> CreateDiskRequestBuilder<S, C> {
     /// Sets [`CreateDiskRequest::size`] (`Size`).
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.optional.size = Some(value.into());
@@ -279,6 +284,46 @@ impl<S0, S1, S2> CreateDiskRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateDisk` call: `client.create_disk()`, the setters of [`CreateDiskRequestBuilder`], then `.send().await`.
+pub type CreateDiskCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> CreateDiskRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateDiskResponse, ::ens_runtime::Error<CreateDiskError>>
+    where
+        S0: builder_state::HasInstanceChargeType,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasCategory,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -288,7 +333,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::InstanceChargeType {}
     /// Type state: `InstanceChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateDisk` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
+        message = "`CreateDisk` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceChargeType` is not set"
     )]
     pub trait HasInstanceChargeType: sealed::Sealed {
@@ -305,7 +350,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateDisk` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateDisk` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -321,7 +366,7 @@ pub mod builder_state {
 
     /// Type state: `Category` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateDisk` needs the required parameter `Category`: call `.category(..)` before `.build()`",
+        message = "`CreateDisk` needs the required parameter `Category`: call `.category(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Category` is not set"
     )]
     pub trait HasCategory: sealed::Sealed {

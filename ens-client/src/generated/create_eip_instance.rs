@@ -167,12 +167,16 @@ impl rt::Operation for CreateEipInstanceRequest {
     }
 }
 
-/// Builds a [`CreateEipInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateEipInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateEipInstanceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct CreateEipInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateEipInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for CreateEipInstanceRequestBuilder {
@@ -180,6 +184,7 @@ impl Default for CreateEipInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateEipInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -196,49 +201,55 @@ struct CreateEipInstanceRequestOptional {
     ip_address: Option<String>,
 }
 
-impl<S1, S2> CreateEipInstanceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateEipInstanceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateEipInstanceRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateEipInstanceRequestBuilder<(String, S1, S2)> {
+    ) -> CreateEipInstanceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateEipInstanceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateEipInstanceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateEipInstanceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateEipInstanceRequest::instance_charge_type`] (`InstanceChargeType`).
     pub fn instance_charge_type(
         self,
         value: InstanceChargeType,
-    ) -> CreateEipInstanceRequestBuilder<(S0, InstanceChargeType, S2)> {
+    ) -> CreateEipInstanceRequestBuilder<(S0, InstanceChargeType, S2), C> {
         let (s0, _, s2) = self.required;
         CreateEipInstanceRequestBuilder {
             required: (s0, value, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateEipInstanceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateEipInstanceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateEipInstanceRequest::internet_charge_type`] (`InternetChargeType`).
     pub fn internet_charge_type(
         self,
         value: CreateEipInstanceInternetChargeType,
-    ) -> CreateEipInstanceRequestBuilder<(S0, S1, CreateEipInstanceInternetChargeType)> {
+    ) -> CreateEipInstanceRequestBuilder<
+        (S0, S1, CreateEipInstanceInternetChargeType),
+        C,
+    > {
         let (s0, s1, _) = self.required;
         CreateEipInstanceRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateEipInstanceRequestBuilder<S> {
+impl<S, C> CreateEipInstanceRequestBuilder<S, C> {
     /// Sets [`CreateEipInstanceRequest::bandwidth`] (`Bandwidth`).
     pub fn bandwidth(mut self, value: i64) -> Self {
         self.optional.bandwidth = Some(value);
@@ -317,6 +328,46 @@ impl<S0, S1, S2> CreateEipInstanceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateEipInstance` call: `client.create_eip_instance()`, the setters of [`CreateEipInstanceRequestBuilder`], then `.send().await`.
+pub type CreateEipInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateEipInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateEipInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateEipInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> CreateEipInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEipInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateEipInstanceResponse, ::ens_runtime::Error<CreateEipInstanceError>>
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasInstanceChargeType,
+        S2: builder_state::HasInternetChargeType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateEipInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateEipInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -326,7 +377,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEipInstance` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateEipInstance` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -343,7 +394,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::InstanceChargeType {}
     /// Type state: `InstanceChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEipInstance` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
+        message = "`CreateEipInstance` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceChargeType` is not set"
     )]
     pub trait HasInstanceChargeType: sealed::Sealed {
@@ -360,7 +411,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::CreateEipInstanceInternetChargeType {}
     /// Type state: `InternetChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEipInstance` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()`",
+        message = "`CreateEipInstance` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternetChargeType` is not set"
     )]
     pub trait HasInternetChargeType: sealed::Sealed {

@@ -118,12 +118,16 @@ impl rt::Operation for CreateEnsRouteEntryRequest {
     }
 }
 
-/// Builds a [`CreateEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateEnsRouteEntryRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct CreateEnsRouteEntryRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateEnsRouteEntryRequestOptional,
+    call: C,
 }
 
 impl Default for CreateEnsRouteEntryRequestBuilder {
@@ -131,6 +135,7 @@ impl Default for CreateEnsRouteEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateEnsRouteEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -143,49 +148,52 @@ struct CreateEnsRouteEntryRequestOptional {
     source_cidr_block: Option<String>,
 }
 
-impl<S1, S2> CreateEnsRouteEntryRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateEnsRouteEntryRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateEnsRouteEntryRequest::route_table_id`] (`RouteTableId`).
     pub fn route_table_id(
         self,
         value: impl Into<String>,
-    ) -> CreateEnsRouteEntryRequestBuilder<(String, S1, S2)> {
+    ) -> CreateEnsRouteEntryRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateEnsRouteEntryRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateEnsRouteEntryRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateEnsRouteEntryRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateEnsRouteEntryRequest::destination_cidr_block`] (`DestinationCidrBlock`).
     pub fn destination_cidr_block(
         self,
         value: impl Into<String>,
-    ) -> CreateEnsRouteEntryRequestBuilder<(S0, String, S2)> {
+    ) -> CreateEnsRouteEntryRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         CreateEnsRouteEntryRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateEnsRouteEntryRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateEnsRouteEntryRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateEnsRouteEntryRequest::next_hop_id`] (`NextHopId`).
     pub fn next_hop_id(
         self,
         value: impl Into<String>,
-    ) -> CreateEnsRouteEntryRequestBuilder<(S0, S1, String)> {
+    ) -> CreateEnsRouteEntryRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         CreateEnsRouteEntryRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateEnsRouteEntryRequestBuilder<S> {
+impl<S, C> CreateEnsRouteEntryRequestBuilder<S, C> {
     /// Sets [`CreateEnsRouteEntryRequest::next_hop_type`] (`NextHopType`).
     pub fn next_hop_type(mut self, value: NextHopType) -> Self {
         self.optional.next_hop_type = Some(value);
@@ -233,6 +241,49 @@ impl<S0, S1, S2> CreateEnsRouteEntryRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateEnsRouteEntry` call: `client.create_ens_route_entry()`, the setters of [`CreateEnsRouteEntryRequestBuilder`], then `.send().await`.
+pub type CreateEnsRouteEntryCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateEnsRouteEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateEnsRouteEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateEnsRouteEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> CreateEnsRouteEntryRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEnsRouteEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateEnsRouteEntryResponse,
+        ::ens_runtime::Error<CreateEnsRouteEntryError>,
+    >
+    where
+        S0: builder_state::HasRouteTableId,
+        S1: builder_state::HasDestinationCidrBlock,
+        S2: builder_state::HasNextHopId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateEnsRouteEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateEnsRouteEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -242,7 +293,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `RouteTableId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsRouteEntry` needs the required parameter `RouteTableId`: call `.route_table_id(..)` before `.build()`",
+        message = "`CreateEnsRouteEntry` needs the required parameter `RouteTableId`: call `.route_table_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RouteTableId` is not set"
     )]
     pub trait HasRouteTableId: sealed::Sealed {
@@ -258,7 +309,7 @@ pub mod builder_state {
 
     /// Type state: `DestinationCidrBlock` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsRouteEntry` needs the required parameter `DestinationCidrBlock`: call `.destination_cidr_block(..)` before `.build()`",
+        message = "`CreateEnsRouteEntry` needs the required parameter `DestinationCidrBlock`: call `.destination_cidr_block(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DestinationCidrBlock` is not set"
     )]
     pub trait HasDestinationCidrBlock: sealed::Sealed {
@@ -274,7 +325,7 @@ pub mod builder_state {
 
     /// Type state: `NextHopId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsRouteEntry` needs the required parameter `NextHopId`: call `.next_hop_id(..)` before `.build()`",
+        message = "`CreateEnsRouteEntry` needs the required parameter `NextHopId`: call `.next_hop_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NextHopId` is not set"
     )]
     pub trait HasNextHopId: sealed::Sealed {

@@ -76,12 +76,13 @@ impl rt::Operation for CreateEnsSaleControlRequest {
     }
 }
 
-/// Builds a [`CreateEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateEnsSaleControlRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateEnsSaleControlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateEnsSaleControlRequestOptional,
+    call: C,
 }
 
 impl Default for CreateEnsSaleControlRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for CreateEnsSaleControlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateEnsSaleControlRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -100,21 +102,22 @@ struct CreateEnsSaleControlRequestOptional {
     sale_controls: Vec<SaleControls>,
 }
 
-impl CreateEnsSaleControlRequestBuilder<(rt::Unset,)> {
+impl<C> CreateEnsSaleControlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateEnsSaleControlRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> CreateEnsSaleControlRequestBuilder<(String,)> {
+    ) -> CreateEnsSaleControlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateEnsSaleControlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateEnsSaleControlRequestBuilder<S> {
+impl<S, C> CreateEnsSaleControlRequestBuilder<S, C> {
     /// Sets [`CreateEnsSaleControlRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -154,6 +157,47 @@ impl<S0> CreateEnsSaleControlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateEnsSaleControl` call: `client.create_ens_sale_control()`, the setters of [`CreateEnsSaleControlRequestBuilder`], then `.send().await`.
+pub type CreateEnsSaleControlCall<S = (rt::Unset,)> = CreateEnsSaleControlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateEnsSaleControlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateEnsSaleControlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEnsSaleControlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateEnsSaleControlResponse,
+        ::ens_runtime::Error<CreateEnsSaleControlError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateEnsSaleControlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateEnsSaleControlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -163,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`CreateEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

@@ -64,12 +64,13 @@ impl rt::Operation for CreateEnsServiceRequest {
     }
 }
 
-/// Builds a [`CreateEnsServiceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateEnsServiceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateEnsServiceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateEnsServiceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateEnsServiceRequestOptional,
+    call: C,
 }
 
 impl Default for CreateEnsServiceRequestBuilder {
@@ -77,41 +78,44 @@ impl Default for CreateEnsServiceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateEnsServiceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct CreateEnsServiceRequestOptional {}
-impl<S1> CreateEnsServiceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateEnsServiceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateEnsServiceRequest::ens_service_id`] (`EnsServiceId`).
     pub fn ens_service_id(
         self,
         value: impl Into<String>,
-    ) -> CreateEnsServiceRequestBuilder<(String, S1)> {
+    ) -> CreateEnsServiceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateEnsServiceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateEnsServiceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateEnsServiceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateEnsServiceRequest::order_type`] (`OrderType`).
     pub fn order_type(
         self,
         value: OrderType,
-    ) -> CreateEnsServiceRequestBuilder<(S0, OrderType)> {
+    ) -> CreateEnsServiceRequestBuilder<(S0, OrderType), C> {
         let (s0, _) = self.required;
         CreateEnsServiceRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateEnsServiceRequestBuilder<S> {}
+impl<S, C> CreateEnsServiceRequestBuilder<S, C> {}
 impl<S0, S1> CreateEnsServiceRequestBuilder<(S0, S1)> {
     /// The finished request. [`CreateEnsServiceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> CreateEnsServiceRequest
@@ -128,6 +132,45 @@ impl<S0, S1> CreateEnsServiceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateEnsService` call: `client.create_ens_service()`, the setters of [`CreateEnsServiceRequestBuilder`], then `.send().await`.
+pub type CreateEnsServiceCall<S = (rt::Unset, rt::Unset)> = CreateEnsServiceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateEnsServiceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateEnsServiceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateEnsServiceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEnsServiceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateEnsServiceResponse, ::ens_runtime::Error<CreateEnsServiceError>>
+    where
+        S0: builder_state::HasEnsServiceId,
+        S1: builder_state::HasOrderType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateEnsServiceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateEnsServiceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -137,7 +180,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsServiceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsService` needs the required parameter `EnsServiceId`: call `.ens_service_id(..)` before `.build()`",
+        message = "`CreateEnsService` needs the required parameter `EnsServiceId`: call `.ens_service_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsServiceId` is not set"
     )]
     pub trait HasEnsServiceId: sealed::Sealed {
@@ -154,7 +197,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OrderType {}
     /// Type state: `OrderType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEnsService` needs the required parameter `OrderType`: call `.order_type(..)` before `.build()`",
+        message = "`CreateEnsService` needs the required parameter `OrderType`: call `.order_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OrderType` is not set"
     )]
     pub trait HasOrderType: sealed::Sealed {

@@ -115,14 +115,16 @@ impl rt::Operation for CreateEpnInstanceRequest {
     }
 }
 
-/// Builds a [`CreateEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateEpnInstanceRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for CreateEpnInstanceRequestBuilder {
@@ -130,6 +132,7 @@ impl Default for CreateEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -139,65 +142,70 @@ struct CreateEpnInstanceRequestOptional {
     epn_instance_name: Option<String>,
 }
 
-impl<S1, S2, S3> CreateEpnInstanceRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> CreateEpnInstanceRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`CreateEpnInstanceRequest::epn_instance_type`] (`EPNInstanceType`).
     pub fn epn_instance_type(
         self,
         value: impl Into<String>,
-    ) -> CreateEpnInstanceRequestBuilder<(String, S1, S2, S3)> {
+    ) -> CreateEpnInstanceRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         CreateEpnInstanceRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> CreateEpnInstanceRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> CreateEpnInstanceRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`CreateEpnInstanceRequest::internet_charge_type`] (`InternetChargeType`).
     pub fn internet_charge_type(
         self,
         value: CreateEpnInstanceInternetChargeType,
     ) -> CreateEpnInstanceRequestBuilder<
         (S0, CreateEpnInstanceInternetChargeType, S2, S3),
+        C,
     > {
         let (s0, _, s2, s3) = self.required;
         CreateEpnInstanceRequestBuilder {
             required: (s0, value, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> CreateEpnInstanceRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> CreateEpnInstanceRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`CreateEpnInstanceRequest::networking_model`] (`NetworkingModel`).
     pub fn networking_model(
         self,
         value: NetworkingModel,
-    ) -> CreateEpnInstanceRequestBuilder<(S0, S1, NetworkingModel, S3)> {
+    ) -> CreateEpnInstanceRequestBuilder<(S0, S1, NetworkingModel, S3), C> {
         let (s0, s1, _, s3) = self.required;
         CreateEpnInstanceRequestBuilder {
             required: (s0, s1, value, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> CreateEpnInstanceRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> CreateEpnInstanceRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`CreateEpnInstanceRequest::internet_max_bandwidth_out`] (`InternetMaxBandwidthOut`).
     pub fn internet_max_bandwidth_out(
         self,
         value: i64,
-    ) -> CreateEpnInstanceRequestBuilder<(S0, S1, S2, i64)> {
+    ) -> CreateEpnInstanceRequestBuilder<(S0, S1, S2, i64), C> {
         let (s0, s1, s2, _) = self.required;
         CreateEpnInstanceRequestBuilder {
             required: (s0, s1, s2, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateEpnInstanceRequestBuilder<S> {
+impl<S, C> CreateEpnInstanceRequestBuilder<S, C> {
     /// Sets [`CreateEpnInstanceRequest::epn_instance_name`] (`EPNInstanceName`).
     pub fn epn_instance_name(mut self, value: impl Into<String>) -> Self {
         self.optional.epn_instance_name = Some(value.into());
@@ -228,6 +236,52 @@ impl<S0, S1, S2, S3> CreateEpnInstanceRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `CreateEpnInstance` call: `client.create_epn_instance()`, the setters of [`CreateEpnInstanceRequestBuilder`], then `.send().await`.
+pub type CreateEpnInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = CreateEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateEpnInstanceRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateEpnInstanceResponse, ::ens_runtime::Error<CreateEpnInstanceError>>
+    where
+        S0: builder_state::HasEpnInstanceType,
+        S1: builder_state::HasInternetChargeType,
+        S2: builder_state::HasNetworkingModel,
+        S3: builder_state::HasInternetMaxBandwidthOut,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -237,7 +291,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEpnInstance` needs the required parameter `EPNInstanceType`: call `.epn_instance_type(..)` before `.build()`",
+        message = "`CreateEpnInstance` needs the required parameter `EPNInstanceType`: call `.epn_instance_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceType` is not set"
     )]
     pub trait HasEpnInstanceType: sealed::Sealed {
@@ -254,7 +308,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::CreateEpnInstanceInternetChargeType {}
     /// Type state: `InternetChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEpnInstance` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()`",
+        message = "`CreateEpnInstance` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternetChargeType` is not set"
     )]
     pub trait HasInternetChargeType: sealed::Sealed {
@@ -271,7 +325,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::NetworkingModel {}
     /// Type state: `NetworkingModel` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEpnInstance` needs the required parameter `NetworkingModel`: call `.networking_model(..)` before `.build()`",
+        message = "`CreateEpnInstance` needs the required parameter `NetworkingModel`: call `.networking_model(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkingModel` is not set"
     )]
     pub trait HasNetworkingModel: sealed::Sealed {
@@ -288,7 +342,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `InternetMaxBandwidthOut` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateEpnInstance` needs the required parameter `InternetMaxBandwidthOut`: call `.internet_max_bandwidth_out(..)` before `.build()`",
+        message = "`CreateEpnInstance` needs the required parameter `InternetMaxBandwidthOut`: call `.internet_max_bandwidth_out(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternetMaxBandwidthOut` is not set"
     )]
     pub trait HasInternetMaxBandwidthOut: sealed::Sealed {

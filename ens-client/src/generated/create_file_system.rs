@@ -55,12 +55,13 @@ impl rt::Operation for CreateFileSystemRequest {
     }
 }
 
-/// Builds a [`CreateFileSystemRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateFileSystemRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateFileSystemRequestBuilder<S = ()> {
+pub struct CreateFileSystemRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateFileSystemRequestOptional,
+    call: C,
 }
 
 impl Default for CreateFileSystemRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for CreateFileSystemRequestBuilder {
         Self {
             required: (),
             optional: CreateFileSystemRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct CreateFileSystemRequestOptional {
     order_details: Vec<OrderDetails>,
 }
 
-impl<S> CreateFileSystemRequestBuilder<S> {
+impl<S, C> CreateFileSystemRequestBuilder<S, C> {
     /// Sets [`CreateFileSystemRequest::order_details`] (`OrderDetails`).
     pub fn order_details(
         mut self,
@@ -96,6 +98,41 @@ impl CreateFileSystemRequestBuilder<()> {
         CreateFileSystemRequest {
             order_details: optional.order_details,
         }
+    }
+}
+
+/// A fluent `CreateFileSystem` call: `client.create_file_system()`, the setters of [`CreateFileSystemRequestBuilder`], then `.send().await`.
+pub type CreateFileSystemCall<S = ()> = CreateFileSystemRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateFileSystemCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateFileSystemRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateFileSystemRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateFileSystemRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateFileSystemResponse, ::ens_runtime::Error<CreateFileSystemError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateFileSystemRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -136,14 +136,16 @@ impl rt::Operation for CreateForwardEntryRequest {
     }
 }
 
-/// Builds a [`CreateForwardEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateForwardEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateForwardEntryRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateForwardEntryRequestOptional,
+    call: C,
 }
 
 impl Default for CreateForwardEntryRequestBuilder {
@@ -151,6 +153,7 @@ impl Default for CreateForwardEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateForwardEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -163,77 +166,112 @@ struct CreateForwardEntryRequestOptional {
     standby_external_ip: Option<String>,
 }
 
-impl<S1, S2, S3, S4> CreateForwardEntryRequestBuilder<(rt::Unset, S1, S2, S3, S4)> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    C,
+> CreateForwardEntryRequestBuilder<(rt::Unset, S1, S2, S3, S4), C> {
     /// Sets [`CreateForwardEntryRequest::nat_gateway_id`] (`NatGatewayId`).
     pub fn nat_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> CreateForwardEntryRequestBuilder<(String, S1, S2, S3, S4)> {
+    ) -> CreateForwardEntryRequestBuilder<(String, S1, S2, S3, S4), C> {
         let (_, s1, s2, s3, s4) = self.required;
         CreateForwardEntryRequestBuilder {
             required: (value.into(), s1, s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3, S4> CreateForwardEntryRequestBuilder<(S0, rt::Unset, S2, S3, S4)> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    C,
+> CreateForwardEntryRequestBuilder<(S0, rt::Unset, S2, S3, S4), C> {
     /// Sets [`CreateForwardEntryRequest::external_ip`] (`ExternalIp`).
     pub fn external_ip(
         self,
         value: impl Into<String>,
-    ) -> CreateForwardEntryRequestBuilder<(S0, String, S2, S3, S4)> {
+    ) -> CreateForwardEntryRequestBuilder<(S0, String, S2, S3, S4), C> {
         let (s0, _, s2, s3, s4) = self.required;
         CreateForwardEntryRequestBuilder {
             required: (s0, value.into(), s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3, S4> CreateForwardEntryRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    C,
+> CreateForwardEntryRequestBuilder<(S0, S1, rt::Unset, S3, S4), C> {
     /// Sets [`CreateForwardEntryRequest::external_port`] (`ExternalPort`).
     pub fn external_port(
         self,
         value: impl Into<String>,
-    ) -> CreateForwardEntryRequestBuilder<(S0, S1, String, S3, S4)> {
+    ) -> CreateForwardEntryRequestBuilder<(S0, S1, String, S3, S4), C> {
         let (s0, s1, _, s3, s4) = self.required;
         CreateForwardEntryRequestBuilder {
             required: (s0, s1, value.into(), s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S4> CreateForwardEntryRequestBuilder<(S0, S1, S2, rt::Unset, S4)> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    C,
+> CreateForwardEntryRequestBuilder<(S0, S1, S2, rt::Unset, S4), C> {
     /// Sets [`CreateForwardEntryRequest::internal_ip`] (`InternalIp`).
     pub fn internal_ip(
         self,
         value: impl Into<String>,
-    ) -> CreateForwardEntryRequestBuilder<(S0, S1, S2, String, S4)> {
+    ) -> CreateForwardEntryRequestBuilder<(S0, S1, S2, String, S4), C> {
         let (s0, s1, s2, _, s4) = self.required;
         CreateForwardEntryRequestBuilder {
             required: (s0, s1, s2, value.into(), s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S3> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    C,
+> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, rt::Unset), C> {
     /// Sets [`CreateForwardEntryRequest::internal_port`] (`InternalPort`).
     pub fn internal_port(
         self,
         value: impl Into<String>,
-    ) -> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, String)> {
+    ) -> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, String), C> {
         let (s0, s1, s2, s3, _) = self.required;
         CreateForwardEntryRequestBuilder {
             required: (s0, s1, s2, s3, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateForwardEntryRequestBuilder<S> {
+impl<S, C> CreateForwardEntryRequestBuilder<S, C> {
     /// Sets [`CreateForwardEntryRequest::forward_entry_name`] (`ForwardEntryName`).
     pub fn forward_entry_name(mut self, value: ForwardEntryName) -> Self {
         self.optional.forward_entry_name = Some(value);
@@ -285,6 +323,56 @@ impl<S0, S1, S2, S3, S4> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, S4)> 
     }
 }
 
+/// A fluent `CreateForwardEntry` call: `client.create_forward_entry()`, the setters of [`CreateForwardEntryRequestBuilder`], then `.send().await`.
+pub type CreateForwardEntryCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = CreateForwardEntryRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateForwardEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateForwardEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateForwardEntryRequestBuilder<(S0, S1, S2, S3, S4), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateForwardEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateForwardEntryResponse,
+        ::ens_runtime::Error<CreateForwardEntryError>,
+    >
+    where
+        S0: builder_state::HasNatGatewayId,
+        S1: builder_state::HasExternalIp,
+        S2: builder_state::HasExternalPort,
+        S3: builder_state::HasInternalIp,
+        S4: builder_state::HasInternalPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateForwardEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateForwardEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -294,7 +382,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NatGatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateForwardEntry` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()`",
+        message = "`CreateForwardEntry` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NatGatewayId` is not set"
     )]
     pub trait HasNatGatewayId: sealed::Sealed {
@@ -310,7 +398,7 @@ pub mod builder_state {
 
     /// Type state: `ExternalIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateForwardEntry` needs the required parameter `ExternalIp`: call `.external_ip(..)` before `.build()`",
+        message = "`CreateForwardEntry` needs the required parameter `ExternalIp`: call `.external_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ExternalIp` is not set"
     )]
     pub trait HasExternalIp: sealed::Sealed {
@@ -326,7 +414,7 @@ pub mod builder_state {
 
     /// Type state: `ExternalPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateForwardEntry` needs the required parameter `ExternalPort`: call `.external_port(..)` before `.build()`",
+        message = "`CreateForwardEntry` needs the required parameter `ExternalPort`: call `.external_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ExternalPort` is not set"
     )]
     pub trait HasExternalPort: sealed::Sealed {
@@ -342,7 +430,7 @@ pub mod builder_state {
 
     /// Type state: `InternalIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateForwardEntry` needs the required parameter `InternalIp`: call `.internal_ip(..)` before `.build()`",
+        message = "`CreateForwardEntry` needs the required parameter `InternalIp`: call `.internal_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternalIp` is not set"
     )]
     pub trait HasInternalIp: sealed::Sealed {
@@ -358,7 +446,7 @@ pub mod builder_state {
 
     /// Type state: `InternalPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateForwardEntry` needs the required parameter `InternalPort`: call `.internal_port(..)` before `.build()`",
+        message = "`CreateForwardEntry` needs the required parameter `InternalPort`: call `.internal_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternalPort` is not set"
     )]
     pub trait HasInternalPort: sealed::Sealed {

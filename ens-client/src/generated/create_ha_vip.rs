@@ -103,12 +103,13 @@ impl rt::Operation for CreateHaVipRequest {
     }
 }
 
-/// Builds a [`CreateHaVipRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateHaVipRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateHaVipRequestBuilder<S = ()> {
+pub struct CreateHaVipRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateHaVipRequestOptional,
+    call: C,
 }
 
 impl Default for CreateHaVipRequestBuilder {
@@ -116,6 +117,7 @@ impl Default for CreateHaVipRequestBuilder {
         Self {
             required: (),
             optional: CreateHaVipRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -129,7 +131,7 @@ struct CreateHaVipRequestOptional {
     amount: Option<i64>,
 }
 
-impl<S> CreateHaVipRequestBuilder<S> {
+impl<S, C> CreateHaVipRequestBuilder<S, C> {
     /// Sets [`CreateHaVipRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -173,6 +175,38 @@ impl CreateHaVipRequestBuilder<()> {
             ip_address: optional.ip_address,
             amount: optional.amount,
         }
+    }
+}
+
+/// A fluent `CreateHaVip` call: `client.create_ha_vip()`, the setters of [`CreateHaVipRequestBuilder`], then `.send().await`.
+pub type CreateHaVipCall<S = ()> = CreateHaVipRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateHaVipCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateHaVipRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateHaVipRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateHaVipRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateHaVipResponse, ::ens_runtime::Error<CreateHaVipError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateHaVipRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -114,12 +114,13 @@ impl rt::Operation for CreateImageRequest {
     }
 }
 
-/// Builds a [`CreateImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateImageRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateImageRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateImageRequestOptional,
+    call: C,
 }
 
 impl Default for CreateImageRequestBuilder {
@@ -127,6 +128,7 @@ impl Default for CreateImageRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateImageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -140,21 +142,22 @@ struct CreateImageRequestOptional {
     with_data_disks: Option<bool>,
 }
 
-impl CreateImageRequestBuilder<(rt::Unset,)> {
+impl<C> CreateImageRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateImageRequest::image_name`] (`ImageName`).
     pub fn image_name(
         self,
         value: impl Into<String>,
-    ) -> CreateImageRequestBuilder<(String,)> {
+    ) -> CreateImageRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateImageRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateImageRequestBuilder<S> {
+impl<S, C> CreateImageRequestBuilder<S, C> {
     /// Sets [`CreateImageRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_id = Some(value.into());
@@ -205,6 +208,44 @@ impl<S0> CreateImageRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateImage` call: `client.create_image()`, the setters of [`CreateImageRequestBuilder`], then `.send().await`.
+pub type CreateImageCall<S = (rt::Unset,)> = CreateImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateImageResponse, ::ens_runtime::Error<CreateImageError>>
+    where
+        S0: builder_state::HasImageName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -214,7 +255,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateImage` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()`",
+        message = "`CreateImage` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageName` is not set"
     )]
     pub trait HasImageName: sealed::Sealed {

@@ -383,14 +383,16 @@ impl rt::Operation for CreateInstanceRequest {
     }
 }
 
-/// Builds a [`CreateInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateInstanceRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for CreateInstanceRequestBuilder {
@@ -398,6 +400,7 @@ impl Default for CreateInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -425,60 +428,67 @@ struct CreateInstanceRequestOptional {
     owner_id: Option<i64>,
 }
 
-impl<S1, S2, S3> CreateInstanceRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> CreateInstanceRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`CreateInstanceRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(
         self,
         value: impl Into<String>,
-    ) -> CreateInstanceRequestBuilder<(String, S1, S2, S3)> {
+    ) -> CreateInstanceRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         CreateInstanceRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> CreateInstanceRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> CreateInstanceRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`CreateInstanceRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateInstanceRequestBuilder<(S0, String, S2, S3)> {
+    ) -> CreateInstanceRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         CreateInstanceRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> CreateInstanceRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> CreateInstanceRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`CreateInstanceRequest::period`] (`Period`).
-    pub fn period(self, value: i64) -> CreateInstanceRequestBuilder<(S0, S1, i64, S3)> {
+    pub fn period(
+        self,
+        value: i64,
+    ) -> CreateInstanceRequestBuilder<(S0, S1, i64, S3), C> {
         let (s0, s1, _, s3) = self.required;
         CreateInstanceRequestBuilder {
             required: (s0, s1, value, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> CreateInstanceRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> CreateInstanceRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`CreateInstanceRequest::quantity`] (`Quantity`).
     pub fn quantity(
         self,
         value: i64,
-    ) -> CreateInstanceRequestBuilder<(S0, S1, S2, i64)> {
+    ) -> CreateInstanceRequestBuilder<(S0, S1, S2, i64), C> {
         let (s0, s1, s2, _) = self.required;
         CreateInstanceRequestBuilder {
             required: (s0, s1, s2, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateInstanceRequestBuilder<S> {
+impl<S, C> CreateInstanceRequestBuilder<S, C> {
     /// Sets [`CreateInstanceRequest::password`] (`Password`).
     pub fn password(mut self, value: Password) -> Self {
         self.optional.password = Some(value);
@@ -636,6 +646,52 @@ impl<S0, S1, S2, S3> CreateInstanceRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `CreateInstance` call: `client.create_instance()`, the setters of [`CreateInstanceRequestBuilder`], then `.send().await`.
+pub type CreateInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = CreateInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateInstanceRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateInstanceResponse, ::ens_runtime::Error<CreateInstanceError>>
+    where
+        S0: builder_state::HasInstanceType,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasPeriod,
+        S3: builder_state::HasQuantity,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -645,7 +701,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateInstance` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
+        message = "`CreateInstance` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceType` is not set"
     )]
     pub trait HasInstanceType: sealed::Sealed {
@@ -661,7 +717,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateInstance` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateInstance` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -678,7 +734,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateInstance` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`CreateInstance` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {
@@ -694,7 +750,7 @@ pub mod builder_state {
 
     /// Type state: `Quantity` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateInstance` needs the required parameter `Quantity`: call `.quantity(..)` before `.build()`",
+        message = "`CreateInstance` needs the required parameter `Quantity`: call `.quantity(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Quantity` is not set"
     )]
     pub trait HasQuantity: sealed::Sealed {

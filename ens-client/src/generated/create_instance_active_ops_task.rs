@@ -55,12 +55,13 @@ impl rt::Operation for CreateInstanceActiveOpsTaskRequest {
     }
 }
 
-/// Builds a [`CreateInstanceActiveOpsTaskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateInstanceActiveOpsTaskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateInstanceActiveOpsTaskRequestBuilder<S = ()> {
+pub struct CreateInstanceActiveOpsTaskRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateInstanceActiveOpsTaskRequestOptional,
+    call: C,
 }
 
 impl Default for CreateInstanceActiveOpsTaskRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for CreateInstanceActiveOpsTaskRequestBuilder {
         Self {
             required: (),
             optional: CreateInstanceActiveOpsTaskRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct CreateInstanceActiveOpsTaskRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> CreateInstanceActiveOpsTaskRequestBuilder<S> {
+impl<S, C> CreateInstanceActiveOpsTaskRequestBuilder<S, C> {
     /// Sets [`CreateInstanceActiveOpsTaskRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,44 @@ impl CreateInstanceActiveOpsTaskRequestBuilder<()> {
         CreateInstanceActiveOpsTaskRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `CreateInstanceActiveOpsTask` call: `client.create_instance_active_ops_task()`, the setters of [`CreateInstanceActiveOpsTaskRequestBuilder`], then `.send().await`.
+pub type CreateInstanceActiveOpsTaskCall<S = ()> = CreateInstanceActiveOpsTaskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateInstanceActiveOpsTaskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateInstanceActiveOpsTaskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateInstanceActiveOpsTaskRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateInstanceActiveOpsTaskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateInstanceActiveOpsTaskResponse,
+        ::ens_runtime::Error<CreateInstanceActiveOpsTaskError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateInstanceActiveOpsTaskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

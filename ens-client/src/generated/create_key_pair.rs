@@ -59,12 +59,13 @@ impl rt::Operation for CreateKeyPairRequest {
     }
 }
 
-/// Builds a [`CreateKeyPairRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateKeyPairRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateKeyPairRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateKeyPairRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateKeyPairRequestOptional,
+    call: C,
 }
 
 impl Default for CreateKeyPairRequestBuilder {
@@ -72,27 +73,29 @@ impl Default for CreateKeyPairRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateKeyPairRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct CreateKeyPairRequestOptional {}
-impl CreateKeyPairRequestBuilder<(rt::Unset,)> {
+impl<C> CreateKeyPairRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateKeyPairRequest::key_pair_name`] (`KeyPairName`).
     pub fn key_pair_name(
         self,
         value: impl Into<String>,
-    ) -> CreateKeyPairRequestBuilder<(String,)> {
+    ) -> CreateKeyPairRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateKeyPairRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateKeyPairRequestBuilder<S> {}
+impl<S, C> CreateKeyPairRequestBuilder<S, C> {}
 impl<S0> CreateKeyPairRequestBuilder<(S0,)> {
     /// The finished request. [`CreateKeyPairRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> CreateKeyPairRequest
@@ -107,6 +110,44 @@ impl<S0> CreateKeyPairRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateKeyPair` call: `client.create_key_pair()`, the setters of [`CreateKeyPairRequestBuilder`], then `.send().await`.
+pub type CreateKeyPairCall<S = (rt::Unset,)> = CreateKeyPairRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateKeyPairCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateKeyPairRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateKeyPairRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateKeyPairRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateKeyPairResponse, ::ens_runtime::Error<CreateKeyPairError>>
+    where
+        S0: builder_state::HasKeyPairName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateKeyPairRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateKeyPairRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -116,7 +157,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `KeyPairName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateKeyPair` needs the required parameter `KeyPairName`: call `.key_pair_name(..)` before `.build()`",
+        message = "`CreateKeyPair` needs the required parameter `KeyPairName`: call `.key_pair_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`KeyPairName` is not set"
     )]
     pub trait HasKeyPairName: sealed::Sealed {

@@ -128,14 +128,16 @@ impl rt::Operation for CreateLoadBalancerRequest {
     }
 }
 
-/// Builds a [`CreateLoadBalancerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateLoadBalancerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateLoadBalancerRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateLoadBalancerRequestOptional,
+    call: C,
 }
 
 impl Default for CreateLoadBalancerRequestBuilder {
@@ -143,6 +145,7 @@ impl Default for CreateLoadBalancerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateLoadBalancerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -155,77 +158,112 @@ struct CreateLoadBalancerRequestOptional {
     load_balancer_type: Option<LoadBalancerType>,
 }
 
-impl<S1, S2, S3, S4> CreateLoadBalancerRequestBuilder<(rt::Unset, S1, S2, S3, S4)> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    C,
+> CreateLoadBalancerRequestBuilder<(rt::Unset, S1, S2, S3, S4), C> {
     /// Sets [`CreateLoadBalancerRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerRequestBuilder<(String, S1, S2, S3, S4)> {
+    ) -> CreateLoadBalancerRequestBuilder<(String, S1, S2, S3, S4), C> {
         let (_, s1, s2, s3, s4) = self.required;
         CreateLoadBalancerRequestBuilder {
             required: (value.into(), s1, s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3, S4> CreateLoadBalancerRequestBuilder<(S0, rt::Unset, S2, S3, S4)> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    C,
+> CreateLoadBalancerRequestBuilder<(S0, rt::Unset, S2, S3, S4), C> {
     /// Sets [`CreateLoadBalancerRequest::load_balancer_spec`] (`LoadBalancerSpec`).
     pub fn load_balancer_spec(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerRequestBuilder<(S0, String, S2, S3, S4)> {
+    ) -> CreateLoadBalancerRequestBuilder<(S0, String, S2, S3, S4), C> {
         let (s0, _, s2, s3, s4) = self.required;
         CreateLoadBalancerRequestBuilder {
             required: (s0, value.into(), s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3, S4> CreateLoadBalancerRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    C,
+> CreateLoadBalancerRequestBuilder<(S0, S1, rt::Unset, S3, S4), C> {
     /// Sets [`CreateLoadBalancerRequest::pay_type`] (`PayType`).
     pub fn pay_type(
         self,
         value: PayType,
-    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, PayType, S3, S4)> {
+    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, PayType, S3, S4), C> {
         let (s0, s1, _, s3, s4) = self.required;
         CreateLoadBalancerRequestBuilder {
             required: (s0, s1, value, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S4> CreateLoadBalancerRequestBuilder<(S0, S1, S2, rt::Unset, S4)> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    C,
+> CreateLoadBalancerRequestBuilder<(S0, S1, S2, rt::Unset, S4), C> {
     /// Sets [`CreateLoadBalancerRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, S2, String, S4)> {
+    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, S2, String, S4), C> {
         let (s0, s1, s2, _, s4) = self.required;
         CreateLoadBalancerRequestBuilder {
             required: (s0, s1, s2, value.into(), s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S3> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    C,
+> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, rt::Unset), C> {
     /// Sets [`CreateLoadBalancerRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, String)> {
+    ) -> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, String), C> {
         let (s0, s1, s2, s3, _) = self.required;
         CreateLoadBalancerRequestBuilder {
             required: (s0, s1, s2, s3, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateLoadBalancerRequestBuilder<S> {
+impl<S, C> CreateLoadBalancerRequestBuilder<S, C> {
     /// Sets [`CreateLoadBalancerRequest::load_balancer_name`] (`LoadBalancerName`).
     pub fn load_balancer_name(mut self, value: impl Into<String>) -> Self {
         self.optional.load_balancer_name = Some(value.into());
@@ -277,6 +315,56 @@ impl<S0, S1, S2, S3, S4> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, S4)> 
     }
 }
 
+/// A fluent `CreateLoadBalancer` call: `client.create_load_balancer()`, the setters of [`CreateLoadBalancerRequestBuilder`], then `.send().await`.
+pub type CreateLoadBalancerCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = CreateLoadBalancerRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateLoadBalancerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateLoadBalancerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateLoadBalancerRequestBuilder<(S0, S1, S2, S3, S4), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateLoadBalancerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateLoadBalancerResponse,
+        ::ens_runtime::Error<CreateLoadBalancerError>,
+    >
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasLoadBalancerSpec,
+        S2: builder_state::HasPayType,
+        S3: builder_state::HasNetworkId,
+        S4: builder_state::HasVswitchId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateLoadBalancerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateLoadBalancerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -286,7 +374,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancer` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateLoadBalancer` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -302,7 +390,7 @@ pub mod builder_state {
 
     /// Type state: `LoadBalancerSpec` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancer` needs the required parameter `LoadBalancerSpec`: call `.load_balancer_spec(..)` before `.build()`",
+        message = "`CreateLoadBalancer` needs the required parameter `LoadBalancerSpec`: call `.load_balancer_spec(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerSpec` is not set"
     )]
     pub trait HasLoadBalancerSpec: sealed::Sealed {
@@ -319,7 +407,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::PayType {}
     /// Type state: `PayType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancer` needs the required parameter `PayType`: call `.pay_type(..)` before `.build()`",
+        message = "`CreateLoadBalancer` needs the required parameter `PayType`: call `.pay_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PayType` is not set"
     )]
     pub trait HasPayType: sealed::Sealed {
@@ -335,7 +423,7 @@ pub mod builder_state {
 
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancer` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`CreateLoadBalancer` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {
@@ -351,7 +439,7 @@ pub mod builder_state {
 
     /// Type state: `VSwitchId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancer` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()`",
+        message = "`CreateLoadBalancer` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchId` is not set"
     )]
     pub trait HasVswitchId: sealed::Sealed {

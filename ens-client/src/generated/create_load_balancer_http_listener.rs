@@ -365,14 +365,16 @@ impl rt::Operation for CreateLoadBalancerHTTPListenerRequest {
     }
 }
 
-/// Builds a [`CreateLoadBalancerHTTPListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateLoadBalancerHTTPListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateLoadBalancerHTTPListenerRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateLoadBalancerHTTPListenerRequestOptional,
+    call: C,
 }
 
 impl Default for CreateLoadBalancerHTTPListenerRequestBuilder {
@@ -380,6 +382,7 @@ impl Default for CreateLoadBalancerHTTPListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateLoadBalancerHTTPListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -405,49 +408,52 @@ struct CreateLoadBalancerHTTPListenerRequestOptional {
     backend_server_port: Option<i64>,
 }
 
-impl<S1, S2> CreateLoadBalancerHTTPListenerRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateLoadBalancerHTTPListenerRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateLoadBalancerHTTPListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(String, S1, S2)> {
+    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateLoadBalancerHTTPListenerRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateLoadBalancerHTTPListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, i64, S2)> {
+    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, i64, S2), C> {
         let (s0, _, s2) = self.required;
         CreateLoadBalancerHTTPListenerRequestBuilder {
             required: (s0, value, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateLoadBalancerHTTPListenerRequest::health_check`] (`HealthCheck`).
     pub fn health_check(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, String)> {
+    ) -> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         CreateLoadBalancerHTTPListenerRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateLoadBalancerHTTPListenerRequestBuilder<S> {
+impl<S, C> CreateLoadBalancerHTTPListenerRequestBuilder<S, C> {
     /// Sets [`CreateLoadBalancerHTTPListenerRequest::listener_forward`] (`ListenerForward`).
     pub fn listener_forward(mut self, value: ListenerForward) -> Self {
         self.optional.listener_forward = Some(value);
@@ -586,6 +592,53 @@ impl<S0, S1, S2> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateLoadBalancerHTTPListener` call: `client.create_load_balancer_http_listener()`, the setters of [`CreateLoadBalancerHTTPListenerRequestBuilder`], then `.send().await`.
+pub type CreateLoadBalancerHTTPListenerCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateLoadBalancerHTTPListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateLoadBalancerHTTPListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateLoadBalancerHTTPListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> CreateLoadBalancerHTTPListenerRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateLoadBalancerHTTPListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateLoadBalancerHTTPListenerResponse,
+        ::ens_runtime::Error<CreateLoadBalancerHTTPListenerError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+        S2: builder_state::HasHealthCheck,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateLoadBalancerHTTPListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateLoadBalancerHTTPListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -595,7 +648,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -612,7 +665,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -628,7 +681,7 @@ pub mod builder_state {
 
     /// Type state: `HealthCheck` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `HealthCheck`: call `.health_check(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPListener` needs the required parameter `HealthCheck`: call `.health_check(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`HealthCheck` is not set"
     )]
     pub trait HasHealthCheck: sealed::Sealed {

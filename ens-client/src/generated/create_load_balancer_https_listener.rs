@@ -396,14 +396,16 @@ impl rt::Operation for CreateLoadBalancerHTTPSListenerRequest {
     }
 }
 
-/// Builds a [`CreateLoadBalancerHTTPSListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateLoadBalancerHTTPSListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateLoadBalancerHTTPSListenerRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateLoadBalancerHTTPSListenerRequestOptional,
+    call: C,
 }
 
 impl Default for CreateLoadBalancerHTTPSListenerRequestBuilder {
@@ -411,6 +413,7 @@ impl Default for CreateLoadBalancerHTTPSListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateLoadBalancerHTTPSListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -438,63 +441,87 @@ struct CreateLoadBalancerHTTPSListenerRequestOptional {
     backend_server_port: Option<i64>,
 }
 
-impl<S1, S2, S3> CreateLoadBalancerHTTPSListenerRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<
+    S1,
+    S2,
+    S3,
+    C,
+> CreateLoadBalancerHTTPSListenerRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`CreateLoadBalancerHTTPSListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(String, S1, S2, S3)> {
+    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         CreateLoadBalancerHTTPSListenerRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<
+    S0,
+    S2,
+    S3,
+    C,
+> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`CreateLoadBalancerHTTPSListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, i64, S2, S3)> {
+    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, i64, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         CreateLoadBalancerHTTPSListenerRequestBuilder {
             required: (s0, value, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<
+    S0,
+    S1,
+    S3,
+    C,
+> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`CreateLoadBalancerHTTPSListenerRequest::health_check`] (`HealthCheck`).
     pub fn health_check(
         self,
         value: HealthCheck,
-    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, HealthCheck, S3)> {
+    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, HealthCheck, S3), C> {
         let (s0, s1, _, s3) = self.required;
         CreateLoadBalancerHTTPSListenerRequestBuilder {
             required: (s0, s1, value, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    S2,
+    C,
+> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`CreateLoadBalancerHTTPSListenerRequest::server_certificate_id`] (`ServerCertificateId`).
     pub fn server_certificate_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, S2, String)> {
+    ) -> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         CreateLoadBalancerHTTPSListenerRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateLoadBalancerHTTPSListenerRequestBuilder<S> {
+impl<S, C> CreateLoadBalancerHTTPSListenerRequestBuilder<S, C> {
     /// Sets [`CreateLoadBalancerHTTPSListenerRequest::listener_forward`] (`ListenerForward`).
     pub fn listener_forward(mut self, value: ListenerForward) -> Self {
         self.optional.listener_forward = Some(value);
@@ -649,6 +676,57 @@ impl<S0, S1, S2, S3> CreateLoadBalancerHTTPSListenerRequestBuilder<(S0, S1, S2, 
     }
 }
 
+/// A fluent `CreateLoadBalancerHTTPSListener` call: `client.create_load_balancer_https_listener()`, the setters of [`CreateLoadBalancerHTTPSListenerRequestBuilder`], then `.send().await`.
+pub type CreateLoadBalancerHTTPSListenerCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = CreateLoadBalancerHTTPSListenerRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateLoadBalancerHTTPSListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateLoadBalancerHTTPSListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateLoadBalancerHTTPSListenerRequestBuilder<
+    (S0, S1, S2, S3),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateLoadBalancerHTTPSListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateLoadBalancerHTTPSListenerResponse,
+        ::ens_runtime::Error<CreateLoadBalancerHTTPSListenerError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+        S2: builder_state::HasHealthCheck,
+        S3: builder_state::HasServerCertificateId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateLoadBalancerHTTPSListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateLoadBalancerHTTPSListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -658,7 +736,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -675,7 +753,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -692,7 +770,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::HealthCheck {}
     /// Type state: `HealthCheck` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `HealthCheck`: call `.health_check(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `HealthCheck`: call `.health_check(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`HealthCheck` is not set"
     )]
     pub trait HasHealthCheck: sealed::Sealed {
@@ -708,7 +786,7 @@ pub mod builder_state {
 
     /// Type state: `ServerCertificateId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `ServerCertificateId`: call `.server_certificate_id(..)` before `.build()`",
+        message = "`CreateLoadBalancerHTTPSListener` needs the required parameter `ServerCertificateId`: call `.server_certificate_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ServerCertificateId` is not set"
     )]
     pub trait HasServerCertificateId: sealed::Sealed {

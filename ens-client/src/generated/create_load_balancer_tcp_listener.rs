@@ -304,12 +304,16 @@ impl rt::Operation for CreateLoadBalancerTCPListenerRequest {
     }
 }
 
-/// Builds a [`CreateLoadBalancerTCPListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateLoadBalancerTCPListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateLoadBalancerTCPListenerRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateLoadBalancerTCPListenerRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateLoadBalancerTCPListenerRequestOptional,
+    call: C,
 }
 
 impl Default for CreateLoadBalancerTCPListenerRequestBuilder {
@@ -317,6 +321,7 @@ impl Default for CreateLoadBalancerTCPListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateLoadBalancerTCPListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -340,35 +345,37 @@ struct CreateLoadBalancerTCPListenerRequestOptional {
     eip_transmit: Option<EipTransmit>,
 }
 
-impl<S1> CreateLoadBalancerTCPListenerRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateLoadBalancerTCPListenerRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateLoadBalancerTCPListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerTCPListenerRequestBuilder<(String, S1)> {
+    ) -> CreateLoadBalancerTCPListenerRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateLoadBalancerTCPListenerRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateLoadBalancerTCPListenerRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateLoadBalancerTCPListenerRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateLoadBalancerTCPListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> CreateLoadBalancerTCPListenerRequestBuilder<(S0, i64)> {
+    ) -> CreateLoadBalancerTCPListenerRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         CreateLoadBalancerTCPListenerRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateLoadBalancerTCPListenerRequestBuilder<S> {
+impl<S, C> CreateLoadBalancerTCPListenerRequestBuilder<S, C> {
     /// Sets [`CreateLoadBalancerTCPListenerRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -491,6 +498,51 @@ impl<S0, S1> CreateLoadBalancerTCPListenerRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateLoadBalancerTCPListener` call: `client.create_load_balancer_tcp_listener()`, the setters of [`CreateLoadBalancerTCPListenerRequestBuilder`], then `.send().await`.
+pub type CreateLoadBalancerTCPListenerCall<S = (rt::Unset, rt::Unset)> = CreateLoadBalancerTCPListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateLoadBalancerTCPListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateLoadBalancerTCPListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> CreateLoadBalancerTCPListenerRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateLoadBalancerTCPListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateLoadBalancerTCPListenerResponse,
+        ::ens_runtime::Error<CreateLoadBalancerTCPListenerError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateLoadBalancerTCPListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateLoadBalancerTCPListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -500,7 +552,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerTCPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`CreateLoadBalancerTCPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -517,7 +569,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerTCPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`CreateLoadBalancerTCPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

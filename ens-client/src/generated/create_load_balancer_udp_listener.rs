@@ -264,12 +264,16 @@ impl rt::Operation for CreateLoadBalancerUDPListenerRequest {
     }
 }
 
-/// Builds a [`CreateLoadBalancerUDPListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateLoadBalancerUDPListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateLoadBalancerUDPListenerRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateLoadBalancerUDPListenerRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateLoadBalancerUDPListenerRequestOptional,
+    call: C,
 }
 
 impl Default for CreateLoadBalancerUDPListenerRequestBuilder {
@@ -277,6 +281,7 @@ impl Default for CreateLoadBalancerUDPListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateLoadBalancerUDPListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -297,35 +302,37 @@ struct CreateLoadBalancerUDPListenerRequestOptional {
     established_timeout: Option<i64>,
 }
 
-impl<S1> CreateLoadBalancerUDPListenerRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateLoadBalancerUDPListenerRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateLoadBalancerUDPListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> CreateLoadBalancerUDPListenerRequestBuilder<(String, S1)> {
+    ) -> CreateLoadBalancerUDPListenerRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateLoadBalancerUDPListenerRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateLoadBalancerUDPListenerRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateLoadBalancerUDPListenerRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateLoadBalancerUDPListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> CreateLoadBalancerUDPListenerRequestBuilder<(S0, i64)> {
+    ) -> CreateLoadBalancerUDPListenerRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         CreateLoadBalancerUDPListenerRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateLoadBalancerUDPListenerRequestBuilder<S> {
+impl<S, C> CreateLoadBalancerUDPListenerRequestBuilder<S, C> {
     /// Sets [`CreateLoadBalancerUDPListenerRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -427,6 +434,51 @@ impl<S0, S1> CreateLoadBalancerUDPListenerRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateLoadBalancerUDPListener` call: `client.create_load_balancer_udp_listener()`, the setters of [`CreateLoadBalancerUDPListenerRequestBuilder`], then `.send().await`.
+pub type CreateLoadBalancerUDPListenerCall<S = (rt::Unset, rt::Unset)> = CreateLoadBalancerUDPListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateLoadBalancerUDPListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateLoadBalancerUDPListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> CreateLoadBalancerUDPListenerRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateLoadBalancerUDPListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateLoadBalancerUDPListenerResponse,
+        ::ens_runtime::Error<CreateLoadBalancerUDPListenerError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateLoadBalancerUDPListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateLoadBalancerUDPListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -436,7 +488,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerUDPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`CreateLoadBalancerUDPListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -453,7 +505,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateLoadBalancerUDPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`CreateLoadBalancerUDPListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

@@ -76,14 +76,16 @@ impl rt::Operation for CreateMountTargetRequest {
     }
 }
 
-/// Builds a [`CreateMountTargetRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateMountTargetRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateMountTargetRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateMountTargetRequestOptional,
+    call: C,
 }
 
 impl Default for CreateMountTargetRequestBuilder {
@@ -91,69 +93,74 @@ impl Default for CreateMountTargetRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: CreateMountTargetRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct CreateMountTargetRequestOptional {}
-impl<S1, S2, S3> CreateMountTargetRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> CreateMountTargetRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`CreateMountTargetRequest::file_system_id`] (`FileSystemId`).
     pub fn file_system_id(
         self,
         value: impl Into<String>,
-    ) -> CreateMountTargetRequestBuilder<(String, S1, S2, S3)> {
+    ) -> CreateMountTargetRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         CreateMountTargetRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> CreateMountTargetRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> CreateMountTargetRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`CreateMountTargetRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateMountTargetRequestBuilder<(S0, String, S2, S3)> {
+    ) -> CreateMountTargetRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         CreateMountTargetRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> CreateMountTargetRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> CreateMountTargetRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`CreateMountTargetRequest::net_work_id`] (`NetWorkId`).
     pub fn net_work_id(
         self,
         value: impl Into<String>,
-    ) -> CreateMountTargetRequestBuilder<(S0, S1, String, S3)> {
+    ) -> CreateMountTargetRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         CreateMountTargetRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> CreateMountTargetRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> CreateMountTargetRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`CreateMountTargetRequest::mount_target_name`] (`MountTargetName`).
     pub fn mount_target_name(
         self,
         value: impl Into<String>,
-    ) -> CreateMountTargetRequestBuilder<(S0, S1, S2, String)> {
+    ) -> CreateMountTargetRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         CreateMountTargetRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateMountTargetRequestBuilder<S> {}
+impl<S, C> CreateMountTargetRequestBuilder<S, C> {}
 impl<S0, S1, S2, S3> CreateMountTargetRequestBuilder<(S0, S1, S2, S3)> {
     /// The finished request. [`CreateMountTargetRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> CreateMountTargetRequest
@@ -174,6 +181,52 @@ impl<S0, S1, S2, S3> CreateMountTargetRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `CreateMountTarget` call: `client.create_mount_target()`, the setters of [`CreateMountTargetRequestBuilder`], then `.send().await`.
+pub type CreateMountTargetCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = CreateMountTargetRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateMountTargetCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateMountTargetRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateMountTargetRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateMountTargetRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateMountTargetResponse, ::ens_runtime::Error<CreateMountTargetError>>
+    where
+        S0: builder_state::HasFileSystemId,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasNetWorkId,
+        S3: builder_state::HasMountTargetName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateMountTargetRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateMountTargetRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -183,7 +236,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `FileSystemId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateMountTarget` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()`",
+        message = "`CreateMountTarget` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FileSystemId` is not set"
     )]
     pub trait HasFileSystemId: sealed::Sealed {
@@ -199,7 +252,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateMountTarget` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateMountTarget` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -215,7 +268,7 @@ pub mod builder_state {
 
     /// Type state: `NetWorkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateMountTarget` needs the required parameter `NetWorkId`: call `.net_work_id(..)` before `.build()`",
+        message = "`CreateMountTarget` needs the required parameter `NetWorkId`: call `.net_work_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetWorkId` is not set"
     )]
     pub trait HasNetWorkId: sealed::Sealed {
@@ -231,7 +284,7 @@ pub mod builder_state {
 
     /// Type state: `MountTargetName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateMountTarget` needs the required parameter `MountTargetName`: call `.mount_target_name(..)` before `.build()`",
+        message = "`CreateMountTarget` needs the required parameter `MountTargetName`: call `.mount_target_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`MountTargetName` is not set"
     )]
     pub trait HasMountTargetName: sealed::Sealed {

@@ -118,12 +118,13 @@ impl rt::Operation for CreateNatGatewayRequest {
     }
 }
 
-/// Builds a [`CreateNatGatewayRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateNatGatewayRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateNatGatewayRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateNatGatewayRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateNatGatewayRequestOptional,
+    call: C,
 }
 
 impl Default for CreateNatGatewayRequestBuilder {
@@ -131,6 +132,7 @@ impl Default for CreateNatGatewayRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateNatGatewayRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -144,35 +146,37 @@ struct CreateNatGatewayRequestOptional {
     instance_billing_cycle: Option<InstanceBillingCycle>,
 }
 
-impl<S1> CreateNatGatewayRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateNatGatewayRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateNatGatewayRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateNatGatewayRequestBuilder<(String, S1)> {
+    ) -> CreateNatGatewayRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateNatGatewayRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateNatGatewayRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateNatGatewayRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateNatGatewayRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> CreateNatGatewayRequestBuilder<(S0, String)> {
+    ) -> CreateNatGatewayRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateNatGatewayRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateNatGatewayRequestBuilder<S> {
+impl<S, C> CreateNatGatewayRequestBuilder<S, C> {
     /// Sets [`CreateNatGatewayRequest::name`] (`Name`).
     pub fn name(mut self, value: Name) -> Self {
         self.optional.name = Some(value);
@@ -228,6 +232,45 @@ impl<S0, S1> CreateNatGatewayRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateNatGateway` call: `client.create_nat_gateway()`, the setters of [`CreateNatGatewayRequestBuilder`], then `.send().await`.
+pub type CreateNatGatewayCall<S = (rt::Unset, rt::Unset)> = CreateNatGatewayRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateNatGatewayCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateNatGatewayRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateNatGatewayRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNatGatewayRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateNatGatewayResponse, ::ens_runtime::Error<CreateNatGatewayError>>
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateNatGatewayRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateNatGatewayRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -237,7 +280,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNatGateway` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateNatGateway` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -253,7 +296,7 @@ pub mod builder_state {
 
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNatGateway` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`CreateNatGateway` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

@@ -141,12 +141,13 @@ impl rt::Operation for CreateNetworkRequest {
     }
 }
 
-/// Builds a [`CreateNetworkRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateNetworkRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateNetworkRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateNetworkRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateNetworkRequestOptional,
+    call: C,
 }
 
 impl Default for CreateNetworkRequestBuilder {
@@ -154,6 +155,7 @@ impl Default for CreateNetworkRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateNetworkRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -167,35 +169,37 @@ struct CreateNetworkRequestOptional {
     ipv6_isp: Option<String>,
 }
 
-impl<S1> CreateNetworkRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateNetworkRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateNetworkRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateNetworkRequestBuilder<(String, S1)> {
+    ) -> CreateNetworkRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateNetworkRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateNetworkRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateNetworkRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateNetworkRequest::cidr_block`] (`CidrBlock`).
     pub fn cidr_block(
         self,
         value: impl Into<String>,
-    ) -> CreateNetworkRequestBuilder<(S0, String)> {
+    ) -> CreateNetworkRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateNetworkRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateNetworkRequestBuilder<S> {
+impl<S, C> CreateNetworkRequestBuilder<S, C> {
     /// Sets [`CreateNetworkRequest::network_name`] (`NetworkName`).
     pub fn network_name(mut self, value: NetworkName) -> Self {
         self.optional.network_name = Some(value);
@@ -251,6 +255,45 @@ impl<S0, S1> CreateNetworkRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateNetwork` call: `client.create_network()`, the setters of [`CreateNetworkRequestBuilder`], then `.send().await`.
+pub type CreateNetworkCall<S = (rt::Unset, rt::Unset)> = CreateNetworkRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateNetworkCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateNetworkRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateNetworkRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateNetworkResponse, ::ens_runtime::Error<CreateNetworkError>>
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasCidrBlock,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateNetworkRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateNetworkRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -260,7 +303,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetwork` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateNetwork` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -276,7 +319,7 @@ pub mod builder_state {
 
     /// Type state: `CidrBlock` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetwork` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()`",
+        message = "`CreateNetwork` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CidrBlock` is not set"
     )]
     pub trait HasCidrBlock: sealed::Sealed {

@@ -64,12 +64,13 @@ impl rt::Operation for CreateNetworkAclRequest {
     }
 }
 
-/// Builds a [`CreateNetworkAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateNetworkAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateNetworkAclRequestBuilder<S = ()> {
+pub struct CreateNetworkAclRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateNetworkAclRequestOptional,
+    call: C,
 }
 
 impl Default for CreateNetworkAclRequestBuilder {
@@ -77,6 +78,7 @@ impl Default for CreateNetworkAclRequestBuilder {
         Self {
             required: (),
             optional: CreateNetworkAclRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -87,7 +89,7 @@ struct CreateNetworkAclRequestOptional {
     description: Option<String>,
 }
 
-impl<S> CreateNetworkAclRequestBuilder<S> {
+impl<S, C> CreateNetworkAclRequestBuilder<S, C> {
     /// Sets [`CreateNetworkAclRequest::network_acl_name`] (`NetworkAclName`).
     pub fn network_acl_name(mut self, value: impl Into<String>) -> Self {
         self.optional.network_acl_name = Some(value.into());
@@ -110,6 +112,41 @@ impl CreateNetworkAclRequestBuilder<()> {
             network_acl_name: optional.network_acl_name,
             description: optional.description,
         }
+    }
+}
+
+/// A fluent `CreateNetworkAcl` call: `client.create_network_acl()`, the setters of [`CreateNetworkAclRequestBuilder`], then `.send().await`.
+pub type CreateNetworkAclCall<S = ()> = CreateNetworkAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateNetworkAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateNetworkAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateNetworkAclRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateNetworkAclResponse, ::ens_runtime::Error<CreateNetworkAclError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateNetworkAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -161,14 +161,16 @@ impl rt::Operation for CreateNetworkAclEntryRequest {
     }
 }
 
-/// Builds a [`CreateNetworkAclEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateNetworkAclEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct CreateNetworkAclEntryRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: CreateNetworkAclEntryRequestOptional,
+    call: C,
 }
 
 impl Default for CreateNetworkAclEntryRequestBuilder {
@@ -184,6 +186,7 @@ impl Default for CreateNetworkAclEntryRequestBuilder {
                 rt::Unset,
             ),
             optional: CreateNetworkAclEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -195,6 +198,7 @@ struct CreateNetworkAclEntryRequestOptional {
     destination_cidr_block: Option<DestinationCidrBlock>,
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S1,
     S2,
@@ -202,20 +206,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(rt::Unset, S1, S2, S3, S4, S5, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(rt::Unset, S1, S2, S3, S4, S5, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::network_acl_id`] (`NetworkAclId`).
     pub fn network_acl_id(
         self,
         value: impl Into<String>,
-    ) -> CreateNetworkAclEntryRequestBuilder<(String, S1, S2, S3, S4, S5, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(String, S1, S2, S3, S4, S5, S6), C> {
         let (_, s1, s2, s3, s4, s5, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (value.into(), s1, s2, s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S2,
@@ -223,20 +230,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(S0, rt::Unset, S2, S3, S4, S5, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, rt::Unset, S2, S3, S4, S5, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::direction`] (`Direction`).
     pub fn direction(
         self,
         value: Direction,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, Direction, S2, S3, S4, S5, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, Direction, S2, S3, S4, S5, S6), C> {
         let (s0, _, s2, s3, s4, s5, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, value, s2, s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -244,20 +254,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(S0, S1, rt::Unset, S3, S4, S5, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, S1, rt::Unset, S3, S4, S5, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::policy`] (`Policy`).
     pub fn policy(
         self,
         value: Policy,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, Policy, S3, S4, S5, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, Policy, S3, S4, S5, S6), C> {
         let (s0, s1, _, s3, s4, s5, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, s1, value, s3, s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -265,20 +278,23 @@ impl<
     S4,
     S5,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, rt::Unset, S4, S5, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, rt::Unset, S4, S5, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::cidr_block`] (`CidrBlock`).
     pub fn cidr_block(
         self,
         value: impl Into<String>,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, String, S4, S5, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, String, S4, S5, S6), C> {
         let (s0, s1, s2, _, s4, s5, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, s1, s2, value.into(), s4, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -286,20 +302,23 @@ impl<
     S3,
     S5,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, rt::Unset, S5, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, rt::Unset, S5, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::protocol`] (`Protocol`).
     pub fn protocol(
         self,
         value: Protocol,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, Protocol, S5, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, Protocol, S5, S6), C> {
         let (s0, s1, s2, s3, _, s5, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, s1, s2, s3, value, s5, s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -307,20 +326,23 @@ impl<
     S3,
     S4,
     S6,
-> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, rt::Unset, S6)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, rt::Unset, S6), C> {
     /// Sets [`CreateNetworkAclEntryRequest::port_range`] (`PortRange`).
     pub fn port_range(
         self,
         value: impl Into<String>,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, String, S6)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, String, S6), C> {
         let (s0, s1, s2, s3, s4, _, s6) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, s1, s2, s3, s4, value.into(), s6),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl<
     S0,
     S1,
@@ -328,21 +350,23 @@ impl<
     S3,
     S4,
     S5,
-> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, S5, rt::Unset)> {
+    C,
+> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, S5, rt::Unset), C> {
     /// Sets [`CreateNetworkAclEntryRequest::priority`] (`Priority`).
     pub fn priority(
         self,
         value: i64,
-    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, S5, i64)> {
+    ) -> CreateNetworkAclEntryRequestBuilder<(S0, S1, S2, S3, S4, S5, i64), C> {
         let (s0, s1, s2, s3, s4, s5, _) = self.required;
         CreateNetworkAclEntryRequestBuilder {
             required: (s0, s1, s2, s3, s4, s5, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateNetworkAclEntryRequestBuilder<S> {
+impl<S, C> CreateNetworkAclEntryRequestBuilder<S, C> {
     /// Sets [`CreateNetworkAclEntryRequest::network_acl_entry_name`] (`NetworkAclEntryName`).
     pub fn network_acl_entry_name(mut self, value: NetworkAclEntryName) -> Self {
         self.optional.network_acl_entry_name = Some(value);
@@ -399,6 +423,71 @@ impl<
     }
 }
 
+/// A fluent `CreateNetworkAclEntry` call: `client.create_network_acl_entry()`, the setters of [`CreateNetworkAclEntryRequestBuilder`], then `.send().await`.
+pub type CreateNetworkAclEntryCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = CreateNetworkAclEntryRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl CreateNetworkAclEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+                rt::Unset,
+            ),
+            optional: CreateNetworkAclEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+> CreateNetworkAclEntryRequestBuilder<
+    (S0, S1, S2, S3, S4, S5, S6),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkAclEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateNetworkAclEntryResponse,
+        ::ens_runtime::Error<CreateNetworkAclEntryError>,
+    >
+    where
+        S0: builder_state::HasNetworkAclId,
+        S1: builder_state::HasDirection,
+        S2: builder_state::HasPolicy,
+        S3: builder_state::HasCidrBlock,
+        S4: builder_state::HasProtocol,
+        S5: builder_state::HasPortRange,
+        S6: builder_state::HasPriority,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateNetworkAclEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateNetworkAclEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -408,7 +497,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkAclId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkAclId` is not set"
     )]
     pub trait HasNetworkAclId: sealed::Sealed {
@@ -425,7 +514,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Direction {}
     /// Type state: `Direction` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `Direction`: call `.direction(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `Direction`: call `.direction(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Direction` is not set"
     )]
     pub trait HasDirection: sealed::Sealed {
@@ -442,7 +531,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Policy {}
     /// Type state: `Policy` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `Policy`: call `.policy(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `Policy`: call `.policy(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Policy` is not set"
     )]
     pub trait HasPolicy: sealed::Sealed {
@@ -458,7 +547,7 @@ pub mod builder_state {
 
     /// Type state: `CidrBlock` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CidrBlock` is not set"
     )]
     pub trait HasCidrBlock: sealed::Sealed {
@@ -475,7 +564,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Protocol {}
     /// Type state: `Protocol` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `Protocol`: call `.protocol(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `Protocol`: call `.protocol(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Protocol` is not set"
     )]
     pub trait HasProtocol: sealed::Sealed {
@@ -491,7 +580,7 @@ pub mod builder_state {
 
     /// Type state: `PortRange` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PortRange` is not set"
     )]
     pub trait HasPortRange: sealed::Sealed {
@@ -508,7 +597,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Priority` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateNetworkAclEntry` needs the required parameter `Priority`: call `.priority(..)` before `.build()`",
+        message = "`CreateNetworkAclEntry` needs the required parameter `Priority`: call `.priority(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Priority` is not set"
     )]
     pub trait HasPriority: sealed::Sealed {

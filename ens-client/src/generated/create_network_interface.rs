@@ -90,12 +90,13 @@ impl rt::Operation for CreateNetworkInterfaceRequest {
     }
 }
 
-/// Builds a [`CreateNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateNetworkInterfaceRequestBuilder<S = ()> {
+pub struct CreateNetworkInterfaceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateNetworkInterfaceRequestOptional,
+    call: C,
 }
 
 impl Default for CreateNetworkInterfaceRequestBuilder {
@@ -103,6 +104,7 @@ impl Default for CreateNetworkInterfaceRequestBuilder {
         Self {
             required: (),
             optional: CreateNetworkInterfaceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -115,7 +117,7 @@ struct CreateNetworkInterfaceRequestOptional {
     description: Option<Description>,
 }
 
-impl<S> CreateNetworkInterfaceRequestBuilder<S> {
+impl<S, C> CreateNetworkInterfaceRequestBuilder<S, C> {
     /// Sets [`CreateNetworkInterfaceRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.optional.vswitch_id = Some(value.into());
@@ -155,6 +157,44 @@ impl CreateNetworkInterfaceRequestBuilder<()> {
             name: optional.name,
             description: optional.description,
         }
+    }
+}
+
+/// A fluent `CreateNetworkInterface` call: `client.create_network_interface()`, the setters of [`CreateNetworkInterfaceRequestBuilder`], then `.send().await`.
+pub type CreateNetworkInterfaceCall<S = ()> = CreateNetworkInterfaceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateNetworkInterfaceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateNetworkInterfaceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateNetworkInterfaceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkInterfaceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateNetworkInterfaceResponse,
+        ::ens_runtime::Error<CreateNetworkInterfaceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateNetworkInterfaceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

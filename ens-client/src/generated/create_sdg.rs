@@ -126,12 +126,13 @@ impl rt::Operation for CreateSDGRequest {
     }
 }
 
-/// Builds a [`CreateSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateSDGRequestOptional,
+    call: C,
 }
 
 impl Default for CreateSDGRequestBuilder {
@@ -139,6 +140,7 @@ impl Default for CreateSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -153,21 +155,22 @@ struct CreateSDGRequestOptional {
     performance_level: Option<i64>,
 }
 
-impl CreateSDGRequestBuilder<(rt::Unset,)> {
+impl<C> CreateSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateSDGRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> CreateSDGRequestBuilder<(String,)> {
+    ) -> CreateSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateSDGRequestBuilder<S> {
+impl<S, C> CreateSDGRequestBuilder<S, C> {
     /// Sets [`CreateSDGRequest::size`] (`Size`).
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.optional.size = Some(value.into());
@@ -225,6 +228,44 @@ impl<S0> CreateSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateSDG` call: `client.create_sdg()`, the setters of [`CreateSDGRequestBuilder`], then `.send().await`.
+pub type CreateSDGCall<S = (rt::Unset,)> = CreateSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateSDGResponse, ::ens_runtime::Error<CreateSDGError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -234,7 +275,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSDG` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`CreateSDG` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

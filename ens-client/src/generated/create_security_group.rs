@@ -84,12 +84,13 @@ impl rt::Operation for CreateSecurityGroupRequest {
     }
 }
 
-/// Builds a [`CreateSecurityGroupRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateSecurityGroupRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateSecurityGroupRequestBuilder<S = ()> {
+pub struct CreateSecurityGroupRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateSecurityGroupRequestOptional,
+    call: C,
 }
 
 impl Default for CreateSecurityGroupRequestBuilder {
@@ -97,6 +98,7 @@ impl Default for CreateSecurityGroupRequestBuilder {
         Self {
             required: (),
             optional: CreateSecurityGroupRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -108,7 +110,7 @@ struct CreateSecurityGroupRequestOptional {
     permissions: Vec<Permissions>,
 }
 
-impl<S> CreateSecurityGroupRequestBuilder<S> {
+impl<S, C> CreateSecurityGroupRequestBuilder<S, C> {
     /// Sets [`CreateSecurityGroupRequest::security_group_name`] (`SecurityGroupName`).
     pub fn security_group_name(mut self, value: SecurityGroupName) -> Self {
         self.optional.security_group_name = Some(value);
@@ -141,6 +143,44 @@ impl CreateSecurityGroupRequestBuilder<()> {
             description: optional.description,
             permissions: optional.permissions,
         }
+    }
+}
+
+/// A fluent `CreateSecurityGroup` call: `client.create_security_group()`, the setters of [`CreateSecurityGroupRequestBuilder`], then `.send().await`.
+pub type CreateSecurityGroupCall<S = ()> = CreateSecurityGroupRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateSecurityGroupCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateSecurityGroupRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateSecurityGroupRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSecurityGroupRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateSecurityGroupResponse,
+        ::ens_runtime::Error<CreateSecurityGroupError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateSecurityGroupRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -74,12 +74,13 @@ impl rt::Operation for CreateSecurityGroupPermissionsRequest {
     }
 }
 
-/// Builds a [`CreateSecurityGroupPermissionsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateSecurityGroupPermissionsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateSecurityGroupPermissionsRequestBuilder<S = (rt::Unset,)> {
+pub struct CreateSecurityGroupPermissionsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: CreateSecurityGroupPermissionsRequestOptional,
+    call: C,
 }
 
 impl Default for CreateSecurityGroupPermissionsRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for CreateSecurityGroupPermissionsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: CreateSecurityGroupPermissionsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,21 +98,22 @@ struct CreateSecurityGroupPermissionsRequestOptional {
     permissions: Vec<Permissions>,
 }
 
-impl CreateSecurityGroupPermissionsRequestBuilder<(rt::Unset,)> {
+impl<C> CreateSecurityGroupPermissionsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`CreateSecurityGroupPermissionsRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> CreateSecurityGroupPermissionsRequestBuilder<(String,)> {
+    ) -> CreateSecurityGroupPermissionsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         CreateSecurityGroupPermissionsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateSecurityGroupPermissionsRequestBuilder<S> {
+impl<S, C> CreateSecurityGroupPermissionsRequestBuilder<S, C> {
     /// Sets [`CreateSecurityGroupPermissionsRequest::permissions`] (`Permissions`).
     pub fn permissions(
         mut self,
@@ -136,6 +139,47 @@ impl<S0> CreateSecurityGroupPermissionsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `CreateSecurityGroupPermissions` call: `client.create_security_group_permissions()`, the setters of [`CreateSecurityGroupPermissionsRequestBuilder`], then `.send().await`.
+pub type CreateSecurityGroupPermissionsCall<S = (rt::Unset,)> = CreateSecurityGroupPermissionsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateSecurityGroupPermissionsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: CreateSecurityGroupPermissionsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> CreateSecurityGroupPermissionsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSecurityGroupPermissionsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateSecurityGroupPermissionsResponse,
+        ::ens_runtime::Error<CreateSecurityGroupPermissionsError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateSecurityGroupPermissionsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateSecurityGroupPermissionsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSecurityGroupPermissions` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`CreateSecurityGroupPermissions` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

@@ -87,12 +87,13 @@ impl rt::Operation for CreateSnapshotRequest {
     }
 }
 
-/// Builds a [`CreateSnapshotRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateSnapshotRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateSnapshotRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateSnapshotRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateSnapshotRequestOptional,
+    call: C,
 }
 
 impl Default for CreateSnapshotRequestBuilder {
@@ -100,6 +101,7 @@ impl Default for CreateSnapshotRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateSnapshotRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -111,35 +113,37 @@ struct CreateSnapshotRequestOptional {
     instance_billing_cycle: Option<InstanceBillingCycle>,
 }
 
-impl<S1> CreateSnapshotRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateSnapshotRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateSnapshotRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> CreateSnapshotRequestBuilder<(String, S1)> {
+    ) -> CreateSnapshotRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateSnapshotRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateSnapshotRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateSnapshotRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateSnapshotRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateSnapshotRequestBuilder<(S0, String)> {
+    ) -> CreateSnapshotRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateSnapshotRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateSnapshotRequestBuilder<S> {
+impl<S, C> CreateSnapshotRequestBuilder<S, C> {
     /// Sets [`CreateSnapshotRequest::snapshot_name`] (`SnapshotName`).
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.optional.snapshot_name = Some(value.into());
@@ -178,6 +182,45 @@ impl<S0, S1> CreateSnapshotRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateSnapshot` call: `client.create_snapshot()`, the setters of [`CreateSnapshotRequestBuilder`], then `.send().await`.
+pub type CreateSnapshotCall<S = (rt::Unset, rt::Unset)> = CreateSnapshotRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateSnapshotCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateSnapshotRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateSnapshotRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSnapshotRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateSnapshotResponse, ::ens_runtime::Error<CreateSnapshotError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasEnsRegionId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateSnapshotRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateSnapshotRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -187,7 +230,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSnapshot` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`CreateSnapshot` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -203,7 +246,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSnapshot` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateSnapshot` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {

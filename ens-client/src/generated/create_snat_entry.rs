@@ -152,12 +152,13 @@ impl rt::Operation for CreateSnatEntryRequest {
     }
 }
 
-/// Builds a [`CreateSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for CreateSnatEntryRequestBuilder {
@@ -165,6 +166,7 @@ impl Default for CreateSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -181,35 +183,37 @@ struct CreateSnatEntryRequestOptional {
     eip_affinity: Option<bool>,
 }
 
-impl<S1> CreateSnatEntryRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateSnatEntryRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateSnatEntryRequest::nat_gateway_id`] (`NatGatewayId`).
     pub fn nat_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> CreateSnatEntryRequestBuilder<(String, S1)> {
+    ) -> CreateSnatEntryRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateSnatEntryRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateSnatEntryRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateSnatEntryRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateSnatEntryRequest::snat_ip`] (`SnatIp`).
     pub fn snat_ip(
         self,
         value: impl Into<String>,
-    ) -> CreateSnatEntryRequestBuilder<(S0, String)> {
+    ) -> CreateSnatEntryRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateSnatEntryRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateSnatEntryRequestBuilder<S> {
+impl<S, C> CreateSnatEntryRequestBuilder<S, C> {
     /// Sets [`CreateSnatEntryRequest::source_vswitch_id`] (`SourceVSwitchId`).
     pub fn source_vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.optional.source_vswitch_id = Some(value.into());
@@ -283,6 +287,45 @@ impl<S0, S1> CreateSnatEntryRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateSnatEntry` call: `client.create_snat_entry()`, the setters of [`CreateSnatEntryRequestBuilder`], then `.send().await`.
+pub type CreateSnatEntryCall<S = (rt::Unset, rt::Unset)> = CreateSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateSnatEntryResponse, ::ens_runtime::Error<CreateSnatEntryError>>
+    where
+        S0: builder_state::HasNatGatewayId,
+        S1: builder_state::HasSnatIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -292,7 +335,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NatGatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSnatEntry` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()`",
+        message = "`CreateSnatEntry` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NatGatewayId` is not set"
     )]
     pub trait HasNatGatewayId: sealed::Sealed {
@@ -308,7 +351,7 @@ pub mod builder_state {
 
     /// Type state: `SnatIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()`",
+        message = "`CreateSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatIp` is not set"
     )]
     pub trait HasSnatIp: sealed::Sealed {

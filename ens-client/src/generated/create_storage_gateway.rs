@@ -55,12 +55,13 @@ impl rt::Operation for CreateStorageGatewayRequest {
     }
 }
 
-/// Builds a [`CreateStorageGatewayRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateStorageGatewayRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateStorageGatewayRequestBuilder<S = ()> {
+pub struct CreateStorageGatewayRequestBuilder<S = (), C = ()> {
     required: S,
     optional: CreateStorageGatewayRequestOptional,
+    call: C,
 }
 
 impl Default for CreateStorageGatewayRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for CreateStorageGatewayRequestBuilder {
         Self {
             required: (),
             optional: CreateStorageGatewayRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct CreateStorageGatewayRequestOptional {
     order_details: Vec<OrderDetails>,
 }
 
-impl<S> CreateStorageGatewayRequestBuilder<S> {
+impl<S, C> CreateStorageGatewayRequestBuilder<S, C> {
     /// Sets [`CreateStorageGatewayRequest::order_details`] (`OrderDetails`).
     pub fn order_details(
         mut self,
@@ -96,6 +98,44 @@ impl CreateStorageGatewayRequestBuilder<()> {
         CreateStorageGatewayRequest {
             order_details: optional.order_details,
         }
+    }
+}
+
+/// A fluent `CreateStorageGateway` call: `client.create_storage_gateway()`, the setters of [`CreateStorageGatewayRequestBuilder`], then `.send().await`.
+pub type CreateStorageGatewayCall<S = ()> = CreateStorageGatewayRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateStorageGatewayCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: CreateStorageGatewayRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl CreateStorageGatewayRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateStorageGatewayRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateStorageGatewayResponse,
+        ::ens_runtime::Error<CreateStorageGatewayError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateStorageGatewayRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -127,12 +127,16 @@ impl rt::Operation for CreateStorageVolumeRequest {
     }
 }
 
-/// Builds a [`CreateStorageVolumeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateStorageVolumeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateStorageVolumeRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct CreateStorageVolumeRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: CreateStorageVolumeRequestOptional,
+    call: C,
 }
 
 impl Default for CreateStorageVolumeRequestBuilder {
@@ -140,6 +144,7 @@ impl Default for CreateStorageVolumeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: CreateStorageVolumeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -155,49 +160,52 @@ struct CreateStorageVolumeRequestOptional {
     description: Option<String>,
 }
 
-impl<S1, S2> CreateStorageVolumeRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> CreateStorageVolumeRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`CreateStorageVolumeRequest::gateway_id`] (`GatewayId`).
     pub fn gateway_id(
         self,
         value: impl Into<String>,
-    ) -> CreateStorageVolumeRequestBuilder<(String, S1, S2)> {
+    ) -> CreateStorageVolumeRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         CreateStorageVolumeRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> CreateStorageVolumeRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> CreateStorageVolumeRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`CreateStorageVolumeRequest::storage_id`] (`StorageId`).
     pub fn storage_id(
         self,
         value: impl Into<String>,
-    ) -> CreateStorageVolumeRequestBuilder<(S0, String, S2)> {
+    ) -> CreateStorageVolumeRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         CreateStorageVolumeRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> CreateStorageVolumeRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> CreateStorageVolumeRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`CreateStorageVolumeRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateStorageVolumeRequestBuilder<(S0, S1, String)> {
+    ) -> CreateStorageVolumeRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         CreateStorageVolumeRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateStorageVolumeRequestBuilder<S> {
+impl<S, C> CreateStorageVolumeRequestBuilder<S, C> {
     /// Sets [`CreateStorageVolumeRequest::is_enable`] (`IsEnable`).
     pub fn is_enable(mut self, value: IsEnable) -> Self {
         self.optional.is_enable = Some(value);
@@ -266,6 +274,49 @@ impl<S0, S1, S2> CreateStorageVolumeRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `CreateStorageVolume` call: `client.create_storage_volume()`, the setters of [`CreateStorageVolumeRequestBuilder`], then `.send().await`.
+pub type CreateStorageVolumeCall<S = (rt::Unset, rt::Unset, rt::Unset)> = CreateStorageVolumeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateStorageVolumeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: CreateStorageVolumeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> CreateStorageVolumeRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateStorageVolumeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        CreateStorageVolumeResponse,
+        ::ens_runtime::Error<CreateStorageVolumeError>,
+    >
+    where
+        S0: builder_state::HasGatewayId,
+        S1: builder_state::HasStorageId,
+        S2: builder_state::HasEnsRegionId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateStorageVolumeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateStorageVolumeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -275,7 +326,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `GatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateStorageVolume` needs the required parameter `GatewayId`: call `.gateway_id(..)` before `.build()`",
+        message = "`CreateStorageVolume` needs the required parameter `GatewayId`: call `.gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`GatewayId` is not set"
     )]
     pub trait HasGatewayId: sealed::Sealed {
@@ -291,7 +342,7 @@ pub mod builder_state {
 
     /// Type state: `StorageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateStorageVolume` needs the required parameter `StorageId`: call `.storage_id(..)` before `.build()`",
+        message = "`CreateStorageVolume` needs the required parameter `StorageId`: call `.storage_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StorageId` is not set"
     )]
     pub trait HasStorageId: sealed::Sealed {
@@ -307,7 +358,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateStorageVolume` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateStorageVolume` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {

@@ -116,12 +116,13 @@ impl rt::Operation for CreateVSwitchRequest {
     }
 }
 
-/// Builds a [`CreateVSwitchRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`CreateVSwitchRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct CreateVSwitchRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct CreateVSwitchRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: CreateVSwitchRequestOptional,
+    call: C,
 }
 
 impl Default for CreateVSwitchRequestBuilder {
@@ -129,6 +130,7 @@ impl Default for CreateVSwitchRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: CreateVSwitchRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -142,35 +144,37 @@ struct CreateVSwitchRequestOptional {
     ipv6_cidr_block: Option<String>,
 }
 
-impl<S1> CreateVSwitchRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> CreateVSwitchRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`CreateVSwitchRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> CreateVSwitchRequestBuilder<(String, S1)> {
+    ) -> CreateVSwitchRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         CreateVSwitchRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> CreateVSwitchRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> CreateVSwitchRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`CreateVSwitchRequest::cidr_block`] (`CidrBlock`).
     pub fn cidr_block(
         self,
         value: impl Into<String>,
-    ) -> CreateVSwitchRequestBuilder<(S0, String)> {
+    ) -> CreateVSwitchRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         CreateVSwitchRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> CreateVSwitchRequestBuilder<S> {
+impl<S, C> CreateVSwitchRequestBuilder<S, C> {
     /// Sets [`CreateVSwitchRequest::vswitch_name`] (`VSwitchName`).
     pub fn vswitch_name(mut self, value: impl Into<String>) -> Self {
         self.optional.vswitch_name = Some(value.into());
@@ -226,6 +230,45 @@ impl<S0, S1> CreateVSwitchRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `CreateVSwitch` call: `client.create_v_switch()`, the setters of [`CreateVSwitchRequestBuilder`], then `.send().await`.
+pub type CreateVSwitchCall<S = (rt::Unset, rt::Unset)> = CreateVSwitchRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl CreateVSwitchCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: CreateVSwitchRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> CreateVSwitchRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateVSwitchRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<CreateVSwitchResponse, ::ens_runtime::Error<CreateVSwitchError>>
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasCidrBlock,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                CreateVSwitchRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`CreateVSwitchRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -235,7 +278,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateVSwitch` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`CreateVSwitch` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -251,7 +294,7 @@ pub mod builder_state {
 
     /// Type state: `CidrBlock` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`CreateVSwitch` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()`",
+        message = "`CreateVSwitch` needs the required parameter `CidrBlock`: call `.cidr_block(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CidrBlock` is not set"
     )]
     pub trait HasCidrBlock: sealed::Sealed {

@@ -57,12 +57,13 @@ impl rt::Operation for DeleteAICPublicKeyRequest {
     }
 }
 
-/// Builds a [`DeleteAICPublicKeyRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteAICPublicKeyRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteAICPublicKeyRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteAICPublicKeyRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteAICPublicKeyRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteAICPublicKeyRequestBuilder {
@@ -70,27 +71,29 @@ impl Default for DeleteAICPublicKeyRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteAICPublicKeyRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteAICPublicKeyRequestOptional {}
-impl DeleteAICPublicKeyRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteAICPublicKeyRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteAICPublicKeyRequest::key_name`] (`KeyName`).
     pub fn key_name(
         self,
         value: KeyName,
-    ) -> DeleteAICPublicKeyRequestBuilder<(KeyName,)> {
+    ) -> DeleteAICPublicKeyRequestBuilder<(KeyName,), C> {
         let (_,) = self.required;
         DeleteAICPublicKeyRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteAICPublicKeyRequestBuilder<S> {}
+impl<S, C> DeleteAICPublicKeyRequestBuilder<S, C> {}
 impl<S0> DeleteAICPublicKeyRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteAICPublicKeyRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteAICPublicKeyRequest
@@ -105,6 +108,47 @@ impl<S0> DeleteAICPublicKeyRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteAICPublicKey` call: `client.delete_aic_public_key()`, the setters of [`DeleteAICPublicKeyRequestBuilder`], then `.send().await`.
+pub type DeleteAICPublicKeyCall<S = (rt::Unset,)> = DeleteAICPublicKeyRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteAICPublicKeyCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteAICPublicKeyRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteAICPublicKeyRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteAICPublicKeyRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteAICPublicKeyResponse,
+        ::ens_runtime::Error<DeleteAICPublicKeyError>,
+    >
+    where
+        S0: builder_state::HasKeyName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteAICPublicKeyRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteAICPublicKeyRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -114,7 +158,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::KeyName {}
     /// Type state: `KeyName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteAICPublicKey` needs the required parameter `KeyName`: call `.key_name(..)` before `.build()`",
+        message = "`DeleteAICPublicKey` needs the required parameter `KeyName`: call `.key_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`KeyName` is not set"
     )]
     pub trait HasKeyName: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for DeleteApplicationRequest {
     }
 }
 
-/// Builds a [`DeleteApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteApplicationRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteApplicationRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteApplicationRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DeleteApplicationRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -82,21 +84,22 @@ struct DeleteApplicationRequestOptional {
     timeout: Option<i64>,
 }
 
-impl DeleteApplicationRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteApplicationRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteApplicationRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteApplicationRequestBuilder<(String,)> {
+    ) -> DeleteApplicationRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteApplicationRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteApplicationRequestBuilder<S> {
+impl<S, C> DeleteApplicationRequestBuilder<S, C> {
     /// Sets [`DeleteApplicationRequest::timeout`] (`Timeout`).
     pub fn timeout(mut self, value: i64) -> Self {
         self.optional.timeout = Some(value);
@@ -119,6 +122,44 @@ impl<S0> DeleteApplicationRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteApplication` call: `client.delete_application()`, the setters of [`DeleteApplicationRequestBuilder`], then `.send().await`.
+pub type DeleteApplicationCall<S = (rt::Unset,)> = DeleteApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteApplicationResponse, ::ens_runtime::Error<DeleteApplicationError>>
+    where
+        S0: builder_state::HasAppId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -128,7 +169,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DeleteApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {

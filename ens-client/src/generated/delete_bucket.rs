@@ -57,12 +57,13 @@ impl rt::Operation for DeleteBucketRequest {
     }
 }
 
-/// Builds a [`DeleteBucketRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteBucketRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteBucketRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteBucketRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteBucketRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteBucketRequestBuilder {
@@ -70,27 +71,29 @@ impl Default for DeleteBucketRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteBucketRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteBucketRequestOptional {}
-impl DeleteBucketRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteBucketRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteBucketRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> DeleteBucketRequestBuilder<(String,)> {
+    ) -> DeleteBucketRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteBucketRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteBucketRequestBuilder<S> {}
+impl<S, C> DeleteBucketRequestBuilder<S, C> {}
 impl<S0> DeleteBucketRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteBucketRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteBucketRequest
@@ -105,6 +108,44 @@ impl<S0> DeleteBucketRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteBucket` call: `client.delete_bucket()`, the setters of [`DeleteBucketRequestBuilder`], then `.send().await`.
+pub type DeleteBucketCall<S = (rt::Unset,)> = DeleteBucketRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteBucketCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteBucketRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteBucketRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteBucketRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteBucketResponse, ::ens_runtime::Error<DeleteBucketError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteBucketRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteBucketRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -114,7 +155,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteBucket` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`DeleteBucket` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for DeleteBucketLifecycleRequest {
     }
 }
 
-/// Builds a [`DeleteBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteBucketLifecycleRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteBucketLifecycleRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteBucketLifecycleRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteBucketLifecycleRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DeleteBucketLifecycleRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteBucketLifecycleRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -82,21 +84,22 @@ struct DeleteBucketLifecycleRequestOptional {
     rule_id: Option<String>,
 }
 
-impl DeleteBucketLifecycleRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteBucketLifecycleRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteBucketLifecycleRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> DeleteBucketLifecycleRequestBuilder<(String,)> {
+    ) -> DeleteBucketLifecycleRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteBucketLifecycleRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteBucketLifecycleRequestBuilder<S> {
+impl<S, C> DeleteBucketLifecycleRequestBuilder<S, C> {
     /// Sets [`DeleteBucketLifecycleRequest::rule_id`] (`RuleId`).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.optional.rule_id = Some(value.into());
@@ -119,6 +122,47 @@ impl<S0> DeleteBucketLifecycleRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteBucketLifecycle` call: `client.delete_bucket_lifecycle()`, the setters of [`DeleteBucketLifecycleRequestBuilder`], then `.send().await`.
+pub type DeleteBucketLifecycleCall<S = (rt::Unset,)> = DeleteBucketLifecycleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteBucketLifecycleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteBucketLifecycleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteBucketLifecycleRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteBucketLifecycleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteBucketLifecycleResponse,
+        ::ens_runtime::Error<DeleteBucketLifecycleError>,
+    >
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteBucketLifecycleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteBucketLifecycleRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -128,7 +172,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`DeleteBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -66,12 +66,13 @@ impl rt::Operation for DeleteClusterRequest {
     }
 }
 
-/// Builds a [`DeleteClusterRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteClusterRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteClusterRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteClusterRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteClusterRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteClusterRequestBuilder {
@@ -79,6 +80,7 @@ impl Default for DeleteClusterRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteClusterRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -88,21 +90,22 @@ struct DeleteClusterRequestOptional {
     retain_resources: Option<bool>,
 }
 
-impl DeleteClusterRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteClusterRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteClusterRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteClusterRequestBuilder<(String,)> {
+    ) -> DeleteClusterRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteClusterRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteClusterRequestBuilder<S> {
+impl<S, C> DeleteClusterRequestBuilder<S, C> {
     /// Sets [`DeleteClusterRequest::retain_resources`] (`RetainResources`).
     pub fn retain_resources(mut self, value: bool) -> Self {
         self.optional.retain_resources = Some(value);
@@ -125,6 +128,44 @@ impl<S0> DeleteClusterRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteCluster` call: `client.delete_cluster()`, the setters of [`DeleteClusterRequestBuilder`], then `.send().await`.
+pub type DeleteClusterCall<S = (rt::Unset,)> = DeleteClusterRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteClusterCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteClusterRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteClusterRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteClusterRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteClusterResponse, ::ens_runtime::Error<DeleteClusterError>>
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteClusterRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteClusterRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -134,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteCluster` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DeleteCluster` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for DeleteClusterNodePoolRequest {
     }
 }
 
-/// Builds a [`DeleteClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteClusterNodePoolRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteClusterNodePoolRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DeleteClusterNodePoolRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteClusterNodePoolRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteClusterNodePoolRequestOptional {}
-impl<S1> DeleteClusterNodePoolRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteClusterNodePoolRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteClusterNodePoolRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteClusterNodePoolRequestBuilder<(String, S1)> {
+    ) -> DeleteClusterNodePoolRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DeleteClusterNodePoolRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteClusterNodePoolRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteClusterNodePoolRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteClusterNodePoolRequest::nodepool_id`] (`NodepoolId`).
     pub fn nodepool_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteClusterNodePoolRequestBuilder<(S0, String)> {
+    ) -> DeleteClusterNodePoolRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteClusterNodePoolRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteClusterNodePoolRequestBuilder<S> {}
+impl<S, C> DeleteClusterNodePoolRequestBuilder<S, C> {}
 impl<S0, S1> DeleteClusterNodePoolRequestBuilder<(S0, S1)> {
     /// The finished request. [`DeleteClusterNodePoolRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteClusterNodePoolRequest
@@ -124,6 +128,48 @@ impl<S0, S1> DeleteClusterNodePoolRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteClusterNodePool` call: `client.delete_cluster_node_pool()`, the setters of [`DeleteClusterNodePoolRequestBuilder`], then `.send().await`.
+pub type DeleteClusterNodePoolCall<S = (rt::Unset, rt::Unset)> = DeleteClusterNodePoolRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteClusterNodePoolCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteClusterNodePoolRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteClusterNodePoolRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteClusterNodePoolResponse,
+        ::ens_runtime::Error<DeleteClusterNodePoolError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteClusterNodePoolRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteClusterNodePoolRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DeleteClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `NodepoolId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteClusterNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()`",
+        message = "`DeleteClusterNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolId` is not set"
     )]
     pub trait HasNodepoolId: sealed::Sealed {

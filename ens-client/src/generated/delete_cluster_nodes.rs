@@ -80,12 +80,13 @@ impl rt::Operation for DeleteClusterNodesRequest {
     }
 }
 
-/// Builds a [`DeleteClusterNodesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteClusterNodesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteClusterNodesRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteClusterNodesRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteClusterNodesRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteClusterNodesRequestBuilder {
@@ -93,6 +94,7 @@ impl Default for DeleteClusterNodesRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteClusterNodesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -102,32 +104,34 @@ struct DeleteClusterNodesRequestOptional {
     release_node: Option<bool>,
 }
 
-impl<S1> DeleteClusterNodesRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteClusterNodesRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteClusterNodesRequest::body`] (`Body`).
-    pub fn body(self, value: Body) -> DeleteClusterNodesRequestBuilder<(Body, S1)> {
+    pub fn body(self, value: Body) -> DeleteClusterNodesRequestBuilder<(Body, S1), C> {
         let (_, s1) = self.required;
         DeleteClusterNodesRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteClusterNodesRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteClusterNodesRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteClusterNodesRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteClusterNodesRequestBuilder<(S0, String)> {
+    ) -> DeleteClusterNodesRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteClusterNodesRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteClusterNodesRequestBuilder<S> {
+impl<S, C> DeleteClusterNodesRequestBuilder<S, C> {
     /// Sets [`DeleteClusterNodesRequest::release_node`] (`ReleaseNode`).
     pub fn release_node(mut self, value: bool) -> Self {
         self.optional.release_node = Some(value);
@@ -152,6 +156,48 @@ impl<S0, S1> DeleteClusterNodesRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteClusterNodes` call: `client.delete_cluster_nodes()`, the setters of [`DeleteClusterNodesRequestBuilder`], then `.send().await`.
+pub type DeleteClusterNodesCall<S = (rt::Unset, rt::Unset)> = DeleteClusterNodesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteClusterNodesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteClusterNodesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteClusterNodesRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteClusterNodesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteClusterNodesResponse,
+        ::ens_runtime::Error<DeleteClusterNodesError>,
+    >
+    where
+        S0: builder_state::HasBody,
+        S1: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteClusterNodesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteClusterNodesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -161,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Body {}
     /// Type state: `Body` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteClusterNodes` needs the required parameter `Body`: call `.body(..)` before `.build()`",
+        message = "`DeleteClusterNodes` needs the required parameter `Body`: call `.body(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Body` is not set"
     )]
     pub trait HasBody: sealed::Sealed {
@@ -178,7 +224,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteClusterNodes` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DeleteClusterNodes` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -53,12 +53,13 @@ impl rt::Operation for DeleteDiskRequest {
     }
 }
 
-/// Builds a [`DeleteDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteDiskRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteDiskRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteDiskRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteDiskRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteDiskRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteDiskRequestOptional {}
-impl DeleteDiskRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteDiskRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteDiskRequestBuilder<(String,)> {
+    ) -> DeleteDiskRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteDiskRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteDiskRequestBuilder<S> {}
+impl<S, C> DeleteDiskRequestBuilder<S, C> {}
 impl<S0> DeleteDiskRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteDiskRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteDiskRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteDiskRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteDisk` call: `client.delete_disk()`, the setters of [`DeleteDiskRequestBuilder`], then `.send().await`.
+pub type DeleteDiskCall<S = (rt::Unset,)> = DeleteDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteDiskRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteDiskResponse, ::ens_runtime::Error<DeleteDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`DeleteDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {

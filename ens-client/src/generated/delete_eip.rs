@@ -53,12 +53,13 @@ impl rt::Operation for DeleteEipRequest {
     }
 }
 
-/// Builds a [`DeleteEipRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteEipRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteEipRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteEipRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteEipRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteEipRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteEipRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteEipRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteEipRequestOptional {}
-impl DeleteEipRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteEipRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteEipRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteEipRequestBuilder<(String,)> {
+    ) -> DeleteEipRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteEipRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteEipRequestBuilder<S> {}
+impl<S, C> DeleteEipRequestBuilder<S, C> {}
 impl<S0> DeleteEipRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteEipRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteEipRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteEipRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteEip` call: `client.delete_eip()`, the setters of [`DeleteEipRequestBuilder`], then `.send().await`.
+pub type DeleteEipCall<S = (rt::Unset,)> = DeleteEipRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteEipCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteEipRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteEipRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEipRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteEipResponse, ::ens_runtime::Error<DeleteEipError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteEipRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteEipRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteEip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DeleteEip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

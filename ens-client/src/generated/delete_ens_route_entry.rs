@@ -53,12 +53,13 @@ impl rt::Operation for DeleteEnsRouteEntryRequest {
     }
 }
 
-/// Builds a [`DeleteEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteEnsRouteEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteEnsRouteEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteEnsRouteEntryRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteEnsRouteEntryRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteEnsRouteEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteEnsRouteEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteEnsRouteEntryRequestOptional {}
-impl DeleteEnsRouteEntryRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteEnsRouteEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteEnsRouteEntryRequest::route_entry_id`] (`RouteEntryId`).
     pub fn route_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteEnsRouteEntryRequestBuilder<(String,)> {
+    ) -> DeleteEnsRouteEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteEnsRouteEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteEnsRouteEntryRequestBuilder<S> {}
+impl<S, C> DeleteEnsRouteEntryRequestBuilder<S, C> {}
 impl<S0> DeleteEnsRouteEntryRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteEnsRouteEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteEnsRouteEntryRequest
@@ -101,6 +104,47 @@ impl<S0> DeleteEnsRouteEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteEnsRouteEntry` call: `client.delete_ens_route_entry()`, the setters of [`DeleteEnsRouteEntryRequestBuilder`], then `.send().await`.
+pub type DeleteEnsRouteEntryCall<S = (rt::Unset,)> = DeleteEnsRouteEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteEnsRouteEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteEnsRouteEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteEnsRouteEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEnsRouteEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteEnsRouteEntryResponse,
+        ::ens_runtime::Error<DeleteEnsRouteEntryError>,
+    >
+    where
+        S0: builder_state::HasRouteEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteEnsRouteEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteEnsRouteEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `RouteEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteEnsRouteEntry` needs the required parameter `RouteEntryId`: call `.route_entry_id(..)` before `.build()`",
+        message = "`DeleteEnsRouteEntry` needs the required parameter `RouteEntryId`: call `.route_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RouteEntryId` is not set"
     )]
     pub trait HasRouteEntryId: sealed::Sealed {

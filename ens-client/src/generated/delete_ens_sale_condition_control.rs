@@ -78,12 +78,13 @@ impl rt::Operation for DeleteEnsSaleConditionControlRequest {
     }
 }
 
-/// Builds a [`DeleteEnsSaleConditionControlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteEnsSaleConditionControlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteEnsSaleConditionControlRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteEnsSaleConditionControlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteEnsSaleConditionControlRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteEnsSaleConditionControlRequestBuilder {
@@ -91,6 +92,7 @@ impl Default for DeleteEnsSaleConditionControlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteEnsSaleConditionControlRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -102,21 +104,22 @@ struct DeleteEnsSaleConditionControlRequestOptional {
     sale_controls: Vec<SaleControls>,
 }
 
-impl DeleteEnsSaleConditionControlRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteEnsSaleConditionControlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteEnsSaleConditionControlRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> DeleteEnsSaleConditionControlRequestBuilder<(String,)> {
+    ) -> DeleteEnsSaleConditionControlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteEnsSaleConditionControlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteEnsSaleConditionControlRequestBuilder<S> {
+impl<S, C> DeleteEnsSaleConditionControlRequestBuilder<S, C> {
     /// Sets [`DeleteEnsSaleConditionControlRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -156,6 +159,47 @@ impl<S0> DeleteEnsSaleConditionControlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteEnsSaleConditionControl` call: `client.delete_ens_sale_condition_control()`, the setters of [`DeleteEnsSaleConditionControlRequestBuilder`], then `.send().await`.
+pub type DeleteEnsSaleConditionControlCall<S = (rt::Unset,)> = DeleteEnsSaleConditionControlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteEnsSaleConditionControlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteEnsSaleConditionControlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteEnsSaleConditionControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEnsSaleConditionControlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteEnsSaleConditionControlResponse,
+        ::ens_runtime::Error<DeleteEnsSaleConditionControlError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteEnsSaleConditionControlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteEnsSaleConditionControlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -165,7 +209,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteEnsSaleConditionControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`DeleteEnsSaleConditionControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

@@ -76,12 +76,13 @@ impl rt::Operation for DeleteEnsSaleControlRequest {
     }
 }
 
-/// Builds a [`DeleteEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteEnsSaleControlRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteEnsSaleControlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteEnsSaleControlRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteEnsSaleControlRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for DeleteEnsSaleControlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteEnsSaleControlRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -100,21 +102,22 @@ struct DeleteEnsSaleControlRequestOptional {
     sale_controls: Vec<SaleControls>,
 }
 
-impl DeleteEnsSaleControlRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteEnsSaleControlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteEnsSaleControlRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> DeleteEnsSaleControlRequestBuilder<(String,)> {
+    ) -> DeleteEnsSaleControlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteEnsSaleControlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteEnsSaleControlRequestBuilder<S> {
+impl<S, C> DeleteEnsSaleControlRequestBuilder<S, C> {
     /// Sets [`DeleteEnsSaleControlRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -154,6 +157,47 @@ impl<S0> DeleteEnsSaleControlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteEnsSaleControl` call: `client.delete_ens_sale_control()`, the setters of [`DeleteEnsSaleControlRequestBuilder`], then `.send().await`.
+pub type DeleteEnsSaleControlCall<S = (rt::Unset,)> = DeleteEnsSaleControlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteEnsSaleControlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteEnsSaleControlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEnsSaleControlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteEnsSaleControlResponse,
+        ::ens_runtime::Error<DeleteEnsSaleControlError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteEnsSaleControlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteEnsSaleControlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -163,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`DeleteEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

@@ -55,12 +55,13 @@ impl rt::Operation for DeleteEpnInstanceRequest {
     }
 }
 
-/// Builds a [`DeleteEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteEpnInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteEpnInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteEpnInstanceRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DeleteEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteEpnInstanceRequestOptional {}
-impl DeleteEpnInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteEpnInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteEpnInstanceRequestBuilder<(String,)> {
+    ) -> DeleteEpnInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteEpnInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteEpnInstanceRequestBuilder<S> {}
+impl<S, C> DeleteEpnInstanceRequestBuilder<S, C> {}
 impl<S0> DeleteEpnInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteEpnInstanceRequest
@@ -103,6 +106,44 @@ impl<S0> DeleteEpnInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteEpnInstance` call: `client.delete_epn_instance()`, the setters of [`DeleteEpnInstanceRequestBuilder`], then `.send().await`.
+pub type DeleteEpnInstanceCall<S = (rt::Unset,)> = DeleteEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteEpnInstanceResponse, ::ens_runtime::Error<DeleteEpnInstanceError>>
+    where
+        S0: builder_state::HasEpnInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +153,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`DeleteEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {

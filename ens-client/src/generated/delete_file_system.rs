@@ -60,12 +60,13 @@ impl rt::Operation for DeleteFileSystemRequest {
     }
 }
 
-/// Builds a [`DeleteFileSystemRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteFileSystemRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteFileSystemRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteFileSystemRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteFileSystemRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteFileSystemRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DeleteFileSystemRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteFileSystemRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteFileSystemRequestOptional {}
-impl<S1> DeleteFileSystemRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteFileSystemRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteFileSystemRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteFileSystemRequestBuilder<(String, S1)> {
+    ) -> DeleteFileSystemRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DeleteFileSystemRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteFileSystemRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteFileSystemRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteFileSystemRequest::file_system_id`] (`FileSystemId`).
     pub fn file_system_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteFileSystemRequestBuilder<(S0, String)> {
+    ) -> DeleteFileSystemRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteFileSystemRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteFileSystemRequestBuilder<S> {}
+impl<S, C> DeleteFileSystemRequestBuilder<S, C> {}
 impl<S0, S1> DeleteFileSystemRequestBuilder<(S0, S1)> {
     /// The finished request. [`DeleteFileSystemRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteFileSystemRequest
@@ -124,6 +128,45 @@ impl<S0, S1> DeleteFileSystemRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteFileSystem` call: `client.delete_file_system()`, the setters of [`DeleteFileSystemRequestBuilder`], then `.send().await`.
+pub type DeleteFileSystemCall<S = (rt::Unset, rt::Unset)> = DeleteFileSystemRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteFileSystemCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteFileSystemRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteFileSystemRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteFileSystemRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteFileSystemResponse, ::ens_runtime::Error<DeleteFileSystemError>>
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasFileSystemId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteFileSystemRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteFileSystemRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteFileSystem` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DeleteFileSystem` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `FileSystemId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteFileSystem` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()`",
+        message = "`DeleteFileSystem` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FileSystemId` is not set"
     )]
     pub trait HasFileSystemId: sealed::Sealed {

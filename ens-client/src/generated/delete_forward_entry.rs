@@ -53,12 +53,13 @@ impl rt::Operation for DeleteForwardEntryRequest {
     }
 }
 
-/// Builds a [`DeleteForwardEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteForwardEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteForwardEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteForwardEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteForwardEntryRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteForwardEntryRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteForwardEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteForwardEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteForwardEntryRequestOptional {}
-impl DeleteForwardEntryRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteForwardEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteForwardEntryRequest::forward_entry_id`] (`ForwardEntryId`).
     pub fn forward_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteForwardEntryRequestBuilder<(String,)> {
+    ) -> DeleteForwardEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteForwardEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteForwardEntryRequestBuilder<S> {}
+impl<S, C> DeleteForwardEntryRequestBuilder<S, C> {}
 impl<S0> DeleteForwardEntryRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteForwardEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteForwardEntryRequest
@@ -101,6 +104,47 @@ impl<S0> DeleteForwardEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteForwardEntry` call: `client.delete_forward_entry()`, the setters of [`DeleteForwardEntryRequestBuilder`], then `.send().await`.
+pub type DeleteForwardEntryCall<S = (rt::Unset,)> = DeleteForwardEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteForwardEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteForwardEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteForwardEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteForwardEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteForwardEntryResponse,
+        ::ens_runtime::Error<DeleteForwardEntryError>,
+    >
+    where
+        S0: builder_state::HasForwardEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteForwardEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteForwardEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ForwardEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteForwardEntry` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()`",
+        message = "`DeleteForwardEntry` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ForwardEntryId` is not set"
     )]
     pub trait HasForwardEntryId: sealed::Sealed {

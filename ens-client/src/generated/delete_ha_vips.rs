@@ -63,12 +63,13 @@ impl rt::Operation for DeleteHaVipsRequest {
     }
 }
 
-/// Builds a [`DeleteHaVipsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteHaVipsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteHaVipsRequestBuilder<S = ()> {
+pub struct DeleteHaVipsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DeleteHaVipsRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteHaVipsRequestBuilder {
@@ -76,6 +77,7 @@ impl Default for DeleteHaVipsRequestBuilder {
         Self {
             required: (),
             optional: DeleteHaVipsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -85,7 +87,7 @@ struct DeleteHaVipsRequestOptional {
     ha_vip_ids: Vec<String>,
 }
 
-impl<S> DeleteHaVipsRequestBuilder<S> {
+impl<S, C> DeleteHaVipsRequestBuilder<S, C> {
     /// Sets [`DeleteHaVipsRequest::ha_vip_ids`] (`HaVipIds`).
     pub fn ha_vip_ids(
         mut self,
@@ -104,6 +106,38 @@ impl DeleteHaVipsRequestBuilder<()> {
         DeleteHaVipsRequest {
             ha_vip_ids: optional.ha_vip_ids,
         }
+    }
+}
+
+/// A fluent `DeleteHaVips` call: `client.delete_ha_vips()`, the setters of [`DeleteHaVipsRequestBuilder`], then `.send().await`.
+pub type DeleteHaVipsCall<S = ()> = DeleteHaVipsRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DeleteHaVipsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DeleteHaVipsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DeleteHaVipsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteHaVipsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteHaVipsResponse, ::ens_runtime::Error<DeleteHaVipsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteHaVipsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

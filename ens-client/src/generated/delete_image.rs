@@ -55,12 +55,13 @@ impl rt::Operation for DeleteImageRequest {
     }
 }
 
-/// Builds a [`DeleteImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteImageRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteImageRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteImageRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteImageRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DeleteImageRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteImageRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteImageRequestOptional {}
-impl DeleteImageRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteImageRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteImageRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteImageRequestBuilder<(String,)> {
+    ) -> DeleteImageRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteImageRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteImageRequestBuilder<S> {}
+impl<S, C> DeleteImageRequestBuilder<S, C> {}
 impl<S0> DeleteImageRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteImageRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteImageRequest
@@ -103,6 +106,44 @@ impl<S0> DeleteImageRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteImage` call: `client.delete_image()`, the setters of [`DeleteImageRequestBuilder`], then `.send().await`.
+pub type DeleteImageCall<S = (rt::Unset,)> = DeleteImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteImageResponse, ::ens_runtime::Error<DeleteImageError>>
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +153,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`DeleteImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

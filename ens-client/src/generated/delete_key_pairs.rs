@@ -72,12 +72,13 @@ impl rt::Operation for DeleteKeyPairsRequest {
     }
 }
 
-/// Builds a [`DeleteKeyPairsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteKeyPairsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteKeyPairsRequestBuilder<S = ()> {
+pub struct DeleteKeyPairsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DeleteKeyPairsRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteKeyPairsRequestBuilder {
@@ -85,6 +86,7 @@ impl Default for DeleteKeyPairsRequestBuilder {
         Self {
             required: (),
             optional: DeleteKeyPairsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -95,7 +97,7 @@ struct DeleteKeyPairsRequestOptional {
     key_pair_id: Option<String>,
 }
 
-impl<S> DeleteKeyPairsRequestBuilder<S> {
+impl<S, C> DeleteKeyPairsRequestBuilder<S, C> {
     /// Sets [`DeleteKeyPairsRequest::key_pair_name`] (`KeyPairName`).
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.optional.key_pair_name = Some(value.into());
@@ -118,6 +120,41 @@ impl DeleteKeyPairsRequestBuilder<()> {
             key_pair_name: optional.key_pair_name,
             key_pair_id: optional.key_pair_id,
         }
+    }
+}
+
+/// A fluent `DeleteKeyPairs` call: `client.delete_key_pairs()`, the setters of [`DeleteKeyPairsRequestBuilder`], then `.send().await`.
+pub type DeleteKeyPairsCall<S = ()> = DeleteKeyPairsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteKeyPairsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DeleteKeyPairsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DeleteKeyPairsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteKeyPairsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteKeyPairsResponse, ::ens_runtime::Error<DeleteKeyPairsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteKeyPairsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

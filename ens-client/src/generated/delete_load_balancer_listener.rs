@@ -89,12 +89,13 @@ impl rt::Operation for DeleteLoadBalancerListenerRequest {
     }
 }
 
-/// Builds a [`DeleteLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteLoadBalancerListenerRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteLoadBalancerListenerRequestBuilder {
@@ -102,6 +103,7 @@ impl Default for DeleteLoadBalancerListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteLoadBalancerListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -111,35 +113,37 @@ struct DeleteLoadBalancerListenerRequestOptional {
     listener_protocol: Option<ListenerProtocol>,
 }
 
-impl<S1> DeleteLoadBalancerListenerRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteLoadBalancerListenerRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteLoadBalancerListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> DeleteLoadBalancerListenerRequestBuilder<(i64, S1)> {
+    ) -> DeleteLoadBalancerListenerRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         DeleteLoadBalancerListenerRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteLoadBalancerListenerRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteLoadBalancerListenerRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteLoadBalancerListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteLoadBalancerListenerRequestBuilder<(S0, String)> {
+    ) -> DeleteLoadBalancerListenerRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteLoadBalancerListenerRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteLoadBalancerListenerRequestBuilder<S> {
+impl<S, C> DeleteLoadBalancerListenerRequestBuilder<S, C> {
     /// Sets [`DeleteLoadBalancerListenerRequest::listener_protocol`] (`ListenerProtocol`).
     pub fn listener_protocol(mut self, value: ListenerProtocol) -> Self {
         self.optional.listener_protocol = Some(value);
@@ -164,6 +168,48 @@ impl<S0, S1> DeleteLoadBalancerListenerRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteLoadBalancerListener` call: `client.delete_load_balancer_listener()`, the setters of [`DeleteLoadBalancerListenerRequestBuilder`], then `.send().await`.
+pub type DeleteLoadBalancerListenerCall<S = (rt::Unset, rt::Unset)> = DeleteLoadBalancerListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteLoadBalancerListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteLoadBalancerListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteLoadBalancerListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteLoadBalancerListenerResponse,
+        ::ens_runtime::Error<DeleteLoadBalancerListenerError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteLoadBalancerListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteLoadBalancerListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -173,7 +219,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`DeleteLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -190,7 +236,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DeleteLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

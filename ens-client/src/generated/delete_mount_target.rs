@@ -69,12 +69,16 @@ impl rt::Operation for DeleteMountTargetRequest {
     }
 }
 
-/// Builds a [`DeleteMountTargetRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteMountTargetRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteMountTargetRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct DeleteMountTargetRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DeleteMountTargetRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteMountTargetRequestBuilder {
@@ -82,55 +86,59 @@ impl Default for DeleteMountTargetRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DeleteMountTargetRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteMountTargetRequestOptional {}
-impl<S1, S2> DeleteMountTargetRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DeleteMountTargetRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DeleteMountTargetRequest::file_system_id`] (`FileSystemId`).
     pub fn file_system_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteMountTargetRequestBuilder<(String, S1, S2)> {
+    ) -> DeleteMountTargetRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DeleteMountTargetRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DeleteMountTargetRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DeleteMountTargetRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DeleteMountTargetRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteMountTargetRequestBuilder<(S0, String, S2)> {
+    ) -> DeleteMountTargetRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DeleteMountTargetRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DeleteMountTargetRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DeleteMountTargetRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DeleteMountTargetRequest::mount_target_name`] (`MountTargetName`).
     pub fn mount_target_name(
         self,
         value: impl Into<String>,
-    ) -> DeleteMountTargetRequestBuilder<(S0, S1, String)> {
+    ) -> DeleteMountTargetRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DeleteMountTargetRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteMountTargetRequestBuilder<S> {}
+impl<S, C> DeleteMountTargetRequestBuilder<S, C> {}
 impl<S0, S1, S2> DeleteMountTargetRequestBuilder<(S0, S1, S2)> {
     /// The finished request. [`DeleteMountTargetRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteMountTargetRequest
@@ -149,6 +157,46 @@ impl<S0, S1, S2> DeleteMountTargetRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DeleteMountTarget` call: `client.delete_mount_target()`, the setters of [`DeleteMountTargetRequestBuilder`], then `.send().await`.
+pub type DeleteMountTargetCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DeleteMountTargetRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteMountTargetCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DeleteMountTargetRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> DeleteMountTargetRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteMountTargetRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteMountTargetResponse, ::ens_runtime::Error<DeleteMountTargetError>>
+    where
+        S0: builder_state::HasFileSystemId,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasMountTargetName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteMountTargetRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteMountTargetRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -158,7 +206,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `FileSystemId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteMountTarget` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()`",
+        message = "`DeleteMountTarget` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FileSystemId` is not set"
     )]
     pub trait HasFileSystemId: sealed::Sealed {
@@ -174,7 +222,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteMountTarget` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DeleteMountTarget` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -190,7 +238,7 @@ pub mod builder_state {
 
     /// Type state: `MountTargetName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteMountTarget` needs the required parameter `MountTargetName`: call `.mount_target_name(..)` before `.build()`",
+        message = "`DeleteMountTarget` needs the required parameter `MountTargetName`: call `.mount_target_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`MountTargetName` is not set"
     )]
     pub trait HasMountTargetName: sealed::Sealed {

@@ -66,12 +66,13 @@ impl rt::Operation for DeleteNatGatewayRequest {
     }
 }
 
-/// Builds a [`DeleteNatGatewayRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNatGatewayRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNatGatewayRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteNatGatewayRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteNatGatewayRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNatGatewayRequestBuilder {
@@ -79,6 +80,7 @@ impl Default for DeleteNatGatewayRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteNatGatewayRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -88,21 +90,22 @@ struct DeleteNatGatewayRequestOptional {
     force_delete: Option<bool>,
 }
 
-impl DeleteNatGatewayRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteNatGatewayRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteNatGatewayRequest::nat_gateway_id`] (`NatGatewayId`).
     pub fn nat_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteNatGatewayRequestBuilder<(String,)> {
+    ) -> DeleteNatGatewayRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteNatGatewayRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteNatGatewayRequestBuilder<S> {
+impl<S, C> DeleteNatGatewayRequestBuilder<S, C> {
     /// Sets [`DeleteNatGatewayRequest::force_delete`] (`ForceDelete`).
     pub fn force_delete(mut self, value: bool) -> Self {
         self.optional.force_delete = Some(value);
@@ -125,6 +128,44 @@ impl<S0> DeleteNatGatewayRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteNatGateway` call: `client.delete_nat_gateway()`, the setters of [`DeleteNatGatewayRequestBuilder`], then `.send().await`.
+pub type DeleteNatGatewayCall<S = (rt::Unset,)> = DeleteNatGatewayRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNatGatewayCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteNatGatewayRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteNatGatewayRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNatGatewayRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteNatGatewayResponse, ::ens_runtime::Error<DeleteNatGatewayError>>
+    where
+        S0: builder_state::HasNatGatewayId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNatGatewayRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteNatGatewayRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -134,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NatGatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteNatGateway` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()`",
+        message = "`DeleteNatGateway` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NatGatewayId` is not set"
     )]
     pub trait HasNatGatewayId: sealed::Sealed {

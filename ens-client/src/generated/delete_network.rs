@@ -53,12 +53,13 @@ impl rt::Operation for DeleteNetworkRequest {
     }
 }
 
-/// Builds a [`DeleteNetworkRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNetworkRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNetworkRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteNetworkRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteNetworkRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNetworkRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteNetworkRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteNetworkRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteNetworkRequestOptional {}
-impl DeleteNetworkRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteNetworkRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteNetworkRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteNetworkRequestBuilder<(String,)> {
+    ) -> DeleteNetworkRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteNetworkRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteNetworkRequestBuilder<S> {}
+impl<S, C> DeleteNetworkRequestBuilder<S, C> {}
 impl<S0> DeleteNetworkRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteNetworkRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteNetworkRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteNetworkRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteNetwork` call: `client.delete_network()`, the setters of [`DeleteNetworkRequestBuilder`], then `.send().await`.
+pub type DeleteNetworkCall<S = (rt::Unset,)> = DeleteNetworkRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNetworkCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteNetworkRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteNetworkRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteNetworkResponse, ::ens_runtime::Error<DeleteNetworkError>>
+    where
+        S0: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNetworkRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteNetworkRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteNetwork` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`DeleteNetwork` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

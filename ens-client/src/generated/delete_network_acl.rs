@@ -53,12 +53,13 @@ impl rt::Operation for DeleteNetworkAclRequest {
     }
 }
 
-/// Builds a [`DeleteNetworkAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNetworkAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNetworkAclRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteNetworkAclRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteNetworkAclRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNetworkAclRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteNetworkAclRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteNetworkAclRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteNetworkAclRequestOptional {}
-impl DeleteNetworkAclRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteNetworkAclRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteNetworkAclRequest::network_acl_id`] (`NetworkAclId`).
     pub fn network_acl_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteNetworkAclRequestBuilder<(String,)> {
+    ) -> DeleteNetworkAclRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteNetworkAclRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteNetworkAclRequestBuilder<S> {}
+impl<S, C> DeleteNetworkAclRequestBuilder<S, C> {}
 impl<S0> DeleteNetworkAclRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteNetworkAclRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteNetworkAclRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteNetworkAclRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteNetworkAcl` call: `client.delete_network_acl()`, the setters of [`DeleteNetworkAclRequestBuilder`], then `.send().await`.
+pub type DeleteNetworkAclCall<S = (rt::Unset,)> = DeleteNetworkAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNetworkAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteNetworkAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteNetworkAclResponse, ::ens_runtime::Error<DeleteNetworkAclError>>
+    where
+        S0: builder_state::HasNetworkAclId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNetworkAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteNetworkAclRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkAclId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()`",
+        message = "`DeleteNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkAclId` is not set"
     )]
     pub trait HasNetworkAclId: sealed::Sealed {

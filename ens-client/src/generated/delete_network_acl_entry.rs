@@ -53,12 +53,13 @@ impl rt::Operation for DeleteNetworkAclEntryRequest {
     }
 }
 
-/// Builds a [`DeleteNetworkAclEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNetworkAclEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNetworkAclEntryRequestBuilder<S = ()> {
+pub struct DeleteNetworkAclEntryRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DeleteNetworkAclEntryRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNetworkAclEntryRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for DeleteNetworkAclEntryRequestBuilder {
         Self {
             required: (),
             optional: DeleteNetworkAclEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct DeleteNetworkAclEntryRequestOptional {
     network_acl_entry_id: Option<String>,
 }
 
-impl<S> DeleteNetworkAclEntryRequestBuilder<S> {
+impl<S, C> DeleteNetworkAclEntryRequestBuilder<S, C> {
     /// Sets [`DeleteNetworkAclEntryRequest::network_acl_entry_id`] (`NetworkAclEntryId`).
     pub fn network_acl_entry_id(mut self, value: impl Into<String>) -> Self {
         self.optional.network_acl_entry_id = Some(value.into());
@@ -91,6 +93,44 @@ impl DeleteNetworkAclEntryRequestBuilder<()> {
         DeleteNetworkAclEntryRequest {
             network_acl_entry_id: optional.network_acl_entry_id,
         }
+    }
+}
+
+/// A fluent `DeleteNetworkAclEntry` call: `client.delete_network_acl_entry()`, the setters of [`DeleteNetworkAclEntryRequestBuilder`], then `.send().await`.
+pub type DeleteNetworkAclEntryCall<S = ()> = DeleteNetworkAclEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNetworkAclEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DeleteNetworkAclEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DeleteNetworkAclEntryRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkAclEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteNetworkAclEntryResponse,
+        ::ens_runtime::Error<DeleteNetworkAclEntryError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNetworkAclEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

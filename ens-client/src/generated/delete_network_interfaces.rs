@@ -65,12 +65,13 @@ impl rt::Operation for DeleteNetworkInterfacesRequest {
     }
 }
 
-/// Builds a [`DeleteNetworkInterfacesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNetworkInterfacesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNetworkInterfacesRequestBuilder<S = ()> {
+pub struct DeleteNetworkInterfacesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DeleteNetworkInterfacesRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNetworkInterfacesRequestBuilder {
@@ -78,6 +79,7 @@ impl Default for DeleteNetworkInterfacesRequestBuilder {
         Self {
             required: (),
             optional: DeleteNetworkInterfacesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -87,7 +89,7 @@ struct DeleteNetworkInterfacesRequestOptional {
     network_interface_ids: Vec<String>,
 }
 
-impl<S> DeleteNetworkInterfacesRequestBuilder<S> {
+impl<S, C> DeleteNetworkInterfacesRequestBuilder<S, C> {
     /// Sets [`DeleteNetworkInterfacesRequest::network_interface_ids`] (`NetworkInterfaceIds`).
     pub fn network_interface_ids(
         mut self,
@@ -109,6 +111,44 @@ impl DeleteNetworkInterfacesRequestBuilder<()> {
         DeleteNetworkInterfacesRequest {
             network_interface_ids: optional.network_interface_ids,
         }
+    }
+}
+
+/// A fluent `DeleteNetworkInterfaces` call: `client.delete_network_interfaces()`, the setters of [`DeleteNetworkInterfacesRequestBuilder`], then `.send().await`.
+pub type DeleteNetworkInterfacesCall<S = ()> = DeleteNetworkInterfacesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNetworkInterfacesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DeleteNetworkInterfacesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DeleteNetworkInterfacesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkInterfacesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteNetworkInterfacesResponse,
+        ::ens_runtime::Error<DeleteNetworkInterfacesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNetworkInterfacesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

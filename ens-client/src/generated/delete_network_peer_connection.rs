@@ -55,12 +55,13 @@ impl rt::Operation for DeleteNetworkPeerConnectionRequest {
     }
 }
 
-/// Builds a [`DeleteNetworkPeerConnectionRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteNetworkPeerConnectionRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteNetworkPeerConnectionRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteNetworkPeerConnectionRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteNetworkPeerConnectionRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteNetworkPeerConnectionRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DeleteNetworkPeerConnectionRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteNetworkPeerConnectionRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteNetworkPeerConnectionRequestOptional {}
-impl DeleteNetworkPeerConnectionRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteNetworkPeerConnectionRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteNetworkPeerConnectionRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteNetworkPeerConnectionRequestBuilder<(String,)> {
+    ) -> DeleteNetworkPeerConnectionRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteNetworkPeerConnectionRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteNetworkPeerConnectionRequestBuilder<S> {}
+impl<S, C> DeleteNetworkPeerConnectionRequestBuilder<S, C> {}
 impl<S0> DeleteNetworkPeerConnectionRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteNetworkPeerConnectionRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteNetworkPeerConnectionRequest
@@ -103,6 +106,47 @@ impl<S0> DeleteNetworkPeerConnectionRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteNetworkPeerConnection` call: `client.delete_network_peer_connection()`, the setters of [`DeleteNetworkPeerConnectionRequestBuilder`], then `.send().await`.
+pub type DeleteNetworkPeerConnectionCall<S = (rt::Unset,)> = DeleteNetworkPeerConnectionRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteNetworkPeerConnectionCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteNetworkPeerConnectionRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteNetworkPeerConnectionRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkPeerConnectionRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteNetworkPeerConnectionResponse,
+        ::ens_runtime::Error<DeleteNetworkPeerConnectionError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteNetworkPeerConnectionRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteNetworkPeerConnectionRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteNetworkPeerConnection` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DeleteNetworkPeerConnection` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

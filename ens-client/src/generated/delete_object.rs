@@ -60,12 +60,13 @@ impl rt::Operation for DeleteObjectRequest {
     }
 }
 
-/// Builds a [`DeleteObjectRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteObjectRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteObjectRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteObjectRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteObjectRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteObjectRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DeleteObjectRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteObjectRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteObjectRequestOptional {}
-impl<S1> DeleteObjectRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteObjectRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteObjectRequest::object_key`] (`ObjectKey`).
     pub fn object_key(
         self,
         value: impl Into<String>,
-    ) -> DeleteObjectRequestBuilder<(String, S1)> {
+    ) -> DeleteObjectRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DeleteObjectRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteObjectRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteObjectRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteObjectRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> DeleteObjectRequestBuilder<(S0, String)> {
+    ) -> DeleteObjectRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteObjectRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteObjectRequestBuilder<S> {}
+impl<S, C> DeleteObjectRequestBuilder<S, C> {}
 impl<S0, S1> DeleteObjectRequestBuilder<(S0, S1)> {
     /// The finished request. [`DeleteObjectRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteObjectRequest
@@ -124,6 +128,45 @@ impl<S0, S1> DeleteObjectRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteObject` call: `client.delete_object()`, the setters of [`DeleteObjectRequestBuilder`], then `.send().await`.
+pub type DeleteObjectCall<S = (rt::Unset, rt::Unset)> = DeleteObjectRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteObjectCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteObjectRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteObjectRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteObjectRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteObjectResponse, ::ens_runtime::Error<DeleteObjectError>>
+    where
+        S0: builder_state::HasObjectKey,
+        S1: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteObjectRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteObjectRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ObjectKey` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteObject` needs the required parameter `ObjectKey`: call `.object_key(..)` before `.build()`",
+        message = "`DeleteObject` needs the required parameter `ObjectKey`: call `.object_key(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ObjectKey` is not set"
     )]
     pub trait HasObjectKey: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteObject` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`DeleteObject` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

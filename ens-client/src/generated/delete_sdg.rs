@@ -57,12 +57,13 @@ impl rt::Operation for DeleteSDGRequest {
     }
 }
 
-/// Builds a [`DeleteSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSDGRequestBuilder<S = ()> {
+pub struct DeleteSDGRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DeleteSDGRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSDGRequestBuilder {
@@ -70,6 +71,7 @@ impl Default for DeleteSDGRequestBuilder {
         Self {
             required: (),
             optional: DeleteSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -79,7 +81,7 @@ struct DeleteSDGRequestOptional {
     sdg_id: Vec<String>,
 }
 
-impl<S> DeleteSDGRequestBuilder<S> {
+impl<S, C> DeleteSDGRequestBuilder<S, C> {
     /// Sets [`DeleteSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.optional.sdg_id = value.into_iter().map(Into::into).collect();
@@ -95,6 +97,38 @@ impl DeleteSDGRequestBuilder<()> {
         DeleteSDGRequest {
             sdg_id: optional.sdg_id,
         }
+    }
+}
+
+/// A fluent `DeleteSDG` call: `client.delete_sdg()`, the setters of [`DeleteSDGRequestBuilder`], then `.send().await`.
+pub type DeleteSDGCall<S = ()> = DeleteSDGRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DeleteSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DeleteSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DeleteSDGRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteSDGResponse, ::ens_runtime::Error<DeleteSDGError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -55,12 +55,13 @@ impl rt::Operation for DeleteSecurityGroupRequest {
     }
 }
 
-/// Builds a [`DeleteSecurityGroupRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSecurityGroupRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSecurityGroupRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteSecurityGroupRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteSecurityGroupRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSecurityGroupRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DeleteSecurityGroupRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteSecurityGroupRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteSecurityGroupRequestOptional {}
-impl DeleteSecurityGroupRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteSecurityGroupRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteSecurityGroupRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteSecurityGroupRequestBuilder<(String,)> {
+    ) -> DeleteSecurityGroupRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteSecurityGroupRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteSecurityGroupRequestBuilder<S> {}
+impl<S, C> DeleteSecurityGroupRequestBuilder<S, C> {}
 impl<S0> DeleteSecurityGroupRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteSecurityGroupRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteSecurityGroupRequest
@@ -103,6 +106,47 @@ impl<S0> DeleteSecurityGroupRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteSecurityGroup` call: `client.delete_security_group()`, the setters of [`DeleteSecurityGroupRequestBuilder`], then `.send().await`.
+pub type DeleteSecurityGroupCall<S = (rt::Unset,)> = DeleteSecurityGroupRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteSecurityGroupCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteSecurityGroupRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSecurityGroupRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteSecurityGroupResponse,
+        ::ens_runtime::Error<DeleteSecurityGroupError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSecurityGroupRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteSecurityGroupRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`DeleteSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

@@ -74,12 +74,13 @@ impl rt::Operation for DeleteSecurityGroupPermissionsRequest {
     }
 }
 
-/// Builds a [`DeleteSecurityGroupPermissionsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSecurityGroupPermissionsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSecurityGroupPermissionsRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteSecurityGroupPermissionsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteSecurityGroupPermissionsRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSecurityGroupPermissionsRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for DeleteSecurityGroupPermissionsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteSecurityGroupPermissionsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,21 +98,22 @@ struct DeleteSecurityGroupPermissionsRequestOptional {
     permissions: Vec<Permissions>,
 }
 
-impl DeleteSecurityGroupPermissionsRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteSecurityGroupPermissionsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteSecurityGroupPermissionsRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteSecurityGroupPermissionsRequestBuilder<(String,)> {
+    ) -> DeleteSecurityGroupPermissionsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteSecurityGroupPermissionsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteSecurityGroupPermissionsRequestBuilder<S> {
+impl<S, C> DeleteSecurityGroupPermissionsRequestBuilder<S, C> {
     /// Sets [`DeleteSecurityGroupPermissionsRequest::permissions`] (`Permissions`).
     pub fn permissions(
         mut self,
@@ -136,6 +139,47 @@ impl<S0> DeleteSecurityGroupPermissionsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteSecurityGroupPermissions` call: `client.delete_security_group_permissions()`, the setters of [`DeleteSecurityGroupPermissionsRequestBuilder`], then `.send().await`.
+pub type DeleteSecurityGroupPermissionsCall<S = (rt::Unset,)> = DeleteSecurityGroupPermissionsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteSecurityGroupPermissionsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteSecurityGroupPermissionsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteSecurityGroupPermissionsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSecurityGroupPermissionsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteSecurityGroupPermissionsResponse,
+        ::ens_runtime::Error<DeleteSecurityGroupPermissionsError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSecurityGroupPermissionsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteSecurityGroupPermissionsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSecurityGroupPermissions` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`DeleteSecurityGroupPermissions` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

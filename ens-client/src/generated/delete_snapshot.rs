@@ -53,12 +53,13 @@ impl rt::Operation for DeleteSnapshotRequest {
     }
 }
 
-/// Builds a [`DeleteSnapshotRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSnapshotRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSnapshotRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteSnapshotRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteSnapshotRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSnapshotRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteSnapshotRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteSnapshotRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteSnapshotRequestOptional {}
-impl DeleteSnapshotRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteSnapshotRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteSnapshotRequest::snapshot_id`] (`SnapshotId`).
     pub fn snapshot_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteSnapshotRequestBuilder<(String,)> {
+    ) -> DeleteSnapshotRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteSnapshotRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteSnapshotRequestBuilder<S> {}
+impl<S, C> DeleteSnapshotRequestBuilder<S, C> {}
 impl<S0> DeleteSnapshotRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteSnapshotRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteSnapshotRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteSnapshotRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteSnapshot` call: `client.delete_snapshot()`, the setters of [`DeleteSnapshotRequestBuilder`], then `.send().await`.
+pub type DeleteSnapshotCall<S = (rt::Unset,)> = DeleteSnapshotRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteSnapshotCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteSnapshotRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteSnapshotRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSnapshotRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteSnapshotResponse, ::ens_runtime::Error<DeleteSnapshotError>>
+    where
+        S0: builder_state::HasSnapshotId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSnapshotRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteSnapshotRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnapshotId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSnapshot` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()`",
+        message = "`DeleteSnapshot` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnapshotId` is not set"
     )]
     pub trait HasSnapshotId: sealed::Sealed {

@@ -53,12 +53,13 @@ impl rt::Operation for DeleteSnatEntryRequest {
     }
 }
 
-/// Builds a [`DeleteSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSnatEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteSnatEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSnatEntryRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteSnatEntryRequestOptional {}
-impl DeleteSnatEntryRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteSnatEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteSnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteSnatEntryRequestBuilder<(String,)> {
+    ) -> DeleteSnatEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteSnatEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteSnatEntryRequestBuilder<S> {}
+impl<S, C> DeleteSnatEntryRequestBuilder<S, C> {}
 impl<S0> DeleteSnatEntryRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteSnatEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteSnatEntryRequest
@@ -101,6 +104,44 @@ impl<S0> DeleteSnatEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteSnatEntry` call: `client.delete_snat_entry()`, the setters of [`DeleteSnatEntryRequestBuilder`], then `.send().await`.
+pub type DeleteSnatEntryCall<S = (rt::Unset,)> = DeleteSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteSnatEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteSnatEntryResponse, ::ens_runtime::Error<DeleteSnatEntryError>>
+    where
+        S0: builder_state::HasSnatEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`DeleteSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {

@@ -62,12 +62,13 @@ impl rt::Operation for DeleteSnatIpForSnatEntryRequest {
     }
 }
 
-/// Builds a [`DeleteSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DeleteSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DeleteSnatIpForSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteSnatIpForSnatEntryRequestBuilder {
@@ -75,41 +76,44 @@ impl Default for DeleteSnatIpForSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DeleteSnatIpForSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteSnatIpForSnatEntryRequestOptional {}
-impl<S1> DeleteSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DeleteSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DeleteSnatIpForSnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteSnatIpForSnatEntryRequestBuilder<(String, S1)> {
+    ) -> DeleteSnatIpForSnatEntryRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DeleteSnatIpForSnatEntryRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DeleteSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DeleteSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DeleteSnatIpForSnatEntryRequest::snat_ip`] (`SnatIp`).
     pub fn snat_ip(
         self,
         value: impl Into<String>,
-    ) -> DeleteSnatIpForSnatEntryRequestBuilder<(S0, String)> {
+    ) -> DeleteSnatIpForSnatEntryRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DeleteSnatIpForSnatEntryRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteSnatIpForSnatEntryRequestBuilder<S> {}
+impl<S, C> DeleteSnatIpForSnatEntryRequestBuilder<S, C> {}
 impl<S0, S1> DeleteSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     /// The finished request. [`DeleteSnatIpForSnatEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteSnatIpForSnatEntryRequest
@@ -126,6 +130,48 @@ impl<S0, S1> DeleteSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DeleteSnatIpForSnatEntry` call: `client.delete_snat_ip_for_snat_entry()`, the setters of [`DeleteSnatIpForSnatEntryRequestBuilder`], then `.send().await`.
+pub type DeleteSnatIpForSnatEntryCall<S = (rt::Unset, rt::Unset)> = DeleteSnatIpForSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteSnatIpForSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DeleteSnatIpForSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DeleteSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSnatIpForSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteSnatIpForSnatEntryResponse,
+        ::ens_runtime::Error<DeleteSnatIpForSnatEntryError>,
+    >
+    where
+        S0: builder_state::HasSnatEntryId,
+        S1: builder_state::HasSnatIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteSnatIpForSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteSnatIpForSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +181,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`DeleteSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {
@@ -151,7 +197,7 @@ pub mod builder_state {
 
     /// Type state: `SnatIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()`",
+        message = "`DeleteSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatIp` is not set"
     )]
     pub trait HasSnatIp: sealed::Sealed {

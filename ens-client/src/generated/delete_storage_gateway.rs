@@ -53,12 +53,13 @@ impl rt::Operation for DeleteStorageGatewayRequest {
     }
 }
 
-/// Builds a [`DeleteStorageGatewayRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteStorageGatewayRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteStorageGatewayRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteStorageGatewayRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteStorageGatewayRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteStorageGatewayRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteStorageGatewayRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteStorageGatewayRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteStorageGatewayRequestOptional {}
-impl DeleteStorageGatewayRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteStorageGatewayRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteStorageGatewayRequest::gateway_id`] (`GatewayId`).
     pub fn gateway_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteStorageGatewayRequestBuilder<(String,)> {
+    ) -> DeleteStorageGatewayRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteStorageGatewayRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteStorageGatewayRequestBuilder<S> {}
+impl<S, C> DeleteStorageGatewayRequestBuilder<S, C> {}
 impl<S0> DeleteStorageGatewayRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteStorageGatewayRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteStorageGatewayRequest
@@ -101,6 +104,47 @@ impl<S0> DeleteStorageGatewayRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteStorageGateway` call: `client.delete_storage_gateway()`, the setters of [`DeleteStorageGatewayRequestBuilder`], then `.send().await`.
+pub type DeleteStorageGatewayCall<S = (rt::Unset,)> = DeleteStorageGatewayRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteStorageGatewayCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteStorageGatewayRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteStorageGatewayRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteStorageGatewayRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteStorageGatewayResponse,
+        ::ens_runtime::Error<DeleteStorageGatewayError>,
+    >
+    where
+        S0: builder_state::HasGatewayId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteStorageGatewayRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteStorageGatewayRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `GatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteStorageGateway` needs the required parameter `GatewayId`: call `.gateway_id(..)` before `.build()`",
+        message = "`DeleteStorageGateway` needs the required parameter `GatewayId`: call `.gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`GatewayId` is not set"
     )]
     pub trait HasGatewayId: sealed::Sealed {

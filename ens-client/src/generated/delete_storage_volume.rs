@@ -53,12 +53,13 @@ impl rt::Operation for DeleteStorageVolumeRequest {
     }
 }
 
-/// Builds a [`DeleteStorageVolumeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteStorageVolumeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteStorageVolumeRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteStorageVolumeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteStorageVolumeRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteStorageVolumeRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DeleteStorageVolumeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteStorageVolumeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteStorageVolumeRequestOptional {}
-impl DeleteStorageVolumeRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteStorageVolumeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteStorageVolumeRequest::volume_id`] (`VolumeId`).
     pub fn volume_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteStorageVolumeRequestBuilder<(String,)> {
+    ) -> DeleteStorageVolumeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteStorageVolumeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteStorageVolumeRequestBuilder<S> {}
+impl<S, C> DeleteStorageVolumeRequestBuilder<S, C> {}
 impl<S0> DeleteStorageVolumeRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteStorageVolumeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteStorageVolumeRequest
@@ -101,6 +104,47 @@ impl<S0> DeleteStorageVolumeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteStorageVolume` call: `client.delete_storage_volume()`, the setters of [`DeleteStorageVolumeRequestBuilder`], then `.send().await`.
+pub type DeleteStorageVolumeCall<S = (rt::Unset,)> = DeleteStorageVolumeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteStorageVolumeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteStorageVolumeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteStorageVolumeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteStorageVolumeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DeleteStorageVolumeResponse,
+        ::ens_runtime::Error<DeleteStorageVolumeError>,
+    >
+    where
+        S0: builder_state::HasVolumeId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteStorageVolumeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteStorageVolumeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `VolumeId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteStorageVolume` needs the required parameter `VolumeId`: call `.volume_id(..)` before `.build()`",
+        message = "`DeleteStorageVolume` needs the required parameter `VolumeId`: call `.volume_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VolumeId` is not set"
     )]
     pub trait HasVolumeId: sealed::Sealed {

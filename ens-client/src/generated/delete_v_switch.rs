@@ -55,12 +55,13 @@ impl rt::Operation for DeleteVSwitchRequest {
     }
 }
 
-/// Builds a [`DeleteVSwitchRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeleteVSwitchRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeleteVSwitchRequestBuilder<S = (rt::Unset,)> {
+pub struct DeleteVSwitchRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeleteVSwitchRequestOptional,
+    call: C,
 }
 
 impl Default for DeleteVSwitchRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DeleteVSwitchRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeleteVSwitchRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DeleteVSwitchRequestOptional {}
-impl DeleteVSwitchRequestBuilder<(rt::Unset,)> {
+impl<C> DeleteVSwitchRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeleteVSwitchRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(
         self,
         value: impl Into<String>,
-    ) -> DeleteVSwitchRequestBuilder<(String,)> {
+    ) -> DeleteVSwitchRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeleteVSwitchRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeleteVSwitchRequestBuilder<S> {}
+impl<S, C> DeleteVSwitchRequestBuilder<S, C> {}
 impl<S0> DeleteVSwitchRequestBuilder<(S0,)> {
     /// The finished request. [`DeleteVSwitchRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DeleteVSwitchRequest
@@ -103,6 +106,44 @@ impl<S0> DeleteVSwitchRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeleteVSwitch` call: `client.delete_v_switch()`, the setters of [`DeleteVSwitchRequestBuilder`], then `.send().await`.
+pub type DeleteVSwitchCall<S = (rt::Unset,)> = DeleteVSwitchRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeleteVSwitchCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeleteVSwitchRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeleteVSwitchRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteVSwitchRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeleteVSwitchResponse, ::ens_runtime::Error<DeleteVSwitchError>>
+    where
+        S0: builder_state::HasVswitchId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeleteVSwitchRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeleteVSwitchRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +153,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `VSwitchId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeleteVSwitch` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()`",
+        message = "`DeleteVSwitch` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchId` is not set"
     )]
     pub trait HasVswitchId: sealed::Sealed {

@@ -96,12 +96,13 @@ impl rt::Operation for DeployInstanceSDGRequest {
     }
 }
 
-/// Builds a [`DeployInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeployInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeployInstanceSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct DeployInstanceSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeployInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for DeployInstanceSDGRequestBuilder {
@@ -109,6 +110,7 @@ impl Default for DeployInstanceSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeployInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -121,21 +123,22 @@ struct DeployInstanceSDGRequestOptional {
     disk_access_protocol: Option<String>,
 }
 
-impl DeployInstanceSDGRequestBuilder<(rt::Unset,)> {
+impl<C> DeployInstanceSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeployInstanceSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> DeployInstanceSDGRequestBuilder<(String,)> {
+    ) -> DeployInstanceSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeployInstanceSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeployInstanceSDGRequestBuilder<S> {
+impl<S, C> DeployInstanceSDGRequestBuilder<S, C> {
     /// Sets [`DeployInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -182,6 +185,44 @@ impl<S0> DeployInstanceSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeployInstanceSDG` call: `client.deploy_instance_sdg()`, the setters of [`DeployInstanceSDGRequestBuilder`], then `.send().await`.
+pub type DeployInstanceSDGCall<S = (rt::Unset,)> = DeployInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeployInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeployInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeployInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeployInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeployInstanceSDGResponse, ::ens_runtime::Error<DeployInstanceSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeployInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeployInstanceSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -191,7 +232,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeployInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`DeployInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

@@ -72,12 +72,13 @@ impl rt::Operation for DeploySDGRequest {
     }
 }
 
-/// Builds a [`DeploySDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DeploySDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DeploySDGRequestBuilder<S = (rt::Unset,)> {
+pub struct DeploySDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DeploySDGRequestOptional,
+    call: C,
 }
 
 impl Default for DeploySDGRequestBuilder {
@@ -85,6 +86,7 @@ impl Default for DeploySDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DeploySDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -95,18 +97,22 @@ struct DeploySDGRequestOptional {
     deployment_type: Option<String>,
 }
 
-impl DeploySDGRequestBuilder<(rt::Unset,)> {
+impl<C> DeploySDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DeploySDGRequest::sdg_id`] (`SDGId`).
-    pub fn sdg_id(self, value: impl Into<String>) -> DeploySDGRequestBuilder<(String,)> {
+    pub fn sdg_id(
+        self,
+        value: impl Into<String>,
+    ) -> DeploySDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DeploySDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DeploySDGRequestBuilder<S> {
+impl<S, C> DeploySDGRequestBuilder<S, C> {
     /// Sets [`DeploySDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -139,6 +145,44 @@ impl<S0> DeploySDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DeploySDG` call: `client.deploy_sdg()`, the setters of [`DeploySDGRequestBuilder`], then `.send().await`.
+pub type DeploySDGCall<S = (rt::Unset,)> = DeploySDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DeploySDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DeploySDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DeploySDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeploySDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DeploySDGResponse, ::ens_runtime::Error<DeploySDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DeploySDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DeploySDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -148,7 +192,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DeploySDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`DeploySDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

@@ -58,12 +58,13 @@ impl rt::Operation for DescribeAddonRequest {
     }
 }
 
-/// Builds a [`DescribeAddonRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeAddonRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeAddonRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeAddonRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeAddonRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeAddonRequestBuilder {
@@ -71,6 +72,7 @@ impl Default for DescribeAddonRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeAddonRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -80,21 +82,22 @@ struct DescribeAddonRequestOptional {
     addon_version: Option<String>,
 }
 
-impl DescribeAddonRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeAddonRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeAddonRequest::addon_name`] (`AddonName`).
     pub fn addon_name(
         self,
         value: impl Into<String>,
-    ) -> DescribeAddonRequestBuilder<(String,)> {
+    ) -> DescribeAddonRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeAddonRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeAddonRequestBuilder<S> {
+impl<S, C> DescribeAddonRequestBuilder<S, C> {
     /// Sets [`DescribeAddonRequest::addon_version`] (`AddonVersion`).
     pub fn addon_version(mut self, value: impl Into<String>) -> Self {
         self.optional.addon_version = Some(value.into());
@@ -117,6 +120,44 @@ impl<S0> DescribeAddonRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeAddon` call: `client.describe_addon()`, the setters of [`DescribeAddonRequestBuilder`], then `.send().await`.
+pub type DescribeAddonCall<S = (rt::Unset,)> = DescribeAddonRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeAddonCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeAddonRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeAddonRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAddonRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeAddonResponse, ::ens_runtime::Error<DescribeAddonError>>
+    where
+        S0: builder_state::HasAddonName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeAddonRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeAddonRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -126,7 +167,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AddonName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeAddon` needs the required parameter `AddonName`: call `.addon_name(..)` before `.build()`",
+        message = "`DescribeAddon` needs the required parameter `AddonName`: call `.addon_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AddonName` is not set"
     )]
     pub trait HasAddonName: sealed::Sealed {

@@ -119,12 +119,13 @@ impl rt::Operation for DescribeAICImagesRequest {
     }
 }
 
-/// Builds a [`DescribeAICImagesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeAICImagesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeAICImagesRequestBuilder<S = ()> {
+pub struct DescribeAICImagesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeAICImagesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeAICImagesRequestBuilder {
@@ -132,6 +133,7 @@ impl Default for DescribeAICImagesRequestBuilder {
         Self {
             required: (),
             optional: DescribeAICImagesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -149,7 +151,7 @@ struct DescribeAICImagesRequestOptional {
     description: Option<String>,
 }
 
-impl<S> DescribeAICImagesRequestBuilder<S> {
+impl<S, C> DescribeAICImagesRequestBuilder<S, C> {
     /// Sets [`DescribeAICImagesRequest::image_id`] (`ImageId`).
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.optional.image_id = Some(value.into());
@@ -221,6 +223,44 @@ impl DescribeAICImagesRequestBuilder<()> {
             image_type: optional.image_type,
             description: optional.description,
         }
+    }
+}
+
+/// A fluent `DescribeAICImages` call: `client.describe_aic_images()`, the setters of [`DescribeAICImagesRequestBuilder`], then `.send().await`.
+pub type DescribeAICImagesCall<S = ()> = DescribeAICImagesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeAICImagesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeAICImagesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeAICImagesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAICImagesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeAICImagesResponse,
+        ::ens_runtime::Error<DescribeAICImagesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeAICImagesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

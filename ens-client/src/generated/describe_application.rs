@@ -96,12 +96,13 @@ impl rt::Operation for DescribeApplicationRequest {
     }
 }
 
-/// Builds a [`DescribeApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeApplicationRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeApplicationRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeApplicationRequestBuilder {
@@ -109,6 +110,7 @@ impl Default for DescribeApplicationRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -121,21 +123,22 @@ struct DescribeApplicationRequestOptional {
     resource_selector: Option<String>,
 }
 
-impl DescribeApplicationRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeApplicationRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeApplicationRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeApplicationRequestBuilder<(String,)> {
+    ) -> DescribeApplicationRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeApplicationRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeApplicationRequestBuilder<S> {
+impl<S, C> DescribeApplicationRequestBuilder<S, C> {
     /// Sets [`DescribeApplicationRequest::app_versions`] (`AppVersions`).
     pub fn app_versions(mut self, value: impl Into<String>) -> Self {
         self.optional.app_versions = Some(value.into());
@@ -179,6 +182,47 @@ impl<S0> DescribeApplicationRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeApplication` call: `client.describe_application()`, the setters of [`DescribeApplicationRequestBuilder`], then `.send().await`.
+pub type DescribeApplicationCall<S = (rt::Unset,)> = DescribeApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeApplicationResponse,
+        ::ens_runtime::Error<DescribeApplicationError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -188,7 +232,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DescribeApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {

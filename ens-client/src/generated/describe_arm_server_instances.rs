@@ -226,12 +226,13 @@ impl rt::Operation for DescribeARMServerInstancesRequest {
     }
 }
 
-/// Builds a [`DescribeARMServerInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeARMServerInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeARMServerInstancesRequestBuilder<S = ()> {
+pub struct DescribeARMServerInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeARMServerInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeARMServerInstancesRequestBuilder {
@@ -239,6 +240,7 @@ impl Default for DescribeARMServerInstancesRequestBuilder {
         Self {
             required: (),
             optional: DescribeARMServerInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -261,7 +263,7 @@ struct DescribeARMServerInstancesRequestOptional {
     describe_aic_instances: Option<bool>,
 }
 
-impl<S> DescribeARMServerInstancesRequestBuilder<S> {
+impl<S, C> DescribeARMServerInstancesRequestBuilder<S, C> {
     /// Sets [`DescribeARMServerInstancesRequest::server_ids`] (`ServerIds`).
     pub fn server_ids(
         mut self,
@@ -380,6 +382,44 @@ impl DescribeARMServerInstancesRequestBuilder<()> {
             order_by_params: optional.order_by_params,
             describe_aic_instances: optional.describe_aic_instances,
         }
+    }
+}
+
+/// A fluent `DescribeARMServerInstances` call: `client.describe_arm_server_instances()`, the setters of [`DescribeARMServerInstancesRequestBuilder`], then `.send().await`.
+pub type DescribeARMServerInstancesCall<S = ()> = DescribeARMServerInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeARMServerInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeARMServerInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeARMServerInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeARMServerInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeARMServerInstancesResponse,
+        ::ens_runtime::Error<DescribeARMServerInstancesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeARMServerInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

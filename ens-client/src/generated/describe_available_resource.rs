@@ -42,12 +42,13 @@ impl rt::Operation for DescribeAvailableResourceRequest {
     }
 }
 
-/// Builds a [`DescribeAvailableResourceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeAvailableResourceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeAvailableResourceRequestBuilder<S = ()> {
+pub struct DescribeAvailableResourceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeAvailableResourceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeAvailableResourceRequestBuilder {
@@ -55,13 +56,14 @@ impl Default for DescribeAvailableResourceRequestBuilder {
         Self {
             required: (),
             optional: DescribeAvailableResourceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeAvailableResourceRequestOptional {}
-impl<S> DescribeAvailableResourceRequestBuilder<S> {}
+impl<S, C> DescribeAvailableResourceRequestBuilder<S, C> {}
 impl DescribeAvailableResourceRequestBuilder<()> {
     /// The finished request. [`DescribeAvailableResourceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeAvailableResourceRequest {
@@ -69,6 +71,44 @@ impl DescribeAvailableResourceRequestBuilder<()> {
         let DescribeAvailableResourceRequestOptional {} = self.optional;
         DescribeAvailableResourceRequest {
         }
+    }
+}
+
+/// A fluent `DescribeAvailableResource` call: `client.describe_available_resource()`, the setters of [`DescribeAvailableResourceRequestBuilder`], then `.send().await`.
+pub type DescribeAvailableResourceCall<S = ()> = DescribeAvailableResourceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeAvailableResourceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeAvailableResourceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeAvailableResourceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAvailableResourceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeAvailableResourceResponse,
+        ::ens_runtime::Error<DescribeAvailableResourceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeAvailableResourceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

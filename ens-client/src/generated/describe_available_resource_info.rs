@@ -42,12 +42,13 @@ impl rt::Operation for DescribeAvailableResourceInfoRequest {
     }
 }
 
-/// Builds a [`DescribeAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeAvailableResourceInfoRequestBuilder<S = ()> {
+pub struct DescribeAvailableResourceInfoRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeAvailableResourceInfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeAvailableResourceInfoRequestBuilder {
@@ -55,13 +56,14 @@ impl Default for DescribeAvailableResourceInfoRequestBuilder {
         Self {
             required: (),
             optional: DescribeAvailableResourceInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeAvailableResourceInfoRequestOptional {}
-impl<S> DescribeAvailableResourceInfoRequestBuilder<S> {}
+impl<S, C> DescribeAvailableResourceInfoRequestBuilder<S, C> {}
 impl DescribeAvailableResourceInfoRequestBuilder<()> {
     /// The finished request. [`DescribeAvailableResourceInfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeAvailableResourceInfoRequest {
@@ -69,6 +71,44 @@ impl DescribeAvailableResourceInfoRequestBuilder<()> {
         let DescribeAvailableResourceInfoRequestOptional {} = self.optional;
         DescribeAvailableResourceInfoRequest {
         }
+    }
+}
+
+/// A fluent `DescribeAvailableResourceInfo` call: `client.describe_available_resource_info()`, the setters of [`DescribeAvailableResourceInfoRequestBuilder`], then `.send().await`.
+pub type DescribeAvailableResourceInfoCall<S = ()> = DescribeAvailableResourceInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeAvailableResourceInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeAvailableResourceInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAvailableResourceInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeAvailableResourceInfoResponse,
+        ::ens_runtime::Error<DescribeAvailableResourceInfoError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeAvailableResourceInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

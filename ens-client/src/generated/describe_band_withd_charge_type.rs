@@ -40,12 +40,13 @@ impl rt::Operation for DescribeBandWithdChargeTypeRequest {
     }
 }
 
-/// Builds a [`DescribeBandWithdChargeTypeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeBandWithdChargeTypeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeBandWithdChargeTypeRequestBuilder<S = ()> {
+pub struct DescribeBandWithdChargeTypeRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeBandWithdChargeTypeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeBandWithdChargeTypeRequestBuilder {
@@ -53,13 +54,14 @@ impl Default for DescribeBandWithdChargeTypeRequestBuilder {
         Self {
             required: (),
             optional: DescribeBandWithdChargeTypeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeBandWithdChargeTypeRequestOptional {}
-impl<S> DescribeBandWithdChargeTypeRequestBuilder<S> {}
+impl<S, C> DescribeBandWithdChargeTypeRequestBuilder<S, C> {}
 impl DescribeBandWithdChargeTypeRequestBuilder<()> {
     /// The finished request. [`DescribeBandWithdChargeTypeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeBandWithdChargeTypeRequest {
@@ -67,6 +69,44 @@ impl DescribeBandWithdChargeTypeRequestBuilder<()> {
         let DescribeBandWithdChargeTypeRequestOptional {} = self.optional;
         DescribeBandWithdChargeTypeRequest {
         }
+    }
+}
+
+/// A fluent `DescribeBandWithdChargeType` call: `client.describe_band_withd_charge_type()`, the setters of [`DescribeBandWithdChargeTypeRequestBuilder`], then `.send().await`.
+pub type DescribeBandWithdChargeTypeCall<S = ()> = DescribeBandWithdChargeTypeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeBandWithdChargeTypeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeBandWithdChargeTypeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeBandWithdChargeTypeRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeBandWithdChargeTypeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeBandWithdChargeTypeResponse,
+        ::ens_runtime::Error<DescribeBandWithdChargeTypeError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeBandWithdChargeTypeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -91,14 +91,16 @@ impl rt::Operation for DescribeBandwitdhByInternetChargeTypeRequest {
     }
 }
 
-/// Builds a [`DescribeBandwitdhByInternetChargeTypeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeBandwitdhByInternetChargeTypeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeBandwitdhByInternetChargeTypeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeBandwitdhByInternetChargeTypeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeBandwitdhByInternetChargeTypeRequestBuilder {
@@ -106,6 +108,7 @@ impl Default for DescribeBandwitdhByInternetChargeTypeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeBandwitdhByInternetChargeTypeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -116,35 +119,37 @@ struct DescribeBandwitdhByInternetChargeTypeRequestOptional {
     ens_region_id: Option<String>,
 }
 
-impl<S1> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeBandwitdhByInternetChargeTypeRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(String, S1)> {
+    ) -> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeBandwitdhByInternetChargeTypeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeBandwitdhByInternetChargeTypeRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, String)> {
+    ) -> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeBandwitdhByInternetChargeTypeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeBandwitdhByInternetChargeTypeRequestBuilder<S> {
+impl<S, C> DescribeBandwitdhByInternetChargeTypeRequestBuilder<S, C> {
     /// Sets [`DescribeBandwitdhByInternetChargeTypeRequest::isp`] (`Isp`).
     pub fn isp(mut self, value: impl Into<String>) -> Self {
         self.optional.isp = Some(value.into());
@@ -176,6 +181,51 @@ impl<S0, S1> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeBandwitdhByInternetChargeType` call: `client.describe_bandwitdh_by_internet_charge_type()`, the setters of [`DescribeBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await`.
+pub type DescribeBandwitdhByInternetChargeTypeCall<S = (rt::Unset, rt::Unset)> = DescribeBandwitdhByInternetChargeTypeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeBandwitdhByInternetChargeTypeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeBandwitdhByInternetChargeTypeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeBandwitdhByInternetChargeTypeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeBandwitdhByInternetChargeTypeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeBandwitdhByInternetChargeTypeResponse,
+        ::ens_runtime::Error<DescribeBandwitdhByInternetChargeTypeError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeBandwitdhByInternetChargeTypeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeBandwitdhByInternetChargeTypeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -185,7 +235,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeBandwitdhByInternetChargeType` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeBandwitdhByInternetChargeType` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -201,7 +251,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeBandwitdhByInternetChargeType` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeBandwitdhByInternetChargeType` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {

@@ -41,12 +41,13 @@ impl rt::Operation for DescribeCloudDiskAvailableResourceInfoRequest {
     }
 }
 
-/// Builds a [`DescribeCloudDiskAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeCloudDiskAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeCloudDiskAvailableResourceInfoRequestBuilder<S = ()> {
+pub struct DescribeCloudDiskAvailableResourceInfoRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeCloudDiskAvailableResourceInfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeCloudDiskAvailableResourceInfoRequestBuilder {
@@ -54,13 +55,14 @@ impl Default for DescribeCloudDiskAvailableResourceInfoRequestBuilder {
         Self {
             required: (),
             optional: DescribeCloudDiskAvailableResourceInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeCloudDiskAvailableResourceInfoRequestOptional {}
-impl<S> DescribeCloudDiskAvailableResourceInfoRequestBuilder<S> {}
+impl<S, C> DescribeCloudDiskAvailableResourceInfoRequestBuilder<S, C> {}
 impl DescribeCloudDiskAvailableResourceInfoRequestBuilder<()> {
     /// The finished request. [`DescribeCloudDiskAvailableResourceInfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeCloudDiskAvailableResourceInfoRequest {
@@ -68,6 +70,44 @@ impl DescribeCloudDiskAvailableResourceInfoRequestBuilder<()> {
         let DescribeCloudDiskAvailableResourceInfoRequestOptional {} = self.optional;
         DescribeCloudDiskAvailableResourceInfoRequest {
         }
+    }
+}
+
+/// A fluent `DescribeCloudDiskAvailableResourceInfo` call: `client.describe_cloud_disk_available_resource_info()`, the setters of [`DescribeCloudDiskAvailableResourceInfoRequestBuilder`], then `.send().await`.
+pub type DescribeCloudDiskAvailableResourceInfoCall<S = ()> = DescribeCloudDiskAvailableResourceInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeCloudDiskAvailableResourceInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeCloudDiskAvailableResourceInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeCloudDiskAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeCloudDiskAvailableResourceInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeCloudDiskAvailableResourceInfoResponse,
+        ::ens_runtime::Error<DescribeCloudDiskAvailableResourceInfoError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeCloudDiskAvailableResourceInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -58,12 +58,13 @@ impl rt::Operation for DescribeCloudDiskTypesRequest {
     }
 }
 
-/// Builds a [`DescribeCloudDiskTypesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeCloudDiskTypesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeCloudDiskTypesRequestBuilder<S = ()> {
+pub struct DescribeCloudDiskTypesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeCloudDiskTypesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeCloudDiskTypesRequestBuilder {
@@ -71,6 +72,7 @@ impl Default for DescribeCloudDiskTypesRequestBuilder {
         Self {
             required: (),
             optional: DescribeCloudDiskTypesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -81,7 +83,7 @@ struct DescribeCloudDiskTypesRequestOptional {
     ens_region_ids: Vec<String>,
 }
 
-impl<S> DescribeCloudDiskTypesRequestBuilder<S> {
+impl<S, C> DescribeCloudDiskTypesRequestBuilder<S, C> {
     /// Sets [`DescribeCloudDiskTypesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -107,6 +109,44 @@ impl DescribeCloudDiskTypesRequestBuilder<()> {
             ens_region_id: optional.ens_region_id,
             ens_region_ids: optional.ens_region_ids,
         }
+    }
+}
+
+/// A fluent `DescribeCloudDiskTypes` call: `client.describe_cloud_disk_types()`, the setters of [`DescribeCloudDiskTypesRequestBuilder`], then `.send().await`.
+pub type DescribeCloudDiskTypesCall<S = ()> = DescribeCloudDiskTypesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeCloudDiskTypesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeCloudDiskTypesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeCloudDiskTypesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeCloudDiskTypesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeCloudDiskTypesResponse,
+        ::ens_runtime::Error<DescribeCloudDiskTypesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeCloudDiskTypesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

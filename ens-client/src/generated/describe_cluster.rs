@@ -49,12 +49,13 @@ impl rt::Operation for DescribeClusterRequest {
     }
 }
 
-/// Builds a [`DescribeClusterRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterRequestBuilder<S = ()> {
+pub struct DescribeClusterRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeClusterRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterRequestBuilder {
@@ -62,6 +63,7 @@ impl Default for DescribeClusterRequestBuilder {
         Self {
             required: (),
             optional: DescribeClusterRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -71,7 +73,7 @@ struct DescribeClusterRequestOptional {
     cluster_id: Option<String>,
 }
 
-impl<S> DescribeClusterRequestBuilder<S> {
+impl<S, C> DescribeClusterRequestBuilder<S, C> {
     /// Sets [`DescribeClusterRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.optional.cluster_id = Some(value.into());
@@ -87,6 +89,41 @@ impl DescribeClusterRequestBuilder<()> {
         DescribeClusterRequest {
             cluster_id: optional.cluster_id,
         }
+    }
+}
+
+/// A fluent `DescribeCluster` call: `client.describe_cluster()`, the setters of [`DescribeClusterRequestBuilder`], then `.send().await`.
+pub type DescribeClusterCall<S = ()> = DescribeClusterRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeClusterRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeClusterRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeClusterResponse, ::ens_runtime::Error<DescribeClusterError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -67,12 +67,16 @@ impl rt::Operation for DescribeClusterAttachScriptsRequest {
     }
 }
 
-/// Builds a [`DescribeClusterAttachScriptsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterAttachScriptsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterAttachScriptsRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeClusterAttachScriptsRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DescribeClusterAttachScriptsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterAttachScriptsRequestBuilder {
@@ -80,6 +84,7 @@ impl Default for DescribeClusterAttachScriptsRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeClusterAttachScriptsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -89,35 +94,37 @@ struct DescribeClusterAttachScriptsRequestOptional {
     options: Option<String>,
 }
 
-impl<S1> DescribeClusterAttachScriptsRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeClusterAttachScriptsRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeClusterAttachScriptsRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterAttachScriptsRequestBuilder<(String, S1)> {
+    ) -> DescribeClusterAttachScriptsRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeClusterAttachScriptsRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeClusterAttachScriptsRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeClusterAttachScriptsRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeClusterAttachScriptsRequest::nodepool_id`] (`NodepoolId`).
     pub fn nodepool_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterAttachScriptsRequestBuilder<(S0, String)> {
+    ) -> DescribeClusterAttachScriptsRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeClusterAttachScriptsRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeClusterAttachScriptsRequestBuilder<S> {
+impl<S, C> DescribeClusterAttachScriptsRequestBuilder<S, C> {
     /// Sets [`DescribeClusterAttachScriptsRequest::options`] (`Options`).
     pub fn options(mut self, value: impl Into<String>) -> Self {
         self.optional.options = Some(value.into());
@@ -142,6 +149,51 @@ impl<S0, S1> DescribeClusterAttachScriptsRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeClusterAttachScripts` call: `client.describe_cluster_attach_scripts()`, the setters of [`DescribeClusterAttachScriptsRequestBuilder`], then `.send().await`.
+pub type DescribeClusterAttachScriptsCall<S = (rt::Unset, rt::Unset)> = DescribeClusterAttachScriptsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterAttachScriptsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeClusterAttachScriptsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeClusterAttachScriptsRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterAttachScriptsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterAttachScriptsResponse,
+        ::ens_runtime::Error<DescribeClusterAttachScriptsError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterAttachScriptsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeClusterAttachScriptsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +203,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterAttachScripts` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DescribeClusterAttachScripts` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -167,7 +219,7 @@ pub mod builder_state {
 
     /// Type state: `NodepoolId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterAttachScripts` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()`",
+        message = "`DescribeClusterAttachScripts` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolId` is not set"
     )]
     pub trait HasNodepoolId: sealed::Sealed {

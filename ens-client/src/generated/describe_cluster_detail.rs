@@ -55,12 +55,13 @@ impl rt::Operation for DescribeClusterDetailRequest {
     }
 }
 
-/// Builds a [`DescribeClusterDetailRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterDetailRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterDetailRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeClusterDetailRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeClusterDetailRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterDetailRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DescribeClusterDetailRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeClusterDetailRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeClusterDetailRequestOptional {}
-impl DescribeClusterDetailRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeClusterDetailRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeClusterDetailRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterDetailRequestBuilder<(String,)> {
+    ) -> DescribeClusterDetailRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeClusterDetailRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeClusterDetailRequestBuilder<S> {}
+impl<S, C> DescribeClusterDetailRequestBuilder<S, C> {}
 impl<S0> DescribeClusterDetailRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeClusterDetailRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeClusterDetailRequest
@@ -103,6 +106,47 @@ impl<S0> DescribeClusterDetailRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeClusterDetail` call: `client.describe_cluster_detail()`, the setters of [`DescribeClusterDetailRequestBuilder`], then `.send().await`.
+pub type DescribeClusterDetailCall<S = (rt::Unset,)> = DescribeClusterDetailRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterDetailCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeClusterDetailRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeClusterDetailRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterDetailRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterDetailResponse,
+        ::ens_runtime::Error<DescribeClusterDetailError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterDetailRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeClusterDetailRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterDetail` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DescribeClusterDetail` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

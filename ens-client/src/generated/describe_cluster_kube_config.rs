@@ -53,12 +53,13 @@ impl rt::Operation for DescribeClusterKubeConfigRequest {
     }
 }
 
-/// Builds a [`DescribeClusterKubeConfigRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterKubeConfigRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterKubeConfigRequestBuilder<S = ()> {
+pub struct DescribeClusterKubeConfigRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeClusterKubeConfigRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterKubeConfigRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for DescribeClusterKubeConfigRequestBuilder {
         Self {
             required: (),
             optional: DescribeClusterKubeConfigRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct DescribeClusterKubeConfigRequestOptional {
     cluster_id: Option<String>,
 }
 
-impl<S> DescribeClusterKubeConfigRequestBuilder<S> {
+impl<S, C> DescribeClusterKubeConfigRequestBuilder<S, C> {
     /// Sets [`DescribeClusterKubeConfigRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.optional.cluster_id = Some(value.into());
@@ -91,6 +93,44 @@ impl DescribeClusterKubeConfigRequestBuilder<()> {
         DescribeClusterKubeConfigRequest {
             cluster_id: optional.cluster_id,
         }
+    }
+}
+
+/// A fluent `DescribeClusterKubeConfig` call: `client.describe_cluster_kube_config()`, the setters of [`DescribeClusterKubeConfigRequestBuilder`], then `.send().await`.
+pub type DescribeClusterKubeConfigCall<S = ()> = DescribeClusterKubeConfigRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterKubeConfigCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeClusterKubeConfigRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeClusterKubeConfigRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterKubeConfigRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterKubeConfigResponse,
+        ::ens_runtime::Error<DescribeClusterKubeConfigError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterKubeConfigRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -69,12 +69,13 @@ impl rt::Operation for DescribeClusterNodePoolsRequest {
     }
 }
 
-/// Builds a [`DescribeClusterNodePoolsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterNodePoolsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterNodePoolsRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeClusterNodePoolsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeClusterNodePoolsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterNodePoolsRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for DescribeClusterNodePoolsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeClusterNodePoolsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct DescribeClusterNodePoolsRequestOptional {
     page_size: Option<i64>,
 }
 
-impl DescribeClusterNodePoolsRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeClusterNodePoolsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeClusterNodePoolsRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterNodePoolsRequestBuilder<(String,)> {
+    ) -> DescribeClusterNodePoolsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeClusterNodePoolsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeClusterNodePoolsRequestBuilder<S> {
+impl<S, C> DescribeClusterNodePoolsRequestBuilder<S, C> {
     /// Sets [`DescribeClusterNodePoolsRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -136,6 +139,47 @@ impl<S0> DescribeClusterNodePoolsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeClusterNodePools` call: `client.describe_cluster_node_pools()`, the setters of [`DescribeClusterNodePoolsRequestBuilder`], then `.send().await`.
+pub type DescribeClusterNodePoolsCall<S = (rt::Unset,)> = DescribeClusterNodePoolsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterNodePoolsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeClusterNodePoolsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeClusterNodePoolsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterNodePoolsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterNodePoolsResponse,
+        ::ens_runtime::Error<DescribeClusterNodePoolsError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterNodePoolsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeClusterNodePoolsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterNodePools` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DescribeClusterNodePools` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -74,12 +74,13 @@ impl rt::Operation for DescribeClusterNodesRequest {
     }
 }
 
-/// Builds a [`DescribeClusterNodesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterNodesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterNodesRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeClusterNodesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeClusterNodesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterNodesRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for DescribeClusterNodesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeClusterNodesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -98,21 +100,22 @@ struct DescribeClusterNodesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl DescribeClusterNodesRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeClusterNodesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeClusterNodesRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterNodesRequestBuilder<(String,)> {
+    ) -> DescribeClusterNodesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeClusterNodesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeClusterNodesRequestBuilder<S> {
+impl<S, C> DescribeClusterNodesRequestBuilder<S, C> {
     /// Sets [`DescribeClusterNodesRequest::nodepool_id`] (`NodepoolId`).
     pub fn nodepool_id(mut self, value: impl Into<String>) -> Self {
         self.optional.nodepool_id = Some(value.into());
@@ -149,6 +152,47 @@ impl<S0> DescribeClusterNodesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeClusterNodes` call: `client.describe_cluster_nodes()`, the setters of [`DescribeClusterNodesRequestBuilder`], then `.send().await`.
+pub type DescribeClusterNodesCall<S = (rt::Unset,)> = DescribeClusterNodesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterNodesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeClusterNodesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeClusterNodesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterNodesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterNodesResponse,
+        ::ens_runtime::Error<DescribeClusterNodesError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterNodesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeClusterNodesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -158,7 +202,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterNodes` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DescribeClusterNodes` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

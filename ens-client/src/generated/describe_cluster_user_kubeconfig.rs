@@ -66,12 +66,13 @@ impl rt::Operation for DescribeClusterUserKubeconfigRequest {
     }
 }
 
-/// Builds a [`DescribeClusterUserKubeconfigRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClusterUserKubeconfigRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClusterUserKubeconfigRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeClusterUserKubeconfigRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeClusterUserKubeconfigRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClusterUserKubeconfigRequestBuilder {
@@ -79,6 +80,7 @@ impl Default for DescribeClusterUserKubeconfigRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeClusterUserKubeconfigRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -88,21 +90,22 @@ struct DescribeClusterUserKubeconfigRequestOptional {
     private_ip_address: Option<bool>,
 }
 
-impl DescribeClusterUserKubeconfigRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeClusterUserKubeconfigRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeClusterUserKubeconfigRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeClusterUserKubeconfigRequestBuilder<(String,)> {
+    ) -> DescribeClusterUserKubeconfigRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeClusterUserKubeconfigRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeClusterUserKubeconfigRequestBuilder<S> {
+impl<S, C> DescribeClusterUserKubeconfigRequestBuilder<S, C> {
     /// Sets [`DescribeClusterUserKubeconfigRequest::private_ip_address`] (`PrivateIpAddress`).
     pub fn private_ip_address(mut self, value: bool) -> Self {
         self.optional.private_ip_address = Some(value);
@@ -125,6 +128,47 @@ impl<S0> DescribeClusterUserKubeconfigRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeClusterUserKubeconfig` call: `client.describe_cluster_user_kubeconfig()`, the setters of [`DescribeClusterUserKubeconfigRequestBuilder`], then `.send().await`.
+pub type DescribeClusterUserKubeconfigCall<S = (rt::Unset,)> = DescribeClusterUserKubeconfigRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClusterUserKubeconfigCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeClusterUserKubeconfigRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeClusterUserKubeconfigRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterUserKubeconfigRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClusterUserKubeconfigResponse,
+        ::ens_runtime::Error<DescribeClusterUserKubeconfigError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClusterUserKubeconfigRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeClusterUserKubeconfigRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -134,7 +178,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeClusterUserKubeconfig` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`DescribeClusterUserKubeconfig` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

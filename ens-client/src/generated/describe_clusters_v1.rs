@@ -81,12 +81,13 @@ impl rt::Operation for DescribeClustersV1Request {
     }
 }
 
-/// Builds a [`DescribeClustersV1Request`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeClustersV1Request`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeClustersV1RequestBuilder<S = ()> {
+pub struct DescribeClustersV1RequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeClustersV1RequestOptional,
+    call: C,
 }
 
 impl Default for DescribeClustersV1RequestBuilder {
@@ -94,6 +95,7 @@ impl Default for DescribeClustersV1RequestBuilder {
         Self {
             required: (),
             optional: DescribeClustersV1RequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -107,7 +109,7 @@ struct DescribeClustersV1RequestOptional {
     profile: Option<String>,
 }
 
-impl<S> DescribeClustersV1RequestBuilder<S> {
+impl<S, C> DescribeClustersV1RequestBuilder<S, C> {
     /// Sets [`DescribeClustersV1Request::cluster_id`] (`ClusterId`).
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.optional.cluster_id = Some(value.into());
@@ -151,6 +153,44 @@ impl DescribeClustersV1RequestBuilder<()> {
             name: optional.name,
             profile: optional.profile,
         }
+    }
+}
+
+/// A fluent `DescribeClustersV1` call: `client.describe_clusters_v1()`, the setters of [`DescribeClustersV1RequestBuilder`], then `.send().await`.
+pub type DescribeClustersV1Call<S = ()> = DescribeClustersV1RequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeClustersV1Call {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeClustersV1RequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeClustersV1RequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClustersV1RequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeClustersV1Response,
+        ::ens_runtime::Error<DescribeClustersV1Error>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeClustersV1RequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

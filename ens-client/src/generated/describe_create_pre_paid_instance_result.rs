@@ -54,12 +54,13 @@ impl rt::Operation for DescribeCreatePrePaidInstanceResultRequest {
     }
 }
 
-/// Builds a [`DescribeCreatePrePaidInstanceResultRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeCreatePrePaidInstanceResultRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeCreatePrePaidInstanceResultRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeCreatePrePaidInstanceResultRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeCreatePrePaidInstanceResultRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeCreatePrePaidInstanceResultRequestBuilder {
@@ -67,27 +68,29 @@ impl Default for DescribeCreatePrePaidInstanceResultRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeCreatePrePaidInstanceResultRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeCreatePrePaidInstanceResultRequestOptional {}
-impl DescribeCreatePrePaidInstanceResultRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeCreatePrePaidInstanceResultRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeCreatePrePaidInstanceResultRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeCreatePrePaidInstanceResultRequestBuilder<(String,)> {
+    ) -> DescribeCreatePrePaidInstanceResultRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeCreatePrePaidInstanceResultRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeCreatePrePaidInstanceResultRequestBuilder<S> {}
+impl<S, C> DescribeCreatePrePaidInstanceResultRequestBuilder<S, C> {}
 impl<S0> DescribeCreatePrePaidInstanceResultRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeCreatePrePaidInstanceResultRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeCreatePrePaidInstanceResultRequest
@@ -102,6 +105,49 @@ impl<S0> DescribeCreatePrePaidInstanceResultRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeCreatePrePaidInstanceResult` call: `client.describe_create_pre_paid_instance_result()`, the setters of [`DescribeCreatePrePaidInstanceResultRequestBuilder`], then `.send().await`.
+pub type DescribeCreatePrePaidInstanceResultCall<S = (rt::Unset,)> = DescribeCreatePrePaidInstanceResultRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeCreatePrePaidInstanceResultCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeCreatePrePaidInstanceResultRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+> DescribeCreatePrePaidInstanceResultRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeCreatePrePaidInstanceResultRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeCreatePrePaidInstanceResultResponse,
+        ::ens_runtime::Error<DescribeCreatePrePaidInstanceResultError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeCreatePrePaidInstanceResultRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeCreatePrePaidInstanceResultRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -111,7 +157,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeCreatePrePaidInstanceResult` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DescribeCreatePrePaidInstanceResult` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -115,12 +115,13 @@ impl rt::Operation for DescribeDataDistResultRequest {
     }
 }
 
-/// Builds a [`DescribeDataDistResultRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDataDistResultRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDataDistResultRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeDataDistResultRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeDataDistResultRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDataDistResultRequestBuilder {
@@ -128,6 +129,7 @@ impl Default for DescribeDataDistResultRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeDataDistResultRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -144,21 +146,22 @@ struct DescribeDataDistResultRequestOptional {
     ens_region_ids: Vec<String>,
 }
 
-impl DescribeDataDistResultRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeDataDistResultRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeDataDistResultRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeDataDistResultRequestBuilder<(String,)> {
+    ) -> DescribeDataDistResultRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeDataDistResultRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeDataDistResultRequestBuilder<S> {
+impl<S, C> DescribeDataDistResultRequestBuilder<S, C> {
     /// Sets [`DescribeDataDistResultRequest::data_names`] (`DataNames`).
     pub fn data_names(mut self, value: impl Into<String>) -> Self {
         self.optional.data_names = Some(value.into());
@@ -233,6 +236,47 @@ impl<S0> DescribeDataDistResultRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeDataDistResult` call: `client.describe_data_dist_result()`, the setters of [`DescribeDataDistResultRequestBuilder`], then `.send().await`.
+pub type DescribeDataDistResultCall<S = (rt::Unset,)> = DescribeDataDistResultRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDataDistResultCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeDataDistResultRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeDataDistResultRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDataDistResultRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeDataDistResultResponse,
+        ::ens_runtime::Error<DescribeDataDistResultError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDataDistResultRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeDataDistResultRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -242,7 +286,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDataDistResult` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DescribeDataDistResult` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {

@@ -83,12 +83,16 @@ impl rt::Operation for DescribeDataDownloadURLRequest {
     }
 }
 
-/// Builds a [`DescribeDataDownloadURLRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDataDownloadURLRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDataDownloadURLRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct DescribeDataDownloadURLRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DescribeDataDownloadURLRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDataDownloadURLRequestBuilder {
@@ -96,6 +100,7 @@ impl Default for DescribeDataDownloadURLRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeDataDownloadURLRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -106,49 +111,52 @@ struct DescribeDataDownloadURLRequestOptional {
     expire_timeout: Option<i64>,
 }
 
-impl<S1, S2> DescribeDataDownloadURLRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DescribeDataDownloadURLRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeDataDownloadURLRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeDataDownloadURLRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeDataDownloadURLRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeDataDownloadURLRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeDataDownloadURLRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DescribeDataDownloadURLRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeDataDownloadURLRequest::data_name`] (`DataName`).
     pub fn data_name(
         self,
         value: impl Into<String>,
-    ) -> DescribeDataDownloadURLRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeDataDownloadURLRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeDataDownloadURLRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeDataDownloadURLRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DescribeDataDownloadURLRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeDataDownloadURLRequest::data_version`] (`DataVersion`).
     pub fn data_version(
         self,
         value: impl Into<String>,
-    ) -> DescribeDataDownloadURLRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeDataDownloadURLRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeDataDownloadURLRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeDataDownloadURLRequestBuilder<S> {
+impl<S, C> DescribeDataDownloadURLRequestBuilder<S, C> {
     /// Sets [`DescribeDataDownloadURLRequest::server_filter_strategy`] (`ServerFilterStrategy`).
     pub fn server_filter_strategy(mut self, value: impl Into<String>) -> Self {
         self.optional.server_filter_strategy = Some(value.into());
@@ -182,6 +190,53 @@ impl<S0, S1, S2> DescribeDataDownloadURLRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DescribeDataDownloadURL` call: `client.describe_data_download_url()`, the setters of [`DescribeDataDownloadURLRequestBuilder`], then `.send().await`.
+pub type DescribeDataDownloadURLCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DescribeDataDownloadURLRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDataDownloadURLCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeDataDownloadURLRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeDataDownloadURLRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDataDownloadURLRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeDataDownloadURLResponse,
+        ::ens_runtime::Error<DescribeDataDownloadURLError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasDataName,
+        S2: builder_state::HasDataVersion,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDataDownloadURLRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeDataDownloadURLRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -191,7 +246,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDataDownloadURL` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DescribeDataDownloadURL` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -207,7 +262,7 @@ pub mod builder_state {
 
     /// Type state: `DataName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDataDownloadURL` needs the required parameter `DataName`: call `.data_name(..)` before `.build()`",
+        message = "`DescribeDataDownloadURL` needs the required parameter `DataName`: call `.data_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DataName` is not set"
     )]
     pub trait HasDataName: sealed::Sealed {
@@ -223,7 +278,7 @@ pub mod builder_state {
 
     /// Type state: `DataVersion` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDataDownloadURL` needs the required parameter `DataVersion`: call `.data_version(..)` before `.build()`",
+        message = "`DescribeDataDownloadURL` needs the required parameter `DataVersion`: call `.data_version(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DataVersion` is not set"
     )]
     pub trait HasDataVersion: sealed::Sealed {

@@ -108,12 +108,13 @@ impl rt::Operation for DescribeDataPushResultRequest {
     }
 }
 
-/// Builds a [`DescribeDataPushResultRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDataPushResultRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDataPushResultRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeDataPushResultRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeDataPushResultRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDataPushResultRequestBuilder {
@@ -121,6 +122,7 @@ impl Default for DescribeDataPushResultRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeDataPushResultRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -136,21 +138,22 @@ struct DescribeDataPushResultRequestOptional {
     region_ids: Option<String>,
 }
 
-impl DescribeDataPushResultRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeDataPushResultRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeDataPushResultRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeDataPushResultRequestBuilder<(String,)> {
+    ) -> DescribeDataPushResultRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeDataPushResultRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeDataPushResultRequestBuilder<S> {
+impl<S, C> DescribeDataPushResultRequestBuilder<S, C> {
     /// Sets [`DescribeDataPushResultRequest::data_names`] (`DataNames`).
     pub fn data_names(mut self, value: impl Into<String>) -> Self {
         self.optional.data_names = Some(value.into());
@@ -215,6 +218,47 @@ impl<S0> DescribeDataPushResultRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeDataPushResult` call: `client.describe_data_push_result()`, the setters of [`DescribeDataPushResultRequestBuilder`], then `.send().await`.
+pub type DescribeDataPushResultCall<S = (rt::Unset,)> = DescribeDataPushResultRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDataPushResultCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeDataPushResultRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeDataPushResultRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDataPushResultRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeDataPushResultResponse,
+        ::ens_runtime::Error<DescribeDataPushResultError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDataPushResultRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeDataPushResultRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -224,7 +268,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDataPushResult` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DescribeDataPushResult` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {

@@ -86,12 +86,13 @@ impl rt::Operation for DescribeDeviceServiceRequest {
     }
 }
 
-/// Builds a [`DescribeDeviceServiceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDeviceServiceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDeviceServiceRequestBuilder<S = ()> {
+pub struct DescribeDeviceServiceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeDeviceServiceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDeviceServiceRequestBuilder {
@@ -99,6 +100,7 @@ impl Default for DescribeDeviceServiceRequestBuilder {
         Self {
             required: (),
             optional: DescribeDeviceServiceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -113,7 +115,7 @@ struct DescribeDeviceServiceRequestOptional {
     order_id: Option<String>,
 }
 
-impl<S> DescribeDeviceServiceRequestBuilder<S> {
+impl<S, C> DescribeDeviceServiceRequestBuilder<S, C> {
     /// Sets [`DescribeDeviceServiceRequest::service_id`] (`ServiceId`).
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.optional.service_id = Some(value.into());
@@ -164,6 +166,44 @@ impl DescribeDeviceServiceRequestBuilder<()> {
             ens_region_id: optional.ens_region_id,
             order_id: optional.order_id,
         }
+    }
+}
+
+/// A fluent `DescribeDeviceService` call: `client.describe_device_service()`, the setters of [`DescribeDeviceServiceRequestBuilder`], then `.send().await`.
+pub type DescribeDeviceServiceCall<S = ()> = DescribeDeviceServiceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDeviceServiceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeDeviceServiceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeDeviceServiceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDeviceServiceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeDeviceServiceResponse,
+        ::ens_runtime::Error<DescribeDeviceServiceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDeviceServiceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

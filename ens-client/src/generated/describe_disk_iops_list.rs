@@ -65,12 +65,16 @@ impl rt::Operation for DescribeDiskIopsListRequest {
     }
 }
 
-/// Builds a [`DescribeDiskIopsListRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDiskIopsListRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDiskIopsListRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct DescribeDiskIopsListRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DescribeDiskIopsListRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDiskIopsListRequestBuilder {
@@ -78,55 +82,59 @@ impl Default for DescribeDiskIopsListRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeDiskIopsListRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeDiskIopsListRequestOptional {}
-impl<S1, S2> DescribeDiskIopsListRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DescribeDiskIopsListRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeDiskIopsListRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeDiskIopsListRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeDiskIopsListRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeDiskIopsListRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeDiskIopsListRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DescribeDiskIopsListRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeDiskIopsListRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeDiskIopsListRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeDiskIopsListRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeDiskIopsListRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeDiskIopsListRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DescribeDiskIopsListRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeDiskIopsListRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeDiskIopsListRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeDiskIopsListRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeDiskIopsListRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeDiskIopsListRequestBuilder<S> {}
+impl<S, C> DescribeDiskIopsListRequestBuilder<S, C> {}
 impl<S0, S1, S2> DescribeDiskIopsListRequestBuilder<(S0, S1, S2)> {
     /// The finished request. [`DescribeDiskIopsListRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeDiskIopsListRequest
@@ -145,6 +153,53 @@ impl<S0, S1, S2> DescribeDiskIopsListRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DescribeDiskIopsList` call: `client.describe_disk_iops_list()`, the setters of [`DescribeDiskIopsListRequestBuilder`], then `.send().await`.
+pub type DescribeDiskIopsListCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DescribeDiskIopsListRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDiskIopsListCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeDiskIopsListRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeDiskIopsListRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDiskIopsListRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeDiskIopsListResponse,
+        ::ens_runtime::Error<DescribeDiskIopsListError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasDiskId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDiskIopsListRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeDiskIopsListRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -154,7 +209,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDiskIopsList` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeDiskIopsList` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -170,7 +225,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDiskIopsList` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeDiskIopsList` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -186,7 +241,7 @@ pub mod builder_state {
 
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeDiskIopsList` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`DescribeDiskIopsList` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {

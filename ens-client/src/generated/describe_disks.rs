@@ -178,12 +178,13 @@ impl rt::Operation for DescribeDisksRequest {
     }
 }
 
-/// Builds a [`DescribeDisksRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeDisksRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeDisksRequestBuilder<S = ()> {
+pub struct DescribeDisksRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeDisksRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeDisksRequestBuilder {
@@ -191,6 +192,7 @@ impl Default for DescribeDisksRequestBuilder {
         Self {
             required: (),
             optional: DescribeDisksRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -214,7 +216,7 @@ struct DescribeDisksRequestOptional {
     snapshot_id: Option<String>,
 }
 
-impl<S> DescribeDisksRequestBuilder<S> {
+impl<S, C> DescribeDisksRequestBuilder<S, C> {
     /// Sets [`DescribeDisksRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -328,6 +330,41 @@ impl DescribeDisksRequestBuilder<()> {
             instance_id: optional.instance_id,
             snapshot_id: optional.snapshot_id,
         }
+    }
+}
+
+/// A fluent `DescribeDisks` call: `client.describe_disks()`, the setters of [`DescribeDisksRequestBuilder`], then `.send().await`.
+pub type DescribeDisksCall<S = ()> = DescribeDisksRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeDisksCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeDisksRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeDisksRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDisksRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeDisksResponse, ::ens_runtime::Error<DescribeDisksError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeDisksRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

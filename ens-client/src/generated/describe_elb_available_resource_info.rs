@@ -41,12 +41,13 @@ impl rt::Operation for DescribeElbAvailableResourceInfoRequest {
     }
 }
 
-/// Builds a [`DescribeElbAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeElbAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeElbAvailableResourceInfoRequestBuilder<S = ()> {
+pub struct DescribeElbAvailableResourceInfoRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeElbAvailableResourceInfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeElbAvailableResourceInfoRequestBuilder {
@@ -54,13 +55,14 @@ impl Default for DescribeElbAvailableResourceInfoRequestBuilder {
         Self {
             required: (),
             optional: DescribeElbAvailableResourceInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeElbAvailableResourceInfoRequestOptional {}
-impl<S> DescribeElbAvailableResourceInfoRequestBuilder<S> {}
+impl<S, C> DescribeElbAvailableResourceInfoRequestBuilder<S, C> {}
 impl DescribeElbAvailableResourceInfoRequestBuilder<()> {
     /// The finished request. [`DescribeElbAvailableResourceInfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeElbAvailableResourceInfoRequest {
@@ -68,6 +70,44 @@ impl DescribeElbAvailableResourceInfoRequestBuilder<()> {
         let DescribeElbAvailableResourceInfoRequestOptional {} = self.optional;
         DescribeElbAvailableResourceInfoRequest {
         }
+    }
+}
+
+/// A fluent `DescribeElbAvailableResourceInfo` call: `client.describe_elb_available_resource_info()`, the setters of [`DescribeElbAvailableResourceInfoRequestBuilder`], then `.send().await`.
+pub type DescribeElbAvailableResourceInfoCall<S = ()> = DescribeElbAvailableResourceInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeElbAvailableResourceInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeElbAvailableResourceInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeElbAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeElbAvailableResourceInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeElbAvailableResourceInfoResponse,
+        ::ens_runtime::Error<DescribeElbAvailableResourceInfoError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeElbAvailableResourceInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -53,12 +53,13 @@ impl rt::Operation for DescribeEnsCommodityCodeRequest {
     }
 }
 
-/// Builds a [`DescribeEnsCommodityCodeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsCommodityCodeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsCommodityCodeRequestBuilder<S = ()> {
+pub struct DescribeEnsCommodityCodeRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsCommodityCodeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsCommodityCodeRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for DescribeEnsCommodityCodeRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsCommodityCodeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct DescribeEnsCommodityCodeRequestOptional {
     commodity_code: Option<String>,
 }
 
-impl<S> DescribeEnsCommodityCodeRequestBuilder<S> {
+impl<S, C> DescribeEnsCommodityCodeRequestBuilder<S, C> {
     /// Sets [`DescribeEnsCommodityCodeRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(mut self, value: impl Into<String>) -> Self {
         self.optional.commodity_code = Some(value.into());
@@ -91,6 +93,44 @@ impl DescribeEnsCommodityCodeRequestBuilder<()> {
         DescribeEnsCommodityCodeRequest {
             commodity_code: optional.commodity_code,
         }
+    }
+}
+
+/// A fluent `DescribeEnsCommodityCode` call: `client.describe_ens_commodity_code()`, the setters of [`DescribeEnsCommodityCodeRequestBuilder`], then `.send().await`.
+pub type DescribeEnsCommodityCodeCall<S = ()> = DescribeEnsCommodityCodeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsCommodityCodeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsCommodityCodeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsCommodityCodeRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsCommodityCodeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsCommodityCodeResponse,
+        ::ens_runtime::Error<DescribeEnsCommodityCodeError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsCommodityCodeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeEnsCommodityModuleCodeRequest {
     }
 }
 
-/// Builds a [`DescribeEnsCommodityModuleCodeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsCommodityModuleCodeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsCommodityModuleCodeRequestBuilder<S = ()> {
+pub struct DescribeEnsCommodityModuleCodeRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsCommodityModuleCodeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsCommodityModuleCodeRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DescribeEnsCommodityModuleCodeRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsCommodityModuleCodeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct DescribeEnsCommodityModuleCodeRequestOptional {
     module_code: Option<String>,
 }
 
-impl<S> DescribeEnsCommodityModuleCodeRequestBuilder<S> {
+impl<S, C> DescribeEnsCommodityModuleCodeRequestBuilder<S, C> {
     /// Sets [`DescribeEnsCommodityModuleCodeRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(mut self, value: impl Into<String>) -> Self {
         self.optional.commodity_code = Some(value.into());
@@ -106,6 +108,44 @@ impl DescribeEnsCommodityModuleCodeRequestBuilder<()> {
             commodity_code: optional.commodity_code,
             module_code: optional.module_code,
         }
+    }
+}
+
+/// A fluent `DescribeEnsCommodityModuleCode` call: `client.describe_ens_commodity_module_code()`, the setters of [`DescribeEnsCommodityModuleCodeRequestBuilder`], then `.send().await`.
+pub type DescribeEnsCommodityModuleCodeCall<S = ()> = DescribeEnsCommodityModuleCodeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsCommodityModuleCodeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsCommodityModuleCodeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsCommodityModuleCodeRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsCommodityModuleCodeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsCommodityModuleCodeResponse,
+        ::ens_runtime::Error<DescribeEnsCommodityModuleCodeError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsCommodityModuleCodeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -178,12 +178,13 @@ impl rt::Operation for DescribeEnsEipAddressesRequest {
     }
 }
 
-/// Builds a [`DescribeEnsEipAddressesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsEipAddressesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsEipAddressesRequestBuilder<S = ()> {
+pub struct DescribeEnsEipAddressesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsEipAddressesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsEipAddressesRequestBuilder {
@@ -191,6 +192,7 @@ impl Default for DescribeEnsEipAddressesRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsEipAddressesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -212,7 +214,7 @@ struct DescribeEnsEipAddressesRequestOptional {
     status: Option<String>,
 }
 
-impl<S> DescribeEnsEipAddressesRequestBuilder<S> {
+impl<S, C> DescribeEnsEipAddressesRequestBuilder<S, C> {
     /// Sets [`DescribeEnsEipAddressesRequest::allocation_id`] (`AllocationId`).
     pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
         self.optional.allocation_id = Some(value.into());
@@ -315,6 +317,44 @@ impl DescribeEnsEipAddressesRequestBuilder<()> {
             lock_reason: optional.lock_reason,
             status: optional.status,
         }
+    }
+}
+
+/// A fluent `DescribeEnsEipAddresses` call: `client.describe_ens_eip_addresses()`, the setters of [`DescribeEnsEipAddressesRequestBuilder`], then `.send().await`.
+pub type DescribeEnsEipAddressesCall<S = ()> = DescribeEnsEipAddressesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsEipAddressesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsEipAddressesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsEipAddressesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsEipAddressesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsEipAddressesResponse,
+        ::ens_runtime::Error<DescribeEnsEipAddressesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsEipAddressesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -85,12 +85,13 @@ impl rt::Operation for DescribeEnsNetDistrictRequest {
     }
 }
 
-/// Builds a [`DescribeEnsNetDistrictRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsNetDistrictRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsNetDistrictRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsNetDistrictRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEnsNetDistrictRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsNetDistrictRequestBuilder {
@@ -98,6 +99,7 @@ impl Default for DescribeEnsNetDistrictRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsNetDistrictRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -108,21 +110,22 @@ struct DescribeEnsNetDistrictRequestOptional {
     net_district_code_node: Option<bool>,
 }
 
-impl DescribeEnsNetDistrictRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsNetDistrictRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsNetDistrictRequest::net_level_code`] (`NetLevelCode`).
     pub fn net_level_code(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsNetDistrictRequestBuilder<(String,)> {
+    ) -> DescribeEnsNetDistrictRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEnsNetDistrictRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsNetDistrictRequestBuilder<S> {
+impl<S, C> DescribeEnsNetDistrictRequestBuilder<S, C> {
     /// Sets [`DescribeEnsNetDistrictRequest::net_district_code`] (`NetDistrictCode`).
     pub fn net_district_code(mut self, value: impl Into<String>) -> Self {
         self.optional.net_district_code = Some(value.into());
@@ -152,6 +155,47 @@ impl<S0> DescribeEnsNetDistrictRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsNetDistrict` call: `client.describe_ens_net_district()`, the setters of [`DescribeEnsNetDistrictRequestBuilder`], then `.send().await`.
+pub type DescribeEnsNetDistrictCall<S = (rt::Unset,)> = DescribeEnsNetDistrictRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsNetDistrictCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsNetDistrictRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEnsNetDistrictRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsNetDistrictRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsNetDistrictResponse,
+        ::ens_runtime::Error<DescribeEnsNetDistrictError>,
+    >
+    where
+        S0: builder_state::HasNetLevelCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsNetDistrictRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsNetDistrictRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -161,7 +205,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetLevelCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsNetDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
+        message = "`DescribeEnsNetDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetLevelCode` is not set"
     )]
     pub trait HasNetLevelCode: sealed::Sealed {

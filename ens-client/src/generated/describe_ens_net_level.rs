@@ -38,12 +38,13 @@ impl rt::Operation for DescribeEnsNetLevelRequest {
     }
 }
 
-/// Builds a [`DescribeEnsNetLevelRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsNetLevelRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsNetLevelRequestBuilder<S = ()> {
+pub struct DescribeEnsNetLevelRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsNetLevelRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsNetLevelRequestBuilder {
@@ -51,19 +52,58 @@ impl Default for DescribeEnsNetLevelRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsNetLevelRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeEnsNetLevelRequestOptional {}
-impl<S> DescribeEnsNetLevelRequestBuilder<S> {}
+impl<S, C> DescribeEnsNetLevelRequestBuilder<S, C> {}
 impl DescribeEnsNetLevelRequestBuilder<()> {
     /// The finished request. [`DescribeEnsNetLevelRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEnsNetLevelRequest {
         let () = self.required;
         let DescribeEnsNetLevelRequestOptional {} = self.optional;
         DescribeEnsNetLevelRequest {}
+    }
+}
+
+/// A fluent `DescribeEnsNetLevel` call: `client.describe_ens_net_level()`, the setters of [`DescribeEnsNetLevelRequestBuilder`], then `.send().await`.
+pub type DescribeEnsNetLevelCall<S = ()> = DescribeEnsNetLevelRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsNetLevelCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsNetLevelRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsNetLevelRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsNetLevelRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsNetLevelResponse,
+        ::ens_runtime::Error<DescribeEnsNetLevelError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsNetLevelRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

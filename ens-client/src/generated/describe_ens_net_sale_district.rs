@@ -68,12 +68,13 @@ impl rt::Operation for DescribeEnsNetSaleDistrictRequest {
     }
 }
 
-/// Builds a [`DescribeEnsNetSaleDistrictRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsNetSaleDistrictRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsNetSaleDistrictRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsNetSaleDistrictRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEnsNetSaleDistrictRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsNetSaleDistrictRequestBuilder {
@@ -81,6 +82,7 @@ impl Default for DescribeEnsNetSaleDistrictRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsNetSaleDistrictRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -90,21 +92,22 @@ struct DescribeEnsNetSaleDistrictRequestOptional {
     net_district_code: Option<String>,
 }
 
-impl DescribeEnsNetSaleDistrictRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsNetSaleDistrictRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsNetSaleDistrictRequest::net_level_code`] (`NetLevelCode`).
     pub fn net_level_code(
         self,
         value: NetLevel,
-    ) -> DescribeEnsNetSaleDistrictRequestBuilder<(NetLevel,)> {
+    ) -> DescribeEnsNetSaleDistrictRequestBuilder<(NetLevel,), C> {
         let (_,) = self.required;
         DescribeEnsNetSaleDistrictRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsNetSaleDistrictRequestBuilder<S> {
+impl<S, C> DescribeEnsNetSaleDistrictRequestBuilder<S, C> {
     /// Sets [`DescribeEnsNetSaleDistrictRequest::net_district_code`] (`NetDistrictCode`).
     pub fn net_district_code(mut self, value: impl Into<String>) -> Self {
         self.optional.net_district_code = Some(value.into());
@@ -127,6 +130,47 @@ impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsNetSaleDistrict` call: `client.describe_ens_net_sale_district()`, the setters of [`DescribeEnsNetSaleDistrictRequestBuilder`], then `.send().await`.
+pub type DescribeEnsNetSaleDistrictCall<S = (rt::Unset,)> = DescribeEnsNetSaleDistrictRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsNetSaleDistrictCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsNetSaleDistrictRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsNetSaleDistrictRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsNetSaleDistrictResponse,
+        ::ens_runtime::Error<DescribeEnsNetSaleDistrictError>,
+    >
+    where
+        S0: builder_state::HasNetLevelCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsNetSaleDistrictRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsNetSaleDistrictRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -136,7 +180,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::NetLevel {}
     /// Type state: `NetLevelCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()`",
+        message = "`DescribeEnsNetSaleDistrict` needs the required parameter `NetLevelCode`: call `.net_level_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetLevelCode` is not set"
     )]
     pub trait HasNetLevelCode: sealed::Sealed {

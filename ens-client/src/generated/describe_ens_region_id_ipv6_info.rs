@@ -53,12 +53,13 @@ impl rt::Operation for DescribeEnsRegionIdIpv6InfoRequest {
     }
 }
 
-/// Builds a [`DescribeEnsRegionIdIpv6InfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsRegionIdIpv6InfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsRegionIdIpv6InfoRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsRegionIdIpv6InfoRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEnsRegionIdIpv6InfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsRegionIdIpv6InfoRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DescribeEnsRegionIdIpv6InfoRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsRegionIdIpv6InfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeEnsRegionIdIpv6InfoRequestOptional {}
-impl DescribeEnsRegionIdIpv6InfoRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsRegionIdIpv6InfoRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsRegionIdIpv6InfoRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsRegionIdIpv6InfoRequestBuilder<(String,)> {
+    ) -> DescribeEnsRegionIdIpv6InfoRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEnsRegionIdIpv6InfoRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsRegionIdIpv6InfoRequestBuilder<S> {}
+impl<S, C> DescribeEnsRegionIdIpv6InfoRequestBuilder<S, C> {}
 impl<S0> DescribeEnsRegionIdIpv6InfoRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeEnsRegionIdIpv6InfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEnsRegionIdIpv6InfoRequest
@@ -101,6 +104,47 @@ impl<S0> DescribeEnsRegionIdIpv6InfoRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsRegionIdIpv6Info` call: `client.describe_ens_region_id_ipv6_info()`, the setters of [`DescribeEnsRegionIdIpv6InfoRequestBuilder`], then `.send().await`.
+pub type DescribeEnsRegionIdIpv6InfoCall<S = (rt::Unset,)> = DescribeEnsRegionIdIpv6InfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsRegionIdIpv6InfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsRegionIdIpv6InfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEnsRegionIdIpv6InfoRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsRegionIdIpv6InfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsRegionIdIpv6InfoResponse,
+        ::ens_runtime::Error<DescribeEnsRegionIdIpv6InfoError>,
+    >
+    where
+        S0: builder_state::HasEnsRegionId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsRegionIdIpv6InfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsRegionIdIpv6InfoRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsRegionIdIpv6Info` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DescribeEnsRegionIdIpv6Info` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {

@@ -103,12 +103,16 @@ impl rt::Operation for DescribeEnsRegionIdResourceRequest {
     }
 }
 
-/// Builds a [`DescribeEnsRegionIdResourceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsRegionIdResourceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsRegionIdResourceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeEnsRegionIdResourceRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DescribeEnsRegionIdResourceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsRegionIdResourceRequestBuilder {
@@ -116,6 +120,7 @@ impl Default for DescribeEnsRegionIdResourceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeEnsRegionIdResourceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -128,35 +133,37 @@ struct DescribeEnsRegionIdResourceRequestOptional {
     isp: Option<String>,
 }
 
-impl<S1> DescribeEnsRegionIdResourceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeEnsRegionIdResourceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeEnsRegionIdResourceRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsRegionIdResourceRequestBuilder<(String, S1)> {
+    ) -> DescribeEnsRegionIdResourceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeEnsRegionIdResourceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeEnsRegionIdResourceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeEnsRegionIdResourceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeEnsRegionIdResourceRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsRegionIdResourceRequestBuilder<(S0, String)> {
+    ) -> DescribeEnsRegionIdResourceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeEnsRegionIdResourceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsRegionIdResourceRequestBuilder<S> {
+impl<S, C> DescribeEnsRegionIdResourceRequestBuilder<S, C> {
     /// Sets [`DescribeEnsRegionIdResourceRequest::order_by_params`] (`OrderByParams`).
     pub fn order_by_params(mut self, value: impl Into<String>) -> Self {
         self.optional.order_by_params = Some(value.into());
@@ -202,6 +209,48 @@ impl<S0, S1> DescribeEnsRegionIdResourceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeEnsRegionIdResource` call: `client.describe_ens_region_id_resource()`, the setters of [`DescribeEnsRegionIdResourceRequestBuilder`], then `.send().await`.
+pub type DescribeEnsRegionIdResourceCall<S = (rt::Unset, rt::Unset)> = DescribeEnsRegionIdResourceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsRegionIdResourceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeEnsRegionIdResourceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DescribeEnsRegionIdResourceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsRegionIdResourceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsRegionIdResourceResponse,
+        ::ens_runtime::Error<DescribeEnsRegionIdResourceError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsRegionIdResourceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsRegionIdResourceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -211,7 +260,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsRegionIdResource` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeEnsRegionIdResource` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -227,7 +276,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsRegionIdResource` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeEnsRegionIdResource` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {

@@ -51,12 +51,13 @@ impl rt::Operation for DescribeEnsRegionsRequest {
     }
 }
 
-/// Builds a [`DescribeEnsRegionsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsRegionsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsRegionsRequestBuilder<S = ()> {
+pub struct DescribeEnsRegionsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsRegionsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsRegionsRequestBuilder {
@@ -64,6 +65,7 @@ impl Default for DescribeEnsRegionsRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsRegionsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -73,7 +75,7 @@ struct DescribeEnsRegionsRequestOptional {
     ens_region_id: Option<String>,
 }
 
-impl<S> DescribeEnsRegionsRequestBuilder<S> {
+impl<S, C> DescribeEnsRegionsRequestBuilder<S, C> {
     /// Sets [`DescribeEnsRegionsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -89,6 +91,44 @@ impl DescribeEnsRegionsRequestBuilder<()> {
         DescribeEnsRegionsRequest {
             ens_region_id: optional.ens_region_id,
         }
+    }
+}
+
+/// A fluent `DescribeEnsRegions` call: `client.describe_ens_regions()`, the setters of [`DescribeEnsRegionsRequestBuilder`], then `.send().await`.
+pub type DescribeEnsRegionsCall<S = ()> = DescribeEnsRegionsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsRegionsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsRegionsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsRegionsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsRegionsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsRegionsResponse,
+        ::ens_runtime::Error<DescribeEnsRegionsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsRegionsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeEnsResourceUsageRequest {
     }
 }
 
-/// Builds a [`DescribeEnsResourceUsageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsResourceUsageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsResourceUsageRequestBuilder<S = ()> {
+pub struct DescribeEnsResourceUsageRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsResourceUsageRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsResourceUsageRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DescribeEnsResourceUsageRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsResourceUsageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct DescribeEnsResourceUsageRequestOptional {
     expired_end_time: Option<String>,
 }
 
-impl<S> DescribeEnsResourceUsageRequestBuilder<S> {
+impl<S, C> DescribeEnsResourceUsageRequestBuilder<S, C> {
     /// Sets [`DescribeEnsResourceUsageRequest::expired_start_time`] (`ExpiredStartTime`).
     pub fn expired_start_time(mut self, value: impl Into<String>) -> Self {
         self.optional.expired_start_time = Some(value.into());
@@ -106,6 +108,44 @@ impl DescribeEnsResourceUsageRequestBuilder<()> {
             expired_start_time: optional.expired_start_time,
             expired_end_time: optional.expired_end_time,
         }
+    }
+}
+
+/// A fluent `DescribeEnsResourceUsage` call: `client.describe_ens_resource_usage()`, the setters of [`DescribeEnsResourceUsageRequestBuilder`], then `.send().await`.
+pub type DescribeEnsResourceUsageCall<S = ()> = DescribeEnsResourceUsageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsResourceUsageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsResourceUsageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsResourceUsageRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsResourceUsageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsResourceUsageResponse,
+        ::ens_runtime::Error<DescribeEnsResourceUsageError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsResourceUsageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -132,12 +132,13 @@ impl rt::Operation for DescribeEnsRouteEntryListRequest {
     }
 }
 
-/// Builds a [`DescribeEnsRouteEntryListRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsRouteEntryListRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsRouteEntryListRequestBuilder<S = ()> {
+pub struct DescribeEnsRouteEntryListRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsRouteEntryListRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsRouteEntryListRequestBuilder {
@@ -145,6 +146,7 @@ impl Default for DescribeEnsRouteEntryListRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsRouteEntryListRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -162,7 +164,7 @@ struct DescribeEnsRouteEntryListRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeEnsRouteEntryListRequestBuilder<S> {
+impl<S, C> DescribeEnsRouteEntryListRequestBuilder<S, C> {
     /// Sets [`DescribeEnsRouteEntryListRequest::route_table_id`] (`RouteTableId`).
     pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
         self.optional.route_table_id = Some(value.into());
@@ -234,6 +236,44 @@ impl DescribeEnsRouteEntryListRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeEnsRouteEntryList` call: `client.describe_ens_route_entry_list()`, the setters of [`DescribeEnsRouteEntryListRequestBuilder`], then `.send().await`.
+pub type DescribeEnsRouteEntryListCall<S = ()> = DescribeEnsRouteEntryListRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsRouteEntryListCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsRouteEntryListRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsRouteEntryListRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsRouteEntryListRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsRouteEntryListResponse,
+        ::ens_runtime::Error<DescribeEnsRouteEntryListError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsRouteEntryListRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -132,12 +132,13 @@ impl rt::Operation for DescribeEnsRouteTablesRequest {
     }
 }
 
-/// Builds a [`DescribeEnsRouteTablesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsRouteTablesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsRouteTablesRequestBuilder<S = ()> {
+pub struct DescribeEnsRouteTablesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEnsRouteTablesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsRouteTablesRequestBuilder {
@@ -145,6 +146,7 @@ impl Default for DescribeEnsRouteTablesRequestBuilder {
         Self {
             required: (),
             optional: DescribeEnsRouteTablesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -162,7 +164,7 @@ struct DescribeEnsRouteTablesRequestOptional {
     route_table_name: Option<RouteTableName>,
 }
 
-impl<S> DescribeEnsRouteTablesRequestBuilder<S> {
+impl<S, C> DescribeEnsRouteTablesRequestBuilder<S, C> {
     /// Sets [`DescribeEnsRouteTablesRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -237,6 +239,44 @@ impl DescribeEnsRouteTablesRequestBuilder<()> {
             associate_type: optional.associate_type,
             route_table_name: optional.route_table_name,
         }
+    }
+}
+
+/// A fluent `DescribeEnsRouteTables` call: `client.describe_ens_route_tables()`, the setters of [`DescribeEnsRouteTablesRequestBuilder`], then `.send().await`.
+pub type DescribeEnsRouteTablesCall<S = ()> = DescribeEnsRouteTablesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsRouteTablesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEnsRouteTablesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEnsRouteTablesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsRouteTablesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsRouteTablesResponse,
+        ::ens_runtime::Error<DescribeEnsRouteTablesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsRouteTablesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -81,12 +81,13 @@ impl rt::Operation for DescribeEnsSaleControlRequest {
     }
 }
 
-/// Builds a [`DescribeEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsSaleControlRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsSaleControlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEnsSaleControlRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsSaleControlRequestBuilder {
@@ -94,6 +95,7 @@ impl Default for DescribeEnsSaleControlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsSaleControlRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -106,21 +108,22 @@ struct DescribeEnsSaleControlRequestOptional {
     order_type: Option<String>,
 }
 
-impl DescribeEnsSaleControlRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsSaleControlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsSaleControlRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsSaleControlRequestBuilder<(String,)> {
+    ) -> DescribeEnsSaleControlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEnsSaleControlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsSaleControlRequestBuilder<S> {
+impl<S, C> DescribeEnsSaleControlRequestBuilder<S, C> {
     /// Sets [`DescribeEnsSaleControlRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -164,6 +167,47 @@ impl<S0> DescribeEnsSaleControlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsSaleControl` call: `client.describe_ens_sale_control()`, the setters of [`DescribeEnsSaleControlRequestBuilder`], then `.send().await`.
+pub type DescribeEnsSaleControlCall<S = (rt::Unset,)> = DescribeEnsSaleControlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsSaleControlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsSaleControlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsSaleControlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsSaleControlResponse,
+        ::ens_runtime::Error<DescribeEnsSaleControlError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsSaleControlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsSaleControlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -173,7 +217,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`DescribeEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

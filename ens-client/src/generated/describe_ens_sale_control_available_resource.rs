@@ -68,12 +68,16 @@ impl rt::Operation for DescribeEnsSaleControlAvailableResourceRequest {
     }
 }
 
-/// Builds a [`DescribeEnsSaleControlAvailableResourceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsSaleControlAvailableResourceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsSaleControlAvailableResourceRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsSaleControlAvailableResourceRequestBuilder<
+    S = (rt::Unset,),
+    C = (),
+> {
     required: S,
     optional: DescribeEnsSaleControlAvailableResourceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsSaleControlAvailableResourceRequestBuilder {
@@ -81,6 +85,7 @@ impl Default for DescribeEnsSaleControlAvailableResourceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsSaleControlAvailableResourceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -91,21 +96,22 @@ struct DescribeEnsSaleControlAvailableResourceRequestOptional {
     order_type: Option<String>,
 }
 
-impl DescribeEnsSaleControlAvailableResourceRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsSaleControlAvailableResourceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsSaleControlAvailableResourceRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsSaleControlAvailableResourceRequestBuilder<(String,)> {
+    ) -> DescribeEnsSaleControlAvailableResourceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEnsSaleControlAvailableResourceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsSaleControlAvailableResourceRequestBuilder<S> {
+impl<S, C> DescribeEnsSaleControlAvailableResourceRequestBuilder<S, C> {
     /// Sets [`DescribeEnsSaleControlAvailableResourceRequest::custom_account`] (`CustomAccount`).
     pub fn custom_account(mut self, value: impl Into<String>) -> Self {
         self.optional.custom_account = Some(value.into());
@@ -135,6 +141,49 @@ impl<S0> DescribeEnsSaleControlAvailableResourceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsSaleControlAvailableResource` call: `client.describe_ens_sale_control_available_resource()`, the setters of [`DescribeEnsSaleControlAvailableResourceRequestBuilder`], then `.send().await`.
+pub type DescribeEnsSaleControlAvailableResourceCall<S = (rt::Unset,)> = DescribeEnsSaleControlAvailableResourceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsSaleControlAvailableResourceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsSaleControlAvailableResourceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+> DescribeEnsSaleControlAvailableResourceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsSaleControlAvailableResourceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsSaleControlAvailableResourceResponse,
+        ::ens_runtime::Error<DescribeEnsSaleControlAvailableResourceError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsSaleControlAvailableResourceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsSaleControlAvailableResourceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -144,7 +193,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsSaleControlAvailableResource` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`DescribeEnsSaleControlAvailableResource` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

@@ -83,12 +83,13 @@ impl rt::Operation for DescribeEnsSaleControlStockRequest {
     }
 }
 
-/// Builds a [`DescribeEnsSaleControlStockRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEnsSaleControlStockRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEnsSaleControlStockRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEnsSaleControlStockRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEnsSaleControlStockRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEnsSaleControlStockRequestBuilder {
@@ -96,6 +97,7 @@ impl Default for DescribeEnsSaleControlStockRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEnsSaleControlStockRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -108,21 +110,22 @@ struct DescribeEnsSaleControlStockRequestOptional {
     order_type: Option<String>,
 }
 
-impl DescribeEnsSaleControlStockRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEnsSaleControlStockRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEnsSaleControlStockRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> DescribeEnsSaleControlStockRequestBuilder<(String,)> {
+    ) -> DescribeEnsSaleControlStockRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEnsSaleControlStockRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEnsSaleControlStockRequestBuilder<S> {
+impl<S, C> DescribeEnsSaleControlStockRequestBuilder<S, C> {
     /// Sets [`DescribeEnsSaleControlStockRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -166,6 +169,47 @@ impl<S0> DescribeEnsSaleControlStockRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEnsSaleControlStock` call: `client.describe_ens_sale_control_stock()`, the setters of [`DescribeEnsSaleControlStockRequestBuilder`], then `.send().await`.
+pub type DescribeEnsSaleControlStockCall<S = (rt::Unset,)> = DescribeEnsSaleControlStockRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEnsSaleControlStockCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEnsSaleControlStockRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEnsSaleControlStockRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEnsSaleControlStockRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEnsSaleControlStockResponse,
+        ::ens_runtime::Error<DescribeEnsSaleControlStockError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEnsSaleControlStockRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEnsSaleControlStockRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -175,7 +219,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEnsSaleControlStock` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`DescribeEnsSaleControlStock` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

@@ -122,14 +122,16 @@ impl rt::Operation for DescribeEpnBandWidthDataRequest {
     }
 }
 
-/// Builds a [`DescribeEpnBandWidthDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEpnBandWidthDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeEpnBandWidthDataRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeEpnBandWidthDataRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEpnBandWidthDataRequestBuilder {
@@ -137,6 +139,7 @@ impl Default for DescribeEpnBandWidthDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeEpnBandWidthDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -150,49 +153,52 @@ struct DescribeEpnBandWidthDataRequestOptional {
     epn_instance_id: Option<String>,
 }
 
-impl<S1, S2> DescribeEpnBandWidthDataRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DescribeEpnBandWidthDataRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeEpnBandWidthDataRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnBandWidthDataRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeEpnBandWidthDataRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeEpnBandWidthDataRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeEpnBandWidthDataRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DescribeEpnBandWidthDataRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeEpnBandWidthDataRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnBandWidthDataRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeEpnBandWidthDataRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeEpnBandWidthDataRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeEpnBandWidthDataRequest::period`] (`Period`).
     pub fn period(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeEpnBandWidthDataRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEpnBandWidthDataRequestBuilder<S> {
+impl<S, C> DescribeEpnBandWidthDataRequestBuilder<S, C> {
     /// Sets [`DescribeEpnBandWidthDataRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -247,6 +253,53 @@ impl<S0, S1, S2> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DescribeEpnBandWidthData` call: `client.describe_epn_band_width_data()`, the setters of [`DescribeEpnBandWidthDataRequestBuilder`], then `.send().await`.
+pub type DescribeEpnBandWidthDataCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DescribeEpnBandWidthDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEpnBandWidthDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeEpnBandWidthDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeEpnBandWidthDataRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEpnBandWidthDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEpnBandWidthDataResponse,
+        ::ens_runtime::Error<DescribeEpnBandWidthDataError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasPeriod,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEpnBandWidthDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEpnBandWidthDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -256,7 +309,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnBandWidthData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeEpnBandWidthData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -272,7 +325,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnBandWidthData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeEpnBandWidthData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -288,7 +341,7 @@ pub mod builder_state {
 
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnBandWidthData` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`DescribeEpnBandWidthData` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {

@@ -109,14 +109,16 @@ impl rt::Operation for DescribeEpnBandwitdhByInternetChargeTypeRequest {
     }
 }
 
-/// Builds a [`DescribeEpnBandwitdhByInternetChargeTypeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEpnBandwitdhByInternetChargeTypeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeEpnBandwitdhByInternetChargeTypeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder {
@@ -124,6 +126,7 @@ impl Default for DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeEpnBandwitdhByInternetChargeTypeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -135,35 +138,37 @@ struct DescribeEpnBandwitdhByInternetChargeTypeRequestOptional {
     networking_model: Option<NetworkingModel>,
 }
 
-impl<S1> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeEpnBandwitdhByInternetChargeTypeRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(String, S1)> {
+    ) -> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeEpnBandwitdhByInternetChargeTypeRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(S0, String)> {
+    ) -> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<S> {
+impl<S, C> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<S, C> {
     /// Sets [`DescribeEpnBandwitdhByInternetChargeTypeRequest::isp`] (`Isp`).
     pub fn isp(mut self, value: impl Into<String>) -> Self {
         self.optional.isp = Some(value.into());
@@ -202,6 +207,54 @@ impl<S0, S1> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeEpnBandwitdhByInternetChargeType` call: `client.describe_epn_bandwitdh_by_internet_charge_type()`, the setters of [`DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await`.
+pub type DescribeEpnBandwitdhByInternetChargeTypeCall<S = (rt::Unset, rt::Unset)> = DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEpnBandwitdhByInternetChargeTypeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeEpnBandwitdhByInternetChargeTypeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder<
+    (S0, S1),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEpnBandwitdhByInternetChargeTypeResponse,
+        ::ens_runtime::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -211,7 +264,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnBandwitdhByInternetChargeType` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeEpnBandwitdhByInternetChargeType` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -227,7 +280,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnBandwitdhByInternetChargeType` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeEpnBandwitdhByInternetChargeType` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {

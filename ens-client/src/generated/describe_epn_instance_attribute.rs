@@ -55,12 +55,13 @@ impl rt::Operation for DescribeEpnInstanceAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeEpnInstanceAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEpnInstanceAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEpnInstanceAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeEpnInstanceAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeEpnInstanceAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEpnInstanceAttributeRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for DescribeEpnInstanceAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeEpnInstanceAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeEpnInstanceAttributeRequestOptional {}
-impl DescribeEpnInstanceAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeEpnInstanceAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeEpnInstanceAttributeRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnInstanceAttributeRequestBuilder<(String,)> {
+    ) -> DescribeEpnInstanceAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeEpnInstanceAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEpnInstanceAttributeRequestBuilder<S> {}
+impl<S, C> DescribeEpnInstanceAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeEpnInstanceAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeEpnInstanceAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEpnInstanceAttributeRequest
@@ -103,6 +106,47 @@ impl<S0> DescribeEpnInstanceAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeEpnInstanceAttribute` call: `client.describe_epn_instance_attribute()`, the setters of [`DescribeEpnInstanceAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeEpnInstanceAttributeCall<S = (rt::Unset,)> = DescribeEpnInstanceAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEpnInstanceAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeEpnInstanceAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeEpnInstanceAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEpnInstanceAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEpnInstanceAttributeResponse,
+        ::ens_runtime::Error<DescribeEpnInstanceAttributeError>,
+    >
+    where
+        S0: builder_state::HasEpnInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEpnInstanceAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEpnInstanceAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnInstanceAttribute` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`DescribeEpnInstanceAttribute` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {

@@ -80,12 +80,13 @@ impl rt::Operation for DescribeEpnInstancesRequest {
     }
 }
 
-/// Builds a [`DescribeEpnInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEpnInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEpnInstancesRequestBuilder<S = ()> {
+pub struct DescribeEpnInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeEpnInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEpnInstancesRequestBuilder {
@@ -93,6 +94,7 @@ impl Default for DescribeEpnInstancesRequestBuilder {
         Self {
             required: (),
             optional: DescribeEpnInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -105,7 +107,7 @@ struct DescribeEpnInstancesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeEpnInstancesRequestBuilder<S> {
+impl<S, C> DescribeEpnInstancesRequestBuilder<S, C> {
     /// Sets [`DescribeEpnInstancesRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.epn_instance_id = Some(value.into());
@@ -142,6 +144,44 @@ impl DescribeEpnInstancesRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeEpnInstances` call: `client.describe_epn_instances()`, the setters of [`DescribeEpnInstancesRequestBuilder`], then `.send().await`.
+pub type DescribeEpnInstancesCall<S = ()> = DescribeEpnInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEpnInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeEpnInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeEpnInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEpnInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEpnInstancesResponse,
+        ::ens_runtime::Error<DescribeEpnInstancesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEpnInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeEpnMeasurementDataRequest {
     }
 }
 
-/// Builds a [`DescribeEpnMeasurementDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeEpnMeasurementDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeEpnMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeEpnMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DescribeEpnMeasurementDataRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeEpnMeasurementDataRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DescribeEpnMeasurementDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeEpnMeasurementDataRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeEpnMeasurementDataRequestOptional {}
-impl<S1> DescribeEpnMeasurementDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeEpnMeasurementDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeEpnMeasurementDataRequest::start_date`] (`StartDate`).
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnMeasurementDataRequestBuilder<(String, S1)> {
+    ) -> DescribeEpnMeasurementDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeEpnMeasurementDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeEpnMeasurementDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeEpnMeasurementDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeEpnMeasurementDataRequest::end_date`] (`EndDate`).
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> DescribeEpnMeasurementDataRequestBuilder<(S0, String)> {
+    ) -> DescribeEpnMeasurementDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeEpnMeasurementDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeEpnMeasurementDataRequestBuilder<S> {}
+impl<S, C> DescribeEpnMeasurementDataRequestBuilder<S, C> {}
 impl<S0, S1> DescribeEpnMeasurementDataRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeEpnMeasurementDataRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeEpnMeasurementDataRequest
@@ -124,6 +128,48 @@ impl<S0, S1> DescribeEpnMeasurementDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeEpnMeasurementData` call: `client.describe_epn_measurement_data()`, the setters of [`DescribeEpnMeasurementDataRequestBuilder`], then `.send().await`.
+pub type DescribeEpnMeasurementDataCall<S = (rt::Unset, rt::Unset)> = DescribeEpnMeasurementDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeEpnMeasurementDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeEpnMeasurementDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DescribeEpnMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeEpnMeasurementDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeEpnMeasurementDataResponse,
+        ::ens_runtime::Error<DescribeEpnMeasurementDataError>,
+    >
+    where
+        S0: builder_state::HasStartDate,
+        S1: builder_state::HasEndDate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeEpnMeasurementDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeEpnMeasurementDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()`",
+        message = "`DescribeEpnMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartDate` is not set"
     )]
     pub trait HasStartDate: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `EndDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeEpnMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()`",
+        message = "`DescribeEpnMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndDate` is not set"
     )]
     pub trait HasEndDate: sealed::Sealed {

@@ -88,12 +88,13 @@ impl rt::Operation for DescribeExportImageInfoRequest {
     }
 }
 
-/// Builds a [`DescribeExportImageInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeExportImageInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeExportImageInfoRequestBuilder<S = ()> {
+pub struct DescribeExportImageInfoRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeExportImageInfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeExportImageInfoRequestBuilder {
@@ -101,6 +102,7 @@ impl Default for DescribeExportImageInfoRequestBuilder {
         Self {
             required: (),
             optional: DescribeExportImageInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -113,7 +115,7 @@ struct DescribeExportImageInfoRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeExportImageInfoRequestBuilder<S> {
+impl<S, C> DescribeExportImageInfoRequestBuilder<S, C> {
     /// Sets [`DescribeExportImageInfoRequest::image_id`] (`ImageId`).
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.optional.image_id = Some(value.into());
@@ -150,6 +152,44 @@ impl DescribeExportImageInfoRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeExportImageInfo` call: `client.describe_export_image_info()`, the setters of [`DescribeExportImageInfoRequestBuilder`], then `.send().await`.
+pub type DescribeExportImageInfoCall<S = ()> = DescribeExportImageInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeExportImageInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeExportImageInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeExportImageInfoRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeExportImageInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeExportImageInfoResponse,
+        ::ens_runtime::Error<DescribeExportImageInfoError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeExportImageInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -53,12 +53,13 @@ impl rt::Operation for DescribeExportImageStatusRequest {
     }
 }
 
-/// Builds a [`DescribeExportImageStatusRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeExportImageStatusRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeExportImageStatusRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeExportImageStatusRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeExportImageStatusRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeExportImageStatusRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DescribeExportImageStatusRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeExportImageStatusRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeExportImageStatusRequestOptional {}
-impl DescribeExportImageStatusRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeExportImageStatusRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeExportImageStatusRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeExportImageStatusRequestBuilder<(String,)> {
+    ) -> DescribeExportImageStatusRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeExportImageStatusRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeExportImageStatusRequestBuilder<S> {}
+impl<S, C> DescribeExportImageStatusRequestBuilder<S, C> {}
 impl<S0> DescribeExportImageStatusRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeExportImageStatusRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeExportImageStatusRequest
@@ -101,6 +104,47 @@ impl<S0> DescribeExportImageStatusRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeExportImageStatus` call: `client.describe_export_image_status()`, the setters of [`DescribeExportImageStatusRequestBuilder`], then `.send().await`.
+pub type DescribeExportImageStatusCall<S = (rt::Unset,)> = DescribeExportImageStatusRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeExportImageStatusCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeExportImageStatusRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeExportImageStatusRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeExportImageStatusRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeExportImageStatusResponse,
+        ::ens_runtime::Error<DescribeExportImageStatusError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeExportImageStatusRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeExportImageStatusRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeExportImageStatus` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`DescribeExportImageStatus` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

@@ -95,12 +95,13 @@ impl rt::Operation for DescribeFileSystemsRequest {
     }
 }
 
-/// Builds a [`DescribeFileSystemsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeFileSystemsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeFileSystemsRequestBuilder<S = ()> {
+pub struct DescribeFileSystemsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeFileSystemsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeFileSystemsRequestBuilder {
@@ -108,6 +109,7 @@ impl Default for DescribeFileSystemsRequestBuilder {
         Self {
             required: (),
             optional: DescribeFileSystemsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -121,7 +123,7 @@ struct DescribeFileSystemsRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeFileSystemsRequestBuilder<S> {
+impl<S, C> DescribeFileSystemsRequestBuilder<S, C> {
     /// Sets [`DescribeFileSystemsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -165,6 +167,44 @@ impl DescribeFileSystemsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeFileSystems` call: `client.describe_file_systems()`, the setters of [`DescribeFileSystemsRequestBuilder`], then `.send().await`.
+pub type DescribeFileSystemsCall<S = ()> = DescribeFileSystemsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeFileSystemsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeFileSystemsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeFileSystemsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeFileSystemsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeFileSystemsResponse,
+        ::ens_runtime::Error<DescribeFileSystemsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeFileSystemsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -53,12 +53,13 @@ impl rt::Operation for DescribeForwardEntryAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeForwardEntryAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeForwardEntryAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeForwardEntryAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeForwardEntryAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeForwardEntryAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeForwardEntryAttributeRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DescribeForwardEntryAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeForwardEntryAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeForwardEntryAttributeRequestOptional {}
-impl DescribeForwardEntryAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeForwardEntryAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeForwardEntryAttributeRequest::forward_entry_id`] (`ForwardEntryId`).
     pub fn forward_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeForwardEntryAttributeRequestBuilder<(String,)> {
+    ) -> DescribeForwardEntryAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeForwardEntryAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeForwardEntryAttributeRequestBuilder<S> {}
+impl<S, C> DescribeForwardEntryAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeForwardEntryAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeForwardEntryAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeForwardEntryAttributeRequest
@@ -101,6 +104,47 @@ impl<S0> DescribeForwardEntryAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeForwardEntryAttribute` call: `client.describe_forward_entry_attribute()`, the setters of [`DescribeForwardEntryAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeForwardEntryAttributeCall<S = (rt::Unset,)> = DescribeForwardEntryAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeForwardEntryAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeForwardEntryAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeForwardEntryAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeForwardEntryAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeForwardEntryAttributeResponse,
+        ::ens_runtime::Error<DescribeForwardEntryAttributeError>,
+    >
+    where
+        S0: builder_state::HasForwardEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeForwardEntryAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeForwardEntryAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ForwardEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeForwardEntryAttribute` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()`",
+        message = "`DescribeForwardEntryAttribute` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ForwardEntryId` is not set"
     )]
     pub trait HasForwardEntryId: sealed::Sealed {

@@ -112,12 +112,13 @@ impl rt::Operation for DescribeForwardTableEntriesRequest {
     }
 }
 
-/// Builds a [`DescribeForwardTableEntriesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeForwardTableEntriesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeForwardTableEntriesRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeForwardTableEntriesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeForwardTableEntriesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeForwardTableEntriesRequestBuilder {
@@ -125,6 +126,7 @@ impl Default for DescribeForwardTableEntriesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeForwardTableEntriesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -140,21 +142,22 @@ struct DescribeForwardTableEntriesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl DescribeForwardTableEntriesRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeForwardTableEntriesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeForwardTableEntriesRequest::nat_gateway_id`] (`NatGatewayId`).
     pub fn nat_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeForwardTableEntriesRequestBuilder<(String,)> {
+    ) -> DescribeForwardTableEntriesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeForwardTableEntriesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeForwardTableEntriesRequestBuilder<S> {
+impl<S, C> DescribeForwardTableEntriesRequestBuilder<S, C> {
     /// Sets [`DescribeForwardTableEntriesRequest::forward_entry_id`] (`ForwardEntryId`).
     pub fn forward_entry_id(mut self, value: impl Into<String>) -> Self {
         self.optional.forward_entry_id = Some(value.into());
@@ -219,6 +222,47 @@ impl<S0> DescribeForwardTableEntriesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeForwardTableEntries` call: `client.describe_forward_table_entries()`, the setters of [`DescribeForwardTableEntriesRequestBuilder`], then `.send().await`.
+pub type DescribeForwardTableEntriesCall<S = (rt::Unset,)> = DescribeForwardTableEntriesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeForwardTableEntriesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeForwardTableEntriesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeForwardTableEntriesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeForwardTableEntriesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeForwardTableEntriesResponse,
+        ::ens_runtime::Error<DescribeForwardTableEntriesError>,
+    >
+    where
+        S0: builder_state::HasNatGatewayId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeForwardTableEntriesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeForwardTableEntriesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -228,7 +272,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NatGatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeForwardTableEntries` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()`",
+        message = "`DescribeForwardTableEntries` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NatGatewayId` is not set"
     )]
     pub trait HasNatGatewayId: sealed::Sealed {

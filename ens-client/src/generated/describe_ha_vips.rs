@@ -121,12 +121,13 @@ impl rt::Operation for DescribeHaVipsRequest {
     }
 }
 
-/// Builds a [`DescribeHaVipsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeHaVipsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeHaVipsRequestBuilder<S = ()> {
+pub struct DescribeHaVipsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeHaVipsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeHaVipsRequestBuilder {
@@ -134,6 +135,7 @@ impl Default for DescribeHaVipsRequestBuilder {
         Self {
             required: (),
             optional: DescribeHaVipsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -152,7 +154,7 @@ struct DescribeHaVipsRequestOptional {
     page_size: Option<String>,
 }
 
-impl<S> DescribeHaVipsRequestBuilder<S> {
+impl<S, C> DescribeHaVipsRequestBuilder<S, C> {
     /// Sets [`DescribeHaVipsRequest::network_id`] (`NetworkId`).
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.optional.network_id = Some(value.into());
@@ -234,6 +236,41 @@ impl DescribeHaVipsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeHaVips` call: `client.describe_ha_vips()`, the setters of [`DescribeHaVipsRequestBuilder`], then `.send().await`.
+pub type DescribeHaVipsCall<S = ()> = DescribeHaVipsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeHaVipsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeHaVipsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeHaVipsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeHaVipsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeHaVipsResponse, ::ens_runtime::Error<DescribeHaVipsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeHaVipsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

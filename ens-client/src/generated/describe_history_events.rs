@@ -127,12 +127,13 @@ impl rt::Operation for DescribeHistoryEventsRequest {
     }
 }
 
-/// Builds a [`DescribeHistoryEventsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeHistoryEventsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeHistoryEventsRequestBuilder<S = ()> {
+pub struct DescribeHistoryEventsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeHistoryEventsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeHistoryEventsRequestBuilder {
@@ -140,6 +141,7 @@ impl Default for DescribeHistoryEventsRequestBuilder {
         Self {
             required: (),
             optional: DescribeHistoryEventsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -154,7 +156,7 @@ struct DescribeHistoryEventsRequestOptional {
     event_status: Vec<EventStatus>,
 }
 
-impl<S> DescribeHistoryEventsRequestBuilder<S> {
+impl<S, C> DescribeHistoryEventsRequestBuilder<S, C> {
     /// Sets [`DescribeHistoryEventsRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -217,6 +219,44 @@ impl DescribeHistoryEventsRequestBuilder<()> {
             resource_ids: optional.resource_ids,
             event_status: optional.event_status,
         }
+    }
+}
+
+/// A fluent `DescribeHistoryEvents` call: `client.describe_history_events()`, the setters of [`DescribeHistoryEventsRequestBuilder`], then `.send().await`.
+pub type DescribeHistoryEventsCall<S = ()> = DescribeHistoryEventsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeHistoryEventsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeHistoryEventsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeHistoryEventsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeHistoryEventsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeHistoryEventsResponse,
+        ::ens_runtime::Error<DescribeHistoryEventsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeHistoryEventsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -57,12 +57,13 @@ impl rt::Operation for DescribeImageInfosRequest {
     }
 }
 
-/// Builds a [`DescribeImageInfosRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeImageInfosRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeImageInfosRequestBuilder<S = ()> {
+pub struct DescribeImageInfosRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeImageInfosRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeImageInfosRequestBuilder {
@@ -70,6 +71,7 @@ impl Default for DescribeImageInfosRequestBuilder {
         Self {
             required: (),
             optional: DescribeImageInfosRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -79,7 +81,7 @@ struct DescribeImageInfosRequestOptional {
     os_type: Option<String>,
 }
 
-impl<S> DescribeImageInfosRequestBuilder<S> {
+impl<S, C> DescribeImageInfosRequestBuilder<S, C> {
     /// Sets [`DescribeImageInfosRequest::os_type`] (`OsType`).
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.optional.os_type = Some(value.into());
@@ -95,6 +97,44 @@ impl DescribeImageInfosRequestBuilder<()> {
         DescribeImageInfosRequest {
             os_type: optional.os_type,
         }
+    }
+}
+
+/// A fluent `DescribeImageInfos` call: `client.describe_image_infos()`, the setters of [`DescribeImageInfosRequestBuilder`], then `.send().await`.
+pub type DescribeImageInfosCall<S = ()> = DescribeImageInfosRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeImageInfosCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeImageInfosRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeImageInfosRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeImageInfosRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeImageInfosResponse,
+        ::ens_runtime::Error<DescribeImageInfosError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeImageInfosRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

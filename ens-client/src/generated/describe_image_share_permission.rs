@@ -78,12 +78,13 @@ impl rt::Operation for DescribeImageSharePermissionRequest {
     }
 }
 
-/// Builds a [`DescribeImageSharePermissionRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeImageSharePermissionRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeImageSharePermissionRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeImageSharePermissionRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeImageSharePermissionRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeImageSharePermissionRequestBuilder {
@@ -91,6 +92,7 @@ impl Default for DescribeImageSharePermissionRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeImageSharePermissionRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -102,21 +104,22 @@ struct DescribeImageSharePermissionRequestOptional {
     aliyun_id: Option<i64>,
 }
 
-impl DescribeImageSharePermissionRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeImageSharePermissionRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeImageSharePermissionRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeImageSharePermissionRequestBuilder<(String,)> {
+    ) -> DescribeImageSharePermissionRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeImageSharePermissionRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeImageSharePermissionRequestBuilder<S> {
+impl<S, C> DescribeImageSharePermissionRequestBuilder<S, C> {
     /// Sets [`DescribeImageSharePermissionRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.optional.page_number = Some(value.into());
@@ -153,6 +156,47 @@ impl<S0> DescribeImageSharePermissionRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeImageSharePermission` call: `client.describe_image_share_permission()`, the setters of [`DescribeImageSharePermissionRequestBuilder`], then `.send().await`.
+pub type DescribeImageSharePermissionCall<S = (rt::Unset,)> = DescribeImageSharePermissionRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeImageSharePermissionCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeImageSharePermissionRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeImageSharePermissionRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeImageSharePermissionRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeImageSharePermissionResponse,
+        ::ens_runtime::Error<DescribeImageSharePermissionError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeImageSharePermissionRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeImageSharePermissionRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -162,7 +206,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeImageSharePermission` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`DescribeImageSharePermission` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

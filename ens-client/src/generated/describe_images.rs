@@ -103,12 +103,13 @@ impl rt::Operation for DescribeImagesRequest {
     }
 }
 
-/// Builds a [`DescribeImagesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeImagesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeImagesRequestBuilder<S = ()> {
+pub struct DescribeImagesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeImagesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeImagesRequestBuilder {
@@ -116,6 +117,7 @@ impl Default for DescribeImagesRequestBuilder {
         Self {
             required: (),
             optional: DescribeImagesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -131,7 +133,7 @@ struct DescribeImagesRequestOptional {
     snapshot_id: Option<String>,
 }
 
-impl<S> DescribeImagesRequestBuilder<S> {
+impl<S, C> DescribeImagesRequestBuilder<S, C> {
     /// Sets [`DescribeImagesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -189,6 +191,41 @@ impl DescribeImagesRequestBuilder<()> {
             page_size: optional.page_size,
             snapshot_id: optional.snapshot_id,
         }
+    }
+}
+
+/// A fluent `DescribeImages` call: `client.describe_images()`, the setters of [`DescribeImagesRequestBuilder`], then `.send().await`.
+pub type DescribeImagesCall<S = ()> = DescribeImagesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeImagesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeImagesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeImagesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeImagesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeImagesResponse, ::ens_runtime::Error<DescribeImagesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeImagesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -65,12 +65,13 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceAutoRenewAttributeRequestBuilder<S = ()> {
+pub struct DescribeInstanceAutoRenewAttributeRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeInstanceAutoRenewAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceAutoRenewAttributeRequestBuilder {
@@ -78,6 +79,7 @@ impl Default for DescribeInstanceAutoRenewAttributeRequestBuilder {
         Self {
             required: (),
             optional: DescribeInstanceAutoRenewAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -88,7 +90,7 @@ struct DescribeInstanceAutoRenewAttributeRequestOptional {
     owner_id: Option<i64>,
 }
 
-impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {
+impl<S, C> DescribeInstanceAutoRenewAttributeRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -114,6 +116,44 @@ impl DescribeInstanceAutoRenewAttributeRequestBuilder<()> {
             instance_ids: optional.instance_ids,
             owner_id: optional.owner_id,
         }
+    }
+}
+
+/// A fluent `DescribeInstanceAutoRenewAttribute` call: `client.describe_instance_auto_renew_attribute()`, the setters of [`DescribeInstanceAutoRenewAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceAutoRenewAttributeCall<S = ()> = DescribeInstanceAutoRenewAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceAutoRenewAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceAutoRenewAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeInstanceAutoRenewAttributeRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceAutoRenewAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceAutoRenewAttributeResponse,
+        ::ens_runtime::Error<DescribeInstanceAutoRenewAttributeError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceAutoRenewAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -102,12 +102,16 @@ impl rt::Operation for DescribeInstanceBandwidthDetailRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceBandwidthDetailRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceBandwidthDetailRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceBandwidthDetailRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeInstanceBandwidthDetailRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: DescribeInstanceBandwidthDetailRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceBandwidthDetailRequestBuilder {
@@ -115,6 +119,7 @@ impl Default for DescribeInstanceBandwidthDetailRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeInstanceBandwidthDetailRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -129,35 +134,37 @@ struct DescribeInstanceBandwidthDetailRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S1> DescribeInstanceBandwidthDetailRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeInstanceBandwidthDetailRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeInstanceBandwidthDetailRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeInstanceBandwidthDetailRequestBuilder<(String, S1)> {
+    ) -> DescribeInstanceBandwidthDetailRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeInstanceBandwidthDetailRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeInstanceBandwidthDetailRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeInstanceBandwidthDetailRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeInstanceBandwidthDetailRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeInstanceBandwidthDetailRequestBuilder<(S0, String)> {
+    ) -> DescribeInstanceBandwidthDetailRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeInstanceBandwidthDetailRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeInstanceBandwidthDetailRequestBuilder<S> {
+impl<S, C> DescribeInstanceBandwidthDetailRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceBandwidthDetailRequest::service_type`] (`ServiceType`).
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.optional.service_type = Some(value.into());
@@ -217,6 +224,51 @@ impl<S0, S1> DescribeInstanceBandwidthDetailRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeInstanceBandwidthDetail` call: `client.describe_instance_bandwidth_detail()`, the setters of [`DescribeInstanceBandwidthDetailRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceBandwidthDetailCall<S = (rt::Unset, rt::Unset)> = DescribeInstanceBandwidthDetailRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceBandwidthDetailCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeInstanceBandwidthDetailRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeInstanceBandwidthDetailRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceBandwidthDetailRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceBandwidthDetailResponse,
+        ::ens_runtime::Error<DescribeInstanceBandwidthDetailError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceBandwidthDetailRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeInstanceBandwidthDetailRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -226,7 +278,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceBandwidthDetail` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeInstanceBandwidthDetail` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -242,7 +294,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceBandwidthDetail` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeInstanceBandwidthDetail` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {

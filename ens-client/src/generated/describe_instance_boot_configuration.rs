@@ -75,12 +75,13 @@ impl rt::Operation for DescribeInstanceBootConfigurationRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceBootConfigurationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceBootConfigurationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceBootConfigurationRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeInstanceBootConfigurationRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeInstanceBootConfigurationRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceBootConfigurationRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for DescribeInstanceBootConfigurationRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeInstanceBootConfigurationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -99,21 +101,22 @@ struct DescribeInstanceBootConfigurationRequestOptional {
     disk_set: Option<String>,
 }
 
-impl DescribeInstanceBootConfigurationRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeInstanceBootConfigurationRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeInstanceBootConfigurationRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeInstanceBootConfigurationRequestBuilder<(String,)> {
+    ) -> DescribeInstanceBootConfigurationRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeInstanceBootConfigurationRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeInstanceBootConfigurationRequestBuilder<S> {
+impl<S, C> DescribeInstanceBootConfigurationRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceBootConfigurationRequest::boot_type`] (`BootType`).
     pub fn boot_type(mut self, value: impl Into<String>) -> Self {
         self.optional.boot_type = Some(value.into());
@@ -150,6 +153,47 @@ impl<S0> DescribeInstanceBootConfigurationRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeInstanceBootConfiguration` call: `client.describe_instance_boot_configuration()`, the setters of [`DescribeInstanceBootConfigurationRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceBootConfigurationCall<S = (rt::Unset,)> = DescribeInstanceBootConfigurationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceBootConfigurationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeInstanceBootConfigurationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeInstanceBootConfigurationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceBootConfigurationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceBootConfigurationResponse,
+        ::ens_runtime::Error<DescribeInstanceBootConfigurationError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceBootConfigurationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeInstanceBootConfigurationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -159,7 +203,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceBootConfiguration` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DescribeInstanceBootConfiguration` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

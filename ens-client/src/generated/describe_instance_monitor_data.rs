@@ -85,12 +85,13 @@ impl rt::Operation for DescribeInstanceMonitorDataRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceMonitorDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceMonitorDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceMonitorDataRequestBuilder<S = ()> {
+pub struct DescribeInstanceMonitorDataRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeInstanceMonitorDataRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceMonitorDataRequestBuilder {
@@ -98,6 +99,7 @@ impl Default for DescribeInstanceMonitorDataRequestBuilder {
         Self {
             required: (),
             optional: DescribeInstanceMonitorDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -110,7 +112,7 @@ struct DescribeInstanceMonitorDataRequestOptional {
     period: Option<i64>,
 }
 
-impl<S> DescribeInstanceMonitorDataRequestBuilder<S> {
+impl<S, C> DescribeInstanceMonitorDataRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceMonitorDataRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_id = Some(value.into());
@@ -147,6 +149,44 @@ impl DescribeInstanceMonitorDataRequestBuilder<()> {
             end_time: optional.end_time,
             period: optional.period,
         }
+    }
+}
+
+/// A fluent `DescribeInstanceMonitorData` call: `client.describe_instance_monitor_data()`, the setters of [`DescribeInstanceMonitorDataRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceMonitorDataCall<S = ()> = DescribeInstanceMonitorDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceMonitorDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceMonitorDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeInstanceMonitorDataRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceMonitorDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceMonitorDataResponse,
+        ::ens_runtime::Error<DescribeInstanceMonitorDataError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceMonitorDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -89,12 +89,13 @@ impl rt::Operation for DescribeInstanceSDGStatusRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceSDGStatusRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceSDGStatusRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceSDGStatusRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeInstanceSDGStatusRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeInstanceSDGStatusRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceSDGStatusRequestBuilder {
@@ -102,6 +103,7 @@ impl Default for DescribeInstanceSDGStatusRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeInstanceSDGStatusRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -114,21 +116,22 @@ struct DescribeInstanceSDGStatusRequestOptional {
     sdg_ids: Vec<String>,
 }
 
-impl DescribeInstanceSDGStatusRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeInstanceSDGStatusRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeInstanceSDGStatusRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeInstanceSDGStatusRequestBuilder<(String,)> {
+    ) -> DescribeInstanceSDGStatusRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeInstanceSDGStatusRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeInstanceSDGStatusRequestBuilder<S> {
+impl<S, C> DescribeInstanceSDGStatusRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceSDGStatusRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -175,6 +178,47 @@ impl<S0> DescribeInstanceSDGStatusRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeInstanceSDGStatus` call: `client.describe_instance_sdg_status()`, the setters of [`DescribeInstanceSDGStatusRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceSDGStatusCall<S = (rt::Unset,)> = DescribeInstanceSDGStatusRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceSDGStatusCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeInstanceSDGStatusRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeInstanceSDGStatusRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceSDGStatusRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceSDGStatusResponse,
+        ::ens_runtime::Error<DescribeInstanceSDGStatusError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceSDGStatusRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeInstanceSDGStatusRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -184,7 +228,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceSDGStatus` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DescribeInstanceSDGStatus` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

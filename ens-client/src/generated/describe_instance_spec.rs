@@ -38,12 +38,13 @@ impl rt::Operation for DescribeInstanceSpecRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceSpecRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceSpecRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceSpecRequestBuilder<S = ()> {
+pub struct DescribeInstanceSpecRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeInstanceSpecRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceSpecRequestBuilder {
@@ -51,19 +52,58 @@ impl Default for DescribeInstanceSpecRequestBuilder {
         Self {
             required: (),
             optional: DescribeInstanceSpecRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeInstanceSpecRequestOptional {}
-impl<S> DescribeInstanceSpecRequestBuilder<S> {}
+impl<S, C> DescribeInstanceSpecRequestBuilder<S, C> {}
 impl DescribeInstanceSpecRequestBuilder<()> {
     /// The finished request. [`DescribeInstanceSpecRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeInstanceSpecRequest {
         let () = self.required;
         let DescribeInstanceSpecRequestOptional {} = self.optional;
         DescribeInstanceSpecRequest {}
+    }
+}
+
+/// A fluent `DescribeInstanceSpec` call: `client.describe_instance_spec()`, the setters of [`DescribeInstanceSpecRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceSpecCall<S = ()> = DescribeInstanceSpecRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceSpecCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceSpecRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeInstanceSpecRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceSpecRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceSpecResponse,
+        ::ens_runtime::Error<DescribeInstanceSpecError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceSpecRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

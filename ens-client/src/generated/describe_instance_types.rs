@@ -51,12 +51,13 @@ impl rt::Operation for DescribeInstanceTypesRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceTypesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceTypesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceTypesRequestBuilder<S = ()> {
+pub struct DescribeInstanceTypesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeInstanceTypesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceTypesRequestBuilder {
@@ -64,6 +65,7 @@ impl Default for DescribeInstanceTypesRequestBuilder {
         Self {
             required: (),
             optional: DescribeInstanceTypesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -73,7 +75,7 @@ struct DescribeInstanceTypesRequestOptional {
     instance_type: Option<String>,
 }
 
-impl<S> DescribeInstanceTypesRequestBuilder<S> {
+impl<S, C> DescribeInstanceTypesRequestBuilder<S, C> {
     /// Sets [`DescribeInstanceTypesRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_type = Some(value.into());
@@ -89,6 +91,44 @@ impl DescribeInstanceTypesRequestBuilder<()> {
         DescribeInstanceTypesRequest {
             instance_type: optional.instance_type,
         }
+    }
+}
+
+/// A fluent `DescribeInstanceTypes` call: `client.describe_instance_types()`, the setters of [`DescribeInstanceTypesRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceTypesCall<S = ()> = DescribeInstanceTypesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceTypesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstanceTypesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeInstanceTypesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceTypesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceTypesResponse,
+        ::ens_runtime::Error<DescribeInstanceTypesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceTypesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -51,12 +51,13 @@ impl rt::Operation for DescribeInstanceVncUrlRequest {
     }
 }
 
-/// Builds a [`DescribeInstanceVncUrlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstanceVncUrlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceVncUrlRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeInstanceVncUrlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeInstanceVncUrlRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstanceVncUrlRequestBuilder {
@@ -64,27 +65,29 @@ impl Default for DescribeInstanceVncUrlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeInstanceVncUrlRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeInstanceVncUrlRequestOptional {}
-impl DescribeInstanceVncUrlRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeInstanceVncUrlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeInstanceVncUrlRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeInstanceVncUrlRequestBuilder<(String,)> {
+    ) -> DescribeInstanceVncUrlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeInstanceVncUrlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeInstanceVncUrlRequestBuilder<S> {}
+impl<S, C> DescribeInstanceVncUrlRequestBuilder<S, C> {}
 impl<S0> DescribeInstanceVncUrlRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeInstanceVncUrlRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeInstanceVncUrlRequest
@@ -99,6 +102,47 @@ impl<S0> DescribeInstanceVncUrlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeInstanceVncUrl` call: `client.describe_instance_vnc_url()`, the setters of [`DescribeInstanceVncUrlRequestBuilder`], then `.send().await`.
+pub type DescribeInstanceVncUrlCall<S = (rt::Unset,)> = DescribeInstanceVncUrlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstanceVncUrlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeInstanceVncUrlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeInstanceVncUrlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstanceVncUrlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstanceVncUrlResponse,
+        ::ens_runtime::Error<DescribeInstanceVncUrlError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstanceVncUrlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeInstanceVncUrlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -108,7 +152,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceVncUrl` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DescribeInstanceVncUrl` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -292,12 +292,13 @@ impl rt::Operation for DescribeInstancesRequest {
     }
 }
 
-/// Builds a [`DescribeInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstancesRequestBuilder<S = ()> {
+pub struct DescribeInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeInstancesRequestBuilder {
@@ -305,6 +306,7 @@ impl Default for DescribeInstancesRequestBuilder {
         Self {
             required: (),
             optional: DescribeInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -336,7 +338,7 @@ struct DescribeInstancesRequestOptional {
     vpd_vswitch_id: Option<String>,
 }
 
-impl<S> DescribeInstancesRequestBuilder<S> {
+impl<S, C> DescribeInstancesRequestBuilder<S, C> {
     /// Sets [`DescribeInstancesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -521,6 +523,44 @@ impl DescribeInstancesRequestBuilder<()> {
             vpd_id: optional.vpd_id,
             vpd_vswitch_id: optional.vpd_vswitch_id,
         }
+    }
+}
+
+/// A fluent `DescribeInstances` call: `client.describe_instances()`, the setters of [`DescribeInstancesRequestBuilder`], then `.send().await`.
+pub type DescribeInstancesCall<S = ()> = DescribeInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_runtime::Error<DescribeInstancesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

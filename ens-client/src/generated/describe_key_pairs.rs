@@ -82,12 +82,13 @@ impl rt::Operation for DescribeKeyPairsRequest {
     }
 }
 
-/// Builds a [`DescribeKeyPairsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeKeyPairsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeKeyPairsRequestBuilder<S = ()> {
+pub struct DescribeKeyPairsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeKeyPairsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeKeyPairsRequestBuilder {
@@ -95,6 +96,7 @@ impl Default for DescribeKeyPairsRequestBuilder {
         Self {
             required: (),
             optional: DescribeKeyPairsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -107,7 +109,7 @@ struct DescribeKeyPairsRequestOptional {
     key_pair_id: Option<String>,
 }
 
-impl<S> DescribeKeyPairsRequestBuilder<S> {
+impl<S, C> DescribeKeyPairsRequestBuilder<S, C> {
     /// Sets [`DescribeKeyPairsRequest::key_pair_name`] (`KeyPairName`).
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.optional.key_pair_name = Some(value.into());
@@ -144,6 +146,41 @@ impl DescribeKeyPairsRequestBuilder<()> {
             page_size: optional.page_size,
             key_pair_id: optional.key_pair_id,
         }
+    }
+}
+
+/// A fluent `DescribeKeyPairs` call: `client.describe_key_pairs()`, the setters of [`DescribeKeyPairsRequestBuilder`], then `.send().await`.
+pub type DescribeKeyPairsCall<S = ()> = DescribeKeyPairsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeKeyPairsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeKeyPairsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeKeyPairsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeKeyPairsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeKeyPairsResponse, ::ens_runtime::Error<DescribeKeyPairsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeKeyPairsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

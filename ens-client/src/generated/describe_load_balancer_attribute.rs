@@ -59,12 +59,13 @@ impl rt::Operation for DescribeLoadBalancerAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeLoadBalancerAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeLoadBalancerAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeLoadBalancerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerAttributeRequestBuilder {
@@ -72,27 +73,29 @@ impl Default for DescribeLoadBalancerAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeLoadBalancerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeLoadBalancerAttributeRequestOptional {}
-impl DescribeLoadBalancerAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeLoadBalancerAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeLoadBalancerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerAttributeRequestBuilder<(String,)> {
+    ) -> DescribeLoadBalancerAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeLoadBalancerAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerAttributeRequestBuilder<S> {}
+impl<S, C> DescribeLoadBalancerAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeLoadBalancerAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeLoadBalancerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeLoadBalancerAttributeRequest
@@ -107,6 +110,47 @@ impl<S0> DescribeLoadBalancerAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeLoadBalancerAttribute` call: `client.describe_load_balancer_attribute()`, the setters of [`DescribeLoadBalancerAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerAttributeCall<S = (rt::Unset,)> = DescribeLoadBalancerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeLoadBalancerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeLoadBalancerAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerAttributeResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -116,7 +160,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -76,14 +76,16 @@ impl rt::Operation for DescribeLoadBalancerHTTPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerHTTPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerHTTPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeLoadBalancerHTTPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerHTTPListenerAttributeRequestBuilder {
@@ -91,41 +93,44 @@ impl Default for DescribeLoadBalancerHTTPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeLoadBalancerHTTPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeLoadBalancerHTTPListenerAttributeRequestOptional {}
-impl<S1> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeLoadBalancerHTTPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(i64, S1)> {
+    ) -> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         DescribeLoadBalancerHTTPListenerAttributeRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeLoadBalancerHTTPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, String)> {
+    ) -> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeLoadBalancerHTTPListenerAttributeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<S> {}
+impl<S, C> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<S, C> {}
 impl<S0, S1> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeLoadBalancerHTTPListenerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeLoadBalancerHTTPListenerAttributeRequest
@@ -142,6 +147,54 @@ impl<S0, S1> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeLoadBalancerHTTPListenerAttribute` call: `client.describe_load_balancer_http_listener_attribute()`, the setters of [`DescribeLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerHTTPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerHTTPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeLoadBalancerHTTPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeLoadBalancerHTTPListenerAttributeRequestBuilder<
+    (S0, S1),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerHTTPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerHTTPListenerAttributeResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerHTTPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerHTTPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +204,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerHTTPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`DescribeLoadBalancerHTTPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -168,7 +221,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerHTTPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerHTTPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -76,14 +76,16 @@ impl rt::Operation for DescribeLoadBalancerHTTPSListenerAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerHTTPSListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerHTTPSListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeLoadBalancerHTTPSListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder {
@@ -91,41 +93,50 @@ impl Default for DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeLoadBalancerHTTPSListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeLoadBalancerHTTPSListenerAttributeRequestOptional {}
-impl<S1> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<
+    S1,
+    C,
+> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeLoadBalancerHTTPSListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(i64, S1)> {
+    ) -> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<
+    S0,
+    C,
+> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeLoadBalancerHTTPSListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, String)> {
+    ) -> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<S> {}
+impl<S, C> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<S, C> {}
 impl<S0, S1> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeLoadBalancerHTTPSListenerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeLoadBalancerHTTPSListenerAttributeRequest
@@ -142,6 +153,54 @@ impl<S0, S1> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, S1)> 
     }
 }
 
+/// A fluent `DescribeLoadBalancerHTTPSListenerAttribute` call: `client.describe_load_balancer_https_listener_attribute()`, the setters of [`DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerHTTPSListenerAttributeCall<S = (rt::Unset, rt::Unset)> = DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerHTTPSListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeLoadBalancerHTTPSListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder<
+    (S0, S1),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerHTTPSListenerAttributeResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +210,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerHTTPSListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`DescribeLoadBalancerHTTPSListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -168,7 +227,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerHTTPSListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerHTTPSListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -82,14 +82,16 @@ impl rt::Operation for DescribeLoadBalancerListenMonitorRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerListenMonitorRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerListenMonitorRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeLoadBalancerListenMonitorRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeLoadBalancerListenMonitorRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerListenMonitorRequestBuilder {
@@ -97,6 +99,7 @@ impl Default for DescribeLoadBalancerListenMonitorRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeLoadBalancerListenMonitorRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -110,16 +113,18 @@ impl<
     S1,
     S2,
     S3,
-> DescribeLoadBalancerListenMonitorRequestBuilder<(rt::Unset, S1, S2, S3)> {
+    C,
+> DescribeLoadBalancerListenMonitorRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`DescribeLoadBalancerListenMonitorRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(String, S1, S2, S3)> {
+    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         DescribeLoadBalancerListenMonitorRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
@@ -128,16 +133,18 @@ impl<
     S0,
     S2,
     S3,
-> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, rt::Unset, S2, S3)> {
+    C,
+> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`DescribeLoadBalancerListenMonitorRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, String, S2, S3)> {
+    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         DescribeLoadBalancerListenMonitorRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
@@ -146,16 +153,18 @@ impl<
     S0,
     S1,
     S3,
-> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, rt::Unset, S3)> {
+    C,
+> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`DescribeLoadBalancerListenMonitorRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, String, S3)> {
+    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         DescribeLoadBalancerListenMonitorRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
@@ -164,21 +173,23 @@ impl<
     S0,
     S1,
     S2,
-> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, S2, rt::Unset)> {
+    C,
+> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`DescribeLoadBalancerListenMonitorRequest::v_port`] (`VPort`).
     pub fn v_port(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, S2, String)> {
+    ) -> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         DescribeLoadBalancerListenMonitorRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerListenMonitorRequestBuilder<S> {
+impl<S, C> DescribeLoadBalancerListenMonitorRequestBuilder<S, C> {
     /// Sets [`DescribeLoadBalancerListenMonitorRequest::proto`] (`Proto`).
     pub fn proto(mut self, value: impl Into<String>) -> Self {
         self.optional.proto = Some(value.into());
@@ -207,6 +218,57 @@ impl<S0, S1, S2, S3> DescribeLoadBalancerListenMonitorRequestBuilder<(S0, S1, S2
     }
 }
 
+/// A fluent `DescribeLoadBalancerListenMonitor` call: `client.describe_load_balancer_listen_monitor()`, the setters of [`DescribeLoadBalancerListenMonitorRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerListenMonitorCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = DescribeLoadBalancerListenMonitorRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribeLoadBalancerListenMonitorCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeLoadBalancerListenMonitorRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribeLoadBalancerListenMonitorRequestBuilder<
+    (S0, S1, S2, S3),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerListenMonitorRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerListenMonitorResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerListenMonitorError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasLoadBalancerId,
+        S3: builder_state::HasVPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerListenMonitorRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerListenMonitorRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -216,7 +278,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -232,7 +294,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -248,7 +310,7 @@ pub mod builder_state {
 
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -264,7 +326,7 @@ pub mod builder_state {
 
     /// Type state: `VPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `VPort`: call `.v_port(..)` before `.build()`",
+        message = "`DescribeLoadBalancerListenMonitor` needs the required parameter `VPort`: call `.v_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VPort` is not set"
     )]
     pub trait HasVPort: sealed::Sealed {

@@ -100,12 +100,13 @@ impl rt::Operation for DescribeLoadBalancerListenersRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerListenersRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerListenersRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeLoadBalancerListenersRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeLoadBalancerListenersRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeLoadBalancerListenersRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerListenersRequestBuilder {
@@ -113,6 +114,7 @@ impl Default for DescribeLoadBalancerListenersRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeLoadBalancerListenersRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -125,21 +127,22 @@ struct DescribeLoadBalancerListenersRequestOptional {
     description: Option<Description>,
 }
 
-impl DescribeLoadBalancerListenersRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeLoadBalancerListenersRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeLoadBalancerListenersRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerListenersRequestBuilder<(String,)> {
+    ) -> DescribeLoadBalancerListenersRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeLoadBalancerListenersRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerListenersRequestBuilder<S> {
+impl<S, C> DescribeLoadBalancerListenersRequestBuilder<S, C> {
     /// Sets [`DescribeLoadBalancerListenersRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -183,6 +186,47 @@ impl<S0> DescribeLoadBalancerListenersRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeLoadBalancerListeners` call: `client.describe_load_balancer_listeners()`, the setters of [`DescribeLoadBalancerListenersRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerListenersCall<S = (rt::Unset,)> = DescribeLoadBalancerListenersRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerListenersCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeLoadBalancerListenersRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeLoadBalancerListenersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerListenersRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerListenersResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerListenersError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerListenersRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerListenersRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -192,7 +236,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerListeners` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerListeners` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -53,12 +53,13 @@ impl rt::Operation for DescribeLoadBalancerSpecRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerSpecRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerSpecRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeLoadBalancerSpecRequestBuilder<S = ()> {
+pub struct DescribeLoadBalancerSpecRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeLoadBalancerSpecRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerSpecRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for DescribeLoadBalancerSpecRequestBuilder {
         Self {
             required: (),
             optional: DescribeLoadBalancerSpecRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct DescribeLoadBalancerSpecRequestOptional {
     load_balancer_spec: Option<String>,
 }
 
-impl<S> DescribeLoadBalancerSpecRequestBuilder<S> {
+impl<S, C> DescribeLoadBalancerSpecRequestBuilder<S, C> {
     /// Sets [`DescribeLoadBalancerSpecRequest::load_balancer_spec`] (`LoadBalancerSpec`).
     pub fn load_balancer_spec(mut self, value: impl Into<String>) -> Self {
         self.optional.load_balancer_spec = Some(value.into());
@@ -91,6 +93,44 @@ impl DescribeLoadBalancerSpecRequestBuilder<()> {
         DescribeLoadBalancerSpecRequest {
             load_balancer_spec: optional.load_balancer_spec,
         }
+    }
+}
+
+/// A fluent `DescribeLoadBalancerSpec` call: `client.describe_load_balancer_spec()`, the setters of [`DescribeLoadBalancerSpecRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerSpecCall<S = ()> = DescribeLoadBalancerSpecRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerSpecCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeLoadBalancerSpecRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeLoadBalancerSpecRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerSpecRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerSpecResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerSpecError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerSpecRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

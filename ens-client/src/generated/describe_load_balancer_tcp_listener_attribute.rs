@@ -76,14 +76,16 @@ impl rt::Operation for DescribeLoadBalancerTCPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerTCPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerTCPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeLoadBalancerTCPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeLoadBalancerTCPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerTCPListenerAttributeRequestBuilder {
@@ -91,41 +93,44 @@ impl Default for DescribeLoadBalancerTCPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeLoadBalancerTCPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeLoadBalancerTCPListenerAttributeRequestOptional {}
-impl<S1> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeLoadBalancerTCPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(i64, S1)> {
+    ) -> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         DescribeLoadBalancerTCPListenerAttributeRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeLoadBalancerTCPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, String)> {
+    ) -> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeLoadBalancerTCPListenerAttributeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<S> {}
+impl<S, C> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<S, C> {}
 impl<S0, S1> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeLoadBalancerTCPListenerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeLoadBalancerTCPListenerAttributeRequest
@@ -142,6 +147,54 @@ impl<S0, S1> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeLoadBalancerTCPListenerAttribute` call: `client.describe_load_balancer_tcp_listener_attribute()`, the setters of [`DescribeLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerTCPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = DescribeLoadBalancerTCPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerTCPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeLoadBalancerTCPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeLoadBalancerTCPListenerAttributeRequestBuilder<
+    (S0, S1),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerTCPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerTCPListenerAttributeResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerTCPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerTCPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerTCPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +204,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerTCPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`DescribeLoadBalancerTCPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -168,7 +221,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerTCPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerTCPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -76,14 +76,16 @@ impl rt::Operation for DescribeLoadBalancerUDPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancerUDPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancerUDPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeLoadBalancerUDPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeLoadBalancerUDPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancerUDPListenerAttributeRequestBuilder {
@@ -91,41 +93,44 @@ impl Default for DescribeLoadBalancerUDPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeLoadBalancerUDPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeLoadBalancerUDPListenerAttributeRequestOptional {}
-impl<S1> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeLoadBalancerUDPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(i64, S1)> {
+    ) -> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         DescribeLoadBalancerUDPListenerAttributeRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeLoadBalancerUDPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, String)> {
+    ) -> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeLoadBalancerUDPListenerAttributeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<S> {}
+impl<S, C> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<S, C> {}
 impl<S0, S1> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeLoadBalancerUDPListenerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeLoadBalancerUDPListenerAttributeRequest
@@ -142,6 +147,54 @@ impl<S0, S1> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeLoadBalancerUDPListenerAttribute` call: `client.describe_load_balancer_udp_listener_attribute()`, the setters of [`DescribeLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancerUDPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = DescribeLoadBalancerUDPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancerUDPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeLoadBalancerUDPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> DescribeLoadBalancerUDPListenerAttributeRequestBuilder<
+    (S0, S1),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancerUDPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancerUDPListenerAttributeResponse,
+        ::ens_runtime::Error<DescribeLoadBalancerUDPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancerUDPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeLoadBalancerUDPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +204,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerUDPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`DescribeLoadBalancerUDPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -168,7 +221,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeLoadBalancerUDPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeLoadBalancerUDPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -160,12 +160,13 @@ impl rt::Operation for DescribeLoadBalancersRequest {
     }
 }
 
-/// Builds a [`DescribeLoadBalancersRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeLoadBalancersRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeLoadBalancersRequestBuilder<S = ()> {
+pub struct DescribeLoadBalancersRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeLoadBalancersRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeLoadBalancersRequestBuilder {
@@ -173,6 +174,7 @@ impl Default for DescribeLoadBalancersRequestBuilder {
         Self {
             required: (),
             optional: DescribeLoadBalancersRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -193,7 +195,7 @@ struct DescribeLoadBalancersRequestOptional {
     load_balancer_type: Option<LoadBalancerType>,
 }
 
-impl<S> DescribeLoadBalancersRequestBuilder<S> {
+impl<S, C> DescribeLoadBalancersRequestBuilder<S, C> {
     /// Sets [`DescribeLoadBalancersRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -289,6 +291,44 @@ impl DescribeLoadBalancersRequestBuilder<()> {
             page_size: optional.page_size,
             load_balancer_type: optional.load_balancer_type,
         }
+    }
+}
+
+/// A fluent `DescribeLoadBalancers` call: `client.describe_load_balancers()`, the setters of [`DescribeLoadBalancersRequestBuilder`], then `.send().await`.
+pub type DescribeLoadBalancersCall<S = ()> = DescribeLoadBalancersRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeLoadBalancersCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeLoadBalancersRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeLoadBalancersRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeLoadBalancersRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeLoadBalancersResponse,
+        ::ens_runtime::Error<DescribeLoadBalancersError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeLoadBalancersRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

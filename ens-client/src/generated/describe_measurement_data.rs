@@ -60,12 +60,13 @@ impl rt::Operation for DescribeMeasurementDataRequest {
     }
 }
 
-/// Builds a [`DescribeMeasurementDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeMeasurementDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DescribeMeasurementDataRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeMeasurementDataRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DescribeMeasurementDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeMeasurementDataRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeMeasurementDataRequestOptional {}
-impl<S1> DescribeMeasurementDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeMeasurementDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeMeasurementDataRequest::start_date`] (`StartDate`).
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> DescribeMeasurementDataRequestBuilder<(String, S1)> {
+    ) -> DescribeMeasurementDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeMeasurementDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeMeasurementDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeMeasurementDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeMeasurementDataRequest::end_date`] (`EndDate`).
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> DescribeMeasurementDataRequestBuilder<(S0, String)> {
+    ) -> DescribeMeasurementDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeMeasurementDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeMeasurementDataRequestBuilder<S> {}
+impl<S, C> DescribeMeasurementDataRequestBuilder<S, C> {}
 impl<S0, S1> DescribeMeasurementDataRequestBuilder<(S0, S1)> {
     /// The finished request. [`DescribeMeasurementDataRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeMeasurementDataRequest
@@ -124,6 +128,48 @@ impl<S0, S1> DescribeMeasurementDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeMeasurementData` call: `client.describe_measurement_data()`, the setters of [`DescribeMeasurementDataRequestBuilder`], then `.send().await`.
+pub type DescribeMeasurementDataCall<S = (rt::Unset, rt::Unset)> = DescribeMeasurementDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeMeasurementDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeMeasurementDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DescribeMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeMeasurementDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeMeasurementDataResponse,
+        ::ens_runtime::Error<DescribeMeasurementDataError>,
+    >
+    where
+        S0: builder_state::HasStartDate,
+        S1: builder_state::HasEndDate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeMeasurementDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeMeasurementDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()`",
+        message = "`DescribeMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartDate` is not set"
     )]
     pub trait HasStartDate: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `EndDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()`",
+        message = "`DescribeMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndDate` is not set"
     )]
     pub trait HasEndDate: sealed::Sealed {

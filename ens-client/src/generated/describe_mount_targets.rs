@@ -95,12 +95,13 @@ impl rt::Operation for DescribeMountTargetsRequest {
     }
 }
 
-/// Builds a [`DescribeMountTargetsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeMountTargetsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeMountTargetsRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeMountTargetsRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DescribeMountTargetsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeMountTargetsRequestBuilder {
@@ -108,6 +109,7 @@ impl Default for DescribeMountTargetsRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeMountTargetsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -119,35 +121,37 @@ struct DescribeMountTargetsRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S1> DescribeMountTargetsRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeMountTargetsRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeMountTargetsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeMountTargetsRequestBuilder<(String, S1)> {
+    ) -> DescribeMountTargetsRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeMountTargetsRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeMountTargetsRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeMountTargetsRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeMountTargetsRequest::file_system_id`] (`FileSystemId`).
     pub fn file_system_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeMountTargetsRequestBuilder<(S0, String)> {
+    ) -> DescribeMountTargetsRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeMountTargetsRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeMountTargetsRequestBuilder<S> {
+impl<S, C> DescribeMountTargetsRequestBuilder<S, C> {
     /// Sets [`DescribeMountTargetsRequest::mount_target_name`] (`MountTargetName`).
     pub fn mount_target_name(mut self, value: impl Into<String>) -> Self {
         self.optional.mount_target_name = Some(value.into());
@@ -186,6 +190,48 @@ impl<S0, S1> DescribeMountTargetsRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeMountTargets` call: `client.describe_mount_targets()`, the setters of [`DescribeMountTargetsRequestBuilder`], then `.send().await`.
+pub type DescribeMountTargetsCall<S = (rt::Unset, rt::Unset)> = DescribeMountTargetsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeMountTargetsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeMountTargetsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DescribeMountTargetsRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeMountTargetsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeMountTargetsResponse,
+        ::ens_runtime::Error<DescribeMountTargetsError>,
+    >
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasFileSystemId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeMountTargetsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeMountTargetsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -195,7 +241,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeMountTargets` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DescribeMountTargets` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -211,7 +257,7 @@ pub mod builder_state {
 
     /// Type state: `FileSystemId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeMountTargets` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()`",
+        message = "`DescribeMountTargets` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FileSystemId` is not set"
     )]
     pub trait HasFileSystemId: sealed::Sealed {

@@ -41,12 +41,13 @@ impl rt::Operation for DescribeNASAvailableResourceInfoRequest {
     }
 }
 
-/// Builds a [`DescribeNASAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNASAvailableResourceInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNASAvailableResourceInfoRequestBuilder<S = ()> {
+pub struct DescribeNASAvailableResourceInfoRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNASAvailableResourceInfoRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNASAvailableResourceInfoRequestBuilder {
@@ -54,13 +55,14 @@ impl Default for DescribeNASAvailableResourceInfoRequestBuilder {
         Self {
             required: (),
             optional: DescribeNASAvailableResourceInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeNASAvailableResourceInfoRequestOptional {}
-impl<S> DescribeNASAvailableResourceInfoRequestBuilder<S> {}
+impl<S, C> DescribeNASAvailableResourceInfoRequestBuilder<S, C> {}
 impl DescribeNASAvailableResourceInfoRequestBuilder<()> {
     /// The finished request. [`DescribeNASAvailableResourceInfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeNASAvailableResourceInfoRequest {
@@ -68,6 +70,44 @@ impl DescribeNASAvailableResourceInfoRequestBuilder<()> {
         let DescribeNASAvailableResourceInfoRequestOptional {} = self.optional;
         DescribeNASAvailableResourceInfoRequest {
         }
+    }
+}
+
+/// A fluent `DescribeNASAvailableResourceInfo` call: `client.describe_nas_available_resource_info()`, the setters of [`DescribeNASAvailableResourceInfoRequestBuilder`], then `.send().await`.
+pub type DescribeNASAvailableResourceInfoCall<S = ()> = DescribeNASAvailableResourceInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNASAvailableResourceInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNASAvailableResourceInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNASAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNASAvailableResourceInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNASAvailableResourceInfoResponse,
+        ::ens_runtime::Error<DescribeNASAvailableResourceInfoError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNASAvailableResourceInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

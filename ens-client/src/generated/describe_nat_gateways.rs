@@ -119,12 +119,13 @@ impl rt::Operation for DescribeNatGatewaysRequest {
     }
 }
 
-/// Builds a [`DescribeNatGatewaysRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNatGatewaysRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNatGatewaysRequestBuilder<S = ()> {
+pub struct DescribeNatGatewaysRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNatGatewaysRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNatGatewaysRequestBuilder {
@@ -132,6 +133,7 @@ impl Default for DescribeNatGatewaysRequestBuilder {
         Self {
             required: (),
             optional: DescribeNatGatewaysRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -149,7 +151,7 @@ struct DescribeNatGatewaysRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeNatGatewaysRequestBuilder<S> {
+impl<S, C> DescribeNatGatewaysRequestBuilder<S, C> {
     /// Sets [`DescribeNatGatewaysRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -227,6 +229,44 @@ impl DescribeNatGatewaysRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeNatGateways` call: `client.describe_nat_gateways()`, the setters of [`DescribeNatGatewaysRequestBuilder`], then `.send().await`.
+pub type DescribeNatGatewaysCall<S = ()> = DescribeNatGatewaysRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNatGatewaysCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNatGatewaysRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNatGatewaysRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNatGatewaysRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNatGatewaysResponse,
+        ::ens_runtime::Error<DescribeNatGatewaysError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNatGatewaysRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeNCInformationRequest {
     }
 }
 
-/// Builds a [`DescribeNCInformationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNCInformationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNCInformationRequestBuilder<S = ()> {
+pub struct DescribeNCInformationRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNCInformationRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNCInformationRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DescribeNCInformationRequestBuilder {
         Self {
             required: (),
             optional: DescribeNCInformationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct DescribeNCInformationRequestOptional {
     resource_id: Option<String>,
 }
 
-impl<S> DescribeNCInformationRequestBuilder<S> {
+impl<S, C> DescribeNCInformationRequestBuilder<S, C> {
     /// Sets [`DescribeNCInformationRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -106,6 +108,44 @@ impl DescribeNCInformationRequestBuilder<()> {
             ens_region_id: optional.ens_region_id,
             resource_id: optional.resource_id,
         }
+    }
+}
+
+/// A fluent `DescribeNCInformation` call: `client.describe_nc_information()`, the setters of [`DescribeNCInformationRequestBuilder`], then `.send().await`.
+pub type DescribeNCInformationCall<S = ()> = DescribeNCInformationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNCInformationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNCInformationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNCInformationRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNCInformationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNCInformationResponse,
+        ::ens_runtime::Error<DescribeNCInformationError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNCInformationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -79,12 +79,13 @@ impl rt::Operation for DescribeNetworkAclsRequest {
     }
 }
 
-/// Builds a [`DescribeNetworkAclsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNetworkAclsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNetworkAclsRequestBuilder<S = ()> {
+pub struct DescribeNetworkAclsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNetworkAclsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNetworkAclsRequestBuilder {
@@ -92,6 +93,7 @@ impl Default for DescribeNetworkAclsRequestBuilder {
         Self {
             required: (),
             optional: DescribeNetworkAclsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -105,7 +107,7 @@ struct DescribeNetworkAclsRequestOptional {
     page_size: Option<String>,
 }
 
-impl<S> DescribeNetworkAclsRequestBuilder<S> {
+impl<S, C> DescribeNetworkAclsRequestBuilder<S, C> {
     /// Sets [`DescribeNetworkAclsRequest::network_acl_id`] (`NetworkAclId`).
     pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
         self.optional.network_acl_id = Some(value.into());
@@ -149,6 +151,44 @@ impl DescribeNetworkAclsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeNetworkAcls` call: `client.describe_network_acls()`, the setters of [`DescribeNetworkAclsRequestBuilder`], then `.send().await`.
+pub type DescribeNetworkAclsCall<S = ()> = DescribeNetworkAclsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNetworkAclsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNetworkAclsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNetworkAclsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworkAclsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNetworkAclsResponse,
+        ::ens_runtime::Error<DescribeNetworkAclsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNetworkAclsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

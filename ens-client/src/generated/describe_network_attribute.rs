@@ -61,12 +61,13 @@ impl rt::Operation for DescribeNetworkAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNetworkAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeNetworkAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeNetworkAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNetworkAttributeRequestBuilder {
@@ -74,27 +75,29 @@ impl Default for DescribeNetworkAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeNetworkAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeNetworkAttributeRequestOptional {}
-impl DescribeNetworkAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeNetworkAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeNetworkAttributeRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeNetworkAttributeRequestBuilder<(String,)> {
+    ) -> DescribeNetworkAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeNetworkAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeNetworkAttributeRequestBuilder<S> {}
+impl<S, C> DescribeNetworkAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeNetworkAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeNetworkAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeNetworkAttributeRequest
@@ -109,6 +112,47 @@ impl<S0> DescribeNetworkAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeNetworkAttribute` call: `client.describe_network_attribute()`, the setters of [`DescribeNetworkAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeNetworkAttributeCall<S = (rt::Unset,)> = DescribeNetworkAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNetworkAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeNetworkAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworkAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNetworkAttributeResponse,
+        ::ens_runtime::Error<DescribeNetworkAttributeError>,
+    >
+    where
+        S0: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNetworkAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeNetworkAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -118,7 +162,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeNetworkAttribute` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`DescribeNetworkAttribute` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

@@ -174,12 +174,13 @@ impl rt::Operation for DescribeNetworkInterfacesRequest {
     }
 }
 
-/// Builds a [`DescribeNetworkInterfacesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNetworkInterfacesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNetworkInterfacesRequestBuilder<S = ()> {
+pub struct DescribeNetworkInterfacesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNetworkInterfacesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNetworkInterfacesRequestBuilder {
@@ -187,6 +188,7 @@ impl Default for DescribeNetworkInterfacesRequestBuilder {
         Self {
             required: (),
             optional: DescribeNetworkInterfacesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -210,7 +212,7 @@ struct DescribeNetworkInterfacesRequestOptional {
     network_interface_ids: Vec<String>,
 }
 
-impl<S> DescribeNetworkInterfacesRequestBuilder<S> {
+impl<S, C> DescribeNetworkInterfacesRequestBuilder<S, C> {
     /// Sets [`DescribeNetworkInterfacesRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.optional.network_interface_id = Some(value.into());
@@ -336,6 +338,44 @@ impl DescribeNetworkInterfacesRequestBuilder<()> {
             ens_region_ids: optional.ens_region_ids,
             network_interface_ids: optional.network_interface_ids,
         }
+    }
+}
+
+/// A fluent `DescribeNetworkInterfaces` call: `client.describe_network_interfaces()`, the setters of [`DescribeNetworkInterfacesRequestBuilder`], then `.send().await`.
+pub type DescribeNetworkInterfacesCall<S = ()> = DescribeNetworkInterfacesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNetworkInterfacesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNetworkInterfacesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNetworkInterfacesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworkInterfacesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNetworkInterfacesResponse,
+        ::ens_runtime::Error<DescribeNetworkInterfacesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNetworkInterfacesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -88,12 +88,13 @@ impl rt::Operation for DescribeNetworkPeerConnectionsRequest {
     }
 }
 
-/// Builds a [`DescribeNetworkPeerConnectionsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNetworkPeerConnectionsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNetworkPeerConnectionsRequestBuilder<S = ()> {
+pub struct DescribeNetworkPeerConnectionsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNetworkPeerConnectionsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNetworkPeerConnectionsRequestBuilder {
@@ -101,6 +102,7 @@ impl Default for DescribeNetworkPeerConnectionsRequestBuilder {
         Self {
             required: (),
             optional: DescribeNetworkPeerConnectionsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -115,7 +117,7 @@ struct DescribeNetworkPeerConnectionsRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeNetworkPeerConnectionsRequestBuilder<S> {
+impl<S, C> DescribeNetworkPeerConnectionsRequestBuilder<S, C> {
     /// Sets [`DescribeNetworkPeerConnectionsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -169,6 +171,44 @@ impl DescribeNetworkPeerConnectionsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeNetworkPeerConnections` call: `client.describe_network_peer_connections()`, the setters of [`DescribeNetworkPeerConnectionsRequestBuilder`], then `.send().await`.
+pub type DescribeNetworkPeerConnectionsCall<S = ()> = DescribeNetworkPeerConnectionsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNetworkPeerConnectionsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNetworkPeerConnectionsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNetworkPeerConnectionsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworkPeerConnectionsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeNetworkPeerConnectionsResponse,
+        ::ens_runtime::Error<DescribeNetworkPeerConnectionsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNetworkPeerConnectionsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -117,12 +117,13 @@ impl rt::Operation for DescribeNetworksRequest {
     }
 }
 
-/// Builds a [`DescribeNetworksRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeNetworksRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeNetworksRequestBuilder<S = ()> {
+pub struct DescribeNetworksRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeNetworksRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeNetworksRequestBuilder {
@@ -130,6 +131,7 @@ impl Default for DescribeNetworksRequestBuilder {
         Self {
             required: (),
             optional: DescribeNetworksRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -145,7 +147,7 @@ struct DescribeNetworksRequestOptional {
     network_ids: Vec<String>,
 }
 
-impl<S> DescribeNetworksRequestBuilder<S> {
+impl<S, C> DescribeNetworksRequestBuilder<S, C> {
     /// Sets [`DescribeNetworksRequest::network_id`] (`NetworkId`).
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.optional.network_id = Some(value.into());
@@ -209,6 +211,41 @@ impl DescribeNetworksRequestBuilder<()> {
             ens_region_ids: optional.ens_region_ids,
             network_ids: optional.network_ids,
         }
+    }
+}
+
+/// A fluent `DescribeNetworks` call: `client.describe_networks()`, the setters of [`DescribeNetworksRequestBuilder`], then `.send().await`.
+pub type DescribeNetworksCall<S = ()> = DescribeNetworksRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeNetworksCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeNetworksRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeNetworksRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworksRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeNetworksResponse, ::ens_runtime::Error<DescribeNetworksError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeNetworksRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -83,14 +83,16 @@ impl rt::Operation for DescribePrePaidInstanceStockRequest {
     }
 }
 
-/// Builds a [`DescribePrePaidInstanceStockRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribePrePaidInstanceStockRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribePrePaidInstanceStockRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribePrePaidInstanceStockRequestOptional,
+    call: C,
 }
 
 impl Default for DescribePrePaidInstanceStockRequestBuilder {
@@ -98,69 +100,94 @@ impl Default for DescribePrePaidInstanceStockRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: DescribePrePaidInstanceStockRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribePrePaidInstanceStockRequestOptional {}
-impl<S1, S2, S3> DescribePrePaidInstanceStockRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<
+    S1,
+    S2,
+    S3,
+    C,
+> DescribePrePaidInstanceStockRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`DescribePrePaidInstanceStockRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DescribePrePaidInstanceStockRequestBuilder<(String, S1, S2, S3)> {
+    ) -> DescribePrePaidInstanceStockRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         DescribePrePaidInstanceStockRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> DescribePrePaidInstanceStockRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<
+    S0,
+    S2,
+    S3,
+    C,
+> DescribePrePaidInstanceStockRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`DescribePrePaidInstanceStockRequest::system_disk_size`] (`SystemDiskSize`).
     pub fn system_disk_size(
         self,
         value: i64,
-    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, i64, S2, S3)> {
+    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, i64, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         DescribePrePaidInstanceStockRequestBuilder {
             required: (s0, value, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<
+    S0,
+    S1,
+    S3,
+    C,
+> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`DescribePrePaidInstanceStockRequest::data_disk_size`] (`DataDiskSize`).
     pub fn data_disk_size(
         self,
         value: i64,
-    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, i64, S3)> {
+    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, i64, S3), C> {
         let (s0, s1, _, s3) = self.required;
         DescribePrePaidInstanceStockRequestBuilder {
             required: (s0, s1, value, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    S2,
+    C,
+> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`DescribePrePaidInstanceStockRequest::instance_spec`] (`InstanceSpec`).
     pub fn instance_spec(
         self,
         value: impl Into<String>,
-    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, String)> {
+    ) -> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         DescribePrePaidInstanceStockRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribePrePaidInstanceStockRequestBuilder<S> {}
+impl<S, C> DescribePrePaidInstanceStockRequestBuilder<S, C> {}
 impl<S0, S1, S2, S3> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, S3)> {
     /// The finished request. [`DescribePrePaidInstanceStockRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribePrePaidInstanceStockRequest
@@ -181,6 +208,54 @@ impl<S0, S1, S2, S3> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, S3)
     }
 }
 
+/// A fluent `DescribePrePaidInstanceStock` call: `client.describe_pre_paid_instance_stock()`, the setters of [`DescribePrePaidInstanceStockRequestBuilder`], then `.send().await`.
+pub type DescribePrePaidInstanceStockCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = DescribePrePaidInstanceStockRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribePrePaidInstanceStockCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribePrePaidInstanceStockRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribePrePaidInstanceStockRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribePrePaidInstanceStockRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribePrePaidInstanceStockResponse,
+        ::ens_runtime::Error<DescribePrePaidInstanceStockError>,
+    >
+    where
+        S0: builder_state::HasEnsRegionId,
+        S1: builder_state::HasSystemDiskSize,
+        S2: builder_state::HasDataDiskSize,
+        S3: builder_state::HasInstanceSpec,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribePrePaidInstanceStockRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribePrePaidInstanceStockRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -190,7 +265,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrePaidInstanceStock` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DescribePrePaidInstanceStock` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -207,7 +282,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `SystemDiskSize` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrePaidInstanceStock` needs the required parameter `SystemDiskSize`: call `.system_disk_size(..)` before `.build()`",
+        message = "`DescribePrePaidInstanceStock` needs the required parameter `SystemDiskSize`: call `.system_disk_size(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SystemDiskSize` is not set"
     )]
     pub trait HasSystemDiskSize: sealed::Sealed {
@@ -223,7 +298,7 @@ pub mod builder_state {
 
     /// Type state: `DataDiskSize` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrePaidInstanceStock` needs the required parameter `DataDiskSize`: call `.data_disk_size(..)` before `.build()`",
+        message = "`DescribePrePaidInstanceStock` needs the required parameter `DataDiskSize`: call `.data_disk_size(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DataDiskSize` is not set"
     )]
     pub trait HasDataDiskSize: sealed::Sealed {
@@ -239,7 +314,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceSpec` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrePaidInstanceStock` needs the required parameter `InstanceSpec`: call `.instance_spec(..)` before `.build()`",
+        message = "`DescribePrePaidInstanceStock` needs the required parameter `InstanceSpec`: call `.instance_spec(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceSpec` is not set"
     )]
     pub trait HasInstanceSpec: sealed::Sealed {

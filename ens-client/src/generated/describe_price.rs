@@ -133,14 +133,16 @@ impl rt::Operation for DescribePriceRequest {
     }
 }
 
-/// Builds a [`DescribePriceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribePriceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribePriceRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribePriceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribePriceRequestBuilder {
@@ -148,6 +150,7 @@ impl Default for DescribePriceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: DescribePriceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -160,77 +163,82 @@ struct DescribePriceRequestOptional {
     period_unit: Option<PeriodUnit>,
 }
 
-impl<S1, S2, S3, S4> DescribePriceRequestBuilder<(rt::Unset, S1, S2, S3, S4)> {
+impl<S1, S2, S3, S4, C> DescribePriceRequestBuilder<(rt::Unset, S1, S2, S3, S4), C> {
     /// Sets [`DescribePriceRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(
         self,
         value: impl Into<String>,
-    ) -> DescribePriceRequestBuilder<(String, S1, S2, S3, S4)> {
+    ) -> DescribePriceRequestBuilder<(String, S1, S2, S3, S4), C> {
         let (_, s1, s2, s3, s4) = self.required;
         DescribePriceRequestBuilder {
             required: (value.into(), s1, s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3, S4> DescribePriceRequestBuilder<(S0, rt::Unset, S2, S3, S4)> {
+impl<S0, S2, S3, S4, C> DescribePriceRequestBuilder<(S0, rt::Unset, S2, S3, S4), C> {
     /// Sets [`DescribePriceRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> DescribePriceRequestBuilder<(S0, String, S2, S3, S4)> {
+    ) -> DescribePriceRequestBuilder<(S0, String, S2, S3, S4), C> {
         let (s0, _, s2, s3, s4) = self.required;
         DescribePriceRequestBuilder {
             required: (s0, value.into(), s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3, S4> DescribePriceRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
+impl<S0, S1, S3, S4, C> DescribePriceRequestBuilder<(S0, S1, rt::Unset, S3, S4), C> {
     /// Sets [`DescribePriceRequest::period`] (`Period`).
     pub fn period(
         self,
         value: i64,
-    ) -> DescribePriceRequestBuilder<(S0, S1, i64, S3, S4)> {
+    ) -> DescribePriceRequestBuilder<(S0, S1, i64, S3, S4), C> {
         let (s0, s1, _, s3, s4) = self.required;
         DescribePriceRequestBuilder {
             required: (s0, s1, value, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S4> DescribePriceRequestBuilder<(S0, S1, S2, rt::Unset, S4)> {
+impl<S0, S1, S2, S4, C> DescribePriceRequestBuilder<(S0, S1, S2, rt::Unset, S4), C> {
     /// Sets [`DescribePriceRequest::quantity`] (`Quantity`).
     pub fn quantity(
         self,
         value: i64,
-    ) -> DescribePriceRequestBuilder<(S0, S1, S2, i64, S4)> {
+    ) -> DescribePriceRequestBuilder<(S0, S1, S2, i64, S4), C> {
         let (s0, s1, s2, _, s4) = self.required;
         DescribePriceRequestBuilder {
             required: (s0, s1, s2, value, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S3> DescribePriceRequestBuilder<(S0, S1, S2, S3, rt::Unset)> {
+impl<S0, S1, S2, S3, C> DescribePriceRequestBuilder<(S0, S1, S2, S3, rt::Unset), C> {
     /// Sets [`DescribePriceRequest::internet_charge_type`] (`InternetChargeType`).
     pub fn internet_charge_type(
         self,
         value: impl Into<String>,
-    ) -> DescribePriceRequestBuilder<(S0, S1, S2, S3, String)> {
+    ) -> DescribePriceRequestBuilder<(S0, S1, S2, S3, String), C> {
         let (s0, s1, s2, s3, _) = self.required;
         DescribePriceRequestBuilder {
             required: (s0, s1, s2, s3, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribePriceRequestBuilder<S> {
+impl<S, C> DescribePriceRequestBuilder<S, C> {
     /// Sets [`DescribePriceRequest::system_disk`] (`SystemDisk`).
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.optional.system_disk = Some(value);
@@ -288,6 +296,53 @@ impl<S0, S1, S2, S3, S4> DescribePriceRequestBuilder<(S0, S1, S2, S3, S4)> {
     }
 }
 
+/// A fluent `DescribePrice` call: `client.describe_price()`, the setters of [`DescribePriceRequestBuilder`], then `.send().await`.
+pub type DescribePriceCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = DescribePriceRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribePriceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribePriceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> DescribePriceRequestBuilder<(S0, S1, S2, S3, S4), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribePriceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribePriceResponse, ::ens_runtime::Error<DescribePriceError>>
+    where
+        S0: builder_state::HasInstanceType,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasPeriod,
+        S3: builder_state::HasQuantity,
+        S4: builder_state::HasInternetChargeType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribePriceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribePriceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -297,7 +352,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrice` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
+        message = "`DescribePrice` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceType` is not set"
     )]
     pub trait HasInstanceType: sealed::Sealed {
@@ -313,7 +368,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrice` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`DescribePrice` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -330,7 +385,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrice` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`DescribePrice` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {
@@ -346,7 +401,7 @@ pub mod builder_state {
 
     /// Type state: `Quantity` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrice` needs the required parameter `Quantity`: call `.quantity(..)` before `.build()`",
+        message = "`DescribePrice` needs the required parameter `Quantity`: call `.quantity(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Quantity` is not set"
     )]
     pub trait HasQuantity: sealed::Sealed {
@@ -362,7 +417,7 @@ pub mod builder_state {
 
     /// Type state: `InternetChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribePrice` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()`",
+        message = "`DescribePrice` needs the required parameter `InternetChargeType`: call `.internet_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InternetChargeType` is not set"
     )]
     pub trait HasInternetChargeType: sealed::Sealed {

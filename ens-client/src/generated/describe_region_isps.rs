@@ -49,12 +49,13 @@ impl rt::Operation for DescribeRegionIspsRequest {
     }
 }
 
-/// Builds a [`DescribeRegionIspsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeRegionIspsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeRegionIspsRequestBuilder<S = ()> {
+pub struct DescribeRegionIspsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeRegionIspsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeRegionIspsRequestBuilder {
@@ -62,6 +63,7 @@ impl Default for DescribeRegionIspsRequestBuilder {
         Self {
             required: (),
             optional: DescribeRegionIspsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -71,7 +73,7 @@ struct DescribeRegionIspsRequestOptional {
     ens_region_id: Option<String>,
 }
 
-impl<S> DescribeRegionIspsRequestBuilder<S> {
+impl<S, C> DescribeRegionIspsRequestBuilder<S, C> {
     /// Sets [`DescribeRegionIspsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -87,6 +89,44 @@ impl DescribeRegionIspsRequestBuilder<()> {
         DescribeRegionIspsRequest {
             ens_region_id: optional.ens_region_id,
         }
+    }
+}
+
+/// A fluent `DescribeRegionIsps` call: `client.describe_region_isps()`, the setters of [`DescribeRegionIspsRequestBuilder`], then `.send().await`.
+pub type DescribeRegionIspsCall<S = ()> = DescribeRegionIspsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeRegionIspsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeRegionIspsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeRegionIspsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeRegionIspsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeRegionIspsResponse,
+        ::ens_runtime::Error<DescribeRegionIspsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeRegionIspsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeRegionResourceRequest {
     }
 }
 
-/// Builds a [`DescribeRegionResourceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeRegionResourceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeRegionResourceRequestBuilder<S = ()> {
+pub struct DescribeRegionResourceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeRegionResourceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeRegionResourceRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DescribeRegionResourceRequestBuilder {
         Self {
             required: (),
             optional: DescribeRegionResourceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct DescribeRegionResourceRequestOptional {
     isp_type: Option<String>,
 }
 
-impl<S> DescribeRegionResourceRequestBuilder<S> {
+impl<S, C> DescribeRegionResourceRequestBuilder<S, C> {
     /// Sets [`DescribeRegionResourceRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -106,6 +108,44 @@ impl DescribeRegionResourceRequestBuilder<()> {
             ens_region_id: optional.ens_region_id,
             isp_type: optional.isp_type,
         }
+    }
+}
+
+/// A fluent `DescribeRegionResource` call: `client.describe_region_resource()`, the setters of [`DescribeRegionResourceRequestBuilder`], then `.send().await`.
+pub type DescribeRegionResourceCall<S = ()> = DescribeRegionResourceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeRegionResourceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeRegionResourceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeRegionResourceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeRegionResourceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeRegionResourceResponse,
+        ::ens_runtime::Error<DescribeRegionResourceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeRegionResourceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

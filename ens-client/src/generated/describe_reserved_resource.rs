@@ -40,12 +40,13 @@ impl rt::Operation for DescribeReservedResourceRequest {
     }
 }
 
-/// Builds a [`DescribeReservedResourceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeReservedResourceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeReservedResourceRequestBuilder<S = ()> {
+pub struct DescribeReservedResourceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeReservedResourceRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeReservedResourceRequestBuilder {
@@ -53,19 +54,58 @@ impl Default for DescribeReservedResourceRequestBuilder {
         Self {
             required: (),
             optional: DescribeReservedResourceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeReservedResourceRequestOptional {}
-impl<S> DescribeReservedResourceRequestBuilder<S> {}
+impl<S, C> DescribeReservedResourceRequestBuilder<S, C> {}
 impl DescribeReservedResourceRequestBuilder<()> {
     /// The finished request. [`DescribeReservedResourceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeReservedResourceRequest {
         let () = self.required;
         let DescribeReservedResourceRequestOptional {} = self.optional;
         DescribeReservedResourceRequest {}
+    }
+}
+
+/// A fluent `DescribeReservedResource` call: `client.describe_reserved_resource()`, the setters of [`DescribeReservedResourceRequestBuilder`], then `.send().await`.
+pub type DescribeReservedResourceCall<S = ()> = DescribeReservedResourceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeReservedResourceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeReservedResourceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeReservedResourceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeReservedResourceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeReservedResourceResponse,
+        ::ens_runtime::Error<DescribeReservedResourceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeReservedResourceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

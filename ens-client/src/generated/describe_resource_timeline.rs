@@ -67,12 +67,13 @@ impl rt::Operation for DescribeResourceTimelineRequest {
     }
 }
 
-/// Builds a [`DescribeResourceTimelineRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeResourceTimelineRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeResourceTimelineRequestBuilder<S = ()> {
+pub struct DescribeResourceTimelineRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeResourceTimelineRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeResourceTimelineRequestBuilder {
@@ -80,6 +81,7 @@ impl Default for DescribeResourceTimelineRequestBuilder {
         Self {
             required: (),
             optional: DescribeResourceTimelineRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -91,7 +93,7 @@ struct DescribeResourceTimelineRequestOptional {
     uuid: Option<String>,
 }
 
-impl<S> DescribeResourceTimelineRequestBuilder<S> {
+impl<S, C> DescribeResourceTimelineRequestBuilder<S, C> {
     /// Sets [`DescribeResourceTimelineRequest::begin_time`] (`BeginTime`).
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.optional.begin_time = Some(value.into());
@@ -121,6 +123,44 @@ impl DescribeResourceTimelineRequestBuilder<()> {
             end_time: optional.end_time,
             uuid: optional.uuid,
         }
+    }
+}
+
+/// A fluent `DescribeResourceTimeline` call: `client.describe_resource_timeline()`, the setters of [`DescribeResourceTimelineRequestBuilder`], then `.send().await`.
+pub type DescribeResourceTimelineCall<S = ()> = DescribeResourceTimelineRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeResourceTimelineCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeResourceTimelineRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeResourceTimelineRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeResourceTimelineRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeResourceTimelineResponse,
+        ::ens_runtime::Error<DescribeResourceTimelineError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeResourceTimelineRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -60,12 +60,13 @@ impl rt::Operation for DescribeSDGsRequest {
     }
 }
 
-/// Builds a [`DescribeSDGsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSDGsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSDGsRequestBuilder<S = ()> {
+pub struct DescribeSDGsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSDGsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSDGsRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for DescribeSDGsRequestBuilder {
         Self {
             required: (),
             optional: DescribeSDGsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct DescribeSDGsRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> DescribeSDGsRequestBuilder<S> {
+impl<S, C> DescribeSDGsRequestBuilder<S, C> {
     /// Sets [`DescribeSDGsRequest::sdg_ids`] (`SDGIds`).
     pub fn sdg_ids(
         mut self,
@@ -112,6 +114,38 @@ impl DescribeSDGsRequestBuilder<()> {
             sdg_ids: optional.sdg_ids,
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `DescribeSDGs` call: `client.describe_sd_gs()`, the setters of [`DescribeSDGsRequestBuilder`], then `.send().await`.
+pub type DescribeSDGsCall<S = ()> = DescribeSDGsRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribeSDGsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSDGsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSDGsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeSDGsResponse, ::ens_runtime::Error<DescribeSDGsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSDGsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -90,12 +90,13 @@ impl rt::Operation for DescribeSDGRequest {
     }
 }
 
-/// Builds a [`DescribeSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSDGRequestBuilder<S = ()> {
+pub struct DescribeSDGRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSDGRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSDGRequestBuilder {
@@ -103,6 +104,7 @@ impl Default for DescribeSDGRequestBuilder {
         Self {
             required: (),
             optional: DescribeSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -115,7 +117,7 @@ struct DescribeSDGRequestOptional {
     same_disk_id: Option<bool>,
 }
 
-impl<S> DescribeSDGRequestBuilder<S> {
+impl<S, C> DescribeSDGRequestBuilder<S, C> {
     /// Sets [`DescribeSDGRequest::sdg_ids`] (`SDGIds`).
     pub fn sdg_ids(
         mut self,
@@ -155,6 +157,38 @@ impl DescribeSDGRequestBuilder<()> {
             page_size: optional.page_size,
             same_disk_id: optional.same_disk_id,
         }
+    }
+}
+
+/// A fluent `DescribeSDG` call: `client.describe_sdg()`, the setters of [`DescribeSDGRequestBuilder`], then `.send().await`.
+pub type DescribeSDGCall<S = ()> = DescribeSDGRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribeSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSDGRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DescribeSDGResponse, ::ens_runtime::Error<DescribeSDGError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

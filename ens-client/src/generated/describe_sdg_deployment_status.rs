@@ -119,12 +119,13 @@ impl rt::Operation for DescribeSDGDeploymentStatusRequest {
     }
 }
 
-/// Builds a [`DescribeSDGDeploymentStatusRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSDGDeploymentStatusRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSDGDeploymentStatusRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeSDGDeploymentStatusRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeSDGDeploymentStatusRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSDGDeploymentStatusRequestBuilder {
@@ -132,6 +133,7 @@ impl Default for DescribeSDGDeploymentStatusRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeSDGDeploymentStatusRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -147,21 +149,22 @@ struct DescribeSDGDeploymentStatusRequestOptional {
     disk_ids: Vec<String>,
 }
 
-impl DescribeSDGDeploymentStatusRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeSDGDeploymentStatusRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeSDGDeploymentStatusRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeSDGDeploymentStatusRequestBuilder<(String,)> {
+    ) -> DescribeSDGDeploymentStatusRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeSDGDeploymentStatusRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeSDGDeploymentStatusRequestBuilder<S> {
+impl<S, C> DescribeSDGDeploymentStatusRequestBuilder<S, C> {
     /// Sets [`DescribeSDGDeploymentStatusRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -235,6 +238,47 @@ impl<S0> DescribeSDGDeploymentStatusRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeSDGDeploymentStatus` call: `client.describe_sdg_deployment_status()`, the setters of [`DescribeSDGDeploymentStatusRequestBuilder`], then `.send().await`.
+pub type DescribeSDGDeploymentStatusCall<S = (rt::Unset,)> = DescribeSDGDeploymentStatusRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSDGDeploymentStatusCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeSDGDeploymentStatusRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeSDGDeploymentStatusRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGDeploymentStatusRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSDGDeploymentStatusResponse,
+        ::ens_runtime::Error<DescribeSDGDeploymentStatusError>,
+    >
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSDGDeploymentStatusRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeSDGDeploymentStatusRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -244,7 +288,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeSDGDeploymentStatus` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`DescribeSDGDeploymentStatus` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

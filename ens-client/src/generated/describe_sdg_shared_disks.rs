@@ -95,12 +95,13 @@ impl rt::Operation for DescribeSDGSharedDisksRequest {
     }
 }
 
-/// Builds a [`DescribeSDGSharedDisksRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSDGSharedDisksRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSDGSharedDisksRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeSDGSharedDisksRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeSDGSharedDisksRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSDGSharedDisksRequestBuilder {
@@ -108,6 +109,7 @@ impl Default for DescribeSDGSharedDisksRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeSDGSharedDisksRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -120,21 +122,22 @@ struct DescribeSDGSharedDisksRequestOptional {
     page_size: Option<i64>,
 }
 
-impl DescribeSDGSharedDisksRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeSDGSharedDisksRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeSDGSharedDisksRequest::sdg_id`] (`SdgId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeSDGSharedDisksRequestBuilder<(String,)> {
+    ) -> DescribeSDGSharedDisksRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeSDGSharedDisksRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeSDGSharedDisksRequestBuilder<S> {
+impl<S, C> DescribeSDGSharedDisksRequestBuilder<S, C> {
     /// Sets [`DescribeSDGSharedDisksRequest::region_id`] (`RegionId`).
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.region_id = Some(value.into());
@@ -178,6 +181,47 @@ impl<S0> DescribeSDGSharedDisksRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeSDGSharedDisks` call: `client.describe_sdg_shared_disks()`, the setters of [`DescribeSDGSharedDisksRequestBuilder`], then `.send().await`.
+pub type DescribeSDGSharedDisksCall<S = (rt::Unset,)> = DescribeSDGSharedDisksRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSDGSharedDisksCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeSDGSharedDisksRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeSDGSharedDisksRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGSharedDisksRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSDGSharedDisksResponse,
+        ::ens_runtime::Error<DescribeSDGSharedDisksError>,
+    >
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSDGSharedDisksRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeSDGSharedDisksRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -187,7 +231,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SdgId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeSDGSharedDisks` needs the required parameter `SdgId`: call `.sdg_id(..)` before `.build()`",
+        message = "`DescribeSDGSharedDisks` needs the required parameter `SdgId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SdgId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

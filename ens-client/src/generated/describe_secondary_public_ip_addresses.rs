@@ -115,12 +115,13 @@ impl rt::Operation for DescribeSecondaryPublicIpAddressesRequest {
     }
 }
 
-/// Builds a [`DescribeSecondaryPublicIpAddressesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSecondaryPublicIpAddressesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSecondaryPublicIpAddressesRequestBuilder<S = ()> {
+pub struct DescribeSecondaryPublicIpAddressesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSecondaryPublicIpAddressesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSecondaryPublicIpAddressesRequestBuilder {
@@ -128,6 +129,7 @@ impl Default for DescribeSecondaryPublicIpAddressesRequestBuilder {
         Self {
             required: (),
             optional: DescribeSecondaryPublicIpAddressesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -143,7 +145,7 @@ struct DescribeSecondaryPublicIpAddressesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeSecondaryPublicIpAddressesRequestBuilder<S> {
+impl<S, C> DescribeSecondaryPublicIpAddressesRequestBuilder<S, C> {
     /// Sets [`DescribeSecondaryPublicIpAddressesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -204,6 +206,44 @@ impl DescribeSecondaryPublicIpAddressesRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeSecondaryPublicIpAddresses` call: `client.describe_secondary_public_ip_addresses()`, the setters of [`DescribeSecondaryPublicIpAddressesRequestBuilder`], then `.send().await`.
+pub type DescribeSecondaryPublicIpAddressesCall<S = ()> = DescribeSecondaryPublicIpAddressesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSecondaryPublicIpAddressesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSecondaryPublicIpAddressesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSecondaryPublicIpAddressesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSecondaryPublicIpAddressesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSecondaryPublicIpAddressesResponse,
+        ::ens_runtime::Error<DescribeSecondaryPublicIpAddressesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSecondaryPublicIpAddressesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -53,12 +53,13 @@ impl rt::Operation for DescribeSecurityGroupAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeSecurityGroupAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSecurityGroupAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSecurityGroupAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeSecurityGroupAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeSecurityGroupAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSecurityGroupAttributeRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DescribeSecurityGroupAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeSecurityGroupAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeSecurityGroupAttributeRequestOptional {}
-impl DescribeSecurityGroupAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeSecurityGroupAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeSecurityGroupAttributeRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeSecurityGroupAttributeRequestBuilder<(String,)> {
+    ) -> DescribeSecurityGroupAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeSecurityGroupAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeSecurityGroupAttributeRequestBuilder<S> {}
+impl<S, C> DescribeSecurityGroupAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeSecurityGroupAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeSecurityGroupAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeSecurityGroupAttributeRequest
@@ -101,6 +104,47 @@ impl<S0> DescribeSecurityGroupAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeSecurityGroupAttribute` call: `client.describe_security_group_attribute()`, the setters of [`DescribeSecurityGroupAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeSecurityGroupAttributeCall<S = (rt::Unset,)> = DescribeSecurityGroupAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSecurityGroupAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeSecurityGroupAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeSecurityGroupAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSecurityGroupAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSecurityGroupAttributeResponse,
+        ::ens_runtime::Error<DescribeSecurityGroupAttributeError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSecurityGroupAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeSecurityGroupAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeSecurityGroupAttribute` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`DescribeSecurityGroupAttribute` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

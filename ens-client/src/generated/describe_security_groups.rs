@@ -96,12 +96,13 @@ impl rt::Operation for DescribeSecurityGroupsRequest {
     }
 }
 
-/// Builds a [`DescribeSecurityGroupsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSecurityGroupsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSecurityGroupsRequestBuilder<S = ()> {
+pub struct DescribeSecurityGroupsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSecurityGroupsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSecurityGroupsRequestBuilder {
@@ -109,6 +110,7 @@ impl Default for DescribeSecurityGroupsRequestBuilder {
         Self {
             required: (),
             optional: DescribeSecurityGroupsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -121,7 +123,7 @@ struct DescribeSecurityGroupsRequestOptional {
     page_number: Option<i64>,
 }
 
-impl<S> DescribeSecurityGroupsRequestBuilder<S> {
+impl<S, C> DescribeSecurityGroupsRequestBuilder<S, C> {
     /// Sets [`DescribeSecurityGroupsRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.optional.security_group_id = Some(value.into());
@@ -158,6 +160,44 @@ impl DescribeSecurityGroupsRequestBuilder<()> {
             page_size: optional.page_size,
             page_number: optional.page_number,
         }
+    }
+}
+
+/// A fluent `DescribeSecurityGroups` call: `client.describe_security_groups()`, the setters of [`DescribeSecurityGroupsRequestBuilder`], then `.send().await`.
+pub type DescribeSecurityGroupsCall<S = ()> = DescribeSecurityGroupsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSecurityGroupsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSecurityGroupsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSecurityGroupsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSecurityGroupsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSecurityGroupsResponse,
+        ::ens_runtime::Error<DescribeSecurityGroupsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSecurityGroupsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -83,12 +83,13 @@ impl rt::Operation for DescribeSelfImagesRequest {
     }
 }
 
-/// Builds a [`DescribeSelfImagesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSelfImagesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSelfImagesRequestBuilder<S = ()> {
+pub struct DescribeSelfImagesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSelfImagesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSelfImagesRequestBuilder {
@@ -96,6 +97,7 @@ impl Default for DescribeSelfImagesRequestBuilder {
         Self {
             required: (),
             optional: DescribeSelfImagesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -109,7 +111,7 @@ struct DescribeSelfImagesRequestOptional {
     snapshot_id: Option<String>,
 }
 
-impl<S> DescribeSelfImagesRequestBuilder<S> {
+impl<S, C> DescribeSelfImagesRequestBuilder<S, C> {
     /// Sets [`DescribeSelfImagesRequest::page_number`] (`PageNumber`).
     pub fn page_number(mut self, value: i64) -> Self {
         self.optional.page_number = Some(value);
@@ -153,6 +155,44 @@ impl DescribeSelfImagesRequestBuilder<()> {
             image_name: optional.image_name,
             snapshot_id: optional.snapshot_id,
         }
+    }
+}
+
+/// A fluent `DescribeSelfImages` call: `client.describe_self_images()`, the setters of [`DescribeSelfImagesRequestBuilder`], then `.send().await`.
+pub type DescribeSelfImagesCall<S = ()> = DescribeSelfImagesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSelfImagesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSelfImagesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSelfImagesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSelfImagesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSelfImagesResponse,
+        ::ens_runtime::Error<DescribeSelfImagesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSelfImagesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -71,12 +71,13 @@ impl rt::Operation for DescribeServcieScheduleRequest {
     }
 }
 
-/// Builds a [`DescribeServcieScheduleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeServcieScheduleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeServcieScheduleRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DescribeServcieScheduleRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DescribeServcieScheduleRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeServcieScheduleRequestBuilder {
@@ -84,6 +85,7 @@ impl Default for DescribeServcieScheduleRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DescribeServcieScheduleRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -93,35 +95,37 @@ struct DescribeServcieScheduleRequestOptional {
     pod_config_name: Option<String>,
 }
 
-impl<S1> DescribeServcieScheduleRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DescribeServcieScheduleRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DescribeServcieScheduleRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeServcieScheduleRequestBuilder<(String, S1)> {
+    ) -> DescribeServcieScheduleRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DescribeServcieScheduleRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DescribeServcieScheduleRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DescribeServcieScheduleRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DescribeServcieScheduleRequest::uuid`] (`Uuid`).
     pub fn uuid(
         self,
         value: impl Into<String>,
-    ) -> DescribeServcieScheduleRequestBuilder<(S0, String)> {
+    ) -> DescribeServcieScheduleRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DescribeServcieScheduleRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeServcieScheduleRequestBuilder<S> {
+impl<S, C> DescribeServcieScheduleRequestBuilder<S, C> {
     /// Sets [`DescribeServcieScheduleRequest::pod_config_name`] (`PodConfigName`).
     pub fn pod_config_name(mut self, value: impl Into<String>) -> Self {
         self.optional.pod_config_name = Some(value.into());
@@ -146,6 +150,48 @@ impl<S0, S1> DescribeServcieScheduleRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DescribeServcieSchedule` call: `client.describe_servcie_schedule()`, the setters of [`DescribeServcieScheduleRequestBuilder`], then `.send().await`.
+pub type DescribeServcieScheduleCall<S = (rt::Unset, rt::Unset)> = DescribeServcieScheduleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeServcieScheduleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DescribeServcieScheduleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DescribeServcieScheduleRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeServcieScheduleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeServcieScheduleResponse,
+        ::ens_runtime::Error<DescribeServcieScheduleError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasUuid,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeServcieScheduleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeServcieScheduleRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -155,7 +201,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServcieSchedule` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DescribeServcieSchedule` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -171,7 +217,7 @@ pub mod builder_state {
 
     /// Type state: `Uuid` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServcieSchedule` needs the required parameter `Uuid`: call `.uuid(..)` before `.build()`",
+        message = "`DescribeServcieSchedule` needs the required parameter `Uuid`: call `.uuid(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Uuid` is not set"
     )]
     pub trait HasUuid: sealed::Sealed {

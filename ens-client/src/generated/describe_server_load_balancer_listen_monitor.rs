@@ -82,14 +82,16 @@ impl rt::Operation for DescribeServerLoadBalancerListenMonitorRequest {
     }
 }
 
-/// Builds a [`DescribeServerLoadBalancerListenMonitorRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeServerLoadBalancerListenMonitorRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeServerLoadBalancerListenMonitorRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeServerLoadBalancerListenMonitorRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeServerLoadBalancerListenMonitorRequestBuilder {
@@ -97,6 +99,7 @@ impl Default for DescribeServerLoadBalancerListenMonitorRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeServerLoadBalancerListenMonitorRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -107,49 +110,64 @@ struct DescribeServerLoadBalancerListenMonitorRequestOptional {
     proto: Option<String>,
 }
 
-impl<S1, S2> DescribeServerLoadBalancerListenMonitorRequestBuilder<(rt::Unset, S1, S2)> {
+impl<
+    S1,
+    S2,
+    C,
+> DescribeServerLoadBalancerListenMonitorRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeServerLoadBalancerListenMonitorRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeServerLoadBalancerListenMonitorRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, rt::Unset, S2)> {
+impl<
+    S0,
+    S2,
+    C,
+> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeServerLoadBalancerListenMonitorRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeServerLoadBalancerListenMonitorRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, S1, rt::Unset)> {
+impl<
+    S0,
+    S1,
+    C,
+> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeServerLoadBalancerListenMonitorRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeServerLoadBalancerListenMonitorRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeServerLoadBalancerListenMonitorRequestBuilder<S> {
+impl<S, C> DescribeServerLoadBalancerListenMonitorRequestBuilder<S, C> {
     /// Sets [`DescribeServerLoadBalancerListenMonitorRequest::v_port`] (`VPort`).
     pub fn v_port(mut self, value: impl Into<String>) -> Self {
         self.optional.v_port = Some(value.into());
@@ -183,6 +201,55 @@ impl<S0, S1, S2> DescribeServerLoadBalancerListenMonitorRequestBuilder<(S0, S1, 
     }
 }
 
+/// A fluent `DescribeServerLoadBalancerListenMonitor` call: `client.describe_server_load_balancer_listen_monitor()`, the setters of [`DescribeServerLoadBalancerListenMonitorRequestBuilder`], then `.send().await`.
+pub type DescribeServerLoadBalancerListenMonitorCall<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+> = DescribeServerLoadBalancerListenMonitorRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl DescribeServerLoadBalancerListenMonitorCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeServerLoadBalancerListenMonitorRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeServerLoadBalancerListenMonitorRequestBuilder<
+    (S0, S1, S2),
+    ::ens_runtime::Fluent,
+> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeServerLoadBalancerListenMonitorRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeServerLoadBalancerListenMonitorResponse,
+        ::ens_runtime::Error<DescribeServerLoadBalancerListenMonitorError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeServerLoadBalancerListenMonitorRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeServerLoadBalancerListenMonitorRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -192,7 +259,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -208,7 +275,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -224,7 +291,7 @@ pub mod builder_state {
 
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerListenMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -68,14 +68,16 @@ impl rt::Operation for DescribeServerLoadBalancerMonitorRequest {
     }
 }
 
-/// Builds a [`DescribeServerLoadBalancerMonitorRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeServerLoadBalancerMonitorRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeServerLoadBalancerMonitorRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeServerLoadBalancerMonitorRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeServerLoadBalancerMonitorRequestBuilder {
@@ -83,55 +85,59 @@ impl Default for DescribeServerLoadBalancerMonitorRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeServerLoadBalancerMonitorRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeServerLoadBalancerMonitorRequestOptional {}
-impl<S1, S2> DescribeServerLoadBalancerMonitorRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DescribeServerLoadBalancerMonitorRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeServerLoadBalancerMonitorRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeServerLoadBalancerMonitorRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeServerLoadBalancerMonitorRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeServerLoadBalancerMonitorRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeServerLoadBalancerMonitorRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeServerLoadBalancerMonitorRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeServerLoadBalancerMonitorRequestBuilder<S> {}
+impl<S, C> DescribeServerLoadBalancerMonitorRequestBuilder<S, C> {}
 impl<S0, S1, S2> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, S2)> {
     /// The finished request. [`DescribeServerLoadBalancerMonitorRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeServerLoadBalancerMonitorRequest
@@ -150,6 +156,53 @@ impl<S0, S1, S2> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DescribeServerLoadBalancerMonitor` call: `client.describe_server_load_balancer_monitor()`, the setters of [`DescribeServerLoadBalancerMonitorRequestBuilder`], then `.send().await`.
+pub type DescribeServerLoadBalancerMonitorCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DescribeServerLoadBalancerMonitorRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeServerLoadBalancerMonitorCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeServerLoadBalancerMonitorRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeServerLoadBalancerMonitorRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeServerLoadBalancerMonitorRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeServerLoadBalancerMonitorResponse,
+        ::ens_runtime::Error<DescribeServerLoadBalancerMonitorError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeServerLoadBalancerMonitorRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeServerLoadBalancerMonitorRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -159,7 +212,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -175,7 +228,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -191,7 +244,7 @@ pub mod builder_state {
 
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`DescribeServerLoadBalancerMonitor` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -100,12 +100,13 @@ impl rt::Operation for DescribeSnapshotsRequest {
     }
 }
 
-/// Builds a [`DescribeSnapshotsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSnapshotsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSnapshotsRequestBuilder<S = ()> {
+pub struct DescribeSnapshotsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeSnapshotsRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSnapshotsRequestBuilder {
@@ -113,6 +114,7 @@ impl Default for DescribeSnapshotsRequestBuilder {
         Self {
             required: (),
             optional: DescribeSnapshotsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -129,7 +131,7 @@ struct DescribeSnapshotsRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeSnapshotsRequestBuilder<S> {
+impl<S, C> DescribeSnapshotsRequestBuilder<S, C> {
     /// Sets [`DescribeSnapshotsRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -194,6 +196,44 @@ impl DescribeSnapshotsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeSnapshots` call: `client.describe_snapshots()`, the setters of [`DescribeSnapshotsRequestBuilder`], then `.send().await`.
+pub type DescribeSnapshotsCall<S = ()> = DescribeSnapshotsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSnapshotsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeSnapshotsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeSnapshotsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSnapshotsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSnapshotsResponse,
+        ::ens_runtime::Error<DescribeSnapshotsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSnapshotsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

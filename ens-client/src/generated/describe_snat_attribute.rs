@@ -51,12 +51,13 @@ impl rt::Operation for DescribeSnatAttributeRequest {
     }
 }
 
-/// Builds a [`DescribeSnatAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSnatAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSnatAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeSnatAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeSnatAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSnatAttributeRequestBuilder {
@@ -64,27 +65,29 @@ impl Default for DescribeSnatAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeSnatAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeSnatAttributeRequestOptional {}
-impl DescribeSnatAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeSnatAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeSnatAttributeRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeSnatAttributeRequestBuilder<(String,)> {
+    ) -> DescribeSnatAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeSnatAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeSnatAttributeRequestBuilder<S> {}
+impl<S, C> DescribeSnatAttributeRequestBuilder<S, C> {}
 impl<S0> DescribeSnatAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeSnatAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeSnatAttributeRequest
@@ -99,6 +102,47 @@ impl<S0> DescribeSnatAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeSnatAttribute` call: `client.describe_snat_attribute()`, the setters of [`DescribeSnatAttributeRequestBuilder`], then `.send().await`.
+pub type DescribeSnatAttributeCall<S = (rt::Unset,)> = DescribeSnatAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSnatAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeSnatAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeSnatAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSnatAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSnatAttributeResponse,
+        ::ens_runtime::Error<DescribeSnatAttributeError>,
+    >
+    where
+        S0: builder_state::HasSnatEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSnatAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeSnatAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -108,7 +152,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeSnatAttribute` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`DescribeSnatAttribute` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {

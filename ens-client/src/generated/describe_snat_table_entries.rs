@@ -119,12 +119,13 @@ impl rt::Operation for DescribeSnatTableEntriesRequest {
     }
 }
 
-/// Builds a [`DescribeSnatTableEntriesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeSnatTableEntriesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeSnatTableEntriesRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeSnatTableEntriesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeSnatTableEntriesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeSnatTableEntriesRequestBuilder {
@@ -132,6 +133,7 @@ impl Default for DescribeSnatTableEntriesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeSnatTableEntriesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -147,21 +149,22 @@ struct DescribeSnatTableEntriesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl DescribeSnatTableEntriesRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeSnatTableEntriesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeSnatTableEntriesRequest::nat_gateway_id`] (`NatGatewayId`).
     pub fn nat_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeSnatTableEntriesRequestBuilder<(String,)> {
+    ) -> DescribeSnatTableEntriesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeSnatTableEntriesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeSnatTableEntriesRequestBuilder<S> {
+impl<S, C> DescribeSnatTableEntriesRequestBuilder<S, C> {
     /// Sets [`DescribeSnatTableEntriesRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(mut self, value: impl Into<String>) -> Self {
         self.optional.snat_entry_id = Some(value.into());
@@ -229,6 +232,47 @@ impl<S0> DescribeSnatTableEntriesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeSnatTableEntries` call: `client.describe_snat_table_entries()`, the setters of [`DescribeSnatTableEntriesRequestBuilder`], then `.send().await`.
+pub type DescribeSnatTableEntriesCall<S = (rt::Unset,)> = DescribeSnatTableEntriesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeSnatTableEntriesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeSnatTableEntriesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeSnatTableEntriesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSnatTableEntriesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeSnatTableEntriesResponse,
+        ::ens_runtime::Error<DescribeSnatTableEntriesError>,
+    >
+    where
+        S0: builder_state::HasNatGatewayId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeSnatTableEntriesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeSnatTableEntriesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -238,7 +282,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NatGatewayId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeSnatTableEntries` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()`",
+        message = "`DescribeSnatTableEntries` needs the required parameter `NatGatewayId`: call `.nat_gateway_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NatGatewayId` is not set"
     )]
     pub trait HasNatGatewayId: sealed::Sealed {

@@ -86,12 +86,13 @@ impl rt::Operation for DescribeStorageGatewayRequest {
     }
 }
 
-/// Builds a [`DescribeStorageGatewayRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeStorageGatewayRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeStorageGatewayRequestBuilder<S = ()> {
+pub struct DescribeStorageGatewayRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeStorageGatewayRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeStorageGatewayRequestBuilder {
@@ -99,6 +100,7 @@ impl Default for DescribeStorageGatewayRequestBuilder {
         Self {
             required: (),
             optional: DescribeStorageGatewayRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -113,7 +115,7 @@ struct DescribeStorageGatewayRequestOptional {
     page_size: Option<String>,
 }
 
-impl<S> DescribeStorageGatewayRequestBuilder<S> {
+impl<S, C> DescribeStorageGatewayRequestBuilder<S, C> {
     /// Sets [`DescribeStorageGatewayRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -164,6 +166,44 @@ impl DescribeStorageGatewayRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeStorageGateway` call: `client.describe_storage_gateway()`, the setters of [`DescribeStorageGatewayRequestBuilder`], then `.send().await`.
+pub type DescribeStorageGatewayCall<S = ()> = DescribeStorageGatewayRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeStorageGatewayCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeStorageGatewayRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeStorageGatewayRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeStorageGatewayRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeStorageGatewayResponse,
+        ::ens_runtime::Error<DescribeStorageGatewayError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeStorageGatewayRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

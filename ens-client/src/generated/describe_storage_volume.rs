@@ -97,12 +97,13 @@ impl rt::Operation for DescribeStorageVolumeRequest {
     }
 }
 
-/// Builds a [`DescribeStorageVolumeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeStorageVolumeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeStorageVolumeRequestBuilder<S = ()> {
+pub struct DescribeStorageVolumeRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeStorageVolumeRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeStorageVolumeRequestBuilder {
@@ -110,6 +111,7 @@ impl Default for DescribeStorageVolumeRequestBuilder {
         Self {
             required: (),
             optional: DescribeStorageVolumeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -125,7 +127,7 @@ struct DescribeStorageVolumeRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> DescribeStorageVolumeRequestBuilder<S> {
+impl<S, C> DescribeStorageVolumeRequestBuilder<S, C> {
     /// Sets [`DescribeStorageVolumeRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -183,6 +185,44 @@ impl DescribeStorageVolumeRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `DescribeStorageVolume` call: `client.describe_storage_volume()`, the setters of [`DescribeStorageVolumeRequestBuilder`], then `.send().await`.
+pub type DescribeStorageVolumeCall<S = ()> = DescribeStorageVolumeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeStorageVolumeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeStorageVolumeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeStorageVolumeRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeStorageVolumeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeStorageVolumeResponse,
+        ::ens_runtime::Error<DescribeStorageVolumeError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeStorageVolumeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -106,14 +106,16 @@ impl rt::Operation for DescribeUserBandWidthDataRequest {
     }
 }
 
-/// Builds a [`DescribeUserBandWidthDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeUserBandWidthDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct DescribeUserBandWidthDataRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: DescribeUserBandWidthDataRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeUserBandWidthDataRequestBuilder {
@@ -121,6 +123,7 @@ impl Default for DescribeUserBandWidthDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: DescribeUserBandWidthDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -132,49 +135,52 @@ struct DescribeUserBandWidthDataRequestOptional {
     isp: Option<String>,
 }
 
-impl<S1, S2> DescribeUserBandWidthDataRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> DescribeUserBandWidthDataRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`DescribeUserBandWidthDataRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeUserBandWidthDataRequestBuilder<(String, S1, S2)> {
+    ) -> DescribeUserBandWidthDataRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         DescribeUserBandWidthDataRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> DescribeUserBandWidthDataRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> DescribeUserBandWidthDataRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`DescribeUserBandWidthDataRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> DescribeUserBandWidthDataRequestBuilder<(S0, String, S2)> {
+    ) -> DescribeUserBandWidthDataRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         DescribeUserBandWidthDataRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> DescribeUserBandWidthDataRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> DescribeUserBandWidthDataRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`DescribeUserBandWidthDataRequest::period`] (`Period`).
     pub fn period(
         self,
         value: impl Into<String>,
-    ) -> DescribeUserBandWidthDataRequestBuilder<(S0, S1, String)> {
+    ) -> DescribeUserBandWidthDataRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         DescribeUserBandWidthDataRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeUserBandWidthDataRequestBuilder<S> {
+impl<S, C> DescribeUserBandWidthDataRequestBuilder<S, C> {
     /// Sets [`DescribeUserBandWidthDataRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -215,6 +221,53 @@ impl<S0, S1, S2> DescribeUserBandWidthDataRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `DescribeUserBandWidthData` call: `client.describe_user_band_width_data()`, the setters of [`DescribeUserBandWidthDataRequestBuilder`], then `.send().await`.
+pub type DescribeUserBandWidthDataCall<S = (rt::Unset, rt::Unset, rt::Unset)> = DescribeUserBandWidthDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeUserBandWidthDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: DescribeUserBandWidthDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeUserBandWidthDataRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeUserBandWidthDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeUserBandWidthDataResponse,
+        ::ens_runtime::Error<DescribeUserBandWidthDataError>,
+    >
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+        S2: builder_state::HasPeriod,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeUserBandWidthDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeUserBandWidthDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -224,7 +277,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeUserBandWidthData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`DescribeUserBandWidthData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -240,7 +293,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeUserBandWidthData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`DescribeUserBandWidthData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {
@@ -256,7 +309,7 @@ pub mod builder_state {
 
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeUserBandWidthData` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`DescribeUserBandWidthData` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {

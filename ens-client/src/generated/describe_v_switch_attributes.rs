@@ -53,12 +53,13 @@ impl rt::Operation for DescribeVSwitchAttributesRequest {
     }
 }
 
-/// Builds a [`DescribeVSwitchAttributesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeVSwitchAttributesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeVSwitchAttributesRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeVSwitchAttributesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DescribeVSwitchAttributesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeVSwitchAttributesRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DescribeVSwitchAttributesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DescribeVSwitchAttributesRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DescribeVSwitchAttributesRequestOptional {}
-impl DescribeVSwitchAttributesRequestBuilder<(rt::Unset,)> {
+impl<C> DescribeVSwitchAttributesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DescribeVSwitchAttributesRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(
         self,
         value: impl Into<String>,
-    ) -> DescribeVSwitchAttributesRequestBuilder<(String,)> {
+    ) -> DescribeVSwitchAttributesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DescribeVSwitchAttributesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DescribeVSwitchAttributesRequestBuilder<S> {}
+impl<S, C> DescribeVSwitchAttributesRequestBuilder<S, C> {}
 impl<S0> DescribeVSwitchAttributesRequestBuilder<(S0,)> {
     /// The finished request. [`DescribeVSwitchAttributesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DescribeVSwitchAttributesRequest
@@ -101,6 +104,47 @@ impl<S0> DescribeVSwitchAttributesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DescribeVSwitchAttributes` call: `client.describe_v_switch_attributes()`, the setters of [`DescribeVSwitchAttributesRequestBuilder`], then `.send().await`.
+pub type DescribeVSwitchAttributesCall<S = (rt::Unset,)> = DescribeVSwitchAttributesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeVSwitchAttributesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DescribeVSwitchAttributesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DescribeVSwitchAttributesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeVSwitchAttributesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeVSwitchAttributesResponse,
+        ::ens_runtime::Error<DescribeVSwitchAttributesError>,
+    >
+    where
+        S0: builder_state::HasVswitchId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeVSwitchAttributesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DescribeVSwitchAttributesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `VSwitchId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DescribeVSwitchAttributes` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()`",
+        message = "`DescribeVSwitchAttributes` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchId` is not set"
     )]
     pub trait HasVswitchId: sealed::Sealed {

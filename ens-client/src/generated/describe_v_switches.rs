@@ -151,12 +151,13 @@ impl rt::Operation for DescribeVSwitchesRequest {
     }
 }
 
-/// Builds a [`DescribeVSwitchesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DescribeVSwitchesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeVSwitchesRequestBuilder<S = ()> {
+pub struct DescribeVSwitchesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DescribeVSwitchesRequestOptional,
+    call: C,
 }
 
 impl Default for DescribeVSwitchesRequestBuilder {
@@ -164,6 +165,7 @@ impl Default for DescribeVSwitchesRequestBuilder {
         Self {
             required: (),
             optional: DescribeVSwitchesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -181,7 +183,7 @@ struct DescribeVSwitchesRequestOptional {
     enable_ipv6: Option<bool>,
 }
 
-impl<S> DescribeVSwitchesRequestBuilder<S> {
+impl<S, C> DescribeVSwitchesRequestBuilder<S, C> {
     /// Sets [`DescribeVSwitchesRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(mut self, value: impl Into<String>) -> Self {
         self.optional.ens_region_id = Some(value.into());
@@ -259,6 +261,44 @@ impl DescribeVSwitchesRequestBuilder<()> {
             vswitch_ids: optional.vswitch_ids,
             enable_ipv6: optional.enable_ipv6,
         }
+    }
+}
+
+/// A fluent `DescribeVSwitches` call: `client.describe_v_switches()`, the setters of [`DescribeVSwitchesRequestBuilder`], then `.send().await`.
+pub type DescribeVSwitchesCall<S = ()> = DescribeVSwitchesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DescribeVSwitchesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DescribeVSwitchesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DescribeVSwitchesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeVSwitchesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeVSwitchesResponse,
+        ::ens_runtime::Error<DescribeVSwitchesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                DescribeVSwitchesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

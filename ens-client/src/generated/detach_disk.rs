@@ -60,12 +60,13 @@ impl rt::Operation for DetachDiskRequest {
     }
 }
 
-/// Builds a [`DetachDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DetachDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DetachDiskRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DetachDiskRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DetachDiskRequestOptional,
+    call: C,
 }
 
 impl Default for DetachDiskRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for DetachDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DetachDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DetachDiskRequestOptional {}
-impl<S1> DetachDiskRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DetachDiskRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DetachDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> DetachDiskRequestBuilder<(String, S1)> {
+    ) -> DetachDiskRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DetachDiskRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DetachDiskRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DetachDiskRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DetachDiskRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> DetachDiskRequestBuilder<(S0, String)> {
+    ) -> DetachDiskRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DetachDiskRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DetachDiskRequestBuilder<S> {}
+impl<S, C> DetachDiskRequestBuilder<S, C> {}
 impl<S0, S1> DetachDiskRequestBuilder<(S0, S1)> {
     /// The finished request. [`DetachDiskRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DetachDiskRequest
@@ -124,6 +128,45 @@ impl<S0, S1> DetachDiskRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DetachDisk` call: `client.detach_disk()`, the setters of [`DetachDiskRequestBuilder`], then `.send().await`.
+pub type DetachDiskCall<S = (rt::Unset, rt::Unset)> = DetachDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DetachDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DetachDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DetachDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DetachDiskResponse, ::ens_runtime::Error<DetachDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DetachDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DetachDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DetachDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`DetachDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DetachDisk` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`DetachDisk` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

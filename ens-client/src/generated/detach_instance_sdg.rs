@@ -62,12 +62,13 @@ impl rt::Operation for DetachInstanceSDGRequest {
     }
 }
 
-/// Builds a [`DetachInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DetachInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DetachInstanceSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct DetachInstanceSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DetachInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for DetachInstanceSDGRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for DetachInstanceSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DetachInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,21 +86,22 @@ struct DetachInstanceSDGRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl DetachInstanceSDGRequestBuilder<(rt::Unset,)> {
+impl<C> DetachInstanceSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DetachInstanceSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> DetachInstanceSDGRequestBuilder<(String,)> {
+    ) -> DetachInstanceSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DetachInstanceSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DetachInstanceSDGRequestBuilder<S> {
+impl<S, C> DetachInstanceSDGRequestBuilder<S, C> {
     /// Sets [`DetachInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -124,6 +127,44 @@ impl<S0> DetachInstanceSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DetachInstanceSDG` call: `client.detach_instance_sdg()`, the setters of [`DetachInstanceSDGRequestBuilder`], then `.send().await`.
+pub type DetachInstanceSDGCall<S = (rt::Unset,)> = DetachInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DetachInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DetachInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DetachInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DetachInstanceSDGResponse, ::ens_runtime::Error<DetachInstanceSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DetachInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DetachInstanceSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +174,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DetachInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`DetachInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

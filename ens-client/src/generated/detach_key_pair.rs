@@ -69,12 +69,13 @@ impl rt::Operation for DetachKeyPairRequest {
     }
 }
 
-/// Builds a [`DetachKeyPairRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DetachKeyPairRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DetachKeyPairRequestBuilder<S = ()> {
+pub struct DetachKeyPairRequestBuilder<S = (), C = ()> {
     required: S,
     optional: DetachKeyPairRequestOptional,
+    call: C,
 }
 
 impl Default for DetachKeyPairRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for DetachKeyPairRequestBuilder {
         Self {
             required: (),
             optional: DetachKeyPairRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -93,7 +95,7 @@ struct DetachKeyPairRequestOptional {
     key_pair_name: Option<String>,
 }
 
-impl<S> DetachKeyPairRequestBuilder<S> {
+impl<S, C> DetachKeyPairRequestBuilder<S, C> {
     /// Sets [`DetachKeyPairRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -126,6 +128,41 @@ impl DetachKeyPairRequestBuilder<()> {
             key_pair_id: optional.key_pair_id,
             key_pair_name: optional.key_pair_name,
         }
+    }
+}
+
+/// A fluent `DetachKeyPair` call: `client.detach_key_pair()`, the setters of [`DetachKeyPairRequestBuilder`], then `.send().await`.
+pub type DetachKeyPairCall<S = ()> = DetachKeyPairRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DetachKeyPairCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: DetachKeyPairRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl DetachKeyPairRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachKeyPairRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<DetachKeyPairResponse, ::ens_runtime::Error<DetachKeyPairError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                DetachKeyPairRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

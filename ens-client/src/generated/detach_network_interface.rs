@@ -53,12 +53,13 @@ impl rt::Operation for DetachNetworkInterfaceRequest {
     }
 }
 
-/// Builds a [`DetachNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DetachNetworkInterfaceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DetachNetworkInterfaceRequestBuilder<S = (rt::Unset,)> {
+pub struct DetachNetworkInterfaceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: DetachNetworkInterfaceRequestOptional,
+    call: C,
 }
 
 impl Default for DetachNetworkInterfaceRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for DetachNetworkInterfaceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: DetachNetworkInterfaceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct DetachNetworkInterfaceRequestOptional {}
-impl DetachNetworkInterfaceRequestBuilder<(rt::Unset,)> {
+impl<C> DetachNetworkInterfaceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`DetachNetworkInterfaceRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(
         self,
         value: impl Into<String>,
-    ) -> DetachNetworkInterfaceRequestBuilder<(String,)> {
+    ) -> DetachNetworkInterfaceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         DetachNetworkInterfaceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DetachNetworkInterfaceRequestBuilder<S> {}
+impl<S, C> DetachNetworkInterfaceRequestBuilder<S, C> {}
 impl<S0> DetachNetworkInterfaceRequestBuilder<(S0,)> {
     /// The finished request. [`DetachNetworkInterfaceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> DetachNetworkInterfaceRequest
@@ -101,6 +104,47 @@ impl<S0> DetachNetworkInterfaceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `DetachNetworkInterface` call: `client.detach_network_interface()`, the setters of [`DetachNetworkInterfaceRequestBuilder`], then `.send().await`.
+pub type DetachNetworkInterfaceCall<S = (rt::Unset,)> = DetachNetworkInterfaceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DetachNetworkInterfaceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: DetachNetworkInterfaceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> DetachNetworkInterfaceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachNetworkInterfaceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DetachNetworkInterfaceResponse,
+        ::ens_runtime::Error<DetachNetworkInterfaceError>,
+    >
+    where
+        S0: builder_state::HasNetworkInterfaceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DetachNetworkInterfaceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DetachNetworkInterfaceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkInterfaceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DetachNetworkInterface` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()`",
+        message = "`DetachNetworkInterface` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkInterfaceId` is not set"
     )]
     pub trait HasNetworkInterfaceId: sealed::Sealed {

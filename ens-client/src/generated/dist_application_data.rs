@@ -67,12 +67,13 @@ impl rt::Operation for DistApplicationDataRequest {
     }
 }
 
-/// Builds a [`DistApplicationDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`DistApplicationDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DistApplicationDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct DistApplicationDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: DistApplicationDataRequestOptional,
+    call: C,
 }
 
 impl Default for DistApplicationDataRequestBuilder {
@@ -80,6 +81,7 @@ impl Default for DistApplicationDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: DistApplicationDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -89,35 +91,37 @@ struct DistApplicationDataRequestOptional {
     dist_strategy: Option<String>,
 }
 
-impl<S1> DistApplicationDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> DistApplicationDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`DistApplicationDataRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> DistApplicationDataRequestBuilder<(String, S1)> {
+    ) -> DistApplicationDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         DistApplicationDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> DistApplicationDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> DistApplicationDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`DistApplicationDataRequest::data`] (`Data`).
     pub fn data(
         self,
         value: impl Into<String>,
-    ) -> DistApplicationDataRequestBuilder<(S0, String)> {
+    ) -> DistApplicationDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         DistApplicationDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> DistApplicationDataRequestBuilder<S> {
+impl<S, C> DistApplicationDataRequestBuilder<S, C> {
     /// Sets [`DistApplicationDataRequest::dist_strategy`] (`DistStrategy`).
     pub fn dist_strategy(mut self, value: impl Into<String>) -> Self {
         self.optional.dist_strategy = Some(value.into());
@@ -142,6 +146,48 @@ impl<S0, S1> DistApplicationDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `DistApplicationData` call: `client.dist_application_data()`, the setters of [`DistApplicationDataRequestBuilder`], then `.send().await`.
+pub type DistApplicationDataCall<S = (rt::Unset, rt::Unset)> = DistApplicationDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl DistApplicationDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: DistApplicationDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> DistApplicationDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DistApplicationDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DistApplicationDataResponse,
+        ::ens_runtime::Error<DistApplicationDataError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasData,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                DistApplicationDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`DistApplicationDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +197,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DistApplicationData` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`DistApplicationData` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -167,7 +213,7 @@ pub mod builder_state {
 
     /// Type state: `Data` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`DistApplicationData` needs the required parameter `Data`: call `.data(..)` before `.build()`",
+        message = "`DistApplicationData` needs the required parameter `Data`: call `.data(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Data` is not set"
     )]
     pub trait HasData: sealed::Sealed {

@@ -118,12 +118,16 @@ impl rt::Operation for EventMigrateInstanceRequest {
     }
 }
 
-/// Builds a [`EventMigrateInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`EventMigrateInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct EventMigrateInstanceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct EventMigrateInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: EventMigrateInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for EventMigrateInstanceRequestBuilder {
@@ -131,6 +135,7 @@ impl Default for EventMigrateInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: EventMigrateInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -143,49 +148,52 @@ struct EventMigrateInstanceRequestOptional {
     plan_utc_time: Option<String>,
 }
 
-impl<S1, S2> EventMigrateInstanceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> EventMigrateInstanceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`EventMigrateInstanceRequest::event_id`] (`EventId`).
     pub fn event_id(
         self,
         value: impl Into<String>,
-    ) -> EventMigrateInstanceRequestBuilder<(String, S1, S2)> {
+    ) -> EventMigrateInstanceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         EventMigrateInstanceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> EventMigrateInstanceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> EventMigrateInstanceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`EventMigrateInstanceRequest::resource_id`] (`ResourceId`).
     pub fn resource_id(
         self,
         value: impl Into<String>,
-    ) -> EventMigrateInstanceRequestBuilder<(S0, String, S2)> {
+    ) -> EventMigrateInstanceRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         EventMigrateInstanceRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> EventMigrateInstanceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> EventMigrateInstanceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`EventMigrateInstanceRequest::ops_type`] (`OpsType`).
     pub fn ops_type(
         self,
         value: OpsType,
-    ) -> EventMigrateInstanceRequestBuilder<(S0, S1, OpsType)> {
+    ) -> EventMigrateInstanceRequestBuilder<(S0, S1, OpsType), C> {
         let (s0, s1, _) = self.required;
         EventMigrateInstanceRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> EventMigrateInstanceRequestBuilder<S> {
+impl<S, C> EventMigrateInstanceRequestBuilder<S, C> {
     /// Sets [`EventMigrateInstanceRequest::plan_time`] (`PlanTime`).
     pub fn plan_time(mut self, value: i64) -> Self {
         self.optional.plan_time = Some(value);
@@ -233,6 +241,53 @@ impl<S0, S1, S2> EventMigrateInstanceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `EventMigrateInstance` call: `client.event_migrate_instance()`, the setters of [`EventMigrateInstanceRequestBuilder`], then `.send().await`.
+pub type EventMigrateInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = EventMigrateInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl EventMigrateInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: EventMigrateInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> EventMigrateInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`EventMigrateInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        EventMigrateInstanceResponse,
+        ::ens_runtime::Error<EventMigrateInstanceError>,
+    >
+    where
+        S0: builder_state::HasEventId,
+        S1: builder_state::HasResourceId,
+        S2: builder_state::HasOpsType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                EventMigrateInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`EventMigrateInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -242,7 +297,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EventId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventMigrateInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()`",
+        message = "`EventMigrateInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EventId` is not set"
     )]
     pub trait HasEventId: sealed::Sealed {
@@ -258,7 +313,7 @@ pub mod builder_state {
 
     /// Type state: `ResourceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventMigrateInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()`",
+        message = "`EventMigrateInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceId` is not set"
     )]
     pub trait HasResourceId: sealed::Sealed {
@@ -275,7 +330,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OpsType {}
     /// Type state: `OpsType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventMigrateInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()`",
+        message = "`EventMigrateInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OpsType` is not set"
     )]
     pub trait HasOpsType: sealed::Sealed {

@@ -88,12 +88,16 @@ impl rt::Operation for EventRebootInstanceRequest {
     }
 }
 
-/// Builds a [`EventRebootInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`EventRebootInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct EventRebootInstanceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct EventRebootInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: EventRebootInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for EventRebootInstanceRequestBuilder {
@@ -101,6 +105,7 @@ impl Default for EventRebootInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: EventRebootInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -111,49 +116,52 @@ struct EventRebootInstanceRequestOptional {
     plan_utc_time: Option<String>,
 }
 
-impl<S1, S2> EventRebootInstanceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> EventRebootInstanceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`EventRebootInstanceRequest::event_id`] (`EventId`).
     pub fn event_id(
         self,
         value: impl Into<String>,
-    ) -> EventRebootInstanceRequestBuilder<(String, S1, S2)> {
+    ) -> EventRebootInstanceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         EventRebootInstanceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> EventRebootInstanceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> EventRebootInstanceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`EventRebootInstanceRequest::resource_id`] (`ResourceId`).
     pub fn resource_id(
         self,
         value: impl Into<String>,
-    ) -> EventRebootInstanceRequestBuilder<(S0, String, S2)> {
+    ) -> EventRebootInstanceRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         EventRebootInstanceRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> EventRebootInstanceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> EventRebootInstanceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`EventRebootInstanceRequest::ops_type`] (`OpsType`).
     pub fn ops_type(
         self,
         value: OpsType,
-    ) -> EventRebootInstanceRequestBuilder<(S0, S1, OpsType)> {
+    ) -> EventRebootInstanceRequestBuilder<(S0, S1, OpsType), C> {
         let (s0, s1, _) = self.required;
         EventRebootInstanceRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> EventRebootInstanceRequestBuilder<S> {
+impl<S, C> EventRebootInstanceRequestBuilder<S, C> {
     /// Sets [`EventRebootInstanceRequest::plan_time`] (`PlanTime`).
     pub fn plan_time(mut self, value: i64) -> Self {
         self.optional.plan_time = Some(value);
@@ -187,6 +195,49 @@ impl<S0, S1, S2> EventRebootInstanceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `EventRebootInstance` call: `client.event_reboot_instance()`, the setters of [`EventRebootInstanceRequestBuilder`], then `.send().await`.
+pub type EventRebootInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = EventRebootInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl EventRebootInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: EventRebootInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> EventRebootInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`EventRebootInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        EventRebootInstanceResponse,
+        ::ens_runtime::Error<EventRebootInstanceError>,
+    >
+    where
+        S0: builder_state::HasEventId,
+        S1: builder_state::HasResourceId,
+        S2: builder_state::HasOpsType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                EventRebootInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`EventRebootInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -196,7 +247,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EventId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRebootInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()`",
+        message = "`EventRebootInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EventId` is not set"
     )]
     pub trait HasEventId: sealed::Sealed {
@@ -212,7 +263,7 @@ pub mod builder_state {
 
     /// Type state: `ResourceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRebootInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()`",
+        message = "`EventRebootInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceId` is not set"
     )]
     pub trait HasResourceId: sealed::Sealed {
@@ -229,7 +280,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OpsType {}
     /// Type state: `OpsType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRebootInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()`",
+        message = "`EventRebootInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OpsType` is not set"
     )]
     pub trait HasOpsType: sealed::Sealed {

@@ -88,12 +88,16 @@ impl rt::Operation for EventRedeployInstanceRequest {
     }
 }
 
-/// Builds a [`EventRedeployInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`EventRedeployInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct EventRedeployInstanceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct EventRedeployInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: EventRedeployInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for EventRedeployInstanceRequestBuilder {
@@ -101,6 +105,7 @@ impl Default for EventRedeployInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: EventRedeployInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -111,49 +116,52 @@ struct EventRedeployInstanceRequestOptional {
     plan_utc_time: Option<String>,
 }
 
-impl<S1, S2> EventRedeployInstanceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> EventRedeployInstanceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`EventRedeployInstanceRequest::event_id`] (`EventId`).
     pub fn event_id(
         self,
         value: impl Into<String>,
-    ) -> EventRedeployInstanceRequestBuilder<(String, S1, S2)> {
+    ) -> EventRedeployInstanceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         EventRedeployInstanceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> EventRedeployInstanceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> EventRedeployInstanceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`EventRedeployInstanceRequest::resource_id`] (`ResourceId`).
     pub fn resource_id(
         self,
         value: impl Into<String>,
-    ) -> EventRedeployInstanceRequestBuilder<(S0, String, S2)> {
+    ) -> EventRedeployInstanceRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         EventRedeployInstanceRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> EventRedeployInstanceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> EventRedeployInstanceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`EventRedeployInstanceRequest::ops_type`] (`OpsType`).
     pub fn ops_type(
         self,
         value: OpsType,
-    ) -> EventRedeployInstanceRequestBuilder<(S0, S1, OpsType)> {
+    ) -> EventRedeployInstanceRequestBuilder<(S0, S1, OpsType), C> {
         let (s0, s1, _) = self.required;
         EventRedeployInstanceRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> EventRedeployInstanceRequestBuilder<S> {
+impl<S, C> EventRedeployInstanceRequestBuilder<S, C> {
     /// Sets [`EventRedeployInstanceRequest::plan_time`] (`PlanTime`).
     pub fn plan_time(mut self, value: i64) -> Self {
         self.optional.plan_time = Some(value);
@@ -187,6 +195,53 @@ impl<S0, S1, S2> EventRedeployInstanceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `EventRedeployInstance` call: `client.event_redeploy_instance()`, the setters of [`EventRedeployInstanceRequestBuilder`], then `.send().await`.
+pub type EventRedeployInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = EventRedeployInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl EventRedeployInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: EventRedeployInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> EventRedeployInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`EventRedeployInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        EventRedeployInstanceResponse,
+        ::ens_runtime::Error<EventRedeployInstanceError>,
+    >
+    where
+        S0: builder_state::HasEventId,
+        S1: builder_state::HasResourceId,
+        S2: builder_state::HasOpsType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                EventRedeployInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`EventRedeployInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -196,7 +251,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EventId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRedeployInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()`",
+        message = "`EventRedeployInstance` needs the required parameter `EventId`: call `.event_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EventId` is not set"
     )]
     pub trait HasEventId: sealed::Sealed {
@@ -212,7 +267,7 @@ pub mod builder_state {
 
     /// Type state: `ResourceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRedeployInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()`",
+        message = "`EventRedeployInstance` needs the required parameter `ResourceId`: call `.resource_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceId` is not set"
     )]
     pub trait HasResourceId: sealed::Sealed {
@@ -229,7 +284,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OpsType {}
     /// Type state: `OpsType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`EventRedeployInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()`",
+        message = "`EventRedeployInstance` needs the required parameter `OpsType`: call `.ops_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OpsType` is not set"
     )]
     pub trait HasOpsType: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for ExportBillDetailDataRequest {
     }
 }
 
-/// Builds a [`ExportBillDetailDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ExportBillDetailDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ExportBillDetailDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ExportBillDetailDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ExportBillDetailDataRequestOptional,
+    call: C,
 }
 
 impl Default for ExportBillDetailDataRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for ExportBillDetailDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ExportBillDetailDataRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ExportBillDetailDataRequestOptional {}
-impl<S1> ExportBillDetailDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ExportBillDetailDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ExportBillDetailDataRequest::start_date`] (`StartDate`).
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> ExportBillDetailDataRequestBuilder<(String, S1)> {
+    ) -> ExportBillDetailDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ExportBillDetailDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ExportBillDetailDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ExportBillDetailDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ExportBillDetailDataRequest::end_date`] (`EndDate`).
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> ExportBillDetailDataRequestBuilder<(S0, String)> {
+    ) -> ExportBillDetailDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ExportBillDetailDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ExportBillDetailDataRequestBuilder<S> {}
+impl<S, C> ExportBillDetailDataRequestBuilder<S, C> {}
 impl<S0, S1> ExportBillDetailDataRequestBuilder<(S0, S1)> {
     /// The finished request. [`ExportBillDetailDataRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ExportBillDetailDataRequest
@@ -124,6 +128,48 @@ impl<S0, S1> ExportBillDetailDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ExportBillDetailData` call: `client.export_bill_detail_data()`, the setters of [`ExportBillDetailDataRequestBuilder`], then `.send().await`.
+pub type ExportBillDetailDataCall<S = (rt::Unset, rt::Unset)> = ExportBillDetailDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ExportBillDetailDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ExportBillDetailDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ExportBillDetailDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ExportBillDetailDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ExportBillDetailDataResponse,
+        ::ens_runtime::Error<ExportBillDetailDataError>,
+    >
+    where
+        S0: builder_state::HasStartDate,
+        S1: builder_state::HasEndDate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ExportBillDetailDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ExportBillDetailDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportBillDetailData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()`",
+        message = "`ExportBillDetailData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartDate` is not set"
     )]
     pub trait HasStartDate: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `EndDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportBillDetailData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()`",
+        message = "`ExportBillDetailData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndDate` is not set"
     )]
     pub trait HasEndDate: sealed::Sealed {

@@ -84,12 +84,13 @@ impl rt::Operation for ExportImageRequest {
     }
 }
 
-/// Builds a [`ExportImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ExportImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ExportImageRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct ExportImageRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ExportImageRequestOptional,
+    call: C,
 }
 
 impl Default for ExportImageRequestBuilder {
@@ -97,6 +98,7 @@ impl Default for ExportImageRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: ExportImageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -107,49 +109,52 @@ struct ExportImageRequestOptional {
     role_name: Option<String>,
 }
 
-impl<S1, S2> ExportImageRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> ExportImageRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`ExportImageRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ExportImageRequestBuilder<(String, S1, S2)> {
+    ) -> ExportImageRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         ExportImageRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> ExportImageRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> ExportImageRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`ExportImageRequest::oss_bucket`] (`OSSBucket`).
     pub fn oss_bucket(
         self,
         value: impl Into<String>,
-    ) -> ExportImageRequestBuilder<(S0, String, S2)> {
+    ) -> ExportImageRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         ExportImageRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> ExportImageRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> ExportImageRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`ExportImageRequest::oss_region_id`] (`OSSRegionId`).
     pub fn oss_region_id(
         self,
         value: OssRegionId,
-    ) -> ExportImageRequestBuilder<(S0, S1, OssRegionId)> {
+    ) -> ExportImageRequestBuilder<(S0, S1, OssRegionId), C> {
         let (s0, s1, _) = self.required;
         ExportImageRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ExportImageRequestBuilder<S> {
+impl<S, C> ExportImageRequestBuilder<S, C> {
     /// Sets [`ExportImageRequest::oss_prefix`] (`OSSPrefix`).
     pub fn oss_prefix(mut self, value: OssPrefix) -> Self {
         self.optional.oss_prefix = Some(value);
@@ -183,6 +188,46 @@ impl<S0, S1, S2> ExportImageRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `ExportImage` call: `client.export_image()`, the setters of [`ExportImageRequestBuilder`], then `.send().await`.
+pub type ExportImageCall<S = (rt::Unset, rt::Unset, rt::Unset)> = ExportImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ExportImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: ExportImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> ExportImageRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ExportImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ExportImageResponse, ::ens_runtime::Error<ExportImageError>>
+    where
+        S0: builder_state::HasImageId,
+        S1: builder_state::HasOssBucket,
+        S2: builder_state::HasOssRegionId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ExportImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ExportImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -192,7 +237,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ExportImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {
@@ -208,7 +253,7 @@ pub mod builder_state {
 
     /// Type state: `OSSBucket` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportImage` needs the required parameter `OSSBucket`: call `.oss_bucket(..)` before `.build()`",
+        message = "`ExportImage` needs the required parameter `OSSBucket`: call `.oss_bucket(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OSSBucket` is not set"
     )]
     pub trait HasOssBucket: sealed::Sealed {
@@ -225,7 +270,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OssRegionId {}
     /// Type state: `OSSRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportImage` needs the required parameter `OSSRegionId`: call `.oss_region_id(..)` before `.build()`",
+        message = "`ExportImage` needs the required parameter `OSSRegionId`: call `.oss_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OSSRegionId` is not set"
     )]
     pub trait HasOssRegionId: sealed::Sealed {

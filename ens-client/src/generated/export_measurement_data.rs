@@ -60,12 +60,13 @@ impl rt::Operation for ExportMeasurementDataRequest {
     }
 }
 
-/// Builds a [`ExportMeasurementDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ExportMeasurementDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ExportMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ExportMeasurementDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ExportMeasurementDataRequestOptional,
+    call: C,
 }
 
 impl Default for ExportMeasurementDataRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for ExportMeasurementDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ExportMeasurementDataRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ExportMeasurementDataRequestOptional {}
-impl<S1> ExportMeasurementDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ExportMeasurementDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ExportMeasurementDataRequest::start_date`] (`StartDate`).
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> ExportMeasurementDataRequestBuilder<(String, S1)> {
+    ) -> ExportMeasurementDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ExportMeasurementDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ExportMeasurementDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ExportMeasurementDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ExportMeasurementDataRequest::end_date`] (`EndDate`).
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> ExportMeasurementDataRequestBuilder<(S0, String)> {
+    ) -> ExportMeasurementDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ExportMeasurementDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ExportMeasurementDataRequestBuilder<S> {}
+impl<S, C> ExportMeasurementDataRequestBuilder<S, C> {}
 impl<S0, S1> ExportMeasurementDataRequestBuilder<(S0, S1)> {
     /// The finished request. [`ExportMeasurementDataRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ExportMeasurementDataRequest
@@ -124,6 +128,48 @@ impl<S0, S1> ExportMeasurementDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ExportMeasurementData` call: `client.export_measurement_data()`, the setters of [`ExportMeasurementDataRequestBuilder`], then `.send().await`.
+pub type ExportMeasurementDataCall<S = (rt::Unset, rt::Unset)> = ExportMeasurementDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ExportMeasurementDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ExportMeasurementDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ExportMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ExportMeasurementDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ExportMeasurementDataResponse,
+        ::ens_runtime::Error<ExportMeasurementDataError>,
+    >
+    where
+        S0: builder_state::HasStartDate,
+        S1: builder_state::HasEndDate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ExportMeasurementDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ExportMeasurementDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()`",
+        message = "`ExportMeasurementData` needs the required parameter `StartDate`: call `.start_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartDate` is not set"
     )]
     pub trait HasStartDate: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `EndDate` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ExportMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()`",
+        message = "`ExportMeasurementData` needs the required parameter `EndDate`: call `.end_date(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndDate` is not set"
     )]
     pub trait HasEndDate: sealed::Sealed {

@@ -51,12 +51,13 @@ impl rt::Operation for GetBucketAclRequest {
     }
 }
 
-/// Builds a [`GetBucketAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetBucketAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetBucketAclRequestBuilder<S = (rt::Unset,)> {
+pub struct GetBucketAclRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: GetBucketAclRequestOptional,
+    call: C,
 }
 
 impl Default for GetBucketAclRequestBuilder {
@@ -64,27 +65,29 @@ impl Default for GetBucketAclRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: GetBucketAclRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct GetBucketAclRequestOptional {}
-impl GetBucketAclRequestBuilder<(rt::Unset,)> {
+impl<C> GetBucketAclRequestBuilder<(rt::Unset,), C> {
     /// Sets [`GetBucketAclRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> GetBucketAclRequestBuilder<(String,)> {
+    ) -> GetBucketAclRequestBuilder<(String,), C> {
         let (_,) = self.required;
         GetBucketAclRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> GetBucketAclRequestBuilder<S> {}
+impl<S, C> GetBucketAclRequestBuilder<S, C> {}
 impl<S0> GetBucketAclRequestBuilder<(S0,)> {
     /// The finished request. [`GetBucketAclRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> GetBucketAclRequest
@@ -99,6 +102,44 @@ impl<S0> GetBucketAclRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `GetBucketAcl` call: `client.get_bucket_acl()`, the setters of [`GetBucketAclRequestBuilder`], then `.send().await`.
+pub type GetBucketAclCall<S = (rt::Unset,)> = GetBucketAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetBucketAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: GetBucketAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> GetBucketAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetBucketAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<GetBucketAclResponse, ::ens_runtime::Error<GetBucketAclError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetBucketAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`GetBucketAclRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -108,7 +149,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetBucketAcl` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`GetBucketAcl` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -51,12 +51,13 @@ impl rt::Operation for GetBucketInfoRequest {
     }
 }
 
-/// Builds a [`GetBucketInfoRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetBucketInfoRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetBucketInfoRequestBuilder<S = (rt::Unset,)> {
+pub struct GetBucketInfoRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: GetBucketInfoRequestOptional,
+    call: C,
 }
 
 impl Default for GetBucketInfoRequestBuilder {
@@ -64,27 +65,29 @@ impl Default for GetBucketInfoRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: GetBucketInfoRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct GetBucketInfoRequestOptional {}
-impl GetBucketInfoRequestBuilder<(rt::Unset,)> {
+impl<C> GetBucketInfoRequestBuilder<(rt::Unset,), C> {
     /// Sets [`GetBucketInfoRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> GetBucketInfoRequestBuilder<(String,)> {
+    ) -> GetBucketInfoRequestBuilder<(String,), C> {
         let (_,) = self.required;
         GetBucketInfoRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> GetBucketInfoRequestBuilder<S> {}
+impl<S, C> GetBucketInfoRequestBuilder<S, C> {}
 impl<S0> GetBucketInfoRequestBuilder<(S0,)> {
     /// The finished request. [`GetBucketInfoRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> GetBucketInfoRequest
@@ -99,6 +102,44 @@ impl<S0> GetBucketInfoRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `GetBucketInfo` call: `client.get_bucket_info()`, the setters of [`GetBucketInfoRequestBuilder`], then `.send().await`.
+pub type GetBucketInfoCall<S = (rt::Unset,)> = GetBucketInfoRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetBucketInfoCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: GetBucketInfoRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> GetBucketInfoRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetBucketInfoRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<GetBucketInfoResponse, ::ens_runtime::Error<GetBucketInfoError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetBucketInfoRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`GetBucketInfoRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -108,7 +149,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetBucketInfo` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`GetBucketInfo` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

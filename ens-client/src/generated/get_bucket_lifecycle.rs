@@ -58,12 +58,13 @@ impl rt::Operation for GetBucketLifecycleRequest {
     }
 }
 
-/// Builds a [`GetBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetBucketLifecycleRequestBuilder<S = (rt::Unset,)> {
+pub struct GetBucketLifecycleRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: GetBucketLifecycleRequestOptional,
+    call: C,
 }
 
 impl Default for GetBucketLifecycleRequestBuilder {
@@ -71,6 +72,7 @@ impl Default for GetBucketLifecycleRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: GetBucketLifecycleRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -80,21 +82,22 @@ struct GetBucketLifecycleRequestOptional {
     rule_id: Option<String>,
 }
 
-impl GetBucketLifecycleRequestBuilder<(rt::Unset,)> {
+impl<C> GetBucketLifecycleRequestBuilder<(rt::Unset,), C> {
     /// Sets [`GetBucketLifecycleRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> GetBucketLifecycleRequestBuilder<(String,)> {
+    ) -> GetBucketLifecycleRequestBuilder<(String,), C> {
         let (_,) = self.required;
         GetBucketLifecycleRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> GetBucketLifecycleRequestBuilder<S> {
+impl<S, C> GetBucketLifecycleRequestBuilder<S, C> {
     /// Sets [`GetBucketLifecycleRequest::rule_id`] (`RuleId`).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.optional.rule_id = Some(value.into());
@@ -117,6 +120,47 @@ impl<S0> GetBucketLifecycleRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `GetBucketLifecycle` call: `client.get_bucket_lifecycle()`, the setters of [`GetBucketLifecycleRequestBuilder`], then `.send().await`.
+pub type GetBucketLifecycleCall<S = (rt::Unset,)> = GetBucketLifecycleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetBucketLifecycleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: GetBucketLifecycleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> GetBucketLifecycleRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetBucketLifecycleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        GetBucketLifecycleResponse,
+        ::ens_runtime::Error<GetBucketLifecycleError>,
+    >
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetBucketLifecycleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`GetBucketLifecycleRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -126,7 +170,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`GetBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for GetClusterAddonInstanceRequest {
     }
 }
 
-/// Builds a [`GetClusterAddonInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetClusterAddonInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetClusterAddonInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct GetClusterAddonInstanceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: GetClusterAddonInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for GetClusterAddonInstanceRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for GetClusterAddonInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: GetClusterAddonInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct GetClusterAddonInstanceRequestOptional {}
-impl<S1> GetClusterAddonInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> GetClusterAddonInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`GetClusterAddonInstanceRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> GetClusterAddonInstanceRequestBuilder<(String, S1)> {
+    ) -> GetClusterAddonInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         GetClusterAddonInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> GetClusterAddonInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> GetClusterAddonInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`GetClusterAddonInstanceRequest::instance_name`] (`InstanceName`).
     pub fn instance_name(
         self,
         value: impl Into<String>,
-    ) -> GetClusterAddonInstanceRequestBuilder<(S0, String)> {
+    ) -> GetClusterAddonInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         GetClusterAddonInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> GetClusterAddonInstanceRequestBuilder<S> {}
+impl<S, C> GetClusterAddonInstanceRequestBuilder<S, C> {}
 impl<S0, S1> GetClusterAddonInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`GetClusterAddonInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> GetClusterAddonInstanceRequest
@@ -124,6 +128,48 @@ impl<S0, S1> GetClusterAddonInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `GetClusterAddonInstance` call: `client.get_cluster_addon_instance()`, the setters of [`GetClusterAddonInstanceRequestBuilder`], then `.send().await`.
+pub type GetClusterAddonInstanceCall<S = (rt::Unset, rt::Unset)> = GetClusterAddonInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetClusterAddonInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: GetClusterAddonInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> GetClusterAddonInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetClusterAddonInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        GetClusterAddonInstanceResponse,
+        ::ens_runtime::Error<GetClusterAddonInstanceError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasInstanceName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetClusterAddonInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`GetClusterAddonInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetClusterAddonInstance` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`GetClusterAddonInstance` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetClusterAddonInstance` needs the required parameter `InstanceName`: call `.instance_name(..)` before `.build()`",
+        message = "`GetClusterAddonInstance` needs the required parameter `InstanceName`: call `.instance_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceName` is not set"
     )]
     pub trait HasInstanceName: sealed::Sealed {

@@ -53,12 +53,13 @@ impl rt::Operation for GetOssStorageAndAccByBucketsRequest {
     }
 }
 
-/// Builds a [`GetOssStorageAndAccByBucketsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetOssStorageAndAccByBucketsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetOssStorageAndAccByBucketsRequestBuilder<S = ()> {
+pub struct GetOssStorageAndAccByBucketsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: GetOssStorageAndAccByBucketsRequestOptional,
+    call: C,
 }
 
 impl Default for GetOssStorageAndAccByBucketsRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for GetOssStorageAndAccByBucketsRequestBuilder {
         Self {
             required: (),
             optional: GetOssStorageAndAccByBucketsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct GetOssStorageAndAccByBucketsRequestOptional {
     bucket_list: Option<String>,
 }
 
-impl<S> GetOssStorageAndAccByBucketsRequestBuilder<S> {
+impl<S, C> GetOssStorageAndAccByBucketsRequestBuilder<S, C> {
     /// Sets [`GetOssStorageAndAccByBucketsRequest::bucket_list`] (`BucketList`).
     pub fn bucket_list(mut self, value: impl Into<String>) -> Self {
         self.optional.bucket_list = Some(value.into());
@@ -91,6 +93,44 @@ impl GetOssStorageAndAccByBucketsRequestBuilder<()> {
         GetOssStorageAndAccByBucketsRequest {
             bucket_list: optional.bucket_list,
         }
+    }
+}
+
+/// A fluent `GetOssStorageAndAccByBuckets` call: `client.get_oss_storage_and_acc_by_buckets()`, the setters of [`GetOssStorageAndAccByBucketsRequestBuilder`], then `.send().await`.
+pub type GetOssStorageAndAccByBucketsCall<S = ()> = GetOssStorageAndAccByBucketsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetOssStorageAndAccByBucketsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: GetOssStorageAndAccByBucketsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl GetOssStorageAndAccByBucketsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetOssStorageAndAccByBucketsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        GetOssStorageAndAccByBucketsResponse,
+        ::ens_runtime::Error<GetOssStorageAndAccByBucketsError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetOssStorageAndAccByBucketsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

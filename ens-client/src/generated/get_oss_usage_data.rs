@@ -76,12 +76,13 @@ impl rt::Operation for GetOssUsageDataRequest {
     }
 }
 
-/// Builds a [`GetOssUsageDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`GetOssUsageDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct GetOssUsageDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct GetOssUsageDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: GetOssUsageDataRequestOptional,
+    call: C,
 }
 
 impl Default for GetOssUsageDataRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for GetOssUsageDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: GetOssUsageDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -99,35 +101,37 @@ struct GetOssUsageDataRequestOptional {
     period: Option<String>,
 }
 
-impl<S1> GetOssUsageDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> GetOssUsageDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`GetOssUsageDataRequest::start_time`] (`StartTime`).
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> GetOssUsageDataRequestBuilder<(String, S1)> {
+    ) -> GetOssUsageDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         GetOssUsageDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> GetOssUsageDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> GetOssUsageDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`GetOssUsageDataRequest::end_time`] (`EndTime`).
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> GetOssUsageDataRequestBuilder<(S0, String)> {
+    ) -> GetOssUsageDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         GetOssUsageDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> GetOssUsageDataRequestBuilder<S> {
+impl<S, C> GetOssUsageDataRequestBuilder<S, C> {
     /// Sets [`GetOssUsageDataRequest::bucket`] (`Bucket`).
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.optional.bucket = Some(value.into());
@@ -159,6 +163,45 @@ impl<S0, S1> GetOssUsageDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `GetOssUsageData` call: `client.get_oss_usage_data()`, the setters of [`GetOssUsageDataRequestBuilder`], then `.send().await`.
+pub type GetOssUsageDataCall<S = (rt::Unset, rt::Unset)> = GetOssUsageDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl GetOssUsageDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: GetOssUsageDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> GetOssUsageDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetOssUsageDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<GetOssUsageDataResponse, ::ens_runtime::Error<GetOssUsageDataError>>
+    where
+        S0: builder_state::HasStartTime,
+        S1: builder_state::HasEndTime,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                GetOssUsageDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`GetOssUsageDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -168,7 +211,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `StartTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetOssUsageData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()`",
+        message = "`GetOssUsageData` needs the required parameter `StartTime`: call `.start_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`StartTime` is not set"
     )]
     pub trait HasStartTime: sealed::Sealed {
@@ -184,7 +227,7 @@ pub mod builder_state {
 
     /// Type state: `EndTime` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`GetOssUsageData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()`",
+        message = "`GetOssUsageData` needs the required parameter `EndTime`: call `.end_time(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EndTime` is not set"
     )]
     pub trait HasEndTime: sealed::Sealed {

@@ -164,14 +164,16 @@ impl rt::Operation for ImportImageRequest {
     }
 }
 
-/// Builds a [`ImportImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ImportImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct ImportImageRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: ImportImageRequestOptional,
+    call: C,
 }
 
 impl Default for ImportImageRequestBuilder {
@@ -179,6 +181,7 @@ impl Default for ImportImageRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: ImportImageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -195,77 +198,82 @@ struct ImportImageRequestOptional {
     license_type: Option<LicenseType>,
 }
 
-impl<S1, S2, S3, S4> ImportImageRequestBuilder<(rt::Unset, S1, S2, S3, S4)> {
+impl<S1, S2, S3, S4, C> ImportImageRequestBuilder<(rt::Unset, S1, S2, S3, S4), C> {
     /// Sets [`ImportImageRequest::image_name`] (`ImageName`).
     pub fn image_name(
         self,
         value: impl Into<String>,
-    ) -> ImportImageRequestBuilder<(String, S1, S2, S3, S4)> {
+    ) -> ImportImageRequestBuilder<(String, S1, S2, S3, S4), C> {
         let (_, s1, s2, s3, s4) = self.required;
         ImportImageRequestBuilder {
             required: (value.into(), s1, s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3, S4> ImportImageRequestBuilder<(S0, rt::Unset, S2, S3, S4)> {
+impl<S0, S2, S3, S4, C> ImportImageRequestBuilder<(S0, rt::Unset, S2, S3, S4), C> {
     /// Sets [`ImportImageRequest::compute_type`] (`ComputeType`).
     pub fn compute_type(
         self,
         value: ComputeType,
-    ) -> ImportImageRequestBuilder<(S0, ComputeType, S2, S3, S4)> {
+    ) -> ImportImageRequestBuilder<(S0, ComputeType, S2, S3, S4), C> {
         let (s0, _, s2, s3, s4) = self.required;
         ImportImageRequestBuilder {
             required: (s0, value, s2, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3, S4> ImportImageRequestBuilder<(S0, S1, rt::Unset, S3, S4)> {
+impl<S0, S1, S3, S4, C> ImportImageRequestBuilder<(S0, S1, rt::Unset, S3, S4), C> {
     /// Sets [`ImportImageRequest::os_type`] (`OSType`).
     pub fn os_type(
         self,
         value: OsType,
-    ) -> ImportImageRequestBuilder<(S0, S1, OsType, S3, S4)> {
+    ) -> ImportImageRequestBuilder<(S0, S1, OsType, S3, S4), C> {
         let (s0, s1, _, s3, s4) = self.required;
         ImportImageRequestBuilder {
             required: (s0, s1, value, s3, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S4> ImportImageRequestBuilder<(S0, S1, S2, rt::Unset, S4)> {
+impl<S0, S1, S2, S4, C> ImportImageRequestBuilder<(S0, S1, S2, rt::Unset, S4), C> {
     /// Sets [`ImportImageRequest::image_format`] (`ImageFormat`).
     pub fn image_format(
         self,
         value: ImageFormat,
-    ) -> ImportImageRequestBuilder<(S0, S1, S2, ImageFormat, S4)> {
+    ) -> ImportImageRequestBuilder<(S0, S1, S2, ImageFormat, S4), C> {
         let (s0, s1, s2, _, s4) = self.required;
         ImportImageRequestBuilder {
             required: (s0, s1, s2, value, s4),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2, S3> ImportImageRequestBuilder<(S0, S1, S2, S3, rt::Unset)> {
+impl<S0, S1, S2, S3, C> ImportImageRequestBuilder<(S0, S1, S2, S3, rt::Unset), C> {
     /// Sets [`ImportImageRequest::architecture`] (`Architecture`).
     pub fn architecture(
         self,
         value: Architecture,
-    ) -> ImportImageRequestBuilder<(S0, S1, S2, S3, Architecture)> {
+    ) -> ImportImageRequestBuilder<(S0, S1, S2, S3, Architecture), C> {
         let (s0, s1, s2, s3, _) = self.required;
         ImportImageRequestBuilder {
             required: (s0, s1, s2, s3, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ImportImageRequestBuilder<S> {
+impl<S, C> ImportImageRequestBuilder<S, C> {
     /// Sets [`ImportImageRequest::oss_region`] (`OSSRegion`).
     pub fn oss_region(mut self, value: impl Into<String>) -> Self {
         self.optional.oss_region = Some(value.into());
@@ -348,6 +356,54 @@ impl<S0, S1, S2, S3, S4> ImportImageRequestBuilder<(S0, S1, S2, S3, S4)> {
     }
 }
 
+/// A fluent `ImportImage` call: `client.import_image()`, the setters of [`ImportImageRequestBuilder`], then `.send().await`.
+pub type ImportImageCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = ImportImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ImportImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: ImportImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> ImportImageRequestBuilder<(S0, S1, S2, S3, S4), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ImportImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ImportImageResponse, ::ens_runtime::Error<ImportImageError>>
+    where
+        S0: builder_state::HasImageName,
+        S1: builder_state::HasComputeType,
+        S2: builder_state::HasOsType,
+        S3: builder_state::HasImageFormat,
+        S4: builder_state::HasArchitecture,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ImportImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ImportImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -357,7 +413,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportImage` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()`",
+        message = "`ImportImage` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageName` is not set"
     )]
     pub trait HasImageName: sealed::Sealed {
@@ -374,7 +430,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ComputeType {}
     /// Type state: `ComputeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportImage` needs the required parameter `ComputeType`: call `.compute_type(..)` before `.build()`",
+        message = "`ImportImage` needs the required parameter `ComputeType`: call `.compute_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ComputeType` is not set"
     )]
     pub trait HasComputeType: sealed::Sealed {
@@ -391,7 +447,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::OsType {}
     /// Type state: `OSType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportImage` needs the required parameter `OSType`: call `.os_type(..)` before `.build()`",
+        message = "`ImportImage` needs the required parameter `OSType`: call `.os_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`OSType` is not set"
     )]
     pub trait HasOsType: sealed::Sealed {
@@ -408,7 +464,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ImageFormat {}
     /// Type state: `ImageFormat` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportImage` needs the required parameter `ImageFormat`: call `.image_format(..)` before `.build()`",
+        message = "`ImportImage` needs the required parameter `ImageFormat`: call `.image_format(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageFormat` is not set"
     )]
     pub trait HasImageFormat: sealed::Sealed {
@@ -425,7 +481,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Architecture {}
     /// Type state: `Architecture` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportImage` needs the required parameter `Architecture`: call `.architecture(..)` before `.build()`",
+        message = "`ImportImage` needs the required parameter `Architecture`: call `.architecture(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Architecture` is not set"
     )]
     pub trait HasArchitecture: sealed::Sealed {

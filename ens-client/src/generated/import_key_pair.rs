@@ -72,12 +72,13 @@ impl rt::Operation for ImportKeyPairRequest {
     }
 }
 
-/// Builds a [`ImportKeyPairRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ImportKeyPairRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ImportKeyPairRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ImportKeyPairRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ImportKeyPairRequestOptional,
+    call: C,
 }
 
 impl Default for ImportKeyPairRequestBuilder {
@@ -85,41 +86,44 @@ impl Default for ImportKeyPairRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ImportKeyPairRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ImportKeyPairRequestOptional {}
-impl<S1> ImportKeyPairRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ImportKeyPairRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ImportKeyPairRequest::key_pair_name`] (`KeyPairName`).
     pub fn key_pair_name(
         self,
         value: impl Into<String>,
-    ) -> ImportKeyPairRequestBuilder<(String, S1)> {
+    ) -> ImportKeyPairRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ImportKeyPairRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ImportKeyPairRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ImportKeyPairRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ImportKeyPairRequest::public_key_body`] (`PublicKeyBody`).
     pub fn public_key_body(
         self,
         value: impl Into<String>,
-    ) -> ImportKeyPairRequestBuilder<(S0, String)> {
+    ) -> ImportKeyPairRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ImportKeyPairRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ImportKeyPairRequestBuilder<S> {}
+impl<S, C> ImportKeyPairRequestBuilder<S, C> {}
 impl<S0, S1> ImportKeyPairRequestBuilder<(S0, S1)> {
     /// The finished request. [`ImportKeyPairRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ImportKeyPairRequest
@@ -136,6 +140,45 @@ impl<S0, S1> ImportKeyPairRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ImportKeyPair` call: `client.import_key_pair()`, the setters of [`ImportKeyPairRequestBuilder`], then `.send().await`.
+pub type ImportKeyPairCall<S = (rt::Unset, rt::Unset)> = ImportKeyPairRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ImportKeyPairCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ImportKeyPairRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ImportKeyPairRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ImportKeyPairRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ImportKeyPairResponse, ::ens_runtime::Error<ImportKeyPairError>>
+    where
+        S0: builder_state::HasKeyPairName,
+        S1: builder_state::HasPublicKeyBody,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ImportKeyPairRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ImportKeyPairRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +188,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `KeyPairName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportKeyPair` needs the required parameter `KeyPairName`: call `.key_pair_name(..)` before `.build()`",
+        message = "`ImportKeyPair` needs the required parameter `KeyPairName`: call `.key_pair_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`KeyPairName` is not set"
     )]
     pub trait HasKeyPairName: sealed::Sealed {
@@ -161,7 +204,7 @@ pub mod builder_state {
 
     /// Type state: `PublicKeyBody` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ImportKeyPair` needs the required parameter `PublicKeyBody`: call `.public_key_body(..)` before `.build()`",
+        message = "`ImportKeyPair` needs the required parameter `PublicKeyBody`: call `.public_key_body(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PublicKeyBody` is not set"
     )]
     pub trait HasPublicKeyBody: sealed::Sealed {

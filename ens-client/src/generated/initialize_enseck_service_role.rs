@@ -42,12 +42,13 @@ impl rt::Operation for InitializeENSECKServiceRoleRequest {
     }
 }
 
-/// Builds a [`InitializeENSECKServiceRoleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`InitializeENSECKServiceRoleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct InitializeENSECKServiceRoleRequestBuilder<S = ()> {
+pub struct InitializeENSECKServiceRoleRequestBuilder<S = (), C = ()> {
     required: S,
     optional: InitializeENSECKServiceRoleRequestOptional,
+    call: C,
 }
 
 impl Default for InitializeENSECKServiceRoleRequestBuilder {
@@ -55,13 +56,14 @@ impl Default for InitializeENSECKServiceRoleRequestBuilder {
         Self {
             required: (),
             optional: InitializeENSECKServiceRoleRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct InitializeENSECKServiceRoleRequestOptional {}
-impl<S> InitializeENSECKServiceRoleRequestBuilder<S> {}
+impl<S, C> InitializeENSECKServiceRoleRequestBuilder<S, C> {}
 impl InitializeENSECKServiceRoleRequestBuilder<()> {
     /// The finished request. [`InitializeENSECKServiceRoleRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> InitializeENSECKServiceRoleRequest {
@@ -69,6 +71,44 @@ impl InitializeENSECKServiceRoleRequestBuilder<()> {
         let InitializeENSECKServiceRoleRequestOptional {} = self.optional;
         InitializeENSECKServiceRoleRequest {
         }
+    }
+}
+
+/// A fluent `InitializeENSECKServiceRole` call: `client.initialize_enseck_service_role()`, the setters of [`InitializeENSECKServiceRoleRequestBuilder`], then `.send().await`.
+pub type InitializeENSECKServiceRoleCall<S = ()> = InitializeENSECKServiceRoleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl InitializeENSECKServiceRoleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: InitializeENSECKServiceRoleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl InitializeENSECKServiceRoleRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`InitializeENSECKServiceRoleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        InitializeENSECKServiceRoleResponse,
+        ::ens_runtime::Error<InitializeENSECKServiceRoleError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                InitializeENSECKServiceRoleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

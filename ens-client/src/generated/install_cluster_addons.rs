@@ -64,12 +64,13 @@ impl rt::Operation for InstallClusterAddonsRequest {
     }
 }
 
-/// Builds a [`InstallClusterAddonsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`InstallClusterAddonsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct InstallClusterAddonsRequestBuilder<S = (rt::Unset,)> {
+pub struct InstallClusterAddonsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: InstallClusterAddonsRequestOptional,
+    call: C,
 }
 
 impl Default for InstallClusterAddonsRequestBuilder {
@@ -77,6 +78,7 @@ impl Default for InstallClusterAddonsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: InstallClusterAddonsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -86,21 +88,22 @@ struct InstallClusterAddonsRequestOptional {
     addons: Vec<Addons>,
 }
 
-impl InstallClusterAddonsRequestBuilder<(rt::Unset,)> {
+impl<C> InstallClusterAddonsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`InstallClusterAddonsRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> InstallClusterAddonsRequestBuilder<(String,)> {
+    ) -> InstallClusterAddonsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         InstallClusterAddonsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> InstallClusterAddonsRequestBuilder<S> {
+impl<S, C> InstallClusterAddonsRequestBuilder<S, C> {
     /// Sets [`InstallClusterAddonsRequest::addons`] (`Addons`).
     pub fn addons(mut self, value: impl IntoIterator<Item = impl Into<Addons>>) -> Self {
         self.optional.addons = value.into_iter().map(Into::into).collect();
@@ -123,6 +126,47 @@ impl<S0> InstallClusterAddonsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `InstallClusterAddons` call: `client.install_cluster_addons()`, the setters of [`InstallClusterAddonsRequestBuilder`], then `.send().await`.
+pub type InstallClusterAddonsCall<S = (rt::Unset,)> = InstallClusterAddonsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl InstallClusterAddonsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: InstallClusterAddonsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> InstallClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`InstallClusterAddonsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        InstallClusterAddonsResponse,
+        ::ens_runtime::Error<InstallClusterAddonsError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                InstallClusterAddonsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`InstallClusterAddonsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -132,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`InstallClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`InstallClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

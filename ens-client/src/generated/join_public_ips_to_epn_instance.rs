@@ -62,12 +62,13 @@ impl rt::Operation for JoinPublicIpsToEpnInstanceRequest {
     }
 }
 
-/// Builds a [`JoinPublicIpsToEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`JoinPublicIpsToEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct JoinPublicIpsToEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct JoinPublicIpsToEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: JoinPublicIpsToEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for JoinPublicIpsToEpnInstanceRequestBuilder {
@@ -75,41 +76,44 @@ impl Default for JoinPublicIpsToEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: JoinPublicIpsToEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct JoinPublicIpsToEpnInstanceRequestOptional {}
-impl<S1> JoinPublicIpsToEpnInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> JoinPublicIpsToEpnInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`JoinPublicIpsToEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> JoinPublicIpsToEpnInstanceRequestBuilder<(String, S1)> {
+    ) -> JoinPublicIpsToEpnInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         JoinPublicIpsToEpnInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`JoinPublicIpsToEpnInstanceRequest::instance_infos`] (`InstanceInfos`).
     pub fn instance_infos(
         self,
         value: impl Into<String>,
-    ) -> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, String)> {
+    ) -> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         JoinPublicIpsToEpnInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> JoinPublicIpsToEpnInstanceRequestBuilder<S> {}
+impl<S, C> JoinPublicIpsToEpnInstanceRequestBuilder<S, C> {}
 impl<S0, S1> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`JoinPublicIpsToEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> JoinPublicIpsToEpnInstanceRequest
@@ -126,6 +130,48 @@ impl<S0, S1> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `JoinPublicIpsToEpnInstance` call: `client.join_public_ips_to_epn_instance()`, the setters of [`JoinPublicIpsToEpnInstanceRequestBuilder`], then `.send().await`.
+pub type JoinPublicIpsToEpnInstanceCall<S = (rt::Unset, rt::Unset)> = JoinPublicIpsToEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl JoinPublicIpsToEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: JoinPublicIpsToEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`JoinPublicIpsToEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        JoinPublicIpsToEpnInstanceResponse,
+        ::ens_runtime::Error<JoinPublicIpsToEpnInstanceError>,
+    >
+    where
+        S0: builder_state::HasEpnInstanceId,
+        S1: builder_state::HasInstanceInfos,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                JoinPublicIpsToEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`JoinPublicIpsToEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +181,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`JoinPublicIpsToEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`JoinPublicIpsToEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {
@@ -151,7 +197,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceInfos` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`JoinPublicIpsToEpnInstance` needs the required parameter `InstanceInfos`: call `.instance_infos(..)` before `.build()`",
+        message = "`JoinPublicIpsToEpnInstance` needs the required parameter `InstanceInfos`: call `.instance_infos(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceInfos` is not set"
     )]
     pub trait HasInstanceInfos: sealed::Sealed {

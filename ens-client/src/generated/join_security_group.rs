@@ -69,12 +69,13 @@ impl rt::Operation for JoinSecurityGroupRequest {
     }
 }
 
-/// Builds a [`JoinSecurityGroupRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`JoinSecurityGroupRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct JoinSecurityGroupRequestBuilder<S = (rt::Unset,)> {
+pub struct JoinSecurityGroupRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: JoinSecurityGroupRequestOptional,
+    call: C,
 }
 
 impl Default for JoinSecurityGroupRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for JoinSecurityGroupRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: JoinSecurityGroupRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct JoinSecurityGroupRequestOptional {
     network_interface_id: Option<String>,
 }
 
-impl JoinSecurityGroupRequestBuilder<(rt::Unset,)> {
+impl<C> JoinSecurityGroupRequestBuilder<(rt::Unset,), C> {
     /// Sets [`JoinSecurityGroupRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> JoinSecurityGroupRequestBuilder<(String,)> {
+    ) -> JoinSecurityGroupRequestBuilder<(String,), C> {
         let (_,) = self.required;
         JoinSecurityGroupRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> JoinSecurityGroupRequestBuilder<S> {
+impl<S, C> JoinSecurityGroupRequestBuilder<S, C> {
     /// Sets [`JoinSecurityGroupRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_id = Some(value.into());
@@ -136,6 +139,44 @@ impl<S0> JoinSecurityGroupRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `JoinSecurityGroup` call: `client.join_security_group()`, the setters of [`JoinSecurityGroupRequestBuilder`], then `.send().await`.
+pub type JoinSecurityGroupCall<S = (rt::Unset,)> = JoinSecurityGroupRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl JoinSecurityGroupCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: JoinSecurityGroupRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> JoinSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`JoinSecurityGroupRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<JoinSecurityGroupResponse, ::ens_runtime::Error<JoinSecurityGroupError>>
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                JoinSecurityGroupRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`JoinSecurityGroupRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +186,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`JoinSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`JoinSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

@@ -66,12 +66,13 @@ impl rt::Operation for JoinVSwitchesToEpnInstanceRequest {
     }
 }
 
-/// Builds a [`JoinVSwitchesToEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`JoinVSwitchesToEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct JoinVSwitchesToEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct JoinVSwitchesToEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: JoinVSwitchesToEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for JoinVSwitchesToEpnInstanceRequestBuilder {
@@ -79,41 +80,44 @@ impl Default for JoinVSwitchesToEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: JoinVSwitchesToEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct JoinVSwitchesToEpnInstanceRequestOptional {}
-impl<S1> JoinVSwitchesToEpnInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> JoinVSwitchesToEpnInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`JoinVSwitchesToEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> JoinVSwitchesToEpnInstanceRequestBuilder<(String, S1)> {
+    ) -> JoinVSwitchesToEpnInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         JoinVSwitchesToEpnInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`JoinVSwitchesToEpnInstanceRequest::vswitches_info`] (`VSwitchesInfo`).
     pub fn vswitches_info(
         self,
         value: impl Into<String>,
-    ) -> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, String)> {
+    ) -> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         JoinVSwitchesToEpnInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> JoinVSwitchesToEpnInstanceRequestBuilder<S> {}
+impl<S, C> JoinVSwitchesToEpnInstanceRequestBuilder<S, C> {}
 impl<S0, S1> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`JoinVSwitchesToEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> JoinVSwitchesToEpnInstanceRequest
@@ -130,6 +134,48 @@ impl<S0, S1> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `JoinVSwitchesToEpnInstance` call: `client.join_v_switches_to_epn_instance()`, the setters of [`JoinVSwitchesToEpnInstanceRequestBuilder`], then `.send().await`.
+pub type JoinVSwitchesToEpnInstanceCall<S = (rt::Unset, rt::Unset)> = JoinVSwitchesToEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl JoinVSwitchesToEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: JoinVSwitchesToEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`JoinVSwitchesToEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        JoinVSwitchesToEpnInstanceResponse,
+        ::ens_runtime::Error<JoinVSwitchesToEpnInstanceError>,
+    >
+    where
+        S0: builder_state::HasEpnInstanceId,
+        S1: builder_state::HasVswitchesInfo,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                JoinVSwitchesToEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`JoinVSwitchesToEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -139,7 +185,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`JoinVSwitchesToEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`JoinVSwitchesToEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {
@@ -155,7 +201,7 @@ pub mod builder_state {
 
     /// Type state: `VSwitchesInfo` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`JoinVSwitchesToEpnInstance` needs the required parameter `VSwitchesInfo`: call `.vswitches_info(..)` before `.build()`",
+        message = "`JoinVSwitchesToEpnInstance` needs the required parameter `VSwitchesInfo`: call `.vswitches_info(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchesInfo` is not set"
     )]
     pub trait HasVswitchesInfo: sealed::Sealed {

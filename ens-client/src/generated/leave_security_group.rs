@@ -69,12 +69,13 @@ impl rt::Operation for LeaveSecurityGroupRequest {
     }
 }
 
-/// Builds a [`LeaveSecurityGroupRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`LeaveSecurityGroupRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct LeaveSecurityGroupRequestBuilder<S = (rt::Unset,)> {
+pub struct LeaveSecurityGroupRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: LeaveSecurityGroupRequestOptional,
+    call: C,
 }
 
 impl Default for LeaveSecurityGroupRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for LeaveSecurityGroupRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: LeaveSecurityGroupRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct LeaveSecurityGroupRequestOptional {
     network_interface_id: Option<String>,
 }
 
-impl LeaveSecurityGroupRequestBuilder<(rt::Unset,)> {
+impl<C> LeaveSecurityGroupRequestBuilder<(rt::Unset,), C> {
     /// Sets [`LeaveSecurityGroupRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> LeaveSecurityGroupRequestBuilder<(String,)> {
+    ) -> LeaveSecurityGroupRequestBuilder<(String,), C> {
         let (_,) = self.required;
         LeaveSecurityGroupRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> LeaveSecurityGroupRequestBuilder<S> {
+impl<S, C> LeaveSecurityGroupRequestBuilder<S, C> {
     /// Sets [`LeaveSecurityGroupRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_id = Some(value.into());
@@ -136,6 +139,47 @@ impl<S0> LeaveSecurityGroupRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `LeaveSecurityGroup` call: `client.leave_security_group()`, the setters of [`LeaveSecurityGroupRequestBuilder`], then `.send().await`.
+pub type LeaveSecurityGroupCall<S = (rt::Unset,)> = LeaveSecurityGroupRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl LeaveSecurityGroupCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: LeaveSecurityGroupRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> LeaveSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`LeaveSecurityGroupRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        LeaveSecurityGroupResponse,
+        ::ens_runtime::Error<LeaveSecurityGroupError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                LeaveSecurityGroupRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`LeaveSecurityGroupRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`LeaveSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`LeaveSecurityGroup` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

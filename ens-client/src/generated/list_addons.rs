@@ -38,12 +38,13 @@ impl rt::Operation for ListAddonsRequest {
     }
 }
 
-/// Builds a [`ListAddonsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListAddonsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListAddonsRequestBuilder<S = ()> {
+pub struct ListAddonsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListAddonsRequestOptional,
+    call: C,
 }
 
 impl Default for ListAddonsRequestBuilder {
@@ -51,19 +52,52 @@ impl Default for ListAddonsRequestBuilder {
         Self {
             required: (),
             optional: ListAddonsRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ListAddonsRequestOptional {}
-impl<S> ListAddonsRequestBuilder<S> {}
+impl<S, C> ListAddonsRequestBuilder<S, C> {}
 impl ListAddonsRequestBuilder<()> {
     /// The finished request. [`ListAddonsRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ListAddonsRequest {
         let () = self.required;
         let ListAddonsRequestOptional {} = self.optional;
         ListAddonsRequest {}
+    }
+}
+
+/// A fluent `ListAddons` call: `client.list_addons()`, the setters of [`ListAddonsRequestBuilder`], then `.send().await`.
+pub type ListAddonsCall<S = ()> = ListAddonsRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl ListAddonsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListAddonsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListAddonsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListAddonsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ListAddonsResponse, ::ens_runtime::Error<ListAddonsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListAddonsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -104,12 +104,13 @@ impl rt::Operation for ListAICPublicKeyDeliveriesRequest {
     }
 }
 
-/// Builds a [`ListAICPublicKeyDeliveriesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListAICPublicKeyDeliveriesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListAICPublicKeyDeliveriesRequestBuilder<S = ()> {
+pub struct ListAICPublicKeyDeliveriesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListAICPublicKeyDeliveriesRequestOptional,
+    call: C,
 }
 
 impl Default for ListAICPublicKeyDeliveriesRequestBuilder {
@@ -117,6 +118,7 @@ impl Default for ListAICPublicKeyDeliveriesRequestBuilder {
         Self {
             required: (),
             optional: ListAICPublicKeyDeliveriesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -131,7 +133,7 @@ struct ListAICPublicKeyDeliveriesRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> ListAICPublicKeyDeliveriesRequestBuilder<S> {
+impl<S, C> ListAICPublicKeyDeliveriesRequestBuilder<S, C> {
     /// Sets [`ListAICPublicKeyDeliveriesRequest::key_name`] (`KeyName`).
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.optional.key_name = Some(value.into());
@@ -182,6 +184,44 @@ impl ListAICPublicKeyDeliveriesRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `ListAICPublicKeyDeliveries` call: `client.list_aic_public_key_deliveries()`, the setters of [`ListAICPublicKeyDeliveriesRequestBuilder`], then `.send().await`.
+pub type ListAICPublicKeyDeliveriesCall<S = ()> = ListAICPublicKeyDeliveriesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListAICPublicKeyDeliveriesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListAICPublicKeyDeliveriesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListAICPublicKeyDeliveriesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListAICPublicKeyDeliveriesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ListAICPublicKeyDeliveriesResponse,
+        ::ens_runtime::Error<ListAICPublicKeyDeliveriesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListAICPublicKeyDeliveriesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -95,12 +95,13 @@ impl rt::Operation for ListAICPublicKeysRequest {
     }
 }
 
-/// Builds a [`ListAICPublicKeysRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListAICPublicKeysRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListAICPublicKeysRequestBuilder<S = ()> {
+pub struct ListAICPublicKeysRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListAICPublicKeysRequestOptional,
+    call: C,
 }
 
 impl Default for ListAICPublicKeysRequestBuilder {
@@ -108,6 +109,7 @@ impl Default for ListAICPublicKeysRequestBuilder {
         Self {
             required: (),
             optional: ListAICPublicKeysRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -121,7 +123,7 @@ struct ListAICPublicKeysRequestOptional {
     page_size: Option<i64>,
 }
 
-impl<S> ListAICPublicKeysRequestBuilder<S> {
+impl<S, C> ListAICPublicKeysRequestBuilder<S, C> {
     /// Sets [`ListAICPublicKeysRequest::key_name`] (`KeyName`).
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.optional.key_name = Some(value.into());
@@ -165,6 +167,44 @@ impl ListAICPublicKeysRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `ListAICPublicKeys` call: `client.list_aic_public_keys()`, the setters of [`ListAICPublicKeysRequestBuilder`], then `.send().await`.
+pub type ListAICPublicKeysCall<S = ()> = ListAICPublicKeysRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListAICPublicKeysCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListAICPublicKeysRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListAICPublicKeysRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListAICPublicKeysRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ListAICPublicKeysResponse,
+        ::ens_runtime::Error<ListAICPublicKeysError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListAICPublicKeysRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

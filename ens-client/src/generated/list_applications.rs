@@ -125,12 +125,13 @@ impl rt::Operation for ListApplicationsRequest {
     }
 }
 
-/// Builds a [`ListApplicationsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListApplicationsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListApplicationsRequestBuilder<S = ()> {
+pub struct ListApplicationsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListApplicationsRequestOptional,
+    call: C,
 }
 
 impl Default for ListApplicationsRequestBuilder {
@@ -138,6 +139,7 @@ impl Default for ListApplicationsRequestBuilder {
         Self {
             required: (),
             optional: ListApplicationsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -154,7 +156,7 @@ struct ListApplicationsRequestOptional {
     max_date: Option<String>,
 }
 
-impl<S> ListApplicationsRequestBuilder<S> {
+impl<S, C> ListApplicationsRequestBuilder<S, C> {
     /// Sets [`ListApplicationsRequest::cluster_names`] (`ClusterNames`).
     pub fn cluster_names(mut self, value: impl Into<String>) -> Self {
         self.optional.cluster_names = Some(value.into());
@@ -219,6 +221,41 @@ impl ListApplicationsRequestBuilder<()> {
             min_date: optional.min_date,
             max_date: optional.max_date,
         }
+    }
+}
+
+/// A fluent `ListApplications` call: `client.list_applications()`, the setters of [`ListApplicationsRequestBuilder`], then `.send().await`.
+pub type ListApplicationsCall<S = ()> = ListApplicationsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListApplicationsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListApplicationsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListApplicationsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListApplicationsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ListApplicationsResponse, ::ens_runtime::Error<ListApplicationsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListApplicationsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -71,12 +71,13 @@ impl rt::Operation for ListBucketsRequest {
     }
 }
 
-/// Builds a [`ListBucketsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListBucketsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListBucketsRequestBuilder<S = ()> {
+pub struct ListBucketsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListBucketsRequestOptional,
+    call: C,
 }
 
 impl Default for ListBucketsRequestBuilder {
@@ -84,6 +85,7 @@ impl Default for ListBucketsRequestBuilder {
         Self {
             required: (),
             optional: ListBucketsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -95,7 +97,7 @@ struct ListBucketsRequestOptional {
     page_size: Option<PageSize>,
 }
 
-impl<S> ListBucketsRequestBuilder<S> {
+impl<S, C> ListBucketsRequestBuilder<S, C> {
     /// Sets [`ListBucketsRequest::prefix`] (`Prefix`).
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.optional.prefix = Some(value.into());
@@ -125,6 +127,38 @@ impl ListBucketsRequestBuilder<()> {
             page_number: optional.page_number,
             page_size: optional.page_size,
         }
+    }
+}
+
+/// A fluent `ListBuckets` call: `client.list_buckets()`, the setters of [`ListBucketsRequestBuilder`], then `.send().await`.
+pub type ListBucketsCall<S = ()> = ListBucketsRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl ListBucketsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListBucketsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListBucketsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListBucketsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ListBucketsResponse, ::ens_runtime::Error<ListBucketsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListBucketsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -53,12 +53,13 @@ impl rt::Operation for ListClusterAddonInstancesRequest {
     }
 }
 
-/// Builds a [`ListClusterAddonInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListClusterAddonInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListClusterAddonInstancesRequestBuilder<S = (rt::Unset,)> {
+pub struct ListClusterAddonInstancesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ListClusterAddonInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for ListClusterAddonInstancesRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for ListClusterAddonInstancesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ListClusterAddonInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ListClusterAddonInstancesRequestOptional {}
-impl ListClusterAddonInstancesRequestBuilder<(rt::Unset,)> {
+impl<C> ListClusterAddonInstancesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ListClusterAddonInstancesRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> ListClusterAddonInstancesRequestBuilder<(String,)> {
+    ) -> ListClusterAddonInstancesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ListClusterAddonInstancesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ListClusterAddonInstancesRequestBuilder<S> {}
+impl<S, C> ListClusterAddonInstancesRequestBuilder<S, C> {}
 impl<S0> ListClusterAddonInstancesRequestBuilder<(S0,)> {
     /// The finished request. [`ListClusterAddonInstancesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ListClusterAddonInstancesRequest
@@ -101,6 +104,47 @@ impl<S0> ListClusterAddonInstancesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ListClusterAddonInstances` call: `client.list_cluster_addon_instances()`, the setters of [`ListClusterAddonInstancesRequestBuilder`], then `.send().await`.
+pub type ListClusterAddonInstancesCall<S = (rt::Unset,)> = ListClusterAddonInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListClusterAddonInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ListClusterAddonInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ListClusterAddonInstancesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListClusterAddonInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ListClusterAddonInstancesResponse,
+        ::ens_runtime::Error<ListClusterAddonInstancesError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListClusterAddonInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ListClusterAddonInstancesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ListClusterAddonInstances` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`ListClusterAddonInstances` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -97,12 +97,13 @@ impl rt::Operation for ListObjectsRequest {
     }
 }
 
-/// Builds a [`ListObjectsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListObjectsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListObjectsRequestBuilder<S = (rt::Unset,)> {
+pub struct ListObjectsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ListObjectsRequestOptional,
+    call: C,
 }
 
 impl Default for ListObjectsRequestBuilder {
@@ -110,6 +111,7 @@ impl Default for ListObjectsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ListObjectsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -124,21 +126,22 @@ struct ListObjectsRequestOptional {
     start_after: Option<String>,
 }
 
-impl ListObjectsRequestBuilder<(rt::Unset,)> {
+impl<C> ListObjectsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ListObjectsRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> ListObjectsRequestBuilder<(String,)> {
+    ) -> ListObjectsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ListObjectsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ListObjectsRequestBuilder<S> {
+impl<S, C> ListObjectsRequestBuilder<S, C> {
     /// Sets [`ListObjectsRequest::encoding_type`] (`EncodingType`).
     pub fn encoding_type(mut self, value: impl Into<String>) -> Self {
         self.optional.encoding_type = Some(value.into());
@@ -196,6 +199,44 @@ impl<S0> ListObjectsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ListObjects` call: `client.list_objects()`, the setters of [`ListObjectsRequestBuilder`], then `.send().await`.
+pub type ListObjectsCall<S = (rt::Unset,)> = ListObjectsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListObjectsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ListObjectsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ListObjectsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListObjectsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ListObjectsResponse, ::ens_runtime::Error<ListObjectsError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListObjectsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ListObjectsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -205,7 +246,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ListObjects` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`ListObjects` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -38,12 +38,13 @@ impl rt::Operation for ListProductAbilitiesRequest {
     }
 }
 
-/// Builds a [`ListProductAbilitiesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListProductAbilitiesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListProductAbilitiesRequestBuilder<S = ()> {
+pub struct ListProductAbilitiesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ListProductAbilitiesRequestOptional,
+    call: C,
 }
 
 impl Default for ListProductAbilitiesRequestBuilder {
@@ -51,19 +52,58 @@ impl Default for ListProductAbilitiesRequestBuilder {
         Self {
             required: (),
             optional: ListProductAbilitiesRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ListProductAbilitiesRequestOptional {}
-impl<S> ListProductAbilitiesRequestBuilder<S> {}
+impl<S, C> ListProductAbilitiesRequestBuilder<S, C> {}
 impl ListProductAbilitiesRequestBuilder<()> {
     /// The finished request. [`ListProductAbilitiesRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ListProductAbilitiesRequest {
         let () = self.required;
         let ListProductAbilitiesRequestOptional {} = self.optional;
         ListProductAbilitiesRequest {}
+    }
+}
+
+/// A fluent `ListProductAbilities` call: `client.list_product_abilities()`, the setters of [`ListProductAbilitiesRequestBuilder`], then `.send().await`.
+pub type ListProductAbilitiesCall<S = ()> = ListProductAbilitiesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListProductAbilitiesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ListProductAbilitiesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ListProductAbilitiesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListProductAbilitiesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ListProductAbilitiesResponse,
+        ::ens_runtime::Error<ListProductAbilitiesError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListProductAbilitiesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -107,12 +107,13 @@ impl rt::Operation for ListTagResourcesRequest {
     }
 }
 
-/// Builds a [`ListTagResourcesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ListTagResourcesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ListTagResourcesRequestBuilder<S = (rt::Unset,)> {
+pub struct ListTagResourcesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ListTagResourcesRequestOptional,
+    call: C,
 }
 
 impl Default for ListTagResourcesRequestBuilder {
@@ -120,6 +121,7 @@ impl Default for ListTagResourcesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ListTagResourcesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -131,21 +133,22 @@ struct ListTagResourcesRequestOptional {
     tag: Vec<ListTagResourcesTag>,
 }
 
-impl ListTagResourcesRequestBuilder<(rt::Unset,)> {
+impl<C> ListTagResourcesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ListTagResourcesRequest::resource_type`] (`ResourceType`).
     pub fn resource_type(
         self,
         value: ResourceType,
-    ) -> ListTagResourcesRequestBuilder<(ResourceType,)> {
+    ) -> ListTagResourcesRequestBuilder<(ResourceType,), C> {
         let (_,) = self.required;
         ListTagResourcesRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ListTagResourcesRequestBuilder<S> {
+impl<S, C> ListTagResourcesRequestBuilder<S, C> {
     /// Sets [`ListTagResourcesRequest::resource_id`] (`ResourceId`).
     pub fn resource_id(
         mut self,
@@ -188,6 +191,44 @@ impl<S0> ListTagResourcesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ListTagResources` call: `client.list_tag_resources()`, the setters of [`ListTagResourcesRequestBuilder`], then `.send().await`.
+pub type ListTagResourcesCall<S = (rt::Unset,)> = ListTagResourcesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ListTagResourcesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ListTagResourcesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ListTagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListTagResourcesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ListTagResourcesResponse, ::ens_runtime::Error<ListTagResourcesError>>
+    where
+        S0: builder_state::HasResourceType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ListTagResourcesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ListTagResourcesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -197,7 +238,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ResourceType {}
     /// Type state: `ResourceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ListTagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()`",
+        message = "`ListTagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceType` is not set"
     )]
     pub trait HasResourceType: sealed::Sealed {

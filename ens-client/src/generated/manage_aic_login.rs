@@ -85,12 +85,13 @@ impl rt::Operation for ManageAICLoginRequest {
     }
 }
 
-/// Builds a [`ManageAICLoginRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ManageAICLoginRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ManageAICLoginRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ManageAICLoginRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ManageAICLoginRequestOptional,
+    call: C,
 }
 
 impl Default for ManageAICLoginRequestBuilder {
@@ -98,6 +99,7 @@ impl Default for ManageAICLoginRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ManageAICLoginRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -108,35 +110,37 @@ struct ManageAICLoginRequestOptional {
     key_group: Option<KeyGroup>,
 }
 
-impl<S1> ManageAICLoginRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ManageAICLoginRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ManageAICLoginRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ManageAICLoginRequestBuilder<(String, S1)> {
+    ) -> ManageAICLoginRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ManageAICLoginRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ManageAICLoginRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ManageAICLoginRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ManageAICLoginRequest::action_name`] (`ActionName`).
     pub fn action_name(
         self,
         value: ActionName,
-    ) -> ManageAICLoginRequestBuilder<(S0, ActionName)> {
+    ) -> ManageAICLoginRequestBuilder<(S0, ActionName), C> {
         let (s0, _) = self.required;
         ManageAICLoginRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ManageAICLoginRequestBuilder<S> {
+impl<S, C> ManageAICLoginRequestBuilder<S, C> {
     /// Sets [`ManageAICLoginRequest::key_name`] (`KeyName`).
     pub fn key_name(mut self, value: KeyName) -> Self {
         self.optional.key_name = Some(value);
@@ -168,6 +172,45 @@ impl<S0, S1> ManageAICLoginRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ManageAICLogin` call: `client.manage_aic_login()`, the setters of [`ManageAICLoginRequestBuilder`], then `.send().await`.
+pub type ManageAICLoginCall<S = (rt::Unset, rt::Unset)> = ManageAICLoginRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ManageAICLoginCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ManageAICLoginRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ManageAICLoginRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ManageAICLoginRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ManageAICLoginResponse, ::ens_runtime::Error<ManageAICLoginError>>
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasActionName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ManageAICLoginRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ManageAICLoginRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -177,7 +220,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ManageAICLogin` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ManageAICLogin` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -194,7 +237,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ActionName {}
     /// Type state: `ActionName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ManageAICLogin` needs the required parameter `ActionName`: call `.action_name(..)` before `.build()`",
+        message = "`ManageAICLogin` needs the required parameter `ActionName`: call `.action_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ActionName` is not set"
     )]
     pub trait HasActionName: sealed::Sealed {

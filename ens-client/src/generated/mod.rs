@@ -1707,279 +1707,298 @@ pub use errors::{CommonError, ErrorCode};
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use accosicate_network_acl::{
     AccosicateNetworkAclRequest, AccosicateNetworkAclRequestBuilder,
-    AccosicateNetworkAclResponse, AccosicateNetworkAclError,
+    AccosicateNetworkAclCall, AccosicateNetworkAclResponse, AccosicateNetworkAclError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use add_backend_servers::{
-    AddBackendServersRequest, AddBackendServersRequestBuilder, AddBackendServersResponse,
-    AddBackendServersError,
+    AddBackendServersRequest, AddBackendServersRequestBuilder, AddBackendServersCall,
+    AddBackendServersResponse, AddBackendServersError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use add_network_interface_to_instance::{
     AddNetworkInterfaceToInstanceRequest, AddNetworkInterfaceToInstanceRequestBuilder,
-    AddNetworkInterfaceToInstanceResponse, AddNetworkInterfaceToInstanceError,
+    AddNetworkInterfaceToInstanceCall, AddNetworkInterfaceToInstanceResponse,
+    AddNetworkInterfaceToInstanceError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use add_snat_ip_for_snat_entry::{
     AddSnatIpForSnatEntryRequest, AddSnatIpForSnatEntryRequestBuilder,
-    AddSnatIpForSnatEntryResponse, AddSnatIpForSnatEntryError,
+    AddSnatIpForSnatEntryCall, AddSnatIpForSnatEntryResponse, AddSnatIpForSnatEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use assign_private_ip_addresses::{
     AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesRequestBuilder,
-    AssignPrivateIpAddressesResponse, AssignPrivateIpAddressesError,
+    AssignPrivateIpAddressesCall, AssignPrivateIpAddressesResponse,
+    AssignPrivateIpAddressesError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use associate_ens_eip_address::{
     AssociateEnsEipAddressRequest, AssociateEnsEipAddressRequestBuilder,
-    AssociateEnsEipAddressResponse, AssociateEnsEipAddressError,
+    AssociateEnsEipAddressCall, AssociateEnsEipAddressResponse,
+    AssociateEnsEipAddressError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_ha_vip::{
-    AssociateHaVipRequest, AssociateHaVipRequestBuilder, AssociateHaVipResponse,
-    AssociateHaVipError,
+    AssociateHaVipRequest, AssociateHaVipRequestBuilder, AssociateHaVipCall,
+    AssociateHaVipResponse, AssociateHaVipError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_network_cidr_block::{
     AssociateNetworkCidrBlockRequest, AssociateNetworkCidrBlockRequestBuilder,
-    AssociateNetworkCidrBlockResponse, AssociateNetworkCidrBlockError,
+    AssociateNetworkCidrBlockCall, AssociateNetworkCidrBlockResponse,
+    AssociateNetworkCidrBlockError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use attach_disk::{
-    AttachDiskRequest, AttachDiskRequestBuilder, AttachDiskResponse, AttachDiskError,
+    AttachDiskRequest, AttachDiskRequestBuilder, AttachDiskCall, AttachDiskResponse,
+    AttachDiskError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use attach_ens_instances::{
-    AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder,
+    AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder, AttachEnsInstancesCall,
     AttachEnsInstancesResponse, AttachEnsInstancesError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use attach_instance_sdg::{
-    AttachInstanceSDGRequest, AttachInstanceSDGRequestBuilder, AttachInstanceSDGResponse,
-    AttachInstanceSDGError,
+    AttachInstanceSDGRequest, AttachInstanceSDGRequestBuilder, AttachInstanceSDGCall,
+    AttachInstanceSDGResponse, AttachInstanceSDGError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use attach_instances_to_node_pool::{
     AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
-    AttachInstancesToNodePoolResponse, AttachInstancesToNodePoolError,
+    AttachInstancesToNodePoolCall, AttachInstancesToNodePoolResponse,
+    AttachInstancesToNodePoolError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use attach_key_pair::{
-    AttachKeyPairRequest, AttachKeyPairRequestBuilder, AttachKeyPairResponse,
-    AttachKeyPairError,
+    AttachKeyPairRequest, AttachKeyPairRequestBuilder, AttachKeyPairCall,
+    AttachKeyPairResponse, AttachKeyPairError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use attach_network_interface::{
     AttachNetworkInterfaceRequest, AttachNetworkInterfaceRequestBuilder,
-    AttachNetworkInterfaceResponse, AttachNetworkInterfaceError,
+    AttachNetworkInterfaceCall, AttachNetworkInterfaceResponse,
+    AttachNetworkInterfaceError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group::{
     AuthorizeSecurityGroupRequest, AuthorizeSecurityGroupRequestBuilder,
-    AuthorizeSecurityGroupResponse, AuthorizeSecurityGroupError,
+    AuthorizeSecurityGroupCall, AuthorizeSecurityGroupResponse,
+    AuthorizeSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group_egress::{
     AuthorizeSecurityGroupEgressRequest, AuthorizeSecurityGroupEgressRequestBuilder,
-    AuthorizeSecurityGroupEgressResponse, AuthorizeSecurityGroupEgressError,
+    AuthorizeSecurityGroupEgressCall, AuthorizeSecurityGroupEgressResponse,
+    AuthorizeSecurityGroupEgressError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_migrate_instance::{
     BatchEventMigrateInstanceRequest, BatchEventMigrateInstanceRequestBuilder,
-    BatchEventMigrateInstanceResponse, BatchEventMigrateInstanceError,
+    BatchEventMigrateInstanceCall, BatchEventMigrateInstanceResponse,
+    BatchEventMigrateInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_reboot_instance::{
     BatchEventRebootInstanceRequest, BatchEventRebootInstanceRequestBuilder,
-    BatchEventRebootInstanceResponse, BatchEventRebootInstanceError,
+    BatchEventRebootInstanceCall, BatchEventRebootInstanceResponse,
+    BatchEventRebootInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_redeploy_instance::{
     BatchEventRedeployInstanceRequest, BatchEventRedeployInstanceRequestBuilder,
-    BatchEventRedeployInstanceResponse, BatchEventRedeployInstanceError,
+    BatchEventRedeployInstanceCall, BatchEventRedeployInstanceResponse,
+    BatchEventRedeployInstanceError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use clean_dist_data::{
-    CleanDistDataRequest, CleanDistDataRequestBuilder, CleanDistDataResponse,
-    CleanDistDataError,
+    CleanDistDataRequest, CleanDistDataRequestBuilder, CleanDistDataCall,
+    CleanDistDataResponse, CleanDistDataError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
-pub use copy_sdg::{CopySDGRequest, CopySDGRequestBuilder, CopySDGResponse, CopySDGError};
+pub use copy_sdg::{
+    CopySDGRequest, CopySDGRequestBuilder, CopySDGCall, CopySDGResponse, CopySDGError,
+};
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use copy_snapshot::{
-    CopySnapshotRequest, CopySnapshotRequestBuilder, CopySnapshotResponse,
-    CopySnapshotError,
+    CopySnapshotRequest, CopySnapshotRequestBuilder, CopySnapshotCall,
+    CopySnapshotResponse, CopySnapshotError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use create_arm_server_instances::{
     CreateARMServerInstancesRequest, CreateARMServerInstancesRequestBuilder,
-    CreateARMServerInstancesResponse, CreateARMServerInstancesError,
+    CreateARMServerInstancesCall, CreateARMServerInstancesResponse,
+    CreateARMServerInstancesError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_application::{
-    CreateApplicationRequest, CreateApplicationRequestBuilder, CreateApplicationResponse,
-    CreateApplicationError,
+    CreateApplicationRequest, CreateApplicationRequestBuilder, CreateApplicationCall,
+    CreateApplicationResponse, CreateApplicationError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_classic_network::{
     CreateClassicNetworkRequest, CreateClassicNetworkRequestBuilder,
-    CreateClassicNetworkResponse, CreateClassicNetworkError,
+    CreateClassicNetworkCall, CreateClassicNetworkResponse, CreateClassicNetworkError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster::{
-    CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterResponse,
-    CreateClusterError,
+    CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterCall,
+    CreateClusterResponse, CreateClusterError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster_node_pool::{
     CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
-    CreateClusterNodePoolResponse, CreateClusterNodePoolError,
+    CreateClusterNodePoolCall, CreateClusterNodePoolResponse, CreateClusterNodePoolError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_disk::{
-    CreateDiskRequest, CreateDiskRequestBuilder, CreateDiskResponse, CreateDiskError,
+    CreateDiskRequest, CreateDiskRequestBuilder, CreateDiskCall, CreateDiskResponse,
+    CreateDiskError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use create_eip_instance::{
-    CreateEipInstanceRequest, CreateEipInstanceRequestBuilder, CreateEipInstanceResponse,
-    CreateEipInstanceError,
+    CreateEipInstanceRequest, CreateEipInstanceRequestBuilder, CreateEipInstanceCall,
+    CreateEipInstanceResponse, CreateEipInstanceError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ens_route_entry::{
     CreateEnsRouteEntryRequest, CreateEnsRouteEntryRequestBuilder,
-    CreateEnsRouteEntryResponse, CreateEnsRouteEntryError,
+    CreateEnsRouteEntryCall, CreateEnsRouteEntryResponse, CreateEnsRouteEntryError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use create_ens_sale_control::{
     CreateEnsSaleControlRequest, CreateEnsSaleControlRequestBuilder,
-    CreateEnsSaleControlResponse, CreateEnsSaleControlError,
+    CreateEnsSaleControlCall, CreateEnsSaleControlResponse, CreateEnsSaleControlError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_ens_service::{
-    CreateEnsServiceRequest, CreateEnsServiceRequestBuilder, CreateEnsServiceResponse,
-    CreateEnsServiceError,
+    CreateEnsServiceRequest, CreateEnsServiceRequestBuilder, CreateEnsServiceCall,
+    CreateEnsServiceResponse, CreateEnsServiceError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use create_epn_instance::{
-    CreateEpnInstanceRequest, CreateEpnInstanceRequestBuilder, CreateEpnInstanceResponse,
-    CreateEpnInstanceError,
+    CreateEpnInstanceRequest, CreateEpnInstanceRequestBuilder, CreateEpnInstanceCall,
+    CreateEpnInstanceResponse, CreateEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_file_system::{
-    CreateFileSystemRequest, CreateFileSystemRequestBuilder, CreateFileSystemResponse,
-    CreateFileSystemError,
+    CreateFileSystemRequest, CreateFileSystemRequestBuilder, CreateFileSystemCall,
+    CreateFileSystemResponse, CreateFileSystemError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_forward_entry::{
-    CreateForwardEntryRequest, CreateForwardEntryRequestBuilder,
+    CreateForwardEntryRequest, CreateForwardEntryRequestBuilder, CreateForwardEntryCall,
     CreateForwardEntryResponse, CreateForwardEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ha_vip::{
-    CreateHaVipRequest, CreateHaVipRequestBuilder, CreateHaVipResponse, CreateHaVipError,
+    CreateHaVipRequest, CreateHaVipRequestBuilder, CreateHaVipCall, CreateHaVipResponse,
+    CreateHaVipError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use create_image::{
-    CreateImageRequest, CreateImageRequestBuilder, CreateImageResponse, CreateImageError,
+    CreateImageRequest, CreateImageRequestBuilder, CreateImageCall, CreateImageResponse,
+    CreateImageError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance::{
-    CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceResponse,
-    CreateInstanceError,
+    CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceCall,
+    CreateInstanceResponse, CreateInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance_active_ops_task::{
     CreateInstanceActiveOpsTaskRequest, CreateInstanceActiveOpsTaskRequestBuilder,
-    CreateInstanceActiveOpsTaskResponse, CreateInstanceActiveOpsTaskError,
+    CreateInstanceActiveOpsTaskCall, CreateInstanceActiveOpsTaskResponse,
+    CreateInstanceActiveOpsTaskError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use create_key_pair::{
-    CreateKeyPairRequest, CreateKeyPairRequestBuilder, CreateKeyPairResponse,
-    CreateKeyPairError,
+    CreateKeyPairRequest, CreateKeyPairRequestBuilder, CreateKeyPairCall,
+    CreateKeyPairResponse, CreateKeyPairError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer::{
-    CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder,
+    CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder, CreateLoadBalancerCall,
     CreateLoadBalancerResponse, CreateLoadBalancerError,
 };
 
@@ -1987,14 +2006,15 @@ pub use create_load_balancer::{
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_http_listener::{
     CreateLoadBalancerHTTPListenerRequest, CreateLoadBalancerHTTPListenerRequestBuilder,
-    CreateLoadBalancerHTTPListenerResponse, CreateLoadBalancerHTTPListenerError,
+    CreateLoadBalancerHTTPListenerCall, CreateLoadBalancerHTTPListenerResponse,
+    CreateLoadBalancerHTTPListenerError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_https_listener::{
     CreateLoadBalancerHTTPSListenerRequest,
-    CreateLoadBalancerHTTPSListenerRequestBuilder,
+    CreateLoadBalancerHTTPSListenerRequestBuilder, CreateLoadBalancerHTTPSListenerCall,
     CreateLoadBalancerHTTPSListenerResponse, CreateLoadBalancerHTTPSListenerError,
 };
 
@@ -2002,421 +2022,441 @@ pub use create_load_balancer_https_listener::{
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_tcp_listener::{
     CreateLoadBalancerTCPListenerRequest, CreateLoadBalancerTCPListenerRequestBuilder,
-    CreateLoadBalancerTCPListenerResponse, CreateLoadBalancerTCPListenerError,
+    CreateLoadBalancerTCPListenerCall, CreateLoadBalancerTCPListenerResponse,
+    CreateLoadBalancerTCPListenerError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_udp_listener::{
     CreateLoadBalancerUDPListenerRequest, CreateLoadBalancerUDPListenerRequestBuilder,
-    CreateLoadBalancerUDPListenerResponse, CreateLoadBalancerUDPListenerError,
+    CreateLoadBalancerUDPListenerCall, CreateLoadBalancerUDPListenerResponse,
+    CreateLoadBalancerUDPListenerError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_mount_target::{
-    CreateMountTargetRequest, CreateMountTargetRequestBuilder, CreateMountTargetResponse,
-    CreateMountTargetError,
+    CreateMountTargetRequest, CreateMountTargetRequestBuilder, CreateMountTargetCall,
+    CreateMountTargetResponse, CreateMountTargetError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_nat_gateway::{
-    CreateNatGatewayRequest, CreateNatGatewayRequestBuilder, CreateNatGatewayResponse,
-    CreateNatGatewayError,
+    CreateNatGatewayRequest, CreateNatGatewayRequestBuilder, CreateNatGatewayCall,
+    CreateNatGatewayResponse, CreateNatGatewayError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network::{
-    CreateNetworkRequest, CreateNetworkRequestBuilder, CreateNetworkResponse,
-    CreateNetworkError,
+    CreateNetworkRequest, CreateNetworkRequestBuilder, CreateNetworkCall,
+    CreateNetworkResponse, CreateNetworkError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl::{
-    CreateNetworkAclRequest, CreateNetworkAclRequestBuilder, CreateNetworkAclResponse,
-    CreateNetworkAclError,
+    CreateNetworkAclRequest, CreateNetworkAclRequestBuilder, CreateNetworkAclCall,
+    CreateNetworkAclResponse, CreateNetworkAclError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl_entry::{
     CreateNetworkAclEntryRequest, CreateNetworkAclEntryRequestBuilder,
-    CreateNetworkAclEntryResponse, CreateNetworkAclEntryError,
+    CreateNetworkAclEntryCall, CreateNetworkAclEntryResponse, CreateNetworkAclEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_interface::{
     CreateNetworkInterfaceRequest, CreateNetworkInterfaceRequestBuilder,
-    CreateNetworkInterfaceResponse, CreateNetworkInterfaceError,
+    CreateNetworkInterfaceCall, CreateNetworkInterfaceResponse,
+    CreateNetworkInterfaceError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use create_sdg::{
-    CreateSDGRequest, CreateSDGRequestBuilder, CreateSDGResponse, CreateSDGError,
+    CreateSDGRequest, CreateSDGRequestBuilder, CreateSDGCall, CreateSDGResponse,
+    CreateSDGError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group::{
     CreateSecurityGroupRequest, CreateSecurityGroupRequestBuilder,
-    CreateSecurityGroupResponse, CreateSecurityGroupError,
+    CreateSecurityGroupCall, CreateSecurityGroupResponse, CreateSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group_permissions::{
     CreateSecurityGroupPermissionsRequest, CreateSecurityGroupPermissionsRequestBuilder,
-    CreateSecurityGroupPermissionsResponse, CreateSecurityGroupPermissionsError,
+    CreateSecurityGroupPermissionsCall, CreateSecurityGroupPermissionsResponse,
+    CreateSecurityGroupPermissionsError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_snapshot::{
-    CreateSnapshotRequest, CreateSnapshotRequestBuilder, CreateSnapshotResponse,
-    CreateSnapshotError,
+    CreateSnapshotRequest, CreateSnapshotRequestBuilder, CreateSnapshotCall,
+    CreateSnapshotResponse, CreateSnapshotError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_snat_entry::{
-    CreateSnatEntryRequest, CreateSnatEntryRequestBuilder, CreateSnatEntryResponse,
-    CreateSnatEntryError,
+    CreateSnatEntryRequest, CreateSnatEntryRequestBuilder, CreateSnatEntryCall,
+    CreateSnatEntryResponse, CreateSnatEntryError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_gateway::{
     CreateStorageGatewayRequest, CreateStorageGatewayRequestBuilder,
-    CreateStorageGatewayResponse, CreateStorageGatewayError,
+    CreateStorageGatewayCall, CreateStorageGatewayResponse, CreateStorageGatewayError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_volume::{
     CreateStorageVolumeRequest, CreateStorageVolumeRequestBuilder,
-    CreateStorageVolumeResponse, CreateStorageVolumeError,
+    CreateStorageVolumeCall, CreateStorageVolumeResponse, CreateStorageVolumeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_v_switch::{
-    CreateVSwitchRequest, CreateVSwitchRequestBuilder, CreateVSwitchResponse,
-    CreateVSwitchError,
+    CreateVSwitchRequest, CreateVSwitchRequestBuilder, CreateVSwitchCall,
+    CreateVSwitchResponse, CreateVSwitchError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use delete_aic_public_key::{
-    DeleteAICPublicKeyRequest, DeleteAICPublicKeyRequestBuilder,
+    DeleteAICPublicKeyRequest, DeleteAICPublicKeyRequestBuilder, DeleteAICPublicKeyCall,
     DeleteAICPublicKeyResponse, DeleteAICPublicKeyError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use delete_application::{
-    DeleteApplicationRequest, DeleteApplicationRequestBuilder, DeleteApplicationResponse,
-    DeleteApplicationError,
+    DeleteApplicationRequest, DeleteApplicationRequestBuilder, DeleteApplicationCall,
+    DeleteApplicationResponse, DeleteApplicationError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket::{
-    DeleteBucketRequest, DeleteBucketRequestBuilder, DeleteBucketResponse,
-    DeleteBucketError,
+    DeleteBucketRequest, DeleteBucketRequestBuilder, DeleteBucketCall,
+    DeleteBucketResponse, DeleteBucketError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket_lifecycle::{
     DeleteBucketLifecycleRequest, DeleteBucketLifecycleRequestBuilder,
-    DeleteBucketLifecycleResponse, DeleteBucketLifecycleError,
+    DeleteBucketLifecycleCall, DeleteBucketLifecycleResponse, DeleteBucketLifecycleError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster::{
-    DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterResponse,
-    DeleteClusterError,
+    DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterCall,
+    DeleteClusterResponse, DeleteClusterError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_node_pool::{
     DeleteClusterNodePoolRequest, DeleteClusterNodePoolRequestBuilder,
-    DeleteClusterNodePoolResponse, DeleteClusterNodePoolError,
+    DeleteClusterNodePoolCall, DeleteClusterNodePoolResponse, DeleteClusterNodePoolError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_nodes::{
-    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder,
+    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder, DeleteClusterNodesCall,
     DeleteClusterNodesResponse, DeleteClusterNodesError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_disk::{
-    DeleteDiskRequest, DeleteDiskRequestBuilder, DeleteDiskResponse, DeleteDiskError,
+    DeleteDiskRequest, DeleteDiskRequestBuilder, DeleteDiskCall, DeleteDiskResponse,
+    DeleteDiskError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use delete_eip::{
-    DeleteEipRequest, DeleteEipRequestBuilder, DeleteEipResponse, DeleteEipError,
+    DeleteEipRequest, DeleteEipRequestBuilder, DeleteEipCall, DeleteEipResponse,
+    DeleteEipError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ens_route_entry::{
     DeleteEnsRouteEntryRequest, DeleteEnsRouteEntryRequestBuilder,
-    DeleteEnsRouteEntryResponse, DeleteEnsRouteEntryError,
+    DeleteEnsRouteEntryCall, DeleteEnsRouteEntryResponse, DeleteEnsRouteEntryError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_condition_control::{
     DeleteEnsSaleConditionControlRequest, DeleteEnsSaleConditionControlRequestBuilder,
-    DeleteEnsSaleConditionControlResponse, DeleteEnsSaleConditionControlError,
+    DeleteEnsSaleConditionControlCall, DeleteEnsSaleConditionControlResponse,
+    DeleteEnsSaleConditionControlError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_control::{
     DeleteEnsSaleControlRequest, DeleteEnsSaleControlRequestBuilder,
-    DeleteEnsSaleControlResponse, DeleteEnsSaleControlError,
+    DeleteEnsSaleControlCall, DeleteEnsSaleControlResponse, DeleteEnsSaleControlError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use delete_epn_instance::{
-    DeleteEpnInstanceRequest, DeleteEpnInstanceRequestBuilder, DeleteEpnInstanceResponse,
-    DeleteEpnInstanceError,
+    DeleteEpnInstanceRequest, DeleteEpnInstanceRequestBuilder, DeleteEpnInstanceCall,
+    DeleteEpnInstanceResponse, DeleteEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_file_system::{
-    DeleteFileSystemRequest, DeleteFileSystemRequestBuilder, DeleteFileSystemResponse,
-    DeleteFileSystemError,
+    DeleteFileSystemRequest, DeleteFileSystemRequestBuilder, DeleteFileSystemCall,
+    DeleteFileSystemResponse, DeleteFileSystemError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_forward_entry::{
-    DeleteForwardEntryRequest, DeleteForwardEntryRequestBuilder,
+    DeleteForwardEntryRequest, DeleteForwardEntryRequestBuilder, DeleteForwardEntryCall,
     DeleteForwardEntryResponse, DeleteForwardEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ha_vips::{
-    DeleteHaVipsRequest, DeleteHaVipsRequestBuilder, DeleteHaVipsResponse,
-    DeleteHaVipsError,
+    DeleteHaVipsRequest, DeleteHaVipsRequestBuilder, DeleteHaVipsCall,
+    DeleteHaVipsResponse, DeleteHaVipsError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use delete_image::{
-    DeleteImageRequest, DeleteImageRequestBuilder, DeleteImageResponse, DeleteImageError,
+    DeleteImageRequest, DeleteImageRequestBuilder, DeleteImageCall, DeleteImageResponse,
+    DeleteImageError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use delete_key_pairs::{
-    DeleteKeyPairsRequest, DeleteKeyPairsRequestBuilder, DeleteKeyPairsResponse,
-    DeleteKeyPairsError,
+    DeleteKeyPairsRequest, DeleteKeyPairsRequestBuilder, DeleteKeyPairsCall,
+    DeleteKeyPairsResponse, DeleteKeyPairsError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use delete_load_balancer_listener::{
     DeleteLoadBalancerListenerRequest, DeleteLoadBalancerListenerRequestBuilder,
-    DeleteLoadBalancerListenerResponse, DeleteLoadBalancerListenerError,
+    DeleteLoadBalancerListenerCall, DeleteLoadBalancerListenerResponse,
+    DeleteLoadBalancerListenerError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_mount_target::{
-    DeleteMountTargetRequest, DeleteMountTargetRequestBuilder, DeleteMountTargetResponse,
-    DeleteMountTargetError,
+    DeleteMountTargetRequest, DeleteMountTargetRequestBuilder, DeleteMountTargetCall,
+    DeleteMountTargetResponse, DeleteMountTargetError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_nat_gateway::{
-    DeleteNatGatewayRequest, DeleteNatGatewayRequestBuilder, DeleteNatGatewayResponse,
-    DeleteNatGatewayError,
+    DeleteNatGatewayRequest, DeleteNatGatewayRequestBuilder, DeleteNatGatewayCall,
+    DeleteNatGatewayResponse, DeleteNatGatewayError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network::{
-    DeleteNetworkRequest, DeleteNetworkRequestBuilder, DeleteNetworkResponse,
-    DeleteNetworkError,
+    DeleteNetworkRequest, DeleteNetworkRequestBuilder, DeleteNetworkCall,
+    DeleteNetworkResponse, DeleteNetworkError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl::{
-    DeleteNetworkAclRequest, DeleteNetworkAclRequestBuilder, DeleteNetworkAclResponse,
-    DeleteNetworkAclError,
+    DeleteNetworkAclRequest, DeleteNetworkAclRequestBuilder, DeleteNetworkAclCall,
+    DeleteNetworkAclResponse, DeleteNetworkAclError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl_entry::{
     DeleteNetworkAclEntryRequest, DeleteNetworkAclEntryRequestBuilder,
-    DeleteNetworkAclEntryResponse, DeleteNetworkAclEntryError,
+    DeleteNetworkAclEntryCall, DeleteNetworkAclEntryResponse, DeleteNetworkAclEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_interfaces::{
     DeleteNetworkInterfacesRequest, DeleteNetworkInterfacesRequestBuilder,
-    DeleteNetworkInterfacesResponse, DeleteNetworkInterfacesError,
+    DeleteNetworkInterfacesCall, DeleteNetworkInterfacesResponse,
+    DeleteNetworkInterfacesError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_peer_connection::{
     DeleteNetworkPeerConnectionRequest, DeleteNetworkPeerConnectionRequestBuilder,
-    DeleteNetworkPeerConnectionResponse, DeleteNetworkPeerConnectionError,
+    DeleteNetworkPeerConnectionCall, DeleteNetworkPeerConnectionResponse,
+    DeleteNetworkPeerConnectionError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_object::{
-    DeleteObjectRequest, DeleteObjectRequestBuilder, DeleteObjectResponse,
-    DeleteObjectError,
+    DeleteObjectRequest, DeleteObjectRequestBuilder, DeleteObjectCall,
+    DeleteObjectResponse, DeleteObjectError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use delete_sdg::{
-    DeleteSDGRequest, DeleteSDGRequestBuilder, DeleteSDGResponse, DeleteSDGError,
+    DeleteSDGRequest, DeleteSDGRequestBuilder, DeleteSDGCall, DeleteSDGResponse,
+    DeleteSDGError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group::{
     DeleteSecurityGroupRequest, DeleteSecurityGroupRequestBuilder,
-    DeleteSecurityGroupResponse, DeleteSecurityGroupError,
+    DeleteSecurityGroupCall, DeleteSecurityGroupResponse, DeleteSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group_permissions::{
     DeleteSecurityGroupPermissionsRequest, DeleteSecurityGroupPermissionsRequestBuilder,
-    DeleteSecurityGroupPermissionsResponse, DeleteSecurityGroupPermissionsError,
+    DeleteSecurityGroupPermissionsCall, DeleteSecurityGroupPermissionsResponse,
+    DeleteSecurityGroupPermissionsError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_snapshot::{
-    DeleteSnapshotRequest, DeleteSnapshotRequestBuilder, DeleteSnapshotResponse,
-    DeleteSnapshotError,
+    DeleteSnapshotRequest, DeleteSnapshotRequestBuilder, DeleteSnapshotCall,
+    DeleteSnapshotResponse, DeleteSnapshotError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_entry::{
-    DeleteSnatEntryRequest, DeleteSnatEntryRequestBuilder, DeleteSnatEntryResponse,
-    DeleteSnatEntryError,
+    DeleteSnatEntryRequest, DeleteSnatEntryRequestBuilder, DeleteSnatEntryCall,
+    DeleteSnatEntryResponse, DeleteSnatEntryError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_ip_for_snat_entry::{
     DeleteSnatIpForSnatEntryRequest, DeleteSnatIpForSnatEntryRequestBuilder,
-    DeleteSnatIpForSnatEntryResponse, DeleteSnatIpForSnatEntryError,
+    DeleteSnatIpForSnatEntryCall, DeleteSnatIpForSnatEntryResponse,
+    DeleteSnatIpForSnatEntryError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_gateway::{
     DeleteStorageGatewayRequest, DeleteStorageGatewayRequestBuilder,
-    DeleteStorageGatewayResponse, DeleteStorageGatewayError,
+    DeleteStorageGatewayCall, DeleteStorageGatewayResponse, DeleteStorageGatewayError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_volume::{
     DeleteStorageVolumeRequest, DeleteStorageVolumeRequestBuilder,
-    DeleteStorageVolumeResponse, DeleteStorageVolumeError,
+    DeleteStorageVolumeCall, DeleteStorageVolumeResponse, DeleteStorageVolumeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_v_switch::{
-    DeleteVSwitchRequest, DeleteVSwitchRequestBuilder, DeleteVSwitchResponse,
-    DeleteVSwitchError,
+    DeleteVSwitchRequest, DeleteVSwitchRequestBuilder, DeleteVSwitchCall,
+    DeleteVSwitchResponse, DeleteVSwitchError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_instance_sdg::{
-    DeployInstanceSDGRequest, DeployInstanceSDGRequestBuilder, DeployInstanceSDGResponse,
-    DeployInstanceSDGError,
+    DeployInstanceSDGRequest, DeployInstanceSDGRequestBuilder, DeployInstanceSDGCall,
+    DeployInstanceSDGResponse, DeployInstanceSDGError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_sdg::{
-    DeploySDGRequest, DeploySDGRequestBuilder, DeploySDGResponse, DeploySDGError,
+    DeploySDGRequest, DeploySDGRequestBuilder, DeploySDGCall, DeploySDGResponse,
+    DeploySDGError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_aic_images::{
-    DescribeAICImagesRequest, DescribeAICImagesRequestBuilder, DescribeAICImagesResponse,
-    DescribeAICImagesError,
+    DescribeAICImagesRequest, DescribeAICImagesRequestBuilder, DescribeAICImagesCall,
+    DescribeAICImagesResponse, DescribeAICImagesError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_arm_server_instances::{
     DescribeARMServerInstancesRequest, DescribeARMServerInstancesRequestBuilder,
-    DescribeARMServerInstancesResponse, DescribeARMServerInstancesError,
+    DescribeARMServerInstancesCall, DescribeARMServerInstancesResponse,
+    DescribeARMServerInstancesError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_addon::{
-    DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonResponse,
-    DescribeAddonError,
+    DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonCall,
+    DescribeAddonResponse, DescribeAddonError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_application::{
     DescribeApplicationRequest, DescribeApplicationRequestBuilder,
-    DescribeApplicationResponse, DescribeApplicationError,
+    DescribeApplicationCall, DescribeApplicationResponse, DescribeApplicationError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource::{
     DescribeAvailableResourceRequest, DescribeAvailableResourceRequestBuilder,
-    DescribeAvailableResourceResponse, DescribeAvailableResourceError,
+    DescribeAvailableResourceCall, DescribeAvailableResourceResponse,
+    DescribeAvailableResourceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource_info::{
     DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder,
-    DescribeAvailableResourceInfoResponse, DescribeAvailableResourceInfoError,
+    DescribeAvailableResourceInfoCall, DescribeAvailableResourceInfoResponse,
+    DescribeAvailableResourceInfoError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_band_withd_charge_type::{
     DescribeBandWithdChargeTypeRequest, DescribeBandWithdChargeTypeRequestBuilder,
-    DescribeBandWithdChargeTypeResponse, DescribeBandWithdChargeTypeError,
+    DescribeBandWithdChargeTypeCall, DescribeBandWithdChargeTypeResponse,
+    DescribeBandWithdChargeTypeError,
 };
 
 #[cfg(feature = "billing")]
@@ -2424,6 +2464,7 @@ pub use describe_band_withd_charge_type::{
 pub use describe_bandwitdh_by_internet_charge_type::{
     DescribeBandwitdhByInternetChargeTypeRequest,
     DescribeBandwitdhByInternetChargeTypeRequestBuilder,
+    DescribeBandwitdhByInternetChargeTypeCall,
     DescribeBandwitdhByInternetChargeTypeResponse,
     DescribeBandwitdhByInternetChargeTypeError,
 };
@@ -2433,6 +2474,7 @@ pub use describe_bandwitdh_by_internet_charge_type::{
 pub use describe_cloud_disk_available_resource_info::{
     DescribeCloudDiskAvailableResourceInfoRequest,
     DescribeCloudDiskAvailableResourceInfoRequestBuilder,
+    DescribeCloudDiskAvailableResourceInfoCall,
     DescribeCloudDiskAvailableResourceInfoResponse,
     DescribeCloudDiskAvailableResourceInfoError,
 };
@@ -2441,62 +2483,67 @@ pub use describe_cloud_disk_available_resource_info::{
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_cloud_disk_types::{
     DescribeCloudDiskTypesRequest, DescribeCloudDiskTypesRequestBuilder,
-    DescribeCloudDiskTypesResponse, DescribeCloudDiskTypesError,
+    DescribeCloudDiskTypesCall, DescribeCloudDiskTypesResponse,
+    DescribeCloudDiskTypesError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster::{
-    DescribeClusterRequest, DescribeClusterRequestBuilder, DescribeClusterResponse,
-    DescribeClusterError,
+    DescribeClusterRequest, DescribeClusterRequestBuilder, DescribeClusterCall,
+    DescribeClusterResponse, DescribeClusterError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_attach_scripts::{
     DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
-    DescribeClusterAttachScriptsResponse, DescribeClusterAttachScriptsError,
+    DescribeClusterAttachScriptsCall, DescribeClusterAttachScriptsResponse,
+    DescribeClusterAttachScriptsError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_detail::{
     DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
-    DescribeClusterDetailResponse, DescribeClusterDetailError,
+    DescribeClusterDetailCall, DescribeClusterDetailResponse, DescribeClusterDetailError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_kube_config::{
     DescribeClusterKubeConfigRequest, DescribeClusterKubeConfigRequestBuilder,
-    DescribeClusterKubeConfigResponse, DescribeClusterKubeConfigError,
+    DescribeClusterKubeConfigCall, DescribeClusterKubeConfigResponse,
+    DescribeClusterKubeConfigError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_node_pools::{
     DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
-    DescribeClusterNodePoolsResponse, DescribeClusterNodePoolsError,
+    DescribeClusterNodePoolsCall, DescribeClusterNodePoolsResponse,
+    DescribeClusterNodePoolsError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_nodes::{
     DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder,
-    DescribeClusterNodesResponse, DescribeClusterNodesError,
+    DescribeClusterNodesCall, DescribeClusterNodesResponse, DescribeClusterNodesError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_user_kubeconfig::{
     DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
-    DescribeClusterUserKubeconfigResponse, DescribeClusterUserKubeconfigError,
+    DescribeClusterUserKubeconfigCall, DescribeClusterUserKubeconfigResponse,
+    DescribeClusterUserKubeconfigError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_clusters_v1::{
-    DescribeClustersV1Request, DescribeClustersV1RequestBuilder,
+    DescribeClustersV1Request, DescribeClustersV1RequestBuilder, DescribeClustersV1Call,
     DescribeClustersV1Response, DescribeClustersV1Error,
 };
 
@@ -2505,56 +2552,60 @@ pub use describe_clusters_v1::{
 pub use describe_create_pre_paid_instance_result::{
     DescribeCreatePrePaidInstanceResultRequest,
     DescribeCreatePrePaidInstanceResultRequestBuilder,
-    DescribeCreatePrePaidInstanceResultResponse, DescribeCreatePrePaidInstanceResultError,
+    DescribeCreatePrePaidInstanceResultCall, DescribeCreatePrePaidInstanceResultResponse,
+    DescribeCreatePrePaidInstanceResultError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_dist_result::{
     DescribeDataDistResultRequest, DescribeDataDistResultRequestBuilder,
-    DescribeDataDistResultResponse, DescribeDataDistResultError,
+    DescribeDataDistResultCall, DescribeDataDistResultResponse,
+    DescribeDataDistResultError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_download_url::{
     DescribeDataDownloadURLRequest, DescribeDataDownloadURLRequestBuilder,
-    DescribeDataDownloadURLResponse, DescribeDataDownloadURLError,
+    DescribeDataDownloadURLCall, DescribeDataDownloadURLResponse,
+    DescribeDataDownloadURLError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_push_result::{
     DescribeDataPushResultRequest, DescribeDataPushResultRequestBuilder,
-    DescribeDataPushResultResponse, DescribeDataPushResultError,
+    DescribeDataPushResultCall, DescribeDataPushResultResponse,
+    DescribeDataPushResultError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_device_service::{
     DescribeDeviceServiceRequest, DescribeDeviceServiceRequestBuilder,
-    DescribeDeviceServiceResponse, DescribeDeviceServiceError,
+    DescribeDeviceServiceCall, DescribeDeviceServiceResponse, DescribeDeviceServiceError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disk_iops_list::{
     DescribeDiskIopsListRequest, DescribeDiskIopsListRequestBuilder,
-    DescribeDiskIopsListResponse, DescribeDiskIopsListError,
+    DescribeDiskIopsListCall, DescribeDiskIopsListResponse, DescribeDiskIopsListError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disks::{
-    DescribeDisksRequest, DescribeDisksRequestBuilder, DescribeDisksResponse,
-    DescribeDisksError,
+    DescribeDisksRequest, DescribeDisksRequestBuilder, DescribeDisksCall,
+    DescribeDisksResponse, DescribeDisksError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_elb_available_resource_info::{
     DescribeElbAvailableResourceInfoRequest,
-    DescribeElbAvailableResourceInfoRequestBuilder,
+    DescribeElbAvailableResourceInfoRequestBuilder, DescribeElbAvailableResourceInfoCall,
     DescribeElbAvailableResourceInfoResponse, DescribeElbAvailableResourceInfoError,
 };
 
@@ -2562,62 +2613,69 @@ pub use describe_elb_available_resource_info::{
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_code::{
     DescribeEnsCommodityCodeRequest, DescribeEnsCommodityCodeRequestBuilder,
-    DescribeEnsCommodityCodeResponse, DescribeEnsCommodityCodeError,
+    DescribeEnsCommodityCodeCall, DescribeEnsCommodityCodeResponse,
+    DescribeEnsCommodityCodeError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_module_code::{
     DescribeEnsCommodityModuleCodeRequest, DescribeEnsCommodityModuleCodeRequestBuilder,
-    DescribeEnsCommodityModuleCodeResponse, DescribeEnsCommodityModuleCodeError,
+    DescribeEnsCommodityModuleCodeCall, DescribeEnsCommodityModuleCodeResponse,
+    DescribeEnsCommodityModuleCodeError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use describe_ens_eip_addresses::{
     DescribeEnsEipAddressesRequest, DescribeEnsEipAddressesRequestBuilder,
-    DescribeEnsEipAddressesResponse, DescribeEnsEipAddressesError,
+    DescribeEnsEipAddressesCall, DescribeEnsEipAddressesResponse,
+    DescribeEnsEipAddressesError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_net_district::{
     DescribeEnsNetDistrictRequest, DescribeEnsNetDistrictRequestBuilder,
-    DescribeEnsNetDistrictResponse, DescribeEnsNetDistrictError,
+    DescribeEnsNetDistrictCall, DescribeEnsNetDistrictResponse,
+    DescribeEnsNetDistrictError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_level::{
     DescribeEnsNetLevelRequest, DescribeEnsNetLevelRequestBuilder,
-    DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
+    DescribeEnsNetLevelCall, DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_sale_district::{
     DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder,
-    DescribeEnsNetSaleDistrictResponse, DescribeEnsNetSaleDistrictError,
+    DescribeEnsNetSaleDistrictCall, DescribeEnsNetSaleDistrictResponse,
+    DescribeEnsNetSaleDistrictError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_region_id_ipv6_info::{
     DescribeEnsRegionIdIpv6InfoRequest, DescribeEnsRegionIdIpv6InfoRequestBuilder,
-    DescribeEnsRegionIdIpv6InfoResponse, DescribeEnsRegionIdIpv6InfoError,
+    DescribeEnsRegionIdIpv6InfoCall, DescribeEnsRegionIdIpv6InfoResponse,
+    DescribeEnsRegionIdIpv6InfoError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_region_id_resource::{
     DescribeEnsRegionIdResourceRequest, DescribeEnsRegionIdResourceRequestBuilder,
-    DescribeEnsRegionIdResourceResponse, DescribeEnsRegionIdResourceError,
+    DescribeEnsRegionIdResourceCall, DescribeEnsRegionIdResourceResponse,
+    DescribeEnsRegionIdResourceError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_regions::{
-    DescribeEnsRegionsRequest, DescribeEnsRegionsRequestBuilder,
+    DescribeEnsRegionsRequest, DescribeEnsRegionsRequestBuilder, DescribeEnsRegionsCall,
     DescribeEnsRegionsResponse, DescribeEnsRegionsError,
 };
 
@@ -2625,28 +2683,32 @@ pub use describe_ens_regions::{
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_resource_usage::{
     DescribeEnsResourceUsageRequest, DescribeEnsResourceUsageRequestBuilder,
-    DescribeEnsResourceUsageResponse, DescribeEnsResourceUsageError,
+    DescribeEnsResourceUsageCall, DescribeEnsResourceUsageResponse,
+    DescribeEnsResourceUsageError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_entry_list::{
     DescribeEnsRouteEntryListRequest, DescribeEnsRouteEntryListRequestBuilder,
-    DescribeEnsRouteEntryListResponse, DescribeEnsRouteEntryListError,
+    DescribeEnsRouteEntryListCall, DescribeEnsRouteEntryListResponse,
+    DescribeEnsRouteEntryListError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_tables::{
     DescribeEnsRouteTablesRequest, DescribeEnsRouteTablesRequestBuilder,
-    DescribeEnsRouteTablesResponse, DescribeEnsRouteTablesError,
+    DescribeEnsRouteTablesCall, DescribeEnsRouteTablesResponse,
+    DescribeEnsRouteTablesError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control::{
     DescribeEnsSaleControlRequest, DescribeEnsSaleControlRequestBuilder,
-    DescribeEnsSaleControlResponse, DescribeEnsSaleControlError,
+    DescribeEnsSaleControlCall, DescribeEnsSaleControlResponse,
+    DescribeEnsSaleControlError,
 };
 
 #[cfg(feature = "sale-control")]
@@ -2654,6 +2716,7 @@ pub use describe_ens_sale_control::{
 pub use describe_ens_sale_control_available_resource::{
     DescribeEnsSaleControlAvailableResourceRequest,
     DescribeEnsSaleControlAvailableResourceRequestBuilder,
+    DescribeEnsSaleControlAvailableResourceCall,
     DescribeEnsSaleControlAvailableResourceResponse,
     DescribeEnsSaleControlAvailableResourceError,
 };
@@ -2662,14 +2725,16 @@ pub use describe_ens_sale_control_available_resource::{
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control_stock::{
     DescribeEnsSaleControlStockRequest, DescribeEnsSaleControlStockRequestBuilder,
-    DescribeEnsSaleControlStockResponse, DescribeEnsSaleControlStockError,
+    DescribeEnsSaleControlStockCall, DescribeEnsSaleControlStockResponse,
+    DescribeEnsSaleControlStockError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_band_width_data::{
     DescribeEpnBandWidthDataRequest, DescribeEpnBandWidthDataRequestBuilder,
-    DescribeEpnBandWidthDataResponse, DescribeEpnBandWidthDataError,
+    DescribeEpnBandWidthDataCall, DescribeEpnBandWidthDataResponse,
+    DescribeEpnBandWidthDataError,
 };
 
 #[cfg(feature = "epn")]
@@ -2677,6 +2742,7 @@ pub use describe_epn_band_width_data::{
 pub use describe_epn_bandwitdh_by_internet_charge_type::{
     DescribeEpnBandwitdhByInternetChargeTypeRequest,
     DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder,
+    DescribeEpnBandwitdhByInternetChargeTypeCall,
     DescribeEpnBandwitdhByInternetChargeTypeResponse,
     DescribeEpnBandwitdhByInternetChargeTypeError,
 };
@@ -2685,76 +2751,82 @@ pub use describe_epn_bandwitdh_by_internet_charge_type::{
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instance_attribute::{
     DescribeEpnInstanceAttributeRequest, DescribeEpnInstanceAttributeRequestBuilder,
-    DescribeEpnInstanceAttributeResponse, DescribeEpnInstanceAttributeError,
+    DescribeEpnInstanceAttributeCall, DescribeEpnInstanceAttributeResponse,
+    DescribeEpnInstanceAttributeError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instances::{
     DescribeEpnInstancesRequest, DescribeEpnInstancesRequestBuilder,
-    DescribeEpnInstancesResponse, DescribeEpnInstancesError,
+    DescribeEpnInstancesCall, DescribeEpnInstancesResponse, DescribeEpnInstancesError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_measurement_data::{
     DescribeEpnMeasurementDataRequest, DescribeEpnMeasurementDataRequestBuilder,
-    DescribeEpnMeasurementDataResponse, DescribeEpnMeasurementDataError,
+    DescribeEpnMeasurementDataCall, DescribeEpnMeasurementDataResponse,
+    DescribeEpnMeasurementDataError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_info::{
     DescribeExportImageInfoRequest, DescribeExportImageInfoRequestBuilder,
-    DescribeExportImageInfoResponse, DescribeExportImageInfoError,
+    DescribeExportImageInfoCall, DescribeExportImageInfoResponse,
+    DescribeExportImageInfoError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_status::{
     DescribeExportImageStatusRequest, DescribeExportImageStatusRequestBuilder,
-    DescribeExportImageStatusResponse, DescribeExportImageStatusError,
+    DescribeExportImageStatusCall, DescribeExportImageStatusResponse,
+    DescribeExportImageStatusError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_file_systems::{
     DescribeFileSystemsRequest, DescribeFileSystemsRequestBuilder,
-    DescribeFileSystemsResponse, DescribeFileSystemsError,
+    DescribeFileSystemsCall, DescribeFileSystemsResponse, DescribeFileSystemsError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_entry_attribute::{
     DescribeForwardEntryAttributeRequest, DescribeForwardEntryAttributeRequestBuilder,
-    DescribeForwardEntryAttributeResponse, DescribeForwardEntryAttributeError,
+    DescribeForwardEntryAttributeCall, DescribeForwardEntryAttributeResponse,
+    DescribeForwardEntryAttributeError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_table_entries::{
     DescribeForwardTableEntriesRequest, DescribeForwardTableEntriesRequestBuilder,
-    DescribeForwardTableEntriesResponse, DescribeForwardTableEntriesError,
+    DescribeForwardTableEntriesCall, DescribeForwardTableEntriesResponse,
+    DescribeForwardTableEntriesError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ha_vips::{
-    DescribeHaVipsRequest, DescribeHaVipsRequestBuilder, DescribeHaVipsResponse,
-    DescribeHaVipsError,
+    DescribeHaVipsRequest, DescribeHaVipsRequestBuilder, DescribeHaVipsCall,
+    DescribeHaVipsResponse, DescribeHaVipsError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_history_events::{
     DescribeHistoryEventsRequest, DescribeHistoryEventsRequestBuilder,
-    DescribeHistoryEventsResponse, DescribeHistoryEventsError,
+    DescribeHistoryEventsCall, DescribeHistoryEventsResponse, DescribeHistoryEventsError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_infos::{
-    DescribeImageInfosRequest, DescribeImageInfosRequestBuilder,
+    DescribeImageInfosRequest, DescribeImageInfosRequestBuilder, DescribeImageInfosCall,
     DescribeImageInfosResponse, DescribeImageInfosError,
 };
 
@@ -2762,14 +2834,15 @@ pub use describe_image_infos::{
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_share_permission::{
     DescribeImageSharePermissionRequest, DescribeImageSharePermissionRequestBuilder,
-    DescribeImageSharePermissionResponse, DescribeImageSharePermissionError,
+    DescribeImageSharePermissionCall, DescribeImageSharePermissionResponse,
+    DescribeImageSharePermissionError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_images::{
-    DescribeImagesRequest, DescribeImagesRequestBuilder, DescribeImagesResponse,
-    DescribeImagesError,
+    DescribeImagesRequest, DescribeImagesRequestBuilder, DescribeImagesCall,
+    DescribeImagesResponse, DescribeImagesError,
 };
 
 #[cfg(feature = "instance")]
@@ -2777,14 +2850,15 @@ pub use describe_images::{
 pub use describe_instance_auto_renew_attribute::{
     DescribeInstanceAutoRenewAttributeRequest,
     DescribeInstanceAutoRenewAttributeRequestBuilder,
-    DescribeInstanceAutoRenewAttributeResponse, DescribeInstanceAutoRenewAttributeError,
+    DescribeInstanceAutoRenewAttributeCall, DescribeInstanceAutoRenewAttributeResponse,
+    DescribeInstanceAutoRenewAttributeError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_bandwidth_detail::{
     DescribeInstanceBandwidthDetailRequest,
-    DescribeInstanceBandwidthDetailRequestBuilder,
+    DescribeInstanceBandwidthDetailRequestBuilder, DescribeInstanceBandwidthDetailCall,
     DescribeInstanceBandwidthDetailResponse, DescribeInstanceBandwidthDetailError,
 };
 
@@ -2793,63 +2867,68 @@ pub use describe_instance_bandwidth_detail::{
 pub use describe_instance_boot_configuration::{
     DescribeInstanceBootConfigurationRequest,
     DescribeInstanceBootConfigurationRequestBuilder,
-    DescribeInstanceBootConfigurationResponse, DescribeInstanceBootConfigurationError,
+    DescribeInstanceBootConfigurationCall, DescribeInstanceBootConfigurationResponse,
+    DescribeInstanceBootConfigurationError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_monitor_data::{
     DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder,
-    DescribeInstanceMonitorDataResponse, DescribeInstanceMonitorDataError,
+    DescribeInstanceMonitorDataCall, DescribeInstanceMonitorDataResponse,
+    DescribeInstanceMonitorDataError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_instance_sdg_status::{
     DescribeInstanceSDGStatusRequest, DescribeInstanceSDGStatusRequestBuilder,
-    DescribeInstanceSDGStatusResponse, DescribeInstanceSDGStatusError,
+    DescribeInstanceSDGStatusCall, DescribeInstanceSDGStatusResponse,
+    DescribeInstanceSDGStatusError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_spec::{
     DescribeInstanceSpecRequest, DescribeInstanceSpecRequestBuilder,
-    DescribeInstanceSpecResponse, DescribeInstanceSpecError,
+    DescribeInstanceSpecCall, DescribeInstanceSpecResponse, DescribeInstanceSpecError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_types::{
     DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder,
-    DescribeInstanceTypesResponse, DescribeInstanceTypesError,
+    DescribeInstanceTypesCall, DescribeInstanceTypesResponse, DescribeInstanceTypesError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_vnc_url::{
     DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlRequestBuilder,
-    DescribeInstanceVncUrlResponse, DescribeInstanceVncUrlError,
+    DescribeInstanceVncUrlCall, DescribeInstanceVncUrlResponse,
+    DescribeInstanceVncUrlError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instances::{
-    DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesResponse,
-    DescribeInstancesError,
+    DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesCall,
+    DescribeInstancesResponse, DescribeInstancesError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use describe_key_pairs::{
-    DescribeKeyPairsRequest, DescribeKeyPairsRequestBuilder, DescribeKeyPairsResponse,
-    DescribeKeyPairsError,
+    DescribeKeyPairsRequest, DescribeKeyPairsRequestBuilder, DescribeKeyPairsCall,
+    DescribeKeyPairsResponse, DescribeKeyPairsError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_attribute::{
     DescribeLoadBalancerAttributeRequest, DescribeLoadBalancerAttributeRequestBuilder,
-    DescribeLoadBalancerAttributeResponse, DescribeLoadBalancerAttributeError,
+    DescribeLoadBalancerAttributeCall, DescribeLoadBalancerAttributeResponse,
+    DescribeLoadBalancerAttributeError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -2857,6 +2936,7 @@ pub use describe_load_balancer_attribute::{
 pub use describe_load_balancer_http_listener_attribute::{
     DescribeLoadBalancerHTTPListenerAttributeRequest,
     DescribeLoadBalancerHTTPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerHTTPListenerAttributeCall,
     DescribeLoadBalancerHTTPListenerAttributeResponse,
     DescribeLoadBalancerHTTPListenerAttributeError,
 };
@@ -2866,6 +2946,7 @@ pub use describe_load_balancer_http_listener_attribute::{
 pub use describe_load_balancer_https_listener_attribute::{
     DescribeLoadBalancerHTTPSListenerAttributeRequest,
     DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder,
+    DescribeLoadBalancerHTTPSListenerAttributeCall,
     DescribeLoadBalancerHTTPSListenerAttributeResponse,
     DescribeLoadBalancerHTTPSListenerAttributeError,
 };
@@ -2875,21 +2956,24 @@ pub use describe_load_balancer_https_listener_attribute::{
 pub use describe_load_balancer_listen_monitor::{
     DescribeLoadBalancerListenMonitorRequest,
     DescribeLoadBalancerListenMonitorRequestBuilder,
-    DescribeLoadBalancerListenMonitorResponse, DescribeLoadBalancerListenMonitorError,
+    DescribeLoadBalancerListenMonitorCall, DescribeLoadBalancerListenMonitorResponse,
+    DescribeLoadBalancerListenMonitorError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_listeners::{
     DescribeLoadBalancerListenersRequest, DescribeLoadBalancerListenersRequestBuilder,
-    DescribeLoadBalancerListenersResponse, DescribeLoadBalancerListenersError,
+    DescribeLoadBalancerListenersCall, DescribeLoadBalancerListenersResponse,
+    DescribeLoadBalancerListenersError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_spec::{
     DescribeLoadBalancerSpecRequest, DescribeLoadBalancerSpecRequestBuilder,
-    DescribeLoadBalancerSpecResponse, DescribeLoadBalancerSpecError,
+    DescribeLoadBalancerSpecCall, DescribeLoadBalancerSpecResponse,
+    DescribeLoadBalancerSpecError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -2897,6 +2981,7 @@ pub use describe_load_balancer_spec::{
 pub use describe_load_balancer_tcp_listener_attribute::{
     DescribeLoadBalancerTCPListenerAttributeRequest,
     DescribeLoadBalancerTCPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerTCPListenerAttributeCall,
     DescribeLoadBalancerTCPListenerAttributeResponse,
     DescribeLoadBalancerTCPListenerAttributeError,
 };
@@ -2906,6 +2991,7 @@ pub use describe_load_balancer_tcp_listener_attribute::{
 pub use describe_load_balancer_udp_listener_attribute::{
     DescribeLoadBalancerUDPListenerAttributeRequest,
     DescribeLoadBalancerUDPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerUDPListenerAttributeCall,
     DescribeLoadBalancerUDPListenerAttributeResponse,
     DescribeLoadBalancerUDPListenerAttributeError,
 };
@@ -2914,28 +3000,29 @@ pub use describe_load_balancer_udp_listener_attribute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancers::{
     DescribeLoadBalancersRequest, DescribeLoadBalancersRequestBuilder,
-    DescribeLoadBalancersResponse, DescribeLoadBalancersError,
+    DescribeLoadBalancersCall, DescribeLoadBalancersResponse, DescribeLoadBalancersError,
 };
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_measurement_data::{
     DescribeMeasurementDataRequest, DescribeMeasurementDataRequestBuilder,
-    DescribeMeasurementDataResponse, DescribeMeasurementDataError,
+    DescribeMeasurementDataCall, DescribeMeasurementDataResponse,
+    DescribeMeasurementDataError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_mount_targets::{
     DescribeMountTargetsRequest, DescribeMountTargetsRequestBuilder,
-    DescribeMountTargetsResponse, DescribeMountTargetsError,
+    DescribeMountTargetsCall, DescribeMountTargetsResponse, DescribeMountTargetsError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_nas_available_resource_info::{
     DescribeNASAvailableResourceInfoRequest,
-    DescribeNASAvailableResourceInfoRequestBuilder,
+    DescribeNASAvailableResourceInfoRequestBuilder, DescribeNASAvailableResourceInfoCall,
     DescribeNASAvailableResourceInfoResponse, DescribeNASAvailableResourceInfoError,
 };
 
@@ -2943,69 +3030,73 @@ pub use describe_nas_available_resource_info::{
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_nc_information::{
     DescribeNCInformationRequest, DescribeNCInformationRequestBuilder,
-    DescribeNCInformationResponse, DescribeNCInformationError,
+    DescribeNCInformationCall, DescribeNCInformationResponse, DescribeNCInformationError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_nat_gateways::{
     DescribeNatGatewaysRequest, DescribeNatGatewaysRequestBuilder,
-    DescribeNatGatewaysResponse, DescribeNatGatewaysError,
+    DescribeNatGatewaysCall, DescribeNatGatewaysResponse, DescribeNatGatewaysError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_acls::{
     DescribeNetworkAclsRequest, DescribeNetworkAclsRequestBuilder,
-    DescribeNetworkAclsResponse, DescribeNetworkAclsError,
+    DescribeNetworkAclsCall, DescribeNetworkAclsResponse, DescribeNetworkAclsError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_attribute::{
     DescribeNetworkAttributeRequest, DescribeNetworkAttributeRequestBuilder,
-    DescribeNetworkAttributeResponse, DescribeNetworkAttributeError,
+    DescribeNetworkAttributeCall, DescribeNetworkAttributeResponse,
+    DescribeNetworkAttributeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_interfaces::{
     DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesRequestBuilder,
-    DescribeNetworkInterfacesResponse, DescribeNetworkInterfacesError,
+    DescribeNetworkInterfacesCall, DescribeNetworkInterfacesResponse,
+    DescribeNetworkInterfacesError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_peer_connections::{
     DescribeNetworkPeerConnectionsRequest, DescribeNetworkPeerConnectionsRequestBuilder,
-    DescribeNetworkPeerConnectionsResponse, DescribeNetworkPeerConnectionsError,
+    DescribeNetworkPeerConnectionsCall, DescribeNetworkPeerConnectionsResponse,
+    DescribeNetworkPeerConnectionsError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_networks::{
-    DescribeNetworksRequest, DescribeNetworksRequestBuilder, DescribeNetworksResponse,
-    DescribeNetworksError,
+    DescribeNetworksRequest, DescribeNetworksRequestBuilder, DescribeNetworksCall,
+    DescribeNetworksResponse, DescribeNetworksError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_pre_paid_instance_stock::{
     DescribePrePaidInstanceStockRequest, DescribePrePaidInstanceStockRequestBuilder,
-    DescribePrePaidInstanceStockResponse, DescribePrePaidInstanceStockError,
+    DescribePrePaidInstanceStockCall, DescribePrePaidInstanceStockResponse,
+    DescribePrePaidInstanceStockError,
 };
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_price::{
-    DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceResponse,
-    DescribePriceError,
+    DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceCall,
+    DescribePriceResponse, DescribePriceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_region_isps::{
-    DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder,
+    DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder, DescribeRegionIspsCall,
     DescribeRegionIspsResponse, DescribeRegionIspsError,
 };
 
@@ -3013,48 +3104,54 @@ pub use describe_region_isps::{
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_region_resource::{
     DescribeRegionResourceRequest, DescribeRegionResourceRequestBuilder,
-    DescribeRegionResourceResponse, DescribeRegionResourceError,
+    DescribeRegionResourceCall, DescribeRegionResourceResponse,
+    DescribeRegionResourceError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_reserved_resource::{
     DescribeReservedResourceRequest, DescribeReservedResourceRequestBuilder,
-    DescribeReservedResourceResponse, DescribeReservedResourceError,
+    DescribeReservedResourceCall, DescribeReservedResourceResponse,
+    DescribeReservedResourceError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_resource_timeline::{
     DescribeResourceTimelineRequest, DescribeResourceTimelineRequestBuilder,
-    DescribeResourceTimelineResponse, DescribeResourceTimelineError,
+    DescribeResourceTimelineCall, DescribeResourceTimelineResponse,
+    DescribeResourceTimelineError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg::{
-    DescribeSDGRequest, DescribeSDGRequestBuilder, DescribeSDGResponse, DescribeSDGError,
+    DescribeSDGRequest, DescribeSDGRequestBuilder, DescribeSDGCall, DescribeSDGResponse,
+    DescribeSDGError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_deployment_status::{
     DescribeSDGDeploymentStatusRequest, DescribeSDGDeploymentStatusRequestBuilder,
-    DescribeSDGDeploymentStatusResponse, DescribeSDGDeploymentStatusError,
+    DescribeSDGDeploymentStatusCall, DescribeSDGDeploymentStatusResponse,
+    DescribeSDGDeploymentStatusError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_shared_disks::{
     DescribeSDGSharedDisksRequest, DescribeSDGSharedDisksRequestBuilder,
-    DescribeSDGSharedDisksResponse, DescribeSDGSharedDisksError,
+    DescribeSDGSharedDisksCall, DescribeSDGSharedDisksResponse,
+    DescribeSDGSharedDisksError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sd_gs::{
-    DescribeSDGsRequest, DescribeSDGsRequestBuilder, DescribeSDGsResponse,
-    DescribeSDGsError,
+    DescribeSDGsRequest, DescribeSDGsRequestBuilder, DescribeSDGsCall,
+    DescribeSDGsResponse, DescribeSDGsError,
 };
 
 #[cfg(feature = "network")]
@@ -3062,27 +3159,30 @@ pub use describe_sd_gs::{
 pub use describe_secondary_public_ip_addresses::{
     DescribeSecondaryPublicIpAddressesRequest,
     DescribeSecondaryPublicIpAddressesRequestBuilder,
-    DescribeSecondaryPublicIpAddressesResponse, DescribeSecondaryPublicIpAddressesError,
+    DescribeSecondaryPublicIpAddressesCall, DescribeSecondaryPublicIpAddressesResponse,
+    DescribeSecondaryPublicIpAddressesError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_group_attribute::{
     DescribeSecurityGroupAttributeRequest, DescribeSecurityGroupAttributeRequestBuilder,
-    DescribeSecurityGroupAttributeResponse, DescribeSecurityGroupAttributeError,
+    DescribeSecurityGroupAttributeCall, DescribeSecurityGroupAttributeResponse,
+    DescribeSecurityGroupAttributeError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_groups::{
     DescribeSecurityGroupsRequest, DescribeSecurityGroupsRequestBuilder,
-    DescribeSecurityGroupsResponse, DescribeSecurityGroupsError,
+    DescribeSecurityGroupsCall, DescribeSecurityGroupsResponse,
+    DescribeSecurityGroupsError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_self_images::{
-    DescribeSelfImagesRequest, DescribeSelfImagesRequestBuilder,
+    DescribeSelfImagesRequest, DescribeSelfImagesRequestBuilder, DescribeSelfImagesCall,
     DescribeSelfImagesResponse, DescribeSelfImagesError,
 };
 
@@ -3090,7 +3190,8 @@ pub use describe_self_images::{
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_servcie_schedule::{
     DescribeServcieScheduleRequest, DescribeServcieScheduleRequestBuilder,
-    DescribeServcieScheduleResponse, DescribeServcieScheduleError,
+    DescribeServcieScheduleCall, DescribeServcieScheduleResponse,
+    DescribeServcieScheduleError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -3098,6 +3199,7 @@ pub use describe_servcie_schedule::{
 pub use describe_server_load_balancer_listen_monitor::{
     DescribeServerLoadBalancerListenMonitorRequest,
     DescribeServerLoadBalancerListenMonitorRequestBuilder,
+    DescribeServerLoadBalancerListenMonitorCall,
     DescribeServerLoadBalancerListenMonitorResponse,
     DescribeServerLoadBalancerListenMonitorError,
 };
@@ -3107,158 +3209,166 @@ pub use describe_server_load_balancer_listen_monitor::{
 pub use describe_server_load_balancer_monitor::{
     DescribeServerLoadBalancerMonitorRequest,
     DescribeServerLoadBalancerMonitorRequestBuilder,
-    DescribeServerLoadBalancerMonitorResponse, DescribeServerLoadBalancerMonitorError,
+    DescribeServerLoadBalancerMonitorCall, DescribeServerLoadBalancerMonitorResponse,
+    DescribeServerLoadBalancerMonitorError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_snapshots::{
-    DescribeSnapshotsRequest, DescribeSnapshotsRequestBuilder, DescribeSnapshotsResponse,
-    DescribeSnapshotsError,
+    DescribeSnapshotsRequest, DescribeSnapshotsRequestBuilder, DescribeSnapshotsCall,
+    DescribeSnapshotsResponse, DescribeSnapshotsError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_attribute::{
     DescribeSnatAttributeRequest, DescribeSnatAttributeRequestBuilder,
-    DescribeSnatAttributeResponse, DescribeSnatAttributeError,
+    DescribeSnatAttributeCall, DescribeSnatAttributeResponse, DescribeSnatAttributeError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_table_entries::{
     DescribeSnatTableEntriesRequest, DescribeSnatTableEntriesRequestBuilder,
-    DescribeSnatTableEntriesResponse, DescribeSnatTableEntriesError,
+    DescribeSnatTableEntriesCall, DescribeSnatTableEntriesResponse,
+    DescribeSnatTableEntriesError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_gateway::{
     DescribeStorageGatewayRequest, DescribeStorageGatewayRequestBuilder,
-    DescribeStorageGatewayResponse, DescribeStorageGatewayError,
+    DescribeStorageGatewayCall, DescribeStorageGatewayResponse,
+    DescribeStorageGatewayError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_volume::{
     DescribeStorageVolumeRequest, DescribeStorageVolumeRequestBuilder,
-    DescribeStorageVolumeResponse, DescribeStorageVolumeError,
+    DescribeStorageVolumeCall, DescribeStorageVolumeResponse, DescribeStorageVolumeError,
 };
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_user_band_width_data::{
     DescribeUserBandWidthDataRequest, DescribeUserBandWidthDataRequestBuilder,
-    DescribeUserBandWidthDataResponse, DescribeUserBandWidthDataError,
+    DescribeUserBandWidthDataCall, DescribeUserBandWidthDataResponse,
+    DescribeUserBandWidthDataError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switch_attributes::{
     DescribeVSwitchAttributesRequest, DescribeVSwitchAttributesRequestBuilder,
-    DescribeVSwitchAttributesResponse, DescribeVSwitchAttributesError,
+    DescribeVSwitchAttributesCall, DescribeVSwitchAttributesResponse,
+    DescribeVSwitchAttributesError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switches::{
-    DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesResponse,
-    DescribeVSwitchesError,
+    DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesCall,
+    DescribeVSwitchesResponse, DescribeVSwitchesError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use detach_disk::{
-    DetachDiskRequest, DetachDiskRequestBuilder, DetachDiskResponse, DetachDiskError,
+    DetachDiskRequest, DetachDiskRequestBuilder, DetachDiskCall, DetachDiskResponse,
+    DetachDiskError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use detach_instance_sdg::{
-    DetachInstanceSDGRequest, DetachInstanceSDGRequestBuilder, DetachInstanceSDGResponse,
-    DetachInstanceSDGError,
+    DetachInstanceSDGRequest, DetachInstanceSDGRequestBuilder, DetachInstanceSDGCall,
+    DetachInstanceSDGResponse, DetachInstanceSDGError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use detach_key_pair::{
-    DetachKeyPairRequest, DetachKeyPairRequestBuilder, DetachKeyPairResponse,
-    DetachKeyPairError,
+    DetachKeyPairRequest, DetachKeyPairRequestBuilder, DetachKeyPairCall,
+    DetachKeyPairResponse, DetachKeyPairError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use detach_network_interface::{
     DetachNetworkInterfaceRequest, DetachNetworkInterfaceRequestBuilder,
-    DetachNetworkInterfaceResponse, DetachNetworkInterfaceError,
+    DetachNetworkInterfaceCall, DetachNetworkInterfaceResponse,
+    DetachNetworkInterfaceError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use dist_application_data::{
     DistApplicationDataRequest, DistApplicationDataRequestBuilder,
-    DistApplicationDataResponse, DistApplicationDataError,
+    DistApplicationDataCall, DistApplicationDataResponse, DistApplicationDataError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_migrate_instance::{
     EventMigrateInstanceRequest, EventMigrateInstanceRequestBuilder,
-    EventMigrateInstanceResponse, EventMigrateInstanceError,
+    EventMigrateInstanceCall, EventMigrateInstanceResponse, EventMigrateInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_reboot_instance::{
     EventRebootInstanceRequest, EventRebootInstanceRequestBuilder,
-    EventRebootInstanceResponse, EventRebootInstanceError,
+    EventRebootInstanceCall, EventRebootInstanceResponse, EventRebootInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_redeploy_instance::{
     EventRedeployInstanceRequest, EventRedeployInstanceRequestBuilder,
-    EventRedeployInstanceResponse, EventRedeployInstanceError,
+    EventRedeployInstanceCall, EventRedeployInstanceResponse, EventRedeployInstanceError,
 };
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_bill_detail_data::{
     ExportBillDetailDataRequest, ExportBillDetailDataRequestBuilder,
-    ExportBillDetailDataResponse, ExportBillDetailDataError,
+    ExportBillDetailDataCall, ExportBillDetailDataResponse, ExportBillDetailDataError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use export_image::{
-    ExportImageRequest, ExportImageRequestBuilder, ExportImageResponse, ExportImageError,
+    ExportImageRequest, ExportImageRequestBuilder, ExportImageCall, ExportImageResponse,
+    ExportImageError,
 };
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_measurement_data::{
     ExportMeasurementDataRequest, ExportMeasurementDataRequestBuilder,
-    ExportMeasurementDataResponse, ExportMeasurementDataError,
+    ExportMeasurementDataCall, ExportMeasurementDataResponse, ExportMeasurementDataError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_acl::{
-    GetBucketAclRequest, GetBucketAclRequestBuilder, GetBucketAclResponse,
-    GetBucketAclError,
+    GetBucketAclRequest, GetBucketAclRequestBuilder, GetBucketAclCall,
+    GetBucketAclResponse, GetBucketAclError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_info::{
-    GetBucketInfoRequest, GetBucketInfoRequestBuilder, GetBucketInfoResponse,
-    GetBucketInfoError,
+    GetBucketInfoRequest, GetBucketInfoRequestBuilder, GetBucketInfoCall,
+    GetBucketInfoResponse, GetBucketInfoError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_lifecycle::{
-    GetBucketLifecycleRequest, GetBucketLifecycleRequestBuilder,
+    GetBucketLifecycleRequest, GetBucketLifecycleRequestBuilder, GetBucketLifecycleCall,
     GetBucketLifecycleResponse, GetBucketLifecycleError,
 };
 
@@ -3266,75 +3376,81 @@ pub use get_bucket_lifecycle::{
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use get_cluster_addon_instance::{
     GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
-    GetClusterAddonInstanceResponse, GetClusterAddonInstanceError,
+    GetClusterAddonInstanceCall, GetClusterAddonInstanceResponse,
+    GetClusterAddonInstanceError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_storage_and_acc_by_buckets::{
     GetOssStorageAndAccByBucketsRequest, GetOssStorageAndAccByBucketsRequestBuilder,
-    GetOssStorageAndAccByBucketsResponse, GetOssStorageAndAccByBucketsError,
+    GetOssStorageAndAccByBucketsCall, GetOssStorageAndAccByBucketsResponse,
+    GetOssStorageAndAccByBucketsError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_usage_data::{
-    GetOssUsageDataRequest, GetOssUsageDataRequestBuilder, GetOssUsageDataResponse,
-    GetOssUsageDataError,
+    GetOssUsageDataRequest, GetOssUsageDataRequestBuilder, GetOssUsageDataCall,
+    GetOssUsageDataResponse, GetOssUsageDataError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use import_image::{
-    ImportImageRequest, ImportImageRequestBuilder, ImportImageResponse, ImportImageError,
+    ImportImageRequest, ImportImageRequestBuilder, ImportImageCall, ImportImageResponse,
+    ImportImageError,
 };
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use import_key_pair::{
-    ImportKeyPairRequest, ImportKeyPairRequestBuilder, ImportKeyPairResponse,
-    ImportKeyPairError,
+    ImportKeyPairRequest, ImportKeyPairRequestBuilder, ImportKeyPairCall,
+    ImportKeyPairResponse, ImportKeyPairError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use initialize_enseck_service_role::{
     InitializeENSECKServiceRoleRequest, InitializeENSECKServiceRoleRequestBuilder,
-    InitializeENSECKServiceRoleResponse, InitializeENSECKServiceRoleError,
+    InitializeENSECKServiceRoleCall, InitializeENSECKServiceRoleResponse,
+    InitializeENSECKServiceRoleError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use install_cluster_addons::{
     InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder,
-    InstallClusterAddonsResponse, InstallClusterAddonsError,
+    InstallClusterAddonsCall, InstallClusterAddonsResponse, InstallClusterAddonsError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_public_ips_to_epn_instance::{
     JoinPublicIpsToEpnInstanceRequest, JoinPublicIpsToEpnInstanceRequestBuilder,
-    JoinPublicIpsToEpnInstanceResponse, JoinPublicIpsToEpnInstanceError,
+    JoinPublicIpsToEpnInstanceCall, JoinPublicIpsToEpnInstanceResponse,
+    JoinPublicIpsToEpnInstanceError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use join_security_group::{
-    JoinSecurityGroupRequest, JoinSecurityGroupRequestBuilder, JoinSecurityGroupResponse,
-    JoinSecurityGroupError,
+    JoinSecurityGroupRequest, JoinSecurityGroupRequestBuilder, JoinSecurityGroupCall,
+    JoinSecurityGroupResponse, JoinSecurityGroupError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_v_switches_to_epn_instance::{
     JoinVSwitchesToEpnInstanceRequest, JoinVSwitchesToEpnInstanceRequestBuilder,
-    JoinVSwitchesToEpnInstanceResponse, JoinVSwitchesToEpnInstanceError,
+    JoinVSwitchesToEpnInstanceCall, JoinVSwitchesToEpnInstanceResponse,
+    JoinVSwitchesToEpnInstanceError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use leave_security_group::{
-    LeaveSecurityGroupRequest, LeaveSecurityGroupRequestBuilder,
+    LeaveSecurityGroupRequest, LeaveSecurityGroupRequestBuilder, LeaveSecurityGroupCall,
     LeaveSecurityGroupResponse, LeaveSecurityGroupError,
 };
 
@@ -3342,80 +3458,85 @@ pub use leave_security_group::{
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_key_deliveries::{
     ListAICPublicKeyDeliveriesRequest, ListAICPublicKeyDeliveriesRequestBuilder,
-    ListAICPublicKeyDeliveriesResponse, ListAICPublicKeyDeliveriesError,
+    ListAICPublicKeyDeliveriesCall, ListAICPublicKeyDeliveriesResponse,
+    ListAICPublicKeyDeliveriesError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_keys::{
-    ListAICPublicKeysRequest, ListAICPublicKeysRequestBuilder, ListAICPublicKeysResponse,
-    ListAICPublicKeysError,
+    ListAICPublicKeysRequest, ListAICPublicKeysRequestBuilder, ListAICPublicKeysCall,
+    ListAICPublicKeysResponse, ListAICPublicKeysError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_addons::{
-    ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsResponse, ListAddonsError,
+    ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsCall, ListAddonsResponse,
+    ListAddonsError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use list_applications::{
-    ListApplicationsRequest, ListApplicationsRequestBuilder, ListApplicationsResponse,
-    ListApplicationsError,
+    ListApplicationsRequest, ListApplicationsRequestBuilder, ListApplicationsCall,
+    ListApplicationsResponse, ListApplicationsError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_buckets::{
-    ListBucketsRequest, ListBucketsRequestBuilder, ListBucketsResponse, ListBucketsError,
+    ListBucketsRequest, ListBucketsRequestBuilder, ListBucketsCall, ListBucketsResponse,
+    ListBucketsError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_cluster_addon_instances::{
     ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
-    ListClusterAddonInstancesResponse, ListClusterAddonInstancesError,
+    ListClusterAddonInstancesCall, ListClusterAddonInstancesResponse,
+    ListClusterAddonInstancesError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_objects::{
-    ListObjectsRequest, ListObjectsRequestBuilder, ListObjectsResponse, ListObjectsError,
+    ListObjectsRequest, ListObjectsRequestBuilder, ListObjectsCall, ListObjectsResponse,
+    ListObjectsError,
 };
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use list_product_abilities::{
     ListProductAbilitiesRequest, ListProductAbilitiesRequestBuilder,
-    ListProductAbilitiesResponse, ListProductAbilitiesError,
+    ListProductAbilitiesCall, ListProductAbilitiesResponse, ListProductAbilitiesError,
 };
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use list_tag_resources::{
-    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
-    ListTagResourcesError,
+    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesCall,
+    ListTagResourcesResponse, ListTagResourcesError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use manage_aic_login::{
-    ManageAICLoginRequest, ManageAICLoginRequestBuilder, ManageAICLoginResponse,
-    ManageAICLoginError,
+    ManageAICLoginRequest, ManageAICLoginRequestBuilder, ManageAICLoginCall,
+    ManageAICLoginResponse, ManageAICLoginError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use modify_aic_instance_type::{
     ModifyAICInstanceTypeRequest, ModifyAICInstanceTypeRequestBuilder,
-    ModifyAICInstanceTypeResponse, ModifyAICInstanceTypeError,
+    ModifyAICInstanceTypeCall, ModifyAICInstanceTypeResponse, ModifyAICInstanceTypeError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_addon::{
-    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder,
+    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder, ModifyClusterAddonCall,
     ModifyClusterAddonResponse, ModifyClusterAddonError,
 };
 
@@ -3423,41 +3544,42 @@ pub use modify_cluster_addon::{
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_node_pool::{
     ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
-    ModifyClusterNodePoolResponse, ModifyClusterNodePoolError,
+    ModifyClusterNodePoolCall, ModifyClusterNodePoolResponse, ModifyClusterNodePoolError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use modify_ens_eip_address_attribute::{
     ModifyEnsEipAddressAttributeRequest, ModifyEnsEipAddressAttributeRequestBuilder,
-    ModifyEnsEipAddressAttributeResponse, ModifyEnsEipAddressAttributeError,
+    ModifyEnsEipAddressAttributeCall, ModifyEnsEipAddressAttributeResponse,
+    ModifyEnsEipAddressAttributeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ens_route_entry::{
     ModifyEnsRouteEntryRequest, ModifyEnsRouteEntryRequestBuilder,
-    ModifyEnsRouteEntryResponse, ModifyEnsRouteEntryError,
+    ModifyEnsRouteEntryCall, ModifyEnsRouteEntryResponse, ModifyEnsRouteEntryError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use modify_epn_instance::{
-    ModifyEpnInstanceRequest, ModifyEpnInstanceRequestBuilder, ModifyEpnInstanceResponse,
-    ModifyEpnInstanceError,
+    ModifyEpnInstanceRequest, ModifyEpnInstanceRequestBuilder, ModifyEpnInstanceCall,
+    ModifyEpnInstanceResponse, ModifyEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use modify_file_system::{
-    ModifyFileSystemRequest, ModifyFileSystemRequestBuilder, ModifyFileSystemResponse,
-    ModifyFileSystemError,
+    ModifyFileSystemRequest, ModifyFileSystemRequestBuilder, ModifyFileSystemCall,
+    ModifyFileSystemResponse, ModifyFileSystemError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_forward_entry::{
-    ModifyForwardEntryRequest, ModifyForwardEntryRequestBuilder,
+    ModifyForwardEntryRequest, ModifyForwardEntryRequestBuilder, ModifyForwardEntryCall,
     ModifyForwardEntryResponse, ModifyForwardEntryError,
 };
 
@@ -3465,35 +3587,37 @@ pub use modify_forward_entry::{
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ha_vip_attribute::{
     ModifyHaVipAttributeRequest, ModifyHaVipAttributeRequestBuilder,
-    ModifyHaVipAttributeResponse, ModifyHaVipAttributeError,
+    ModifyHaVipAttributeCall, ModifyHaVipAttributeResponse, ModifyHaVipAttributeError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_attribute::{
     ModifyImageAttributeRequest, ModifyImageAttributeRequestBuilder,
-    ModifyImageAttributeResponse, ModifyImageAttributeError,
+    ModifyImageAttributeCall, ModifyImageAttributeResponse, ModifyImageAttributeError,
 };
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_share_permission::{
     ModifyImageSharePermissionRequest, ModifyImageSharePermissionRequestBuilder,
-    ModifyImageSharePermissionResponse, ModifyImageSharePermissionError,
+    ModifyImageSharePermissionCall, ModifyImageSharePermissionResponse,
+    ModifyImageSharePermissionError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_attribute::{
     ModifyInstanceAttributeRequest, ModifyInstanceAttributeRequestBuilder,
-    ModifyInstanceAttributeResponse, ModifyInstanceAttributeError,
+    ModifyInstanceAttributeCall, ModifyInstanceAttributeResponse,
+    ModifyInstanceAttributeError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_auto_renew_attribute::{
     ModifyInstanceAutoRenewAttributeRequest,
-    ModifyInstanceAutoRenewAttributeRequestBuilder,
+    ModifyInstanceAutoRenewAttributeRequestBuilder, ModifyInstanceAutoRenewAttributeCall,
     ModifyInstanceAutoRenewAttributeResponse, ModifyInstanceAutoRenewAttributeError,
 };
 
@@ -3501,7 +3625,7 @@ pub use modify_instance_auto_renew_attribute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_boot_configuration::{
     ModifyInstanceBootConfigurationRequest,
-    ModifyInstanceBootConfigurationRequestBuilder,
+    ModifyInstanceBootConfigurationRequestBuilder, ModifyInstanceBootConfigurationCall,
     ModifyInstanceBootConfigurationResponse, ModifyInstanceBootConfigurationError,
 };
 
@@ -3509,35 +3633,39 @@ pub use modify_instance_boot_configuration::{
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_charge_type::{
     ModifyInstanceChargeTypeRequest, ModifyInstanceChargeTypeRequestBuilder,
-    ModifyInstanceChargeTypeResponse, ModifyInstanceChargeTypeError,
+    ModifyInstanceChargeTypeCall, ModifyInstanceChargeTypeResponse,
+    ModifyInstanceChargeTypeError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_network_attribute::{
     ModifyInstanceNetworkAttributeRequest, ModifyInstanceNetworkAttributeRequestBuilder,
-    ModifyInstanceNetworkAttributeResponse, ModifyInstanceNetworkAttributeError,
+    ModifyInstanceNetworkAttributeCall, ModifyInstanceNetworkAttributeResponse,
+    ModifyInstanceNetworkAttributeError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use modify_load_balancer_attribute::{
     ModifyLoadBalancerAttributeRequest, ModifyLoadBalancerAttributeRequestBuilder,
-    ModifyLoadBalancerAttributeResponse, ModifyLoadBalancerAttributeError,
+    ModifyLoadBalancerAttributeCall, ModifyLoadBalancerAttributeResponse,
+    ModifyLoadBalancerAttributeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_attribute::{
     ModifyNetworkAttributeRequest, ModifyNetworkAttributeRequestBuilder,
-    ModifyNetworkAttributeResponse, ModifyNetworkAttributeError,
+    ModifyNetworkAttributeCall, ModifyNetworkAttributeResponse,
+    ModifyNetworkAttributeError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_interface_attribute::{
     ModifyNetworkInterfaceAttributeRequest,
-    ModifyNetworkInterfaceAttributeRequestBuilder,
+    ModifyNetworkInterfaceAttributeRequestBuilder, ModifyNetworkInterfaceAttributeCall,
     ModifyNetworkInterfaceAttributeResponse, ModifyNetworkInterfaceAttributeError,
 };
 
@@ -3545,144 +3673,151 @@ pub use modify_network_interface_attribute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_prepay_instance_spec::{
     ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecRequestBuilder,
-    ModifyPrepayInstanceSpecResponse, ModifyPrepayInstanceSpecError,
+    ModifyPrepayInstanceSpecCall, ModifyPrepayInstanceSpecResponse,
+    ModifyPrepayInstanceSpecError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use modify_security_group_attribute::{
     ModifySecurityGroupAttributeRequest, ModifySecurityGroupAttributeRequestBuilder,
-    ModifySecurityGroupAttributeResponse, ModifySecurityGroupAttributeError,
+    ModifySecurityGroupAttributeCall, ModifySecurityGroupAttributeResponse,
+    ModifySecurityGroupAttributeError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use modify_snapshot_attribute::{
     ModifySnapshotAttributeRequest, ModifySnapshotAttributeRequestBuilder,
-    ModifySnapshotAttributeResponse, ModifySnapshotAttributeError,
+    ModifySnapshotAttributeCall, ModifySnapshotAttributeResponse,
+    ModifySnapshotAttributeError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_snat_entry::{
-    ModifySnatEntryRequest, ModifySnatEntryRequestBuilder, ModifySnatEntryResponse,
-    ModifySnatEntryError,
+    ModifySnatEntryRequest, ModifySnatEntryRequestBuilder, ModifySnatEntryCall,
+    ModifySnatEntryResponse, ModifySnatEntryError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_v_switch_attribute::{
     ModifyVSwitchAttributeRequest, ModifyVSwitchAttributeRequestBuilder,
-    ModifyVSwitchAttributeResponse, ModifyVSwitchAttributeError,
+    ModifyVSwitchAttributeCall, ModifyVSwitchAttributeResponse,
+    ModifyVSwitchAttributeError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use mount_instance_sdg::{
-    MountInstanceSDGRequest, MountInstanceSDGRequestBuilder, MountInstanceSDGResponse,
-    MountInstanceSDGError,
+    MountInstanceSDGRequest, MountInstanceSDGRequestBuilder, MountInstanceSDGCall,
+    MountInstanceSDGResponse, MountInstanceSDGError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use preload_region_sdg::{
-    PreloadRegionSDGRequest, PreloadRegionSDGRequestBuilder, PreloadRegionSDGResponse,
-    PreloadRegionSDGError,
+    PreloadRegionSDGRequest, PreloadRegionSDGRequestBuilder, PreloadRegionSDGCall,
+    PreloadRegionSDGResponse, PreloadRegionSDGError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use prepare_upload::{
-    PrepareUploadRequest, PrepareUploadRequestBuilder, PrepareUploadResponse,
-    PrepareUploadError,
+    PrepareUploadRequest, PrepareUploadRequestBuilder, PrepareUploadCall,
+    PrepareUploadResponse, PrepareUploadError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use push_application_data::{
     PushApplicationDataRequest, PushApplicationDataRequestBuilder,
-    PushApplicationDataResponse, PushApplicationDataError,
+    PushApplicationDataCall, PushApplicationDataResponse, PushApplicationDataError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket::{
-    PutBucketRequest, PutBucketRequestBuilder, PutBucketResponse, PutBucketError,
+    PutBucketRequest, PutBucketRequestBuilder, PutBucketCall, PutBucketResponse,
+    PutBucketError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_acl::{
-    PutBucketAclRequest, PutBucketAclRequestBuilder, PutBucketAclResponse,
-    PutBucketAclError,
+    PutBucketAclRequest, PutBucketAclRequestBuilder, PutBucketAclCall,
+    PutBucketAclResponse, PutBucketAclError,
 };
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_lifecycle::{
-    PutBucketLifecycleRequest, PutBucketLifecycleRequestBuilder,
+    PutBucketLifecycleRequest, PutBucketLifecycleRequestBuilder, PutBucketLifecycleCall,
     PutBucketLifecycleResponse, PutBucketLifecycleError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use re_init_disk::{
-    ReInitDiskRequest, ReInitDiskRequestBuilder, ReInitDiskResponse, ReInitDiskError,
+    ReInitDiskRequest, ReInitDiskRequestBuilder, ReInitDiskCall, ReInitDiskResponse,
+    ReInitDiskError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_aic_instance::{
-    RebootAICInstanceRequest, RebootAICInstanceRequestBuilder, RebootAICInstanceResponse,
-    RebootAICInstanceError,
+    RebootAICInstanceRequest, RebootAICInstanceRequestBuilder, RebootAICInstanceCall,
+    RebootAICInstanceResponse, RebootAICInstanceError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_arm_server_instance::{
     RebootARMServerInstanceRequest, RebootARMServerInstanceRequestBuilder,
-    RebootARMServerInstanceResponse, RebootARMServerInstanceError,
+    RebootARMServerInstanceCall, RebootARMServerInstanceResponse,
+    RebootARMServerInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instance::{
-    RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceResponse,
-    RebootInstanceError,
+    RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceCall,
+    RebootInstanceResponse, RebootInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instances::{
-    RebootInstancesRequest, RebootInstancesRequestBuilder, RebootInstancesResponse,
-    RebootInstancesError,
+    RebootInstancesRequest, RebootInstancesRequestBuilder, RebootInstancesCall,
+    RebootInstancesResponse, RebootInstancesError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use recover_aic_instance::{
-    RecoverAICInstanceRequest, RecoverAICInstanceRequestBuilder,
+    RecoverAICInstanceRequest, RecoverAICInstanceRequestBuilder, RecoverAICInstanceCall,
     RecoverAICInstanceResponse, RecoverAICInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instance::{
-    ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceResponse,
-    ReinitInstanceError,
+    ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceCall,
+    ReinitInstanceResponse, ReinitInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instances::{
-    ReinitInstancesRequest, ReinitInstancesRequestBuilder, ReinitInstancesResponse,
-    ReinitInstancesError,
+    ReinitInstancesRequest, ReinitInstancesRequestBuilder, ReinitInstancesCall,
+    ReinitInstancesResponse, ReinitInstancesError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_aic_instance::{
-    ReleaseAICInstanceRequest, ReleaseAICInstanceRequestBuilder,
+    ReleaseAICInstanceRequest, ReleaseAICInstanceRequestBuilder, ReleaseAICInstanceCall,
     ReleaseAICInstanceResponse, ReleaseAICInstanceError,
 };
 
@@ -3690,88 +3825,96 @@ pub use release_aic_instance::{
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_arm_server_instance::{
     ReleaseARMServerInstanceRequest, ReleaseARMServerInstanceRequestBuilder,
-    ReleaseARMServerInstanceResponse, ReleaseARMServerInstanceError,
+    ReleaseARMServerInstanceCall, ReleaseARMServerInstanceResponse,
+    ReleaseARMServerInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_instance::{
-    ReleaseInstanceRequest, ReleaseInstanceRequestBuilder, ReleaseInstanceResponse,
-    ReleaseInstanceError,
+    ReleaseInstanceRequest, ReleaseInstanceRequestBuilder, ReleaseInstanceCall,
+    ReleaseInstanceResponse, ReleaseInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_post_paid_instance::{
     ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceRequestBuilder,
-    ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError,
+    ReleasePostPaidInstanceCall, ReleasePostPaidInstanceResponse,
+    ReleasePostPaidInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_pre_paid_instance::{
     ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceRequestBuilder,
-    ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError,
+    ReleasePrePaidInstanceCall, ReleasePrePaidInstanceResponse,
+    ReleasePrePaidInstanceError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use remove_backend_servers::{
     RemoveBackendServersRequest, RemoveBackendServersRequestBuilder,
-    RemoveBackendServersResponse, RemoveBackendServersError,
+    RemoveBackendServersCall, RemoveBackendServersResponse, RemoveBackendServersError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_instance_sdg::{
-    RemoveInstanceSDGRequest, RemoveInstanceSDGRequestBuilder, RemoveInstanceSDGResponse,
-    RemoveInstanceSDGError,
+    RemoveInstanceSDGRequest, RemoveInstanceSDGRequestBuilder, RemoveInstanceSDGCall,
+    RemoveInstanceSDGResponse, RemoveInstanceSDGError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_public_ips_from_epn_instance::{
     RemovePublicIpsFromEpnInstanceRequest, RemovePublicIpsFromEpnInstanceRequestBuilder,
-    RemovePublicIpsFromEpnInstanceResponse, RemovePublicIpsFromEpnInstanceError,
+    RemovePublicIpsFromEpnInstanceCall, RemovePublicIpsFromEpnInstanceResponse,
+    RemovePublicIpsFromEpnInstanceError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sdg::{
-    RemoveSDGRequest, RemoveSDGRequestBuilder, RemoveSDGResponse, RemoveSDGError,
+    RemoveSDGRequest, RemoveSDGRequestBuilder, RemoveSDGCall, RemoveSDGResponse,
+    RemoveSDGError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sd_gs::{
-    RemoveSDGsRequest, RemoveSDGsRequestBuilder, RemoveSDGsResponse, RemoveSDGsError,
+    RemoveSDGsRequest, RemoveSDGsRequestBuilder, RemoveSDGsCall, RemoveSDGsResponse,
+    RemoveSDGsError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_v_switches_from_epn_instance::{
     RemoveVSwitchesFromEpnInstanceRequest, RemoveVSwitchesFromEpnInstanceRequestBuilder,
-    RemoveVSwitchesFromEpnInstanceResponse, RemoveVSwitchesFromEpnInstanceError,
+    RemoveVSwitchesFromEpnInstanceCall, RemoveVSwitchesFromEpnInstanceResponse,
+    RemoveVSwitchesFromEpnInstanceError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use renew_arm_server_instance::{
     RenewARMServerInstanceRequest, RenewARMServerInstanceRequestBuilder,
-    RenewARMServerInstanceResponse, RenewARMServerInstanceError,
+    RenewARMServerInstanceCall, RenewARMServerInstanceResponse,
+    RenewARMServerInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use renew_instance::{
-    RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceResponse,
-    RenewInstanceError,
+    RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceCall,
+    RenewInstanceResponse, RenewInstanceError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_application::{
-    RescaleApplicationRequest, RescaleApplicationRequestBuilder,
+    RescaleApplicationRequest, RescaleApplicationRequestBuilder, RescaleApplicationCall,
     RescaleApplicationResponse, RescaleApplicationError,
 };
 
@@ -3779,79 +3922,84 @@ pub use rescale_application::{
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_device_service::{
     RescaleDeviceServiceRequest, RescaleDeviceServiceRequestBuilder,
-    RescaleDeviceServiceResponse, RescaleDeviceServiceError,
+    RescaleDeviceServiceCall, RescaleDeviceServiceResponse, RescaleDeviceServiceError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reset_aic_instance::{
-    ResetAICInstanceRequest, ResetAICInstanceRequestBuilder, ResetAICInstanceResponse,
-    ResetAICInstanceError,
+    ResetAICInstanceRequest, ResetAICInstanceRequestBuilder, ResetAICInstanceCall,
+    ResetAICInstanceResponse, ResetAICInstanceError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use reset_disk::{
-    ResetDiskRequest, ResetDiskRequestBuilder, ResetDiskResponse, ResetDiskError,
+    ResetDiskRequest, ResetDiskRequestBuilder, ResetDiskCall, ResetDiskResponse,
+    ResetDiskError,
 };
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use resize_disk::{
-    ResizeDiskRequest, ResizeDiskRequestBuilder, ResizeDiskResponse, ResizeDiskError,
+    ResizeDiskRequest, ResizeDiskRequestBuilder, ResizeDiskCall, ResizeDiskResponse,
+    ResizeDiskError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group::{
     RevokeSecurityGroupRequest, RevokeSecurityGroupRequestBuilder,
-    RevokeSecurityGroupResponse, RevokeSecurityGroupError,
+    RevokeSecurityGroupCall, RevokeSecurityGroupResponse, RevokeSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group_egress::{
     RevokeSecurityGroupEgressRequest, RevokeSecurityGroupEgressRequestBuilder,
-    RevokeSecurityGroupEgressResponse, RevokeSecurityGroupEgressError,
+    RevokeSecurityGroupEgressCall, RevokeSecurityGroupEgressResponse,
+    RevokeSecurityGroupEgressError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rollback_application::{
     RollbackApplicationRequest, RollbackApplicationRequestBuilder,
-    RollbackApplicationResponse, RollbackApplicationError,
+    RollbackApplicationCall, RollbackApplicationResponse, RollbackApplicationError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use run_instances::{
-    RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesResponse,
-    RunInstancesError,
+    RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesCall,
+    RunInstancesResponse, RunInstancesError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use run_service_schedule::{
-    RunServiceScheduleRequest, RunServiceScheduleRequestBuilder,
+    RunServiceScheduleRequest, RunServiceScheduleRequestBuilder, RunServiceScheduleCall,
     RunServiceScheduleResponse, RunServiceScheduleError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
-pub use save_sdg::{SaveSDGRequest, SaveSDGRequestBuilder, SaveSDGResponse, SaveSDGError};
+pub use save_sdg::{
+    SaveSDGRequest, SaveSDGRequestBuilder, SaveSDGCall, SaveSDGResponse, SaveSDGError,
+};
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use scale_cluster_node_pool::{
     ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder,
-    ScaleClusterNodePoolResponse, ScaleClusterNodePoolError,
+    ScaleClusterNodePoolCall, ScaleClusterNodePoolResponse, ScaleClusterNodePoolError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_backend_servers::{
-    SetBackendServersRequest, SetBackendServersRequestBuilder, SetBackendServersResponse,
-    SetBackendServersError,
+    SetBackendServersRequest, SetBackendServersRequestBuilder, SetBackendServersCall,
+    SetBackendServersResponse, SetBackendServersError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -3859,6 +4007,7 @@ pub use set_backend_servers::{
 pub use set_load_balancer_http_listener_attribute::{
     SetLoadBalancerHTTPListenerAttributeRequest,
     SetLoadBalancerHTTPListenerAttributeRequestBuilder,
+    SetLoadBalancerHTTPListenerAttributeCall,
     SetLoadBalancerHTTPListenerAttributeResponse,
     SetLoadBalancerHTTPListenerAttributeError,
 };
@@ -3868,6 +4017,7 @@ pub use set_load_balancer_http_listener_attribute::{
 pub use set_load_balancer_https_listener_attribute::{
     SetLoadBalancerHTTPSListenerAttributeRequest,
     SetLoadBalancerHTTPSListenerAttributeRequestBuilder,
+    SetLoadBalancerHTTPSListenerAttributeCall,
     SetLoadBalancerHTTPSListenerAttributeResponse,
     SetLoadBalancerHTTPSListenerAttributeError,
 };
@@ -3876,7 +4026,7 @@ pub use set_load_balancer_https_listener_attribute::{
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_status::{
     SetLoadBalancerStatusRequest, SetLoadBalancerStatusRequestBuilder,
-    SetLoadBalancerStatusResponse, SetLoadBalancerStatusError,
+    SetLoadBalancerStatusCall, SetLoadBalancerStatusResponse, SetLoadBalancerStatusError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -3884,7 +4034,8 @@ pub use set_load_balancer_status::{
 pub use set_load_balancer_tcp_listener_attribute::{
     SetLoadBalancerTCPListenerAttributeRequest,
     SetLoadBalancerTCPListenerAttributeRequestBuilder,
-    SetLoadBalancerTCPListenerAttributeResponse, SetLoadBalancerTCPListenerAttributeError,
+    SetLoadBalancerTCPListenerAttributeCall, SetLoadBalancerTCPListenerAttributeResponse,
+    SetLoadBalancerTCPListenerAttributeError,
 };
 
 #[cfg(feature = "load-balancer")]
@@ -3892,181 +4043,192 @@ pub use set_load_balancer_tcp_listener_attribute::{
 pub use set_load_balancer_udp_listener_attribute::{
     SetLoadBalancerUDPListenerAttributeRequest,
     SetLoadBalancerUDPListenerAttributeRequestBuilder,
-    SetLoadBalancerUDPListenerAttributeResponse, SetLoadBalancerUDPListenerAttributeError,
+    SetLoadBalancerUDPListenerAttributeCall, SetLoadBalancerUDPListenerAttributeResponse,
+    SetLoadBalancerUDPListenerAttributeError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use share_aic_image::{
-    ShareAICImageRequest, ShareAICImageRequestBuilder, ShareAICImageResponse,
-    ShareAICImageError,
+    ShareAICImageRequest, ShareAICImageRequestBuilder, ShareAICImageCall,
+    ShareAICImageResponse, ShareAICImageError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use start_epn_instance::{
-    StartEpnInstanceRequest, StartEpnInstanceRequestBuilder, StartEpnInstanceResponse,
-    StartEpnInstanceError,
+    StartEpnInstanceRequest, StartEpnInstanceRequestBuilder, StartEpnInstanceCall,
+    StartEpnInstanceResponse, StartEpnInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instance::{
-    StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceResponse,
-    StartInstanceError,
+    StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceCall,
+    StartInstanceResponse, StartInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instances::{
-    StartInstancesRequest, StartInstancesRequestBuilder, StartInstancesResponse,
-    StartInstancesError,
+    StartInstancesRequest, StartInstancesRequestBuilder, StartInstancesCall,
+    StartInstancesResponse, StartInstancesError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use start_load_balancer_listener::{
     StartLoadBalancerListenerRequest, StartLoadBalancerListenerRequestBuilder,
-    StartLoadBalancerListenerResponse, StartLoadBalancerListenerError,
+    StartLoadBalancerListenerCall, StartLoadBalancerListenerResponse,
+    StartLoadBalancerListenerError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use start_snat_ip_for_snat_entry::{
     StartSnatIpForSnatEntryRequest, StartSnatIpForSnatEntryRequestBuilder,
-    StartSnatIpForSnatEntryResponse, StartSnatIpForSnatEntryError,
+    StartSnatIpForSnatEntryCall, StartSnatIpForSnatEntryResponse,
+    StartSnatIpForSnatEntryError,
 };
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use stop_epn_instance::{
-    StopEpnInstanceRequest, StopEpnInstanceRequestBuilder, StopEpnInstanceResponse,
-    StopEpnInstanceError,
+    StopEpnInstanceRequest, StopEpnInstanceRequestBuilder, StopEpnInstanceCall,
+    StopEpnInstanceResponse, StopEpnInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instance::{
-    StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceResponse,
-    StopInstanceError,
+    StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceCall,
+    StopInstanceResponse, StopInstanceError,
 };
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instances::{
-    StopInstancesRequest, StopInstancesRequestBuilder, StopInstancesResponse,
-    StopInstancesError,
+    StopInstancesRequest, StopInstancesRequestBuilder, StopInstancesCall,
+    StopInstancesResponse, StopInstancesError,
 };
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use stop_load_balancer_listener::{
     StopLoadBalancerListenerRequest, StopLoadBalancerListenerRequestBuilder,
-    StopLoadBalancerListenerResponse, StopLoadBalancerListenerError,
+    StopLoadBalancerListenerCall, StopLoadBalancerListenerResponse,
+    StopLoadBalancerListenerError,
 };
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use stop_snat_ip_for_snat_entry::{
     StopSnatIpForSnatEntryRequest, StopSnatIpForSnatEntryRequestBuilder,
-    StopSnatIpForSnatEntryResponse, StopSnatIpForSnatEntryError,
+    StopSnatIpForSnatEntryCall, StopSnatIpForSnatEntryResponse,
+    StopSnatIpForSnatEntryError,
 };
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use tag_resources::{
-    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
-    TagResourcesError,
+    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesCall,
+    TagResourcesResponse, TagResourcesError,
 };
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use un_associate_ens_eip_address::{
     UnAssociateEnsEipAddressRequest, UnAssociateEnsEipAddressRequestBuilder,
-    UnAssociateEnsEipAddressResponse, UnAssociateEnsEipAddressError,
+    UnAssociateEnsEipAddressCall, UnAssociateEnsEipAddressResponse,
+    UnAssociateEnsEipAddressError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use un_install_cluster_addons::{
     UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
-    UnInstallClusterAddonsResponse, UnInstallClusterAddonsError,
+    UnInstallClusterAddonsCall, UnInstallClusterAddonsResponse,
+    UnInstallClusterAddonsError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassign_private_ip_addresses::{
     UnassignPrivateIpAddressesRequest, UnassignPrivateIpAddressesRequestBuilder,
-    UnassignPrivateIpAddressesResponse, UnassignPrivateIpAddressesError,
+    UnassignPrivateIpAddressesCall, UnassignPrivateIpAddressesResponse,
+    UnassignPrivateIpAddressesError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_ha_vip::{
-    UnassociateHaVipRequest, UnassociateHaVipRequestBuilder, UnassociateHaVipResponse,
-    UnassociateHaVipError,
+    UnassociateHaVipRequest, UnassociateHaVipRequestBuilder, UnassociateHaVipCall,
+    UnassociateHaVipResponse, UnassociateHaVipError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_acl::{
     UnassociateNetworkAclRequest, UnassociateNetworkAclRequestBuilder,
-    UnassociateNetworkAclResponse, UnassociateNetworkAclError,
+    UnassociateNetworkAclCall, UnassociateNetworkAclResponse, UnassociateNetworkAclError,
 };
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_cidr_block::{
     UnassociateNetworkCidrBlockRequest, UnassociateNetworkCidrBlockRequestBuilder,
-    UnassociateNetworkCidrBlockResponse, UnassociateNetworkCidrBlockError,
+    UnassociateNetworkCidrBlockCall, UnassociateNetworkCidrBlockResponse,
+    UnassociateNetworkCidrBlockError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unload_region_sdg::{
-    UnloadRegionSDGRequest, UnloadRegionSDGRequestBuilder, UnloadRegionSDGResponse,
-    UnloadRegionSDGError,
+    UnloadRegionSDGRequest, UnloadRegionSDGRequestBuilder, UnloadRegionSDGCall,
+    UnloadRegionSDGResponse, UnloadRegionSDGError,
 };
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unmount_instance_sdg::{
-    UnmountInstanceSDGRequest, UnmountInstanceSDGRequestBuilder,
+    UnmountInstanceSDGRequest, UnmountInstanceSDGRequestBuilder, UnmountInstanceSDGCall,
     UnmountInstanceSDGResponse, UnmountInstanceSDGError,
 };
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use untag_resources::{
-    UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
-    UntagResourcesError,
+    UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesCall,
+    UntagResourcesResponse, UntagResourcesError,
 };
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use update_cluster_certificate::{
     UpdateClusterCertificateRequest, UpdateClusterCertificateRequestBuilder,
-    UpdateClusterCertificateResponse, UpdateClusterCertificateError,
+    UpdateClusterCertificateCall, UpdateClusterCertificateResponse,
+    UpdateClusterCertificateError,
 };
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use update_ens_sale_control::{
     UpdateEnsSaleControlRequest, UpdateEnsSaleControlRequestBuilder,
-    UpdateEnsSaleControlResponse, UpdateEnsSaleControlError,
+    UpdateEnsSaleControlCall, UpdateEnsSaleControlResponse, UpdateEnsSaleControlError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upgrade_aic_instance_image::{
     UpgradeAICInstanceImageRequest, UpgradeAICInstanceImageRequestBuilder,
-    UpgradeAICInstanceImageResponse, UpgradeAICInstanceImageError,
+    UpgradeAICInstanceImageCall, UpgradeAICInstanceImageResponse,
+    UpgradeAICInstanceImageError,
 };
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use upgrade_application::{
-    UpgradeApplicationRequest, UpgradeApplicationRequestBuilder,
+    UpgradeApplicationRequest, UpgradeApplicationRequestBuilder, UpgradeApplicationCall,
     UpgradeApplicationResponse, UpgradeApplicationError,
 };
 
@@ -4074,13 +4236,13 @@ pub use upgrade_application::{
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use upgrade_cluster_addons::{
     UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder,
-    UpgradeClusterAddonsResponse, UpgradeClusterAddonsError,
+    UpgradeClusterAddonsCall, UpgradeClusterAddonsResponse, UpgradeClusterAddonsError,
 };
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upload_aic_public_key::{
-    UploadAICPublicKeyRequest, UploadAICPublicKeyRequestBuilder,
+    UploadAICPublicKeyRequest, UploadAICPublicKeyRequestBuilder, UploadAICPublicKeyCall,
     UploadAICPublicKeyResponse, UploadAICPublicKeyError,
 };
 
@@ -6216,1356 +6378,996 @@ impl std::ops::Deref for Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `AccosicateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn accosicate_network_acl(
+    /// Starts a `AccosicateNetworkAcl` call: set its parameters with the setters of [`AccosicateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn accosicate_network_acl(
         &self,
-        request: AccosicateNetworkAclRequest,
-    ) -> Result<
-        AccosicateNetworkAclResponse,
-        ::ens_runtime::Error<AccosicateNetworkAclError>,
-    > {
-        self.0.send(request).await
+    ) -> accosicate_network_acl::AccosicateNetworkAclCall {
+        accosicate_network_acl::AccosicateNetworkAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `AddBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn add_backend_servers(
-        &self,
-        request: AddBackendServersRequest,
-    ) -> Result<
-        AddBackendServersResponse,
-        ::ens_runtime::Error<AddBackendServersError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `AddBackendServers` call: set its parameters with the setters of [`AddBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn add_backend_servers(&self) -> add_backend_servers::AddBackendServersCall {
+        add_backend_servers::AddBackendServersCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `AddNetworkInterfaceToInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn add_network_interface_to_instance(
+    /// Starts a `AddNetworkInterfaceToInstance` call: set its parameters with the setters of [`AddNetworkInterfaceToInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn add_network_interface_to_instance(
         &self,
-        request: AddNetworkInterfaceToInstanceRequest,
-    ) -> Result<
-        AddNetworkInterfaceToInstanceResponse,
-        ::ens_runtime::Error<AddNetworkInterfaceToInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> add_network_interface_to_instance::AddNetworkInterfaceToInstanceCall {
+        add_network_interface_to_instance::AddNetworkInterfaceToInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `AddSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn add_snat_ip_for_snat_entry(
+    /// Starts a `AddSnatIpForSnatEntry` call: set its parameters with the setters of [`AddSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn add_snat_ip_for_snat_entry(
         &self,
-        request: AddSnatIpForSnatEntryRequest,
-    ) -> Result<
-        AddSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<AddSnatIpForSnatEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> add_snat_ip_for_snat_entry::AddSnatIpForSnatEntryCall {
+        add_snat_ip_for_snat_entry::AddSnatIpForSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `AssignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn assign_private_ip_addresses(
+    /// Starts a `AssignPrivateIpAddresses` call: set its parameters with the setters of [`AssignPrivateIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn assign_private_ip_addresses(
         &self,
-        request: AssignPrivateIpAddressesRequest,
-    ) -> Result<
-        AssignPrivateIpAddressesResponse,
-        ::ens_runtime::Error<AssignPrivateIpAddressesError>,
-    > {
-        self.0.send(request).await
+    ) -> assign_private_ip_addresses::AssignPrivateIpAddressesCall {
+        assign_private_ip_addresses::AssignPrivateIpAddressesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `AssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn associate_ens_eip_address(
+    /// Starts a `AssociateEnsEipAddress` call: set its parameters with the setters of [`AssociateEnsEipAddressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn associate_ens_eip_address(
         &self,
-        request: AssociateEnsEipAddressRequest,
-    ) -> Result<
-        AssociateEnsEipAddressResponse,
-        ::ens_runtime::Error<AssociateEnsEipAddressError>,
-    > {
-        self.0.send(request).await
+    ) -> associate_ens_eip_address::AssociateEnsEipAddressCall {
+        associate_ens_eip_address::AssociateEnsEipAddressCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `AssociateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn associate_ha_vip(
-        &self,
-        request: AssociateHaVipRequest,
-    ) -> Result<AssociateHaVipResponse, ::ens_runtime::Error<AssociateHaVipError>> {
-        self.0.send(request).await
+    /// Starts a `AssociateHaVip` call: set its parameters with the setters of [`AssociateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn associate_ha_vip(&self) -> associate_ha_vip::AssociateHaVipCall {
+        associate_ha_vip::AssociateHaVipCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `AssociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn associate_network_cidr_block(
+    /// Starts a `AssociateNetworkCidrBlock` call: set its parameters with the setters of [`AssociateNetworkCidrBlockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn associate_network_cidr_block(
         &self,
-        request: AssociateNetworkCidrBlockRequest,
-    ) -> Result<
-        AssociateNetworkCidrBlockResponse,
-        ::ens_runtime::Error<AssociateNetworkCidrBlockError>,
-    > {
-        self.0.send(request).await
+    ) -> associate_network_cidr_block::AssociateNetworkCidrBlockCall {
+        associate_network_cidr_block::AssociateNetworkCidrBlockCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `AttachDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_disk(
-        &self,
-        request: AttachDiskRequest,
-    ) -> Result<AttachDiskResponse, ::ens_runtime::Error<AttachDiskError>> {
-        self.0.send(request).await
+    /// Starts a `AttachDisk` call: set its parameters with the setters of [`AttachDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_disk(&self) -> attach_disk::AttachDiskCall {
+        attach_disk::AttachDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `AttachEnsInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_ens_instances(
-        &self,
-        request: AttachEnsInstancesRequest,
-    ) -> Result<
-        AttachEnsInstancesResponse,
-        ::ens_runtime::Error<AttachEnsInstancesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `AttachEnsInstances` call: set its parameters with the setters of [`AttachEnsInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_ens_instances(&self) -> attach_ens_instances::AttachEnsInstancesCall {
+        attach_ens_instances::AttachEnsInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `AttachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_instance_sdg(
-        &self,
-        request: AttachInstanceSDGRequest,
-    ) -> Result<
-        AttachInstanceSDGResponse,
-        ::ens_runtime::Error<AttachInstanceSDGError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `AttachInstanceSDG` call: set its parameters with the setters of [`AttachInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_instance_sdg(&self) -> attach_instance_sdg::AttachInstanceSDGCall {
+        attach_instance_sdg::AttachInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `AttachInstancesToNodePool`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_instances_to_node_pool(
+    /// Starts a `AttachInstancesToNodePool` call: set its parameters with the setters of [`AttachInstancesToNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_instances_to_node_pool(
         &self,
-        request: AttachInstancesToNodePoolRequest,
-    ) -> Result<
-        AttachInstancesToNodePoolResponse,
-        ::ens_runtime::Error<AttachInstancesToNodePoolError>,
-    > {
-        self.0.send(request).await
+    ) -> attach_instances_to_node_pool::AttachInstancesToNodePoolCall {
+        attach_instances_to_node_pool::AttachInstancesToNodePoolCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `AttachKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_key_pair(
-        &self,
-        request: AttachKeyPairRequest,
-    ) -> Result<AttachKeyPairResponse, ::ens_runtime::Error<AttachKeyPairError>> {
-        self.0.send(request).await
+    /// Starts a `AttachKeyPair` call: set its parameters with the setters of [`AttachKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_key_pair(&self) -> attach_key_pair::AttachKeyPairCall {
+        attach_key_pair::AttachKeyPairCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `AttachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn attach_network_interface(
+    /// Starts a `AttachNetworkInterface` call: set its parameters with the setters of [`AttachNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn attach_network_interface(
         &self,
-        request: AttachNetworkInterfaceRequest,
-    ) -> Result<
-        AttachNetworkInterfaceResponse,
-        ::ens_runtime::Error<AttachNetworkInterfaceError>,
-    > {
-        self.0.send(request).await
+    ) -> attach_network_interface::AttachNetworkInterfaceCall {
+        attach_network_interface::AttachNetworkInterfaceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `AuthorizeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn authorize_security_group(
+    /// Starts a `AuthorizeSecurityGroup` call: set its parameters with the setters of [`AuthorizeSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn authorize_security_group(
         &self,
-        request: AuthorizeSecurityGroupRequest,
-    ) -> Result<
-        AuthorizeSecurityGroupResponse,
-        ::ens_runtime::Error<AuthorizeSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    ) -> authorize_security_group::AuthorizeSecurityGroupCall {
+        authorize_security_group::AuthorizeSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `AuthorizeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn authorize_security_group_egress(
+    /// Starts a `AuthorizeSecurityGroupEgress` call: set its parameters with the setters of [`AuthorizeSecurityGroupEgressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn authorize_security_group_egress(
         &self,
-        request: AuthorizeSecurityGroupEgressRequest,
-    ) -> Result<
-        AuthorizeSecurityGroupEgressResponse,
-        ::ens_runtime::Error<AuthorizeSecurityGroupEgressError>,
-    > {
-        self.0.send(request).await
+    ) -> authorize_security_group_egress::AuthorizeSecurityGroupEgressCall {
+        authorize_security_group_egress::AuthorizeSecurityGroupEgressCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `BatchEventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn batch_event_migrate_instance(
+    /// Starts a `BatchEventMigrateInstance` call: set its parameters with the setters of [`BatchEventMigrateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn batch_event_migrate_instance(
         &self,
-        request: BatchEventMigrateInstanceRequest,
-    ) -> Result<
-        BatchEventMigrateInstanceResponse,
-        ::ens_runtime::Error<BatchEventMigrateInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> batch_event_migrate_instance::BatchEventMigrateInstanceCall {
+        batch_event_migrate_instance::BatchEventMigrateInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `BatchEventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn batch_event_reboot_instance(
+    /// Starts a `BatchEventRebootInstance` call: set its parameters with the setters of [`BatchEventRebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn batch_event_reboot_instance(
         &self,
-        request: BatchEventRebootInstanceRequest,
-    ) -> Result<
-        BatchEventRebootInstanceResponse,
-        ::ens_runtime::Error<BatchEventRebootInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> batch_event_reboot_instance::BatchEventRebootInstanceCall {
+        batch_event_reboot_instance::BatchEventRebootInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `BatchEventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn batch_event_redeploy_instance(
+    /// Starts a `BatchEventRedeployInstance` call: set its parameters with the setters of [`BatchEventRedeployInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn batch_event_redeploy_instance(
         &self,
-        request: BatchEventRedeployInstanceRequest,
-    ) -> Result<
-        BatchEventRedeployInstanceResponse,
-        ::ens_runtime::Error<BatchEventRedeployInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> batch_event_redeploy_instance::BatchEventRedeployInstanceCall {
+        batch_event_redeploy_instance::BatchEventRedeployInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `CleanDistData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn clean_dist_data(
-        &self,
-        request: CleanDistDataRequest,
-    ) -> Result<CleanDistDataResponse, ::ens_runtime::Error<CleanDistDataError>> {
-        self.0.send(request).await
+    /// Starts a `CleanDistData` call: set its parameters with the setters of [`CleanDistDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn clean_dist_data(&self) -> clean_dist_data::CleanDistDataCall {
+        clean_dist_data::CleanDistDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `CopySDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn copy_sdg(
-        &self,
-        request: CopySDGRequest,
-    ) -> Result<CopySDGResponse, ::ens_runtime::Error<CopySDGError>> {
-        self.0.send(request).await
+    /// Starts a `CopySDG` call: set its parameters with the setters of [`CopySDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn copy_sdg(&self) -> copy_sdg::CopySDGCall {
+        copy_sdg::CopySDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `CopySnapshot`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn copy_snapshot(
-        &self,
-        request: CopySnapshotRequest,
-    ) -> Result<CopySnapshotResponse, ::ens_runtime::Error<CopySnapshotError>> {
-        self.0.send(request).await
+    /// Starts a `CopySnapshot` call: set its parameters with the setters of [`CopySnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn copy_snapshot(&self) -> copy_snapshot::CopySnapshotCall {
+        copy_snapshot::CopySnapshotCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `CreateARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_arm_server_instances(
+    /// Starts a `CreateARMServerInstances` call: set its parameters with the setters of [`CreateARMServerInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_arm_server_instances(
         &self,
-        request: CreateARMServerInstancesRequest,
-    ) -> Result<
-        CreateARMServerInstancesResponse,
-        ::ens_runtime::Error<CreateARMServerInstancesError>,
-    > {
-        self.0.send(request).await
+    ) -> create_arm_server_instances::CreateARMServerInstancesCall {
+        create_arm_server_instances::CreateARMServerInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `CreateApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_application(
-        &self,
-        request: CreateApplicationRequest,
-    ) -> Result<
-        CreateApplicationResponse,
-        ::ens_runtime::Error<CreateApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateApplication` call: set its parameters with the setters of [`CreateApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_application(&self) -> create_application::CreateApplicationCall {
+        create_application::CreateApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateClassicNetwork`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_classic_network(
+    /// Starts a `CreateClassicNetwork` call: set its parameters with the setters of [`CreateClassicNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_classic_network(
         &self,
-        request: CreateClassicNetworkRequest,
-    ) -> Result<
-        CreateClassicNetworkResponse,
-        ::ens_runtime::Error<CreateClassicNetworkError>,
-    > {
-        self.0.send(request).await
+    ) -> create_classic_network::CreateClassicNetworkCall {
+        create_classic_network::CreateClassicNetworkCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `CreateCluster`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_cluster(
-        &self,
-        request: CreateClusterRequest,
-    ) -> Result<CreateClusterResponse, ::ens_runtime::Error<CreateClusterError>> {
-        self.0.send(request).await
+    /// Starts a `CreateCluster` call: set its parameters with the setters of [`CreateClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_cluster(&self) -> create_cluster::CreateClusterCall {
+        create_cluster::CreateClusterCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `CreateClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_cluster_node_pool(
+    /// Starts a `CreateClusterNodePool` call: set its parameters with the setters of [`CreateClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_cluster_node_pool(
         &self,
-        request: CreateClusterNodePoolRequest,
-    ) -> Result<
-        CreateClusterNodePoolResponse,
-        ::ens_runtime::Error<CreateClusterNodePoolError>,
-    > {
-        self.0.send(request).await
+    ) -> create_cluster_node_pool::CreateClusterNodePoolCall {
+        create_cluster_node_pool::CreateClusterNodePoolCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `CreateDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_disk(
-        &self,
-        request: CreateDiskRequest,
-    ) -> Result<CreateDiskResponse, ::ens_runtime::Error<CreateDiskError>> {
-        self.0.send(request).await
+    /// Starts a `CreateDisk` call: set its parameters with the setters of [`CreateDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_disk(&self) -> create_disk::CreateDiskCall {
+        create_disk::CreateDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `CreateEipInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_eip_instance(
-        &self,
-        request: CreateEipInstanceRequest,
-    ) -> Result<
-        CreateEipInstanceResponse,
-        ::ens_runtime::Error<CreateEipInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateEipInstance` call: set its parameters with the setters of [`CreateEipInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_eip_instance(&self) -> create_eip_instance::CreateEipInstanceCall {
+        create_eip_instance::CreateEipInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_ens_route_entry(
+    /// Starts a `CreateEnsRouteEntry` call: set its parameters with the setters of [`CreateEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_ens_route_entry(
         &self,
-        request: CreateEnsRouteEntryRequest,
-    ) -> Result<
-        CreateEnsRouteEntryResponse,
-        ::ens_runtime::Error<CreateEnsRouteEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> create_ens_route_entry::CreateEnsRouteEntryCall {
+        create_ens_route_entry::CreateEnsRouteEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `CreateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_ens_sale_control(
+    /// Starts a `CreateEnsSaleControl` call: set its parameters with the setters of [`CreateEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_ens_sale_control(
         &self,
-        request: CreateEnsSaleControlRequest,
-    ) -> Result<
-        CreateEnsSaleControlResponse,
-        ::ens_runtime::Error<CreateEnsSaleControlError>,
-    > {
-        self.0.send(request).await
+    ) -> create_ens_sale_control::CreateEnsSaleControlCall {
+        create_ens_sale_control::CreateEnsSaleControlCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `CreateEnsService`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_ens_service(
-        &self,
-        request: CreateEnsServiceRequest,
-    ) -> Result<CreateEnsServiceResponse, ::ens_runtime::Error<CreateEnsServiceError>> {
-        self.0.send(request).await
+    /// Starts a `CreateEnsService` call: set its parameters with the setters of [`CreateEnsServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_ens_service(&self) -> create_ens_service::CreateEnsServiceCall {
+        create_ens_service::CreateEnsServiceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `CreateEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_epn_instance(
-        &self,
-        request: CreateEpnInstanceRequest,
-    ) -> Result<
-        CreateEpnInstanceResponse,
-        ::ens_runtime::Error<CreateEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateEpnInstance` call: set its parameters with the setters of [`CreateEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_epn_instance(&self) -> create_epn_instance::CreateEpnInstanceCall {
+        create_epn_instance::CreateEpnInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `CreateFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_file_system(
-        &self,
-        request: CreateFileSystemRequest,
-    ) -> Result<CreateFileSystemResponse, ::ens_runtime::Error<CreateFileSystemError>> {
-        self.0.send(request).await
+    /// Starts a `CreateFileSystem` call: set its parameters with the setters of [`CreateFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_file_system(&self) -> create_file_system::CreateFileSystemCall {
+        create_file_system::CreateFileSystemCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `CreateForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_forward_entry(
-        &self,
-        request: CreateForwardEntryRequest,
-    ) -> Result<
-        CreateForwardEntryResponse,
-        ::ens_runtime::Error<CreateForwardEntryError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateForwardEntry` call: set its parameters with the setters of [`CreateForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_forward_entry(&self) -> create_forward_entry::CreateForwardEntryCall {
+        create_forward_entry::CreateForwardEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_ha_vip(
-        &self,
-        request: CreateHaVipRequest,
-    ) -> Result<CreateHaVipResponse, ::ens_runtime::Error<CreateHaVipError>> {
-        self.0.send(request).await
+    /// Starts a `CreateHaVip` call: set its parameters with the setters of [`CreateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_ha_vip(&self) -> create_ha_vip::CreateHaVipCall {
+        create_ha_vip::CreateHaVipCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `CreateImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_image(
-        &self,
-        request: CreateImageRequest,
-    ) -> Result<CreateImageResponse, ::ens_runtime::Error<CreateImageError>> {
-        self.0.send(request).await
+    /// Starts a `CreateImage` call: set its parameters with the setters of [`CreateImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_image(&self) -> create_image::CreateImageCall {
+        create_image::CreateImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `CreateInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_instance(
-        &self,
-        request: CreateInstanceRequest,
-    ) -> Result<CreateInstanceResponse, ::ens_runtime::Error<CreateInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `CreateInstance` call: set its parameters with the setters of [`CreateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_instance(&self) -> create_instance::CreateInstanceCall {
+        create_instance::CreateInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `CreateInstanceActiveOpsTask`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_instance_active_ops_task(
+    /// Starts a `CreateInstanceActiveOpsTask` call: set its parameters with the setters of [`CreateInstanceActiveOpsTaskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_instance_active_ops_task(
         &self,
-        request: CreateInstanceActiveOpsTaskRequest,
-    ) -> Result<
-        CreateInstanceActiveOpsTaskResponse,
-        ::ens_runtime::Error<CreateInstanceActiveOpsTaskError>,
-    > {
-        self.0.send(request).await
+    ) -> create_instance_active_ops_task::CreateInstanceActiveOpsTaskCall {
+        create_instance_active_ops_task::CreateInstanceActiveOpsTaskCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `CreateKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_key_pair(
-        &self,
-        request: CreateKeyPairRequest,
-    ) -> Result<CreateKeyPairResponse, ::ens_runtime::Error<CreateKeyPairError>> {
-        self.0.send(request).await
+    /// Starts a `CreateKeyPair` call: set its parameters with the setters of [`CreateKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_key_pair(&self) -> create_key_pair::CreateKeyPairCall {
+        create_key_pair::CreateKeyPairCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `CreateLoadBalancer`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_load_balancer(
-        &self,
-        request: CreateLoadBalancerRequest,
-    ) -> Result<
-        CreateLoadBalancerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateLoadBalancer` call: set its parameters with the setters of [`CreateLoadBalancerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_load_balancer(&self) -> create_load_balancer::CreateLoadBalancerCall {
+        create_load_balancer::CreateLoadBalancerCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `CreateLoadBalancerHTTPListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_load_balancer_http_listener(
+    /// Starts a `CreateLoadBalancerHTTPListener` call: set its parameters with the setters of [`CreateLoadBalancerHTTPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_load_balancer_http_listener(
         &self,
-        request: CreateLoadBalancerHTTPListenerRequest,
-    ) -> Result<
-        CreateLoadBalancerHTTPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerHTTPListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> create_load_balancer_http_listener::CreateLoadBalancerHTTPListenerCall {
+        create_load_balancer_http_listener::CreateLoadBalancerHTTPListenerCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `CreateLoadBalancerHTTPSListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_load_balancer_https_listener(
+    /// Starts a `CreateLoadBalancerHTTPSListener` call: set its parameters with the setters of [`CreateLoadBalancerHTTPSListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_load_balancer_https_listener(
         &self,
-        request: CreateLoadBalancerHTTPSListenerRequest,
-    ) -> Result<
-        CreateLoadBalancerHTTPSListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerHTTPSListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> create_load_balancer_https_listener::CreateLoadBalancerHTTPSListenerCall {
+        create_load_balancer_https_listener::CreateLoadBalancerHTTPSListenerCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `CreateLoadBalancerTCPListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_load_balancer_tcp_listener(
+    /// Starts a `CreateLoadBalancerTCPListener` call: set its parameters with the setters of [`CreateLoadBalancerTCPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_load_balancer_tcp_listener(
         &self,
-        request: CreateLoadBalancerTCPListenerRequest,
-    ) -> Result<
-        CreateLoadBalancerTCPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerTCPListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> create_load_balancer_tcp_listener::CreateLoadBalancerTCPListenerCall {
+        create_load_balancer_tcp_listener::CreateLoadBalancerTCPListenerCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `CreateLoadBalancerUDPListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_load_balancer_udp_listener(
+    /// Starts a `CreateLoadBalancerUDPListener` call: set its parameters with the setters of [`CreateLoadBalancerUDPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_load_balancer_udp_listener(
         &self,
-        request: CreateLoadBalancerUDPListenerRequest,
-    ) -> Result<
-        CreateLoadBalancerUDPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerUDPListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> create_load_balancer_udp_listener::CreateLoadBalancerUDPListenerCall {
+        create_load_balancer_udp_listener::CreateLoadBalancerUDPListenerCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `CreateMountTarget`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_mount_target(
-        &self,
-        request: CreateMountTargetRequest,
-    ) -> Result<
-        CreateMountTargetResponse,
-        ::ens_runtime::Error<CreateMountTargetError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `CreateMountTarget` call: set its parameters with the setters of [`CreateMountTargetRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_mount_target(&self) -> create_mount_target::CreateMountTargetCall {
+        create_mount_target::CreateMountTargetCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `CreateNatGateway`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_nat_gateway(
-        &self,
-        request: CreateNatGatewayRequest,
-    ) -> Result<CreateNatGatewayResponse, ::ens_runtime::Error<CreateNatGatewayError>> {
-        self.0.send(request).await
+    /// Starts a `CreateNatGateway` call: set its parameters with the setters of [`CreateNatGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_nat_gateway(&self) -> create_nat_gateway::CreateNatGatewayCall {
+        create_nat_gateway::CreateNatGatewayCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateNetwork`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_network(
-        &self,
-        request: CreateNetworkRequest,
-    ) -> Result<CreateNetworkResponse, ::ens_runtime::Error<CreateNetworkError>> {
-        self.0.send(request).await
+    /// Starts a `CreateNetwork` call: set its parameters with the setters of [`CreateNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_network(&self) -> create_network::CreateNetworkCall {
+        create_network::CreateNetworkCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_network_acl(
-        &self,
-        request: CreateNetworkAclRequest,
-    ) -> Result<CreateNetworkAclResponse, ::ens_runtime::Error<CreateNetworkAclError>> {
-        self.0.send(request).await
+    /// Starts a `CreateNetworkAcl` call: set its parameters with the setters of [`CreateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_network_acl(&self) -> create_network_acl::CreateNetworkAclCall {
+        create_network_acl::CreateNetworkAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_network_acl_entry(
+    /// Starts a `CreateNetworkAclEntry` call: set its parameters with the setters of [`CreateNetworkAclEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_network_acl_entry(
         &self,
-        request: CreateNetworkAclEntryRequest,
-    ) -> Result<
-        CreateNetworkAclEntryResponse,
-        ::ens_runtime::Error<CreateNetworkAclEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> create_network_acl_entry::CreateNetworkAclEntryCall {
+        create_network_acl_entry::CreateNetworkAclEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_network_interface(
+    /// Starts a `CreateNetworkInterface` call: set its parameters with the setters of [`CreateNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_network_interface(
         &self,
-        request: CreateNetworkInterfaceRequest,
-    ) -> Result<
-        CreateNetworkInterfaceResponse,
-        ::ens_runtime::Error<CreateNetworkInterfaceError>,
-    > {
-        self.0.send(request).await
+    ) -> create_network_interface::CreateNetworkInterfaceCall {
+        create_network_interface::CreateNetworkInterfaceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `CreateSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_sdg(
-        &self,
-        request: CreateSDGRequest,
-    ) -> Result<CreateSDGResponse, ::ens_runtime::Error<CreateSDGError>> {
-        self.0.send(request).await
+    /// Starts a `CreateSDG` call: set its parameters with the setters of [`CreateSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_sdg(&self) -> create_sdg::CreateSDGCall {
+        create_sdg::CreateSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `CreateSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_security_group(
+    /// Starts a `CreateSecurityGroup` call: set its parameters with the setters of [`CreateSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_security_group(
         &self,
-        request: CreateSecurityGroupRequest,
-    ) -> Result<
-        CreateSecurityGroupResponse,
-        ::ens_runtime::Error<CreateSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    ) -> create_security_group::CreateSecurityGroupCall {
+        create_security_group::CreateSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `CreateSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_security_group_permissions(
+    /// Starts a `CreateSecurityGroupPermissions` call: set its parameters with the setters of [`CreateSecurityGroupPermissionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_security_group_permissions(
         &self,
-        request: CreateSecurityGroupPermissionsRequest,
-    ) -> Result<
-        CreateSecurityGroupPermissionsResponse,
-        ::ens_runtime::Error<CreateSecurityGroupPermissionsError>,
-    > {
-        self.0.send(request).await
+    ) -> create_security_group_permissions::CreateSecurityGroupPermissionsCall {
+        create_security_group_permissions::CreateSecurityGroupPermissionsCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `CreateSnapshot`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_snapshot(
-        &self,
-        request: CreateSnapshotRequest,
-    ) -> Result<CreateSnapshotResponse, ::ens_runtime::Error<CreateSnapshotError>> {
-        self.0.send(request).await
+    /// Starts a `CreateSnapshot` call: set its parameters with the setters of [`CreateSnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_snapshot(&self) -> create_snapshot::CreateSnapshotCall {
+        create_snapshot::CreateSnapshotCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `CreateSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_snat_entry(
-        &self,
-        request: CreateSnatEntryRequest,
-    ) -> Result<CreateSnatEntryResponse, ::ens_runtime::Error<CreateSnatEntryError>> {
-        self.0.send(request).await
+    /// Starts a `CreateSnatEntry` call: set its parameters with the setters of [`CreateSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_snat_entry(&self) -> create_snat_entry::CreateSnatEntryCall {
+        create_snat_entry::CreateSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `CreateStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_storage_gateway(
+    /// Starts a `CreateStorageGateway` call: set its parameters with the setters of [`CreateStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_storage_gateway(
         &self,
-        request: CreateStorageGatewayRequest,
-    ) -> Result<
-        CreateStorageGatewayResponse,
-        ::ens_runtime::Error<CreateStorageGatewayError>,
-    > {
-        self.0.send(request).await
+    ) -> create_storage_gateway::CreateStorageGatewayCall {
+        create_storage_gateway::CreateStorageGatewayCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `CreateStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_storage_volume(
+    /// Starts a `CreateStorageVolume` call: set its parameters with the setters of [`CreateStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_storage_volume(
         &self,
-        request: CreateStorageVolumeRequest,
-    ) -> Result<
-        CreateStorageVolumeResponse,
-        ::ens_runtime::Error<CreateStorageVolumeError>,
-    > {
-        self.0.send(request).await
+    ) -> create_storage_volume::CreateStorageVolumeCall {
+        create_storage_volume::CreateStorageVolumeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `CreateVSwitch`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn create_v_switch(
-        &self,
-        request: CreateVSwitchRequest,
-    ) -> Result<CreateVSwitchResponse, ::ens_runtime::Error<CreateVSwitchError>> {
-        self.0.send(request).await
+    /// Starts a `CreateVSwitch` call: set its parameters with the setters of [`CreateVSwitchRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn create_v_switch(&self) -> create_v_switch::CreateVSwitchCall {
+        create_v_switch::CreateVSwitchCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `DeleteAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_aic_public_key(
+    /// Starts a `DeleteAICPublicKey` call: set its parameters with the setters of [`DeleteAICPublicKeyRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_aic_public_key(
         &self,
-        request: DeleteAICPublicKeyRequest,
-    ) -> Result<
-        DeleteAICPublicKeyResponse,
-        ::ens_runtime::Error<DeleteAICPublicKeyError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_aic_public_key::DeleteAICPublicKeyCall {
+        delete_aic_public_key::DeleteAICPublicKeyCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DeleteApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_application(
-        &self,
-        request: DeleteApplicationRequest,
-    ) -> Result<
-        DeleteApplicationResponse,
-        ::ens_runtime::Error<DeleteApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeleteApplication` call: set its parameters with the setters of [`DeleteApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_application(&self) -> delete_application::DeleteApplicationCall {
+        delete_application::DeleteApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteBucket`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_bucket(
-        &self,
-        request: DeleteBucketRequest,
-    ) -> Result<DeleteBucketResponse, ::ens_runtime::Error<DeleteBucketError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteBucket` call: set its parameters with the setters of [`DeleteBucketRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_bucket(&self) -> delete_bucket::DeleteBucketCall {
+        delete_bucket::DeleteBucketCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_bucket_lifecycle(
+    /// Starts a `DeleteBucketLifecycle` call: set its parameters with the setters of [`DeleteBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_bucket_lifecycle(
         &self,
-        request: DeleteBucketLifecycleRequest,
-    ) -> Result<
-        DeleteBucketLifecycleResponse,
-        ::ens_runtime::Error<DeleteBucketLifecycleError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_bucket_lifecycle::DeleteBucketLifecycleCall {
+        delete_bucket_lifecycle::DeleteBucketLifecycleCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DeleteCluster`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_cluster(
-        &self,
-        request: DeleteClusterRequest,
-    ) -> Result<DeleteClusterResponse, ::ens_runtime::Error<DeleteClusterError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteCluster` call: set its parameters with the setters of [`DeleteClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_cluster(&self) -> delete_cluster::DeleteClusterCall {
+        delete_cluster::DeleteClusterCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DeleteClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_cluster_node_pool(
+    /// Starts a `DeleteClusterNodePool` call: set its parameters with the setters of [`DeleteClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_cluster_node_pool(
         &self,
-        request: DeleteClusterNodePoolRequest,
-    ) -> Result<
-        DeleteClusterNodePoolResponse,
-        ::ens_runtime::Error<DeleteClusterNodePoolError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_cluster_node_pool::DeleteClusterNodePoolCall {
+        delete_cluster_node_pool::DeleteClusterNodePoolCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DeleteClusterNodes`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_cluster_nodes(
-        &self,
-        request: DeleteClusterNodesRequest,
-    ) -> Result<
-        DeleteClusterNodesResponse,
-        ::ens_runtime::Error<DeleteClusterNodesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeleteClusterNodes` call: set its parameters with the setters of [`DeleteClusterNodesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_cluster_nodes(&self) -> delete_cluster_nodes::DeleteClusterNodesCall {
+        delete_cluster_nodes::DeleteClusterNodesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DeleteDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_disk(
-        &self,
-        request: DeleteDiskRequest,
-    ) -> Result<DeleteDiskResponse, ::ens_runtime::Error<DeleteDiskError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteDisk` call: set its parameters with the setters of [`DeleteDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_disk(&self) -> delete_disk::DeleteDiskCall {
+        delete_disk::DeleteDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `DeleteEip`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_eip(
-        &self,
-        request: DeleteEipRequest,
-    ) -> Result<DeleteEipResponse, ::ens_runtime::Error<DeleteEipError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteEip` call: set its parameters with the setters of [`DeleteEipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_eip(&self) -> delete_eip::DeleteEipCall {
+        delete_eip::DeleteEipCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_ens_route_entry(
+    /// Starts a `DeleteEnsRouteEntry` call: set its parameters with the setters of [`DeleteEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_ens_route_entry(
         &self,
-        request: DeleteEnsRouteEntryRequest,
-    ) -> Result<
-        DeleteEnsRouteEntryResponse,
-        ::ens_runtime::Error<DeleteEnsRouteEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_ens_route_entry::DeleteEnsRouteEntryCall {
+        delete_ens_route_entry::DeleteEnsRouteEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DeleteEnsSaleConditionControl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_ens_sale_condition_control(
+    /// Starts a `DeleteEnsSaleConditionControl` call: set its parameters with the setters of [`DeleteEnsSaleConditionControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_ens_sale_condition_control(
         &self,
-        request: DeleteEnsSaleConditionControlRequest,
-    ) -> Result<
-        DeleteEnsSaleConditionControlResponse,
-        ::ens_runtime::Error<DeleteEnsSaleConditionControlError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_ens_sale_condition_control::DeleteEnsSaleConditionControlCall {
+        delete_ens_sale_condition_control::DeleteEnsSaleConditionControlCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DeleteEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_ens_sale_control(
+    /// Starts a `DeleteEnsSaleControl` call: set its parameters with the setters of [`DeleteEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_ens_sale_control(
         &self,
-        request: DeleteEnsSaleControlRequest,
-    ) -> Result<
-        DeleteEnsSaleControlResponse,
-        ::ens_runtime::Error<DeleteEnsSaleControlError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_ens_sale_control::DeleteEnsSaleControlCall {
+        delete_ens_sale_control::DeleteEnsSaleControlCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DeleteEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_epn_instance(
-        &self,
-        request: DeleteEpnInstanceRequest,
-    ) -> Result<
-        DeleteEpnInstanceResponse,
-        ::ens_runtime::Error<DeleteEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeleteEpnInstance` call: set its parameters with the setters of [`DeleteEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_epn_instance(&self) -> delete_epn_instance::DeleteEpnInstanceCall {
+        delete_epn_instance::DeleteEpnInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_file_system(
-        &self,
-        request: DeleteFileSystemRequest,
-    ) -> Result<DeleteFileSystemResponse, ::ens_runtime::Error<DeleteFileSystemError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteFileSystem` call: set its parameters with the setters of [`DeleteFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_file_system(&self) -> delete_file_system::DeleteFileSystemCall {
+        delete_file_system::DeleteFileSystemCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DeleteForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_forward_entry(
-        &self,
-        request: DeleteForwardEntryRequest,
-    ) -> Result<
-        DeleteForwardEntryResponse,
-        ::ens_runtime::Error<DeleteForwardEntryError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeleteForwardEntry` call: set its parameters with the setters of [`DeleteForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_forward_entry(&self) -> delete_forward_entry::DeleteForwardEntryCall {
+        delete_forward_entry::DeleteForwardEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteHaVips`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_ha_vips(
-        &self,
-        request: DeleteHaVipsRequest,
-    ) -> Result<DeleteHaVipsResponse, ::ens_runtime::Error<DeleteHaVipsError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteHaVips` call: set its parameters with the setters of [`DeleteHaVipsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_ha_vips(&self) -> delete_ha_vips::DeleteHaVipsCall {
+        delete_ha_vips::DeleteHaVipsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DeleteImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_image(
-        &self,
-        request: DeleteImageRequest,
-    ) -> Result<DeleteImageResponse, ::ens_runtime::Error<DeleteImageError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteImage` call: set its parameters with the setters of [`DeleteImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_image(&self) -> delete_image::DeleteImageCall {
+        delete_image::DeleteImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `DeleteKeyPairs`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_key_pairs(
-        &self,
-        request: DeleteKeyPairsRequest,
-    ) -> Result<DeleteKeyPairsResponse, ::ens_runtime::Error<DeleteKeyPairsError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteKeyPairs` call: set its parameters with the setters of [`DeleteKeyPairsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_key_pairs(&self) -> delete_key_pairs::DeleteKeyPairsCall {
+        delete_key_pairs::DeleteKeyPairsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DeleteLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_load_balancer_listener(
+    /// Starts a `DeleteLoadBalancerListener` call: set its parameters with the setters of [`DeleteLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_load_balancer_listener(
         &self,
-        request: DeleteLoadBalancerListenerRequest,
-    ) -> Result<
-        DeleteLoadBalancerListenerResponse,
-        ::ens_runtime::Error<DeleteLoadBalancerListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_load_balancer_listener::DeleteLoadBalancerListenerCall {
+        delete_load_balancer_listener::DeleteLoadBalancerListenerCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteMountTarget`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_mount_target(
-        &self,
-        request: DeleteMountTargetRequest,
-    ) -> Result<
-        DeleteMountTargetResponse,
-        ::ens_runtime::Error<DeleteMountTargetError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeleteMountTarget` call: set its parameters with the setters of [`DeleteMountTargetRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_mount_target(&self) -> delete_mount_target::DeleteMountTargetCall {
+        delete_mount_target::DeleteMountTargetCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DeleteNatGateway`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_nat_gateway(
-        &self,
-        request: DeleteNatGatewayRequest,
-    ) -> Result<DeleteNatGatewayResponse, ::ens_runtime::Error<DeleteNatGatewayError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteNatGateway` call: set its parameters with the setters of [`DeleteNatGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_nat_gateway(&self) -> delete_nat_gateway::DeleteNatGatewayCall {
+        delete_nat_gateway::DeleteNatGatewayCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteNetwork`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_network(
-        &self,
-        request: DeleteNetworkRequest,
-    ) -> Result<DeleteNetworkResponse, ::ens_runtime::Error<DeleteNetworkError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteNetwork` call: set its parameters with the setters of [`DeleteNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_network(&self) -> delete_network::DeleteNetworkCall {
+        delete_network::DeleteNetworkCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_network_acl(
-        &self,
-        request: DeleteNetworkAclRequest,
-    ) -> Result<DeleteNetworkAclResponse, ::ens_runtime::Error<DeleteNetworkAclError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteNetworkAcl` call: set its parameters with the setters of [`DeleteNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_network_acl(&self) -> delete_network_acl::DeleteNetworkAclCall {
+        delete_network_acl::DeleteNetworkAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_network_acl_entry(
+    /// Starts a `DeleteNetworkAclEntry` call: set its parameters with the setters of [`DeleteNetworkAclEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_network_acl_entry(
         &self,
-        request: DeleteNetworkAclEntryRequest,
-    ) -> Result<
-        DeleteNetworkAclEntryResponse,
-        ::ens_runtime::Error<DeleteNetworkAclEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_network_acl_entry::DeleteNetworkAclEntryCall {
+        delete_network_acl_entry::DeleteNetworkAclEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_network_interfaces(
+    /// Starts a `DeleteNetworkInterfaces` call: set its parameters with the setters of [`DeleteNetworkInterfacesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_network_interfaces(
         &self,
-        request: DeleteNetworkInterfacesRequest,
-    ) -> Result<
-        DeleteNetworkInterfacesResponse,
-        ::ens_runtime::Error<DeleteNetworkInterfacesError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_network_interfaces::DeleteNetworkInterfacesCall {
+        delete_network_interfaces::DeleteNetworkInterfacesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteNetworkPeerConnection`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_network_peer_connection(
+    /// Starts a `DeleteNetworkPeerConnection` call: set its parameters with the setters of [`DeleteNetworkPeerConnectionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_network_peer_connection(
         &self,
-        request: DeleteNetworkPeerConnectionRequest,
-    ) -> Result<
-        DeleteNetworkPeerConnectionResponse,
-        ::ens_runtime::Error<DeleteNetworkPeerConnectionError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_network_peer_connection::DeleteNetworkPeerConnectionCall {
+        delete_network_peer_connection::DeleteNetworkPeerConnectionCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteObject`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_object(
-        &self,
-        request: DeleteObjectRequest,
-    ) -> Result<DeleteObjectResponse, ::ens_runtime::Error<DeleteObjectError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteObject` call: set its parameters with the setters of [`DeleteObjectRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_object(&self) -> delete_object::DeleteObjectCall {
+        delete_object::DeleteObjectCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DeleteSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_sdg(
-        &self,
-        request: DeleteSDGRequest,
-    ) -> Result<DeleteSDGResponse, ::ens_runtime::Error<DeleteSDGError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteSDG` call: set its parameters with the setters of [`DeleteSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_sdg(&self) -> delete_sdg::DeleteSDGCall {
+        delete_sdg::DeleteSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `DeleteSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_security_group(
+    /// Starts a `DeleteSecurityGroup` call: set its parameters with the setters of [`DeleteSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_security_group(
         &self,
-        request: DeleteSecurityGroupRequest,
-    ) -> Result<
-        DeleteSecurityGroupResponse,
-        ::ens_runtime::Error<DeleteSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_security_group::DeleteSecurityGroupCall {
+        delete_security_group::DeleteSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `DeleteSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_security_group_permissions(
+    /// Starts a `DeleteSecurityGroupPermissions` call: set its parameters with the setters of [`DeleteSecurityGroupPermissionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_security_group_permissions(
         &self,
-        request: DeleteSecurityGroupPermissionsRequest,
-    ) -> Result<
-        DeleteSecurityGroupPermissionsResponse,
-        ::ens_runtime::Error<DeleteSecurityGroupPermissionsError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_security_group_permissions::DeleteSecurityGroupPermissionsCall {
+        delete_security_group_permissions::DeleteSecurityGroupPermissionsCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DeleteSnapshot`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_snapshot(
-        &self,
-        request: DeleteSnapshotRequest,
-    ) -> Result<DeleteSnapshotResponse, ::ens_runtime::Error<DeleteSnapshotError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteSnapshot` call: set its parameters with the setters of [`DeleteSnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_snapshot(&self) -> delete_snapshot::DeleteSnapshotCall {
+        delete_snapshot::DeleteSnapshotCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DeleteSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_snat_entry(
-        &self,
-        request: DeleteSnatEntryRequest,
-    ) -> Result<DeleteSnatEntryResponse, ::ens_runtime::Error<DeleteSnatEntryError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteSnatEntry` call: set its parameters with the setters of [`DeleteSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_snat_entry(&self) -> delete_snat_entry::DeleteSnatEntryCall {
+        delete_snat_entry::DeleteSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DeleteSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_snat_ip_for_snat_entry(
+    /// Starts a `DeleteSnatIpForSnatEntry` call: set its parameters with the setters of [`DeleteSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_snat_ip_for_snat_entry(
         &self,
-        request: DeleteSnatIpForSnatEntryRequest,
-    ) -> Result<
-        DeleteSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<DeleteSnatIpForSnatEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_snat_ip_for_snat_entry::DeleteSnatIpForSnatEntryCall {
+        delete_snat_ip_for_snat_entry::DeleteSnatIpForSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_storage_gateway(
+    /// Starts a `DeleteStorageGateway` call: set its parameters with the setters of [`DeleteStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_storage_gateway(
         &self,
-        request: DeleteStorageGatewayRequest,
-    ) -> Result<
-        DeleteStorageGatewayResponse,
-        ::ens_runtime::Error<DeleteStorageGatewayError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_storage_gateway::DeleteStorageGatewayCall {
+        delete_storage_gateway::DeleteStorageGatewayCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DeleteStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_storage_volume(
+    /// Starts a `DeleteStorageVolume` call: set its parameters with the setters of [`DeleteStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_storage_volume(
         &self,
-        request: DeleteStorageVolumeRequest,
-    ) -> Result<
-        DeleteStorageVolumeResponse,
-        ::ens_runtime::Error<DeleteStorageVolumeError>,
-    > {
-        self.0.send(request).await
+    ) -> delete_storage_volume::DeleteStorageVolumeCall {
+        delete_storage_volume::DeleteStorageVolumeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DeleteVSwitch`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn delete_v_switch(
-        &self,
-        request: DeleteVSwitchRequest,
-    ) -> Result<DeleteVSwitchResponse, ::ens_runtime::Error<DeleteVSwitchError>> {
-        self.0.send(request).await
+    /// Starts a `DeleteVSwitch` call: set its parameters with the setters of [`DeleteVSwitchRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn delete_v_switch(&self) -> delete_v_switch::DeleteVSwitchCall {
+        delete_v_switch::DeleteVSwitchCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DeployInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn deploy_instance_sdg(
-        &self,
-        request: DeployInstanceSDGRequest,
-    ) -> Result<
-        DeployInstanceSDGResponse,
-        ::ens_runtime::Error<DeployInstanceSDGError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DeployInstanceSDG` call: set its parameters with the setters of [`DeployInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn deploy_instance_sdg(&self) -> deploy_instance_sdg::DeployInstanceSDGCall {
+        deploy_instance_sdg::DeployInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DeploySDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn deploy_sdg(
-        &self,
-        request: DeploySDGRequest,
-    ) -> Result<DeploySDGResponse, ::ens_runtime::Error<DeploySDGError>> {
-        self.0.send(request).await
+    /// Starts a `DeploySDG` call: set its parameters with the setters of [`DeploySDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn deploy_sdg(&self) -> deploy_sdg::DeploySDGCall {
+        deploy_sdg::DeploySDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `DescribeAICImages`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_aic_images(
-        &self,
-        request: DescribeAICImagesRequest,
-    ) -> Result<
-        DescribeAICImagesResponse,
-        ::ens_runtime::Error<DescribeAICImagesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeAICImages` call: set its parameters with the setters of [`DescribeAICImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_aic_images(&self) -> describe_aic_images::DescribeAICImagesCall {
+        describe_aic_images::DescribeAICImagesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeAICImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7580,15 +7382,13 @@ impl Client {
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `DescribeARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_arm_server_instances(
+    /// Starts a `DescribeARMServerInstances` call: set its parameters with the setters of [`DescribeARMServerInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_arm_server_instances(
         &self,
-        request: DescribeARMServerInstancesRequest,
-    ) -> Result<
-        DescribeARMServerInstancesResponse,
-        ::ens_runtime::Error<DescribeARMServerInstancesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_arm_server_instances::DescribeARMServerInstancesCall {
+        describe_arm_server_instances::DescribeARMServerInstancesCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeARMServerInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7603,189 +7403,147 @@ impl Client {
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeAddon`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_addon(
-        &self,
-        request: DescribeAddonRequest,
-    ) -> Result<DescribeAddonResponse, ::ens_runtime::Error<DescribeAddonError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeAddon` call: set its parameters with the setters of [`DescribeAddonRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_addon(&self) -> describe_addon::DescribeAddonCall {
+        describe_addon::DescribeAddonCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_application(
-        &self,
-        request: DescribeApplicationRequest,
-    ) -> Result<
-        DescribeApplicationResponse,
-        ::ens_runtime::Error<DescribeApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeApplication` call: set its parameters with the setters of [`DescribeApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_application(&self) -> describe_application::DescribeApplicationCall {
+        describe_application::DescribeApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeAvailableResource`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_available_resource(
+    /// Starts a `DescribeAvailableResource` call: set its parameters with the setters of [`DescribeAvailableResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_available_resource(
         &self,
-        request: DescribeAvailableResourceRequest,
-    ) -> Result<
-        DescribeAvailableResourceResponse,
-        ::ens_runtime::Error<DescribeAvailableResourceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_available_resource::DescribeAvailableResourceCall {
+        describe_available_resource::DescribeAvailableResourceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_available_resource_info(
+    /// Starts a `DescribeAvailableResourceInfo` call: set its parameters with the setters of [`DescribeAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_available_resource_info(
         &self,
-        request: DescribeAvailableResourceInfoRequest,
-    ) -> Result<
-        DescribeAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeAvailableResourceInfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_available_resource_info::DescribeAvailableResourceInfoCall {
+        describe_available_resource_info::DescribeAvailableResourceInfoCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeBandWithdChargeType`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_band_withd_charge_type(
+    /// Starts a `DescribeBandWithdChargeType` call: set its parameters with the setters of [`DescribeBandWithdChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_band_withd_charge_type(
         &self,
-        request: DescribeBandWithdChargeTypeRequest,
-    ) -> Result<
-        DescribeBandWithdChargeTypeResponse,
-        ::ens_runtime::Error<DescribeBandWithdChargeTypeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_band_withd_charge_type::DescribeBandWithdChargeTypeCall {
+        describe_band_withd_charge_type::DescribeBandWithdChargeTypeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `DescribeBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_bandwitdh_by_internet_charge_type(
+    /// Starts a `DescribeBandwitdhByInternetChargeType` call: set its parameters with the setters of [`DescribeBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_bandwitdh_by_internet_charge_type(
         &self,
-        request: DescribeBandwitdhByInternetChargeTypeRequest,
-    ) -> Result<
-        DescribeBandwitdhByInternetChargeTypeResponse,
-        ::ens_runtime::Error<DescribeBandwitdhByInternetChargeTypeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_bandwitdh_by_internet_charge_type::DescribeBandwitdhByInternetChargeTypeCall {
+        describe_bandwitdh_by_internet_charge_type::DescribeBandwitdhByInternetChargeTypeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DescribeCloudDiskAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cloud_disk_available_resource_info(
+    /// Starts a `DescribeCloudDiskAvailableResourceInfo` call: set its parameters with the setters of [`DescribeCloudDiskAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cloud_disk_available_resource_info(
         &self,
-        request: DescribeCloudDiskAvailableResourceInfoRequest,
-    ) -> Result<
-        DescribeCloudDiskAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeCloudDiskAvailableResourceInfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cloud_disk_available_resource_info::DescribeCloudDiskAvailableResourceInfoCall {
+        describe_cloud_disk_available_resource_info::DescribeCloudDiskAvailableResourceInfoCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DescribeCloudDiskTypes`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cloud_disk_types(
+    /// Starts a `DescribeCloudDiskTypes` call: set its parameters with the setters of [`DescribeCloudDiskTypesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cloud_disk_types(
         &self,
-        request: DescribeCloudDiskTypesRequest,
-    ) -> Result<
-        DescribeCloudDiskTypesResponse,
-        ::ens_runtime::Error<DescribeCloudDiskTypesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cloud_disk_types::DescribeCloudDiskTypesCall {
+        describe_cloud_disk_types::DescribeCloudDiskTypesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeCluster`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster(
-        &self,
-        request: DescribeClusterRequest,
-    ) -> Result<DescribeClusterResponse, ::ens_runtime::Error<DescribeClusterError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeCluster` call: set its parameters with the setters of [`DescribeClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster(&self) -> describe_cluster::DescribeClusterCall {
+        describe_cluster::DescribeClusterCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterAttachScripts`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_attach_scripts(
+    /// Starts a `DescribeClusterAttachScripts` call: set its parameters with the setters of [`DescribeClusterAttachScriptsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_attach_scripts(
         &self,
-        request: DescribeClusterAttachScriptsRequest,
-    ) -> Result<
-        DescribeClusterAttachScriptsResponse,
-        ::ens_runtime::Error<DescribeClusterAttachScriptsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_attach_scripts::DescribeClusterAttachScriptsCall {
+        describe_cluster_attach_scripts::DescribeClusterAttachScriptsCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterDetail`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_detail(
+    /// Starts a `DescribeClusterDetail` call: set its parameters with the setters of [`DescribeClusterDetailRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_detail(
         &self,
-        request: DescribeClusterDetailRequest,
-    ) -> Result<
-        DescribeClusterDetailResponse,
-        ::ens_runtime::Error<DescribeClusterDetailError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_detail::DescribeClusterDetailCall {
+        describe_cluster_detail::DescribeClusterDetailCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterKubeConfig`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_kube_config(
+    /// Starts a `DescribeClusterKubeConfig` call: set its parameters with the setters of [`DescribeClusterKubeConfigRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_kube_config(
         &self,
-        request: DescribeClusterKubeConfigRequest,
-    ) -> Result<
-        DescribeClusterKubeConfigResponse,
-        ::ens_runtime::Error<DescribeClusterKubeConfigError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_kube_config::DescribeClusterKubeConfigCall {
+        describe_cluster_kube_config::DescribeClusterKubeConfigCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterNodePools`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_node_pools(
+    /// Starts a `DescribeClusterNodePools` call: set its parameters with the setters of [`DescribeClusterNodePoolsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_node_pools(
         &self,
-        request: DescribeClusterNodePoolsRequest,
-    ) -> Result<
-        DescribeClusterNodePoolsResponse,
-        ::ens_runtime::Error<DescribeClusterNodePoolsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_node_pools::DescribeClusterNodePoolsCall {
+        describe_cluster_node_pools::DescribeClusterNodePoolsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeClusterNodePools`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7800,15 +7558,11 @@ impl Client {
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterNodes`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_nodes(
+    /// Starts a `DescribeClusterNodes` call: set its parameters with the setters of [`DescribeClusterNodesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_nodes(
         &self,
-        request: DescribeClusterNodesRequest,
-    ) -> Result<
-        DescribeClusterNodesResponse,
-        ::ens_runtime::Error<DescribeClusterNodesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_nodes::DescribeClusterNodesCall {
+        describe_cluster_nodes::DescribeClusterNodesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeClusterNodes`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7823,60 +7577,46 @@ impl Client {
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClusterUserKubeconfig`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_cluster_user_kubeconfig(
+    /// Starts a `DescribeClusterUserKubeconfig` call: set its parameters with the setters of [`DescribeClusterUserKubeconfigRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_cluster_user_kubeconfig(
         &self,
-        request: DescribeClusterUserKubeconfigRequest,
-    ) -> Result<
-        DescribeClusterUserKubeconfigResponse,
-        ::ens_runtime::Error<DescribeClusterUserKubeconfigError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigCall {
+        describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `DescribeClustersV1`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_clusters_v1(
-        &self,
-        request: DescribeClustersV1Request,
-    ) -> Result<
-        DescribeClustersV1Response,
-        ::ens_runtime::Error<DescribeClustersV1Error>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeClustersV1` call: set its parameters with the setters of [`DescribeClustersV1RequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_clusters_v1(&self) -> describe_clusters_v1::DescribeClustersV1Call {
+        describe_clusters_v1::DescribeClustersV1Call::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeCreatePrePaidInstanceResult`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_create_pre_paid_instance_result(
+    /// Starts a `DescribeCreatePrePaidInstanceResult` call: set its parameters with the setters of [`DescribeCreatePrePaidInstanceResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_create_pre_paid_instance_result(
         &self,
-        request: DescribeCreatePrePaidInstanceResultRequest,
-    ) -> Result<
-        DescribeCreatePrePaidInstanceResultResponse,
-        ::ens_runtime::Error<DescribeCreatePrePaidInstanceResultError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_create_pre_paid_instance_result::DescribeCreatePrePaidInstanceResultCall {
+        describe_create_pre_paid_instance_result::DescribeCreatePrePaidInstanceResultCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeDataDistResult`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_data_dist_result(
+    /// Starts a `DescribeDataDistResult` call: set its parameters with the setters of [`DescribeDataDistResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_data_dist_result(
         &self,
-        request: DescribeDataDistResultRequest,
-    ) -> Result<
-        DescribeDataDistResultResponse,
-        ::ens_runtime::Error<DescribeDataDistResultError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_data_dist_result::DescribeDataDistResultCall {
+        describe_data_dist_result::DescribeDataDistResultCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeDataDistResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7891,30 +7631,22 @@ impl Client {
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeDataDownloadURL`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_data_download_url(
+    /// Starts a `DescribeDataDownloadURL` call: set its parameters with the setters of [`DescribeDataDownloadURLRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_data_download_url(
         &self,
-        request: DescribeDataDownloadURLRequest,
-    ) -> Result<
-        DescribeDataDownloadURLResponse,
-        ::ens_runtime::Error<DescribeDataDownloadURLError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_data_download_url::DescribeDataDownloadURLCall {
+        describe_data_download_url::DescribeDataDownloadURLCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeDataPushResult`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_data_push_result(
+    /// Starts a `DescribeDataPushResult` call: set its parameters with the setters of [`DescribeDataPushResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_data_push_result(
         &self,
-        request: DescribeDataPushResultRequest,
-    ) -> Result<
-        DescribeDataPushResultResponse,
-        ::ens_runtime::Error<DescribeDataPushResultError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_data_push_result::DescribeDataPushResultCall {
+        describe_data_push_result::DescribeDataPushResultCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeDataPushResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7929,42 +7661,31 @@ impl Client {
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeDeviceService`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_device_service(
+    /// Starts a `DescribeDeviceService` call: set its parameters with the setters of [`DescribeDeviceServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_device_service(
         &self,
-        request: DescribeDeviceServiceRequest,
-    ) -> Result<
-        DescribeDeviceServiceResponse,
-        ::ens_runtime::Error<DescribeDeviceServiceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_device_service::DescribeDeviceServiceCall {
+        describe_device_service::DescribeDeviceServiceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DescribeDiskIopsList`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_disk_iops_list(
+    /// Starts a `DescribeDiskIopsList` call: set its parameters with the setters of [`DescribeDiskIopsListRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_disk_iops_list(
         &self,
-        request: DescribeDiskIopsListRequest,
-    ) -> Result<
-        DescribeDiskIopsListResponse,
-        ::ens_runtime::Error<DescribeDiskIopsListError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_disk_iops_list::DescribeDiskIopsListCall {
+        describe_disk_iops_list::DescribeDiskIopsListCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DescribeDisks`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_disks(
-        &self,
-        request: DescribeDisksRequest,
-    ) -> Result<DescribeDisksResponse, ::ens_runtime::Error<DescribeDisksError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeDisks` call: set its parameters with the setters of [`DescribeDisksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_disks(&self) -> describe_disks::DescribeDisksCall {
+        describe_disks::DescribeDisksCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -7979,60 +7700,48 @@ impl Client {
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeElbAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_elb_available_resource_info(
+    /// Starts a `DescribeElbAvailableResourceInfo` call: set its parameters with the setters of [`DescribeElbAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_elb_available_resource_info(
         &self,
-        request: DescribeElbAvailableResourceInfoRequest,
-    ) -> Result<
-        DescribeElbAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeElbAvailableResourceInfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_elb_available_resource_info::DescribeElbAvailableResourceInfoCall {
+        describe_elb_available_resource_info::DescribeElbAvailableResourceInfoCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DescribeEnsCommodityCode`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_commodity_code(
+    /// Starts a `DescribeEnsCommodityCode` call: set its parameters with the setters of [`DescribeEnsCommodityCodeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_commodity_code(
         &self,
-        request: DescribeEnsCommodityCodeRequest,
-    ) -> Result<
-        DescribeEnsCommodityCodeResponse,
-        ::ens_runtime::Error<DescribeEnsCommodityCodeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_commodity_code::DescribeEnsCommodityCodeCall {
+        describe_ens_commodity_code::DescribeEnsCommodityCodeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DescribeEnsCommodityModuleCode`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_commodity_module_code(
+    /// Starts a `DescribeEnsCommodityModuleCode` call: set its parameters with the setters of [`DescribeEnsCommodityModuleCodeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_commodity_module_code(
         &self,
-        request: DescribeEnsCommodityModuleCodeRequest,
-    ) -> Result<
-        DescribeEnsCommodityModuleCodeResponse,
-        ::ens_runtime::Error<DescribeEnsCommodityModuleCodeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_commodity_module_code::DescribeEnsCommodityModuleCodeCall {
+        describe_ens_commodity_module_code::DescribeEnsCommodityModuleCodeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `DescribeEnsEipAddresses`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_eip_addresses(
+    /// Starts a `DescribeEnsEipAddresses` call: set its parameters with the setters of [`DescribeEnsEipAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_eip_addresses(
         &self,
-        request: DescribeEnsEipAddressesRequest,
-    ) -> Result<
-        DescribeEnsEipAddressesResponse,
-        ::ens_runtime::Error<DescribeEnsEipAddressesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_eip_addresses::DescribeEnsEipAddressesCall {
+        describe_ens_eip_addresses::DescribeEnsEipAddressesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeEnsEipAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8047,75 +7756,61 @@ impl Client {
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeEnsNetDistrict`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_net_district(
+    /// Starts a `DescribeEnsNetDistrict` call: set its parameters with the setters of [`DescribeEnsNetDistrictRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_net_district(
         &self,
-        request: DescribeEnsNetDistrictRequest,
-    ) -> Result<
-        DescribeEnsNetDistrictResponse,
-        ::ens_runtime::Error<DescribeEnsNetDistrictError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_net_district::DescribeEnsNetDistrictCall {
+        describe_ens_net_district::DescribeEnsNetDistrictCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeEnsNetLevel`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_net_level(
+    /// Starts a `DescribeEnsNetLevel` call: set its parameters with the setters of [`DescribeEnsNetLevelRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_net_level(
         &self,
-        request: DescribeEnsNetLevelRequest,
-    ) -> Result<
-        DescribeEnsNetLevelResponse,
-        ::ens_runtime::Error<DescribeEnsNetLevelError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_net_level::DescribeEnsNetLevelCall {
+        describe_ens_net_level::DescribeEnsNetLevelCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeEnsNetSaleDistrict`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_net_sale_district(
+    /// Starts a `DescribeEnsNetSaleDistrict` call: set its parameters with the setters of [`DescribeEnsNetSaleDistrictRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_net_sale_district(
         &self,
-        request: DescribeEnsNetSaleDistrictRequest,
-    ) -> Result<
-        DescribeEnsNetSaleDistrictResponse,
-        ::ens_runtime::Error<DescribeEnsNetSaleDistrictError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_net_sale_district::DescribeEnsNetSaleDistrictCall {
+        describe_ens_net_sale_district::DescribeEnsNetSaleDistrictCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeEnsRegionIdIpv6Info`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_region_id_ipv6_info(
+    /// Starts a `DescribeEnsRegionIdIpv6Info` call: set its parameters with the setters of [`DescribeEnsRegionIdIpv6InfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_region_id_ipv6_info(
         &self,
-        request: DescribeEnsRegionIdIpv6InfoRequest,
-    ) -> Result<
-        DescribeEnsRegionIdIpv6InfoResponse,
-        ::ens_runtime::Error<DescribeEnsRegionIdIpv6InfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_region_id_ipv6_info::DescribeEnsRegionIdIpv6InfoCall {
+        describe_ens_region_id_ipv6_info::DescribeEnsRegionIdIpv6InfoCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeEnsRegionIdResource`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_region_id_resource(
+    /// Starts a `DescribeEnsRegionIdResource` call: set its parameters with the setters of [`DescribeEnsRegionIdResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_region_id_resource(
         &self,
-        request: DescribeEnsRegionIdResourceRequest,
-    ) -> Result<
-        DescribeEnsRegionIdResourceResponse,
-        ::ens_runtime::Error<DescribeEnsRegionIdResourceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_region_id_resource::DescribeEnsRegionIdResourceCall {
+        describe_ens_region_id_resource::DescribeEnsRegionIdResourceCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeEnsRegionIdResource`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8130,45 +7825,31 @@ impl Client {
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeEnsRegions`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_regions(
-        &self,
-        request: DescribeEnsRegionsRequest,
-    ) -> Result<
-        DescribeEnsRegionsResponse,
-        ::ens_runtime::Error<DescribeEnsRegionsError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeEnsRegions` call: set its parameters with the setters of [`DescribeEnsRegionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_regions(&self) -> describe_ens_regions::DescribeEnsRegionsCall {
+        describe_ens_regions::DescribeEnsRegionsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeEnsResourceUsage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_resource_usage(
+    /// Starts a `DescribeEnsResourceUsage` call: set its parameters with the setters of [`DescribeEnsResourceUsageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_resource_usage(
         &self,
-        request: DescribeEnsResourceUsageRequest,
-    ) -> Result<
-        DescribeEnsResourceUsageResponse,
-        ::ens_runtime::Error<DescribeEnsResourceUsageError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_resource_usage::DescribeEnsResourceUsageCall {
+        describe_ens_resource_usage::DescribeEnsResourceUsageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeEnsRouteEntryList`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_route_entry_list(
+    /// Starts a `DescribeEnsRouteEntryList` call: set its parameters with the setters of [`DescribeEnsRouteEntryListRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_route_entry_list(
         &self,
-        request: DescribeEnsRouteEntryListRequest,
-    ) -> Result<
-        DescribeEnsRouteEntryListResponse,
-        ::ens_runtime::Error<DescribeEnsRouteEntryListError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_route_entry_list::DescribeEnsRouteEntryListCall {
+        describe_ens_route_entry_list::DescribeEnsRouteEntryListCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeEnsRouteEntryList`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8183,15 +7864,11 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeEnsRouteTables`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_route_tables(
+    /// Starts a `DescribeEnsRouteTables` call: set its parameters with the setters of [`DescribeEnsRouteTablesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_route_tables(
         &self,
-        request: DescribeEnsRouteTablesRequest,
-    ) -> Result<
-        DescribeEnsRouteTablesResponse,
-        ::ens_runtime::Error<DescribeEnsRouteTablesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_route_tables::DescribeEnsRouteTablesCall {
+        describe_ens_route_tables::DescribeEnsRouteTablesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeEnsRouteTables`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8206,105 +7883,85 @@ impl Client {
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DescribeEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_sale_control(
+    /// Starts a `DescribeEnsSaleControl` call: set its parameters with the setters of [`DescribeEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_sale_control(
         &self,
-        request: DescribeEnsSaleControlRequest,
-    ) -> Result<
-        DescribeEnsSaleControlResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_sale_control::DescribeEnsSaleControlCall {
+        describe_ens_sale_control::DescribeEnsSaleControlCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DescribeEnsSaleControlAvailableResource`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_sale_control_available_resource(
+    /// Starts a `DescribeEnsSaleControlAvailableResource` call: set its parameters with the setters of [`DescribeEnsSaleControlAvailableResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_sale_control_available_resource(
         &self,
-        request: DescribeEnsSaleControlAvailableResourceRequest,
-    ) -> Result<
-        DescribeEnsSaleControlAvailableResourceResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlAvailableResourceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_sale_control_available_resource::DescribeEnsSaleControlAvailableResourceCall {
+        describe_ens_sale_control_available_resource::DescribeEnsSaleControlAvailableResourceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `DescribeEnsSaleControlStock`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ens_sale_control_stock(
+    /// Starts a `DescribeEnsSaleControlStock` call: set its parameters with the setters of [`DescribeEnsSaleControlStockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ens_sale_control_stock(
         &self,
-        request: DescribeEnsSaleControlStockRequest,
-    ) -> Result<
-        DescribeEnsSaleControlStockResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlStockError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_ens_sale_control_stock::DescribeEnsSaleControlStockCall {
+        describe_ens_sale_control_stock::DescribeEnsSaleControlStockCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DescribeEpnBandWidthData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_epn_band_width_data(
+    /// Starts a `DescribeEpnBandWidthData` call: set its parameters with the setters of [`DescribeEpnBandWidthDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_epn_band_width_data(
         &self,
-        request: DescribeEpnBandWidthDataRequest,
-    ) -> Result<
-        DescribeEpnBandWidthDataResponse,
-        ::ens_runtime::Error<DescribeEpnBandWidthDataError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_epn_band_width_data::DescribeEpnBandWidthDataCall {
+        describe_epn_band_width_data::DescribeEpnBandWidthDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DescribeEpnBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_epn_bandwitdh_by_internet_charge_type(
+    /// Starts a `DescribeEpnBandwitdhByInternetChargeType` call: set its parameters with the setters of [`DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_epn_bandwitdh_by_internet_charge_type(
         &self,
-        request: DescribeEpnBandwitdhByInternetChargeTypeRequest,
-    ) -> Result<
-        DescribeEpnBandwitdhByInternetChargeTypeResponse,
-        ::ens_runtime::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_epn_bandwitdh_by_internet_charge_type::DescribeEpnBandwitdhByInternetChargeTypeCall {
+        describe_epn_bandwitdh_by_internet_charge_type::DescribeEpnBandwitdhByInternetChargeTypeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DescribeEpnInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_epn_instance_attribute(
+    /// Starts a `DescribeEpnInstanceAttribute` call: set its parameters with the setters of [`DescribeEpnInstanceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_epn_instance_attribute(
         &self,
-        request: DescribeEpnInstanceAttributeRequest,
-    ) -> Result<
-        DescribeEpnInstanceAttributeResponse,
-        ::ens_runtime::Error<DescribeEpnInstanceAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_epn_instance_attribute::DescribeEpnInstanceAttributeCall {
+        describe_epn_instance_attribute::DescribeEpnInstanceAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DescribeEpnInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_epn_instances(
+    /// Starts a `DescribeEpnInstances` call: set its parameters with the setters of [`DescribeEpnInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_epn_instances(
         &self,
-        request: DescribeEpnInstancesRequest,
-    ) -> Result<
-        DescribeEpnInstancesResponse,
-        ::ens_runtime::Error<DescribeEpnInstancesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_epn_instances::DescribeEpnInstancesCall {
+        describe_epn_instances::DescribeEpnInstancesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeEpnInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8319,30 +7976,24 @@ impl Client {
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `DescribeEpnMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_epn_measurement_data(
+    /// Starts a `DescribeEpnMeasurementData` call: set its parameters with the setters of [`DescribeEpnMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_epn_measurement_data(
         &self,
-        request: DescribeEpnMeasurementDataRequest,
-    ) -> Result<
-        DescribeEpnMeasurementDataResponse,
-        ::ens_runtime::Error<DescribeEpnMeasurementDataError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_epn_measurement_data::DescribeEpnMeasurementDataCall {
+        describe_epn_measurement_data::DescribeEpnMeasurementDataCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeExportImageInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_export_image_info(
+    /// Starts a `DescribeExportImageInfo` call: set its parameters with the setters of [`DescribeExportImageInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_export_image_info(
         &self,
-        request: DescribeExportImageInfoRequest,
-    ) -> Result<
-        DescribeExportImageInfoResponse,
-        ::ens_runtime::Error<DescribeExportImageInfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_export_image_info::DescribeExportImageInfoCall {
+        describe_export_image_info::DescribeExportImageInfoCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeExportImageInfo`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8357,30 +8008,22 @@ impl Client {
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeExportImageStatus`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_export_image_status(
+    /// Starts a `DescribeExportImageStatus` call: set its parameters with the setters of [`DescribeExportImageStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_export_image_status(
         &self,
-        request: DescribeExportImageStatusRequest,
-    ) -> Result<
-        DescribeExportImageStatusResponse,
-        ::ens_runtime::Error<DescribeExportImageStatusError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_export_image_status::DescribeExportImageStatusCall {
+        describe_export_image_status::DescribeExportImageStatusCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DescribeFileSystems`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_file_systems(
+    /// Starts a `DescribeFileSystems` call: set its parameters with the setters of [`DescribeFileSystemsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_file_systems(
         &self,
-        request: DescribeFileSystemsRequest,
-    ) -> Result<
-        DescribeFileSystemsResponse,
-        ::ens_runtime::Error<DescribeFileSystemsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_file_systems::DescribeFileSystemsCall {
+        describe_file_systems::DescribeFileSystemsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeFileSystems`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8395,30 +8038,26 @@ impl Client {
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DescribeForwardEntryAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_forward_entry_attribute(
+    /// Starts a `DescribeForwardEntryAttribute` call: set its parameters with the setters of [`DescribeForwardEntryAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_forward_entry_attribute(
         &self,
-        request: DescribeForwardEntryAttributeRequest,
-    ) -> Result<
-        DescribeForwardEntryAttributeResponse,
-        ::ens_runtime::Error<DescribeForwardEntryAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_forward_entry_attribute::DescribeForwardEntryAttributeCall {
+        describe_forward_entry_attribute::DescribeForwardEntryAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DescribeForwardTableEntries`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_forward_table_entries(
+    /// Starts a `DescribeForwardTableEntries` call: set its parameters with the setters of [`DescribeForwardTableEntriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_forward_table_entries(
         &self,
-        request: DescribeForwardTableEntriesRequest,
-    ) -> Result<
-        DescribeForwardTableEntriesResponse,
-        ::ens_runtime::Error<DescribeForwardTableEntriesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_forward_table_entries::DescribeForwardTableEntriesCall {
+        describe_forward_table_entries::DescribeForwardTableEntriesCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeForwardTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8433,12 +8072,9 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeHaVips`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_ha_vips(
-        &self,
-        request: DescribeHaVipsRequest,
-    ) -> Result<DescribeHaVipsResponse, ::ens_runtime::Error<DescribeHaVipsError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeHaVips` call: set its parameters with the setters of [`DescribeHaVipsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_ha_vips(&self) -> describe_ha_vips::DescribeHaVipsCall {
+        describe_ha_vips::DescribeHaVipsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeHaVips`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8453,15 +8089,11 @@ impl Client {
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeHistoryEvents`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_history_events(
+    /// Starts a `DescribeHistoryEvents` call: set its parameters with the setters of [`DescribeHistoryEventsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_history_events(
         &self,
-        request: DescribeHistoryEventsRequest,
-    ) -> Result<
-        DescribeHistoryEventsResponse,
-        ::ens_runtime::Error<DescribeHistoryEventsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_history_events::DescribeHistoryEventsCall {
+        describe_history_events::DescribeHistoryEventsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeHistoryEvents`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8476,30 +8108,22 @@ impl Client {
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeImageInfos`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_image_infos(
-        &self,
-        request: DescribeImageInfosRequest,
-    ) -> Result<
-        DescribeImageInfosResponse,
-        ::ens_runtime::Error<DescribeImageInfosError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeImageInfos` call: set its parameters with the setters of [`DescribeImageInfosRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_image_infos(&self) -> describe_image_infos::DescribeImageInfosCall {
+        describe_image_infos::DescribeImageInfosCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_image_share_permission(
+    /// Starts a `DescribeImageSharePermission` call: set its parameters with the setters of [`DescribeImageSharePermissionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_image_share_permission(
         &self,
-        request: DescribeImageSharePermissionRequest,
-    ) -> Result<
-        DescribeImageSharePermissionResponse,
-        ::ens_runtime::Error<DescribeImageSharePermissionError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_image_share_permission::DescribeImageSharePermissionCall {
+        describe_image_share_permission::DescribeImageSharePermissionCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeImageSharePermission`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8514,12 +8138,9 @@ impl Client {
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeImages`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_images(
-        &self,
-        request: DescribeImagesRequest,
-    ) -> Result<DescribeImagesResponse, ::ens_runtime::Error<DescribeImagesError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeImages` call: set its parameters with the setters of [`DescribeImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_images(&self) -> describe_images::DescribeImagesCall {
+        describe_images::DescribeImagesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8534,30 +8155,26 @@ impl Client {
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_auto_renew_attribute(
+    /// Starts a `DescribeInstanceAutoRenewAttribute` call: set its parameters with the setters of [`DescribeInstanceAutoRenewAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_auto_renew_attribute(
         &self,
-        request: DescribeInstanceAutoRenewAttributeRequest,
-    ) -> Result<
-        DescribeInstanceAutoRenewAttributeResponse,
-        ::ens_runtime::Error<DescribeInstanceAutoRenewAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_auto_renew_attribute::DescribeInstanceAutoRenewAttributeCall {
+        describe_instance_auto_renew_attribute::DescribeInstanceAutoRenewAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceBandwidthDetail`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_bandwidth_detail(
+    /// Starts a `DescribeInstanceBandwidthDetail` call: set its parameters with the setters of [`DescribeInstanceBandwidthDetailRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_bandwidth_detail(
         &self,
-        request: DescribeInstanceBandwidthDetailRequest,
-    ) -> Result<
-        DescribeInstanceBandwidthDetailResponse,
-        ::ens_runtime::Error<DescribeInstanceBandwidthDetailError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_bandwidth_detail::DescribeInstanceBandwidthDetailCall {
+        describe_instance_bandwidth_detail::DescribeInstanceBandwidthDetailCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeInstanceBandwidthDetail`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8572,45 +8189,37 @@ impl Client {
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_boot_configuration(
+    /// Starts a `DescribeInstanceBootConfiguration` call: set its parameters with the setters of [`DescribeInstanceBootConfigurationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_boot_configuration(
         &self,
-        request: DescribeInstanceBootConfigurationRequest,
-    ) -> Result<
-        DescribeInstanceBootConfigurationResponse,
-        ::ens_runtime::Error<DescribeInstanceBootConfigurationError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_boot_configuration::DescribeInstanceBootConfigurationCall {
+        describe_instance_boot_configuration::DescribeInstanceBootConfigurationCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceMonitorData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_monitor_data(
+    /// Starts a `DescribeInstanceMonitorData` call: set its parameters with the setters of [`DescribeInstanceMonitorDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_monitor_data(
         &self,
-        request: DescribeInstanceMonitorDataRequest,
-    ) -> Result<
-        DescribeInstanceMonitorDataResponse,
-        ::ens_runtime::Error<DescribeInstanceMonitorDataError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_monitor_data::DescribeInstanceMonitorDataCall {
+        describe_instance_monitor_data::DescribeInstanceMonitorDataCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DescribeInstanceSDGStatus`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_sdg_status(
+    /// Starts a `DescribeInstanceSDGStatus` call: set its parameters with the setters of [`DescribeInstanceSDGStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_sdg_status(
         &self,
-        request: DescribeInstanceSDGStatusRequest,
-    ) -> Result<
-        DescribeInstanceSDGStatusResponse,
-        ::ens_runtime::Error<DescribeInstanceSDGStatusError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_sdg_status::DescribeInstanceSDGStatusCall {
+        describe_instance_sdg_status::DescribeInstanceSDGStatusCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeInstanceSDGStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8625,60 +8234,42 @@ impl Client {
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_spec(
+    /// Starts a `DescribeInstanceSpec` call: set its parameters with the setters of [`DescribeInstanceSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_spec(
         &self,
-        request: DescribeInstanceSpecRequest,
-    ) -> Result<
-        DescribeInstanceSpecResponse,
-        ::ens_runtime::Error<DescribeInstanceSpecError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_spec::DescribeInstanceSpecCall {
+        describe_instance_spec::DescribeInstanceSpecCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceTypes`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_types(
+    /// Starts a `DescribeInstanceTypes` call: set its parameters with the setters of [`DescribeInstanceTypesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_types(
         &self,
-        request: DescribeInstanceTypesRequest,
-    ) -> Result<
-        DescribeInstanceTypesResponse,
-        ::ens_runtime::Error<DescribeInstanceTypesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_types::DescribeInstanceTypesCall {
+        describe_instance_types::DescribeInstanceTypesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstanceVncUrl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instance_vnc_url(
+    /// Starts a `DescribeInstanceVncUrl` call: set its parameters with the setters of [`DescribeInstanceVncUrlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instance_vnc_url(
         &self,
-        request: DescribeInstanceVncUrlRequest,
-    ) -> Result<
-        DescribeInstanceVncUrlResponse,
-        ::ens_runtime::Error<DescribeInstanceVncUrlError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_instance_vnc_url::DescribeInstanceVncUrlCall {
+        describe_instance_vnc_url::DescribeInstanceVncUrlCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_instances(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> Result<
-        DescribeInstancesResponse,
-        ::ens_runtime::Error<DescribeInstancesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeInstances` call: set its parameters with the setters of [`DescribeInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_instances(&self) -> describe_instances::DescribeInstancesCall {
+        describe_instances::DescribeInstancesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8721,12 +8312,9 @@ impl Client {
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_key_pairs(
-        &self,
-        request: DescribeKeyPairsRequest,
-    ) -> Result<DescribeKeyPairsResponse, ::ens_runtime::Error<DescribeKeyPairsError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeKeyPairs` call: set its parameters with the setters of [`DescribeKeyPairsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_key_pairs(&self) -> describe_key_pairs::DescribeKeyPairsCall {
+        describe_key_pairs::DescribeKeyPairsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeKeyPairs`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8741,75 +8329,65 @@ impl Client {
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_attribute(
+    /// Starts a `DescribeLoadBalancerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_attribute(
         &self,
-        request: DescribeLoadBalancerAttributeRequest,
-    ) -> Result<
-        DescribeLoadBalancerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_attribute::DescribeLoadBalancerAttributeCall {
+        describe_load_balancer_attribute::DescribeLoadBalancerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_http_listener_attribute(
+    /// Starts a `DescribeLoadBalancerHTTPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_http_listener_attribute(
         &self,
-        request: DescribeLoadBalancerHTTPListenerAttributeRequest,
-    ) -> Result<
-        DescribeLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_http_listener_attribute::DescribeLoadBalancerHTTPListenerAttributeCall {
+        describe_load_balancer_http_listener_attribute::DescribeLoadBalancerHTTPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_https_listener_attribute(
+    /// Starts a `DescribeLoadBalancerHTTPSListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_https_listener_attribute(
         &self,
-        request: DescribeLoadBalancerHTTPSListenerAttributeRequest,
-    ) -> Result<
-        DescribeLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_https_listener_attribute::DescribeLoadBalancerHTTPSListenerAttributeCall {
+        describe_load_balancer_https_listener_attribute::DescribeLoadBalancerHTTPSListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_listen_monitor(
+    /// Starts a `DescribeLoadBalancerListenMonitor` call: set its parameters with the setters of [`DescribeLoadBalancerListenMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_listen_monitor(
         &self,
-        request: DescribeLoadBalancerListenMonitorRequest,
-    ) -> Result<
-        DescribeLoadBalancerListenMonitorResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerListenMonitorError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_listen_monitor::DescribeLoadBalancerListenMonitorCall {
+        describe_load_balancer_listen_monitor::DescribeLoadBalancerListenMonitorCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerListeners`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_listeners(
+    /// Starts a `DescribeLoadBalancerListeners` call: set its parameters with the setters of [`DescribeLoadBalancerListenersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_listeners(
         &self,
-        request: DescribeLoadBalancerListenersRequest,
-    ) -> Result<
-        DescribeLoadBalancerListenersResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerListenersError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_listeners::DescribeLoadBalancerListenersCall {
+        describe_load_balancer_listeners::DescribeLoadBalancerListenersCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeLoadBalancerListeners`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8824,60 +8402,48 @@ impl Client {
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerSpec`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_spec(
+    /// Starts a `DescribeLoadBalancerSpec` call: set its parameters with the setters of [`DescribeLoadBalancerSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_spec(
         &self,
-        request: DescribeLoadBalancerSpecRequest,
-    ) -> Result<
-        DescribeLoadBalancerSpecResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerSpecError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_spec::DescribeLoadBalancerSpecCall {
+        describe_load_balancer_spec::DescribeLoadBalancerSpecCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_tcp_listener_attribute(
+    /// Starts a `DescribeLoadBalancerTCPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_tcp_listener_attribute(
         &self,
-        request: DescribeLoadBalancerTCPListenerAttributeRequest,
-    ) -> Result<
-        DescribeLoadBalancerTCPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerTCPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_tcp_listener_attribute::DescribeLoadBalancerTCPListenerAttributeCall {
+        describe_load_balancer_tcp_listener_attribute::DescribeLoadBalancerTCPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancer_udp_listener_attribute(
+    /// Starts a `DescribeLoadBalancerUDPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancer_udp_listener_attribute(
         &self,
-        request: DescribeLoadBalancerUDPListenerAttributeRequest,
-    ) -> Result<
-        DescribeLoadBalancerUDPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerUDPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancer_udp_listener_attribute::DescribeLoadBalancerUDPListenerAttributeCall {
+        describe_load_balancer_udp_listener_attribute::DescribeLoadBalancerUDPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeLoadBalancers`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_load_balancers(
+    /// Starts a `DescribeLoadBalancers` call: set its parameters with the setters of [`DescribeLoadBalancersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_load_balancers(
         &self,
-        request: DescribeLoadBalancersRequest,
-    ) -> Result<
-        DescribeLoadBalancersResponse,
-        ::ens_runtime::Error<DescribeLoadBalancersError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_load_balancers::DescribeLoadBalancersCall {
+        describe_load_balancers::DescribeLoadBalancersCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeLoadBalancers`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8892,30 +8458,22 @@ impl Client {
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `DescribeMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_measurement_data(
+    /// Starts a `DescribeMeasurementData` call: set its parameters with the setters of [`DescribeMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_measurement_data(
         &self,
-        request: DescribeMeasurementDataRequest,
-    ) -> Result<
-        DescribeMeasurementDataResponse,
-        ::ens_runtime::Error<DescribeMeasurementDataError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_measurement_data::DescribeMeasurementDataCall {
+        describe_measurement_data::DescribeMeasurementDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DescribeMountTargets`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_mount_targets(
+    /// Starts a `DescribeMountTargets` call: set its parameters with the setters of [`DescribeMountTargetsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_mount_targets(
         &self,
-        request: DescribeMountTargetsRequest,
-    ) -> Result<
-        DescribeMountTargetsResponse,
-        ::ens_runtime::Error<DescribeMountTargetsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_mount_targets::DescribeMountTargetsCall {
+        describe_mount_targets::DescribeMountTargetsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeMountTargets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8930,45 +8488,35 @@ impl Client {
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DescribeNASAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_nas_available_resource_info(
+    /// Starts a `DescribeNASAvailableResourceInfo` call: set its parameters with the setters of [`DescribeNASAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_nas_available_resource_info(
         &self,
-        request: DescribeNASAvailableResourceInfoRequest,
-    ) -> Result<
-        DescribeNASAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeNASAvailableResourceInfoError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_nas_available_resource_info::DescribeNASAvailableResourceInfoCall {
+        describe_nas_available_resource_info::DescribeNASAvailableResourceInfoCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeNCInformation`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_nc_information(
+    /// Starts a `DescribeNCInformation` call: set its parameters with the setters of [`DescribeNCInformationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_nc_information(
         &self,
-        request: DescribeNCInformationRequest,
-    ) -> Result<
-        DescribeNCInformationResponse,
-        ::ens_runtime::Error<DescribeNCInformationError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_nc_information::DescribeNCInformationCall {
+        describe_nc_information::DescribeNCInformationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DescribeNatGateways`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_nat_gateways(
+    /// Starts a `DescribeNatGateways` call: set its parameters with the setters of [`DescribeNatGatewaysRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_nat_gateways(
         &self,
-        request: DescribeNatGatewaysRequest,
-    ) -> Result<
-        DescribeNatGatewaysResponse,
-        ::ens_runtime::Error<DescribeNatGatewaysError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_nat_gateways::DescribeNatGatewaysCall {
+        describe_nat_gateways::DescribeNatGatewaysCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeNatGateways`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -8999,15 +8547,11 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_network_acls(
+    /// Starts a `DescribeNetworkAcls` call: set its parameters with the setters of [`DescribeNetworkAclsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_network_acls(
         &self,
-        request: DescribeNetworkAclsRequest,
-    ) -> Result<
-        DescribeNetworkAclsResponse,
-        ::ens_runtime::Error<DescribeNetworkAclsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_network_acls::DescribeNetworkAclsCall {
+        describe_network_acls::DescribeNetworkAclsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeNetworkAcls`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9022,30 +8566,22 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_network_attribute(
+    /// Starts a `DescribeNetworkAttribute` call: set its parameters with the setters of [`DescribeNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_network_attribute(
         &self,
-        request: DescribeNetworkAttributeRequest,
-    ) -> Result<
-        DescribeNetworkAttributeResponse,
-        ::ens_runtime::Error<DescribeNetworkAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_network_attribute::DescribeNetworkAttributeCall {
+        describe_network_attribute::DescribeNetworkAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_network_interfaces(
+    /// Starts a `DescribeNetworkInterfaces` call: set its parameters with the setters of [`DescribeNetworkInterfacesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_network_interfaces(
         &self,
-        request: DescribeNetworkInterfacesRequest,
-    ) -> Result<
-        DescribeNetworkInterfacesResponse,
-        ::ens_runtime::Error<DescribeNetworkInterfacesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_network_interfaces::DescribeNetworkInterfacesCall {
+        describe_network_interfaces::DescribeNetworkInterfacesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeNetworkInterfaces`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9060,15 +8596,13 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeNetworkPeerConnections`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_network_peer_connections(
+    /// Starts a `DescribeNetworkPeerConnections` call: set its parameters with the setters of [`DescribeNetworkPeerConnectionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_network_peer_connections(
         &self,
-        request: DescribeNetworkPeerConnectionsRequest,
-    ) -> Result<
-        DescribeNetworkPeerConnectionsResponse,
-        ::ens_runtime::Error<DescribeNetworkPeerConnectionsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_network_peer_connections::DescribeNetworkPeerConnectionsCall {
+        describe_network_peer_connections::DescribeNetworkPeerConnectionsCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeNetworkPeerConnections`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9083,12 +8617,9 @@ impl Client {
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeNetworks`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_networks(
-        &self,
-        request: DescribeNetworksRequest,
-    ) -> Result<DescribeNetworksResponse, ::ens_runtime::Error<DescribeNetworksError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeNetworks` call: set its parameters with the setters of [`DescribeNetworksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_networks(&self) -> describe_networks::DescribeNetworksCall {
+        describe_networks::DescribeNetworksCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeNetworks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9103,99 +8634,73 @@ impl Client {
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribePrePaidInstanceStock`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_pre_paid_instance_stock(
+    /// Starts a `DescribePrePaidInstanceStock` call: set its parameters with the setters of [`DescribePrePaidInstanceStockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_pre_paid_instance_stock(
         &self,
-        request: DescribePrePaidInstanceStockRequest,
-    ) -> Result<
-        DescribePrePaidInstanceStockResponse,
-        ::ens_runtime::Error<DescribePrePaidInstanceStockError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_pre_paid_instance_stock::DescribePrePaidInstanceStockCall {
+        describe_pre_paid_instance_stock::DescribePrePaidInstanceStockCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `DescribePrice`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_price(
-        &self,
-        request: DescribePriceRequest,
-    ) -> Result<DescribePriceResponse, ::ens_runtime::Error<DescribePriceError>> {
-        self.0.send(request).await
+    /// Starts a `DescribePrice` call: set its parameters with the setters of [`DescribePriceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_price(&self) -> describe_price::DescribePriceCall {
+        describe_price::DescribePriceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `DescribeRegionIsps`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_region_isps(
-        &self,
-        request: DescribeRegionIspsRequest,
-    ) -> Result<
-        DescribeRegionIspsResponse,
-        ::ens_runtime::Error<DescribeRegionIspsError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeRegionIsps` call: set its parameters with the setters of [`DescribeRegionIspsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_region_isps(&self) -> describe_region_isps::DescribeRegionIspsCall {
+        describe_region_isps::DescribeRegionIspsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeRegionResource`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_region_resource(
+    /// Starts a `DescribeRegionResource` call: set its parameters with the setters of [`DescribeRegionResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_region_resource(
         &self,
-        request: DescribeRegionResourceRequest,
-    ) -> Result<
-        DescribeRegionResourceResponse,
-        ::ens_runtime::Error<DescribeRegionResourceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_region_resource::DescribeRegionResourceCall {
+        describe_region_resource::DescribeRegionResourceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeReservedResource`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_reserved_resource(
+    /// Starts a `DescribeReservedResource` call: set its parameters with the setters of [`DescribeReservedResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_reserved_resource(
         &self,
-        request: DescribeReservedResourceRequest,
-    ) -> Result<
-        DescribeReservedResourceResponse,
-        ::ens_runtime::Error<DescribeReservedResourceError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_reserved_resource::DescribeReservedResourceCall {
+        describe_reserved_resource::DescribeReservedResourceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `DescribeResourceTimeline`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_resource_timeline(
+    /// Starts a `DescribeResourceTimeline` call: set its parameters with the setters of [`DescribeResourceTimelineRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_resource_timeline(
         &self,
-        request: DescribeResourceTimelineRequest,
-    ) -> Result<
-        DescribeResourceTimelineResponse,
-        ::ens_runtime::Error<DescribeResourceTimelineError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_resource_timeline::DescribeResourceTimelineCall {
+        describe_resource_timeline::DescribeResourceTimelineCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DescribeSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_sdg(
-        &self,
-        request: DescribeSDGRequest,
-    ) -> Result<DescribeSDGResponse, ::ens_runtime::Error<DescribeSDGError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeSDG` call: set its parameters with the setters of [`DescribeSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_sdg(&self) -> describe_sdg::DescribeSDGCall {
+        describe_sdg::DescribeSDGCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSDG`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9210,15 +8715,13 @@ impl Client {
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DescribeSDGDeploymentStatus`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_sdg_deployment_status(
+    /// Starts a `DescribeSDGDeploymentStatus` call: set its parameters with the setters of [`DescribeSDGDeploymentStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_sdg_deployment_status(
         &self,
-        request: DescribeSDGDeploymentStatusRequest,
-    ) -> Result<
-        DescribeSDGDeploymentStatusResponse,
-        ::ens_runtime::Error<DescribeSDGDeploymentStatusError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_sdg_deployment_status::DescribeSDGDeploymentStatusCall {
+        describe_sdg_deployment_status::DescribeSDGDeploymentStatusCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeSDGDeploymentStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9233,15 +8736,11 @@ impl Client {
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DescribeSDGSharedDisks`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_sdg_shared_disks(
+    /// Starts a `DescribeSDGSharedDisks` call: set its parameters with the setters of [`DescribeSDGSharedDisksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_sdg_shared_disks(
         &self,
-        request: DescribeSDGSharedDisksRequest,
-    ) -> Result<
-        DescribeSDGSharedDisksResponse,
-        ::ens_runtime::Error<DescribeSDGSharedDisksError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_sdg_shared_disks::DescribeSDGSharedDisksCall {
+        describe_sdg_shared_disks::DescribeSDGSharedDisksCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSDGSharedDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9256,27 +8755,22 @@ impl Client {
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DescribeSDGs`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_sd_gs(
-        &self,
-        request: DescribeSDGsRequest,
-    ) -> Result<DescribeSDGsResponse, ::ens_runtime::Error<DescribeSDGsError>> {
-        self.0.send(request).await
+    /// Starts a `DescribeSDGs` call: set its parameters with the setters of [`DescribeSDGsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_sd_gs(&self) -> describe_sd_gs::DescribeSDGsCall {
+        describe_sd_gs::DescribeSDGsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeSecondaryPublicIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_secondary_public_ip_addresses(
+    /// Starts a `DescribeSecondaryPublicIpAddresses` call: set its parameters with the setters of [`DescribeSecondaryPublicIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_secondary_public_ip_addresses(
         &self,
-        request: DescribeSecondaryPublicIpAddressesRequest,
-    ) -> Result<
-        DescribeSecondaryPublicIpAddressesResponse,
-        ::ens_runtime::Error<DescribeSecondaryPublicIpAddressesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_secondary_public_ip_addresses::DescribeSecondaryPublicIpAddressesCall {
+        describe_secondary_public_ip_addresses::DescribeSecondaryPublicIpAddressesCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `DescribeSecondaryPublicIpAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9291,30 +8785,24 @@ impl Client {
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `DescribeSecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_security_group_attribute(
+    /// Starts a `DescribeSecurityGroupAttribute` call: set its parameters with the setters of [`DescribeSecurityGroupAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_security_group_attribute(
         &self,
-        request: DescribeSecurityGroupAttributeRequest,
-    ) -> Result<
-        DescribeSecurityGroupAttributeResponse,
-        ::ens_runtime::Error<DescribeSecurityGroupAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_security_group_attribute::DescribeSecurityGroupAttributeCall {
+        describe_security_group_attribute::DescribeSecurityGroupAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `DescribeSecurityGroups`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_security_groups(
+    /// Starts a `DescribeSecurityGroups` call: set its parameters with the setters of [`DescribeSecurityGroupsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_security_groups(
         &self,
-        request: DescribeSecurityGroupsRequest,
-    ) -> Result<
-        DescribeSecurityGroupsResponse,
-        ::ens_runtime::Error<DescribeSecurityGroupsError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_security_groups::DescribeSecurityGroupsCall {
+        describe_security_groups::DescribeSecurityGroupsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSecurityGroups`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9329,15 +8817,9 @@ impl Client {
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `DescribeSelfImages`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_self_images(
-        &self,
-        request: DescribeSelfImagesRequest,
-    ) -> Result<
-        DescribeSelfImagesResponse,
-        ::ens_runtime::Error<DescribeSelfImagesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeSelfImages` call: set its parameters with the setters of [`DescribeSelfImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_self_images(&self) -> describe_self_images::DescribeSelfImagesCall {
+        describe_self_images::DescribeSelfImagesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSelfImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9352,60 +8834,46 @@ impl Client {
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DescribeServcieSchedule`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_servcie_schedule(
+    /// Starts a `DescribeServcieSchedule` call: set its parameters with the setters of [`DescribeServcieScheduleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_servcie_schedule(
         &self,
-        request: DescribeServcieScheduleRequest,
-    ) -> Result<
-        DescribeServcieScheduleResponse,
-        ::ens_runtime::Error<DescribeServcieScheduleError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_servcie_schedule::DescribeServcieScheduleCall {
+        describe_servcie_schedule::DescribeServcieScheduleCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeServerLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_server_load_balancer_listen_monitor(
+    /// Starts a `DescribeServerLoadBalancerListenMonitor` call: set its parameters with the setters of [`DescribeServerLoadBalancerListenMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_server_load_balancer_listen_monitor(
         &self,
-        request: DescribeServerLoadBalancerListenMonitorRequest,
-    ) -> Result<
-        DescribeServerLoadBalancerListenMonitorResponse,
-        ::ens_runtime::Error<DescribeServerLoadBalancerListenMonitorError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_server_load_balancer_listen_monitor::DescribeServerLoadBalancerListenMonitorCall {
+        describe_server_load_balancer_listen_monitor::DescribeServerLoadBalancerListenMonitorCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `DescribeServerLoadBalancerMonitor`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_server_load_balancer_monitor(
+    /// Starts a `DescribeServerLoadBalancerMonitor` call: set its parameters with the setters of [`DescribeServerLoadBalancerMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_server_load_balancer_monitor(
         &self,
-        request: DescribeServerLoadBalancerMonitorRequest,
-    ) -> Result<
-        DescribeServerLoadBalancerMonitorResponse,
-        ::ens_runtime::Error<DescribeServerLoadBalancerMonitorError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_server_load_balancer_monitor::DescribeServerLoadBalancerMonitorCall {
+        describe_server_load_balancer_monitor::DescribeServerLoadBalancerMonitorCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DescribeSnapshots`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_snapshots(
-        &self,
-        request: DescribeSnapshotsRequest,
-    ) -> Result<
-        DescribeSnapshotsResponse,
-        ::ens_runtime::Error<DescribeSnapshotsError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeSnapshots` call: set its parameters with the setters of [`DescribeSnapshotsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_snapshots(&self) -> describe_snapshots::DescribeSnapshotsCall {
+        describe_snapshots::DescribeSnapshotsCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSnapshots`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9436,30 +8904,22 @@ impl Client {
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_snat_attribute(
+    /// Starts a `DescribeSnatAttribute` call: set its parameters with the setters of [`DescribeSnatAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_snat_attribute(
         &self,
-        request: DescribeSnatAttributeRequest,
-    ) -> Result<
-        DescribeSnatAttributeResponse,
-        ::ens_runtime::Error<DescribeSnatAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_snat_attribute::DescribeSnatAttributeCall {
+        describe_snat_attribute::DescribeSnatAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `DescribeSnatTableEntries`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_snat_table_entries(
+    /// Starts a `DescribeSnatTableEntries` call: set its parameters with the setters of [`DescribeSnatTableEntriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_snat_table_entries(
         &self,
-        request: DescribeSnatTableEntriesRequest,
-    ) -> Result<
-        DescribeSnatTableEntriesResponse,
-        ::ens_runtime::Error<DescribeSnatTableEntriesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_snat_table_entries::DescribeSnatTableEntriesCall {
+        describe_snat_table_entries::DescribeSnatTableEntriesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeSnatTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9474,15 +8934,11 @@ impl Client {
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DescribeStorageGateway`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_storage_gateway(
+    /// Starts a `DescribeStorageGateway` call: set its parameters with the setters of [`DescribeStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_storage_gateway(
         &self,
-        request: DescribeStorageGatewayRequest,
-    ) -> Result<
-        DescribeStorageGatewayResponse,
-        ::ens_runtime::Error<DescribeStorageGatewayError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_storage_gateway::DescribeStorageGatewayCall {
+        describe_storage_gateway::DescribeStorageGatewayCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeStorageGateway`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9497,15 +8953,11 @@ impl Client {
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `DescribeStorageVolume`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_storage_volume(
+    /// Starts a `DescribeStorageVolume` call: set its parameters with the setters of [`DescribeStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_storage_volume(
         &self,
-        request: DescribeStorageVolumeRequest,
-    ) -> Result<
-        DescribeStorageVolumeResponse,
-        ::ens_runtime::Error<DescribeStorageVolumeError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_storage_volume::DescribeStorageVolumeCall {
+        describe_storage_volume::DescribeStorageVolumeCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeStorageVolume`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9520,45 +8972,31 @@ impl Client {
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `DescribeUserBandWidthData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_user_band_width_data(
+    /// Starts a `DescribeUserBandWidthData` call: set its parameters with the setters of [`DescribeUserBandWidthDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_user_band_width_data(
         &self,
-        request: DescribeUserBandWidthDataRequest,
-    ) -> Result<
-        DescribeUserBandWidthDataResponse,
-        ::ens_runtime::Error<DescribeUserBandWidthDataError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_user_band_width_data::DescribeUserBandWidthDataCall {
+        describe_user_band_width_data::DescribeUserBandWidthDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeVSwitchAttributes`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_v_switch_attributes(
+    /// Starts a `DescribeVSwitchAttributes` call: set its parameters with the setters of [`DescribeVSwitchAttributesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_v_switch_attributes(
         &self,
-        request: DescribeVSwitchAttributesRequest,
-    ) -> Result<
-        DescribeVSwitchAttributesResponse,
-        ::ens_runtime::Error<DescribeVSwitchAttributesError>,
-    > {
-        self.0.send(request).await
+    ) -> describe_v_switch_attributes::DescribeVSwitchAttributesCall {
+        describe_v_switch_attributes::DescribeVSwitchAttributesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DescribeVSwitches`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn describe_v_switches(
-        &self,
-        request: DescribeVSwitchesRequest,
-    ) -> Result<
-        DescribeVSwitchesResponse,
-        ::ens_runtime::Error<DescribeVSwitchesError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DescribeVSwitches` call: set its parameters with the setters of [`DescribeVSwitchesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn describe_v_switches(&self) -> describe_v_switches::DescribeVSwitchesCall {
+        describe_v_switches::DescribeVSwitchesCall::new(self.0.clone())
     }
 
     /// The pages of `DescribeVSwitches`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9573,366 +9011,272 @@ impl Client {
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `DetachDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn detach_disk(
-        &self,
-        request: DetachDiskRequest,
-    ) -> Result<DetachDiskResponse, ::ens_runtime::Error<DetachDiskError>> {
-        self.0.send(request).await
+    /// Starts a `DetachDisk` call: set its parameters with the setters of [`DetachDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn detach_disk(&self) -> detach_disk::DetachDiskCall {
+        detach_disk::DetachDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `DetachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn detach_instance_sdg(
-        &self,
-        request: DetachInstanceSDGRequest,
-    ) -> Result<
-        DetachInstanceSDGResponse,
-        ::ens_runtime::Error<DetachInstanceSDGError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `DetachInstanceSDG` call: set its parameters with the setters of [`DetachInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn detach_instance_sdg(&self) -> detach_instance_sdg::DetachInstanceSDGCall {
+        detach_instance_sdg::DetachInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `DetachKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn detach_key_pair(
-        &self,
-        request: DetachKeyPairRequest,
-    ) -> Result<DetachKeyPairResponse, ::ens_runtime::Error<DetachKeyPairError>> {
-        self.0.send(request).await
+    /// Starts a `DetachKeyPair` call: set its parameters with the setters of [`DetachKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn detach_key_pair(&self) -> detach_key_pair::DetachKeyPairCall {
+        detach_key_pair::DetachKeyPairCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `DetachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn detach_network_interface(
+    /// Starts a `DetachNetworkInterface` call: set its parameters with the setters of [`DetachNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn detach_network_interface(
         &self,
-        request: DetachNetworkInterfaceRequest,
-    ) -> Result<
-        DetachNetworkInterfaceResponse,
-        ::ens_runtime::Error<DetachNetworkInterfaceError>,
-    > {
-        self.0.send(request).await
+    ) -> detach_network_interface::DetachNetworkInterfaceCall {
+        detach_network_interface::DetachNetworkInterfaceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `DistApplicationData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn dist_application_data(
+    /// Starts a `DistApplicationData` call: set its parameters with the setters of [`DistApplicationDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn dist_application_data(
         &self,
-        request: DistApplicationDataRequest,
-    ) -> Result<
-        DistApplicationDataResponse,
-        ::ens_runtime::Error<DistApplicationDataError>,
-    > {
-        self.0.send(request).await
+    ) -> dist_application_data::DistApplicationDataCall {
+        dist_application_data::DistApplicationDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `EventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn event_migrate_instance(
+    /// Starts a `EventMigrateInstance` call: set its parameters with the setters of [`EventMigrateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn event_migrate_instance(
         &self,
-        request: EventMigrateInstanceRequest,
-    ) -> Result<
-        EventMigrateInstanceResponse,
-        ::ens_runtime::Error<EventMigrateInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> event_migrate_instance::EventMigrateInstanceCall {
+        event_migrate_instance::EventMigrateInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `EventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn event_reboot_instance(
+    /// Starts a `EventRebootInstance` call: set its parameters with the setters of [`EventRebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn event_reboot_instance(
         &self,
-        request: EventRebootInstanceRequest,
-    ) -> Result<
-        EventRebootInstanceResponse,
-        ::ens_runtime::Error<EventRebootInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> event_reboot_instance::EventRebootInstanceCall {
+        event_reboot_instance::EventRebootInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `EventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn event_redeploy_instance(
+    /// Starts a `EventRedeployInstance` call: set its parameters with the setters of [`EventRedeployInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn event_redeploy_instance(
         &self,
-        request: EventRedeployInstanceRequest,
-    ) -> Result<
-        EventRedeployInstanceResponse,
-        ::ens_runtime::Error<EventRedeployInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> event_redeploy_instance::EventRedeployInstanceCall {
+        event_redeploy_instance::EventRedeployInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `ExportBillDetailData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn export_bill_detail_data(
+    /// Starts a `ExportBillDetailData` call: set its parameters with the setters of [`ExportBillDetailDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn export_bill_detail_data(
         &self,
-        request: ExportBillDetailDataRequest,
-    ) -> Result<
-        ExportBillDetailDataResponse,
-        ::ens_runtime::Error<ExportBillDetailDataError>,
-    > {
-        self.0.send(request).await
+    ) -> export_bill_detail_data::ExportBillDetailDataCall {
+        export_bill_detail_data::ExportBillDetailDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `ExportImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn export_image(
-        &self,
-        request: ExportImageRequest,
-    ) -> Result<ExportImageResponse, ::ens_runtime::Error<ExportImageError>> {
-        self.0.send(request).await
+    /// Starts a `ExportImage` call: set its parameters with the setters of [`ExportImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn export_image(&self) -> export_image::ExportImageCall {
+        export_image::ExportImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "billing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
-    /// Calls `ExportMeasurementData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn export_measurement_data(
+    /// Starts a `ExportMeasurementData` call: set its parameters with the setters of [`ExportMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn export_measurement_data(
         &self,
-        request: ExportMeasurementDataRequest,
-    ) -> Result<
-        ExportMeasurementDataResponse,
-        ::ens_runtime::Error<ExportMeasurementDataError>,
-    > {
-        self.0.send(request).await
+    ) -> export_measurement_data::ExportMeasurementDataCall {
+        export_measurement_data::ExportMeasurementDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `GetBucketAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_bucket_acl(
-        &self,
-        request: GetBucketAclRequest,
-    ) -> Result<GetBucketAclResponse, ::ens_runtime::Error<GetBucketAclError>> {
-        self.0.send(request).await
+    /// Starts a `GetBucketAcl` call: set its parameters with the setters of [`GetBucketAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_bucket_acl(&self) -> get_bucket_acl::GetBucketAclCall {
+        get_bucket_acl::GetBucketAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `GetBucketInfo`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_bucket_info(
-        &self,
-        request: GetBucketInfoRequest,
-    ) -> Result<GetBucketInfoResponse, ::ens_runtime::Error<GetBucketInfoError>> {
-        self.0.send(request).await
+    /// Starts a `GetBucketInfo` call: set its parameters with the setters of [`GetBucketInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_bucket_info(&self) -> get_bucket_info::GetBucketInfoCall {
+        get_bucket_info::GetBucketInfoCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `GetBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_bucket_lifecycle(
-        &self,
-        request: GetBucketLifecycleRequest,
-    ) -> Result<
-        GetBucketLifecycleResponse,
-        ::ens_runtime::Error<GetBucketLifecycleError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `GetBucketLifecycle` call: set its parameters with the setters of [`GetBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_bucket_lifecycle(&self) -> get_bucket_lifecycle::GetBucketLifecycleCall {
+        get_bucket_lifecycle::GetBucketLifecycleCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `GetClusterAddonInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_cluster_addon_instance(
+    /// Starts a `GetClusterAddonInstance` call: set its parameters with the setters of [`GetClusterAddonInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_cluster_addon_instance(
         &self,
-        request: GetClusterAddonInstanceRequest,
-    ) -> Result<
-        GetClusterAddonInstanceResponse,
-        ::ens_runtime::Error<GetClusterAddonInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> get_cluster_addon_instance::GetClusterAddonInstanceCall {
+        get_cluster_addon_instance::GetClusterAddonInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `GetOssStorageAndAccByBuckets`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_oss_storage_and_acc_by_buckets(
+    /// Starts a `GetOssStorageAndAccByBuckets` call: set its parameters with the setters of [`GetOssStorageAndAccByBucketsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_oss_storage_and_acc_by_buckets(
         &self,
-        request: GetOssStorageAndAccByBucketsRequest,
-    ) -> Result<
-        GetOssStorageAndAccByBucketsResponse,
-        ::ens_runtime::Error<GetOssStorageAndAccByBucketsError>,
-    > {
-        self.0.send(request).await
+    ) -> get_oss_storage_and_acc_by_buckets::GetOssStorageAndAccByBucketsCall {
+        get_oss_storage_and_acc_by_buckets::GetOssStorageAndAccByBucketsCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `GetOssUsageData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn get_oss_usage_data(
-        &self,
-        request: GetOssUsageDataRequest,
-    ) -> Result<GetOssUsageDataResponse, ::ens_runtime::Error<GetOssUsageDataError>> {
-        self.0.send(request).await
+    /// Starts a `GetOssUsageData` call: set its parameters with the setters of [`GetOssUsageDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn get_oss_usage_data(&self) -> get_oss_usage_data::GetOssUsageDataCall {
+        get_oss_usage_data::GetOssUsageDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `ImportImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn import_image(
-        &self,
-        request: ImportImageRequest,
-    ) -> Result<ImportImageResponse, ::ens_runtime::Error<ImportImageError>> {
-        self.0.send(request).await
+    /// Starts a `ImportImage` call: set its parameters with the setters of [`ImportImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn import_image(&self) -> import_image::ImportImageCall {
+        import_image::ImportImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "key-pair")]
 #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
-    /// Calls `ImportKeyPair`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn import_key_pair(
-        &self,
-        request: ImportKeyPairRequest,
-    ) -> Result<ImportKeyPairResponse, ::ens_runtime::Error<ImportKeyPairError>> {
-        self.0.send(request).await
+    /// Starts a `ImportKeyPair` call: set its parameters with the setters of [`ImportKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn import_key_pair(&self) -> import_key_pair::ImportKeyPairCall {
+        import_key_pair::ImportKeyPairCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `InitializeENSECKServiceRole`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn initialize_enseck_service_role(
+    /// Starts a `InitializeENSECKServiceRole` call: set its parameters with the setters of [`InitializeENSECKServiceRoleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn initialize_enseck_service_role(
         &self,
-        request: InitializeENSECKServiceRoleRequest,
-    ) -> Result<
-        InitializeENSECKServiceRoleResponse,
-        ::ens_runtime::Error<InitializeENSECKServiceRoleError>,
-    > {
-        self.0.send(request).await
+    ) -> initialize_enseck_service_role::InitializeENSECKServiceRoleCall {
+        initialize_enseck_service_role::InitializeENSECKServiceRoleCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `InstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn install_cluster_addons(
+    /// Starts a `InstallClusterAddons` call: set its parameters with the setters of [`InstallClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn install_cluster_addons(
         &self,
-        request: InstallClusterAddonsRequest,
-    ) -> Result<
-        InstallClusterAddonsResponse,
-        ::ens_runtime::Error<InstallClusterAddonsError>,
-    > {
-        self.0.send(request).await
+    ) -> install_cluster_addons::InstallClusterAddonsCall {
+        install_cluster_addons::InstallClusterAddonsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `JoinPublicIpsToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn join_public_ips_to_epn_instance(
+    /// Starts a `JoinPublicIpsToEpnInstance` call: set its parameters with the setters of [`JoinPublicIpsToEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn join_public_ips_to_epn_instance(
         &self,
-        request: JoinPublicIpsToEpnInstanceRequest,
-    ) -> Result<
-        JoinPublicIpsToEpnInstanceResponse,
-        ::ens_runtime::Error<JoinPublicIpsToEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> join_public_ips_to_epn_instance::JoinPublicIpsToEpnInstanceCall {
+        join_public_ips_to_epn_instance::JoinPublicIpsToEpnInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `JoinSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn join_security_group(
-        &self,
-        request: JoinSecurityGroupRequest,
-    ) -> Result<
-        JoinSecurityGroupResponse,
-        ::ens_runtime::Error<JoinSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `JoinSecurityGroup` call: set its parameters with the setters of [`JoinSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn join_security_group(&self) -> join_security_group::JoinSecurityGroupCall {
+        join_security_group::JoinSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `JoinVSwitchesToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn join_v_switches_to_epn_instance(
+    /// Starts a `JoinVSwitchesToEpnInstance` call: set its parameters with the setters of [`JoinVSwitchesToEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn join_v_switches_to_epn_instance(
         &self,
-        request: JoinVSwitchesToEpnInstanceRequest,
-    ) -> Result<
-        JoinVSwitchesToEpnInstanceResponse,
-        ::ens_runtime::Error<JoinVSwitchesToEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> join_v_switches_to_epn_instance::JoinVSwitchesToEpnInstanceCall {
+        join_v_switches_to_epn_instance::JoinVSwitchesToEpnInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `LeaveSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn leave_security_group(
-        &self,
-        request: LeaveSecurityGroupRequest,
-    ) -> Result<
-        LeaveSecurityGroupResponse,
-        ::ens_runtime::Error<LeaveSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `LeaveSecurityGroup` call: set its parameters with the setters of [`LeaveSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn leave_security_group(&self) -> leave_security_group::LeaveSecurityGroupCall {
+        leave_security_group::LeaveSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ListAICPublicKeyDeliveries`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_aic_public_key_deliveries(
+    /// Starts a `ListAICPublicKeyDeliveries` call: set its parameters with the setters of [`ListAICPublicKeyDeliveriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_aic_public_key_deliveries(
         &self,
-        request: ListAICPublicKeyDeliveriesRequest,
-    ) -> Result<
-        ListAICPublicKeyDeliveriesResponse,
-        ::ens_runtime::Error<ListAICPublicKeyDeliveriesError>,
-    > {
-        self.0.send(request).await
+    ) -> list_aic_public_key_deliveries::ListAICPublicKeyDeliveriesCall {
+        list_aic_public_key_deliveries::ListAICPublicKeyDeliveriesCall::new(
+            self.0.clone(),
+        )
     }
 
     /// The pages of `ListAICPublicKeyDeliveries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9947,15 +9291,9 @@ impl Client {
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ListAICPublicKeys`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_aic_public_keys(
-        &self,
-        request: ListAICPublicKeysRequest,
-    ) -> Result<
-        ListAICPublicKeysResponse,
-        ::ens_runtime::Error<ListAICPublicKeysError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `ListAICPublicKeys` call: set its parameters with the setters of [`ListAICPublicKeysRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_aic_public_keys(&self) -> list_aic_public_keys::ListAICPublicKeysCall {
+        list_aic_public_keys::ListAICPublicKeysCall::new(self.0.clone())
     }
 
     /// The pages of `ListAICPublicKeys`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -9970,24 +9308,18 @@ impl Client {
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `ListAddons`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_addons(
-        &self,
-        request: ListAddonsRequest,
-    ) -> Result<ListAddonsResponse, ::ens_runtime::Error<ListAddonsError>> {
-        self.0.send(request).await
+    /// Starts a `ListAddons` call: set its parameters with the setters of [`ListAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_addons(&self) -> list_addons::ListAddonsCall {
+        list_addons::ListAddonsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `ListApplications`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_applications(
-        &self,
-        request: ListApplicationsRequest,
-    ) -> Result<ListApplicationsResponse, ::ens_runtime::Error<ListApplicationsError>> {
-        self.0.send(request).await
+    /// Starts a `ListApplications` call: set its parameters with the setters of [`ListApplicationsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_applications(&self) -> list_applications::ListApplicationsCall {
+        list_applications::ListApplicationsCall::new(self.0.clone())
     }
 
     /// The pages of `ListApplications`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -10002,12 +9334,9 @@ impl Client {
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `ListBuckets`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_buckets(
-        &self,
-        request: ListBucketsRequest,
-    ) -> Result<ListBucketsResponse, ::ens_runtime::Error<ListBucketsError>> {
-        self.0.send(request).await
+    /// Starts a `ListBuckets` call: set its parameters with the setters of [`ListBucketsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_buckets(&self) -> list_buckets::ListBucketsCall {
+        list_buckets::ListBucketsCall::new(self.0.clone())
     }
 
     /// The pages of `ListBuckets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -10022,54 +9351,40 @@ impl Client {
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `ListClusterAddonInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_cluster_addon_instances(
+    /// Starts a `ListClusterAddonInstances` call: set its parameters with the setters of [`ListClusterAddonInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_cluster_addon_instances(
         &self,
-        request: ListClusterAddonInstancesRequest,
-    ) -> Result<
-        ListClusterAddonInstancesResponse,
-        ::ens_runtime::Error<ListClusterAddonInstancesError>,
-    > {
-        self.0.send(request).await
+    ) -> list_cluster_addon_instances::ListClusterAddonInstancesCall {
+        list_cluster_addon_instances::ListClusterAddonInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `ListObjects`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_objects(
-        &self,
-        request: ListObjectsRequest,
-    ) -> Result<ListObjectsResponse, ::ens_runtime::Error<ListObjectsError>> {
-        self.0.send(request).await
+    /// Starts a `ListObjects` call: set its parameters with the setters of [`ListObjectsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_objects(&self) -> list_objects::ListObjectsCall {
+        list_objects::ListObjectsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "region")]
 #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
-    /// Calls `ListProductAbilities`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_product_abilities(
+    /// Starts a `ListProductAbilities` call: set its parameters with the setters of [`ListProductAbilitiesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_product_abilities(
         &self,
-        request: ListProductAbilitiesRequest,
-    ) -> Result<
-        ListProductAbilitiesResponse,
-        ::ens_runtime::Error<ListProductAbilitiesError>,
-    > {
-        self.0.send(request).await
+    ) -> list_product_abilities::ListProductAbilitiesCall {
+        list_product_abilities::ListProductAbilitiesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
-    /// Calls `ListTagResources`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn list_tag_resources(
-        &self,
-        request: ListTagResourcesRequest,
-    ) -> Result<ListTagResourcesResponse, ::ens_runtime::Error<ListTagResourcesError>> {
-        self.0.send(request).await
+    /// Starts a `ListTagResources` call: set its parameters with the setters of [`ListTagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesCall {
+        list_tag_resources::ListTagResourcesCall::new(self.0.clone())
     }
 
     /// The pages of `ListTagResources`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](ens_runtime::paginate)); `.items()` streams their items.
@@ -10084,1370 +9399,1015 @@ impl Client {
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ManageAICLogin`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn manage_aic_login(
-        &self,
-        request: ManageAICLoginRequest,
-    ) -> Result<ManageAICLoginResponse, ::ens_runtime::Error<ManageAICLoginError>> {
-        self.0.send(request).await
+    /// Starts a `ManageAICLogin` call: set its parameters with the setters of [`ManageAICLoginRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn manage_aic_login(&self) -> manage_aic_login::ManageAICLoginCall {
+        manage_aic_login::ManageAICLoginCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ModifyAICInstanceType`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_aic_instance_type(
+    /// Starts a `ModifyAICInstanceType` call: set its parameters with the setters of [`ModifyAICInstanceTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_aic_instance_type(
         &self,
-        request: ModifyAICInstanceTypeRequest,
-    ) -> Result<
-        ModifyAICInstanceTypeResponse,
-        ::ens_runtime::Error<ModifyAICInstanceTypeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_aic_instance_type::ModifyAICInstanceTypeCall {
+        modify_aic_instance_type::ModifyAICInstanceTypeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `ModifyClusterAddon`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_cluster_addon(
-        &self,
-        request: ModifyClusterAddonRequest,
-    ) -> Result<
-        ModifyClusterAddonResponse,
-        ::ens_runtime::Error<ModifyClusterAddonError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `ModifyClusterAddon` call: set its parameters with the setters of [`ModifyClusterAddonRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_cluster_addon(&self) -> modify_cluster_addon::ModifyClusterAddonCall {
+        modify_cluster_addon::ModifyClusterAddonCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `ModifyClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_cluster_node_pool(
+    /// Starts a `ModifyClusterNodePool` call: set its parameters with the setters of [`ModifyClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_cluster_node_pool(
         &self,
-        request: ModifyClusterNodePoolRequest,
-    ) -> Result<
-        ModifyClusterNodePoolResponse,
-        ::ens_runtime::Error<ModifyClusterNodePoolError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_cluster_node_pool::ModifyClusterNodePoolCall {
+        modify_cluster_node_pool::ModifyClusterNodePoolCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `ModifyEnsEipAddressAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_ens_eip_address_attribute(
+    /// Starts a `ModifyEnsEipAddressAttribute` call: set its parameters with the setters of [`ModifyEnsEipAddressAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_ens_eip_address_attribute(
         &self,
-        request: ModifyEnsEipAddressAttributeRequest,
-    ) -> Result<
-        ModifyEnsEipAddressAttributeResponse,
-        ::ens_runtime::Error<ModifyEnsEipAddressAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_ens_eip_address_attribute::ModifyEnsEipAddressAttributeCall {
+        modify_ens_eip_address_attribute::ModifyEnsEipAddressAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `ModifyEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_ens_route_entry(
+    /// Starts a `ModifyEnsRouteEntry` call: set its parameters with the setters of [`ModifyEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_ens_route_entry(
         &self,
-        request: ModifyEnsRouteEntryRequest,
-    ) -> Result<
-        ModifyEnsRouteEntryResponse,
-        ::ens_runtime::Error<ModifyEnsRouteEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_ens_route_entry::ModifyEnsRouteEntryCall {
+        modify_ens_route_entry::ModifyEnsRouteEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `ModifyEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_epn_instance(
-        &self,
-        request: ModifyEpnInstanceRequest,
-    ) -> Result<
-        ModifyEpnInstanceResponse,
-        ::ens_runtime::Error<ModifyEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `ModifyEpnInstance` call: set its parameters with the setters of [`ModifyEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_epn_instance(&self) -> modify_epn_instance::ModifyEpnInstanceCall {
+        modify_epn_instance::ModifyEpnInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `ModifyFileSystem`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_file_system(
-        &self,
-        request: ModifyFileSystemRequest,
-    ) -> Result<ModifyFileSystemResponse, ::ens_runtime::Error<ModifyFileSystemError>> {
-        self.0.send(request).await
+    /// Starts a `ModifyFileSystem` call: set its parameters with the setters of [`ModifyFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_file_system(&self) -> modify_file_system::ModifyFileSystemCall {
+        modify_file_system::ModifyFileSystemCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `ModifyForwardEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_forward_entry(
-        &self,
-        request: ModifyForwardEntryRequest,
-    ) -> Result<
-        ModifyForwardEntryResponse,
-        ::ens_runtime::Error<ModifyForwardEntryError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `ModifyForwardEntry` call: set its parameters with the setters of [`ModifyForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_forward_entry(&self) -> modify_forward_entry::ModifyForwardEntryCall {
+        modify_forward_entry::ModifyForwardEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `ModifyHaVipAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_ha_vip_attribute(
+    /// Starts a `ModifyHaVipAttribute` call: set its parameters with the setters of [`ModifyHaVipAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_ha_vip_attribute(
         &self,
-        request: ModifyHaVipAttributeRequest,
-    ) -> Result<
-        ModifyHaVipAttributeResponse,
-        ::ens_runtime::Error<ModifyHaVipAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_ha_vip_attribute::ModifyHaVipAttributeCall {
+        modify_ha_vip_attribute::ModifyHaVipAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `ModifyImageAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_image_attribute(
+    /// Starts a `ModifyImageAttribute` call: set its parameters with the setters of [`ModifyImageAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_image_attribute(
         &self,
-        request: ModifyImageAttributeRequest,
-    ) -> Result<
-        ModifyImageAttributeResponse,
-        ::ens_runtime::Error<ModifyImageAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_image_attribute::ModifyImageAttributeCall {
+        modify_image_attribute::ModifyImageAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "image")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
-    /// Calls `ModifyImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_image_share_permission(
+    /// Starts a `ModifyImageSharePermission` call: set its parameters with the setters of [`ModifyImageSharePermissionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_image_share_permission(
         &self,
-        request: ModifyImageSharePermissionRequest,
-    ) -> Result<
-        ModifyImageSharePermissionResponse,
-        ::ens_runtime::Error<ModifyImageSharePermissionError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_image_share_permission::ModifyImageSharePermissionCall {
+        modify_image_share_permission::ModifyImageSharePermissionCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_instance_attribute(
+    /// Starts a `ModifyInstanceAttribute` call: set its parameters with the setters of [`ModifyInstanceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_instance_attribute(
         &self,
-        request: ModifyInstanceAttributeRequest,
-    ) -> Result<
-        ModifyInstanceAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_instance_attribute::ModifyInstanceAttributeCall {
+        modify_instance_attribute::ModifyInstanceAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_instance_auto_renew_attribute(
+    /// Starts a `ModifyInstanceAutoRenewAttribute` call: set its parameters with the setters of [`ModifyInstanceAutoRenewAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_instance_auto_renew_attribute(
         &self,
-        request: ModifyInstanceAutoRenewAttributeRequest,
-    ) -> Result<
-        ModifyInstanceAutoRenewAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceAutoRenewAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_instance_auto_renew_attribute::ModifyInstanceAutoRenewAttributeCall {
+        modify_instance_auto_renew_attribute::ModifyInstanceAutoRenewAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_instance_boot_configuration(
+    /// Starts a `ModifyInstanceBootConfiguration` call: set its parameters with the setters of [`ModifyInstanceBootConfigurationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_instance_boot_configuration(
         &self,
-        request: ModifyInstanceBootConfigurationRequest,
-    ) -> Result<
-        ModifyInstanceBootConfigurationResponse,
-        ::ens_runtime::Error<ModifyInstanceBootConfigurationError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_instance_boot_configuration::ModifyInstanceBootConfigurationCall {
+        modify_instance_boot_configuration::ModifyInstanceBootConfigurationCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyInstanceChargeType`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_instance_charge_type(
+    /// Starts a `ModifyInstanceChargeType` call: set its parameters with the setters of [`ModifyInstanceChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_instance_charge_type(
         &self,
-        request: ModifyInstanceChargeTypeRequest,
-    ) -> Result<
-        ModifyInstanceChargeTypeResponse,
-        ::ens_runtime::Error<ModifyInstanceChargeTypeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_instance_charge_type::ModifyInstanceChargeTypeCall {
+        modify_instance_charge_type::ModifyInstanceChargeTypeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyInstanceNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_instance_network_attribute(
+    /// Starts a `ModifyInstanceNetworkAttribute` call: set its parameters with the setters of [`ModifyInstanceNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_instance_network_attribute(
         &self,
-        request: ModifyInstanceNetworkAttributeRequest,
-    ) -> Result<
-        ModifyInstanceNetworkAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceNetworkAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_instance_network_attribute::ModifyInstanceNetworkAttributeCall {
+        modify_instance_network_attribute::ModifyInstanceNetworkAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `ModifyLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_load_balancer_attribute(
+    /// Starts a `ModifyLoadBalancerAttribute` call: set its parameters with the setters of [`ModifyLoadBalancerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_load_balancer_attribute(
         &self,
-        request: ModifyLoadBalancerAttributeRequest,
-    ) -> Result<
-        ModifyLoadBalancerAttributeResponse,
-        ::ens_runtime::Error<ModifyLoadBalancerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_load_balancer_attribute::ModifyLoadBalancerAttributeCall {
+        modify_load_balancer_attribute::ModifyLoadBalancerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `ModifyNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_network_attribute(
+    /// Starts a `ModifyNetworkAttribute` call: set its parameters with the setters of [`ModifyNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_network_attribute(
         &self,
-        request: ModifyNetworkAttributeRequest,
-    ) -> Result<
-        ModifyNetworkAttributeResponse,
-        ::ens_runtime::Error<ModifyNetworkAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_network_attribute::ModifyNetworkAttributeCall {
+        modify_network_attribute::ModifyNetworkAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `ModifyNetworkInterfaceAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_network_interface_attribute(
+    /// Starts a `ModifyNetworkInterfaceAttribute` call: set its parameters with the setters of [`ModifyNetworkInterfaceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_network_interface_attribute(
         &self,
-        request: ModifyNetworkInterfaceAttributeRequest,
-    ) -> Result<
-        ModifyNetworkInterfaceAttributeResponse,
-        ::ens_runtime::Error<ModifyNetworkInterfaceAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_network_interface_attribute::ModifyNetworkInterfaceAttributeCall {
+        modify_network_interface_attribute::ModifyNetworkInterfaceAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ModifyPrepayInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_prepay_instance_spec(
+    /// Starts a `ModifyPrepayInstanceSpec` call: set its parameters with the setters of [`ModifyPrepayInstanceSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_prepay_instance_spec(
         &self,
-        request: ModifyPrepayInstanceSpecRequest,
-    ) -> Result<
-        ModifyPrepayInstanceSpecResponse,
-        ::ens_runtime::Error<ModifyPrepayInstanceSpecError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_prepay_instance_spec::ModifyPrepayInstanceSpecCall {
+        modify_prepay_instance_spec::ModifyPrepayInstanceSpecCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `ModifySecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_security_group_attribute(
+    /// Starts a `ModifySecurityGroupAttribute` call: set its parameters with the setters of [`ModifySecurityGroupAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_security_group_attribute(
         &self,
-        request: ModifySecurityGroupAttributeRequest,
-    ) -> Result<
-        ModifySecurityGroupAttributeResponse,
-        ::ens_runtime::Error<ModifySecurityGroupAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_security_group_attribute::ModifySecurityGroupAttributeCall {
+        modify_security_group_attribute::ModifySecurityGroupAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `ModifySnapshotAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_snapshot_attribute(
+    /// Starts a `ModifySnapshotAttribute` call: set its parameters with the setters of [`ModifySnapshotAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_snapshot_attribute(
         &self,
-        request: ModifySnapshotAttributeRequest,
-    ) -> Result<
-        ModifySnapshotAttributeResponse,
-        ::ens_runtime::Error<ModifySnapshotAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_snapshot_attribute::ModifySnapshotAttributeCall {
+        modify_snapshot_attribute::ModifySnapshotAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `ModifySnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_snat_entry(
-        &self,
-        request: ModifySnatEntryRequest,
-    ) -> Result<ModifySnatEntryResponse, ::ens_runtime::Error<ModifySnatEntryError>> {
-        self.0.send(request).await
+    /// Starts a `ModifySnatEntry` call: set its parameters with the setters of [`ModifySnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_snat_entry(&self) -> modify_snat_entry::ModifySnatEntryCall {
+        modify_snat_entry::ModifySnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `ModifyVSwitchAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn modify_v_switch_attribute(
+    /// Starts a `ModifyVSwitchAttribute` call: set its parameters with the setters of [`ModifyVSwitchAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn modify_v_switch_attribute(
         &self,
-        request: ModifyVSwitchAttributeRequest,
-    ) -> Result<
-        ModifyVSwitchAttributeResponse,
-        ::ens_runtime::Error<ModifyVSwitchAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> modify_v_switch_attribute::ModifyVSwitchAttributeCall {
+        modify_v_switch_attribute::ModifyVSwitchAttributeCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `MountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn mount_instance_sdg(
-        &self,
-        request: MountInstanceSDGRequest,
-    ) -> Result<MountInstanceSDGResponse, ::ens_runtime::Error<MountInstanceSDGError>> {
-        self.0.send(request).await
+    /// Starts a `MountInstanceSDG` call: set its parameters with the setters of [`MountInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn mount_instance_sdg(&self) -> mount_instance_sdg::MountInstanceSDGCall {
+        mount_instance_sdg::MountInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `PreloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn preload_region_sdg(
-        &self,
-        request: PreloadRegionSDGRequest,
-    ) -> Result<PreloadRegionSDGResponse, ::ens_runtime::Error<PreloadRegionSDGError>> {
-        self.0.send(request).await
+    /// Starts a `PreloadRegionSDG` call: set its parameters with the setters of [`PreloadRegionSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn preload_region_sdg(&self) -> preload_region_sdg::PreloadRegionSDGCall {
+        preload_region_sdg::PreloadRegionSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `PrepareUpload`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn prepare_upload(
-        &self,
-        request: PrepareUploadRequest,
-    ) -> Result<PrepareUploadResponse, ::ens_runtime::Error<PrepareUploadError>> {
-        self.0.send(request).await
+    /// Starts a `PrepareUpload` call: set its parameters with the setters of [`PrepareUploadRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn prepare_upload(&self) -> prepare_upload::PrepareUploadCall {
+        prepare_upload::PrepareUploadCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `PushApplicationData`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn push_application_data(
+    /// Starts a `PushApplicationData` call: set its parameters with the setters of [`PushApplicationDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn push_application_data(
         &self,
-        request: PushApplicationDataRequest,
-    ) -> Result<
-        PushApplicationDataResponse,
-        ::ens_runtime::Error<PushApplicationDataError>,
-    > {
-        self.0.send(request).await
+    ) -> push_application_data::PushApplicationDataCall {
+        push_application_data::PushApplicationDataCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `PutBucket`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn put_bucket(
-        &self,
-        request: PutBucketRequest,
-    ) -> Result<PutBucketResponse, ::ens_runtime::Error<PutBucketError>> {
-        self.0.send(request).await
+    /// Starts a `PutBucket` call: set its parameters with the setters of [`PutBucketRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn put_bucket(&self) -> put_bucket::PutBucketCall {
+        put_bucket::PutBucketCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `PutBucketAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn put_bucket_acl(
-        &self,
-        request: PutBucketAclRequest,
-    ) -> Result<PutBucketAclResponse, ::ens_runtime::Error<PutBucketAclError>> {
-        self.0.send(request).await
+    /// Starts a `PutBucketAcl` call: set its parameters with the setters of [`PutBucketAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn put_bucket_acl(&self) -> put_bucket_acl::PutBucketAclCall {
+        put_bucket_acl::PutBucketAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
-    /// Calls `PutBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn put_bucket_lifecycle(
-        &self,
-        request: PutBucketLifecycleRequest,
-    ) -> Result<
-        PutBucketLifecycleResponse,
-        ::ens_runtime::Error<PutBucketLifecycleError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `PutBucketLifecycle` call: set its parameters with the setters of [`PutBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn put_bucket_lifecycle(&self) -> put_bucket_lifecycle::PutBucketLifecycleCall {
+        put_bucket_lifecycle::PutBucketLifecycleCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `ReInitDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn re_init_disk(
-        &self,
-        request: ReInitDiskRequest,
-    ) -> Result<ReInitDiskResponse, ::ens_runtime::Error<ReInitDiskError>> {
-        self.0.send(request).await
+    /// Starts a `ReInitDisk` call: set its parameters with the setters of [`ReInitDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn re_init_disk(&self) -> re_init_disk::ReInitDiskCall {
+        re_init_disk::ReInitDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `RebootAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reboot_aic_instance(
-        &self,
-        request: RebootAICInstanceRequest,
-    ) -> Result<
-        RebootAICInstanceResponse,
-        ::ens_runtime::Error<RebootAICInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RebootAICInstance` call: set its parameters with the setters of [`RebootAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reboot_aic_instance(&self) -> reboot_aic_instance::RebootAICInstanceCall {
+        reboot_aic_instance::RebootAICInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `RebootARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reboot_arm_server_instance(
+    /// Starts a `RebootARMServerInstance` call: set its parameters with the setters of [`RebootARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reboot_arm_server_instance(
         &self,
-        request: RebootARMServerInstanceRequest,
-    ) -> Result<
-        RebootARMServerInstanceResponse,
-        ::ens_runtime::Error<RebootARMServerInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> reboot_arm_server_instance::RebootARMServerInstanceCall {
+        reboot_arm_server_instance::RebootARMServerInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `RebootInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reboot_instance(
-        &self,
-        request: RebootInstanceRequest,
-    ) -> Result<RebootInstanceResponse, ::ens_runtime::Error<RebootInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `RebootInstance` call: set its parameters with the setters of [`RebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reboot_instance(&self) -> reboot_instance::RebootInstanceCall {
+        reboot_instance::RebootInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `RebootInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reboot_instances(
-        &self,
-        request: RebootInstancesRequest,
-    ) -> Result<RebootInstancesResponse, ::ens_runtime::Error<RebootInstancesError>> {
-        self.0.send(request).await
+    /// Starts a `RebootInstances` call: set its parameters with the setters of [`RebootInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reboot_instances(&self) -> reboot_instances::RebootInstancesCall {
+        reboot_instances::RebootInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `RecoverAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn recover_aic_instance(
-        &self,
-        request: RecoverAICInstanceRequest,
-    ) -> Result<
-        RecoverAICInstanceResponse,
-        ::ens_runtime::Error<RecoverAICInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RecoverAICInstance` call: set its parameters with the setters of [`RecoverAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn recover_aic_instance(&self) -> recover_aic_instance::RecoverAICInstanceCall {
+        recover_aic_instance::RecoverAICInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ReinitInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reinit_instance(
-        &self,
-        request: ReinitInstanceRequest,
-    ) -> Result<ReinitInstanceResponse, ::ens_runtime::Error<ReinitInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `ReinitInstance` call: set its parameters with the setters of [`ReinitInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reinit_instance(&self) -> reinit_instance::ReinitInstanceCall {
+        reinit_instance::ReinitInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ReinitInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reinit_instances(
-        &self,
-        request: ReinitInstancesRequest,
-    ) -> Result<ReinitInstancesResponse, ::ens_runtime::Error<ReinitInstancesError>> {
-        self.0.send(request).await
+    /// Starts a `ReinitInstances` call: set its parameters with the setters of [`ReinitInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reinit_instances(&self) -> reinit_instances::ReinitInstancesCall {
+        reinit_instances::ReinitInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ReleaseAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn release_aic_instance(
-        &self,
-        request: ReleaseAICInstanceRequest,
-    ) -> Result<
-        ReleaseAICInstanceResponse,
-        ::ens_runtime::Error<ReleaseAICInstanceError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `ReleaseAICInstance` call: set its parameters with the setters of [`ReleaseAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn release_aic_instance(&self) -> release_aic_instance::ReleaseAICInstanceCall {
+        release_aic_instance::ReleaseAICInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ReleaseARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn release_arm_server_instance(
+    /// Starts a `ReleaseARMServerInstance` call: set its parameters with the setters of [`ReleaseARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn release_arm_server_instance(
         &self,
-        request: ReleaseARMServerInstanceRequest,
-    ) -> Result<
-        ReleaseARMServerInstanceResponse,
-        ::ens_runtime::Error<ReleaseARMServerInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> release_arm_server_instance::ReleaseARMServerInstanceCall {
+        release_arm_server_instance::ReleaseARMServerInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ReleaseInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn release_instance(
-        &self,
-        request: ReleaseInstanceRequest,
-    ) -> Result<ReleaseInstanceResponse, ::ens_runtime::Error<ReleaseInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `ReleaseInstance` call: set its parameters with the setters of [`ReleaseInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn release_instance(&self) -> release_instance::ReleaseInstanceCall {
+        release_instance::ReleaseInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ReleasePostPaidInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn release_post_paid_instance(
+    /// Starts a `ReleasePostPaidInstance` call: set its parameters with the setters of [`ReleasePostPaidInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn release_post_paid_instance(
         &self,
-        request: ReleasePostPaidInstanceRequest,
-    ) -> Result<
-        ReleasePostPaidInstanceResponse,
-        ::ens_runtime::Error<ReleasePostPaidInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> release_post_paid_instance::ReleasePostPaidInstanceCall {
+        release_post_paid_instance::ReleasePostPaidInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `ReleasePrePaidInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn release_pre_paid_instance(
+    /// Starts a `ReleasePrePaidInstance` call: set its parameters with the setters of [`ReleasePrePaidInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn release_pre_paid_instance(
         &self,
-        request: ReleasePrePaidInstanceRequest,
-    ) -> Result<
-        ReleasePrePaidInstanceResponse,
-        ::ens_runtime::Error<ReleasePrePaidInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> release_pre_paid_instance::ReleasePrePaidInstanceCall {
+        release_pre_paid_instance::ReleasePrePaidInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `RemoveBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_backend_servers(
+    /// Starts a `RemoveBackendServers` call: set its parameters with the setters of [`RemoveBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_backend_servers(
         &self,
-        request: RemoveBackendServersRequest,
-    ) -> Result<
-        RemoveBackendServersResponse,
-        ::ens_runtime::Error<RemoveBackendServersError>,
-    > {
-        self.0.send(request).await
+    ) -> remove_backend_servers::RemoveBackendServersCall {
+        remove_backend_servers::RemoveBackendServersCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `RemoveInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_instance_sdg(
-        &self,
-        request: RemoveInstanceSDGRequest,
-    ) -> Result<
-        RemoveInstanceSDGResponse,
-        ::ens_runtime::Error<RemoveInstanceSDGError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RemoveInstanceSDG` call: set its parameters with the setters of [`RemoveInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_instance_sdg(&self) -> remove_instance_sdg::RemoveInstanceSDGCall {
+        remove_instance_sdg::RemoveInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `RemovePublicIpsFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_public_ips_from_epn_instance(
+    /// Starts a `RemovePublicIpsFromEpnInstance` call: set its parameters with the setters of [`RemovePublicIpsFromEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_public_ips_from_epn_instance(
         &self,
-        request: RemovePublicIpsFromEpnInstanceRequest,
-    ) -> Result<
-        RemovePublicIpsFromEpnInstanceResponse,
-        ::ens_runtime::Error<RemovePublicIpsFromEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> remove_public_ips_from_epn_instance::RemovePublicIpsFromEpnInstanceCall {
+        remove_public_ips_from_epn_instance::RemovePublicIpsFromEpnInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `RemoveSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_sdg(
-        &self,
-        request: RemoveSDGRequest,
-    ) -> Result<RemoveSDGResponse, ::ens_runtime::Error<RemoveSDGError>> {
-        self.0.send(request).await
+    /// Starts a `RemoveSDG` call: set its parameters with the setters of [`RemoveSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_sdg(&self) -> remove_sdg::RemoveSDGCall {
+        remove_sdg::RemoveSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `RemoveSDGs`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_sd_gs(
-        &self,
-        request: RemoveSDGsRequest,
-    ) -> Result<RemoveSDGsResponse, ::ens_runtime::Error<RemoveSDGsError>> {
-        self.0.send(request).await
+    /// Starts a `RemoveSDGs` call: set its parameters with the setters of [`RemoveSDGsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_sd_gs(&self) -> remove_sd_gs::RemoveSDGsCall {
+        remove_sd_gs::RemoveSDGsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `RemoveVSwitchesFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn remove_v_switches_from_epn_instance(
+    /// Starts a `RemoveVSwitchesFromEpnInstance` call: set its parameters with the setters of [`RemoveVSwitchesFromEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn remove_v_switches_from_epn_instance(
         &self,
-        request: RemoveVSwitchesFromEpnInstanceRequest,
-    ) -> Result<
-        RemoveVSwitchesFromEpnInstanceResponse,
-        ::ens_runtime::Error<RemoveVSwitchesFromEpnInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> remove_v_switches_from_epn_instance::RemoveVSwitchesFromEpnInstanceCall {
+        remove_v_switches_from_epn_instance::RemoveVSwitchesFromEpnInstanceCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `RenewARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn renew_arm_server_instance(
+    /// Starts a `RenewARMServerInstance` call: set its parameters with the setters of [`RenewARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn renew_arm_server_instance(
         &self,
-        request: RenewARMServerInstanceRequest,
-    ) -> Result<
-        RenewARMServerInstanceResponse,
-        ::ens_runtime::Error<RenewARMServerInstanceError>,
-    > {
-        self.0.send(request).await
+    ) -> renew_arm_server_instance::RenewARMServerInstanceCall {
+        renew_arm_server_instance::RenewARMServerInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `RenewInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn renew_instance(
-        &self,
-        request: RenewInstanceRequest,
-    ) -> Result<RenewInstanceResponse, ::ens_runtime::Error<RenewInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `RenewInstance` call: set its parameters with the setters of [`RenewInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn renew_instance(&self) -> renew_instance::RenewInstanceCall {
+        renew_instance::RenewInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `RescaleApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn rescale_application(
-        &self,
-        request: RescaleApplicationRequest,
-    ) -> Result<
-        RescaleApplicationResponse,
-        ::ens_runtime::Error<RescaleApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RescaleApplication` call: set its parameters with the setters of [`RescaleApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn rescale_application(&self) -> rescale_application::RescaleApplicationCall {
+        rescale_application::RescaleApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `RescaleDeviceService`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn rescale_device_service(
+    /// Starts a `RescaleDeviceService` call: set its parameters with the setters of [`RescaleDeviceServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn rescale_device_service(
         &self,
-        request: RescaleDeviceServiceRequest,
-    ) -> Result<
-        RescaleDeviceServiceResponse,
-        ::ens_runtime::Error<RescaleDeviceServiceError>,
-    > {
-        self.0.send(request).await
+    ) -> rescale_device_service::RescaleDeviceServiceCall {
+        rescale_device_service::RescaleDeviceServiceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ResetAICInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reset_aic_instance(
-        &self,
-        request: ResetAICInstanceRequest,
-    ) -> Result<ResetAICInstanceResponse, ::ens_runtime::Error<ResetAICInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `ResetAICInstance` call: set its parameters with the setters of [`ResetAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reset_aic_instance(&self) -> reset_aic_instance::ResetAICInstanceCall {
+        reset_aic_instance::ResetAICInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `ResetDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn reset_disk(
-        &self,
-        request: ResetDiskRequest,
-    ) -> Result<ResetDiskResponse, ::ens_runtime::Error<ResetDiskError>> {
-        self.0.send(request).await
+    /// Starts a `ResetDisk` call: set its parameters with the setters of [`ResetDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn reset_disk(&self) -> reset_disk::ResetDiskCall {
+        reset_disk::ResetDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "disk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
-    /// Calls `ResizeDisk`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn resize_disk(
-        &self,
-        request: ResizeDiskRequest,
-    ) -> Result<ResizeDiskResponse, ::ens_runtime::Error<ResizeDiskError>> {
-        self.0.send(request).await
+    /// Starts a `ResizeDisk` call: set its parameters with the setters of [`ResizeDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn resize_disk(&self) -> resize_disk::ResizeDiskCall {
+        resize_disk::ResizeDiskCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `RevokeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn revoke_security_group(
+    /// Starts a `RevokeSecurityGroup` call: set its parameters with the setters of [`RevokeSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn revoke_security_group(
         &self,
-        request: RevokeSecurityGroupRequest,
-    ) -> Result<
-        RevokeSecurityGroupResponse,
-        ::ens_runtime::Error<RevokeSecurityGroupError>,
-    > {
-        self.0.send(request).await
+    ) -> revoke_security_group::RevokeSecurityGroupCall {
+        revoke_security_group::RevokeSecurityGroupCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "security-group")]
 #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
-    /// Calls `RevokeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn revoke_security_group_egress(
+    /// Starts a `RevokeSecurityGroupEgress` call: set its parameters with the setters of [`RevokeSecurityGroupEgressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn revoke_security_group_egress(
         &self,
-        request: RevokeSecurityGroupEgressRequest,
-    ) -> Result<
-        RevokeSecurityGroupEgressResponse,
-        ::ens_runtime::Error<RevokeSecurityGroupEgressError>,
-    > {
-        self.0.send(request).await
+    ) -> revoke_security_group_egress::RevokeSecurityGroupEgressCall {
+        revoke_security_group_egress::RevokeSecurityGroupEgressCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `RollbackApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn rollback_application(
-        &self,
-        request: RollbackApplicationRequest,
-    ) -> Result<
-        RollbackApplicationResponse,
-        ::ens_runtime::Error<RollbackApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RollbackApplication` call: set its parameters with the setters of [`RollbackApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn rollback_application(&self) -> rollback_application::RollbackApplicationCall {
+        rollback_application::RollbackApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `RunInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn run_instances(
-        &self,
-        request: RunInstancesRequest,
-    ) -> Result<RunInstancesResponse, ::ens_runtime::Error<RunInstancesError>> {
-        self.0.send(request).await
+    /// Starts a `RunInstances` call: set its parameters with the setters of [`RunInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn run_instances(&self) -> run_instances::RunInstancesCall {
+        run_instances::RunInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `RunServiceSchedule`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn run_service_schedule(
-        &self,
-        request: RunServiceScheduleRequest,
-    ) -> Result<
-        RunServiceScheduleResponse,
-        ::ens_runtime::Error<RunServiceScheduleError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `RunServiceSchedule` call: set its parameters with the setters of [`RunServiceScheduleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn run_service_schedule(&self) -> run_service_schedule::RunServiceScheduleCall {
+        run_service_schedule::RunServiceScheduleCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `SaveSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn save_sdg(
-        &self,
-        request: SaveSDGRequest,
-    ) -> Result<SaveSDGResponse, ::ens_runtime::Error<SaveSDGError>> {
-        self.0.send(request).await
+    /// Starts a `SaveSDG` call: set its parameters with the setters of [`SaveSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn save_sdg(&self) -> save_sdg::SaveSDGCall {
+        save_sdg::SaveSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `ScaleClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn scale_cluster_node_pool(
+    /// Starts a `ScaleClusterNodePool` call: set its parameters with the setters of [`ScaleClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn scale_cluster_node_pool(
         &self,
-        request: ScaleClusterNodePoolRequest,
-    ) -> Result<
-        ScaleClusterNodePoolResponse,
-        ::ens_runtime::Error<ScaleClusterNodePoolError>,
-    > {
-        self.0.send(request).await
+    ) -> scale_cluster_node_pool::ScaleClusterNodePoolCall {
+        scale_cluster_node_pool::ScaleClusterNodePoolCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetBackendServers`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_backend_servers(
-        &self,
-        request: SetBackendServersRequest,
-    ) -> Result<
-        SetBackendServersResponse,
-        ::ens_runtime::Error<SetBackendServersError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `SetBackendServers` call: set its parameters with the setters of [`SetBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_backend_servers(&self) -> set_backend_servers::SetBackendServersCall {
+        set_backend_servers::SetBackendServersCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_load_balancer_http_listener_attribute(
+    /// Starts a `SetLoadBalancerHTTPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_load_balancer_http_listener_attribute(
         &self,
-        request: SetLoadBalancerHTTPListenerAttributeRequest,
-    ) -> Result<
-        SetLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerHTTPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> set_load_balancer_http_listener_attribute::SetLoadBalancerHTTPListenerAttributeCall {
+        set_load_balancer_http_listener_attribute::SetLoadBalancerHTTPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_load_balancer_https_listener_attribute(
+    /// Starts a `SetLoadBalancerHTTPSListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_load_balancer_https_listener_attribute(
         &self,
-        request: SetLoadBalancerHTTPSListenerAttributeRequest,
-    ) -> Result<
-        SetLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerHTTPSListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> set_load_balancer_https_listener_attribute::SetLoadBalancerHTTPSListenerAttributeCall {
+        set_load_balancer_https_listener_attribute::SetLoadBalancerHTTPSListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetLoadBalancerStatus`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_load_balancer_status(
+    /// Starts a `SetLoadBalancerStatus` call: set its parameters with the setters of [`SetLoadBalancerStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_load_balancer_status(
         &self,
-        request: SetLoadBalancerStatusRequest,
-    ) -> Result<
-        SetLoadBalancerStatusResponse,
-        ::ens_runtime::Error<SetLoadBalancerStatusError>,
-    > {
-        self.0.send(request).await
+    ) -> set_load_balancer_status::SetLoadBalancerStatusCall {
+        set_load_balancer_status::SetLoadBalancerStatusCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_load_balancer_tcp_listener_attribute(
+    /// Starts a `SetLoadBalancerTCPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_load_balancer_tcp_listener_attribute(
         &self,
-        request: SetLoadBalancerTCPListenerAttributeRequest,
-    ) -> Result<
-        SetLoadBalancerTCPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerTCPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> set_load_balancer_tcp_listener_attribute::SetLoadBalancerTCPListenerAttributeCall {
+        set_load_balancer_tcp_listener_attribute::SetLoadBalancerTCPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `SetLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn set_load_balancer_udp_listener_attribute(
+    /// Starts a `SetLoadBalancerUDPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn set_load_balancer_udp_listener_attribute(
         &self,
-        request: SetLoadBalancerUDPListenerAttributeRequest,
-    ) -> Result<
-        SetLoadBalancerUDPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerUDPListenerAttributeError>,
-    > {
-        self.0.send(request).await
+    ) -> set_load_balancer_udp_listener_attribute::SetLoadBalancerUDPListenerAttributeCall {
+        set_load_balancer_udp_listener_attribute::SetLoadBalancerUDPListenerAttributeCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `ShareAICImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn share_aic_image(
-        &self,
-        request: ShareAICImageRequest,
-    ) -> Result<ShareAICImageResponse, ::ens_runtime::Error<ShareAICImageError>> {
-        self.0.send(request).await
+    /// Starts a `ShareAICImage` call: set its parameters with the setters of [`ShareAICImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn share_aic_image(&self) -> share_aic_image::ShareAICImageCall {
+        share_aic_image::ShareAICImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `StartEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn start_epn_instance(
-        &self,
-        request: StartEpnInstanceRequest,
-    ) -> Result<StartEpnInstanceResponse, ::ens_runtime::Error<StartEpnInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `StartEpnInstance` call: set its parameters with the setters of [`StartEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn start_epn_instance(&self) -> start_epn_instance::StartEpnInstanceCall {
+        start_epn_instance::StartEpnInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `StartInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn start_instance(
-        &self,
-        request: StartInstanceRequest,
-    ) -> Result<StartInstanceResponse, ::ens_runtime::Error<StartInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `StartInstance` call: set its parameters with the setters of [`StartInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn start_instance(&self) -> start_instance::StartInstanceCall {
+        start_instance::StartInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `StartInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn start_instances(
-        &self,
-        request: StartInstancesRequest,
-    ) -> Result<StartInstancesResponse, ::ens_runtime::Error<StartInstancesError>> {
-        self.0.send(request).await
+    /// Starts a `StartInstances` call: set its parameters with the setters of [`StartInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn start_instances(&self) -> start_instances::StartInstancesCall {
+        start_instances::StartInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `StartLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn start_load_balancer_listener(
+    /// Starts a `StartLoadBalancerListener` call: set its parameters with the setters of [`StartLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn start_load_balancer_listener(
         &self,
-        request: StartLoadBalancerListenerRequest,
-    ) -> Result<
-        StartLoadBalancerListenerResponse,
-        ::ens_runtime::Error<StartLoadBalancerListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> start_load_balancer_listener::StartLoadBalancerListenerCall {
+        start_load_balancer_listener::StartLoadBalancerListenerCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `StartSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn start_snat_ip_for_snat_entry(
+    /// Starts a `StartSnatIpForSnatEntry` call: set its parameters with the setters of [`StartSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn start_snat_ip_for_snat_entry(
         &self,
-        request: StartSnatIpForSnatEntryRequest,
-    ) -> Result<
-        StartSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<StartSnatIpForSnatEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> start_snat_ip_for_snat_entry::StartSnatIpForSnatEntryCall {
+        start_snat_ip_for_snat_entry::StartSnatIpForSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "epn")]
 #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
-    /// Calls `StopEpnInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn stop_epn_instance(
-        &self,
-        request: StopEpnInstanceRequest,
-    ) -> Result<StopEpnInstanceResponse, ::ens_runtime::Error<StopEpnInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `StopEpnInstance` call: set its parameters with the setters of [`StopEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn stop_epn_instance(&self) -> stop_epn_instance::StopEpnInstanceCall {
+        stop_epn_instance::StopEpnInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `StopInstance`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn stop_instance(
-        &self,
-        request: StopInstanceRequest,
-    ) -> Result<StopInstanceResponse, ::ens_runtime::Error<StopInstanceError>> {
-        self.0.send(request).await
+    /// Starts a `StopInstance` call: set its parameters with the setters of [`StopInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn stop_instance(&self) -> stop_instance::StopInstanceCall {
+        stop_instance::StopInstanceCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "instance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
-    /// Calls `StopInstances`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn stop_instances(
-        &self,
-        request: StopInstancesRequest,
-    ) -> Result<StopInstancesResponse, ::ens_runtime::Error<StopInstancesError>> {
-        self.0.send(request).await
+    /// Starts a `StopInstances` call: set its parameters with the setters of [`StopInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn stop_instances(&self) -> stop_instances::StopInstancesCall {
+        stop_instances::StopInstancesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "load-balancer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
-    /// Calls `StopLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn stop_load_balancer_listener(
+    /// Starts a `StopLoadBalancerListener` call: set its parameters with the setters of [`StopLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn stop_load_balancer_listener(
         &self,
-        request: StopLoadBalancerListenerRequest,
-    ) -> Result<
-        StopLoadBalancerListenerResponse,
-        ::ens_runtime::Error<StopLoadBalancerListenerError>,
-    > {
-        self.0.send(request).await
+    ) -> stop_load_balancer_listener::StopLoadBalancerListenerCall {
+        stop_load_balancer_listener::StopLoadBalancerListenerCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "nat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
-    /// Calls `StopSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn stop_snat_ip_for_snat_entry(
+    /// Starts a `StopSnatIpForSnatEntry` call: set its parameters with the setters of [`StopSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn stop_snat_ip_for_snat_entry(
         &self,
-        request: StopSnatIpForSnatEntryRequest,
-    ) -> Result<
-        StopSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<StopSnatIpForSnatEntryError>,
-    > {
-        self.0.send(request).await
+    ) -> stop_snat_ip_for_snat_entry::StopSnatIpForSnatEntryCall {
+        stop_snat_ip_for_snat_entry::StopSnatIpForSnatEntryCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
-    /// Calls `TagResources`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn tag_resources(
-        &self,
-        request: TagResourcesRequest,
-    ) -> Result<TagResourcesResponse, ::ens_runtime::Error<TagResourcesError>> {
-        self.0.send(request).await
+    /// Starts a `TagResources` call: set its parameters with the setters of [`TagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn tag_resources(&self) -> tag_resources::TagResourcesCall {
+        tag_resources::TagResourcesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "eip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
-    /// Calls `UnAssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn un_associate_ens_eip_address(
+    /// Starts a `UnAssociateEnsEipAddress` call: set its parameters with the setters of [`UnAssociateEnsEipAddressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn un_associate_ens_eip_address(
         &self,
-        request: UnAssociateEnsEipAddressRequest,
-    ) -> Result<
-        UnAssociateEnsEipAddressResponse,
-        ::ens_runtime::Error<UnAssociateEnsEipAddressError>,
-    > {
-        self.0.send(request).await
+    ) -> un_associate_ens_eip_address::UnAssociateEnsEipAddressCall {
+        un_associate_ens_eip_address::UnAssociateEnsEipAddressCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `UnInstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn un_install_cluster_addons(
+    /// Starts a `UnInstallClusterAddons` call: set its parameters with the setters of [`UnInstallClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn un_install_cluster_addons(
         &self,
-        request: UnInstallClusterAddonsRequest,
-    ) -> Result<
-        UnInstallClusterAddonsResponse,
-        ::ens_runtime::Error<UnInstallClusterAddonsError>,
-    > {
-        self.0.send(request).await
+    ) -> un_install_cluster_addons::UnInstallClusterAddonsCall {
+        un_install_cluster_addons::UnInstallClusterAddonsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `UnassignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unassign_private_ip_addresses(
+    /// Starts a `UnassignPrivateIpAddresses` call: set its parameters with the setters of [`UnassignPrivateIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unassign_private_ip_addresses(
         &self,
-        request: UnassignPrivateIpAddressesRequest,
-    ) -> Result<
-        UnassignPrivateIpAddressesResponse,
-        ::ens_runtime::Error<UnassignPrivateIpAddressesError>,
-    > {
-        self.0.send(request).await
+    ) -> unassign_private_ip_addresses::UnassignPrivateIpAddressesCall {
+        unassign_private_ip_addresses::UnassignPrivateIpAddressesCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `UnassociateHaVip`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unassociate_ha_vip(
-        &self,
-        request: UnassociateHaVipRequest,
-    ) -> Result<UnassociateHaVipResponse, ::ens_runtime::Error<UnassociateHaVipError>> {
-        self.0.send(request).await
+    /// Starts a `UnassociateHaVip` call: set its parameters with the setters of [`UnassociateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unassociate_ha_vip(&self) -> unassociate_ha_vip::UnassociateHaVipCall {
+        unassociate_ha_vip::UnassociateHaVipCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `UnassociateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unassociate_network_acl(
+    /// Starts a `UnassociateNetworkAcl` call: set its parameters with the setters of [`UnassociateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unassociate_network_acl(
         &self,
-        request: UnassociateNetworkAclRequest,
-    ) -> Result<
-        UnassociateNetworkAclResponse,
-        ::ens_runtime::Error<UnassociateNetworkAclError>,
-    > {
-        self.0.send(request).await
+    ) -> unassociate_network_acl::UnassociateNetworkAclCall {
+        unassociate_network_acl::UnassociateNetworkAclCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
-    /// Calls `UnassociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unassociate_network_cidr_block(
+    /// Starts a `UnassociateNetworkCidrBlock` call: set its parameters with the setters of [`UnassociateNetworkCidrBlockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unassociate_network_cidr_block(
         &self,
-        request: UnassociateNetworkCidrBlockRequest,
-    ) -> Result<
-        UnassociateNetworkCidrBlockResponse,
-        ::ens_runtime::Error<UnassociateNetworkCidrBlockError>,
-    > {
-        self.0.send(request).await
+    ) -> unassociate_network_cidr_block::UnassociateNetworkCidrBlockCall {
+        unassociate_network_cidr_block::UnassociateNetworkCidrBlockCall::new(
+            self.0.clone(),
+        )
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `UnloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unload_region_sdg(
-        &self,
-        request: UnloadRegionSDGRequest,
-    ) -> Result<UnloadRegionSDGResponse, ::ens_runtime::Error<UnloadRegionSDGError>> {
-        self.0.send(request).await
+    /// Starts a `UnloadRegionSDG` call: set its parameters with the setters of [`UnloadRegionSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unload_region_sdg(&self) -> unload_region_sdg::UnloadRegionSDGCall {
+        unload_region_sdg::UnloadRegionSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sdg")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
-    /// Calls `UnmountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn unmount_instance_sdg(
-        &self,
-        request: UnmountInstanceSDGRequest,
-    ) -> Result<
-        UnmountInstanceSDGResponse,
-        ::ens_runtime::Error<UnmountInstanceSDGError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `UnmountInstanceSDG` call: set its parameters with the setters of [`UnmountInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn unmount_instance_sdg(&self) -> unmount_instance_sdg::UnmountInstanceSDGCall {
+        unmount_instance_sdg::UnmountInstanceSDGCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "tag")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
-    /// Calls `UntagResources`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn untag_resources(
-        &self,
-        request: UntagResourcesRequest,
-    ) -> Result<UntagResourcesResponse, ::ens_runtime::Error<UntagResourcesError>> {
-        self.0.send(request).await
+    /// Starts a `UntagResources` call: set its parameters with the setters of [`UntagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn untag_resources(&self) -> untag_resources::UntagResourcesCall {
+        untag_resources::UntagResourcesCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `UpdateClusterCertificate`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn update_cluster_certificate(
+    /// Starts a `UpdateClusterCertificate` call: set its parameters with the setters of [`UpdateClusterCertificateRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn update_cluster_certificate(
         &self,
-        request: UpdateClusterCertificateRequest,
-    ) -> Result<
-        UpdateClusterCertificateResponse,
-        ::ens_runtime::Error<UpdateClusterCertificateError>,
-    > {
-        self.0.send(request).await
+    ) -> update_cluster_certificate::UpdateClusterCertificateCall {
+        update_cluster_certificate::UpdateClusterCertificateCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "sale-control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
-    /// Calls `UpdateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn update_ens_sale_control(
+    /// Starts a `UpdateEnsSaleControl` call: set its parameters with the setters of [`UpdateEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn update_ens_sale_control(
         &self,
-        request: UpdateEnsSaleControlRequest,
-    ) -> Result<
-        UpdateEnsSaleControlResponse,
-        ::ens_runtime::Error<UpdateEnsSaleControlError>,
-    > {
-        self.0.send(request).await
+    ) -> update_ens_sale_control::UpdateEnsSaleControlCall {
+        update_ens_sale_control::UpdateEnsSaleControlCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `UpgradeAICInstanceImage`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn upgrade_aic_instance_image(
+    /// Starts a `UpgradeAICInstanceImage` call: set its parameters with the setters of [`UpgradeAICInstanceImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn upgrade_aic_instance_image(
         &self,
-        request: UpgradeAICInstanceImageRequest,
-    ) -> Result<
-        UpgradeAICInstanceImageResponse,
-        ::ens_runtime::Error<UpgradeAICInstanceImageError>,
-    > {
-        self.0.send(request).await
+    ) -> upgrade_aic_instance_image::UpgradeAICInstanceImageCall {
+        upgrade_aic_instance_image::UpgradeAICInstanceImageCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "application")]
 #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
-    /// Calls `UpgradeApplication`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn upgrade_application(
-        &self,
-        request: UpgradeApplicationRequest,
-    ) -> Result<
-        UpgradeApplicationResponse,
-        ::ens_runtime::Error<UpgradeApplicationError>,
-    > {
-        self.0.send(request).await
+    /// Starts a `UpgradeApplication` call: set its parameters with the setters of [`UpgradeApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn upgrade_application(&self) -> upgrade_application::UpgradeApplicationCall {
+        upgrade_application::UpgradeApplicationCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "container")]
 #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
-    /// Calls `UpgradeClusterAddons`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn upgrade_cluster_addons(
+    /// Starts a `UpgradeClusterAddons` call: set its parameters with the setters of [`UpgradeClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn upgrade_cluster_addons(
         &self,
-        request: UpgradeClusterAddonsRequest,
-    ) -> Result<
-        UpgradeClusterAddonsResponse,
-        ::ens_runtime::Error<UpgradeClusterAddonsError>,
-    > {
-        self.0.send(request).await
+    ) -> upgrade_cluster_addons::UpgradeClusterAddonsCall {
+        upgrade_cluster_addons::UpgradeClusterAddonsCall::new(self.0.clone())
     }
 }
 
 #[cfg(feature = "aic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
-    /// Calls `UploadAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
-    pub async fn upload_aic_public_key(
+    /// Starts a `UploadAICPublicKey` call: set its parameters with the setters of [`UploadAICPublicKeyRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
+    pub fn upload_aic_public_key(
         &self,
-        request: UploadAICPublicKeyRequest,
-    ) -> Result<
-        UploadAICPublicKeyResponse,
-        ::ens_runtime::Error<UploadAICPublicKeyError>,
-    > {
-        self.0.send(request).await
+    ) -> upload_aic_public_key::UploadAICPublicKeyCall {
+        upload_aic_public_key::UploadAICPublicKeyCall::new(self.0.clone())
     }
 }

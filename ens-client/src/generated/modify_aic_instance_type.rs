@@ -99,12 +99,16 @@ impl rt::Operation for ModifyAICInstanceTypeRequest {
     }
 }
 
-/// Builds a [`ModifyAICInstanceTypeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyAICInstanceTypeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyAICInstanceTypeRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct ModifyAICInstanceTypeRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: ModifyAICInstanceTypeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyAICInstanceTypeRequestBuilder {
@@ -112,6 +116,7 @@ impl Default for ModifyAICInstanceTypeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: ModifyAICInstanceTypeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -123,49 +128,52 @@ struct ModifyAICInstanceTypeRequestOptional {
     resolution: Option<String>,
 }
 
-impl<S1, S2> ModifyAICInstanceTypeRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> ModifyAICInstanceTypeRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`ModifyAICInstanceTypeRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyAICInstanceTypeRequestBuilder<(String, S1, S2)> {
+    ) -> ModifyAICInstanceTypeRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         ModifyAICInstanceTypeRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> ModifyAICInstanceTypeRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> ModifyAICInstanceTypeRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`ModifyAICInstanceTypeRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyAICInstanceTypeRequestBuilder<(S0, String, S2)> {
+    ) -> ModifyAICInstanceTypeRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         ModifyAICInstanceTypeRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> ModifyAICInstanceTypeRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> ModifyAICInstanceTypeRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`ModifyAICInstanceTypeRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(
         self,
         value: impl Into<String>,
-    ) -> ModifyAICInstanceTypeRequestBuilder<(S0, S1, String)> {
+    ) -> ModifyAICInstanceTypeRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         ModifyAICInstanceTypeRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyAICInstanceTypeRequestBuilder<S> {
+impl<S, C> ModifyAICInstanceTypeRequestBuilder<S, C> {
     /// Sets [`ModifyAICInstanceTypeRequest::environment_var`] (`EnvironmentVar`).
     pub fn environment_var(mut self, value: impl Into<String>) -> Self {
         self.optional.environment_var = Some(value.into());
@@ -206,6 +214,53 @@ impl<S0, S1, S2> ModifyAICInstanceTypeRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `ModifyAICInstanceType` call: `client.modify_aic_instance_type()`, the setters of [`ModifyAICInstanceTypeRequestBuilder`], then `.send().await`.
+pub type ModifyAICInstanceTypeCall<S = (rt::Unset, rt::Unset, rt::Unset)> = ModifyAICInstanceTypeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyAICInstanceTypeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: ModifyAICInstanceTypeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> ModifyAICInstanceTypeRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyAICInstanceTypeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyAICInstanceTypeResponse,
+        ::ens_runtime::Error<ModifyAICInstanceTypeError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+        S1: builder_state::HasInstanceId,
+        S2: builder_state::HasInstanceType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyAICInstanceTypeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyAICInstanceTypeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -215,7 +270,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyAICInstanceType` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ModifyAICInstanceType` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {
@@ -231,7 +286,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyAICInstanceType` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ModifyAICInstanceType` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -247,7 +302,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyAICInstanceType` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()`",
+        message = "`ModifyAICInstanceType` needs the required parameter `InstanceType`: call `.instance_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceType` is not set"
     )]
     pub trait HasInstanceType: sealed::Sealed {

@@ -69,12 +69,13 @@ impl rt::Operation for ModifyClusterAddonRequest {
     }
 }
 
-/// Builds a [`ModifyClusterAddonRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyClusterAddonRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyClusterAddonRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyClusterAddonRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ModifyClusterAddonRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyClusterAddonRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for ModifyClusterAddonRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ModifyClusterAddonRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -91,35 +93,37 @@ struct ModifyClusterAddonRequestOptional {
     addon: Option<Addon>,
 }
 
-impl<S1> ModifyClusterAddonRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ModifyClusterAddonRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ModifyClusterAddonRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyClusterAddonRequestBuilder<(String, S1)> {
+    ) -> ModifyClusterAddonRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ModifyClusterAddonRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ModifyClusterAddonRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ModifyClusterAddonRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ModifyClusterAddonRequest::component_name`] (`ComponentName`).
     pub fn component_name(
         self,
         value: impl Into<String>,
-    ) -> ModifyClusterAddonRequestBuilder<(S0, String)> {
+    ) -> ModifyClusterAddonRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ModifyClusterAddonRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyClusterAddonRequestBuilder<S> {
+impl<S, C> ModifyClusterAddonRequestBuilder<S, C> {
     /// Sets [`ModifyClusterAddonRequest::addon`] (`Addon`).
     pub fn addon(mut self, value: Addon) -> Self {
         self.optional.addon = Some(value);
@@ -144,6 +148,48 @@ impl<S0, S1> ModifyClusterAddonRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ModifyClusterAddon` call: `client.modify_cluster_addon()`, the setters of [`ModifyClusterAddonRequestBuilder`], then `.send().await`.
+pub type ModifyClusterAddonCall<S = (rt::Unset, rt::Unset)> = ModifyClusterAddonRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyClusterAddonCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyClusterAddonRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ModifyClusterAddonRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyClusterAddonRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyClusterAddonResponse,
+        ::ens_runtime::Error<ModifyClusterAddonError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasComponentName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyClusterAddonRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyClusterAddonRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -153,7 +199,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyClusterAddon` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`ModifyClusterAddon` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -169,7 +215,7 @@ pub mod builder_state {
 
     /// Type state: `ComponentName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyClusterAddon` needs the required parameter `ComponentName`: call `.component_name(..)` before `.build()`",
+        message = "`ModifyClusterAddon` needs the required parameter `ComponentName`: call `.component_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ComponentName` is not set"
     )]
     pub trait HasComponentName: sealed::Sealed {

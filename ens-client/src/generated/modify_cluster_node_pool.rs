@@ -94,12 +94,13 @@ impl rt::Operation for ModifyClusterNodePoolRequest {
     }
 }
 
-/// Builds a [`ModifyClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ModifyClusterNodePoolRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyClusterNodePoolRequestBuilder {
@@ -107,6 +108,7 @@ impl Default for ModifyClusterNodePoolRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ModifyClusterNodePoolRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -117,35 +119,40 @@ struct ModifyClusterNodePoolRequestOptional {
     scaling_group: Option<ModifyClusterNodePoolScalingGroup>,
 }
 
-impl<S1> ModifyClusterNodePoolRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ModifyClusterNodePoolRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ModifyClusterNodePoolRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyClusterNodePoolRequestBuilder<(String, S1)> {
+    ) -> ModifyClusterNodePoolRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ModifyClusterNodePoolRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ModifyClusterNodePoolRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ModifyClusterNodePoolRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ModifyClusterNodePoolRequest::nodepool_info`] (`NodepoolInfo`).
     pub fn nodepool_info(
         self,
         value: ModifyClusterNodePoolNodepoolInfo,
-    ) -> ModifyClusterNodePoolRequestBuilder<(S0, ModifyClusterNodePoolNodepoolInfo)> {
+    ) -> ModifyClusterNodePoolRequestBuilder<
+        (S0, ModifyClusterNodePoolNodepoolInfo),
+        C,
+    > {
         let (s0, _) = self.required;
         ModifyClusterNodePoolRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyClusterNodePoolRequestBuilder<S> {
+impl<S, C> ModifyClusterNodePoolRequestBuilder<S, C> {
     /// Sets [`ModifyClusterNodePoolRequest::kubernetes_config`] (`KubernetesConfig`).
     pub fn kubernetes_config(
         mut self,
@@ -180,6 +187,48 @@ impl<S0, S1> ModifyClusterNodePoolRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ModifyClusterNodePool` call: `client.modify_cluster_node_pool()`, the setters of [`ModifyClusterNodePoolRequestBuilder`], then `.send().await`.
+pub type ModifyClusterNodePoolCall<S = (rt::Unset, rt::Unset)> = ModifyClusterNodePoolRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyClusterNodePoolCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyClusterNodePoolRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ModifyClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyClusterNodePoolRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyClusterNodePoolResponse,
+        ::ens_runtime::Error<ModifyClusterNodePoolError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolInfo,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyClusterNodePoolRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyClusterNodePoolRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -189,7 +238,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`ModifyClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -206,7 +255,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ModifyClusterNodePoolNodepoolInfo {}
     /// Type state: `NodepoolInfo` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyClusterNodePool` needs the required parameter `NodepoolInfo`: call `.nodepool_info(..)` before `.build()`",
+        message = "`ModifyClusterNodePool` needs the required parameter `NodepoolInfo`: call `.nodepool_info(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolInfo` is not set"
     )]
     pub trait HasNodepoolInfo: sealed::Sealed {

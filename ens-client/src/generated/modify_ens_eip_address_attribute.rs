@@ -90,12 +90,13 @@ impl rt::Operation for ModifyEnsEipAddressAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyEnsEipAddressAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyEnsEipAddressAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyEnsEipAddressAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyEnsEipAddressAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyEnsEipAddressAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyEnsEipAddressAttributeRequestBuilder {
@@ -103,6 +104,7 @@ impl Default for ModifyEnsEipAddressAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyEnsEipAddressAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -114,21 +116,22 @@ struct ModifyEnsEipAddressAttributeRequestOptional {
     bandwidth: Option<i64>,
 }
 
-impl ModifyEnsEipAddressAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyEnsEipAddressAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyEnsEipAddressAttributeRequest::allocation_id`] (`AllocationId`).
     pub fn allocation_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyEnsEipAddressAttributeRequestBuilder<(String,)> {
+    ) -> ModifyEnsEipAddressAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyEnsEipAddressAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyEnsEipAddressAttributeRequestBuilder<S> {
+impl<S, C> ModifyEnsEipAddressAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyEnsEipAddressAttributeRequest::name`] (`Name`).
     pub fn name(mut self, value: Name) -> Self {
         self.optional.name = Some(value);
@@ -165,6 +168,47 @@ impl<S0> ModifyEnsEipAddressAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyEnsEipAddressAttribute` call: `client.modify_ens_eip_address_attribute()`, the setters of [`ModifyEnsEipAddressAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyEnsEipAddressAttributeCall<S = (rt::Unset,)> = ModifyEnsEipAddressAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyEnsEipAddressAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyEnsEipAddressAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyEnsEipAddressAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyEnsEipAddressAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyEnsEipAddressAttributeResponse,
+        ::ens_runtime::Error<ModifyEnsEipAddressAttributeError>,
+    >
+    where
+        S0: builder_state::HasAllocationId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyEnsEipAddressAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyEnsEipAddressAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -174,7 +218,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AllocationId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyEnsEipAddressAttribute` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()`",
+        message = "`ModifyEnsEipAddressAttribute` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AllocationId` is not set"
     )]
     pub trait HasAllocationId: sealed::Sealed {

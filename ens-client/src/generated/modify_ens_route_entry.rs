@@ -75,12 +75,13 @@ impl rt::Operation for ModifyEnsRouteEntryRequest {
     }
 }
 
-/// Builds a [`ModifyEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyEnsRouteEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyEnsRouteEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyEnsRouteEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyEnsRouteEntryRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyEnsRouteEntryRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for ModifyEnsRouteEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyEnsRouteEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -98,21 +100,22 @@ struct ModifyEnsRouteEntryRequestOptional {
     description: Option<Description>,
 }
 
-impl ModifyEnsRouteEntryRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyEnsRouteEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyEnsRouteEntryRequest::route_entry_id`] (`RouteEntryId`).
     pub fn route_entry_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyEnsRouteEntryRequestBuilder<(String,)> {
+    ) -> ModifyEnsRouteEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyEnsRouteEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyEnsRouteEntryRequestBuilder<S> {
+impl<S, C> ModifyEnsRouteEntryRequestBuilder<S, C> {
     /// Sets [`ModifyEnsRouteEntryRequest::route_entry_name`] (`RouteEntryName`).
     pub fn route_entry_name(mut self, value: RouteEntryName) -> Self {
         self.optional.route_entry_name = Some(value);
@@ -142,6 +145,47 @@ impl<S0> ModifyEnsRouteEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyEnsRouteEntry` call: `client.modify_ens_route_entry()`, the setters of [`ModifyEnsRouteEntryRequestBuilder`], then `.send().await`.
+pub type ModifyEnsRouteEntryCall<S = (rt::Unset,)> = ModifyEnsRouteEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyEnsRouteEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyEnsRouteEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyEnsRouteEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyEnsRouteEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyEnsRouteEntryResponse,
+        ::ens_runtime::Error<ModifyEnsRouteEntryError>,
+    >
+    where
+        S0: builder_state::HasRouteEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyEnsRouteEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyEnsRouteEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +195,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `RouteEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyEnsRouteEntry` needs the required parameter `RouteEntryId`: call `.route_entry_id(..)` before `.build()`",
+        message = "`ModifyEnsRouteEntry` needs the required parameter `RouteEntryId`: call `.route_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RouteEntryId` is not set"
     )]
     pub trait HasRouteEntryId: sealed::Sealed {

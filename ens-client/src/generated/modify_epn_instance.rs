@@ -87,12 +87,13 @@ impl rt::Operation for ModifyEpnInstanceRequest {
     }
 }
 
-/// Builds a [`ModifyEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyEpnInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyEpnInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyEpnInstanceRequestBuilder {
@@ -100,6 +101,7 @@ impl Default for ModifyEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -111,21 +113,22 @@ struct ModifyEpnInstanceRequestOptional {
     internet_max_bandwidth_out: Option<i64>,
 }
 
-impl ModifyEpnInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyEpnInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyEpnInstanceRequestBuilder<(String,)> {
+    ) -> ModifyEpnInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyEpnInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyEpnInstanceRequestBuilder<S> {
+impl<S, C> ModifyEpnInstanceRequestBuilder<S, C> {
     /// Sets [`ModifyEpnInstanceRequest::epn_instance_name`] (`EPNInstanceName`).
     pub fn epn_instance_name(mut self, value: impl Into<String>) -> Self {
         self.optional.epn_instance_name = Some(value.into());
@@ -162,6 +165,44 @@ impl<S0> ModifyEpnInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyEpnInstance` call: `client.modify_epn_instance()`, the setters of [`ModifyEpnInstanceRequestBuilder`], then `.send().await`.
+pub type ModifyEpnInstanceCall<S = (rt::Unset,)> = ModifyEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ModifyEpnInstanceResponse, ::ens_runtime::Error<ModifyEpnInstanceError>>
+    where
+        S0: builder_state::HasEpnInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -171,7 +212,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`ModifyEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {

@@ -67,12 +67,16 @@ impl rt::Operation for ModifyFileSystemRequest {
     }
 }
 
-/// Builds a [`ModifyFileSystemRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyFileSystemRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyFileSystemRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct ModifyFileSystemRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: ModifyFileSystemRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyFileSystemRequestBuilder {
@@ -80,55 +84,59 @@ impl Default for ModifyFileSystemRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: ModifyFileSystemRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ModifyFileSystemRequestOptional {}
-impl<S1, S2> ModifyFileSystemRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> ModifyFileSystemRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`ModifyFileSystemRequest::file_system_id`] (`FileSystemId`).
     pub fn file_system_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyFileSystemRequestBuilder<(String, S1, S2)> {
+    ) -> ModifyFileSystemRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         ModifyFileSystemRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> ModifyFileSystemRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> ModifyFileSystemRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`ModifyFileSystemRequest::ens_region_id`] (`EnsRegionId`).
     pub fn ens_region_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyFileSystemRequestBuilder<(S0, String, S2)> {
+    ) -> ModifyFileSystemRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         ModifyFileSystemRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> ModifyFileSystemRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> ModifyFileSystemRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`ModifyFileSystemRequest::description`] (`Description`).
     pub fn description(
         self,
         value: impl Into<String>,
-    ) -> ModifyFileSystemRequestBuilder<(S0, S1, String)> {
+    ) -> ModifyFileSystemRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         ModifyFileSystemRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyFileSystemRequestBuilder<S> {}
+impl<S, C> ModifyFileSystemRequestBuilder<S, C> {}
 impl<S0, S1, S2> ModifyFileSystemRequestBuilder<(S0, S1, S2)> {
     /// The finished request. [`ModifyFileSystemRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyFileSystemRequest
@@ -147,6 +155,46 @@ impl<S0, S1, S2> ModifyFileSystemRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `ModifyFileSystem` call: `client.modify_file_system()`, the setters of [`ModifyFileSystemRequestBuilder`], then `.send().await`.
+pub type ModifyFileSystemCall<S = (rt::Unset, rt::Unset, rt::Unset)> = ModifyFileSystemRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyFileSystemCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: ModifyFileSystemRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> ModifyFileSystemRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyFileSystemRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ModifyFileSystemResponse, ::ens_runtime::Error<ModifyFileSystemError>>
+    where
+        S0: builder_state::HasFileSystemId,
+        S1: builder_state::HasEnsRegionId,
+        S2: builder_state::HasDescription,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyFileSystemRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyFileSystemRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -156,7 +204,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `FileSystemId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyFileSystem` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()`",
+        message = "`ModifyFileSystem` needs the required parameter `FileSystemId`: call `.file_system_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FileSystemId` is not set"
     )]
     pub trait HasFileSystemId: sealed::Sealed {
@@ -172,7 +220,7 @@ pub mod builder_state {
 
     /// Type state: `EnsRegionId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyFileSystem` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()`",
+        message = "`ModifyFileSystem` needs the required parameter `EnsRegionId`: call `.ens_region_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EnsRegionId` is not set"
     )]
     pub trait HasEnsRegionId: sealed::Sealed {
@@ -188,7 +236,7 @@ pub mod builder_state {
 
     /// Type state: `Description` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyFileSystem` needs the required parameter `Description`: call `.description(..)` before `.build()`",
+        message = "`ModifyFileSystem` needs the required parameter `Description`: call `.description(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Description` is not set"
     )]
     pub trait HasDescription: sealed::Sealed {

@@ -137,12 +137,13 @@ impl rt::Operation for ModifyForwardEntryRequest {
     }
 }
 
-/// Builds a [`ModifyForwardEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyForwardEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyForwardEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyForwardEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyForwardEntryRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyForwardEntryRequestBuilder {
@@ -150,6 +151,7 @@ impl Default for ModifyForwardEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyForwardEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -165,21 +167,22 @@ struct ModifyForwardEntryRequestOptional {
     ip_protocol: Option<IpProtocol>,
 }
 
-impl ModifyForwardEntryRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyForwardEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyForwardEntryRequest::forward_entry_id`] (`ForwardEntryId`).
     pub fn forward_entry_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyForwardEntryRequestBuilder<(String,)> {
+    ) -> ModifyForwardEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyForwardEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyForwardEntryRequestBuilder<S> {
+impl<S, C> ModifyForwardEntryRequestBuilder<S, C> {
     /// Sets [`ModifyForwardEntryRequest::forward_entry_name`] (`ForwardEntryName`).
     pub fn forward_entry_name(mut self, value: ForwardEntryName) -> Self {
         self.optional.forward_entry_name = Some(value);
@@ -244,6 +247,47 @@ impl<S0> ModifyForwardEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyForwardEntry` call: `client.modify_forward_entry()`, the setters of [`ModifyForwardEntryRequestBuilder`], then `.send().await`.
+pub type ModifyForwardEntryCall<S = (rt::Unset,)> = ModifyForwardEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyForwardEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyForwardEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyForwardEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyForwardEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyForwardEntryResponse,
+        ::ens_runtime::Error<ModifyForwardEntryError>,
+    >
+    where
+        S0: builder_state::HasForwardEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyForwardEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyForwardEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -253,7 +297,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ForwardEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyForwardEntry` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()`",
+        message = "`ModifyForwardEntry` needs the required parameter `ForwardEntryId`: call `.forward_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ForwardEntryId` is not set"
     )]
     pub trait HasForwardEntryId: sealed::Sealed {

@@ -63,12 +63,13 @@ impl rt::Operation for ModifyHaVipAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyHaVipAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyHaVipAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyHaVipAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyHaVipAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyHaVipAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyHaVipAttributeRequestBuilder {
@@ -76,6 +77,7 @@ impl Default for ModifyHaVipAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyHaVipAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -85,21 +87,22 @@ struct ModifyHaVipAttributeRequestOptional {
     name: Option<Name>,
 }
 
-impl ModifyHaVipAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyHaVipAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyHaVipAttributeRequest::ha_vip_id`] (`HaVipId`).
     pub fn ha_vip_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyHaVipAttributeRequestBuilder<(String,)> {
+    ) -> ModifyHaVipAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyHaVipAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyHaVipAttributeRequestBuilder<S> {
+impl<S, C> ModifyHaVipAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyHaVipAttributeRequest::name`] (`Name`).
     pub fn name(mut self, value: Name) -> Self {
         self.optional.name = Some(value);
@@ -122,6 +125,47 @@ impl<S0> ModifyHaVipAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyHaVipAttribute` call: `client.modify_ha_vip_attribute()`, the setters of [`ModifyHaVipAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyHaVipAttributeCall<S = (rt::Unset,)> = ModifyHaVipAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyHaVipAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyHaVipAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyHaVipAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyHaVipAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyHaVipAttributeResponse,
+        ::ens_runtime::Error<ModifyHaVipAttributeError>,
+    >
+    where
+        S0: builder_state::HasHaVipId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyHaVipAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyHaVipAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -131,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `HaVipId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyHaVipAttribute` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()`",
+        message = "`ModifyHaVipAttribute` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`HaVipId` is not set"
     )]
     pub trait HasHaVipId: sealed::Sealed {

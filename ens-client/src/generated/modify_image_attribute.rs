@@ -60,12 +60,13 @@ impl rt::Operation for ModifyImageAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyImageAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyImageAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyImageAttributeRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyImageAttributeRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ModifyImageAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyImageAttributeRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for ModifyImageAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ModifyImageAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ModifyImageAttributeRequestOptional {}
-impl<S1> ModifyImageAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ModifyImageAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ModifyImageAttributeRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyImageAttributeRequestBuilder<(String, S1)> {
+    ) -> ModifyImageAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ModifyImageAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ModifyImageAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ModifyImageAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ModifyImageAttributeRequest::image_name`] (`ImageName`).
     pub fn image_name(
         self,
         value: impl Into<String>,
-    ) -> ModifyImageAttributeRequestBuilder<(S0, String)> {
+    ) -> ModifyImageAttributeRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ModifyImageAttributeRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyImageAttributeRequestBuilder<S> {}
+impl<S, C> ModifyImageAttributeRequestBuilder<S, C> {}
 impl<S0, S1> ModifyImageAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`ModifyImageAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyImageAttributeRequest
@@ -124,6 +128,48 @@ impl<S0, S1> ModifyImageAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ModifyImageAttribute` call: `client.modify_image_attribute()`, the setters of [`ModifyImageAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyImageAttributeCall<S = (rt::Unset, rt::Unset)> = ModifyImageAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyImageAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyImageAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ModifyImageAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyImageAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyImageAttributeResponse,
+        ::ens_runtime::Error<ModifyImageAttributeError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+        S1: builder_state::HasImageName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyImageAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyImageAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyImageAttribute` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ModifyImageAttribute` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `ImageName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyImageAttribute` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()`",
+        message = "`ModifyImageAttribute` needs the required parameter `ImageName`: call `.image_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageName` is not set"
     )]
     pub trait HasImageName: sealed::Sealed {

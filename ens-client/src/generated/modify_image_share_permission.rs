@@ -69,12 +69,13 @@ impl rt::Operation for ModifyImageSharePermissionRequest {
     }
 }
 
-/// Builds a [`ModifyImageSharePermissionRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyImageSharePermissionRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyImageSharePermissionRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyImageSharePermissionRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyImageSharePermissionRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyImageSharePermissionRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for ModifyImageSharePermissionRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyImageSharePermissionRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct ModifyImageSharePermissionRequestOptional {
     remove_accounts: Option<String>,
 }
 
-impl ModifyImageSharePermissionRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyImageSharePermissionRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyImageSharePermissionRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyImageSharePermissionRequestBuilder<(String,)> {
+    ) -> ModifyImageSharePermissionRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyImageSharePermissionRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyImageSharePermissionRequestBuilder<S> {
+impl<S, C> ModifyImageSharePermissionRequestBuilder<S, C> {
     /// Sets [`ModifyImageSharePermissionRequest::add_accounts`] (`AddAccounts`).
     pub fn add_accounts(mut self, value: impl Into<String>) -> Self {
         self.optional.add_accounts = Some(value.into());
@@ -136,6 +139,47 @@ impl<S0> ModifyImageSharePermissionRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyImageSharePermission` call: `client.modify_image_share_permission()`, the setters of [`ModifyImageSharePermissionRequestBuilder`], then `.send().await`.
+pub type ModifyImageSharePermissionCall<S = (rt::Unset,)> = ModifyImageSharePermissionRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyImageSharePermissionCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyImageSharePermissionRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyImageSharePermissionRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyImageSharePermissionRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyImageSharePermissionResponse,
+        ::ens_runtime::Error<ModifyImageSharePermissionError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyImageSharePermissionRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyImageSharePermissionRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyImageSharePermission` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ModifyImageSharePermission` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

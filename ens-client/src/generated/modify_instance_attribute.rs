@@ -127,12 +127,13 @@ impl rt::Operation for ModifyInstanceAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyInstanceAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyInstanceAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyInstanceAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyInstanceAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyInstanceAttributeRequestBuilder {
@@ -140,6 +141,7 @@ impl Default for ModifyInstanceAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyInstanceAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -153,21 +155,22 @@ struct ModifyInstanceAttributeRequestOptional {
     deletion_protection: Option<bool>,
 }
 
-impl ModifyInstanceAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyInstanceAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyInstanceAttributeRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyInstanceAttributeRequestBuilder<(String,)> {
+    ) -> ModifyInstanceAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyInstanceAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyInstanceAttributeRequestBuilder<S> {
+impl<S, C> ModifyInstanceAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyInstanceAttributeRequest::password`] (`Password`).
     pub fn password(mut self, value: Password) -> Self {
         self.optional.password = Some(value);
@@ -218,6 +221,47 @@ impl<S0> ModifyInstanceAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyInstanceAttribute` call: `client.modify_instance_attribute()`, the setters of [`ModifyInstanceAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyInstanceAttributeCall<S = (rt::Unset,)> = ModifyInstanceAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyInstanceAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyInstanceAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyInstanceAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyInstanceAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyInstanceAttributeResponse,
+        ::ens_runtime::Error<ModifyInstanceAttributeError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyInstanceAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyInstanceAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -227,7 +271,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceAttribute` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ModifyInstanceAttribute` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

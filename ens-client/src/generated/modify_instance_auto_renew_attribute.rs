@@ -120,12 +120,13 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyInstanceAutoRenewAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
@@ -133,6 +134,7 @@ impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyInstanceAutoRenewAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -145,21 +147,22 @@ struct ModifyInstanceAutoRenewAttributeRequestOptional {
     owner_id: Option<String>,
 }
 
-impl ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::auto_renew`] (`AutoRenew`).
     pub fn auto_renew(
         self,
         value: bool,
-    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(bool,)> {
+    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(bool,), C> {
         let (_,) = self.required;
         ModifyInstanceAutoRenewAttributeRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyInstanceAutoRenewAttributeRequestBuilder<S> {
+impl<S, C> ModifyInstanceAutoRenewAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -206,6 +209,47 @@ impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyInstanceAutoRenewAttribute` call: `client.modify_instance_auto_renew_attribute()`, the setters of [`ModifyInstanceAutoRenewAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyInstanceAutoRenewAttributeCall<S = (rt::Unset,)> = ModifyInstanceAutoRenewAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyInstanceAutoRenewAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyInstanceAutoRenewAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyInstanceAutoRenewAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyInstanceAutoRenewAttributeResponse,
+        ::ens_runtime::Error<ModifyInstanceAutoRenewAttributeError>,
+    >
+    where
+        S0: builder_state::HasAutoRenew,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyInstanceAutoRenewAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyInstanceAutoRenewAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -215,7 +259,7 @@ pub mod builder_state {
     impl sealed::Sealed for bool {}
     /// Type state: `AutoRenew` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()`",
+        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `AutoRenew`: call `.auto_renew(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AutoRenew` is not set"
     )]
     pub trait HasAutoRenew: sealed::Sealed {

@@ -77,12 +77,16 @@ impl rt::Operation for ModifyInstanceBootConfigurationRequest {
     }
 }
 
-/// Builds a [`ModifyInstanceBootConfigurationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyInstanceBootConfigurationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceBootConfigurationRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyInstanceBootConfigurationRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: ModifyInstanceBootConfigurationRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyInstanceBootConfigurationRequestBuilder {
@@ -90,6 +94,7 @@ impl Default for ModifyInstanceBootConfigurationRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ModifyInstanceBootConfigurationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -100,35 +105,37 @@ struct ModifyInstanceBootConfigurationRequestOptional {
     disk_set: Option<String>,
 }
 
-impl<S1> ModifyInstanceBootConfigurationRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ModifyInstanceBootConfigurationRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ModifyInstanceBootConfigurationRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyInstanceBootConfigurationRequestBuilder<(String, S1)> {
+    ) -> ModifyInstanceBootConfigurationRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ModifyInstanceBootConfigurationRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ModifyInstanceBootConfigurationRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ModifyInstanceBootConfigurationRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ModifyInstanceBootConfigurationRequest::boot_type`] (`BootType`).
     pub fn boot_type(
         self,
         value: impl Into<String>,
-    ) -> ModifyInstanceBootConfigurationRequestBuilder<(S0, String)> {
+    ) -> ModifyInstanceBootConfigurationRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ModifyInstanceBootConfigurationRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyInstanceBootConfigurationRequestBuilder<S> {
+impl<S, C> ModifyInstanceBootConfigurationRequestBuilder<S, C> {
     /// Sets [`ModifyInstanceBootConfigurationRequest::boot_set`] (`BootSet`).
     pub fn boot_set(mut self, value: impl Into<String>) -> Self {
         self.optional.boot_set = Some(value.into());
@@ -160,6 +167,51 @@ impl<S0, S1> ModifyInstanceBootConfigurationRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ModifyInstanceBootConfiguration` call: `client.modify_instance_boot_configuration()`, the setters of [`ModifyInstanceBootConfigurationRequestBuilder`], then `.send().await`.
+pub type ModifyInstanceBootConfigurationCall<S = (rt::Unset, rt::Unset)> = ModifyInstanceBootConfigurationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyInstanceBootConfigurationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyInstanceBootConfigurationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> ModifyInstanceBootConfigurationRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyInstanceBootConfigurationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyInstanceBootConfigurationResponse,
+        ::ens_runtime::Error<ModifyInstanceBootConfigurationError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasBootType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyInstanceBootConfigurationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyInstanceBootConfigurationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -169,7 +221,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceBootConfiguration` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ModifyInstanceBootConfiguration` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -185,7 +237,7 @@ pub mod builder_state {
 
     /// Type state: `BootType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceBootConfiguration` needs the required parameter `BootType`: call `.boot_type(..)` before `.build()`",
+        message = "`ModifyInstanceBootConfiguration` needs the required parameter `BootType`: call `.boot_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BootType` is not set"
     )]
     pub trait HasBootType: sealed::Sealed {

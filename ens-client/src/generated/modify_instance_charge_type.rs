@@ -163,12 +163,13 @@ impl rt::Operation for ModifyInstanceChargeTypeRequest {
     }
 }
 
-/// Builds a [`ModifyInstanceChargeTypeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyInstanceChargeTypeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceChargeTypeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyInstanceChargeTypeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyInstanceChargeTypeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyInstanceChargeTypeRequestBuilder {
@@ -176,6 +177,7 @@ impl Default for ModifyInstanceChargeTypeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyInstanceChargeTypeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -191,21 +193,22 @@ struct ModifyInstanceChargeTypeRequestOptional {
     billing_cycle: Option<BillingCycle>,
 }
 
-impl ModifyInstanceChargeTypeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyInstanceChargeTypeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyInstanceChargeTypeRequest::instance_charge_type`] (`InstanceChargeType`).
     pub fn instance_charge_type(
         self,
         value: InstanceChargeType,
-    ) -> ModifyInstanceChargeTypeRequestBuilder<(InstanceChargeType,)> {
+    ) -> ModifyInstanceChargeTypeRequestBuilder<(InstanceChargeType,), C> {
         let (_,) = self.required;
         ModifyInstanceChargeTypeRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyInstanceChargeTypeRequestBuilder<S> {
+impl<S, C> ModifyInstanceChargeTypeRequestBuilder<S, C> {
     /// Sets [`ModifyInstanceChargeTypeRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -273,6 +276,47 @@ impl<S0> ModifyInstanceChargeTypeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyInstanceChargeType` call: `client.modify_instance_charge_type()`, the setters of [`ModifyInstanceChargeTypeRequestBuilder`], then `.send().await`.
+pub type ModifyInstanceChargeTypeCall<S = (rt::Unset,)> = ModifyInstanceChargeTypeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyInstanceChargeTypeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyInstanceChargeTypeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyInstanceChargeTypeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyInstanceChargeTypeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyInstanceChargeTypeResponse,
+        ::ens_runtime::Error<ModifyInstanceChargeTypeError>,
+    >
+    where
+        S0: builder_state::HasInstanceChargeType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyInstanceChargeTypeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyInstanceChargeTypeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -282,7 +326,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::InstanceChargeType {}
     /// Type state: `InstanceChargeType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceChargeType` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()`",
+        message = "`ModifyInstanceChargeType` needs the required parameter `InstanceChargeType`: call `.instance_charge_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceChargeType` is not set"
     )]
     pub trait HasInstanceChargeType: sealed::Sealed {

@@ -75,12 +75,13 @@ impl rt::Operation for ModifyInstanceNetworkAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyInstanceNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyInstanceNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceNetworkAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyInstanceNetworkAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyInstanceNetworkAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyInstanceNetworkAttributeRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for ModifyInstanceNetworkAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyInstanceNetworkAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -98,21 +100,22 @@ struct ModifyInstanceNetworkAttributeRequestOptional {
     private_ip_address: Option<String>,
 }
 
-impl ModifyInstanceNetworkAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyInstanceNetworkAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyInstanceNetworkAttributeRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyInstanceNetworkAttributeRequestBuilder<(String,)> {
+    ) -> ModifyInstanceNetworkAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyInstanceNetworkAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyInstanceNetworkAttributeRequestBuilder<S> {
+impl<S, C> ModifyInstanceNetworkAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyInstanceNetworkAttributeRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.optional.vswitch_id = Some(value.into());
@@ -142,6 +145,47 @@ impl<S0> ModifyInstanceNetworkAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyInstanceNetworkAttribute` call: `client.modify_instance_network_attribute()`, the setters of [`ModifyInstanceNetworkAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyInstanceNetworkAttributeCall<S = (rt::Unset,)> = ModifyInstanceNetworkAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyInstanceNetworkAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyInstanceNetworkAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyInstanceNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyInstanceNetworkAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyInstanceNetworkAttributeResponse,
+        ::ens_runtime::Error<ModifyInstanceNetworkAttributeError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyInstanceNetworkAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyInstanceNetworkAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +195,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceNetworkAttribute` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ModifyInstanceNetworkAttribute` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -74,12 +74,16 @@ impl rt::Operation for ModifyLoadBalancerAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyLoadBalancerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyLoadBalancerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyLoadBalancerAttributeRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyLoadBalancerAttributeRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: ModifyLoadBalancerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyLoadBalancerAttributeRequestBuilder {
@@ -87,41 +91,44 @@ impl Default for ModifyLoadBalancerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ModifyLoadBalancerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ModifyLoadBalancerAttributeRequestOptional {}
-impl<S1> ModifyLoadBalancerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ModifyLoadBalancerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ModifyLoadBalancerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyLoadBalancerAttributeRequestBuilder<(String, S1)> {
+    ) -> ModifyLoadBalancerAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ModifyLoadBalancerAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ModifyLoadBalancerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ModifyLoadBalancerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ModifyLoadBalancerAttributeRequest::load_balancer_name`] (`LoadBalancerName`).
     pub fn load_balancer_name(
         self,
         value: LoadBalancerName,
-    ) -> ModifyLoadBalancerAttributeRequestBuilder<(S0, LoadBalancerName)> {
+    ) -> ModifyLoadBalancerAttributeRequestBuilder<(S0, LoadBalancerName), C> {
         let (s0, _) = self.required;
         ModifyLoadBalancerAttributeRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyLoadBalancerAttributeRequestBuilder<S> {}
+impl<S, C> ModifyLoadBalancerAttributeRequestBuilder<S, C> {}
 impl<S0, S1> ModifyLoadBalancerAttributeRequestBuilder<(S0, S1)> {
     /// The finished request. [`ModifyLoadBalancerAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyLoadBalancerAttributeRequest
@@ -138,6 +145,48 @@ impl<S0, S1> ModifyLoadBalancerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ModifyLoadBalancerAttribute` call: `client.modify_load_balancer_attribute()`, the setters of [`ModifyLoadBalancerAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyLoadBalancerAttributeCall<S = (rt::Unset, rt::Unset)> = ModifyLoadBalancerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyLoadBalancerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ModifyLoadBalancerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ModifyLoadBalancerAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyLoadBalancerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyLoadBalancerAttributeResponse,
+        ::ens_runtime::Error<ModifyLoadBalancerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasLoadBalancerName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyLoadBalancerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyLoadBalancerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -147,7 +196,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyLoadBalancerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`ModifyLoadBalancerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -164,7 +213,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::LoadBalancerName {}
     /// Type state: `LoadBalancerName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyLoadBalancerAttribute` needs the required parameter `LoadBalancerName`: call `.load_balancer_name(..)` before `.build()`",
+        message = "`ModifyLoadBalancerAttribute` needs the required parameter `LoadBalancerName`: call `.load_balancer_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerName` is not set"
     )]
     pub trait HasLoadBalancerName: sealed::Sealed {

@@ -89,12 +89,13 @@ impl rt::Operation for ModifyNetworkAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyNetworkAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyNetworkAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyNetworkAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyNetworkAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyNetworkAttributeRequestBuilder {
@@ -102,6 +103,7 @@ impl Default for ModifyNetworkAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyNetworkAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -112,21 +114,22 @@ struct ModifyNetworkAttributeRequestOptional {
     description: Option<Description>,
 }
 
-impl ModifyNetworkAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyNetworkAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyNetworkAttributeRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyNetworkAttributeRequestBuilder<(String,)> {
+    ) -> ModifyNetworkAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyNetworkAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyNetworkAttributeRequestBuilder<S> {
+impl<S, C> ModifyNetworkAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyNetworkAttributeRequest::network_name`] (`NetworkName`).
     pub fn network_name(mut self, value: NetworkName) -> Self {
         self.optional.network_name = Some(value);
@@ -156,6 +159,47 @@ impl<S0> ModifyNetworkAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyNetworkAttribute` call: `client.modify_network_attribute()`, the setters of [`ModifyNetworkAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyNetworkAttributeCall<S = (rt::Unset,)> = ModifyNetworkAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyNetworkAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyNetworkAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyNetworkAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyNetworkAttributeResponse,
+        ::ens_runtime::Error<ModifyNetworkAttributeError>,
+    >
+    where
+        S0: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyNetworkAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyNetworkAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -165,7 +209,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyNetworkAttribute` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`ModifyNetworkAttribute` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

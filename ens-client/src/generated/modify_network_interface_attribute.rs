@@ -75,12 +75,13 @@ impl rt::Operation for ModifyNetworkInterfaceAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyNetworkInterfaceAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyNetworkInterfaceAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyNetworkInterfaceAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyNetworkInterfaceAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyNetworkInterfaceAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyNetworkInterfaceAttributeRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for ModifyNetworkInterfaceAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyNetworkInterfaceAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -98,21 +100,22 @@ struct ModifyNetworkInterfaceAttributeRequestOptional {
     description: Option<Description>,
 }
 
-impl ModifyNetworkInterfaceAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyNetworkInterfaceAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyNetworkInterfaceAttributeRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyNetworkInterfaceAttributeRequestBuilder<(String,)> {
+    ) -> ModifyNetworkInterfaceAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyNetworkInterfaceAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyNetworkInterfaceAttributeRequestBuilder<S> {
+impl<S, C> ModifyNetworkInterfaceAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyNetworkInterfaceAttributeRequest::network_interface_name`] (`NetworkInterfaceName`).
     pub fn network_interface_name(mut self, value: NetworkInterfaceName) -> Self {
         self.optional.network_interface_name = Some(value);
@@ -142,6 +145,47 @@ impl<S0> ModifyNetworkInterfaceAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyNetworkInterfaceAttribute` call: `client.modify_network_interface_attribute()`, the setters of [`ModifyNetworkInterfaceAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyNetworkInterfaceAttributeCall<S = (rt::Unset,)> = ModifyNetworkInterfaceAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyNetworkInterfaceAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyNetworkInterfaceAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyNetworkInterfaceAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyNetworkInterfaceAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyNetworkInterfaceAttributeResponse,
+        ::ens_runtime::Error<ModifyNetworkInterfaceAttributeError>,
+    >
+    where
+        S0: builder_state::HasNetworkInterfaceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyNetworkInterfaceAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyNetworkInterfaceAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +195,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkInterfaceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyNetworkInterfaceAttribute` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()`",
+        message = "`ModifyNetworkInterfaceAttribute` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkInterfaceId` is not set"
     )]
     pub trait HasNetworkInterfaceId: sealed::Sealed {

@@ -64,12 +64,13 @@ impl rt::Operation for ModifyPrepayInstanceSpecRequest {
     }
 }
 
-/// Builds a [`ModifyPrepayInstanceSpecRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyPrepayInstanceSpecRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyPrepayInstanceSpecRequestBuilder<S = ()> {
+pub struct ModifyPrepayInstanceSpecRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ModifyPrepayInstanceSpecRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyPrepayInstanceSpecRequestBuilder {
@@ -77,6 +78,7 @@ impl Default for ModifyPrepayInstanceSpecRequestBuilder {
         Self {
             required: (),
             optional: ModifyPrepayInstanceSpecRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -87,7 +89,7 @@ struct ModifyPrepayInstanceSpecRequestOptional {
     instance_type: Option<String>,
 }
 
-impl<S> ModifyPrepayInstanceSpecRequestBuilder<S> {
+impl<S, C> ModifyPrepayInstanceSpecRequestBuilder<S, C> {
     /// Sets [`ModifyPrepayInstanceSpecRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_id = Some(value.into());
@@ -110,6 +112,44 @@ impl ModifyPrepayInstanceSpecRequestBuilder<()> {
             instance_id: optional.instance_id,
             instance_type: optional.instance_type,
         }
+    }
+}
+
+/// A fluent `ModifyPrepayInstanceSpec` call: `client.modify_prepay_instance_spec()`, the setters of [`ModifyPrepayInstanceSpecRequestBuilder`], then `.send().await`.
+pub type ModifyPrepayInstanceSpecCall<S = ()> = ModifyPrepayInstanceSpecRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyPrepayInstanceSpecCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ModifyPrepayInstanceSpecRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ModifyPrepayInstanceSpecRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyPrepayInstanceSpecRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyPrepayInstanceSpecResponse,
+        ::ens_runtime::Error<ModifyPrepayInstanceSpecError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyPrepayInstanceSpecRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -87,12 +87,13 @@ impl rt::Operation for ModifySecurityGroupAttributeRequest {
     }
 }
 
-/// Builds a [`ModifySecurityGroupAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifySecurityGroupAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifySecurityGroupAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifySecurityGroupAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifySecurityGroupAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifySecurityGroupAttributeRequestBuilder {
@@ -100,6 +101,7 @@ impl Default for ModifySecurityGroupAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifySecurityGroupAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -110,21 +112,22 @@ struct ModifySecurityGroupAttributeRequestOptional {
     description: Option<Description>,
 }
 
-impl ModifySecurityGroupAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifySecurityGroupAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifySecurityGroupAttributeRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> ModifySecurityGroupAttributeRequestBuilder<(String,)> {
+    ) -> ModifySecurityGroupAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifySecurityGroupAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifySecurityGroupAttributeRequestBuilder<S> {
+impl<S, C> ModifySecurityGroupAttributeRequestBuilder<S, C> {
     /// Sets [`ModifySecurityGroupAttributeRequest::security_group_name`] (`SecurityGroupName`).
     pub fn security_group_name(mut self, value: SecurityGroupName) -> Self {
         self.optional.security_group_name = Some(value);
@@ -154,6 +157,47 @@ impl<S0> ModifySecurityGroupAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifySecurityGroupAttribute` call: `client.modify_security_group_attribute()`, the setters of [`ModifySecurityGroupAttributeRequestBuilder`], then `.send().await`.
+pub type ModifySecurityGroupAttributeCall<S = (rt::Unset,)> = ModifySecurityGroupAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifySecurityGroupAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifySecurityGroupAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifySecurityGroupAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifySecurityGroupAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifySecurityGroupAttributeResponse,
+        ::ens_runtime::Error<ModifySecurityGroupAttributeError>,
+    >
+    where
+        S0: builder_state::HasSecurityGroupId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifySecurityGroupAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifySecurityGroupAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -163,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifySecurityGroupAttribute` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`ModifySecurityGroupAttribute` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {

@@ -71,12 +71,13 @@ impl rt::Operation for ModifySnapshotAttributeRequest {
     }
 }
 
-/// Builds a [`ModifySnapshotAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifySnapshotAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifySnapshotAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifySnapshotAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifySnapshotAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifySnapshotAttributeRequestBuilder {
@@ -84,6 +85,7 @@ impl Default for ModifySnapshotAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifySnapshotAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -94,21 +96,22 @@ struct ModifySnapshotAttributeRequestOptional {
     description: Option<String>,
 }
 
-impl ModifySnapshotAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifySnapshotAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifySnapshotAttributeRequest::snapshot_id`] (`SnapshotId`).
     pub fn snapshot_id(
         self,
         value: impl Into<String>,
-    ) -> ModifySnapshotAttributeRequestBuilder<(String,)> {
+    ) -> ModifySnapshotAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifySnapshotAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifySnapshotAttributeRequestBuilder<S> {
+impl<S, C> ModifySnapshotAttributeRequestBuilder<S, C> {
     /// Sets [`ModifySnapshotAttributeRequest::snapshot_name`] (`SnapshotName`).
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.optional.snapshot_name = Some(value.into());
@@ -138,6 +141,47 @@ impl<S0> ModifySnapshotAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifySnapshotAttribute` call: `client.modify_snapshot_attribute()`, the setters of [`ModifySnapshotAttributeRequestBuilder`], then `.send().await`.
+pub type ModifySnapshotAttributeCall<S = (rt::Unset,)> = ModifySnapshotAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifySnapshotAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifySnapshotAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifySnapshotAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifySnapshotAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifySnapshotAttributeResponse,
+        ::ens_runtime::Error<ModifySnapshotAttributeError>,
+    >
+    where
+        S0: builder_state::HasSnapshotId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifySnapshotAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifySnapshotAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -147,7 +191,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnapshotId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifySnapshotAttribute` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()`",
+        message = "`ModifySnapshotAttribute` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnapshotId` is not set"
     )]
     pub trait HasSnapshotId: sealed::Sealed {

@@ -104,12 +104,13 @@ impl rt::Operation for ModifySnatEntryRequest {
     }
 }
 
-/// Builds a [`ModifySnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifySnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifySnatEntryRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifySnatEntryRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifySnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for ModifySnatEntryRequestBuilder {
@@ -117,6 +118,7 @@ impl Default for ModifySnatEntryRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifySnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -129,21 +131,22 @@ struct ModifySnatEntryRequestOptional {
     snat_ip: Option<String>,
 }
 
-impl ModifySnatEntryRequestBuilder<(rt::Unset,)> {
+impl<C> ModifySnatEntryRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifySnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> ModifySnatEntryRequestBuilder<(String,)> {
+    ) -> ModifySnatEntryRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifySnatEntryRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifySnatEntryRequestBuilder<S> {
+impl<S, C> ModifySnatEntryRequestBuilder<S, C> {
     /// Sets [`ModifySnatEntryRequest::snat_entry_name`] (`SnatEntryName`).
     pub fn snat_entry_name(mut self, value: SnatEntryName) -> Self {
         self.optional.snat_entry_name = Some(value);
@@ -187,6 +190,44 @@ impl<S0> ModifySnatEntryRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifySnatEntry` call: `client.modify_snat_entry()`, the setters of [`ModifySnatEntryRequestBuilder`], then `.send().await`.
+pub type ModifySnatEntryCall<S = (rt::Unset,)> = ModifySnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifySnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifySnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifySnatEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifySnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ModifySnatEntryResponse, ::ens_runtime::Error<ModifySnatEntryError>>
+    where
+        S0: builder_state::HasSnatEntryId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifySnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifySnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -196,7 +237,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifySnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`ModifySnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {

@@ -109,12 +109,13 @@ impl rt::Operation for ModifyVSwitchAttributeRequest {
     }
 }
 
-/// Builds a [`ModifyVSwitchAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ModifyVSwitchAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyVSwitchAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct ModifyVSwitchAttributeRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ModifyVSwitchAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for ModifyVSwitchAttributeRequestBuilder {
@@ -122,6 +123,7 @@ impl Default for ModifyVSwitchAttributeRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ModifyVSwitchAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -134,21 +136,22 @@ struct ModifyVSwitchAttributeRequestOptional {
     ipv6_cidr_block: Option<String>,
 }
 
-impl ModifyVSwitchAttributeRequestBuilder<(rt::Unset,)> {
+impl<C> ModifyVSwitchAttributeRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ModifyVSwitchAttributeRequest::vswitch_id`] (`VSwitchId`).
     pub fn vswitch_id(
         self,
         value: impl Into<String>,
-    ) -> ModifyVSwitchAttributeRequestBuilder<(String,)> {
+    ) -> ModifyVSwitchAttributeRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ModifyVSwitchAttributeRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ModifyVSwitchAttributeRequestBuilder<S> {
+impl<S, C> ModifyVSwitchAttributeRequestBuilder<S, C> {
     /// Sets [`ModifyVSwitchAttributeRequest::vswitch_name`] (`VSwitchName`).
     pub fn vswitch_name(mut self, value: VSwitchName) -> Self {
         self.optional.vswitch_name = Some(value);
@@ -192,6 +195,47 @@ impl<S0> ModifyVSwitchAttributeRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ModifyVSwitchAttribute` call: `client.modify_v_switch_attribute()`, the setters of [`ModifyVSwitchAttributeRequestBuilder`], then `.send().await`.
+pub type ModifyVSwitchAttributeCall<S = (rt::Unset,)> = ModifyVSwitchAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ModifyVSwitchAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ModifyVSwitchAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ModifyVSwitchAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyVSwitchAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ModifyVSwitchAttributeResponse,
+        ::ens_runtime::Error<ModifyVSwitchAttributeError>,
+    >
+    where
+        S0: builder_state::HasVswitchId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ModifyVSwitchAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ModifyVSwitchAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -201,7 +245,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `VSwitchId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ModifyVSwitchAttribute` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()`",
+        message = "`ModifyVSwitchAttribute` needs the required parameter `VSwitchId`: call `.vswitch_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchId` is not set"
     )]
     pub trait HasVswitchId: sealed::Sealed {

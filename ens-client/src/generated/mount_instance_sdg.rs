@@ -62,12 +62,13 @@ impl rt::Operation for MountInstanceSDGRequest {
     }
 }
 
-/// Builds a [`MountInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`MountInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct MountInstanceSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct MountInstanceSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: MountInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for MountInstanceSDGRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for MountInstanceSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: MountInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,21 +86,22 @@ struct MountInstanceSDGRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl MountInstanceSDGRequestBuilder<(rt::Unset,)> {
+impl<C> MountInstanceSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`MountInstanceSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> MountInstanceSDGRequestBuilder<(String,)> {
+    ) -> MountInstanceSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         MountInstanceSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> MountInstanceSDGRequestBuilder<S> {
+impl<S, C> MountInstanceSDGRequestBuilder<S, C> {
     /// Sets [`MountInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -124,6 +127,44 @@ impl<S0> MountInstanceSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `MountInstanceSDG` call: `client.mount_instance_sdg()`, the setters of [`MountInstanceSDGRequestBuilder`], then `.send().await`.
+pub type MountInstanceSDGCall<S = (rt::Unset,)> = MountInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl MountInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: MountInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> MountInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`MountInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<MountInstanceSDGResponse, ::ens_runtime::Error<MountInstanceSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                MountInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`MountInstanceSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +174,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`MountInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`MountInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

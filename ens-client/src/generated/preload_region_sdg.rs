@@ -99,12 +99,13 @@ impl rt::Operation for PreloadRegionSDGRequest {
     }
 }
 
-/// Builds a [`PreloadRegionSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PreloadRegionSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PreloadRegionSDGRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct PreloadRegionSDGRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: PreloadRegionSDGRequestOptional,
+    call: C,
 }
 
 impl Default for PreloadRegionSDGRequestBuilder {
@@ -112,6 +113,7 @@ impl Default for PreloadRegionSDGRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: PreloadRegionSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -123,32 +125,37 @@ struct PreloadRegionSDGRequestOptional {
     disk_type: Option<String>,
 }
 
-impl<S1> PreloadRegionSDGRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> PreloadRegionSDGRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`PreloadRegionSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> PreloadRegionSDGRequestBuilder<(String, S1)> {
+    ) -> PreloadRegionSDGRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         PreloadRegionSDGRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> PreloadRegionSDGRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> PreloadRegionSDGRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`PreloadRegionSDGRequest::redundant_num`] (`RedundantNum`).
-    pub fn redundant_num(self, value: i64) -> PreloadRegionSDGRequestBuilder<(S0, i64)> {
+    pub fn redundant_num(
+        self,
+        value: i64,
+    ) -> PreloadRegionSDGRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         PreloadRegionSDGRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PreloadRegionSDGRequestBuilder<S> {
+impl<S, C> PreloadRegionSDGRequestBuilder<S, C> {
     /// Sets [`PreloadRegionSDGRequest::destination_region_ids`] (`DestinationRegionIds`).
     pub fn destination_region_ids(
         mut self,
@@ -196,6 +203,45 @@ impl<S0, S1> PreloadRegionSDGRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `PreloadRegionSDG` call: `client.preload_region_sdg()`, the setters of [`PreloadRegionSDGRequestBuilder`], then `.send().await`.
+pub type PreloadRegionSDGCall<S = (rt::Unset, rt::Unset)> = PreloadRegionSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PreloadRegionSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: PreloadRegionSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> PreloadRegionSDGRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PreloadRegionSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<PreloadRegionSDGResponse, ::ens_runtime::Error<PreloadRegionSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+        S1: builder_state::HasRedundantNum,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PreloadRegionSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PreloadRegionSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -205,7 +251,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PreloadRegionSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`PreloadRegionSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {
@@ -222,7 +268,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `RedundantNum` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PreloadRegionSDG` needs the required parameter `RedundantNum`: call `.redundant_num(..)` before `.build()`",
+        message = "`PreloadRegionSDG` needs the required parameter `RedundantNum`: call `.redundant_num(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RedundantNum` is not set"
     )]
     pub trait HasRedundantNum: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for PrepareUploadRequest {
     }
 }
 
-/// Builds a [`PrepareUploadRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PrepareUploadRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PrepareUploadRequestBuilder<S = (rt::Unset,)> {
+pub struct PrepareUploadRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: PrepareUploadRequestOptional,
+    call: C,
 }
 
 impl Default for PrepareUploadRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for PrepareUploadRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: PrepareUploadRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -82,21 +84,22 @@ struct PrepareUploadRequestOptional {
     client_ip: Option<String>,
 }
 
-impl PrepareUploadRequestBuilder<(rt::Unset,)> {
+impl<C> PrepareUploadRequestBuilder<(rt::Unset,), C> {
     /// Sets [`PrepareUploadRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> PrepareUploadRequestBuilder<(String,)> {
+    ) -> PrepareUploadRequestBuilder<(String,), C> {
         let (_,) = self.required;
         PrepareUploadRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PrepareUploadRequestBuilder<S> {
+impl<S, C> PrepareUploadRequestBuilder<S, C> {
     /// Sets [`PrepareUploadRequest::client_ip`] (`ClientIp`).
     pub fn client_ip(mut self, value: impl Into<String>) -> Self {
         self.optional.client_ip = Some(value.into());
@@ -119,6 +122,44 @@ impl<S0> PrepareUploadRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `PrepareUpload` call: `client.prepare_upload()`, the setters of [`PrepareUploadRequestBuilder`], then `.send().await`.
+pub type PrepareUploadCall<S = (rt::Unset,)> = PrepareUploadRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PrepareUploadCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: PrepareUploadRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> PrepareUploadRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PrepareUploadRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<PrepareUploadResponse, ::ens_runtime::Error<PrepareUploadError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PrepareUploadRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PrepareUploadRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -128,7 +169,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PrepareUpload` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`PrepareUpload` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

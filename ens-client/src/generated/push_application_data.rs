@@ -76,12 +76,13 @@ impl rt::Operation for PushApplicationDataRequest {
     }
 }
 
-/// Builds a [`PushApplicationDataRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PushApplicationDataRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PushApplicationDataRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct PushApplicationDataRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: PushApplicationDataRequestOptional,
+    call: C,
 }
 
 impl Default for PushApplicationDataRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for PushApplicationDataRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: PushApplicationDataRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -99,35 +101,37 @@ struct PushApplicationDataRequestOptional {
     push_strategy: Option<String>,
 }
 
-impl<S1> PushApplicationDataRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> PushApplicationDataRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`PushApplicationDataRequest::data`] (`Data`).
     pub fn data(
         self,
         value: impl Into<String>,
-    ) -> PushApplicationDataRequestBuilder<(String, S1)> {
+    ) -> PushApplicationDataRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         PushApplicationDataRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> PushApplicationDataRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> PushApplicationDataRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`PushApplicationDataRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> PushApplicationDataRequestBuilder<(S0, String)> {
+    ) -> PushApplicationDataRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         PushApplicationDataRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PushApplicationDataRequestBuilder<S> {
+impl<S, C> PushApplicationDataRequestBuilder<S, C> {
     /// Sets [`PushApplicationDataRequest::timeout`] (`Timeout`).
     pub fn timeout(mut self, value: i64) -> Self {
         self.optional.timeout = Some(value);
@@ -159,6 +163,48 @@ impl<S0, S1> PushApplicationDataRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `PushApplicationData` call: `client.push_application_data()`, the setters of [`PushApplicationDataRequestBuilder`], then `.send().await`.
+pub type PushApplicationDataCall<S = (rt::Unset, rt::Unset)> = PushApplicationDataRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PushApplicationDataCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: PushApplicationDataRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> PushApplicationDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PushApplicationDataRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        PushApplicationDataResponse,
+        ::ens_runtime::Error<PushApplicationDataError>,
+    >
+    where
+        S0: builder_state::HasData,
+        S1: builder_state::HasAppId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PushApplicationDataRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PushApplicationDataRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -168,7 +214,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `Data` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PushApplicationData` needs the required parameter `Data`: call `.data(..)` before `.build()`",
+        message = "`PushApplicationData` needs the required parameter `Data`: call `.data(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Data` is not set"
     )]
     pub trait HasData: sealed::Sealed {
@@ -184,7 +230,7 @@ pub mod builder_state {
 
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PushApplicationData` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`PushApplicationData` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {

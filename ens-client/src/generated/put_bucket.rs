@@ -94,12 +94,13 @@ impl rt::Operation for PutBucketRequest {
     }
 }
 
-/// Builds a [`PutBucketRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PutBucketRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PutBucketRequestBuilder<S = (rt::Unset,)> {
+pub struct PutBucketRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: PutBucketRequestOptional,
+    call: C,
 }
 
 impl Default for PutBucketRequestBuilder {
@@ -107,6 +108,7 @@ impl Default for PutBucketRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: PutBucketRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -120,21 +122,22 @@ struct PutBucketRequestOptional {
     dispatch_scope: Option<String>,
 }
 
-impl PutBucketRequestBuilder<(rt::Unset,)> {
+impl<C> PutBucketRequestBuilder<(rt::Unset,), C> {
     /// Sets [`PutBucketRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> PutBucketRequestBuilder<(String,)> {
+    ) -> PutBucketRequestBuilder<(String,), C> {
         let (_,) = self.required;
         PutBucketRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PutBucketRequestBuilder<S> {
+impl<S, C> PutBucketRequestBuilder<S, C> {
     /// Sets [`PutBucketRequest::logical_bucket_type`] (`LogicalBucketType`).
     pub fn logical_bucket_type(mut self, value: impl Into<String>) -> Self {
         self.optional.logical_bucket_type = Some(value.into());
@@ -185,6 +188,44 @@ impl<S0> PutBucketRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `PutBucket` call: `client.put_bucket()`, the setters of [`PutBucketRequestBuilder`], then `.send().await`.
+pub type PutBucketCall<S = (rt::Unset,)> = PutBucketRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PutBucketCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: PutBucketRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> PutBucketRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PutBucketRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<PutBucketResponse, ::ens_runtime::Error<PutBucketError>>
+    where
+        S0: builder_state::HasBucketName,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PutBucketRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PutBucketRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -194,7 +235,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PutBucket` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`PutBucket` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {

@@ -66,12 +66,13 @@ impl rt::Operation for PutBucketAclRequest {
     }
 }
 
-/// Builds a [`PutBucketAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PutBucketAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PutBucketAclRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct PutBucketAclRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: PutBucketAclRequestOptional,
+    call: C,
 }
 
 impl Default for PutBucketAclRequestBuilder {
@@ -79,41 +80,44 @@ impl Default for PutBucketAclRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: PutBucketAclRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct PutBucketAclRequestOptional {}
-impl<S1> PutBucketAclRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> PutBucketAclRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`PutBucketAclRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> PutBucketAclRequestBuilder<(String, S1)> {
+    ) -> PutBucketAclRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         PutBucketAclRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> PutBucketAclRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> PutBucketAclRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`PutBucketAclRequest::bucket_acl`] (`BucketAcl`).
     pub fn bucket_acl(
         self,
         value: impl Into<String>,
-    ) -> PutBucketAclRequestBuilder<(S0, String)> {
+    ) -> PutBucketAclRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         PutBucketAclRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PutBucketAclRequestBuilder<S> {}
+impl<S, C> PutBucketAclRequestBuilder<S, C> {}
 impl<S0, S1> PutBucketAclRequestBuilder<(S0, S1)> {
     /// The finished request. [`PutBucketAclRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> PutBucketAclRequest
@@ -130,6 +134,45 @@ impl<S0, S1> PutBucketAclRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `PutBucketAcl` call: `client.put_bucket_acl()`, the setters of [`PutBucketAclRequestBuilder`], then `.send().await`.
+pub type PutBucketAclCall<S = (rt::Unset, rt::Unset)> = PutBucketAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PutBucketAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: PutBucketAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> PutBucketAclRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PutBucketAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<PutBucketAclResponse, ::ens_runtime::Error<PutBucketAclError>>
+    where
+        S0: builder_state::HasBucketName,
+        S1: builder_state::HasBucketAcl,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PutBucketAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PutBucketAclRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -139,7 +182,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PutBucketAcl` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`PutBucketAcl` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {
@@ -155,7 +198,7 @@ pub mod builder_state {
 
     /// Type state: `BucketAcl` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PutBucketAcl` needs the required parameter `BucketAcl`: call `.bucket_acl(..)` before `.build()`",
+        message = "`PutBucketAcl` needs the required parameter `BucketAcl`: call `.bucket_acl(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketAcl` is not set"
     )]
     pub trait HasBucketAcl: sealed::Sealed {

@@ -132,12 +132,13 @@ impl rt::Operation for PutBucketLifecycleRequest {
     }
 }
 
-/// Builds a [`PutBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`PutBucketLifecycleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct PutBucketLifecycleRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct PutBucketLifecycleRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: PutBucketLifecycleRequestOptional,
+    call: C,
 }
 
 impl Default for PutBucketLifecycleRequestBuilder {
@@ -145,6 +146,7 @@ impl Default for PutBucketLifecycleRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: PutBucketLifecycleRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -158,35 +160,37 @@ struct PutBucketLifecycleRequestOptional {
     allow_same_action_overlap: Option<bool>,
 }
 
-impl<S1> PutBucketLifecycleRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> PutBucketLifecycleRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`PutBucketLifecycleRequest::bucket_name`] (`BucketName`).
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> PutBucketLifecycleRequestBuilder<(String, S1)> {
+    ) -> PutBucketLifecycleRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         PutBucketLifecycleRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> PutBucketLifecycleRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> PutBucketLifecycleRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`PutBucketLifecycleRequest::status`] (`Status`).
     pub fn status(
         self,
         value: impl Into<String>,
-    ) -> PutBucketLifecycleRequestBuilder<(S0, String)> {
+    ) -> PutBucketLifecycleRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         PutBucketLifecycleRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> PutBucketLifecycleRequestBuilder<S> {
+impl<S, C> PutBucketLifecycleRequestBuilder<S, C> {
     /// Sets [`PutBucketLifecycleRequest::rule_id`] (`RuleId`).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.optional.rule_id = Some(value.into());
@@ -239,6 +243,48 @@ impl<S0, S1> PutBucketLifecycleRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `PutBucketLifecycle` call: `client.put_bucket_lifecycle()`, the setters of [`PutBucketLifecycleRequestBuilder`], then `.send().await`.
+pub type PutBucketLifecycleCall<S = (rt::Unset, rt::Unset)> = PutBucketLifecycleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl PutBucketLifecycleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: PutBucketLifecycleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> PutBucketLifecycleRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PutBucketLifecycleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        PutBucketLifecycleResponse,
+        ::ens_runtime::Error<PutBucketLifecycleError>,
+    >
+    where
+        S0: builder_state::HasBucketName,
+        S1: builder_state::HasStatus,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                PutBucketLifecycleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`PutBucketLifecycleRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -248,7 +294,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `BucketName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PutBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()`",
+        message = "`PutBucketLifecycle` needs the required parameter `BucketName`: call `.bucket_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`BucketName` is not set"
     )]
     pub trait HasBucketName: sealed::Sealed {
@@ -264,7 +310,7 @@ pub mod builder_state {
 
     /// Type state: `Status` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`PutBucketLifecycle` needs the required parameter `Status`: call `.status(..)` before `.build()`",
+        message = "`PutBucketLifecycle` needs the required parameter `Status`: call `.status(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Status` is not set"
     )]
     pub trait HasStatus: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for ReInitDiskRequest {
     }
 }
 
-/// Builds a [`ReInitDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReInitDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReInitDiskRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ReInitDiskRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ReInitDiskRequestOptional,
+    call: C,
 }
 
 impl Default for ReInitDiskRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for ReInitDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ReInitDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReInitDiskRequestOptional {}
-impl<S1> ReInitDiskRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ReInitDiskRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ReInitDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> ReInitDiskRequestBuilder<(String, S1)> {
+    ) -> ReInitDiskRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ReInitDiskRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ReInitDiskRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ReInitDiskRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ReInitDiskRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ReInitDiskRequestBuilder<(S0, String)> {
+    ) -> ReInitDiskRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ReInitDiskRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReInitDiskRequestBuilder<S> {}
+impl<S, C> ReInitDiskRequestBuilder<S, C> {}
 impl<S0, S1> ReInitDiskRequestBuilder<(S0, S1)> {
     /// The finished request. [`ReInitDiskRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReInitDiskRequest
@@ -124,6 +128,45 @@ impl<S0, S1> ReInitDiskRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ReInitDisk` call: `client.re_init_disk()`, the setters of [`ReInitDiskRequestBuilder`], then `.send().await`.
+pub type ReInitDiskCall<S = (rt::Unset, rt::Unset)> = ReInitDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReInitDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ReInitDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ReInitDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReInitDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ReInitDiskResponse, ::ens_runtime::Error<ReInitDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReInitDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReInitDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReInitDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`ReInitDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReInitDisk` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ReInitDisk` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

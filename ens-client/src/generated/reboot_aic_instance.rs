@@ -76,12 +76,13 @@ impl rt::Operation for RebootAICInstanceRequest {
     }
 }
 
-/// Builds a [`RebootAICInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RebootAICInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RebootAICInstanceRequestBuilder<S = ()> {
+pub struct RebootAICInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RebootAICInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RebootAICInstanceRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for RebootAICInstanceRequestBuilder {
         Self {
             required: (),
             optional: RebootAICInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -100,7 +102,7 @@ struct RebootAICInstanceRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> RebootAICInstanceRequestBuilder<S> {
+impl<S, C> RebootAICInstanceRequestBuilder<S, C> {
     /// Sets [`RebootAICInstanceRequest::server_id`] (`ServerId`).
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.optional.server_id = Some(value.into());
@@ -133,6 +135,44 @@ impl RebootAICInstanceRequestBuilder<()> {
             instance_id: optional.instance_id,
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `RebootAICInstance` call: `client.reboot_aic_instance()`, the setters of [`RebootAICInstanceRequestBuilder`], then `.send().await`.
+pub type RebootAICInstanceCall<S = ()> = RebootAICInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RebootAICInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RebootAICInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RebootAICInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootAICInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RebootAICInstanceResponse,
+        ::ens_runtime::Error<RebootAICInstanceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                RebootAICInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

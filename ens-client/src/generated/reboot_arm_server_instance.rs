@@ -53,12 +53,13 @@ impl rt::Operation for RebootARMServerInstanceRequest {
     }
 }
 
-/// Builds a [`RebootARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RebootARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RebootARMServerInstanceRequestBuilder<S = ()> {
+pub struct RebootARMServerInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RebootARMServerInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RebootARMServerInstanceRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for RebootARMServerInstanceRequestBuilder {
         Self {
             required: (),
             optional: RebootARMServerInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct RebootARMServerInstanceRequestOptional {
     server_id: Option<String>,
 }
 
-impl<S> RebootARMServerInstanceRequestBuilder<S> {
+impl<S, C> RebootARMServerInstanceRequestBuilder<S, C> {
     /// Sets [`RebootARMServerInstanceRequest::server_id`] (`ServerId`).
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.optional.server_id = Some(value.into());
@@ -91,6 +93,44 @@ impl RebootARMServerInstanceRequestBuilder<()> {
         RebootARMServerInstanceRequest {
             server_id: optional.server_id,
         }
+    }
+}
+
+/// A fluent `RebootARMServerInstance` call: `client.reboot_arm_server_instance()`, the setters of [`RebootARMServerInstanceRequestBuilder`], then `.send().await`.
+pub type RebootARMServerInstanceCall<S = ()> = RebootARMServerInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RebootARMServerInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RebootARMServerInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RebootARMServerInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootARMServerInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RebootARMServerInstanceResponse,
+        ::ens_runtime::Error<RebootARMServerInstanceError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                RebootARMServerInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -75,12 +75,13 @@ impl rt::Operation for RebootInstanceRequest {
     }
 }
 
-/// Builds a [`RebootInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RebootInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RebootInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct RebootInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: RebootInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RebootInstanceRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for RebootInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: RebootInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -97,21 +99,22 @@ struct RebootInstanceRequestOptional {
     force_stop: Option<bool>,
 }
 
-impl RebootInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> RebootInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`RebootInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> RebootInstanceRequestBuilder<(String,)> {
+    ) -> RebootInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         RebootInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RebootInstanceRequestBuilder<S> {
+impl<S, C> RebootInstanceRequestBuilder<S, C> {
     /// Sets [`RebootInstanceRequest::force_stop`] (`ForceStop`).
     pub fn force_stop(mut self, value: bool) -> Self {
         self.optional.force_stop = Some(value);
@@ -134,6 +137,44 @@ impl<S0> RebootInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `RebootInstance` call: `client.reboot_instance()`, the setters of [`RebootInstanceRequestBuilder`], then `.send().await`.
+pub type RebootInstanceCall<S = (rt::Unset,)> = RebootInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RebootInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: RebootInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> RebootInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RebootInstanceResponse, ::ens_runtime::Error<RebootInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RebootInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RebootInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -143,7 +184,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RebootInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`RebootInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -55,12 +55,13 @@ impl rt::Operation for RebootInstancesRequest {
     }
 }
 
-/// Builds a [`RebootInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RebootInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RebootInstancesRequestBuilder<S = ()> {
+pub struct RebootInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RebootInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for RebootInstancesRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for RebootInstancesRequestBuilder {
         Self {
             required: (),
             optional: RebootInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct RebootInstancesRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> RebootInstancesRequestBuilder<S> {
+impl<S, C> RebootInstancesRequestBuilder<S, C> {
     /// Sets [`RebootInstancesRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,41 @@ impl RebootInstancesRequestBuilder<()> {
         RebootInstancesRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `RebootInstances` call: `client.reboot_instances()`, the setters of [`RebootInstancesRequestBuilder`], then `.send().await`.
+pub type RebootInstancesCall<S = ()> = RebootInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RebootInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RebootInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RebootInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RebootInstancesResponse, ::ens_runtime::Error<RebootInstancesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                RebootInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

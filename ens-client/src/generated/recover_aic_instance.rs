@@ -53,12 +53,13 @@ impl rt::Operation for RecoverAICInstanceRequest {
     }
 }
 
-/// Builds a [`RecoverAICInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RecoverAICInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RecoverAICInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct RecoverAICInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: RecoverAICInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RecoverAICInstanceRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for RecoverAICInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: RecoverAICInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct RecoverAICInstanceRequestOptional {}
-impl RecoverAICInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> RecoverAICInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`RecoverAICInstanceRequest::server_id`] (`ServerId`).
     pub fn server_id(
         self,
         value: impl Into<String>,
-    ) -> RecoverAICInstanceRequestBuilder<(String,)> {
+    ) -> RecoverAICInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         RecoverAICInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RecoverAICInstanceRequestBuilder<S> {}
+impl<S, C> RecoverAICInstanceRequestBuilder<S, C> {}
 impl<S0> RecoverAICInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`RecoverAICInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RecoverAICInstanceRequest
@@ -101,6 +104,47 @@ impl<S0> RecoverAICInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `RecoverAICInstance` call: `client.recover_aic_instance()`, the setters of [`RecoverAICInstanceRequestBuilder`], then `.send().await`.
+pub type RecoverAICInstanceCall<S = (rt::Unset,)> = RecoverAICInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RecoverAICInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: RecoverAICInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> RecoverAICInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RecoverAICInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RecoverAICInstanceResponse,
+        ::ens_runtime::Error<RecoverAICInstanceError>,
+    >
+    where
+        S0: builder_state::HasServerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RecoverAICInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RecoverAICInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ServerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RecoverAICInstance` needs the required parameter `ServerId`: call `.server_id(..)` before `.build()`",
+        message = "`RecoverAICInstance` needs the required parameter `ServerId`: call `.server_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ServerId` is not set"
     )]
     pub trait HasServerId: sealed::Sealed {

@@ -79,12 +79,13 @@ impl rt::Operation for ReinitInstanceRequest {
     }
 }
 
-/// Builds a [`ReinitInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReinitInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReinitInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ReinitInstanceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ReinitInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReinitInstanceRequestBuilder {
@@ -92,6 +93,7 @@ impl Default for ReinitInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ReinitInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -101,35 +103,37 @@ struct ReinitInstanceRequestOptional {
     password: Option<Password>,
 }
 
-impl<S1> ReinitInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ReinitInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ReinitInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ReinitInstanceRequestBuilder<(String, S1)> {
+    ) -> ReinitInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ReinitInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ReinitInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ReinitInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ReinitInstanceRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> ReinitInstanceRequestBuilder<(S0, String)> {
+    ) -> ReinitInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ReinitInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReinitInstanceRequestBuilder<S> {
+impl<S, C> ReinitInstanceRequestBuilder<S, C> {
     /// Sets [`ReinitInstanceRequest::password`] (`Password`).
     pub fn password(mut self, value: Password) -> Self {
         self.optional.password = Some(value);
@@ -154,6 +158,45 @@ impl<S0, S1> ReinitInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ReinitInstance` call: `client.reinit_instance()`, the setters of [`ReinitInstanceRequestBuilder`], then `.send().await`.
+pub type ReinitInstanceCall<S = (rt::Unset, rt::Unset)> = ReinitInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReinitInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ReinitInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ReinitInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReinitInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ReinitInstanceResponse, ::ens_runtime::Error<ReinitInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReinitInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReinitInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -163,7 +206,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReinitInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ReinitInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -179,7 +222,7 @@ pub mod builder_state {
 
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReinitInstance` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ReinitInstance` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

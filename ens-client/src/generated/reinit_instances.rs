@@ -72,12 +72,13 @@ impl rt::Operation for ReinitInstancesRequest {
     }
 }
 
-/// Builds a [`ReinitInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReinitInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReinitInstancesRequestBuilder<S = ()> {
+pub struct ReinitInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ReinitInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for ReinitInstancesRequestBuilder {
@@ -85,6 +86,7 @@ impl Default for ReinitInstancesRequestBuilder {
         Self {
             required: (),
             optional: ReinitInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,7 +98,7 @@ struct ReinitInstancesRequestOptional {
     password: Option<ReinitInstancesPassword>,
 }
 
-impl<S> ReinitInstancesRequestBuilder<S> {
+impl<S, C> ReinitInstancesRequestBuilder<S, C> {
     /// Sets [`ReinitInstancesRequest::image_id`] (`ImageId`).
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.optional.image_id = Some(value.into());
@@ -129,6 +131,41 @@ impl ReinitInstancesRequestBuilder<()> {
             instance_ids: optional.instance_ids,
             password: optional.password,
         }
+    }
+}
+
+/// A fluent `ReinitInstances` call: `client.reinit_instances()`, the setters of [`ReinitInstancesRequestBuilder`], then `.send().await`.
+pub type ReinitInstancesCall<S = ()> = ReinitInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReinitInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ReinitInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ReinitInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReinitInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ReinitInstancesResponse, ::ens_runtime::Error<ReinitInstancesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReinitInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

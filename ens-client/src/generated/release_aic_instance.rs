@@ -53,12 +53,13 @@ impl rt::Operation for ReleaseAICInstanceRequest {
     }
 }
 
-/// Builds a [`ReleaseAICInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReleaseAICInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReleaseAICInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ReleaseAICInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ReleaseAICInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReleaseAICInstanceRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for ReleaseAICInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ReleaseAICInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReleaseAICInstanceRequestOptional {}
-impl ReleaseAICInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ReleaseAICInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ReleaseAICInstanceRequest::server_id`] (`ServerId`).
     pub fn server_id(
         self,
         value: impl Into<String>,
-    ) -> ReleaseAICInstanceRequestBuilder<(String,)> {
+    ) -> ReleaseAICInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ReleaseAICInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReleaseAICInstanceRequestBuilder<S> {}
+impl<S, C> ReleaseAICInstanceRequestBuilder<S, C> {}
 impl<S0> ReleaseAICInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleaseAICInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleaseAICInstanceRequest
@@ -101,6 +104,47 @@ impl<S0> ReleaseAICInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ReleaseAICInstance` call: `client.release_aic_instance()`, the setters of [`ReleaseAICInstanceRequestBuilder`], then `.send().await`.
+pub type ReleaseAICInstanceCall<S = (rt::Unset,)> = ReleaseAICInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReleaseAICInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleaseAICInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ReleaseAICInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleaseAICInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ReleaseAICInstanceResponse,
+        ::ens_runtime::Error<ReleaseAICInstanceError>,
+    >
+    where
+        S0: builder_state::HasServerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReleaseAICInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReleaseAICInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +154,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ServerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReleaseAICInstance` needs the required parameter `ServerId`: call `.server_id(..)` before `.build()`",
+        message = "`ReleaseAICInstance` needs the required parameter `ServerId`: call `.server_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ServerId` is not set"
     )]
     pub trait HasServerId: sealed::Sealed {

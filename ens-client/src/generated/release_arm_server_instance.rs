@@ -55,12 +55,13 @@ impl rt::Operation for ReleaseARMServerInstanceRequest {
     }
 }
 
-/// Builds a [`ReleaseARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReleaseARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReleaseARMServerInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ReleaseARMServerInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ReleaseARMServerInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReleaseARMServerInstanceRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for ReleaseARMServerInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ReleaseARMServerInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReleaseARMServerInstanceRequestOptional {}
-impl ReleaseARMServerInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ReleaseARMServerInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ReleaseARMServerInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ReleaseARMServerInstanceRequestBuilder<(String,)> {
+    ) -> ReleaseARMServerInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ReleaseARMServerInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReleaseARMServerInstanceRequestBuilder<S> {}
+impl<S, C> ReleaseARMServerInstanceRequestBuilder<S, C> {}
 impl<S0> ReleaseARMServerInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleaseARMServerInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleaseARMServerInstanceRequest
@@ -103,6 +106,47 @@ impl<S0> ReleaseARMServerInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ReleaseARMServerInstance` call: `client.release_arm_server_instance()`, the setters of [`ReleaseARMServerInstanceRequestBuilder`], then `.send().await`.
+pub type ReleaseARMServerInstanceCall<S = (rt::Unset,)> = ReleaseARMServerInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReleaseARMServerInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleaseARMServerInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ReleaseARMServerInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleaseARMServerInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ReleaseARMServerInstanceResponse,
+        ::ens_runtime::Error<ReleaseARMServerInstanceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReleaseARMServerInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReleaseARMServerInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReleaseARMServerInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ReleaseARMServerInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

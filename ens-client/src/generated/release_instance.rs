@@ -59,12 +59,13 @@ impl rt::Operation for ReleaseInstanceRequest {
     }
 }
 
-/// Builds a [`ReleaseInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReleaseInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReleaseInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ReleaseInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ReleaseInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReleaseInstanceRequestBuilder {
@@ -72,27 +73,29 @@ impl Default for ReleaseInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ReleaseInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReleaseInstanceRequestOptional {}
-impl ReleaseInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ReleaseInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ReleaseInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ReleaseInstanceRequestBuilder<(String,)> {
+    ) -> ReleaseInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ReleaseInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReleaseInstanceRequestBuilder<S> {}
+impl<S, C> ReleaseInstanceRequestBuilder<S, C> {}
 impl<S0> ReleaseInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleaseInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleaseInstanceRequest
@@ -107,6 +110,44 @@ impl<S0> ReleaseInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ReleaseInstance` call: `client.release_instance()`, the setters of [`ReleaseInstanceRequestBuilder`], then `.send().await`.
+pub type ReleaseInstanceCall<S = (rt::Unset,)> = ReleaseInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReleaseInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleaseInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ReleaseInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleaseInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ReleaseInstanceResponse, ::ens_runtime::Error<ReleaseInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReleaseInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReleaseInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -116,7 +157,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReleaseInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ReleaseInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

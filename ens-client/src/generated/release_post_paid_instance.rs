@@ -57,12 +57,13 @@ impl rt::Operation for ReleasePostPaidInstanceRequest {
     }
 }
 
-/// Builds a [`ReleasePostPaidInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReleasePostPaidInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReleasePostPaidInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ReleasePostPaidInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ReleasePostPaidInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReleasePostPaidInstanceRequestBuilder {
@@ -70,27 +71,29 @@ impl Default for ReleasePostPaidInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ReleasePostPaidInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReleasePostPaidInstanceRequestOptional {}
-impl ReleasePostPaidInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ReleasePostPaidInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ReleasePostPaidInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ReleasePostPaidInstanceRequestBuilder<(String,)> {
+    ) -> ReleasePostPaidInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ReleasePostPaidInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReleasePostPaidInstanceRequestBuilder<S> {}
+impl<S, C> ReleasePostPaidInstanceRequestBuilder<S, C> {}
 impl<S0> ReleasePostPaidInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleasePostPaidInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleasePostPaidInstanceRequest
@@ -105,6 +108,47 @@ impl<S0> ReleasePostPaidInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ReleasePostPaidInstance` call: `client.release_post_paid_instance()`, the setters of [`ReleasePostPaidInstanceRequestBuilder`], then `.send().await`.
+pub type ReleasePostPaidInstanceCall<S = (rt::Unset,)> = ReleasePostPaidInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReleasePostPaidInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleasePostPaidInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ReleasePostPaidInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleasePostPaidInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ReleasePostPaidInstanceResponse,
+        ::ens_runtime::Error<ReleasePostPaidInstanceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReleasePostPaidInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReleasePostPaidInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -114,7 +158,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReleasePostPaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ReleasePostPaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -55,12 +55,13 @@ impl rt::Operation for ReleasePrePaidInstanceRequest {
     }
 }
 
-/// Builds a [`ReleasePrePaidInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ReleasePrePaidInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ReleasePrePaidInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct ReleasePrePaidInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ReleasePrePaidInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ReleasePrePaidInstanceRequestBuilder {
@@ -68,27 +69,29 @@ impl Default for ReleasePrePaidInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ReleasePrePaidInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ReleasePrePaidInstanceRequestOptional {}
-impl ReleasePrePaidInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> ReleasePrePaidInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ReleasePrePaidInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> ReleasePrePaidInstanceRequestBuilder<(String,)> {
+    ) -> ReleasePrePaidInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         ReleasePrePaidInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ReleasePrePaidInstanceRequestBuilder<S> {}
+impl<S, C> ReleasePrePaidInstanceRequestBuilder<S, C> {}
 impl<S0> ReleasePrePaidInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`ReleasePrePaidInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ReleasePrePaidInstanceRequest
@@ -103,6 +106,47 @@ impl<S0> ReleasePrePaidInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ReleasePrePaidInstance` call: `client.release_pre_paid_instance()`, the setters of [`ReleasePrePaidInstanceRequestBuilder`], then `.send().await`.
+pub type ReleasePrePaidInstanceCall<S = (rt::Unset,)> = ReleasePrePaidInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ReleasePrePaidInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ReleasePrePaidInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ReleasePrePaidInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleasePrePaidInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ReleasePrePaidInstanceResponse,
+        ::ens_runtime::Error<ReleasePrePaidInstanceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ReleasePrePaidInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ReleasePrePaidInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -112,7 +156,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ReleasePrePaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`ReleasePrePaidInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

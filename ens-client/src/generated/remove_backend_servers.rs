@@ -64,12 +64,13 @@ impl rt::Operation for RemoveBackendServersRequest {
     }
 }
 
-/// Builds a [`RemoveBackendServersRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemoveBackendServersRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemoveBackendServersRequestBuilder<S = (rt::Unset,)> {
+pub struct RemoveBackendServersRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: RemoveBackendServersRequestOptional,
+    call: C,
 }
 
 impl Default for RemoveBackendServersRequestBuilder {
@@ -77,6 +78,7 @@ impl Default for RemoveBackendServersRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: RemoveBackendServersRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -86,21 +88,22 @@ struct RemoveBackendServersRequestOptional {
     backend_servers: Vec<BackendServers>,
 }
 
-impl RemoveBackendServersRequestBuilder<(rt::Unset,)> {
+impl<C> RemoveBackendServersRequestBuilder<(rt::Unset,), C> {
     /// Sets [`RemoveBackendServersRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> RemoveBackendServersRequestBuilder<(String,)> {
+    ) -> RemoveBackendServersRequestBuilder<(String,), C> {
         let (_,) = self.required;
         RemoveBackendServersRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RemoveBackendServersRequestBuilder<S> {
+impl<S, C> RemoveBackendServersRequestBuilder<S, C> {
     /// Sets [`RemoveBackendServersRequest::backend_servers`] (`BackendServers`).
     pub fn backend_servers(
         mut self,
@@ -126,6 +129,47 @@ impl<S0> RemoveBackendServersRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `RemoveBackendServers` call: `client.remove_backend_servers()`, the setters of [`RemoveBackendServersRequestBuilder`], then `.send().await`.
+pub type RemoveBackendServersCall<S = (rt::Unset,)> = RemoveBackendServersRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RemoveBackendServersCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: RemoveBackendServersRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> RemoveBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveBackendServersRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RemoveBackendServersResponse,
+        ::ens_runtime::Error<RemoveBackendServersError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemoveBackendServersRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RemoveBackendServersRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RemoveBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`RemoveBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

@@ -55,12 +55,13 @@ impl rt::Operation for RemoveInstanceSDGRequest {
     }
 }
 
-/// Builds a [`RemoveInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemoveInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemoveInstanceSDGRequestBuilder<S = ()> {
+pub struct RemoveInstanceSDGRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RemoveInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for RemoveInstanceSDGRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for RemoveInstanceSDGRequestBuilder {
         Self {
             required: (),
             optional: RemoveInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct RemoveInstanceSDGRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> RemoveInstanceSDGRequestBuilder<S> {
+impl<S, C> RemoveInstanceSDGRequestBuilder<S, C> {
     /// Sets [`RemoveInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,44 @@ impl RemoveInstanceSDGRequestBuilder<()> {
         RemoveInstanceSDGRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `RemoveInstanceSDG` call: `client.remove_instance_sdg()`, the setters of [`RemoveInstanceSDGRequestBuilder`], then `.send().await`.
+pub type RemoveInstanceSDGCall<S = ()> = RemoveInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RemoveInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RemoveInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RemoveInstanceSDGRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RemoveInstanceSDGResponse,
+        ::ens_runtime::Error<RemoveInstanceSDGError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemoveInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

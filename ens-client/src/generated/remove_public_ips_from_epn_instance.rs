@@ -62,12 +62,16 @@ impl rt::Operation for RemovePublicIpsFromEpnInstanceRequest {
     }
 }
 
-/// Builds a [`RemovePublicIpsFromEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemovePublicIpsFromEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemovePublicIpsFromEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct RemovePublicIpsFromEpnInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: RemovePublicIpsFromEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RemovePublicIpsFromEpnInstanceRequestBuilder {
@@ -75,41 +79,44 @@ impl Default for RemovePublicIpsFromEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: RemovePublicIpsFromEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct RemovePublicIpsFromEpnInstanceRequestOptional {}
-impl<S1> RemovePublicIpsFromEpnInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> RemovePublicIpsFromEpnInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`RemovePublicIpsFromEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> RemovePublicIpsFromEpnInstanceRequestBuilder<(String, S1)> {
+    ) -> RemovePublicIpsFromEpnInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         RemovePublicIpsFromEpnInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`RemovePublicIpsFromEpnInstanceRequest::instance_infos`] (`InstanceInfos`).
     pub fn instance_infos(
         self,
         value: impl Into<String>,
-    ) -> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, String)> {
+    ) -> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         RemovePublicIpsFromEpnInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RemovePublicIpsFromEpnInstanceRequestBuilder<S> {}
+impl<S, C> RemovePublicIpsFromEpnInstanceRequestBuilder<S, C> {}
 impl<S0, S1> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`RemovePublicIpsFromEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RemovePublicIpsFromEpnInstanceRequest
@@ -126,6 +133,51 @@ impl<S0, S1> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `RemovePublicIpsFromEpnInstance` call: `client.remove_public_ips_from_epn_instance()`, the setters of [`RemovePublicIpsFromEpnInstanceRequestBuilder`], then `.send().await`.
+pub type RemovePublicIpsFromEpnInstanceCall<S = (rt::Unset, rt::Unset)> = RemovePublicIpsFromEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RemovePublicIpsFromEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: RemovePublicIpsFromEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> RemovePublicIpsFromEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemovePublicIpsFromEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RemovePublicIpsFromEpnInstanceResponse,
+        ::ens_runtime::Error<RemovePublicIpsFromEpnInstanceError>,
+    >
+    where
+        S0: builder_state::HasEpnInstanceId,
+        S1: builder_state::HasInstanceInfos,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemovePublicIpsFromEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RemovePublicIpsFromEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +187,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RemovePublicIpsFromEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`RemovePublicIpsFromEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {
@@ -151,7 +203,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceInfos` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RemovePublicIpsFromEpnInstance` needs the required parameter `InstanceInfos`: call `.instance_infos(..)` before `.build()`",
+        message = "`RemovePublicIpsFromEpnInstance` needs the required parameter `InstanceInfos`: call `.instance_infos(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceInfos` is not set"
     )]
     pub trait HasInstanceInfos: sealed::Sealed {

@@ -62,12 +62,13 @@ impl rt::Operation for RemoveSDGsRequest {
     }
 }
 
-/// Builds a [`RemoveSDGsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemoveSDGsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemoveSDGsRequestBuilder<S = ()> {
+pub struct RemoveSDGsRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RemoveSDGsRequestOptional,
+    call: C,
 }
 
 impl Default for RemoveSDGsRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for RemoveSDGsRequestBuilder {
         Self {
             required: (),
             optional: RemoveSDGsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -85,7 +87,7 @@ struct RemoveSDGsRequestOptional {
     sdg_ids: Vec<String>,
 }
 
-impl<S> RemoveSDGsRequestBuilder<S> {
+impl<S, C> RemoveSDGsRequestBuilder<S, C> {
     /// Sets [`RemoveSDGsRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -114,6 +116,38 @@ impl RemoveSDGsRequestBuilder<()> {
             instance_ids: optional.instance_ids,
             sdg_ids: optional.sdg_ids,
         }
+    }
+}
+
+/// A fluent `RemoveSDGs` call: `client.remove_sd_gs()`, the setters of [`RemoveSDGsRequestBuilder`], then `.send().await`.
+pub type RemoveSDGsCall<S = ()> = RemoveSDGsRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl RemoveSDGsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RemoveSDGsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RemoveSDGsRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveSDGsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RemoveSDGsResponse, ::ens_runtime::Error<RemoveSDGsError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemoveSDGsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

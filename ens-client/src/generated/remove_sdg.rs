@@ -55,12 +55,13 @@ impl rt::Operation for RemoveSDGRequest {
     }
 }
 
-/// Builds a [`RemoveSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemoveSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemoveSDGRequestBuilder<S = ()> {
+pub struct RemoveSDGRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RemoveSDGRequestOptional,
+    call: C,
 }
 
 impl Default for RemoveSDGRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for RemoveSDGRequestBuilder {
         Self {
             required: (),
             optional: RemoveSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct RemoveSDGRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> RemoveSDGRequestBuilder<S> {
+impl<S, C> RemoveSDGRequestBuilder<S, C> {
     /// Sets [`RemoveSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,38 @@ impl RemoveSDGRequestBuilder<()> {
         RemoveSDGRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `RemoveSDG` call: `client.remove_sdg()`, the setters of [`RemoveSDGRequestBuilder`], then `.send().await`.
+pub type RemoveSDGCall<S = ()> = RemoveSDGRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl RemoveSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RemoveSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RemoveSDGRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RemoveSDGResponse, ::ens_runtime::Error<RemoveSDGError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemoveSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -62,12 +62,16 @@ impl rt::Operation for RemoveVSwitchesFromEpnInstanceRequest {
     }
 }
 
-/// Builds a [`RemoveVSwitchesFromEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RemoveVSwitchesFromEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RemoveVSwitchesFromEpnInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct RemoveVSwitchesFromEpnInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: RemoveVSwitchesFromEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RemoveVSwitchesFromEpnInstanceRequestBuilder {
@@ -75,41 +79,44 @@ impl Default for RemoveVSwitchesFromEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: RemoveVSwitchesFromEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct RemoveVSwitchesFromEpnInstanceRequestOptional {}
-impl<S1> RemoveVSwitchesFromEpnInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> RemoveVSwitchesFromEpnInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`RemoveVSwitchesFromEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> RemoveVSwitchesFromEpnInstanceRequestBuilder<(String, S1)> {
+    ) -> RemoveVSwitchesFromEpnInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         RemoveVSwitchesFromEpnInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`RemoveVSwitchesFromEpnInstanceRequest::vswitches_info`] (`VSwitchesInfo`).
     pub fn vswitches_info(
         self,
         value: impl Into<String>,
-    ) -> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, String)> {
+    ) -> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         RemoveVSwitchesFromEpnInstanceRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RemoveVSwitchesFromEpnInstanceRequestBuilder<S> {}
+impl<S, C> RemoveVSwitchesFromEpnInstanceRequestBuilder<S, C> {}
 impl<S0, S1> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`RemoveVSwitchesFromEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RemoveVSwitchesFromEpnInstanceRequest
@@ -126,6 +133,51 @@ impl<S0, S1> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `RemoveVSwitchesFromEpnInstance` call: `client.remove_v_switches_from_epn_instance()`, the setters of [`RemoveVSwitchesFromEpnInstanceRequestBuilder`], then `.send().await`.
+pub type RemoveVSwitchesFromEpnInstanceCall<S = (rt::Unset, rt::Unset)> = RemoveVSwitchesFromEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RemoveVSwitchesFromEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: RemoveVSwitchesFromEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> RemoveVSwitchesFromEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveVSwitchesFromEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RemoveVSwitchesFromEpnInstanceResponse,
+        ::ens_runtime::Error<RemoveVSwitchesFromEpnInstanceError>,
+    >
+    where
+        S0: builder_state::HasEpnInstanceId,
+        S1: builder_state::HasVswitchesInfo,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RemoveVSwitchesFromEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RemoveVSwitchesFromEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +187,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RemoveVSwitchesFromEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`RemoveVSwitchesFromEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {
@@ -151,7 +203,7 @@ pub mod builder_state {
 
     /// Type state: `VSwitchesInfo` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RemoveVSwitchesFromEpnInstance` needs the required parameter `VSwitchesInfo`: call `.vswitches_info(..)` before `.build()`",
+        message = "`RemoveVSwitchesFromEpnInstance` needs the required parameter `VSwitchesInfo`: call `.vswitches_info(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`VSwitchesInfo` is not set"
     )]
     pub trait HasVswitchesInfo: sealed::Sealed {

@@ -87,12 +87,16 @@ impl rt::Operation for RenewARMServerInstanceRequest {
     }
 }
 
-/// Builds a [`RenewARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RenewARMServerInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RenewARMServerInstanceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct RenewARMServerInstanceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: RenewARMServerInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RenewARMServerInstanceRequestBuilder {
@@ -100,6 +104,7 @@ impl Default for RenewARMServerInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: RenewARMServerInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -109,49 +114,52 @@ struct RenewARMServerInstanceRequestOptional {
     auto_renew: Option<bool>,
 }
 
-impl<S1, S2> RenewARMServerInstanceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> RenewARMServerInstanceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`RenewARMServerInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> RenewARMServerInstanceRequestBuilder<(String, S1, S2)> {
+    ) -> RenewARMServerInstanceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         RenewARMServerInstanceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> RenewARMServerInstanceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> RenewARMServerInstanceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`RenewARMServerInstanceRequest::period`] (`Period`).
     pub fn period(
         self,
         value: i64,
-    ) -> RenewARMServerInstanceRequestBuilder<(S0, i64, S2)> {
+    ) -> RenewARMServerInstanceRequestBuilder<(S0, i64, S2), C> {
         let (s0, _, s2) = self.required;
         RenewARMServerInstanceRequestBuilder {
             required: (s0, value, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> RenewARMServerInstanceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> RenewARMServerInstanceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`RenewARMServerInstanceRequest::period_unit`] (`PeriodUnit`).
     pub fn period_unit(
         self,
         value: PeriodUnit,
-    ) -> RenewARMServerInstanceRequestBuilder<(S0, S1, PeriodUnit)> {
+    ) -> RenewARMServerInstanceRequestBuilder<(S0, S1, PeriodUnit), C> {
         let (s0, s1, _) = self.required;
         RenewARMServerInstanceRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RenewARMServerInstanceRequestBuilder<S> {
+impl<S, C> RenewARMServerInstanceRequestBuilder<S, C> {
     /// Sets [`RenewARMServerInstanceRequest::auto_renew`] (`AutoRenew`).
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.optional.auto_renew = Some(value);
@@ -178,6 +186,53 @@ impl<S0, S1, S2> RenewARMServerInstanceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `RenewARMServerInstance` call: `client.renew_arm_server_instance()`, the setters of [`RenewARMServerInstanceRequestBuilder`], then `.send().await`.
+pub type RenewARMServerInstanceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = RenewARMServerInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RenewARMServerInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: RenewARMServerInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> RenewARMServerInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RenewARMServerInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RenewARMServerInstanceResponse,
+        ::ens_runtime::Error<RenewARMServerInstanceError>,
+    >
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasPeriod,
+        S2: builder_state::HasPeriodUnit,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RenewARMServerInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RenewARMServerInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -187,7 +242,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RenewARMServerInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`RenewARMServerInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -204,7 +259,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RenewARMServerInstance` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`RenewARMServerInstance` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {
@@ -221,7 +276,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::PeriodUnit {}
     /// Type state: `PeriodUnit` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RenewARMServerInstance` needs the required parameter `PeriodUnit`: call `.period_unit(..)` before `.build()`",
+        message = "`RenewARMServerInstance` needs the required parameter `PeriodUnit`: call `.period_unit(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PeriodUnit` is not set"
     )]
     pub trait HasPeriodUnit: sealed::Sealed {

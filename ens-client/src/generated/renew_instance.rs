@@ -62,12 +62,13 @@ impl rt::Operation for RenewInstanceRequest {
     }
 }
 
-/// Builds a [`RenewInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RenewInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RenewInstanceRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct RenewInstanceRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: RenewInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for RenewInstanceRequestBuilder {
@@ -75,38 +76,41 @@ impl Default for RenewInstanceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: RenewInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct RenewInstanceRequestOptional {}
-impl<S1> RenewInstanceRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> RenewInstanceRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`RenewInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> RenewInstanceRequestBuilder<(String, S1)> {
+    ) -> RenewInstanceRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         RenewInstanceRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> RenewInstanceRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> RenewInstanceRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`RenewInstanceRequest::period`] (`Period`).
-    pub fn period(self, value: i64) -> RenewInstanceRequestBuilder<(S0, i64)> {
+    pub fn period(self, value: i64) -> RenewInstanceRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         RenewInstanceRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RenewInstanceRequestBuilder<S> {}
+impl<S, C> RenewInstanceRequestBuilder<S, C> {}
 impl<S0, S1> RenewInstanceRequestBuilder<(S0, S1)> {
     /// The finished request. [`RenewInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> RenewInstanceRequest
@@ -123,6 +127,45 @@ impl<S0, S1> RenewInstanceRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `RenewInstance` call: `client.renew_instance()`, the setters of [`RenewInstanceRequestBuilder`], then `.send().await`.
+pub type RenewInstanceCall<S = (rt::Unset, rt::Unset)> = RenewInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RenewInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: RenewInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> RenewInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RenewInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RenewInstanceResponse, ::ens_runtime::Error<RenewInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+        S1: builder_state::HasPeriod,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RenewInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RenewInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -132,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RenewInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`RenewInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `Period` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RenewInstance` needs the required parameter `Period`: call `.period(..)` before `.build()`",
+        message = "`RenewInstance` needs the required parameter `Period`: call `.period(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Period` is not set"
     )]
     pub trait HasPeriod: sealed::Sealed {

@@ -99,12 +99,16 @@ impl rt::Operation for RescaleApplicationRequest {
     }
 }
 
-/// Builds a [`RescaleApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RescaleApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RescaleApplicationRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct RescaleApplicationRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: RescaleApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for RescaleApplicationRequestBuilder {
@@ -112,6 +116,7 @@ impl Default for RescaleApplicationRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: RescaleApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -123,49 +128,52 @@ struct RescaleApplicationRequestOptional {
     timeout: Option<i64>,
 }
 
-impl<S1, S2> RescaleApplicationRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> RescaleApplicationRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`RescaleApplicationRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> RescaleApplicationRequestBuilder<(String, S1, S2)> {
+    ) -> RescaleApplicationRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         RescaleApplicationRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> RescaleApplicationRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> RescaleApplicationRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`RescaleApplicationRequest::rescale_type`] (`RescaleType`).
     pub fn rescale_type(
         self,
         value: RescaleType,
-    ) -> RescaleApplicationRequestBuilder<(S0, RescaleType, S2)> {
+    ) -> RescaleApplicationRequestBuilder<(S0, RescaleType, S2), C> {
         let (s0, _, s2) = self.required;
         RescaleApplicationRequestBuilder {
             required: (s0, value, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> RescaleApplicationRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> RescaleApplicationRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`RescaleApplicationRequest::resource_selector`] (`ResourceSelector`).
     pub fn resource_selector(
         self,
         value: impl Into<String>,
-    ) -> RescaleApplicationRequestBuilder<(S0, S1, String)> {
+    ) -> RescaleApplicationRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         RescaleApplicationRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RescaleApplicationRequestBuilder<S> {
+impl<S, C> RescaleApplicationRequestBuilder<S, C> {
     /// Sets [`RescaleApplicationRequest::rescale_level`] (`RescaleLevel`).
     pub fn rescale_level(mut self, value: RescaleLevel) -> Self {
         self.optional.rescale_level = Some(value);
@@ -206,6 +214,49 @@ impl<S0, S1, S2> RescaleApplicationRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `RescaleApplication` call: `client.rescale_application()`, the setters of [`RescaleApplicationRequestBuilder`], then `.send().await`.
+pub type RescaleApplicationCall<S = (rt::Unset, rt::Unset, rt::Unset)> = RescaleApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RescaleApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: RescaleApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> RescaleApplicationRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RescaleApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RescaleApplicationResponse,
+        ::ens_runtime::Error<RescaleApplicationError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasRescaleType,
+        S2: builder_state::HasResourceSelector,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RescaleApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RescaleApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -215,7 +266,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`RescaleApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -232,7 +283,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::RescaleType {}
     /// Type state: `RescaleType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleApplication` needs the required parameter `RescaleType`: call `.rescale_type(..)` before `.build()`",
+        message = "`RescaleApplication` needs the required parameter `RescaleType`: call `.rescale_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RescaleType` is not set"
     )]
     pub trait HasRescaleType: sealed::Sealed {
@@ -248,7 +299,7 @@ pub mod builder_state {
 
     /// Type state: `ResourceSelector` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleApplication` needs the required parameter `ResourceSelector`: call `.resource_selector(..)` before `.build()`",
+        message = "`RescaleApplication` needs the required parameter `ResourceSelector`: call `.resource_selector(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceSelector` is not set"
     )]
     pub trait HasResourceSelector: sealed::Sealed {

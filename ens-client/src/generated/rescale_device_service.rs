@@ -122,12 +122,16 @@ impl rt::Operation for RescaleDeviceServiceRequest {
     }
 }
 
-/// Builds a [`RescaleDeviceServiceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RescaleDeviceServiceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RescaleDeviceServiceRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct RescaleDeviceServiceRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: RescaleDeviceServiceRequestOptional,
+    call: C,
 }
 
 impl Default for RescaleDeviceServiceRequestBuilder {
@@ -135,6 +139,7 @@ impl Default for RescaleDeviceServiceRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: RescaleDeviceServiceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -150,49 +155,52 @@ struct RescaleDeviceServiceRequestOptional {
     resource_info: Option<String>,
 }
 
-impl<S1, S2> RescaleDeviceServiceRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> RescaleDeviceServiceRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`RescaleDeviceServiceRequest::rescale_type`] (`RescaleType`).
     pub fn rescale_type(
         self,
         value: impl Into<String>,
-    ) -> RescaleDeviceServiceRequestBuilder<(String, S1, S2)> {
+    ) -> RescaleDeviceServiceRequestBuilder<(String, S1, S2), C> {
         let (_, s1, s2) = self.required;
         RescaleDeviceServiceRequestBuilder {
             required: (value.into(), s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> RescaleDeviceServiceRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> RescaleDeviceServiceRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`RescaleDeviceServiceRequest::rescale_level`] (`RescaleLevel`).
     pub fn rescale_level(
         self,
         value: impl Into<String>,
-    ) -> RescaleDeviceServiceRequestBuilder<(S0, String, S2)> {
+    ) -> RescaleDeviceServiceRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         RescaleDeviceServiceRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> RescaleDeviceServiceRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> RescaleDeviceServiceRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`RescaleDeviceServiceRequest::resource_selector`] (`ResourceSelector`).
     pub fn resource_selector(
         self,
         value: impl Into<String>,
-    ) -> RescaleDeviceServiceRequestBuilder<(S0, S1, String)> {
+    ) -> RescaleDeviceServiceRequestBuilder<(S0, S1, String), C> {
         let (s0, s1, _) = self.required;
         RescaleDeviceServiceRequestBuilder {
             required: (s0, s1, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RescaleDeviceServiceRequestBuilder<S> {
+impl<S, C> RescaleDeviceServiceRequestBuilder<S, C> {
     /// Sets [`RescaleDeviceServiceRequest::timeout`] (`Timeout`).
     pub fn timeout(mut self, value: i64) -> Self {
         self.optional.timeout = Some(value);
@@ -261,6 +269,53 @@ impl<S0, S1, S2> RescaleDeviceServiceRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `RescaleDeviceService` call: `client.rescale_device_service()`, the setters of [`RescaleDeviceServiceRequestBuilder`], then `.send().await`.
+pub type RescaleDeviceServiceCall<S = (rt::Unset, rt::Unset, rt::Unset)> = RescaleDeviceServiceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RescaleDeviceServiceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: RescaleDeviceServiceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+> RescaleDeviceServiceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RescaleDeviceServiceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RescaleDeviceServiceResponse,
+        ::ens_runtime::Error<RescaleDeviceServiceError>,
+    >
+    where
+        S0: builder_state::HasRescaleType,
+        S1: builder_state::HasRescaleLevel,
+        S2: builder_state::HasResourceSelector,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RescaleDeviceServiceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RescaleDeviceServiceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -270,7 +325,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `RescaleType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleDeviceService` needs the required parameter `RescaleType`: call `.rescale_type(..)` before `.build()`",
+        message = "`RescaleDeviceService` needs the required parameter `RescaleType`: call `.rescale_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RescaleType` is not set"
     )]
     pub trait HasRescaleType: sealed::Sealed {
@@ -286,7 +341,7 @@ pub mod builder_state {
 
     /// Type state: `RescaleLevel` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleDeviceService` needs the required parameter `RescaleLevel`: call `.rescale_level(..)` before `.build()`",
+        message = "`RescaleDeviceService` needs the required parameter `RescaleLevel`: call `.rescale_level(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`RescaleLevel` is not set"
     )]
     pub trait HasRescaleLevel: sealed::Sealed {
@@ -302,7 +357,7 @@ pub mod builder_state {
 
     /// Type state: `ResourceSelector` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RescaleDeviceService` needs the required parameter `ResourceSelector`: call `.resource_selector(..)` before `.build()`",
+        message = "`RescaleDeviceService` needs the required parameter `ResourceSelector`: call `.resource_selector(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceSelector` is not set"
     )]
     pub trait HasResourceSelector: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for ResetAICInstanceRequest {
     }
 }
 
-/// Builds a [`ResetAICInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ResetAICInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ResetAICInstanceRequestBuilder<S = ()> {
+pub struct ResetAICInstanceRequestBuilder<S = (), C = ()> {
     required: S,
     optional: ResetAICInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for ResetAICInstanceRequestBuilder {
@@ -73,6 +74,7 @@ impl Default for ResetAICInstanceRequestBuilder {
         Self {
             required: (),
             optional: ResetAICInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -83,7 +85,7 @@ struct ResetAICInstanceRequestOptional {
     instance_id: Option<String>,
 }
 
-impl<S> ResetAICInstanceRequestBuilder<S> {
+impl<S, C> ResetAICInstanceRequestBuilder<S, C> {
     /// Sets [`ResetAICInstanceRequest::server_id`] (`ServerId`).
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.optional.server_id = Some(value.into());
@@ -106,6 +108,41 @@ impl ResetAICInstanceRequestBuilder<()> {
             server_id: optional.server_id,
             instance_id: optional.instance_id,
         }
+    }
+}
+
+/// A fluent `ResetAICInstance` call: `client.reset_aic_instance()`, the setters of [`ResetAICInstanceRequestBuilder`], then `.send().await`.
+pub type ResetAICInstanceCall<S = ()> = ResetAICInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ResetAICInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: ResetAICInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl ResetAICInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResetAICInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ResetAICInstanceResponse, ::ens_runtime::Error<ResetAICInstanceError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                ResetAICInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

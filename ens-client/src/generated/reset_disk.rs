@@ -70,12 +70,13 @@ impl rt::Operation for ResetDiskRequest {
     }
 }
 
-/// Builds a [`ResetDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ResetDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ResetDiskRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ResetDiskRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ResetDiskRequestOptional,
+    call: C,
 }
 
 impl Default for ResetDiskRequestBuilder {
@@ -83,41 +84,44 @@ impl Default for ResetDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ResetDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ResetDiskRequestOptional {}
-impl<S1> ResetDiskRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ResetDiskRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ResetDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> ResetDiskRequestBuilder<(String, S1)> {
+    ) -> ResetDiskRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ResetDiskRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ResetDiskRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ResetDiskRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ResetDiskRequest::snapshot_id`] (`SnapshotId`).
     pub fn snapshot_id(
         self,
         value: impl Into<String>,
-    ) -> ResetDiskRequestBuilder<(S0, String)> {
+    ) -> ResetDiskRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ResetDiskRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ResetDiskRequestBuilder<S> {}
+impl<S, C> ResetDiskRequestBuilder<S, C> {}
 impl<S0, S1> ResetDiskRequestBuilder<(S0, S1)> {
     /// The finished request. [`ResetDiskRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ResetDiskRequest
@@ -134,6 +138,45 @@ impl<S0, S1> ResetDiskRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ResetDisk` call: `client.reset_disk()`, the setters of [`ResetDiskRequestBuilder`], then `.send().await`.
+pub type ResetDiskCall<S = (rt::Unset, rt::Unset)> = ResetDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ResetDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ResetDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ResetDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResetDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ResetDiskResponse, ::ens_runtime::Error<ResetDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasSnapshotId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ResetDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ResetDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -143,7 +186,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ResetDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`ResetDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -159,7 +202,7 @@ pub mod builder_state {
 
     /// Type state: `SnapshotId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ResetDisk` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()`",
+        message = "`ResetDisk` needs the required parameter `SnapshotId`: call `.snapshot_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnapshotId` is not set"
     )]
     pub trait HasSnapshotId: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for ResizeDiskRequest {
     }
 }
 
-/// Builds a [`ResizeDiskRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ResizeDiskRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ResizeDiskRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ResizeDiskRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ResizeDiskRequestOptional,
+    call: C,
 }
 
 impl Default for ResizeDiskRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for ResizeDiskRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ResizeDiskRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct ResizeDiskRequestOptional {}
-impl<S1> ResizeDiskRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ResizeDiskRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ResizeDiskRequest::disk_id`] (`DiskId`).
     pub fn disk_id(
         self,
         value: impl Into<String>,
-    ) -> ResizeDiskRequestBuilder<(String, S1)> {
+    ) -> ResizeDiskRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ResizeDiskRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ResizeDiskRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ResizeDiskRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ResizeDiskRequest::new_size`] (`NewSize`).
     pub fn new_size(
         self,
         value: impl Into<String>,
-    ) -> ResizeDiskRequestBuilder<(S0, String)> {
+    ) -> ResizeDiskRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ResizeDiskRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ResizeDiskRequestBuilder<S> {}
+impl<S, C> ResizeDiskRequestBuilder<S, C> {}
 impl<S0, S1> ResizeDiskRequestBuilder<(S0, S1)> {
     /// The finished request. [`ResizeDiskRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ResizeDiskRequest
@@ -124,6 +128,45 @@ impl<S0, S1> ResizeDiskRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ResizeDisk` call: `client.resize_disk()`, the setters of [`ResizeDiskRequestBuilder`], then `.send().await`.
+pub type ResizeDiskCall<S = (rt::Unset, rt::Unset)> = ResizeDiskRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ResizeDiskCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ResizeDiskRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ResizeDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResizeDiskRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ResizeDiskResponse, ::ens_runtime::Error<ResizeDiskError>>
+    where
+        S0: builder_state::HasDiskId,
+        S1: builder_state::HasNewSize,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ResizeDiskRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ResizeDiskRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `DiskId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ResizeDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()`",
+        message = "`ResizeDisk` needs the required parameter `DiskId`: call `.disk_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DiskId` is not set"
     )]
     pub trait HasDiskId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `NewSize` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ResizeDisk` needs the required parameter `NewSize`: call `.new_size(..)` before `.build()`",
+        message = "`ResizeDisk` needs the required parameter `NewSize`: call `.new_size(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NewSize` is not set"
     )]
     pub trait HasNewSize: sealed::Sealed {

@@ -132,14 +132,16 @@ impl rt::Operation for RevokeSecurityGroupEgressRequest {
     }
 }
 
-/// Builds a [`RevokeSecurityGroupEgressRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RevokeSecurityGroupEgressRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct RevokeSecurityGroupEgressRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: RevokeSecurityGroupEgressRequestOptional,
+    call: C,
 }
 
 impl Default for RevokeSecurityGroupEgressRequestBuilder {
@@ -147,6 +149,7 @@ impl Default for RevokeSecurityGroupEgressRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: RevokeSecurityGroupEgressRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -158,63 +161,67 @@ struct RevokeSecurityGroupEgressRequestOptional {
     source_port_range: Option<String>,
 }
 
-impl<S1, S2, S3> RevokeSecurityGroupEgressRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> RevokeSecurityGroupEgressRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`RevokeSecurityGroupEgressRequest::ip_protocol`] (`IpProtocol`).
     pub fn ip_protocol(
         self,
         value: IpProtocol,
-    ) -> RevokeSecurityGroupEgressRequestBuilder<(IpProtocol, S1, S2, S3)> {
+    ) -> RevokeSecurityGroupEgressRequestBuilder<(IpProtocol, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         RevokeSecurityGroupEgressRequestBuilder {
             required: (value, s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> RevokeSecurityGroupEgressRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> RevokeSecurityGroupEgressRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`RevokeSecurityGroupEgressRequest::port_range`] (`PortRange`).
     pub fn port_range(
         self,
         value: impl Into<String>,
-    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, String, S2, S3)> {
+    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         RevokeSecurityGroupEgressRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`RevokeSecurityGroupEgressRequest::security_group_id`] (`SecurityGroupId`).
     pub fn security_group_id(
         self,
         value: impl Into<String>,
-    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, String, S3)> {
+    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         RevokeSecurityGroupEgressRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`RevokeSecurityGroupEgressRequest::dest_cidr_ip`] (`DestCidrIp`).
     pub fn dest_cidr_ip(
         self,
         value: impl Into<String>,
-    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, String)> {
+    ) -> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         RevokeSecurityGroupEgressRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RevokeSecurityGroupEgressRequestBuilder<S> {
+impl<S, C> RevokeSecurityGroupEgressRequestBuilder<S, C> {
     /// Sets [`RevokeSecurityGroupEgressRequest::policy`] (`Policy`).
     pub fn policy(mut self, value: Policy) -> Self {
         self.optional.policy = Some(value);
@@ -257,6 +264,54 @@ impl<S0, S1, S2, S3> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `RevokeSecurityGroupEgress` call: `client.revoke_security_group_egress()`, the setters of [`RevokeSecurityGroupEgressRequestBuilder`], then `.send().await`.
+pub type RevokeSecurityGroupEgressCall<
+    S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+> = RevokeSecurityGroupEgressRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl RevokeSecurityGroupEgressCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: RevokeSecurityGroupEgressRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> RevokeSecurityGroupEgressRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RevokeSecurityGroupEgressRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RevokeSecurityGroupEgressResponse,
+        ::ens_runtime::Error<RevokeSecurityGroupEgressError>,
+    >
+    where
+        S0: builder_state::HasIpProtocol,
+        S1: builder_state::HasPortRange,
+        S2: builder_state::HasSecurityGroupId,
+        S3: builder_state::HasDestCidrIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RevokeSecurityGroupEgressRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RevokeSecurityGroupEgressRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -266,7 +321,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::IpProtocol {}
     /// Type state: `IpProtocol` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RevokeSecurityGroupEgress` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()`",
+        message = "`RevokeSecurityGroupEgress` needs the required parameter `IpProtocol`: call `.ip_protocol(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`IpProtocol` is not set"
     )]
     pub trait HasIpProtocol: sealed::Sealed {
@@ -283,7 +338,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `PortRange` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RevokeSecurityGroupEgress` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()`",
+        message = "`RevokeSecurityGroupEgress` needs the required parameter `PortRange`: call `.port_range(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`PortRange` is not set"
     )]
     pub trait HasPortRange: sealed::Sealed {
@@ -299,7 +354,7 @@ pub mod builder_state {
 
     /// Type state: `SecurityGroupId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RevokeSecurityGroupEgress` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()`",
+        message = "`RevokeSecurityGroupEgress` needs the required parameter `SecurityGroupId`: call `.security_group_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SecurityGroupId` is not set"
     )]
     pub trait HasSecurityGroupId: sealed::Sealed {
@@ -315,7 +370,7 @@ pub mod builder_state {
 
     /// Type state: `DestCidrIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RevokeSecurityGroupEgress` needs the required parameter `DestCidrIp`: call `.dest_cidr_ip(..)` before `.build()`",
+        message = "`RevokeSecurityGroupEgress` needs the required parameter `DestCidrIp`: call `.dest_cidr_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`DestCidrIp` is not set"
     )]
     pub trait HasDestCidrIp: sealed::Sealed {

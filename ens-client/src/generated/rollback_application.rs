@@ -76,12 +76,13 @@ impl rt::Operation for RollbackApplicationRequest {
     }
 }
 
-/// Builds a [`RollbackApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RollbackApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RollbackApplicationRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct RollbackApplicationRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: RollbackApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for RollbackApplicationRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for RollbackApplicationRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: RollbackApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -99,35 +101,37 @@ struct RollbackApplicationRequestOptional {
     timeout: Option<i64>,
 }
 
-impl<S1> RollbackApplicationRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> RollbackApplicationRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`RollbackApplicationRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> RollbackApplicationRequestBuilder<(String, S1)> {
+    ) -> RollbackApplicationRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         RollbackApplicationRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> RollbackApplicationRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> RollbackApplicationRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`RollbackApplicationRequest::from_app_version`] (`FromAppVersion`).
     pub fn from_app_version(
         self,
         value: impl Into<String>,
-    ) -> RollbackApplicationRequestBuilder<(S0, String)> {
+    ) -> RollbackApplicationRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         RollbackApplicationRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RollbackApplicationRequestBuilder<S> {
+impl<S, C> RollbackApplicationRequestBuilder<S, C> {
     /// Sets [`RollbackApplicationRequest::to_app_version`] (`ToAppVersion`).
     pub fn to_app_version(mut self, value: impl Into<String>) -> Self {
         self.optional.to_app_version = Some(value.into());
@@ -159,6 +163,48 @@ impl<S0, S1> RollbackApplicationRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `RollbackApplication` call: `client.rollback_application()`, the setters of [`RollbackApplicationRequestBuilder`], then `.send().await`.
+pub type RollbackApplicationCall<S = (rt::Unset, rt::Unset)> = RollbackApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RollbackApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: RollbackApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> RollbackApplicationRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RollbackApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RollbackApplicationResponse,
+        ::ens_runtime::Error<RollbackApplicationError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasFromAppVersion,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RollbackApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RollbackApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -168,7 +214,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RollbackApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`RollbackApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -184,7 +230,7 @@ pub mod builder_state {
 
     /// Type state: `FromAppVersion` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RollbackApplication` needs the required parameter `FromAppVersion`: call `.from_app_version(..)` before `.build()`",
+        message = "`RollbackApplication` needs the required parameter `FromAppVersion`: call `.from_app_version(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`FromAppVersion` is not set"
     )]
     pub trait HasFromAppVersion: sealed::Sealed {

@@ -704,12 +704,13 @@ impl rt::Operation for RunInstancesRequest {
     }
 }
 
-/// Builds a [`RunInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RunInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct RunInstancesRequestBuilder<S = ()> {
+pub struct RunInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: RunInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for RunInstancesRequestBuilder {
@@ -717,6 +718,7 @@ impl Default for RunInstancesRequestBuilder {
         Self {
             required: (),
             optional: RunInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -772,7 +774,7 @@ struct RunInstancesRequestOptional {
     vpd_vswitch_ids: Vec<String>,
 }
 
-impl<S> RunInstancesRequestBuilder<S> {
+impl<S, C> RunInstancesRequestBuilder<S, C> {
     /// Sets [`RunInstancesRequest::instance_type`] (`InstanceType`).
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.optional.instance_type = Some(value.into());
@@ -1119,6 +1121,38 @@ impl RunInstancesRequestBuilder<()> {
             vpd_id: optional.vpd_id,
             vpd_vswitch_ids: optional.vpd_vswitch_ids,
         }
+    }
+}
+
+/// A fluent `RunInstances` call: `client.run_instances()`, the setters of [`RunInstancesRequestBuilder`], then `.send().await`.
+pub type RunInstancesCall<S = ()> = RunInstancesRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl RunInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: RunInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl RunInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RunInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<RunInstancesResponse, ::ens_runtime::Error<RunInstancesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                RunInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

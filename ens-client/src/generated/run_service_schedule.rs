@@ -127,14 +127,16 @@ impl rt::Operation for RunServiceScheduleRequest {
     }
 }
 
-/// Builds a [`RunServiceScheduleRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`RunServiceScheduleRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct RunServiceScheduleRequestBuilder<
     S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: RunServiceScheduleRequestOptional,
+    call: C,
 }
 
 impl Default for RunServiceScheduleRequestBuilder {
@@ -142,6 +144,7 @@ impl Default for RunServiceScheduleRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
             optional: RunServiceScheduleRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -155,63 +158,67 @@ struct RunServiceScheduleRequestOptional {
     schedule_strategy: Option<String>,
 }
 
-impl<S1, S2, S3> RunServiceScheduleRequestBuilder<(rt::Unset, S1, S2, S3)> {
+impl<S1, S2, S3, C> RunServiceScheduleRequestBuilder<(rt::Unset, S1, S2, S3), C> {
     /// Sets [`RunServiceScheduleRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> RunServiceScheduleRequestBuilder<(String, S1, S2, S3)> {
+    ) -> RunServiceScheduleRequestBuilder<(String, S1, S2, S3), C> {
         let (_, s1, s2, s3) = self.required;
         RunServiceScheduleRequestBuilder {
             required: (value.into(), s1, s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2, S3> RunServiceScheduleRequestBuilder<(S0, rt::Unset, S2, S3)> {
+impl<S0, S2, S3, C> RunServiceScheduleRequestBuilder<(S0, rt::Unset, S2, S3), C> {
     /// Sets [`RunServiceScheduleRequest::uuid`] (`Uuid`).
     pub fn uuid(
         self,
         value: impl Into<String>,
-    ) -> RunServiceScheduleRequestBuilder<(S0, String, S2, S3)> {
+    ) -> RunServiceScheduleRequestBuilder<(S0, String, S2, S3), C> {
         let (s0, _, s2, s3) = self.required;
         RunServiceScheduleRequestBuilder {
             required: (s0, value.into(), s2, s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S3> RunServiceScheduleRequestBuilder<(S0, S1, rt::Unset, S3)> {
+impl<S0, S1, S3, C> RunServiceScheduleRequestBuilder<(S0, S1, rt::Unset, S3), C> {
     /// Sets [`RunServiceScheduleRequest::client_ip`] (`ClientIp`).
     pub fn client_ip(
         self,
         value: impl Into<String>,
-    ) -> RunServiceScheduleRequestBuilder<(S0, S1, String, S3)> {
+    ) -> RunServiceScheduleRequestBuilder<(S0, S1, String, S3), C> {
         let (s0, s1, _, s3) = self.required;
         RunServiceScheduleRequestBuilder {
             required: (s0, s1, value.into(), s3),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1, S2> RunServiceScheduleRequestBuilder<(S0, S1, S2, rt::Unset)> {
+impl<S0, S1, S2, C> RunServiceScheduleRequestBuilder<(S0, S1, S2, rt::Unset), C> {
     /// Sets [`RunServiceScheduleRequest::service_action`] (`ServiceAction`).
     pub fn service_action(
         self,
         value: impl Into<String>,
-    ) -> RunServiceScheduleRequestBuilder<(S0, S1, S2, String)> {
+    ) -> RunServiceScheduleRequestBuilder<(S0, S1, S2, String), C> {
         let (s0, s1, s2, _) = self.required;
         RunServiceScheduleRequestBuilder {
             required: (s0, s1, s2, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> RunServiceScheduleRequestBuilder<S> {
+impl<S, C> RunServiceScheduleRequestBuilder<S, C> {
     /// Sets [`RunServiceScheduleRequest::pod_config_name`] (`PodConfigName`).
     pub fn pod_config_name(mut self, value: impl Into<String>) -> Self {
         self.optional.pod_config_name = Some(value.into());
@@ -268,6 +275,55 @@ impl<S0, S1, S2, S3> RunServiceScheduleRequestBuilder<(S0, S1, S2, S3)> {
     }
 }
 
+/// A fluent `RunServiceSchedule` call: `client.run_service_schedule()`, the setters of [`RunServiceScheduleRequestBuilder`], then `.send().await`.
+pub type RunServiceScheduleCall<S = (rt::Unset, rt::Unset, rt::Unset, rt::Unset)> = RunServiceScheduleRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl RunServiceScheduleCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset, rt::Unset),
+            optional: RunServiceScheduleRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> RunServiceScheduleRequestBuilder<(S0, S1, S2, S3), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RunServiceScheduleRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        RunServiceScheduleResponse,
+        ::ens_runtime::Error<RunServiceScheduleError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasUuid,
+        S2: builder_state::HasClientIp,
+        S3: builder_state::HasServiceAction,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                RunServiceScheduleRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`RunServiceScheduleRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -277,7 +333,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RunServiceSchedule` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`RunServiceSchedule` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -293,7 +349,7 @@ pub mod builder_state {
 
     /// Type state: `Uuid` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RunServiceSchedule` needs the required parameter `Uuid`: call `.uuid(..)` before `.build()`",
+        message = "`RunServiceSchedule` needs the required parameter `Uuid`: call `.uuid(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Uuid` is not set"
     )]
     pub trait HasUuid: sealed::Sealed {
@@ -309,7 +365,7 @@ pub mod builder_state {
 
     /// Type state: `ClientIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RunServiceSchedule` needs the required parameter `ClientIp`: call `.client_ip(..)` before `.build()`",
+        message = "`RunServiceSchedule` needs the required parameter `ClientIp`: call `.client_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClientIp` is not set"
     )]
     pub trait HasClientIp: sealed::Sealed {
@@ -325,7 +381,7 @@ pub mod builder_state {
 
     /// Type state: `ServiceAction` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`RunServiceSchedule` needs the required parameter `ServiceAction`: call `.service_action(..)` before `.build()`",
+        message = "`RunServiceSchedule` needs the required parameter `ServiceAction`: call `.service_action(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ServiceAction` is not set"
     )]
     pub trait HasServiceAction: sealed::Sealed {

@@ -51,12 +51,13 @@ impl rt::Operation for SaveSDGRequest {
     }
 }
 
-/// Builds a [`SaveSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SaveSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct SaveSDGRequestBuilder<S = ()> {
+pub struct SaveSDGRequestBuilder<S = (), C = ()> {
     required: S,
     optional: SaveSDGRequestOptional,
+    call: C,
 }
 
 impl Default for SaveSDGRequestBuilder {
@@ -64,6 +65,7 @@ impl Default for SaveSDGRequestBuilder {
         Self {
             required: (),
             optional: SaveSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -73,7 +75,7 @@ struct SaveSDGRequestOptional {
     sdg_id: Option<String>,
 }
 
-impl<S> SaveSDGRequestBuilder<S> {
+impl<S, C> SaveSDGRequestBuilder<S, C> {
     /// Sets [`SaveSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(mut self, value: impl Into<String>) -> Self {
         self.optional.sdg_id = Some(value.into());
@@ -89,6 +91,38 @@ impl SaveSDGRequestBuilder<()> {
         SaveSDGRequest {
             sdg_id: optional.sdg_id,
         }
+    }
+}
+
+/// A fluent `SaveSDG` call: `client.save_sdg()`, the setters of [`SaveSDGRequestBuilder`], then `.send().await`.
+pub type SaveSDGCall<S = ()> = SaveSDGRequestBuilder<S, ::ens_runtime::Fluent>;
+
+impl SaveSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: SaveSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl SaveSDGRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SaveSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<SaveSDGResponse, ::ens_runtime::Error<SaveSDGError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                SaveSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

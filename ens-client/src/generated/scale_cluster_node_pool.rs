@@ -67,12 +67,13 @@ impl rt::Operation for ScaleClusterNodePoolRequest {
     }
 }
 
-/// Builds a [`ScaleClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ScaleClusterNodePoolRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ScaleClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ScaleClusterNodePoolRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: ScaleClusterNodePoolRequestOptional,
+    call: C,
 }
 
 impl Default for ScaleClusterNodePoolRequestBuilder {
@@ -80,6 +81,7 @@ impl Default for ScaleClusterNodePoolRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: ScaleClusterNodePoolRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -89,35 +91,37 @@ struct ScaleClusterNodePoolRequestOptional {
     body: Option<Body>,
 }
 
-impl<S1> ScaleClusterNodePoolRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> ScaleClusterNodePoolRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`ScaleClusterNodePoolRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> ScaleClusterNodePoolRequestBuilder<(String, S1)> {
+    ) -> ScaleClusterNodePoolRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         ScaleClusterNodePoolRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> ScaleClusterNodePoolRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> ScaleClusterNodePoolRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`ScaleClusterNodePoolRequest::nodepool_id`] (`NodepoolId`).
     pub fn nodepool_id(
         self,
         value: impl Into<String>,
-    ) -> ScaleClusterNodePoolRequestBuilder<(S0, String)> {
+    ) -> ScaleClusterNodePoolRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         ScaleClusterNodePoolRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ScaleClusterNodePoolRequestBuilder<S> {
+impl<S, C> ScaleClusterNodePoolRequestBuilder<S, C> {
     /// Sets [`ScaleClusterNodePoolRequest::body`] (`Body`).
     pub fn body(mut self, value: Body) -> Self {
         self.optional.body = Some(value);
@@ -142,6 +146,48 @@ impl<S0, S1> ScaleClusterNodePoolRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `ScaleClusterNodePool` call: `client.scale_cluster_node_pool()`, the setters of [`ScaleClusterNodePoolRequestBuilder`], then `.send().await`.
+pub type ScaleClusterNodePoolCall<S = (rt::Unset, rt::Unset)> = ScaleClusterNodePoolRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ScaleClusterNodePoolCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: ScaleClusterNodePoolRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> ScaleClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ScaleClusterNodePoolRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ScaleClusterNodePoolResponse,
+        ::ens_runtime::Error<ScaleClusterNodePoolError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+        S1: builder_state::HasNodepoolId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ScaleClusterNodePoolRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ScaleClusterNodePoolRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -151,7 +197,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ScaleClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`ScaleClusterNodePool` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {
@@ -167,7 +213,7 @@ pub mod builder_state {
 
     /// Type state: `NodepoolId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ScaleClusterNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()`",
+        message = "`ScaleClusterNodePool` needs the required parameter `NodepoolId`: call `.nodepool_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NodepoolId` is not set"
     )]
     pub trait HasNodepoolId: sealed::Sealed {

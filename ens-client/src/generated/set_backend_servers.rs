@@ -64,12 +64,13 @@ impl rt::Operation for SetBackendServersRequest {
     }
 }
 
-/// Builds a [`SetBackendServersRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetBackendServersRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct SetBackendServersRequestBuilder<S = (rt::Unset,)> {
+pub struct SetBackendServersRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: SetBackendServersRequestOptional,
+    call: C,
 }
 
 impl Default for SetBackendServersRequestBuilder {
@@ -77,6 +78,7 @@ impl Default for SetBackendServersRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: SetBackendServersRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -86,21 +88,22 @@ struct SetBackendServersRequestOptional {
     backend_servers: Vec<BackendServers>,
 }
 
-impl SetBackendServersRequestBuilder<(rt::Unset,)> {
+impl<C> SetBackendServersRequestBuilder<(rt::Unset,), C> {
     /// Sets [`SetBackendServersRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetBackendServersRequestBuilder<(String,)> {
+    ) -> SetBackendServersRequestBuilder<(String,), C> {
         let (_,) = self.required;
         SetBackendServersRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetBackendServersRequestBuilder<S> {
+impl<S, C> SetBackendServersRequestBuilder<S, C> {
     /// Sets [`SetBackendServersRequest::backend_servers`] (`BackendServers`).
     pub fn backend_servers(
         mut self,
@@ -126,6 +129,44 @@ impl<S0> SetBackendServersRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `SetBackendServers` call: `client.set_backend_servers()`, the setters of [`SetBackendServersRequestBuilder`], then `.send().await`.
+pub type SetBackendServersCall<S = (rt::Unset,)> = SetBackendServersRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetBackendServersCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: SetBackendServersRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> SetBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetBackendServersRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<SetBackendServersResponse, ::ens_runtime::Error<SetBackendServersError>>
+    where
+        S0: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetBackendServersRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetBackendServersRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetBackendServers` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

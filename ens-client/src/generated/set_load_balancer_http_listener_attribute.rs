@@ -297,14 +297,16 @@ impl rt::Operation for SetLoadBalancerHTTPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`SetLoadBalancerHTTPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetLoadBalancerHTTPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct SetLoadBalancerHTTPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: SetLoadBalancerHTTPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for SetLoadBalancerHTTPListenerAttributeRequestBuilder {
@@ -312,6 +314,7 @@ impl Default for SetLoadBalancerHTTPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: SetLoadBalancerHTTPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -335,35 +338,37 @@ struct SetLoadBalancerHTTPListenerAttributeRequestOptional {
     x_forwarded_for: Option<XForwardedFor>,
 }
 
-impl<S1> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`SetLoadBalancerHTTPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(String, S1)> {
+    ) -> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         SetLoadBalancerHTTPListenerAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`SetLoadBalancerHTTPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, i64)> {
+    ) -> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         SetLoadBalancerHTTPListenerAttributeRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetLoadBalancerHTTPListenerAttributeRequestBuilder<S> {
+impl<S, C> SetLoadBalancerHTTPListenerAttributeRequestBuilder<S, C> {
     /// Sets [`SetLoadBalancerHTTPListenerAttributeRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -486,6 +491,51 @@ impl<S0, S1> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `SetLoadBalancerHTTPListenerAttribute` call: `client.set_load_balancer_http_listener_attribute()`, the setters of [`SetLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type SetLoadBalancerHTTPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = SetLoadBalancerHTTPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetLoadBalancerHTTPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: SetLoadBalancerHTTPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> SetLoadBalancerHTTPListenerAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetLoadBalancerHTTPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        SetLoadBalancerHTTPListenerAttributeResponse,
+        ::ens_runtime::Error<SetLoadBalancerHTTPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetLoadBalancerHTTPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetLoadBalancerHTTPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -495,7 +545,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerHTTPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetLoadBalancerHTTPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -512,7 +562,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerHTTPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`SetLoadBalancerHTTPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

@@ -319,14 +319,16 @@ impl rt::Operation for SetLoadBalancerHTTPSListenerAttributeRequest {
     }
 }
 
-/// Builds a [`SetLoadBalancerHTTPSListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetLoadBalancerHTTPSListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct SetLoadBalancerHTTPSListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: SetLoadBalancerHTTPSListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for SetLoadBalancerHTTPSListenerAttributeRequestBuilder {
@@ -334,6 +336,7 @@ impl Default for SetLoadBalancerHTTPSListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: SetLoadBalancerHTTPSListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -357,35 +360,37 @@ struct SetLoadBalancerHTTPSListenerAttributeRequestOptional {
     health_check_method: Option<HealthCheckMethod>,
 }
 
-impl<S1> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`SetLoadBalancerHTTPSListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(String, S1)> {
+    ) -> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         SetLoadBalancerHTTPSListenerAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`SetLoadBalancerHTTPSListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, i64)> {
+    ) -> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         SetLoadBalancerHTTPSListenerAttributeRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<S> {
+impl<S, C> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<S, C> {
     /// Sets [`SetLoadBalancerHTTPSListenerAttributeRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -508,6 +513,51 @@ impl<S0, S1> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `SetLoadBalancerHTTPSListenerAttribute` call: `client.set_load_balancer_https_listener_attribute()`, the setters of [`SetLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await`.
+pub type SetLoadBalancerHTTPSListenerAttributeCall<S = (rt::Unset, rt::Unset)> = SetLoadBalancerHTTPSListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetLoadBalancerHTTPSListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: SetLoadBalancerHTTPSListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> SetLoadBalancerHTTPSListenerAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetLoadBalancerHTTPSListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        SetLoadBalancerHTTPSListenerAttributeResponse,
+        ::ens_runtime::Error<SetLoadBalancerHTTPSListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetLoadBalancerHTTPSListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetLoadBalancerHTTPSListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -517,7 +567,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerHTTPSListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetLoadBalancerHTTPSListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -534,7 +584,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerHTTPSListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`SetLoadBalancerHTTPSListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

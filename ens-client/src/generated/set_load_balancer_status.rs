@@ -71,12 +71,13 @@ impl rt::Operation for SetLoadBalancerStatusRequest {
     }
 }
 
-/// Builds a [`SetLoadBalancerStatusRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetLoadBalancerStatusRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct SetLoadBalancerStatusRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct SetLoadBalancerStatusRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: SetLoadBalancerStatusRequestOptional,
+    call: C,
 }
 
 impl Default for SetLoadBalancerStatusRequestBuilder {
@@ -84,41 +85,44 @@ impl Default for SetLoadBalancerStatusRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: SetLoadBalancerStatusRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct SetLoadBalancerStatusRequestOptional {}
-impl<S1> SetLoadBalancerStatusRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> SetLoadBalancerStatusRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`SetLoadBalancerStatusRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetLoadBalancerStatusRequestBuilder<(String, S1)> {
+    ) -> SetLoadBalancerStatusRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         SetLoadBalancerStatusRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> SetLoadBalancerStatusRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> SetLoadBalancerStatusRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`SetLoadBalancerStatusRequest::load_balancer_status`] (`LoadBalancerStatus`).
     pub fn load_balancer_status(
         self,
         value: LoadBalancerStatus,
-    ) -> SetLoadBalancerStatusRequestBuilder<(S0, LoadBalancerStatus)> {
+    ) -> SetLoadBalancerStatusRequestBuilder<(S0, LoadBalancerStatus), C> {
         let (s0, _) = self.required;
         SetLoadBalancerStatusRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetLoadBalancerStatusRequestBuilder<S> {}
+impl<S, C> SetLoadBalancerStatusRequestBuilder<S, C> {}
 impl<S0, S1> SetLoadBalancerStatusRequestBuilder<(S0, S1)> {
     /// The finished request. [`SetLoadBalancerStatusRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> SetLoadBalancerStatusRequest
@@ -135,6 +139,48 @@ impl<S0, S1> SetLoadBalancerStatusRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `SetLoadBalancerStatus` call: `client.set_load_balancer_status()`, the setters of [`SetLoadBalancerStatusRequestBuilder`], then `.send().await`.
+pub type SetLoadBalancerStatusCall<S = (rt::Unset, rt::Unset)> = SetLoadBalancerStatusRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetLoadBalancerStatusCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: SetLoadBalancerStatusRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> SetLoadBalancerStatusRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetLoadBalancerStatusRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        SetLoadBalancerStatusResponse,
+        ::ens_runtime::Error<SetLoadBalancerStatusError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasLoadBalancerStatus,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetLoadBalancerStatusRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetLoadBalancerStatusRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -144,7 +190,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerStatus` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetLoadBalancerStatus` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -161,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::LoadBalancerStatus {}
     /// Type state: `LoadBalancerStatus` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerStatus` needs the required parameter `LoadBalancerStatus`: call `.load_balancer_status(..)` before `.build()`",
+        message = "`SetLoadBalancerStatus` needs the required parameter `LoadBalancerStatus`: call `.load_balancer_status(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerStatus` is not set"
     )]
     pub trait HasLoadBalancerStatus: sealed::Sealed {

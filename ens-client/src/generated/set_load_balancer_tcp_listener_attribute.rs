@@ -272,14 +272,16 @@ impl rt::Operation for SetLoadBalancerTCPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`SetLoadBalancerTCPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetLoadBalancerTCPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct SetLoadBalancerTCPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: SetLoadBalancerTCPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for SetLoadBalancerTCPListenerAttributeRequestBuilder {
@@ -287,6 +289,7 @@ impl Default for SetLoadBalancerTCPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: SetLoadBalancerTCPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -309,35 +312,37 @@ struct SetLoadBalancerTCPListenerAttributeRequestOptional {
     eip_transmit: Option<EipTransmit>,
 }
 
-impl<S1> SetLoadBalancerTCPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> SetLoadBalancerTCPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`SetLoadBalancerTCPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetLoadBalancerTCPListenerAttributeRequestBuilder<(String, S1)> {
+    ) -> SetLoadBalancerTCPListenerAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         SetLoadBalancerTCPListenerAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`SetLoadBalancerTCPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, i64)> {
+    ) -> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         SetLoadBalancerTCPListenerAttributeRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetLoadBalancerTCPListenerAttributeRequestBuilder<S> {
+impl<S, C> SetLoadBalancerTCPListenerAttributeRequestBuilder<S, C> {
     /// Sets [`SetLoadBalancerTCPListenerAttributeRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -453,6 +458,51 @@ impl<S0, S1> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `SetLoadBalancerTCPListenerAttribute` call: `client.set_load_balancer_tcp_listener_attribute()`, the setters of [`SetLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type SetLoadBalancerTCPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = SetLoadBalancerTCPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetLoadBalancerTCPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: SetLoadBalancerTCPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> SetLoadBalancerTCPListenerAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetLoadBalancerTCPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        SetLoadBalancerTCPListenerAttributeResponse,
+        ::ens_runtime::Error<SetLoadBalancerTCPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetLoadBalancerTCPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetLoadBalancerTCPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -462,7 +512,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerTCPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetLoadBalancerTCPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -479,7 +529,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerTCPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`SetLoadBalancerTCPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

@@ -248,14 +248,16 @@ impl rt::Operation for SetLoadBalancerUDPListenerAttributeRequest {
     }
 }
 
-/// Builds a [`SetLoadBalancerUDPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`SetLoadBalancerUDPListenerAttributeRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
 pub struct SetLoadBalancerUDPListenerAttributeRequestBuilder<
     S = (rt::Unset, rt::Unset),
+    C = (),
 > {
     required: S,
     optional: SetLoadBalancerUDPListenerAttributeRequestOptional,
+    call: C,
 }
 
 impl Default for SetLoadBalancerUDPListenerAttributeRequestBuilder {
@@ -263,6 +265,7 @@ impl Default for SetLoadBalancerUDPListenerAttributeRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: SetLoadBalancerUDPListenerAttributeRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -282,35 +285,37 @@ struct SetLoadBalancerUDPListenerAttributeRequestOptional {
     established_timeout: Option<i64>,
 }
 
-impl<S1> SetLoadBalancerUDPListenerAttributeRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> SetLoadBalancerUDPListenerAttributeRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`SetLoadBalancerUDPListenerAttributeRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> SetLoadBalancerUDPListenerAttributeRequestBuilder<(String, S1)> {
+    ) -> SetLoadBalancerUDPListenerAttributeRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         SetLoadBalancerUDPListenerAttributeRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`SetLoadBalancerUDPListenerAttributeRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, i64)> {
+    ) -> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, i64), C> {
         let (s0, _) = self.required;
         SetLoadBalancerUDPListenerAttributeRequestBuilder {
             required: (s0, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> SetLoadBalancerUDPListenerAttributeRequestBuilder<S> {
+impl<S, C> SetLoadBalancerUDPListenerAttributeRequestBuilder<S, C> {
     /// Sets [`SetLoadBalancerUDPListenerAttributeRequest::description`] (`Description`).
     pub fn description(mut self, value: Description) -> Self {
         self.optional.description = Some(value);
@@ -405,6 +410,51 @@ impl<S0, S1> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `SetLoadBalancerUDPListenerAttribute` call: `client.set_load_balancer_udp_listener_attribute()`, the setters of [`SetLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await`.
+pub type SetLoadBalancerUDPListenerAttributeCall<S = (rt::Unset, rt::Unset)> = SetLoadBalancerUDPListenerAttributeRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl SetLoadBalancerUDPListenerAttributeCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: SetLoadBalancerUDPListenerAttributeRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<
+    S0,
+    S1,
+> SetLoadBalancerUDPListenerAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetLoadBalancerUDPListenerAttributeRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        SetLoadBalancerUDPListenerAttributeResponse,
+        ::ens_runtime::Error<SetLoadBalancerUDPListenerAttributeError>,
+    >
+    where
+        S0: builder_state::HasLoadBalancerId,
+        S1: builder_state::HasListenerPort,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                SetLoadBalancerUDPListenerAttributeRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`SetLoadBalancerUDPListenerAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -414,7 +464,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerUDPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`SetLoadBalancerUDPListenerAttribute` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {
@@ -431,7 +481,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`SetLoadBalancerUDPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`SetLoadBalancerUDPListenerAttribute` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {

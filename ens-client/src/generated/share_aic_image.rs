@@ -74,12 +74,13 @@ impl rt::Operation for ShareAICImageRequest {
     }
 }
 
-/// Builds a [`ShareAICImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`ShareAICImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ShareAICImageRequestBuilder<S = (rt::Unset,)> {
+pub struct ShareAICImageRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: ShareAICImageRequestOptional,
+    call: C,
 }
 
 impl Default for ShareAICImageRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for ShareAICImageRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: ShareAICImageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,18 +98,19 @@ struct ShareAICImageRequestOptional {
     users: Vec<String>,
 }
 
-impl ShareAICImageRequestBuilder<(rt::Unset,)> {
+impl<C> ShareAICImageRequestBuilder<(rt::Unset,), C> {
     /// Sets [`ShareAICImageRequest::image_id`] (`ImageId`).
-    pub fn image_id(self, value: ImageId) -> ShareAICImageRequestBuilder<(ImageId,)> {
+    pub fn image_id(self, value: ImageId) -> ShareAICImageRequestBuilder<(ImageId,), C> {
         let (_,) = self.required;
         ShareAICImageRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> ShareAICImageRequestBuilder<S> {
+impl<S, C> ShareAICImageRequestBuilder<S, C> {
     /// Sets [`ShareAICImageRequest::users`] (`Users`).
     pub fn users(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.optional.users = value.into_iter().map(Into::into).collect();
@@ -130,6 +133,44 @@ impl<S0> ShareAICImageRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `ShareAICImage` call: `client.share_aic_image()`, the setters of [`ShareAICImageRequestBuilder`], then `.send().await`.
+pub type ShareAICImageCall<S = (rt::Unset,)> = ShareAICImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl ShareAICImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: ShareAICImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> ShareAICImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ShareAICImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<ShareAICImageResponse, ::ens_runtime::Error<ShareAICImageError>>
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                ShareAICImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`ShareAICImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -139,7 +180,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ImageId {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`ShareAICImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`ShareAICImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

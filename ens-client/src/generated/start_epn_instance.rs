@@ -53,12 +53,13 @@ impl rt::Operation for StartEpnInstanceRequest {
     }
 }
 
-/// Builds a [`StartEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StartEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StartEpnInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct StartEpnInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: StartEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for StartEpnInstanceRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for StartEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: StartEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct StartEpnInstanceRequestOptional {}
-impl StartEpnInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> StartEpnInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`StartEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> StartEpnInstanceRequestBuilder<(String,)> {
+    ) -> StartEpnInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         StartEpnInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StartEpnInstanceRequestBuilder<S> {}
+impl<S, C> StartEpnInstanceRequestBuilder<S, C> {}
 impl<S0> StartEpnInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`StartEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StartEpnInstanceRequest
@@ -101,6 +104,44 @@ impl<S0> StartEpnInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `StartEpnInstance` call: `client.start_epn_instance()`, the setters of [`StartEpnInstanceRequestBuilder`], then `.send().await`.
+pub type StartEpnInstanceCall<S = (rt::Unset,)> = StartEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StartEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StartEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> StartEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StartEpnInstanceResponse, ::ens_runtime::Error<StartEpnInstanceError>>
+    where
+        S0: builder_state::HasEpnInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StartEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StartEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`StartEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {

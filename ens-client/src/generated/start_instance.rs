@@ -59,12 +59,13 @@ impl rt::Operation for StartInstanceRequest {
     }
 }
 
-/// Builds a [`StartInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StartInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StartInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct StartInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: StartInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for StartInstanceRequestBuilder {
@@ -72,27 +73,29 @@ impl Default for StartInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: StartInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct StartInstanceRequestOptional {}
-impl StartInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> StartInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`StartInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> StartInstanceRequestBuilder<(String,)> {
+    ) -> StartInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         StartInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StartInstanceRequestBuilder<S> {}
+impl<S, C> StartInstanceRequestBuilder<S, C> {}
 impl<S0> StartInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`StartInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StartInstanceRequest
@@ -107,6 +110,44 @@ impl<S0> StartInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `StartInstance` call: `client.start_instance()`, the setters of [`StartInstanceRequestBuilder`], then `.send().await`.
+pub type StartInstanceCall<S = (rt::Unset,)> = StartInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StartInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StartInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> StartInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StartInstanceResponse, ::ens_runtime::Error<StartInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StartInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StartInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -116,7 +157,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`StartInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

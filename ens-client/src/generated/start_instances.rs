@@ -55,12 +55,13 @@ impl rt::Operation for StartInstancesRequest {
     }
 }
 
-/// Builds a [`StartInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StartInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StartInstancesRequestBuilder<S = ()> {
+pub struct StartInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: StartInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for StartInstancesRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for StartInstancesRequestBuilder {
         Self {
             required: (),
             optional: StartInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct StartInstancesRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> StartInstancesRequestBuilder<S> {
+impl<S, C> StartInstancesRequestBuilder<S, C> {
     /// Sets [`StartInstancesRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,41 @@ impl StartInstancesRequestBuilder<()> {
         StartInstancesRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `StartInstances` call: `client.start_instances()`, the setters of [`StartInstancesRequestBuilder`], then `.send().await`.
+pub type StartInstancesCall<S = ()> = StartInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StartInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: StartInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl StartInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StartInstancesResponse, ::ens_runtime::Error<StartInstancesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                StartInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

@@ -94,12 +94,13 @@ impl rt::Operation for StartLoadBalancerListenerRequest {
     }
 }
 
-/// Builds a [`StartLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StartLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StartLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct StartLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: StartLoadBalancerListenerRequestOptional,
+    call: C,
 }
 
 impl Default for StartLoadBalancerListenerRequestBuilder {
@@ -107,6 +108,7 @@ impl Default for StartLoadBalancerListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: StartLoadBalancerListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -116,35 +118,37 @@ struct StartLoadBalancerListenerRequestOptional {
     listener_protocol: Option<String>,
 }
 
-impl<S1> StartLoadBalancerListenerRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> StartLoadBalancerListenerRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`StartLoadBalancerListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> StartLoadBalancerListenerRequestBuilder<(i64, S1)> {
+    ) -> StartLoadBalancerListenerRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         StartLoadBalancerListenerRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> StartLoadBalancerListenerRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> StartLoadBalancerListenerRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`StartLoadBalancerListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> StartLoadBalancerListenerRequestBuilder<(S0, String)> {
+    ) -> StartLoadBalancerListenerRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         StartLoadBalancerListenerRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StartLoadBalancerListenerRequestBuilder<S> {
+impl<S, C> StartLoadBalancerListenerRequestBuilder<S, C> {
     /// Sets [`StartLoadBalancerListenerRequest::listener_protocol`] (`ListenerProtocol`).
     pub fn listener_protocol(mut self, value: impl Into<String>) -> Self {
         self.optional.listener_protocol = Some(value.into());
@@ -169,6 +173,48 @@ impl<S0, S1> StartLoadBalancerListenerRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `StartLoadBalancerListener` call: `client.start_load_balancer_listener()`, the setters of [`StartLoadBalancerListenerRequestBuilder`], then `.send().await`.
+pub type StartLoadBalancerListenerCall<S = (rt::Unset, rt::Unset)> = StartLoadBalancerListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StartLoadBalancerListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: StartLoadBalancerListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> StartLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartLoadBalancerListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        StartLoadBalancerListenerResponse,
+        ::ens_runtime::Error<StartLoadBalancerListenerError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StartLoadBalancerListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StartLoadBalancerListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -178,7 +224,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`StartLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -195,7 +241,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`StartLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

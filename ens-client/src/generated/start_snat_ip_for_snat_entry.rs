@@ -62,12 +62,13 @@ impl rt::Operation for StartSnatIpForSnatEntryRequest {
     }
 }
 
-/// Builds a [`StartSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StartSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StartSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct StartSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: StartSnatIpForSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for StartSnatIpForSnatEntryRequestBuilder {
@@ -75,41 +76,44 @@ impl Default for StartSnatIpForSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: StartSnatIpForSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct StartSnatIpForSnatEntryRequestOptional {}
-impl<S1> StartSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> StartSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`StartSnatIpForSnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> StartSnatIpForSnatEntryRequestBuilder<(String, S1)> {
+    ) -> StartSnatIpForSnatEntryRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         StartSnatIpForSnatEntryRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> StartSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> StartSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`StartSnatIpForSnatEntryRequest::snat_ip`] (`SnatIp`).
     pub fn snat_ip(
         self,
         value: impl Into<String>,
-    ) -> StartSnatIpForSnatEntryRequestBuilder<(S0, String)> {
+    ) -> StartSnatIpForSnatEntryRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         StartSnatIpForSnatEntryRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StartSnatIpForSnatEntryRequestBuilder<S> {}
+impl<S, C> StartSnatIpForSnatEntryRequestBuilder<S, C> {}
 impl<S0, S1> StartSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     /// The finished request. [`StartSnatIpForSnatEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StartSnatIpForSnatEntryRequest
@@ -126,6 +130,48 @@ impl<S0, S1> StartSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `StartSnatIpForSnatEntry` call: `client.start_snat_ip_for_snat_entry()`, the setters of [`StartSnatIpForSnatEntryRequestBuilder`], then `.send().await`.
+pub type StartSnatIpForSnatEntryCall<S = (rt::Unset, rt::Unset)> = StartSnatIpForSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StartSnatIpForSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: StartSnatIpForSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> StartSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartSnatIpForSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        StartSnatIpForSnatEntryResponse,
+        ::ens_runtime::Error<StartSnatIpForSnatEntryError>,
+    >
+    where
+        S0: builder_state::HasSnatEntryId,
+        S1: builder_state::HasSnatIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StartSnatIpForSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StartSnatIpForSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -135,7 +181,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`StartSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {
@@ -151,7 +197,7 @@ pub mod builder_state {
 
     /// Type state: `SnatIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StartSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()`",
+        message = "`StartSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatIp` is not set"
     )]
     pub trait HasSnatIp: sealed::Sealed {

@@ -53,12 +53,13 @@ impl rt::Operation for StopEpnInstanceRequest {
     }
 }
 
-/// Builds a [`StopEpnInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StopEpnInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StopEpnInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct StopEpnInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: StopEpnInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for StopEpnInstanceRequestBuilder {
@@ -66,27 +67,29 @@ impl Default for StopEpnInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: StopEpnInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct StopEpnInstanceRequestOptional {}
-impl StopEpnInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> StopEpnInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`StopEpnInstanceRequest::epn_instance_id`] (`EPNInstanceId`).
     pub fn epn_instance_id(
         self,
         value: impl Into<String>,
-    ) -> StopEpnInstanceRequestBuilder<(String,)> {
+    ) -> StopEpnInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         StopEpnInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StopEpnInstanceRequestBuilder<S> {}
+impl<S, C> StopEpnInstanceRequestBuilder<S, C> {}
 impl<S0> StopEpnInstanceRequestBuilder<(S0,)> {
     /// The finished request. [`StopEpnInstanceRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StopEpnInstanceRequest
@@ -101,6 +104,44 @@ impl<S0> StopEpnInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `StopEpnInstance` call: `client.stop_epn_instance()`, the setters of [`StopEpnInstanceRequestBuilder`], then `.send().await`.
+pub type StopEpnInstanceCall<S = (rt::Unset,)> = StopEpnInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StopEpnInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StopEpnInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> StopEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopEpnInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StopEpnInstanceResponse, ::ens_runtime::Error<StopEpnInstanceError>>
+    where
+        S0: builder_state::HasEpnInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StopEpnInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StopEpnInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -110,7 +151,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `EPNInstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()`",
+        message = "`StopEpnInstance` needs the required parameter `EPNInstanceId`: call `.epn_instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`EPNInstanceId` is not set"
     )]
     pub trait HasEpnInstanceId: sealed::Sealed {

@@ -79,12 +79,13 @@ impl rt::Operation for StopInstanceRequest {
     }
 }
 
-/// Builds a [`StopInstanceRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StopInstanceRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StopInstanceRequestBuilder<S = (rt::Unset,)> {
+pub struct StopInstanceRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: StopInstanceRequestOptional,
+    call: C,
 }
 
 impl Default for StopInstanceRequestBuilder {
@@ -92,6 +93,7 @@ impl Default for StopInstanceRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: StopInstanceRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -101,21 +103,22 @@ struct StopInstanceRequestOptional {
     force_stop: Option<bool>,
 }
 
-impl StopInstanceRequestBuilder<(rt::Unset,)> {
+impl<C> StopInstanceRequestBuilder<(rt::Unset,), C> {
     /// Sets [`StopInstanceRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> StopInstanceRequestBuilder<(String,)> {
+    ) -> StopInstanceRequestBuilder<(String,), C> {
         let (_,) = self.required;
         StopInstanceRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StopInstanceRequestBuilder<S> {
+impl<S, C> StopInstanceRequestBuilder<S, C> {
     /// Sets [`StopInstanceRequest::force_stop`] (`ForceStop`).
     pub fn force_stop(mut self, value: bool) -> Self {
         self.optional.force_stop = Some(value);
@@ -138,6 +141,44 @@ impl<S0> StopInstanceRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `StopInstance` call: `client.stop_instance()`, the setters of [`StopInstanceRequestBuilder`], then `.send().await`.
+pub type StopInstanceCall<S = (rt::Unset,)> = StopInstanceRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StopInstanceCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: StopInstanceRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> StopInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopInstanceRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StopInstanceResponse, ::ens_runtime::Error<StopInstanceError>>
+    where
+        S0: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StopInstanceRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StopInstanceRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -147,7 +188,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`StopInstance` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -55,12 +55,13 @@ impl rt::Operation for StopInstancesRequest {
     }
 }
 
-/// Builds a [`StopInstancesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StopInstancesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StopInstancesRequestBuilder<S = ()> {
+pub struct StopInstancesRequestBuilder<S = (), C = ()> {
     required: S,
     optional: StopInstancesRequestOptional,
+    call: C,
 }
 
 impl Default for StopInstancesRequestBuilder {
@@ -68,6 +69,7 @@ impl Default for StopInstancesRequestBuilder {
         Self {
             required: (),
             optional: StopInstancesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -77,7 +79,7 @@ struct StopInstancesRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl<S> StopInstancesRequestBuilder<S> {
+impl<S, C> StopInstancesRequestBuilder<S, C> {
     /// Sets [`StopInstancesRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -96,6 +98,41 @@ impl StopInstancesRequestBuilder<()> {
         StopInstancesRequest {
             instance_ids: optional.instance_ids,
         }
+    }
+}
+
+/// A fluent `StopInstances` call: `client.stop_instances()`, the setters of [`StopInstancesRequestBuilder`], then `.send().await`.
+pub type StopInstancesCall<S = ()> = StopInstancesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StopInstancesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: StopInstancesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl StopInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopInstancesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<StopInstancesResponse, ::ens_runtime::Error<StopInstancesError>> {
+        let Self { required, optional, call } = self;
+        call.send(
+                StopInstancesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

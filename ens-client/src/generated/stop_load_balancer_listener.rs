@@ -86,12 +86,13 @@ impl rt::Operation for StopLoadBalancerListenerRequest {
     }
 }
 
-/// Builds a [`StopLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StopLoadBalancerListenerRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StopLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct StopLoadBalancerListenerRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: StopLoadBalancerListenerRequestOptional,
+    call: C,
 }
 
 impl Default for StopLoadBalancerListenerRequestBuilder {
@@ -99,6 +100,7 @@ impl Default for StopLoadBalancerListenerRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: StopLoadBalancerListenerRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -108,35 +110,37 @@ struct StopLoadBalancerListenerRequestOptional {
     listener_protocol: Option<String>,
 }
 
-impl<S1> StopLoadBalancerListenerRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> StopLoadBalancerListenerRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`StopLoadBalancerListenerRequest::listener_port`] (`ListenerPort`).
     pub fn listener_port(
         self,
         value: i64,
-    ) -> StopLoadBalancerListenerRequestBuilder<(i64, S1)> {
+    ) -> StopLoadBalancerListenerRequestBuilder<(i64, S1), C> {
         let (_, s1) = self.required;
         StopLoadBalancerListenerRequestBuilder {
             required: (value, s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> StopLoadBalancerListenerRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> StopLoadBalancerListenerRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`StopLoadBalancerListenerRequest::load_balancer_id`] (`LoadBalancerId`).
     pub fn load_balancer_id(
         self,
         value: impl Into<String>,
-    ) -> StopLoadBalancerListenerRequestBuilder<(S0, String)> {
+    ) -> StopLoadBalancerListenerRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         StopLoadBalancerListenerRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StopLoadBalancerListenerRequestBuilder<S> {
+impl<S, C> StopLoadBalancerListenerRequestBuilder<S, C> {
     /// Sets [`StopLoadBalancerListenerRequest::listener_protocol`] (`ListenerProtocol`).
     pub fn listener_protocol(mut self, value: impl Into<String>) -> Self {
         self.optional.listener_protocol = Some(value.into());
@@ -161,6 +165,48 @@ impl<S0, S1> StopLoadBalancerListenerRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `StopLoadBalancerListener` call: `client.stop_load_balancer_listener()`, the setters of [`StopLoadBalancerListenerRequestBuilder`], then `.send().await`.
+pub type StopLoadBalancerListenerCall<S = (rt::Unset, rt::Unset)> = StopLoadBalancerListenerRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StopLoadBalancerListenerCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: StopLoadBalancerListenerRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> StopLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopLoadBalancerListenerRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        StopLoadBalancerListenerResponse,
+        ::ens_runtime::Error<StopLoadBalancerListenerError>,
+    >
+    where
+        S0: builder_state::HasListenerPort,
+        S1: builder_state::HasLoadBalancerId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StopLoadBalancerListenerRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StopLoadBalancerListenerRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -170,7 +216,7 @@ pub mod builder_state {
     impl sealed::Sealed for i64 {}
     /// Type state: `ListenerPort` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()`",
+        message = "`StopLoadBalancerListener` needs the required parameter `ListenerPort`: call `.listener_port(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ListenerPort` is not set"
     )]
     pub trait HasListenerPort: sealed::Sealed {
@@ -187,7 +233,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `LoadBalancerId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()`",
+        message = "`StopLoadBalancerListener` needs the required parameter `LoadBalancerId`: call `.load_balancer_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`LoadBalancerId` is not set"
     )]
     pub trait HasLoadBalancerId: sealed::Sealed {

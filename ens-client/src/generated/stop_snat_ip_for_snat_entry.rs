@@ -60,12 +60,13 @@ impl rt::Operation for StopSnatIpForSnatEntryRequest {
     }
 }
 
-/// Builds a [`StopSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`StopSnatIpForSnatEntryRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct StopSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct StopSnatIpForSnatEntryRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: StopSnatIpForSnatEntryRequestOptional,
+    call: C,
 }
 
 impl Default for StopSnatIpForSnatEntryRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for StopSnatIpForSnatEntryRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: StopSnatIpForSnatEntryRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct StopSnatIpForSnatEntryRequestOptional {}
-impl<S1> StopSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> StopSnatIpForSnatEntryRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`StopSnatIpForSnatEntryRequest::snat_entry_id`] (`SnatEntryId`).
     pub fn snat_entry_id(
         self,
         value: impl Into<String>,
-    ) -> StopSnatIpForSnatEntryRequestBuilder<(String, S1)> {
+    ) -> StopSnatIpForSnatEntryRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         StopSnatIpForSnatEntryRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> StopSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> StopSnatIpForSnatEntryRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`StopSnatIpForSnatEntryRequest::snat_ip`] (`SnatIp`).
     pub fn snat_ip(
         self,
         value: impl Into<String>,
-    ) -> StopSnatIpForSnatEntryRequestBuilder<(S0, String)> {
+    ) -> StopSnatIpForSnatEntryRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         StopSnatIpForSnatEntryRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> StopSnatIpForSnatEntryRequestBuilder<S> {}
+impl<S, C> StopSnatIpForSnatEntryRequestBuilder<S, C> {}
 impl<S0, S1> StopSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     /// The finished request. [`StopSnatIpForSnatEntryRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> StopSnatIpForSnatEntryRequest
@@ -124,6 +128,48 @@ impl<S0, S1> StopSnatIpForSnatEntryRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `StopSnatIpForSnatEntry` call: `client.stop_snat_ip_for_snat_entry()`, the setters of [`StopSnatIpForSnatEntryRequestBuilder`], then `.send().await`.
+pub type StopSnatIpForSnatEntryCall<S = (rt::Unset, rt::Unset)> = StopSnatIpForSnatEntryRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl StopSnatIpForSnatEntryCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: StopSnatIpForSnatEntryRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> StopSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopSnatIpForSnatEntryRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        StopSnatIpForSnatEntryResponse,
+        ::ens_runtime::Error<StopSnatIpForSnatEntryError>,
+    >
+    where
+        S0: builder_state::HasSnatEntryId,
+        S1: builder_state::HasSnatIp,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                StopSnatIpForSnatEntryRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`StopSnatIpForSnatEntryRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +179,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SnatEntryId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()`",
+        message = "`StopSnatIpForSnatEntry` needs the required parameter `SnatEntryId`: call `.snat_entry_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatEntryId` is not set"
     )]
     pub trait HasSnatEntryId: sealed::Sealed {
@@ -149,7 +195,7 @@ pub mod builder_state {
 
     /// Type state: `SnatIp` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`StopSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()`",
+        message = "`StopSnatIpForSnatEntry` needs the required parameter `SnatIp`: call `.snat_ip(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SnatIp` is not set"
     )]
     pub trait HasSnatIp: sealed::Sealed {

@@ -103,12 +103,13 @@ impl rt::Operation for TagResourcesRequest {
     }
 }
 
-/// Builds a [`TagResourcesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`TagResourcesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct TagResourcesRequestBuilder<S = (rt::Unset,)> {
+pub struct TagResourcesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: TagResourcesRequestOptional,
+    call: C,
 }
 
 impl Default for TagResourcesRequestBuilder {
@@ -116,6 +117,7 @@ impl Default for TagResourcesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: TagResourcesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -126,21 +128,22 @@ struct TagResourcesRequestOptional {
     resource_id: Vec<String>,
 }
 
-impl TagResourcesRequestBuilder<(rt::Unset,)> {
+impl<C> TagResourcesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`TagResourcesRequest::resource_type`] (`ResourceType`).
     pub fn resource_type(
         self,
         value: ResourceType,
-    ) -> TagResourcesRequestBuilder<(ResourceType,)> {
+    ) -> TagResourcesRequestBuilder<(ResourceType,), C> {
         let (_,) = self.required;
         TagResourcesRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> TagResourcesRequestBuilder<S> {
+impl<S, C> TagResourcesRequestBuilder<S, C> {
     /// Sets [`TagResourcesRequest::tag`] (`Tag`).
     pub fn tag(
         mut self,
@@ -176,6 +179,44 @@ impl<S0> TagResourcesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `TagResources` call: `client.tag_resources()`, the setters of [`TagResourcesRequestBuilder`], then `.send().await`.
+pub type TagResourcesCall<S = (rt::Unset,)> = TagResourcesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl TagResourcesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: TagResourcesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> TagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`TagResourcesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<TagResourcesResponse, ::ens_runtime::Error<TagResourcesError>>
+    where
+        S0: builder_state::HasResourceType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                TagResourcesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`TagResourcesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -185,7 +226,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ResourceType {}
     /// Type state: `ResourceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`TagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()`",
+        message = "`TagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceType` is not set"
     )]
     pub trait HasResourceType: sealed::Sealed {

@@ -73,12 +73,13 @@ impl rt::Operation for UnAssociateEnsEipAddressRequest {
     }
 }
 
-/// Builds a [`UnAssociateEnsEipAddressRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnAssociateEnsEipAddressRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnAssociateEnsEipAddressRequestBuilder<S = (rt::Unset,)> {
+pub struct UnAssociateEnsEipAddressRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnAssociateEnsEipAddressRequestOptional,
+    call: C,
 }
 
 impl Default for UnAssociateEnsEipAddressRequestBuilder {
@@ -86,6 +87,7 @@ impl Default for UnAssociateEnsEipAddressRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnAssociateEnsEipAddressRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -95,21 +97,22 @@ struct UnAssociateEnsEipAddressRequestOptional {
     force: Option<bool>,
 }
 
-impl UnAssociateEnsEipAddressRequestBuilder<(rt::Unset,)> {
+impl<C> UnAssociateEnsEipAddressRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnAssociateEnsEipAddressRequest::allocation_id`] (`AllocationId`).
     pub fn allocation_id(
         self,
         value: impl Into<String>,
-    ) -> UnAssociateEnsEipAddressRequestBuilder<(String,)> {
+    ) -> UnAssociateEnsEipAddressRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnAssociateEnsEipAddressRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnAssociateEnsEipAddressRequestBuilder<S> {
+impl<S, C> UnAssociateEnsEipAddressRequestBuilder<S, C> {
     /// Sets [`UnAssociateEnsEipAddressRequest::force`] (`Force`).
     pub fn force(mut self, value: bool) -> Self {
         self.optional.force = Some(value);
@@ -132,6 +135,47 @@ impl<S0> UnAssociateEnsEipAddressRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnAssociateEnsEipAddress` call: `client.un_associate_ens_eip_address()`, the setters of [`UnAssociateEnsEipAddressRequestBuilder`], then `.send().await`.
+pub type UnAssociateEnsEipAddressCall<S = (rt::Unset,)> = UnAssociateEnsEipAddressRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnAssociateEnsEipAddressCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnAssociateEnsEipAddressRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnAssociateEnsEipAddressRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnAssociateEnsEipAddressRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnAssociateEnsEipAddressResponse,
+        ::ens_runtime::Error<UnAssociateEnsEipAddressError>,
+    >
+    where
+        S0: builder_state::HasAllocationId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnAssociateEnsEipAddressRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnAssociateEnsEipAddressRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -141,7 +185,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AllocationId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnAssociateEnsEipAddress` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()`",
+        message = "`UnAssociateEnsEipAddress` needs the required parameter `AllocationId`: call `.allocation_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AllocationId` is not set"
     )]
     pub trait HasAllocationId: sealed::Sealed {

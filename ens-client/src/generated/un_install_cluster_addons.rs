@@ -63,12 +63,13 @@ impl rt::Operation for UnInstallClusterAddonsRequest {
     }
 }
 
-/// Builds a [`UnInstallClusterAddonsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnInstallClusterAddonsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnInstallClusterAddonsRequestBuilder<S = (rt::Unset,)> {
+pub struct UnInstallClusterAddonsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnInstallClusterAddonsRequestOptional,
+    call: C,
 }
 
 impl Default for UnInstallClusterAddonsRequestBuilder {
@@ -76,6 +77,7 @@ impl Default for UnInstallClusterAddonsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnInstallClusterAddonsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -85,21 +87,22 @@ struct UnInstallClusterAddonsRequestOptional {
     addons: Vec<Addons>,
 }
 
-impl UnInstallClusterAddonsRequestBuilder<(rt::Unset,)> {
+impl<C> UnInstallClusterAddonsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnInstallClusterAddonsRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> UnInstallClusterAddonsRequestBuilder<(String,)> {
+    ) -> UnInstallClusterAddonsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnInstallClusterAddonsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnInstallClusterAddonsRequestBuilder<S> {
+impl<S, C> UnInstallClusterAddonsRequestBuilder<S, C> {
     /// Sets [`UnInstallClusterAddonsRequest::addons`] (`Addons`).
     pub fn addons(mut self, value: impl IntoIterator<Item = impl Into<Addons>>) -> Self {
         self.optional.addons = value.into_iter().map(Into::into).collect();
@@ -122,6 +125,47 @@ impl<S0> UnInstallClusterAddonsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnInstallClusterAddons` call: `client.un_install_cluster_addons()`, the setters of [`UnInstallClusterAddonsRequestBuilder`], then `.send().await`.
+pub type UnInstallClusterAddonsCall<S = (rt::Unset,)> = UnInstallClusterAddonsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnInstallClusterAddonsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnInstallClusterAddonsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnInstallClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnInstallClusterAddonsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnInstallClusterAddonsResponse,
+        ::ens_runtime::Error<UnInstallClusterAddonsError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnInstallClusterAddonsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnInstallClusterAddonsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -131,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnInstallClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`UnInstallClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -62,12 +62,13 @@ impl rt::Operation for UnassignPrivateIpAddressesRequest {
     }
 }
 
-/// Builds a [`UnassignPrivateIpAddressesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnassignPrivateIpAddressesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnassignPrivateIpAddressesRequestBuilder<S = (rt::Unset,)> {
+pub struct UnassignPrivateIpAddressesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnassignPrivateIpAddressesRequestOptional,
+    call: C,
 }
 
 impl Default for UnassignPrivateIpAddressesRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for UnassignPrivateIpAddressesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnassignPrivateIpAddressesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,21 +86,22 @@ struct UnassignPrivateIpAddressesRequestOptional {
     private_ip_address: Vec<String>,
 }
 
-impl UnassignPrivateIpAddressesRequestBuilder<(rt::Unset,)> {
+impl<C> UnassignPrivateIpAddressesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnassignPrivateIpAddressesRequest::network_interface_id`] (`NetworkInterfaceId`).
     pub fn network_interface_id(
         self,
         value: impl Into<String>,
-    ) -> UnassignPrivateIpAddressesRequestBuilder<(String,)> {
+    ) -> UnassignPrivateIpAddressesRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnassignPrivateIpAddressesRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnassignPrivateIpAddressesRequestBuilder<S> {
+impl<S, C> UnassignPrivateIpAddressesRequestBuilder<S, C> {
     /// Sets [`UnassignPrivateIpAddressesRequest::private_ip_address`] (`PrivateIpAddress`).
     pub fn private_ip_address(
         mut self,
@@ -124,6 +127,47 @@ impl<S0> UnassignPrivateIpAddressesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnassignPrivateIpAddresses` call: `client.unassign_private_ip_addresses()`, the setters of [`UnassignPrivateIpAddressesRequestBuilder`], then `.send().await`.
+pub type UnassignPrivateIpAddressesCall<S = (rt::Unset,)> = UnassignPrivateIpAddressesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnassignPrivateIpAddressesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnassignPrivateIpAddressesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnassignPrivateIpAddressesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnassignPrivateIpAddressesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnassignPrivateIpAddressesResponse,
+        ::ens_runtime::Error<UnassignPrivateIpAddressesError>,
+    >
+    where
+        S0: builder_state::HasNetworkInterfaceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnassignPrivateIpAddressesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnassignPrivateIpAddressesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +177,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkInterfaceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnassignPrivateIpAddresses` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()`",
+        message = "`UnassignPrivateIpAddresses` needs the required parameter `NetworkInterfaceId`: call `.network_interface_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkInterfaceId` is not set"
     )]
     pub trait HasNetworkInterfaceId: sealed::Sealed {

@@ -60,12 +60,13 @@ impl rt::Operation for UnassociateHaVipRequest {
     }
 }
 
-/// Builds a [`UnassociateHaVipRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnassociateHaVipRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnassociateHaVipRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct UnassociateHaVipRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: UnassociateHaVipRequestOptional,
+    call: C,
 }
 
 impl Default for UnassociateHaVipRequestBuilder {
@@ -73,41 +74,44 @@ impl Default for UnassociateHaVipRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: UnassociateHaVipRequestOptional::default(),
+            call: (),
         }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 struct UnassociateHaVipRequestOptional {}
-impl<S1> UnassociateHaVipRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> UnassociateHaVipRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`UnassociateHaVipRequest::ha_vip_id`] (`HaVipId`).
     pub fn ha_vip_id(
         self,
         value: impl Into<String>,
-    ) -> UnassociateHaVipRequestBuilder<(String, S1)> {
+    ) -> UnassociateHaVipRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         UnassociateHaVipRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> UnassociateHaVipRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> UnassociateHaVipRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`UnassociateHaVipRequest::instance_id`] (`InstanceId`).
     pub fn instance_id(
         self,
         value: impl Into<String>,
-    ) -> UnassociateHaVipRequestBuilder<(S0, String)> {
+    ) -> UnassociateHaVipRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         UnassociateHaVipRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnassociateHaVipRequestBuilder<S> {}
+impl<S, C> UnassociateHaVipRequestBuilder<S, C> {}
 impl<S0, S1> UnassociateHaVipRequestBuilder<(S0, S1)> {
     /// The finished request. [`UnassociateHaVipRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> UnassociateHaVipRequest
@@ -124,6 +128,45 @@ impl<S0, S1> UnassociateHaVipRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `UnassociateHaVip` call: `client.unassociate_ha_vip()`, the setters of [`UnassociateHaVipRequestBuilder`], then `.send().await`.
+pub type UnassociateHaVipCall<S = (rt::Unset, rt::Unset)> = UnassociateHaVipRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnassociateHaVipCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: UnassociateHaVipRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> UnassociateHaVipRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnassociateHaVipRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<UnassociateHaVipResponse, ::ens_runtime::Error<UnassociateHaVipError>>
+    where
+        S0: builder_state::HasHaVipId,
+        S1: builder_state::HasInstanceId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnassociateHaVipRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnassociateHaVipRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +176,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `HaVipId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnassociateHaVip` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()`",
+        message = "`UnassociateHaVip` needs the required parameter `HaVipId`: call `.ha_vip_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`HaVipId` is not set"
     )]
     pub trait HasHaVipId: sealed::Sealed {
@@ -149,7 +192,7 @@ pub mod builder_state {
 
     /// Type state: `InstanceId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnassociateHaVip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()`",
+        message = "`UnassociateHaVip` needs the required parameter `InstanceId`: call `.instance_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`InstanceId` is not set"
     )]
     pub trait HasInstanceId: sealed::Sealed {

@@ -74,12 +74,13 @@ impl rt::Operation for UnassociateNetworkAclRequest {
     }
 }
 
-/// Builds a [`UnassociateNetworkAclRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnassociateNetworkAclRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnassociateNetworkAclRequestBuilder<S = (rt::Unset,)> {
+pub struct UnassociateNetworkAclRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnassociateNetworkAclRequestOptional,
+    call: C,
 }
 
 impl Default for UnassociateNetworkAclRequestBuilder {
@@ -87,6 +88,7 @@ impl Default for UnassociateNetworkAclRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnassociateNetworkAclRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -96,21 +98,22 @@ struct UnassociateNetworkAclRequestOptional {
     resource: Vec<Resource>,
 }
 
-impl UnassociateNetworkAclRequestBuilder<(rt::Unset,)> {
+impl<C> UnassociateNetworkAclRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnassociateNetworkAclRequest::network_acl_id`] (`NetworkAclId`).
     pub fn network_acl_id(
         self,
         value: impl Into<String>,
-    ) -> UnassociateNetworkAclRequestBuilder<(String,)> {
+    ) -> UnassociateNetworkAclRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnassociateNetworkAclRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnassociateNetworkAclRequestBuilder<S> {
+impl<S, C> UnassociateNetworkAclRequestBuilder<S, C> {
     /// Sets [`UnassociateNetworkAclRequest::resource`] (`Resource`).
     pub fn resource(
         mut self,
@@ -136,6 +139,47 @@ impl<S0> UnassociateNetworkAclRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnassociateNetworkAcl` call: `client.unassociate_network_acl()`, the setters of [`UnassociateNetworkAclRequestBuilder`], then `.send().await`.
+pub type UnassociateNetworkAclCall<S = (rt::Unset,)> = UnassociateNetworkAclRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnassociateNetworkAclCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnassociateNetworkAclRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnassociateNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnassociateNetworkAclRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnassociateNetworkAclResponse,
+        ::ens_runtime::Error<UnassociateNetworkAclError>,
+    >
+    where
+        S0: builder_state::HasNetworkAclId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnassociateNetworkAclRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnassociateNetworkAclRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkAclId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnassociateNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()`",
+        message = "`UnassociateNetworkAcl` needs the required parameter `NetworkAclId`: call `.network_acl_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkAclId` is not set"
     )]
     pub trait HasNetworkAclId: sealed::Sealed {

@@ -69,12 +69,13 @@ impl rt::Operation for UnassociateNetworkCidrBlockRequest {
     }
 }
 
-/// Builds a [`UnassociateNetworkCidrBlockRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnassociateNetworkCidrBlockRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnassociateNetworkCidrBlockRequestBuilder<S = (rt::Unset,)> {
+pub struct UnassociateNetworkCidrBlockRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnassociateNetworkCidrBlockRequestOptional,
+    call: C,
 }
 
 impl Default for UnassociateNetworkCidrBlockRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for UnassociateNetworkCidrBlockRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnassociateNetworkCidrBlockRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct UnassociateNetworkCidrBlockRequestOptional {
     secondary_cidr_block: Option<String>,
 }
 
-impl UnassociateNetworkCidrBlockRequestBuilder<(rt::Unset,)> {
+impl<C> UnassociateNetworkCidrBlockRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnassociateNetworkCidrBlockRequest::network_id`] (`NetworkId`).
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> UnassociateNetworkCidrBlockRequestBuilder<(String,)> {
+    ) -> UnassociateNetworkCidrBlockRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnassociateNetworkCidrBlockRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnassociateNetworkCidrBlockRequestBuilder<S> {
+impl<S, C> UnassociateNetworkCidrBlockRequestBuilder<S, C> {
     /// Sets [`UnassociateNetworkCidrBlockRequest::ipv6_cidr_block`] (`Ipv6CidrBlock`).
     pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.optional.ipv6_cidr_block = Some(value.into());
@@ -136,6 +139,47 @@ impl<S0> UnassociateNetworkCidrBlockRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnassociateNetworkCidrBlock` call: `client.unassociate_network_cidr_block()`, the setters of [`UnassociateNetworkCidrBlockRequestBuilder`], then `.send().await`.
+pub type UnassociateNetworkCidrBlockCall<S = (rt::Unset,)> = UnassociateNetworkCidrBlockRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnassociateNetworkCidrBlockCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnassociateNetworkCidrBlockRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnassociateNetworkCidrBlockRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnassociateNetworkCidrBlockRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnassociateNetworkCidrBlockResponse,
+        ::ens_runtime::Error<UnassociateNetworkCidrBlockError>,
+    >
+    where
+        S0: builder_state::HasNetworkId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnassociateNetworkCidrBlockRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnassociateNetworkCidrBlockRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -145,7 +189,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `NetworkId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnassociateNetworkCidrBlock` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()`",
+        message = "`UnassociateNetworkCidrBlock` needs the required parameter `NetworkId`: call `.network_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`NetworkId` is not set"
     )]
     pub trait HasNetworkId: sealed::Sealed {

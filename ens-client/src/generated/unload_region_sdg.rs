@@ -69,12 +69,13 @@ impl rt::Operation for UnloadRegionSDGRequest {
     }
 }
 
-/// Builds a [`UnloadRegionSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnloadRegionSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnloadRegionSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct UnloadRegionSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnloadRegionSDGRequestOptional,
+    call: C,
 }
 
 impl Default for UnloadRegionSDGRequestBuilder {
@@ -82,6 +83,7 @@ impl Default for UnloadRegionSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnloadRegionSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -92,21 +94,22 @@ struct UnloadRegionSDGRequestOptional {
     namespaces: Vec<String>,
 }
 
-impl UnloadRegionSDGRequestBuilder<(rt::Unset,)> {
+impl<C> UnloadRegionSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnloadRegionSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> UnloadRegionSDGRequestBuilder<(String,)> {
+    ) -> UnloadRegionSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnloadRegionSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnloadRegionSDGRequestBuilder<S> {
+impl<S, C> UnloadRegionSDGRequestBuilder<S, C> {
     /// Sets [`UnloadRegionSDGRequest::destination_region_ids`] (`DestinationRegionIds`).
     pub fn destination_region_ids(
         mut self,
@@ -145,6 +148,44 @@ impl<S0> UnloadRegionSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnloadRegionSDG` call: `client.unload_region_sdg()`, the setters of [`UnloadRegionSDGRequestBuilder`], then `.send().await`.
+pub type UnloadRegionSDGCall<S = (rt::Unset,)> = UnloadRegionSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnloadRegionSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnloadRegionSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnloadRegionSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnloadRegionSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<UnloadRegionSDGResponse, ::ens_runtime::Error<UnloadRegionSDGError>>
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnloadRegionSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnloadRegionSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -154,7 +195,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnloadRegionSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`UnloadRegionSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

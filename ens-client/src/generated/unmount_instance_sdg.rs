@@ -62,12 +62,13 @@ impl rt::Operation for UnmountInstanceSDGRequest {
     }
 }
 
-/// Builds a [`UnmountInstanceSDGRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UnmountInstanceSDGRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UnmountInstanceSDGRequestBuilder<S = (rt::Unset,)> {
+pub struct UnmountInstanceSDGRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UnmountInstanceSDGRequestOptional,
+    call: C,
 }
 
 impl Default for UnmountInstanceSDGRequestBuilder {
@@ -75,6 +76,7 @@ impl Default for UnmountInstanceSDGRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UnmountInstanceSDGRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -84,21 +86,22 @@ struct UnmountInstanceSDGRequestOptional {
     instance_ids: Vec<String>,
 }
 
-impl UnmountInstanceSDGRequestBuilder<(rt::Unset,)> {
+impl<C> UnmountInstanceSDGRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UnmountInstanceSDGRequest::sdg_id`] (`SDGId`).
     pub fn sdg_id(
         self,
         value: impl Into<String>,
-    ) -> UnmountInstanceSDGRequestBuilder<(String,)> {
+    ) -> UnmountInstanceSDGRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UnmountInstanceSDGRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UnmountInstanceSDGRequestBuilder<S> {
+impl<S, C> UnmountInstanceSDGRequestBuilder<S, C> {
     /// Sets [`UnmountInstanceSDGRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
         mut self,
@@ -124,6 +127,47 @@ impl<S0> UnmountInstanceSDGRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UnmountInstanceSDG` call: `client.unmount_instance_sdg()`, the setters of [`UnmountInstanceSDGRequestBuilder`], then `.send().await`.
+pub type UnmountInstanceSDGCall<S = (rt::Unset,)> = UnmountInstanceSDGRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UnmountInstanceSDGCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UnmountInstanceSDGRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UnmountInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnmountInstanceSDGRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UnmountInstanceSDGResponse,
+        ::ens_runtime::Error<UnmountInstanceSDGError>,
+    >
+    where
+        S0: builder_state::HasSdgId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UnmountInstanceSDGRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UnmountInstanceSDGRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -133,7 +177,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `SDGId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UnmountInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()`",
+        message = "`UnmountInstanceSDG` needs the required parameter `SDGId`: call `.sdg_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`SDGId` is not set"
     )]
     pub trait HasSdgId: sealed::Sealed {

@@ -115,12 +115,13 @@ impl rt::Operation for UntagResourcesRequest {
     }
 }
 
-/// Builds a [`UntagResourcesRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UntagResourcesRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UntagResourcesRequestBuilder<S = (rt::Unset,)> {
+pub struct UntagResourcesRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UntagResourcesRequestOptional,
+    call: C,
 }
 
 impl Default for UntagResourcesRequestBuilder {
@@ -128,6 +129,7 @@ impl Default for UntagResourcesRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UntagResourcesRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -139,21 +141,22 @@ struct UntagResourcesRequestOptional {
     all: Option<bool>,
 }
 
-impl UntagResourcesRequestBuilder<(rt::Unset,)> {
+impl<C> UntagResourcesRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UntagResourcesRequest::resource_type`] (`ResourceType`).
     pub fn resource_type(
         self,
         value: ResourceType,
-    ) -> UntagResourcesRequestBuilder<(ResourceType,)> {
+    ) -> UntagResourcesRequestBuilder<(ResourceType,), C> {
         let (_,) = self.required;
         UntagResourcesRequestBuilder {
             required: (value,),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UntagResourcesRequestBuilder<S> {
+impl<S, C> UntagResourcesRequestBuilder<S, C> {
     /// Sets [`UntagResourcesRequest::resource_id`] (`ResourceId`).
     pub fn resource_id(
         mut self,
@@ -196,6 +199,44 @@ impl<S0> UntagResourcesRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UntagResources` call: `client.untag_resources()`, the setters of [`UntagResourcesRequestBuilder`], then `.send().await`.
+pub type UntagResourcesCall<S = (rt::Unset,)> = UntagResourcesRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UntagResourcesCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UntagResourcesRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UntagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UntagResourcesRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<UntagResourcesResponse, ::ens_runtime::Error<UntagResourcesError>>
+    where
+        S0: builder_state::HasResourceType,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UntagResourcesRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UntagResourcesRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -205,7 +246,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::ResourceType {}
     /// Type state: `ResourceType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UntagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()`",
+        message = "`UntagResources` needs the required parameter `ResourceType`: call `.resource_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ResourceType` is not set"
     )]
     pub trait HasResourceType: sealed::Sealed {

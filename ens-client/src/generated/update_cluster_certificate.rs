@@ -53,12 +53,13 @@ impl rt::Operation for UpdateClusterCertificateRequest {
     }
 }
 
-/// Builds a [`UpdateClusterCertificateRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UpdateClusterCertificateRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UpdateClusterCertificateRequestBuilder<S = ()> {
+pub struct UpdateClusterCertificateRequestBuilder<S = (), C = ()> {
     required: S,
     optional: UpdateClusterCertificateRequestOptional,
+    call: C,
 }
 
 impl Default for UpdateClusterCertificateRequestBuilder {
@@ -66,6 +67,7 @@ impl Default for UpdateClusterCertificateRequestBuilder {
         Self {
             required: (),
             optional: UpdateClusterCertificateRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -75,7 +77,7 @@ struct UpdateClusterCertificateRequestOptional {
     cluster_id: Option<String>,
 }
 
-impl<S> UpdateClusterCertificateRequestBuilder<S> {
+impl<S, C> UpdateClusterCertificateRequestBuilder<S, C> {
     /// Sets [`UpdateClusterCertificateRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.optional.cluster_id = Some(value.into());
@@ -91,6 +93,44 @@ impl UpdateClusterCertificateRequestBuilder<()> {
         UpdateClusterCertificateRequest {
             cluster_id: optional.cluster_id,
         }
+    }
+}
+
+/// A fluent `UpdateClusterCertificate` call: `client.update_cluster_certificate()`, the setters of [`UpdateClusterCertificateRequestBuilder`], then `.send().await`.
+pub type UpdateClusterCertificateCall<S = ()> = UpdateClusterCertificateRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UpdateClusterCertificateCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (),
+            optional: UpdateClusterCertificateRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl UpdateClusterCertificateRequestBuilder<(), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UpdateClusterCertificateRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UpdateClusterCertificateResponse,
+        ::ens_runtime::Error<UpdateClusterCertificateError>,
+    > {
+        let Self { required, optional, call } = self;
+        call.send(
+                UpdateClusterCertificateRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
     }
 }
 

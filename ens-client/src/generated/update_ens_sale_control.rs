@@ -76,12 +76,13 @@ impl rt::Operation for UpdateEnsSaleControlRequest {
     }
 }
 
-/// Builds a [`UpdateEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UpdateEnsSaleControlRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UpdateEnsSaleControlRequestBuilder<S = (rt::Unset,)> {
+pub struct UpdateEnsSaleControlRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UpdateEnsSaleControlRequestOptional,
+    call: C,
 }
 
 impl Default for UpdateEnsSaleControlRequestBuilder {
@@ -89,6 +90,7 @@ impl Default for UpdateEnsSaleControlRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UpdateEnsSaleControlRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -100,21 +102,22 @@ struct UpdateEnsSaleControlRequestOptional {
     sale_controls: Vec<SaleControls>,
 }
 
-impl UpdateEnsSaleControlRequestBuilder<(rt::Unset,)> {
+impl<C> UpdateEnsSaleControlRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UpdateEnsSaleControlRequest::commodity_code`] (`CommodityCode`).
     pub fn commodity_code(
         self,
         value: impl Into<String>,
-    ) -> UpdateEnsSaleControlRequestBuilder<(String,)> {
+    ) -> UpdateEnsSaleControlRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UpdateEnsSaleControlRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UpdateEnsSaleControlRequestBuilder<S> {
+impl<S, C> UpdateEnsSaleControlRequestBuilder<S, C> {
     /// Sets [`UpdateEnsSaleControlRequest::ali_uid_account`] (`AliUidAccount`).
     pub fn ali_uid_account(mut self, value: impl Into<String>) -> Self {
         self.optional.ali_uid_account = Some(value.into());
@@ -154,6 +157,47 @@ impl<S0> UpdateEnsSaleControlRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UpdateEnsSaleControl` call: `client.update_ens_sale_control()`, the setters of [`UpdateEnsSaleControlRequestBuilder`], then `.send().await`.
+pub type UpdateEnsSaleControlCall<S = (rt::Unset,)> = UpdateEnsSaleControlRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UpdateEnsSaleControlCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UpdateEnsSaleControlRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UpdateEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UpdateEnsSaleControlRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UpdateEnsSaleControlResponse,
+        ::ens_runtime::Error<UpdateEnsSaleControlError>,
+    >
+    where
+        S0: builder_state::HasCommodityCode,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UpdateEnsSaleControlRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UpdateEnsSaleControlRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -163,7 +207,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `CommodityCode` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UpdateEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()`",
+        message = "`UpdateEnsSaleControl` needs the required parameter `CommodityCode`: call `.commodity_code(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`CommodityCode` is not set"
     )]
     pub trait HasCommodityCode: sealed::Sealed {

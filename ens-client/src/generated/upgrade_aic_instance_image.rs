@@ -79,12 +79,13 @@ impl rt::Operation for UpgradeAICInstanceImageRequest {
     }
 }
 
-/// Builds a [`UpgradeAICInstanceImageRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UpgradeAICInstanceImageRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UpgradeAICInstanceImageRequestBuilder<S = (rt::Unset,)> {
+pub struct UpgradeAICInstanceImageRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UpgradeAICInstanceImageRequestOptional,
+    call: C,
 }
 
 impl Default for UpgradeAICInstanceImageRequestBuilder {
@@ -92,6 +93,7 @@ impl Default for UpgradeAICInstanceImageRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UpgradeAICInstanceImageRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -102,21 +104,22 @@ struct UpgradeAICInstanceImageRequestOptional {
     timeout: Option<i64>,
 }
 
-impl UpgradeAICInstanceImageRequestBuilder<(rt::Unset,)> {
+impl<C> UpgradeAICInstanceImageRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UpgradeAICInstanceImageRequest::image_id`] (`ImageId`).
     pub fn image_id(
         self,
         value: impl Into<String>,
-    ) -> UpgradeAICInstanceImageRequestBuilder<(String,)> {
+    ) -> UpgradeAICInstanceImageRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UpgradeAICInstanceImageRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UpgradeAICInstanceImageRequestBuilder<S> {
+impl<S, C> UpgradeAICInstanceImageRequestBuilder<S, C> {
     /// Sets [`UpgradeAICInstanceImageRequest::server_ids`] (`ServerIds`).
     pub fn server_ids(
         mut self,
@@ -149,6 +152,47 @@ impl<S0> UpgradeAICInstanceImageRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UpgradeAICInstanceImage` call: `client.upgrade_aic_instance_image()`, the setters of [`UpgradeAICInstanceImageRequestBuilder`], then `.send().await`.
+pub type UpgradeAICInstanceImageCall<S = (rt::Unset,)> = UpgradeAICInstanceImageRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UpgradeAICInstanceImageCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UpgradeAICInstanceImageRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UpgradeAICInstanceImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UpgradeAICInstanceImageRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UpgradeAICInstanceImageResponse,
+        ::ens_runtime::Error<UpgradeAICInstanceImageError>,
+    >
+    where
+        S0: builder_state::HasImageId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UpgradeAICInstanceImageRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UpgradeAICInstanceImageRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -158,7 +202,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ImageId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UpgradeAICInstanceImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()`",
+        message = "`UpgradeAICInstanceImage` needs the required parameter `ImageId`: call `.image_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ImageId` is not set"
     )]
     pub trait HasImageId: sealed::Sealed {

@@ -75,12 +75,13 @@ impl rt::Operation for UpgradeApplicationRequest {
     }
 }
 
-/// Builds a [`UpgradeApplicationRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UpgradeApplicationRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UpgradeApplicationRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct UpgradeApplicationRequestBuilder<S = (rt::Unset, rt::Unset), C = ()> {
     required: S,
     optional: UpgradeApplicationRequestOptional,
+    call: C,
 }
 
 impl Default for UpgradeApplicationRequestBuilder {
@@ -88,6 +89,7 @@ impl Default for UpgradeApplicationRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset),
             optional: UpgradeApplicationRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -97,35 +99,37 @@ struct UpgradeApplicationRequestOptional {
     timeout: Option<i64>,
 }
 
-impl<S1> UpgradeApplicationRequestBuilder<(rt::Unset, S1)> {
+impl<S1, C> UpgradeApplicationRequestBuilder<(rt::Unset, S1), C> {
     /// Sets [`UpgradeApplicationRequest::app_id`] (`AppId`).
     pub fn app_id(
         self,
         value: impl Into<String>,
-    ) -> UpgradeApplicationRequestBuilder<(String, S1)> {
+    ) -> UpgradeApplicationRequestBuilder<(String, S1), C> {
         let (_, s1) = self.required;
         UpgradeApplicationRequestBuilder {
             required: (value.into(), s1),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0> UpgradeApplicationRequestBuilder<(S0, rt::Unset)> {
+impl<S0, C> UpgradeApplicationRequestBuilder<(S0, rt::Unset), C> {
     /// Sets [`UpgradeApplicationRequest::template`] (`Template`).
     pub fn template(
         self,
         value: impl Into<String>,
-    ) -> UpgradeApplicationRequestBuilder<(S0, String)> {
+    ) -> UpgradeApplicationRequestBuilder<(S0, String), C> {
         let (s0, _) = self.required;
         UpgradeApplicationRequestBuilder {
             required: (s0, value.into()),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UpgradeApplicationRequestBuilder<S> {
+impl<S, C> UpgradeApplicationRequestBuilder<S, C> {
     /// Sets [`UpgradeApplicationRequest::timeout`] (`Timeout`).
     pub fn timeout(mut self, value: i64) -> Self {
         self.optional.timeout = Some(value);
@@ -150,6 +154,48 @@ impl<S0, S1> UpgradeApplicationRequestBuilder<(S0, S1)> {
     }
 }
 
+/// A fluent `UpgradeApplication` call: `client.upgrade_application()`, the setters of [`UpgradeApplicationRequestBuilder`], then `.send().await`.
+pub type UpgradeApplicationCall<S = (rt::Unset, rt::Unset)> = UpgradeApplicationRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UpgradeApplicationCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset),
+            optional: UpgradeApplicationRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1> UpgradeApplicationRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UpgradeApplicationRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UpgradeApplicationResponse,
+        ::ens_runtime::Error<UpgradeApplicationError>,
+    >
+    where
+        S0: builder_state::HasAppId,
+        S1: builder_state::HasTemplate,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UpgradeApplicationRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UpgradeApplicationRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -159,7 +205,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `AppId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UpgradeApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()`",
+        message = "`UpgradeApplication` needs the required parameter `AppId`: call `.app_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`AppId` is not set"
     )]
     pub trait HasAppId: sealed::Sealed {
@@ -175,7 +221,7 @@ pub mod builder_state {
 
     /// Type state: `Template` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UpgradeApplication` needs the required parameter `Template`: call `.template(..)` before `.build()`",
+        message = "`UpgradeApplication` needs the required parameter `Template`: call `.template(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Template` is not set"
     )]
     pub trait HasTemplate: sealed::Sealed {

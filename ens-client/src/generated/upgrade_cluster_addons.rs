@@ -63,12 +63,13 @@ impl rt::Operation for UpgradeClusterAddonsRequest {
     }
 }
 
-/// Builds a [`UpgradeClusterAddonsRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UpgradeClusterAddonsRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UpgradeClusterAddonsRequestBuilder<S = (rt::Unset,)> {
+pub struct UpgradeClusterAddonsRequestBuilder<S = (rt::Unset,), C = ()> {
     required: S,
     optional: UpgradeClusterAddonsRequestOptional,
+    call: C,
 }
 
 impl Default for UpgradeClusterAddonsRequestBuilder {
@@ -76,6 +77,7 @@ impl Default for UpgradeClusterAddonsRequestBuilder {
         Self {
             required: (rt::Unset,),
             optional: UpgradeClusterAddonsRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -85,21 +87,22 @@ struct UpgradeClusterAddonsRequestOptional {
     addons: Vec<Addons>,
 }
 
-impl UpgradeClusterAddonsRequestBuilder<(rt::Unset,)> {
+impl<C> UpgradeClusterAddonsRequestBuilder<(rt::Unset,), C> {
     /// Sets [`UpgradeClusterAddonsRequest::cluster_id`] (`ClusterId`).
     pub fn cluster_id(
         self,
         value: impl Into<String>,
-    ) -> UpgradeClusterAddonsRequestBuilder<(String,)> {
+    ) -> UpgradeClusterAddonsRequestBuilder<(String,), C> {
         let (_,) = self.required;
         UpgradeClusterAddonsRequestBuilder {
             required: (value.into(),),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UpgradeClusterAddonsRequestBuilder<S> {
+impl<S, C> UpgradeClusterAddonsRequestBuilder<S, C> {
     /// Sets [`UpgradeClusterAddonsRequest::addons`] (`Addons`).
     pub fn addons(mut self, value: impl IntoIterator<Item = impl Into<Addons>>) -> Self {
         self.optional.addons = value.into_iter().map(Into::into).collect();
@@ -122,6 +125,47 @@ impl<S0> UpgradeClusterAddonsRequestBuilder<(S0,)> {
     }
 }
 
+/// A fluent `UpgradeClusterAddons` call: `client.upgrade_cluster_addons()`, the setters of [`UpgradeClusterAddonsRequestBuilder`], then `.send().await`.
+pub type UpgradeClusterAddonsCall<S = (rt::Unset,)> = UpgradeClusterAddonsRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UpgradeClusterAddonsCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset,),
+            optional: UpgradeClusterAddonsRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0> UpgradeClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UpgradeClusterAddonsRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UpgradeClusterAddonsResponse,
+        ::ens_runtime::Error<UpgradeClusterAddonsError>,
+    >
+    where
+        S0: builder_state::HasClusterId,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UpgradeClusterAddonsRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UpgradeClusterAddonsRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -131,7 +175,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `ClusterId` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UpgradeClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()`",
+        message = "`UpgradeClusterAddons` needs the required parameter `ClusterId`: call `.cluster_id(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`ClusterId` is not set"
     )]
     pub trait HasClusterId: sealed::Sealed {

@@ -97,12 +97,16 @@ impl rt::Operation for UploadAICPublicKeyRequest {
     }
 }
 
-/// Builds a [`UploadAICPublicKeyRequest`]; `build()` compiles only once every required parameter is set.
+/// Builds a [`UploadAICPublicKeyRequest`]; `build()` compiles only once every required parameter is set. As a fluent call (`C` the client's [`Fluent`](ens_runtime::Fluent)), `send()` in place of `build()`.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct UploadAICPublicKeyRequestBuilder<S = (rt::Unset, rt::Unset, rt::Unset)> {
+pub struct UploadAICPublicKeyRequestBuilder<
+    S = (rt::Unset, rt::Unset, rt::Unset),
+    C = (),
+> {
     required: S,
     optional: UploadAICPublicKeyRequestOptional,
+    call: C,
 }
 
 impl Default for UploadAICPublicKeyRequestBuilder {
@@ -110,6 +114,7 @@ impl Default for UploadAICPublicKeyRequestBuilder {
         Self {
             required: (rt::Unset, rt::Unset, rt::Unset),
             optional: UploadAICPublicKeyRequestOptional::default(),
+            call: (),
         }
     }
 }
@@ -120,49 +125,52 @@ struct UploadAICPublicKeyRequestOptional {
     description: Option<Description>,
 }
 
-impl<S1, S2> UploadAICPublicKeyRequestBuilder<(rt::Unset, S1, S2)> {
+impl<S1, S2, C> UploadAICPublicKeyRequestBuilder<(rt::Unset, S1, S2), C> {
     /// Sets [`UploadAICPublicKeyRequest::key_name`] (`KeyName`).
     pub fn key_name(
         self,
         value: KeyName,
-    ) -> UploadAICPublicKeyRequestBuilder<(KeyName, S1, S2)> {
+    ) -> UploadAICPublicKeyRequestBuilder<(KeyName, S1, S2), C> {
         let (_, s1, s2) = self.required;
         UploadAICPublicKeyRequestBuilder {
             required: (value, s1, s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S2> UploadAICPublicKeyRequestBuilder<(S0, rt::Unset, S2)> {
+impl<S0, S2, C> UploadAICPublicKeyRequestBuilder<(S0, rt::Unset, S2), C> {
     /// Sets [`UploadAICPublicKeyRequest::key_type`] (`KeyType`).
     pub fn key_type(
         self,
         value: impl Into<String>,
-    ) -> UploadAICPublicKeyRequestBuilder<(S0, String, S2)> {
+    ) -> UploadAICPublicKeyRequestBuilder<(S0, String, S2), C> {
         let (s0, _, s2) = self.required;
         UploadAICPublicKeyRequestBuilder {
             required: (s0, value.into(), s2),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S0, S1> UploadAICPublicKeyRequestBuilder<(S0, S1, rt::Unset)> {
+impl<S0, S1, C> UploadAICPublicKeyRequestBuilder<(S0, S1, rt::Unset), C> {
     /// Sets [`UploadAICPublicKeyRequest::content`] (`Content`).
     pub fn content(
         self,
         value: Content,
-    ) -> UploadAICPublicKeyRequestBuilder<(S0, S1, Content)> {
+    ) -> UploadAICPublicKeyRequestBuilder<(S0, S1, Content), C> {
         let (s0, s1, _) = self.required;
         UploadAICPublicKeyRequestBuilder {
             required: (s0, s1, value),
             optional: self.optional,
+            call: self.call,
         }
     }
 }
 
-impl<S> UploadAICPublicKeyRequestBuilder<S> {
+impl<S, C> UploadAICPublicKeyRequestBuilder<S, C> {
     /// Sets [`UploadAICPublicKeyRequest::key_group`] (`KeyGroup`).
     pub fn key_group(mut self, value: KeyGroup) -> Self {
         self.optional.key_group = Some(value);
@@ -196,6 +204,49 @@ impl<S0, S1, S2> UploadAICPublicKeyRequestBuilder<(S0, S1, S2)> {
     }
 }
 
+/// A fluent `UploadAICPublicKey` call: `client.upload_aic_public_key()`, the setters of [`UploadAICPublicKeyRequestBuilder`], then `.send().await`.
+pub type UploadAICPublicKeyCall<S = (rt::Unset, rt::Unset, rt::Unset)> = UploadAICPublicKeyRequestBuilder<
+    S,
+    ::ens_runtime::Fluent,
+>;
+
+impl UploadAICPublicKeyCall {
+    /// A fluent call on `client`, nothing set yet.
+    pub(crate) fn new(client: ::ens_runtime::Client) -> Self {
+        Self {
+            required: (rt::Unset, rt::Unset, rt::Unset),
+            optional: UploadAICPublicKeyRequestOptional::default(),
+            call: ::ens_runtime::Fluent::new(client),
+        }
+    }
+}
+
+impl<S0, S1, S2> UploadAICPublicKeyRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
+    /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UploadAICPublicKeyRequestBuilder::build`] does.
+    pub async fn send(
+        self,
+    ) -> Result<
+        UploadAICPublicKeyResponse,
+        ::ens_runtime::Error<UploadAICPublicKeyError>,
+    >
+    where
+        S0: builder_state::HasKeyName,
+        S1: builder_state::HasKeyType,
+        S2: builder_state::HasContent,
+    {
+        let Self { required, optional, call } = self;
+        call.send(
+                UploadAICPublicKeyRequestBuilder {
+                    required,
+                    optional,
+                    call: (),
+                }
+                    .build(),
+            )
+            .await
+    }
+}
+
 /// Type states of [`UploadAICPublicKeyRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
 pub mod builder_state {
     mod sealed {
@@ -205,7 +256,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::KeyName {}
     /// Type state: `KeyName` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UploadAICPublicKey` needs the required parameter `KeyName`: call `.key_name(..)` before `.build()`",
+        message = "`UploadAICPublicKey` needs the required parameter `KeyName`: call `.key_name(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`KeyName` is not set"
     )]
     pub trait HasKeyName: sealed::Sealed {
@@ -222,7 +273,7 @@ pub mod builder_state {
     impl sealed::Sealed for String {}
     /// Type state: `KeyType` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UploadAICPublicKey` needs the required parameter `KeyType`: call `.key_type(..)` before `.build()`",
+        message = "`UploadAICPublicKey` needs the required parameter `KeyType`: call `.key_type(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`KeyType` is not set"
     )]
     pub trait HasKeyType: sealed::Sealed {
@@ -239,7 +290,7 @@ pub mod builder_state {
     impl sealed::Sealed for super::Content {}
     /// Type state: `Content` has been set.
     #[diagnostic::on_unimplemented(
-        message = "`UploadAICPublicKey` needs the required parameter `Content`: call `.content(..)` before `.build()`",
+        message = "`UploadAICPublicKey` needs the required parameter `Content`: call `.content(..)` before `.build()` (or a fluent call's `.send()`)",
         label = "`Content` is not set"
     )]
     pub trait HasContent: sealed::Sealed {

@@ -211,20 +211,20 @@ pub async fn control(emulator: &Emulator, method: &str, path: &str, body: &str) 
     .unwrap()
 }
 
-/// One helper per operation that takes just `InstanceId`.
+/// One helper per operation that takes just `InstanceId` (a fluent call).
 macro_rules! by_instance_id {
-    ($($name:ident => $method:ident($request:ident, $response:ident, $error:ident);)*) => {$(
+    ($($name:ident => $method:ident($response:ident, $error:ident);)*) => {$(
         #[doc = concat!("Calls `", stringify!($method), "` on instance `id`.")]
         pub async fn $name(c: &Client, id: &str) -> Result<ens_client::$response, ens_client::Error<ens_client::$error>> {
-            c.$method(ens_client::$request::builder().instance_id(id).build()).await
+            c.$method().instance_id(id).send().await
         }
     )*};
 }
 
 by_instance_id! {
-    stop => stop_instance(StopInstanceRequest, StopInstanceResponse, StopInstanceError);
-    start => start_instance(StartInstanceRequest, StartInstanceResponse, StartInstanceError);
-    reboot => reboot_instance(RebootInstanceRequest, RebootInstanceResponse, RebootInstanceError);
-    release_pre_paid => release_pre_paid_instance(ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError);
-    release_post_paid => release_post_paid_instance(ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError);
+    stop => stop_instance(StopInstanceResponse, StopInstanceError);
+    start => start_instance(StartInstanceResponse, StartInstanceError);
+    reboot => reboot_instance(RebootInstanceResponse, RebootInstanceError);
+    release_pre_paid => release_pre_paid_instance(ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError);
+    release_post_paid => release_post_paid_instance(ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError);
 }

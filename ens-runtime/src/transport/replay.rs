@@ -51,7 +51,7 @@ use super::{
 ///     .quantity(1)
 ///     .password(Password::new("Edge#2024x")?)
 ///     .build();
-/// let created = client.create_instance(request).await?;
+/// let created = client.send(request).await?;
 ///
 /// assert_eq!(created.instance_ids, ["i-1"]);
 /// replay.assert_requests_match(); // every event used, every expectation met

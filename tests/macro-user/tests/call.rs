@@ -54,16 +54,10 @@ async fn the_expanded_client_sends_decodes_and_types_errors() {
         .expect_action("DescribeInstances"),
     ]);
     let client = client(&replay);
-    let created = client
-        .create_instance(create_request())
-        .await
-        .expect("created");
+    let created = client.send(create_request()).await.expect("created");
     assert_eq!(created.instance_ids, ["i-1"]);
 
-    let refused = client
-        .create_instance(create_request())
-        .await
-        .expect_err("no stock");
+    let refused = client.send(create_request()).await.expect_err("no stock");
     let kind = refused.as_service().map(|s| s.kind());
     assert!(
         matches!(kind, Some(CreateInstanceError::StockNotEnough)),
@@ -71,7 +65,7 @@ async fn the_expanded_client_sends_decodes_and_types_errors() {
     );
 
     let page = client
-        .describe_instances(DescribeInstancesRequest::builder().page_size(10).build())
+        .send(DescribeInstancesRequest::builder().page_size(10).build())
         .await
         .expect("a page");
     assert_eq!(page.instances.len(), 1);
@@ -96,10 +90,7 @@ async fn an_invalid_request_is_refused_before_anything_is_sent() {
         .quantity(1)
         .key_pair_name("my-key-pair")
         .build();
-    let error = client(&replay)
-        .create_instance(request)
-        .await
-        .expect_err("invalid");
+    let error = client(&replay).send(request).await.expect_err("invalid");
     assert!(error.to_string().contains("Period"), "{error}");
     assert!(replay.requests().is_empty());
 }
