@@ -408,6 +408,8 @@ pub(crate) struct ServiceMeta {
     pub(crate) recommend: Option<String>,
     pub(crate) http_status: u16,
     pub(crate) client_string_to_sign: Option<String>,
+    /// The time the answer's `Date` header gave, if any (for correcting the signing clock).
+    pub(crate) server_time: Option<ens_auth::SigningTime>,
 }
 
 impl<E: OperationError> ServiceError<E> {

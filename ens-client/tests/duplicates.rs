@@ -10,7 +10,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ens_client::{CreateInstanceError, Error, RetryPolicy};
+use ens_client::{CreateInstanceError, Error, RateLimits, RetryPolicy};
 use support::{
     Effect, Fault, IdleClose, Reply, SIGNATURES, answer_always, answer_in_turn, client,
     create_request, describe_request, emulator, emulator_started, named_create_request, spoil_nth,
@@ -210,7 +210,11 @@ async fn connections_closed_while_idle_cost_no_call() {
         let emu =
             start(emulator().idle_close(IdleClose::OnNextRequest(Duration::from_millis(500))))
                 .await;
-        let c = client(&emu, version).build().unwrap();
+        // Unpaced, so that each round's calls go together and its connections go idle together.
+        let c = client(&emu, version)
+            .rate_limits(RateLimits::off())
+            .build()
+            .unwrap();
         let mut names = Vec::new();
         for round in 0..4 {
             let mut calls = tokio::task::JoinSet::new();
@@ -258,12 +262,15 @@ async fn a_thousand_throttled_calls_do_not_triple_the_load() {
             "R-T",
         ),
     );
+    // Unpaced: the budget alone bounds the load here (the rate limiter's part is in
+    // tests/ratelimit.rs).
     let c = client(&emu, SIGNATURES[0])
         .retry_policy(
             RetryPolicy::new(3)
                 .with_base_delay(Duration::from_millis(1))
                 .with_max_delay(Duration::from_millis(5)),
         )
+        .rate_limits(RateLimits::off())
         .build()
         .unwrap();
     let mut calls = tokio::task::JoinSet::new();

@@ -102,7 +102,8 @@ impl Default for HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
-    /// How long connecting (TCP and TLS) may take (default 5 s).
+    /// The longest connecting (TCP and TLS) may take (default 5 s): each request's own
+    /// [`HttpRequest::connect_timeout`] (the call's connect timeout) applies up to this.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -267,9 +268,10 @@ impl Pool {
 
     async fn send(self: &Arc<Self>, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let (reuse, read_timeout) = (request.reuse, request.read_timeout);
+        let connect_timeout = request.connect_timeout.min(self.connect_timeout);
         let (origin, mut message) = build(request)?;
         loop {
-            let mut conn = self.checkout(&origin, reuse).await?;
+            let mut conn = self.checkout(&origin, reuse, connect_timeout).await?;
             conn.written.store(0, Ordering::Relaxed);
             conn.sent_at = self.time.now();
             let exchange = conn.exchange(message);
@@ -315,6 +317,7 @@ impl Pool {
         &self,
         origin: &Origin,
         reuse: ConnectionReuse,
+        connect_timeout: Duration,
     ) -> Result<Conn, TransportError> {
         let bound = match reuse {
             ConnectionReuse::Any => self.idle_timeout,
@@ -327,7 +330,7 @@ impl Pool {
             }
             tracing::debug!("kept connection was closed while idle; dropped");
         }
-        self.connect(origin).await
+        self.connect(origin, connect_timeout).await
     }
 
     /// The most recently used idle connection to `origin` if it was last used within `bound`;
@@ -370,7 +373,11 @@ impl Pool {
         drop(dropped);
     }
 
-    async fn connect(&self, origin: &Origin) -> Result<Conn, TransportError> {
+    async fn connect(
+        &self,
+        origin: &Origin,
+        connect_timeout: Duration,
+    ) -> Result<Conn, TransportError> {
         let written = Arc::new(AtomicU64::new(0));
         let connecting = async {
             let tcp = tcp_connect(&origin.host, origin.port).await?;
@@ -396,7 +403,7 @@ impl Pool {
                 .map_err(io::Error::other)?;
             Ok::<_, io::Error>((sender, driver))
         };
-        let (sender, driver) = match tokio::time::timeout(self.connect_timeout, connecting).await {
+        let (sender, driver) = match tokio::time::timeout(connect_timeout, connecting).await {
             Ok(Ok(parts)) => parts,
             Ok(Err(e)) => return Err(TransportError::not_sent(ConnectError(e))),
             Err(_) => {
@@ -404,7 +411,7 @@ impl Pool {
                     TransportErrorKind::ConnectTimeout,
                     ConnectError(io::Error::new(
                         io::ErrorKind::TimedOut,
-                        format!("no connection within {:?}", self.connect_timeout),
+                        format!("no connection within {connect_timeout:?}"),
                     )),
                 ));
             }
