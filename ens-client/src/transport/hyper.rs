@@ -273,7 +273,9 @@ impl Pool {
         loop {
             let mut conn = self.checkout(&origin, reuse, connect_timeout).await?;
             conn.written.store(0, Ordering::Relaxed);
-            conn.sent_at = self.time.now();
+            let now = self.time.now();
+            let idle_for = now.saturating_duration_since(conn.sent_at);
+            conn.sent_at = now;
             let exchange = conn.exchange(message);
             let exchange = match tokio::time::timeout(read_timeout, exchange).await {
                 Ok(exchange) => exchange,
@@ -304,10 +306,17 @@ impl Pool {
                     message = back;
                 }
                 Exchange::Unsent(_, e) => return Err(TransportError::not_sent(e)),
-                Exchange::Failed(e) if conn.written.load(Ordering::Relaxed) == 0 => {
-                    return Err(TransportError::not_sent(NotWritten(e)));
+                Exchange::Failed(e) => {
+                    if conn.reused {
+                        // Likely closed by the server for idleness, after a time that is the
+                        // same for all its connections: the ones idle as long are dead too.
+                        self.drop_idle_since(&origin, idle_for);
+                    }
+                    if conn.written.load(Ordering::Relaxed) == 0 {
+                        return Err(TransportError::not_sent(NotWritten(e)));
+                    }
+                    return Err(TransportError::may_have_been_sent(e));
                 }
-                Exchange::Failed(e) => return Err(TransportError::may_have_been_sent(e)),
             }
         }
     }
@@ -355,6 +364,24 @@ impl Pool {
         drop(idle);
         drop(closed);
         taken
+    }
+
+    /// Closes the idle connections to `origin` that have been idle for `idle_for` or longer.
+    fn drop_idle_since(&self, origin: &Origin, idle_for: Duration) {
+        let now = self.time.now();
+        let mut idle = self.lock();
+        let (stale, kept): (Vec<Idle>, Vec<Idle>) = idle.drain(..).partition(|i| {
+            i.origin == *origin && now.saturating_duration_since(i.conn.sent_at) >= idle_for
+        });
+        *idle = kept;
+        drop(idle);
+        if !stale.is_empty() {
+            tracing::debug!(
+                closed = stale.len(),
+                "a kept connection failed; closed those idle as long"
+            );
+        }
+        drop(stale);
     }
 
     /// Puts a connection whose exchange ended cleanly back.
