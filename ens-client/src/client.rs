@@ -930,6 +930,7 @@ impl Client {
                                 "ENS call succeeded after an attempt that may have been acted on too (duplicates accepted)"
                             );
                         }
+                        inner.limiter.answered(spec, slot, timer.now(), false);
                         inner.budget.succeeded(last_retry_cost);
                         return Ok(Success {
                             accepted,
@@ -943,9 +944,8 @@ impl Client {
                     recorder.record("request_id", id);
                 }
                 if let Failure::Service(meta) = &failure {
-                    if is_throttling(inner.service, &meta.code) {
-                        inner.limiter.throttled(spec, slot, timer.now());
-                    }
+                    let throttled = is_throttling(inner.service, &meta.code);
+                    inner.limiter.answered(spec, slot, timer.now(), throttled);
                     // Refused for its timestamp before anything was done: sign with the
                     // service's time and send again, once.
                     if is_clock_skew(&meta.code)

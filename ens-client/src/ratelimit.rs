@@ -10,11 +10,16 @@
 //!
 //! Adaptive, like the AWS SDKs' adaptive retry mode: a throttling answer the service gives anyway
 //! (another process shares the account's quota, or the documented limit is out of date) cuts the
-//! operation's rate to 70% of what it was (of the rate measured over the last second, for an
-//! operation without a documented limit), and the rate then grows back along a cubic curve
-//! (CUBIC, as in TCP and the AWS SDKs): slowly near the rate that was throttled, so for
-//! CreateInstance's 10 calls/s it is back after about 2 s without another throttle. Only answers
-//! to attempts sent after the last cut cut again, so a burst of throttled answers counts once.
+//! operation's rate to 70% of what the service accepted over the last second (taken as at most
+//! the rate the operation was paced to, and at least 70% of it: a throttle before much was sent
+//! says little), and the rate then grows back along a cubic curve (CUBIC, as in TCP and the AWS
+//! SDKs): quickly at first, slowly near the rate that was accepted, then faster beyond it,
+//! probing for more. While cut, calls are evenly spaced rather than sent in bursts, so probing
+//! above what the service allows costs single throttled calls. For CreateInstance's 10 calls/s
+//! the rate is back at the limit about 2 s after a cut if nothing is throttled meanwhile. Only
+//! answers to attempts sent after the last cut cut again, so a burst of throttled answers counts
+//! once. An operation without a documented limit is not paced until the service throttles it,
+//! and no longer once its rate has grown to twice what was accepted.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -213,19 +218,23 @@ impl RateLimiter {
         let pace = paces
             .entry(spec.action)
             .or_insert_with(|| Pace::new(limit, now));
-        pace.count(now);
         let Some(rate) = pace.rate(now) else {
             return Ok(now);
         };
         let (tokens, window) = shape(rate);
-        while pace.slots.len() > tokens {
-            pace.slots.pop_front();
-        }
-        let mut slot = pace.slots.back().map_or(now, |last| now.max(*last));
-        if pace.slots.len() == tokens
-            && let Some(first) = pace.slots.front()
+        let last = pace.slots.back().copied();
+        let mut slot = last.map_or(now, |last| now.max(last));
+        // The token this slot takes back came back a window after the slot that took it.
+        if let Some(i) = pace.slots.len().checked_sub(tokens)
+            && let Some(earlier) = pace.slots.get(i)
         {
-            slot = slot.max(*first + window);
+            slot = slot.max(*earlier + window);
+        }
+        // While cut, one call per share of the window: no bursts.
+        if pace.cut.is_some()
+            && let Some(last) = last
+        {
+            slot = slot.max(last + window / tokens as u32);
         }
         if deadline.is_some_and(|d| slot >= d) {
             return Err(NoSlot {
@@ -234,17 +243,25 @@ impl RateLimiter {
                 wait: slot.saturating_duration_since(now),
             });
         }
-        if pace.slots.len() == tokens {
+        pace.slots.push_back(slot);
+        let kept = pace.kept_slots(tokens);
+        while pace.slots.len() > kept {
             pace.slots.pop_front();
         }
-        pace.slots.push_back(slot);
         Ok(slot)
     }
 
-    /// The service throttled an attempt of `spec`'s operation sent at `sent`: cuts its rate,
-    /// unless the attempt was sent before the last cut (or at the same instant: its answer is
-    /// news of the rate before the cut).
-    pub(crate) fn throttled(&self, spec: &'static OperationSpec, sent: Instant, now: Instant) {
+    /// An attempt of `spec`'s operation sent at `sent` was answered, throttled or not: counted
+    /// for the rates measured, and a throttling answer cuts the operation's rate, unless the
+    /// attempt was sent before the last cut (or at the same instant: its answer is news of the
+    /// rate before the cut).
+    pub(crate) fn answered(
+        &self,
+        spec: &'static OperationSpec,
+        sent: Instant,
+        now: Instant,
+        throttled: bool,
+    ) {
         if !(self.limits.enabled && self.limits.adaptive) {
             return;
         }
@@ -253,14 +270,19 @@ impl RateLimiter {
         let pace = paces
             .entry(spec.action)
             .or_insert_with(|| Pace::new(limit, now));
-        if pace.cut.is_some_and(|cut| sent <= cut.at) {
+        pace.count(now, throttled);
+        if !throttled || pace.cut.is_some_and(|cut| sent <= cut.at) {
             return;
         }
-        let was = pace.rate(now).unwrap_or_else(|| pace.measured(now));
+        // The service allows about what it accepted lately (when that is not too little to
+        // tell: a throttle before much was sent says little); the cut starts below that and
+        // grows back to it.
+        let was = pace.rate(now).unwrap_or_else(|| pace.answered_rate(now));
         let floor = MIN_ADAPTIVE_RATE.min(limit.unwrap_or(MIN_ADAPTIVE_RATE));
+        let accepted = pace.accepted_rate(now);
         pace.cut = Some(Cut {
             at: now,
-            rate: was.max(floor),
+            rate: accepted.max(BETA * was).min(was).max(floor),
             floor,
         });
         tracing::debug!(
@@ -309,17 +331,31 @@ struct Pace {
     slots: VecDeque<Instant>,
     /// The last cut after a throttling answer, while the rate has not grown back.
     cut: Option<Cut>,
-    /// Attempts counted in the current second and the one before, for the measured rate.
+    /// Answers counted in the current second and the one before, for the measured rates.
     second_start: Instant,
-    this_second: u32,
-    last_second: u32,
+    this_second: Answers,
+    last_second: Answers,
+}
+
+/// Answers in one second.
+#[derive(Debug, Clone, Copy, Default)]
+struct Answers {
+    all: u32,
+    throttled: u32,
+}
+
+impl Answers {
+    fn accepted(self) -> u32 {
+        self.all - self.throttled
+    }
 }
 
 /// A cut of the rate after a throttling answer.
 #[derive(Debug, Clone, Copy)]
 struct Cut {
     at: Instant,
-    /// The rate when the service throttled (CUBIC's `W_max`).
+    /// The rate the service is taken to allow (CUBIC's `W_max`): what it accepted lately,
+    /// between 70% and all of the rate the operation was paced to when throttled.
     rate: f64,
     /// The lowest the rate goes.
     floor: f64,
@@ -332,15 +368,30 @@ impl Pace {
             slots: VecDeque::new(),
             cut: None,
             second_start: now,
-            this_second: 0,
-            last_second: 0,
+            this_second: Answers::default(),
+            last_second: Answers::default(),
         }
     }
 
-    /// Counts an attempt, for the measured rate.
-    fn count(&mut self, now: Instant) {
+    /// How many of the latest slots to remember: enough for the most tokens the operation's
+    /// rate may have (its limit, or while cut without one, twice the cut's rate), so that a
+    /// rate growing back counts the slots it gave out while lower.
+    fn kept_slots(&self, tokens: usize) -> usize {
+        let most = match (self.limit, self.cut) {
+            (Some(limit), _) => limit,
+            (None, Some(cut)) => 2.0 * cut.rate,
+            (None, None) => 0.0,
+        };
+        // At most MAX_RATE, so the cast is exact.
+        (most.clamp(0.0, MAX_RATE).floor() as usize).max(tokens)
+    }
+
+    /// Counts an answer, for the measured rates.
+    fn count(&mut self, now: Instant, throttled: bool) {
         self.roll(now);
-        self.this_second = self.this_second.saturating_add(1);
+        let this = &mut self.this_second;
+        this.all = this.all.saturating_add(1);
+        this.throttled = this.throttled.saturating_add(u32::from(throttled));
     }
 
     fn roll(&mut self, now: Instant) {
@@ -349,17 +400,24 @@ impl Pace {
             self.last_second = if since < Duration::from_secs(2) {
                 self.this_second
             } else {
-                0
+                Answers::default()
             };
-            self.this_second = 0;
+            self.this_second = Answers::default();
             self.second_start = now;
         }
     }
 
-    /// Attempts per second lately: the busier of this second and the last (at least 1).
-    fn measured(&mut self, now: Instant) -> f64 {
+    /// Answers per second lately: the busier of this second and the last (at least 1).
+    fn answered_rate(&mut self, now: Instant) -> f64 {
         self.roll(now);
-        f64::from(self.this_second.max(self.last_second).max(1))
+        f64::from(self.this_second.all.max(self.last_second.all).max(1))
+    }
+
+    /// Answers that were not throttling ones, per second lately: the more of this second's and
+    /// the last's.
+    fn accepted_rate(&mut self, now: Instant) -> f64 {
+        self.roll(now);
+        f64::from(self.this_second.accepted().max(self.last_second.accepted()))
     }
 
     /// The rate now: the limit, or below it while growing back from a cut. A rate that has
@@ -476,35 +534,99 @@ mod tests {
         assert_eq!(shape(0.0).0, 1);
     }
 
+    /// `n` answers that were not throttled, at `at`.
+    fn accepted(limiter: &RateLimiter, spec: &'static OperationSpec, n: usize, at: Instant) {
+        for _ in 0..n {
+            limiter.answered(spec, at, at, false);
+        }
+    }
+
     #[test]
     fn a_throttle_cuts_the_rate_which_grows_back_to_the_limit() {
         let limiter = RateLimiter::new(RateLimits::documented());
         let create = spec("CreateInstance", Some(10));
         let t0 = Instant::now();
         limiter.reserve(create, t0, None).unwrap();
-        limiter.throttled(create, t0, t0);
+        accepted(&limiter, create, 10, t0);
+        limiter.answered(create, t0, t0, true);
         let rate = |t: f64| limiter.current("CreateInstance", t0 + secs(t)).unwrap();
         assert!((rate(0.0) - 7.0).abs() < 1e-9, "{}", rate(0.0));
         // Answers to attempts sent before the cut do not cut again.
-        limiter.throttled(create, t0, t0 + secs(0.1));
+        limiter.answered(create, t0, t0 + secs(0.1), true);
         assert!(rate(0.1) > 7.0, "cut twice: {}", rate(0.1));
+        // While cut, calls are spaced: one token.
+        let spaced = limiter.reserve(create, t0 + secs(0.2), None).unwrap();
+        let next = limiter.reserve(create, t0 + secs(0.2), None).unwrap();
+        assert!(next > spaced, "{:?}", next - spaced);
         // Growing: slower near the throttled rate, back at it after about 2 s.
         assert!(rate(0.5) < rate(1.0) && rate(1.0) < 10.0);
         assert!((rate(1.96) - 10.0).abs() < 0.01, "{}", rate(1.96));
         assert_eq!(rate(3.0), 10.0);
-        // An attempt sent after the cut cuts again, from where the rate is.
+        // An attempt sent after the cut cuts again, to 70% of what the service accepted lately
+        // (8 in the last second here, where the client was allowed 10)...
         let at = t0 + secs(5.0);
-        limiter.throttled(create, at, at);
-        assert!((rate(5.0) - 7.0).abs() < 1e-9);
+        accepted(&limiter, create, 8, at);
+        limiter.answered(create, at, at, true);
+        assert!((rate(5.0) - 5.6).abs() < 1e-9, "{}", rate(5.0));
+        // ... but to no less than 70% of 70% of its rate when little was accepted (a throttle
+        // before much was sent says little about the service's rate).
+        let other = RateLimiter::new(RateLimits::documented());
+        other.answered(create, t0, t0, true);
+        let cut = other.current("CreateInstance", t0).unwrap();
+        assert!((cut - 4.9).abs() < 1e-9, "{cut}");
         // Repeated throttling goes down to the floor and no further.
-        for i in 0..40 {
+        for i in 1..40 {
             let at = t0 + secs(5.0 + f64::from(i) * 0.001);
-            limiter.throttled(create, at, at);
+            limiter.answered(create, at, at, true);
         }
         assert!(
             (rate(5.04) - MIN_ADAPTIVE_RATE).abs() < 1e-9,
             "{}",
             rate(5.04)
+        );
+    }
+
+    /// The most slots within any one second.
+    fn busiest_second(slots: &[Instant]) -> usize {
+        slots
+            .iter()
+            .map(|s| {
+                slots
+                    .iter()
+                    .filter(|o| **o >= *s && **o - *s < secs(1.0))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn no_second_holds_more_than_the_limit_through_a_cut_and_its_recovery() {
+        let limiter = RateLimiter::new(RateLimits::documented());
+        let create = spec("CreateInstance", Some(10));
+        let t0 = Instant::now();
+        // A caller that would go 50 times a second, throttled once at 0.5 s.
+        let mut slots = Vec::new();
+        for i in 0..400 {
+            let now = t0 + secs(f64::from(i) * 0.02);
+            let slot = limiter.reserve(create, now.max(*slots.last().unwrap_or(&now)), None);
+            let slot = slot.unwrap();
+            limiter.answered(create, slot, slot, i == 25);
+            slots.push(slot);
+        }
+        let cut_at = slots[25];
+        let after: Vec<Instant> = slots.iter().copied().filter(|s| *s > cut_at).collect();
+        // Spaced while cut: no two slots at once until the rate is back at the limit.
+        let back = cut_at + secs(1.9);
+        let spaced = after
+            .windows(2)
+            .filter(|w| w[1] < back)
+            .all(|w| w[1] > w[0]);
+        assert!(spaced, "{after:?}");
+        assert!(busiest_second(&slots) <= 10, "{}", busiest_second(&slots));
+        assert_eq!(
+            limiter.current("CreateInstance", *slots.last().unwrap()),
+            Some(10.0)
         );
     }
 
@@ -516,10 +638,11 @@ mod tests {
         for i in 0..40 {
             let at = t0 + secs(f64::from(i) * 0.025);
             assert_eq!(limiter.reserve(start, at, None).unwrap(), at);
+            limiter.answered(start, at, at, false);
         }
-        // Throttled at 40 calls in the last second: paced at 28.
+        // Throttled after 40 calls in the last second: paced at 28.
         let at = t0 + secs(1.0);
-        limiter.throttled(start, at, at);
+        limiter.answered(start, at, at, true);
         let rate = limiter.current("StartInstance", at).unwrap();
         assert!((rate - 28.0).abs() < 1e-9, "{rate}");
         // Until the rate has grown past twice the throttled one, then free again.
@@ -527,7 +650,7 @@ mod tests {
         assert_eq!(limiter.current("StartInstance", at + secs(20.0)), None);
         // Without adaptation, nothing is paced.
         let fixed = RateLimiter::new(RateLimits::documented().adaptive(false));
-        fixed.throttled(start, at, at);
+        fixed.answered(start, at, at, true);
         assert_eq!(fixed.current("StartInstance", at), None);
         assert_eq!(fixed.reserve(start, at, None).unwrap(), at);
     }
