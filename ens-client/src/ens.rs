@@ -2,11 +2,15 @@
 //! `Client::builder()`, and the instance waiter. Hand-written glue over generated items until the
 //! generator emits it (then this file goes away and the runtime moves to a crate of its own).
 
-use crate::describe_instances::Instance;
-use crate::wait::{Observation, Polling, WaitOptions};
+use crate::{Client, ClientBuilder, Service};
+// The instance waiter needs DescribeInstances, an operation of the `instance` area.
+#[cfg(feature = "instance")]
 use crate::{
-    Client, ClientBuilder, DescribeInstancesError, DescribeInstancesRequest, Error, Service,
+    DescribeInstancesError, DescribeInstancesRequest, Error,
+    describe_instances::Instance,
+    wait::{Observation, Polling, WaitOptions},
 };
+#[cfg(feature = "instance")]
 use ens_core::Operation as _;
 
 /// ENS as the runtime sees it: API version, endpoints, common error codes (from
@@ -26,9 +30,11 @@ pub fn endpoint_for_region(region: &str) -> &'static str {
 }
 
 /// Why [`Client::wait_for_instances`] did not return the instances.
+#[cfg(feature = "instance")]
 pub type WaitError = crate::wait::WaitError<Error<DescribeInstancesError>>;
 
 /// How many ids one DescribeInstances call may filter on (the API's documented maximum).
+#[cfg(feature = "instance")]
 const IDS_PER_CALL: usize = 100;
 
 impl Client {
@@ -38,6 +44,8 @@ impl Client {
         ClientBuilder::new(&ENS)
     }
 
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
     /// `"Running"` after CreateInstance), and returns them in the order of `ids`.
     ///

@@ -28,6 +28,8 @@
 //! `reqwest::Client`, or, with the `test-util` feature, a replay of canned answers), and waits on
 //! an injectable clock ([`time`]).
 #![deny(missing_docs)]
+// docs.rs: each generated operation says which feature (API area) brings it in.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code names this crate `::ens_client`, inside it as in user crates (proc macro).
 extern crate self as ens_client;
@@ -42,6 +44,7 @@ mod client;
 mod config;
 mod dry_run;
 mod error;
+pub mod paginate;
 mod ratelimit;
 mod retry;
 mod service;
@@ -49,6 +52,7 @@ mod skew;
 pub mod time;
 pub mod transport;
 pub mod wait;
+mod waiter;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
 pub use config::CallOptions;
@@ -59,10 +63,14 @@ pub use ratelimit::RateLimits;
 pub use retry::RetryPolicy;
 pub use service::Service;
 pub use wait::{PendingInstance, WaitOptions};
+pub use waiter::WaiterError;
 
 // ENS's side of the seam (hand-written until generated).
 mod ens;
-pub use ens::{ENS, WaitError, endpoint_for_region};
+// The instance waiter needs DescribeInstances, an operation of the `instance` area.
+#[cfg(feature = "instance")]
+pub use ens::WaitError;
+pub use ens::{ENS, endpoint_for_region};
 
 /// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
 /// module per operation, its main types re-exported at the crate root.

@@ -240,14 +240,14 @@ impl Client {
 }
 
 /// The pauses between polls, from [`WaitOptions`] made safe to compute with.
-struct Pace {
-    initial: Duration,
-    max: Duration,
+pub(crate) struct Pace {
+    pub(crate) initial: Duration,
+    pub(crate) max: Duration,
     multiplier: f64,
 }
 
 impl Pace {
-    fn new(options: &WaitOptions) -> Self {
+    pub(crate) fn new(options: &WaitOptions) -> Self {
         let max = options.max_delay.min(WaitOptions::MAX_TIMEOUT);
         Self {
             initial: options.initial_delay.min(max),
@@ -263,7 +263,7 @@ impl Pace {
 
     /// The pause after `delay`: longer by the multiplier, at most `max` (also when the product
     /// is too large for a `Duration`).
-    fn next(&self, delay: Duration) -> Duration {
+    pub(crate) fn next(&self, delay: Duration) -> Duration {
         Duration::try_from_secs_f64(delay.as_secs_f64() * self.multiplier)
             .unwrap_or(self.max)
             .min(self.max)

@@ -24,6 +24,8 @@ use support::{
 const SEED: u64 = 0x0e45_2017_1110_0008;
 const CALLS: usize = 200;
 const WAVE: usize = 20;
+/// The region of the one call per wave that is throttled on every attempt.
+const THROTTLED_REGION: &str = "cn-throttled-always";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -101,15 +103,22 @@ const FAULTS: [Kind; 7] = [
 /// the first rule that fires decides, so rule `i` fires with 1/(8-i) of what the rules before it
 /// left (the phases follow each other in that order). Returns the kind of each rule id.
 fn install(emu: &Emulator) -> BTreeMap<u64, Kind> {
-    FAULTS
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
+    // One call per wave is throttled on every attempt (by its region, matched before the
+    // others), so every run has calls the service refused however the draws fall: with the
+    // draws alone, a refusal needs three "did nothing" faults in a row (about 3 calls in 200).
+    let throttled = Kind::Throttled.effect().unwrap();
+    let always = emu.add_fault(
+        Fault::new(throttled)
+            .on("CreateInstance")
+            .in_region(THROTTLED_REGION),
+    );
+    std::iter::once((always, Kind::Throttled))
+        .chain(FAULTS.iter().enumerate().map(|(i, kind)| {
             let p = 1.0 / (8 - i) as f64;
             let effect = kind.effect().unwrap();
             let id = emu.add_fault(Fault::new(effect).on("CreateInstance").probability(p));
             (id, *kind)
-        })
+        }))
         .collect()
 }
 
@@ -141,8 +150,12 @@ async fn two_hundred_creates_through_every_fault() {
             for i in 0..WAVE {
                 let name = format!("fault-{wave:02}-{i:02}");
                 let creator = c.clone();
+                let mut request = named_create_request(&name);
+                if i == WAVE - 1 {
+                    request.ens_region_id = THROTTLED_REGION.to_owned();
+                }
                 calls.spawn(async move {
-                    let result = creator.create_instance(named_create_request(&name)).await;
+                    let result = creator.create_instance(request).await;
                     (name, result.map(|_| ()))
                 });
                 // Read-only calls keep connections that go idle between waves.

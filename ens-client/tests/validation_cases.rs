@@ -74,6 +74,7 @@ fn validation_cases() {
         format!("{data}/create_instance.jsonl"),
         format!("{data}/create_instance_more.jsonl"),
         format!("{data}/run_instances.jsonl"),
+        format!("{data}/instance_forms.jsonl"),
     ];
     if let Ok(extra) = std::env::var("ENS_VALIDATION_CASES") {
         files.push(extra);

@@ -103,17 +103,21 @@ async fn json_parameters_keep_the_callers_key_order() {
         Reply::ok(r#"{"RequestId":"R","Code":0}"#),
     );
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
-    let tags = serde_json::json!([{"TagKey": "env", "TagValue": "prod"}]);
+    let tags = ens_client::describe_instances::TagFilter {
+        key: Some("env".into()),
+        value: Some("prod".into()),
+    };
     let order = serde_json::json!({"Zone": "desc", "CreationTime": "asc"});
     let request = ens_client::DescribeInstancesRequest::builder()
-        .tags(tags)
+        .tags([tags])
         .order_by_params(order)
         .build();
     c.describe_instances(request).await.unwrap();
     let seen = &received(&emu, "DescribeInstances")[0];
+    // Typed objects go as JSON objects keyed by their wire names, in the spec's order.
     assert_eq!(
         seen.param("Tags").as_deref(),
-        Some(r#"[{"TagKey":"env","TagValue":"prod"}]"#)
+        Some(r#"[{"Key":"env","Value":"prod"}]"#)
     );
     assert_eq!(
         seen.param("OrderByParams").as_deref(),

@@ -111,6 +111,26 @@ pub(crate) fn builder(
                     self
                 }
             }
+        } else if f.form == Form::OptionalList {
+            let doc = format!("{doc} An empty list is sent as `[]`; leave the setter out to send nothing.");
+            quote! {
+                #[doc = #doc]
+                pub fn #id(mut self, value: impl IntoIterator<Item = impl Into<#value>>) -> Self {
+                    self.optional.#id = Some(value.into_iter().map(Into::into).collect());
+                    self
+                }
+            }
+        } else if f.form == Form::Map {
+            quote! {
+                #[doc = #doc]
+                pub fn #id(
+                    mut self,
+                    value: impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>,
+                ) -> Self {
+                    self.optional.#id = value.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+                    self
+                }
+            }
         } else {
             let (param, conv) = f.setter();
             quote! {

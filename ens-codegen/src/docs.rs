@@ -14,11 +14,14 @@ pub(crate) fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> To
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        // Tabs in Markdown text trip rustdoc and clippy; four spaces read the same.
-        lines.extend(
-            p.lines()
-                .map(|l| format!(" {}", l.trim_end().replace('\t', "    "))),
-        );
+        // Tabs in Markdown text trip rustdoc and clippy; four spaces read the same. Some texts
+        // write a line break as `</br>`, which rustdoc takes for a closing tag never opened.
+        lines.extend(p.lines().map(|l| {
+            format!(
+                " {}",
+                l.trim_end().replace('\t', "    ").replace("</br>", "<br>")
+            )
+        }));
     }
     let mut lines = end_lazy_continuations(lines);
     // Collapse runs of blank lines the source text may carry.

@@ -3,6 +3,7 @@
 //! per operation whose variants point at the catalog.
 
 use crate::docs::{code, doc_lines};
+use crate::gates::{Gates, code_areas};
 use crate::model::{Model, Operation};
 use crate::names::known;
 use crate::spec::RetryClass;
@@ -20,24 +21,43 @@ fn retry(class: RetryClass) -> TokenStream {
 }
 
 /// The `errors` module: everything about error codes that is not one operation's.
-pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStream {
-    let variants = model.codes.iter().map(|c| {
+pub(crate) fn service_errors(model: &Model, runtime: &TokenStream, gates: &Gates) -> TokenStream {
+    // A code is compiled with the areas whose operations document it; a common one always. The
+    // variants, `ALL` and `DEFINITIONS` are gated alike, so a variant's index stays its
+    // definition's.
+    let areas = code_areas(model);
+    let gate = |i: usize| -> TokenStream {
+        if model.codes[i].common {
+            TokenStream::new()
+        } else {
+            let gate = gates.any(&areas[i]);
+            gate.into_iter().take(2).collect()
+        }
+    };
+    let variants = model.codes.iter().enumerate().map(|(i, c)| {
         let ident = known(&c.variant);
         let d = &c.def;
         let fact = format!("{} (HTTP {}): {}", code(&d.code), d.http_status, d.message);
         let doc = doc_lines([d.description.as_deref().unwrap_or(""), fact.as_str()]);
-        quote! { #doc #ident, }
+        let gate = if c.common {
+            TokenStream::new()
+        } else {
+            gates.any(&areas[i])
+        };
+        quote! { #doc #gate #ident, }
     });
-    let all = model.codes.iter().map(|c| {
+    let all = model.codes.iter().enumerate().map(|(i, c)| {
         let ident = known(&c.variant);
-        quote!(Self::#ident)
+        let gate = gate(i);
+        quote!(#gate Self::#ident)
     });
-    let defs = model.codes.iter().map(|c| {
+    let defs = model.codes.iter().enumerate().map(|(i, c)| {
         let d = &c.def;
         let (code, message) = (&d.code, &d.message);
         let status = Literal::u16_unsuffixed(d.http_status);
         let retry = retry(d.retry);
-        quote!(rt::ErrorDef { code: #code, http_status: #status, message: #message, retry: #retry })
+        let gate = gate(i);
+        quote!(#gate rt::ErrorDef { code: #code, http_status: #status, message: #message, retry: #retry })
     });
     let common: Vec<&crate::model::Code> = model.codes.iter().filter(|c| c.common).collect();
     let common_variants = common.iter().map(|c| {
@@ -53,7 +73,13 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStrea
         let ident = known(&c.variant);
         quote!(ErrorCode::#ident => Self::#ident,)
     });
-    let count = Literal::usize_unsuffixed(model.codes.len());
+    // With features, the enabled areas' codes may all be common ones, or there may be none.
+    let allow_unreachable = if gates.enabled() {
+        quote!(#[allow(unreachable_patterns)])
+    } else {
+        quote!()
+    };
+    let allow_dead = gates.allow_without_areas(quote!(dead_code));
     quote! {
         /// Every error code the service's specs document (`errors.json`), each defined once:
         /// [`ErrorCode::definition`] gives its documented HTTP status, message and retry class.
@@ -63,7 +89,7 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStrea
             #(#variants)*
         }
 
-        static DEFINITIONS: [rt::ErrorDef; #count] = [ #(#defs),* ];
+        static DEFINITIONS: &[rt::ErrorDef] = &[ #(#defs),* ];
 
         impl ErrorCode {
             /// Every code, in the catalog's order.
@@ -82,7 +108,7 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStrea
             /// The catalog's code for a code the service sent: an exact code first, else the
             /// pattern (`InvalidParameter.%s`) it matches.
             pub fn from_code(code: &str) -> Option<Self> {
-                rt::find_code(&DEFINITIONS, code).map(|i| Self::ALL[i])
+                rt::find_code(DEFINITIONS, code).map(|i| Self::ALL[i])
             }
         }
 
@@ -104,6 +130,7 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStrea
             /// The common error for `code`, if it is one. The message is the answer's (kept by
             /// the client's error, not here).
             pub fn from_code(code: &str, _message: &str) -> Option<Self> {
+                #allow_unreachable
                 Some(match ErrorCode::from_code(code)? {
                     #(#code_to_common)*
                     _ => return None,
@@ -148,6 +175,7 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream) -> TokenStrea
         }
 
         impl Unhandled {
+            #allow_dead
             pub(crate) fn new(code: &str) -> Self {
                 Self { code: code.to_owned() }
             }

@@ -14,8 +14,11 @@ mod builder;
 mod docs;
 mod error;
 mod errors;
+mod gates;
 pub mod model;
 mod names;
+mod objects;
+mod pagination;
 mod request;
 mod response;
 mod rules;
@@ -24,6 +27,7 @@ pub mod schema;
 mod shapes;
 pub mod spec;
 mod types;
+mod waiters;
 
 pub use error::SpecError;
 use error::{Ctx, json_pointer};
@@ -193,6 +197,11 @@ pub struct Settings {
     /// Whether to add a method per operation to the runtime's `Client` (only possible inside
     /// the crate that defines `Client`).
     pub client_methods: bool,
+    /// Whether each operation is compiled only with its API area's cargo feature (and each shared
+    /// shape and error code with a feature of an area that uses it): for the crate `regen` writes,
+    /// whose `Cargo.toml` declares the features. Off for the macro (the features would be the
+    /// calling crate's).
+    pub features: bool,
 }
 
 impl Default for Settings {
@@ -200,11 +209,21 @@ impl Default for Settings {
         Self {
             runtime: "::ens_client".to_owned(),
             client_methods: true,
+            features: false,
         }
     }
 }
 
 impl Settings {
+    /// What `cargo xtask regen` generates `ens-client/src/generated/` with: client methods and
+    /// features per area.
+    pub fn regen() -> Self {
+        Self {
+            features: true,
+            ..Self::default()
+        }
+    }
+
     /// The runtime path as tokens; an error names a path that is not one.
     fn runtime_path(&self) -> Result<TokenStream, SpecError> {
         let bad = || SpecError {
@@ -244,6 +263,8 @@ pub struct Module {
     pub source: String,
     /// Its items.
     pub tokens: TokenStream,
+    /// The attributes that gate it (its API area's feature), on its declaration in the root.
+    pub gate: TokenStream,
 }
 
 /// Everything generated from a service: the modules and the root that declares them.
@@ -259,8 +280,8 @@ impl Generated {
     /// The root as `mod.rs`: each module declared, its file beside it.
     pub fn mod_rs(&self) -> TokenStream {
         let decls = self.modules.iter().map(|m| {
-            let (name, doc) = (names::known(&m.name), &m.doc);
-            quote! { #[doc = #doc] pub mod #name; }
+            let (name, doc, gate) = (names::known(&m.name), &m.doc, &m.gate);
+            quote! { #[doc = #doc] #gate pub mod #name; }
         });
         let root = &self.root;
         quote! { #(#decls)* #root }
@@ -269,12 +290,41 @@ impl Generated {
     /// The root with every module inline: what the proc macro expands to.
     pub fn inline(&self) -> TokenStream {
         let decls = self.modules.iter().map(|m| {
-            let (name, doc, tokens) = (names::known(&m.name), &m.doc, &m.tokens);
-            quote! { #[doc = #doc] pub mod #name { #tokens } }
+            let (name, doc, tokens, gate) = (names::known(&m.name), &m.doc, &m.tokens, &m.gate);
+            quote! { #[doc = #doc] #gate pub mod #name { #tokens } }
         });
         let root = &self.root;
         quote! { #(#decls)* #root }
     }
+}
+
+/// The areas whose operations use an enum (then `types::UnknownValue` is needed); `None` when no
+/// enum is generated at all.
+fn enum_areas(model: &Model) -> Option<std::collections::BTreeSet<String>> {
+    if !has_enums(model) {
+        return None;
+    }
+    let shape_areas = gates::shape_areas(model);
+    let mut areas = std::collections::BTreeSet::new();
+    for (name, shape) in &model.shapes {
+        if shape.spec.kind == spec::ShapeType::Enum || shape.spec.fields.iter().any(param_has_enum)
+        {
+            areas.extend(shape_areas.get(name).into_iter().flatten().cloned());
+        }
+    }
+    for op in &model.operations {
+        if op.spec.parameters.iter().any(param_has_enum) {
+            areas.extend(op.spec.area.iter().cloned());
+        }
+    }
+    Some(areas)
+}
+
+fn param_has_enum(p: &spec::Parameter) -> bool {
+    p.kind == Some(spec::ParamType::Enum)
+        || p.items.as_deref().is_some_and(param_has_enum)
+        || p.values_of.as_deref().is_some_and(param_has_enum)
+        || p.fields.iter().any(param_has_enum)
 }
 
 /// Whether any enum is generated (then `types::UnknownValue` is needed).
@@ -282,6 +332,7 @@ fn has_enums(model: &Model) -> bool {
     fn param(p: &spec::Parameter) -> bool {
         p.kind == Some(spec::ParamType::Enum)
             || p.items.as_deref().is_some_and(param)
+            || p.values_of.as_deref().is_some_and(param)
             || p.fields.iter().any(param)
     }
     model
@@ -304,11 +355,15 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
         shapes: &shape_kind,
         core: &core_path,
     };
+    let gates = gates::Gates::new(model, settings.features);
     let mut modules = Vec::new();
-    let types = shapes::types_module(model, &env, has_enums(model))?;
-    // Without shapes the module only holds `UnknownValue`, which needs no runtime.
+    let types = shapes::types_module(model, &env, &gates, enum_areas(model))?;
+    // Without shapes the module only holds `UnknownValue`, which needs no runtime; with features,
+    // the shapes an enabled area uses may be none.
     let types = if model.shapes.is_empty() {
         types
+    } else if settings.features {
+        quote! { #[allow(unused_imports)] #prelude #types }
     } else {
         quote! { #prelude #types }
     };
@@ -318,17 +373,21 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
             .into(),
         source: format!("{} and shapes/*.json", model.service_file),
         tokens: types,
+        gate: TokenStream::new(),
     });
-    let errors = errors::service_errors(model, &runtime);
+    let errors = errors::service_errors(model, &runtime, &gates);
     modules.push(Module {
         name: "errors".into(),
         doc: " Error codes (`errors.json`), each defined once, and the service-wide `Error`."
             .into(),
         source: model.errors_file.clone(),
         tokens: quote! { #prelude #errors },
+        gate: TokenStream::new(),
     });
+    let mut waiters = Vec::new();
     for op in &model.operations {
-        let tokens = generate_operation(model, op, &env)?;
+        let (tokens, planned) = generate_operation(model, op, &env, &runtime)?;
+        waiters.push(planned);
         let doc = format!(
             " `{}`: request, builder, response, errors and the types only it uses.",
             op.spec.operation
@@ -338,9 +397,10 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Generated, SpecErr
             doc,
             source: op.file.clone(),
             tokens: quote! { #prelude #tokens },
+            gate: gates.area(op.spec.area.as_ref()),
         });
     }
-    let root = root(model, settings, &runtime);
+    let root = root(model, settings, &runtime, &gates, &waiters)?;
     Ok(Generated { modules, root })
 }
 
@@ -349,7 +409,8 @@ fn generate_operation(
     model: &Model,
     op: &model::Operation,
     env: &response::Env<'_>,
-) -> Result<TokenStream, SpecError> {
+    runtime: &TokenStream,
+) -> Result<(TokenStream, Vec<waiters::Planned>), SpecError> {
     let spec = &op.spec;
     let ctx = Ctx { file: &op.file };
     let name = &spec.operation;
@@ -379,6 +440,15 @@ fn generate_operation(
     )
     .generate()?;
     let response = response::generate(ctx, spec, &mut type_names, env)?;
+    let members = |name: &str| {
+        model
+            .shapes
+            .get(name)
+            .filter(|s| s.spec.kind == spec::ShapeType::Structure)
+            .map(|s| s.spec.members.as_slice())
+    };
+    let paginated = pagination::paginated(ctx, spec, runtime, &members)?;
+    let (waiter_items, planned) = waiters::waiters(ctx, model, spec)?;
     let error = errors::operation_error(model, op);
     let shared = if op.shapes.is_empty() {
         quote!()
@@ -387,46 +457,87 @@ fn generate_operation(
             use super::types::*;
         )
     };
-    Ok(quote! {
-        use super::errors::{CommonError, ErrorCode, Unhandled};
-        #shared
-        #request
-        #(#items)*
-        #response
-        #error
-    })
+    Ok((
+        quote! {
+            use super::errors::{CommonError, ErrorCode, Unhandled};
+            #shared
+            #request
+            #(#items)*
+            #response
+            #paginated
+            #waiter_items
+            #error
+        },
+        planned,
+    ))
 }
 
 /// The root: service constants, re-exports, `check_params` and the client methods.
-fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStream {
+fn root(
+    model: &Model,
+    settings: &Settings,
+    runtime: &TokenStream,
+    gates: &gates::Gates,
+    waiters: &[Vec<waiters::Planned>],
+) -> Result<TokenStream, SpecError> {
     let service = &model.service;
     let (version, default) = (&service.version, &service.default_endpoint);
     let regions = service.endpoints.iter().map(|e| {
         let (r, h) = (&e.region_id, &e.host);
         quote!((#r, #h))
     });
-    let ops: Vec<(Ident, &str)> = model
+    let ops: Vec<(Ident, &str, TokenStream, TokenStream)> = model
         .operations
         .iter()
         .map(|o| {
             let op = o.spec.operation.as_str();
-            (names::known(&module_name(op)), op)
+            (
+                names::known(&module_name(op)),
+                op,
+                gates.area(o.spec.area.as_ref()),
+                gates.cfg_only(o.spec.area.as_ref()),
+            )
         })
         .collect();
-    let reexports = ops.iter().map(|(m, op)| {
+    let reexports = ops.iter().map(|(m, op, gate, _)| {
         let (req, builder, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}RequestBuilder"),
             format_ident!("{op}Response"),
             format_ident!("{op}Error"),
         );
-        quote!(pub use #m::{#req, #builder, #resp, #err};)
+        quote!(#gate pub use #m::{#req, #builder, #resp, #err};)
     });
-    let checks = ops.iter().map(|(_, op)| {
+    let checks = ops.iter().map(|(_, op, _, cfg)| {
         let req = format_ident!("{op}Request");
-        quote!(#op => #req::from_params(params).and_then(|request| request.validate()),)
+        quote!(#cfg #op => #req::from_params(params).and_then(|request| request.validate()),)
     });
-    let methods = ops.iter().map(|(m, op)| {
+    let runtime_doc = settings.runtime.trim_start_matches("::").to_owned();
+    let runtime_doc = if runtime_doc == "ens_client" {
+        "crate".to_owned()
+    } else {
+        runtime_doc
+    };
+    let paged: Vec<bool> = model
+        .operations
+        .iter()
+        .map(|o| o.spec.pagination.is_some())
+        .collect();
+    let mut waiter_names: Vec<(String, &str)> = Vec::new();
+    for (o, planned) in model.operations.iter().zip(waiters) {
+        for w in planned {
+            let method = w.method.to_string();
+            if let Some((_, other)) = waiter_names.iter().find(|(m, _)| *m == method) {
+                return Err(SpecError {
+                    file: o.file.clone(),
+                    path: "/waiters".into(),
+                    message: format!("`{method}` is also a waiter of {other}: name it apart"),
+                });
+            }
+            waiter_names.push((method, &o.spec.operation));
+        }
+    }
+    let methods = ops.iter().zip(&paged).zip(waiters).map(|(((m, op, gate, _), paged), waiters)| {
         let (req, resp, err) = (
             format_ident!("{op}Request"),
             format_ident!("{op}Response"),
@@ -434,11 +545,51 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
         );
         let doc =
             format!(" Calls `{op}`: validates, signs and sends `request`, and decodes the answer.");
+        let pages = if *paged {
+            let name = format_ident!("{m}_pages");
+            let doc = format!(
+                " The pages of `{op}`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`]({runtime_doc}::paginate)); `.items()` streams their items."
+            );
+            quote! {
+                #[doc = #doc]
+                #gate
+                pub fn #name(&self, request: #req) -> #runtime::paginate::Pages<#req> {
+                    #runtime::paginate::Pages::new(self.clone(), request)
+                }
+            }
+        } else {
+            quote!()
+        };
+        let waits = waiters.iter().map(|w| {
+            let (method, item) = (&w.method, &w.item);
+            let doc = docs::doc_lines([
+                w.description.as_str(),
+                format!(
+                    "Polls `{op}` with `request` until an acceptor of [`{m}::{item}`] decides: the answer once it succeeds, [`WaiterError::Failed`]({runtime_doc}::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`]({runtime_doc}::WaiterError::TimedOut) after `options.timeout`."
+                )
+                .as_str(),
+            ]);
+            quote! {
+                #doc
+                #gate
+                pub async fn #method(
+                    &self,
+                    request: #req,
+                    options: &#runtime::WaitOptions,
+                ) -> Result<#resp, #runtime::WaiterError<#err>> {
+                    self.wait_until(request, &#m::#item, options).await
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
+            #gate
             pub async fn #m(&self, request: #req) -> Result<#resp, #runtime::Error<#err>> {
                 self.send(request).await
             }
+
+            #pages
+            #(#waits)*
         }
     });
     let client = if settings.client_methods {
@@ -450,7 +601,9 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
     } else {
         quote!()
     };
-    quote! {
+    // With no area enabled, the match has only its fallback arm.
+    let allow_unreachable = gates.allow_without_areas(quote!(unreachable_code, unused_variables));
+    Ok(quote! {
         pub use errors::{CommonError, ErrorCode};
         #(#reexports)*
 
@@ -466,6 +619,7 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
         /// Checks wire parameters for the operation named `action` as `from_params` and
         /// `validate` do; `None` when no such operation is generated. For tools that meet
         /// requests as wire maps (test case files, command lines).
+        #allow_unreachable
         pub fn check_params(
             action: &str,
             params: &#runtime::core::Params,
@@ -477,7 +631,7 @@ fn root(model: &Model, settings: &Settings, runtime: &TokenStream) -> TokenStrea
         }
 
         #client
-    }
+    })
 }
 
 /// The Rust module an operation's code lives in: `CreateInstance` -> `create_instance`.

@@ -4,8 +4,8 @@
 use crate::error::{Ctx, SpecError};
 use crate::names::type_ident;
 use crate::spec::{
-    ErrorCatalog, ErrorDef, ErrorRef, Field, FieldType, OperationSpec, ParamType, Parameter,
-    ServiceSpec, ShapeSpec, ShapeType,
+    ErrorCatalog, ErrorDef, ErrorRef, Field, OperationSpec, ParamType, Parameter, ServiceSpec,
+    ShapeSpec, ShapeType,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -246,7 +246,8 @@ impl Model {
         let names: Vec<String> = self.shapes.keys().cloned().collect();
         for name in names {
             let shape = &self.shapes[&name];
-            let ctx = Ctx { file: &shape.file };
+            let file = shape.file.clone();
+            let ctx = Ctx { file: &file };
             check_shape_keys(ctx, &shape.spec)?;
             let spec = shape.spec.clone();
             match spec.kind {
@@ -262,10 +263,10 @@ impl Model {
                 ShapeType::Object if spec.fields.is_empty() => {
                     return Err(ctx.err("/fields", "an object needs at least one field"));
                 }
-                ShapeType::Integer | ShapeType::Number => {
+                ShapeType::Integer | ShapeType::Number if spec.constraints.is_empty() => {
                     return Err(ctx.err(
                         "/type",
-                        "integer and number shapes are part of the format but not generated yet",
+                        "an integer or number shape needs `constraints` (a plain number needs no shape)",
                     ));
                 }
                 _ => {}
@@ -273,15 +274,13 @@ impl Model {
             // Checked against a copy: a shape used by an unused shape is not used.
             let mut scratch = self.shapes.clone();
             let mut used = BTreeSet::new();
-            for (i, f) in spec.fields.iter().enumerate() {
-                let mut f = f.clone();
-                resolve_param(
-                    ctx,
-                    &format!("/fields/{i}"),
-                    &mut f,
-                    &mut scratch,
-                    &mut used,
-                )?;
+            let mut fields = spec.fields.clone();
+            for (i, f) in fields.iter_mut().enumerate() {
+                resolve_param(ctx, &format!("/fields/{i}"), f, &mut scratch, &mut used)?;
+            }
+            // The generator reads the fields resolved (a field's `shape` filled in).
+            if let Some(shape) = self.shapes.get_mut(&name) {
+                shape.spec.fields = fields;
             }
             for (i, m) in spec.members.iter().enumerate() {
                 resolve_field(ctx, &format!("/members/{i}"), m, &mut scratch, &mut used)?;
@@ -598,6 +597,16 @@ fn resolve_param_at(
                     depth + 1,
                 )?;
             }
+            if let Some(values) = p.values_of.as_deref_mut() {
+                resolve_param_at(
+                    ctx,
+                    &format!("{path}/valuesOf"),
+                    values,
+                    shapes,
+                    used,
+                    depth + 1,
+                )?;
+            }
             for (i, f) in p.fields.iter_mut().enumerate() {
                 resolve_param_at(
                     ctx,
@@ -675,10 +684,12 @@ fn resolve_param_at(
                     ));
                 }
                 ShapeType::Integer | ShapeType::Number => {
-                    return Err(ctx.err(
-                        format!("{path}/shape"),
-                        "integer and number shapes are not generated yet",
-                    ));
+                    p.kind = Some(if s.kind == ShapeType::Integer {
+                        ParamType::Integer
+                    } else {
+                        ParamType::Number
+                    });
+                    p.constraints = s.constraints.clone();
                 }
             }
         }
@@ -699,12 +710,12 @@ fn resolve_field(
             Err(ctx.err(format!("{path}/shape"), "give `type` or `shape`, not both"))
         }
         (None, None) => Err(ctx.err(path, "a response field needs a `type` (or a `shape`)")),
-        (None, Some(kind)) => {
-            if kind == FieldType::Map {
-                return Err(ctx.err(format!("{path}/type"), "maps are not generated yet"));
-            }
+        (None, Some(_)) => {
             if let Some(items) = f.items.as_deref() {
                 resolve_field(ctx, &format!("{path}/items"), items, shapes, used)?;
+            }
+            if let Some(values) = f.values_of.as_deref() {
+                resolve_field(ctx, &format!("{path}/valuesOf"), values, shapes, used)?;
             }
             for (i, x) in f.fields.iter().enumerate() {
                 resolve_field(ctx, &format!("{path}/fields/{i}"), x, shapes, used)?;
@@ -732,17 +743,15 @@ fn resolve_field(
                 }
             }
             match shape.spec.kind {
-                ShapeType::Structure | ShapeType::Enum | ShapeType::String => {}
+                ShapeType::Structure
+                | ShapeType::Enum
+                | ShapeType::String
+                | ShapeType::Integer
+                | ShapeType::Number => {}
                 ShapeType::Object => {
                     return Err(ctx.err(
                         format!("{path}/shape"),
                         format!("`{name}` is a request object; a response needs a `structure`"),
-                    ));
-                }
-                ShapeType::Integer | ShapeType::Number => {
-                    return Err(ctx.err(
-                        format!("{path}/shape"),
-                        "integer and number shapes are not generated yet",
                     ));
                 }
             }

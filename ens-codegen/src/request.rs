@@ -3,10 +3,13 @@
 
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
-use crate::names::{known, new_field_ident, type_ident};
+use crate::names::{known, new_field_ident};
+use crate::objects::{
+    Forms, has_secret, item_count, json_list, list_items, map_value, object_type,
+};
 use crate::rules::{check_param_keys, cross_rules, literals, param_spec, param_spec_with};
 use crate::spec::{ListStyle, Location, OperationSpec, ParamType, Parameter};
-use crate::types::{Sink, object_struct, scalar_type, uses_newtype};
+use crate::types::{Sink, scalar_type, uses_newtype};
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -17,6 +20,10 @@ pub(crate) enum Form {
     Required,
     Optional,
     List,
+    /// A list whose absence and emptiness differ (`sendEmpty`).
+    OptionalList,
+    /// String keys to values.
+    Map,
 }
 
 /// How one request field is typed, checked, written and read.
@@ -45,6 +52,8 @@ impl FieldPlan {
             Form::Required => value.clone(),
             Form::Optional => quote!(Option<#value>),
             Form::List => quote!(Vec<#value>),
+            Form::OptionalList => quote!(Option<Vec<#value>>),
+            Form::Map => quote!(::std::collections::BTreeMap<String, #value>),
         }
     }
 
@@ -64,6 +73,8 @@ pub(crate) struct Request<'a> {
     sink: Sink<'a>,
     /// Entries of the rule table.
     param_specs: Vec<TokenStream>,
+    /// Cross rules the parameters imply (a flat object's required fields).
+    extra_cross: Vec<TokenStream>,
 }
 
 impl<'a> Request<'a> {
@@ -73,6 +84,7 @@ impl<'a> Request<'a> {
             spec,
             sink,
             param_specs: Vec::new(),
+            extra_cross: Vec::new(),
         }
     }
 
@@ -99,28 +111,12 @@ impl<'a> Request<'a> {
                 ));
             }
             seen_wire.push(p.name.clone());
-            if p.location == Some(Location::Body) && p.kind == Some(ParamType::List) {
-                return Err(self.ctx.err(
-                    format!("{path}/in"),
-                    "`in: body` is supported for single values: a list in the body is not generated yet",
-                ));
-            }
             let taken: Vec<Ident> = fields.iter().map(|f: &FieldPlan| f.ident.clone()).collect();
             let plan = self.field(&path, p, &taken)?;
             fields.push(plan);
         }
-        for (key, present) in [
-            ("pagination", self.spec.pagination.is_some()),
-            ("waiters", !self.spec.waiters.is_empty()),
-        ] {
-            if present {
-                return Err(self.ctx.err(
-                    format!("/{key}"),
-                    format!("`{key}` is part of the format but not generated yet"),
-                ));
-            }
-        }
-        let cross_rules = cross_rules(self.ctx, self.spec, &seen_wire)?;
+        let mut cross_rules = cross_rules(self.ctx, self.spec, &self.param_wires(&seen_wire))?;
+        cross_rules.append(&mut self.extra_cross);
         let builder_code = crate::builder::builder(op, &request, &builder, &fields);
         let param_specs = &self.param_specs;
         let rate_limit = match &self.spec.rate_limit {
@@ -214,6 +210,23 @@ impl<'a> Request<'a> {
         })
     }
 
+    /// The parameters cross rules may name, by wire name: the top-level ones and the fields of
+    /// flat objects (`SystemDisk.Size`).
+    fn param_wires(&self, top: &[String]) -> Vec<(String, Parameter)> {
+        let mut out = Vec::new();
+        for (name, p) in top.iter().zip(&self.spec.parameters) {
+            out.push((name.clone(), p.clone()));
+            let flat = p.kind == Some(ParamType::Object)
+                && p.style.unwrap_or(ListStyle::Flat) == ListStyle::Flat;
+            if flat {
+                for f in &p.fields {
+                    out.push((format!("{name}.{}", f.name), f.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// The rule-table entry of a scalar: a newtype's entry is its `RULES` under this wire name.
     fn scalar_spec(
         &self,
@@ -252,18 +265,66 @@ impl<'a> Request<'a> {
             .to_upper_camel_case();
         let wire = p.name.as_str();
         check_param_keys(ctx, path, p)?;
+        if p.style.is_some()
+            && !matches!(
+                p.kind,
+                Some(ParamType::List | ParamType::Map | ParamType::Object)
+            )
+        {
+            return Err(ctx.err(
+                format!("{path}/style"),
+                "`style` belongs to a list, map or object",
+            ));
+        }
         let form = if p.required {
             Form::Required
         } else {
             Form::Optional
         };
+        let mut plan = FieldPlan {
+            doc: param_doc(p, wire),
+            ident,
+            camel,
+            wire: wire.to_owned(),
+            form,
+            text: false,
+            value: TokenStream::new(),
+            write: TokenStream::new(),
+            read: TokenStream::new(),
+        };
+        let id = &plan.ident;
         let (value, write, read) = match p.kind {
-            Some(ParamType::List) => return self.list_field(path, p, ident, camel),
+            Some(ParamType::List) => return self.list_field(path, p, plan),
+            Some(ParamType::Map) => return self.map_field(path, p, plan),
             Some(ParamType::Object) => {
-                return Err(ctx.err(
-                    format!("{path}/type"),
-                    "flat objects (`SystemDisk.Size`) are part of the format but not generated yet: use a list's `items`",
-                ));
+                let style = p.style.unwrap_or(ListStyle::Flat);
+                let (value, write, read) = match style {
+                    ListStyle::Flat => {
+                        let name = object_type(ctx, path, p, wire, &mut self.sink, Forms::FLAT)?;
+                        self.flat_fields(path, p, &format!("{wire}."), p.required, None)?;
+                        (quote!(#name), quote!(w.put_flat), quote!(r.flat(#wire)?))
+                    }
+                    ListStyle::Json => {
+                        let name = object_type(ctx, path, p, wire, &mut self.sink, Forms::JSON)?;
+                        let mut spec =
+                            quote!(rt::ParamSpec::new(#wire, rt::Kind::Object(#name::FIELDS)));
+                        spec = self.placed(spec, p);
+                        self.param_specs.push(spec);
+                        (quote!(#name), quote!(w.put_json), quote!(r.json(#wire)?))
+                    }
+                    _ => {
+                        return Err(ctx.err(
+                            format!("{path}/style"),
+                            "an object is sent `flat` (`Name.Field`) or as `json`",
+                        ));
+                    }
+                };
+                let write = if p.required {
+                    quote!(#write(#wire, Some(&self.#id)))
+                } else {
+                    quote!(#write(#wire, self.#id.as_ref()))
+                };
+                (value, write, required_read(read, wire, p.required))
             }
             Some(ParamType::Boolean) => {
                 let (t, f) = literals(p);
@@ -274,9 +335,9 @@ impl<'a> Request<'a> {
                     quote!(r.bool(#wire, (#t, #f))?)
                 };
                 let value = if p.required {
-                    quote!(Some(self.#ident))
+                    quote!(Some(self.#id))
                 } else {
-                    quote!(self.#ident)
+                    quote!(self.#id)
                 };
                 (
                     quote!(bool),
@@ -288,109 +349,109 @@ impl<'a> Request<'a> {
                 let ty = scalar_type(ctx, path, p, &mut self.sink, true)?;
                 let entry = self.scalar_spec(path, p, &ty, wire, p.required, true)?;
                 self.param_specs.push(entry);
+                plan.text = p.kind == Some(ParamType::String) && !uses_newtype(p, true);
                 if p.required {
-                    (
-                        ty,
-                        quote!(w.put(#wire, &self.#ident)),
-                        quote!(r.req(#wire)?),
-                    )
+                    (ty, quote!(w.put(#wire, &self.#id)), quote!(r.req(#wire)?))
                 } else {
                     (
                         ty,
-                        quote!(w.put_opt(#wire, self.#ident.as_ref())),
+                        quote!(w.put_opt(#wire, self.#id.as_ref())),
                         quote!(r.opt(#wire)?),
                     )
                 }
             }
         };
-        Ok(FieldPlan {
-            doc: param_doc(p, wire),
-            ident,
-            camel,
-            wire: wire.to_owned(),
-            form,
-            text: p.kind == Some(ParamType::String) && !uses_newtype(p, true),
-            value,
-            write,
-            read,
-        })
+        plan.value = value;
+        plan.write = write;
+        plan.read = read;
+        Ok(plan)
+    }
+
+    /// The entry with the parameter's own `required` and `in`, secret when it holds one.
+    fn placed(&self, mut spec: TokenStream, p: &Parameter) -> TokenStream {
+        if has_secret(p) {
+            spec = quote!(#spec.secret());
+        }
+        if p.required {
+            spec = quote!(#spec.required());
+        }
+        if p.location == Some(Location::Body) {
+            spec = quote!(#spec.in_body());
+        }
+        spec
+    }
+
+    /// The entries of an object's fields sent flat under `prefix` (`SystemDisk.`, `DataDisk.{n}.`).
+    /// A field the reference requires is required wherever the object is given: in each element
+    /// of a list (the checker reads `{n}` so), of a flat object when any of its other fields is
+    /// given (cross rules), always when the object itself is required. `list_rules` go on the
+    /// first entry: the list's item count and whether the list is required.
+    fn flat_fields(
+        &mut self,
+        path: &str,
+        object: &Parameter,
+        prefix: &str,
+        object_required: bool,
+        list_rules: Option<Vec<TokenStream>>,
+    ) -> Result<(), SpecError> {
+        let ctx = self.ctx;
+        let in_list = list_rules.is_some();
+        let mut list_rules = list_rules.unwrap_or_default();
+        for (i, f) in object.fields.iter().enumerate() {
+            let fpath = format!("{path}/fields/{i}");
+            let fwire = format!("{prefix}{}", f.name);
+            let required = f.required && (in_list || object_required);
+            let field = Parameter {
+                required,
+                location: object.location,
+                ..f.clone()
+            };
+            let rules = std::mem::take(&mut list_rules);
+            self.param_specs
+                .push(param_spec_with(ctx, &fpath, &field, &fwire, None, rules)?);
+            if f.required && !in_list && !object_required {
+                let param = fwire.clone();
+                for other in object.fields.iter().filter(|o| o.name != f.name) {
+                    let when = format!("{prefix}{}", other.name);
+                    self.extra_cross.push(quote!(rt::CrossRule::RequiredWhen {
+                        param: #param,
+                        when: rt::Condition { param: #when, any_of: &[] },
+                    }));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn list_field(
         &mut self,
         path: &str,
         p: &Parameter,
-        ident: Ident,
-        camel: String,
+        mut plan: FieldPlan,
     ) -> Result<FieldPlan, SpecError> {
         let ctx = self.ctx;
         let wire = p.name.as_str();
+        let id = plan.ident.clone();
         let style = p
             .style
             .ok_or_else(|| ctx.err(path, "a list needs a `style`"))?;
-        let items = p
-            .items
-            .as_deref()
-            .ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
+        let items = list_items(ctx, path, p)?;
         let ipath = format!("{path}/items");
-        check_param_keys(ctx, &ipath, items)?;
-        if !items.name.is_empty() {
+        let count = item_count(ctx, path, p)?;
+        if p.send_empty && style != ListStyle::Json {
             return Err(ctx.err(
-                format!("{ipath}/name"),
-                "list items take no name; name the list",
+                format!("{path}/sendEmpty"),
+                "only a list sent as JSON can be sent empty (`[]`)",
             ));
         }
-        if let (Some(a), Some(b)) = (p.min_items, p.max_items)
-            && a > b
-        {
+        if p.separator.is_some() && style != ListStyle::Simple {
             return Err(ctx.err(
-                format!("{path}/minItems"),
-                format!("minItems {a} is above maxItems {b}"),
+                format!("{path}/separator"),
+                "`separator` belongs to a `simple` list",
             ));
         }
+        plan.form = Form::List;
         let (elem, write, read) = match (style, items.kind) {
-            (_, Some(ParamType::Object)) if p.min_items.is_some() || p.max_items.is_some() => {
-                return Err(ctx.err(
-                    format!("{path}/maxItems"),
-                    "item counts on lists of objects are part of the format but not generated yet",
-                ));
-            }
-            (ListStyle::RepeatList, Some(ParamType::Object)) => {
-                let name_path = format!("{ipath}/structName");
-                let name = type_ident(ctx, &name_path, items.struct_name.as_deref(), wire)?;
-                if items.shape.is_none() {
-                    self.sink.names.claim(ctx, &name_path, &name.to_string())?;
-                    let element = Parameter {
-                        name: wire.to_owned(),
-                        ..items.clone()
-                    };
-                    object_struct(ctx, &ipath, &name, &element, &mut self.sink)?;
-                }
-                // The fields' rules, under this list's wire names.
-                for (i, f) in items.fields.iter().enumerate() {
-                    let fpath = format!("{ipath}/fields/{i}");
-                    let fwire = format!("{wire}.{{n}}.{}", f.name);
-                    let entry = match &f.shape {
-                        Some(shape) if uses_newtype(f, false) => {
-                            let ty = known(shape);
-                            self.scalar_spec(&fpath, f, &quote!(#ty), &fwire, false, false)?
-                        }
-                        _ => param_spec(ctx, &fpath, f, &fwire, None)?,
-                    };
-                    self.param_specs.push(entry);
-                }
-                (
-                    quote!(#name),
-                    quote!(w.put_objects(#wire, &self.#ident)),
-                    quote!(r.objects(#wire)?),
-                )
-            }
-            (ListStyle::Simple | ListStyle::Json | ListStyle::Flat, Some(ParamType::Object)) => {
-                return Err(ctx.err(
-                    format!("{path}/style"),
-                    "lists of objects sent as JSON are part of the format but not generated yet: use `repeatList`",
-                ));
-            }
             (ListStyle::Flat, _) => {
                 return Err(ctx.err(
                     format!("{path}/style"),
@@ -407,91 +468,201 @@ impl<'a> Request<'a> {
                     "list items must be string, integer, number, enum or object",
                 ));
             }
-            (style, Some(kind)) => {
-                if items.secret {
-                    return Err(ctx.err(
-                        format!("{ipath}/secret"),
-                        "secret list items are not supported: they would show in Debug",
-                    ));
+            (ListStyle::RepeatList, Some(ParamType::Object)) => {
+                let name = object_type(ctx, &ipath, items, wire, &mut self.sink, Forms::FLAT)?;
+                // The list's own rules ride on its first field's entry.
+                let mut list_rules: Vec<TokenStream> = count.into_iter().collect();
+                if p.required {
+                    list_rules.push(quote!(rt::Rule::ListRequired));
                 }
+                let element = Parameter {
+                    location: p.location,
+                    ..items.clone()
+                };
+                self.flat_fields(
+                    &ipath,
+                    &element,
+                    &format!("{wire}.{{n}}."),
+                    true,
+                    Some(list_rules),
+                )?;
+                (
+                    quote!(#name),
+                    quote!(w.put_objects(#wire, &self.#id)),
+                    quote!(r.objects(#wire)?),
+                )
+            }
+            (ListStyle::Simple, Some(ParamType::Object)) => {
+                return Err(ctx.err(
+                    format!("{path}/style"),
+                    "a list of objects is sent `repeatList` (`Name.1.Field`) or as `json`",
+                ));
+            }
+            (ListStyle::Json, _) => {
+                let (elem, spec) = json_list(ctx, path, p, wire, &mut self.sink)?;
+                self.param_specs.push(spec);
+                if p.send_empty {
+                    plan.form = Form::OptionalList;
+                    (
+                        elem,
+                        quote!(w.put_json(#wire, self.#id.as_ref())),
+                        quote!(r.json(#wire)?),
+                    )
+                } else if items.kind == Some(ParamType::Object) {
+                    (
+                        elem,
+                        quote!(w.put_json_list(#wire, &self.#id)),
+                        quote!(r.json_list(#wire)?),
+                    )
+                } else {
+                    let numeric =
+                        matches!(items.kind, Some(ParamType::Integer | ParamType::Number));
+                    (
+                        elem,
+                        quote!(w.put_json_array(#wire, &self.#id, #numeric)),
+                        quote!(r.json_array(#wire)?),
+                    )
+                }
+            }
+            (style, Some(_)) => {
                 let elem = scalar_type(ctx, &ipath, items, &mut self.sink, false)?;
+                let separator = p.separator.as_deref().unwrap_or(",");
+                if separator.is_empty() {
+                    return Err(ctx.err(format!("{path}/separator"), "a separator cannot be empty"));
+                }
                 let (item_wire, packing) = match style {
-                    ListStyle::Simple => (wire.to_owned(), Some(quote!(rt::Packing::Comma))),
-                    ListStyle::Json => (wire.to_owned(), Some(quote!(rt::Packing::JsonArray))),
+                    ListStyle::Simple if separator == "," => {
+                        (wire.to_owned(), Some(quote!(rt::Packing::Comma)))
+                    }
+                    ListStyle::Simple => (
+                        wire.to_owned(),
+                        Some(quote!(rt::Packing::Separated(#separator))),
+                    ),
                     _ => (format!("{wire}.{{n}}"), None),
                 };
-                let mut count = Vec::new();
-                if p.min_items.is_some() || p.max_items.is_some() {
-                    let (min, max) = (
-                        opt(p.min_items.map(Literal::u32_unsuffixed)),
-                        opt(p.max_items.map(Literal::u32_unsuffixed)),
-                    );
-                    count.push(quote!(rt::Rule::Items { min: #min, max: #max }));
-                }
-                let mut spec = if uses_newtype(items, false) {
-                    // The newtype's rules and an item count would need one table: not yet.
-                    if !count.is_empty() {
-                        return Err(ctx.err(
-                            format!("{path}/maxItems"),
-                            "item counts on lists of shared checked strings are not generated yet",
-                        ));
-                    }
-                    let spec = quote!(rt::ParamSpec { wire: #item_wire, ..#elem::RULES });
-                    match &packing {
-                        Some(packing) => quote!(#spec.packed(#packing)),
-                        None => spec,
-                    }
-                } else {
-                    param_spec_with(ctx, &ipath, items, &item_wire, packing, count)?
+                let count: Vec<TokenStream> = count.into_iter().collect();
+                let element = Parameter {
+                    required: p.required,
+                    location: p.location,
+                    ..items.clone()
                 };
-                if p.required {
-                    spec = quote!(#spec.required());
-                }
+                let spec = if uses_newtype(items, false) && count.is_empty() {
+                    let mut spec = quote!(rt::ParamSpec { wire: #item_wire, ..#elem::RULES });
+                    if let Some(packing) = &packing {
+                        spec = quote!(#spec.packed(#packing));
+                    }
+                    self.placed(spec, p)
+                } else {
+                    // A shared checked string's rules are written out here when the list adds
+                    // an item count (one table entry holds both).
+                    param_spec_with(ctx, &ipath, &element, &item_wire, packing, count)?
+                };
                 self.param_specs.push(spec);
-                let numeric = matches!(kind, ParamType::Integer | ParamType::Number);
                 match style {
-                    ListStyle::Simple => (
+                    ListStyle::Simple if separator == "," => (
                         elem,
-                        quote!(w.put_joined(#wire, &self.#ident)),
+                        quote!(w.put_joined(#wire, &self.#id)),
                         quote!(r.joined(#wire)?),
                     ),
-                    ListStyle::Json => (
+                    ListStyle::Simple => (
                         elem,
-                        quote!(w.put_json_array(#wire, &self.#ident, #numeric)),
-                        quote!(r.json_array(#wire)?),
+                        quote!(w.put_joined_with(#wire, &self.#id, #separator)),
+                        quote!(r.joined_with(#wire, #separator)?),
                     ),
                     _ => (
                         elem,
-                        quote!(w.put_repeated(#wire, &self.#ident)),
+                        quote!(w.put_repeated(#wire, &self.#id)),
                         quote!(r.repeated(#wire)?),
                     ),
                 }
             }
         };
-        Ok(FieldPlan {
-            doc: param_doc(p, wire),
-            ident,
-            camel,
-            wire: wire.to_owned(),
-            form: Form::List,
-            value: elem,
-            text: false,
-            write,
-            read,
-        })
+        plan.value = elem;
+        plan.write = write;
+        plan.read = read;
+        Ok(plan)
+    }
+
+    fn map_field(
+        &mut self,
+        path: &str,
+        p: &Parameter,
+        mut plan: FieldPlan,
+    ) -> Result<FieldPlan, SpecError> {
+        let ctx = self.ctx;
+        let wire = p.name.as_str();
+        let id = plan.ident.clone();
+        plan.form = Form::Map;
+        let (value, value_spec) = map_value(ctx, path, p, &mut self.sink)?;
+        match p.style.unwrap_or(ListStyle::Json) {
+            ListStyle::Json => {
+                let spec = quote!(rt::ParamSpec::new(#wire, rt::Kind::Map(&#value_spec)));
+                let spec = self.placed(spec, p);
+                self.param_specs.push(spec);
+                plan.write = quote!(w.put_json(#wire, (!self.#id.is_empty()).then_some(&self.#id)));
+                plan.read = quote!(r.json(#wire)?.unwrap_or_default());
+            }
+            ListStyle::Flat => {
+                let values = p.values_of.as_deref().and_then(|v| v.kind);
+                if matches!(
+                    values,
+                    Some(ParamType::Object | ParamType::Json | ParamType::Boolean)
+                ) {
+                    return Err(ctx.err(
+                        format!("{path}/valuesOf/type"),
+                        "a map sent flat (`Name.key`) holds text, numbers or enums: send it as `json`",
+                    ));
+                }
+                let values = p.values_of.as_deref().cloned().unwrap_or_default();
+                let entry = Parameter {
+                    required: p.required,
+                    location: p.location,
+                    ..values
+                };
+                let spec = param_spec(
+                    ctx,
+                    &format!("{path}/valuesOf"),
+                    &entry,
+                    wire,
+                    Some(quote!(rt::Packing::FlatMap)),
+                )?;
+                self.param_specs.push(spec);
+                plan.write = quote!(w.put_flat_map(#wire, &self.#id));
+                plan.read = quote!(r.flat_map(params, #wire)?);
+            }
+            _ => {
+                return Err(ctx.err(
+                    format!("{path}/style"),
+                    "a map is sent as `json` (one JSON object) or `flat` (`Name.key`)",
+                ));
+            }
+        }
+        plan.value = value;
+        Ok(plan)
     }
 }
 
-fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
-    match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+/// A required value's reader: absent is a `required` violation.
+fn required_read(read: TokenStream, wire: &str, required: bool) -> TokenStream {
+    if required {
+        quote!(#read.ok_or_else(|| rt::Violation::new(#wire, "required", "is required", None))?)
+    } else {
+        read
     }
 }
 
 /// A parameter's doc comment: description, then the wire facts.
 pub(crate) fn param_doc(p: &Parameter, wire: &str) -> TokenStream {
-    let mut facts = vec![format!("Wire name {}", code(wire))];
+    doc_with_facts(p, format!("Wire name {}", code(wire)))
+}
+
+/// An object field's doc comment: description, then its key within the object and its facts.
+pub(crate) fn field_doc(p: &Parameter) -> TokenStream {
+    doc_with_facts(p, format!("Field {} of the object", code(&p.name)))
+}
+
+fn doc_with_facts(p: &Parameter, first: String) -> TokenStream {
+    let mut facts = vec![first];
     if p.required {
         facts.push("required".into());
     }

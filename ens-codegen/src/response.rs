@@ -116,7 +116,11 @@ fn field_type(
     misplaced(ctx, path, f)?;
     if let Some(shape) = &f.shape {
         let ty = shared(ctx, path, shape, env)?;
-        return Ok((quote!(Option<#ty>), None));
+        let numeric = matches!(
+            (env.shapes)(shape),
+            Some(ShapeType::Integer | ShapeType::Number)
+        );
+        return Ok((quote!(Option<#ty>), numeric.then_some("number")));
     }
     let Some(kind) = f.kind else {
         return Err(ctx.err(path, "a response field needs a `type` (or a `shape`)"));
@@ -127,7 +131,16 @@ fn field_type(
         FieldType::Number => (quote!(Option<f64>), Some("number")),
         FieldType::Boolean => (quote!(Option<bool>), Some("boolean")),
         FieldType::Map => {
-            return Err(ctx.err(format!("{path}/type"), "maps are not generated yet"));
+            let values = f
+                .values_of
+                .as_deref()
+                .ok_or_else(|| ctx.err(path, "a map needs `valuesOf`"))?;
+            let vpath = format!("{path}/valuesOf");
+            let value = element(ctx, &vpath, f, values, &f.name, names, out, env)?;
+            (
+                quote!(::std::collections::BTreeMap<String, #value>),
+                Some("map"),
+            )
         }
         FieldType::Json => (quote!(Option<rt::serde_json::Value>), None),
         FieldType::Object => {
@@ -151,50 +164,88 @@ fn field_type(
                 .as_deref()
                 .ok_or_else(|| ctx.err(path, "a list needs `items`"))?;
             let ipath = format!("{path}/items");
-            misplaced(ctx, &ipath, items)?;
-            let elem = match (&items.shape, items.kind) {
-                (Some(shape), _) => shared(ctx, &ipath, shape, env)?,
-                (None, None) => {
-                    return Err(ctx.err(&ipath, "a list element needs a `type` (or a `shape`)"));
-                }
-                (None, Some(kind)) => match kind {
-                    FieldType::String => quote!(String),
-                    FieldType::Integer => quote!(i64),
-                    FieldType::Number => quote!(f64),
-                    FieldType::Boolean => quote!(bool),
-                    FieldType::Json => quote!(rt::serde_json::Value),
-                    FieldType::Object => {
-                        // Elements are named after the wrapper key (`Instance` in `Instances.Instance`).
-                        let base = Field {
-                            name: items_base_name(f),
-                            ..items.clone()
-                        };
-                        let name = struct_name(ctx, &ipath, &base, names)?;
-                        let doc = format!(" An element of the `{}` list of the response.", f.name);
-                        object(
-                            ctx,
-                            &format!("{ipath}/fields"),
-                            &name,
-                            &doc,
-                            &items.fields,
-                            names,
-                            out,
-                            env,
-                        )?;
-                        quote!(#name)
-                    }
-                    FieldType::List => {
-                        return Err(
-                            ctx.err(format!("{ipath}/type"), "lists of lists are not supported")
-                        );
-                    }
-                    FieldType::Map => {
-                        return Err(ctx.err(format!("{ipath}/type"), "maps are not generated yet"));
-                    }
-                },
-            };
+            if items.kind == Some(FieldType::List) {
+                // A list of lists (`[["a","b"],["c"]]`): each inner list read like a list.
+                let inner = items
+                    .items
+                    .as_deref()
+                    .ok_or_else(|| ctx.err(&ipath, "a list needs `items`"))?;
+                misplaced(ctx, &ipath, items)?;
+                let elem = element(
+                    ctx,
+                    &format!("{ipath}/items"),
+                    f,
+                    inner,
+                    &items_base_name(f),
+                    names,
+                    out,
+                    env,
+                )?;
+                return Ok((quote!(Vec<Vec<#elem>>), Some("list_of_lists")));
+            }
+            let elem = element(ctx, &ipath, f, items, &items_base_name(f), names, out, env)?;
             (quote!(Vec<#elem>), Some("list"))
         }
+    })
+}
+
+/// The type of a list's element or a map's value (`base` names a struct it defines).
+#[allow(clippy::too_many_arguments)] // one recursive walk, as `object`
+fn element(
+    ctx: Ctx<'_>,
+    path: &str,
+    parent: &Field,
+    items: &Field,
+    base: &str,
+    names: &mut TypeNames,
+    out: &mut Vec<TokenStream>,
+    env: &Env<'_>,
+) -> Result<TokenStream, SpecError> {
+    misplaced(ctx, path, items)?;
+    Ok(match (&items.shape, items.kind) {
+        (Some(shape), _) => shared(ctx, path, shape, env)?,
+        (None, None) => {
+            return Err(ctx.err(path, "a list element needs a `type` (or a `shape`)"));
+        }
+        (None, Some(kind)) => match kind {
+            FieldType::String => quote!(String),
+            FieldType::Integer => quote!(i64),
+            FieldType::Number => quote!(f64),
+            FieldType::Boolean => quote!(bool),
+            FieldType::Json => quote!(rt::serde_json::Value),
+            FieldType::Object => {
+                // Elements are named after the wrapper key (`Instance` in `Instances.Instance`).
+                let named = Field {
+                    name: base.to_owned(),
+                    ..items.clone()
+                };
+                let name = struct_name(ctx, path, &named, names)?;
+                let doc = format!(" An element of the `{}` list of the response.", parent.name);
+                object(
+                    ctx,
+                    &format!("{path}/fields"),
+                    &name,
+                    &doc,
+                    &items.fields,
+                    names,
+                    out,
+                    env,
+                )?;
+                quote!(#name)
+            }
+            FieldType::List => {
+                return Err(ctx.err(
+                    format!("{path}/type"),
+                    "lists of lists nest one level: the inner list's items are single values or objects",
+                ));
+            }
+            FieldType::Map => {
+                return Err(ctx.err(
+                    format!("{path}/type"),
+                    "a list of maps or a map of maps is not supported: type the element as `json`",
+                ));
+            }
+        },
     })
 }
 
@@ -225,6 +276,8 @@ fn shared(ctx: Ctx<'_>, path: &str, shape: &str, env: &Env<'_>) -> Result<TokenS
             Ok(quote!(#name))
         }
         Some(ShapeType::String) => Ok(quote!(String)),
+        Some(ShapeType::Integer) => Ok(quote!(i64)),
+        Some(ShapeType::Number) => Ok(quote!(f64)),
         _ => Err(ctx.err(
             format!("{path}/shape"),
             format!("`{shape}` is not a shape a response can hold"),

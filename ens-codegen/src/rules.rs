@@ -31,6 +31,7 @@ pub(crate) fn check_param_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Resul
             "values" => !p.values.is_empty(),
             "style" => p.style.is_some(),
             "separator" => p.separator.is_some(),
+            "sendEmpty" => p.send_empty,
             "items" => p.items.is_some(),
             "valuesOf" => p.values_of.is_some(),
             "minItems" => p.min_items.is_some(),
@@ -51,16 +52,26 @@ pub(crate) fn check_param_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Resul
             ));
         }
     }
-    if t == ParamType::Map {
-        return Err(ctx.err(format!("{path}/type"), "maps are not generated yet"));
-    }
-    if p.separator.as_deref().is_some_and(|s| s != ",") {
+    check_constraint_kinds(ctx, path, t, &p.constraints)?;
+    if let Some([t, f]) = &p.literals
+        && (t == f || t.is_empty() || f.is_empty())
+    {
         return Err(ctx.err(
-            format!("{path}/separator"),
-            "lists joined with anything but `,` are not generated yet",
+            format!("{path}/literals"),
+            "true and false need two different, non-empty spellings",
         ));
     }
-    for (i, c) in p.constraints.iter().enumerate() {
+    Ok(())
+}
+
+/// Numeric rules go on numbers, text rules on text.
+fn check_constraint_kinds(
+    ctx: Ctx<'_>,
+    path: &str,
+    t: ParamType,
+    constraints: &[Constraint],
+) -> Result<(), SpecError> {
+    for (i, c) in constraints.iter().enumerate() {
         let numeric = matches!(
             c,
             Constraint::Range { .. } | Constraint::OneOf(_) | Constraint::MultipleOf(_)
@@ -77,14 +88,6 @@ pub(crate) fn check_param_keys(ctx: Ctx<'_>, path: &str, p: &Parameter) -> Resul
                 format!("{kind}: it can never apply"),
             ));
         }
-    }
-    if let Some([t, f]) = &p.literals
-        && (t == f || t.is_empty() || f.is_empty())
-    {
-        return Err(ctx.err(
-            format!("{path}/literals"),
-            "true and false need two different, non-empty spellings",
-        ));
     }
     Ok(())
 }
@@ -257,21 +260,39 @@ pub(crate) fn rule(ctx: Ctx<'_>, path: &str, c: &Constraint) -> Result<TokenStre
             let p = opt(decoded_prefix.as_deref());
             quote!(rt::Rule::Base64 { decoded_prefix: #p })
         }
+        Constraint::Pattern(pattern) => {
+            ens_core::pattern::parse_check(pattern).map_err(|e| {
+                ctx.err(
+                    path,
+                    format!("the pattern is outside the dialect the checker reads: {e}"),
+                )
+            })?;
+            quote!(rt::Rule::Pattern(#pattern))
+        }
     })
 }
 
+/// The cross rules of an operation; `params` are the single values rules may name (top-level
+/// parameters and the fields of flat objects), by wire name.
 pub(crate) fn cross_rules(
     ctx: Ctx<'_>,
     spec: &OperationSpec,
-    wire_names: &[String],
+    params: &[(String, Parameter)],
 ) -> Result<Vec<TokenStream>, SpecError> {
+    let known = |path: &str, name: &str| -> Result<&Parameter, SpecError> {
+        params
+            .iter()
+            .find(|(w, _)| w == name)
+            .map(|(_, p)| p)
+            .ok_or_else(|| {
+                ctx.err(
+                    format!("{path}/param"),
+                    format!("`{name}` is not a parameter of this operation"),
+                )
+            })
+    };
     let condition = |path: &str, c: &Condition| -> Result<TokenStream, SpecError> {
-        if !wire_names.contains(&c.param) {
-            return Err(ctx.err(
-                format!("{path}/param"),
-                format!("`{}` is not a parameter of this operation", c.param),
-            ));
-        }
+        known(path, &c.param)?;
         if c.equals.is_some() && !c.any_of.is_empty() {
             return Err(ctx.err(path, "give `equals` or `in`, not both"));
         }
@@ -280,15 +301,42 @@ pub(crate) fn cross_rules(
         Ok(quote!(rt::Condition { param: #param, any_of: &[#(#values),*] }))
     };
     let mut out = Vec::new();
-    for (i, rule) in spec.rules.iter().enumerate() {
-        let (variant, dep, key) = match rule {
+    for (i, cross) in spec.rules.iter().enumerate() {
+        let (variant, dep, key) = match cross {
             CrossRule::RequiredWhen(d) => (quote!(RequiredWhen), d, "requiredWhen"),
             CrossRule::ForbiddenWhen(d) => (quote!(ForbiddenWhen), d, "forbiddenWhen"),
-            CrossRule::ValueWhen(_) => {
-                return Err(ctx.err(
-                    format!("/rules/{i}/valueWhen"),
-                    "`valueWhen` rules are part of the format but not generated yet",
-                ));
+            CrossRule::ValueWhen(v) => {
+                let path = format!("/rules/{i}/valueWhen");
+                let p = known(&path, &v.param)?;
+                let kind = match p.kind {
+                    Some(k @ (ParamType::String | ParamType::Integer | ParamType::Number)) => k,
+                    _ => {
+                        return Err(ctx.err(
+                            format!("{path}/param"),
+                            format!(
+                                "`{}` is not text or a number: `valueWhen` limits those",
+                                v.param
+                            ),
+                        ));
+                    }
+                };
+                if v.constraints.is_empty() {
+                    return Err(ctx.err(
+                        format!("{path}/constraints"),
+                        "name at least one constraint",
+                    ));
+                }
+                check_constraint_kinds(ctx, &path, kind, &v.constraints)?;
+                let rules = v
+                    .constraints
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| rule(ctx, &format!("{path}/constraints/{j}"), c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let when = condition(&format!("{path}/when"), &v.when)?;
+                let param = v.param.as_str();
+                out.push(quote!(rt::CrossRule::ValueWhen { param: #param, when: #when, rules: &[#(#rules),*] }));
+                continue;
             }
             CrossRule::AtLeastOne(a) => {
                 let path = format!("/rules/{i}/atLeastOne/of");
@@ -305,12 +353,7 @@ pub(crate) fn cross_rules(
             }
         };
         let path = format!("/rules/{i}/{key}");
-        if !wire_names.contains(&dep.param) {
-            return Err(ctx.err(
-                format!("{path}/param"),
-                format!("`{}` is not a parameter of this operation", dep.param),
-            ));
-        }
+        known(&path, &dep.param)?;
         let param = dep.param.as_str();
         let when = condition(&format!("{path}/when"), &dep.when)?;
         out.push(quote!(rt::CrossRule::#variant { param: #param, when: #when }));

@@ -2,26 +2,74 @@
 
 use crate::TypeNames;
 use crate::error::{Ctx, SpecError};
+use crate::gates::{Gates, gate_items, shape_areas};
 use crate::model::Model;
 use crate::names::known;
+use crate::objects::{Forms, object_struct};
 use crate::response::{self, Env};
-use crate::spec::{ParamType, Parameter, ShapeType};
-use crate::types::{Sink, enumeration, newtype, object_struct};
+use crate::spec::{ListStyle, ParamType, Parameter, ShapeType};
+use crate::types::{Sink, enumeration, newtype};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How each request object shape goes on the wire at its uses (flat, as JSON, or both), so its
+/// struct gets the impls those need. A shape inside a JSON object is JSON too.
+fn object_forms(model: &Model) -> BTreeMap<String, Forms> {
+    fn visit(p: &Parameter, in_json: bool, out: &mut BTreeMap<String, Forms>) {
+        let json = in_json || p.style == Some(ListStyle::Json);
+        match p.kind {
+            Some(ParamType::List) => {
+                if let Some(items) = p.items.as_deref() {
+                    visit_object(items, json, out);
+                }
+            }
+            Some(ParamType::Map) => {
+                if let Some(values) = p.values_of.as_deref() {
+                    // A map's values are JSON unless the map is sent flat.
+                    visit_object(values, p.style != Some(ListStyle::Flat) || in_json, out);
+                }
+            }
+            Some(ParamType::Object) => visit_object(p, json, out),
+            _ => {}
+        }
+    }
+    fn visit_object(p: &Parameter, json: bool, out: &mut BTreeMap<String, Forms>) {
+        if p.kind != Some(ParamType::Object) {
+            return;
+        }
+        if let Some(shape) = &p.shape {
+            let form = if json { Forms::JSON } else { Forms::FLAT };
+            out.entry(shape.clone()).or_default().add(form);
+        }
+        for f in &p.fields {
+            visit(f, json, out);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for op in &model.operations {
+        for p in &op.spec.parameters {
+            visit(p, false, &mut out);
+        }
+    }
+    out
+}
 
 pub(crate) fn types_module(
     model: &Model,
     env: &Env<'_>,
-    has_enums: bool,
+    gates: &Gates,
+    enum_areas: Option<BTreeSet<String>>,
 ) -> Result<TokenStream, SpecError> {
     let mut names = TypeNames::default();
     for (name, shape) in &model.shapes {
         names.claim(Ctx { file: &shape.file }, "/shape", name)?;
     }
     let mut items = Vec::new();
-    if has_enums {
-        items.push(quote! {
+    let forms = object_forms(model);
+    let areas = shape_areas(model);
+    if let Some(enum_areas) = enum_areas {
+        let unknown = quote! {
             /// A value an enum's spec does not list, as the service sent it. Only this crate
             /// makes one, from an answer: a request cannot carry it.
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,11 +85,13 @@ pub(crate) fn types_module(
                     &self.0
                 }
             }
-        });
+        };
+        items.push(gate_items(unknown, &gates.any(&enum_areas)));
     }
     for (name, shape) in &model.shapes {
         let ctx = Ctx { file: &shape.file };
         let s = &shape.spec;
+        let start = items.len();
         let ident = known(name);
         let doc = s.description.as_deref().unwrap_or("");
         match s.kind {
@@ -75,7 +125,8 @@ pub(crate) fn types_module(
                     names: &mut names,
                     items: &mut items,
                 };
-                object_struct(ctx, "", &ident, &p, &mut sink)?;
+                let forms = forms.get(name).copied().unwrap_or(Forms::FLAT);
+                object_struct(ctx, "", &ident, &p, &mut sink, forms)?;
             }
             ShapeType::Structure => {
                 let doc = if doc.is_empty() {
@@ -87,10 +138,13 @@ pub(crate) fn types_module(
                     ctx, "/members", &ident, &doc, &s.members, &mut names, &mut items, env,
                 )?;
             }
-            ShapeType::Integer | ShapeType::Number => {
-                return Err(ctx.err("/type", "integer and number shapes are not generated yet"));
-            }
+            // Shared rules only: each use writes them into its own rule-table entry.
+            ShapeType::Integer | ShapeType::Number => {}
         }
+        // What this shape brought, compiled with the areas that use it.
+        let gate = gates.any(areas.get(name).into_iter().flatten());
+        let brought: Vec<TokenStream> = items.drain(start..).collect();
+        items.push(gate_items(quote!(#(#brought)*), &gate));
     }
     Ok(quote!(#(#items)*))
 }
@@ -99,29 +153,6 @@ pub(crate) fn types_module(
 fn empty_param(name: &str) -> Parameter {
     Parameter {
         name: name.to_owned(),
-        rust_name: None,
-        wire_type: None,
-        kind: None,
-        shape: None,
-        newtype: None,
-        constraints: Vec::new(),
-        literals: None,
-        enum_name: None,
-        values: Vec::new(),
-        style: None,
-        separator: None,
-        items: None,
-        values_of: None,
-        min_items: None,
-        max_items: None,
-        struct_name: None,
-        fields: Vec::new(),
-        required: false,
-        secret: false,
-        description: None,
-        original_description: None,
-        example: None,
-        default: None,
-        location: None,
+        ..Parameter::default()
     }
 }

@@ -9,9 +9,7 @@
 //!   response structures) that parameters and response fields refer to by name;
 //! - `operations/<Action>.json` ([`OperationSpec`]): one operation.
 //!
-//! Keys the generator does not use yet (pagination, waiters, maps, conditional values, ...) are
-//! part of the format already so that the importer can write them; the generator reports
-//! "not generated yet" where a spec needs one. `specs/README.md` lists which.
+//! Every key is generated; `specs/README.md` explains each with examples.
 
 use serde::Deserialize;
 
@@ -69,10 +67,10 @@ pub struct OperationSpec {
     /// `errors.json`.
     #[serde(default)]
     pub errors: Vec<ErrorRef>,
-    /// How the operation pages through its results. Not generated yet.
+    /// How the operation pages through its results: a paginator is generated.
     #[serde(default)]
     pub pagination: Option<Pagination>,
-    /// Waiters that poll this operation until a resource reaches a state. Not generated yet.
+    /// Waiters that poll this operation until a resource reaches a state.
     #[serde(default)]
     pub waiters: Vec<Waiter>,
     /// Where the spec was transcribed from (free text or a URL); informational.
@@ -172,7 +170,7 @@ pub struct Provenance {
 /// Either `type` (with the keys that belong to it) or `shape` (a named shape from `shapes/`)
 /// says what the value is; the other keys describe this use of it. The keys that belong to one
 /// `type` ([`PARAM_TYPE_KEYS`]) are rejected on any other.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(transform = crate::schema::param_type_keys))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -213,13 +211,17 @@ pub struct Parameter {
     #[serde(default)]
     pub style: Option<ListStyle>,
     /// `list` with `style: simple`: the separator between items (default `,`; ENS also uses
-    /// `;`). Not generated yet for anything but `,`.
+    /// `;`).
     #[serde(default)]
     pub separator: Option<String>,
+    /// `list` with `style: json`: an empty list is sent as `[]` (the service reads it as "match
+    /// nothing") instead of being left out; the Rust field is then `Option<Vec<T>>`.
+    #[serde(default)]
+    pub send_empty: bool,
     /// `list`: the element.
     #[serde(default)]
     pub items: Option<Box<Parameter>>,
-    /// `map`: the value of each entry (keys are strings). Not generated yet.
+    /// `map`: the value of each entry (keys are strings).
     #[serde(default)]
     pub values_of: Option<Box<Parameter>>,
     /// `list`: fewest items.
@@ -254,7 +256,7 @@ pub struct Parameter {
     /// The service's default when the parameter is left out (the client does not send it).
     #[serde(default)]
     pub default: Option<String>,
-    /// Where it goes: `query` (the default) or `body` (a form-encoded body; single values only).
+    /// Where it goes: `query` (the default) or `body` (a form-encoded body).
     #[serde(default, rename = "in")]
     pub location: Option<Location>,
 }
@@ -276,6 +278,7 @@ pub const PARAM_TYPE_KEYS: &[(&str, &[ParamType])] = &[
         &[ParamType::List, ParamType::Map, ParamType::Object],
     ),
     ("separator", &[ParamType::List]),
+    ("sendEmpty", &[ParamType::List]),
     ("items", &[ParamType::List]),
     ("valuesOf", &[ParamType::Map]),
     ("minItems", &[ParamType::List]),
@@ -314,11 +317,10 @@ pub enum ParamType {
     Json,
     /// A list (`Vec`).
     List,
-    /// String keys to values (`BTreeMap<String, T>`, the SDKs' `Dict[str, T]`). Not generated
-    /// yet.
+    /// String keys to values (`BTreeMap<String, T>`, the SDKs' `Dict[str, T]`).
     Map,
-    /// A group of fields: a list element (`DataDisk.1.Size`), or a flat object
-    /// (`SystemDisk.Size`, not generated yet).
+    /// A group of fields: a list element (`DataDisk.1.Size`), a flat object (`SystemDisk.Size`)
+    /// or a JSON object.
     Object,
 }
 
@@ -416,6 +418,9 @@ pub enum Constraint {
         #[serde(default, rename = "decodedPrefix")]
         decoded_prefix: Option<String>,
     },
+    /// The whole value matches this regular expression (the reference's `pattern`), in the
+    /// dialect `ens_core::pattern` reads: classes, groups, alternation, counted repetition.
+    Pattern(String),
 }
 
 /// What a length counts.
@@ -459,8 +464,7 @@ pub enum CrossRule {
     /// At least one of the conditions must hold.
     AtLeastOne(AtLeastOne),
     /// When the condition holds, `param` (if given) must also obey `constraints` ("Period must
-    /// be 3 when PeriodUnit is Day", "Amount must be 1 when PrivateIpAddress is set"). Not
-    /// generated yet.
+    /// be 3 when PeriodUnit is Day", "Amount must be 1 when PrivateIpAddress is set").
     ValueWhen(ValueWhen),
 }
 
@@ -554,7 +558,7 @@ pub struct Field {
     /// `list`: the element.
     #[serde(default)]
     pub items: Option<Box<Field>>,
-    /// `map`: the value of each entry. Not generated yet.
+    /// `map`: the value of each entry.
     #[serde(default)]
     pub values_of: Option<Box<Field>>,
     /// English description.
@@ -600,7 +604,7 @@ pub enum FieldType {
     Object,
     /// A list, plain or wrapped.
     List,
-    /// String keys to values (`BTreeMap<String, T>`). Not generated yet.
+    /// String keys to values (`BTreeMap<String, T>`).
     Map,
 }
 
@@ -641,6 +645,10 @@ pub struct ShapeSpec {
     /// `structure`: the members (response fields).
     #[serde(default)]
     pub members: Vec<Field>,
+    /// Where the shape was transcribed from (free text); informational. The importer's shapes
+    /// start it with its mark.
+    #[serde(default)]
+    pub source: Option<String>,
     /// Which sources state the shape's rules; informational.
     #[serde(default)]
     pub provenance: Vec<Provenance>,
@@ -665,11 +673,9 @@ pub const SHAPE_TYPE_KEYS: &[(&str, &[ShapeType])] = &[
 pub enum ShapeType {
     /// A checked string newtype (needs `constraints` or `secret`).
     String,
-    /// Integer rules shared by several parameters (the Rust type stays `i64`). Not generated
-    /// yet.
+    /// Integer rules shared by several parameters (the Rust type stays `i64`).
     Integer,
-    /// Number rules shared by several parameters (the Rust type stays `f64`). Not generated
-    /// yet.
+    /// Number rules shared by several parameters (the Rust type stays `f64`).
     Number,
     /// A closed set of values; read from a response it keeps unknown values.
     Enum,
@@ -787,6 +793,22 @@ pub struct Waiter {
     pub max_delay: Option<u32>,
     /// In order; the first that matches decides. No match: poll again.
     pub acceptors: Vec<Acceptor>,
+    /// Which ids a poll asks about and where the answer lists them: a success acceptor decides
+    /// only once the answer lists every id asked for (a resource just created may not be listed
+    /// yet).
+    #[serde(default)]
+    pub ids: Option<WaiterIds>,
+}
+
+/// The ids a waiter's poll asks about, and where its answer lists them.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WaiterIds {
+    /// The request parameter (wire name) holding the ids (`InstanceIds`).
+    pub request: String,
+    /// The response path of each listed resource's id (`Instances.InstanceId`).
+    pub response: String,
 }
 
 /// One outcome of a waiter's poll.

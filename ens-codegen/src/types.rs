@@ -5,8 +5,8 @@
 use crate::TypeNames;
 use crate::docs::{code, doc_lines};
 use crate::error::{Ctx, SpecError};
-use crate::names::{new_field_ident, type_ident};
-use crate::rules::{check_param_keys, literals, param_spec};
+use crate::names::type_ident;
+use crate::rules::param_spec;
 use crate::spec::{EnumValue, ParamType, Parameter};
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
@@ -260,82 +260,4 @@ pub(crate) fn scalar_type(
         }
         _ => Err(ctx.err(format!("{path}/type"), "not a scalar type here")),
     }
-}
-
-/// The struct of a request object: `Name.Field` on the wire, under whatever prefix the use
-/// gives (`DataDisk.1`), through `WireObject`.
-pub(crate) fn object_struct(
-    ctx: Ctx<'_>,
-    path: &str,
-    name: &Ident,
-    p: &Parameter,
-    sink: &mut Sink<'_>,
-) -> Result<(), SpecError> {
-    if p.fields.is_empty() {
-        return Err(ctx.err(
-            format!("{path}/fields"),
-            "an object needs at least one field",
-        ));
-    }
-    let mut defs = Vec::new();
-    let mut writes = Vec::new();
-    let mut reads = Vec::new();
-    let mut idents: Vec<Ident> = Vec::new();
-    for (i, f) in p.fields.iter().enumerate() {
-        let fpath = format!("{path}/fields/{i}");
-        check_param_keys(ctx, &fpath, f)?;
-        if f.name.is_empty() || f.name.contains(['.', '{', '}']) {
-            return Err(ctx.err(
-                format!("{fpath}/name"),
-                "an object field needs a plain name (`Size`)",
-            ));
-        }
-        let ident = new_field_ident(ctx, &fpath, f.rust_name.as_deref(), &f.name, &idents)?;
-        let key = format!("{{prefix}}.{}", f.name);
-        let (ty, write, read) = if f.kind == Some(ParamType::Boolean) {
-            let (t, fl) = literals(f);
-            (
-                quote!(bool),
-                quote!(out.put_bool(&format!(#key), self.#ident, (#t, #fl))),
-                quote!(r.bool(&format!(#key), (#t, #fl))?),
-            )
-        } else {
-            if f.secret {
-                return Err(ctx.err(
-                    format!("{fpath}/secret"),
-                    "secret object fields are not supported: they would show in Debug",
-                ));
-            }
-            let ty = scalar_type(ctx, &fpath, f, sink, false)?;
-            (
-                ty,
-                quote!(out.put_opt(&format!(#key), self.#ident.as_ref())),
-                quote!(r.opt(&format!(#key))?),
-            )
-        };
-        let doc = crate::request::param_doc(f, &format!("{}.N.{}", p.name, f.name));
-        defs.push(quote! { #doc pub #ident: Option<#ty>, });
-        writes.push(write);
-        reads.push(quote! { #ident: #read, });
-        idents.push(ident);
-    }
-    let doc = doc_lines([
-        format!(" A `{name}`, sent as `Prefix.Field` under the prefix its parameter gives (`{}.1.Field` for the first element of a list).", p.name).as_str(),
-        p.description.as_deref().unwrap_or(""),
-    ]);
-    sink.items.push(quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct #name { #(#defs)* }
-
-        impl rt::wire::WireObject for #name {
-            fn write(&self, prefix: &str, out: &mut rt::wire::Writer) {
-                #(#writes;)*
-            }
-            fn read(r: &rt::wire::Reader<'_>, prefix: &str) -> Result<Self, rt::Violations> {
-                Ok(Self { #(#reads)* })
-            }
-        }
-    });
-    Ok(())
 }

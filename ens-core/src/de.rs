@@ -94,6 +94,35 @@ where
     }
 }
 
+/// A map (string keys), or `null` (empty).
+pub fn map<'de, D, T>(d: D) -> Result<std::collections::BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(
+        Option::<std::collections::BTreeMap<String, Option<T>>>::deserialize(d)?
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect(),
+    )
+}
+
+/// A list of lists; the outer list and each inner one given plain, wrapped in a one-key object,
+/// or `null`.
+pub fn list_of_lists<'de, D, T>(d: D) -> Result<Vec<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    #[derive(Deserialize)]
+    #[serde(bound = "T: DeserializeOwned")]
+    struct Inner<T>(#[serde(deserialize_with = "list")] Vec<T>);
+    let outer: Vec<Inner<T>> = list(d)?;
+    Ok(outer.into_iter().map(|i| i.0).collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize, Debug)]
@@ -104,6 +133,10 @@ mod tests {
         flag: Option<bool>,
         #[serde(default, deserialize_with = "super::list")]
         ids: Vec<String>,
+        #[serde(default, deserialize_with = "super::map")]
+        labels: std::collections::BTreeMap<String, i64>,
+        #[serde(default, deserialize_with = "super::list_of_lists")]
+        grid: Vec<Vec<String>>,
     }
 
     fn probe(json: &str) -> Result<Probe, serde_json::Error> {
@@ -141,5 +174,22 @@ mod tests {
                 .is_empty()
         );
         assert!(probe(r#"{"ids":{}}"#).unwrap().ids.is_empty());
+    }
+
+    #[test]
+    fn maps_and_lists_of_lists() {
+        let p =
+            probe(r#"{"labels":{"a":1,"b":null},"grid":{"Row":[["x"],{"Cell":["y","z"]},null]}}"#)
+                .unwrap();
+        assert_eq!(
+            p.labels.into_iter().collect::<Vec<_>>(),
+            [("a".to_owned(), 1)]
+        );
+        assert_eq!(
+            p.grid,
+            [vec!["x".to_owned()], vec!["y".into(), "z".into()], vec![]]
+        );
+        let empty = probe(r#"{"labels":null,"grid":null}"#).unwrap();
+        assert!(empty.labels.is_empty() && empty.grid.is_empty());
     }
 }

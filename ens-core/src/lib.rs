@@ -12,11 +12,15 @@
 
 mod catalog;
 pub mod de;
+pub mod forms;
 mod macros;
+mod nested;
 mod operation;
 mod params;
+pub mod pattern;
 mod rules;
 mod violation;
+pub mod waiter;
 pub mod wire;
 
 pub use catalog::{ErrorDef, find_code};
@@ -29,6 +33,7 @@ pub use rules::{
 pub use serde;
 pub use serde_json;
 pub use violation::{Violation, Violations};
+pub use waiter::{Acceptor, Comparator, Matcher, WaitState, Waiter};
 pub use zeroize;
 
 /// Type-state marker: a required builder field has not been set yet.

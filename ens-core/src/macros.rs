@@ -52,6 +52,8 @@ macro_rules! enum_impls {
             }
         }
 
+        impl $crate::forms::JsonText for $name {}
+
         $($crate::enum_impls!(@$de $name);)?
     };
     (@deserialize $name:ident) => {

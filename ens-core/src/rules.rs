@@ -4,7 +4,7 @@ use crate::{Params, Violation, Violations};
 use base64::Engine as _;
 
 /// How a wire value is read before its rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// Any text.
     String,
@@ -23,6 +23,11 @@ pub enum Kind {
     Enum(&'static [&'static str]),
     /// JSON text.
     Json,
+    /// JSON text holding an object whose members these entries check (each entry's `wire` is the
+    /// member's JSON key); inside JSON, numbers and booleans may be JSON numbers and booleans.
+    Object(&'static [ParamSpec]),
+    /// JSON text holding an object (string keys) whose every value this entry checks.
+    Map(&'static ParamSpec),
 }
 
 /// What a length counts.
@@ -181,6 +186,12 @@ pub enum Rule {
         /// What the decoded data must start with (`#!` for user-data scripts).
         decoded_prefix: Option<&'static str>,
     },
+    /// On an entry of an element of a list of objects (`Tag.{n}.Key`): the list holds at least
+    /// one element (a required list of objects has no entry of its own).
+    ListRequired,
+    /// The whole value matches this pattern: a regular expression of the small dialect
+    /// [`crate::pattern`] reads (anchored; classes, groups, alternation, counted repetition).
+    Pattern(&'static str),
 }
 
 /// How one parameter's value holds a list.
@@ -190,8 +201,24 @@ pub enum Packing {
     Single,
     /// Items joined with commas: `a,b,c`.
     Comma,
-    /// A JSON array: `["a","b"]` (numbers as JSON numbers).
+    /// A JSON array: `["a","b"]` (numbers as JSON numbers; objects with `Kind::Object`).
     JsonArray,
+    /// Items joined with this separator: `a;b;c` for `";"`.
+    Separated(&'static str),
+    /// A map sent flat, one parameter per entry: `Name.key` (the entry's `wire` is `Name`), each
+    /// value read with `kind`.
+    FlatMap,
+}
+
+impl Packing {
+    /// The separator of a joined list.
+    fn separator(self) -> Option<&'static str> {
+        match self {
+            Packing::Comma => Some(","),
+            Packing::Separated(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 /// Where a parameter travels.
@@ -302,7 +329,7 @@ impl Condition {
 }
 
 /// A rule between parameters. A violation names every side, so any can be fixed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CrossRule {
     /// `param` must be present whenever `when` holds.
     RequiredWhen {
@@ -321,6 +348,16 @@ pub enum CrossRule {
     /// At least one of the conditions must hold (a password, a key pair, or the image's
     /// password).
     AtLeastOne(&'static [Condition]),
+    /// When `when` holds, `param` (if given) must also obey `rules` ("Period must be 3 when
+    /// PeriodUnit is Day").
+    ValueWhen {
+        /// The parameter whose value is limited.
+        param: &'static str,
+        /// When it is.
+        when: Condition,
+        /// The rules it must obey then, read with the parameter's own kind.
+        rules: &'static [Rule],
+    },
 }
 
 fn present<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
@@ -373,37 +410,102 @@ pub fn check(
     let index = FirstByteIndex::new(params_spec);
     for (key, value) in params {
         match index.find(params_spec, key) {
+            // A flat map's entry names its prefix, which is no parameter itself.
+            Some(spec) if spec.packing == Packing::FlatMap => found.push(unknown(key)),
             // An empty value is no value: required ones are reported below, optional ones
             // are as good as left out.
             Some(_) if value.is_empty() => {}
             Some(spec) => check_one(spec, key, value, &mut found),
-            None => found.push(Violation::new(
-                key,
-                "unknown",
-                "is not a parameter of this operation",
-                None,
-            )),
+            None => match flat_map_of(params_spec, key) {
+                Some(_) if value.is_empty() => {}
+                Some(spec) => check_item(spec, key, value, &mut found),
+                None => found.push(unknown(key)),
+            },
         }
     }
     for spec in params_spec.iter().filter(|p| p.required) {
-        // `{` appears in wire names only as the position placeholder `{n}`; a byte search, where
-        // a substring search costs more than the whole lookup.
-        let missing = if spec.wire.as_bytes().contains(&b'{') {
-            !params.names().any(|k| spec.matches(k))
-        } else {
-            present(params, spec.wire).is_none()
-        };
-        if missing {
-            found.push(Violation::new(spec.wire, "required", "is required", None));
-        }
+        check_required(spec, params, &mut found);
     }
     for spec in params_spec {
         check_count(spec, params, &mut found);
     }
     for rule in cross_rules {
-        check_cross(rule, params, &mut found);
+        check_cross(rule, params, params_spec, &mut found);
     }
     Violations(found).into_result()
+}
+
+fn unknown(key: &str) -> Violation {
+    Violation::new(key, "unknown", "is not a parameter of this operation", None)
+}
+
+/// The flat map whose entries `key` (`Name.key`) belongs to.
+fn flat_map_of<'a>(params_spec: &'a [ParamSpec], key: &str) -> Option<&'a ParamSpec> {
+    params_spec.iter().find(|p| {
+        p.packing == Packing::FlatMap
+            && key
+                .strip_prefix(p.wire)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|k| !k.is_empty())
+    })
+}
+
+/// A required entry: a single value is present; a list (`X.{n}`) has an item; a field of the
+/// elements of a list of objects (`Tag.{n}.Key`) is in every element given; a flat map has an
+/// entry.
+fn check_required(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
+    // `{` appears in wire names only as the position placeholder `{n}`; a byte search first,
+    // where a substring search costs more than the whole lookup of a plain name.
+    if spec.packing != Packing::FlatMap && !spec.wire.as_bytes().contains(&b'{') {
+        if present(params, spec.wire).is_none() {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+        return;
+    }
+    if spec.packing == Packing::FlatMap {
+        let prefix = format!("{}.", spec.wire);
+        if params.with_prefix(&prefix).all(|(_, v)| v.is_empty()) {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+        return;
+    }
+    match spec.wire.split_once("{n}") {
+        Some((head, tail)) if !tail.is_empty() => {
+            for position in positions(params, head) {
+                let name = format!("{head}{position}{tail}");
+                if present(params, &name).is_none() {
+                    found.push(Violation::new(name, "required", "is required", None));
+                }
+            }
+        }
+        Some(_) if !params.names().any(|k| spec.matches(k)) => {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+        Some(_) => {}
+        None if present(params, spec.wire).is_none() => {
+            found.push(Violation::new(spec.wire, "required", "is required", None));
+        }
+        None => {}
+    }
+}
+
+/// The list positions given under `head` (`Tag.`): `Tag.3.Key` and `Tag.3` give 3. Sorted, each
+/// once; only positions counted from 1 without leading zeros.
+fn positions(params: &Params, head: &str) -> Vec<u64> {
+    let mut found: Vec<u64> = params
+        .with_prefix(head)
+        .filter_map(|(k, _)| {
+            let rest = &k[head.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let after = &rest[digits..];
+            (digits > 0 && !rest.starts_with('0') && (after.is_empty() || after.starts_with('.')))
+                .then(|| rest[..digits].parse().ok())
+                .flatten()
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Which entries of a parameter table can match a name, by the name's first byte: the checker
@@ -463,32 +565,59 @@ pub fn check_value(spec: &ParamSpec, wire_name: &str, value: &str) -> Result<(),
     Violations(found).into_result()
 }
 
-/// Checks a list's item count: positions of `X.{n}`, or the items of a packed value.
+/// Checks a list's item count: positions of `X.{n}` (or of `X.{n}.Field`: elements), or the
+/// items of a packed value. A packed list inside JSON is counted where it is read.
 fn check_count(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
-    let Some((min, max)) = spec.rules.iter().find_map(|r| match r {
+    let bounds_rule = spec.rules.iter().find_map(|r| match r {
         Rule::Items { min, max } => Some((*min, *max)),
         _ => None,
-    }) else {
+    });
+    let list_required = spec.rules.contains(&Rule::ListRequired);
+    if bounds_rule.is_none() && !list_required {
         return;
-    };
+    }
     let (name, count) = match spec.packing {
-        Packing::Single => {
-            let name = spec.wire.trim_end_matches(".{n}");
-            (name, params.names().filter(|k| spec.matches(k)).count())
-        }
-        Packing::Comma => (
+        Packing::Single | Packing::FlatMap => match spec.wire.split_once("{n}") {
+            Some((head, _)) => (
+                head.strip_suffix('.').unwrap_or(head),
+                positions(params, head).len(),
+            ),
+            None => (spec.wire, usize::from(present(params, spec.wire).is_some())),
+        },
+        Packing::Comma | Packing::Separated(_) => (
             spec.wire,
-            present(params, spec.wire).map_or(0, |v| v.split(',').count()),
+            present(params, spec.wire).map_or(0, |v| {
+                v.split(spec.packing.separator().unwrap_or(",")).count()
+            }),
         ),
         Packing::JsonArray => (
             spec.wire,
             present(params, spec.wire)
-                .and_then(crate::wire::json_items)
+                .and_then(|v| serde_json::from_str::<Vec<serde::de::IgnoredAny>>(v).ok())
                 .map_or(0, |items| items.len()),
         ),
     };
+    if list_required && count == 0 {
+        found.push(Violation::new(name, "required", "is required", None));
+        return;
+    }
+    if let Some((min, max)) = bounds_rule {
+        count_violation(name, count, min, max, spec.required, found);
+    }
+}
+
+/// An item count out of `min..=max`; an empty list passes unless it is required (an optional list
+/// may be left out).
+pub(crate) fn count_violation(
+    name: &str,
+    count: usize,
+    min: Option<u32>,
+    max: Option<u32>,
+    required: bool,
+    found: &mut Vec<Violation>,
+) {
     let ok = min.is_none_or(|m| count >= m as usize) && max.is_none_or(|m| count <= m as usize);
-    if !ok && (count > 0 || spec.required) {
+    if !ok && (count > 0 || required) {
         found.push(Violation::new(
             name,
             "items",
@@ -498,7 +627,12 @@ fn check_count(spec: &ParamSpec, params: &Params, found: &mut Vec<Violation>) {
     }
 }
 
-fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
+fn check_cross(
+    rule: &CrossRule,
+    params: &Params,
+    params_spec: &[ParamSpec],
+    found: &mut Vec<Violation>,
+) {
     match *rule {
         CrossRule::RequiredWhen { param, when } => {
             if when.holds(params) && present(params, param).is_none() {
@@ -548,14 +682,50 @@ fn check_cross(rule: &CrossRule, params: &Params, found: &mut Vec<Violation>) {
                 ));
             }
         }
+        CrossRule::ValueWhen { param, when, rules } => {
+            let (Some(value), true) = (present(params, param), when.holds(params)) else {
+                return;
+            };
+            // The value is read as its own entry reads it; a value that does not read at all
+            // is reported by that entry already.
+            let Some(own) = params_spec.iter().find(|p| p.wire == param) else {
+                return;
+            };
+            let limited = ParamSpec { rules, ..*own };
+            let mut broken = Vec::new();
+            check_one(&limited, param, value, &mut broken);
+            broken.retain(|v| v.rule != "type" && v.rule != "enum");
+            if broken.is_empty() {
+                return;
+            }
+            let because = when.describe();
+            for v in broken {
+                found.push(Violation {
+                    rule: "value_when",
+                    message: format!("{} when {because}", v.message),
+                    ..v
+                });
+            }
+            found.push(Violation::new(
+                when.param,
+                "value_when",
+                format!("{because}, which limits {param}"),
+                None,
+            ));
+        }
     }
 }
 
 fn check_one(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
+    if matches!(spec.kind, Kind::Object(_) | Kind::Map(_))
+        || (spec.packing == Packing::JsonArray && spec.kind == Kind::Json)
+    {
+        return crate::nested::check_json_text(spec, key, value, found);
+    }
     match spec.packing {
-        Packing::Single => check_item(spec, key, value, found),
-        Packing::Comma => value
-            .split(',')
+        Packing::Single | Packing::FlatMap => check_item(spec, key, value, found),
+        Packing::Comma | Packing::Separated(_) => value
+            .split(spec.packing.separator().unwrap_or(","))
             .for_each(|item| check_item(spec, key, item, found)),
         Packing::JsonArray => match crate::wire::json_items(value) {
             Some(items) => items
@@ -571,7 +741,10 @@ fn check_one(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation
     }
 }
 
-fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
+pub(crate) fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violation>) {
+    if matches!(spec.kind, Kind::Object(_) | Kind::Map(_)) {
+        return crate::nested::check_json_text(spec, key, value, found);
+    }
     let shown = (!spec.secret).then_some(value);
     let mut fail = |rule: &'static str, message: String| {
         found.push(Violation::new(key, rule, message, shown));
@@ -605,6 +778,8 @@ fn check_item(spec: &ParamSpec, key: &str, value: &str, found: &mut Vec<Violatio
                 return fail("type", "must be JSON text".into());
             }
         }
+        // Read as JSON above.
+        Kind::Object(_) | Kind::Map(_) => {}
     }
     for rule in spec.rules {
         if let Some(message) = broken(rule, value, number) {
@@ -630,6 +805,8 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::NotAllDigits => "not_all_digits",
         Rule::IpAddress => "ip_address",
         Rule::Base64 { .. } => "base64",
+        Rule::ListRequired => "required",
+        Rule::Pattern(_) => "pattern",
     }
 }
 
@@ -747,8 +924,10 @@ fn broken(rule: &Rule, value: &str, number: Option<Number>) -> Option<String> {
             .iter()
             .find(|p| value.contains(**p))
             .map(|p| format!("must not contain {p}")),
-        // Counted over the whole list by `check_counts`.
-        Rule::Items { .. } => None,
+        // Counted over the whole list by `check_count`.
+        Rule::Items { .. } | Rule::ListRequired => None,
+        Rule::Pattern(pattern) => (!crate::pattern::matches(pattern, value))
+            .then(|| format!("must match the pattern {pattern}")),
         Rule::NoLeadingOrTrailing(chars) => {
             let edge = |c: Option<char>| c.is_some_and(|c| chars.contains(c));
             (edge(value.chars().next()) || edge(value.chars().last()))
@@ -967,6 +1146,118 @@ mod tests {
         let err = check(&table, &cross, &p).unwrap_err();
         assert_eq!(err.parameters(), ["InstanceIds", "Tag"]);
         assert!(err.iter().all(|v| v.rule == "items"), "{err}");
+    }
+
+    #[test]
+    fn value_when_limits_a_value_under_a_condition() {
+        let period =
+            ParamSpec::new("Period", Kind::Integer).rules(&[Rule::OneOf(&[(1, 9), (12, 12)])]);
+        let unit = ParamSpec::new("PeriodUnit", Kind::Enum(&["Month", "Day"]));
+        let table = [period, unit];
+        let cross = [CrossRule::ValueWhen {
+            param: "Period",
+            when: Condition {
+                param: "PeriodUnit",
+                any_of: &["Day"],
+            },
+            rules: &[Rule::OneOf(&[(3, 3)])],
+        }];
+        let run = |pairs: &[(&str, &str)]| check(&table, &cross, &params(pairs));
+        assert!(run(&[("Period", "3"), ("PeriodUnit", "Day")]).is_ok());
+        assert!(run(&[("Period", "5"), ("PeriodUnit", "Month")]).is_ok());
+        assert!(
+            run(&[("PeriodUnit", "Day")]).is_ok(),
+            "only a given value is limited"
+        );
+        let err = run(&[("Period", "5"), ("PeriodUnit", "Day")]).unwrap_err();
+        assert_eq!(err.parameters(), ["Period", "PeriodUnit"]);
+        assert!(err.iter().all(|v| v.rule == "value_when"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("must be one of 3 when PeriodUnit is Day"),
+            "{err}"
+        );
+        // A value that does not read is reported once, by its own entry.
+        let err = run(&[("Period", "x"), ("PeriodUnit", "Day")]).unwrap_err();
+        assert_eq!(err.parameters(), ["Period"]);
+    }
+
+    #[test]
+    fn other_separators_and_flat_maps() {
+        let ids = ParamSpec::new("InstanceIds", Kind::String)
+            .packed(Packing::Separated(";"))
+            .rules(&[
+                Rule::Items {
+                    min: None,
+                    max: Some(2),
+                },
+                Rule::FirstChar(&[CharClass::Lower]),
+            ]);
+        let labels = ParamSpec::new("Labels", Kind::Integer).packed(Packing::FlatMap);
+        let table = [ids, labels];
+        let ok = params(&[
+            ("InstanceIds", "i-1;i-2"),
+            ("Labels.a", "1"),
+            ("Labels.b.c", "2"),
+        ]);
+        assert!(check(&table, &[], &ok).is_ok());
+        let bad = params(&[
+            ("InstanceIds", "i-1;I-2;i-3"),
+            ("Labels", "1"),
+            ("Labels.", "1"),
+            ("Labels.x", "y"),
+        ]);
+        let err = check(&table, &[], &bad).unwrap_err();
+        let found: Vec<_> = err.iter().map(|v| (v.parameter.as_str(), v.rule)).collect();
+        assert_eq!(
+            found,
+            [
+                ("InstanceIds", "first_char"),
+                ("Labels", "unknown"),
+                ("Labels.", "unknown"),
+                ("Labels.x", "type"),
+                ("InstanceIds", "items"),
+            ]
+        );
+        let required = [labels.required()];
+        assert_eq!(
+            check(&required, &[], &params(&[]))
+                .unwrap_err()
+                .parameters(),
+            ["Labels"]
+        );
+    }
+
+    #[test]
+    fn fields_of_list_elements_are_required_in_each_element() {
+        let key = ParamSpec::new("Tag.{n}.Key", Kind::String)
+            .required()
+            .rules(&[
+                Rule::ListRequired,
+                Rule::Items {
+                    min: None,
+                    max: Some(2),
+                },
+            ]);
+        let value = ParamSpec::new("Tag.{n}.Value", Kind::String);
+        let table = [key, value];
+        let faults = |pairs: &[(&str, &str)]| match check(&table, &[], &params(pairs)) {
+            Ok(()) => Vec::new(),
+            Err(v) => v.0.into_iter().map(|v| (v.parameter, v.rule)).collect(),
+        };
+        assert_eq!(faults(&[("Tag.1.Key", "a"), ("Tag.2.Key", "b")]), []);
+        assert_eq!(
+            faults(&[("Tag.1.Key", "a"), ("Tag.2.Value", "b")]),
+            [("Tag.2.Key".to_owned(), "required")]
+        );
+        assert_eq!(faults(&[]), [("Tag".to_owned(), "required")]);
+        assert_eq!(
+            faults(&[("Tag.1.Key", "a"), ("Tag.2.Key", "b"), ("Tag.3.Value", "c")]),
+            [
+                ("Tag.3.Key".to_owned(), "required"),
+                ("Tag".to_owned(), "items")
+            ]
+        );
     }
 
     /// Public knobs never panic: `i64::MIN % -1` overflows, so multiples work on magnitudes.

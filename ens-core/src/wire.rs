@@ -370,6 +370,7 @@ macro_rules! newtype_impls {
             }
             const SECRET: bool = $secret;
         }
+        impl $crate::forms::JsonText for $name {}
     };
 }
 

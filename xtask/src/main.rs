@@ -2,7 +2,6 @@
 //! `cargo xtask import [<Operation>...]`: every ENS operation from Alibaba's metadata to specs
 //! (`--diff`, `--explain`, `--shapes`, `--parity`, `--check`: see `import/mod.rs`).
 
-mod all_ens;
 mod import;
 mod regen;
 
@@ -33,7 +32,7 @@ fn workspace_root() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{} has no folder", manifest.display()))
 }
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | import [<Operation>...] [--force] [--diff|--explain|--shapes|--parity|--check] | all-ens";
+const USAGE: &str = "usage: cargo xtask regen [--check] | import [<Operation>...] [--force] [--diff|--explain|--shapes|--parity|--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,7 +55,6 @@ fn main() -> ExitCode {
             _ => Err(USAGE.to_owned()),
         },
         Some("import") => import::run(&root, &args[1..]),
-        Some("all-ens") => all_ens::run(&root, &args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

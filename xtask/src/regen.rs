@@ -9,6 +9,10 @@ use std::time::Instant;
 const SERVICE: &str = "specs/ens";
 const SCHEMA: &str = "specs/spec.schema.json";
 pub const GENERATED: &str = "ens-client/src/generated";
+/// The manifest whose API-area features regen writes.
+const MANIFEST: &str = "ens-client/Cargo.toml";
+const FEATURES_BEGIN: &str = "# API areas, one feature each:";
+const FEATURES_END: &str = "# (end of the API areas)";
 
 /// Every generated file, by file name, from the service under `root`.
 pub fn generate_all(root: &Path) -> Result<BTreeMap<String, String>, String> {
@@ -16,7 +20,7 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<String, String>, String> {
         .map_err(|e| e.to_string())?;
     let model = ens_codegen::Model::load(&source, ens_codegen::Selection::All)
         .map_err(|e| e.to_string())?;
-    let generated = ens_codegen::generate(&model, &ens_codegen::Settings::default())
+    let generated = ens_codegen::generate(&model, &ens_codegen::Settings::regen())
         .map_err(|e| e.to_string())?;
     let mut files = BTreeMap::new();
     for module in &generated.modules {
@@ -38,9 +42,82 @@ fn render(header: &str, tokens: proc_macro2::TokenStream, file: &str) -> Result<
     ens_codegen::render(header, tokens, file).map_err(|e| e.to_string())
 }
 
+/// The API-area features of `service.json`, as the block regen keeps in `ens-client/Cargo.toml`.
+fn features_block(service: &ens_codegen::spec::ServiceSpec) -> String {
+    let mut out = format!(
+        "{FEATURES_BEGIN} written by `cargo xtask regen` from {SERVICE}/service.json's `areas`\n\
+         # (edit them there). An operation compiles with its area's feature; `default` is the areas\n\
+         # marked default, `full` every area.\n"
+    );
+    let quoted = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let defaults = service
+        .areas
+        .iter()
+        .filter(|a| a.default)
+        .map(|a| a.name.as_str());
+    out.push_str(&format!("default = [{}]\n", quoted(defaults.collect())));
+    let all = service.areas.iter().map(|a| a.name.as_str());
+    out.push_str(&format!("full = [{}]\n", quoted(all.collect())));
+    for area in &service.areas {
+        out.push_str(&format!(
+            "# {}\n{} = []\n",
+            area.description.trim(),
+            area.name
+        ));
+    }
+    out.push_str(FEATURES_END);
+    out.push('\n');
+    out
+}
+
+/// `manifest` with the features block set to `block`: replaced where it is, else put at the
+/// start of `[features]` (made before `[dependencies]` if there is none).
+fn with_features(manifest: &str, block: &str) -> Result<String, String> {
+    if let Some(start) = manifest.find(FEATURES_BEGIN) {
+        let end = manifest[start..]
+            .find(FEATURES_END)
+            .map(|e| start + e + FEATURES_END.len())
+            .ok_or_else(|| format!("{MANIFEST}: `{FEATURES_BEGIN}` without `{FEATURES_END}`"))?;
+        let end = if manifest[end..].starts_with('\n') {
+            end + 1
+        } else {
+            end
+        };
+        return Ok(format!("{}{block}{}", &manifest[..start], &manifest[end..]));
+    }
+    if let Some(at) = manifest.find("[features]\n") {
+        let at = at + "[features]\n".len();
+        return Ok(format!("{}{block}{}", &manifest[..at], &manifest[at..]));
+    }
+    let at = manifest
+        .find("[dependencies]")
+        .ok_or_else(|| format!("{MANIFEST} has no [dependencies]"))?;
+    Ok(format!(
+        "{}[features]\n{block}\n{}",
+        &manifest[..at],
+        &manifest[at..]
+    ))
+}
+
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let started = Instant::now();
     let files = generate_all(root)?;
+    let service_path = root.join(SERVICE).join("service.json");
+    let service_text = fs::read_to_string(&service_path)
+        .map_err(|e| format!("cannot read {}: {e}", service_path.display()))?;
+    let service = ens_codegen::parse_service(&format!("{SERVICE}/service.json"), &service_text)
+        .map_err(|e| e.to_string())?;
+    let manifest_path = root.join(MANIFEST);
+    let manifest =
+        fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
+    let new_manifest = with_features(&manifest, &features_block(&service))?;
+    let manifest_stale = new_manifest != manifest;
     let dir = root.join(GENERATED);
     let existing: Vec<String> = match fs::read_dir(&dir) {
         Ok(entries) => entries
@@ -65,7 +142,7 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let schema_path = root.join(SCHEMA);
     let schema_stale = fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
     if check {
-        if stale.is_empty() && extra.is_empty() && !schema_stale {
+        if stale.is_empty() && extra.is_empty() && !schema_stale && !manifest_stale {
             println!(
                 "generated code and {SCHEMA} match the specs ({} files)",
                 files.len()
@@ -82,6 +159,11 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         if schema_stale {
             message.push_str(&format!("  differs from the spec model: {SCHEMA}\n"));
         }
+        if manifest_stale {
+            message.push_str(&format!(
+                "  its API-area features differ from service.json: {MANIFEST}\n"
+            ));
+        }
         return Err(message);
     }
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -95,13 +177,70 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     if schema_stale {
         fs::write(&schema_path, &schema).map_err(|e| format!("cannot write {SCHEMA}: {e}"))?;
     }
+    if manifest_stale {
+        fs::write(&manifest_path, &new_manifest)
+            .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
+    }
     println!(
-        "regenerated {} of {} files in {GENERATED} ({} removed){} in {:.0} ms",
+        "regenerated {} of {} files in {GENERATED} ({} removed){}{} in {:.0} ms",
         stale.len(),
         files.len(),
         extra.len(),
         if schema_stale { " and the schema" } else { "" },
+        if manifest_stale {
+            " and the features"
+        } else {
+            ""
+        },
         started.elapsed().as_secs_f64() * 1000.0
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_features_block_is_replaced_or_put_in_place() {
+        let service: ens_codegen::spec::ServiceSpec = serde_json::from_value(serde_json::json!({
+            "product": "Ens", "version": "v", "style": "RPC", "defaultEndpoint": "e",
+            "endpoints": [], "commonErrors": ["T"],
+            "areas": [
+                {"name": "instance", "description": "Instances.", "default": true},
+                {"name": "load-balancer", "description": "Load balancers."}
+            ]
+        }))
+        .expect("a service");
+        let block = features_block(&service);
+        assert!(
+            block.contains("default = [\"instance\"]\nfull = [\"instance\", \"load-balancer\"]\n")
+        );
+        assert!(block.contains("# Load balancers.\nload-balancer = []\n"));
+        let bare = "[package]\nname = \"x\"\n\n[dependencies]\na = \"1\"\n";
+        let with = with_features(bare, &block).expect("inserted");
+        assert!(with.contains("[features]\n# API areas"), "{with}");
+        assert!(with.ends_with("\n[dependencies]\na = \"1\"\n"), "{with}");
+        assert_eq!(
+            with_features(&with, &block).expect("same"),
+            with,
+            "idempotent"
+        );
+        // Other features stay where they are.
+        let other = "[features]\ntest-util = []\n\n[dependencies]\n";
+        let with = with_features(other, &block).expect("inserted");
+        assert!(
+            with.contains("(end of the API areas)\ntest-util = []\n"),
+            "{with}"
+        );
+        let changed = with_features(
+            &with,
+            "# API areas, one feature each: x\n# (end of the API areas)\n",
+        )
+        .expect("replaced");
+        assert_eq!(
+            changed,
+            "[features]\n# API areas, one feature each: x\n# (end of the API areas)\ntest-util = []\n\n[dependencies]\n"
+        );
+    }
 }

@@ -709,12 +709,12 @@ pub mod builder_state {
     }
 }
 
-/// A `DataDisk`, sent as `Prefix.Field` under the prefix its parameter gives (`DataDisk.1.Field` for the first element of a list).
+/// A `DataDisk`. Sent as `Prefix.Field` under the prefix its parameter gives (`Name.1.Field` for the first element of a list).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataDisk {
     /// The capacity of the data disk. Unit: GiB. The capacity is at least 20 GiB and is a multiple of 10 GiB.
     ///
-    /// Wire name `DataDisk.N.Size`; example `50`.
+    /// Field `Size` of the object; example `50`.
     pub size: Option<i64>,
 }
 

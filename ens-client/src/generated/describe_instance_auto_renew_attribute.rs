@@ -12,10 +12,10 @@ use super::errors::{CommonError, ErrorCode, Unhandled};
 pub struct DescribeInstanceAutoRenewAttributeRequest {
     /// The ID of an instance. Separate multiple IDs with semicolons (;).
     ///
-    /// Sent as one semicolon-separated string: the list styles cannot join with semicolons, so the Rust field is the string itself.
+    /// Sent as one semicolon-separated string; the Rust field is the list.
     ///
     /// Wire name `InstanceIds`; required; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
-    pub instance_ids: String,
+    pub instance_ids: Vec<String>,
     /// The ID of the account that owns the resource.
     ///
     /// Wire name `OwnerId`.
@@ -28,7 +28,9 @@ rt::request_impls!(
 );
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("InstanceIds", rt::Kind::String).required(),
+    rt::ParamSpec::new("InstanceIds", rt::Kind::String)
+        .required()
+        .packed(rt::Packing::Separated(";")),
     rt::ParamSpec::new("OwnerId", rt::Kind::Integer),
 ];
 
@@ -48,7 +50,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
 
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
-        w.put("InstanceIds", &self.instance_ids);
+        w.put_joined_with("InstanceIds", &self.instance_ids, ";");
         w.put_opt("OwnerId", self.owner_id.as_ref());
         w.finish()
     }
@@ -57,7 +59,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
         Self::SPEC.check(params)?;
         let r = rt::wire::Reader::new(params);
         Ok(Self {
-            instance_ids: r.req("InstanceIds")?,
+            instance_ids: r.joined_with("InstanceIds", ";")?,
             owner_id: r.opt("OwnerId")?,
         })
     }
@@ -66,7 +68,7 @@ impl rt::Operation for DescribeInstanceAutoRenewAttributeRequest {
 /// Builds a [`DescribeInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct DescribeInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset,)> {
+pub struct DescribeInstanceAutoRenewAttributeRequestBuilder<S = ()> {
     required: S,
     optional: DescribeInstanceAutoRenewAttributeRequestOptional,
 }
@@ -74,7 +76,7 @@ pub struct DescribeInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset,)> {
 impl Default for DescribeInstanceAutoRenewAttributeRequestBuilder {
     fn default() -> Self {
         Self {
-            required: (rt::Unset,),
+            required: (),
             optional: DescribeInstanceAutoRenewAttributeRequestOptional::default(),
         }
     }
@@ -82,24 +84,20 @@ impl Default for DescribeInstanceAutoRenewAttributeRequestBuilder {
 
 #[derive(Debug, Clone, Default)]
 struct DescribeInstanceAutoRenewAttributeRequestOptional {
+    instance_ids: Vec<String>,
     owner_id: Option<i64>,
 }
 
-impl DescribeInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,)> {
+impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {
     /// Sets [`DescribeInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
     pub fn instance_ids(
-        self,
-        value: impl Into<String>,
-    ) -> DescribeInstanceAutoRenewAttributeRequestBuilder<(String,)> {
-        let (_,) = self.required;
-        DescribeInstanceAutoRenewAttributeRequestBuilder {
-            required: (value.into(),),
-            optional: self.optional,
-        }
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.optional.instance_ids = value.into_iter().map(Into::into).collect();
+        self
     }
-}
 
-impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {
     /// Sets [`DescribeInstanceAutoRenewAttributeRequest::owner_id`] (`OwnerId`).
     pub fn owner_id(mut self, value: i64) -> Self {
         self.optional.owner_id = Some(value);
@@ -107,41 +105,14 @@ impl<S> DescribeInstanceAutoRenewAttributeRequestBuilder<S> {
     }
 }
 
-impl<S0> DescribeInstanceAutoRenewAttributeRequestBuilder<(S0,)> {
+impl DescribeInstanceAutoRenewAttributeRequestBuilder<()> {
     /// The finished request. [`DescribeInstanceAutoRenewAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
-    pub fn build(self) -> DescribeInstanceAutoRenewAttributeRequest
-    where
-        S0: builder_state::HasInstanceIds,
-    {
-        let (s0,) = self.required;
+    pub fn build(self) -> DescribeInstanceAutoRenewAttributeRequest {
+        let () = self.required;
         let optional = self.optional;
         DescribeInstanceAutoRenewAttributeRequest {
-            instance_ids: builder_state::HasInstanceIds::take(s0),
+            instance_ids: optional.instance_ids,
             owner_id: optional.owner_id,
-        }
-    }
-}
-
-/// Type states of [`DescribeInstanceAutoRenewAttributeRequestBuilder`]: which required parameters are set. Sealed: only the values the setters store implement them.
-pub mod builder_state {
-    mod sealed {
-        pub trait Sealed {}
-    }
-
-    impl sealed::Sealed for String {}
-    /// Type state: `InstanceIds` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`DescribeInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
-        label = "`InstanceIds` is not set"
-    )]
-    pub trait HasInstanceIds: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> String;
-    }
-
-    impl HasInstanceIds for String {
-        fn take(self) -> String {
-            self
         }
     }
 }

@@ -32,10 +32,10 @@ pub struct DescribeInstancesRequest {
     ///
     /// Wire name `EnsRegionIds`; example `["cn-suzhou-telecom","cn-chengdu-telecom"]`.
     pub ens_region_ids: Vec<String>,
-    /// The IDs of the instances. The value is a JSON array that consists of up to 100 IDs. Sent as a JSON array; the Rust field is the list itself.
+    /// The IDs of the instances. The value is a JSON array that consists of up to 100 IDs. Sent as a JSON array; the Rust field is the list itself (`Option`: an empty list given is sent as `[]`, which the service reads as "match nothing"; left out, nothing is sent and every instance matches).
     ///
     /// Wire name `InstanceIds`; example `["i-5iqczfxps7csjrxeca07****", "i-5iqczfxps7csjrxeca07****"]`.
-    pub instance_ids: Vec<String>,
+    pub instance_ids: Option<Vec<String>>,
     /// The name of the instance.
     ///
     /// Wire name `InstanceName`; example `TestName`.
@@ -108,10 +108,10 @@ pub struct DescribeInstancesRequest {
     ///
     /// Wire name `IntranetIp`; example `47.100.XX.XX`.
     pub intranet_ip: Option<String>,
-    /// The tags that are added to the resource. This operation does not return tag information. You can call this operation in combination with the tag-related operations.
+    /// The tags that are added to the resource, at most 20, sent as a JSON array of objects. This operation does not return tag information. You can call this operation in combination with the tag-related operations.
     ///
     /// Wire name `Tags`.
-    pub tags: Option<rt::serde_json::Value>,
+    pub tags: Vec<TagFilter>,
     /// The instance type.
     ///
     /// Wire name `InstanceType`; example `ens.se1.tiny`.
@@ -193,7 +193,16 @@ static PARAMS: &[rt::ParamSpec] = &[
     rt::ParamSpec::new("VSwitchId", rt::Kind::String),
     rt::ParamSpec::new("SecurityGroupId", rt::Kind::String),
     rt::ParamSpec::new("IntranetIp", rt::Kind::String),
-    rt::ParamSpec::new("Tags", rt::Kind::Json),
+    rt::ParamSpec::new("Tags", rt::Kind::Object(TagFilter::FIELDS))
+        .packed(rt::Packing::JsonArray)
+        .rules(
+            &[
+                rt::Rule::Items {
+                    min: None,
+                    max: Some(20),
+                },
+            ],
+        ),
     rt::ParamSpec::new("InstanceType", rt::Kind::String),
     rt::ParamSpec::new("ServiceStatus", rt::Kind::String).packed(rt::Packing::JsonArray),
     rt::ParamSpec::new("EipAddresses", rt::Kind::String)
@@ -229,7 +238,7 @@ impl rt::Operation for DescribeInstancesRequest {
         w.put_opt("EnsRegionId", self.ens_region_id.as_ref());
         w.put_opt("InstanceId", self.instance_id.as_ref());
         w.put_json_array("EnsRegionIds", &self.ens_region_ids, false);
-        w.put_json_array("InstanceIds", &self.instance_ids, false);
+        w.put_json("InstanceIds", self.instance_ids.as_ref());
         w.put_opt("InstanceName", self.instance_name.as_ref());
         w.put_opt("ImageId", self.image_id.as_ref());
         w.put_opt("PageNumber", self.page_number.as_ref());
@@ -243,7 +252,7 @@ impl rt::Operation for DescribeInstancesRequest {
         w.put_opt("VSwitchId", self.vswitch_id.as_ref());
         w.put_opt("SecurityGroupId", self.security_group_id.as_ref());
         w.put_opt("IntranetIp", self.intranet_ip.as_ref());
-        w.put_opt("Tags", self.tags.as_ref());
+        w.put_json_list("Tags", &self.tags);
         w.put_opt("InstanceType", self.instance_type.as_ref());
         w.put_json_array("ServiceStatus", &self.service_status, false);
         w.put_json_array("EipAddresses", &self.eip_addresses, false);
@@ -259,7 +268,7 @@ impl rt::Operation for DescribeInstancesRequest {
             ens_region_id: r.opt("EnsRegionId")?,
             instance_id: r.opt("InstanceId")?,
             ens_region_ids: r.json_array("EnsRegionIds")?,
-            instance_ids: r.json_array("InstanceIds")?,
+            instance_ids: r.json("InstanceIds")?,
             instance_name: r.opt("InstanceName")?,
             image_id: r.opt("ImageId")?,
             page_number: r.opt("PageNumber")?,
@@ -273,7 +282,7 @@ impl rt::Operation for DescribeInstancesRequest {
             vswitch_id: r.opt("VSwitchId")?,
             security_group_id: r.opt("SecurityGroupId")?,
             intranet_ip: r.opt("IntranetIp")?,
-            tags: r.opt("Tags")?,
+            tags: r.json_list("Tags")?,
             instance_type: r.opt("InstanceType")?,
             service_status: r.json_array("ServiceStatus")?,
             eip_addresses: r.json_array("EipAddresses")?,
@@ -305,7 +314,7 @@ struct DescribeInstancesRequestOptional {
     ens_region_id: Option<String>,
     instance_id: Option<String>,
     ens_region_ids: Vec<String>,
-    instance_ids: Vec<String>,
+    instance_ids: Option<Vec<String>>,
     instance_name: Option<String>,
     image_id: Option<String>,
     page_number: Option<i64>,
@@ -319,7 +328,7 @@ struct DescribeInstancesRequestOptional {
     vswitch_id: Option<String>,
     security_group_id: Option<String>,
     intranet_ip: Option<String>,
-    tags: Option<rt::serde_json::Value>,
+    tags: Vec<TagFilter>,
     instance_type: Option<String>,
     service_status: Vec<String>,
     eip_addresses: Vec<String>,
@@ -349,12 +358,12 @@ impl<S> DescribeInstancesRequestBuilder<S> {
         self
     }
 
-    /// Sets [`DescribeInstancesRequest::instance_ids`] (`InstanceIds`).
+    /// Sets [`DescribeInstancesRequest::instance_ids`] (`InstanceIds`). An empty list is sent as `[]`; leave the setter out to send nothing.
     pub fn instance_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.optional.instance_ids = value.into_iter().map(Into::into).collect();
+        self.optional.instance_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -437,8 +446,11 @@ impl<S> DescribeInstancesRequestBuilder<S> {
     }
 
     /// Sets [`DescribeInstancesRequest::tags`] (`Tags`).
-    pub fn tags(mut self, value: rt::serde_json::Value) -> Self {
-        self.optional.tags = Some(value);
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagFilter>>,
+    ) -> Self {
+        self.optional.tags = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -552,6 +564,29 @@ rt::enum_impls!(
     EnsService = "EnsService", BuildMachine = "BuildMachine", EnsPostPaidInstance =
     "EnsPostPaidInstance"]
 );
+
+/// A `TagFilter`. Sent as a JSON object keyed by the fields' wire names.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagFilter {
+    /// The key of the tag.
+    ///
+    /// Field `Key` of the object.
+    pub key: Option<String>,
+    /// The value of the tag.
+    ///
+    /// Field `Value` of the object.
+    pub value: Option<String>,
+}
+
+impl TagFilter {
+    /// The rules of each member, as the checker reads them inside JSON.
+    pub const FIELDS: &'static [rt::ParamSpec] = &[
+        rt::ParamSpec::new("Key", rt::Kind::String),
+        rt::ParamSpec::new("Value", rt::Kind::String),
+    ];
+}
+
+rt::json_object_impls!(TagFilter { key : "Key", value : "Value" });
 
 /// An element of the `DataDisk` list of the response.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
@@ -990,6 +1025,152 @@ pub struct DescribeInstancesResponse {
     )]
     pub total_count: Option<i64>,
 }
+
+impl ::ens_client::paginate::Paginated for DescribeInstancesRequest {
+    type Item = Instance;
+    fn next_page(&self, page: &Self::Response, seen: usize) -> Option<Self> {
+        let number = ::ens_client::paginate::next_page_number(
+            self.page_number,
+            self.page_size,
+            page.total_count,
+            Self::items_on(page),
+            seen,
+        )?;
+        let mut next = self.clone();
+        next.page_number = Some(number);
+        Some(next)
+    }
+
+    fn items_on(page: &Self::Response) -> usize {
+        page.instances.len()
+    }
+
+    fn take_items(page: &mut Self::Response) -> Vec<Self::Item> {
+        std::mem::take(&mut page.instances)
+    }
+}
+
+/// Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).
+///
+/// Waiter `InstanceRunning` on `DescribeInstances`: its acceptors, tried in order on each answer, decide.
+pub static INSTANCE_RUNNING: rt::Waiter<DescribeInstancesRequest> = rt::Waiter {
+    name: "InstanceRunning",
+    description: "Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).",
+    min_delay: Some(::std::time::Duration::from_secs(1)),
+    max_delay: Some(::std::time::Duration::from_secs(20)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Running",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Expired",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: Some(|
+        request: &DescribeInstancesRequest,
+        answer: &DescribeInstancesResponse|
+    {
+        let listed: fn(&DescribeInstancesResponse) -> Vec<String> = |
+            r: &DescribeInstancesResponse,
+        | -> Vec<String> {
+            ::std::iter::once(r)
+                .flat_map(|x| x.instances.iter())
+                .filter_map(|x| x.instance_id.as_ref())
+                .map(|v| v.to_string())
+                .collect()
+        };
+
+        rt::waiter::lists_every_id(
+            request.instance_ids.iter().flatten(),
+            listed(answer).iter(),
+        )
+    }),
+};
+
+/// Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.
+///
+/// Waiter `InstanceStopped` on `DescribeInstances`: its acceptors, tried in order on each answer, decide.
+pub static INSTANCE_STOPPED: rt::Waiter<DescribeInstancesRequest> = rt::Waiter {
+    name: "InstanceStopped",
+    description: "Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.",
+    min_delay: Some(::std::time::Duration::from_secs(1)),
+    max_delay: Some(::std::time::Duration::from_secs(20)),
+    acceptors: &[
+        rt::Acceptor {
+            state: rt::WaitState::Success,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Stopped",
+                comparator: rt::Comparator::AllEqual,
+            },
+        },
+        rt::Acceptor {
+            state: rt::WaitState::Failure,
+            matcher: rt::Matcher::Path {
+                path: "Instances.Status",
+                values: |r: &DescribeInstancesResponse| -> Vec<String> {
+                    ::std::iter::once(r)
+                        .flat_map(|x| x.instances.iter())
+                        .filter_map(|x| x.status.as_ref())
+                        .map(|v| v.to_string())
+                        .collect()
+                },
+                expected: "Expired",
+                comparator: rt::Comparator::AnyEquals,
+            },
+        },
+    ],
+    lists_every_id: Some(|
+        request: &DescribeInstancesRequest,
+        answer: &DescribeInstancesResponse|
+    {
+        let listed: fn(&DescribeInstancesResponse) -> Vec<String> = |
+            r: &DescribeInstancesResponse,
+        | -> Vec<String> {
+            ::std::iter::once(r)
+                .flat_map(|x| x.instances.iter())
+                .filter_map(|x| x.instance_id.as_ref())
+                .map(|v| v.to_string())
+                .collect()
+        };
+
+        rt::waiter::lists_every_id(
+            request.instance_ids.iter().flatten(),
+            listed(answer).iter(),
+        )
+    }),
+};
 
 /// The service errors `DescribeInstances` documents, the common ones, and any other code as the sealed [`Unhandled`](Self::Unhandled). The service's message is in the client's error (`ServiceError::message`).
 #[derive(Debug, Clone, PartialEq, Eq)]

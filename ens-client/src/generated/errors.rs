@@ -7,47 +7,452 @@ use ::ens_client::core as rt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `AccessDenied` (HTTP 403): auth is not valid
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    AccessDenied,
+    /// `AuthorizationLimitExceed` (HTTP 400): The limit of authorization records in the security group reaches.
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "image",
+                    feature = "key-pair",
+                    feature = "network",
+                    feature = "security-group"
+                )
+            )
+        )
+    )]
+    AuthorizationLimitExceed,
+    /// `BackendServerNotFound` (HTTP 400): The input parameter serverId that is not found.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    BackendServerNotFound,
+    /// `BucketAlreadyExists` (HTTP 400): The bucket already exists or is occupied by other users.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    BucketAlreadyExists,
+    /// `BucketNotEmpty` (HTTP 409): The bucket you tried to delete is not empty.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    BucketNotEmpty,
     /// An error occurred when you call the operation.
     ///
     /// `CallInterface` (HTTP 400): Call Interface Happen Error.
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "tag"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "aic",
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "load-balancer",
+                    feature = "network",
+                    feature = "region",
+                    feature = "security-group",
+                    feature = "tag"
+                )
+            )
+        )
+    )]
     CallInterface,
+    /// `DependencyNetworkViolation` (HTTP 400): A bound network can be deleted only after it is unbound
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyNetworkViolation,
+    /// `DependencyViolation` (HTTP 400): There is still instance(s) in the specified security group.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    DependencyViolation,
+    /// `DependencyViolation.CloudInstance` (HTTP 400): Specified network has nat cloud instance.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyViolationCloudInstance,
+    /// `DependencyViolation.Eip` (HTTP 400): DependencyViolation.Eip
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    DependencyViolationEip,
+    /// `DependencyViolation.NAT` (HTTP 400): Specified network has nat instance.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyViolationNat,
+    /// `DependencyViolation.NatRule` (HTTP 400): DependencyViolation.SNAT/DNAT
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    DependencyViolationNatRule,
+    /// `DependencyViolation.NetworkAcl` (HTTP 400): Specified network has network acl.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyViolationNetworkAcl,
+    /// `DependencyViolation.RouteEntry` (HTTP 400): Specified network has route entry.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyViolationRouteEntry,
+    /// `DependencyViolation.VSwitch` (HTTP 400): Specified network has vswitch.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    DependencyViolationVSwitch,
+    /// `ENS_BUY_COUNT_LESS` (HTTP 400): Too many resources purchased
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    EnsBuyCountLess,
+    /// `ENS_BUY_DISK_STATUS_ILLEGAL` (HTTP 400): The disk status is invalid
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    EnsBuyDiskStatusIllegal,
+    /// `ENS_BUY_STORE_ENOUGH` (HTTP 400): Insufficient inventory of purchased resources
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    EnsBuyStoreEnough,
+    /// `ENS_BUY_USER_ILLEGAL` (HTTP 400): User is illegal
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    EnsBuyUserIllegal,
     /// `ENS_DependencyViolation_WindowsInstance` (HTTP 400): The instance creating is window, only user password to login.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsDependencyViolationWindowsInstance,
     /// `ENS_OperationUnsupported_KeyPairName` (HTTP 400): The KeyPairNameis not available or image not support ssh key.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsOperationUnsupportedKeyPairName,
     /// `ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN` (HTTP 400): The required module pwd or keyPairName is not inputed
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsPasswordOrKeyPairNameModuleNotChosen,
+    /// `ENS_SERVICE_ARREARAGE` (HTTP 400): 用户欠费
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    EnsServiceArrearage,
+    /// `EdgeNasError` (HTTP 400): EdgeNasError
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    EdgeNasError,
+    /// `EipNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    EipNotFound,
+    /// `EniNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    EniNotFound,
+    /// `EnsNodeStockIsNotEnough` (HTTP 400): Insufficient inventory of purchased resources.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    EnsNodeStockIsNotEnough,
+    /// `Error.DeleteImage` (HTTP 400): The image cannot be deleted when used by instance.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    ErrorDeleteImage,
     /// The AccessKey pair is disabled.
     ///
     /// `Forbidden.AccessKeyDisabled` (HTTP 403): The Access Key is disabled.
     ForbiddenAccessKeyDisabled,
     /// `Forbidden.CreateInstance` (HTTP 400): The user is not in the Goods whitelist of creating instance interface.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     ForbiddenCreateInstance,
+    /// `Forbidden.DelerrorteImage` (HTTP 400): The image cannot be deleted when used by instance.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    ForbiddenDelerrorteImage,
+    /// `Forbidden.ExternalIpUsedInSnat` (HTTP 400): Forbidden.ExternalIpUsedInSnat
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenExternalIpUsedInSnat,
+    /// `Forbidden.ExternalPort.Duplicated` (HTTP 400): The specified ExternalPort is duplicated.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenExternalPortDuplicated,
     /// The RAM user or role is not authorized to perform the operation on the resource, or the operation does not support RAM.
     ///
     /// `Forbidden.RAM` (HTTP 403): User not authorized to operate on the specified resource, or this API doesn't support RAM.
     ForbiddenRam,
+    /// `Forbidden.SnatIp` (HTTP 400): Snat requires at least one running snat ip
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenSnatIp,
+    /// `Forbidden.SnatIpUsedInDnat` (HTTP 400): Forbidden.SnatIpUsedInDnat
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenSnatIpUsedInDnat,
+    /// `Forbidden.SourceCIDR.Duplicated` (HTTP 400): The specified sourceCIDR is duplicated.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenSourceCidrDuplicated,
+    /// `Forbidden.SourceCIDR.NotSupport` (HTTP 400): SourceCIDR support intranet cidr only.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForbiddenSourceCidrNotSupport,
+    /// `ForwardEntryLimitExceed` (HTTP 400): The limit of forward entry in the nat reaches.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    ForwardEntryLimitExceed,
+    /// `INSTANCE_ID_NOT_FOUND` (HTTP 400): The input parameter instancdId that is not found.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    InstanceIdNotFound2,
     /// `IllegalInsatanceSpec` (HTTP 400): The specified Instance Spec is illegal.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     IllegalInsatanceSpec,
     /// The request signature is missing or malformed.
     ///
     /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
     IncompleteSignature,
+    /// `IncorrectEipIpStatus` (HTTP 400): The ip status of EIP  is invalid.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    IncorrectEipIpStatus,
+    /// `IncorrectEipStatus` (HTTP 400): The current status of the resource does not support this operation.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    IncorrectEipStatus,
+    /// `IncorrectEniStatus` (HTTP 400): Current eni status does not support this operation.
+    #[cfg(any(feature = "eip", feature = "network"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "network"))))]
+    IncorrectEniStatus,
+    /// `IncorrectEniType` (HTTP 400): The type of eni is invalid.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    IncorrectEniType,
     /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "instance",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "security-group"
+                )
+            )
+        )
+    )]
     IncorrectInstanceStatus,
+    /// `IncorrectListenerStatus` (HTTP 400): The current status of the resource does not support this operation.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    IncorrectListenerStatus,
+    /// `IncorrectNetworkStatus` (HTTP 400): Current Network status does not support this operation.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    IncorrectNetworkStatus,
+    /// `IncorrectNetworkType` (HTTP 400): Current Network type does not support this operation.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    IncorrectNetworkType,
+    /// `IncorrectPrivateIpAddressStatus` (HTTP 400): The current status of the resource does not support this operation.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    IncorrectPrivateIpAddressStatus,
+    /// `IncorrectResourceBondStatus` (HTTP 400): The resource's bond status  is invalid.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    IncorrectResourceBondStatus,
+    /// `IncorrectRouteEntryStatus` (HTTP 400): Some route entry status blocked this operation.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    IncorrectRouteEntryStatus,
+    /// `IncorretDnatEntryStatus` (HTTP 400): Dnat entry status blocked this operation.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    IncorretDnatEntryStatus,
+    /// `IncorretSnatEntryStatus` (HTTP 400): Snat entry status blocked this operation.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    IncorretSnatEntryStatus,
+    /// `IncorretSnatIpStatus` (HTTP 400): Snat ip status blocked this operation.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    IncorretSnatIpStatus,
+    /// `Instance.NotFound` (HTTP 400): The instance was not found.Please confirm whether the instance exists.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InstanceNotFound2,
+    /// `InstanceAlreadyBound` (HTTP 400): The instance is already bound to a SecurityGroup.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    InstanceAlreadyBound,
     /// The specified instance ID does not exist.
     ///
     /// `InstanceIdNotFound` (HTTP 400): The input parameter instancdId that is not found.
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "region"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "aic",
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "region"
+                )
+            )
+        )
+    )]
     InstanceIdNotFound,
     /// `InstanceNotExists` (HTTP 400): The user have no instances.
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "epn",
+            feature = "instance",
+            feature = "region"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "billing",
+                    feature = "epn",
+                    feature = "instance",
+                    feature = "region"
+                )
+            )
+        )
+    )]
     InstanceNotExists,
     /// `InstanceNotFound` (HTTP 400): The input parameter instancdId that is not found.
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "instance",
+                    feature = "load-balancer"
+                )
+            )
+        )
+    )]
     InstanceNotFound,
+    /// `InsufficientEipCapacity` (HTTP 400): Insufficient EIP inventory under the specified territory.
+    #[cfg(any(feature = "billing", feature = "epn", feature = "region"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "billing", feature = "epn", feature = "region")))
+    )]
+    InsufficientEipCapacity,
+    /// `Interface.Call.Error` (HTTP 400): The interface call error
+    #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "aic", feature = "sdg", feature = "storage")))
+    )]
+    InterfaceCallError,
+    /// `Interface.Call.Failed` (HTTP 400): %s.
+    #[cfg(any(feature = "aic", feature = "sdg"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "aic", feature = "sdg"))))]
+    InterfaceCallFailed,
     /// An internal error occurred on the service. Try again later.
     ///
     /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
     InternalError,
     /// `Invalid%s` (HTTP 400): The specified parameter %s is invalid.
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "storage"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "instance",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "region",
+                    feature = "storage"
+                )
+            )
+        )
+    )]
     InvalidField,
     /// The AccessKey pair is disabled.
     ///
@@ -58,6 +463,8 @@ pub enum ErrorCode {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
     InvalidAccessKeyIdNotFound,
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 400): Your account does not have enough balance.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidAccountStatusNotEnoughBalance,
     /// The Action does not exist in this API version.
     ///
@@ -67,32 +474,392 @@ pub enum ErrorCode {
     ///
     /// `InvalidApi.NotFound` (HTTP 404): Specified api is not found, please check your url and method.
     InvalidApiNotFound,
+    /// `InvalidArgument` (HTTP 400): Days and createBeforeDate can only choose one
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidArgument,
+    /// `InvalidAssociation.AssociateEipFist` (HTTP 400): Associate EIP first.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidAssociationAssociateEipFist,
+    /// `InvalidAssociation.Duplicated` (HTTP 400): Specified instance already is associated.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidAssociationDuplicated,
+    /// `InvalidAssociation.EniNotSupportStandby` (HTTP 400): Eni does not support standby eip.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidAssociationEniNotSupportStandby,
+    /// `InvalidAssociation.NetworkTypeNotSupport` (HTTP 400): The instance network type does not support binding to EIP.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidAssociationNetworkTypeNotSupport,
+    /// `InvalidAssociation.RegionNotSupportStandby` (HTTP 400): The region of EIP does not support standby.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidAssociationRegionNotSupportStandby,
+    /// `InvalidBucketName` (HTTP 400): Specified parameter BucketName is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidBucketName,
+    /// `InvalidCidrBlock.Malformed` (HTTP 400): Specified CIDR block is not valid.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidCidrBlockMalformed,
+    /// `InvalidComment` (HTTP 400): Specified parameter Comment is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidComment,
+    /// `InvalidDataRedundancyType` (HTTP 400): Specified parameter DataRedundancyType is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidDataRedundancyType,
+    /// `InvalidDelimiter` (HTTP 400): Specified parameter Delimiter is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidDelimiter,
     /// `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk capacity is invalid. Specify another capacity and try again.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidDiskSizeValueNotSupported,
+    /// `InvalidEngineId` (HTTP 400): The engineId does not belong to the city.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidEngineId,
+    /// `InvalidEniId.NotFound` (HTTP 400): The specified NetworkInterfaceId does not exist.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidEniIdNotFound,
+    /// `InvalidEnsRegionId.NotFound` (HTTP 400): The input parameter ensRegionId that is not found.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidEnsRegionIdNotFound,
+    /// `InvalidImageIdNotFound` (HTTP 400): The image information entered is invalid. Please re-enter valid image information.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    InvalidImageIdNotFound,
+    /// `InvalidInstanId.NotFound` (HTTP 400): Specified instance does not exist.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidInstanIdNotFound,
     /// `InvalidInstanceId.NotFound` (HTTP 400): The specified InstanceId does not exist.
+    #[cfg(any(feature = "instance", feature = "security-group"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "security-group"))))]
     InvalidInstanceIdNotFound,
     /// `InvalidInstanceType.NotSupported` (HTTP 400): The specified InstanceType is not Supported.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidInstanceTypeNotSupported,
+    /// `InvalidLifecycleScheme` (HTTP 400): Specified parameter LifecycleScheme is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidLifecycleScheme,
+    /// `InvalidMarker` (HTTP 400): Specified parameter Marker is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidMarker,
+    /// `InvalidMountTarget.NotExisted` (HTTP 400): The specified mount target does not exist.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidMountTargetNotExisted,
+    /// `InvalidNetworkAcl.NotFound` (HTTP 400): The special Network Acl is not found.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidNetworkAclNotFound,
+    /// `InvalidNetworkAclEntryId.NotFound` (HTTP 400): The special Network Acl Entry is not found.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidNetworkAclEntryIdNotFound,
+    /// `InvalidNetworkId.NotFound` (HTTP 400): Network not found
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidNetworkIdNotFound,
+    /// `InvalidOperation.InstanceNotSupport` (HTTP 400): The specified instance does not support this operation.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidOperationInstanceNotSupport,
+    /// `InvalidParam.DuplicateRule` (HTTP 400): This rule already exists
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidParamDuplicateRule,
     /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
+    #[cfg(
+        any(
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "network",
+                    feature = "security-group"
+                )
+            )
+        )
+    )]
     InvalidParameter,
     /// `InvalidParameter.%s` (HTTP 400): The specified field %s invalid. Please check it again.
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "sdg",
+            feature = "security-group",
+            feature = "storage",
+            feature = "tag"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "aic",
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "region",
+                    feature = "sdg",
+                    feature = "security-group",
+                    feature = "storage",
+                    feature = "tag"
+                )
+            )
+        )
+    )]
     InvalidParameterField,
     /// `InvalidParameter.Bandwidth` (HTTP 400): The specified parameter InternetChargeType is not valid.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterBandwidth,
+    /// `InvalidParameter.CidrBlock` (HTTP 400): The specified parameter CidrBlock is invalid.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidParameterCidrBlock,
+    /// `InvalidParameter.DnatNotFound` (HTTP 400): The specified dnat is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterDnatNotFound,
+    /// `InvalidParameter.EniServiceManaged` (HTTP 400): The eni is managed by service
+    #[cfg(any(feature = "eip", feature = "load-balancer", feature = "network"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "eip", feature = "load-balancer", feature = "network")))
+    )]
+    InvalidParameterEniServiceManaged,
+    /// `InvalidParameter.EniStatus` (HTTP 400): The status of eni is invalid
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    InvalidParameterEniStatus,
+    /// `InvalidParameter.EniType` (HTTP 400): The type of eni is invalid
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    InvalidParameterEniType,
+    /// `InvalidParameter.ExternalIp` (HTTP 400): The specified externalIp is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterExternalIp,
+    /// `InvalidParameter.FileSystem.NotExisted` (HTTP 400): The specified file system does not exist.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidParameterFileSystemNotExisted,
+    /// `InvalidParameter.HealthCheckPort` (HTTP 400): HealthCheckPort is not in the range of InternalPort
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterHealthCheckPort,
     /// `InvalidParameter.Image` (HTTP 400): The specified image does not support.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterImage,
     /// `InvalidParameter.InstanceType` (HTTP 400): The specified parameter InstanceType is not valid.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterInstanceType,
+    /// `InvalidParameter.InternalIp` (HTTP 400): The specified parameter internalIp is invalid.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterInternalIp,
+    /// `InvalidParameter.InternalIpNotFound` (HTTP 400): The input parameter internalIp that is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterInternalIpNotFound,
+    /// `InvalidParameter.Mismatch` (HTTP 400): Specified loadbalancer and backendServer are not in the same network.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    InvalidParameterMismatch,
+    /// `InvalidParameter.NatNotFound` (HTTP 400): The specified Nat is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterNatNotFound,
+    /// `InvalidParameter.NetworkNotFound` (HTTP 400): The specified Network is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterNetworkNotFound,
+    /// `InvalidParameter.NetworkNotSupported` (HTTP 400): The specified Network does not support this operation.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterNetworkNotSupported,
+    /// `InvalidParameter.RegionNotSupported` (HTTP 400): The specified EnsRegion does not support this operation.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterRegionNotSupported,
+    /// `InvalidParameter.SnatIp` (HTTP 400): The specified SnatIp is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterSnatIp,
+    /// `InvalidParameter.SnatIpNotFound` (HTTP 400): The specified snat ip not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterSnatIpNotFound,
+    /// `InvalidParameter.SnatNotFound` (HTTP 400): The specified snat is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterSnatNotFound,
+    /// `InvalidParameter.SourceCIDR` (HTTP 400): The specified parameter SourceCIDR is invalid.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterSourceCidr,
+    /// `InvalidParameter.SourceNetworkId` (HTTP 400): The specified parameter SourceNetworkId is invalid.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterSourceNetworkId,
+    /// `InvalidParameter.VSwitchNotBelongToNetwork` (HTTP 400): The specified VSwitch is not bound to the Network
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterVSwitchNotBelongToNetwork,
+    /// `InvalidParameter.VSwitchNotFound` (HTTP 400): The specified VSwitch is not found.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidParameterVSwitchNotFound,
+    /// `InvalidParameterEnsRegionId` (HTTP 400): The entered node information is invalid. Please enter the correct node information.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    InvalidParameterEnsRegionId,
     /// `InvalidPasswordParam.Mismatch` (HTTP 400): The input password should be null when passwordInherit is true.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidPasswordParamMismatch,
+    /// `InvalidPort.Malformed` (HTTP 400): The specified port is not a valid port.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    InvalidPortMalformed,
+    /// `InvalidPrefix` (HTTP 400): Specified parameter Prefix is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidPrefix,
     /// `InvalidPrivateIpAddress` (HTTP 400): Specified private IP address is not in the CIDR block of virtual switch.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidPrivateIpAddress,
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400): Specified private IP address is duplicated.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidPrivateIpAddressDuplicated,
+    /// `InvalidPrivateIpAddress.NotFound` (HTTP 400): The specified privateIpAddress does not exist.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidPrivateIpAddressNotFound,
     /// The endpoint does not belong to the product: check the endpoint.
     ///
     /// `InvalidProduct.NotFound` (HTTP 404): Cannot find product according to your specified domain.
     InvalidProductNotFound,
+    /// `InvalidPubKeyBody` (HTTP 400): Invalid Public Key Body.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    InvalidPubKeyBody,
+    /// `InvalidResource.Associated` (HTTP 400): This instance has already associated  network acl.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidResourceAssociated,
+    /// `InvalidResource.NotBond` (HTTP 400): The special Network Acl and the Resource are not bound.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidResourceNotBond,
+    /// `InvalidResource.NotFound` (HTTP 400): The binding instance is not found.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidResourceNotFound,
+    /// `InvalidResource.NotSupport` (HTTP 400): Network type not support.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidResourceNotSupport,
+    /// `InvalidRouteEntry.Duplicate` (HTTP 400): The route entry already exist.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidRouteEntryDuplicate,
+    /// `InvalidRouteEntry.NotFound` (HTTP 400): Route entry not exists.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidRouteEntryNotFound,
+    /// `InvalidRouteEntry.SystemRoute` (HTTP 400): Specified operation is denied as route entry type is system.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidRouteEntrySystemRoute,
+    /// `InvalidRouteTableId.NotFound` (HTTP 400): Specified route table does not exist.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidRouteTableIdNotFound,
+    /// `InvalidSecurityGroupId.NotFound` (HTTP 400): The specified SecurityGroupId does not exist.
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "image",
+                    feature = "key-pair",
+                    feature = "network",
+                    feature = "security-group"
+                )
+            )
+        )
+    )]
+    InvalidSecurityGroupIdNotFound,
     /// The STS security token has expired: obtain new temporary credentials.
     ///
     /// `InvalidSecurityToken.Expired` (HTTP 400): Specified SecurityToken is expired.
@@ -105,6 +872,10 @@ pub enum ErrorCode {
     ///
     /// `InvalidSecurityToken.MismatchWithAccessKey` (HTTP 400): Specified SecurityToken mismatch with the AccessKey.
     InvalidSecurityTokenMismatchWithAccessKey,
+    /// `InvalidStartAfter` (HTTP 400): Specified parameter StartAfter is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidStartAfter,
     /// The Timestamp differs too much from the service's time (more than 15 minutes): check the clock.
     ///
     /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
@@ -113,23 +884,371 @@ pub enum ErrorCode {
     ///
     /// `InvalidTimeStamp.Format` (HTTP 400): Specified time stamp or date value is not well formatted.
     InvalidTimeStampFormat,
+    /// `InvalidType` (HTTP 400): Specified parameter Type is not valid.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    InvalidType,
+    /// `InvalidUnAssociation.UnAssociateStandbyEipFist` (HTTP 400): Unassociate standby eip first.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    InvalidUnAssociationUnAssociateStandbyEipFist,
     /// `InvalidUserData.NotInWhiteList` (HTTP 400): The specified user is not authroized to perform this operation.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidUserDataNotInWhiteList,
+    /// `InvalidVSwitchId.IpNotEnough` (HTTP 400): Don't have enough private IPs in this switch.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidVSwitchIdIpNotEnough,
+    /// `InvalidVSwitchId.NotBelongNetwork` (HTTP 400): The specified VSwitch is not bound to instance's network.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    InvalidVSwitchIdNotBelongNetwork,
     /// The specified virtual switch ID does not exist.
     ///
     /// `InvalidVSwitchId.NotFound` (HTTP 400): Specified virtual switch does not exist.
+    #[cfg(any(feature = "epn", feature = "instance", feature = "network"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "epn", feature = "instance", feature = "network")))
+    )]
     InvalidVSwitchIdNotFound,
     /// The Version parameter is not a version of the product's API.
     ///
     /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
     InvalidVersion,
+    /// `InventoryExceeded` (HTTP 400): The Instance in stock are insufficient,please submit a ticket.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    InventoryExceeded,
+    /// `LimitExceeded.SecurityGroup` (HTTP 400): The number of securityGroup exceeds the limit.
+    #[cfg(any(feature = "application", feature = "security-group"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "application", feature = "security-group")))
+    )]
+    LimitExceededSecurityGroup,
+    /// `ListenerAlreadyExists` (HTTP 400): The listenerPort already exists.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    ListenerAlreadyExists,
+    /// `ListenerNotFound` (HTTP 400): The input parameter listener that is not found.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    ListenerNotFound,
+    /// `LoadBalancerNotFound` (HTTP 400): The input parameter loadBalancerId that is not found.
+    #[cfg(any(feature = "eip", feature = "load-balancer"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "load-balancer"))))]
+    LoadBalancerNotFound,
+    /// `MaxEniPrivateIpsCountExceeded` (HTTP 400): The maximum number of privateIp in a eni is exceeded.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    MaxEniPrivateIpsCountExceeded,
     /// `Missing%s` (HTTP 400): You must specify the parameter %s.
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "storage"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "instance",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "region",
+                    feature = "storage"
+                )
+            )
+        )
+    )]
     MissingField,
     /// `MissingParameter` (HTTP 400): The input parameters that is mandatory for processing this request is not supplied.
+    #[cfg(
+        any(
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "storage"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "network",
+                    feature = "region",
+                    feature = "security-group",
+                    feature = "storage"
+                )
+            )
+        )
+    )]
     MissingParameter,
+    /// `Nas.Mount.Tatget.Entity.Not.Null` (HTTP 400): There are still mount points under the file system.Please delete the mount point first
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    NasMountTatgetEntityNotNull,
+    /// `NatNotFound` (HTTP 400): The input parameter allocationId that is not found.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    NatNotFound,
+    /// `Network.QuotaExceeded` (HTTP 400): Network quota exceeded
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    NetworkQuotaExceeded,
+    /// `NetworkAclIdNotFound` (HTTP 400): The specified instance does not exist. Please check whether the instance ID is correct.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    NetworkAclIdNotFound,
     /// `NoPermission` (HTTP 400): Permission denied.
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "sdg",
+            feature = "security-group",
+            feature = "storage",
+            feature = "tag"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "aic",
+                    feature = "application",
+                    feature = "billing",
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "region",
+                    feature = "sdg",
+                    feature = "security-group",
+                    feature = "storage",
+                    feature = "tag"
+                )
+            )
+        )
+    )]
     NoPermission,
+    /// `NoSuchBucket` (HTTP 404): The specified bucket does not exist.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    NoSuchBucket,
+    /// `NoSuchEnsRegion` (HTTP 404): The ens region does not exist
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    NoSuchEnsRegion,
+    /// `NoSuchLifecycle` (HTTP 404): The bucket lifecycle does not exist.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    NoSuchLifecycle,
+    /// `NoSuchStorageDomain` (HTTP 404): The specified storageDomain does not exist.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    NoSuchStorageDomain,
+    /// `NotAllowMixed` (HTTP 400): NOT ALLOW MIX ATTACH.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    NotAllowMixed,
+    /// `OperationDenied` (HTTP 403): The current ens region has not been purchased
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    OperationDenied,
+    /// `Order.CreateFailed` (HTTP 400): Failed to create order. Please check your parameters and try it again.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    OrderCreateFailed,
+    /// `OrderFailed` (HTTP 400): 订单失败
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    OrderFailed,
+    /// `PARAM_NOT_ENOUGH` (HTTP 400): Insufficient parameters entered
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    ParamNotEnough2,
+    /// `ParamNotEnough` (HTTP 400): 参数不足
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    ParamNotEnough,
+    /// `ParamScopeError` (HTTP 400): 参数值错误
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    ParamScopeError,
+    /// `ParamTypeError` (HTTP 400): 参数类型错误
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    ParamTypeError,
+    /// `Parameter.Invalid` (HTTP 400): The parameter is invalid. Please check your parameters and try it again.
+    #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "aic", feature = "sdg", feature = "storage")))
+    )]
+    ParameterInvalid,
+    /// `Parameter.Invalid.%s` (HTTP 400): The parameter %s is invalid.Please check your parameters and try it again.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    ParameterInvalidField,
+    /// `PubKeyAttachedWithInstance` (HTTP 400): Public Key Attached With Instance.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    PubKeyAttachedWithInstance,
+    /// `PubKeyNameExisted` (HTTP 400): Public Key Pair Name Existed.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    PubKeyNameExisted,
+    /// `PubKeyNameNotExist` (HTTP 400): Public Key Pair Name Not Exist.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    PubKeyNameNotExist,
+    /// `QuotaExceed` (HTTP 400): The custom image quota has been used up.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    QuotaExceed,
+    /// `QuotaExceed.BackendServer` (HTTP 400): Backend servers quota exceeded in this loadbalancer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    QuotaExceedBackendServer,
+    /// `QuotaExceed.NatGateway` (HTTP 400): The maximum number of natGateway is reached.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    QuotaExceedNatGateway,
+    /// `QuotaExceeded` (HTTP 400): Route entry quota exceeded in this route table.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    QuotaExceeded,
+    /// `RegionAccessDenied` (HTTP 400): Could not operate this region's resource.
+    #[cfg(any(feature = "eip", feature = "network"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "network"))))]
+    RegionAccessDenied,
+    /// `RegionNotSupport` (HTTP 400): The specified InstanceId of regionId does not support SecurityGroup
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    RegionNotSupport,
+    /// `RuleLimitExceed` (HTTP 400): The maximum number of network acl rule is reached.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    RuleLimitExceed,
+    /// `SIZE_ILLEGAL` (HTTP 400): The purchased capacity is illegal
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    SizeIllegal,
+    /// `SaleControl.VerificationFailed` (HTTP 400): You did not pass the salecontrol verification.Please contact the product.
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "storage"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "disk",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "storage"
+                )
+            )
+        )
+    )]
+    SaleControlVerificationFailed,
+    /// `SaleControlVerificationFailedRegion` (HTTP 400): The node sales constraint verification failed, please re-select or contact the product.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    SaleControlVerificationFailedRegion,
+    /// `SaleControlVerificationFailedStock` (HTTP 400): Inventory sales constraint verification failed, please re-match, or contact the product.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    SaleControlVerificationFailedStock,
+    /// `SecurityGroupRule.NotFound` (HTTP 400): The input security group rule does not exist.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    SecurityGroupRuleNotFound,
+    /// `SecurityGroupRuleConflict.Duplicated` (HTTP 400): The SecurityGroup rule already exists.
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "image",
+                    feature = "key-pair",
+                    feature = "network",
+                    feature = "security-group"
+                )
+            )
+        )
+    )]
+    SecurityGroupRuleConflictDuplicated,
+    /// `ServerCertificateNotFound` (HTTP 400): The input parameter serverCertificateId that is not found.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    ServerCertificateNotFound,
+    /// `Service.NotOpen` (HTTP 400): You have not activated the service.Please activate the service first.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    ServiceNotOpen,
     /// `ServiceConfigInvalid` (HTTP 400): The specified InstanceType is not support.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     ServiceConfigInvalid,
     /// The service is temporarily unavailable. Try again later.
     ///
@@ -143,9 +1262,40 @@ pub enum ErrorCode {
     ///
     /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
     SignatureNonceUsed,
+    /// `SnapshotIdNotFound` (HTTP 400): The input parameter SnapshotId that is not found.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    SnapshotIdNotFound,
+    /// `SnatEntryLimitExceed` (HTTP 400): The limit of snat entry in the network reaches.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    SnatEntryLimitExceed,
+    /// `SnatIpLimitExceed` (HTTP 400): The Snat pool ip too many.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    SnatIpLimitExceed,
+    /// `SqlError` (HTTP 400): 数据库操作异常
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    SqlError,
+    /// `Stock.NotEnough` (HTTP 400): The inventory of the specified zone is insufficient.Please contact the product.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    StockNotEnough2,
     /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
+    #[cfg(any(feature = "billing", feature = "epn", feature = "instance"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "billing", feature = "epn", feature = "instance")))
+    )]
     StockNotEnough,
+    /// `SystemBusy` (HTTP 400): System is busy, please try again later.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    SystemBusy,
     /// `SystemError` (HTTP 400): Interface call error, please re-match, or contact the product.
+    #[cfg(any(feature = "instance", feature = "tag"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "tag"))))]
     SystemError,
     /// The request was throttled. Slow down and try again.
     ///
@@ -159,39 +1309,305 @@ pub enum ErrorCode {
     ///
     /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
     ThrottlingUser,
+    /// `TooManyBuckets` (HTTP 400): The number of buckets created exceeds the limit.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    TooManyBuckets,
+    /// `TooManyListeners` (HTTP 400): More than 1 listener is found, please be more specified.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    TooManyListeners,
+    /// `USERNOTFOUND` (HTTP 400): The user is not in ens-controller.
+    #[cfg(any(feature = "billing", feature = "epn"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "billing", feature = "epn"))))]
+    Usernotfound,
+    /// `UnSupportedCity` (HTTP 400): The city is not supported.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    UnSupportedCity,
     /// The HTTP method is not supported for the operation.
     ///
     /// `UnsupportedHTTPMethod` (HTTP 403): This http method is not supported.
     UnsupportedHttpMethod,
+    /// `UserNotExist` (HTTP 400): The specified user is not authroized to perform this operation.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    UserNotExist,
+    /// `UserStatus.Abnormal` (HTTP 400): The user status is abnormal.Please contact the product.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    UserStatusAbnormal,
+    /// `VALIDATE.MODULE.FAILED` (HTTP 400): Required module is not selected.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    ValidateModuleFailed,
     /// `ens.interface.error` (HTTP 400): Failed to call API.
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "storage"
+        )
+    )]
+    #[cfg_attr(
+        docsrs,
+        doc(
+            cfg(
+                any(
+                    feature = "aic",
+                    feature = "application",
+                    feature = "disk",
+                    feature = "eip",
+                    feature = "epn",
+                    feature = "image",
+                    feature = "instance",
+                    feature = "key-pair",
+                    feature = "load-balancer",
+                    feature = "nat",
+                    feature = "network",
+                    feature = "region",
+                    feature = "security-group",
+                    feature = "storage"
+                )
+            )
+        )
+    )]
     EnsInterfaceError,
     /// `unsupported_Ipv6Feature` (HTTP 400): This ensregion does not support creating instance of the IPv6 type. Select another type.
+    #[cfg(any(feature = "epn", feature = "instance"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     UnsupportedIpv6Feature,
 }
 
-static DEFINITIONS: [rt::ErrorDef; 55] = [
+static DEFINITIONS: &[rt::ErrorDef] = &[
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "AccessDenied",
+        http_status: 403,
+        message: "auth is not valid",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    rt::ErrorDef {
+        code: "AuthorizationLimitExceed",
+        http_status: 400,
+        message: "The limit of authorization records in the security group reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "BackendServerNotFound",
+        http_status: 400,
+        message: "The input parameter serverId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "BucketAlreadyExists",
+        http_status: 400,
+        message: "The bucket already exists or is occupied by other users.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "BucketNotEmpty",
+        http_status: 409,
+        message: "The bucket you tried to delete is not empty.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "tag"
+        )
+    )]
     rt::ErrorDef {
         code: "CallInterface",
         http_status: 400,
         message: "Call Interface Happen Error.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyNetworkViolation",
+        http_status: 400,
+        message: "A bound network can be deleted only after it is unbound",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "security-group")]
+    rt::ErrorDef {
+        code: "DependencyViolation",
+        http_status: 400,
+        message: "There is still instance(s) in the specified security group.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyViolation.CloudInstance",
+        http_status: 400,
+        message: "Specified network has nat cloud instance.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "DependencyViolation.Eip",
+        http_status: 400,
+        message: "DependencyViolation.Eip",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyViolation.NAT",
+        http_status: 400,
+        message: "Specified network has nat instance.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "DependencyViolation.NatRule",
+        http_status: 400,
+        message: "DependencyViolation.SNAT/DNAT",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyViolation.NetworkAcl",
+        http_status: 400,
+        message: "Specified network has network acl.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyViolation.RouteEntry",
+        http_status: 400,
+        message: "Specified network has route entry.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "DependencyViolation.VSwitch",
+        http_status: 400,
+        message: "Specified network has vswitch.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "ENS_BUY_COUNT_LESS",
+        http_status: 400,
+        message: "Too many resources purchased",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "ENS_BUY_DISK_STATUS_ILLEGAL",
+        http_status: 400,
+        message: "The disk status is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "ENS_BUY_STORE_ENOUGH",
+        http_status: 400,
+        message: "Insufficient inventory of purchased resources",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "ENS_BUY_USER_ILLEGAL",
+        http_status: 400,
+        message: "User is illegal",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "ENS_DependencyViolation_WindowsInstance",
         http_status: 400,
         message: "The instance creating is window, only user password to login.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "ENS_OperationUnsupported_KeyPairName",
         http_status: 400,
         message: "The KeyPairNameis not available or image not support ssh key.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN",
         http_status: 400,
         message: "The required module pwd or keyPairName is not inputed",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "ENS_SERVICE_ARREARAGE",
+        http_status: 400,
+        message: "用户欠费",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "EdgeNasError",
+        http_status: 400,
+        message: "EdgeNasError",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "EipNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "EniNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "aic")]
+    rt::ErrorDef {
+        code: "EnsNodeStockIsNotEnough",
+        http_status: 400,
+        message: "Insufficient inventory of purchased resources.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "image")]
+    rt::ErrorDef {
+        code: "Error.DeleteImage",
+        http_status: 400,
+        message: "The image cannot be deleted when used by instance.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -200,10 +1616,32 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "The Access Key is disabled.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "Forbidden.CreateInstance",
         http_status: 400,
         message: "The user is not in the Goods whitelist of creating instance interface.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "image")]
+    rt::ErrorDef {
+        code: "Forbidden.DelerrorteImage",
+        http_status: 400,
+        message: "The image cannot be deleted when used by instance.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.ExternalIpUsedInSnat",
+        http_status: 400,
+        message: "Forbidden.ExternalIpUsedInSnat",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.ExternalPort.Duplicated",
+        http_status: 400,
+        message: "The specified ExternalPort is duplicated.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -212,6 +1650,49 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.SnatIp",
+        http_status: 400,
+        message: "Snat requires at least one running snat ip",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.SnatIpUsedInDnat",
+        http_status: 400,
+        message: "Forbidden.SnatIpUsedInDnat",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.SourceCIDR.Duplicated",
+        http_status: 400,
+        message: "The specified sourceCIDR is duplicated.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "Forbidden.SourceCIDR.NotSupport",
+        http_status: 400,
+        message: "SourceCIDR support intranet cidr only.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "ForwardEntryLimitExceed",
+        http_status: 400,
+        message: "The limit of forward entry in the nat reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "INSTANCE_ID_NOT_FOUND",
+        http_status: 400,
+        message: "The input parameter instancdId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "instance")]
     rt::ErrorDef {
         code: "IllegalInsatanceSpec",
         http_status: 400,
@@ -224,28 +1705,193 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "The request signature does not conform to Aliyun standards.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "IncorrectEipIpStatus",
+        http_status: 400,
+        message: "The ip status of EIP  is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "IncorrectEipStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "eip", feature = "network"))]
+    rt::ErrorDef {
+        code: "IncorrectEniStatus",
+        http_status: 400,
+        message: "Current eni status does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "IncorrectEniType",
+        http_status: 400,
+        message: "The type of eni is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
     rt::ErrorDef {
         code: "IncorrectInstanceStatus",
         http_status: 400,
         message: "The current status of the instance does not support this operation.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "IncorrectListenerStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "IncorrectNetworkStatus",
+        http_status: 400,
+        message: "Current Network status does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "IncorrectNetworkType",
+        http_status: 400,
+        message: "Current Network type does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "IncorrectPrivateIpAddressStatus",
+        http_status: 400,
+        message: "The current status of the resource does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "IncorrectResourceBondStatus",
+        http_status: 400,
+        message: "The resource's bond status  is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "IncorrectRouteEntryStatus",
+        http_status: 400,
+        message: "Some route entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "IncorretDnatEntryStatus",
+        http_status: 400,
+        message: "Dnat entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "IncorretSnatEntryStatus",
+        http_status: 400,
+        message: "Snat entry status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "IncorretSnatIpStatus",
+        http_status: 400,
+        message: "Snat ip status blocked this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Instance.NotFound",
+        http_status: 400,
+        message: "The instance was not found.Please confirm whether the instance exists.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "security-group")]
+    rt::ErrorDef {
+        code: "InstanceAlreadyBound",
+        http_status: 400,
+        message: "The instance is already bound to a SecurityGroup.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "region"
+        )
+    )]
     rt::ErrorDef {
         code: "InstanceIdNotFound",
         http_status: 400,
         message: "The input parameter instancdId that is not found.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "epn",
+            feature = "instance",
+            feature = "region"
+        )
+    )]
     rt::ErrorDef {
         code: "InstanceNotExists",
         http_status: 400,
         message: "The user have no instances.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer"
+        )
+    )]
     rt::ErrorDef {
         code: "InstanceNotFound",
         http_status: 400,
         message: "The input parameter instancdId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "billing", feature = "epn", feature = "region"))]
+    rt::ErrorDef {
+        code: "InsufficientEipCapacity",
+        http_status: 400,
+        message: "Insufficient EIP inventory under the specified territory.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+    rt::ErrorDef {
+        code: "Interface.Call.Error",
+        http_status: 400,
+        message: "The interface call error",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "aic", feature = "sdg"))]
+    rt::ErrorDef {
+        code: "Interface.Call.Failed",
+        http_status: 400,
+        message: "%s.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -254,6 +1900,18 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "The request processing has failed due to some unknown error, exception or failure.",
         retry: rt::RetryClass::Transient,
     },
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "storage"
+        )
+    )]
     rt::ErrorDef {
         code: "Invalid%s",
         http_status: 400,
@@ -272,6 +1930,7 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified access key is not found.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidAccountStatus.NotEnoughBalance",
         http_status: 400,
@@ -290,76 +1949,547 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified api is not found, please check your url and method.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidArgument",
+        http_status: 400,
+        message: "Days and createBeforeDate can only choose one",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidAssociation.AssociateEipFist",
+        http_status: 400,
+        message: "Associate EIP first.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidAssociation.Duplicated",
+        http_status: 400,
+        message: "Specified instance already is associated.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidAssociation.EniNotSupportStandby",
+        http_status: 400,
+        message: "Eni does not support standby eip.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidAssociation.NetworkTypeNotSupport",
+        http_status: 400,
+        message: "The instance network type does not support binding to EIP.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidAssociation.RegionNotSupportStandby",
+        http_status: 400,
+        message: "The region of EIP does not support standby.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidBucketName",
+        http_status: 400,
+        message: "Specified parameter BucketName is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidCidrBlock.Malformed",
+        http_status: 400,
+        message: "Specified CIDR block is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidComment",
+        http_status: 400,
+        message: "Specified parameter Comment is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidDataRedundancyType",
+        http_status: 400,
+        message: "Specified parameter DataRedundancyType is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidDelimiter",
+        http_status: 400,
+        message: "Specified parameter Delimiter is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidDiskSize.ValueNotSupported",
         http_status: 400,
         message: "The specified disk capacity is invalid. Specify another capacity and try again.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidEngineId",
+        http_status: 400,
+        message: "The engineId does not belong to the city.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidEniId.NotFound",
+        http_status: 400,
+        message: "The specified NetworkInterfaceId does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidEnsRegionId.NotFound",
+        http_status: 400,
+        message: "The input parameter ensRegionId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "aic")]
+    rt::ErrorDef {
+        code: "InvalidImageIdNotFound",
+        http_status: 400,
+        message: "The image information entered is invalid. Please re-enter valid image information.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidInstanId.NotFound",
+        http_status: 400,
+        message: "Specified instance does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "instance", feature = "security-group"))]
     rt::ErrorDef {
         code: "InvalidInstanceId.NotFound",
         http_status: 400,
         message: "The specified InstanceId does not exist.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "instance")]
     rt::ErrorDef {
         code: "InvalidInstanceType.NotSupported",
         http_status: 400,
         message: "The specified InstanceType is not Supported.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidLifecycleScheme",
+        http_status: 400,
+        message: "Specified parameter LifecycleScheme is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidMarker",
+        http_status: 400,
+        message: "Specified parameter Marker is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidMountTarget.NotExisted",
+        http_status: 400,
+        message: "The specified mount target does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidNetworkAcl.NotFound",
+        http_status: 400,
+        message: "The special Network Acl is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidNetworkAclEntryId.NotFound",
+        http_status: 400,
+        message: "The special Network Acl Entry is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidNetworkId.NotFound",
+        http_status: 400,
+        message: "Network not found",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidOperation.InstanceNotSupport",
+        http_status: 400,
+        message: "The specified instance does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidParam.DuplicateRule",
+        http_status: 400,
+        message: "This rule already exists",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
     rt::ErrorDef {
         code: "InvalidParameter",
         http_status: 400,
         message: "The input parameter is Invalid.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "sdg",
+            feature = "security-group",
+            feature = "storage",
+            feature = "tag"
+        )
+    )]
     rt::ErrorDef {
         code: "InvalidParameter.%s",
         http_status: 400,
         message: "The specified field %s invalid. Please check it again.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidParameter.Bandwidth",
         http_status: 400,
         message: "The specified parameter InternetChargeType is not valid.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidParameter.CidrBlock",
+        http_status: 400,
+        message: "The specified parameter CidrBlock is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.DnatNotFound",
+        http_status: 400,
+        message: "The specified dnat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "eip", feature = "load-balancer", feature = "network"))]
+    rt::ErrorDef {
+        code: "InvalidParameter.EniServiceManaged",
+        http_status: 400,
+        message: "The eni is managed by service",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "InvalidParameter.EniStatus",
+        http_status: 400,
+        message: "The status of eni is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "InvalidParameter.EniType",
+        http_status: 400,
+        message: "The type of eni is invalid",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.ExternalIp",
+        http_status: 400,
+        message: "The specified externalIp is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidParameter.FileSystem.NotExisted",
+        http_status: 400,
+        message: "The specified file system does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.HealthCheckPort",
+        http_status: 400,
+        message: "HealthCheckPort is not in the range of InternalPort",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidParameter.Image",
         http_status: 400,
         message: "The specified image does not support.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidParameter.InstanceType",
         http_status: 400,
         message: "The specified parameter InstanceType is not valid.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.InternalIp",
+        http_status: 400,
+        message: "The specified parameter internalIp is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.InternalIpNotFound",
+        http_status: 400,
+        message: "The input parameter internalIp that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "InvalidParameter.Mismatch",
+        http_status: 400,
+        message: "Specified loadbalancer and backendServer are not in the same network.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.NatNotFound",
+        http_status: 400,
+        message: "The specified Nat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.NetworkNotFound",
+        http_status: 400,
+        message: "The specified Network is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.NetworkNotSupported",
+        http_status: 400,
+        message: "The specified Network does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.RegionNotSupported",
+        http_status: 400,
+        message: "The specified EnsRegion does not support this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatIp",
+        http_status: 400,
+        message: "The specified SnatIp is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatIpNotFound",
+        http_status: 400,
+        message: "The specified snat ip not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.SnatNotFound",
+        http_status: 400,
+        message: "The specified snat is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.SourceCIDR",
+        http_status: 400,
+        message: "The specified parameter SourceCIDR is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.SourceNetworkId",
+        http_status: 400,
+        message: "The specified parameter SourceNetworkId is invalid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.VSwitchNotBelongToNetwork",
+        http_status: 400,
+        message: "The specified VSwitch is not bound to the Network",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidParameter.VSwitchNotFound",
+        http_status: 400,
+        message: "The specified VSwitch is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "aic")]
+    rt::ErrorDef {
+        code: "InvalidParameterEnsRegionId",
+        http_status: 400,
+        message: "The entered node information is invalid. Please enter the correct node information.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "instance")]
     rt::ErrorDef {
         code: "InvalidPasswordParam.Mismatch",
         http_status: 400,
         message: "The input password should be null when passwordInherit is true.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "InvalidPort.Malformed",
+        http_status: 400,
+        message: "The specified port is not a valid port.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidPrefix",
+        http_status: 400,
+        message: "Specified parameter Prefix is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidPrivateIpAddress",
         http_status: 400,
         message: "Specified private IP address is not in the CIDR block of virtual switch.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "InvalidPrivateIpAddress.Duplicated",
         http_status: 400,
         message: "Specified private IP address is duplicated.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidPrivateIpAddress.NotFound",
+        http_status: 400,
+        message: "The specified privateIpAddress does not exist.",
+        retry: rt::RetryClass::Never,
+    },
     rt::ErrorDef {
         code: "InvalidProduct.NotFound",
         http_status: 404,
         message: "Cannot find product according to your specified domain.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "key-pair")]
+    rt::ErrorDef {
+        code: "InvalidPubKeyBody",
+        http_status: 400,
+        message: "Invalid Public Key Body.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidResource.Associated",
+        http_status: 400,
+        message: "This instance has already associated  network acl.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidResource.NotBond",
+        http_status: 400,
+        message: "The special Network Acl and the Resource are not bound.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidResource.NotFound",
+        http_status: 400,
+        message: "The binding instance is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidResource.NotSupport",
+        http_status: 400,
+        message: "Network type not support.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.Duplicate",
+        http_status: 400,
+        message: "The route entry already exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.NotFound",
+        http_status: 400,
+        message: "Route entry not exists.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidRouteEntry.SystemRoute",
+        http_status: 400,
+        message: "Specified operation is denied as route entry type is system.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidRouteTableId.NotFound",
+        http_status: 400,
+        message: "Specified route table does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    rt::ErrorDef {
+        code: "InvalidSecurityGroupId.NotFound",
+        http_status: 400,
+        message: "The specified SecurityGroupId does not exist.",
         retry: rt::RetryClass::Never,
     },
     rt::ErrorDef {
@@ -380,6 +2510,13 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified SecurityToken mismatch with the AccessKey.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidStartAfter",
+        http_status: 400,
+        message: "Specified parameter StartAfter is not valid.",
+        retry: rt::RetryClass::Never,
+    },
     rt::ErrorDef {
         code: "InvalidTimeStamp.Expired",
         http_status: 400,
@@ -392,12 +2529,42 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified time stamp or date value is not well formatted.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "InvalidType",
+        http_status: 400,
+        message: "Specified parameter Type is not valid.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "InvalidUnAssociation.UnAssociateStandbyEipFist",
+        http_status: 400,
+        message: "Unassociate standby eip first.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "instance")]
     rt::ErrorDef {
         code: "InvalidUserData.NotInWhiteList",
         http_status: 400,
         message: "The specified user is not authroized to perform this operation.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidVSwitchId.IpNotEnough",
+        http_status: 400,
+        message: "Don't have enough private IPs in this switch.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "InvalidVSwitchId.NotBelongNetwork",
+        http_status: 400,
+        message: "The specified VSwitch is not bound to instance's network.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "epn", feature = "instance", feature = "network"))]
     rt::ErrorDef {
         code: "InvalidVSwitchId.NotFound",
         http_status: 400,
@@ -410,24 +2577,381 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified parameter Version is not valid.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "region")]
+    rt::ErrorDef {
+        code: "InventoryExceeded",
+        http_status: 400,
+        message: "The Instance in stock are insufficient,please submit a ticket.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "application", feature = "security-group"))]
+    rt::ErrorDef {
+        code: "LimitExceeded.SecurityGroup",
+        http_status: 400,
+        message: "The number of securityGroup exceeds the limit.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "ListenerAlreadyExists",
+        http_status: 400,
+        message: "The listenerPort already exists.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "ListenerNotFound",
+        http_status: 400,
+        message: "The input parameter listener that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "eip", feature = "load-balancer"))]
+    rt::ErrorDef {
+        code: "LoadBalancerNotFound",
+        http_status: 400,
+        message: "The input parameter loadBalancerId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "MaxEniPrivateIpsCountExceeded",
+        http_status: 400,
+        message: "The maximum number of privateIp in a eni is exceeded.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "eip",
+            feature = "instance",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "storage"
+        )
+    )]
     rt::ErrorDef {
         code: "Missing%s",
         http_status: 400,
         message: "You must specify the parameter %s.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(
+        any(
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "storage"
+        )
+    )]
     rt::ErrorDef {
         code: "MissingParameter",
         http_status: 400,
         message: "The input parameters that is mandatory for processing this request is not supplied.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Nas.Mount.Tatget.Entity.Not.Null",
+        http_status: 400,
+        message: "There are still mount points under the file system.Please delete the mount point first",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "eip")]
+    rt::ErrorDef {
+        code: "NatNotFound",
+        http_status: 400,
+        message: "The input parameter allocationId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "Network.QuotaExceeded",
+        http_status: 400,
+        message: "Network quota exceeded",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "NetworkAclIdNotFound",
+        http_status: 400,
+        message: "The specified instance does not exist. Please check whether the instance ID is correct.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "billing",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "sdg",
+            feature = "security-group",
+            feature = "storage",
+            feature = "tag"
+        )
+    )]
     rt::ErrorDef {
         code: "NoPermission",
         http_status: 400,
         message: "Permission denied.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "NoSuchBucket",
+        http_status: 404,
+        message: "The specified bucket does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "NoSuchEnsRegion",
+        http_status: 404,
+        message: "The ens region does not exist",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "NoSuchLifecycle",
+        http_status: 404,
+        message: "The bucket lifecycle does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "NoSuchStorageDomain",
+        http_status: 404,
+        message: "The specified storageDomain does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "NotAllowMixed",
+        http_status: 400,
+        message: "NOT ALLOW MIX ATTACH.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "OperationDenied",
+        http_status: 403,
+        message: "The current ens region has not been purchased",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Order.CreateFailed",
+        http_status: 400,
+        message: "Failed to create order. Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "OrderFailed",
+        http_status: 400,
+        message: "订单失败",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "PARAM_NOT_ENOUGH",
+        http_status: 400,
+        message: "Insufficient parameters entered",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "ParamNotEnough",
+        http_status: 400,
+        message: "参数不足",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "ParamScopeError",
+        http_status: 400,
+        message: "参数值错误",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "ParamTypeError",
+        http_status: 400,
+        message: "参数类型错误",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+    rt::ErrorDef {
+        code: "Parameter.Invalid",
+        http_status: 400,
+        message: "The parameter is invalid. Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Parameter.Invalid.%s",
+        http_status: 400,
+        message: "The parameter %s is invalid.Please check your parameters and try it again.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "key-pair")]
+    rt::ErrorDef {
+        code: "PubKeyAttachedWithInstance",
+        http_status: 400,
+        message: "Public Key Attached With Instance.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "key-pair")]
+    rt::ErrorDef {
+        code: "PubKeyNameExisted",
+        http_status: 400,
+        message: "Public Key Pair Name Existed.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "key-pair")]
+    rt::ErrorDef {
+        code: "PubKeyNameNotExist",
+        http_status: 400,
+        message: "Public Key Pair Name Not Exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "image")]
+    rt::ErrorDef {
+        code: "QuotaExceed",
+        http_status: 400,
+        message: "The custom image quota has been used up.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "QuotaExceed.BackendServer",
+        http_status: 400,
+        message: "Backend servers quota exceeded in this loadbalancer.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "QuotaExceed.NatGateway",
+        http_status: 400,
+        message: "The maximum number of natGateway is reached.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "QuotaExceeded",
+        http_status: 400,
+        message: "Route entry quota exceeded in this route table.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "eip", feature = "network"))]
+    rt::ErrorDef {
+        code: "RegionAccessDenied",
+        http_status: 400,
+        message: "Could not operate this region's resource.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "security-group")]
+    rt::ErrorDef {
+        code: "RegionNotSupport",
+        http_status: 400,
+        message: "The specified InstanceId of regionId does not support SecurityGroup",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "network")]
+    rt::ErrorDef {
+        code: "RuleLimitExceed",
+        http_status: 400,
+        message: "The maximum number of network acl rule is reached.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "SIZE_ILLEGAL",
+        http_status: 400,
+        message: "The purchased capacity is illegal",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "disk",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "storage"
+        )
+    )]
+    rt::ErrorDef {
+        code: "SaleControl.VerificationFailed",
+        http_status: 400,
+        message: "You did not pass the salecontrol verification.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "SaleControlVerificationFailedRegion",
+        http_status: 400,
+        message: "The node sales constraint verification failed, please re-select or contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "SaleControlVerificationFailedStock",
+        http_status: 400,
+        message: "Inventory sales constraint verification failed, please re-match, or contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "security-group")]
+    rt::ErrorDef {
+        code: "SecurityGroupRule.NotFound",
+        http_status: 400,
+        message: "The input security group rule does not exist.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "image",
+            feature = "key-pair",
+            feature = "network",
+            feature = "security-group"
+        )
+    )]
+    rt::ErrorDef {
+        code: "SecurityGroupRuleConflict.Duplicated",
+        http_status: 400,
+        message: "The SecurityGroup rule already exists.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "ServerCertificateNotFound",
+        http_status: 400,
+        message: "The input parameter serverCertificateId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Service.NotOpen",
+        http_status: 400,
+        message: "You have not activated the service.Please activate the service first.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "instance")]
     rt::ErrorDef {
         code: "ServiceConfigInvalid",
         http_status: 400,
@@ -452,12 +2976,56 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Specified signature nonce was used already.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "disk")]
+    rt::ErrorDef {
+        code: "SnapshotIdNotFound",
+        http_status: 400,
+        message: "The input parameter SnapshotId that is not found.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "SnatEntryLimitExceed",
+        http_status: 400,
+        message: "The limit of snat entry in the network reaches.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "SnatIpLimitExceed",
+        http_status: 400,
+        message: "The Snat pool ip too many.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "SqlError",
+        http_status: 400,
+        message: "数据库操作异常",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "Stock.NotEnough",
+        http_status: 400,
+        message: "The inventory of the specified zone is insufficient.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "billing", feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "StockNotEnough",
         http_status: 400,
         message: "The specified configuration is unavailable. Reconfigure and try again.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "nat")]
+    rt::ErrorDef {
+        code: "SystemBusy",
+        http_status: 400,
+        message: "System is busy, please try again later.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "instance", feature = "tag"))]
     rt::ErrorDef {
         code: "SystemError",
         http_status: 400,
@@ -482,18 +3050,86 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
         message: "Request was denied due to user flow control.",
         retry: rt::RetryClass::Throttling,
     },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "TooManyBuckets",
+        http_status: 400,
+        message: "The number of buckets created exceeds the limit.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "load-balancer")]
+    rt::ErrorDef {
+        code: "TooManyListeners",
+        http_status: 400,
+        message: "More than 1 listener is found, please be more specified.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(any(feature = "billing", feature = "epn"))]
+    rt::ErrorDef {
+        code: "USERNOTFOUND",
+        http_status: 400,
+        message: "The user is not in ens-controller.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "UnSupportedCity",
+        http_status: 400,
+        message: "The city is not supported.",
+        retry: rt::RetryClass::Never,
+    },
     rt::ErrorDef {
         code: "UnsupportedHTTPMethod",
         http_status: 403,
         message: "This http method is not supported.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(feature = "epn")]
+    rt::ErrorDef {
+        code: "UserNotExist",
+        http_status: 400,
+        message: "The specified user is not authroized to perform this operation.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "storage")]
+    rt::ErrorDef {
+        code: "UserStatus.Abnormal",
+        http_status: 400,
+        message: "The user status is abnormal.Please contact the product.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(feature = "instance")]
+    rt::ErrorDef {
+        code: "VALIDATE.MODULE.FAILED",
+        http_status: 400,
+        message: "Required module is not selected.",
+        retry: rt::RetryClass::Never,
+    },
+    #[cfg(
+        any(
+            feature = "aic",
+            feature = "application",
+            feature = "disk",
+            feature = "eip",
+            feature = "epn",
+            feature = "image",
+            feature = "instance",
+            feature = "key-pair",
+            feature = "load-balancer",
+            feature = "nat",
+            feature = "network",
+            feature = "region",
+            feature = "security-group",
+            feature = "storage"
+        )
+    )]
     rt::ErrorDef {
         code: "ens.interface.error",
         http_status: 400,
         message: "Failed to call API.",
         retry: rt::RetryClass::Never,
     },
+    #[cfg(any(feature = "epn", feature = "instance"))]
     rt::ErrorDef {
         code: "unsupported_Ipv6Feature",
         http_status: 400,
@@ -505,60 +3141,620 @@ static DEFINITIONS: [rt::ErrorDef; 55] = [
 impl ErrorCode {
     /// Every code, in the catalog's order.
     pub const ALL: &'static [Self] = &[
+        #[cfg(feature = "storage")]
+        Self::AccessDenied,
+        #[cfg(
+            any(
+                feature = "image",
+                feature = "key-pair",
+                feature = "network",
+                feature = "security-group"
+            )
+        )]
+        Self::AuthorizationLimitExceed,
+        #[cfg(feature = "load-balancer")]
+        Self::BackendServerNotFound,
+        #[cfg(feature = "storage")]
+        Self::BucketAlreadyExists,
+        #[cfg(feature = "storage")]
+        Self::BucketNotEmpty,
+        #[cfg(
+            any(
+                feature = "aic",
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "load-balancer",
+                feature = "network",
+                feature = "region",
+                feature = "security-group",
+                feature = "tag"
+            )
+        )]
         Self::CallInterface,
+        #[cfg(feature = "network")]
+        Self::DependencyNetworkViolation,
+        #[cfg(feature = "security-group")]
+        Self::DependencyViolation,
+        #[cfg(feature = "network")]
+        Self::DependencyViolationCloudInstance,
+        #[cfg(feature = "nat")]
+        Self::DependencyViolationEip,
+        #[cfg(feature = "network")]
+        Self::DependencyViolationNat,
+        #[cfg(feature = "nat")]
+        Self::DependencyViolationNatRule,
+        #[cfg(feature = "network")]
+        Self::DependencyViolationNetworkAcl,
+        #[cfg(feature = "network")]
+        Self::DependencyViolationRouteEntry,
+        #[cfg(feature = "network")]
+        Self::DependencyViolationVSwitch,
+        #[cfg(feature = "disk")]
+        Self::EnsBuyCountLess,
+        #[cfg(feature = "disk")]
+        Self::EnsBuyDiskStatusIllegal,
+        #[cfg(feature = "disk")]
+        Self::EnsBuyStoreEnough,
+        #[cfg(feature = "disk")]
+        Self::EnsBuyUserIllegal,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::EnsDependencyViolationWindowsInstance,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::EnsOperationUnsupportedKeyPairName,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::EnsPasswordOrKeyPairNameModuleNotChosen,
+        #[cfg(feature = "disk")]
+        Self::EnsServiceArrearage,
+        #[cfg(feature = "storage")]
+        Self::EdgeNasError,
+        #[cfg(feature = "eip")]
+        Self::EipNotFound,
+        #[cfg(feature = "eip")]
+        Self::EniNotFound,
+        #[cfg(feature = "aic")]
+        Self::EnsNodeStockIsNotEnough,
+        #[cfg(feature = "image")]
+        Self::ErrorDeleteImage,
         Self::ForbiddenAccessKeyDisabled,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::ForbiddenCreateInstance,
+        #[cfg(feature = "image")]
+        Self::ForbiddenDelerrorteImage,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenExternalIpUsedInSnat,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenExternalPortDuplicated,
         Self::ForbiddenRam,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenSnatIp,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenSnatIpUsedInDnat,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenSourceCidrDuplicated,
+        #[cfg(feature = "nat")]
+        Self::ForbiddenSourceCidrNotSupport,
+        #[cfg(feature = "nat")]
+        Self::ForwardEntryLimitExceed,
+        #[cfg(feature = "disk")]
+        Self::InstanceIdNotFound2,
+        #[cfg(feature = "instance")]
         Self::IllegalInsatanceSpec,
         Self::IncompleteSignature,
+        #[cfg(feature = "eip")]
+        Self::IncorrectEipIpStatus,
+        #[cfg(feature = "eip")]
+        Self::IncorrectEipStatus,
+        #[cfg(any(feature = "eip", feature = "network"))]
+        Self::IncorrectEniStatus,
+        #[cfg(feature = "eip")]
+        Self::IncorrectEniType,
+        #[cfg(
+            any(
+                feature = "disk",
+                feature = "eip",
+                feature = "instance",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "security-group"
+            )
+        )]
         Self::IncorrectInstanceStatus,
+        #[cfg(feature = "load-balancer")]
+        Self::IncorrectListenerStatus,
+        #[cfg(feature = "network")]
+        Self::IncorrectNetworkStatus,
+        #[cfg(feature = "network")]
+        Self::IncorrectNetworkType,
+        #[cfg(feature = "network")]
+        Self::IncorrectPrivateIpAddressStatus,
+        #[cfg(feature = "network")]
+        Self::IncorrectResourceBondStatus,
+        #[cfg(feature = "network")]
+        Self::IncorrectRouteEntryStatus,
+        #[cfg(feature = "nat")]
+        Self::IncorretDnatEntryStatus,
+        #[cfg(feature = "nat")]
+        Self::IncorretSnatEntryStatus,
+        #[cfg(feature = "nat")]
+        Self::IncorretSnatIpStatus,
+        #[cfg(feature = "storage")]
+        Self::InstanceNotFound2,
+        #[cfg(feature = "security-group")]
+        Self::InstanceAlreadyBound,
+        #[cfg(
+            any(
+                feature = "aic",
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "region"
+            )
+        )]
         Self::InstanceIdNotFound,
+        #[cfg(
+            any(
+                feature = "billing",
+                feature = "epn",
+                feature = "instance",
+                feature = "region"
+            )
+        )]
         Self::InstanceNotExists,
+        #[cfg(
+            any(
+                feature = "disk",
+                feature = "eip",
+                feature = "instance",
+                feature = "load-balancer"
+            )
+        )]
         Self::InstanceNotFound,
+        #[cfg(any(feature = "billing", feature = "epn", feature = "region"))]
+        Self::InsufficientEipCapacity,
+        #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+        Self::InterfaceCallError,
+        #[cfg(any(feature = "aic", feature = "sdg"))]
+        Self::InterfaceCallFailed,
         Self::InternalError,
+        #[cfg(
+            any(
+                feature = "disk",
+                feature = "eip",
+                feature = "instance",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "region",
+                feature = "storage"
+            )
+        )]
         Self::InvalidField,
         Self::InvalidAccessKeyIdInactive,
         Self::InvalidAccessKeyIdNotFound,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidAccountStatusNotEnoughBalance,
         Self::InvalidActionNotFound,
         Self::InvalidApiNotFound,
+        #[cfg(feature = "storage")]
+        Self::InvalidArgument,
+        #[cfg(feature = "eip")]
+        Self::InvalidAssociationAssociateEipFist,
+        #[cfg(feature = "eip")]
+        Self::InvalidAssociationDuplicated,
+        #[cfg(feature = "eip")]
+        Self::InvalidAssociationEniNotSupportStandby,
+        #[cfg(feature = "eip")]
+        Self::InvalidAssociationNetworkTypeNotSupport,
+        #[cfg(feature = "eip")]
+        Self::InvalidAssociationRegionNotSupportStandby,
+        #[cfg(feature = "storage")]
+        Self::InvalidBucketName,
+        #[cfg(feature = "network")]
+        Self::InvalidCidrBlockMalformed,
+        #[cfg(feature = "storage")]
+        Self::InvalidComment,
+        #[cfg(feature = "storage")]
+        Self::InvalidDataRedundancyType,
+        #[cfg(feature = "storage")]
+        Self::InvalidDelimiter,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidDiskSizeValueNotSupported,
+        #[cfg(feature = "storage")]
+        Self::InvalidEngineId,
+        #[cfg(feature = "network")]
+        Self::InvalidEniIdNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidEnsRegionIdNotFound,
+        #[cfg(feature = "aic")]
+        Self::InvalidImageIdNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidInstanIdNotFound,
+        #[cfg(any(feature = "instance", feature = "security-group"))]
         Self::InvalidInstanceIdNotFound,
+        #[cfg(feature = "instance")]
         Self::InvalidInstanceTypeNotSupported,
+        #[cfg(feature = "storage")]
+        Self::InvalidLifecycleScheme,
+        #[cfg(feature = "storage")]
+        Self::InvalidMarker,
+        #[cfg(feature = "storage")]
+        Self::InvalidMountTargetNotExisted,
+        #[cfg(feature = "network")]
+        Self::InvalidNetworkAclNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidNetworkAclEntryIdNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidNetworkIdNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidOperationInstanceNotSupport,
+        #[cfg(feature = "network")]
+        Self::InvalidParamDuplicateRule,
+        #[cfg(
+            any(
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "eip",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "network",
+                feature = "security-group"
+            )
+        )]
         Self::InvalidParameter,
+        #[cfg(
+            any(
+                feature = "aic",
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "eip",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "region",
+                feature = "sdg",
+                feature = "security-group",
+                feature = "storage",
+                feature = "tag"
+            )
+        )]
         Self::InvalidParameterField,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidParameterBandwidth,
+        #[cfg(feature = "network")]
+        Self::InvalidParameterCidrBlock,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterDnatNotFound,
+        #[cfg(any(feature = "eip", feature = "load-balancer", feature = "network"))]
+        Self::InvalidParameterEniServiceManaged,
+        #[cfg(feature = "load-balancer")]
+        Self::InvalidParameterEniStatus,
+        #[cfg(feature = "load-balancer")]
+        Self::InvalidParameterEniType,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterExternalIp,
+        #[cfg(feature = "storage")]
+        Self::InvalidParameterFileSystemNotExisted,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterHealthCheckPort,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidParameterImage,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidParameterInstanceType,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterInternalIp,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterInternalIpNotFound,
+        #[cfg(feature = "load-balancer")]
+        Self::InvalidParameterMismatch,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterNatNotFound,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterNetworkNotFound,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterNetworkNotSupported,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterRegionNotSupported,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterSnatIp,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterSnatIpNotFound,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterSnatNotFound,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterSourceCidr,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterSourceNetworkId,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterVSwitchNotBelongToNetwork,
+        #[cfg(feature = "nat")]
+        Self::InvalidParameterVSwitchNotFound,
+        #[cfg(feature = "aic")]
+        Self::InvalidParameterEnsRegionId,
+        #[cfg(feature = "instance")]
         Self::InvalidPasswordParamMismatch,
+        #[cfg(feature = "nat")]
+        Self::InvalidPortMalformed,
+        #[cfg(feature = "storage")]
+        Self::InvalidPrefix,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidPrivateIpAddress,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::InvalidPrivateIpAddressDuplicated,
+        #[cfg(feature = "network")]
+        Self::InvalidPrivateIpAddressNotFound,
         Self::InvalidProductNotFound,
+        #[cfg(feature = "key-pair")]
+        Self::InvalidPubKeyBody,
+        #[cfg(feature = "network")]
+        Self::InvalidResourceAssociated,
+        #[cfg(feature = "network")]
+        Self::InvalidResourceNotBond,
+        #[cfg(feature = "network")]
+        Self::InvalidResourceNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidResourceNotSupport,
+        #[cfg(feature = "network")]
+        Self::InvalidRouteEntryDuplicate,
+        #[cfg(feature = "network")]
+        Self::InvalidRouteEntryNotFound,
+        #[cfg(feature = "network")]
+        Self::InvalidRouteEntrySystemRoute,
+        #[cfg(feature = "network")]
+        Self::InvalidRouteTableIdNotFound,
+        #[cfg(
+            any(
+                feature = "image",
+                feature = "key-pair",
+                feature = "network",
+                feature = "security-group"
+            )
+        )]
+        Self::InvalidSecurityGroupIdNotFound,
         Self::InvalidSecurityTokenExpired,
         Self::InvalidSecurityTokenMalformed,
         Self::InvalidSecurityTokenMismatchWithAccessKey,
+        #[cfg(feature = "storage")]
+        Self::InvalidStartAfter,
         Self::InvalidTimeStampExpired,
         Self::InvalidTimeStampFormat,
+        #[cfg(feature = "storage")]
+        Self::InvalidType,
+        #[cfg(feature = "eip")]
+        Self::InvalidUnAssociationUnAssociateStandbyEipFist,
+        #[cfg(feature = "instance")]
         Self::InvalidUserDataNotInWhiteList,
+        #[cfg(feature = "network")]
+        Self::InvalidVSwitchIdIpNotEnough,
+        #[cfg(feature = "network")]
+        Self::InvalidVSwitchIdNotBelongNetwork,
+        #[cfg(any(feature = "epn", feature = "instance", feature = "network"))]
         Self::InvalidVSwitchIdNotFound,
         Self::InvalidVersion,
+        #[cfg(feature = "region")]
+        Self::InventoryExceeded,
+        #[cfg(any(feature = "application", feature = "security-group"))]
+        Self::LimitExceededSecurityGroup,
+        #[cfg(feature = "load-balancer")]
+        Self::ListenerAlreadyExists,
+        #[cfg(feature = "load-balancer")]
+        Self::ListenerNotFound,
+        #[cfg(any(feature = "eip", feature = "load-balancer"))]
+        Self::LoadBalancerNotFound,
+        #[cfg(feature = "network")]
+        Self::MaxEniPrivateIpsCountExceeded,
+        #[cfg(
+            any(
+                feature = "disk",
+                feature = "eip",
+                feature = "instance",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "region",
+                feature = "storage"
+            )
+        )]
         Self::MissingField,
+        #[cfg(
+            any(
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "network",
+                feature = "region",
+                feature = "security-group",
+                feature = "storage"
+            )
+        )]
         Self::MissingParameter,
+        #[cfg(feature = "storage")]
+        Self::NasMountTatgetEntityNotNull,
+        #[cfg(feature = "eip")]
+        Self::NatNotFound,
+        #[cfg(feature = "network")]
+        Self::NetworkQuotaExceeded,
+        #[cfg(feature = "network")]
+        Self::NetworkAclIdNotFound,
+        #[cfg(
+            any(
+                feature = "aic",
+                feature = "application",
+                feature = "billing",
+                feature = "disk",
+                feature = "eip",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "region",
+                feature = "sdg",
+                feature = "security-group",
+                feature = "storage",
+                feature = "tag"
+            )
+        )]
         Self::NoPermission,
+        #[cfg(feature = "storage")]
+        Self::NoSuchBucket,
+        #[cfg(feature = "storage")]
+        Self::NoSuchEnsRegion,
+        #[cfg(feature = "storage")]
+        Self::NoSuchLifecycle,
+        #[cfg(feature = "storage")]
+        Self::NoSuchStorageDomain,
+        #[cfg(feature = "disk")]
+        Self::NotAllowMixed,
+        #[cfg(feature = "storage")]
+        Self::OperationDenied,
+        #[cfg(feature = "storage")]
+        Self::OrderCreateFailed,
+        #[cfg(feature = "disk")]
+        Self::OrderFailed,
+        #[cfg(feature = "disk")]
+        Self::ParamNotEnough2,
+        #[cfg(feature = "storage")]
+        Self::ParamNotEnough,
+        #[cfg(feature = "storage")]
+        Self::ParamScopeError,
+        #[cfg(feature = "storage")]
+        Self::ParamTypeError,
+        #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
+        Self::ParameterInvalid,
+        #[cfg(feature = "storage")]
+        Self::ParameterInvalidField,
+        #[cfg(feature = "key-pair")]
+        Self::PubKeyAttachedWithInstance,
+        #[cfg(feature = "key-pair")]
+        Self::PubKeyNameExisted,
+        #[cfg(feature = "key-pair")]
+        Self::PubKeyNameNotExist,
+        #[cfg(feature = "image")]
+        Self::QuotaExceed,
+        #[cfg(feature = "load-balancer")]
+        Self::QuotaExceedBackendServer,
+        #[cfg(feature = "nat")]
+        Self::QuotaExceedNatGateway,
+        #[cfg(feature = "network")]
+        Self::QuotaExceeded,
+        #[cfg(any(feature = "eip", feature = "network"))]
+        Self::RegionAccessDenied,
+        #[cfg(feature = "security-group")]
+        Self::RegionNotSupport,
+        #[cfg(feature = "network")]
+        Self::RuleLimitExceed,
+        #[cfg(feature = "disk")]
+        Self::SizeIllegal,
+        #[cfg(
+            any(
+                feature = "disk",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "storage"
+            )
+        )]
+        Self::SaleControlVerificationFailed,
+        #[cfg(feature = "disk")]
+        Self::SaleControlVerificationFailedRegion,
+        #[cfg(feature = "disk")]
+        Self::SaleControlVerificationFailedStock,
+        #[cfg(feature = "security-group")]
+        Self::SecurityGroupRuleNotFound,
+        #[cfg(
+            any(
+                feature = "image",
+                feature = "key-pair",
+                feature = "network",
+                feature = "security-group"
+            )
+        )]
+        Self::SecurityGroupRuleConflictDuplicated,
+        #[cfg(feature = "load-balancer")]
+        Self::ServerCertificateNotFound,
+        #[cfg(feature = "storage")]
+        Self::ServiceNotOpen,
+        #[cfg(feature = "instance")]
         Self::ServiceConfigInvalid,
         Self::ServiceUnavailable,
         Self::SignatureDoesNotMatch,
         Self::SignatureNonceUsed,
+        #[cfg(feature = "disk")]
+        Self::SnapshotIdNotFound,
+        #[cfg(feature = "nat")]
+        Self::SnatEntryLimitExceed,
+        #[cfg(feature = "nat")]
+        Self::SnatIpLimitExceed,
+        #[cfg(feature = "storage")]
+        Self::SqlError,
+        #[cfg(feature = "storage")]
+        Self::StockNotEnough2,
+        #[cfg(any(feature = "billing", feature = "epn", feature = "instance"))]
         Self::StockNotEnough,
+        #[cfg(feature = "nat")]
+        Self::SystemBusy,
+        #[cfg(any(feature = "instance", feature = "tag"))]
         Self::SystemError,
         Self::Throttling,
         Self::ThrottlingApi,
         Self::ThrottlingUser,
+        #[cfg(feature = "storage")]
+        Self::TooManyBuckets,
+        #[cfg(feature = "load-balancer")]
+        Self::TooManyListeners,
+        #[cfg(any(feature = "billing", feature = "epn"))]
+        Self::Usernotfound,
+        #[cfg(feature = "storage")]
+        Self::UnSupportedCity,
         Self::UnsupportedHttpMethod,
+        #[cfg(feature = "epn")]
+        Self::UserNotExist,
+        #[cfg(feature = "storage")]
+        Self::UserStatusAbnormal,
+        #[cfg(feature = "instance")]
+        Self::ValidateModuleFailed,
+        #[cfg(
+            any(
+                feature = "aic",
+                feature = "application",
+                feature = "disk",
+                feature = "eip",
+                feature = "epn",
+                feature = "image",
+                feature = "instance",
+                feature = "key-pair",
+                feature = "load-balancer",
+                feature = "nat",
+                feature = "network",
+                feature = "region",
+                feature = "security-group",
+                feature = "storage"
+            )
+        )]
         Self::EnsInterfaceError,
+        #[cfg(any(feature = "epn", feature = "instance"))]
         Self::UnsupportedIpv6Feature,
     ];
 
@@ -575,7 +3771,7 @@ impl ErrorCode {
     /// The catalog's code for a code the service sent: an exact code first, else the
     /// pattern (`InvalidParameter.%s`) it matches.
     pub fn from_code(code: &str) -> Option<Self> {
-        rt::find_code(&DEFINITIONS, code).map(|i| Self::ALL[i])
+        rt::find_code(DEFINITIONS, code).map(|i| Self::ALL[i])
     }
 }
 
@@ -640,6 +3836,7 @@ impl CommonError {
     /// The common error for `code`, if it is one. The message is the answer's (kept by
     /// the client's error, not here).
     pub fn from_code(code: &str, _message: &str) -> Option<Self> {
+        #[allow(unreachable_patterns)]
         Some(
             match ErrorCode::from_code(code)? {
                 ErrorCode::ForbiddenAccessKeyDisabled => Self::ForbiddenAccessKeyDisabled,
@@ -739,6 +3936,32 @@ pub struct Unhandled {
 }
 
 impl Unhandled {
+    #[cfg_attr(
+        not(
+            any(
+                feature = "instance",
+                feature = "region",
+                feature = "disk",
+                feature = "image",
+                feature = "key-pair",
+                feature = "security-group",
+                feature = "network",
+                feature = "epn",
+                feature = "load-balancer",
+                feature = "eip",
+                feature = "nat",
+                feature = "storage",
+                feature = "aic",
+                feature = "sdg",
+                feature = "container",
+                feature = "application",
+                feature = "tag",
+                feature = "billing",
+                feature = "sale-control"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) fn new(code: &str) -> Self {
         Self { code: code.to_owned() }
     }

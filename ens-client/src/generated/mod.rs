@@ -6,233 +6,4082 @@ pub mod types;
 /// Error codes (`errors.json`), each defined once, and the service-wide `Error`.
 pub mod errors;
 
+/// `AccosicateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod accosicate_network_acl;
+
+/// `AddBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod add_backend_servers;
+
 /// `AddNetworkInterfaceToInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod add_network_interface_to_instance;
 
+/// `AddSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod add_snat_ip_for_snat_entry;
+
+/// `AssignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod assign_private_ip_addresses;
+
+/// `AssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod associate_ens_eip_address;
+
+/// `AssociateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod associate_ha_vip;
+
+/// `AssociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod associate_network_cidr_block;
+
+/// `AttachDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod attach_disk;
+
 /// `AttachEnsInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod attach_ens_instances;
 
+/// `AttachInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod attach_instance_sdg;
+
+/// `AttachInstancesToNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod attach_instances_to_node_pool;
+
+/// `AttachKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod attach_key_pair;
+
+/// `AttachNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod attach_network_interface;
+
+/// `AuthorizeSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod authorize_security_group;
+
+/// `AuthorizeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod authorize_security_group_egress;
+
+/// `BatchEventMigrateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod batch_event_migrate_instance;
+
+/// `BatchEventRebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod batch_event_reboot_instance;
+
+/// `BatchEventRedeployInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod batch_event_redeploy_instance;
+
+/// `CleanDistData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod clean_dist_data;
+
+/// `CopySDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod copy_sdg;
+
+/// `CopySnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod copy_snapshot;
+
+/// `CreateARMServerInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod create_arm_server_instances;
+
+/// `CreateApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod create_application;
+
+/// `CreateClassicNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_classic_network;
+
+/// `CreateCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod create_cluster;
+
+/// `CreateClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod create_cluster_node_pool;
+
+/// `CreateDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod create_disk;
+
+/// `CreateEipInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod create_eip_instance;
+
+/// `CreateEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_ens_route_entry;
+
+/// `CreateEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod create_ens_sale_control;
+
+/// `CreateEnsService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod create_ens_service;
+
+/// `CreateEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod create_epn_instance;
+
+/// `CreateFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod create_file_system;
+
+/// `CreateForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod create_forward_entry;
+
+/// `CreateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_ha_vip;
+
+/// `CreateImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod create_image;
+
 /// `CreateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod create_instance;
 
+/// `CreateInstanceActiveOpsTask`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod create_instance_active_ops_task;
+
+/// `CreateKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod create_key_pair;
+
+/// `CreateLoadBalancer`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod create_load_balancer;
+
+/// `CreateLoadBalancerHTTPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod create_load_balancer_http_listener;
+
+/// `CreateLoadBalancerHTTPSListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod create_load_balancer_https_listener;
+
+/// `CreateLoadBalancerTCPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod create_load_balancer_tcp_listener;
+
+/// `CreateLoadBalancerUDPListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod create_load_balancer_udp_listener;
+
+/// `CreateMountTarget`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod create_mount_target;
+
+/// `CreateNatGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod create_nat_gateway;
+
+/// `CreateNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_network;
+
+/// `CreateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_network_acl;
+
+/// `CreateNetworkAclEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_network_acl_entry;
+
+/// `CreateNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_network_interface;
+
+/// `CreateSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod create_sdg;
+
+/// `CreateSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod create_security_group;
+
+/// `CreateSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod create_security_group_permissions;
+
+/// `CreateSnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod create_snapshot;
+
+/// `CreateSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod create_snat_entry;
+
+/// `CreateStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod create_storage_gateway;
+
+/// `CreateStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod create_storage_volume;
+
+/// `CreateVSwitch`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod create_v_switch;
+
+/// `DeleteAICPublicKey`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod delete_aic_public_key;
+
+/// `DeleteApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod delete_application;
+
+/// `DeleteBucket`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_bucket;
+
+/// `DeleteBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_bucket_lifecycle;
+
+/// `DeleteCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod delete_cluster;
+
+/// `DeleteClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod delete_cluster_node_pool;
+
+/// `DeleteClusterNodes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod delete_cluster_nodes;
+
+/// `DeleteDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod delete_disk;
+
+/// `DeleteEip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod delete_eip;
+
+/// `DeleteEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_ens_route_entry;
+
+/// `DeleteEnsSaleConditionControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod delete_ens_sale_condition_control;
+
+/// `DeleteEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod delete_ens_sale_control;
+
+/// `DeleteEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod delete_epn_instance;
+
+/// `DeleteFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_file_system;
+
+/// `DeleteForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod delete_forward_entry;
+
+/// `DeleteHaVips`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_ha_vips;
+
+/// `DeleteImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod delete_image;
+
+/// `DeleteKeyPairs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod delete_key_pairs;
+
+/// `DeleteLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod delete_load_balancer_listener;
+
+/// `DeleteMountTarget`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_mount_target;
+
+/// `DeleteNatGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod delete_nat_gateway;
+
+/// `DeleteNetwork`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_network;
+
+/// `DeleteNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_network_acl;
+
+/// `DeleteNetworkAclEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_network_acl_entry;
+
+/// `DeleteNetworkInterfaces`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_network_interfaces;
+
+/// `DeleteNetworkPeerConnection`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_network_peer_connection;
+
+/// `DeleteObject`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_object;
+
+/// `DeleteSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod delete_sdg;
+
+/// `DeleteSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod delete_security_group;
+
+/// `DeleteSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod delete_security_group_permissions;
+
+/// `DeleteSnapshot`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod delete_snapshot;
+
+/// `DeleteSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod delete_snat_entry;
+
+/// `DeleteSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod delete_snat_ip_for_snat_entry;
+
+/// `DeleteStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_storage_gateway;
+
+/// `DeleteStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod delete_storage_volume;
+
+/// `DeleteVSwitch`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod delete_v_switch;
+
+/// `DeployInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod deploy_instance_sdg;
+
+/// `DeploySDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod deploy_sdg;
+
+/// `DescribeAICImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod describe_aic_images;
+
+/// `DescribeARMServerInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod describe_arm_server_instances;
+
+/// `DescribeAddon`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_addon;
+
+/// `DescribeApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_application;
+
 /// `DescribeAvailableResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource;
 
 /// `DescribeAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource_info;
 
 /// `DescribeBandWithdChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_band_withd_charge_type;
 
+/// `DescribeBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod describe_bandwitdh_by_internet_charge_type;
+
+/// `DescribeCloudDiskAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod describe_cloud_disk_available_resource_info;
+
+/// `DescribeCloudDiskTypes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod describe_cloud_disk_types;
+
+/// `DescribeCluster`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster;
+
+/// `DescribeClusterAttachScripts`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_attach_scripts;
+
+/// `DescribeClusterDetail`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_detail;
+
+/// `DescribeClusterKubeConfig`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_kube_config;
+
+/// `DescribeClusterNodePools`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_node_pools;
+
+/// `DescribeClusterNodes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_nodes;
+
+/// `DescribeClusterUserKubeconfig`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_cluster_user_kubeconfig;
+
+/// `DescribeClustersV1`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod describe_clusters_v1;
+
 /// `DescribeCreatePrePaidInstanceResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_create_pre_paid_instance_result;
 
+/// `DescribeDataDistResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_data_dist_result;
+
+/// `DescribeDataDownloadURL`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_data_download_url;
+
+/// `DescribeDataPushResult`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_data_push_result;
+
+/// `DescribeDeviceService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_device_service;
+
+/// `DescribeDiskIopsList`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod describe_disk_iops_list;
+
+/// `DescribeDisks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod describe_disks;
+
+/// `DescribeElbAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_elb_available_resource_info;
+
+/// `DescribeEnsCommodityCode`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod describe_ens_commodity_code;
+
+/// `DescribeEnsCommodityModuleCode`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod describe_ens_commodity_module_code;
+
+/// `DescribeEnsEipAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod describe_ens_eip_addresses;
+
+/// `DescribeEnsNetDistrict`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_ens_net_district;
+
 /// `DescribeEnsNetLevel`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_level;
 
 /// `DescribeEnsNetSaleDistrict`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_sale_district;
 
 /// `DescribeEnsRegionIdIpv6Info`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_region_id_ipv6_info;
 
+/// `DescribeEnsRegionIdResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_ens_region_id_resource;
+
+/// `DescribeEnsRegions`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_ens_regions;
+
+/// `DescribeEnsResourceUsage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_ens_resource_usage;
+
+/// `DescribeEnsRouteEntryList`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_ens_route_entry_list;
+
+/// `DescribeEnsRouteTables`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_ens_route_tables;
+
+/// `DescribeEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod describe_ens_sale_control;
+
+/// `DescribeEnsSaleControlAvailableResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod describe_ens_sale_control_available_resource;
+
+/// `DescribeEnsSaleControlStock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod describe_ens_sale_control_stock;
+
+/// `DescribeEpnBandWidthData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod describe_epn_band_width_data;
+
+/// `DescribeEpnBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod describe_epn_bandwitdh_by_internet_charge_type;
+
+/// `DescribeEpnInstanceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod describe_epn_instance_attribute;
+
+/// `DescribeEpnInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod describe_epn_instances;
+
+/// `DescribeEpnMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod describe_epn_measurement_data;
+
+/// `DescribeExportImageInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_export_image_info;
+
+/// `DescribeExportImageStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_export_image_status;
+
+/// `DescribeFileSystems`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod describe_file_systems;
+
+/// `DescribeForwardEntryAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod describe_forward_entry_attribute;
+
+/// `DescribeForwardTableEntries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod describe_forward_table_entries;
+
+/// `DescribeHaVips`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_ha_vips;
+
+/// `DescribeHistoryEvents`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod describe_history_events;
+
+/// `DescribeImageInfos`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_image_infos;
+
+/// `DescribeImageSharePermission`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_image_share_permission;
+
+/// `DescribeImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_images;
+
 /// `DescribeInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_auto_renew_attribute;
 
+/// `DescribeInstanceBandwidthDetail`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod describe_instance_bandwidth_detail;
+
+/// `DescribeInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod describe_instance_boot_configuration;
+
 /// `DescribeInstanceMonitorData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_monitor_data;
 
+/// `DescribeInstanceSDGStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod describe_instance_sdg_status;
+
 /// `DescribeInstanceSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_spec;
 
 /// `DescribeInstanceTypes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_types;
 
 /// `DescribeInstanceVncUrl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_vnc_url;
 
 /// `DescribeInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instances;
 
+/// `DescribeKeyPairs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod describe_key_pairs;
+
+/// `DescribeLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_attribute;
+
+/// `DescribeLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_http_listener_attribute;
+
+/// `DescribeLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_https_listener_attribute;
+
+/// `DescribeLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_listen_monitor;
+
+/// `DescribeLoadBalancerListeners`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_listeners;
+
+/// `DescribeLoadBalancerSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_spec;
+
+/// `DescribeLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_tcp_listener_attribute;
+
+/// `DescribeLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancer_udp_listener_attribute;
+
+/// `DescribeLoadBalancers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_load_balancers;
+
+/// `DescribeMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod describe_measurement_data;
+
+/// `DescribeMountTargets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod describe_mount_targets;
+
+/// `DescribeNASAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod describe_nas_available_resource_info;
+
+/// `DescribeNCInformation`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod describe_nc_information;
+
+/// `DescribeNatGateways`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod describe_nat_gateways;
+
+/// `DescribeNetworkAcls`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_network_acls;
+
+/// `DescribeNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_network_attribute;
+
+/// `DescribeNetworkInterfaces`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_network_interfaces;
+
+/// `DescribeNetworkPeerConnections`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_network_peer_connections;
+
+/// `DescribeNetworks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_networks;
+
+/// `DescribePrePaidInstanceStock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_pre_paid_instance_stock;
+
+/// `DescribePrice`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod describe_price;
+
 /// `DescribeRegionIsps`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_region_isps;
 
+/// `DescribeRegionResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_region_resource;
+
+/// `DescribeReservedResource`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_reserved_resource;
+
+/// `DescribeResourceTimeline`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod describe_resource_timeline;
+
+/// `DescribeSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod describe_sdg;
+
+/// `DescribeSDGDeploymentStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod describe_sdg_deployment_status;
+
+/// `DescribeSDGSharedDisks`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod describe_sdg_shared_disks;
+
+/// `DescribeSDGs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod describe_sd_gs;
+
+/// `DescribeSecondaryPublicIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_secondary_public_ip_addresses;
+
+/// `DescribeSecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod describe_security_group_attribute;
+
+/// `DescribeSecurityGroups`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod describe_security_groups;
+
+/// `DescribeSelfImages`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod describe_self_images;
+
+/// `DescribeServcieSchedule`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod describe_servcie_schedule;
+
+/// `DescribeServerLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_server_load_balancer_listen_monitor;
+
+/// `DescribeServerLoadBalancerMonitor`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod describe_server_load_balancer_monitor;
+
+/// `DescribeSnapshots`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod describe_snapshots;
+
+/// `DescribeSnatAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod describe_snat_attribute;
+
+/// `DescribeSnatTableEntries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod describe_snat_table_entries;
+
+/// `DescribeStorageGateway`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod describe_storage_gateway;
+
+/// `DescribeStorageVolume`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod describe_storage_volume;
+
+/// `DescribeUserBandWidthData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod describe_user_band_width_data;
+
+/// `DescribeVSwitchAttributes`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_v_switch_attributes;
+
+/// `DescribeVSwitches`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod describe_v_switches;
+
+/// `DetachDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod detach_disk;
+
+/// `DetachInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod detach_instance_sdg;
+
+/// `DetachKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod detach_key_pair;
+
+/// `DetachNetworkInterface`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod detach_network_interface;
+
+/// `DistApplicationData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod dist_application_data;
+
+/// `EventMigrateInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod event_migrate_instance;
+
+/// `EventRebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod event_reboot_instance;
+
+/// `EventRedeployInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod event_redeploy_instance;
+
+/// `ExportBillDetailData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod export_bill_detail_data;
+
+/// `ExportImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod export_image;
+
+/// `ExportMeasurementData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub mod export_measurement_data;
+
+/// `GetBucketAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod get_bucket_acl;
+
+/// `GetBucketInfo`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod get_bucket_info;
+
+/// `GetBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod get_bucket_lifecycle;
+
+/// `GetClusterAddonInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod get_cluster_addon_instance;
+
+/// `GetOssStorageAndAccByBuckets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod get_oss_storage_and_acc_by_buckets;
+
+/// `GetOssUsageData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod get_oss_usage_data;
+
+/// `ImportImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod import_image;
+
+/// `ImportKeyPair`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub mod import_key_pair;
+
+/// `InitializeENSECKServiceRole`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod initialize_enseck_service_role;
+
+/// `InstallClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod install_cluster_addons;
+
+/// `JoinPublicIpsToEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod join_public_ips_to_epn_instance;
+
+/// `JoinSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod join_security_group;
+
+/// `JoinVSwitchesToEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod join_v_switches_to_epn_instance;
+
+/// `LeaveSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod leave_security_group;
+
+/// `ListAICPublicKeyDeliveries`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod list_aic_public_key_deliveries;
+
+/// `ListAICPublicKeys`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod list_aic_public_keys;
+
+/// `ListAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod list_addons;
+
+/// `ListApplications`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod list_applications;
+
+/// `ListBuckets`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod list_buckets;
+
+/// `ListClusterAddonInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod list_cluster_addon_instances;
+
+/// `ListObjects`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod list_objects;
+
+/// `ListProductAbilities`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub mod list_product_abilities;
+
+/// `ListTagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub mod list_tag_resources;
+
+/// `ManageAICLogin`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod manage_aic_login;
+
+/// `ModifyAICInstanceType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod modify_aic_instance_type;
+
+/// `ModifyClusterAddon`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod modify_cluster_addon;
+
+/// `ModifyClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod modify_cluster_node_pool;
+
+/// `ModifyEnsEipAddressAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod modify_ens_eip_address_attribute;
+
+/// `ModifyEnsRouteEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod modify_ens_route_entry;
+
+/// `ModifyEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod modify_epn_instance;
+
+/// `ModifyFileSystem`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod modify_file_system;
+
+/// `ModifyForwardEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod modify_forward_entry;
+
+/// `ModifyHaVipAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod modify_ha_vip_attribute;
+
+/// `ModifyImageAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod modify_image_attribute;
+
+/// `ModifyImageSharePermission`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub mod modify_image_share_permission;
+
 /// `ModifyInstanceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_attribute;
 
 /// `ModifyInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_auto_renew_attribute;
 
+/// `ModifyInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod modify_instance_boot_configuration;
+
+/// `ModifyInstanceChargeType`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod modify_instance_charge_type;
+
+/// `ModifyInstanceNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod modify_instance_network_attribute;
+
+/// `ModifyLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod modify_load_balancer_attribute;
+
+/// `ModifyNetworkAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod modify_network_attribute;
+
+/// `ModifyNetworkInterfaceAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod modify_network_interface_attribute;
+
 /// `ModifyPrepayInstanceSpec`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_prepay_instance_spec;
 
+/// `ModifySecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod modify_security_group_attribute;
+
+/// `ModifySnapshotAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod modify_snapshot_attribute;
+
+/// `ModifySnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod modify_snat_entry;
+
+/// `ModifyVSwitchAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod modify_v_switch_attribute;
+
+/// `MountInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod mount_instance_sdg;
+
+/// `PreloadRegionSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod preload_region_sdg;
+
+/// `PrepareUpload`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod prepare_upload;
+
+/// `PushApplicationData`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod push_application_data;
+
+/// `PutBucket`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod put_bucket;
+
+/// `PutBucketAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod put_bucket_acl;
+
+/// `PutBucketLifecycle`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub mod put_bucket_lifecycle;
+
+/// `ReInitDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod re_init_disk;
+
+/// `RebootAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod reboot_aic_instance;
+
+/// `RebootARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod reboot_arm_server_instance;
+
 /// `RebootInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reboot_instance;
 
+/// `RebootInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod reboot_instances;
+
+/// `RecoverAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod recover_aic_instance;
+
 /// `ReinitInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reinit_instance;
 
+/// `ReinitInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod reinit_instances;
+
+/// `ReleaseAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod release_aic_instance;
+
+/// `ReleaseARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod release_arm_server_instance;
+
+/// `ReleaseInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod release_instance;
+
 /// `ReleasePostPaidInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_post_paid_instance;
 
 /// `ReleasePrePaidInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_pre_paid_instance;
 
+/// `RemoveBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod remove_backend_servers;
+
+/// `RemoveInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod remove_instance_sdg;
+
+/// `RemovePublicIpsFromEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod remove_public_ips_from_epn_instance;
+
+/// `RemoveSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod remove_sdg;
+
+/// `RemoveSDGs`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod remove_sd_gs;
+
+/// `RemoveVSwitchesFromEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod remove_v_switches_from_epn_instance;
+
+/// `RenewARMServerInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod renew_arm_server_instance;
+
 /// `RenewInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod renew_instance;
 
+/// `RescaleApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod rescale_application;
+
+/// `RescaleDeviceService`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod rescale_device_service;
+
+/// `ResetAICInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod reset_aic_instance;
+
+/// `ResetDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod reset_disk;
+
+/// `ResizeDisk`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub mod resize_disk;
+
+/// `RevokeSecurityGroup`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod revoke_security_group;
+
+/// `RevokeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub mod revoke_security_group_egress;
+
+/// `RollbackApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod rollback_application;
+
 /// `RunInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod run_instances;
 
+/// `RunServiceSchedule`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod run_service_schedule;
+
+/// `SaveSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod save_sdg;
+
+/// `ScaleClusterNodePool`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod scale_cluster_node_pool;
+
+/// `SetBackendServers`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_backend_servers;
+
+/// `SetLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_load_balancer_http_listener_attribute;
+
+/// `SetLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_load_balancer_https_listener_attribute;
+
+/// `SetLoadBalancerStatus`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_load_balancer_status;
+
+/// `SetLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_load_balancer_tcp_listener_attribute;
+
+/// `SetLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod set_load_balancer_udp_listener_attribute;
+
+/// `ShareAICImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod share_aic_image;
+
+/// `StartEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod start_epn_instance;
+
 /// `StartInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod start_instance;
 
+/// `StartInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod start_instances;
+
+/// `StartLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod start_load_balancer_listener;
+
+/// `StartSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod start_snat_ip_for_snat_entry;
+
+/// `StopEpnInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub mod stop_epn_instance;
+
 /// `StopInstance`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod stop_instance;
+
+/// `StopInstances`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub mod stop_instances;
+
+/// `StopLoadBalancerListener`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub mod stop_load_balancer_listener;
+
+/// `StopSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub mod stop_snat_ip_for_snat_entry;
+
+/// `TagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub mod tag_resources;
+
+/// `UnAssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub mod un_associate_ens_eip_address;
+
+/// `UnInstallClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod un_install_cluster_addons;
+
+/// `UnassignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod unassign_private_ip_addresses;
+
+/// `UnassociateHaVip`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod unassociate_ha_vip;
+
+/// `UnassociateNetworkAcl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod unassociate_network_acl;
+
+/// `UnassociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub mod unassociate_network_cidr_block;
+
+/// `UnloadRegionSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod unload_region_sdg;
+
+/// `UnmountInstanceSDG`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub mod unmount_instance_sdg;
+
+/// `UntagResources`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub mod untag_resources;
+
+/// `UpdateClusterCertificate`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod update_cluster_certificate;
+
+/// `UpdateEnsSaleControl`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub mod update_ens_sale_control;
+
+/// `UpgradeAICInstanceImage`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod upgrade_aic_instance_image;
+
+/// `UpgradeApplication`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub mod upgrade_application;
+
+/// `UpgradeClusterAddons`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub mod upgrade_cluster_addons;
+
+/// `UploadAICPublicKey`: request, builder, response, errors and the types only it uses.
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub mod upload_aic_public_key;
 
 pub use errors::{CommonError, ErrorCode};
 
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use accosicate_network_acl::{
+    AccosicateNetworkAclRequest, AccosicateNetworkAclRequestBuilder,
+    AccosicateNetworkAclResponse, AccosicateNetworkAclError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use add_backend_servers::{
+    AddBackendServersRequest, AddBackendServersRequestBuilder, AddBackendServersResponse,
+    AddBackendServersError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use add_network_interface_to_instance::{
     AddNetworkInterfaceToInstanceRequest, AddNetworkInterfaceToInstanceRequestBuilder,
     AddNetworkInterfaceToInstanceResponse, AddNetworkInterfaceToInstanceError,
 };
 
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use add_snat_ip_for_snat_entry::{
+    AddSnatIpForSnatEntryRequest, AddSnatIpForSnatEntryRequestBuilder,
+    AddSnatIpForSnatEntryResponse, AddSnatIpForSnatEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use assign_private_ip_addresses::{
+    AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesRequestBuilder,
+    AssignPrivateIpAddressesResponse, AssignPrivateIpAddressesError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use associate_ens_eip_address::{
+    AssociateEnsEipAddressRequest, AssociateEnsEipAddressRequestBuilder,
+    AssociateEnsEipAddressResponse, AssociateEnsEipAddressError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use associate_ha_vip::{
+    AssociateHaVipRequest, AssociateHaVipRequestBuilder, AssociateHaVipResponse,
+    AssociateHaVipError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use associate_network_cidr_block::{
+    AssociateNetworkCidrBlockRequest, AssociateNetworkCidrBlockRequestBuilder,
+    AssociateNetworkCidrBlockResponse, AssociateNetworkCidrBlockError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use attach_disk::{
+    AttachDiskRequest, AttachDiskRequestBuilder, AttachDiskResponse, AttachDiskError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use attach_ens_instances::{
     AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder,
     AttachEnsInstancesResponse, AttachEnsInstancesError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use attach_instance_sdg::{
+    AttachInstanceSDGRequest, AttachInstanceSDGRequestBuilder, AttachInstanceSDGResponse,
+    AttachInstanceSDGError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use attach_instances_to_node_pool::{
+    AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
+    AttachInstancesToNodePoolResponse, AttachInstancesToNodePoolError,
+};
+
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use attach_key_pair::{
+    AttachKeyPairRequest, AttachKeyPairRequestBuilder, AttachKeyPairResponse,
+    AttachKeyPairError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use attach_network_interface::{
+    AttachNetworkInterfaceRequest, AttachNetworkInterfaceRequestBuilder,
+    AttachNetworkInterfaceResponse, AttachNetworkInterfaceError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use authorize_security_group::{
+    AuthorizeSecurityGroupRequest, AuthorizeSecurityGroupRequestBuilder,
+    AuthorizeSecurityGroupResponse, AuthorizeSecurityGroupError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use authorize_security_group_egress::{
+    AuthorizeSecurityGroupEgressRequest, AuthorizeSecurityGroupEgressRequestBuilder,
+    AuthorizeSecurityGroupEgressResponse, AuthorizeSecurityGroupEgressError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use batch_event_migrate_instance::{
+    BatchEventMigrateInstanceRequest, BatchEventMigrateInstanceRequestBuilder,
+    BatchEventMigrateInstanceResponse, BatchEventMigrateInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use batch_event_reboot_instance::{
+    BatchEventRebootInstanceRequest, BatchEventRebootInstanceRequestBuilder,
+    BatchEventRebootInstanceResponse, BatchEventRebootInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use batch_event_redeploy_instance::{
+    BatchEventRedeployInstanceRequest, BatchEventRedeployInstanceRequestBuilder,
+    BatchEventRedeployInstanceResponse, BatchEventRedeployInstanceError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use clean_dist_data::{
+    CleanDistDataRequest, CleanDistDataRequestBuilder, CleanDistDataResponse,
+    CleanDistDataError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use copy_sdg::{CopySDGRequest, CopySDGRequestBuilder, CopySDGResponse, CopySDGError};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use copy_snapshot::{
+    CopySnapshotRequest, CopySnapshotRequestBuilder, CopySnapshotResponse,
+    CopySnapshotError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use create_arm_server_instances::{
+    CreateARMServerInstancesRequest, CreateARMServerInstancesRequestBuilder,
+    CreateARMServerInstancesResponse, CreateARMServerInstancesError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use create_application::{
+    CreateApplicationRequest, CreateApplicationRequestBuilder, CreateApplicationResponse,
+    CreateApplicationError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_classic_network::{
+    CreateClassicNetworkRequest, CreateClassicNetworkRequestBuilder,
+    CreateClassicNetworkResponse, CreateClassicNetworkError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use create_cluster::{
+    CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterResponse,
+    CreateClusterError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use create_cluster_node_pool::{
+    CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
+    CreateClusterNodePoolResponse, CreateClusterNodePoolError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use create_disk::{
+    CreateDiskRequest, CreateDiskRequestBuilder, CreateDiskResponse, CreateDiskError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use create_eip_instance::{
+    CreateEipInstanceRequest, CreateEipInstanceRequestBuilder, CreateEipInstanceResponse,
+    CreateEipInstanceError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_ens_route_entry::{
+    CreateEnsRouteEntryRequest, CreateEnsRouteEntryRequestBuilder,
+    CreateEnsRouteEntryResponse, CreateEnsRouteEntryError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use create_ens_sale_control::{
+    CreateEnsSaleControlRequest, CreateEnsSaleControlRequestBuilder,
+    CreateEnsSaleControlResponse, CreateEnsSaleControlError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use create_ens_service::{
+    CreateEnsServiceRequest, CreateEnsServiceRequestBuilder, CreateEnsServiceResponse,
+    CreateEnsServiceError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use create_epn_instance::{
+    CreateEpnInstanceRequest, CreateEpnInstanceRequestBuilder, CreateEpnInstanceResponse,
+    CreateEpnInstanceError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use create_file_system::{
+    CreateFileSystemRequest, CreateFileSystemRequestBuilder, CreateFileSystemResponse,
+    CreateFileSystemError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use create_forward_entry::{
+    CreateForwardEntryRequest, CreateForwardEntryRequestBuilder,
+    CreateForwardEntryResponse, CreateForwardEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_ha_vip::{
+    CreateHaVipRequest, CreateHaVipRequestBuilder, CreateHaVipResponse, CreateHaVipError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use create_image::{
+    CreateImageRequest, CreateImageRequestBuilder, CreateImageResponse, CreateImageError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance::{
     CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceResponse,
     CreateInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use create_instance_active_ops_task::{
+    CreateInstanceActiveOpsTaskRequest, CreateInstanceActiveOpsTaskRequestBuilder,
+    CreateInstanceActiveOpsTaskResponse, CreateInstanceActiveOpsTaskError,
+};
+
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use create_key_pair::{
+    CreateKeyPairRequest, CreateKeyPairRequestBuilder, CreateKeyPairResponse,
+    CreateKeyPairError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use create_load_balancer::{
+    CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder,
+    CreateLoadBalancerResponse, CreateLoadBalancerError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use create_load_balancer_http_listener::{
+    CreateLoadBalancerHTTPListenerRequest, CreateLoadBalancerHTTPListenerRequestBuilder,
+    CreateLoadBalancerHTTPListenerResponse, CreateLoadBalancerHTTPListenerError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use create_load_balancer_https_listener::{
+    CreateLoadBalancerHTTPSListenerRequest,
+    CreateLoadBalancerHTTPSListenerRequestBuilder,
+    CreateLoadBalancerHTTPSListenerResponse, CreateLoadBalancerHTTPSListenerError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use create_load_balancer_tcp_listener::{
+    CreateLoadBalancerTCPListenerRequest, CreateLoadBalancerTCPListenerRequestBuilder,
+    CreateLoadBalancerTCPListenerResponse, CreateLoadBalancerTCPListenerError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use create_load_balancer_udp_listener::{
+    CreateLoadBalancerUDPListenerRequest, CreateLoadBalancerUDPListenerRequestBuilder,
+    CreateLoadBalancerUDPListenerResponse, CreateLoadBalancerUDPListenerError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use create_mount_target::{
+    CreateMountTargetRequest, CreateMountTargetRequestBuilder, CreateMountTargetResponse,
+    CreateMountTargetError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use create_nat_gateway::{
+    CreateNatGatewayRequest, CreateNatGatewayRequestBuilder, CreateNatGatewayResponse,
+    CreateNatGatewayError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_network::{
+    CreateNetworkRequest, CreateNetworkRequestBuilder, CreateNetworkResponse,
+    CreateNetworkError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_network_acl::{
+    CreateNetworkAclRequest, CreateNetworkAclRequestBuilder, CreateNetworkAclResponse,
+    CreateNetworkAclError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_network_acl_entry::{
+    CreateNetworkAclEntryRequest, CreateNetworkAclEntryRequestBuilder,
+    CreateNetworkAclEntryResponse, CreateNetworkAclEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_network_interface::{
+    CreateNetworkInterfaceRequest, CreateNetworkInterfaceRequestBuilder,
+    CreateNetworkInterfaceResponse, CreateNetworkInterfaceError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use create_sdg::{
+    CreateSDGRequest, CreateSDGRequestBuilder, CreateSDGResponse, CreateSDGError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use create_security_group::{
+    CreateSecurityGroupRequest, CreateSecurityGroupRequestBuilder,
+    CreateSecurityGroupResponse, CreateSecurityGroupError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use create_security_group_permissions::{
+    CreateSecurityGroupPermissionsRequest, CreateSecurityGroupPermissionsRequestBuilder,
+    CreateSecurityGroupPermissionsResponse, CreateSecurityGroupPermissionsError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use create_snapshot::{
+    CreateSnapshotRequest, CreateSnapshotRequestBuilder, CreateSnapshotResponse,
+    CreateSnapshotError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use create_snat_entry::{
+    CreateSnatEntryRequest, CreateSnatEntryRequestBuilder, CreateSnatEntryResponse,
+    CreateSnatEntryError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use create_storage_gateway::{
+    CreateStorageGatewayRequest, CreateStorageGatewayRequestBuilder,
+    CreateStorageGatewayResponse, CreateStorageGatewayError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use create_storage_volume::{
+    CreateStorageVolumeRequest, CreateStorageVolumeRequestBuilder,
+    CreateStorageVolumeResponse, CreateStorageVolumeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use create_v_switch::{
+    CreateVSwitchRequest, CreateVSwitchRequestBuilder, CreateVSwitchResponse,
+    CreateVSwitchError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use delete_aic_public_key::{
+    DeleteAICPublicKeyRequest, DeleteAICPublicKeyRequestBuilder,
+    DeleteAICPublicKeyResponse, DeleteAICPublicKeyError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use delete_application::{
+    DeleteApplicationRequest, DeleteApplicationRequestBuilder, DeleteApplicationResponse,
+    DeleteApplicationError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_bucket::{
+    DeleteBucketRequest, DeleteBucketRequestBuilder, DeleteBucketResponse,
+    DeleteBucketError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_bucket_lifecycle::{
+    DeleteBucketLifecycleRequest, DeleteBucketLifecycleRequestBuilder,
+    DeleteBucketLifecycleResponse, DeleteBucketLifecycleError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use delete_cluster::{
+    DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterResponse,
+    DeleteClusterError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use delete_cluster_node_pool::{
+    DeleteClusterNodePoolRequest, DeleteClusterNodePoolRequestBuilder,
+    DeleteClusterNodePoolResponse, DeleteClusterNodePoolError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use delete_cluster_nodes::{
+    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder,
+    DeleteClusterNodesResponse, DeleteClusterNodesError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use delete_disk::{
+    DeleteDiskRequest, DeleteDiskRequestBuilder, DeleteDiskResponse, DeleteDiskError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use delete_eip::{
+    DeleteEipRequest, DeleteEipRequestBuilder, DeleteEipResponse, DeleteEipError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_ens_route_entry::{
+    DeleteEnsRouteEntryRequest, DeleteEnsRouteEntryRequestBuilder,
+    DeleteEnsRouteEntryResponse, DeleteEnsRouteEntryError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use delete_ens_sale_condition_control::{
+    DeleteEnsSaleConditionControlRequest, DeleteEnsSaleConditionControlRequestBuilder,
+    DeleteEnsSaleConditionControlResponse, DeleteEnsSaleConditionControlError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use delete_ens_sale_control::{
+    DeleteEnsSaleControlRequest, DeleteEnsSaleControlRequestBuilder,
+    DeleteEnsSaleControlResponse, DeleteEnsSaleControlError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use delete_epn_instance::{
+    DeleteEpnInstanceRequest, DeleteEpnInstanceRequestBuilder, DeleteEpnInstanceResponse,
+    DeleteEpnInstanceError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_file_system::{
+    DeleteFileSystemRequest, DeleteFileSystemRequestBuilder, DeleteFileSystemResponse,
+    DeleteFileSystemError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use delete_forward_entry::{
+    DeleteForwardEntryRequest, DeleteForwardEntryRequestBuilder,
+    DeleteForwardEntryResponse, DeleteForwardEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_ha_vips::{
+    DeleteHaVipsRequest, DeleteHaVipsRequestBuilder, DeleteHaVipsResponse,
+    DeleteHaVipsError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use delete_image::{
+    DeleteImageRequest, DeleteImageRequestBuilder, DeleteImageResponse, DeleteImageError,
+};
+
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use delete_key_pairs::{
+    DeleteKeyPairsRequest, DeleteKeyPairsRequestBuilder, DeleteKeyPairsResponse,
+    DeleteKeyPairsError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use delete_load_balancer_listener::{
+    DeleteLoadBalancerListenerRequest, DeleteLoadBalancerListenerRequestBuilder,
+    DeleteLoadBalancerListenerResponse, DeleteLoadBalancerListenerError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_mount_target::{
+    DeleteMountTargetRequest, DeleteMountTargetRequestBuilder, DeleteMountTargetResponse,
+    DeleteMountTargetError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use delete_nat_gateway::{
+    DeleteNatGatewayRequest, DeleteNatGatewayRequestBuilder, DeleteNatGatewayResponse,
+    DeleteNatGatewayError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_network::{
+    DeleteNetworkRequest, DeleteNetworkRequestBuilder, DeleteNetworkResponse,
+    DeleteNetworkError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_network_acl::{
+    DeleteNetworkAclRequest, DeleteNetworkAclRequestBuilder, DeleteNetworkAclResponse,
+    DeleteNetworkAclError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_network_acl_entry::{
+    DeleteNetworkAclEntryRequest, DeleteNetworkAclEntryRequestBuilder,
+    DeleteNetworkAclEntryResponse, DeleteNetworkAclEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_network_interfaces::{
+    DeleteNetworkInterfacesRequest, DeleteNetworkInterfacesRequestBuilder,
+    DeleteNetworkInterfacesResponse, DeleteNetworkInterfacesError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_network_peer_connection::{
+    DeleteNetworkPeerConnectionRequest, DeleteNetworkPeerConnectionRequestBuilder,
+    DeleteNetworkPeerConnectionResponse, DeleteNetworkPeerConnectionError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_object::{
+    DeleteObjectRequest, DeleteObjectRequestBuilder, DeleteObjectResponse,
+    DeleteObjectError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use delete_sdg::{
+    DeleteSDGRequest, DeleteSDGRequestBuilder, DeleteSDGResponse, DeleteSDGError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use delete_security_group::{
+    DeleteSecurityGroupRequest, DeleteSecurityGroupRequestBuilder,
+    DeleteSecurityGroupResponse, DeleteSecurityGroupError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use delete_security_group_permissions::{
+    DeleteSecurityGroupPermissionsRequest, DeleteSecurityGroupPermissionsRequestBuilder,
+    DeleteSecurityGroupPermissionsResponse, DeleteSecurityGroupPermissionsError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use delete_snapshot::{
+    DeleteSnapshotRequest, DeleteSnapshotRequestBuilder, DeleteSnapshotResponse,
+    DeleteSnapshotError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use delete_snat_entry::{
+    DeleteSnatEntryRequest, DeleteSnatEntryRequestBuilder, DeleteSnatEntryResponse,
+    DeleteSnatEntryError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use delete_snat_ip_for_snat_entry::{
+    DeleteSnatIpForSnatEntryRequest, DeleteSnatIpForSnatEntryRequestBuilder,
+    DeleteSnatIpForSnatEntryResponse, DeleteSnatIpForSnatEntryError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_storage_gateway::{
+    DeleteStorageGatewayRequest, DeleteStorageGatewayRequestBuilder,
+    DeleteStorageGatewayResponse, DeleteStorageGatewayError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use delete_storage_volume::{
+    DeleteStorageVolumeRequest, DeleteStorageVolumeRequestBuilder,
+    DeleteStorageVolumeResponse, DeleteStorageVolumeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use delete_v_switch::{
+    DeleteVSwitchRequest, DeleteVSwitchRequestBuilder, DeleteVSwitchResponse,
+    DeleteVSwitchError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use deploy_instance_sdg::{
+    DeployInstanceSDGRequest, DeployInstanceSDGRequestBuilder, DeployInstanceSDGResponse,
+    DeployInstanceSDGError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use deploy_sdg::{
+    DeploySDGRequest, DeploySDGRequestBuilder, DeploySDGResponse, DeploySDGError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use describe_aic_images::{
+    DescribeAICImagesRequest, DescribeAICImagesRequestBuilder, DescribeAICImagesResponse,
+    DescribeAICImagesError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use describe_arm_server_instances::{
+    DescribeARMServerInstancesRequest, DescribeARMServerInstancesRequestBuilder,
+    DescribeARMServerInstancesResponse, DescribeARMServerInstancesError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_addon::{
+    DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonResponse,
+    DescribeAddonError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_application::{
+    DescribeApplicationRequest, DescribeApplicationRequestBuilder,
+    DescribeApplicationResponse, DescribeApplicationError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource::{
     DescribeAvailableResourceRequest, DescribeAvailableResourceRequestBuilder,
     DescribeAvailableResourceResponse, DescribeAvailableResourceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource_info::{
     DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder,
     DescribeAvailableResourceInfoResponse, DescribeAvailableResourceInfoError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_band_withd_charge_type::{
     DescribeBandWithdChargeTypeRequest, DescribeBandWithdChargeTypeRequestBuilder,
     DescribeBandWithdChargeTypeResponse, DescribeBandWithdChargeTypeError,
 };
 
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use describe_bandwitdh_by_internet_charge_type::{
+    DescribeBandwitdhByInternetChargeTypeRequest,
+    DescribeBandwitdhByInternetChargeTypeRequestBuilder,
+    DescribeBandwitdhByInternetChargeTypeResponse,
+    DescribeBandwitdhByInternetChargeTypeError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use describe_cloud_disk_available_resource_info::{
+    DescribeCloudDiskAvailableResourceInfoRequest,
+    DescribeCloudDiskAvailableResourceInfoRequestBuilder,
+    DescribeCloudDiskAvailableResourceInfoResponse,
+    DescribeCloudDiskAvailableResourceInfoError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use describe_cloud_disk_types::{
+    DescribeCloudDiskTypesRequest, DescribeCloudDiskTypesRequestBuilder,
+    DescribeCloudDiskTypesResponse, DescribeCloudDiskTypesError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster::{
+    DescribeClusterRequest, DescribeClusterRequestBuilder, DescribeClusterResponse,
+    DescribeClusterError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_attach_scripts::{
+    DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
+    DescribeClusterAttachScriptsResponse, DescribeClusterAttachScriptsError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_detail::{
+    DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
+    DescribeClusterDetailResponse, DescribeClusterDetailError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_kube_config::{
+    DescribeClusterKubeConfigRequest, DescribeClusterKubeConfigRequestBuilder,
+    DescribeClusterKubeConfigResponse, DescribeClusterKubeConfigError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_node_pools::{
+    DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
+    DescribeClusterNodePoolsResponse, DescribeClusterNodePoolsError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_nodes::{
+    DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder,
+    DescribeClusterNodesResponse, DescribeClusterNodesError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_cluster_user_kubeconfig::{
+    DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
+    DescribeClusterUserKubeconfigResponse, DescribeClusterUserKubeconfigError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use describe_clusters_v1::{
+    DescribeClustersV1Request, DescribeClustersV1RequestBuilder,
+    DescribeClustersV1Response, DescribeClustersV1Error,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_create_pre_paid_instance_result::{
     DescribeCreatePrePaidInstanceResultRequest,
     DescribeCreatePrePaidInstanceResultRequestBuilder,
     DescribeCreatePrePaidInstanceResultResponse, DescribeCreatePrePaidInstanceResultError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_data_dist_result::{
+    DescribeDataDistResultRequest, DescribeDataDistResultRequestBuilder,
+    DescribeDataDistResultResponse, DescribeDataDistResultError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_data_download_url::{
+    DescribeDataDownloadURLRequest, DescribeDataDownloadURLRequestBuilder,
+    DescribeDataDownloadURLResponse, DescribeDataDownloadURLError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_data_push_result::{
+    DescribeDataPushResultRequest, DescribeDataPushResultRequestBuilder,
+    DescribeDataPushResultResponse, DescribeDataPushResultError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_device_service::{
+    DescribeDeviceServiceRequest, DescribeDeviceServiceRequestBuilder,
+    DescribeDeviceServiceResponse, DescribeDeviceServiceError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use describe_disk_iops_list::{
+    DescribeDiskIopsListRequest, DescribeDiskIopsListRequestBuilder,
+    DescribeDiskIopsListResponse, DescribeDiskIopsListError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use describe_disks::{
+    DescribeDisksRequest, DescribeDisksRequestBuilder, DescribeDisksResponse,
+    DescribeDisksError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_elb_available_resource_info::{
+    DescribeElbAvailableResourceInfoRequest,
+    DescribeElbAvailableResourceInfoRequestBuilder,
+    DescribeElbAvailableResourceInfoResponse, DescribeElbAvailableResourceInfoError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use describe_ens_commodity_code::{
+    DescribeEnsCommodityCodeRequest, DescribeEnsCommodityCodeRequestBuilder,
+    DescribeEnsCommodityCodeResponse, DescribeEnsCommodityCodeError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use describe_ens_commodity_module_code::{
+    DescribeEnsCommodityModuleCodeRequest, DescribeEnsCommodityModuleCodeRequestBuilder,
+    DescribeEnsCommodityModuleCodeResponse, DescribeEnsCommodityModuleCodeError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use describe_ens_eip_addresses::{
+    DescribeEnsEipAddressesRequest, DescribeEnsEipAddressesRequestBuilder,
+    DescribeEnsEipAddressesResponse, DescribeEnsEipAddressesError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_ens_net_district::{
+    DescribeEnsNetDistrictRequest, DescribeEnsNetDistrictRequestBuilder,
+    DescribeEnsNetDistrictResponse, DescribeEnsNetDistrictError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_level::{
     DescribeEnsNetLevelRequest, DescribeEnsNetLevelRequestBuilder,
     DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_sale_district::{
     DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder,
     DescribeEnsNetSaleDistrictResponse, DescribeEnsNetSaleDistrictError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_region_id_ipv6_info::{
     DescribeEnsRegionIdIpv6InfoRequest, DescribeEnsRegionIdIpv6InfoRequestBuilder,
     DescribeEnsRegionIdIpv6InfoResponse, DescribeEnsRegionIdIpv6InfoError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_ens_region_id_resource::{
+    DescribeEnsRegionIdResourceRequest, DescribeEnsRegionIdResourceRequestBuilder,
+    DescribeEnsRegionIdResourceResponse, DescribeEnsRegionIdResourceError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_ens_regions::{
+    DescribeEnsRegionsRequest, DescribeEnsRegionsRequestBuilder,
+    DescribeEnsRegionsResponse, DescribeEnsRegionsError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_ens_resource_usage::{
+    DescribeEnsResourceUsageRequest, DescribeEnsResourceUsageRequestBuilder,
+    DescribeEnsResourceUsageResponse, DescribeEnsResourceUsageError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_ens_route_entry_list::{
+    DescribeEnsRouteEntryListRequest, DescribeEnsRouteEntryListRequestBuilder,
+    DescribeEnsRouteEntryListResponse, DescribeEnsRouteEntryListError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_ens_route_tables::{
+    DescribeEnsRouteTablesRequest, DescribeEnsRouteTablesRequestBuilder,
+    DescribeEnsRouteTablesResponse, DescribeEnsRouteTablesError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use describe_ens_sale_control::{
+    DescribeEnsSaleControlRequest, DescribeEnsSaleControlRequestBuilder,
+    DescribeEnsSaleControlResponse, DescribeEnsSaleControlError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use describe_ens_sale_control_available_resource::{
+    DescribeEnsSaleControlAvailableResourceRequest,
+    DescribeEnsSaleControlAvailableResourceRequestBuilder,
+    DescribeEnsSaleControlAvailableResourceResponse,
+    DescribeEnsSaleControlAvailableResourceError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use describe_ens_sale_control_stock::{
+    DescribeEnsSaleControlStockRequest, DescribeEnsSaleControlStockRequestBuilder,
+    DescribeEnsSaleControlStockResponse, DescribeEnsSaleControlStockError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use describe_epn_band_width_data::{
+    DescribeEpnBandWidthDataRequest, DescribeEpnBandWidthDataRequestBuilder,
+    DescribeEpnBandWidthDataResponse, DescribeEpnBandWidthDataError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use describe_epn_bandwitdh_by_internet_charge_type::{
+    DescribeEpnBandwitdhByInternetChargeTypeRequest,
+    DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder,
+    DescribeEpnBandwitdhByInternetChargeTypeResponse,
+    DescribeEpnBandwitdhByInternetChargeTypeError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use describe_epn_instance_attribute::{
+    DescribeEpnInstanceAttributeRequest, DescribeEpnInstanceAttributeRequestBuilder,
+    DescribeEpnInstanceAttributeResponse, DescribeEpnInstanceAttributeError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use describe_epn_instances::{
+    DescribeEpnInstancesRequest, DescribeEpnInstancesRequestBuilder,
+    DescribeEpnInstancesResponse, DescribeEpnInstancesError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use describe_epn_measurement_data::{
+    DescribeEpnMeasurementDataRequest, DescribeEpnMeasurementDataRequestBuilder,
+    DescribeEpnMeasurementDataResponse, DescribeEpnMeasurementDataError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_export_image_info::{
+    DescribeExportImageInfoRequest, DescribeExportImageInfoRequestBuilder,
+    DescribeExportImageInfoResponse, DescribeExportImageInfoError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_export_image_status::{
+    DescribeExportImageStatusRequest, DescribeExportImageStatusRequestBuilder,
+    DescribeExportImageStatusResponse, DescribeExportImageStatusError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use describe_file_systems::{
+    DescribeFileSystemsRequest, DescribeFileSystemsRequestBuilder,
+    DescribeFileSystemsResponse, DescribeFileSystemsError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use describe_forward_entry_attribute::{
+    DescribeForwardEntryAttributeRequest, DescribeForwardEntryAttributeRequestBuilder,
+    DescribeForwardEntryAttributeResponse, DescribeForwardEntryAttributeError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use describe_forward_table_entries::{
+    DescribeForwardTableEntriesRequest, DescribeForwardTableEntriesRequestBuilder,
+    DescribeForwardTableEntriesResponse, DescribeForwardTableEntriesError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_ha_vips::{
+    DescribeHaVipsRequest, DescribeHaVipsRequestBuilder, DescribeHaVipsResponse,
+    DescribeHaVipsError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use describe_history_events::{
+    DescribeHistoryEventsRequest, DescribeHistoryEventsRequestBuilder,
+    DescribeHistoryEventsResponse, DescribeHistoryEventsError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_image_infos::{
+    DescribeImageInfosRequest, DescribeImageInfosRequestBuilder,
+    DescribeImageInfosResponse, DescribeImageInfosError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_image_share_permission::{
+    DescribeImageSharePermissionRequest, DescribeImageSharePermissionRequestBuilder,
+    DescribeImageSharePermissionResponse, DescribeImageSharePermissionError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_images::{
+    DescribeImagesRequest, DescribeImagesRequestBuilder, DescribeImagesResponse,
+    DescribeImagesError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_auto_renew_attribute::{
     DescribeInstanceAutoRenewAttributeRequest,
     DescribeInstanceAutoRenewAttributeRequestBuilder,
     DescribeInstanceAutoRenewAttributeResponse, DescribeInstanceAutoRenewAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use describe_instance_bandwidth_detail::{
+    DescribeInstanceBandwidthDetailRequest,
+    DescribeInstanceBandwidthDetailRequestBuilder,
+    DescribeInstanceBandwidthDetailResponse, DescribeInstanceBandwidthDetailError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use describe_instance_boot_configuration::{
+    DescribeInstanceBootConfigurationRequest,
+    DescribeInstanceBootConfigurationRequestBuilder,
+    DescribeInstanceBootConfigurationResponse, DescribeInstanceBootConfigurationError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_monitor_data::{
     DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder,
     DescribeInstanceMonitorDataResponse, DescribeInstanceMonitorDataError,
 };
 
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use describe_instance_sdg_status::{
+    DescribeInstanceSDGStatusRequest, DescribeInstanceSDGStatusRequestBuilder,
+    DescribeInstanceSDGStatusResponse, DescribeInstanceSDGStatusError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_spec::{
     DescribeInstanceSpecRequest, DescribeInstanceSpecRequestBuilder,
     DescribeInstanceSpecResponse, DescribeInstanceSpecError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_types::{
     DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder,
     DescribeInstanceTypesResponse, DescribeInstanceTypesError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_vnc_url::{
     DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlRequestBuilder,
     DescribeInstanceVncUrlResponse, DescribeInstanceVncUrlError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instances::{
     DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesResponse,
     DescribeInstancesError,
 };
 
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use describe_key_pairs::{
+    DescribeKeyPairsRequest, DescribeKeyPairsRequestBuilder, DescribeKeyPairsResponse,
+    DescribeKeyPairsError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_attribute::{
+    DescribeLoadBalancerAttributeRequest, DescribeLoadBalancerAttributeRequestBuilder,
+    DescribeLoadBalancerAttributeResponse, DescribeLoadBalancerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_http_listener_attribute::{
+    DescribeLoadBalancerHTTPListenerAttributeRequest,
+    DescribeLoadBalancerHTTPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerHTTPListenerAttributeResponse,
+    DescribeLoadBalancerHTTPListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_https_listener_attribute::{
+    DescribeLoadBalancerHTTPSListenerAttributeRequest,
+    DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder,
+    DescribeLoadBalancerHTTPSListenerAttributeResponse,
+    DescribeLoadBalancerHTTPSListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_listen_monitor::{
+    DescribeLoadBalancerListenMonitorRequest,
+    DescribeLoadBalancerListenMonitorRequestBuilder,
+    DescribeLoadBalancerListenMonitorResponse, DescribeLoadBalancerListenMonitorError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_listeners::{
+    DescribeLoadBalancerListenersRequest, DescribeLoadBalancerListenersRequestBuilder,
+    DescribeLoadBalancerListenersResponse, DescribeLoadBalancerListenersError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_spec::{
+    DescribeLoadBalancerSpecRequest, DescribeLoadBalancerSpecRequestBuilder,
+    DescribeLoadBalancerSpecResponse, DescribeLoadBalancerSpecError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_tcp_listener_attribute::{
+    DescribeLoadBalancerTCPListenerAttributeRequest,
+    DescribeLoadBalancerTCPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerTCPListenerAttributeResponse,
+    DescribeLoadBalancerTCPListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancer_udp_listener_attribute::{
+    DescribeLoadBalancerUDPListenerAttributeRequest,
+    DescribeLoadBalancerUDPListenerAttributeRequestBuilder,
+    DescribeLoadBalancerUDPListenerAttributeResponse,
+    DescribeLoadBalancerUDPListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_load_balancers::{
+    DescribeLoadBalancersRequest, DescribeLoadBalancersRequestBuilder,
+    DescribeLoadBalancersResponse, DescribeLoadBalancersError,
+};
+
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use describe_measurement_data::{
+    DescribeMeasurementDataRequest, DescribeMeasurementDataRequestBuilder,
+    DescribeMeasurementDataResponse, DescribeMeasurementDataError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use describe_mount_targets::{
+    DescribeMountTargetsRequest, DescribeMountTargetsRequestBuilder,
+    DescribeMountTargetsResponse, DescribeMountTargetsError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use describe_nas_available_resource_info::{
+    DescribeNASAvailableResourceInfoRequest,
+    DescribeNASAvailableResourceInfoRequestBuilder,
+    DescribeNASAvailableResourceInfoResponse, DescribeNASAvailableResourceInfoError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use describe_nc_information::{
+    DescribeNCInformationRequest, DescribeNCInformationRequestBuilder,
+    DescribeNCInformationResponse, DescribeNCInformationError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use describe_nat_gateways::{
+    DescribeNatGatewaysRequest, DescribeNatGatewaysRequestBuilder,
+    DescribeNatGatewaysResponse, DescribeNatGatewaysError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_network_acls::{
+    DescribeNetworkAclsRequest, DescribeNetworkAclsRequestBuilder,
+    DescribeNetworkAclsResponse, DescribeNetworkAclsError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_network_attribute::{
+    DescribeNetworkAttributeRequest, DescribeNetworkAttributeRequestBuilder,
+    DescribeNetworkAttributeResponse, DescribeNetworkAttributeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_network_interfaces::{
+    DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesRequestBuilder,
+    DescribeNetworkInterfacesResponse, DescribeNetworkInterfacesError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_network_peer_connections::{
+    DescribeNetworkPeerConnectionsRequest, DescribeNetworkPeerConnectionsRequestBuilder,
+    DescribeNetworkPeerConnectionsResponse, DescribeNetworkPeerConnectionsError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_networks::{
+    DescribeNetworksRequest, DescribeNetworksRequestBuilder, DescribeNetworksResponse,
+    DescribeNetworksError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_pre_paid_instance_stock::{
+    DescribePrePaidInstanceStockRequest, DescribePrePaidInstanceStockRequestBuilder,
+    DescribePrePaidInstanceStockResponse, DescribePrePaidInstanceStockError,
+};
+
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use describe_price::{
+    DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceResponse,
+    DescribePriceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_region_isps::{
     DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder,
     DescribeRegionIspsResponse, DescribeRegionIspsError,
 };
 
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_region_resource::{
+    DescribeRegionResourceRequest, DescribeRegionResourceRequestBuilder,
+    DescribeRegionResourceResponse, DescribeRegionResourceError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_reserved_resource::{
+    DescribeReservedResourceRequest, DescribeReservedResourceRequestBuilder,
+    DescribeReservedResourceResponse, DescribeReservedResourceError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use describe_resource_timeline::{
+    DescribeResourceTimelineRequest, DescribeResourceTimelineRequestBuilder,
+    DescribeResourceTimelineResponse, DescribeResourceTimelineError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use describe_sdg::{
+    DescribeSDGRequest, DescribeSDGRequestBuilder, DescribeSDGResponse, DescribeSDGError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use describe_sdg_deployment_status::{
+    DescribeSDGDeploymentStatusRequest, DescribeSDGDeploymentStatusRequestBuilder,
+    DescribeSDGDeploymentStatusResponse, DescribeSDGDeploymentStatusError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use describe_sdg_shared_disks::{
+    DescribeSDGSharedDisksRequest, DescribeSDGSharedDisksRequestBuilder,
+    DescribeSDGSharedDisksResponse, DescribeSDGSharedDisksError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use describe_sd_gs::{
+    DescribeSDGsRequest, DescribeSDGsRequestBuilder, DescribeSDGsResponse,
+    DescribeSDGsError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_secondary_public_ip_addresses::{
+    DescribeSecondaryPublicIpAddressesRequest,
+    DescribeSecondaryPublicIpAddressesRequestBuilder,
+    DescribeSecondaryPublicIpAddressesResponse, DescribeSecondaryPublicIpAddressesError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use describe_security_group_attribute::{
+    DescribeSecurityGroupAttributeRequest, DescribeSecurityGroupAttributeRequestBuilder,
+    DescribeSecurityGroupAttributeResponse, DescribeSecurityGroupAttributeError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use describe_security_groups::{
+    DescribeSecurityGroupsRequest, DescribeSecurityGroupsRequestBuilder,
+    DescribeSecurityGroupsResponse, DescribeSecurityGroupsError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use describe_self_images::{
+    DescribeSelfImagesRequest, DescribeSelfImagesRequestBuilder,
+    DescribeSelfImagesResponse, DescribeSelfImagesError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use describe_servcie_schedule::{
+    DescribeServcieScheduleRequest, DescribeServcieScheduleRequestBuilder,
+    DescribeServcieScheduleResponse, DescribeServcieScheduleError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_server_load_balancer_listen_monitor::{
+    DescribeServerLoadBalancerListenMonitorRequest,
+    DescribeServerLoadBalancerListenMonitorRequestBuilder,
+    DescribeServerLoadBalancerListenMonitorResponse,
+    DescribeServerLoadBalancerListenMonitorError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use describe_server_load_balancer_monitor::{
+    DescribeServerLoadBalancerMonitorRequest,
+    DescribeServerLoadBalancerMonitorRequestBuilder,
+    DescribeServerLoadBalancerMonitorResponse, DescribeServerLoadBalancerMonitorError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use describe_snapshots::{
+    DescribeSnapshotsRequest, DescribeSnapshotsRequestBuilder, DescribeSnapshotsResponse,
+    DescribeSnapshotsError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use describe_snat_attribute::{
+    DescribeSnatAttributeRequest, DescribeSnatAttributeRequestBuilder,
+    DescribeSnatAttributeResponse, DescribeSnatAttributeError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use describe_snat_table_entries::{
+    DescribeSnatTableEntriesRequest, DescribeSnatTableEntriesRequestBuilder,
+    DescribeSnatTableEntriesResponse, DescribeSnatTableEntriesError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use describe_storage_gateway::{
+    DescribeStorageGatewayRequest, DescribeStorageGatewayRequestBuilder,
+    DescribeStorageGatewayResponse, DescribeStorageGatewayError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use describe_storage_volume::{
+    DescribeStorageVolumeRequest, DescribeStorageVolumeRequestBuilder,
+    DescribeStorageVolumeResponse, DescribeStorageVolumeError,
+};
+
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use describe_user_band_width_data::{
+    DescribeUserBandWidthDataRequest, DescribeUserBandWidthDataRequestBuilder,
+    DescribeUserBandWidthDataResponse, DescribeUserBandWidthDataError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_v_switch_attributes::{
+    DescribeVSwitchAttributesRequest, DescribeVSwitchAttributesRequestBuilder,
+    DescribeVSwitchAttributesResponse, DescribeVSwitchAttributesError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use describe_v_switches::{
+    DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesResponse,
+    DescribeVSwitchesError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use detach_disk::{
+    DetachDiskRequest, DetachDiskRequestBuilder, DetachDiskResponse, DetachDiskError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use detach_instance_sdg::{
+    DetachInstanceSDGRequest, DetachInstanceSDGRequestBuilder, DetachInstanceSDGResponse,
+    DetachInstanceSDGError,
+};
+
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use detach_key_pair::{
+    DetachKeyPairRequest, DetachKeyPairRequestBuilder, DetachKeyPairResponse,
+    DetachKeyPairError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use detach_network_interface::{
+    DetachNetworkInterfaceRequest, DetachNetworkInterfaceRequestBuilder,
+    DetachNetworkInterfaceResponse, DetachNetworkInterfaceError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use dist_application_data::{
+    DistApplicationDataRequest, DistApplicationDataRequestBuilder,
+    DistApplicationDataResponse, DistApplicationDataError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use event_migrate_instance::{
+    EventMigrateInstanceRequest, EventMigrateInstanceRequestBuilder,
+    EventMigrateInstanceResponse, EventMigrateInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use event_reboot_instance::{
+    EventRebootInstanceRequest, EventRebootInstanceRequestBuilder,
+    EventRebootInstanceResponse, EventRebootInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use event_redeploy_instance::{
+    EventRedeployInstanceRequest, EventRedeployInstanceRequestBuilder,
+    EventRedeployInstanceResponse, EventRedeployInstanceError,
+};
+
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use export_bill_detail_data::{
+    ExportBillDetailDataRequest, ExportBillDetailDataRequestBuilder,
+    ExportBillDetailDataResponse, ExportBillDetailDataError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use export_image::{
+    ExportImageRequest, ExportImageRequestBuilder, ExportImageResponse, ExportImageError,
+};
+
+#[cfg(feature = "billing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+pub use export_measurement_data::{
+    ExportMeasurementDataRequest, ExportMeasurementDataRequestBuilder,
+    ExportMeasurementDataResponse, ExportMeasurementDataError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use get_bucket_acl::{
+    GetBucketAclRequest, GetBucketAclRequestBuilder, GetBucketAclResponse,
+    GetBucketAclError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use get_bucket_info::{
+    GetBucketInfoRequest, GetBucketInfoRequestBuilder, GetBucketInfoResponse,
+    GetBucketInfoError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use get_bucket_lifecycle::{
+    GetBucketLifecycleRequest, GetBucketLifecycleRequestBuilder,
+    GetBucketLifecycleResponse, GetBucketLifecycleError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use get_cluster_addon_instance::{
+    GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
+    GetClusterAddonInstanceResponse, GetClusterAddonInstanceError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use get_oss_storage_and_acc_by_buckets::{
+    GetOssStorageAndAccByBucketsRequest, GetOssStorageAndAccByBucketsRequestBuilder,
+    GetOssStorageAndAccByBucketsResponse, GetOssStorageAndAccByBucketsError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use get_oss_usage_data::{
+    GetOssUsageDataRequest, GetOssUsageDataRequestBuilder, GetOssUsageDataResponse,
+    GetOssUsageDataError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use import_image::{
+    ImportImageRequest, ImportImageRequestBuilder, ImportImageResponse, ImportImageError,
+};
+
+#[cfg(feature = "key-pair")]
+#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+pub use import_key_pair::{
+    ImportKeyPairRequest, ImportKeyPairRequestBuilder, ImportKeyPairResponse,
+    ImportKeyPairError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use initialize_enseck_service_role::{
+    InitializeENSECKServiceRoleRequest, InitializeENSECKServiceRoleRequestBuilder,
+    InitializeENSECKServiceRoleResponse, InitializeENSECKServiceRoleError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use install_cluster_addons::{
+    InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder,
+    InstallClusterAddonsResponse, InstallClusterAddonsError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use join_public_ips_to_epn_instance::{
+    JoinPublicIpsToEpnInstanceRequest, JoinPublicIpsToEpnInstanceRequestBuilder,
+    JoinPublicIpsToEpnInstanceResponse, JoinPublicIpsToEpnInstanceError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use join_security_group::{
+    JoinSecurityGroupRequest, JoinSecurityGroupRequestBuilder, JoinSecurityGroupResponse,
+    JoinSecurityGroupError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use join_v_switches_to_epn_instance::{
+    JoinVSwitchesToEpnInstanceRequest, JoinVSwitchesToEpnInstanceRequestBuilder,
+    JoinVSwitchesToEpnInstanceResponse, JoinVSwitchesToEpnInstanceError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use leave_security_group::{
+    LeaveSecurityGroupRequest, LeaveSecurityGroupRequestBuilder,
+    LeaveSecurityGroupResponse, LeaveSecurityGroupError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use list_aic_public_key_deliveries::{
+    ListAICPublicKeyDeliveriesRequest, ListAICPublicKeyDeliveriesRequestBuilder,
+    ListAICPublicKeyDeliveriesResponse, ListAICPublicKeyDeliveriesError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use list_aic_public_keys::{
+    ListAICPublicKeysRequest, ListAICPublicKeysRequestBuilder, ListAICPublicKeysResponse,
+    ListAICPublicKeysError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use list_addons::{
+    ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsResponse, ListAddonsError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use list_applications::{
+    ListApplicationsRequest, ListApplicationsRequestBuilder, ListApplicationsResponse,
+    ListApplicationsError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use list_buckets::{
+    ListBucketsRequest, ListBucketsRequestBuilder, ListBucketsResponse, ListBucketsError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use list_cluster_addon_instances::{
+    ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
+    ListClusterAddonInstancesResponse, ListClusterAddonInstancesError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use list_objects::{
+    ListObjectsRequest, ListObjectsRequestBuilder, ListObjectsResponse, ListObjectsError,
+};
+
+#[cfg(feature = "region")]
+#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+pub use list_product_abilities::{
+    ListProductAbilitiesRequest, ListProductAbilitiesRequestBuilder,
+    ListProductAbilitiesResponse, ListProductAbilitiesError,
+};
+
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub use list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
+    ListTagResourcesError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use manage_aic_login::{
+    ManageAICLoginRequest, ManageAICLoginRequestBuilder, ManageAICLoginResponse,
+    ManageAICLoginError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use modify_aic_instance_type::{
+    ModifyAICInstanceTypeRequest, ModifyAICInstanceTypeRequestBuilder,
+    ModifyAICInstanceTypeResponse, ModifyAICInstanceTypeError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use modify_cluster_addon::{
+    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder,
+    ModifyClusterAddonResponse, ModifyClusterAddonError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use modify_cluster_node_pool::{
+    ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
+    ModifyClusterNodePoolResponse, ModifyClusterNodePoolError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use modify_ens_eip_address_attribute::{
+    ModifyEnsEipAddressAttributeRequest, ModifyEnsEipAddressAttributeRequestBuilder,
+    ModifyEnsEipAddressAttributeResponse, ModifyEnsEipAddressAttributeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use modify_ens_route_entry::{
+    ModifyEnsRouteEntryRequest, ModifyEnsRouteEntryRequestBuilder,
+    ModifyEnsRouteEntryResponse, ModifyEnsRouteEntryError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use modify_epn_instance::{
+    ModifyEpnInstanceRequest, ModifyEpnInstanceRequestBuilder, ModifyEpnInstanceResponse,
+    ModifyEpnInstanceError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use modify_file_system::{
+    ModifyFileSystemRequest, ModifyFileSystemRequestBuilder, ModifyFileSystemResponse,
+    ModifyFileSystemError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use modify_forward_entry::{
+    ModifyForwardEntryRequest, ModifyForwardEntryRequestBuilder,
+    ModifyForwardEntryResponse, ModifyForwardEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use modify_ha_vip_attribute::{
+    ModifyHaVipAttributeRequest, ModifyHaVipAttributeRequestBuilder,
+    ModifyHaVipAttributeResponse, ModifyHaVipAttributeError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use modify_image_attribute::{
+    ModifyImageAttributeRequest, ModifyImageAttributeRequestBuilder,
+    ModifyImageAttributeResponse, ModifyImageAttributeError,
+};
+
+#[cfg(feature = "image")]
+#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+pub use modify_image_share_permission::{
+    ModifyImageSharePermissionRequest, ModifyImageSharePermissionRequestBuilder,
+    ModifyImageSharePermissionResponse, ModifyImageSharePermissionError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_attribute::{
     ModifyInstanceAttributeRequest, ModifyInstanceAttributeRequestBuilder,
     ModifyInstanceAttributeResponse, ModifyInstanceAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_auto_renew_attribute::{
     ModifyInstanceAutoRenewAttributeRequest,
     ModifyInstanceAutoRenewAttributeRequestBuilder,
     ModifyInstanceAutoRenewAttributeResponse, ModifyInstanceAutoRenewAttributeError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use modify_instance_boot_configuration::{
+    ModifyInstanceBootConfigurationRequest,
+    ModifyInstanceBootConfigurationRequestBuilder,
+    ModifyInstanceBootConfigurationResponse, ModifyInstanceBootConfigurationError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use modify_instance_charge_type::{
+    ModifyInstanceChargeTypeRequest, ModifyInstanceChargeTypeRequestBuilder,
+    ModifyInstanceChargeTypeResponse, ModifyInstanceChargeTypeError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use modify_instance_network_attribute::{
+    ModifyInstanceNetworkAttributeRequest, ModifyInstanceNetworkAttributeRequestBuilder,
+    ModifyInstanceNetworkAttributeResponse, ModifyInstanceNetworkAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use modify_load_balancer_attribute::{
+    ModifyLoadBalancerAttributeRequest, ModifyLoadBalancerAttributeRequestBuilder,
+    ModifyLoadBalancerAttributeResponse, ModifyLoadBalancerAttributeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use modify_network_attribute::{
+    ModifyNetworkAttributeRequest, ModifyNetworkAttributeRequestBuilder,
+    ModifyNetworkAttributeResponse, ModifyNetworkAttributeError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use modify_network_interface_attribute::{
+    ModifyNetworkInterfaceAttributeRequest,
+    ModifyNetworkInterfaceAttributeRequestBuilder,
+    ModifyNetworkInterfaceAttributeResponse, ModifyNetworkInterfaceAttributeError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_prepay_instance_spec::{
     ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecRequestBuilder,
     ModifyPrepayInstanceSpecResponse, ModifyPrepayInstanceSpecError,
 };
 
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use modify_security_group_attribute::{
+    ModifySecurityGroupAttributeRequest, ModifySecurityGroupAttributeRequestBuilder,
+    ModifySecurityGroupAttributeResponse, ModifySecurityGroupAttributeError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use modify_snapshot_attribute::{
+    ModifySnapshotAttributeRequest, ModifySnapshotAttributeRequestBuilder,
+    ModifySnapshotAttributeResponse, ModifySnapshotAttributeError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use modify_snat_entry::{
+    ModifySnatEntryRequest, ModifySnatEntryRequestBuilder, ModifySnatEntryResponse,
+    ModifySnatEntryError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use modify_v_switch_attribute::{
+    ModifyVSwitchAttributeRequest, ModifyVSwitchAttributeRequestBuilder,
+    ModifyVSwitchAttributeResponse, ModifyVSwitchAttributeError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use mount_instance_sdg::{
+    MountInstanceSDGRequest, MountInstanceSDGRequestBuilder, MountInstanceSDGResponse,
+    MountInstanceSDGError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use preload_region_sdg::{
+    PreloadRegionSDGRequest, PreloadRegionSDGRequestBuilder, PreloadRegionSDGResponse,
+    PreloadRegionSDGError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use prepare_upload::{
+    PrepareUploadRequest, PrepareUploadRequestBuilder, PrepareUploadResponse,
+    PrepareUploadError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use push_application_data::{
+    PushApplicationDataRequest, PushApplicationDataRequestBuilder,
+    PushApplicationDataResponse, PushApplicationDataError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use put_bucket::{
+    PutBucketRequest, PutBucketRequestBuilder, PutBucketResponse, PutBucketError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use put_bucket_acl::{
+    PutBucketAclRequest, PutBucketAclRequestBuilder, PutBucketAclResponse,
+    PutBucketAclError,
+};
+
+#[cfg(feature = "storage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+pub use put_bucket_lifecycle::{
+    PutBucketLifecycleRequest, PutBucketLifecycleRequestBuilder,
+    PutBucketLifecycleResponse, PutBucketLifecycleError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use re_init_disk::{
+    ReInitDiskRequest, ReInitDiskRequestBuilder, ReInitDiskResponse, ReInitDiskError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use reboot_aic_instance::{
+    RebootAICInstanceRequest, RebootAICInstanceRequestBuilder, RebootAICInstanceResponse,
+    RebootAICInstanceError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use reboot_arm_server_instance::{
+    RebootARMServerInstanceRequest, RebootARMServerInstanceRequestBuilder,
+    RebootARMServerInstanceResponse, RebootARMServerInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instance::{
     RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceResponse,
     RebootInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use reboot_instances::{
+    RebootInstancesRequest, RebootInstancesRequestBuilder, RebootInstancesResponse,
+    RebootInstancesError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use recover_aic_instance::{
+    RecoverAICInstanceRequest, RecoverAICInstanceRequestBuilder,
+    RecoverAICInstanceResponse, RecoverAICInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instance::{
     ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceResponse,
     ReinitInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use reinit_instances::{
+    ReinitInstancesRequest, ReinitInstancesRequestBuilder, ReinitInstancesResponse,
+    ReinitInstancesError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use release_aic_instance::{
+    ReleaseAICInstanceRequest, ReleaseAICInstanceRequestBuilder,
+    ReleaseAICInstanceResponse, ReleaseAICInstanceError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use release_arm_server_instance::{
+    ReleaseARMServerInstanceRequest, ReleaseARMServerInstanceRequestBuilder,
+    ReleaseARMServerInstanceResponse, ReleaseARMServerInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use release_instance::{
+    ReleaseInstanceRequest, ReleaseInstanceRequestBuilder, ReleaseInstanceResponse,
+    ReleaseInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_post_paid_instance::{
     ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceRequestBuilder,
     ReleasePostPaidInstanceResponse, ReleasePostPaidInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_pre_paid_instance::{
     ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceRequestBuilder,
     ReleasePrePaidInstanceResponse, ReleasePrePaidInstanceError,
 };
 
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use remove_backend_servers::{
+    RemoveBackendServersRequest, RemoveBackendServersRequestBuilder,
+    RemoveBackendServersResponse, RemoveBackendServersError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use remove_instance_sdg::{
+    RemoveInstanceSDGRequest, RemoveInstanceSDGRequestBuilder, RemoveInstanceSDGResponse,
+    RemoveInstanceSDGError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use remove_public_ips_from_epn_instance::{
+    RemovePublicIpsFromEpnInstanceRequest, RemovePublicIpsFromEpnInstanceRequestBuilder,
+    RemovePublicIpsFromEpnInstanceResponse, RemovePublicIpsFromEpnInstanceError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use remove_sdg::{
+    RemoveSDGRequest, RemoveSDGRequestBuilder, RemoveSDGResponse, RemoveSDGError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use remove_sd_gs::{
+    RemoveSDGsRequest, RemoveSDGsRequestBuilder, RemoveSDGsResponse, RemoveSDGsError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use remove_v_switches_from_epn_instance::{
+    RemoveVSwitchesFromEpnInstanceRequest, RemoveVSwitchesFromEpnInstanceRequestBuilder,
+    RemoveVSwitchesFromEpnInstanceResponse, RemoveVSwitchesFromEpnInstanceError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use renew_arm_server_instance::{
+    RenewARMServerInstanceRequest, RenewARMServerInstanceRequestBuilder,
+    RenewARMServerInstanceResponse, RenewARMServerInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use renew_instance::{
     RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceResponse,
     RenewInstanceError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use rescale_application::{
+    RescaleApplicationRequest, RescaleApplicationRequestBuilder,
+    RescaleApplicationResponse, RescaleApplicationError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use rescale_device_service::{
+    RescaleDeviceServiceRequest, RescaleDeviceServiceRequestBuilder,
+    RescaleDeviceServiceResponse, RescaleDeviceServiceError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use reset_aic_instance::{
+    ResetAICInstanceRequest, ResetAICInstanceRequestBuilder, ResetAICInstanceResponse,
+    ResetAICInstanceError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use reset_disk::{
+    ResetDiskRequest, ResetDiskRequestBuilder, ResetDiskResponse, ResetDiskError,
+};
+
+#[cfg(feature = "disk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+pub use resize_disk::{
+    ResizeDiskRequest, ResizeDiskRequestBuilder, ResizeDiskResponse, ResizeDiskError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use revoke_security_group::{
+    RevokeSecurityGroupRequest, RevokeSecurityGroupRequestBuilder,
+    RevokeSecurityGroupResponse, RevokeSecurityGroupError,
+};
+
+#[cfg(feature = "security-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+pub use revoke_security_group_egress::{
+    RevokeSecurityGroupEgressRequest, RevokeSecurityGroupEgressRequestBuilder,
+    RevokeSecurityGroupEgressResponse, RevokeSecurityGroupEgressError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use rollback_application::{
+    RollbackApplicationRequest, RollbackApplicationRequestBuilder,
+    RollbackApplicationResponse, RollbackApplicationError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use run_instances::{
     RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesResponse,
     RunInstancesError,
 };
 
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use run_service_schedule::{
+    RunServiceScheduleRequest, RunServiceScheduleRequestBuilder,
+    RunServiceScheduleResponse, RunServiceScheduleError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use save_sdg::{SaveSDGRequest, SaveSDGRequestBuilder, SaveSDGResponse, SaveSDGError};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use scale_cluster_node_pool::{
+    ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder,
+    ScaleClusterNodePoolResponse, ScaleClusterNodePoolError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_backend_servers::{
+    SetBackendServersRequest, SetBackendServersRequestBuilder, SetBackendServersResponse,
+    SetBackendServersError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_load_balancer_http_listener_attribute::{
+    SetLoadBalancerHTTPListenerAttributeRequest,
+    SetLoadBalancerHTTPListenerAttributeRequestBuilder,
+    SetLoadBalancerHTTPListenerAttributeResponse,
+    SetLoadBalancerHTTPListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_load_balancer_https_listener_attribute::{
+    SetLoadBalancerHTTPSListenerAttributeRequest,
+    SetLoadBalancerHTTPSListenerAttributeRequestBuilder,
+    SetLoadBalancerHTTPSListenerAttributeResponse,
+    SetLoadBalancerHTTPSListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_load_balancer_status::{
+    SetLoadBalancerStatusRequest, SetLoadBalancerStatusRequestBuilder,
+    SetLoadBalancerStatusResponse, SetLoadBalancerStatusError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_load_balancer_tcp_listener_attribute::{
+    SetLoadBalancerTCPListenerAttributeRequest,
+    SetLoadBalancerTCPListenerAttributeRequestBuilder,
+    SetLoadBalancerTCPListenerAttributeResponse, SetLoadBalancerTCPListenerAttributeError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use set_load_balancer_udp_listener_attribute::{
+    SetLoadBalancerUDPListenerAttributeRequest,
+    SetLoadBalancerUDPListenerAttributeRequestBuilder,
+    SetLoadBalancerUDPListenerAttributeResponse, SetLoadBalancerUDPListenerAttributeError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use share_aic_image::{
+    ShareAICImageRequest, ShareAICImageRequestBuilder, ShareAICImageResponse,
+    ShareAICImageError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use start_epn_instance::{
+    StartEpnInstanceRequest, StartEpnInstanceRequestBuilder, StartEpnInstanceResponse,
+    StartEpnInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instance::{
     StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceResponse,
     StartInstanceError,
 };
 
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use start_instances::{
+    StartInstancesRequest, StartInstancesRequestBuilder, StartInstancesResponse,
+    StartInstancesError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use start_load_balancer_listener::{
+    StartLoadBalancerListenerRequest, StartLoadBalancerListenerRequestBuilder,
+    StartLoadBalancerListenerResponse, StartLoadBalancerListenerError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use start_snat_ip_for_snat_entry::{
+    StartSnatIpForSnatEntryRequest, StartSnatIpForSnatEntryRequestBuilder,
+    StartSnatIpForSnatEntryResponse, StartSnatIpForSnatEntryError,
+};
+
+#[cfg(feature = "epn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+pub use stop_epn_instance::{
+    StopEpnInstanceRequest, StopEpnInstanceRequestBuilder, StopEpnInstanceResponse,
+    StopEpnInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instance::{
     StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceResponse,
     StopInstanceError,
+};
+
+#[cfg(feature = "instance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+pub use stop_instances::{
+    StopInstancesRequest, StopInstancesRequestBuilder, StopInstancesResponse,
+    StopInstancesError,
+};
+
+#[cfg(feature = "load-balancer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+pub use stop_load_balancer_listener::{
+    StopLoadBalancerListenerRequest, StopLoadBalancerListenerRequestBuilder,
+    StopLoadBalancerListenerResponse, StopLoadBalancerListenerError,
+};
+
+#[cfg(feature = "nat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+pub use stop_snat_ip_for_snat_entry::{
+    StopSnatIpForSnatEntryRequest, StopSnatIpForSnatEntryRequestBuilder,
+    StopSnatIpForSnatEntryResponse, StopSnatIpForSnatEntryError,
+};
+
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub use tag_resources::{
+    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
+    TagResourcesError,
+};
+
+#[cfg(feature = "eip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+pub use un_associate_ens_eip_address::{
+    UnAssociateEnsEipAddressRequest, UnAssociateEnsEipAddressRequestBuilder,
+    UnAssociateEnsEipAddressResponse, UnAssociateEnsEipAddressError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use un_install_cluster_addons::{
+    UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
+    UnInstallClusterAddonsResponse, UnInstallClusterAddonsError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use unassign_private_ip_addresses::{
+    UnassignPrivateIpAddressesRequest, UnassignPrivateIpAddressesRequestBuilder,
+    UnassignPrivateIpAddressesResponse, UnassignPrivateIpAddressesError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use unassociate_ha_vip::{
+    UnassociateHaVipRequest, UnassociateHaVipRequestBuilder, UnassociateHaVipResponse,
+    UnassociateHaVipError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use unassociate_network_acl::{
+    UnassociateNetworkAclRequest, UnassociateNetworkAclRequestBuilder,
+    UnassociateNetworkAclResponse, UnassociateNetworkAclError,
+};
+
+#[cfg(feature = "network")]
+#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+pub use unassociate_network_cidr_block::{
+    UnassociateNetworkCidrBlockRequest, UnassociateNetworkCidrBlockRequestBuilder,
+    UnassociateNetworkCidrBlockResponse, UnassociateNetworkCidrBlockError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use unload_region_sdg::{
+    UnloadRegionSDGRequest, UnloadRegionSDGRequestBuilder, UnloadRegionSDGResponse,
+    UnloadRegionSDGError,
+};
+
+#[cfg(feature = "sdg")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+pub use unmount_instance_sdg::{
+    UnmountInstanceSDGRequest, UnmountInstanceSDGRequestBuilder,
+    UnmountInstanceSDGResponse, UnmountInstanceSDGError,
+};
+
+#[cfg(feature = "tag")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+pub use untag_resources::{
+    UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
+    UntagResourcesError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use update_cluster_certificate::{
+    UpdateClusterCertificateRequest, UpdateClusterCertificateRequestBuilder,
+    UpdateClusterCertificateResponse, UpdateClusterCertificateError,
+};
+
+#[cfg(feature = "sale-control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+pub use update_ens_sale_control::{
+    UpdateEnsSaleControlRequest, UpdateEnsSaleControlRequestBuilder,
+    UpdateEnsSaleControlResponse, UpdateEnsSaleControlError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use upgrade_aic_instance_image::{
+    UpgradeAICInstanceImageRequest, UpgradeAICInstanceImageRequestBuilder,
+    UpgradeAICInstanceImageResponse, UpgradeAICInstanceImageError,
+};
+
+#[cfg(feature = "application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+pub use upgrade_application::{
+    UpgradeApplicationRequest, UpgradeApplicationRequestBuilder,
+    UpgradeApplicationResponse, UpgradeApplicationError,
+};
+
+#[cfg(feature = "container")]
+#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+pub use upgrade_cluster_addons::{
+    UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder,
+    UpgradeClusterAddonsResponse, UpgradeClusterAddonsError,
+};
+
+#[cfg(feature = "aic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+pub use upload_aic_public_key::{
+    UploadAICPublicKeyRequest, UploadAICPublicKeyRequestBuilder,
+    UploadAICPublicKeyResponse, UploadAICPublicKeyError,
 };
 
 /// The API version every operation of this service speaks.
@@ -256,122 +4105,2069 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 /// Checks wire parameters for the operation named `action` as `from_params` and
 /// `validate` do; `None` when no such operation is generated. For tools that meet
 /// requests as wire maps (test case files, command lines).
+#[cfg_attr(
+    not(
+        any(
+            feature = "instance",
+            feature = "region",
+            feature = "disk",
+            feature = "image",
+            feature = "key-pair",
+            feature = "security-group",
+            feature = "network",
+            feature = "epn",
+            feature = "load-balancer",
+            feature = "eip",
+            feature = "nat",
+            feature = "storage",
+            feature = "aic",
+            feature = "sdg",
+            feature = "container",
+            feature = "application",
+            feature = "tag",
+            feature = "billing",
+            feature = "sale-control"
+        )
+    ),
+    allow(unreachable_code, unused_variables)
+)]
 pub fn check_params(
     action: &str,
     params: &::ens_client::core::Params,
 ) -> Option<Result<(), ::ens_client::core::Violations>> {
     Some(
         match action {
+            #[cfg(feature = "network")]
+            "AccosicateNetworkAcl" => {
+                AccosicateNetworkAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "AddBackendServers" => {
+                AddBackendServersRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "AddNetworkInterfaceToInstance" => {
                 AddNetworkInterfaceToInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "nat")]
+            "AddSnatIpForSnatEntry" => {
+                AddSnatIpForSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "AssignPrivateIpAddresses" => {
+                AssignPrivateIpAddressesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "AssociateEnsEipAddress" => {
+                AssociateEnsEipAddressRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "AssociateHaVip" => {
+                AssociateHaVipRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "AssociateNetworkCidrBlock" => {
+                AssociateNetworkCidrBlockRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "AttachDisk" => {
+                AttachDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "AttachEnsInstances" => {
                 AttachEnsInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
+            "AttachInstanceSDG" => {
+                AttachInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "AttachInstancesToNodePool" => {
+                AttachInstancesToNodePoolRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "key-pair")]
+            "AttachKeyPair" => {
+                AttachKeyPairRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "AttachNetworkInterface" => {
+                AttachNetworkInterfaceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "AuthorizeSecurityGroup" => {
+                AuthorizeSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "AuthorizeSecurityGroupEgress" => {
+                AuthorizeSecurityGroupEgressRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "BatchEventMigrateInstance" => {
+                BatchEventMigrateInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "BatchEventRebootInstance" => {
+                BatchEventRebootInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "BatchEventRedeployInstance" => {
+                BatchEventRedeployInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "CleanDistData" => {
+                CleanDistDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "CopySDG" => {
+                CopySDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "CopySnapshot" => {
+                CopySnapshotRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "CreateARMServerInstances" => {
+                CreateARMServerInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "CreateApplication" => {
+                CreateApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateClassicNetwork" => {
+                CreateClassicNetworkRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "CreateCluster" => {
+                CreateClusterRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "CreateClusterNodePool" => {
+                CreateClusterNodePoolRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "CreateDisk" => {
+                CreateDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "CreateEipInstance" => {
+                CreateEipInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateEnsRouteEntry" => {
+                CreateEnsRouteEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "CreateEnsSaleControl" => {
+                CreateEnsSaleControlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "CreateEnsService" => {
+                CreateEnsServiceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "CreateEpnInstance" => {
+                CreateEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "CreateFileSystem" => {
+                CreateFileSystemRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "CreateForwardEntry" => {
+                CreateForwardEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateHaVip" => {
+                CreateHaVipRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "CreateImage" => {
+                CreateImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "CreateInstance" => {
                 CreateInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "CreateInstanceActiveOpsTask" => {
+                CreateInstanceActiveOpsTaskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "key-pair")]
+            "CreateKeyPair" => {
+                CreateKeyPairRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "CreateLoadBalancer" => {
+                CreateLoadBalancerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "CreateLoadBalancerHTTPListener" => {
+                CreateLoadBalancerHTTPListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "CreateLoadBalancerHTTPSListener" => {
+                CreateLoadBalancerHTTPSListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "CreateLoadBalancerTCPListener" => {
+                CreateLoadBalancerTCPListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "CreateLoadBalancerUDPListener" => {
+                CreateLoadBalancerUDPListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "CreateMountTarget" => {
+                CreateMountTargetRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "CreateNatGateway" => {
+                CreateNatGatewayRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateNetwork" => {
+                CreateNetworkRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateNetworkAcl" => {
+                CreateNetworkAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateNetworkAclEntry" => {
+                CreateNetworkAclEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateNetworkInterface" => {
+                CreateNetworkInterfaceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "CreateSDG" => {
+                CreateSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "CreateSecurityGroup" => {
+                CreateSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "CreateSecurityGroupPermissions" => {
+                CreateSecurityGroupPermissionsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "CreateSnapshot" => {
+                CreateSnapshotRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "CreateSnatEntry" => {
+                CreateSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "CreateStorageGateway" => {
+                CreateStorageGatewayRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "CreateStorageVolume" => {
+                CreateStorageVolumeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "CreateVSwitch" => {
+                CreateVSwitchRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "DeleteAICPublicKey" => {
+                DeleteAICPublicKeyRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DeleteApplication" => {
+                DeleteApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteBucket" => {
+                DeleteBucketRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteBucketLifecycle" => {
+                DeleteBucketLifecycleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DeleteCluster" => {
+                DeleteClusterRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DeleteClusterNodePool" => {
+                DeleteClusterNodePoolRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DeleteClusterNodes" => {
+                DeleteClusterNodesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DeleteDisk" => {
+                DeleteDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "DeleteEip" => {
+                DeleteEipRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteEnsRouteEntry" => {
+                DeleteEnsRouteEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DeleteEnsSaleConditionControl" => {
+                DeleteEnsSaleConditionControlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DeleteEnsSaleControl" => {
+                DeleteEnsSaleControlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DeleteEpnInstance" => {
+                DeleteEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteFileSystem" => {
+                DeleteFileSystemRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DeleteForwardEntry" => {
+                DeleteForwardEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteHaVips" => {
+                DeleteHaVipsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DeleteImage" => {
+                DeleteImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "key-pair")]
+            "DeleteKeyPairs" => {
+                DeleteKeyPairsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DeleteLoadBalancerListener" => {
+                DeleteLoadBalancerListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteMountTarget" => {
+                DeleteMountTargetRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DeleteNatGateway" => {
+                DeleteNatGatewayRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteNetwork" => {
+                DeleteNetworkRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteNetworkAcl" => {
+                DeleteNetworkAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteNetworkAclEntry" => {
+                DeleteNetworkAclEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteNetworkInterfaces" => {
+                DeleteNetworkInterfacesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteNetworkPeerConnection" => {
+                DeleteNetworkPeerConnectionRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteObject" => {
+                DeleteObjectRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DeleteSDG" => {
+                DeleteSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "DeleteSecurityGroup" => {
+                DeleteSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "DeleteSecurityGroupPermissions" => {
+                DeleteSecurityGroupPermissionsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DeleteSnapshot" => {
+                DeleteSnapshotRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DeleteSnatEntry" => {
+                DeleteSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DeleteSnatIpForSnatEntry" => {
+                DeleteSnatIpForSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteStorageGateway" => {
+                DeleteStorageGatewayRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DeleteStorageVolume" => {
+                DeleteStorageVolumeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DeleteVSwitch" => {
+                DeleteVSwitchRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DeployInstanceSDG" => {
+                DeployInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DeploySDG" => {
+                DeploySDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "DescribeAICImages" => {
+                DescribeAICImagesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "DescribeARMServerInstances" => {
+                DescribeARMServerInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeAddon" => {
+                DescribeAddonRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DescribeApplication" => {
+                DescribeApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeAvailableResource" => {
                 DescribeAvailableResourceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeAvailableResourceInfo" => {
                 DescribeAvailableResourceInfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeBandWithdChargeType" => {
                 DescribeBandWithdChargeTypeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "billing")]
+            "DescribeBandwitdhByInternetChargeType" => {
+                DescribeBandwitdhByInternetChargeTypeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DescribeCloudDiskAvailableResourceInfo" => {
+                DescribeCloudDiskAvailableResourceInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DescribeCloudDiskTypes" => {
+                DescribeCloudDiskTypesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeCluster" => {
+                DescribeClusterRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterAttachScripts" => {
+                DescribeClusterAttachScriptsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterDetail" => {
+                DescribeClusterDetailRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterKubeConfig" => {
+                DescribeClusterKubeConfigRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterNodePools" => {
+                DescribeClusterNodePoolsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterNodes" => {
+                DescribeClusterNodesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClusterUserKubeconfig" => {
+                DescribeClusterUserKubeconfigRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "DescribeClustersV1" => {
+                DescribeClustersV1Request::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeCreatePrePaidInstanceResult" => {
                 DescribeCreatePrePaidInstanceResultRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
+            "DescribeDataDistResult" => {
+                DescribeDataDistResultRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DescribeDataDownloadURL" => {
+                DescribeDataDownloadURLRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DescribeDataPushResult" => {
+                DescribeDataPushResultRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DescribeDeviceService" => {
+                DescribeDeviceServiceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DescribeDiskIopsList" => {
+                DescribeDiskIopsListRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DescribeDisks" => {
+                DescribeDisksRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeElbAvailableResourceInfo" => {
+                DescribeElbAvailableResourceInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DescribeEnsCommodityCode" => {
+                DescribeEnsCommodityCodeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DescribeEnsCommodityModuleCode" => {
+                DescribeEnsCommodityModuleCodeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "DescribeEnsEipAddresses" => {
+                DescribeEnsEipAddressesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribeEnsNetDistrict" => {
+                DescribeEnsNetDistrictRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsNetLevel" => {
                 DescribeEnsNetLevelRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsNetSaleDistrict" => {
                 DescribeEnsNetSaleDistrictRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeEnsRegionIdIpv6Info" => {
                 DescribeEnsRegionIdIpv6InfoRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
+            "DescribeEnsRegionIdResource" => {
+                DescribeEnsRegionIdResourceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribeEnsRegions" => {
+                DescribeEnsRegionsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribeEnsResourceUsage" => {
+                DescribeEnsResourceUsageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeEnsRouteEntryList" => {
+                DescribeEnsRouteEntryListRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeEnsRouteTables" => {
+                DescribeEnsRouteTablesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DescribeEnsSaleControl" => {
+                DescribeEnsSaleControlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DescribeEnsSaleControlAvailableResource" => {
+                DescribeEnsSaleControlAvailableResourceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "DescribeEnsSaleControlStock" => {
+                DescribeEnsSaleControlStockRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DescribeEpnBandWidthData" => {
+                DescribeEpnBandWidthDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DescribeEpnBandwitdhByInternetChargeType" => {
+                DescribeEpnBandwitdhByInternetChargeTypeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DescribeEpnInstanceAttribute" => {
+                DescribeEpnInstanceAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DescribeEpnInstances" => {
+                DescribeEpnInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "DescribeEpnMeasurementData" => {
+                DescribeEpnMeasurementDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeExportImageInfo" => {
+                DescribeExportImageInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeExportImageStatus" => {
+                DescribeExportImageStatusRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DescribeFileSystems" => {
+                DescribeFileSystemsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DescribeForwardEntryAttribute" => {
+                DescribeForwardEntryAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DescribeForwardTableEntries" => {
+                DescribeForwardTableEntriesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeHaVips" => {
+                DescribeHaVipsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "DescribeHistoryEvents" => {
+                DescribeHistoryEventsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeImageInfos" => {
+                DescribeImageInfosRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeImageSharePermission" => {
+                DescribeImageSharePermissionRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeImages" => {
+                DescribeImagesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceAutoRenewAttribute" => {
                 DescribeInstanceAutoRenewAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "DescribeInstanceBandwidthDetail" => {
+                DescribeInstanceBandwidthDetailRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "DescribeInstanceBootConfiguration" => {
+                DescribeInstanceBootConfigurationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceMonitorData" => {
                 DescribeInstanceMonitorDataRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "sdg")]
+            "DescribeInstanceSDGStatus" => {
+                DescribeInstanceSDGStatusRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceSpec" => {
                 DescribeInstanceSpecRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceTypes" => {
                 DescribeInstanceTypesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstanceVncUrl" => {
                 DescribeInstanceVncUrlRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "DescribeInstances" => {
                 DescribeInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "key-pair")]
+            "DescribeKeyPairs" => {
+                DescribeKeyPairsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerAttribute" => {
+                DescribeLoadBalancerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerHTTPListenerAttribute" => {
+                DescribeLoadBalancerHTTPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerHTTPSListenerAttribute" => {
+                DescribeLoadBalancerHTTPSListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerListenMonitor" => {
+                DescribeLoadBalancerListenMonitorRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerListeners" => {
+                DescribeLoadBalancerListenersRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerSpec" => {
+                DescribeLoadBalancerSpecRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerTCPListenerAttribute" => {
+                DescribeLoadBalancerTCPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancerUDPListenerAttribute" => {
+                DescribeLoadBalancerUDPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeLoadBalancers" => {
+                DescribeLoadBalancersRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "billing")]
+            "DescribeMeasurementData" => {
+                DescribeMeasurementDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DescribeMountTargets" => {
+                DescribeMountTargetsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DescribeNASAvailableResourceInfo" => {
+                DescribeNASAvailableResourceInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "DescribeNCInformation" => {
+                DescribeNCInformationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DescribeNatGateways" => {
+                DescribeNatGatewaysRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeNetworkAcls" => {
+                DescribeNetworkAclsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeNetworkAttribute" => {
+                DescribeNetworkAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeNetworkInterfaces" => {
+                DescribeNetworkInterfacesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeNetworkPeerConnections" => {
+                DescribeNetworkPeerConnectionsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeNetworks" => {
+                DescribeNetworksRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribePrePaidInstanceStock" => {
+                DescribePrePaidInstanceStockRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "billing")]
+            "DescribePrice" => {
+                DescribePriceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "DescribeRegionIsps" => {
                 DescribeRegionIspsRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "region")]
+            "DescribeRegionResource" => {
+                DescribeRegionResourceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribeReservedResource" => {
+                DescribeReservedResourceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "DescribeResourceTimeline" => {
+                DescribeResourceTimelineRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DescribeSDG" => {
+                DescribeSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DescribeSDGDeploymentStatus" => {
+                DescribeSDGDeploymentStatusRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DescribeSDGSharedDisks" => {
+                DescribeSDGSharedDisksRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DescribeSDGs" => {
+                DescribeSDGsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeSecondaryPublicIpAddresses" => {
+                DescribeSecondaryPublicIpAddressesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "DescribeSecurityGroupAttribute" => {
+                DescribeSecurityGroupAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "DescribeSecurityGroups" => {
+                DescribeSecurityGroupsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "DescribeSelfImages" => {
+                DescribeSelfImagesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DescribeServcieSchedule" => {
+                DescribeServcieScheduleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeServerLoadBalancerListenMonitor" => {
+                DescribeServerLoadBalancerListenMonitorRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "DescribeServerLoadBalancerMonitor" => {
+                DescribeServerLoadBalancerMonitorRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DescribeSnapshots" => {
+                DescribeSnapshotsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DescribeSnatAttribute" => {
+                DescribeSnatAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "DescribeSnatTableEntries" => {
+                DescribeSnatTableEntriesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DescribeStorageGateway" => {
+                DescribeStorageGatewayRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "DescribeStorageVolume" => {
+                DescribeStorageVolumeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "billing")]
+            "DescribeUserBandWidthData" => {
+                DescribeUserBandWidthDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeVSwitchAttributes" => {
+                DescribeVSwitchAttributesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DescribeVSwitches" => {
+                DescribeVSwitchesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "DetachDisk" => {
+                DetachDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "DetachInstanceSDG" => {
+                DetachInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "key-pair")]
+            "DetachKeyPair" => {
+                DetachKeyPairRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "DetachNetworkInterface" => {
+                DetachNetworkInterfaceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "DistApplicationData" => {
+                DistApplicationDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "EventMigrateInstance" => {
+                EventMigrateInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "EventRebootInstance" => {
+                EventRebootInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "EventRedeployInstance" => {
+                EventRedeployInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "billing")]
+            "ExportBillDetailData" => {
+                ExportBillDetailDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "ExportImage" => {
+                ExportImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "billing")]
+            "ExportMeasurementData" => {
+                ExportMeasurementDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "GetBucketAcl" => {
+                GetBucketAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "GetBucketInfo" => {
+                GetBucketInfoRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "GetBucketLifecycle" => {
+                GetBucketLifecycleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "GetClusterAddonInstance" => {
+                GetClusterAddonInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "GetOssStorageAndAccByBuckets" => {
+                GetOssStorageAndAccByBucketsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "GetOssUsageData" => {
+                GetOssUsageDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "ImportImage" => {
+                ImportImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "key-pair")]
+            "ImportKeyPair" => {
+                ImportKeyPairRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "InitializeENSECKServiceRole" => {
+                InitializeENSECKServiceRoleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "InstallClusterAddons" => {
+                InstallClusterAddonsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "JoinPublicIpsToEpnInstance" => {
+                JoinPublicIpsToEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "JoinSecurityGroup" => {
+                JoinSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "JoinVSwitchesToEpnInstance" => {
+                JoinVSwitchesToEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "LeaveSecurityGroup" => {
+                LeaveSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ListAICPublicKeyDeliveries" => {
+                ListAICPublicKeyDeliveriesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ListAICPublicKeys" => {
+                ListAICPublicKeysRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "ListAddons" => {
+                ListAddonsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "ListApplications" => {
+                ListApplicationsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "ListBuckets" => {
+                ListBucketsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "ListClusterAddonInstances" => {
+                ListClusterAddonInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "ListObjects" => {
+                ListObjectsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "region")]
+            "ListProductAbilities" => {
+                ListProductAbilitiesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "tag")]
+            "ListTagResources" => {
+                ListTagResourcesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ManageAICLogin" => {
+                ManageAICLoginRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ModifyAICInstanceType" => {
+                ModifyAICInstanceTypeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "ModifyClusterAddon" => {
+                ModifyClusterAddonRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "ModifyClusterNodePool" => {
+                ModifyClusterNodePoolRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "ModifyEnsEipAddressAttribute" => {
+                ModifyEnsEipAddressAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "ModifyEnsRouteEntry" => {
+                ModifyEnsRouteEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "ModifyEpnInstance" => {
+                ModifyEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "ModifyFileSystem" => {
+                ModifyFileSystemRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "ModifyForwardEntry" => {
+                ModifyForwardEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "ModifyHaVipAttribute" => {
+                ModifyHaVipAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "ModifyImageAttribute" => {
+                ModifyImageAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "image")]
+            "ModifyImageSharePermission" => {
+                ModifyImageSharePermissionRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceAttribute" => {
                 ModifyInstanceAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ModifyInstanceAutoRenewAttribute" => {
                 ModifyInstanceAutoRenewAttributeRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "ModifyInstanceBootConfiguration" => {
+                ModifyInstanceBootConfigurationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "ModifyInstanceChargeType" => {
+                ModifyInstanceChargeTypeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "ModifyInstanceNetworkAttribute" => {
+                ModifyInstanceNetworkAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "ModifyLoadBalancerAttribute" => {
+                ModifyLoadBalancerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "ModifyNetworkAttribute" => {
+                ModifyNetworkAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "ModifyNetworkInterfaceAttribute" => {
+                ModifyNetworkInterfaceAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "ModifyPrepayInstanceSpec" => {
                 ModifyPrepayInstanceSpecRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "security-group")]
+            "ModifySecurityGroupAttribute" => {
+                ModifySecurityGroupAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "ModifySnapshotAttribute" => {
+                ModifySnapshotAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "ModifySnatEntry" => {
+                ModifySnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "ModifyVSwitchAttribute" => {
+                ModifyVSwitchAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "MountInstanceSDG" => {
+                MountInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "PreloadRegionSDG" => {
+                PreloadRegionSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "PrepareUpload" => {
+                PrepareUploadRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "PushApplicationData" => {
+                PushApplicationDataRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "PutBucket" => {
+                PutBucketRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "PutBucketAcl" => {
+                PutBucketAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "storage")]
+            "PutBucketLifecycle" => {
+                PutBucketLifecycleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "ReInitDisk" => {
+                ReInitDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "RebootAICInstance" => {
+                RebootAICInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "RebootARMServerInstance" => {
+                RebootARMServerInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "RebootInstance" => {
                 RebootInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "RebootInstances" => {
+                RebootInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "RecoverAICInstance" => {
+                RecoverAICInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "ReinitInstance" => {
                 ReinitInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "ReinitInstances" => {
+                ReinitInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ReleaseAICInstance" => {
+                ReleaseAICInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ReleaseARMServerInstance" => {
+                ReleaseARMServerInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "ReleaseInstance" => {
+                ReleaseInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "ReleasePostPaidInstance" => {
                 ReleasePostPaidInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
             "ReleasePrePaidInstance" => {
                 ReleasePrePaidInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "load-balancer")]
+            "RemoveBackendServers" => {
+                RemoveBackendServersRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "RemoveInstanceSDG" => {
+                RemoveInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "RemovePublicIpsFromEpnInstance" => {
+                RemovePublicIpsFromEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "RemoveSDG" => {
+                RemoveSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "RemoveSDGs" => {
+                RemoveSDGsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "RemoveVSwitchesFromEpnInstance" => {
+                RemoveVSwitchesFromEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "RenewARMServerInstance" => {
+                RenewARMServerInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "RenewInstance" => {
                 RenewInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
+            "RescaleApplication" => {
+                RescaleApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "RescaleDeviceService" => {
+                RescaleDeviceServiceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ResetAICInstance" => {
+                ResetAICInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "ResetDisk" => {
+                ResetDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "disk")]
+            "ResizeDisk" => {
+                ResizeDiskRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "RevokeSecurityGroup" => {
+                RevokeSecurityGroupRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "security-group")]
+            "RevokeSecurityGroupEgress" => {
+                RevokeSecurityGroupEgressRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "RollbackApplication" => {
+                RollbackApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "RunInstances" => {
                 RunInstancesRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "application")]
+            "RunServiceSchedule" => {
+                RunServiceScheduleRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "SaveSDG" => {
+                SaveSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "ScaleClusterNodePool" => {
+                ScaleClusterNodePoolRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetBackendServers" => {
+                SetBackendServersRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetLoadBalancerHTTPListenerAttribute" => {
+                SetLoadBalancerHTTPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetLoadBalancerHTTPSListenerAttribute" => {
+                SetLoadBalancerHTTPSListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetLoadBalancerStatus" => {
+                SetLoadBalancerStatusRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetLoadBalancerTCPListenerAttribute" => {
+                SetLoadBalancerTCPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "SetLoadBalancerUDPListenerAttribute" => {
+                SetLoadBalancerUDPListenerAttributeRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "ShareAICImage" => {
+                ShareAICImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "StartEpnInstance" => {
+                StartEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "StartInstance" => {
                 StartInstanceRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
+
+            #[cfg(feature = "instance")]
+            "StartInstances" => {
+                StartInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "StartLoadBalancerListener" => {
+                StartLoadBalancerListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "StartSnatIpForSnatEntry" => {
+                StartSnatIpForSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "epn")]
+            "StopEpnInstance" => {
+                StopEpnInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
             "StopInstance" => {
                 StopInstanceRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "instance")]
+            "StopInstances" => {
+                StopInstancesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "load-balancer")]
+            "StopLoadBalancerListener" => {
+                StopLoadBalancerListenerRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "nat")]
+            "StopSnatIpForSnatEntry" => {
+                StopSnatIpForSnatEntryRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "tag")]
+            "TagResources" => {
+                TagResourcesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "eip")]
+            "UnAssociateEnsEipAddress" => {
+                UnAssociateEnsEipAddressRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "UnInstallClusterAddons" => {
+                UnInstallClusterAddonsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "UnassignPrivateIpAddresses" => {
+                UnassignPrivateIpAddressesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "UnassociateHaVip" => {
+                UnassociateHaVipRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "UnassociateNetworkAcl" => {
+                UnassociateNetworkAclRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "network")]
+            "UnassociateNetworkCidrBlock" => {
+                UnassociateNetworkCidrBlockRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "UnloadRegionSDG" => {
+                UnloadRegionSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sdg")]
+            "UnmountInstanceSDG" => {
+                UnmountInstanceSDGRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "tag")]
+            "UntagResources" => {
+                UntagResourcesRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "UpdateClusterCertificate" => {
+                UpdateClusterCertificateRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "sale-control")]
+            "UpdateEnsSaleControl" => {
+                UpdateEnsSaleControlRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "UpgradeAICInstanceImage" => {
+                UpgradeAICInstanceImageRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "application")]
+            "UpgradeApplication" => {
+                UpgradeApplicationRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "container")]
+            "UpgradeClusterAddons" => {
+                UpgradeClusterAddonsRequest::from_params(params)
+                    .and_then(|request| request.validate())
+            }
+
+            #[cfg(feature = "aic")]
+            "UploadAICPublicKey" => {
+                UploadAICPublicKeyRequest::from_params(params)
                     .and_then(|request| request.validate())
             }
             _ => return None,
@@ -380,7 +6176,32 @@ pub fn check_params(
 }
 
 impl ::ens_client::Client {
+    /// Calls `AccosicateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn accosicate_network_acl(
+        &self,
+        request: AccosicateNetworkAclRequest,
+    ) -> Result<
+        AccosicateNetworkAclResponse,
+        ::ens_client::Error<AccosicateNetworkAclError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AddBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn add_backend_servers(
+        &self,
+        request: AddBackendServersRequest,
+    ) -> Result<AddBackendServersResponse, ::ens_client::Error<AddBackendServersError>> {
+        self.send(request).await
+    }
+
     /// Calls `AddNetworkInterfaceToInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn add_network_interface_to_instance(
         &self,
         request: AddNetworkInterfaceToInstanceRequest,
@@ -391,7 +6212,81 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `AddSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn add_snat_ip_for_snat_entry(
+        &self,
+        request: AddSnatIpForSnatEntryRequest,
+    ) -> Result<
+        AddSnatIpForSnatEntryResponse,
+        ::ens_client::Error<AddSnatIpForSnatEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AssignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn assign_private_ip_addresses(
+        &self,
+        request: AssignPrivateIpAddressesRequest,
+    ) -> Result<
+        AssignPrivateIpAddressesResponse,
+        ::ens_client::Error<AssignPrivateIpAddressesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn associate_ens_eip_address(
+        &self,
+        request: AssociateEnsEipAddressRequest,
+    ) -> Result<
+        AssociateEnsEipAddressResponse,
+        ::ens_client::Error<AssociateEnsEipAddressError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AssociateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn associate_ha_vip(
+        &self,
+        request: AssociateHaVipRequest,
+    ) -> Result<AssociateHaVipResponse, ::ens_client::Error<AssociateHaVipError>> {
+        self.send(request).await
+    }
+
+    /// Calls `AssociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn associate_network_cidr_block(
+        &self,
+        request: AssociateNetworkCidrBlockRequest,
+    ) -> Result<
+        AssociateNetworkCidrBlockResponse,
+        ::ens_client::Error<AssociateNetworkCidrBlockError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AttachDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn attach_disk(
+        &self,
+        request: AttachDiskRequest,
+    ) -> Result<AttachDiskResponse, ::ens_client::Error<AttachDiskError>> {
+        self.send(request).await
+    }
+
     /// Calls `AttachEnsInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn attach_ens_instances(
         &self,
         request: AttachEnsInstancesRequest,
@@ -402,7 +6297,318 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `AttachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn attach_instance_sdg(
+        &self,
+        request: AttachInstanceSDGRequest,
+    ) -> Result<AttachInstanceSDGResponse, ::ens_client::Error<AttachInstanceSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `AttachInstancesToNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn attach_instances_to_node_pool(
+        &self,
+        request: AttachInstancesToNodePoolRequest,
+    ) -> Result<
+        AttachInstancesToNodePoolResponse,
+        ::ens_client::Error<AttachInstancesToNodePoolError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AttachKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn attach_key_pair(
+        &self,
+        request: AttachKeyPairRequest,
+    ) -> Result<AttachKeyPairResponse, ::ens_client::Error<AttachKeyPairError>> {
+        self.send(request).await
+    }
+
+    /// Calls `AttachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn attach_network_interface(
+        &self,
+        request: AttachNetworkInterfaceRequest,
+    ) -> Result<
+        AttachNetworkInterfaceResponse,
+        ::ens_client::Error<AttachNetworkInterfaceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AuthorizeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn authorize_security_group(
+        &self,
+        request: AuthorizeSecurityGroupRequest,
+    ) -> Result<
+        AuthorizeSecurityGroupResponse,
+        ::ens_client::Error<AuthorizeSecurityGroupError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `AuthorizeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn authorize_security_group_egress(
+        &self,
+        request: AuthorizeSecurityGroupEgressRequest,
+    ) -> Result<
+        AuthorizeSecurityGroupEgressResponse,
+        ::ens_client::Error<AuthorizeSecurityGroupEgressError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `BatchEventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn batch_event_migrate_instance(
+        &self,
+        request: BatchEventMigrateInstanceRequest,
+    ) -> Result<
+        BatchEventMigrateInstanceResponse,
+        ::ens_client::Error<BatchEventMigrateInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `BatchEventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn batch_event_reboot_instance(
+        &self,
+        request: BatchEventRebootInstanceRequest,
+    ) -> Result<
+        BatchEventRebootInstanceResponse,
+        ::ens_client::Error<BatchEventRebootInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `BatchEventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn batch_event_redeploy_instance(
+        &self,
+        request: BatchEventRedeployInstanceRequest,
+    ) -> Result<
+        BatchEventRedeployInstanceResponse,
+        ::ens_client::Error<BatchEventRedeployInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CleanDistData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn clean_dist_data(
+        &self,
+        request: CleanDistDataRequest,
+    ) -> Result<CleanDistDataResponse, ::ens_client::Error<CleanDistDataError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CopySDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn copy_sdg(
+        &self,
+        request: CopySDGRequest,
+    ) -> Result<CopySDGResponse, ::ens_client::Error<CopySDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CopySnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn copy_snapshot(
+        &self,
+        request: CopySnapshotRequest,
+    ) -> Result<CopySnapshotResponse, ::ens_client::Error<CopySnapshotError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn create_arm_server_instances(
+        &self,
+        request: CreateARMServerInstancesRequest,
+    ) -> Result<
+        CreateARMServerInstancesResponse,
+        ::ens_client::Error<CreateARMServerInstancesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn create_application(
+        &self,
+        request: CreateApplicationRequest,
+    ) -> Result<CreateApplicationResponse, ::ens_client::Error<CreateApplicationError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateClassicNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_classic_network(
+        &self,
+        request: CreateClassicNetworkRequest,
+    ) -> Result<
+        CreateClassicNetworkResponse,
+        ::ens_client::Error<CreateClassicNetworkError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn create_cluster(
+        &self,
+        request: CreateClusterRequest,
+    ) -> Result<CreateClusterResponse, ::ens_client::Error<CreateClusterError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn create_cluster_node_pool(
+        &self,
+        request: CreateClusterNodePoolRequest,
+    ) -> Result<
+        CreateClusterNodePoolResponse,
+        ::ens_client::Error<CreateClusterNodePoolError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn create_disk(
+        &self,
+        request: CreateDiskRequest,
+    ) -> Result<CreateDiskResponse, ::ens_client::Error<CreateDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateEipInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn create_eip_instance(
+        &self,
+        request: CreateEipInstanceRequest,
+    ) -> Result<CreateEipInstanceResponse, ::ens_client::Error<CreateEipInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_ens_route_entry(
+        &self,
+        request: CreateEnsRouteEntryRequest,
+    ) -> Result<
+        CreateEnsRouteEntryResponse,
+        ::ens_client::Error<CreateEnsRouteEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn create_ens_sale_control(
+        &self,
+        request: CreateEnsSaleControlRequest,
+    ) -> Result<
+        CreateEnsSaleControlResponse,
+        ::ens_client::Error<CreateEnsSaleControlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateEnsService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn create_ens_service(
+        &self,
+        request: CreateEnsServiceRequest,
+    ) -> Result<CreateEnsServiceResponse, ::ens_client::Error<CreateEnsServiceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn create_epn_instance(
+        &self,
+        request: CreateEpnInstanceRequest,
+    ) -> Result<CreateEpnInstanceResponse, ::ens_client::Error<CreateEpnInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn create_file_system(
+        &self,
+        request: CreateFileSystemRequest,
+    ) -> Result<CreateFileSystemResponse, ::ens_client::Error<CreateFileSystemError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn create_forward_entry(
+        &self,
+        request: CreateForwardEntryRequest,
+    ) -> Result<
+        CreateForwardEntryResponse,
+        ::ens_client::Error<CreateForwardEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_ha_vip(
+        &self,
+        request: CreateHaVipRequest,
+    ) -> Result<CreateHaVipResponse, ::ens_client::Error<CreateHaVipError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn create_image(
+        &self,
+        request: CreateImageRequest,
+    ) -> Result<CreateImageResponse, ::ens_client::Error<CreateImageError>> {
+        self.send(request).await
+    }
+
     /// Calls `CreateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn create_instance(
         &self,
         request: CreateInstanceRequest,
@@ -410,7 +6616,752 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `CreateInstanceActiveOpsTask`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn create_instance_active_ops_task(
+        &self,
+        request: CreateInstanceActiveOpsTaskRequest,
+    ) -> Result<
+        CreateInstanceActiveOpsTaskResponse,
+        ::ens_client::Error<CreateInstanceActiveOpsTaskError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn create_key_pair(
+        &self,
+        request: CreateKeyPairRequest,
+    ) -> Result<CreateKeyPairResponse, ::ens_client::Error<CreateKeyPairError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateLoadBalancer`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn create_load_balancer(
+        &self,
+        request: CreateLoadBalancerRequest,
+    ) -> Result<
+        CreateLoadBalancerResponse,
+        ::ens_client::Error<CreateLoadBalancerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateLoadBalancerHTTPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn create_load_balancer_http_listener(
+        &self,
+        request: CreateLoadBalancerHTTPListenerRequest,
+    ) -> Result<
+        CreateLoadBalancerHTTPListenerResponse,
+        ::ens_client::Error<CreateLoadBalancerHTTPListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateLoadBalancerHTTPSListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn create_load_balancer_https_listener(
+        &self,
+        request: CreateLoadBalancerHTTPSListenerRequest,
+    ) -> Result<
+        CreateLoadBalancerHTTPSListenerResponse,
+        ::ens_client::Error<CreateLoadBalancerHTTPSListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateLoadBalancerTCPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn create_load_balancer_tcp_listener(
+        &self,
+        request: CreateLoadBalancerTCPListenerRequest,
+    ) -> Result<
+        CreateLoadBalancerTCPListenerResponse,
+        ::ens_client::Error<CreateLoadBalancerTCPListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateLoadBalancerUDPListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn create_load_balancer_udp_listener(
+        &self,
+        request: CreateLoadBalancerUDPListenerRequest,
+    ) -> Result<
+        CreateLoadBalancerUDPListenerResponse,
+        ::ens_client::Error<CreateLoadBalancerUDPListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateMountTarget`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn create_mount_target(
+        &self,
+        request: CreateMountTargetRequest,
+    ) -> Result<CreateMountTargetResponse, ::ens_client::Error<CreateMountTargetError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateNatGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn create_nat_gateway(
+        &self,
+        request: CreateNatGatewayRequest,
+    ) -> Result<CreateNatGatewayResponse, ::ens_client::Error<CreateNatGatewayError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_network(
+        &self,
+        request: CreateNetworkRequest,
+    ) -> Result<CreateNetworkResponse, ::ens_client::Error<CreateNetworkError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_network_acl(
+        &self,
+        request: CreateNetworkAclRequest,
+    ) -> Result<CreateNetworkAclResponse, ::ens_client::Error<CreateNetworkAclError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_network_acl_entry(
+        &self,
+        request: CreateNetworkAclEntryRequest,
+    ) -> Result<
+        CreateNetworkAclEntryResponse,
+        ::ens_client::Error<CreateNetworkAclEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_network_interface(
+        &self,
+        request: CreateNetworkInterfaceRequest,
+    ) -> Result<
+        CreateNetworkInterfaceResponse,
+        ::ens_client::Error<CreateNetworkInterfaceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn create_sdg(
+        &self,
+        request: CreateSDGRequest,
+    ) -> Result<CreateSDGResponse, ::ens_client::Error<CreateSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn create_security_group(
+        &self,
+        request: CreateSecurityGroupRequest,
+    ) -> Result<
+        CreateSecurityGroupResponse,
+        ::ens_client::Error<CreateSecurityGroupError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn create_security_group_permissions(
+        &self,
+        request: CreateSecurityGroupPermissionsRequest,
+    ) -> Result<
+        CreateSecurityGroupPermissionsResponse,
+        ::ens_client::Error<CreateSecurityGroupPermissionsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateSnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn create_snapshot(
+        &self,
+        request: CreateSnapshotRequest,
+    ) -> Result<CreateSnapshotResponse, ::ens_client::Error<CreateSnapshotError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn create_snat_entry(
+        &self,
+        request: CreateSnatEntryRequest,
+    ) -> Result<CreateSnatEntryResponse, ::ens_client::Error<CreateSnatEntryError>> {
+        self.send(request).await
+    }
+
+    /// Calls `CreateStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn create_storage_gateway(
+        &self,
+        request: CreateStorageGatewayRequest,
+    ) -> Result<
+        CreateStorageGatewayResponse,
+        ::ens_client::Error<CreateStorageGatewayError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn create_storage_volume(
+        &self,
+        request: CreateStorageVolumeRequest,
+    ) -> Result<
+        CreateStorageVolumeResponse,
+        ::ens_client::Error<CreateStorageVolumeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `CreateVSwitch`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn create_v_switch(
+        &self,
+        request: CreateVSwitchRequest,
+    ) -> Result<CreateVSwitchResponse, ::ens_client::Error<CreateVSwitchError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn delete_aic_public_key(
+        &self,
+        request: DeleteAICPublicKeyRequest,
+    ) -> Result<
+        DeleteAICPublicKeyResponse,
+        ::ens_client::Error<DeleteAICPublicKeyError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn delete_application(
+        &self,
+        request: DeleteApplicationRequest,
+    ) -> Result<DeleteApplicationResponse, ::ens_client::Error<DeleteApplicationError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteBucket`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_bucket(
+        &self,
+        request: DeleteBucketRequest,
+    ) -> Result<DeleteBucketResponse, ::ens_client::Error<DeleteBucketError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_bucket_lifecycle(
+        &self,
+        request: DeleteBucketLifecycleRequest,
+    ) -> Result<
+        DeleteBucketLifecycleResponse,
+        ::ens_client::Error<DeleteBucketLifecycleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn delete_cluster(
+        &self,
+        request: DeleteClusterRequest,
+    ) -> Result<DeleteClusterResponse, ::ens_client::Error<DeleteClusterError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn delete_cluster_node_pool(
+        &self,
+        request: DeleteClusterNodePoolRequest,
+    ) -> Result<
+        DeleteClusterNodePoolResponse,
+        ::ens_client::Error<DeleteClusterNodePoolError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteClusterNodes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn delete_cluster_nodes(
+        &self,
+        request: DeleteClusterNodesRequest,
+    ) -> Result<
+        DeleteClusterNodesResponse,
+        ::ens_client::Error<DeleteClusterNodesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn delete_disk(
+        &self,
+        request: DeleteDiskRequest,
+    ) -> Result<DeleteDiskResponse, ::ens_client::Error<DeleteDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteEip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn delete_eip(
+        &self,
+        request: DeleteEipRequest,
+    ) -> Result<DeleteEipResponse, ::ens_client::Error<DeleteEipError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_ens_route_entry(
+        &self,
+        request: DeleteEnsRouteEntryRequest,
+    ) -> Result<
+        DeleteEnsRouteEntryResponse,
+        ::ens_client::Error<DeleteEnsRouteEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteEnsSaleConditionControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn delete_ens_sale_condition_control(
+        &self,
+        request: DeleteEnsSaleConditionControlRequest,
+    ) -> Result<
+        DeleteEnsSaleConditionControlResponse,
+        ::ens_client::Error<DeleteEnsSaleConditionControlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn delete_ens_sale_control(
+        &self,
+        request: DeleteEnsSaleControlRequest,
+    ) -> Result<
+        DeleteEnsSaleControlResponse,
+        ::ens_client::Error<DeleteEnsSaleControlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn delete_epn_instance(
+        &self,
+        request: DeleteEpnInstanceRequest,
+    ) -> Result<DeleteEpnInstanceResponse, ::ens_client::Error<DeleteEpnInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_file_system(
+        &self,
+        request: DeleteFileSystemRequest,
+    ) -> Result<DeleteFileSystemResponse, ::ens_client::Error<DeleteFileSystemError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn delete_forward_entry(
+        &self,
+        request: DeleteForwardEntryRequest,
+    ) -> Result<
+        DeleteForwardEntryResponse,
+        ::ens_client::Error<DeleteForwardEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteHaVips`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_ha_vips(
+        &self,
+        request: DeleteHaVipsRequest,
+    ) -> Result<DeleteHaVipsResponse, ::ens_client::Error<DeleteHaVipsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn delete_image(
+        &self,
+        request: DeleteImageRequest,
+    ) -> Result<DeleteImageResponse, ::ens_client::Error<DeleteImageError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteKeyPairs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn delete_key_pairs(
+        &self,
+        request: DeleteKeyPairsRequest,
+    ) -> Result<DeleteKeyPairsResponse, ::ens_client::Error<DeleteKeyPairsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn delete_load_balancer_listener(
+        &self,
+        request: DeleteLoadBalancerListenerRequest,
+    ) -> Result<
+        DeleteLoadBalancerListenerResponse,
+        ::ens_client::Error<DeleteLoadBalancerListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteMountTarget`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_mount_target(
+        &self,
+        request: DeleteMountTargetRequest,
+    ) -> Result<DeleteMountTargetResponse, ::ens_client::Error<DeleteMountTargetError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNatGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn delete_nat_gateway(
+        &self,
+        request: DeleteNatGatewayRequest,
+    ) -> Result<DeleteNatGatewayResponse, ::ens_client::Error<DeleteNatGatewayError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNetwork`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_network(
+        &self,
+        request: DeleteNetworkRequest,
+    ) -> Result<DeleteNetworkResponse, ::ens_client::Error<DeleteNetworkError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_network_acl(
+        &self,
+        request: DeleteNetworkAclRequest,
+    ) -> Result<DeleteNetworkAclResponse, ::ens_client::Error<DeleteNetworkAclError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNetworkAclEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_network_acl_entry(
+        &self,
+        request: DeleteNetworkAclEntryRequest,
+    ) -> Result<
+        DeleteNetworkAclEntryResponse,
+        ::ens_client::Error<DeleteNetworkAclEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_network_interfaces(
+        &self,
+        request: DeleteNetworkInterfacesRequest,
+    ) -> Result<
+        DeleteNetworkInterfacesResponse,
+        ::ens_client::Error<DeleteNetworkInterfacesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteNetworkPeerConnection`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_network_peer_connection(
+        &self,
+        request: DeleteNetworkPeerConnectionRequest,
+    ) -> Result<
+        DeleteNetworkPeerConnectionResponse,
+        ::ens_client::Error<DeleteNetworkPeerConnectionError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteObject`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_object(
+        &self,
+        request: DeleteObjectRequest,
+    ) -> Result<DeleteObjectResponse, ::ens_client::Error<DeleteObjectError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn delete_sdg(
+        &self,
+        request: DeleteSDGRequest,
+    ) -> Result<DeleteSDGResponse, ::ens_client::Error<DeleteSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn delete_security_group(
+        &self,
+        request: DeleteSecurityGroupRequest,
+    ) -> Result<
+        DeleteSecurityGroupResponse,
+        ::ens_client::Error<DeleteSecurityGroupError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSecurityGroupPermissions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn delete_security_group_permissions(
+        &self,
+        request: DeleteSecurityGroupPermissionsRequest,
+    ) -> Result<
+        DeleteSecurityGroupPermissionsResponse,
+        ::ens_client::Error<DeleteSecurityGroupPermissionsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSnapshot`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn delete_snapshot(
+        &self,
+        request: DeleteSnapshotRequest,
+    ) -> Result<DeleteSnapshotResponse, ::ens_client::Error<DeleteSnapshotError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn delete_snat_entry(
+        &self,
+        request: DeleteSnatEntryRequest,
+    ) -> Result<DeleteSnatEntryResponse, ::ens_client::Error<DeleteSnatEntryError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn delete_snat_ip_for_snat_entry(
+        &self,
+        request: DeleteSnatIpForSnatEntryRequest,
+    ) -> Result<
+        DeleteSnatIpForSnatEntryResponse,
+        ::ens_client::Error<DeleteSnatIpForSnatEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_storage_gateway(
+        &self,
+        request: DeleteStorageGatewayRequest,
+    ) -> Result<
+        DeleteStorageGatewayResponse,
+        ::ens_client::Error<DeleteStorageGatewayError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn delete_storage_volume(
+        &self,
+        request: DeleteStorageVolumeRequest,
+    ) -> Result<
+        DeleteStorageVolumeResponse,
+        ::ens_client::Error<DeleteStorageVolumeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DeleteVSwitch`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn delete_v_switch(
+        &self,
+        request: DeleteVSwitchRequest,
+    ) -> Result<DeleteVSwitchResponse, ::ens_client::Error<DeleteVSwitchError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeployInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn deploy_instance_sdg(
+        &self,
+        request: DeployInstanceSDGRequest,
+    ) -> Result<DeployInstanceSDGResponse, ::ens_client::Error<DeployInstanceSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DeploySDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn deploy_sdg(
+        &self,
+        request: DeploySDGRequest,
+    ) -> Result<DeploySDGResponse, ::ens_client::Error<DeploySDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeAICImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn describe_aic_images(
+        &self,
+        request: DescribeAICImagesRequest,
+    ) -> Result<DescribeAICImagesResponse, ::ens_client::Error<DescribeAICImagesError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeAICImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn describe_aic_images_pages(
+        &self,
+        request: DescribeAICImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeAICImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeARMServerInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn describe_arm_server_instances(
+        &self,
+        request: DescribeARMServerInstancesRequest,
+    ) -> Result<
+        DescribeARMServerInstancesResponse,
+        ::ens_client::Error<DescribeARMServerInstancesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeARMServerInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn describe_arm_server_instances_pages(
+        &self,
+        request: DescribeARMServerInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeARMServerInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeAddon`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_addon(
+        &self,
+        request: DescribeAddonRequest,
+    ) -> Result<DescribeAddonResponse, ::ens_client::Error<DescribeAddonError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_application(
+        &self,
+        request: DescribeApplicationRequest,
+    ) -> Result<
+        DescribeApplicationResponse,
+        ::ens_client::Error<DescribeApplicationError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `DescribeAvailableResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource(
         &self,
         request: DescribeAvailableResourceRequest,
@@ -422,6 +7373,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_available_resource_info(
         &self,
         request: DescribeAvailableResourceInfoRequest,
@@ -433,6 +7386,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeBandWithdChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_band_withd_charge_type(
         &self,
         request: DescribeBandWithdChargeTypeRequest,
@@ -443,7 +7398,169 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn describe_bandwitdh_by_internet_charge_type(
+        &self,
+        request: DescribeBandwitdhByInternetChargeTypeRequest,
+    ) -> Result<
+        DescribeBandwitdhByInternetChargeTypeResponse,
+        ::ens_client::Error<DescribeBandwitdhByInternetChargeTypeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeCloudDiskAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn describe_cloud_disk_available_resource_info(
+        &self,
+        request: DescribeCloudDiskAvailableResourceInfoRequest,
+    ) -> Result<
+        DescribeCloudDiskAvailableResourceInfoResponse,
+        ::ens_client::Error<DescribeCloudDiskAvailableResourceInfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeCloudDiskTypes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn describe_cloud_disk_types(
+        &self,
+        request: DescribeCloudDiskTypesRequest,
+    ) -> Result<
+        DescribeCloudDiskTypesResponse,
+        ::ens_client::Error<DescribeCloudDiskTypesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeCluster`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster(
+        &self,
+        request: DescribeClusterRequest,
+    ) -> Result<DescribeClusterResponse, ::ens_client::Error<DescribeClusterError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeClusterAttachScripts`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_attach_scripts(
+        &self,
+        request: DescribeClusterAttachScriptsRequest,
+    ) -> Result<
+        DescribeClusterAttachScriptsResponse,
+        ::ens_client::Error<DescribeClusterAttachScriptsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeClusterDetail`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_detail(
+        &self,
+        request: DescribeClusterDetailRequest,
+    ) -> Result<
+        DescribeClusterDetailResponse,
+        ::ens_client::Error<DescribeClusterDetailError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeClusterKubeConfig`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_kube_config(
+        &self,
+        request: DescribeClusterKubeConfigRequest,
+    ) -> Result<
+        DescribeClusterKubeConfigResponse,
+        ::ens_client::Error<DescribeClusterKubeConfigError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeClusterNodePools`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_node_pools(
+        &self,
+        request: DescribeClusterNodePoolsRequest,
+    ) -> Result<
+        DescribeClusterNodePoolsResponse,
+        ::ens_client::Error<DescribeClusterNodePoolsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeClusterNodePools`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub fn describe_cluster_node_pools_pages(
+        &self,
+        request: DescribeClusterNodePoolsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeClusterNodePoolsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeClusterNodes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_nodes(
+        &self,
+        request: DescribeClusterNodesRequest,
+    ) -> Result<
+        DescribeClusterNodesResponse,
+        ::ens_client::Error<DescribeClusterNodesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeClusterNodes`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub fn describe_cluster_nodes_pages(
+        &self,
+        request: DescribeClusterNodesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeClusterNodesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeClusterUserKubeconfig`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_cluster_user_kubeconfig(
+        &self,
+        request: DescribeClusterUserKubeconfigRequest,
+    ) -> Result<
+        DescribeClusterUserKubeconfigResponse,
+        ::ens_client::Error<DescribeClusterUserKubeconfigError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeClustersV1`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn describe_clusters_v1(
+        &self,
+        request: DescribeClustersV1Request,
+    ) -> Result<
+        DescribeClustersV1Response,
+        ::ens_client::Error<DescribeClustersV1Error>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `DescribeCreatePrePaidInstanceResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_create_pre_paid_instance_result(
         &self,
         request: DescribeCreatePrePaidInstanceResultRequest,
@@ -454,7 +7571,189 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeDataDistResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_data_dist_result(
+        &self,
+        request: DescribeDataDistResultRequest,
+    ) -> Result<
+        DescribeDataDistResultResponse,
+        ::ens_client::Error<DescribeDataDistResultError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeDataDistResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn describe_data_dist_result_pages(
+        &self,
+        request: DescribeDataDistResultRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDataDistResultRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeDataDownloadURL`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_data_download_url(
+        &self,
+        request: DescribeDataDownloadURLRequest,
+    ) -> Result<
+        DescribeDataDownloadURLResponse,
+        ::ens_client::Error<DescribeDataDownloadURLError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeDataPushResult`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_data_push_result(
+        &self,
+        request: DescribeDataPushResultRequest,
+    ) -> Result<
+        DescribeDataPushResultResponse,
+        ::ens_client::Error<DescribeDataPushResultError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeDataPushResult`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn describe_data_push_result_pages(
+        &self,
+        request: DescribeDataPushResultRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDataPushResultRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeDeviceService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_device_service(
+        &self,
+        request: DescribeDeviceServiceRequest,
+    ) -> Result<
+        DescribeDeviceServiceResponse,
+        ::ens_client::Error<DescribeDeviceServiceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeDiskIopsList`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn describe_disk_iops_list(
+        &self,
+        request: DescribeDiskIopsListRequest,
+    ) -> Result<
+        DescribeDiskIopsListResponse,
+        ::ens_client::Error<DescribeDiskIopsListError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeDisks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn describe_disks(
+        &self,
+        request: DescribeDisksRequest,
+    ) -> Result<DescribeDisksResponse, ::ens_client::Error<DescribeDisksError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub fn describe_disks_pages(
+        &self,
+        request: DescribeDisksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeDisksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeElbAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_elb_available_resource_info(
+        &self,
+        request: DescribeElbAvailableResourceInfoRequest,
+    ) -> Result<
+        DescribeElbAvailableResourceInfoResponse,
+        ::ens_client::Error<DescribeElbAvailableResourceInfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsCommodityCode`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn describe_ens_commodity_code(
+        &self,
+        request: DescribeEnsCommodityCodeRequest,
+    ) -> Result<
+        DescribeEnsCommodityCodeResponse,
+        ::ens_client::Error<DescribeEnsCommodityCodeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsCommodityModuleCode`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn describe_ens_commodity_module_code(
+        &self,
+        request: DescribeEnsCommodityModuleCodeRequest,
+    ) -> Result<
+        DescribeEnsCommodityModuleCodeResponse,
+        ::ens_client::Error<DescribeEnsCommodityModuleCodeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsEipAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn describe_ens_eip_addresses(
+        &self,
+        request: DescribeEnsEipAddressesRequest,
+    ) -> Result<
+        DescribeEnsEipAddressesResponse,
+        ::ens_client::Error<DescribeEnsEipAddressesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsEipAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub fn describe_ens_eip_addresses_pages(
+        &self,
+        request: DescribeEnsEipAddressesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsEipAddressesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeEnsNetDistrict`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_ens_net_district(
+        &self,
+        request: DescribeEnsNetDistrictRequest,
+    ) -> Result<
+        DescribeEnsNetDistrictResponse,
+        ::ens_client::Error<DescribeEnsNetDistrictError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `DescribeEnsNetLevel`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_level(
         &self,
         request: DescribeEnsNetLevelRequest,
@@ -466,6 +7765,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsNetSaleDistrict`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_net_sale_district(
         &self,
         request: DescribeEnsNetSaleDistrictRequest,
@@ -477,6 +7778,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeEnsRegionIdIpv6Info`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_ens_region_id_ipv6_info(
         &self,
         request: DescribeEnsRegionIdIpv6InfoRequest,
@@ -487,7 +7790,412 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeEnsRegionIdResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_ens_region_id_resource(
+        &self,
+        request: DescribeEnsRegionIdResourceRequest,
+    ) -> Result<
+        DescribeEnsRegionIdResourceResponse,
+        ::ens_client::Error<DescribeEnsRegionIdResourceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsRegionIdResource`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub fn describe_ens_region_id_resource_pages(
+        &self,
+        request: DescribeEnsRegionIdResourceRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRegionIdResourceRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeEnsRegions`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_ens_regions(
+        &self,
+        request: DescribeEnsRegionsRequest,
+    ) -> Result<
+        DescribeEnsRegionsResponse,
+        ::ens_client::Error<DescribeEnsRegionsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsResourceUsage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_ens_resource_usage(
+        &self,
+        request: DescribeEnsResourceUsageRequest,
+    ) -> Result<
+        DescribeEnsResourceUsageResponse,
+        ::ens_client::Error<DescribeEnsResourceUsageError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsRouteEntryList`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_ens_route_entry_list(
+        &self,
+        request: DescribeEnsRouteEntryListRequest,
+    ) -> Result<
+        DescribeEnsRouteEntryListResponse,
+        ::ens_client::Error<DescribeEnsRouteEntryListError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsRouteEntryList`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ens_route_entry_list_pages(
+        &self,
+        request: DescribeEnsRouteEntryListRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteEntryListRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeEnsRouteTables`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_ens_route_tables(
+        &self,
+        request: DescribeEnsRouteTablesRequest,
+    ) -> Result<
+        DescribeEnsRouteTablesResponse,
+        ::ens_client::Error<DescribeEnsRouteTablesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeEnsRouteTables`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ens_route_tables_pages(
+        &self,
+        request: DescribeEnsRouteTablesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEnsRouteTablesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn describe_ens_sale_control(
+        &self,
+        request: DescribeEnsSaleControlRequest,
+    ) -> Result<
+        DescribeEnsSaleControlResponse,
+        ::ens_client::Error<DescribeEnsSaleControlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsSaleControlAvailableResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn describe_ens_sale_control_available_resource(
+        &self,
+        request: DescribeEnsSaleControlAvailableResourceRequest,
+    ) -> Result<
+        DescribeEnsSaleControlAvailableResourceResponse,
+        ::ens_client::Error<DescribeEnsSaleControlAvailableResourceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEnsSaleControlStock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn describe_ens_sale_control_stock(
+        &self,
+        request: DescribeEnsSaleControlStockRequest,
+    ) -> Result<
+        DescribeEnsSaleControlStockResponse,
+        ::ens_client::Error<DescribeEnsSaleControlStockError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEpnBandWidthData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn describe_epn_band_width_data(
+        &self,
+        request: DescribeEpnBandWidthDataRequest,
+    ) -> Result<
+        DescribeEpnBandWidthDataResponse,
+        ::ens_client::Error<DescribeEpnBandWidthDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEpnBandwitdhByInternetChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn describe_epn_bandwitdh_by_internet_charge_type(
+        &self,
+        request: DescribeEpnBandwitdhByInternetChargeTypeRequest,
+    ) -> Result<
+        DescribeEpnBandwitdhByInternetChargeTypeResponse,
+        ::ens_client::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEpnInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn describe_epn_instance_attribute(
+        &self,
+        request: DescribeEpnInstanceAttributeRequest,
+    ) -> Result<
+        DescribeEpnInstanceAttributeResponse,
+        ::ens_client::Error<DescribeEpnInstanceAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeEpnInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn describe_epn_instances(
+        &self,
+        request: DescribeEpnInstancesRequest,
+    ) -> Result<
+        DescribeEpnInstancesResponse,
+        ::ens_client::Error<DescribeEpnInstancesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeEpnInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub fn describe_epn_instances_pages(
+        &self,
+        request: DescribeEpnInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeEpnInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeEpnMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn describe_epn_measurement_data(
+        &self,
+        request: DescribeEpnMeasurementDataRequest,
+    ) -> Result<
+        DescribeEpnMeasurementDataResponse,
+        ::ens_client::Error<DescribeEpnMeasurementDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeExportImageInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_export_image_info(
+        &self,
+        request: DescribeExportImageInfoRequest,
+    ) -> Result<
+        DescribeExportImageInfoResponse,
+        ::ens_client::Error<DescribeExportImageInfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeExportImageInfo`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_export_image_info_pages(
+        &self,
+        request: DescribeExportImageInfoRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeExportImageInfoRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeExportImageStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_export_image_status(
+        &self,
+        request: DescribeExportImageStatusRequest,
+    ) -> Result<
+        DescribeExportImageStatusResponse,
+        ::ens_client::Error<DescribeExportImageStatusError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeFileSystems`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn describe_file_systems(
+        &self,
+        request: DescribeFileSystemsRequest,
+    ) -> Result<
+        DescribeFileSystemsResponse,
+        ::ens_client::Error<DescribeFileSystemsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeFileSystems`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_file_systems_pages(
+        &self,
+        request: DescribeFileSystemsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeFileSystemsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeForwardEntryAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn describe_forward_entry_attribute(
+        &self,
+        request: DescribeForwardEntryAttributeRequest,
+    ) -> Result<
+        DescribeForwardEntryAttributeResponse,
+        ::ens_client::Error<DescribeForwardEntryAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeForwardTableEntries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn describe_forward_table_entries(
+        &self,
+        request: DescribeForwardTableEntriesRequest,
+    ) -> Result<
+        DescribeForwardTableEntriesResponse,
+        ::ens_client::Error<DescribeForwardTableEntriesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeForwardTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_forward_table_entries_pages(
+        &self,
+        request: DescribeForwardTableEntriesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeForwardTableEntriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeHaVips`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_ha_vips(
+        &self,
+        request: DescribeHaVipsRequest,
+    ) -> Result<DescribeHaVipsResponse, ::ens_client::Error<DescribeHaVipsError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeHaVips`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_ha_vips_pages(
+        &self,
+        request: DescribeHaVipsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeHaVipsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeHistoryEvents`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn describe_history_events(
+        &self,
+        request: DescribeHistoryEventsRequest,
+    ) -> Result<
+        DescribeHistoryEventsResponse,
+        ::ens_client::Error<DescribeHistoryEventsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeHistoryEvents`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_history_events_pages(
+        &self,
+        request: DescribeHistoryEventsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeHistoryEventsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeImageInfos`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_image_infos(
+        &self,
+        request: DescribeImageInfosRequest,
+    ) -> Result<
+        DescribeImageInfosResponse,
+        ::ens_client::Error<DescribeImageInfosError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_image_share_permission(
+        &self,
+        request: DescribeImageSharePermissionRequest,
+    ) -> Result<
+        DescribeImageSharePermissionResponse,
+        ::ens_client::Error<DescribeImageSharePermissionError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeImageSharePermission`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_image_share_permission_pages(
+        &self,
+        request: DescribeImageSharePermissionRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeImageSharePermissionRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_images(
+        &self,
+        request: DescribeImagesRequest,
+    ) -> Result<DescribeImagesResponse, ::ens_client::Error<DescribeImagesError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_images_pages(
+        &self,
+        request: DescribeImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_auto_renew_attribute(
         &self,
         request: DescribeInstanceAutoRenewAttributeRequest,
@@ -498,7 +8206,45 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeInstanceBandwidthDetail`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn describe_instance_bandwidth_detail(
+        &self,
+        request: DescribeInstanceBandwidthDetailRequest,
+    ) -> Result<
+        DescribeInstanceBandwidthDetailResponse,
+        ::ens_client::Error<DescribeInstanceBandwidthDetailError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeInstanceBandwidthDetail`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_instance_bandwidth_detail_pages(
+        &self,
+        request: DescribeInstanceBandwidthDetailRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstanceBandwidthDetailRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn describe_instance_boot_configuration(
+        &self,
+        request: DescribeInstanceBootConfigurationRequest,
+    ) -> Result<
+        DescribeInstanceBootConfigurationResponse,
+        ::ens_client::Error<DescribeInstanceBootConfigurationError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `DescribeInstanceMonitorData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_monitor_data(
         &self,
         request: DescribeInstanceMonitorDataRequest,
@@ -509,7 +8255,32 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeInstanceSDGStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn describe_instance_sdg_status(
+        &self,
+        request: DescribeInstanceSDGStatusRequest,
+    ) -> Result<
+        DescribeInstanceSDGStatusResponse,
+        ::ens_client::Error<DescribeInstanceSDGStatusError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeInstanceSDGStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_instance_sdg_status_pages(
+        &self,
+        request: DescribeInstanceSDGStatusRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstanceSDGStatusRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
     /// Calls `DescribeInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_spec(
         &self,
         request: DescribeInstanceSpecRequest,
@@ -521,6 +8292,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceTypes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_types(
         &self,
         request: DescribeInstanceTypesRequest,
@@ -532,6 +8305,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstanceVncUrl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instance_vnc_url(
         &self,
         request: DescribeInstanceVncUrlRequest,
@@ -543,6 +8318,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `DescribeInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_instances(
         &self,
         request: DescribeInstancesRequest,
@@ -550,7 +8327,435 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// The pages of `DescribeInstances`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub fn describe_instances_pages(
+        &self,
+        request: DescribeInstancesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeInstancesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Every instance the request asks about (`InstanceIds`) is listed and `Running`; an `Expired` one never will be (an expired subscription does not run until it is renewed).
+    ///
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_RUNNING`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn wait_until_instance_running(
+        &self,
+        request: DescribeInstancesRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_client::WaiterError<DescribeInstancesError>,
+    > {
+        self.wait_until(request, &describe_instances::INSTANCE_RUNNING, options).await
+    }
+
+    /// Every instance the request asks about (`InstanceIds`) is listed and `Stopped`; an `Expired` one never will be stopped by a call.
+    ///
+    /// Polls `DescribeInstances` with `request` until an acceptor of [`describe_instances::INSTANCE_STOPPED`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn wait_until_instance_stopped(
+        &self,
+        request: DescribeInstancesRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeInstancesResponse,
+        ::ens_client::WaiterError<DescribeInstancesError>,
+    > {
+        self.wait_until(request, &describe_instances::INSTANCE_STOPPED, options).await
+    }
+
+    /// Calls `DescribeKeyPairs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn describe_key_pairs(
+        &self,
+        request: DescribeKeyPairsRequest,
+    ) -> Result<DescribeKeyPairsResponse, ::ens_client::Error<DescribeKeyPairsError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeKeyPairs`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub fn describe_key_pairs_pages(
+        &self,
+        request: DescribeKeyPairsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeKeyPairsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_attribute(
+        &self,
+        request: DescribeLoadBalancerAttributeRequest,
+    ) -> Result<
+        DescribeLoadBalancerAttributeResponse,
+        ::ens_client::Error<DescribeLoadBalancerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_http_listener_attribute(
+        &self,
+        request: DescribeLoadBalancerHTTPListenerAttributeRequest,
+    ) -> Result<
+        DescribeLoadBalancerHTTPListenerAttributeResponse,
+        ::ens_client::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_https_listener_attribute(
+        &self,
+        request: DescribeLoadBalancerHTTPSListenerAttributeRequest,
+    ) -> Result<
+        DescribeLoadBalancerHTTPSListenerAttributeResponse,
+        ::ens_client::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_listen_monitor(
+        &self,
+        request: DescribeLoadBalancerListenMonitorRequest,
+    ) -> Result<
+        DescribeLoadBalancerListenMonitorResponse,
+        ::ens_client::Error<DescribeLoadBalancerListenMonitorError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerListeners`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_listeners(
+        &self,
+        request: DescribeLoadBalancerListenersRequest,
+    ) -> Result<
+        DescribeLoadBalancerListenersResponse,
+        ::ens_client::Error<DescribeLoadBalancerListenersError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeLoadBalancerListeners`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub fn describe_load_balancer_listeners_pages(
+        &self,
+        request: DescribeLoadBalancerListenersRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancerListenersRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeLoadBalancerSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_spec(
+        &self,
+        request: DescribeLoadBalancerSpecRequest,
+    ) -> Result<
+        DescribeLoadBalancerSpecResponse,
+        ::ens_client::Error<DescribeLoadBalancerSpecError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_tcp_listener_attribute(
+        &self,
+        request: DescribeLoadBalancerTCPListenerAttributeRequest,
+    ) -> Result<
+        DescribeLoadBalancerTCPListenerAttributeResponse,
+        ::ens_client::Error<DescribeLoadBalancerTCPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancer_udp_listener_attribute(
+        &self,
+        request: DescribeLoadBalancerUDPListenerAttributeRequest,
+    ) -> Result<
+        DescribeLoadBalancerUDPListenerAttributeResponse,
+        ::ens_client::Error<DescribeLoadBalancerUDPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeLoadBalancers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_load_balancers(
+        &self,
+        request: DescribeLoadBalancersRequest,
+    ) -> Result<
+        DescribeLoadBalancersResponse,
+        ::ens_client::Error<DescribeLoadBalancersError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeLoadBalancers`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub fn describe_load_balancers_pages(
+        &self,
+        request: DescribeLoadBalancersRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeLoadBalancersRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn describe_measurement_data(
+        &self,
+        request: DescribeMeasurementDataRequest,
+    ) -> Result<
+        DescribeMeasurementDataResponse,
+        ::ens_client::Error<DescribeMeasurementDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeMountTargets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn describe_mount_targets(
+        &self,
+        request: DescribeMountTargetsRequest,
+    ) -> Result<
+        DescribeMountTargetsResponse,
+        ::ens_client::Error<DescribeMountTargetsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeMountTargets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_mount_targets_pages(
+        &self,
+        request: DescribeMountTargetsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeMountTargetsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeNASAvailableResourceInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn describe_nas_available_resource_info(
+        &self,
+        request: DescribeNASAvailableResourceInfoRequest,
+    ) -> Result<
+        DescribeNASAvailableResourceInfoResponse,
+        ::ens_client::Error<DescribeNASAvailableResourceInfoError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeNCInformation`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn describe_nc_information(
+        &self,
+        request: DescribeNCInformationRequest,
+    ) -> Result<
+        DescribeNCInformationResponse,
+        ::ens_client::Error<DescribeNCInformationError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeNatGateways`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn describe_nat_gateways(
+        &self,
+        request: DescribeNatGatewaysRequest,
+    ) -> Result<
+        DescribeNatGatewaysResponse,
+        ::ens_client::Error<DescribeNatGatewaysError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeNatGateways`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_nat_gateways_pages(
+        &self,
+        request: DescribeNatGatewaysRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNatGatewaysRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Every NAT gateway the request asks about (`NatGatewayIds`) is listed and `Available` (the status texts: `Creating` until the creation is complete, then `Available`); one that is `Deleting` never will be.
+    ///
+    /// Polls `DescribeNatGateways` with `request` until an acceptor of [`describe_nat_gateways::NAT_GATEWAY_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn wait_until_nat_gateway_available(
+        &self,
+        request: DescribeNatGatewaysRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeNatGatewaysResponse,
+        ::ens_client::WaiterError<DescribeNatGatewaysError>,
+    > {
+        self.wait_until(request, &describe_nat_gateways::NAT_GATEWAY_AVAILABLE, options)
+            .await
+    }
+
+    /// Calls `DescribeNetworkAcls`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_network_acls(
+        &self,
+        request: DescribeNetworkAclsRequest,
+    ) -> Result<
+        DescribeNetworkAclsResponse,
+        ::ens_client::Error<DescribeNetworkAclsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworkAcls`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_acls_pages(
+        &self,
+        request: DescribeNetworkAclsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkAclsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_network_attribute(
+        &self,
+        request: DescribeNetworkAttributeRequest,
+    ) -> Result<
+        DescribeNetworkAttributeResponse,
+        ::ens_client::Error<DescribeNetworkAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeNetworkInterfaces`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_network_interfaces(
+        &self,
+        request: DescribeNetworkInterfacesRequest,
+    ) -> Result<
+        DescribeNetworkInterfacesResponse,
+        ::ens_client::Error<DescribeNetworkInterfacesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworkInterfaces`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_interfaces_pages(
+        &self,
+        request: DescribeNetworkInterfacesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkInterfacesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeNetworkPeerConnections`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_network_peer_connections(
+        &self,
+        request: DescribeNetworkPeerConnectionsRequest,
+    ) -> Result<
+        DescribeNetworkPeerConnectionsResponse,
+        ::ens_client::Error<DescribeNetworkPeerConnectionsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworkPeerConnections`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_network_peer_connections_pages(
+        &self,
+        request: DescribeNetworkPeerConnectionsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworkPeerConnectionsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeNetworks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_networks(
+        &self,
+        request: DescribeNetworksRequest,
+    ) -> Result<DescribeNetworksResponse, ::ens_client::Error<DescribeNetworksError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeNetworks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_networks_pages(
+        &self,
+        request: DescribeNetworksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeNetworksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribePrePaidInstanceStock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_pre_paid_instance_stock(
+        &self,
+        request: DescribePrePaidInstanceStockRequest,
+    ) -> Result<
+        DescribePrePaidInstanceStockResponse,
+        ::ens_client::Error<DescribePrePaidInstanceStockError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribePrice`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn describe_price(
+        &self,
+        request: DescribePriceRequest,
+    ) -> Result<DescribePriceResponse, ::ens_client::Error<DescribePriceError>> {
+        self.send(request).await
+    }
+
     /// Calls `DescribeRegionIsps`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn describe_region_isps(
         &self,
         request: DescribeRegionIspsRequest,
@@ -561,7 +8766,1000 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `DescribeRegionResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_region_resource(
+        &self,
+        request: DescribeRegionResourceRequest,
+    ) -> Result<
+        DescribeRegionResourceResponse,
+        ::ens_client::Error<DescribeRegionResourceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeReservedResource`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_reserved_resource(
+        &self,
+        request: DescribeReservedResourceRequest,
+    ) -> Result<
+        DescribeReservedResourceResponse,
+        ::ens_client::Error<DescribeReservedResourceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeResourceTimeline`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn describe_resource_timeline(
+        &self,
+        request: DescribeResourceTimelineRequest,
+    ) -> Result<
+        DescribeResourceTimelineResponse,
+        ::ens_client::Error<DescribeResourceTimelineError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn describe_sdg(
+        &self,
+        request: DescribeSDGRequest,
+    ) -> Result<DescribeSDGResponse, ::ens_client::Error<DescribeSDGError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSDG`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_pages(
+        &self,
+        request: DescribeSDGRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeSDGDeploymentStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn describe_sdg_deployment_status(
+        &self,
+        request: DescribeSDGDeploymentStatusRequest,
+    ) -> Result<
+        DescribeSDGDeploymentStatusResponse,
+        ::ens_client::Error<DescribeSDGDeploymentStatusError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSDGDeploymentStatus`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_deployment_status_pages(
+        &self,
+        request: DescribeSDGDeploymentStatusRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGDeploymentStatusRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeSDGSharedDisks`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn describe_sdg_shared_disks(
+        &self,
+        request: DescribeSDGSharedDisksRequest,
+    ) -> Result<
+        DescribeSDGSharedDisksResponse,
+        ::ens_client::Error<DescribeSDGSharedDisksError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSDGSharedDisks`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub fn describe_sdg_shared_disks_pages(
+        &self,
+        request: DescribeSDGSharedDisksRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSDGSharedDisksRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeSDGs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn describe_sd_gs(
+        &self,
+        request: DescribeSDGsRequest,
+    ) -> Result<DescribeSDGsResponse, ::ens_client::Error<DescribeSDGsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeSecondaryPublicIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_secondary_public_ip_addresses(
+        &self,
+        request: DescribeSecondaryPublicIpAddressesRequest,
+    ) -> Result<
+        DescribeSecondaryPublicIpAddressesResponse,
+        ::ens_client::Error<DescribeSecondaryPublicIpAddressesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSecondaryPublicIpAddresses`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_secondary_public_ip_addresses_pages(
+        &self,
+        request: DescribeSecondaryPublicIpAddressesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSecondaryPublicIpAddressesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeSecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn describe_security_group_attribute(
+        &self,
+        request: DescribeSecurityGroupAttributeRequest,
+    ) -> Result<
+        DescribeSecurityGroupAttributeResponse,
+        ::ens_client::Error<DescribeSecurityGroupAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeSecurityGroups`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn describe_security_groups(
+        &self,
+        request: DescribeSecurityGroupsRequest,
+    ) -> Result<
+        DescribeSecurityGroupsResponse,
+        ::ens_client::Error<DescribeSecurityGroupsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSecurityGroups`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub fn describe_security_groups_pages(
+        &self,
+        request: DescribeSecurityGroupsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSecurityGroupsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeSelfImages`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn describe_self_images(
+        &self,
+        request: DescribeSelfImagesRequest,
+    ) -> Result<
+        DescribeSelfImagesResponse,
+        ::ens_client::Error<DescribeSelfImagesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSelfImages`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub fn describe_self_images_pages(
+        &self,
+        request: DescribeSelfImagesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSelfImagesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeServcieSchedule`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn describe_servcie_schedule(
+        &self,
+        request: DescribeServcieScheduleRequest,
+    ) -> Result<
+        DescribeServcieScheduleResponse,
+        ::ens_client::Error<DescribeServcieScheduleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeServerLoadBalancerListenMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_server_load_balancer_listen_monitor(
+        &self,
+        request: DescribeServerLoadBalancerListenMonitorRequest,
+    ) -> Result<
+        DescribeServerLoadBalancerListenMonitorResponse,
+        ::ens_client::Error<DescribeServerLoadBalancerListenMonitorError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeServerLoadBalancerMonitor`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn describe_server_load_balancer_monitor(
+        &self,
+        request: DescribeServerLoadBalancerMonitorRequest,
+    ) -> Result<
+        DescribeServerLoadBalancerMonitorResponse,
+        ::ens_client::Error<DescribeServerLoadBalancerMonitorError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeSnapshots`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn describe_snapshots(
+        &self,
+        request: DescribeSnapshotsRequest,
+    ) -> Result<DescribeSnapshotsResponse, ::ens_client::Error<DescribeSnapshotsError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSnapshots`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub fn describe_snapshots_pages(
+        &self,
+        request: DescribeSnapshotsRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSnapshotsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// The snapshots the request selects (by `SnapshotId`, `DiskId`, ...) are `available` (the status texts: `creating`, then `available`); one in `error` never will be.
+    ///
+    /// Polls `DescribeSnapshots` with `request` until an acceptor of [`describe_snapshots::SNAPSHOT_AVAILABLE`] decides: the answer once it succeeds, [`WaiterError::Failed`](crate::WaiterError::Failed) when the resource never will, or [`WaiterError::TimedOut`](crate::WaiterError::TimedOut) after `options.timeout`.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn wait_until_snapshot_available(
+        &self,
+        request: DescribeSnapshotsRequest,
+        options: &::ens_client::WaitOptions,
+    ) -> Result<
+        DescribeSnapshotsResponse,
+        ::ens_client::WaiterError<DescribeSnapshotsError>,
+    > {
+        self.wait_until(request, &describe_snapshots::SNAPSHOT_AVAILABLE, options).await
+    }
+
+    /// Calls `DescribeSnatAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn describe_snat_attribute(
+        &self,
+        request: DescribeSnatAttributeRequest,
+    ) -> Result<
+        DescribeSnatAttributeResponse,
+        ::ens_client::Error<DescribeSnatAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeSnatTableEntries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn describe_snat_table_entries(
+        &self,
+        request: DescribeSnatTableEntriesRequest,
+    ) -> Result<
+        DescribeSnatTableEntriesResponse,
+        ::ens_client::Error<DescribeSnatTableEntriesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeSnatTableEntries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub fn describe_snat_table_entries_pages(
+        &self,
+        request: DescribeSnatTableEntriesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeSnatTableEntriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeStorageGateway`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn describe_storage_gateway(
+        &self,
+        request: DescribeStorageGatewayRequest,
+    ) -> Result<
+        DescribeStorageGatewayResponse,
+        ::ens_client::Error<DescribeStorageGatewayError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeStorageGateway`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_storage_gateway_pages(
+        &self,
+        request: DescribeStorageGatewayRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeStorageGatewayRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeStorageVolume`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn describe_storage_volume(
+        &self,
+        request: DescribeStorageVolumeRequest,
+    ) -> Result<
+        DescribeStorageVolumeResponse,
+        ::ens_client::Error<DescribeStorageVolumeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeStorageVolume`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn describe_storage_volume_pages(
+        &self,
+        request: DescribeStorageVolumeRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeStorageVolumeRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DescribeUserBandWidthData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn describe_user_band_width_data(
+        &self,
+        request: DescribeUserBandWidthDataRequest,
+    ) -> Result<
+        DescribeUserBandWidthDataResponse,
+        ::ens_client::Error<DescribeUserBandWidthDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeVSwitchAttributes`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_v_switch_attributes(
+        &self,
+        request: DescribeVSwitchAttributesRequest,
+    ) -> Result<
+        DescribeVSwitchAttributesResponse,
+        ::ens_client::Error<DescribeVSwitchAttributesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DescribeVSwitches`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn describe_v_switches(
+        &self,
+        request: DescribeVSwitchesRequest,
+    ) -> Result<DescribeVSwitchesResponse, ::ens_client::Error<DescribeVSwitchesError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `DescribeVSwitches`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub fn describe_v_switches_pages(
+        &self,
+        request: DescribeVSwitchesRequest,
+    ) -> ::ens_client::paginate::Pages<DescribeVSwitchesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `DetachDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn detach_disk(
+        &self,
+        request: DetachDiskRequest,
+    ) -> Result<DetachDiskResponse, ::ens_client::Error<DetachDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DetachInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn detach_instance_sdg(
+        &self,
+        request: DetachInstanceSDGRequest,
+    ) -> Result<DetachInstanceSDGResponse, ::ens_client::Error<DetachInstanceSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DetachKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn detach_key_pair(
+        &self,
+        request: DetachKeyPairRequest,
+    ) -> Result<DetachKeyPairResponse, ::ens_client::Error<DetachKeyPairError>> {
+        self.send(request).await
+    }
+
+    /// Calls `DetachNetworkInterface`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn detach_network_interface(
+        &self,
+        request: DetachNetworkInterfaceRequest,
+    ) -> Result<
+        DetachNetworkInterfaceResponse,
+        ::ens_client::Error<DetachNetworkInterfaceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `DistApplicationData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn dist_application_data(
+        &self,
+        request: DistApplicationDataRequest,
+    ) -> Result<
+        DistApplicationDataResponse,
+        ::ens_client::Error<DistApplicationDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `EventMigrateInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn event_migrate_instance(
+        &self,
+        request: EventMigrateInstanceRequest,
+    ) -> Result<
+        EventMigrateInstanceResponse,
+        ::ens_client::Error<EventMigrateInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `EventRebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn event_reboot_instance(
+        &self,
+        request: EventRebootInstanceRequest,
+    ) -> Result<
+        EventRebootInstanceResponse,
+        ::ens_client::Error<EventRebootInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `EventRedeployInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn event_redeploy_instance(
+        &self,
+        request: EventRedeployInstanceRequest,
+    ) -> Result<
+        EventRedeployInstanceResponse,
+        ::ens_client::Error<EventRedeployInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ExportBillDetailData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn export_bill_detail_data(
+        &self,
+        request: ExportBillDetailDataRequest,
+    ) -> Result<
+        ExportBillDetailDataResponse,
+        ::ens_client::Error<ExportBillDetailDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ExportImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn export_image(
+        &self,
+        request: ExportImageRequest,
+    ) -> Result<ExportImageResponse, ::ens_client::Error<ExportImageError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ExportMeasurementData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
+    pub async fn export_measurement_data(
+        &self,
+        request: ExportMeasurementDataRequest,
+    ) -> Result<
+        ExportMeasurementDataResponse,
+        ::ens_client::Error<ExportMeasurementDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `GetBucketAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn get_bucket_acl(
+        &self,
+        request: GetBucketAclRequest,
+    ) -> Result<GetBucketAclResponse, ::ens_client::Error<GetBucketAclError>> {
+        self.send(request).await
+    }
+
+    /// Calls `GetBucketInfo`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn get_bucket_info(
+        &self,
+        request: GetBucketInfoRequest,
+    ) -> Result<GetBucketInfoResponse, ::ens_client::Error<GetBucketInfoError>> {
+        self.send(request).await
+    }
+
+    /// Calls `GetBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn get_bucket_lifecycle(
+        &self,
+        request: GetBucketLifecycleRequest,
+    ) -> Result<
+        GetBucketLifecycleResponse,
+        ::ens_client::Error<GetBucketLifecycleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `GetClusterAddonInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn get_cluster_addon_instance(
+        &self,
+        request: GetClusterAddonInstanceRequest,
+    ) -> Result<
+        GetClusterAddonInstanceResponse,
+        ::ens_client::Error<GetClusterAddonInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `GetOssStorageAndAccByBuckets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn get_oss_storage_and_acc_by_buckets(
+        &self,
+        request: GetOssStorageAndAccByBucketsRequest,
+    ) -> Result<
+        GetOssStorageAndAccByBucketsResponse,
+        ::ens_client::Error<GetOssStorageAndAccByBucketsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `GetOssUsageData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn get_oss_usage_data(
+        &self,
+        request: GetOssUsageDataRequest,
+    ) -> Result<GetOssUsageDataResponse, ::ens_client::Error<GetOssUsageDataError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ImportImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn import_image(
+        &self,
+        request: ImportImageRequest,
+    ) -> Result<ImportImageResponse, ::ens_client::Error<ImportImageError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ImportKeyPair`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "key-pair")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
+    pub async fn import_key_pair(
+        &self,
+        request: ImportKeyPairRequest,
+    ) -> Result<ImportKeyPairResponse, ::ens_client::Error<ImportKeyPairError>> {
+        self.send(request).await
+    }
+
+    /// Calls `InitializeENSECKServiceRole`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn initialize_enseck_service_role(
+        &self,
+        request: InitializeENSECKServiceRoleRequest,
+    ) -> Result<
+        InitializeENSECKServiceRoleResponse,
+        ::ens_client::Error<InitializeENSECKServiceRoleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `InstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn install_cluster_addons(
+        &self,
+        request: InstallClusterAddonsRequest,
+    ) -> Result<
+        InstallClusterAddonsResponse,
+        ::ens_client::Error<InstallClusterAddonsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `JoinPublicIpsToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn join_public_ips_to_epn_instance(
+        &self,
+        request: JoinPublicIpsToEpnInstanceRequest,
+    ) -> Result<
+        JoinPublicIpsToEpnInstanceResponse,
+        ::ens_client::Error<JoinPublicIpsToEpnInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `JoinSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn join_security_group(
+        &self,
+        request: JoinSecurityGroupRequest,
+    ) -> Result<JoinSecurityGroupResponse, ::ens_client::Error<JoinSecurityGroupError>> {
+        self.send(request).await
+    }
+
+    /// Calls `JoinVSwitchesToEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn join_v_switches_to_epn_instance(
+        &self,
+        request: JoinVSwitchesToEpnInstanceRequest,
+    ) -> Result<
+        JoinVSwitchesToEpnInstanceResponse,
+        ::ens_client::Error<JoinVSwitchesToEpnInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `LeaveSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn leave_security_group(
+        &self,
+        request: LeaveSecurityGroupRequest,
+    ) -> Result<
+        LeaveSecurityGroupResponse,
+        ::ens_client::Error<LeaveSecurityGroupError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ListAICPublicKeyDeliveries`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn list_aic_public_key_deliveries(
+        &self,
+        request: ListAICPublicKeyDeliveriesRequest,
+    ) -> Result<
+        ListAICPublicKeyDeliveriesResponse,
+        ::ens_client::Error<ListAICPublicKeyDeliveriesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// The pages of `ListAICPublicKeyDeliveries`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn list_aic_public_key_deliveries_pages(
+        &self,
+        request: ListAICPublicKeyDeliveriesRequest,
+    ) -> ::ens_client::paginate::Pages<ListAICPublicKeyDeliveriesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `ListAICPublicKeys`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn list_aic_public_keys(
+        &self,
+        request: ListAICPublicKeysRequest,
+    ) -> Result<ListAICPublicKeysResponse, ::ens_client::Error<ListAICPublicKeysError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `ListAICPublicKeys`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub fn list_aic_public_keys_pages(
+        &self,
+        request: ListAICPublicKeysRequest,
+    ) -> ::ens_client::paginate::Pages<ListAICPublicKeysRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `ListAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn list_addons(
+        &self,
+        request: ListAddonsRequest,
+    ) -> Result<ListAddonsResponse, ::ens_client::Error<ListAddonsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ListApplications`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn list_applications(
+        &self,
+        request: ListApplicationsRequest,
+    ) -> Result<ListApplicationsResponse, ::ens_client::Error<ListApplicationsError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `ListApplications`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub fn list_applications_pages(
+        &self,
+        request: ListApplicationsRequest,
+    ) -> ::ens_client::paginate::Pages<ListApplicationsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `ListBuckets`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn list_buckets(
+        &self,
+        request: ListBucketsRequest,
+    ) -> Result<ListBucketsResponse, ::ens_client::Error<ListBucketsError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `ListBuckets`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub fn list_buckets_pages(
+        &self,
+        request: ListBucketsRequest,
+    ) -> ::ens_client::paginate::Pages<ListBucketsRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `ListClusterAddonInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn list_cluster_addon_instances(
+        &self,
+        request: ListClusterAddonInstancesRequest,
+    ) -> Result<
+        ListClusterAddonInstancesResponse,
+        ::ens_client::Error<ListClusterAddonInstancesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ListObjects`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn list_objects(
+        &self,
+        request: ListObjectsRequest,
+    ) -> Result<ListObjectsResponse, ::ens_client::Error<ListObjectsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ListProductAbilities`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "region")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
+    pub async fn list_product_abilities(
+        &self,
+        request: ListProductAbilitiesRequest,
+    ) -> Result<
+        ListProductAbilitiesResponse,
+        ::ens_client::Error<ListProductAbilitiesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ListTagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    pub async fn list_tag_resources(
+        &self,
+        request: ListTagResourcesRequest,
+    ) -> Result<ListTagResourcesResponse, ::ens_client::Error<ListTagResourcesError>> {
+        self.send(request).await
+    }
+
+    /// The pages of `ListTagResources`'s results from `request` on, fetched one at a time as the stream is polled ([`paginate`](crate::paginate)); `.items()` streams their items.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    pub fn list_tag_resources_pages(
+        &self,
+        request: ListTagResourcesRequest,
+    ) -> ::ens_client::paginate::Pages<ListTagResourcesRequest> {
+        ::ens_client::paginate::Pages::new(self.clone(), request)
+    }
+
+    /// Calls `ManageAICLogin`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn manage_aic_login(
+        &self,
+        request: ManageAICLoginRequest,
+    ) -> Result<ManageAICLoginResponse, ::ens_client::Error<ManageAICLoginError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyAICInstanceType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn modify_aic_instance_type(
+        &self,
+        request: ModifyAICInstanceTypeRequest,
+    ) -> Result<
+        ModifyAICInstanceTypeResponse,
+        ::ens_client::Error<ModifyAICInstanceTypeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyClusterAddon`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn modify_cluster_addon(
+        &self,
+        request: ModifyClusterAddonRequest,
+    ) -> Result<
+        ModifyClusterAddonResponse,
+        ::ens_client::Error<ModifyClusterAddonError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn modify_cluster_node_pool(
+        &self,
+        request: ModifyClusterNodePoolRequest,
+    ) -> Result<
+        ModifyClusterNodePoolResponse,
+        ::ens_client::Error<ModifyClusterNodePoolError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyEnsEipAddressAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn modify_ens_eip_address_attribute(
+        &self,
+        request: ModifyEnsEipAddressAttributeRequest,
+    ) -> Result<
+        ModifyEnsEipAddressAttributeResponse,
+        ::ens_client::Error<ModifyEnsEipAddressAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyEnsRouteEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn modify_ens_route_entry(
+        &self,
+        request: ModifyEnsRouteEntryRequest,
+    ) -> Result<
+        ModifyEnsRouteEntryResponse,
+        ::ens_client::Error<ModifyEnsRouteEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn modify_epn_instance(
+        &self,
+        request: ModifyEpnInstanceRequest,
+    ) -> Result<ModifyEpnInstanceResponse, ::ens_client::Error<ModifyEpnInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyFileSystem`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn modify_file_system(
+        &self,
+        request: ModifyFileSystemRequest,
+    ) -> Result<ModifyFileSystemResponse, ::ens_client::Error<ModifyFileSystemError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyForwardEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn modify_forward_entry(
+        &self,
+        request: ModifyForwardEntryRequest,
+    ) -> Result<
+        ModifyForwardEntryResponse,
+        ::ens_client::Error<ModifyForwardEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyHaVipAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn modify_ha_vip_attribute(
+        &self,
+        request: ModifyHaVipAttributeRequest,
+    ) -> Result<
+        ModifyHaVipAttributeResponse,
+        ::ens_client::Error<ModifyHaVipAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyImageAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn modify_image_attribute(
+        &self,
+        request: ModifyImageAttributeRequest,
+    ) -> Result<
+        ModifyImageAttributeResponse,
+        ::ens_client::Error<ModifyImageAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyImageSharePermission`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "image")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
+    pub async fn modify_image_share_permission(
+        &self,
+        request: ModifyImageSharePermissionRequest,
+    ) -> Result<
+        ModifyImageSharePermissionResponse,
+        ::ens_client::Error<ModifyImageSharePermissionError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `ModifyInstanceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_attribute(
         &self,
         request: ModifyInstanceAttributeRequest,
@@ -573,6 +9771,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ModifyInstanceAutoRenewAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_instance_auto_renew_attribute(
         &self,
         request: ModifyInstanceAutoRenewAttributeRequest,
@@ -583,7 +9783,87 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `ModifyInstanceBootConfiguration`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn modify_instance_boot_configuration(
+        &self,
+        request: ModifyInstanceBootConfigurationRequest,
+    ) -> Result<
+        ModifyInstanceBootConfigurationResponse,
+        ::ens_client::Error<ModifyInstanceBootConfigurationError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyInstanceChargeType`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn modify_instance_charge_type(
+        &self,
+        request: ModifyInstanceChargeTypeRequest,
+    ) -> Result<
+        ModifyInstanceChargeTypeResponse,
+        ::ens_client::Error<ModifyInstanceChargeTypeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyInstanceNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn modify_instance_network_attribute(
+        &self,
+        request: ModifyInstanceNetworkAttributeRequest,
+    ) -> Result<
+        ModifyInstanceNetworkAttributeResponse,
+        ::ens_client::Error<ModifyInstanceNetworkAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyLoadBalancerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn modify_load_balancer_attribute(
+        &self,
+        request: ModifyLoadBalancerAttributeRequest,
+    ) -> Result<
+        ModifyLoadBalancerAttributeResponse,
+        ::ens_client::Error<ModifyLoadBalancerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyNetworkAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn modify_network_attribute(
+        &self,
+        request: ModifyNetworkAttributeRequest,
+    ) -> Result<
+        ModifyNetworkAttributeResponse,
+        ::ens_client::Error<ModifyNetworkAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyNetworkInterfaceAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn modify_network_interface_attribute(
+        &self,
+        request: ModifyNetworkInterfaceAttributeRequest,
+    ) -> Result<
+        ModifyNetworkInterfaceAttributeResponse,
+        ::ens_client::Error<ModifyNetworkInterfaceAttributeError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `ModifyPrepayInstanceSpec`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn modify_prepay_instance_spec(
         &self,
         request: ModifyPrepayInstanceSpecRequest,
@@ -594,7 +9874,167 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `ModifySecurityGroupAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn modify_security_group_attribute(
+        &self,
+        request: ModifySecurityGroupAttributeRequest,
+    ) -> Result<
+        ModifySecurityGroupAttributeResponse,
+        ::ens_client::Error<ModifySecurityGroupAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifySnapshotAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn modify_snapshot_attribute(
+        &self,
+        request: ModifySnapshotAttributeRequest,
+    ) -> Result<
+        ModifySnapshotAttributeResponse,
+        ::ens_client::Error<ModifySnapshotAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ModifySnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn modify_snat_entry(
+        &self,
+        request: ModifySnatEntryRequest,
+    ) -> Result<ModifySnatEntryResponse, ::ens_client::Error<ModifySnatEntryError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ModifyVSwitchAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn modify_v_switch_attribute(
+        &self,
+        request: ModifyVSwitchAttributeRequest,
+    ) -> Result<
+        ModifyVSwitchAttributeResponse,
+        ::ens_client::Error<ModifyVSwitchAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `MountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn mount_instance_sdg(
+        &self,
+        request: MountInstanceSDGRequest,
+    ) -> Result<MountInstanceSDGResponse, ::ens_client::Error<MountInstanceSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `PreloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn preload_region_sdg(
+        &self,
+        request: PreloadRegionSDGRequest,
+    ) -> Result<PreloadRegionSDGResponse, ::ens_client::Error<PreloadRegionSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `PrepareUpload`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn prepare_upload(
+        &self,
+        request: PrepareUploadRequest,
+    ) -> Result<PrepareUploadResponse, ::ens_client::Error<PrepareUploadError>> {
+        self.send(request).await
+    }
+
+    /// Calls `PushApplicationData`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn push_application_data(
+        &self,
+        request: PushApplicationDataRequest,
+    ) -> Result<
+        PushApplicationDataResponse,
+        ::ens_client::Error<PushApplicationDataError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `PutBucket`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn put_bucket(
+        &self,
+        request: PutBucketRequest,
+    ) -> Result<PutBucketResponse, ::ens_client::Error<PutBucketError>> {
+        self.send(request).await
+    }
+
+    /// Calls `PutBucketAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn put_bucket_acl(
+        &self,
+        request: PutBucketAclRequest,
+    ) -> Result<PutBucketAclResponse, ::ens_client::Error<PutBucketAclError>> {
+        self.send(request).await
+    }
+
+    /// Calls `PutBucketLifecycle`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "storage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+    pub async fn put_bucket_lifecycle(
+        &self,
+        request: PutBucketLifecycleRequest,
+    ) -> Result<
+        PutBucketLifecycleResponse,
+        ::ens_client::Error<PutBucketLifecycleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ReInitDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn re_init_disk(
+        &self,
+        request: ReInitDiskRequest,
+    ) -> Result<ReInitDiskResponse, ::ens_client::Error<ReInitDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RebootAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn reboot_aic_instance(
+        &self,
+        request: RebootAICInstanceRequest,
+    ) -> Result<RebootAICInstanceResponse, ::ens_client::Error<RebootAICInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RebootARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn reboot_arm_server_instance(
+        &self,
+        request: RebootARMServerInstanceRequest,
+    ) -> Result<
+        RebootARMServerInstanceResponse,
+        ::ens_client::Error<RebootARMServerInstanceError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `RebootInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reboot_instance(
         &self,
         request: RebootInstanceRequest,
@@ -602,7 +10042,32 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `RebootInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn reboot_instances(
+        &self,
+        request: RebootInstancesRequest,
+    ) -> Result<RebootInstancesResponse, ::ens_client::Error<RebootInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RecoverAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn recover_aic_instance(
+        &self,
+        request: RecoverAICInstanceRequest,
+    ) -> Result<
+        RecoverAICInstanceResponse,
+        ::ens_client::Error<RecoverAICInstanceError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `ReinitInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn reinit_instance(
         &self,
         request: ReinitInstanceRequest,
@@ -610,7 +10075,55 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `ReinitInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn reinit_instances(
+        &self,
+        request: ReinitInstancesRequest,
+    ) -> Result<ReinitInstancesResponse, ::ens_client::Error<ReinitInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ReleaseAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn release_aic_instance(
+        &self,
+        request: ReleaseAICInstanceRequest,
+    ) -> Result<
+        ReleaseAICInstanceResponse,
+        ::ens_client::Error<ReleaseAICInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ReleaseARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn release_arm_server_instance(
+        &self,
+        request: ReleaseARMServerInstanceRequest,
+    ) -> Result<
+        ReleaseARMServerInstanceResponse,
+        ::ens_client::Error<ReleaseARMServerInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ReleaseInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn release_instance(
+        &self,
+        request: ReleaseInstanceRequest,
+    ) -> Result<ReleaseInstanceResponse, ::ens_client::Error<ReleaseInstanceError>> {
+        self.send(request).await
+    }
+
     /// Calls `ReleasePostPaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_post_paid_instance(
         &self,
         request: ReleasePostPaidInstanceRequest,
@@ -622,6 +10135,8 @@ impl ::ens_client::Client {
     }
 
     /// Calls `ReleasePrePaidInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn release_pre_paid_instance(
         &self,
         request: ReleasePrePaidInstanceRequest,
@@ -632,7 +10147,91 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `RemoveBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn remove_backend_servers(
+        &self,
+        request: RemoveBackendServersRequest,
+    ) -> Result<
+        RemoveBackendServersResponse,
+        ::ens_client::Error<RemoveBackendServersError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RemoveInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn remove_instance_sdg(
+        &self,
+        request: RemoveInstanceSDGRequest,
+    ) -> Result<RemoveInstanceSDGResponse, ::ens_client::Error<RemoveInstanceSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RemovePublicIpsFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn remove_public_ips_from_epn_instance(
+        &self,
+        request: RemovePublicIpsFromEpnInstanceRequest,
+    ) -> Result<
+        RemovePublicIpsFromEpnInstanceResponse,
+        ::ens_client::Error<RemovePublicIpsFromEpnInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RemoveSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn remove_sdg(
+        &self,
+        request: RemoveSDGRequest,
+    ) -> Result<RemoveSDGResponse, ::ens_client::Error<RemoveSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RemoveSDGs`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn remove_sd_gs(
+        &self,
+        request: RemoveSDGsRequest,
+    ) -> Result<RemoveSDGsResponse, ::ens_client::Error<RemoveSDGsError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RemoveVSwitchesFromEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn remove_v_switches_from_epn_instance(
+        &self,
+        request: RemoveVSwitchesFromEpnInstanceRequest,
+    ) -> Result<
+        RemoveVSwitchesFromEpnInstanceResponse,
+        ::ens_client::Error<RemoveVSwitchesFromEpnInstanceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RenewARMServerInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn renew_arm_server_instance(
+        &self,
+        request: RenewARMServerInstanceRequest,
+    ) -> Result<
+        RenewARMServerInstanceResponse,
+        ::ens_client::Error<RenewARMServerInstanceError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `RenewInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn renew_instance(
         &self,
         request: RenewInstanceRequest,
@@ -640,7 +10239,104 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `RescaleApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn rescale_application(
+        &self,
+        request: RescaleApplicationRequest,
+    ) -> Result<
+        RescaleApplicationResponse,
+        ::ens_client::Error<RescaleApplicationError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RescaleDeviceService`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn rescale_device_service(
+        &self,
+        request: RescaleDeviceServiceRequest,
+    ) -> Result<
+        RescaleDeviceServiceResponse,
+        ::ens_client::Error<RescaleDeviceServiceError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ResetAICInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn reset_aic_instance(
+        &self,
+        request: ResetAICInstanceRequest,
+    ) -> Result<ResetAICInstanceResponse, ::ens_client::Error<ResetAICInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ResetDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn reset_disk(
+        &self,
+        request: ResetDiskRequest,
+    ) -> Result<ResetDiskResponse, ::ens_client::Error<ResetDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ResizeDisk`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "disk")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
+    pub async fn resize_disk(
+        &self,
+        request: ResizeDiskRequest,
+    ) -> Result<ResizeDiskResponse, ::ens_client::Error<ResizeDiskError>> {
+        self.send(request).await
+    }
+
+    /// Calls `RevokeSecurityGroup`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn revoke_security_group(
+        &self,
+        request: RevokeSecurityGroupRequest,
+    ) -> Result<
+        RevokeSecurityGroupResponse,
+        ::ens_client::Error<RevokeSecurityGroupError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RevokeSecurityGroupEgress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "security-group")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
+    pub async fn revoke_security_group_egress(
+        &self,
+        request: RevokeSecurityGroupEgressRequest,
+    ) -> Result<
+        RevokeSecurityGroupEgressResponse,
+        ::ens_client::Error<RevokeSecurityGroupEgressError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `RollbackApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn rollback_application(
+        &self,
+        request: RollbackApplicationRequest,
+    ) -> Result<
+        RollbackApplicationResponse,
+        ::ens_client::Error<RollbackApplicationError>,
+    > {
+        self.send(request).await
+    }
+
     /// Calls `RunInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn run_instances(
         &self,
         request: RunInstancesRequest,
@@ -648,7 +10344,140 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `RunServiceSchedule`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn run_service_schedule(
+        &self,
+        request: RunServiceScheduleRequest,
+    ) -> Result<
+        RunServiceScheduleResponse,
+        ::ens_client::Error<RunServiceScheduleError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SaveSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn save_sdg(
+        &self,
+        request: SaveSDGRequest,
+    ) -> Result<SaveSDGResponse, ::ens_client::Error<SaveSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `ScaleClusterNodePool`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn scale_cluster_node_pool(
+        &self,
+        request: ScaleClusterNodePoolRequest,
+    ) -> Result<
+        ScaleClusterNodePoolResponse,
+        ::ens_client::Error<ScaleClusterNodePoolError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SetBackendServers`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_backend_servers(
+        &self,
+        request: SetBackendServersRequest,
+    ) -> Result<SetBackendServersResponse, ::ens_client::Error<SetBackendServersError>> {
+        self.send(request).await
+    }
+
+    /// Calls `SetLoadBalancerHTTPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_load_balancer_http_listener_attribute(
+        &self,
+        request: SetLoadBalancerHTTPListenerAttributeRequest,
+    ) -> Result<
+        SetLoadBalancerHTTPListenerAttributeResponse,
+        ::ens_client::Error<SetLoadBalancerHTTPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SetLoadBalancerHTTPSListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_load_balancer_https_listener_attribute(
+        &self,
+        request: SetLoadBalancerHTTPSListenerAttributeRequest,
+    ) -> Result<
+        SetLoadBalancerHTTPSListenerAttributeResponse,
+        ::ens_client::Error<SetLoadBalancerHTTPSListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SetLoadBalancerStatus`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_load_balancer_status(
+        &self,
+        request: SetLoadBalancerStatusRequest,
+    ) -> Result<
+        SetLoadBalancerStatusResponse,
+        ::ens_client::Error<SetLoadBalancerStatusError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SetLoadBalancerTCPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_load_balancer_tcp_listener_attribute(
+        &self,
+        request: SetLoadBalancerTCPListenerAttributeRequest,
+    ) -> Result<
+        SetLoadBalancerTCPListenerAttributeResponse,
+        ::ens_client::Error<SetLoadBalancerTCPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `SetLoadBalancerUDPListenerAttribute`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn set_load_balancer_udp_listener_attribute(
+        &self,
+        request: SetLoadBalancerUDPListenerAttributeRequest,
+    ) -> Result<
+        SetLoadBalancerUDPListenerAttributeResponse,
+        ::ens_client::Error<SetLoadBalancerUDPListenerAttributeError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `ShareAICImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn share_aic_image(
+        &self,
+        request: ShareAICImageRequest,
+    ) -> Result<ShareAICImageResponse, ::ens_client::Error<ShareAICImageError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StartEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn start_epn_instance(
+        &self,
+        request: StartEpnInstanceRequest,
+    ) -> Result<StartEpnInstanceResponse, ::ens_client::Error<StartEpnInstanceError>> {
+        self.send(request).await
+    }
+
     /// Calls `StartInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn start_instance(
         &self,
         request: StartInstanceRequest,
@@ -656,11 +10485,291 @@ impl ::ens_client::Client {
         self.send(request).await
     }
 
+    /// Calls `StartInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn start_instances(
+        &self,
+        request: StartInstancesRequest,
+    ) -> Result<StartInstancesResponse, ::ens_client::Error<StartInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StartLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn start_load_balancer_listener(
+        &self,
+        request: StartLoadBalancerListenerRequest,
+    ) -> Result<
+        StartLoadBalancerListenerResponse,
+        ::ens_client::Error<StartLoadBalancerListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `StartSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn start_snat_ip_for_snat_entry(
+        &self,
+        request: StartSnatIpForSnatEntryRequest,
+    ) -> Result<
+        StartSnatIpForSnatEntryResponse,
+        ::ens_client::Error<StartSnatIpForSnatEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `StopEpnInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "epn")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
+    pub async fn stop_epn_instance(
+        &self,
+        request: StopEpnInstanceRequest,
+    ) -> Result<StopEpnInstanceResponse, ::ens_client::Error<StopEpnInstanceError>> {
+        self.send(request).await
+    }
+
     /// Calls `StopInstance`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     pub async fn stop_instance(
         &self,
         request: StopInstanceRequest,
     ) -> Result<StopInstanceResponse, ::ens_client::Error<StopInstanceError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StopInstances`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "instance")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
+    pub async fn stop_instances(
+        &self,
+        request: StopInstancesRequest,
+    ) -> Result<StopInstancesResponse, ::ens_client::Error<StopInstancesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `StopLoadBalancerListener`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "load-balancer")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
+    pub async fn stop_load_balancer_listener(
+        &self,
+        request: StopLoadBalancerListenerRequest,
+    ) -> Result<
+        StopLoadBalancerListenerResponse,
+        ::ens_client::Error<StopLoadBalancerListenerError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `StopSnatIpForSnatEntry`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "nat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
+    pub async fn stop_snat_ip_for_snat_entry(
+        &self,
+        request: StopSnatIpForSnatEntryRequest,
+    ) -> Result<
+        StopSnatIpForSnatEntryResponse,
+        ::ens_client::Error<StopSnatIpForSnatEntryError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `TagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    pub async fn tag_resources(
+        &self,
+        request: TagResourcesRequest,
+    ) -> Result<TagResourcesResponse, ::ens_client::Error<TagResourcesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `UnAssociateEnsEipAddress`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "eip")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
+    pub async fn un_associate_ens_eip_address(
+        &self,
+        request: UnAssociateEnsEipAddressRequest,
+    ) -> Result<
+        UnAssociateEnsEipAddressResponse,
+        ::ens_client::Error<UnAssociateEnsEipAddressError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UnInstallClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn un_install_cluster_addons(
+        &self,
+        request: UnInstallClusterAddonsRequest,
+    ) -> Result<
+        UnInstallClusterAddonsResponse,
+        ::ens_client::Error<UnInstallClusterAddonsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UnassignPrivateIpAddresses`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn unassign_private_ip_addresses(
+        &self,
+        request: UnassignPrivateIpAddressesRequest,
+    ) -> Result<
+        UnassignPrivateIpAddressesResponse,
+        ::ens_client::Error<UnassignPrivateIpAddressesError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UnassociateHaVip`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn unassociate_ha_vip(
+        &self,
+        request: UnassociateHaVipRequest,
+    ) -> Result<UnassociateHaVipResponse, ::ens_client::Error<UnassociateHaVipError>> {
+        self.send(request).await
+    }
+
+    /// Calls `UnassociateNetworkAcl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn unassociate_network_acl(
+        &self,
+        request: UnassociateNetworkAclRequest,
+    ) -> Result<
+        UnassociateNetworkAclResponse,
+        ::ens_client::Error<UnassociateNetworkAclError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UnassociateNetworkCidrBlock`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "network")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
+    pub async fn unassociate_network_cidr_block(
+        &self,
+        request: UnassociateNetworkCidrBlockRequest,
+    ) -> Result<
+        UnassociateNetworkCidrBlockResponse,
+        ::ens_client::Error<UnassociateNetworkCidrBlockError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UnloadRegionSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn unload_region_sdg(
+        &self,
+        request: UnloadRegionSDGRequest,
+    ) -> Result<UnloadRegionSDGResponse, ::ens_client::Error<UnloadRegionSDGError>> {
+        self.send(request).await
+    }
+
+    /// Calls `UnmountInstanceSDG`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sdg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
+    pub async fn unmount_instance_sdg(
+        &self,
+        request: UnmountInstanceSDGRequest,
+    ) -> Result<
+        UnmountInstanceSDGResponse,
+        ::ens_client::Error<UnmountInstanceSDGError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UntagResources`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "tag")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
+    pub async fn untag_resources(
+        &self,
+        request: UntagResourcesRequest,
+    ) -> Result<UntagResourcesResponse, ::ens_client::Error<UntagResourcesError>> {
+        self.send(request).await
+    }
+
+    /// Calls `UpdateClusterCertificate`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn update_cluster_certificate(
+        &self,
+        request: UpdateClusterCertificateRequest,
+    ) -> Result<
+        UpdateClusterCertificateResponse,
+        ::ens_client::Error<UpdateClusterCertificateError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UpdateEnsSaleControl`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "sale-control")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
+    pub async fn update_ens_sale_control(
+        &self,
+        request: UpdateEnsSaleControlRequest,
+    ) -> Result<
+        UpdateEnsSaleControlResponse,
+        ::ens_client::Error<UpdateEnsSaleControlError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UpgradeAICInstanceImage`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn upgrade_aic_instance_image(
+        &self,
+        request: UpgradeAICInstanceImageRequest,
+    ) -> Result<
+        UpgradeAICInstanceImageResponse,
+        ::ens_client::Error<UpgradeAICInstanceImageError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UpgradeApplication`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "application")))]
+    pub async fn upgrade_application(
+        &self,
+        request: UpgradeApplicationRequest,
+    ) -> Result<
+        UpgradeApplicationResponse,
+        ::ens_client::Error<UpgradeApplicationError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UpgradeClusterAddons`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "container")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "container")))]
+    pub async fn upgrade_cluster_addons(
+        &self,
+        request: UpgradeClusterAddonsRequest,
+    ) -> Result<
+        UpgradeClusterAddonsResponse,
+        ::ens_client::Error<UpgradeClusterAddonsError>,
+    > {
+        self.send(request).await
+    }
+
+    /// Calls `UploadAICPublicKey`: validates, signs and sends `request`, and decodes the answer.
+    #[cfg(feature = "aic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
+    pub async fn upload_aic_public_key(
+        &self,
+        request: UploadAICPublicKeyRequest,
+    ) -> Result<
+        UploadAICPublicKeyResponse,
+        ::ens_client::Error<UploadAICPublicKeyError>,
+    > {
         self.send(request).await
     }
 }

@@ -14,10 +14,10 @@ use super::errors::{CommonError, ErrorCode, Unhandled};
 pub struct ModifyInstanceAutoRenewAttributeRequest {
     /// The IDs of the instances. Separate IDs with semicolons (;).
     ///
-    /// Sent as one semicolon-separated string: the list styles cannot join with semicolons, so the Rust field is the string itself.
+    /// Sent as one semicolon-separated string; the Rust field is the list.
     ///
     /// Wire name `InstanceIds`; required; example `i-5ci7l7k1m9m2zmhp4iw3o****`.
-    pub instance_ids: String,
+    pub instance_ids: Vec<String>,
     /// Specifies whether to enable the auto-renewal feature. Valid values: **True and False**. Default value: False.
     ///
     /// Wire name `AutoRenew`; required; example `True`; service default `False`.
@@ -48,7 +48,9 @@ rt::request_impls!(
 );
 
 static PARAMS: &[rt::ParamSpec] = &[
-    rt::ParamSpec::new("InstanceIds", rt::Kind::String).required(),
+    rt::ParamSpec::new("InstanceIds", rt::Kind::String)
+        .required()
+        .packed(rt::Packing::Separated(";")),
     rt::ParamSpec::new(
             "AutoRenew",
             rt::Kind::Boolean {
@@ -90,7 +92,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
 
     fn to_params(&self) -> rt::Params {
         let mut w = rt::wire::Writer::default();
-        w.put("InstanceIds", &self.instance_ids);
+        w.put_joined_with("InstanceIds", &self.instance_ids, ";");
         w.put_bool("AutoRenew", Some(self.auto_renew), ("True", "False"));
         w.put_opt("Duration", self.duration.as_ref());
         w.put_opt("RenewalStatus", self.renewal_status.as_ref());
@@ -102,7 +104,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
         Self::SPEC.check(params)?;
         let r = rt::wire::Reader::new(params);
         Ok(Self {
-            instance_ids: r.req("InstanceIds")?,
+            instance_ids: r.joined_with("InstanceIds", ";")?,
             auto_renew: r
                 .bool("AutoRenew", ("True", "False"))?
                 .ok_or_else(|| rt::Violation::new(
@@ -121,7 +123,7 @@ impl rt::Operation for ModifyInstanceAutoRenewAttributeRequest {
 /// Builds a [`ModifyInstanceAutoRenewAttributeRequest`]; `build()` compiles only once every required parameter is set.
 #[must_use]
 #[derive(Debug, Clone)]
-pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset, rt::Unset)> {
+pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset,)> {
     required: S,
     optional: ModifyInstanceAutoRenewAttributeRequestOptional,
 }
@@ -129,7 +131,7 @@ pub struct ModifyInstanceAutoRenewAttributeRequestBuilder<S = (rt::Unset, rt::Un
 impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
     fn default() -> Self {
         Self {
-            required: (rt::Unset, rt::Unset),
+            required: (rt::Unset,),
             optional: ModifyInstanceAutoRenewAttributeRequestOptional::default(),
         }
     }
@@ -137,40 +139,36 @@ impl Default for ModifyInstanceAutoRenewAttributeRequestBuilder {
 
 #[derive(Debug, Clone, Default)]
 struct ModifyInstanceAutoRenewAttributeRequestOptional {
+    instance_ids: Vec<String>,
     duration: Option<i64>,
     renewal_status: Option<RenewalStatus>,
     owner_id: Option<String>,
 }
 
-impl<S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset, S1)> {
-    /// Sets [`ModifyInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
-    pub fn instance_ids(
-        self,
-        value: impl Into<String>,
-    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(String, S1)> {
-        let (_, s1) = self.required;
-        ModifyInstanceAutoRenewAttributeRequestBuilder {
-            required: (value.into(), s1),
-            optional: self.optional,
-        }
-    }
-}
-
-impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, rt::Unset)> {
+impl ModifyInstanceAutoRenewAttributeRequestBuilder<(rt::Unset,)> {
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::auto_renew`] (`AutoRenew`).
     pub fn auto_renew(
         self,
         value: bool,
-    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, bool)> {
-        let (s0, _) = self.required;
+    ) -> ModifyInstanceAutoRenewAttributeRequestBuilder<(bool,)> {
+        let (_,) = self.required;
         ModifyInstanceAutoRenewAttributeRequestBuilder {
-            required: (s0, value),
+            required: (value,),
             optional: self.optional,
         }
     }
 }
 
 impl<S> ModifyInstanceAutoRenewAttributeRequestBuilder<S> {
+    /// Sets [`ModifyInstanceAutoRenewAttributeRequest::instance_ids`] (`InstanceIds`).
+    pub fn instance_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.optional.instance_ids = value.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Sets [`ModifyInstanceAutoRenewAttributeRequest::duration`] (`Duration`).
     pub fn duration(mut self, value: i64) -> Self {
         self.optional.duration = Some(value);
@@ -190,18 +188,17 @@ impl<S> ModifyInstanceAutoRenewAttributeRequestBuilder<S> {
     }
 }
 
-impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
+impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0,)> {
     /// The finished request. [`ModifyInstanceAutoRenewAttributeRequest::validate`] (which the client runs) checks the rules the types cannot express.
     pub fn build(self) -> ModifyInstanceAutoRenewAttributeRequest
     where
-        S0: builder_state::HasInstanceIds,
-        S1: builder_state::HasAutoRenew,
+        S0: builder_state::HasAutoRenew,
     {
-        let (s0, s1) = self.required;
+        let (s0,) = self.required;
         let optional = self.optional;
         ModifyInstanceAutoRenewAttributeRequest {
-            instance_ids: builder_state::HasInstanceIds::take(s0),
-            auto_renew: builder_state::HasAutoRenew::take(s1),
+            instance_ids: optional.instance_ids,
+            auto_renew: builder_state::HasAutoRenew::take(s0),
             duration: optional.duration,
             renewal_status: optional.renewal_status,
             owner_id: optional.owner_id,
@@ -213,23 +210,6 @@ impl<S0, S1> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0, S1)> {
 pub mod builder_state {
     mod sealed {
         pub trait Sealed {}
-    }
-
-    impl sealed::Sealed for String {}
-    /// Type state: `InstanceIds` has been set.
-    #[diagnostic::on_unimplemented(
-        message = "`ModifyInstanceAutoRenewAttribute` needs the required parameter `InstanceIds`: call `.instance_ids(..)` before `.build()`",
-        label = "`InstanceIds` is not set"
-    )]
-    pub trait HasInstanceIds: sealed::Sealed {
-        /// The value that was set.
-        fn take(self) -> String;
-    }
-
-    impl HasInstanceIds for String {
-        fn take(self) -> String {
-            self
-        }
     }
 
     impl sealed::Sealed for bool {}

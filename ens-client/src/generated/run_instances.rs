@@ -107,27 +107,20 @@ pub struct RunInstancesRequest {
     ///
     /// Wire name `InternetChargeType`; example `BandwidthByDay`.
     pub internet_charge_type: Option<InternetChargeType>,
-    /// The specification of the system disk: a JSON object with `Size` (the size of the system disk, in GiB) and `Category` (the type of the system disk).
+    /// The specification of the system disk, sent as a JSON object.
     ///
     /// Wire name `SystemDisk`.
-    pub system_disk: Option<rt::serde_json::Value>,
-    /// The specifications of data disks: a JSON array of objects with the fields:
-    ///
-    /// *   `Size`: the size of the data disk, in GiB.
-    /// *   `Category`: the disk category. Valid values: `cloud_efficiency` (ultra disk), `cloud_ssd` (all-flash disk), `local_hdd` (local HDD), `local_ssd` (local SSD).
-    /// *   `Encrypted`: whether to encrypt the disk, `true` or `false` (default).
-    /// *   `KMSKeyId`: the ID of the KMS key used by the disk. If `Encrypted` is `true` and `KMSKeyId` is empty, the service default key is used.
-    ///
-    /// The format cannot send a list of objects as JSON text, so the Rust field is the JSON value.
+    pub system_disk: Option<SystemDisk>,
+    /// The specifications of the data disks, sent as a JSON array of objects.
     ///
     /// Wire name `DataDisk`.
-    pub data_disk: Option<rt::serde_json::Value>,
+    pub data_disks: Vec<DataDisk>,
     /// The subscription period.
     ///
     /// *   If **PeriodUnit** is set to **Day**, **Period** can only be set to **3**.
     /// *   If **PeriodUnit** is **Month**, **Period** can be set to **1 to 9** or **12**.
     ///
-    /// Checked here: 1 to 9 or 12 (this covers both units); that a Day period must be 3 is checked by the service only.
+    /// Checked here: 1 to 9 or 12, and 3 when `PeriodUnit` is `Day` (a `valueWhen` rule).
     ///
     /// Wire name `Period`; example `1`.
     pub period: Option<i64>,
@@ -139,7 +132,7 @@ pub struct RunInstancesRequest {
     pub internet_max_bandwidth_out: Option<i64>,
     /// The number of instances that you want to create. Valid values: 1 to 100.
     ///
-    /// Must be 1 when `PrivateIpAddress` is set: the service checks it.
+    /// Must be 1 when `PrivateIpAddress` is set (checked here, a `valueWhen` rule).
     ///
     /// Optional in the newest SDK (12.1.0) and the 2025 and 2026 metadata: a launch template (`LaunchTemplateId` or `LaunchTemplateName`) can give it instead; the service checks that it is given one way or the other.
     ///
@@ -266,7 +259,7 @@ pub struct RunInstancesRequest {
     /// The tags, at most 20 (not checked here).
     ///
     /// Wire name `Tag`.
-    pub tags: Vec<Tag>,
+    pub tags: Vec<RunInstancesTag>,
     /// The time when to automatically release the pay-as-you-go instance. Specify the time in the [ISO 8601](~~25696~~) standard in the `yyyy-MM-ddTHH:mm:ssZ` format. The time must be in Coordinated Universal Time (UTC).
     ///
     /// *   If the value of `ss` is not `00`, the start time is automatically rounded down to the nearest minute based on the value of `mm`.
@@ -364,8 +357,9 @@ static PARAMS: &[rt::ParamSpec] = &[
         "InternetChargeType",
         rt::Kind::Enum(&["BandwidthByDay", "95BandwidthByMonth"]),
     ),
-    rt::ParamSpec::new("SystemDisk", rt::Kind::Json),
-    rt::ParamSpec::new("DataDisk", rt::Kind::Json),
+    rt::ParamSpec::new("SystemDisk", rt::Kind::Object(SystemDisk::FIELDS)),
+    rt::ParamSpec::new("DataDisk", rt::Kind::Object(DataDisk::FIELDS))
+        .packed(rt::Packing::JsonArray),
     rt::ParamSpec::new("Period", rt::Kind::Integer)
         .rules(&[rt::Rule::OneOf(&[(1, 9), (12, 12)])]),
     rt::ParamSpec::new("InternetMaxBandwidthOut", rt::Kind::Integer),
@@ -443,7 +437,15 @@ static PARAMS: &[rt::ParamSpec] = &[
             false_literal: "false",
         },
     ),
-    rt::ParamSpec::new("Tag.{n}.Key", rt::Kind::String),
+    rt::ParamSpec::new("Tag.{n}.Key", rt::Kind::String)
+        .rules(
+            &[
+                rt::Rule::Items {
+                    min: None,
+                    max: Some(20),
+                },
+            ],
+        ),
     rt::ParamSpec::new("Tag.{n}.Value", rt::Kind::String)
         .rules(
             &[
@@ -560,6 +562,27 @@ impl rt::Operation for RunInstancesRequest {
                     any_of: &["Big", "Middle", "Small"],
                 },
             },
+            rt::CrossRule::ValueWhen {
+                param: "Period",
+                when: rt::Condition {
+                    param: "PeriodUnit",
+                    any_of: &["Day"],
+                },
+                rules: &[rt::Rule::OneOf(&[(3, 3)])],
+            },
+            rt::CrossRule::ValueWhen {
+                param: "Amount",
+                when: rt::Condition {
+                    param: "PrivateIpAddress",
+                    any_of: &[],
+                },
+                rules: &[
+                    rt::Rule::Range {
+                        min: Some(1),
+                        max: Some(1),
+                    },
+                ],
+            },
         ],
         answer_requires: &[],
     };
@@ -577,8 +600,8 @@ impl rt::Operation for RunInstancesRequest {
         w.put_opt("Password", self.password.as_ref());
         w.put_opt("KeyPairName", self.key_pair_name.as_ref());
         w.put_opt("InternetChargeType", self.internet_charge_type.as_ref());
-        w.put_opt("SystemDisk", self.system_disk.as_ref());
-        w.put_opt("DataDisk", self.data_disk.as_ref());
+        w.put_json("SystemDisk", self.system_disk.as_ref());
+        w.put_json_list("DataDisk", &self.data_disks);
         w.put_opt("Period", self.period.as_ref());
         w.put_opt("InternetMaxBandwidthOut", self.internet_max_bandwidth_out.as_ref());
         w.put_opt("Amount", self.amount.as_ref());
@@ -639,8 +662,8 @@ impl rt::Operation for RunInstancesRequest {
             password: r.opt("Password")?,
             key_pair_name: r.opt("KeyPairName")?,
             internet_charge_type: r.opt("InternetChargeType")?,
-            system_disk: r.opt("SystemDisk")?,
-            data_disk: r.opt("DataDisk")?,
+            system_disk: r.json("SystemDisk")?,
+            data_disks: r.json_list("DataDisk")?,
             period: r.opt("Period")?,
             internet_max_bandwidth_out: r.opt("InternetMaxBandwidthOut")?,
             amount: r.opt("Amount")?,
@@ -711,8 +734,8 @@ struct RunInstancesRequestOptional {
     password: Option<Password>,
     key_pair_name: Option<String>,
     internet_charge_type: Option<InternetChargeType>,
-    system_disk: Option<rt::serde_json::Value>,
-    data_disk: Option<rt::serde_json::Value>,
+    system_disk: Option<SystemDisk>,
+    data_disks: Vec<DataDisk>,
     period: Option<i64>,
     internet_max_bandwidth_out: Option<i64>,
     amount: Option<i64>,
@@ -733,7 +756,7 @@ struct RunInstancesRequestOptional {
     billing_cycle: Option<BillingCycle>,
     ip_type: Option<IpTypeWithDualStack>,
     auto_use_coupon: Option<bool>,
-    tags: Vec<Tag>,
+    tags: Vec<RunInstancesTag>,
     auto_release_time: Option<String>,
     spot_strategy: Option<SpotStrategy>,
     spot_duration: Option<i64>,
@@ -817,14 +840,17 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::system_disk`] (`SystemDisk`).
-    pub fn system_disk(mut self, value: rt::serde_json::Value) -> Self {
+    pub fn system_disk(mut self, value: SystemDisk) -> Self {
         self.optional.system_disk = Some(value);
         self
     }
 
-    /// Sets [`RunInstancesRequest::data_disk`] (`DataDisk`).
-    pub fn data_disk(mut self, value: rt::serde_json::Value) -> Self {
-        self.optional.data_disk = Some(value);
+    /// Sets [`RunInstancesRequest::data_disks`] (`DataDisk`).
+    pub fn data_disks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DataDisk>>,
+    ) -> Self {
+        self.optional.data_disks = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -949,7 +975,10 @@ impl<S> RunInstancesRequestBuilder<S> {
     }
 
     /// Sets [`RunInstancesRequest::tags`] (`Tag`).
-    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RunInstancesTag>>,
+    ) -> Self {
         self.optional.tags = value.into_iter().map(Into::into).collect();
         self
     }
@@ -1054,7 +1083,7 @@ impl RunInstancesRequestBuilder<()> {
             key_pair_name: optional.key_pair_name,
             internet_charge_type: optional.internet_charge_type,
             system_disk: optional.system_disk,
-            data_disk: optional.data_disk,
+            data_disks: optional.data_disks,
             period: optional.period,
             internet_max_bandwidth_out: optional.internet_max_bandwidth_out,
             amount: optional.amount,
@@ -1201,6 +1230,73 @@ rt::enum_impls!(
     Disperse = "Disperse"]
 );
 
+/// A `SystemDisk`. Sent as a JSON object keyed by the fields' wire names.
+///
+/// The specification of the system disk, sent as a JSON object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SystemDisk {
+    /// The type of the system disk.
+    ///
+    /// Field `Category` of the object; example `cloud_efficiency`.
+    pub category: Option<String>,
+    /// The size of the system disk, in GiB.
+    ///
+    /// Field `Size` of the object; example `20`.
+    pub size: Option<i64>,
+}
+
+impl SystemDisk {
+    /// The rules of each member, as the checker reads them inside JSON.
+    pub const FIELDS: &'static [rt::ParamSpec] = &[
+        rt::ParamSpec::new("Category", rt::Kind::String),
+        rt::ParamSpec::new("Size", rt::Kind::Integer),
+    ];
+}
+
+rt::json_object_impls!(SystemDisk { category : "Category", size : "Size" });
+
+/// A `DataDisk`. Sent as a JSON object keyed by the fields' wire names.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataDisk {
+    /// The disk category. Valid values: `cloud_efficiency` (ultra disk), `cloud_ssd` (all-flash disk), `local_hdd` (local HDD), `local_ssd` (local SSD). Not checked here: a newer category must not be refused.
+    ///
+    /// Field `Category` of the object; example `cloud_efficiency`.
+    pub category: Option<String>,
+    /// Whether to encrypt the disk.
+    ///
+    /// Field `Encrypted` of the object; service default `false`.
+    pub encrypted: Option<bool>,
+    /// The ID of the KMS key used by the disk. If `Encrypted` is `true` and `KMSKeyId` is empty, the service default key is used.
+    ///
+    /// Field `KMSKeyId` of the object.
+    pub kms_key_id: Option<String>,
+    /// The size of the data disk, in GiB.
+    ///
+    /// Field `Size` of the object; example `50`.
+    pub size: Option<i64>,
+}
+
+impl DataDisk {
+    /// The rules of each member, as the checker reads them inside JSON.
+    pub const FIELDS: &'static [rt::ParamSpec] = &[
+        rt::ParamSpec::new("Category", rt::Kind::String),
+        rt::ParamSpec::new(
+            "Encrypted",
+            rt::Kind::Boolean {
+                true_literal: "true",
+                false_literal: "false",
+            },
+        ),
+        rt::ParamSpec::new("KMSKeyId", rt::Kind::String),
+        rt::ParamSpec::new("Size", rt::Kind::Integer),
+    ];
+}
+
+rt::json_object_impls!(
+    DataDisk { category : "Category", encrypted : "Encrypted", kms_key_id : "KMSKeyId",
+    size : "Size" }
+);
+
 /// Values of `SchedulingPriceStrategy`.
 ///
 /// The scheduling price policy. Valid values:
@@ -1317,20 +1413,20 @@ rt::enum_impls!(
     "Hour"]
 );
 
-/// A `Tag`, sent as `Prefix.Field` under the prefix its parameter gives (`Tag.1.Field` for the first element of a list).
+/// A `RunInstancesTag`. Sent as `Prefix.Field` under the prefix its parameter gives (`Name.1.Field` for the first element of a list).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tag {
+pub struct RunInstancesTag {
     /// The key of the tag.
     ///
-    /// Wire name `Tag.N.Key`; example `team`.
+    /// Field `Key` of the object; example `team`.
     pub key: Option<String>,
     /// The value of the tag. It can be up to 128 characters in length, cannot start with `aliyun` or `acs:`, and cannot contain `http://` or `https://`.
     ///
-    /// Wire name `Tag.N.Value`; example `tagValue`.
+    /// Field `Value` of the object; example `tagValue`.
     pub value: Option<String>,
 }
 
-impl rt::wire::WireObject for Tag {
+impl rt::wire::WireObject for RunInstancesTag {
     fn write(&self, prefix: &str, out: &mut rt::wire::Writer) {
         out.put_opt(&format!("{prefix}.Key"), self.key.as_ref());
         out.put_opt(&format!("{prefix}.Value"), self.value.as_ref());

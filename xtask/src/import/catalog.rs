@@ -9,6 +9,9 @@ use ens_codegen::model::derived_variant;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `$schema` of `errors.json`.
+const ERRORS_SCHEMA: &str = "../spec.schema.json";
+
 /// The catalog the import writes against.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -61,14 +64,18 @@ impl Catalog {
         catalog
     }
 
-    /// The `errors.json` document of the codes the import adds that `keep` wants, sorted by code.
-    pub fn added_document(&self, schema: &str, keep: impl Fn(&str) -> bool) -> Value {
-        let codes: Vec<Value> = self
-            .added
-            .iter()
-            .filter(|c| keep(c))
-            .filter_map(|c| self.defs.get(c).cloned())
-            .collect();
+    /// The `errors.json` document: the curated codes (as `curated`, the curated part of the
+    /// catalog, has them) and the codes the import adds that `keep` wants, sorted by code.
+    pub fn document(&self, curated: &Value, keep: impl Fn(&str) -> bool) -> Value {
+        let mut codes: Vec<Value> = curated["codes"].as_array().cloned().unwrap_or_default();
+        codes.extend(
+            self.added
+                .iter()
+                .filter(|c| keep(c))
+                .filter_map(|c| self.defs.get(c).cloned()),
+        );
+        codes.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
+        let schema = curated["$schema"].as_str().unwrap_or(ERRORS_SCHEMA);
         json!({"$schema": schema, "codes": codes})
     }
 }

@@ -12,7 +12,7 @@
 
 use super::emit;
 use super::facts::{Fact, OperationFacts, ValueFacts, ValueKind};
-use super::{CURATED, Import, spec_files};
+use super::{Import, OPERATIONS, spec_files};
 use heck::ToSnakeCase;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -68,14 +68,13 @@ pub fn run(root: &Path, import: &Import, names: &[String]) -> Result<(), String>
     let apply = names.iter().any(|n| n == "--apply");
     let texts = names.iter().any(|n| n == "--texts");
     let names: Vec<&String> = names.iter().filter(|n| !n.starts_with("--")).collect();
-    let mut files = spec_files(&root.join(CURATED))?;
-    if !names.is_empty() {
-        files.retain(|f| {
-            f.file_stem()
-                .and_then(|s| s.to_str())
-                .is_some_and(|s| names.iter().any(|n| *n == s))
-        });
-    }
+    let mut files = spec_files(&root.join(OPERATIONS))?;
+    // Curated specs only: the import rewrites the others.
+    files.retain(|f| {
+        f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+            import.is_curated(s) && (names.is_empty() || names.iter().any(|n| *n == s))
+        })
+    });
     let output = import.output();
     let mut shapes = super::all_shapes(root)?;
     shapes.extend(output.shapes.clone());

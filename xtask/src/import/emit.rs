@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const VERSION: &str = "2017-11-10";
 /// The start of the `source` line of every spec the import writes: a spec without it is curated.
 pub const MARK: &str = "Merged by `cargo xtask import`";
+/// The provenance source of the waiters our data gives.
+pub const WAITERS_SOURCE: &str = "waiters";
 
 /// Something a source states that the spec format cannot express.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,6 +42,8 @@ pub struct Env<'a> {
     /// Names of the shared shapes, which every generated operation module imports: no type of
     /// an operation may take one.
     pub shape_names: &'a BTreeSet<String>,
+    /// The waiters our data (`metadata/waiters.json`) gives operations, by operation.
+    pub waiters: &'a BTreeMap<String, Value>,
 }
 
 /// What a pass does at a shape candidate.
@@ -184,6 +188,12 @@ fn shape_document(
             list_words(&uses)
         )),
     );
+    doc.insert(
+        "source".into(),
+        json!(format!(
+            "{MARK}: the same rules in every operation that uses it; rewritten by each import (mark it `curated` in `provenance` to edit it)"
+        )),
+    );
     Value::Object(doc)
 }
 
@@ -257,8 +267,13 @@ pub fn emit(op: &OperationFacts, env: Env<'_>, mode: Mode<'_>) -> Emitted {
     if let Some(p) = &op.pagination {
         spec.insert("pagination".into(), pagination(&p.value));
     }
+    let mut provenance = provenance(op);
+    if let Some(waiters) = env.waiters.get(&op.name) {
+        spec.insert("waiters".into(), waiters.clone());
+        provenance.push(json!({"source": WAITERS_SOURCE, "facts": ["waiters"], "note": "the waiters of specs/ens/metadata/waiters.json, written from the reference's status texts"}));
+    }
     spec.insert("source".into(), json!(source_line(op)));
-    spec.insert("provenance".into(), Value::Array(provenance(op)));
+    spec.insert("provenance".into(), Value::Array(provenance));
     ctx.out.spec = Value::Object(spec);
     ctx.out
 }
@@ -666,8 +681,17 @@ fn scalar(ctx: &mut Ctx<'_>, v: &ValueFacts, enum_base: &str, secret: bool) -> M
     {
         constraints.push(length(min, max));
     }
-    if v.pattern.is_some() {
-        ctx.gap("pattern (kept in the text only)", &v.name);
+    // A pattern the checker's dialect reads is checked; on a number (`^\d+$` for a page
+    // number) it says nothing the type does not.
+    if let Some(Fact { value: pattern, .. }) = &v.pattern {
+        if kind == "string" && ens_core::pattern::parse_check(pattern).is_ok() {
+            constraints.push(json!({ "pattern": pattern }));
+        } else if kind == "string" {
+            ctx.gap(
+                "pattern outside the checker's dialect (kept in the text)",
+                &v.name,
+            );
+        }
     }
     if !constraints.is_empty() {
         m.insert("constraints".into(), Value::Array(constraints));
@@ -882,10 +906,15 @@ fn list_item(
         ValueKind::Object(members) if !members.is_empty() => {
             structure(ctx, members, element, parent, path)
         }
-        ValueKind::List(_) => {
-            // The format has no lists of lists: the inner list is read as any JSON.
-            ctx.gap("response list of lists (element typed as json)", path);
-            kind_only("json")
+        ValueKind::List(inner) => {
+            // A list of lists: the inner list's items are single values or objects.
+            let mut m = kind_only("list");
+            let at = format!("{path}[]");
+            m.insert(
+                "items".into(),
+                Value::Object(list_item(ctx, inner, element, parent, &at)),
+            );
+            m
         }
         _ => field(ctx, items, parent, path),
     }

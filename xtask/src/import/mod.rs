@@ -6,12 +6,11 @@
 //! [`catalog`]). [`diff`] compares a curated spec with what the sources now say, [`parity`] checks
 //! the specs against the SDK.
 //!
-//! The curated service is `specs/ens/` (`service.json`, `errors.json`, `shapes/`, `operations/`).
-//! A curated spec is never overwritten without `--force`. Every other operation goes to the overlay
-//! `specs/ens/imported/` (`operations/`, the `shapes/` they share, the `errors.json` codes the
-//! curated catalog lacks), rewritten by each run (byte-identical when the sources did not change).
-//! The service with every operation is the curated folder and the overlay together
-//! ([`union_source`]).
+//! It writes into the one service folder `specs/ens/` (`service.json`'s areas, `errors.json`,
+//! `shapes/`, `operations/`), next to what humans curate there. A curated document (one the
+//! import did not write, or one marked `curated`: [`is_curated`]) is never overwritten without
+//! `--force`; every other one is rewritten by each run (byte-identical when the sources did not
+//! change), and removed when the import no longer writes it.
 
 pub mod areas;
 pub mod catalog;
@@ -30,14 +29,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The curated service folder.
+/// The service folder.
 pub const SERVICE_DIR: &str = "specs/ens";
-/// Curated specs: edited by hand, never overwritten without `--force`.
-pub const CURATED: &str = "specs/ens/operations";
-/// The overlay of imported documents that no human has edited: rewritten by every import.
-pub const IMPORTED: &str = "specs/ens/imported";
+/// Every operation's spec: curated ones (never overwritten without `--force`) and imported ones.
+pub const OPERATIONS: &str = "specs/ens/operations";
+/// The shapes, curated and imported.
+pub const SHAPES: &str = "specs/ens/shapes";
 
-pub const USAGE: &str = "usage: cargo xtask import [<Operation>...] [--force] [--out <dir>] | --diff [--texts] [--apply] [<Operation>...] | --explain <Operation> | --shapes | --parity | --check";
+pub const USAGE: &str = "usage: cargo xtask import [<Operation>...] [--force] | --diff [--texts] [--apply] [<Operation>...] | --explain <Operation> | --shapes | --parity | --check";
 
 /// Everything the import knows: the sources, our data, the merged facts.
 #[derive(Debug)]
@@ -51,10 +50,15 @@ pub struct Import {
     pub retired: Vec<String>,
     /// Codes of `service.json`'s `commonErrors`, which operations do not repeat.
     pub common_codes: BTreeSet<String>,
-    /// The curated `errors.json`.
+    /// The curated part of `errors.json`: the common codes and those a curated spec lists (the
+    /// import defines the others).
     pub curated_errors: serde_json::Value,
     /// The curated shapes by name.
     pub curated_shapes: BTreeMap<String, serde_json::Value>,
+    /// The shapes the import wrote, by name (rewritten or removed by the next run).
+    pub imported_shapes: BTreeSet<String>,
+    /// The waiters of `metadata/waiters.json`, by operation: our data, as translations are.
+    pub waiters: BTreeMap<String, serde_json::Value>,
     /// The specs of `specs/ens/operations/` by operation, and whether each is curated.
     pub service_specs: BTreeMap<String, (serde_json::Value, bool)>,
     /// Load and merge time.
@@ -74,29 +78,50 @@ impl Import {
         )?;
         let service_dir = root.join(SERVICE_DIR);
         let service = sources::read_json(&service_dir.join("service.json"))?;
-        let common_codes = service["commonErrors"]
+        let common_codes: BTreeSet<String> = service["commonErrors"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|e| e.as_str().or_else(|| e["code"].as_str()).map(str::to_owned))
             .collect();
-        let curated_errors = sources::read_json(&service_dir.join("errors.json"))?;
         let mut curated_shapes = BTreeMap::new();
-        for path in spec_files(&service_dir.join("shapes"))? {
+        let mut imported_shapes = BTreeSet::new();
+        for path in spec_files(&root.join(SHAPES))? {
             let doc = sources::read_json(&path)?;
             if let Some(name) = doc["shape"].as_str() {
-                curated_shapes.insert(name.to_owned(), doc);
+                if is_curated(&doc) {
+                    curated_shapes.insert(name.to_owned(), doc);
+                } else {
+                    imported_shapes.insert(name.to_owned());
+                }
             }
         }
         let mut service_specs = BTreeMap::new();
-        for path in spec_files(&root.join(CURATED))? {
+        for path in spec_files(&root.join(OPERATIONS))? {
             let spec = sources::read_json(&path)?;
             if let Some(name) = spec["operation"].as_str() {
                 let curated = is_curated(&spec);
                 service_specs.insert(name.to_owned(), (spec, curated));
             }
         }
+        // The codes a curated spec lists (in its `errors`, by reference), and the common ones.
+        let curated_codes: BTreeSet<String> = service_specs
+            .values()
+            .filter(|(_, curated)| *curated)
+            .flat_map(|(spec, _)| spec["errors"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| e["code"].as_str().map(str::to_owned))
+            .chain(common_codes.iter().cloned())
+            .collect();
+        let mut curated_errors = sources::read_json(&service_dir.join("errors.json"))?;
+        if let Some(codes) = curated_errors["codes"].as_array_mut() {
+            codes.retain(|c| {
+                c["code"]
+                    .as_str()
+                    .is_some_and(|c| curated_codes.contains(c))
+            });
+        }
         let (facts, retired) = facts::merge_all(&sources, &texts, &areas);
+        let waiters = load_waiters(&metadata.join(WAITERS))?;
         Ok(Import {
             sources,
             texts,
@@ -106,6 +131,8 @@ impl Import {
             common_codes,
             curated_errors,
             curated_shapes,
+            imported_shapes,
+            waiters,
             service_specs,
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
@@ -131,8 +158,9 @@ impl Import {
         let env = emit::Env {
             catalog: &catalog,
             common_codes: &self.common_codes,
-            schema: OVERLAY_SCHEMA,
+            schema: SERVICE_SCHEMA,
             shape_names: &curated_names,
+            waiters: &self.waiters,
         };
         let candidates: Vec<shapes::Candidate> = imported
             .iter()
@@ -163,7 +191,7 @@ impl Import {
             .iter()
             .flat_map(|f| f.errors.iter().map(|e| e.value.code.as_str()))
             .collect();
-        out.errors = catalog.added_document(OVERLAY_ERRORS_SCHEMA, |code| used.contains(code));
+        out.errors = catalog.document(&self.curated_errors, |code| used.contains(code));
         out.catalog = catalog;
         out.plan = plan;
         out
@@ -220,6 +248,17 @@ impl Import {
         }));
         let ops: BTreeSet<String> = self.facts.iter().map(|f| f.name.clone()).collect();
         out.extend(self.areas.problems(&ops));
+        for op in self.waiters.keys() {
+            if !ops.contains(op) {
+                out.push(format!(
+                    "{WAITERS}: `{op}` is not an operation of the sources"
+                ));
+            } else if self.is_curated(op) {
+                out.push(format!(
+                    "{WAITERS}: `{op}` is curated: write its waiters in its spec"
+                ));
+            }
+        }
         out
     }
 }
@@ -269,14 +308,30 @@ fn official_text(
     Some(text.map(|t| texts::normalize(&t)))
 }
 
-/// `$schema` of the documents in the overlay's `operations/` and `shapes/`, and of its
-/// `errors.json`; documents written into the curated folder get [`SERVICE_SCHEMA`].
-pub const OVERLAY_SCHEMA: &str = "../../../spec.schema.json";
-pub const OVERLAY_ERRORS_SCHEMA: &str = "../../spec.schema.json";
+/// Our waiters (`specs/ens/metadata/waiters.json`): `{"Operation": [waiter, ...]}`.
+pub const WAITERS: &str = "waiters.json";
+
+/// The waiters of our data, by operation (none without the file).
+fn load_waiters(path: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    if !path.exists() {
+        return Ok(BTreeMap::new());
+    }
+    let doc = sources::read_json(path)?;
+    let map = doc["waiters"].as_object().ok_or_else(|| {
+        format!(
+            "{}: `waiters` is not an object by operation",
+            path.display()
+        )
+    })?;
+    Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+/// `$schema` of the documents in `operations/` and `shapes/`.
 pub const SERVICE_SCHEMA: &str = "../../spec.schema.json";
 
-/// Whether a spec is curated: anything the import did not write ([`emit::MARK`]), or a spec whose
-/// `provenance` names the source `curated` (how an imported spec is marked when a human edits it).
+/// Whether a spec or shape is curated: anything the import did not write (its `source` starts
+/// with [`emit::MARK`]), or one whose `provenance` names the source `curated` (how an imported
+/// document is marked when a human edits it).
 pub fn is_curated(spec: &serde_json::Value) -> bool {
     let imported = spec["source"]
         .as_str()
@@ -294,7 +349,7 @@ pub struct Output {
     pub specs: BTreeMap<String, serde_json::Value>,
     /// Shape documents the import writes, by name.
     pub shapes: BTreeMap<String, serde_json::Value>,
-    /// The overlay's `errors.json`: codes the curated catalog lacks.
+    /// `errors.json`: the curated codes and those the imported specs add.
     pub errors: serde_json::Value,
     pub catalog: catalog::Catalog,
     pub plan: shapes::Plan,
@@ -316,17 +371,15 @@ pub struct Report {
     pub near_misses: usize,
 }
 
-/// One file the import writes, and its text.
+/// Every file the import writes, and its text.
 fn files(
     root: &Path,
     import: &Import,
     output: &Output,
     ops: &[String],
-    out: Option<&Path>,
     force: bool,
     report: &mut Report,
 ) -> Result<BTreeMap<PathBuf, String>, String> {
-    let base = out.map_or_else(|| root.join(IMPORTED), Path::to_path_buf);
     let mut files = BTreeMap::new();
     let chosen: Vec<&String> = if ops.is_empty() {
         output.specs.keys().collect()
@@ -346,33 +399,25 @@ fn files(
             .collect::<Result<_, _>>()?
     };
     for op in chosen {
-        let mut spec = output.specs[op].clone();
-        let in_service = import.service_specs.contains_key(op);
-        if in_service && import.is_curated(op) && !force {
+        if import.is_curated(op) && !force {
             report.kept_curated.push(op.clone());
             continue;
         }
-        let path = if in_service && out.is_none() {
-            spec["$schema"] = SERVICE_SCHEMA.into();
-            root.join(CURATED).join(format!("{op}.json"))
-        } else {
-            base.join("operations").join(format!("{op}.json"))
-        };
-        files.insert(path, emit::to_text(&spec));
+        let path = root.join(OPERATIONS).join(format!("{op}.json"));
+        files.insert(path, emit::to_text(&output.specs[op]));
     }
     for (name, doc) in &output.shapes {
         files.insert(
-            base.join("shapes").join(format!("{name}.json")),
+            root.join(SHAPES).join(format!("{name}.json")),
             emit::to_text(doc),
         );
     }
-    files.insert(base.join("errors.json"), emit::to_text(&output.errors));
-    if out.is_none() {
-        let service = root.join(SERVICE_DIR).join("service.json");
-        let text = fs::read_to_string(&service)
-            .map_err(|e| format!("cannot read {}: {e}", service.display()))?;
-        files.insert(service, with_areas(&text, &import.areas.service_areas())?);
-    }
+    let service = root.join(SERVICE_DIR);
+    files.insert(service.join("errors.json"), emit::to_text(&output.errors));
+    let service = service.join("service.json");
+    let text = fs::read_to_string(&service)
+        .map_err(|e| format!("cannot read {}: {e}", service.display()))?;
+    files.insert(service, with_areas(&text, &import.areas.service_areas())?);
     report.shapes = output.shapes.len();
     report.added_codes = output.catalog.added.len();
     Ok(files)
@@ -415,21 +460,15 @@ pub fn with_areas(text: &str, areas: &serde_json::Value) -> Result<String, Strin
     Ok(out)
 }
 
-/// Writes the specs of `ops` (all when empty), the shapes and the error codes they need: curated
-/// specs are kept unless `force`, the rest goes to the overlay `specs/ens/imported/` (or `out`).
-pub fn write(
-    root: &Path,
-    import: &Import,
-    ops: &[String],
-    out: Option<&Path>,
-    force: bool,
-) -> Result<Report, String> {
+/// Writes the specs of `ops` (all when empty), the shapes and the error codes they need, into the
+/// service folder: curated specs are kept unless `force`.
+pub fn write(root: &Path, import: &Import, ops: &[String], force: bool) -> Result<Report, String> {
     let mut report = Report::default();
     let output = import.output();
     report.gaps = output.gaps.clone();
     report.shared = output.plan.shared.len();
     report.near_misses = output.plan.near_misses.len();
-    let files = files(root, import, &output, ops, out, force, &mut report)?;
+    let files = files(root, import, &output, ops, force, &mut report)?;
     for (path, text) in &files {
         if fs::read_to_string(path).is_ok_and(|old| old == *text) {
             report.unchanged += 1;
@@ -441,89 +480,62 @@ pub fn write(
         fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         report.written += 1;
     }
-    // Overlay documents the import no longer writes (an operation curated or gone, a shape no
-    // longer shared).
     if ops.is_empty() {
-        let base = out.map_or_else(|| root.join(IMPORTED), Path::to_path_buf);
-        for sub in ["operations", "shapes"] {
-            for path in spec_files(&base.join(sub))? {
-                if !files.contains_key(&path) {
-                    fs::remove_file(&path)
-                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-                    report.removed += 1;
-                }
-            }
+        for path in no_longer_written(root, import, &files)? {
+            fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            report.removed += 1;
         }
     }
     Ok(report)
 }
 
-/// The service with every operation: the curated folder and the overlay together (the overlay's
-/// codes added to `errors.json`), as the generator reads it.
-pub fn union_source(root: &Path, overlay: &Path) -> Result<ens_codegen::ServiceSource, String> {
-    let mut source = ens_codegen::ServiceSource::read_dir(&root.join(SERVICE_DIR), SERVICE_DIR)
-        .map_err(|e| e.to_string())?;
-    let shown = overlay
-        .strip_prefix(root)
-        .unwrap_or(overlay)
-        .display()
-        .to_string();
-    let read = |path: &Path| {
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
-    for (sub, into) in [
-        ("operations", &mut source.operations),
-        ("shapes", &mut source.shapes),
-    ] {
-        for path in spec_files(&overlay.join(sub))? {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            into.push((format!("{shown}/{sub}/{name}"), read(&path)?));
-        }
-    }
-    let added: serde_json::Value = serde_json::from_str(&read(&overlay.join("errors.json"))?)
-        .map_err(|e| format!("{shown}/errors.json: {e}"))?;
-    let mut catalog: serde_json::Value =
-        serde_json::from_str(&source.errors.1).map_err(|e| format!("{}: {e}", source.errors.0))?;
-    if let (Some(codes), Some(more)) = (catalog["codes"].as_array_mut(), added["codes"].as_array())
+/// Documents the import wrote before that it no longer writes (an operation gone from the sources,
+/// a shape no longer shared); never a curated one.
+fn no_longer_written(
+    root: &Path,
+    import: &Import,
+    files: &BTreeMap<PathBuf, String>,
+) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for (dir, key, curated) in [
+        (OPERATIONS, "operation", &|name: &str| {
+            import.is_curated(name) || !import.service_specs.contains_key(name)
+        }),
+        (SHAPES, "shape", &|name: &str| {
+            !import.imported_shapes.contains(name)
+        }),
+    ] as [(&str, &str, &dyn Fn(&str) -> bool); 2]
     {
-        codes.extend(more.iter().cloned());
-        codes.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
-    }
-    source.errors.1 = emit::to_text(&catalog);
-    Ok(source)
-}
-
-/// Every shape document of the union, by name (to read specs that refer to shapes).
-pub fn all_shapes(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
-    let mut out = BTreeMap::new();
-    for dir in [
-        root.join(SERVICE_DIR).join("shapes"),
-        root.join(IMPORTED).join("shapes"),
-    ] {
-        for path in spec_files(&dir)? {
+        for path in spec_files(&root.join(dir))? {
             let doc = sources::read_json(&path)?;
-            if let Some(name) = doc["shape"].as_str() {
-                out.insert(name.to_owned(), doc);
+            let name = doc[key].as_str().unwrap_or_default();
+            if !files.contains_key(&path) && !curated(name) {
+                out.push(path);
             }
         }
     }
     Ok(out)
 }
 
-/// Every spec of the union (curated and imported), by operation.
+/// Every shape document of the service, by name (to read specs that refer to shapes).
+pub fn all_shapes(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    let mut out = BTreeMap::new();
+    for path in spec_files(&root.join(SHAPES))? {
+        let doc = sources::read_json(&path)?;
+        if let Some(name) = doc["shape"].as_str() {
+            out.insert(name.to_owned(), doc);
+        }
+    }
+    Ok(out)
+}
+
+/// Every spec of the service (curated and imported), by operation.
 pub fn all_specs(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, String> {
     let mut out = BTreeMap::new();
-    for dir in [root.join(IMPORTED).join("operations"), root.join(CURATED)] {
-        for path in spec_files(&dir)? {
-            let spec = sources::read_json(&path)?;
-            if let Some(name) = spec["operation"].as_str().map(str::to_owned)
-                && out.insert(name.clone(), spec).is_some()
-            {
-                return Err(format!("{name} has a curated and an imported spec"));
-            }
+    for path in spec_files(&root.join(OPERATIONS))? {
+        let spec = sources::read_json(&path)?;
+        if let Some(name) = spec["operation"].as_str() {
+            out.insert(name.to_owned(), spec);
         }
     }
     Ok(out)
@@ -555,14 +567,11 @@ pub fn group_gaps(gaps: &[emit::Gap]) -> BTreeMap<&'static str, (usize, String)>
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut force = false;
-    let mut out = None;
     let mut names = Vec::new();
     let mut mode = "write";
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
+    for a in args {
         match a.as_str() {
             "--force" => force = true,
-            "--out" => out = Some(PathBuf::from(it.next().ok_or(USAGE)?)),
             "--diff" => mode = "diff",
             "--explain" => mode = "explain",
             "--check" => mode = "check",
@@ -595,11 +604,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         _ => {}
     }
     let write_started = Instant::now();
-    let report = write(root, &import, &names, out.as_deref(), force)?;
+    let report = write(root, &import, &names, force)?;
     let write_ms = write_started.elapsed().as_secs_f64() * 1000.0;
     for op in &report.kept_curated {
         println!(
-            "kept curated {CURATED}/{op}.json (--force overwrites it; --diff {op} shows what the sources would change)"
+            "kept curated {OPERATIONS}/{op}.json (--force overwrites it; --diff {op} shows what the sources would change)"
         );
     }
     if !import.retired.is_empty() && names.is_empty() {
@@ -641,37 +650,31 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
 }
 
-/// The documents the import would write that differ from what is committed (stale).
+/// The documents the import would write that differ from what is committed (stale), and those
+/// it would remove.
 pub fn stale(root: &Path, import: &Import) -> Result<Vec<String>, String> {
     let output = import.output();
     let mut report = Report::default();
-    let files = files(root, import, &output, &[], None, false, &mut report)?;
+    let files = files(root, import, &output, &[], false, &mut report)?;
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     let mut stale = Vec::new();
     for (path, text) in &files {
         if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(
-                path.strip_prefix(root)
-                    .unwrap_or(path)
-                    .display()
-                    .to_string(),
-            );
+            stale.push(shown(path));
         }
     }
-    let base = root.join(IMPORTED);
-    for sub in ["operations", "shapes"] {
-        for path in spec_files(&base.join(sub))? {
-            if !files.contains_key(&path) {
-                stale.push(format!(
-                    "{} (no longer written)",
-                    path.strip_prefix(root).unwrap_or(&path).display()
-                ));
-            }
-        }
+    for path in no_longer_written(root, import, &files)? {
+        stale.push(format!("{} (no longer written)", shown(&path)));
     }
     Ok(stale)
 }
 
-/// `--check`: the committed overlay is what the import writes, and the data has no problem.
+/// `--check`: the committed documents are what the import writes, and the data has no problem.
 fn check(root: &Path, import: &Import) -> Result<(), String> {
     let stale = stale(root, import)?;
     let problems = import.problems();

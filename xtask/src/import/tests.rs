@@ -312,44 +312,82 @@ fn curated_specs_are_kept_unless_forced_and_imported_ones_are_rewritten() {
         "StopInstance".to_owned(),
         "StopInstances".to_owned(),
     ];
-    let curated = root.join(CURATED).join("StartInstance.json");
+    let curated = root.join(OPERATIONS).join("StartInstance.json");
     let before = fs::read_to_string(&curated).expect("read");
 
-    let report = write(&root, &import, &ops, None, false).expect("write");
+    let report = write(&root, &import, &ops, false).expect("write");
     assert_eq!(report.kept_curated, ["StartInstance"]);
     assert_eq!(fs::read_to_string(&curated).expect("read"), before);
-    // An imported spec in the service folder stays there; a new one goes to the overlay.
-    assert!(root.join(CURATED).join("StopInstance.json").exists());
-    assert!(
-        !root
-            .join(IMPORTED)
-            .join("operations/StopInstance.json")
-            .exists()
-    );
-    let overlay = root.join(IMPORTED).join("operations/StopInstances.json");
-    assert!(
-        fs::read_to_string(&overlay)
-            .expect("read")
-            .contains(emit::MARK)
-    );
-    let again = write(&root, &import, &ops, None, false).expect("write");
+    // Imported specs go into the one service folder, marked.
+    for op in ["StopInstance", "StopInstances"] {
+        let path = root.join(OPERATIONS).join(format!("{op}.json"));
+        assert!(
+            fs::read_to_string(&path)
+                .expect("read")
+                .contains(emit::MARK),
+            "{op}"
+        );
+    }
+    let again = write(&root, &import, &ops, false).expect("write");
     assert_eq!(again.written, 0, "byte-identical");
 
-    let forced = write(&root, &import, &ops[..1], None, true).expect("write");
+    let forced = write(&root, &import, &ops[..1], true).expect("write");
     assert_eq!(forced.written, 1);
     assert!(
         fs::read_to_string(&curated)
             .expect("read")
             .contains(emit::MARK)
     );
-    let unknown = write(
-        &root,
-        &import,
-        &["AddDeviceInternetPort".to_owned()],
-        None,
-        false,
-    );
+    let unknown = write(&root, &import, &["AddDeviceInternetPort".to_owned()], false);
     assert!(unknown.is_err_and(|e| e.contains("retired")));
+    fs::remove_dir_all(&root).expect("clean up");
+}
+
+/// A whole run removes the documents it wrote before and no longer writes (an operation gone from
+/// the sources, a shape no longer shared), and never a curated one; `errors.json` keeps the curated
+/// codes as they are.
+#[test]
+fn a_whole_run_removes_what_it_no_longer_writes_and_keeps_curated_documents() {
+    let root = scratch_root("removal");
+    let service = root.join(SERVICE_DIR);
+    let gone_op = json!({"operation": "GoneOperation", "source": format!("{} from x", emit::MARK)});
+    let kept_op = json!({"operation": "HandWritten", "source": "by hand"});
+    let gone_shape = json!({"shape": "GoneShape", "type": "enum", "values": [{"value": "a"}], "source": format!("{}: x", emit::MARK)});
+    let kept_shape = json!({"shape": "HandShape", "type": "enum", "values": [{"value": "a"}]});
+    for (path, doc) in [
+        ("operations/GoneOperation.json", &gone_op),
+        ("operations/HandWritten.json", &kept_op),
+        ("shapes/GoneShape.json", &gone_shape),
+        ("shapes/HandShape.json", &kept_shape),
+    ] {
+        fs::write(service.join(path), emit::to_text(doc)).expect("write");
+    }
+    // A curated code with a message of its own: kept as it is.
+    let errors_path = service.join("errors.json");
+    let mut errors: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&errors_path).expect("read")).expect("JSON");
+    let common = errors["codes"]
+        .as_array_mut()
+        .expect("codes")
+        .iter_mut()
+        .find(|c| c["code"] == "Throttling")
+        .expect("a common code");
+    common["description"] = json!("edited by hand");
+    fs::write(&errors_path, emit::to_text(&errors)).expect("write");
+
+    let import = Import::load(&root).expect("load");
+    let report = write(&root, &import, &[], false).expect("write");
+    assert_eq!(report.removed, 2, "{report:?}");
+    assert!(!service.join("operations/GoneOperation.json").exists());
+    assert!(!service.join("shapes/GoneShape.json").exists());
+    assert!(service.join("operations/HandWritten.json").exists());
+    assert!(service.join("shapes/HandShape.json").exists());
+    assert!(
+        fs::read_to_string(&errors_path)
+            .expect("read")
+            .contains("edited by hand")
+    );
+    assert_eq!(all_specs(&root).expect("specs").len(), 340);
     fs::remove_dir_all(&root).expect("clean up");
 }
 
