@@ -445,7 +445,23 @@ impl<C> ClientBuilder<C> {
     /// policy (its budget included), signature version, and
     /// [`CallOptions::retry_writes_accepting_duplicates`]. The setters of the same names set one
     /// each; whichever comes last wins. Calls override these with [`Client::send_with`] and
-    /// [`Client::with_options`].
+    /// [`Client::with_options`]; [`CallOptions`] lists every setting with its default.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ens_client::{CallOptions, Client, RetryPolicy};
+    ///
+    /// // A batch job that would rather wait than fail: long calls, more attempts.
+    /// let client = Client::builder()
+    ///     .call_options(
+    ///         CallOptions::new()
+    ///             .operation_timeout(Duration::from_secs(600))
+    ///             .retry_policy(RetryPolicy::new(6).with_max_delay(Duration::from_secs(20))),
+    ///     )
+    ///     .build()?;
+    /// assert_eq!(client.options().get_operation_timeout(), Some(Duration::from_secs(600)));
+    /// # Ok::<(), ens_client::BuildError>(())
+    /// ```
     pub fn call_options(mut self, options: CallOptions) -> Self {
         self.settings = self.settings.with(&options);
         if let Some(policy) = options.get_retry_policy() {
@@ -788,7 +804,10 @@ impl Client {
     }
 
     /// [`Client::send`] with `options` over the client's settings, for this call only: a
-    /// timeout, a retry policy, a signature version of its own (see [`CallOptions`]).
+    /// timeout, a retry policy, a signature version of its own. What `options` leaves unset is
+    /// the client's (or the view's, on a [`Client::with_options`] view); [`CallOptions`] lists
+    /// every setting with its default. The rate limiter, the retry budget and the connection
+    /// pool stay the client's.
     ///
     /// ```no_run
     /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
