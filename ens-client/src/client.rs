@@ -140,6 +140,38 @@ enum TransportChoice {
 /// Every call is bounded in time (connect, read, attempt and operation timeouts, a minimum body
 /// rate) and memory (a body size limit); the defaults are on each setter. Every knob takes any
 /// value without panicking: `Duration::MAX` means no limit, counts are clamped as documented.
+///
+/// Two kinds of settings:
+///
+/// - per call: timeouts, body limits, retry policy, signature version and the opt-in to
+///   duplicates. Set here as the client's, overridable per call and per view; [`CallOptions`]
+///   lists them with their defaults.
+/// - the client's alone, shared by all its clones and views:
+///
+/// | setting | default |
+/// |---|---|
+/// | [`credentials`](Self::credentials) | Alibaba's default chain, cached |
+/// | [`region`](Self::region) / [`endpoint`](Self::endpoint) | `ens.aliyuncs.com` |
+/// | [`rate_limits`](Self::rate_limits) | each operation's documented limit, adaptive |
+/// | retry budget ([`RetryPolicy::with_retry_tokens`]) | 500 tokens |
+/// | [`max_connections`](Self::max_connections) | 64 |
+/// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 4 s |
+/// | [`reuse_for_writes`](Self::reuse_for_writes) | 250 ms |
+/// | [`allow_http`](Self::allow_http) | `false` (loopback only) |
+/// | [`transport`](Self::transport) / [`http_client`](Self::http_client) | hyper, rustls, Mozilla roots |
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use ens_client::{Client, RateLimits};
+/// use ens_client::credentials::CliConfigProvider;
+///
+/// let client = Client::builder()
+///     .credentials(CliConfigProvider::from_default_location().with_profile("ens-prod"))
+///     .operation_timeout(Duration::from_secs(60))
+///     .rate_limits(RateLimits::documented().share(0.5))
+///     .build()?;
+/// # Ok::<(), ens_client::BuildError>(())
+/// ```
 pub struct ClientBuilder<C = Client> {
     service: &'static Service,
     credentials: Option<Arc<dyn ProvideCredentials>>,
