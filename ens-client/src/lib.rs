@@ -41,20 +41,25 @@ pub use ens_credentials as credentials;
 // The runtime: knows no service and no operation (it moves to a crate of its own).
 mod answer;
 mod client;
+mod config;
 mod dry_run;
 mod error;
 pub mod paginate;
+mod ratelimit;
 mod retry;
 mod service;
+mod skew;
 pub mod time;
 pub mod transport;
 pub mod wait;
 mod waiter;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
+pub use config::CallOptions;
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
+pub use ratelimit::RateLimits;
 pub use retry::RetryPolicy;
 pub use service::Service;
 pub use wait::{PendingInstance, WaitOptions};
