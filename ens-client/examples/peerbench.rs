@@ -291,6 +291,9 @@ fn main() {
             .credentials(Credentials::new(AK_ID, AK_SECRET))
             .signature_version(version)
             .retry_policy(RetryPolicy::none())
+            // Unpaced: the peer benchmark measures calls per second, far above CreateInstance's
+            // documented 10 (the official SDKs do not pace either).
+            .rate_limits(ens_client::RateLimits::off())
             .build()
             .unwrap_or_else(|e| usage(&e.to_string()));
         let on_one_thread = workers == 1 && !a.sequential_multi_thread;

@@ -16,7 +16,7 @@
 use std::alloc::System;
 
 use ens_client::transport::{HttpRequest, HttpResponse, HttpTransport, SendFuture};
-use ens_client::{Client, Credentials, RetryPolicy, SignatureVersion};
+use ens_client::{Client, Credentials, RateLimits, RetryPolicy, SignatureVersion};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -53,6 +53,8 @@ fn builder(version: SignatureVersion) -> ens_client::ClientBuilder {
         ))
         .signature_version(version)
         .retry_policy(RetryPolicy::none())
+        // Unpaced: the client's own work is measured, not CreateInstance's 10 calls/s.
+        .rate_limits(RateLimits::off())
 }
 
 /// A server that answers every request on a connection with the canned success, reading into

@@ -56,9 +56,9 @@
 
 // The runtime (crate `ens-runtime`): knows no service and no operation.
 pub use ens_runtime::{
-    BoxError, BuildError, Credentials, CredentialsError, Error, PendingInstance,
-    ProvideCredentials, RetryPolicy, Service, ServiceError, SignatureVersion, SignedRequest,
-    TimeoutKind, USER_AGENT, WaitOptions, WaiterError,
+    BoxError, BuildError, CallOptions, Credentials, CredentialsError, Error, PendingInstance,
+    ProvideCredentials, RateLimits, RetryPolicy, Service, ServiceError, SignatureVersion,
+    SignedRequest, TimeoutKind, USER_AGENT, WaitOptions, WaiterError,
 };
 pub use ens_runtime::{auth, core, credentials, paginate, time, transport, wait};
 

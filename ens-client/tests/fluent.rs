@@ -6,10 +6,13 @@
 
 mod support;
 
+use std::time::Duration;
+
 use ens_client::types::Password;
-use ens_client::{Error, SignatureVersion};
+use ens_client::{CallOptions, Error, RetryPolicy, SignatureVersion, TimeoutKind};
 use support::{
-    INSTANCE_TYPE, PASSWORD, REGION, client, create_request, emulator_started, received,
+    Effect, Fault, INSTANCE_TYPE, PASSWORD, REGION, client, create_request, emulator_started,
+    received,
 };
 
 /// The wire parameters of a captured request, less those each request signs afresh.
@@ -126,4 +129,45 @@ async fn an_invalid_fluent_call_is_refused_before_sending_with_every_violation()
         received(&emu, "CreateInstance").is_empty(),
         "nothing was sent"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fluent_calls_own_settings_apply_to_it_alone() {
+    let emu = emulator_started().await;
+    // Every DescribeInstances is answered after 3 s.
+    emu.add_fault(Fault::new(Effect::Delay { ms: 3000 }).on("DescribeInstances"));
+    let client = client(&emu, SignatureVersion::V3).build().unwrap();
+    let timeout = |e: &Error<ens_client::DescribeInstancesError>| match e {
+        Error::Timeout { kind, timeout, .. } => (*kind, *timeout),
+        other => panic!("not a timeout: {other:?}"),
+    };
+    let err = client
+        .describe_instances()
+        .call_options(CallOptions::new().attempt_timeout(Duration::from_secs(1)))
+        // A second call_options overrides what it sets and keeps the first's attempt timeout.
+        .call_options(CallOptions::new().retry_policy(RetryPolicy::none()))
+        .page_size(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        timeout(&err),
+        (TimeoutKind::Attempt, Duration::from_secs(1))
+    );
+    // On a view: the view's settings, and the call's over them.
+    let view = client.with_options(CallOptions::new().attempt_timeout(Duration::from_secs(2)));
+    let err = view
+        .describe_instances()
+        .call_options(CallOptions::new().operation_timeout(Duration::from_millis(500)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        timeout(&err),
+        (TimeoutKind::Operation, Duration::from_millis(500))
+    );
+    // The client keeps its own: the slow answer comes within its 60 s attempt timeout.
+    client.describe_instances().send().await.unwrap();
+    // One each: the first call was not retried (the client's policy would have, 3 times).
+    assert_eq!(received(&emu, "DescribeInstances").len(), 3);
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ens_client::time::ManualTime;
 use ens_client::transport::{ReplayEvent, ReplayTransport, TransportErrorKind};
-use ens_client::{Client, Credentials, Error, RetryPolicy, WaitError, WaitOptions};
+use ens_client::{Client, Credentials, Error, RateLimits, RetryPolicy, WaitError, WaitOptions};
 use support::{
     ACCESS_KEY_ID, IdleClose, SECRET, SIGNATURES, client, create_request, describe_request,
     emulator, emulator_started, start,
@@ -92,6 +92,38 @@ async fn a_connection_closed_while_idle_is_found_before_writing() {
         assert_eq!(emu.idle_closed(), 3, "{version:?}");
         assert_eq!(emu.connections_accepted(), 3);
     }
+}
+
+/// A server that resets connections idle for 500 ms as the next request arrives on them: the
+/// client cannot see that before writing, but one such failure tells it that the connections
+/// kept as long are dead too, and it drops them, so the read's second attempt goes on a new
+/// connection instead of on another dead one.
+#[tokio::test(start_paused = true)]
+async fn one_connection_found_dead_drops_those_idle_as_long() {
+    let emu =
+        start(emulator().idle_close(IdleClose::OnNextRequest(Duration::from_millis(500)))).await;
+    let c = client(&emu, SIGNATURES[0])
+        .retry_policy(RetryPolicy::new(2).with_base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    // Four reads at once, each answered after 10 ms: four kept connections.
+    emu.add_fault(support::Fault::new(support::Effect::Delay { ms: 10 }).on("DescribeInstances"));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let c = c.clone();
+        calls.spawn(async move { c.send(describe_request()).await.map(drop) });
+    }
+    while let Some(done) = calls.join_next().await {
+        done.unwrap().unwrap();
+    }
+    emu.clear_faults();
+    assert_eq!(emu.connections_accepted(), 4);
+    // All four are dead now; two attempts would both meet one without the eviction.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    c.send(describe_request()).await.unwrap();
+    // One new connection: the second attempt's (the three dropped are not reused).
+    assert_eq!(emu.connections_accepted(), 5);
+    assert_eq!(emu.count("DescribeInstances"), 5);
 }
 
 #[tokio::test]
@@ -255,7 +287,12 @@ async fn a_wait_runs_on_the_injected_clock() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_calls_in_flight_keep_eight_connections() {
     let emu = emulator_started().await;
-    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    // Unpaced: 200 creates at CreateInstance's 10 calls/s would take 20 s, and a create that
+    // waited for its slot finds no connection recent enough for a write.
+    let c = client(&emu, SIGNATURES[0])
+        .rate_limits(RateLimits::off())
+        .build()
+        .unwrap();
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..8 {
         let c = c.clone();

@@ -642,6 +642,9 @@ fn service_client(model: &Model, runtime: &TokenStream, runtime_doc: &str) -> To
         " A builder with the defaults: the default credentials chain, `{}`, V3 signatures, 3 attempts (see [`ClientBuilder`]({runtime_doc}::ClientBuilder)).",
         service.default_endpoint
     );
+    let view_doc = format!(
+        " A view of this client whose calls (fluent calls, `send`, paginators and waiters) use `options` over the client's settings; it shares the client's connections, credentials, retry budget and rate limiter (see [`Client::with_options`]({runtime_doc}::Client::with_options))."
+    );
     quote! {
         #[doc = #service_doc]
         pub static SERVICE: #runtime::Service = #runtime::Service {
@@ -663,6 +666,11 @@ fn service_client(model: &Model, runtime: &TokenStream, runtime_doc: &str) -> To
             #[doc = #builder_doc]
             pub fn builder() -> ClientBuilder {
                 #runtime::ClientBuilder::new(&SERVICE)
+            }
+
+            #[doc = #view_doc]
+            pub fn with_options(&self, options: #runtime::CallOptions) -> Self {
+                Self(self.0.with_options(options))
             }
         }
 

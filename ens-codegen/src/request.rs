@@ -68,7 +68,7 @@ impl FieldPlan {
 }
 
 /// Methods of every request builder besides the setters: no setter may take their names.
-const BUILDER_METHODS: &[&str] = &["build", "send"];
+const BUILDER_METHODS: &[&str] = &["build", "send", "call_options"];
 
 pub(crate) struct Request<'a> {
     ctx: Ctx<'a>,

@@ -2,8 +2,9 @@
 //!
 //! `Real` is wall time plus an offset that [`Clock::advance`] grows, so a long boot delay can be
 //! skipped; `Manual` stands still until advanced or set, so tests are deterministic and never
-//! sleep. Signature timestamps and throttling windows are always checked against wall time: they
-//! concern the client's real clock and its real pace.
+//! sleep. Signature timestamps are checked against the service's wall clock (this machine's, or
+//! ahead of it by `wall_clock_ahead`) and throttling windows on tokio's clock: they concern the
+//! client's clock and its pace.
 
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -18,7 +18,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The API version the emulator speaks.
 pub const API_VERSION: &str = "2017-11-10";
@@ -46,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) idle_close: IdleClose,
     /// Whether every request is kept as it arrived ([`RequestRecord::wire`]).
     pub(crate) capture: bool,
+    /// Seconds the service's wall clock runs ahead of this machine's at start.
+    pub(crate) wall_clock_ahead: i64,
 }
 
 /// How the emulator closes keep-alive connections that stay idle.
@@ -350,6 +352,9 @@ pub(crate) struct Shared {
     written: Mutex<u64>,
     /// Connection counters of the HTTP shell.
     pub(crate) connections: ConnectionStats,
+    /// How far the service's wall clock runs ahead of this machine's, in seconds (negative:
+    /// behind): signature timestamps are checked against it, and `Date` headers show it.
+    pub(crate) wall_clock_ahead: std::sync::atomic::AtomicI64,
 }
 
 /// What the HTTP shell counts about connections.
@@ -382,11 +387,21 @@ impl Shared {
                 log: Log::default(),
                 generation: 0,
             }),
-            config,
             panics: Mutex::new(Vec::new()),
             written: Mutex::new(0),
             connections: ConnectionStats::default(),
+            wall_clock_ahead: std::sync::atomic::AtomicI64::new(config.wall_clock_ahead),
+            config,
         }
+    }
+
+    /// The service's wall clock, in seconds since the Unix epoch: this machine's, moved by
+    /// [`crate::EmulatorBuilder::wall_clock_ahead`].
+    pub(crate) fn wall_secs(&self) -> i64 {
+        (wall_ms() / 1000).saturating_add(
+            self.wall_clock_ahead
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -447,7 +462,7 @@ impl Shared {
             None => return refuse(&mut inner, validate::missing_error("", "Version")),
         };
         let time = TimeWindow {
-            now_secs: wall_ms() / 1000,
+            now_secs: self.wall_secs(),
             window_secs: self.config.window_secs,
         };
         let caller = {
@@ -460,7 +475,14 @@ impl Shared {
         if let Some(quota) = self.config.quota(&action)
             && !inner
                 .throttle
-                .allow(&caller.account, &action, quota, Instant::now())
+                // tokio's clock: the wall clock's pace in the binary, virtual time in a test
+                // that pauses it (as the client it serves then runs on).
+                .allow(
+                    &caller.account,
+                    &action,
+                    quota,
+                    tokio::time::Instant::now().into_std(),
+                )
         {
             let error = ApiError::documented(&action, "Throttling.User", None).recommend(format!(
                 "ens-emulator: at most {} {action} calls per {:?} per account",

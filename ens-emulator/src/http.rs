@@ -118,7 +118,8 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
             Err(ReadError::Gone) => return,
             Err(ReadError::Bad(status, why)) => {
                 let body = serde_json::json!({"Code": "BadRequest", "Message": why});
-                let _ = write_reply(&mut stream, &Reply::json(status, &body), false).await;
+                let reply = Reply::json(status, &body);
+                let _ = write_reply(&mut stream, &reply, false, shared.wall_secs()).await;
                 return;
             }
         };
@@ -139,7 +140,7 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        let written = write_reply(&mut stream, &reply, keep_alive).await;
+        let written = write_reply(&mut stream, &reply, keep_alive, shared.wall_secs()).await;
         drop(in_flight);
         match written {
             Ok(true) => idle_since = Some(tokio::time::Instant::now()),
@@ -307,11 +308,13 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes `reply`; `Ok(true)` when the connection can carry another request.
+/// Writes `reply`, dated `date` (seconds since the epoch, the service's wall clock); `Ok(true)`
+/// when the connection can carry another request.
 async fn write_reply(
     stream: &mut TcpStream,
     reply: &Reply,
     keep_alive: bool,
+    date: i64,
 ) -> std::io::Result<bool> {
     match reply.wire {
         Wire::Close => {
@@ -342,10 +345,12 @@ async fn write_reply(
     } else {
         format!("Content-Length: {declared}\r\n")
     };
+    let date = std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(date).unwrap_or(0));
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}x-ens-emulator: {}\r\nConnection: {}\r\n",
+        "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Type: {}\r\n{length}x-ens-emulator: {}\r\nConnection: {}\r\n",
         reply.status,
         reason(reply.status),
+        httpdate::fmt_http_date(date),
         reply.content_type,
         env!("CARGO_PKG_VERSION"),
         if keep { "keep-alive" } else { "close" },

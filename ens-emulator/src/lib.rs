@@ -102,6 +102,7 @@ impl Default for EmulatorBuilder {
                 fixture: Fixture::default(),
                 idle_close: IdleClose::After(Duration::from_secs(120)),
                 capture: false,
+                wall_clock_ahead: 0,
             },
         }
     }
@@ -159,6 +160,15 @@ impl EmulatorBuilder {
     /// service); also how long nonces are remembered.
     pub fn timestamp_window(mut self, window: Duration) -> Self {
         self.config.window_secs = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// Runs the service's wall clock `seconds` ahead of this machine's (negative: behind), as
+    /// a service does whose clock differs from the client's: signature timestamps are checked
+    /// against it (a difference of more than the [timestamp window](Self::timestamp_window)
+    /// answers `InvalidTimeStamp.Expired`), and every answer's `Date` header shows it. Default 0.
+    pub fn wall_clock_ahead(mut self, seconds: i64) -> Self {
+        self.config.wall_clock_ahead = seconds;
         self
     }
 
@@ -329,6 +339,14 @@ impl Emulator {
     /// Sets the resource clock, in milliseconds since the Unix epoch.
     pub fn set_time(&self, unix_ms: i64) {
         self.shared.set_time_ms(unix_ms);
+    }
+
+    /// Moves the service's wall clock to `seconds` ahead of this machine's (see
+    /// [`EmulatorBuilder::wall_clock_ahead`]).
+    pub fn set_wall_clock_ahead(&self, seconds: i64) {
+        self.shared
+            .wall_clock_ahead
+            .store(seconds, Ordering::Relaxed);
     }
 
     /// The resource clock, in milliseconds since the Unix epoch.

@@ -1,6 +1,7 @@
 //! Rate limits per account and action (`Throttling.User` when exceeded): the documented limits
-//! from the specs, or the ones a test sets. Counted on the wall clock, because they concern the
-//! client's real pace; refused calls do not count.
+//! from the specs, or the ones a test sets. Counted on tokio's clock, which is the wall clock's
+//! pace in the binary, and virtual time in a test that pauses it, as the client it serves then
+//! runs on; refused calls do not count.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};

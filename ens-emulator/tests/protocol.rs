@@ -62,15 +62,18 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         (Some("InvalidAccessKeyId.NotFound"), Some(404))
     );
 
+    // A clock 16 minutes behind is refused; ens-client then signs with the answer's `Date`
+    // and is accepted.
     let stale = support::builder(&emu)
         .clock(|| SigningTime::from_unix_seconds(SigningTime::now().unix_seconds() - 16 * 60))
         .build()
         .unwrap();
-    let err = stale
+    stale
         .send(DescribeInstancesRequest::builder().build())
         .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some("InvalidTimeStamp.Expired"));
+        .unwrap();
+    let describes = &emu.counts()["DescribeInstances"];
+    assert_eq!(describes.errors.get("InvalidTimeStamp.Expired"), Some(&1));
 
     let fixed_nonce = support::builder(&emu)
         .nonce(|| "always-the-same".to_owned())
@@ -116,6 +119,42 @@ async fn unknown_key_stale_timestamp_reused_nonce() {
         .await
         .unwrap();
     assert_eq!(bad_time.code(), "InvalidTimeStamp.Format");
+}
+
+/// The service's wall clock may differ from the client's: timestamps are checked against the
+/// emulator's, and every answer's `Date` shows it.
+#[tokio::test]
+async fn a_service_clock_ahead_refuses_this_machines_timestamps_and_dates_its_answers() {
+    let emu = Emulator::builder()
+        .wall_clock_ahead(3600)
+        .start()
+        .await
+        .unwrap();
+    let addr = emu.addr();
+    let at = |time: SigningTime| async move {
+        let query = support::signed_query_with(
+            "DescribeInstances",
+            &[],
+            &[],
+            TEST_ACCESS_KEY_ID,
+            TEST_ACCESS_KEY_SECRET,
+            &support::nonce(),
+            time,
+        );
+        raw(addr, "POST", &format!("/?{query}"), &[], b"").await
+    };
+    let now = SigningTime::now().unix_seconds();
+    let refused = at(SigningTime::now()).await.unwrap();
+    assert_eq!(refused.code(), "InvalidTimeStamp.Expired");
+    let date = httpdate::parse_http_date(refused.header("Date").expect("a Date header")).unwrap();
+    let date = SigningTime::from_system_time(date).unix_seconds();
+    assert!((date - now - 3600).abs() <= 5, "Date {date}, now {now}");
+    let accepted = at(SigningTime::from_unix_seconds(now + 3600))
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    emu.set_wall_clock_ahead(0);
+    assert_eq!(at(SigningTime::now()).await.unwrap().status, 200);
 }
 
 #[tokio::test]

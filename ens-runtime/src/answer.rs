@@ -346,6 +346,7 @@ fn service_error(
         host_id: masked(HOST_ID),
         recommend: masked(RECOMMEND),
         client_string_to_sign,
+        server_time: None,
     }));
     (failure, safety)
 }

@@ -15,10 +15,13 @@ use ens_credentials::{CachedProvider, DefaultChain};
 use tracing::Instrument as _;
 
 use crate::answer::{Accepted, error_answer, kept_body, success_answer, undecodable};
+use crate::config::{CallOptions, Limits, Settings};
 use crate::dry_run::{Redactor, SignedRequest, SigningContext, sign};
 use crate::error::{BoxError, BuildError, Error, ServiceError, ServiceMeta, TimeoutKind};
-use crate::retry::{RetryBudget, RetryPolicy, Safety, classify_answer};
+use crate::ratelimit::{RateLimiter, RateLimits};
+use crate::retry::{RetryBudget, RetryPolicy, Safety, classify_answer, is_throttling};
 use crate::service::Service;
+use crate::skew::{SigningClock, is_clock_skew, server_time};
 use crate::time::{AsyncSleep, DeadlinePassed, TimeSource, Timer, TokioTime};
 use crate::transport::{
     ConnectionReuse, HttpRequest, HttpTransport, HyperTransport, ReqwestTransport, ResponseBody,
@@ -41,8 +44,6 @@ pub enum SignatureVersion {
     RpcV1,
 }
 
-/// A clock for signing; injectable so tests and dry runs are reproducible.
-type Clock = Arc<dyn Fn() -> SigningTime + Send + Sync>;
 /// A nonce source; injectable for the same reason. The default reads the OS generator.
 type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 
@@ -139,38 +140,56 @@ enum TransportChoice {
 /// Every call is bounded in time (connect, read, attempt and operation timeouts, a minimum body
 /// rate) and memory (a body size limit); the defaults are on each setter. Every knob takes any
 /// value without panicking: `Duration::MAX` means no limit, counts are clamped as documented.
+///
+/// Two kinds of settings:
+///
+/// - per call: timeouts, body limits, retry policy, signature version and the opt-in to
+///   duplicates. Set here as the client's, overridable per call and per view; [`CallOptions`]
+///   lists them with their defaults.
+/// - the client's alone, shared by all its clones and views:
+///
+/// | setting | default |
+/// |---|---|
+/// | [`credentials`](Self::credentials) | Alibaba's default chain, cached |
+/// | [`region`](Self::region) / [`endpoint`](Self::endpoint) | `ens.aliyuncs.com` |
+/// | [`rate_limits`](Self::rate_limits) | each operation's documented limit, adaptive |
+/// | retry budget ([`RetryPolicy::with_retry_tokens`]) | 500 tokens |
+/// | [`max_connections`](Self::max_connections) | 64 |
+/// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 4 s |
+/// | [`reuse_for_writes`](Self::reuse_for_writes) | 250 ms |
+/// | [`allow_http`](Self::allow_http) | `false` (loopback only) |
+/// | [`transport`](Self::transport) / [`http_client`](Self::http_client) | hyper, rustls, Mozilla roots |
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use ens_client::{Client, RateLimits};
+/// use ens_client::credentials::CliConfigProvider;
+///
+/// let client = Client::builder()
+///     .credentials(CliConfigProvider::from_default_location().with_profile("ens-prod"))
+///     .operation_timeout(Duration::from_secs(60))
+///     .rate_limits(RateLimits::documented().share(0.5))
+///     .build()?;
+/// # Ok::<(), ens_client::BuildError>(())
+/// ```
 pub struct ClientBuilder<C = Client> {
     service: &'static Service,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     region: Option<String>,
     endpoint: Option<String>,
     allow_http: bool,
-    limits: Limits,
+    settings: Settings,
+    rate_limits: RateLimits,
     max_connections: usize,
     pool_idle_timeout: Duration,
     reuse_for_writes: Duration,
-    retry: RetryPolicy,
-    signature_version: SignatureVersion,
     user_agent: String,
-    clock: Option<Clock>,
+    clock: Option<crate::skew::Clock>,
     nonce: Option<NonceSource>,
     transport: Option<TransportChoice>,
     time: Option<Arc<dyn TimeSource>>,
     sleep: Option<Arc<dyn AsyncSleep>>,
     client: PhantomData<fn() -> C>,
-}
-
-/// The time and size limits of a call.
-#[derive(Debug, Clone, Copy)]
-struct Limits {
-    connect_timeout: Duration,
-    read_timeout: Duration,
-    attempt_timeout: Duration,
-    operation_timeout: Duration,
-    /// At least this many bytes of body in every `min_body_window` (0: no minimum).
-    min_body_bytes: u64,
-    min_body_window: Duration,
-    max_response_body: usize,
 }
 
 /// The most connections a client may be given (a semaphore's limit is far above).
@@ -186,20 +205,11 @@ impl<C> ClientBuilder<C> {
             region: None,
             endpoint: None,
             allow_http: false,
-            limits: Limits {
-                connect_timeout: Duration::from_secs(5),
-                read_timeout: Duration::from_secs(30),
-                attempt_timeout: Duration::from_secs(60),
-                operation_timeout: Duration::from_secs(120),
-                min_body_bytes: 1024,
-                min_body_window: Duration::from_secs(5),
-                max_response_body: 4 * 1024 * 1024,
-            },
+            settings: Settings::default(),
+            rate_limits: RateLimits::default(),
             max_connections: 64,
             pool_idle_timeout: Duration::from_secs(4),
             reuse_for_writes: DEFAULT_REUSE_FOR_WRITES,
-            retry: RetryPolicy::default(),
-            signature_version: SignatureVersion::default(),
             user_agent: USER_AGENT.to_owned(),
             clock: None,
             nonce: None,
@@ -228,12 +238,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("allow_http", &self.allow_http)
-            .field("limits", &self.limits)
+            .field("settings", &self.settings)
+            .field("rate_limits", &self.rate_limits)
             .field("max_connections", &self.max_connections)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("reuse_for_writes", &self.reuse_for_writes)
-            .field("retry", &self.retry)
-            .field("signature_version", &self.signature_version)
             .field("user_agent", &self.user_agent)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
             .field("nonce", &self.nonce.as_ref().map(|_| "custom"))
@@ -306,27 +315,27 @@ impl<C> ClientBuilder<C> {
     /// How long to wait for a connection, TLS included (default 5 s). A connect timeout is
     /// always safe to retry: nothing was sent.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.connect_timeout = timeout;
+        self.settings.limits.connect_timeout = timeout;
         self
     }
 
     /// How long to wait for each read of the answer (default 30 s; CreateInstance can be slow).
     /// A read timeout means the request may have been acted on.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.read_timeout = timeout;
+        self.settings.limits.read_timeout = timeout;
         self
     }
 
     /// The longest one attempt may take, from sending to the end of the answer (default 60 s).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.attempt_timeout = timeout;
+        self.settings.limits.attempt_timeout = timeout;
         self
     }
 
     /// The longest a whole call may take: every attempt, the waits between them and the wait
     /// for a free connection (default 120 s). A retry that would start after it is not made.
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.operation_timeout = timeout;
+        self.settings.limits.operation_timeout = timeout;
         self
     }
 
@@ -335,8 +344,8 @@ impl<C> ClientBuilder<C> {
     /// (default 1 KiB per 5 s; `bytes` 0 or a zero `window` turns it off). A body trickling
     /// byte by byte would otherwise hold the call until the attempt timeout.
     pub fn min_body_rate(mut self, bytes: u64, window: Duration) -> Self {
-        self.limits.min_body_bytes = bytes;
-        self.limits.min_body_window = window;
+        self.settings.limits.min_body_bytes = bytes;
+        self.settings.limits.min_body_window = window;
         self
     }
 
@@ -344,7 +353,7 @@ impl<C> ClientBuilder<C> {
     /// smaller). A larger body is an [`Error::UnreadableResponse`] keeping its first 8 KiB, and
     /// is never held in memory whole.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.limits.max_response_body = bytes;
+        self.settings.limits.max_response_body = bytes;
         self
     }
 
@@ -456,13 +465,55 @@ impl<C> ClientBuilder<C> {
 
     /// Retry attempts, backoff and budget (see [`RetryPolicy`] for what is retried).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings.retry = policy;
         self
     }
 
     /// Which signature to send (default [`SignatureVersion::V3`]).
     pub fn signature_version(mut self, version: SignatureVersion) -> Self {
-        self.signature_version = version;
+        self.settings.signature_version = version;
+        self
+    }
+
+    /// Sets every option `options` sets, as the client's: the timeouts, body limits, retry
+    /// policy (its budget included), signature version, and
+    /// [`CallOptions::retry_writes_accepting_duplicates`]. The setters of the same names set one
+    /// each; whichever comes last wins. Calls override these with [`Client::send_with`] and
+    /// [`Client::with_options`]; [`CallOptions`] lists every setting with its default.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ens_client::{CallOptions, Client, RetryPolicy};
+    ///
+    /// // A batch job that would rather wait than fail: long calls, more attempts.
+    /// let client = Client::builder()
+    ///     .call_options(
+    ///         CallOptions::new()
+    ///             .operation_timeout(Duration::from_secs(600))
+    ///             .retry_policy(RetryPolicy::new(6).with_max_delay(Duration::from_secs(20))),
+    ///     )
+    ///     .build()?;
+    /// assert_eq!(client.options().get_operation_timeout(), Some(Duration::from_secs(600)));
+    /// # Ok::<(), ens_client::BuildError>(())
+    /// ```
+    pub fn call_options(mut self, options: CallOptions) -> Self {
+        self.settings = self.settings.with(&options);
+        if let Some(policy) = options.get_retry_policy() {
+            self.settings.retry = policy;
+        }
+        self
+    }
+
+    /// The client-side rate limits (default [`RateLimits::documented`]: each operation paced to
+    /// the limit its reference documents, such as CreateInstance's 10 calls/s, and slowed down
+    /// further while the service throttles anyway). Shared by all clones of the client.
+    /// [`RateLimits::off`] sends every call at once.
+    ///
+    /// A call waits for its slot within its operation timeout; when the slot would come after
+    /// it, the call fails at once with an [`Error::Timeout`] of kind
+    /// [`TimeoutKind::Operation`] that was not sent, saying so.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
         self
     }
 
@@ -510,7 +561,7 @@ impl<C> ClientBuilder<C> {
             self.time.unwrap_or_else(|| Arc::new(TokioTime)),
             self.sleep.unwrap_or_else(|| Arc::new(TokioTime)),
         );
-        let limits = self.limits;
+        let limits = self.settings.limits;
         let reqwest_client = |idle_per_host: usize| {
             reqwest::Client::builder()
                 .connect_timeout(limits.connect_timeout)
@@ -540,7 +591,8 @@ impl<C> ClientBuilder<C> {
             ),
             None => Arc::new(
                 HyperTransport::builder()
-                    .connect_timeout(limits.connect_timeout)
+                    // Each call's connect timeout applies: none of the transport's own.
+                    .connect_timeout(Duration::MAX)
                     .idle_timeout(self.pool_idle_timeout)
                     .max_idle(self.max_connections)
                     .time_source(timer.time_source().clone())
@@ -556,17 +608,16 @@ impl<C> ClientBuilder<C> {
                 transport,
                 timer,
                 connections: tokio::sync::Semaphore::new(self.max_connections),
-                budget: RetryBudget::new(self.retry.retry_tokens()),
+                budget: RetryBudget::new(self.settings.retry.retry_tokens()),
+                limiter: RateLimiter::new(self.rate_limits),
                 credentials,
                 endpoint,
-                limits,
                 reuse_for_writes: self.reuse_for_writes,
-                retry: self.retry,
-                signature_version: self.signature_version,
                 user_agent: self.user_agent,
-                clock: self.clock,
+                clock: SigningClock::new(self.clock),
                 nonce: self.nonce,
             }),
+            settings: self.settings,
         }))
     }
 }
@@ -580,6 +631,9 @@ impl<C> ClientBuilder<C> {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// What calls use unless they say otherwise: the client's settings, or a view's
+    /// ([`Client::with_options`]).
+    pub(crate) settings: Settings,
 }
 
 struct Inner {
@@ -591,14 +645,14 @@ struct Inner {
     /// One permit per request in flight: caps the connections to the endpoint.
     connections: tokio::sync::Semaphore,
     budget: RetryBudget,
+    /// Paces each operation to its rate limit, adapting to throttling answers.
+    limiter: RateLimiter,
     credentials: Arc<dyn ProvideCredentials>,
     endpoint: Endpoint,
-    limits: Limits,
     reuse_for_writes: Duration,
-    retry: RetryPolicy,
-    signature_version: SignatureVersion,
     user_agent: String,
-    clock: Option<Clock>,
+    /// The signing clock, corrected from the service's `Date` after a clock-skew refusal.
+    clock: SigningClock,
     nonce: Option<NonceSource>,
 }
 
@@ -610,9 +664,9 @@ impl fmt::Debug for Client {
             .field("endpoint", &i.endpoint.base)
             .field("transport", &i.transport)
             .field("credentials", &i.credentials)
-            .field("signature_version", &i.signature_version)
-            .field("retry", &i.retry)
-            .field("limits", &i.limits)
+            .field("settings", &self.settings)
+            .field("limiter", &i.limiter)
+            .field("clock", &i.clock)
             .finish_non_exhaustive()
     }
 }
@@ -767,18 +821,64 @@ impl Client {
     }
 
     /// Validates, signs and sends `request`, retrying only where that cannot do the work twice
-    /// (see [`RetryPolicy`]), and decodes the answer.
+    /// (see [`RetryPolicy`]), and decodes the answer, with the client's settings.
     ///
     /// An invalid request is returned as [`Error::InvalidRequest`] without anything being sent.
-    /// The call ends within the client's operation timeout.
+    /// The call waits for its slot under the client's rate limit ([`RateLimits`]) and ends
+    /// within the client's operation timeout.
+    ///
+    /// ```no_run
+    /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use ens_client::DescribeInstancesRequest;
+    ///
+    /// // A request object of any operation (a fluent call builds one, sent with send_with).
+    /// let page = client.send(DescribeInstancesRequest::builder().build()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
+        self.send_resolved(request, &self.settings).await
+    }
+
+    /// [`Client::send`] with `options` over the client's settings, for this call only: a
+    /// timeout, a retry policy, a signature version of its own. What `options` leaves unset is
+    /// the client's (or the view's, on a [`Client::with_options`] view); [`CallOptions`] lists
+    /// every setting with its default. The rate limiter, the retry budget and the connection
+    /// pool stay the client's.
+    ///
+    /// ```no_run
+    /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use ens_client::{CallOptions, DescribeInstancesRequest, Error, TimeoutKind};
+    ///
+    /// let quick = CallOptions::new().attempt_timeout(Duration::from_secs(2));
+    /// match client.send_with(DescribeInstancesRequest::builder().build(), quick).await {
+    ///     Ok(page) => println!("{} instances", page.total_count.unwrap_or_default()),
+    ///     Err(Error::Timeout { kind: TimeoutKind::Attempt, .. }) => println!("too slow today"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_with<O: Operation>(
+        &self,
+        request: O,
+        options: CallOptions,
+    ) -> Result<O::Response, Error<O::Error>> {
+        let settings = self.settings.with(&options);
+        self.send_resolved(request, &settings).await
+    }
+
+    async fn send_resolved<O: Operation>(
+        &self,
+        request: O,
+        settings: &Settings,
+    ) -> Result<O::Response, Error<O::Error>> {
         // Built once and checked: the same map is signed and sent.
         let params = request.checked_params().map_err(Error::InvalidRequest)?;
         drop(request);
         let action = O::SPEC.action;
         let endpoint = self.inner.endpoint.base.as_str();
         let Success { accepted, redactor } = self
-            .execute(O::SPEC, &params)
+            .execute(O::SPEC, &params, settings)
             .await
             .map_err(|f| f.into_error(action, endpoint))?;
         match serde_json::from_slice::<O::Response>(&accepted.body) {
@@ -788,12 +888,20 @@ impl Client {
         }
     }
 
+    /// The rate, in calls per second, the client paces `action` (such as `"CreateInstance"`) to
+    /// now: its limit, or less while it grows back after a throttling answer. `None` when
+    /// `action` is not paced, or has not been called yet.
+    pub fn current_rate_limit(&self, action: &str) -> Option<f64> {
+        self.inner.limiter.current(action, self.inner.timer.now())
+    }
+
     /// Signs `params` with current credentials (from the cache, refreshed when due), time and
     /// nonce.
     pub(crate) async fn sign_params(
         &self,
         spec: &OperationSpec,
         params: &Params,
+        version: SignatureVersion,
     ) -> Result<SignedRequest, Failure> {
         let inner = &*self.inner;
         let credentials = inner
@@ -805,16 +913,15 @@ impl Client {
             Some(source) => source(),
             None => random_nonce().map_err(Failure::Nonce)?,
         };
-        let time = inner.clock.as_ref().map_or_else(SigningTime::now, |c| c());
         Ok(sign(
             spec,
             params,
             &SigningContext {
                 endpoint: &inner.endpoint,
-                version: inner.signature_version,
+                version,
                 user_agent: &inner.user_agent,
                 credentials: &credentials,
-                time,
+                time: inner.clock.now(),
                 nonce: &nonce,
             },
         ))
@@ -825,6 +932,7 @@ impl Client {
         &self,
         spec: &'static OperationSpec,
         params: &Params,
+        settings: &Settings,
     ) -> Result<Success, Failure> {
         let span = tracing::info_span!(
             "ens_request",
@@ -836,14 +944,33 @@ impl Client {
         async move {
             let inner = &*self.inner;
             let timer = &inner.timer;
-            let deadline = timer.deadline_after(inner.limits.operation_timeout);
+            let retry = &settings.retry;
+            let deadline = timer.deadline_after(settings.limits.operation_timeout);
+            // Attempts as the retry policy counts them; a clock correction's resend is not one.
             let mut attempt = 0u32;
+            let mut sent = 0u32;
+            let mut clock_corrected = false;
+            // Whether an earlier attempt may have been acted on (only retried with duplicates
+            // accepted).
+            let mut acted_before = false;
             let mut last_retry_cost = None;
             loop {
                 attempt += 1;
-                recorder.record("attempts", attempt);
-                let mut signed = self.sign_params(spec, params).await?;
-                let outcome = self.attempt_in_time(spec, &mut signed, deadline).await;
+                sent += 1;
+                recorder.record("attempts", sent);
+                let slot = match inner.limiter.reserve(spec, timer.now(), deadline) {
+                    Ok(slot) => slot,
+                    Err(no_slot) => return Err(rate_limited(no_slot, settings, acted_before)),
+                };
+                if slot > timer.now() {
+                    timer.sleep_until(slot).await;
+                }
+                let mut signed = self
+                    .sign_params(spec, params, settings.signature_version)
+                    .await?;
+                let outcome = self
+                    .attempt_in_time(spec, &mut signed, deadline, settings)
+                    .await;
                 let (failure, safety) = match outcome {
                     Ok(accepted) => {
                         recorder.record("request_id", accepted.request_id.as_str());
@@ -852,6 +979,13 @@ impl Client {
                             request_id = accepted.request_id.as_str(),
                             "ENS call succeeded"
                         );
+                        if acted_before {
+                            tracing::warn!(
+                                request_id = accepted.request_id.as_str(),
+                                "ENS call succeeded after an attempt that may have been acted on too (duplicates accepted)"
+                            );
+                        }
+                        inner.limiter.answered(spec, slot, timer.now(), false);
                         inner.budget.succeeded(last_retry_cost);
                         return Ok(Success {
                             accepted,
@@ -864,13 +998,35 @@ impl Client {
                 if let Some(id) = request_id {
                     recorder.record("request_id", id);
                 }
+                if let Failure::Service(meta) = &failure {
+                    let throttled = is_throttling(inner.service, &meta.code);
+                    inner.limiter.answered(spec, slot, timer.now(), throttled);
+                    // Refused for its timestamp before anything was done: sign with the
+                    // service's time and send again, once.
+                    if is_clock_skew(&meta.code)
+                        && !clock_corrected
+                        && let Some(server) = meta.server_time
+                    {
+                        clock_corrected = true;
+                        let offset = inner.clock.correct(server);
+                        tracing::warn!(
+                            code = meta.code.as_str(),
+                            request_id,
+                            offset_seconds = offset,
+                            "ENS refused the request's timestamp; signing clock corrected from the answer's Date, sending again"
+                        );
+                        attempt -= 1;
+                        continue;
+                    }
+                }
+                let acted = matches!(safety, Safety::MayHaveActed | Safety::AnsweredUnreadable);
                 let may_retry = match safety {
                     Safety::NotActed => true,
-                    Safety::MayHaveActed => spec.read_only,
+                    Safety::MayHaveActed => spec.read_only || settings.retry_writes,
                     Safety::AnsweredUnreadable | Safety::Final => false,
                 };
-                if may_retry && attempt < inner.retry.max_attempts() {
-                    let delay = inner.retry.delay(attempt);
+                if may_retry && attempt < retry.max_attempts() {
+                    let delay = retry.delay(attempt);
                     let in_time = deadline
                         .is_none_or(|d| timer.now().checked_add(delay).is_some_and(|at| at < d));
                     let timed_out = matches!(failure, Failure::Timeout { .. });
@@ -884,6 +1040,7 @@ impl Client {
                             "ENS call failed; retrying"
                         );
                         last_retry_cost = Some(cost);
+                        acted_before |= acted && !spec.read_only;
                         timer.sleep(delay).await;
                         continue;
                     }
@@ -898,8 +1055,7 @@ impl Client {
                         "ENS call failed; not retried"
                     );
                 }
-                let acted = matches!(safety, Safety::MayHaveActed | Safety::AnsweredUnreadable);
-                if acted && !spec.read_only {
+                if (acted || acted_before) && !spec.read_only {
                     tracing::warn!(
                         failure = failure_summary(&failure),
                         request_id,
@@ -926,9 +1082,10 @@ impl Client {
         spec: &OperationSpec,
         signed: &mut SignedRequest,
         deadline: Option<Instant>,
+        settings: &Settings,
     ) -> Result<Accepted, (Failure, Safety)> {
         let inner = &*self.inner;
-        let limits = inner.limits;
+        let limits = &settings.limits;
         let permit = inner
             .timer
             .until(deadline, inner.connections.acquire())
@@ -944,8 +1101,8 @@ impl Client {
         };
         let attempt_deadline = inner.timer.deadline_after(limits.attempt_timeout);
         let limit = match (attempt_deadline, deadline) {
-            (Some(a), Some(o)) if o < a => Some(Limit::operation(o, &limits)),
-            (None, Some(o)) => Some(Limit::operation(o, &limits)),
+            (Some(a), Some(o)) if o < a => Some(Limit::operation(o, limits)),
+            (None, Some(o)) => Some(Limit::operation(o, limits)),
             (Some(a), _) => Some(Limit {
                 at: a,
                 kind: TimeoutKind::Attempt,
@@ -953,7 +1110,7 @@ impl Client {
             }),
             (None, None) => None,
         };
-        let outcome = self.attempt(spec, signed, limit).await;
+        let outcome = self.attempt(spec, signed, limit, limits).await;
         drop(permit);
         outcome
     }
@@ -964,9 +1121,9 @@ impl Client {
         spec: &OperationSpec,
         signed: &mut SignedRequest,
         limit: Option<Limit>,
+        limits: &Limits,
     ) -> Result<Accepted, (Failure, Safety)> {
         let inner = &*self.inner;
-        let limits = &inner.limits;
         let timer = &inner.timer;
         // The signed request's buffers go to the transport; what errors need stays.
         let request = HttpRequest {
@@ -979,6 +1136,7 @@ impl Client {
             } else {
                 ConnectionReuse::IdleAtMost(inner.reuse_for_writes)
             },
+            connect_timeout: limits.connect_timeout,
             read_timeout: limits.read_timeout,
         };
         // The answer's head is awaited within connecting plus one read.
@@ -995,6 +1153,7 @@ impl Client {
         };
         let status = response.status;
         let success = (200..300).contains(&status);
+        let date = server_time(&response.headers);
         let body = match read_body(response.body, limits, timer, limit).await {
             Ok(body) => body,
             Err(BodyError::Transport(source)) => {
@@ -1024,11 +1183,38 @@ impl Client {
                 return Err((failure, safety));
             }
         };
-        if success {
+        let answer = if success {
             success_answer(inner.service, spec, status, body, signed)
         } else {
             Err(error_answer(inner.service, status, &body, signed))
-        }
+        };
+        answer.map_err(|(mut failure, safety)| {
+            if let Failure::Service(meta) = &mut failure {
+                meta.server_time = date;
+            }
+            (failure, safety)
+        })
+    }
+}
+
+/// The failure of a call whose next attempt has no slot under the rate limit before its
+/// operation timeout: nothing more was sent.
+fn rate_limited(no_slot: crate::ratelimit::NoSlot, settings: &Settings, acted: bool) -> Failure {
+    tracing::warn!(
+        action = no_slot.action,
+        rate = no_slot.rate,
+        "ENS call not sent: no slot under the client's rate limit before the operation timeout"
+    );
+    let failure = Failure::Timeout {
+        kind: TimeoutKind::Operation,
+        timeout: settings.limits.operation_timeout,
+        may_have_reached_server: false,
+        source: Box::new(no_slot),
+    };
+    if acted {
+        Failure::OutcomeUnknown(Box::new(failure))
+    } else {
+        failure
     }
 }
 

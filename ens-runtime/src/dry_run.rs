@@ -477,7 +477,7 @@ impl Client {
         request: &O,
     ) -> Result<SignedRequest, Error<O::Error>> {
         let params = request.checked_params().map_err(Error::InvalidRequest)?;
-        self.sign_params(O::SPEC, &params)
+        self.sign_params(O::SPEC, &params, self.settings.signature_version)
             .await
             .map_err(|f| f.into_error(O::SPEC.action, self.endpoint()))
     }

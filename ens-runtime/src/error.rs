@@ -165,8 +165,12 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 kind,
                 timeout,
                 may_have_reached_server,
-                ..
+                source,
             } => {
+                // The rate limiter's refusal says why better than a timeout that never ran.
+                if let Some(no_slot) = source.downcast_ref::<crate::ratelimit::NoSlot>() {
+                    return write!(f, "{action}: not sent: {no_slot}");
+                }
                 let reached = match (may_have_reached_server, kind) {
                     (true, _) => "the request may have reached the service",
                     (false, TimeoutKind::Connect) => {
@@ -204,7 +208,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 advice,
             } => write!(
                 f,
-                "the outcome of {action} is unknown: {cause}. The request was sent once and NOT retried, because it may have reached the service and repeating it could apply it twice. Before sending it again, {advice}"
+                "the outcome of {action} is unknown: {cause}. The request may have reached the service, so it was NOT retried: repeating it could apply it twice. Before sending it again, {advice}"
             ),
             Self::Service(e) => write!(f, "{e}"),
         }
@@ -408,6 +412,8 @@ pub(crate) struct ServiceMeta {
     pub(crate) recommend: Option<String>,
     pub(crate) http_status: u16,
     pub(crate) client_string_to_sign: Option<String>,
+    /// The time the answer's `Date` header gave, if any (for correcting the signing clock).
+    pub(crate) server_time: Option<ens_auth::SigningTime>,
 }
 
 impl<E: OperationError> ServiceError<E> {

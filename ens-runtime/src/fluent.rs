@@ -5,24 +5,36 @@
 //! [`Fluent`] in it: the same setters, the same compile-time check that every required parameter
 //! is set (`send()` exists only where `build()` would), and `send()` in place of `build()`.
 
-use crate::{Client, Error};
+use crate::{CallOptions, Client, Error};
 use ens_core::Operation;
 
-/// What a fluent call sends with: the client that started it. The generated builders carry it
-/// from `client.<operation>()` to `send()`; you rarely name it.
+/// What a fluent call sends with: the client that started it, and the call's own settings
+/// (`.call_options(..)` on the call). The generated builders carry it from `client.<operation>()`
+/// to `send()`; you rarely name it.
 #[derive(Debug, Clone)]
 pub struct Fluent {
     client: Client,
+    options: CallOptions,
 }
 
 impl Fluent {
-    /// A fluent call on `client`.
+    /// A fluent call on `client`, with the client's settings.
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: CallOptions::new(),
+        }
     }
 
-    /// Sends `request`, built from the fluent call, as [`Client::send`] does.
+    /// The call's settings: `options` over those given before (each sets only what it sets).
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = self.options.overridden_by(options);
+        self
+    }
+
+    /// Sends `request`, built from the fluent call, as [`Client::send_with`] does with the
+    /// call's settings.
     pub async fn send<O: Operation>(self, request: O) -> Result<O::Response, Error<O::Error>> {
-        self.client.send(request).await
+        self.client.send_with(request, self.options).await
     }
 }

@@ -31,22 +31,27 @@ pub use ens_credentials as credentials;
 
 mod answer;
 mod client;
+mod config;
 mod dry_run;
 mod error;
 mod fluent;
 pub mod paginate;
+mod ratelimit;
 mod retry;
 mod service;
+mod skew;
 pub mod time;
 pub mod transport;
 pub mod wait;
 mod waiter;
 
 pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
+pub use config::CallOptions;
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
 pub use fluent::Fluent;
+pub use ratelimit::RateLimits;
 pub use retry::RetryPolicy;
 pub use service::Service;
 pub use wait::{PendingInstance, WaitOptions};

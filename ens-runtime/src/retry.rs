@@ -55,6 +55,38 @@ use crate::service::Service;
 /// Nothing else is retried: other 4xx answers and error codes (the service refused the request)
 /// and 2xx answers carrying an error code.
 ///
+/// # Corrections
+///
+/// Two refusals of the service's gateway are about the signature, not the call:
+///
+/// - A timestamp too far from the service's clock (`InvalidTimeStamp.Expired`, and
+///   `RequestTimeTooSkewed` / `IllegalTimestamp` of other Alibaba gateways): refused before
+///   anything was done. The client sets its signing clock to the time of the answer's `Date`
+///   header (kept for every later call of the client and its clones) and sends the call again,
+///   once, at once: this resend does not count as an attempt, costs no budget, and is made even
+///   with [`RetryPolicy::none`]. Without a `Date` header, or refused again, the call ends with
+///   that error.
+/// - A reused `SignatureNonce` (`SignatureNonceUsed`): every attempt is signed with a fresh
+///   nonce, so the service saw these very bytes before, from something that sent the request
+///   again (a proxy, a replay), and that earlier delivery may have been acted on. So it counts
+///   as a failure during which the service may have acted: a read-only call is retried (with a
+///   fresh nonce), any other ends in [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+///
+/// # Re-sending calls that are not read-only
+///
+/// [`CallOptions::retry_writes_accepting_duplicates`](crate::CallOptions::retry_writes_accepting_duplicates)
+/// (off by default) lets a call that is not read-only be retried after the failures above
+/// during which the service may have acted, exactly as a read-only call is. That accepts
+/// duplicates: a CreateInstance retried after a read timeout may create its instances twice.
+/// A 2xx answer that cannot be read is still not sent again, and a call that fails after any
+/// such attempt still ends in `OutcomeUnknown`.
+///
+/// # Rate limits
+///
+/// Throttling codes are retried, and they also slow the client down: see
+/// [`RateLimits`](crate::RateLimits) for the pace the client keeps to each operation's
+/// documented limit and how it adapts when the service throttles anyway.
+///
 /// # Waits
 ///
 /// The wait before retry `n` (1-based) is uniformly random in `0..=min(max_delay, base_delay *
@@ -105,7 +137,8 @@ impl RetryPolicy {
         Self::default().with_max_attempts(max_attempts)
     }
 
-    /// One attempt: never retry, for callers that run their own retry loop.
+    /// One attempt: never retry, for callers that run their own retry loop (a clock-skew
+    /// correction is still made, see above).
     pub fn none() -> Self {
         Self::new(1)
     }
@@ -243,6 +276,19 @@ fn random_u64() -> u64 {
     );
     hasher.finish()
 }
+/// The code with which the service refuses a `SignatureNonce` it has seen in the last 15
+/// minutes.
+const NONCE_USED: &str = "SignatureNonceUsed";
+
+/// Whether `code` is one of `service`'s throttling codes (documented, or of the `Throttling.*`
+/// family it adds codes to).
+pub(crate) fn is_throttling(service: &Service, code: &str) -> bool {
+    match (service.retry_class)(code) {
+        Some(class) => class == ens_core::RetryClass::Throttling,
+        None => code.starts_with("Throttling"),
+    }
+}
+
 /// What an attempt's failure allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Safety {
@@ -262,6 +308,11 @@ pub(crate) enum Safety {
 /// one).
 pub(crate) fn classify_answer(service: &Service, status: u16, code: Option<&str>) -> Safety {
     if let Some(code) = code {
+        // The service has seen these very bytes before: an earlier delivery of them (a proxy
+        // that sent the request again, a replay) may have been acted on.
+        if code == NONCE_USED {
+            return Safety::MayHaveActed;
+        }
         // The service's description says, per common code, whether the service acted.
         if let Some(class) = (service.retry_class)(code) {
             return match class {
@@ -410,5 +461,18 @@ mod tests {
             Safety::Final
         );
         assert_eq!(classify_answer(&TEST_SERVICE, 404, None), Safety::Final);
+        // A nonce the service saw before: an earlier delivery may have been acted on.
+        assert_eq!(
+            classify_answer(&TEST_SERVICE, 400, Some("SignatureNonceUsed")),
+            Safety::MayHaveActed
+        );
+    }
+
+    #[test]
+    fn throttling_codes() {
+        assert!(is_throttling(&TEST_SERVICE, "Throttling.User"));
+        assert!(is_throttling(&TEST_SERVICE, "Throttling.Resource"));
+        assert!(!is_throttling(&TEST_SERVICE, "ServiceUnavailable"));
+        assert!(!is_throttling(&TEST_SERVICE, "InvalidParameter"));
     }
 }

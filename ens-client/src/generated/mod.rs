@@ -6360,6 +6360,11 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ::ens_runtime::ClientBuilder::new(&SERVICE)
     }
+
+    /// A view of this client whose calls (fluent calls, `send`, paginators and waiters) use `options` over the client's settings; it shares the client's connections, credentials, retry budget and rate limiter (see [`Client::with_options`](ens_runtime::Client::with_options)).
+    pub fn with_options(&self, options: ::ens_runtime::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
 }
 
 impl From<::ens_runtime::Client> for Client {

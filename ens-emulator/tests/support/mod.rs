@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use ens_auth::{SigningTime, rpc_v1};
-use ens_client::{Client, ClientBuilder, Credentials, RetryPolicy, SignatureVersion};
+use ens_client::{Client, ClientBuilder, Credentials, RateLimits, RetryPolicy, SignatureVersion};
 use ens_emulator::{Emulator, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,11 +14,13 @@ use tokio::net::TcpStream;
 /// A password every create request carries.
 pub const PASSWORD: &str = "Edge#2024x";
 
-/// A client builder aimed at `emulator` with the test key pair.
+/// A client builder aimed at `emulator` with the test key pair. Unpaced: the emulator's own
+/// rate limits are under test here, not the client's.
 pub fn builder(emulator: &Emulator) -> ClientBuilder {
     Client::builder()
         .endpoint(emulator.endpoint())
         .credentials(Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET))
+        .rate_limits(RateLimits::off())
 }
 
 /// A client that never retries, so each call is one request.

@@ -102,7 +102,8 @@ impl Default for HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
-    /// How long connecting (TCP and TLS) may take (default 5 s).
+    /// The longest connecting (TCP and TLS) may take (default 5 s): each request's own
+    /// [`HttpRequest::connect_timeout`] (the call's connect timeout) applies up to this.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -267,11 +268,14 @@ impl Pool {
 
     async fn send(self: &Arc<Self>, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let (reuse, read_timeout) = (request.reuse, request.read_timeout);
+        let connect_timeout = request.connect_timeout.min(self.connect_timeout);
         let (origin, mut message) = build(request)?;
         loop {
-            let mut conn = self.checkout(&origin, reuse).await?;
+            let mut conn = self.checkout(&origin, reuse, connect_timeout).await?;
             conn.written.store(0, Ordering::Relaxed);
-            conn.sent_at = self.time.now();
+            let now = self.time.now();
+            let idle_for = now.saturating_duration_since(conn.sent_at);
+            conn.sent_at = now;
             let exchange = conn.exchange(message);
             let exchange = match tokio::time::timeout(read_timeout, exchange).await {
                 Ok(exchange) => exchange,
@@ -302,10 +306,17 @@ impl Pool {
                     message = back;
                 }
                 Exchange::Unsent(_, e) => return Err(TransportError::not_sent(e)),
-                Exchange::Failed(e) if conn.written.load(Ordering::Relaxed) == 0 => {
-                    return Err(TransportError::not_sent(NotWritten(e)));
+                Exchange::Failed(e) => {
+                    if conn.reused {
+                        // Likely closed by the server for idleness, after a time that is the
+                        // same for all its connections: the ones idle as long are dead too.
+                        self.drop_idle_since(&origin, idle_for);
+                    }
+                    if conn.written.load(Ordering::Relaxed) == 0 {
+                        return Err(TransportError::not_sent(NotWritten(e)));
+                    }
+                    return Err(TransportError::may_have_been_sent(e));
                 }
-                Exchange::Failed(e) => return Err(TransportError::may_have_been_sent(e)),
             }
         }
     }
@@ -315,6 +326,7 @@ impl Pool {
         &self,
         origin: &Origin,
         reuse: ConnectionReuse,
+        connect_timeout: Duration,
     ) -> Result<Conn, TransportError> {
         let bound = match reuse {
             ConnectionReuse::Any => self.idle_timeout,
@@ -327,7 +339,7 @@ impl Pool {
             }
             tracing::debug!("kept connection was closed while idle; dropped");
         }
-        self.connect(origin).await
+        self.connect(origin, connect_timeout).await
     }
 
     /// The most recently used idle connection to `origin` if it was last used within `bound`;
@@ -354,6 +366,24 @@ impl Pool {
         taken
     }
 
+    /// Closes the idle connections to `origin` that have been idle for `idle_for` or longer.
+    fn drop_idle_since(&self, origin: &Origin, idle_for: Duration) {
+        let now = self.time.now();
+        let mut idle = self.lock();
+        let (stale, kept): (Vec<Idle>, Vec<Idle>) = idle.drain(..).partition(|i| {
+            i.origin == *origin && now.saturating_duration_since(i.conn.sent_at) >= idle_for
+        });
+        *idle = kept;
+        drop(idle);
+        if !stale.is_empty() {
+            tracing::debug!(
+                closed = stale.len(),
+                "a kept connection failed; closed those idle as long"
+            );
+        }
+        drop(stale);
+    }
+
     /// Puts a connection whose exchange ended cleanly back.
     fn checkin(&self, origin: Origin, conn: Conn) {
         if self.max_idle == 0 {
@@ -370,7 +400,11 @@ impl Pool {
         drop(dropped);
     }
 
-    async fn connect(&self, origin: &Origin) -> Result<Conn, TransportError> {
+    async fn connect(
+        &self,
+        origin: &Origin,
+        connect_timeout: Duration,
+    ) -> Result<Conn, TransportError> {
         let written = Arc::new(AtomicU64::new(0));
         let connecting = async {
             let tcp = tcp_connect(&origin.host, origin.port).await?;
@@ -396,7 +430,7 @@ impl Pool {
                 .map_err(io::Error::other)?;
             Ok::<_, io::Error>((sender, driver))
         };
-        let (sender, driver) = match tokio::time::timeout(self.connect_timeout, connecting).await {
+        let (sender, driver) = match tokio::time::timeout(connect_timeout, connecting).await {
             Ok(Ok(parts)) => parts,
             Ok(Err(e)) => return Err(TransportError::not_sent(ConnectError(e))),
             Err(_) => {
@@ -404,7 +438,7 @@ impl Pool {
                     TransportErrorKind::ConnectTimeout,
                     ConnectError(io::Error::new(
                         io::ErrorKind::TimedOut,
-                        format!("no connection within {:?}", self.connect_timeout),
+                        format!("no connection within {connect_timeout:?}"),
                     )),
                 ));
             }

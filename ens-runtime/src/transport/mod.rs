@@ -72,6 +72,9 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
     /// Which kept-alive connections the request may go on.
     pub reuse: ConnectionReuse,
+    /// How long connecting may take, TLS included, if the transport connects
+    /// ([`TransportErrorKind::ConnectTimeout`] after that): the call's connect timeout.
+    pub connect_timeout: Duration,
     /// How long the answer's head may take once the request is written
     /// ([`TransportErrorKind::Timeout`] after that). The client itself cuts the exchange at the
     /// connect timeout plus this, for transports that cannot tell when writing ended.
@@ -86,6 +89,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &self.headers.len())
             .field("body_bytes", &self.body.len())
             .field("reuse", &self.reuse)
+            .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
             .finish_non_exhaustive()
     }
