@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use ens_client::credentials::EnvProvider;
 use ens_client::credentials::env::ENV_ACCESS_KEY_ID;
-use ens_client::{Client, CreateInstanceRequest, Credentials, Error, SignatureVersion};
+use ens_client::{Client, CreateInstanceRequest, Credentials, SdkError, SignatureVersion};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -79,7 +79,7 @@ async fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e @ Error::OutcomeUnknown { .. }) => {
+        Err(e @ SdkError::OutcomeUnknown { .. }) => {
             eprintln!("{e}");
             ExitCode::from(2)
         }

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use ens_client::{
-    CallOptions, Client, Credentials, DescribeInstancesRequest, Error, RetryPolicy, TimeoutKind,
+    CallOptions, Client, Credentials, DescribeInstancesRequest, RetryPolicy, SdkError, TimeoutKind,
 };
 use ens_emulator::{Effect, Emulator, Fault, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
 
@@ -38,7 +38,7 @@ async fn main() -> Result {
         .attempt_timeout(Duration::from_millis(300))
         .retry_policy(RetryPolicy::none());
     match client.send_with(request(), quick).await {
-        Err(Error::Timeout {
+        Err(SdkError::Timeout {
             kind: TimeoutKind::Attempt,
             timeout,
             ..

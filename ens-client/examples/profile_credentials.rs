@@ -11,7 +11,7 @@
 
 use ens_client::credentials::env::{ENV_ECS_METADATA_DISABLED, ENV_PROFILE};
 use ens_client::credentials::{DefaultChain, Env};
-use ens_client::{Client, DescribeInstancesRequest, Error};
+use ens_client::{Client, DescribeInstancesRequest, SdkError};
 use ens_emulator::{Emulator, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -66,7 +66,7 @@ async fn run(emulator: &Emulator, home: &std::path::Path) -> Result {
         .send(DescribeInstancesRequest::builder().build())
         .await
     {
-        Err(e @ Error::Credentials { .. }) => println!("profile ens-prod: {e}"),
+        Err(e @ SdkError::Credentials { .. }) => println!("profile ens-prod: {e}"),
         other => return Err(format!("expected a credentials error, got {other:?}").into()),
     }
     if emulator.count("DescribeInstances") != 1 {

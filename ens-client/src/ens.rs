@@ -7,14 +7,14 @@ use crate::Client;
 use crate::core::Operation as _;
 #[cfg(feature = "instance")]
 use crate::{
-    DescribeInstancesError, DescribeInstancesRequest, Error,
+    DescribeInstancesError, DescribeInstancesRequest, SdkError,
     describe_instances::Instance,
     wait::{Observation, Polling, WaitOptions},
 };
 
 /// Why [`Client::wait_for_instances`] did not return the instances.
 #[cfg(feature = "instance")]
-pub type WaitError = crate::wait::WaitError<Error<DescribeInstancesError>>;
+pub type WaitError = crate::wait::WaitError<SdkError<DescribeInstancesError>>;
 
 /// How many ids one DescribeInstances call may filter on (the API's documented maximum).
 #[cfg(feature = "instance")]

@@ -56,8 +56,8 @@
 
 // The runtime (crate `ens-runtime`): knows no service and no operation.
 pub use ens_runtime::{
-    BoxError, BuildError, CallOptions, Credentials, CredentialsError, Error, PendingInstance,
-    ProvideCredentials, RateLimits, RetryPolicy, Service, ServiceError, SignatureVersion,
+    BoxError, BuildError, CallOptions, Credentials, CredentialsError, Fluent, PendingInstance,
+    ProvideCredentials, RateLimits, RetryPolicy, SdkError, Service, ServiceError, SignatureVersion,
     SignedRequest, TimeoutKind, USER_AGENT, WaitOptions, WaiterError,
 };
 pub use ens_runtime::{auth, core, credentials, paginate, time, transport, wait};

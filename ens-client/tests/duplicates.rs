@@ -10,7 +10,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ens_client::{CreateInstanceError, Error, RateLimits, RetryPolicy};
+use ens_client::{CreateInstanceError, RateLimits, RetryPolicy, SdkError};
 use support::{
     Effect, Fault, IdleClose, Reply, SIGNATURES, answer_always, answer_in_turn, client,
     create_request, describe_request, emulator, emulator_started, named_create_request, spoil_nth,
@@ -19,9 +19,9 @@ use support::{
 
 /// The cause inside an `OutcomeUnknown`, or a panic naming what came instead.
 #[track_caller]
-fn outcome_unknown<E: std::fmt::Debug>(err: &Error<E>) -> &Error<E> {
+fn outcome_unknown<E: std::fmt::Debug>(err: &SdkError<E>) -> &SdkError<E> {
     match err {
-        Error::OutcomeUnknown { cause, advice, .. } => {
+        SdkError::OutcomeUnknown { cause, advice, .. } => {
             assert!(advice.contains("DescribeInstances"), "{advice}");
             cause
         }
@@ -110,7 +110,7 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
             answer_always(&emu, "CreateInstance", answer.clone());
             let c = client(&emu, version).build().unwrap();
             let err = c.send(create_request()).await.unwrap_err();
-            let Error::UnreadableResponse { status, reason, .. } = outcome_unknown(&err) else {
+            let SdkError::UnreadableResponse { status, reason, .. } = outcome_unknown(&err) else {
                 panic!("{version:?} {answer:?}: {err:?}")
             };
             assert_eq!(*status, 200);
@@ -135,7 +135,7 @@ async fn a_2xx_that_cannot_be_taken_as_a_success_is_outcome_unknown() {
     assert!(
         matches!(
             outcome_unknown(&err),
-            Error::Dispatch {
+            SdkError::Dispatch {
                 reached_server: true,
                 ..
             }
@@ -165,7 +165,7 @@ async fn a_2xx_carrying_an_error_code_is_the_services_typed_error() {
         );
         let c = client(&emu, version).build().unwrap();
         let err = c.send(create_request()).await.unwrap_err();
-        let Error::Service(service) = &err else {
+        let SdkError::Service(service) = &err else {
             panic!("{err:?}")
         };
         assert!(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ens_client::core::OperationError as _;
 use ens_client::credentials::{DefaultChain, Env};
 use ens_client::{
-    Client, CreateInstanceError, CreateInstanceRequest, Credentials, Error, SignatureVersion,
+    Client, CreateInstanceError, CreateInstanceRequest, Credentials, SdkError, SignatureVersion,
 };
 use support::{
     ACCESS_KEY_ID, Effect, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, answer_always,
@@ -141,7 +141,7 @@ async fn every_documented_error_code_decodes_to_its_own_variant() {
             ] {
                 assert!(shown.contains(part), "{shown:?} lacks {part:?}");
             }
-            let Error::Service(service) = err else {
+            let SdkError::Service(service) = err else {
                 panic!("{version:?} {code}: not a service error")
             };
             assert_eq!(service.host_id(), Some("ens.aliyuncs.com"));
@@ -276,10 +276,10 @@ async fn unreadable_bodies_keep_status_and_body() {
             check_secret_free(&err);
             // A 2xx that cannot be read may still have created instances.
             let unreadable = match &err {
-                Error::OutcomeUnknown { cause, .. } if want_status == 200 => cause.as_ref(),
+                SdkError::OutcomeUnknown { cause, .. } if want_status == 200 => cause.as_ref(),
                 other => other,
             };
-            let Error::UnreadableResponse {
+            let SdkError::UnreadableResponse {
                 status,
                 body,
                 reason,
@@ -299,11 +299,11 @@ async fn unreadable_bodies_keep_status_and_body() {
         }
         // An HTML 502 from a gateway: the request may have reached the service.
         let err = client.send(create_request()).await.unwrap_err();
-        let Error::OutcomeUnknown { cause, .. } = &err else {
+        let SdkError::OutcomeUnknown { cause, .. } = &err else {
             panic!("{err:?}")
         };
         assert!(
-            matches!(**cause, Error::UnreadableResponse { status: 502, .. }),
+            matches!(**cause, SdkError::UnreadableResponse { status: 502, .. }),
             "{cause:?}"
         );
         assert_eq!(emu.count("CreateInstance"), 5, "nothing was retried");
@@ -322,13 +322,13 @@ async fn create_instance_read_timeout_is_sent_once_and_outcome_unknown() {
             .unwrap();
         let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
-        let Error::OutcomeUnknown { cause, .. } = &err else {
+        let SdkError::OutcomeUnknown { cause, .. } = &err else {
             panic!("{version:?}: {err:?}")
         };
         assert!(
             matches!(
                 **cause,
-                Error::Timeout {
+                SdkError::Timeout {
                     may_have_reached_server: true,
                     ..
                 }
@@ -447,7 +447,7 @@ async fn throttling_that_persists_gives_up_after_max_attempts() {
         let err = client.send(create_request()).await.unwrap_err();
         assert_eq!(err.code(), Some("Throttling.Api"));
         assert!(
-            matches!(err, Error::Service(_)),
+            matches!(err, SdkError::Service(_)),
             "rejected before acting: a plain service error"
         );
         assert_eq!(emu.count("CreateInstance"), 3);
@@ -501,13 +501,13 @@ async fn connection_lost_after_sending_is_retried_only_for_read_only_operations(
         let client = client(&emu, version).build().unwrap();
         let err = client.send(create_request()).await.unwrap_err();
         check_secret_free(&err);
-        let Error::OutcomeUnknown { cause, .. } = &err else {
+        let SdkError::OutcomeUnknown { cause, .. } = &err else {
             panic!("{version:?}: {err:?}")
         };
         assert!(
             matches!(
                 **cause,
-                Error::Dispatch {
+                SdkError::Dispatch {
                     reached_server: true,
                     ..
                 }
@@ -546,7 +546,7 @@ async fn connection_refused_never_reached_the_server() {
         assert!(
             matches!(
                 err,
-                Error::Dispatch {
+                SdkError::Dispatch {
                     reached_server: false,
                     ..
                 }
@@ -569,7 +569,7 @@ async fn invalid_request_is_rejected_before_sending() {
             .quantity(0)
             .build();
         let err = client.send(invalid.clone()).await.unwrap_err();
-        let Error::InvalidRequest(violations) = &err else {
+        let SdkError::InvalidRequest(violations) = &err else {
             panic!("{err:?}")
         };
         let params = violations.parameters();
@@ -579,7 +579,7 @@ async fn invalid_request_is_rejected_before_sending() {
         );
         assert!(matches!(
             client.dry_run(&invalid).await,
-            Err(Error::InvalidRequest(_))
+            Err(SdkError::InvalidRequest(_))
         ));
         assert!(emu.requests().is_empty(), "nothing is sent");
     }
@@ -604,7 +604,7 @@ async fn missing_credentials_say_what_was_looked_for() {
             .build()
             .expect("building never needs credentials");
         let err = client.send(create_request()).await.unwrap_err();
-        assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+        assert!(matches!(err, SdkError::Credentials { .. }), "{err:?}");
         let shown = err.to_string();
         assert!(shown.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{shown}");
         assert!(shown.contains("CreateInstance"), "{shown}");

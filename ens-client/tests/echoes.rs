@@ -6,7 +6,7 @@
 mod support;
 
 use ens_client::auth::encode::encode;
-use ens_client::{CreateInstanceRequest, Error, types::Password};
+use ens_client::{CreateInstanceRequest, SdkError, types::Password};
 use support::{
     Reply, SIGNATURES, TOKEN, answer_always, client, emulator_started, quote, sts_credentials,
 };
@@ -42,7 +42,7 @@ fn forms() -> Vec<String> {
 /// Neither the password (in any form, or its first 7 characters) nor the token shows in `err`.
 #[track_caller]
 fn assert_masked<E: ens_client::core::OperationError + std::fmt::Debug>(
-    err: &Error<E>,
+    err: &SdkError<E>,
     what: &str,
 ) {
     let mut texts = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
@@ -50,10 +50,10 @@ fn assert_masked<E: ens_client::core::OperationError + std::fmt::Debug>(
     texts.extend(err.message().map(str::to_owned));
     texts.extend(err.request_id().map(str::to_owned));
     let inner = match err {
-        Error::OutcomeUnknown { cause, .. } => cause.as_ref(),
+        SdkError::OutcomeUnknown { cause, .. } => cause.as_ref(),
         other => other,
     };
-    if let Error::UnreadableResponse { body, reason, .. } = inner {
+    if let SdkError::UnreadableResponse { body, reason, .. } = inner {
         texts.push(body.clone());
         texts.push(reason.clone());
     }
@@ -151,10 +151,10 @@ async fn a_body_cut_at_the_limit_in_the_middle_of_a_secret_masks_what_is_left() 
             .unwrap();
         let err = c.send(request()).await.unwrap_err();
         assert_masked(&err, &format!("cut after {cut}"));
-        let Error::OutcomeUnknown { cause, .. } = &err else {
+        let SdkError::OutcomeUnknown { cause, .. } = &err else {
             panic!("{err:?}")
         };
-        let Error::UnreadableResponse { body, .. } = cause.as_ref() else {
+        let SdkError::UnreadableResponse { body, .. } = cause.as_ref() else {
             panic!("{err:?}")
         };
         assert_eq!(body, &format!("{head}***"), "cut after {cut}");

@@ -15,7 +15,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ens_client::{Error, RetryPolicy};
+use ens_client::{RetryPolicy, SdkError};
 use support::{
     Effect, Emulator, Fault, IdleClose, SIGNATURES, client, describe_request, emulator,
     named_create_request, start,
@@ -143,7 +143,7 @@ async fn two_hundred_creates_through_every_fault() {
             .build()
             .unwrap();
 
-        let mut outcomes: BTreeMap<String, Result<(), Error<ens_client::CreateInstanceError>>> =
+        let mut outcomes: BTreeMap<String, Result<(), SdkError<ens_client::CreateInstanceError>>> =
             BTreeMap::new();
         for wave in 0..CALLS / WAVE {
             let mut calls = tokio::task::JoinSet::new();

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use ens_client::types::Password;
-use ens_client::{CallOptions, Error, RetryPolicy, SignatureVersion, TimeoutKind};
+use ens_client::{CallOptions, RetryPolicy, SdkError, SignatureVersion, TimeoutKind};
 use support::{
     Effect, Fault, INSTANCE_TYPE, PASSWORD, REGION, client, create_request, emulator_started,
     received,
@@ -98,7 +98,7 @@ async fn fluent_reads_and_errors_are_the_request_objects() {
         .await
         .unwrap_err();
     let code =
-        |e: &Error<ens_client::StopInstanceError>| e.as_service().map(|s| s.code().to_owned());
+        |e: &SdkError<ens_client::StopInstanceError>| e.as_service().map(|s| s.code().to_owned());
     assert_eq!(code(&fluent).as_deref(), Some("IncorrectInstanceStatus"));
     assert_eq!(code(&fluent), code(&by_object));
 }
@@ -117,7 +117,7 @@ async fn an_invalid_fluent_call_is_refused_before_sending_with_every_violation()
         .send()
         .await
         .unwrap_err();
-    let Error::InvalidRequest(violations) = &error else {
+    let SdkError::InvalidRequest(violations) = &error else {
         panic!("{error:?}")
     };
     let named: Vec<&str> = violations.iter().map(|v| v.parameter.as_str()).collect();
@@ -137,8 +137,8 @@ async fn a_fluent_calls_own_settings_apply_to_it_alone() {
     // Every DescribeInstances is answered after 3 s.
     emu.add_fault(Fault::new(Effect::Delay { ms: 3000 }).on("DescribeInstances"));
     let client = client(&emu, SignatureVersion::V3).build().unwrap();
-    let timeout = |e: &Error<ens_client::DescribeInstancesError>| match e {
-        Error::Timeout { kind, timeout, .. } => (*kind, *timeout),
+    let timeout = |e: &SdkError<ens_client::DescribeInstancesError>| match e {
+        SdkError::Timeout { kind, timeout, .. } => (*kind, *timeout),
         other => panic!("not a timeout: {other:?}"),
     };
     let err = client

@@ -8,19 +8,19 @@ mod support;
 
 use std::time::Duration;
 
-use ens_client::{Error, RetryPolicy, TimeoutKind, WaitError, WaitOptions};
+use ens_client::{RetryPolicy, SdkError, TimeoutKind, WaitError, WaitOptions};
 use support::{
     Effect, Fault, Reply, SIGNATURES, answer_always, answer_in_turn, client, create_request,
     describe_request, emulator_started, instances, received,
 };
 use tokio::time::Instant;
 
-/// The `Error::Timeout` inside `err` (also inside `OutcomeUnknown`).
+/// The `SdkError::Timeout` inside `err` (also inside `OutcomeUnknown`).
 #[track_caller]
-fn timeout_kind<E: std::fmt::Debug>(err: &Error<E>) -> TimeoutKind {
+fn timeout_kind<E: std::fmt::Debug>(err: &SdkError<E>) -> TimeoutKind {
     match err {
-        Error::Timeout { kind, .. } => *kind,
-        Error::OutcomeUnknown { cause, .. } => timeout_kind(cause),
+        SdkError::Timeout { kind, .. } => *kind,
+        SdkError::OutcomeUnknown { cause, .. } => timeout_kind(cause),
         other => panic!("expected a timeout, got {other:?}"),
     }
 }
@@ -119,7 +119,7 @@ async fn the_operation_timeout_bounds_every_attempt_and_wait() {
         .find(|e| {
             matches!(
                 e,
-                Error::Timeout {
+                SdkError::Timeout {
                     may_have_reached_server: false,
                     ..
                 }
@@ -139,7 +139,7 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
     answer_always(&emu, "DescribeInstances", Reply::ok(big));
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let err = c.send(describe_request()).await.unwrap_err();
-    let Error::UnreadableResponse { body, reason, .. } = &err else {
+    let SdkError::UnreadableResponse { body, reason, .. } = &err else {
         panic!("{err:?}")
     };
     assert!(reason.contains("4194304 bytes"), "{reason}");
@@ -162,10 +162,10 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
         .build()
         .unwrap();
     let err = c.send(create_request()).await.unwrap_err();
-    let Error::OutcomeUnknown { cause, .. } = &err else {
+    let SdkError::OutcomeUnknown { cause, .. } = &err else {
         panic!("{err:?}")
     };
-    let Error::UnreadableResponse { body, reason, .. } = cause.as_ref() else {
+    let SdkError::UnreadableResponse { body, reason, .. } = cause.as_ref() else {
         panic!("{err:?}")
     };
     assert!(reason.contains("65536 bytes"), "{reason}");
@@ -178,7 +178,7 @@ async fn bodies_are_bounded_and_errors_keep_a_bounded_prefix() {
     );
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let err = c.send(create_request()).await.unwrap_err();
-    let Error::UnreadableResponse { body, .. } = &err else {
+    let SdkError::UnreadableResponse { body, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!(body.len(), 8192);

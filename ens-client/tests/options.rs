@@ -11,16 +11,16 @@ use std::time::Duration;
 
 use ens_client::transport::{HttpRequest, HttpResponse, HttpTransport, SendFuture};
 use ens_client::{
-    CallOptions, Client, Credentials, Error, RetryPolicy, SignatureVersion, TimeoutKind,
+    CallOptions, Client, Credentials, RetryPolicy, SdkError, SignatureVersion, TimeoutKind,
 };
 use support::{
     ACCESS_KEY_ID, Effect, Fault, Reply, SECRET, SIGNATURES, answer_in_turn, client,
     create_request, describe_request, emulator_started, named_create_request, received,
 };
 
-fn timeout_of<E: std::fmt::Debug>(err: &Error<E>) -> (TimeoutKind, Duration) {
+fn timeout_of<E: std::fmt::Debug>(err: &SdkError<E>) -> (TimeoutKind, Duration) {
     match err {
-        Error::Timeout { kind, timeout, .. } => (*kind, *timeout),
+        SdkError::Timeout { kind, timeout, .. } => (*kind, *timeout),
         other => panic!("not a timeout: {other:?}"),
     }
 }
@@ -116,7 +116,7 @@ async fn a_calls_body_limit() {
     let small = CallOptions::new().max_response_body(64);
     let err = c.send_with(describe_request(), small).await.unwrap_err();
     assert!(
-        matches!(&err, Error::UnreadableResponse { reason, .. } if reason.contains("64 bytes")),
+        matches!(&err, SdkError::UnreadableResponse { reason, .. } if reason.contains("64 bytes")),
         "{err:?}"
     );
     c.send(describe_request()).await.unwrap();

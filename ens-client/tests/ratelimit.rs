@@ -9,7 +9,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ens_client::{CallOptions, Error, RateLimits, RetryPolicy, TimeoutKind};
+use ens_client::{CallOptions, RateLimits, RetryPolicy, SdkError, TimeoutKind};
 use support::{
     SIGNATURES, client, describe_request, emulator, named_create_request, received, start,
 };
@@ -55,7 +55,7 @@ async fn burst(
     c: &ens_client::Client,
     n: usize,
     options: CallOptions,
-) -> BTreeMap<usize, Error<ens_client::CreateInstanceError>> {
+) -> BTreeMap<usize, SdkError<ens_client::CreateInstanceError>> {
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..n {
         let c = c.clone();
@@ -170,7 +170,7 @@ async fn a_call_whose_slot_is_past_its_operation_timeout_fails_at_once_unsent() 
     assert_eq!(errors.len(), 10, "{errors:?}");
     for e in errors.values() {
         match e {
-            Error::Timeout {
+            SdkError::Timeout {
                 kind: TimeoutKind::Operation,
                 may_have_reached_server: false,
                 ..

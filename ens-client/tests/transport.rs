@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ens_client::time::ManualTime;
 use ens_client::transport::{ReplayEvent, ReplayTransport, TransportErrorKind};
-use ens_client::{Client, Credentials, Error, RateLimits, RetryPolicy, WaitError, WaitOptions};
+use ens_client::{Client, Credentials, RateLimits, RetryPolicy, SdkError, WaitError, WaitOptions};
 use support::{
     ACCESS_KEY_ID, IdleClose, SECRET, SIGNATURES, client, create_request, describe_request,
     emulator, emulator_started, start,
@@ -217,7 +217,7 @@ async fn replayed_transport_failures_follow_the_retry_rules() {
     assert!(
         matches!(
             err,
-            Error::Dispatch {
+            SdkError::Dispatch {
                 reached_server: false,
                 ..
             }
@@ -404,7 +404,7 @@ async fn https_keeps_connections_and_a_failed_handshake_sends_nothing() {
     assert!(
         matches!(
             err,
-            Error::Dispatch {
+            SdkError::Dispatch {
                 reached_server: false,
                 ..
             }

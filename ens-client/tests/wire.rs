@@ -5,7 +5,7 @@
 
 mod support;
 
-use ens_client::{Client, Credentials, Error, ReinitInstanceRequest, SignatureVersion};
+use ens_client::{Client, Credentials, ReinitInstanceRequest, SdkError, SignatureVersion};
 use support::{
     ACCESS_KEY_ID, PASSWORD, Reply, SECRET, SIGNATURES, TOKEN, answer_always, client,
     describe_request, emulator_started, received, sts_credentials,
@@ -139,7 +139,7 @@ async fn error_bodies_with_lower_case_fields_are_the_services_errors() {
         );
         let c = client(&emu, version).build().unwrap();
         let err = c.send(support::create_request()).await.unwrap_err();
-        let Error::Service(service) = &err else {
+        let SdkError::Service(service) = &err else {
             panic!("{err:?}")
         };
         assert_eq!(service.code(), "InvalidParameter.Foo");

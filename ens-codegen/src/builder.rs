@@ -254,7 +254,7 @@ pub(crate) fn builder(
 
         impl #generics #builder<(#(#slots,)*), #runtime::Fluent> {
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#response, #runtime::Error<#error>>
+            pub async fn send(self) -> Result<#response, #runtime::SdkError<#error>>
             #where_clause
             {
                 let Self { required, optional, call } = self;

@@ -223,15 +223,15 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream, gates: &Gates
 
         impl std::error::Error for AnyOperationError {}
 
-        /// The failure of any operation of the service: every operation's error converts into
-        /// it, so `?` works across operations. It derefs to the runtime's error (code, message,
-        /// RequestId, whether the outcome is unknown); [`Error::error_code`] gives the catalog's
-        /// code.
+        /// The failure of any operation of the service: each call fails with the runtime's
+        /// `SdkError<OperationError>`, which converts into this one, so `?` works across
+        /// operations. It derefs to the runtime's error (code, message, RequestId, whether the
+        /// outcome is unknown); [`Error::error_code`] gives the catalog's code.
         #[derive(Debug)]
-        pub struct Error(Box<#runtime::Error<AnyOperationError>>);
+        pub struct Error(Box<#runtime::SdkError<AnyOperationError>>);
 
-        impl<E: rt::OperationError> From<#runtime::Error<E>> for Error {
-            fn from(error: #runtime::Error<E>) -> Self {
+        impl<E: rt::OperationError> From<#runtime::SdkError<E>> for Error {
+            fn from(error: #runtime::SdkError<E>) -> Self {
                 use rt::OperationError as _;
                 Self(Box::new(error.map_kind(|kind| AnyOperationError::from_code(kind.code(), ""))))
             }
@@ -244,13 +244,13 @@ pub(crate) fn service_errors(model: &Model, runtime: &TokenStream, gates: &Gates
             }
 
             /// The runtime's error.
-            pub fn into_inner(self) -> #runtime::Error<AnyOperationError> {
+            pub fn into_inner(self) -> #runtime::SdkError<AnyOperationError> {
                 *self.0
             }
         }
 
         impl std::ops::Deref for Error {
-            type Target = #runtime::Error<AnyOperationError>;
+            type Target = #runtime::SdkError<AnyOperationError>;
             fn deref(&self) -> &Self::Target {
                 &self.0
             }

@@ -593,7 +593,7 @@ fn root(
     // With no area enabled, the match has only its fallback arm.
     let allow_unreachable = gates.allow_without_areas(quote!(unreachable_code, unused_variables));
     Ok(quote! {
-        pub use errors::{CommonError, ErrorCode};
+        pub use errors::{CommonError, Error, ErrorCode};
         #(#reexports)*
 
         /// The API version every operation of this service speaks.

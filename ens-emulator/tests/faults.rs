@@ -3,7 +3,7 @@
 
 mod support;
 
-use ens_client::{DescribeInstancesRequest, Error, RetryPolicy};
+use ens_client::{DescribeInstancesRequest, RetryPolicy, SdkError};
 use ens_emulator::{Effect, Emulator, Fault, TEST_ACCESS_KEY_ID};
 use std::time::Duration;
 use support::{client, control, create, raw, signed_query};
@@ -105,7 +105,7 @@ async fn spoiled_answers_after_acting() {
     );
     let err = strict.send(describe()).await.unwrap_err();
     assert!(
-        matches!(&err, Error::UnreadableResponse { status: 502, body, .. } if body.contains("Bad Gateway")),
+        matches!(&err, SdkError::UnreadableResponse { status: 502, body, .. } if body.contains("Bad Gateway")),
         "{err:?}"
     );
 
@@ -116,7 +116,7 @@ async fn spoiled_answers_after_acting() {
     );
     let err = strict.send(describe()).await.unwrap_err();
     assert!(
-        matches!(err, Error::UnreadableResponse { status: 200, .. }),
+        matches!(err, SdkError::UnreadableResponse { status: 200, .. }),
         "{err}"
     );
 
@@ -129,10 +129,10 @@ async fn spoiled_answers_after_acting() {
     assert!(
         matches!(
             err,
-            Error::Dispatch {
+            SdkError::Dispatch {
                 reached_server: true,
                 ..
-            } | Error::UnreadableResponse { .. }
+            } | SdkError::UnreadableResponse { .. }
         ),
         "{err:?}"
     );

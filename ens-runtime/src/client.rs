@@ -1,4 +1,4 @@
-//! The client: configuration, the send loop, and the mapping of answers to [`Error`].
+//! The client: configuration, the send loop, and the mapping of answers to [`SdkError`].
 //!
 //! Everything that does not depend on the operation's types (signing, HTTP, retries, reading
 //! answers) is in non-generic functions, so each operation adds only a thin wrapper to the
@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 use crate::answer::{Accepted, error_answer, kept_body, success_answer, undecodable};
 use crate::config::{CallOptions, Limits, Settings};
 use crate::dry_run::{Redactor, SignedRequest, SigningContext, sign};
-use crate::error::{BoxError, BuildError, Error, ServiceError, ServiceMeta, TimeoutKind};
+use crate::error::{BoxError, BuildError, SdkError, ServiceError, ServiceMeta, TimeoutKind};
 use crate::ratelimit::{RateLimiter, RateLimits};
 use crate::retry::{RetryBudget, RetryPolicy, Safety, classify_answer, is_throttling};
 use crate::service::Service;
@@ -264,7 +264,7 @@ impl<C> ClientBuilder<C> {
     ///
     /// Default: Alibaba's default chain, [`DefaultChain`] (environment, OIDC, `~/.aliyun/config.json`,
     /// the ECS metadata service, `ALIBABA_CLOUD_CREDENTIALS_URI`), consulted only when a
-    /// request is signed, so missing credentials are an [`Error::Credentials`] of that call,
+    /// request is signed, so missing credentials are an [`SdkError::Credentials`] of that call,
     /// listing what each source found, not a failure to build.
     ///
     /// With ENS's client (`ens-client`, generated over this runtime):
@@ -350,7 +350,7 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The largest answer body read (default 4 MiB; DescribeInstances' largest page is far
-    /// smaller). A larger body is an [`Error::UnreadableResponse`] keeping its first 8 KiB, and
+    /// smaller). A larger body is an [`SdkError::UnreadableResponse`] keeping its first 8 KiB, and
     /// is never held in memory whole.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
         self.settings.limits.max_response_body = bytes;
@@ -381,7 +381,7 @@ impl<C> ClientBuilder<C> {
     /// The default transport proves a kept connection alive before writing to it, so the only
     /// way such a call is lost is a server closing the connection while the request travels to
     /// it: the server never read it, but the client cannot prove that, and the call ends in
-    /// [`Error::OutcomeUnknown`] (never in a duplicate). Servers close connections idle for their
+    /// [`SdkError::OutcomeUnknown`] (never in a duplicate). Servers close connections idle for their
     /// keep-alive timeout, a second or more (gunicorn 2 s, Apache and Node.js 5 s, nginx 75 s),
     /// and the idleness here is counted from when the last request was *sent*, which is before
     /// the server's idle clock starts. A bound well below every such timeout keeps that race
@@ -410,7 +410,7 @@ impl<C> ClientBuilder<C> {
     /// after the request arrived. Read-only calls do not mind (they are sent again); calls that
     /// are not read-only go through [`ClientBuilder::http_client_for_writes`] if you give one,
     /// and otherwise through this client's kept connections: a server closing one just as such a
-    /// call is written then ends the call in [`Error::OutcomeUnknown`] (never in a duplicate).
+    /// call is written then ends the call in [`SdkError::OutcomeUnknown`] (never in a duplicate).
     ///
     /// ```
     /// let http = reqwest::Client::builder()
@@ -510,7 +510,7 @@ impl<C> ClientBuilder<C> {
     /// [`RateLimits::off`] sends every call at once.
     ///
     /// A call waits for its slot within its operation timeout; when the slot would come after
-    /// it, the call fails at once with an [`Error::Timeout`] of kind
+    /// it, the call fails at once with an [`SdkError::Timeout`] of kind
     /// [`TimeoutKind::Operation`] that was not sent, saying so.
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
@@ -709,14 +709,14 @@ impl Failure {
         self,
         action: &'static str,
         endpoint: &str,
-    ) -> Error<E> {
+    ) -> SdkError<E> {
         match self {
-            Failure::Credentials(source) => Error::Credentials { action, source },
-            Failure::Nonce(source) => Error::Nonce { action, source },
+            Failure::Credentials(source) => SdkError::Credentials { action, source },
+            Failure::Nonce(source) => SdkError::Nonce { action, source },
             Failure::Dispatch {
                 reached_server,
                 source,
-            } => Error::Dispatch {
+            } => SdkError::Dispatch {
                 action,
                 endpoint: endpoint.to_owned(),
                 reached_server,
@@ -727,7 +727,7 @@ impl Failure {
                 timeout,
                 may_have_reached_server,
                 source,
-            } => Error::Timeout {
+            } => SdkError::Timeout {
                 action,
                 endpoint: endpoint.to_owned(),
                 kind,
@@ -740,18 +740,18 @@ impl Failure {
                 body,
                 reason,
                 request_id,
-            } => Error::UnreadableResponse {
+            } => SdkError::UnreadableResponse {
                 action,
                 status,
                 body,
                 reason,
                 request_id,
             },
-            Failure::Service(meta) => Error::Service(ServiceError {
+            Failure::Service(meta) => SdkError::Service(ServiceError {
                 kind: E::from_code(&meta.code, &meta.message),
                 meta,
             }),
-            Failure::OutcomeUnknown(cause) => Error::OutcomeUnknown {
+            Failure::OutcomeUnknown(cause) => SdkError::OutcomeUnknown {
                 action,
                 cause: Box::new(cause.into_error(action, endpoint)),
                 advice: advice(action),
@@ -782,7 +782,7 @@ fn advice(action: &str) -> &'static str {
     }
 }
 
-/// A limit of the client's that ran out; the source of its [`Error::Timeout`].
+/// A limit of the client's that ran out; the source of its [`SdkError::Timeout`].
 #[derive(Debug)]
 struct Elapsed(TimeoutKind, Duration);
 
@@ -823,7 +823,7 @@ impl Client {
     /// Validates, signs and sends `request`, retrying only where that cannot do the work twice
     /// (see [`RetryPolicy`]), and decodes the answer, with the client's settings.
     ///
-    /// An invalid request is returned as [`Error::InvalidRequest`] without anything being sent.
+    /// An invalid request is returned as [`SdkError::InvalidRequest`] without anything being sent.
     /// The call waits for its slot under the client's rate limit ([`RateLimits`]) and ends
     /// within the client's operation timeout.
     ///
@@ -835,7 +835,7 @@ impl Client {
     /// let page = client.send(DescribeInstancesRequest::builder().build()).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
+    pub async fn send<O: Operation>(&self, request: O) -> Result<O::Response, SdkError<O::Error>> {
         self.send_resolved(request, &self.settings).await
     }
 
@@ -848,12 +848,12 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
-    /// use ens_client::{CallOptions, DescribeInstancesRequest, Error, TimeoutKind};
+    /// use ens_client::{CallOptions, DescribeInstancesRequest, SdkError, TimeoutKind};
     ///
     /// let quick = CallOptions::new().attempt_timeout(Duration::from_secs(2));
     /// match client.send_with(DescribeInstancesRequest::builder().build(), quick).await {
     ///     Ok(page) => println!("{} instances", page.total_count.unwrap_or_default()),
-    ///     Err(Error::Timeout { kind: TimeoutKind::Attempt, .. }) => println!("too slow today"),
+    ///     Err(SdkError::Timeout { kind: TimeoutKind::Attempt, .. }) => println!("too slow today"),
     ///     Err(e) => return Err(e.into()),
     /// }
     /// # Ok(()) }
@@ -862,7 +862,7 @@ impl Client {
         &self,
         request: O,
         options: CallOptions,
-    ) -> Result<O::Response, Error<O::Error>> {
+    ) -> Result<O::Response, SdkError<O::Error>> {
         let settings = self.settings.with(&options);
         self.send_resolved(request, &settings).await
     }
@@ -871,9 +871,9 @@ impl Client {
         &self,
         request: O,
         settings: &Settings,
-    ) -> Result<O::Response, Error<O::Error>> {
+    ) -> Result<O::Response, SdkError<O::Error>> {
         // Built once and checked: the same map is signed and sent.
-        let params = request.checked_params().map_err(Error::InvalidRequest)?;
+        let params = request.checked_params().map_err(SdkError::InvalidRequest)?;
         drop(request);
         let action = O::SPEC.action;
         let endpoint = self.inner.endpoint.base.as_str();

@@ -51,12 +51,12 @@ use crate::retry::RetryPolicy;
 ///
 /// | setting | default | bounds | when it runs out or refuses |
 /// |---|---|---|---|
-/// | [`connect_timeout`](Self::connect_timeout) | 5 s | opening a connection, TLS included | [`Error::Timeout`] `Connect`; nothing was sent, so it is retried |
+/// | [`connect_timeout`](Self::connect_timeout) | 5 s | opening a connection, TLS included | [`SdkError::Timeout`] `Connect`; nothing was sent, so it is retried |
 /// | [`read_timeout`](Self::read_timeout) | 30 s | each wait for bytes of the answer | `Timeout` `Read`; the service may have acted |
 /// | [`attempt_timeout`](Self::attempt_timeout) | 60 s | one attempt, from sending to the answer's last byte | `Timeout` `Attempt`; the service may have acted |
 /// | [`operation_timeout`](Self::operation_timeout) | 120 s | the whole call: rate limiter, connection, every attempt, backoff | `Timeout` `Operation` |
 /// | [`min_body_rate`](Self::min_body_rate) | 1 KiB per 5 s | an answer trickling in | `Timeout` `StalledBody` |
-/// | [`max_response_body`](Self::max_response_body) | 4 MiB | memory per answer | [`Error::UnreadableResponse`] with the first 8 KiB |
+/// | [`max_response_body`](Self::max_response_body) | 4 MiB | memory per answer | [`SdkError::UnreadableResponse`] with the first 8 KiB |
 /// | [`retry_policy`](Self::retry_policy) | 3 attempts, 100 ms to 2 s backoff | attempts and waits | the last attempt's error |
 /// | [`signature_version`](Self::signature_version) | [`SignatureVersion::V3`] | | |
 /// | [`retry_writes_accepting_duplicates`](Self::retry_writes_accepting_duplicates) | `false` | re-sending calls that are not read-only | |
@@ -64,16 +64,16 @@ use crate::retry::RetryPolicy;
 /// Whether a failure is retried is [`RetryPolicy`]'s rule, whatever the level: a call that is
 /// not read-only is sent again only when the service's answer proves it did nothing, unless the
 /// call accepts duplicates. A timeout during which the service may have acted ends such a call
-/// in [`Error::OutcomeUnknown`].
+/// in [`SdkError::OutcomeUnknown`].
 ///
 /// Any value is taken without panicking: `Duration::MAX` means no limit, `Duration::ZERO` a
 /// limit that runs out at once. What stays the client's whatever a call says: the credentials,
 /// the endpoint, the transport and its connection pool, the retry budget, the rate limiter
 /// ([`RateLimits`](crate::RateLimits)) and the signing clock's correction.
 ///
-/// [`Error::Timeout`]: crate::Error::Timeout
-/// [`Error::UnreadableResponse`]: crate::Error::UnreadableResponse
-/// [`Error::OutcomeUnknown`]: crate::Error::OutcomeUnknown
+/// [`SdkError::Timeout`]: crate::SdkError::Timeout
+/// [`SdkError::UnreadableResponse`]: crate::SdkError::UnreadableResponse
+/// [`SdkError::OutcomeUnknown`]: crate::SdkError::OutcomeUnknown
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[must_use]
 pub struct CallOptions {
@@ -127,7 +127,7 @@ impl CallOptions {
     /// can take seconds to answer).
     ///
     /// Running out means the request may have been acted on: a read-only call is retried, any
-    /// other ends in [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+    /// other ends in [`SdkError::OutcomeUnknown`](crate::SdkError::OutcomeUnknown).
     ///
     /// ```no_run
     /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -153,13 +153,13 @@ impl CallOptions {
     /// ```no_run
     /// # async fn run(client: ens_client::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
-    /// use ens_client::{CallOptions, DescribeInstancesRequest, Error, TimeoutKind};
+    /// use ens_client::{CallOptions, DescribeInstancesRequest, SdkError, TimeoutKind};
     ///
     /// let quick = CallOptions::new().attempt_timeout(Duration::from_secs(2));
     /// match client.send_with(DescribeInstancesRequest::builder().build(), quick).await {
     ///     Ok(page) => println!("{} instances", page.total_count.unwrap_or_default()),
     ///     // Every attempt was too slow (reads are retried, 3 attempts by default).
-    ///     Err(Error::Timeout { kind: TimeoutKind::Attempt, .. }) => println!("too slow today"),
+    ///     Err(SdkError::Timeout { kind: TimeoutKind::Attempt, .. }) => println!("too slow today"),
     ///     Err(e) => return Err(e.into()),
     /// }
     /// # Ok(()) }
@@ -197,7 +197,7 @@ impl CallOptions {
     /// off.
     ///
     /// A body trickling a byte at a time never trips the read timeout; this ends it as an
-    /// [`Error::Timeout`](crate::Error::Timeout) of kind
+    /// [`SdkError::Timeout`](crate::SdkError::Timeout) of kind
     /// [`TimeoutKind::StalledBody`](crate::TimeoutKind::StalledBody) (the request may have been
     /// acted on).
     ///
@@ -220,7 +220,7 @@ impl CallOptions {
     /// is far smaller).
     ///
     /// A larger body is never held whole: the call ends in an
-    /// [`Error::UnreadableResponse`](crate::Error::UnreadableResponse) keeping its first 8 KiB
+    /// [`SdkError::UnreadableResponse`](crate::SdkError::UnreadableResponse) keeping its first 8 KiB
     /// (secrets masked).
     ///
     /// ```no_run
@@ -286,7 +286,7 @@ impl CallOptions {
     /// service's own code, a reused `SignatureNonce`), within the same attempts and budget.
     /// Nothing else changes: a 2xx answer that cannot be read is still not sent again, and a
     /// call that ends in failure after any attempt that may have been acted on still ends in
-    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown). A call that succeeds after such
+    /// [`SdkError::OutcomeUnknown`](crate::SdkError::OutcomeUnknown). A call that succeeds after such
     /// an attempt logs a warning (an earlier attempt may have done the work too). Meant for
     /// operations that are idempotent in effect, such as StopInstance on an instance already
     /// stopping.

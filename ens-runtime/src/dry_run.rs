@@ -12,7 +12,7 @@ use ens_auth::{Credentials, SigningTime, acs3, rpc_v1};
 use ens_core::{Location, Operation, OperationSpec, Params};
 
 use crate::client::{Client, Endpoint, SignatureVersion};
-use crate::error::Error;
+use crate::error::SdkError;
 
 /// Shown instead of a secret.
 pub(crate) const MASK: &str = "***";
@@ -475,8 +475,8 @@ impl Client {
     pub async fn dry_run<O: Operation>(
         &self,
         request: &O,
-    ) -> Result<SignedRequest, Error<O::Error>> {
-        let params = request.checked_params().map_err(Error::InvalidRequest)?;
+    ) -> Result<SignedRequest, SdkError<O::Error>> {
+        let params = request.checked_params().map_err(SdkError::InvalidRequest)?;
         self.sign_params(O::SPEC, &params, self.settings.signature_version)
             .await
             .map_err(|f| f.into_error(O::SPEC.action, self.endpoint()))

@@ -1,8 +1,8 @@
 //! What can go wrong when calling a service, as one error type per operation.
 //!
-//! The outer [`Error`] says *where* a call failed (before sending, on the way, in the answer, or
+//! The outer [`SdkError`] says *where* a call failed (before sending, on the way, in the answer, or
 //! in the service), because that decides what the caller can safely do next: an
-//! [`Error::InvalidRequest`] never left the process, while an [`Error::OutcomeUnknown`] may have
+//! [`SdkError::InvalidRequest`] never left the process, while an [`SdkError::OutcomeUnknown`] may have
 //! created billed resources. The service's own verdict is the typed operation error inside
 //! [`ServiceError`].
 
@@ -21,23 +21,23 @@ const BODY_PREVIEW: usize = 512;
 
 /// The failure of one call of an operation whose typed service error is `E`.
 ///
-/// Every variant that concerns the service has [`Error::code`], [`Error::message`] and
-/// [`Error::request_id`], so a caller can log those without matching; `Display` always shows
+/// Every variant that concerns the service has [`SdkError::code`], [`SdkError::message`] and
+/// [`SdkError::request_id`], so a caller can log those without matching; `Display` always shows
 /// them (never just "service error").
 ///
 /// # Which variant
 ///
-/// - Nothing was sent: [`Error::InvalidRequest`], [`Error::Credentials`], [`Error::Nonce`], and
-///   [`Error::Dispatch`] or [`Error::Timeout`] with `reached_server` /
+/// - Nothing was sent: [`SdkError::InvalidRequest`], [`SdkError::Credentials`], [`SdkError::Nonce`], and
+///   [`SdkError::Dispatch`] or [`SdkError::Timeout`] with `reached_server` /
 ///   `may_have_reached_server` false (the connection could not be established, or failed before
 ///   the first byte of the request was written, or the operation timeout ran out first).
 /// - The service answered with an error code, in a 4xx/5xx answer or in a 2xx answer whose
-///   `Code` is not `0` (or `200`): [`Error::Service`], typed by the operation.
+///   `Code` is not `0` (or `200`): [`SdkError::Service`], typed by the operation.
 /// - The answer could not be read (not JSON, an HTML page, empty, larger than the client's
 ///   body limit, a 2xx without `RequestId` or without a field every success carries):
-///   [`Error::UnreadableResponse`] (the body kept is at most 8 KiB).
+///   [`SdkError::UnreadableResponse`] (the body kept is at most 8 KiB).
 /// - For an operation that is not read-only, every failure after which the service may have
-///   acted is [`Error::OutcomeUnknown`] after a single attempt, holding the failure as its
+///   acted is [`SdkError::OutcomeUnknown`] after a single attempt, holding the failure as its
 ///   cause: a timeout or a connection lost after sending, `InternalError`, any 5xx without the
 ///   service's `ServiceUnavailable` or throttling code (an HTML 503 from a proxy included), a 2xx
 ///   answer that cannot be taken as a success. The request was not sent again; see
@@ -52,7 +52,7 @@ const BODY_PREVIEW: usize = 512;
 /// case), also when a body cut at the size limit ends in part of one.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error<E> {
+pub enum SdkError<E> {
     /// The request breaks rules of its spec; it was not sent.
     InvalidRequest(Violations),
 
@@ -125,7 +125,7 @@ pub enum Error<E> {
         /// The operation.
         action: &'static str,
         /// What happened to the one attempt.
-        cause: Box<Error<E>>,
+        cause: Box<SdkError<E>>,
         /// How to find out what the service did.
         advice: &'static str,
     },
@@ -134,9 +134,9 @@ pub enum Error<E> {
     Service(ServiceError<E>),
 }
 
-// Written by hand rather than derived: `OutcomeUnknown` holds an `Error<E>`, and a derived
-// `Display` would require `Box<Error<E>>: Display` of itself, which the compiler cannot prove.
-impl<E: fmt::Display> fmt::Display for Error<E> {
+// Written by hand rather than derived: `OutcomeUnknown` holds an `SdkError<E>`, and a derived
+// `Display` would require `Box<SdkError<E>>: Display` of itself, which the compiler cannot prove.
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidRequest(violations) => write!(f, "{violations}"),
@@ -215,7 +215,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     }
 }
 
-impl<E: StdError + 'static> StdError for Error<E> {
+impl<E: StdError + 'static> StdError for SdkError<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::InvalidRequest(v) => Some(v),
@@ -229,7 +229,7 @@ impl<E: StdError + 'static> StdError for Error<E> {
     }
 }
 
-/// Which time limit a [`Error::Timeout`] ran into (each is set on [`crate::ClientBuilder`]).
+/// Which time limit a [`SdkError::Timeout`] ran into (each is set on [`crate::ClientBuilder`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
@@ -273,7 +273,7 @@ fn chain(e: &(dyn StdError + 'static)) -> String {
     out
 }
 
-impl<E: OperationError> Error<E> {
+impl<E: OperationError> SdkError<E> {
     /// The service's error code, when the service answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -327,20 +327,20 @@ impl<E: OperationError> Error<E> {
     }
 }
 
-impl<E> Error<E> {
+impl<E> SdkError<E> {
     /// The same failure with the typed service error mapped by `f` (how an operation's error
     /// becomes the service-wide one); everything else is kept as it is.
-    pub fn map_kind<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+    pub fn map_kind<F>(self, f: impl FnOnce(E) -> F) -> SdkError<F> {
         match self {
-            Self::InvalidRequest(v) => Error::InvalidRequest(v),
-            Self::Credentials { action, source } => Error::Credentials { action, source },
-            Self::Nonce { action, source } => Error::Nonce { action, source },
+            Self::InvalidRequest(v) => SdkError::InvalidRequest(v),
+            Self::Credentials { action, source } => SdkError::Credentials { action, source },
+            Self::Nonce { action, source } => SdkError::Nonce { action, source },
             Self::Dispatch {
                 action,
                 endpoint,
                 reached_server,
                 source,
-            } => Error::Dispatch {
+            } => SdkError::Dispatch {
                 action,
                 endpoint,
                 reached_server,
@@ -353,7 +353,7 @@ impl<E> Error<E> {
                 timeout,
                 may_have_reached_server,
                 source,
-            } => Error::Timeout {
+            } => SdkError::Timeout {
                 action,
                 endpoint,
                 kind,
@@ -367,7 +367,7 @@ impl<E> Error<E> {
                 body,
                 reason,
                 request_id,
-            } => Error::UnreadableResponse {
+            } => SdkError::UnreadableResponse {
                 action,
                 status,
                 body,
@@ -378,12 +378,12 @@ impl<E> Error<E> {
                 action,
                 cause,
                 advice,
-            } => Error::OutcomeUnknown {
+            } => SdkError::OutcomeUnknown {
                 action,
                 cause: Box::new(cause.map_kind(f)),
                 advice,
             },
-            Self::Service(e) => Error::Service(ServiceError {
+            Self::Service(e) => SdkError::Service(ServiceError {
                 kind: f(e.kind),
                 meta: e.meta,
             }),
@@ -398,7 +398,7 @@ impl<E> Error<E> {
 #[derive(Debug)]
 pub struct ServiceError<E> {
     pub(crate) kind: E,
-    /// Boxed so that `Result<_, Error<E>>` stays small on the success path.
+    /// Boxed so that `Result<_, SdkError<E>>` stays small on the success path.
     pub(crate) meta: Box<ServiceMeta>,
 }
 

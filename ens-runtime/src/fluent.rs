@@ -5,7 +5,7 @@
 //! [`Fluent`] in it: the same setters, the same compile-time check that every required parameter
 //! is set (`send()` exists only where `build()` would), and `send()` in place of `build()`.
 
-use crate::{CallOptions, Client, Error};
+use crate::{CallOptions, Client, SdkError};
 use ens_core::Operation;
 
 /// What a fluent call sends with: the client that started it, and the call's own settings
@@ -34,7 +34,7 @@ impl Fluent {
 
     /// Sends `request`, built from the fluent call, as [`Client::send_with`] does with the
     /// call's settings.
-    pub async fn send<O: Operation>(self, request: O) -> Result<O::Response, Error<O::Error>> {
+    pub async fn send<O: Operation>(self, request: O) -> Result<O::Response, SdkError<O::Error>> {
         self.client.send_with(request, self.options).await
     }
 }

@@ -49,7 +49,7 @@ pub use client::{Client, ClientBuilder, SignatureVersion, USER_AGENT};
 pub use config::CallOptions;
 pub use dry_run::SignedRequest;
 pub use ens_auth::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BoxError, BuildError, Error, ServiceError, TimeoutKind};
+pub use error::{BoxError, BuildError, SdkError, ServiceError, TimeoutKind};
 pub use fluent::Fluent;
 pub use ratelimit::RateLimits;
 pub use retry::RetryPolicy;

@@ -22,7 +22,7 @@
 //! which would never end). It does not bound the number of pages a service may claim: take what
 //! you need. An error ends the stream after it is yielded.
 
-use crate::{Client, Error};
+use crate::{Client, SdkError};
 use ens_core::Operation;
 use futures_core::Stream;
 use std::collections::VecDeque;
@@ -80,14 +80,14 @@ type Call<O> = Pin<
         dyn Future<
                 Output = (
                     O,
-                    Result<<O as Operation>::Response, Error<<O as Operation>::Error>>,
+                    Result<<O as Operation>::Response, SdkError<<O as Operation>::Error>>,
                 ),
             > + Send,
     >,
 >;
 
 /// The pages of an operation's results, fetched one at a time as the stream is polled: a
-/// [`Stream`] of `Result<Response, Error>`. Also `next().await` without a stream library.
+/// [`Stream`] of `Result<Response, SdkError>`. Also `next().await` without a stream library.
 #[must_use = "a paginator fetches nothing until it is polled"]
 pub struct Pages<O: Paginated> {
     client: Client,
@@ -128,12 +128,12 @@ impl<O: Paginated> Pages<O> {
     }
 
     /// The next page, or `None` after the last.
-    pub async fn next(&mut self) -> Option<Result<O::Response, Error<O::Error>>> {
+    pub async fn next(&mut self) -> Option<Result<O::Response, SdkError<O::Error>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every remaining page, in order; the first error ends it.
-    pub async fn collect(mut self) -> Result<Vec<O::Response>, Error<O::Error>> {
+    pub async fn collect(mut self) -> Result<Vec<O::Response>, SdkError<O::Error>> {
         let mut pages = Vec::new();
         while let Some(page) = self.next().await {
             pages.push(page?);
@@ -146,7 +146,7 @@ impl<O: Paginated> Pages<O> {
 impl<O: Paginated> Unpin for Pages<O> {}
 
 impl<O: Paginated> Stream for Pages<O> {
-    type Item = Result<O::Response, Error<O::Error>>;
+    type Item = Result<O::Response, SdkError<O::Error>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -177,7 +177,7 @@ impl<O: Paginated> Stream for Pages<O> {
 }
 
 /// The items of every page of an operation's results, one by one: a [`Stream`] of
-/// `Result<Item, Error>`. An error fetching a page is yielded once and ends it.
+/// `Result<Item, SdkError>`. An error fetching a page is yielded once and ends it.
 #[must_use = "a paginator fetches nothing until it is polled"]
 pub struct Items<O: Paginated> {
     pages: Pages<O>,
@@ -195,12 +195,12 @@ impl<O: Paginated> std::fmt::Debug for Items<O> {
 
 impl<O: Paginated> Items<O> {
     /// The next item, or `None` after the last.
-    pub async fn next(&mut self) -> Option<Result<O::Item, Error<O::Error>>> {
+    pub async fn next(&mut self) -> Option<Result<O::Item, SdkError<O::Error>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every remaining item, in order; the first error ends it.
-    pub async fn collect(mut self) -> Result<Vec<O::Item>, Error<O::Error>> {
+    pub async fn collect(mut self) -> Result<Vec<O::Item>, SdkError<O::Error>> {
         let mut items = Vec::new();
         while let Some(item) = self.next().await {
             items.push(item?);
@@ -212,7 +212,7 @@ impl<O: Paginated> Items<O> {
 impl<O: Paginated> Unpin for Items<O> {}
 
 impl<O: Paginated> Stream for Items<O> {
-    type Item = Result<O::Item, Error<O::Error>>;
+    type Item = Result<O::Item, SdkError<O::Error>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;

@@ -33,7 +33,7 @@ use crate::service::Service;
 /// the service may have forwarded the request).
 ///
 /// For any other operation, such a failure ends the call with
-/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) after one attempt, as does a 2xx
+/// [`SdkError::OutcomeUnknown`](crate::SdkError::OutcomeUnknown) after one attempt, as does a 2xx
 /// answer that cannot be read (or lacks what every success carries, such as CreateInstance's
 /// `InstanceIds`).
 ///
@@ -70,7 +70,7 @@ use crate::service::Service;
 ///   nonce, so the service saw these very bytes before, from something that sent the request
 ///   again (a proxy, a replay), and that earlier delivery may have been acted on. So it counts
 ///   as a failure during which the service may have acted: a read-only call is retried (with a
-///   fresh nonce), any other ends in [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+///   fresh nonce), any other ends in [`SdkError::OutcomeUnknown`](crate::SdkError::OutcomeUnknown).
 ///
 /// # Re-sending calls that are not read-only
 ///

@@ -6,7 +6,7 @@
 //! than the waiter's own `minDelay`, on the client's clock and sleep (virtual in tests).
 
 use crate::wait::Pace;
-use crate::{Client, Error, WaitOptions};
+use crate::{Client, SdkError, WaitOptions};
 use ens_core::{Operation, OperationError, WaitState, Waiter};
 use std::fmt;
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub enum WaiterError<E> {
         polls: u32,
     },
     /// A poll failed in a way no acceptor expects (after the client's own retries).
-    Call(Error<E>),
+    Call(SdkError<E>),
 }
 
 impl<E: fmt::Display> fmt::Display for WaiterError<E> {

@@ -1,9 +1,11 @@
-//! One service-wide error: `?` turns any operation's error into `ens_client::errors::Error`,
+//! One service-wide error: `?` turns any operation's error (`SdkError<OperationError>`) into
+//! `ens_client::Error` (also at its old path, `ens_client::errors::Error`),
 //! keeping the code (typed through the catalog), the message and the RequestId.
 
 #![allow(clippy::unwrap_used)] // a test whose server cannot start should stop right there
 
-use ens_client::errors::{AnyOperationError, Error};
+use ens_client::Error;
+use ens_client::errors::AnyOperationError;
 use ens_client::{CreateInstanceError, ErrorCode};
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -119,8 +121,11 @@ fn invalid_requests_convert_too() {
         .build()
         .validate()
         .unwrap_err();
-    let op: ens_client::Error<CreateInstanceError> = ens_client::Error::InvalidRequest(invalid);
+    let op: ens_client::SdkError<CreateInstanceError> =
+        ens_client::SdkError::InvalidRequest(invalid);
     let err: Error = op.into();
+    // The old path names the same type.
+    let err: ens_client::errors::Error = err;
     assert!(err.to_string().contains("Period"), "{err}");
     assert_eq!(err.error_code(), None);
 }

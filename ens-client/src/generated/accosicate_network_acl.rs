@@ -174,7 +174,7 @@ impl<S0> AccosicateNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         AccosicateNetworkAclResponse,
-        ::ens_runtime::Error<AccosicateNetworkAclError>,
+        ::ens_runtime::SdkError<AccosicateNetworkAclError>,
     >
     where
         S0: builder_state::HasNetworkAclId,

@@ -170,7 +170,10 @@ impl<S0> AddBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AddBackendServersRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<AddBackendServersResponse, ::ens_runtime::Error<AddBackendServersError>>
+    ) -> Result<
+        AddBackendServersResponse,
+        ::ens_runtime::SdkError<AddBackendServersError>,
+    >
     where
         S0: builder_state::HasLoadBalancerId,
     {

@@ -203,7 +203,7 @@ impl<
         self,
     ) -> Result<
         AddNetworkInterfaceToInstanceResponse,
-        ::ens_runtime::Error<AddNetworkInterfaceToInstanceError>,
+        ::ens_runtime::SdkError<AddNetworkInterfaceToInstanceError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -163,7 +163,7 @@ impl<S0, S1> AddSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent
         self,
     ) -> Result<
         AddSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<AddSnatIpForSnatEntryError>,
+        ::ens_runtime::SdkError<AddSnatIpForSnatEntryError>,
     >
     where
         S0: builder_state::HasSnatEntryId,

@@ -159,7 +159,7 @@ impl<S0> AssignPrivateIpAddressesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         AssignPrivateIpAddressesResponse,
-        ::ens_runtime::Error<AssignPrivateIpAddressesError>,
+        ::ens_runtime::SdkError<AssignPrivateIpAddressesError>,
     >
     where
         S0: builder_state::HasNetworkInterfaceId,

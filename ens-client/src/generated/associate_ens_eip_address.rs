@@ -225,7 +225,7 @@ impl<S0, S1> AssociateEnsEipAddressRequestBuilder<(S0, S1), ::ens_runtime::Fluen
         self,
     ) -> Result<
         AssociateEnsEipAddressResponse,
-        ::ens_runtime::Error<AssociateEnsEipAddressError>,
+        ::ens_runtime::SdkError<AssociateEnsEipAddressError>,
     >
     where
         S0: builder_state::HasAllocationId,

@@ -186,7 +186,7 @@ impl<S0, S1> AssociateHaVipRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AssociateHaVipRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<AssociateHaVipResponse, ::ens_runtime::Error<AssociateHaVipError>>
+    ) -> Result<AssociateHaVipResponse, ::ens_runtime::SdkError<AssociateHaVipError>>
     where
         S0: builder_state::HasHaVipId,
         S1: builder_state::HasInstanceId,

@@ -196,7 +196,7 @@ impl<S0> AssociateNetworkCidrBlockRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         AssociateNetworkCidrBlockResponse,
-        ::ens_runtime::Error<AssociateNetworkCidrBlockError>,
+        ::ens_runtime::SdkError<AssociateNetworkCidrBlockError>,
     >
     where
         S0: builder_state::HasNetworkId,

@@ -185,7 +185,7 @@ impl<S0, S1> AttachDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<AttachDiskResponse, ::ens_runtime::Error<AttachDiskError>>
+    ) -> Result<AttachDiskResponse, ::ens_runtime::SdkError<AttachDiskError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasInstanceId,

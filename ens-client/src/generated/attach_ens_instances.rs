@@ -173,7 +173,7 @@ impl<S0, S1> AttachEnsInstancesRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         AttachEnsInstancesResponse,
-        ::ens_runtime::Error<AttachEnsInstancesError>,
+        ::ens_runtime::SdkError<AttachEnsInstancesError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -216,7 +216,10 @@ impl<S0> AttachInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachInstanceSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<AttachInstanceSDGResponse, ::ens_runtime::Error<AttachInstanceSDGError>>
+    ) -> Result<
+        AttachInstanceSDGResponse,
+        ::ens_runtime::SdkError<AttachInstanceSDGError>,
+    >
     where
         S0: builder_state::HasSdgId,
     {

@@ -188,7 +188,7 @@ impl<S0, S1> AttachInstancesToNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fl
         self,
     ) -> Result<
         AttachInstancesToNodePoolResponse,
-        ::ens_runtime::Error<AttachInstancesToNodePoolError>,
+        ::ens_runtime::SdkError<AttachInstancesToNodePoolError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -164,7 +164,7 @@ impl AttachKeyPairRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`AttachKeyPairRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<AttachKeyPairResponse, ::ens_runtime::Error<AttachKeyPairError>> {
+    ) -> Result<AttachKeyPairResponse, ::ens_runtime::SdkError<AttachKeyPairError>> {
         let Self { required, optional, call } = self;
         call.send(
                 AttachKeyPairRequestBuilder {

@@ -163,7 +163,7 @@ impl<S0, S1> AttachNetworkInterfaceRequestBuilder<(S0, S1), ::ens_runtime::Fluen
         self,
     ) -> Result<
         AttachNetworkInterfaceResponse,
-        ::ens_runtime::Error<AttachNetworkInterfaceError>,
+        ::ens_runtime::SdkError<AttachNetworkInterfaceError>,
     >
     where
         S0: builder_state::HasInstanceId,

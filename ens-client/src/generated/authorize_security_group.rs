@@ -300,7 +300,7 @@ impl<
         self,
     ) -> Result<
         AuthorizeSecurityGroupResponse,
-        ::ens_runtime::Error<AuthorizeSecurityGroupError>,
+        ::ens_runtime::SdkError<AuthorizeSecurityGroupError>,
     >
     where
         S0: builder_state::HasIpProtocol,

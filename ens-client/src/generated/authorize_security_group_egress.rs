@@ -334,7 +334,7 @@ impl<
         self,
     ) -> Result<
         AuthorizeSecurityGroupEgressResponse,
-        ::ens_runtime::Error<AuthorizeSecurityGroupEgressError>,
+        ::ens_runtime::SdkError<AuthorizeSecurityGroupEgressError>,
     >
     where
         S0: builder_state::HasIpProtocol,

@@ -140,7 +140,7 @@ impl BatchEventMigrateInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         BatchEventMigrateInstanceResponse,
-        ::ens_runtime::Error<BatchEventMigrateInstanceError>,
+        ::ens_runtime::SdkError<BatchEventMigrateInstanceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

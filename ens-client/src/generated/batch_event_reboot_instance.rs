@@ -137,7 +137,7 @@ impl BatchEventRebootInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         BatchEventRebootInstanceResponse,
-        ::ens_runtime::Error<BatchEventRebootInstanceError>,
+        ::ens_runtime::SdkError<BatchEventRebootInstanceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -137,7 +137,7 @@ impl BatchEventRedeployInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         BatchEventRedeployInstanceResponse,
-        ::ens_runtime::Error<BatchEventRedeployInstanceError>,
+        ::ens_runtime::SdkError<BatchEventRedeployInstanceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

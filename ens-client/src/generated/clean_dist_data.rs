@@ -174,7 +174,7 @@ impl CleanDistDataRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CleanDistDataRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CleanDistDataResponse, ::ens_runtime::Error<CleanDistDataError>> {
+    ) -> Result<CleanDistDataResponse, ::ens_runtime::SdkError<CleanDistDataError>> {
         let Self { required, optional, call } = self;
         call.send(
                 CleanDistDataRequestBuilder {

@@ -160,7 +160,7 @@ impl<S0> CopySDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CopySDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CopySDGResponse, ::ens_runtime::Error<CopySDGError>>
+    ) -> Result<CopySDGResponse, ::ens_runtime::SdkError<CopySDGError>>
     where
         S0: builder_state::HasSdgId,
     {

@@ -215,7 +215,7 @@ impl<S0> CopySnapshotRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CopySnapshotRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CopySnapshotResponse, ::ens_runtime::Error<CopySnapshotError>>
+    ) -> Result<CopySnapshotResponse, ::ens_runtime::SdkError<CopySnapshotError>>
     where
         S0: builder_state::HasSnapshotId,
     {

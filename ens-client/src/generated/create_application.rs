@@ -163,7 +163,10 @@ impl<S0> CreateApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateApplicationRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateApplicationResponse, ::ens_runtime::Error<CreateApplicationError>>
+    ) -> Result<
+        CreateApplicationResponse,
+        ::ens_runtime::SdkError<CreateApplicationError>,
+    >
     where
         S0: builder_state::HasTemplate,
     {

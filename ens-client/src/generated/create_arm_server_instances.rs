@@ -696,7 +696,7 @@ impl<
         self,
     ) -> Result<
         CreateARMServerInstancesResponse,
-        ::ens_runtime::Error<CreateARMServerInstancesError>,
+        ::ens_runtime::SdkError<CreateARMServerInstancesError>,
     >
     where
         S0: builder_state::HasPayType,

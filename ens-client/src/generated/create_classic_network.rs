@@ -208,7 +208,7 @@ impl<S0, S1> CreateClassicNetworkRequestBuilder<(S0, S1), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         CreateClassicNetworkResponse,
-        ::ens_runtime::Error<CreateClassicNetworkError>,
+        ::ens_runtime::SdkError<CreateClassicNetworkError>,
     >
     where
         S0: builder_state::HasEnsRegionId,

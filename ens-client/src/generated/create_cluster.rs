@@ -386,7 +386,7 @@ impl<S0, S1> CreateClusterRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateClusterRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateClusterResponse, ::ens_runtime::Error<CreateClusterError>>
+    ) -> Result<CreateClusterResponse, ::ens_runtime::SdkError<CreateClusterError>>
     where
         S0: builder_state::HasClusterType,
         S1: builder_state::HasProfile,

@@ -249,7 +249,7 @@ impl<
         self,
     ) -> Result<
         CreateClusterNodePoolResponse,
-        ::ens_runtime::Error<CreateClusterNodePoolError>,
+        ::ens_runtime::SdkError<CreateClusterNodePoolError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -317,7 +317,7 @@ impl<S0, S1, S2> CreateDiskRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateDiskResponse, ::ens_runtime::Error<CreateDiskError>>
+    ) -> Result<CreateDiskResponse, ::ens_runtime::SdkError<CreateDiskError>>
     where
         S0: builder_state::HasInstanceChargeType,
         S1: builder_state::HasEnsRegionId,

@@ -361,7 +361,10 @@ impl<S0, S1, S2> CreateEipInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::Fl
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEipInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateEipInstanceResponse, ::ens_runtime::Error<CreateEipInstanceError>>
+    ) -> Result<
+        CreateEipInstanceResponse,
+        ::ens_runtime::SdkError<CreateEipInstanceError>,
+    >
     where
         S0: builder_state::HasEnsRegionId,
         S1: builder_state::HasInstanceChargeType,

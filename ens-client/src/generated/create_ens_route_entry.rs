@@ -276,7 +276,7 @@ impl<S0, S1, S2> CreateEnsRouteEntryRequestBuilder<(S0, S1, S2), ::ens_runtime::
         self,
     ) -> Result<
         CreateEnsRouteEntryResponse,
-        ::ens_runtime::Error<CreateEnsRouteEntryError>,
+        ::ens_runtime::SdkError<CreateEnsRouteEntryError>,
     >
     where
         S0: builder_state::HasRouteTableId,

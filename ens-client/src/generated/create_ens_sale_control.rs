@@ -192,7 +192,7 @@ impl<S0> CreateEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         CreateEnsSaleControlResponse,
-        ::ens_runtime::Error<CreateEnsSaleControlError>,
+        ::ens_runtime::SdkError<CreateEnsSaleControlError>,
     >
     where
         S0: builder_state::HasCommodityCode,

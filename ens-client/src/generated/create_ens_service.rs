@@ -165,7 +165,7 @@ impl<S0, S1> CreateEnsServiceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEnsServiceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateEnsServiceResponse, ::ens_runtime::Error<CreateEnsServiceError>>
+    ) -> Result<CreateEnsServiceResponse, ::ens_runtime::SdkError<CreateEnsServiceError>>
     where
         S0: builder_state::HasEnsServiceId,
         S1: builder_state::HasOrderType,

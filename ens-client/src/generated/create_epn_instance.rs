@@ -274,7 +274,10 @@ impl<
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateEpnInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateEpnInstanceResponse, ::ens_runtime::Error<CreateEpnInstanceError>>
+    ) -> Result<
+        CreateEpnInstanceResponse,
+        ::ens_runtime::SdkError<CreateEpnInstanceError>,
+    >
     where
         S0: builder_state::HasEpnInstanceType,
         S1: builder_state::HasInternetChargeType,

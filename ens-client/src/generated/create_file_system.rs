@@ -134,7 +134,10 @@ impl CreateFileSystemRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateFileSystemRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateFileSystemResponse, ::ens_runtime::Error<CreateFileSystemError>> {
+    ) -> Result<
+        CreateFileSystemResponse,
+        ::ens_runtime::SdkError<CreateFileSystemError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 CreateFileSystemRequestBuilder {

@@ -363,7 +363,7 @@ impl<
         self,
     ) -> Result<
         CreateForwardEntryResponse,
-        ::ens_runtime::Error<CreateForwardEntryError>,
+        ::ens_runtime::SdkError<CreateForwardEntryError>,
     >
     where
         S0: builder_state::HasNatGatewayId,

@@ -208,7 +208,7 @@ impl CreateHaVipRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateHaVipRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateHaVipResponse, ::ens_runtime::Error<CreateHaVipError>> {
+    ) -> Result<CreateHaVipResponse, ::ens_runtime::SdkError<CreateHaVipError>> {
         let Self { required, optional, call } = self;
         call.send(
                 CreateHaVipRequestBuilder {

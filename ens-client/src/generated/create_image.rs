@@ -241,7 +241,7 @@ impl<S0> CreateImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateImageRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateImageResponse, ::ens_runtime::Error<CreateImageError>>
+    ) -> Result<CreateImageResponse, ::ens_runtime::SdkError<CreateImageError>>
     where
         S0: builder_state::HasImageName,
     {

@@ -684,7 +684,7 @@ impl<
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateInstanceResponse, ::ens_runtime::Error<CreateInstanceError>>
+    ) -> Result<CreateInstanceResponse, ::ens_runtime::SdkError<CreateInstanceError>>
     where
         S0: builder_state::HasInstanceType,
         S1: builder_state::HasEnsRegionId,

@@ -136,7 +136,7 @@ impl CreateInstanceActiveOpsTaskRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         CreateInstanceActiveOpsTaskResponse,
-        ::ens_runtime::Error<CreateInstanceActiveOpsTaskError>,
+        ::ens_runtime::SdkError<CreateInstanceActiveOpsTaskError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

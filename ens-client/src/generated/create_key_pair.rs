@@ -143,7 +143,7 @@ impl<S0> CreateKeyPairRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateKeyPairRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateKeyPairResponse, ::ens_runtime::Error<CreateKeyPairError>>
+    ) -> Result<CreateKeyPairResponse, ::ens_runtime::SdkError<CreateKeyPairError>>
     where
         S0: builder_state::HasKeyPairName,
     {

@@ -355,7 +355,7 @@ impl<
         self,
     ) -> Result<
         CreateLoadBalancerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerError>,
+        ::ens_runtime::SdkError<CreateLoadBalancerError>,
     >
     where
         S0: builder_state::HasEnsRegionId,

@@ -631,7 +631,7 @@ impl<
         self,
     ) -> Result<
         CreateLoadBalancerHTTPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerHTTPListenerError>,
+        ::ens_runtime::SdkError<CreateLoadBalancerHTTPListenerError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

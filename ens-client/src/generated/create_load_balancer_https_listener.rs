@@ -718,7 +718,7 @@ impl<
         self,
     ) -> Result<
         CreateLoadBalancerHTTPSListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerHTTPSListenerError>,
+        ::ens_runtime::SdkError<CreateLoadBalancerHTTPSListenerError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

@@ -536,7 +536,7 @@ impl<
         self,
     ) -> Result<
         CreateLoadBalancerTCPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerTCPListenerError>,
+        ::ens_runtime::SdkError<CreateLoadBalancerTCPListenerError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

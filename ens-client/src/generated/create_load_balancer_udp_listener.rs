@@ -472,7 +472,7 @@ impl<
         self,
     ) -> Result<
         CreateLoadBalancerUDPListenerResponse,
-        ::ens_runtime::Error<CreateLoadBalancerUDPListenerError>,
+        ::ens_runtime::SdkError<CreateLoadBalancerUDPListenerError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

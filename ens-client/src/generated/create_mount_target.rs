@@ -219,7 +219,10 @@ impl<
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateMountTargetRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateMountTargetResponse, ::ens_runtime::Error<CreateMountTargetError>>
+    ) -> Result<
+        CreateMountTargetResponse,
+        ::ens_runtime::SdkError<CreateMountTargetError>,
+    >
     where
         S0: builder_state::HasFileSystemId,
         S1: builder_state::HasEnsRegionId,

@@ -265,7 +265,7 @@ impl<S0, S1> CreateNatGatewayRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNatGatewayRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateNatGatewayResponse, ::ens_runtime::Error<CreateNatGatewayError>>
+    ) -> Result<CreateNatGatewayResponse, ::ens_runtime::SdkError<CreateNatGatewayError>>
     where
         S0: builder_state::HasEnsRegionId,
         S1: builder_state::HasNetworkId,

@@ -288,7 +288,7 @@ impl<S0, S1> CreateNetworkRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateNetworkResponse, ::ens_runtime::Error<CreateNetworkError>>
+    ) -> Result<CreateNetworkResponse, ::ens_runtime::SdkError<CreateNetworkError>>
     where
         S0: builder_state::HasEnsRegionId,
         S1: builder_state::HasCidrBlock,

@@ -148,7 +148,10 @@ impl CreateNetworkAclRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateNetworkAclRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateNetworkAclResponse, ::ens_runtime::Error<CreateNetworkAclError>> {
+    ) -> Result<
+        CreateNetworkAclResponse,
+        ::ens_runtime::SdkError<CreateNetworkAclError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 CreateNetworkAclRequestBuilder {

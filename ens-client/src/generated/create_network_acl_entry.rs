@@ -476,7 +476,7 @@ impl<
         self,
     ) -> Result<
         CreateNetworkAclEntryResponse,
-        ::ens_runtime::Error<CreateNetworkAclEntryError>,
+        ::ens_runtime::SdkError<CreateNetworkAclEntryError>,
     >
     where
         S0: builder_state::HasNetworkAclId,

@@ -195,7 +195,7 @@ impl CreateNetworkInterfaceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         CreateNetworkInterfaceResponse,
-        ::ens_runtime::Error<CreateNetworkInterfaceError>,
+        ::ens_runtime::SdkError<CreateNetworkInterfaceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

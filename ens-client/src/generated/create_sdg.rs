@@ -261,7 +261,7 @@ impl<S0> CreateSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateSDGResponse, ::ens_runtime::Error<CreateSDGError>>
+    ) -> Result<CreateSDGResponse, ::ens_runtime::SdkError<CreateSDGError>>
     where
         S0: builder_state::HasInstanceId,
     {

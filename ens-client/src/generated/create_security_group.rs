@@ -181,7 +181,7 @@ impl CreateSecurityGroupRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         CreateSecurityGroupResponse,
-        ::ens_runtime::Error<CreateSecurityGroupError>,
+        ::ens_runtime::SdkError<CreateSecurityGroupError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -174,7 +174,7 @@ impl<S0> CreateSecurityGroupPermissionsRequestBuilder<(S0,), ::ens_runtime::Flue
         self,
     ) -> Result<
         CreateSecurityGroupPermissionsResponse,
-        ::ens_runtime::Error<CreateSecurityGroupPermissionsError>,
+        ::ens_runtime::SdkError<CreateSecurityGroupPermissionsError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

@@ -215,7 +215,7 @@ impl<S0, S1> CreateSnapshotRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSnapshotRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateSnapshotResponse, ::ens_runtime::Error<CreateSnapshotError>>
+    ) -> Result<CreateSnapshotResponse, ::ens_runtime::SdkError<CreateSnapshotError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasEnsRegionId,

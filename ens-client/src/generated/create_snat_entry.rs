@@ -320,7 +320,7 @@ impl<S0, S1> CreateSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateSnatEntryRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateSnatEntryResponse, ::ens_runtime::Error<CreateSnatEntryError>>
+    ) -> Result<CreateSnatEntryResponse, ::ens_runtime::SdkError<CreateSnatEntryError>>
     where
         S0: builder_state::HasNatGatewayId,
         S1: builder_state::HasSnatIp,

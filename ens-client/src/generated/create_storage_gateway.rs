@@ -136,7 +136,7 @@ impl CreateStorageGatewayRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         CreateStorageGatewayResponse,
-        ::ens_runtime::Error<CreateStorageGatewayError>,
+        ::ens_runtime::SdkError<CreateStorageGatewayError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -309,7 +309,7 @@ impl<S0, S1, S2> CreateStorageVolumeRequestBuilder<(S0, S1, S2), ::ens_runtime::
         self,
     ) -> Result<
         CreateStorageVolumeResponse,
-        ::ens_runtime::Error<CreateStorageVolumeError>,
+        ::ens_runtime::SdkError<CreateStorageVolumeError>,
     >
     where
         S0: builder_state::HasGatewayId,

@@ -263,7 +263,7 @@ impl<S0, S1> CreateVSwitchRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`CreateVSwitchRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<CreateVSwitchResponse, ::ens_runtime::Error<CreateVSwitchError>>
+    ) -> Result<CreateVSwitchResponse, ::ens_runtime::SdkError<CreateVSwitchError>>
     where
         S0: builder_state::HasEnsRegionId,
         S1: builder_state::HasCidrBlock,

@@ -143,7 +143,7 @@ impl<S0> DeleteAICPublicKeyRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteAICPublicKeyResponse,
-        ::ens_runtime::Error<DeleteAICPublicKeyError>,
+        ::ens_runtime::SdkError<DeleteAICPublicKeyError>,
     >
     where
         S0: builder_state::HasKeyName,

@@ -155,7 +155,10 @@ impl<S0> DeleteApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteApplicationRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteApplicationResponse, ::ens_runtime::Error<DeleteApplicationError>>
+    ) -> Result<
+        DeleteApplicationResponse,
+        ::ens_runtime::SdkError<DeleteApplicationError>,
+    >
     where
         S0: builder_state::HasAppId,
     {

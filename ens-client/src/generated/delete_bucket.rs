@@ -141,7 +141,7 @@ impl<S0> DeleteBucketRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteBucketRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteBucketResponse, ::ens_runtime::Error<DeleteBucketError>>
+    ) -> Result<DeleteBucketResponse, ::ens_runtime::SdkError<DeleteBucketError>>
     where
         S0: builder_state::HasBucketName,
     {

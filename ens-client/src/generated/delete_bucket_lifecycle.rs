@@ -157,7 +157,7 @@ impl<S0> DeleteBucketLifecycleRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteBucketLifecycleResponse,
-        ::ens_runtime::Error<DeleteBucketLifecycleError>,
+        ::ens_runtime::SdkError<DeleteBucketLifecycleError>,
     >
     where
         S0: builder_state::HasBucketName,

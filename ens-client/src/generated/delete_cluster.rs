@@ -161,7 +161,7 @@ impl<S0> DeleteClusterRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteClusterRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteClusterResponse, ::ens_runtime::Error<DeleteClusterError>>
+    ) -> Result<DeleteClusterResponse, ::ens_runtime::SdkError<DeleteClusterError>>
     where
         S0: builder_state::HasClusterId,
     {

@@ -163,7 +163,7 @@ impl<S0, S1> DeleteClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent
         self,
     ) -> Result<
         DeleteClusterNodePoolResponse,
-        ::ens_runtime::Error<DeleteClusterNodePoolError>,
+        ::ens_runtime::SdkError<DeleteClusterNodePoolError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -191,7 +191,7 @@ impl<S0, S1> DeleteClusterNodesRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteClusterNodesResponse,
-        ::ens_runtime::Error<DeleteClusterNodesError>,
+        ::ens_runtime::SdkError<DeleteClusterNodesError>,
     >
     where
         S0: builder_state::HasBody,

@@ -137,7 +137,7 @@ impl<S0> DeleteDiskRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteDiskResponse, ::ens_runtime::Error<DeleteDiskError>>
+    ) -> Result<DeleteDiskResponse, ::ens_runtime::SdkError<DeleteDiskError>>
     where
         S0: builder_state::HasDiskId,
     {

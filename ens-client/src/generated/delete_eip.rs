@@ -137,7 +137,7 @@ impl<S0> DeleteEipRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEipRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteEipResponse, ::ens_runtime::Error<DeleteEipError>>
+    ) -> Result<DeleteEipResponse, ::ens_runtime::SdkError<DeleteEipError>>
     where
         S0: builder_state::HasInstanceId,
     {

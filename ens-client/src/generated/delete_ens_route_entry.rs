@@ -139,7 +139,7 @@ impl<S0> DeleteEnsRouteEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteEnsRouteEntryResponse,
-        ::ens_runtime::Error<DeleteEnsRouteEntryError>,
+        ::ens_runtime::SdkError<DeleteEnsRouteEntryError>,
     >
     where
         S0: builder_state::HasRouteEntryId,

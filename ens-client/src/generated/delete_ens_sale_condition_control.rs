@@ -194,7 +194,7 @@ impl<S0> DeleteEnsSaleConditionControlRequestBuilder<(S0,), ::ens_runtime::Fluen
         self,
     ) -> Result<
         DeleteEnsSaleConditionControlResponse,
-        ::ens_runtime::Error<DeleteEnsSaleConditionControlError>,
+        ::ens_runtime::SdkError<DeleteEnsSaleConditionControlError>,
     >
     where
         S0: builder_state::HasCommodityCode,

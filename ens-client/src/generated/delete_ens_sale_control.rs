@@ -192,7 +192,7 @@ impl<S0> DeleteEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteEnsSaleControlResponse,
-        ::ens_runtime::Error<DeleteEnsSaleControlError>,
+        ::ens_runtime::SdkError<DeleteEnsSaleControlError>,
     >
     where
         S0: builder_state::HasCommodityCode,

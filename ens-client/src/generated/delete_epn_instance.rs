@@ -139,7 +139,10 @@ impl<S0> DeleteEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteEpnInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteEpnInstanceResponse, ::ens_runtime::Error<DeleteEpnInstanceError>>
+    ) -> Result<
+        DeleteEpnInstanceResponse,
+        ::ens_runtime::SdkError<DeleteEpnInstanceError>,
+    >
     where
         S0: builder_state::HasEpnInstanceId,
     {

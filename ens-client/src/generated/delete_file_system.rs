@@ -161,7 +161,7 @@ impl<S0, S1> DeleteFileSystemRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteFileSystemRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteFileSystemResponse, ::ens_runtime::Error<DeleteFileSystemError>>
+    ) -> Result<DeleteFileSystemResponse, ::ens_runtime::SdkError<DeleteFileSystemError>>
     where
         S0: builder_state::HasEnsRegionId,
         S1: builder_state::HasFileSystemId,

@@ -139,7 +139,7 @@ impl<S0> DeleteForwardEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteForwardEntryResponse,
-        ::ens_runtime::Error<DeleteForwardEntryError>,
+        ::ens_runtime::SdkError<DeleteForwardEntryError>,
     >
     where
         S0: builder_state::HasForwardEntryId,

@@ -139,7 +139,7 @@ impl DeleteHaVipsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteHaVipsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteHaVipsResponse, ::ens_runtime::Error<DeleteHaVipsError>> {
+    ) -> Result<DeleteHaVipsResponse, ::ens_runtime::SdkError<DeleteHaVipsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DeleteHaVipsRequestBuilder {

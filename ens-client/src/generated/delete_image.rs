@@ -139,7 +139,7 @@ impl<S0> DeleteImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteImageRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteImageResponse, ::ens_runtime::Error<DeleteImageError>>
+    ) -> Result<DeleteImageResponse, ::ens_runtime::SdkError<DeleteImageError>>
     where
         S0: builder_state::HasImageId,
     {

@@ -156,7 +156,7 @@ impl DeleteKeyPairsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteKeyPairsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteKeyPairsResponse, ::ens_runtime::Error<DeleteKeyPairsError>> {
+    ) -> Result<DeleteKeyPairsResponse, ::ens_runtime::SdkError<DeleteKeyPairsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DeleteKeyPairsRequestBuilder {

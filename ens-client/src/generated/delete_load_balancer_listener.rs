@@ -203,7 +203,7 @@ impl<S0, S1> DeleteLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::F
         self,
     ) -> Result<
         DeleteLoadBalancerListenerResponse,
-        ::ens_runtime::Error<DeleteLoadBalancerListenerError>,
+        ::ens_runtime::SdkError<DeleteLoadBalancerListenerError>,
     >
     where
         S0: builder_state::HasListenerPort,

@@ -190,7 +190,10 @@ impl<S0, S1, S2> DeleteMountTargetRequestBuilder<(S0, S1, S2), ::ens_runtime::Fl
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteMountTargetRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteMountTargetResponse, ::ens_runtime::Error<DeleteMountTargetError>>
+    ) -> Result<
+        DeleteMountTargetResponse,
+        ::ens_runtime::SdkError<DeleteMountTargetError>,
+    >
     where
         S0: builder_state::HasFileSystemId,
         S1: builder_state::HasEnsRegionId,

@@ -161,7 +161,7 @@ impl<S0> DeleteNatGatewayRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNatGatewayRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteNatGatewayResponse, ::ens_runtime::Error<DeleteNatGatewayError>>
+    ) -> Result<DeleteNatGatewayResponse, ::ens_runtime::SdkError<DeleteNatGatewayError>>
     where
         S0: builder_state::HasNatGatewayId,
     {

@@ -137,7 +137,7 @@ impl<S0> DeleteNetworkRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteNetworkResponse, ::ens_runtime::Error<DeleteNetworkError>>
+    ) -> Result<DeleteNetworkResponse, ::ens_runtime::SdkError<DeleteNetworkError>>
     where
         S0: builder_state::HasNetworkId,
     {

@@ -137,7 +137,7 @@ impl<S0> DeleteNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteNetworkAclRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteNetworkAclResponse, ::ens_runtime::Error<DeleteNetworkAclError>>
+    ) -> Result<DeleteNetworkAclResponse, ::ens_runtime::SdkError<DeleteNetworkAclError>>
     where
         S0: builder_state::HasNetworkAclId,
     {

@@ -131,7 +131,7 @@ impl DeleteNetworkAclEntryRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteNetworkAclEntryResponse,
-        ::ens_runtime::Error<DeleteNetworkAclEntryError>,
+        ::ens_runtime::SdkError<DeleteNetworkAclEntryError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

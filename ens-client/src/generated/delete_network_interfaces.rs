@@ -149,7 +149,7 @@ impl DeleteNetworkInterfacesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteNetworkInterfacesResponse,
-        ::ens_runtime::Error<DeleteNetworkInterfacesError>,
+        ::ens_runtime::SdkError<DeleteNetworkInterfacesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -141,7 +141,7 @@ impl<S0> DeleteNetworkPeerConnectionRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DeleteNetworkPeerConnectionResponse,
-        ::ens_runtime::Error<DeleteNetworkPeerConnectionError>,
+        ::ens_runtime::SdkError<DeleteNetworkPeerConnectionError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -161,7 +161,7 @@ impl<S0, S1> DeleteObjectRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteObjectRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteObjectResponse, ::ens_runtime::Error<DeleteObjectError>>
+    ) -> Result<DeleteObjectResponse, ::ens_runtime::SdkError<DeleteObjectError>>
     where
         S0: builder_state::HasObjectKey,
         S1: builder_state::HasBucketName,

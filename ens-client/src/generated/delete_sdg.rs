@@ -130,7 +130,7 @@ impl DeleteSDGRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteSDGResponse, ::ens_runtime::Error<DeleteSDGError>> {
+    ) -> Result<DeleteSDGResponse, ::ens_runtime::SdkError<DeleteSDGError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DeleteSDGRequestBuilder {

@@ -141,7 +141,7 @@ impl<S0> DeleteSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteSecurityGroupResponse,
-        ::ens_runtime::Error<DeleteSecurityGroupError>,
+        ::ens_runtime::SdkError<DeleteSecurityGroupError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

@@ -174,7 +174,7 @@ impl<S0> DeleteSecurityGroupPermissionsRequestBuilder<(S0,), ::ens_runtime::Flue
         self,
     ) -> Result<
         DeleteSecurityGroupPermissionsResponse,
-        ::ens_runtime::Error<DeleteSecurityGroupPermissionsError>,
+        ::ens_runtime::SdkError<DeleteSecurityGroupPermissionsError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

@@ -137,7 +137,7 @@ impl<S0> DeleteSnapshotRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSnapshotRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteSnapshotResponse, ::ens_runtime::Error<DeleteSnapshotError>>
+    ) -> Result<DeleteSnapshotResponse, ::ens_runtime::SdkError<DeleteSnapshotError>>
     where
         S0: builder_state::HasSnapshotId,
     {

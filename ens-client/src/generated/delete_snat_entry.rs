@@ -137,7 +137,7 @@ impl<S0> DeleteSnatEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteSnatEntryRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteSnatEntryResponse, ::ens_runtime::Error<DeleteSnatEntryError>>
+    ) -> Result<DeleteSnatEntryResponse, ::ens_runtime::SdkError<DeleteSnatEntryError>>
     where
         S0: builder_state::HasSnatEntryId,
     {

@@ -165,7 +165,7 @@ impl<S0, S1> DeleteSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Flu
         self,
     ) -> Result<
         DeleteSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<DeleteSnatIpForSnatEntryError>,
+        ::ens_runtime::SdkError<DeleteSnatIpForSnatEntryError>,
     >
     where
         S0: builder_state::HasSnatEntryId,

@@ -139,7 +139,7 @@ impl<S0> DeleteStorageGatewayRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteStorageGatewayResponse,
-        ::ens_runtime::Error<DeleteStorageGatewayError>,
+        ::ens_runtime::SdkError<DeleteStorageGatewayError>,
     >
     where
         S0: builder_state::HasGatewayId,

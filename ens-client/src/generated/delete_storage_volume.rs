@@ -139,7 +139,7 @@ impl<S0> DeleteStorageVolumeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DeleteStorageVolumeResponse,
-        ::ens_runtime::Error<DeleteStorageVolumeError>,
+        ::ens_runtime::SdkError<DeleteStorageVolumeError>,
     >
     where
         S0: builder_state::HasVolumeId,

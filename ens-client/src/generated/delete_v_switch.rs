@@ -139,7 +139,7 @@ impl<S0> DeleteVSwitchRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeleteVSwitchRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeleteVSwitchResponse, ::ens_runtime::Error<DeleteVSwitchError>>
+    ) -> Result<DeleteVSwitchResponse, ::ens_runtime::SdkError<DeleteVSwitchError>>
     where
         S0: builder_state::HasVswitchId,
     {

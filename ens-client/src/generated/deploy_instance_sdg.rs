@@ -218,7 +218,10 @@ impl<S0> DeployInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeployInstanceSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeployInstanceSDGResponse, ::ens_runtime::Error<DeployInstanceSDGError>>
+    ) -> Result<
+        DeployInstanceSDGResponse,
+        ::ens_runtime::SdkError<DeployInstanceSDGError>,
+    >
     where
         S0: builder_state::HasSdgId,
     {

@@ -178,7 +178,7 @@ impl<S0> DeploySDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DeploySDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DeploySDGResponse, ::ens_runtime::Error<DeploySDGError>>
+    ) -> Result<DeploySDGResponse, ::ens_runtime::SdkError<DeploySDGError>>
     where
         S0: builder_state::HasSdgId,
     {

@@ -153,7 +153,7 @@ impl<S0> DescribeAddonRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAddonRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeAddonResponse, ::ens_runtime::Error<DescribeAddonError>>
+    ) -> Result<DescribeAddonResponse, ::ens_runtime::SdkError<DescribeAddonError>>
     where
         S0: builder_state::HasAddonName,
     {

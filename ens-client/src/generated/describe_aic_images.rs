@@ -261,7 +261,7 @@ impl DescribeAICImagesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeAICImagesResponse,
-        ::ens_runtime::Error<DescribeAICImagesError>,
+        ::ens_runtime::SdkError<DescribeAICImagesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -217,7 +217,7 @@ impl<S0> DescribeApplicationRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeApplicationResponse,
-        ::ens_runtime::Error<DescribeApplicationError>,
+        ::ens_runtime::SdkError<DescribeApplicationError>,
     >
     where
         S0: builder_state::HasAppId,

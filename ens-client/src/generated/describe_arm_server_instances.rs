@@ -420,7 +420,7 @@ impl DescribeARMServerInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeARMServerInstancesResponse,
-        ::ens_runtime::Error<DescribeARMServerInstancesError>,
+        ::ens_runtime::SdkError<DescribeARMServerInstancesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

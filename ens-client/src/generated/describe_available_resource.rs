@@ -109,7 +109,7 @@ impl DescribeAvailableResourceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeAvailableResourceResponse,
-        ::ens_runtime::Error<DescribeAvailableResourceError>,
+        ::ens_runtime::SdkError<DescribeAvailableResourceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

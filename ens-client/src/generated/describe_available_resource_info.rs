@@ -109,7 +109,7 @@ impl DescribeAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeAvailableResourceInfoError>,
+        ::ens_runtime::SdkError<DescribeAvailableResourceInfoError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -107,7 +107,7 @@ impl DescribeBandWithdChargeTypeRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeBandWithdChargeTypeResponse,
-        ::ens_runtime::Error<DescribeBandWithdChargeTypeError>,
+        ::ens_runtime::SdkError<DescribeBandWithdChargeTypeError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -219,7 +219,7 @@ impl<
         self,
     ) -> Result<
         DescribeBandwitdhByInternetChargeTypeResponse,
-        ::ens_runtime::Error<DescribeBandwitdhByInternetChargeTypeError>,
+        ::ens_runtime::SdkError<DescribeBandwitdhByInternetChargeTypeError>,
     >
     where
         S0: builder_state::HasStartTime,

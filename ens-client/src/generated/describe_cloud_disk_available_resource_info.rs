@@ -108,7 +108,7 @@ impl DescribeCloudDiskAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Flu
         self,
     ) -> Result<
         DescribeCloudDiskAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeCloudDiskAvailableResourceInfoError>,
+        ::ens_runtime::SdkError<DescribeCloudDiskAvailableResourceInfoError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -147,7 +147,7 @@ impl DescribeCloudDiskTypesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeCloudDiskTypesResponse,
-        ::ens_runtime::Error<DescribeCloudDiskTypesError>,
+        ::ens_runtime::SdkError<DescribeCloudDiskTypesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

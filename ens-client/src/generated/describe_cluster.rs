@@ -125,7 +125,7 @@ impl DescribeClusterRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeClusterRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeClusterResponse, ::ens_runtime::Error<DescribeClusterError>> {
+    ) -> Result<DescribeClusterResponse, ::ens_runtime::SdkError<DescribeClusterError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeClusterRequestBuilder {

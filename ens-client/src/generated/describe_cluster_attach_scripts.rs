@@ -187,7 +187,7 @@ impl<
         self,
     ) -> Result<
         DescribeClusterAttachScriptsResponse,
-        ::ens_runtime::Error<DescribeClusterAttachScriptsError>,
+        ::ens_runtime::SdkError<DescribeClusterAttachScriptsError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -141,7 +141,7 @@ impl<S0> DescribeClusterDetailRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeClusterDetailResponse,
-        ::ens_runtime::Error<DescribeClusterDetailError>,
+        ::ens_runtime::SdkError<DescribeClusterDetailError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -131,7 +131,7 @@ impl DescribeClusterKubeConfigRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeClusterKubeConfigResponse,
-        ::ens_runtime::Error<DescribeClusterKubeConfigError>,
+        ::ens_runtime::SdkError<DescribeClusterKubeConfigError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -174,7 +174,7 @@ impl<S0> DescribeClusterNodePoolsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeClusterNodePoolsResponse,
-        ::ens_runtime::Error<DescribeClusterNodePoolsError>,
+        ::ens_runtime::SdkError<DescribeClusterNodePoolsError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -187,7 +187,7 @@ impl<S0> DescribeClusterNodesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeClusterNodesResponse,
-        ::ens_runtime::Error<DescribeClusterNodesError>,
+        ::ens_runtime::SdkError<DescribeClusterNodesError>,
     >
     where
         S0: builder_state::HasClusterId,

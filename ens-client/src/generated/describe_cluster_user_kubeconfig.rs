@@ -163,7 +163,7 @@ impl<S0> DescribeClusterUserKubeconfigRequestBuilder<(S0,), ::ens_runtime::Fluen
         self,
     ) -> Result<
         DescribeClusterUserKubeconfigResponse,
-        ::ens_runtime::Error<DescribeClusterUserKubeconfigError>,
+        ::ens_runtime::SdkError<DescribeClusterUserKubeconfigError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -191,7 +191,7 @@ impl DescribeClustersV1RequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeClustersV1Response,
-        ::ens_runtime::Error<DescribeClustersV1Error>,
+        ::ens_runtime::SdkError<DescribeClustersV1Error>,
     > {
         let Self { required, optional, call } = self;
         call.send(

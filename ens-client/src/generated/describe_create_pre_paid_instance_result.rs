@@ -142,7 +142,7 @@ impl<
         self,
     ) -> Result<
         DescribeCreatePrePaidInstanceResultResponse,
-        ::ens_runtime::Error<DescribeCreatePrePaidInstanceResultError>,
+        ::ens_runtime::SdkError<DescribeCreatePrePaidInstanceResultError>,
     >
     where
         S0: builder_state::HasInstanceId,

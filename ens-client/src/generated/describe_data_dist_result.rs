@@ -271,7 +271,7 @@ impl<S0> DescribeDataDistResultRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeDataDistResultResponse,
-        ::ens_runtime::Error<DescribeDataDistResultError>,
+        ::ens_runtime::SdkError<DescribeDataDistResultError>,
     >
     where
         S0: builder_state::HasAppId,

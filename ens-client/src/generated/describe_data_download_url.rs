@@ -229,7 +229,7 @@ impl<
         self,
     ) -> Result<
         DescribeDataDownloadURLResponse,
-        ::ens_runtime::Error<DescribeDataDownloadURLError>,
+        ::ens_runtime::SdkError<DescribeDataDownloadURLError>,
     >
     where
         S0: builder_state::HasAppId,

@@ -253,7 +253,7 @@ impl<S0> DescribeDataPushResultRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeDataPushResultResponse,
-        ::ens_runtime::Error<DescribeDataPushResultError>,
+        ::ens_runtime::SdkError<DescribeDataPushResultError>,
     >
     where
         S0: builder_state::HasAppId,

@@ -204,7 +204,7 @@ impl DescribeDeviceServiceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeDeviceServiceResponse,
-        ::ens_runtime::Error<DescribeDeviceServiceError>,
+        ::ens_runtime::SdkError<DescribeDeviceServiceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -192,7 +192,7 @@ impl<
         self,
     ) -> Result<
         DescribeDiskIopsListResponse,
-        ::ens_runtime::Error<DescribeDiskIopsListError>,
+        ::ens_runtime::SdkError<DescribeDiskIopsListError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -366,7 +366,7 @@ impl DescribeDisksRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeDisksRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeDisksResponse, ::ens_runtime::Error<DescribeDisksError>> {
+    ) -> Result<DescribeDisksResponse, ::ens_runtime::SdkError<DescribeDisksError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeDisksRequestBuilder {

@@ -108,7 +108,7 @@ impl DescribeElbAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeElbAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeElbAvailableResourceInfoError>,
+        ::ens_runtime::SdkError<DescribeElbAvailableResourceInfoError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -131,7 +131,7 @@ impl DescribeEnsCommodityCodeRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsCommodityCodeResponse,
-        ::ens_runtime::Error<DescribeEnsCommodityCodeError>,
+        ::ens_runtime::SdkError<DescribeEnsCommodityCodeError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

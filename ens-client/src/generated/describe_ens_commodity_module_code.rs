@@ -146,7 +146,7 @@ impl DescribeEnsCommodityModuleCodeRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsCommodityModuleCodeResponse,
-        ::ens_runtime::Error<DescribeEnsCommodityModuleCodeError>,
+        ::ens_runtime::SdkError<DescribeEnsCommodityModuleCodeError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

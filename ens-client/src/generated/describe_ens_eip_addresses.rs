@@ -355,7 +355,7 @@ impl DescribeEnsEipAddressesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsEipAddressesResponse,
-        ::ens_runtime::Error<DescribeEnsEipAddressesError>,
+        ::ens_runtime::SdkError<DescribeEnsEipAddressesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

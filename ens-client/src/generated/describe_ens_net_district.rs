@@ -190,7 +190,7 @@ impl<S0> DescribeEnsNetDistrictRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsNetDistrictResponse,
-        ::ens_runtime::Error<DescribeEnsNetDistrictError>,
+        ::ens_runtime::SdkError<DescribeEnsNetDistrictError>,
     >
     where
         S0: builder_state::HasNetLevelCode,

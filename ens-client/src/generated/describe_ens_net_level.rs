@@ -104,7 +104,7 @@ impl DescribeEnsNetLevelRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsNetLevelResponse,
-        ::ens_runtime::Error<DescribeEnsNetLevelError>,
+        ::ens_runtime::SdkError<DescribeEnsNetLevelError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

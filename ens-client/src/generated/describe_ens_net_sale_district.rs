@@ -165,7 +165,7 @@ impl<S0> DescribeEnsNetSaleDistrictRequestBuilder<(S0,), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         DescribeEnsNetSaleDistrictResponse,
-        ::ens_runtime::Error<DescribeEnsNetSaleDistrictError>,
+        ::ens_runtime::SdkError<DescribeEnsNetSaleDistrictError>,
     >
     where
         S0: builder_state::HasNetLevelCode,

@@ -139,7 +139,7 @@ impl<S0> DescribeEnsRegionIdIpv6InfoRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeEnsRegionIdIpv6InfoResponse,
-        ::ens_runtime::Error<DescribeEnsRegionIdIpv6InfoError>,
+        ::ens_runtime::SdkError<DescribeEnsRegionIdIpv6InfoError>,
     >
     where
         S0: builder_state::HasEnsRegionId,

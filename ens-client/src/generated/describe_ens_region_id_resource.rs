@@ -244,7 +244,7 @@ impl<S0, S1> DescribeEnsRegionIdResourceRequestBuilder<(S0, S1), ::ens_runtime::
         self,
     ) -> Result<
         DescribeEnsRegionIdResourceResponse,
-        ::ens_runtime::Error<DescribeEnsRegionIdResourceError>,
+        ::ens_runtime::SdkError<DescribeEnsRegionIdResourceError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -129,7 +129,7 @@ impl DescribeEnsRegionsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsRegionsResponse,
-        ::ens_runtime::Error<DescribeEnsRegionsError>,
+        ::ens_runtime::SdkError<DescribeEnsRegionsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -146,7 +146,7 @@ impl DescribeEnsResourceUsageRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsResourceUsageResponse,
-        ::ens_runtime::Error<DescribeEnsResourceUsageError>,
+        ::ens_runtime::SdkError<DescribeEnsResourceUsageError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

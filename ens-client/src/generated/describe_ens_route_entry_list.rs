@@ -274,7 +274,7 @@ impl DescribeEnsRouteEntryListRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsRouteEntryListResponse,
-        ::ens_runtime::Error<DescribeEnsRouteEntryListError>,
+        ::ens_runtime::SdkError<DescribeEnsRouteEntryListError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -277,7 +277,7 @@ impl DescribeEnsRouteTablesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsRouteTablesResponse,
-        ::ens_runtime::Error<DescribeEnsRouteTablesError>,
+        ::ens_runtime::SdkError<DescribeEnsRouteTablesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

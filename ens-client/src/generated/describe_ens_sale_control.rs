@@ -202,7 +202,7 @@ impl<S0> DescribeEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEnsSaleControlResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlError>,
+        ::ens_runtime::SdkError<DescribeEnsSaleControlError>,
     >
     where
         S0: builder_state::HasCommodityCode,

@@ -178,7 +178,7 @@ impl<
         self,
     ) -> Result<
         DescribeEnsSaleControlAvailableResourceResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlAvailableResourceError>,
+        ::ens_runtime::SdkError<DescribeEnsSaleControlAvailableResourceError>,
     >
     where
         S0: builder_state::HasCommodityCode,

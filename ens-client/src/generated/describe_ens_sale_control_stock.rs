@@ -204,7 +204,7 @@ impl<S0> DescribeEnsSaleControlStockRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeEnsSaleControlStockResponse,
-        ::ens_runtime::Error<DescribeEnsSaleControlStockError>,
+        ::ens_runtime::SdkError<DescribeEnsSaleControlStockError>,
     >
     where
         S0: builder_state::HasCommodityCode,

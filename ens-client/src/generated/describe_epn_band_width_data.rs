@@ -292,7 +292,7 @@ impl<
         self,
     ) -> Result<
         DescribeEpnBandWidthDataResponse,
-        ::ens_runtime::Error<DescribeEpnBandWidthDataError>,
+        ::ens_runtime::SdkError<DescribeEpnBandWidthDataError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -250,7 +250,7 @@ impl<
         self,
     ) -> Result<
         DescribeEpnBandwitdhByInternetChargeTypeResponse,
-        ::ens_runtime::Error<DescribeEpnBandwitdhByInternetChargeTypeError>,
+        ::ens_runtime::SdkError<DescribeEpnBandwitdhByInternetChargeTypeError>,
     >
     where
         S0: builder_state::HasStartTime,

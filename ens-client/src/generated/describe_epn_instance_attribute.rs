@@ -141,7 +141,7 @@ impl<S0> DescribeEpnInstanceAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent
         self,
     ) -> Result<
         DescribeEpnInstanceAttributeResponse,
-        ::ens_runtime::Error<DescribeEpnInstanceAttributeError>,
+        ::ens_runtime::SdkError<DescribeEpnInstanceAttributeError>,
     >
     where
         S0: builder_state::HasEpnInstanceId,

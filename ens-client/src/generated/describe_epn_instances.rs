@@ -182,7 +182,7 @@ impl DescribeEpnInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeEpnInstancesResponse,
-        ::ens_runtime::Error<DescribeEpnInstancesError>,
+        ::ens_runtime::SdkError<DescribeEpnInstancesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -163,7 +163,7 @@ impl<S0, S1> DescribeEpnMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::F
         self,
     ) -> Result<
         DescribeEpnMeasurementDataResponse,
-        ::ens_runtime::Error<DescribeEpnMeasurementDataError>,
+        ::ens_runtime::SdkError<DescribeEpnMeasurementDataError>,
     >
     where
         S0: builder_state::HasStartDate,

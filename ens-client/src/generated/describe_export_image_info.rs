@@ -190,7 +190,7 @@ impl DescribeExportImageInfoRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeExportImageInfoResponse,
-        ::ens_runtime::Error<DescribeExportImageInfoError>,
+        ::ens_runtime::SdkError<DescribeExportImageInfoError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -139,7 +139,7 @@ impl<S0> DescribeExportImageStatusRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeExportImageStatusResponse,
-        ::ens_runtime::Error<DescribeExportImageStatusError>,
+        ::ens_runtime::SdkError<DescribeExportImageStatusError>,
     >
     where
         S0: builder_state::HasImageId,

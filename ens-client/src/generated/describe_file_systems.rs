@@ -205,7 +205,7 @@ impl DescribeFileSystemsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeFileSystemsResponse,
-        ::ens_runtime::Error<DescribeFileSystemsError>,
+        ::ens_runtime::SdkError<DescribeFileSystemsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -139,7 +139,7 @@ impl<S0> DescribeForwardEntryAttributeRequestBuilder<(S0,), ::ens_runtime::Fluen
         self,
     ) -> Result<
         DescribeForwardEntryAttributeResponse,
-        ::ens_runtime::Error<DescribeForwardEntryAttributeError>,
+        ::ens_runtime::SdkError<DescribeForwardEntryAttributeError>,
     >
     where
         S0: builder_state::HasForwardEntryId,

@@ -257,7 +257,7 @@ impl<S0> DescribeForwardTableEntriesRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeForwardTableEntriesResponse,
-        ::ens_runtime::Error<DescribeForwardTableEntriesError>,
+        ::ens_runtime::SdkError<DescribeForwardTableEntriesError>,
     >
     where
         S0: builder_state::HasNatGatewayId,

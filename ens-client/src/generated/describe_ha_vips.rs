@@ -272,7 +272,7 @@ impl DescribeHaVipsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeHaVipsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeHaVipsResponse, ::ens_runtime::Error<DescribeHaVipsError>> {
+    ) -> Result<DescribeHaVipsResponse, ::ens_runtime::SdkError<DescribeHaVipsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeHaVipsRequestBuilder {

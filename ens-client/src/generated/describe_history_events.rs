@@ -257,7 +257,7 @@ impl DescribeHistoryEventsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeHistoryEventsResponse,
-        ::ens_runtime::Error<DescribeHistoryEventsError>,
+        ::ens_runtime::SdkError<DescribeHistoryEventsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -135,7 +135,7 @@ impl DescribeImageInfosRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeImageInfosResponse,
-        ::ens_runtime::Error<DescribeImageInfosError>,
+        ::ens_runtime::SdkError<DescribeImageInfosError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -191,7 +191,7 @@ impl<S0> DescribeImageSharePermissionRequestBuilder<(S0,), ::ens_runtime::Fluent
         self,
     ) -> Result<
         DescribeImageSharePermissionResponse,
-        ::ens_runtime::Error<DescribeImageSharePermissionError>,
+        ::ens_runtime::SdkError<DescribeImageSharePermissionError>,
     >
     where
         S0: builder_state::HasImageId,

@@ -227,7 +227,7 @@ impl DescribeImagesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeImagesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeImagesResponse, ::ens_runtime::Error<DescribeImagesError>> {
+    ) -> Result<DescribeImagesResponse, ::ens_runtime::SdkError<DescribeImagesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeImagesRequestBuilder {

@@ -154,7 +154,7 @@ impl DescribeInstanceAutoRenewAttributeRequestBuilder<(), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeInstanceAutoRenewAttributeResponse,
-        ::ens_runtime::Error<DescribeInstanceAutoRenewAttributeError>,
+        ::ens_runtime::SdkError<DescribeInstanceAutoRenewAttributeError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

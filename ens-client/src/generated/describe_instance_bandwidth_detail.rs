@@ -262,7 +262,7 @@ impl<
         self,
     ) -> Result<
         DescribeInstanceBandwidthDetailResponse,
-        ::ens_runtime::Error<DescribeInstanceBandwidthDetailError>,
+        ::ens_runtime::SdkError<DescribeInstanceBandwidthDetailError>,
     >
     where
         S0: builder_state::HasStartTime,

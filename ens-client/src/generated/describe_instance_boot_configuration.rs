@@ -188,7 +188,7 @@ impl<S0> DescribeInstanceBootConfigurationRequestBuilder<(S0,), ::ens_runtime::F
         self,
     ) -> Result<
         DescribeInstanceBootConfigurationResponse,
-        ::ens_runtime::Error<DescribeInstanceBootConfigurationError>,
+        ::ens_runtime::SdkError<DescribeInstanceBootConfigurationError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -187,7 +187,7 @@ impl DescribeInstanceMonitorDataRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstanceMonitorDataResponse,
-        ::ens_runtime::Error<DescribeInstanceMonitorDataError>,
+        ::ens_runtime::SdkError<DescribeInstanceMonitorDataError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -213,7 +213,7 @@ impl<S0> DescribeInstanceSDGStatusRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstanceSDGStatusResponse,
-        ::ens_runtime::Error<DescribeInstanceSDGStatusError>,
+        ::ens_runtime::SdkError<DescribeInstanceSDGStatusError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -104,7 +104,7 @@ impl DescribeInstanceSpecRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstanceSpecResponse,
-        ::ens_runtime::Error<DescribeInstanceSpecError>,
+        ::ens_runtime::SdkError<DescribeInstanceSpecError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -129,7 +129,7 @@ impl DescribeInstanceTypesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstanceTypesResponse,
-        ::ens_runtime::Error<DescribeInstanceTypesError>,
+        ::ens_runtime::SdkError<DescribeInstanceTypesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -137,7 +137,7 @@ impl<S0> DescribeInstanceVncUrlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstanceVncUrlResponse,
-        ::ens_runtime::Error<DescribeInstanceVncUrlError>,
+        ::ens_runtime::SdkError<DescribeInstanceVncUrlError>,
     >
     where
         S0: builder_state::HasInstanceId,

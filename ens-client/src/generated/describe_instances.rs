@@ -561,7 +561,7 @@ impl DescribeInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeInstancesResponse,
-        ::ens_runtime::Error<DescribeInstancesError>,
+        ::ens_runtime::SdkError<DescribeInstancesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

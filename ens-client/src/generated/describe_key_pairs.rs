@@ -182,7 +182,10 @@ impl DescribeKeyPairsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeKeyPairsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeKeyPairsResponse, ::ens_runtime::Error<DescribeKeyPairsError>> {
+    ) -> Result<
+        DescribeKeyPairsResponse,
+        ::ens_runtime::SdkError<DescribeKeyPairsError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeKeyPairsRequestBuilder {

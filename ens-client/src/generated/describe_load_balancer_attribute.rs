@@ -145,7 +145,7 @@ impl<S0> DescribeLoadBalancerAttributeRequestBuilder<(S0,), ::ens_runtime::Fluen
         self,
     ) -> Result<
         DescribeLoadBalancerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerAttributeError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

@@ -190,7 +190,7 @@ impl<
         self,
     ) -> Result<
         DescribeLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerHTTPListenerAttributeError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerHTTPListenerAttributeError>,
     >
     where
         S0: builder_state::HasListenerPort,

@@ -196,7 +196,7 @@ impl<
         self,
     ) -> Result<
         DescribeLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerHTTPSListenerAttributeError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerHTTPSListenerAttributeError>,
     >
     where
         S0: builder_state::HasListenerPort,

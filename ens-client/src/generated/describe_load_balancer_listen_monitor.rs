@@ -260,7 +260,7 @@ impl<
         self,
     ) -> Result<
         DescribeLoadBalancerListenMonitorResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerListenMonitorError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerListenMonitorError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -221,7 +221,7 @@ impl<S0> DescribeLoadBalancerListenersRequestBuilder<(S0,), ::ens_runtime::Fluen
         self,
     ) -> Result<
         DescribeLoadBalancerListenersResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerListenersError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerListenersError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

@@ -131,7 +131,7 @@ impl DescribeLoadBalancerSpecRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeLoadBalancerSpecResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerSpecError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerSpecError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -190,7 +190,7 @@ impl<
         self,
     ) -> Result<
         DescribeLoadBalancerTCPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerTCPListenerAttributeError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerTCPListenerAttributeError>,
     >
     where
         S0: builder_state::HasListenerPort,

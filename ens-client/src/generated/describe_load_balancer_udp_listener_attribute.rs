@@ -190,7 +190,7 @@ impl<
         self,
     ) -> Result<
         DescribeLoadBalancerUDPListenerAttributeResponse,
-        ::ens_runtime::Error<DescribeLoadBalancerUDPListenerAttributeError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancerUDPListenerAttributeError>,
     >
     where
         S0: builder_state::HasListenerPort,

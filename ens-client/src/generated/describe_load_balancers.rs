@@ -329,7 +329,7 @@ impl DescribeLoadBalancersRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeLoadBalancersResponse,
-        ::ens_runtime::Error<DescribeLoadBalancersError>,
+        ::ens_runtime::SdkError<DescribeLoadBalancersError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

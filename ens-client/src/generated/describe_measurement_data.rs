@@ -163,7 +163,7 @@ impl<S0, S1> DescribeMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::Flue
         self,
     ) -> Result<
         DescribeMeasurementDataResponse,
-        ::ens_runtime::Error<DescribeMeasurementDataError>,
+        ::ens_runtime::SdkError<DescribeMeasurementDataError>,
     >
     where
         S0: builder_state::HasStartDate,

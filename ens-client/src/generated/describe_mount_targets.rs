@@ -225,7 +225,7 @@ impl<S0, S1> DescribeMountTargetsRequestBuilder<(S0, S1), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeMountTargetsResponse,
-        ::ens_runtime::Error<DescribeMountTargetsError>,
+        ::ens_runtime::SdkError<DescribeMountTargetsError>,
     >
     where
         S0: builder_state::HasEnsRegionId,

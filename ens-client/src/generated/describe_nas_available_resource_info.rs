@@ -108,7 +108,7 @@ impl DescribeNASAvailableResourceInfoRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNASAvailableResourceInfoResponse,
-        ::ens_runtime::Error<DescribeNASAvailableResourceInfoError>,
+        ::ens_runtime::SdkError<DescribeNASAvailableResourceInfoError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

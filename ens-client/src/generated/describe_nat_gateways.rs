@@ -267,7 +267,7 @@ impl DescribeNatGatewaysRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNatGatewaysResponse,
-        ::ens_runtime::Error<DescribeNatGatewaysError>,
+        ::ens_runtime::SdkError<DescribeNatGatewaysError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

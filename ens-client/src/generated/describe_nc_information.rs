@@ -146,7 +146,7 @@ impl DescribeNCInformationRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNCInformationResponse,
-        ::ens_runtime::Error<DescribeNCInformationError>,
+        ::ens_runtime::SdkError<DescribeNCInformationError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -189,7 +189,7 @@ impl DescribeNetworkAclsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNetworkAclsResponse,
-        ::ens_runtime::Error<DescribeNetworkAclsError>,
+        ::ens_runtime::SdkError<DescribeNetworkAclsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

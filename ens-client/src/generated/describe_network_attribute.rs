@@ -147,7 +147,7 @@ impl<S0> DescribeNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNetworkAttributeResponse,
-        ::ens_runtime::Error<DescribeNetworkAttributeError>,
+        ::ens_runtime::SdkError<DescribeNetworkAttributeError>,
     >
     where
         S0: builder_state::HasNetworkId,

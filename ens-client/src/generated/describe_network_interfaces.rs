@@ -376,7 +376,7 @@ impl DescribeNetworkInterfacesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNetworkInterfacesResponse,
-        ::ens_runtime::Error<DescribeNetworkInterfacesError>,
+        ::ens_runtime::SdkError<DescribeNetworkInterfacesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -209,7 +209,7 @@ impl DescribeNetworkPeerConnectionsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeNetworkPeerConnectionsResponse,
-        ::ens_runtime::Error<DescribeNetworkPeerConnectionsError>,
+        ::ens_runtime::SdkError<DescribeNetworkPeerConnectionsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

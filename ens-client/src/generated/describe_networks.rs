@@ -247,7 +247,10 @@ impl DescribeNetworksRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeNetworksRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeNetworksResponse, ::ens_runtime::Error<DescribeNetworksError>> {
+    ) -> Result<
+        DescribeNetworksResponse,
+        ::ens_runtime::SdkError<DescribeNetworksError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeNetworksRequestBuilder {

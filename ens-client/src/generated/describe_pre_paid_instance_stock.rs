@@ -247,7 +247,7 @@ impl<
         self,
     ) -> Result<
         DescribePrePaidInstanceStockResponse,
-        ::ens_runtime::Error<DescribePrePaidInstanceStockError>,
+        ::ens_runtime::SdkError<DescribePrePaidInstanceStockError>,
     >
     where
         S0: builder_state::HasEnsRegionId,

@@ -334,7 +334,7 @@ impl<
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribePriceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribePriceResponse, ::ens_runtime::Error<DescribePriceError>>
+    ) -> Result<DescribePriceResponse, ::ens_runtime::SdkError<DescribePriceError>>
     where
         S0: builder_state::HasInstanceType,
         S1: builder_state::HasEnsRegionId,

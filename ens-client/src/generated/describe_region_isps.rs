@@ -127,7 +127,7 @@ impl DescribeRegionIspsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeRegionIspsResponse,
-        ::ens_runtime::Error<DescribeRegionIspsError>,
+        ::ens_runtime::SdkError<DescribeRegionIspsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -146,7 +146,7 @@ impl DescribeRegionResourceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeRegionResourceResponse,
-        ::ens_runtime::Error<DescribeRegionResourceError>,
+        ::ens_runtime::SdkError<DescribeRegionResourceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

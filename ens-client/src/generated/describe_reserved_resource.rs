@@ -106,7 +106,7 @@ impl DescribeReservedResourceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeReservedResourceResponse,
-        ::ens_runtime::Error<DescribeReservedResourceError>,
+        ::ens_runtime::SdkError<DescribeReservedResourceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -161,7 +161,7 @@ impl DescribeResourceTimelineRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeResourceTimelineResponse,
-        ::ens_runtime::Error<DescribeResourceTimelineError>,
+        ::ens_runtime::SdkError<DescribeResourceTimelineError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

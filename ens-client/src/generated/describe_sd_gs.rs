@@ -147,7 +147,7 @@ impl DescribeSDGsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeSDGsResponse, ::ens_runtime::Error<DescribeSDGsError>> {
+    ) -> Result<DescribeSDGsResponse, ::ens_runtime::SdkError<DescribeSDGsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeSDGsRequestBuilder {

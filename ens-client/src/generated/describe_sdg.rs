@@ -190,7 +190,7 @@ impl DescribeSDGRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DescribeSDGResponse, ::ens_runtime::Error<DescribeSDGError>> {
+    ) -> Result<DescribeSDGResponse, ::ens_runtime::SdkError<DescribeSDGError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DescribeSDGRequestBuilder {

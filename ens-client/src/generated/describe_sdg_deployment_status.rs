@@ -273,7 +273,7 @@ impl<S0> DescribeSDGDeploymentStatusRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeSDGDeploymentStatusResponse,
-        ::ens_runtime::Error<DescribeSDGDeploymentStatusError>,
+        ::ens_runtime::SdkError<DescribeSDGDeploymentStatusError>,
     >
     where
         S0: builder_state::HasSdgId,

@@ -216,7 +216,7 @@ impl<S0> DescribeSDGSharedDisksRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSDGSharedDisksResponse,
-        ::ens_runtime::Error<DescribeSDGSharedDisksError>,
+        ::ens_runtime::SdkError<DescribeSDGSharedDisksError>,
     >
     where
         S0: builder_state::HasSdgId,

@@ -244,7 +244,7 @@ impl DescribeSecondaryPublicIpAddressesRequestBuilder<(), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         DescribeSecondaryPublicIpAddressesResponse,
-        ::ens_runtime::Error<DescribeSecondaryPublicIpAddressesError>,
+        ::ens_runtime::SdkError<DescribeSecondaryPublicIpAddressesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -139,7 +139,7 @@ impl<S0> DescribeSecurityGroupAttributeRequestBuilder<(S0,), ::ens_runtime::Flue
         self,
     ) -> Result<
         DescribeSecurityGroupAttributeResponse,
-        ::ens_runtime::Error<DescribeSecurityGroupAttributeError>,
+        ::ens_runtime::SdkError<DescribeSecurityGroupAttributeError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

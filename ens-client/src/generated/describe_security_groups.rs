@@ -198,7 +198,7 @@ impl DescribeSecurityGroupsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSecurityGroupsResponse,
-        ::ens_runtime::Error<DescribeSecurityGroupsError>,
+        ::ens_runtime::SdkError<DescribeSecurityGroupsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

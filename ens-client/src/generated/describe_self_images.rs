@@ -193,7 +193,7 @@ impl DescribeSelfImagesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSelfImagesResponse,
-        ::ens_runtime::Error<DescribeSelfImagesError>,
+        ::ens_runtime::SdkError<DescribeSelfImagesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -185,7 +185,7 @@ impl<S0, S1> DescribeServcieScheduleRequestBuilder<(S0, S1), ::ens_runtime::Flue
         self,
     ) -> Result<
         DescribeServcieScheduleResponse,
-        ::ens_runtime::Error<DescribeServcieScheduleError>,
+        ::ens_runtime::SdkError<DescribeServcieScheduleError>,
     >
     where
         S0: builder_state::HasAppId,

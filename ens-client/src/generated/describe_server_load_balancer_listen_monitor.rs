@@ -242,7 +242,7 @@ impl<
         self,
     ) -> Result<
         DescribeServerLoadBalancerListenMonitorResponse,
-        ::ens_runtime::Error<DescribeServerLoadBalancerListenMonitorError>,
+        ::ens_runtime::SdkError<DescribeServerLoadBalancerListenMonitorError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -195,7 +195,7 @@ impl<
         self,
     ) -> Result<
         DescribeServerLoadBalancerMonitorResponse,
-        ::ens_runtime::Error<DescribeServerLoadBalancerMonitorError>,
+        ::ens_runtime::SdkError<DescribeServerLoadBalancerMonitorError>,
     >
     where
         S0: builder_state::HasStartTime,

@@ -234,7 +234,7 @@ impl DescribeSnapshotsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSnapshotsResponse,
-        ::ens_runtime::Error<DescribeSnapshotsError>,
+        ::ens_runtime::SdkError<DescribeSnapshotsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

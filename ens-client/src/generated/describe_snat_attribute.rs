@@ -137,7 +137,7 @@ impl<S0> DescribeSnatAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSnatAttributeResponse,
-        ::ens_runtime::Error<DescribeSnatAttributeError>,
+        ::ens_runtime::SdkError<DescribeSnatAttributeError>,
     >
     where
         S0: builder_state::HasSnatEntryId,

@@ -267,7 +267,7 @@ impl<S0> DescribeSnatTableEntriesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeSnatTableEntriesResponse,
-        ::ens_runtime::Error<DescribeSnatTableEntriesError>,
+        ::ens_runtime::SdkError<DescribeSnatTableEntriesError>,
     >
     where
         S0: builder_state::HasNatGatewayId,

@@ -204,7 +204,7 @@ impl DescribeStorageGatewayRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeStorageGatewayResponse,
-        ::ens_runtime::Error<DescribeStorageGatewayError>,
+        ::ens_runtime::SdkError<DescribeStorageGatewayError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -223,7 +223,7 @@ impl DescribeStorageVolumeRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeStorageVolumeResponse,
-        ::ens_runtime::Error<DescribeStorageVolumeError>,
+        ::ens_runtime::SdkError<DescribeStorageVolumeError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

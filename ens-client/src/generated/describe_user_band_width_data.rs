@@ -260,7 +260,7 @@ impl<
         self,
     ) -> Result<
         DescribeUserBandWidthDataResponse,
-        ::ens_runtime::Error<DescribeUserBandWidthDataError>,
+        ::ens_runtime::SdkError<DescribeUserBandWidthDataError>,
     >
     where
         S0: builder_state::HasStartTime,

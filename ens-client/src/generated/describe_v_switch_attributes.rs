@@ -139,7 +139,7 @@ impl<S0> DescribeVSwitchAttributesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeVSwitchAttributesResponse,
-        ::ens_runtime::Error<DescribeVSwitchAttributesError>,
+        ::ens_runtime::SdkError<DescribeVSwitchAttributesError>,
     >
     where
         S0: builder_state::HasVswitchId,

@@ -299,7 +299,7 @@ impl DescribeVSwitchesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DescribeVSwitchesResponse,
-        ::ens_runtime::Error<DescribeVSwitchesError>,
+        ::ens_runtime::SdkError<DescribeVSwitchesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -161,7 +161,7 @@ impl<S0, S1> DetachDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DetachDiskResponse, ::ens_runtime::Error<DetachDiskError>>
+    ) -> Result<DetachDiskResponse, ::ens_runtime::SdkError<DetachDiskError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasInstanceId,

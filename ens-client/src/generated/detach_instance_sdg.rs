@@ -160,7 +160,10 @@ impl<S0> DetachInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachInstanceSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DetachInstanceSDGResponse, ::ens_runtime::Error<DetachInstanceSDGError>>
+    ) -> Result<
+        DetachInstanceSDGResponse,
+        ::ens_runtime::SdkError<DetachInstanceSDGError>,
+    >
     where
         S0: builder_state::HasSdgId,
     {

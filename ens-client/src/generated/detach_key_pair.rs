@@ -164,7 +164,7 @@ impl DetachKeyPairRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DetachKeyPairRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<DetachKeyPairResponse, ::ens_runtime::Error<DetachKeyPairError>> {
+    ) -> Result<DetachKeyPairResponse, ::ens_runtime::SdkError<DetachKeyPairError>> {
         let Self { required, optional, call } = self;
         call.send(
                 DetachKeyPairRequestBuilder {

@@ -139,7 +139,7 @@ impl<S0> DetachNetworkInterfaceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         DetachNetworkInterfaceResponse,
-        ::ens_runtime::Error<DetachNetworkInterfaceError>,
+        ::ens_runtime::SdkError<DetachNetworkInterfaceError>,
     >
     where
         S0: builder_state::HasNetworkInterfaceId,

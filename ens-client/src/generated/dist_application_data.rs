@@ -181,7 +181,7 @@ impl<S0, S1> DistApplicationDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         DistApplicationDataResponse,
-        ::ens_runtime::Error<DistApplicationDataError>,
+        ::ens_runtime::SdkError<DistApplicationDataError>,
     >
     where
         S0: builder_state::HasAppId,

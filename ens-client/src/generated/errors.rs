@@ -4011,15 +4011,15 @@ impl std::fmt::Display for AnyOperationError {
 }
 
 impl std::error::Error for AnyOperationError {}
-/// The failure of any operation of the service: every operation's error converts into
-/// it, so `?` works across operations. It derefs to the runtime's error (code, message,
-/// RequestId, whether the outcome is unknown); [`Error::error_code`] gives the catalog's
-/// code.
+/// The failure of any operation of the service: each call fails with the runtime's
+/// `SdkError<OperationError>`, which converts into this one, so `?` works across
+/// operations. It derefs to the runtime's error (code, message, RequestId, whether the
+/// outcome is unknown); [`Error::error_code`] gives the catalog's code.
 #[derive(Debug)]
-pub struct Error(Box<::ens_runtime::Error<AnyOperationError>>);
+pub struct Error(Box<::ens_runtime::SdkError<AnyOperationError>>);
 
-impl<E: rt::OperationError> From<::ens_runtime::Error<E>> for Error {
-    fn from(error: ::ens_runtime::Error<E>) -> Self {
+impl<E: rt::OperationError> From<::ens_runtime::SdkError<E>> for Error {
+    fn from(error: ::ens_runtime::SdkError<E>) -> Self {
         use rt::OperationError as _;
         Self(
             Box::new(
@@ -4036,13 +4036,13 @@ impl Error {
     }
 
     /// The runtime's error.
-    pub fn into_inner(self) -> ::ens_runtime::Error<AnyOperationError> {
+    pub fn into_inner(self) -> ::ens_runtime::SdkError<AnyOperationError> {
         *self.0
     }
 }
 
 impl std::ops::Deref for Error {
-    type Target = ::ens_runtime::Error<AnyOperationError>;
+    type Target = ::ens_runtime::SdkError<AnyOperationError>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }

@@ -280,7 +280,7 @@ impl<
         self,
     ) -> Result<
         EventMigrateInstanceResponse,
-        ::ens_runtime::Error<EventMigrateInstanceError>,
+        ::ens_runtime::SdkError<EventMigrateInstanceError>,
     >
     where
         S0: builder_state::HasEventId,

@@ -230,7 +230,7 @@ impl<S0, S1, S2> EventRebootInstanceRequestBuilder<(S0, S1, S2), ::ens_runtime::
         self,
     ) -> Result<
         EventRebootInstanceResponse,
-        ::ens_runtime::Error<EventRebootInstanceError>,
+        ::ens_runtime::SdkError<EventRebootInstanceError>,
     >
     where
         S0: builder_state::HasEventId,

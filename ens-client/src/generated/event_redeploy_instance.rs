@@ -234,7 +234,7 @@ impl<
         self,
     ) -> Result<
         EventRedeployInstanceResponse,
-        ::ens_runtime::Error<EventRedeployInstanceError>,
+        ::ens_runtime::SdkError<EventRedeployInstanceError>,
     >
     where
         S0: builder_state::HasEventId,

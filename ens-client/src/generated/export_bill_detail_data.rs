@@ -163,7 +163,7 @@ impl<S0, S1> ExportBillDetailDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         ExportBillDetailDataResponse,
-        ::ens_runtime::Error<ExportBillDetailDataError>,
+        ::ens_runtime::SdkError<ExportBillDetailDataError>,
     >
     where
         S0: builder_state::HasStartDate,

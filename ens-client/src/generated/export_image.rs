@@ -221,7 +221,7 @@ impl<S0, S1, S2> ExportImageRequestBuilder<(S0, S1, S2), ::ens_runtime::Fluent> 
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ExportImageRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ExportImageResponse, ::ens_runtime::Error<ExportImageError>>
+    ) -> Result<ExportImageResponse, ::ens_runtime::SdkError<ExportImageError>>
     where
         S0: builder_state::HasImageId,
         S1: builder_state::HasOssBucket,

@@ -163,7 +163,7 @@ impl<S0, S1> ExportMeasurementDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent
         self,
     ) -> Result<
         ExportMeasurementDataResponse,
-        ::ens_runtime::Error<ExportMeasurementDataError>,
+        ::ens_runtime::SdkError<ExportMeasurementDataError>,
     >
     where
         S0: builder_state::HasStartDate,

@@ -135,7 +135,7 @@ impl<S0> GetBucketAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetBucketAclRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<GetBucketAclResponse, ::ens_runtime::Error<GetBucketAclError>>
+    ) -> Result<GetBucketAclResponse, ::ens_runtime::SdkError<GetBucketAclError>>
     where
         S0: builder_state::HasBucketName,
     {

@@ -135,7 +135,7 @@ impl<S0> GetBucketInfoRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetBucketInfoRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<GetBucketInfoResponse, ::ens_runtime::Error<GetBucketInfoError>>
+    ) -> Result<GetBucketInfoResponse, ::ens_runtime::SdkError<GetBucketInfoError>>
     where
         S0: builder_state::HasBucketName,
     {

@@ -155,7 +155,7 @@ impl<S0> GetBucketLifecycleRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         GetBucketLifecycleResponse,
-        ::ens_runtime::Error<GetBucketLifecycleError>,
+        ::ens_runtime::SdkError<GetBucketLifecycleError>,
     >
     where
         S0: builder_state::HasBucketName,

@@ -163,7 +163,7 @@ impl<S0, S1> GetClusterAddonInstanceRequestBuilder<(S0, S1), ::ens_runtime::Flue
         self,
     ) -> Result<
         GetClusterAddonInstanceResponse,
-        ::ens_runtime::Error<GetClusterAddonInstanceError>,
+        ::ens_runtime::SdkError<GetClusterAddonInstanceError>,
     >
     where
         S0: builder_state::HasClusterId,

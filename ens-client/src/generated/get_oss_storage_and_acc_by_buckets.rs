@@ -131,7 +131,7 @@ impl GetOssStorageAndAccByBucketsRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         GetOssStorageAndAccByBucketsResponse,
-        ::ens_runtime::Error<GetOssStorageAndAccByBucketsError>,
+        ::ens_runtime::SdkError<GetOssStorageAndAccByBucketsError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

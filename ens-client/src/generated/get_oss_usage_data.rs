@@ -196,7 +196,7 @@ impl<S0, S1> GetOssUsageDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetOssUsageDataRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<GetOssUsageDataResponse, ::ens_runtime::Error<GetOssUsageDataError>>
+    ) -> Result<GetOssUsageDataResponse, ::ens_runtime::SdkError<GetOssUsageDataError>>
     where
         S0: builder_state::HasStartTime,
         S1: builder_state::HasEndTime,

@@ -395,7 +395,7 @@ impl<
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ImportImageRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ImportImageResponse, ::ens_runtime::Error<ImportImageError>>
+    ) -> Result<ImportImageResponse, ::ens_runtime::SdkError<ImportImageError>>
     where
         S0: builder_state::HasImageName,
         S1: builder_state::HasComputeType,

@@ -173,7 +173,7 @@ impl<S0, S1> ImportKeyPairRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ImportKeyPairRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ImportKeyPairResponse, ::ens_runtime::Error<ImportKeyPairError>>
+    ) -> Result<ImportKeyPairResponse, ::ens_runtime::SdkError<ImportKeyPairError>>
     where
         S0: builder_state::HasKeyPairName,
         S1: builder_state::HasPublicKeyBody,

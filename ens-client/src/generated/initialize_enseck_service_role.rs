@@ -109,7 +109,7 @@ impl InitializeENSECKServiceRoleRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         InitializeENSECKServiceRoleResponse,
-        ::ens_runtime::Error<InitializeENSECKServiceRoleError>,
+        ::ens_runtime::SdkError<InitializeENSECKServiceRoleError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

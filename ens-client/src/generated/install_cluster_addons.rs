@@ -161,7 +161,7 @@ impl<S0> InstallClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         InstallClusterAddonsResponse,
-        ::ens_runtime::Error<InstallClusterAddonsError>,
+        ::ens_runtime::SdkError<InstallClusterAddonsError>,
     >
     where
         S0: builder_state::HasClusterId,

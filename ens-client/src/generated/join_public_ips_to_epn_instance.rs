@@ -165,7 +165,7 @@ impl<S0, S1> JoinPublicIpsToEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::F
         self,
     ) -> Result<
         JoinPublicIpsToEpnInstanceResponse,
-        ::ens_runtime::Error<JoinPublicIpsToEpnInstanceError>,
+        ::ens_runtime::SdkError<JoinPublicIpsToEpnInstanceError>,
     >
     where
         S0: builder_state::HasEpnInstanceId,

@@ -172,7 +172,10 @@ impl<S0> JoinSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`JoinSecurityGroupRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<JoinSecurityGroupResponse, ::ens_runtime::Error<JoinSecurityGroupError>>
+    ) -> Result<
+        JoinSecurityGroupResponse,
+        ::ens_runtime::SdkError<JoinSecurityGroupError>,
+    >
     where
         S0: builder_state::HasSecurityGroupId,
     {

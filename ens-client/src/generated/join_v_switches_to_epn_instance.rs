@@ -169,7 +169,7 @@ impl<S0, S1> JoinVSwitchesToEpnInstanceRequestBuilder<(S0, S1), ::ens_runtime::F
         self,
     ) -> Result<
         JoinVSwitchesToEpnInstanceResponse,
-        ::ens_runtime::Error<JoinVSwitchesToEpnInstanceError>,
+        ::ens_runtime::SdkError<JoinVSwitchesToEpnInstanceError>,
     >
     where
         S0: builder_state::HasEpnInstanceId,

@@ -174,7 +174,7 @@ impl<S0> LeaveSecurityGroupRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         LeaveSecurityGroupResponse,
-        ::ens_runtime::Error<LeaveSecurityGroupError>,
+        ::ens_runtime::SdkError<LeaveSecurityGroupError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

@@ -99,7 +99,7 @@ impl ListAddonsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListAddonsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ListAddonsResponse, ::ens_runtime::Error<ListAddonsError>> {
+    ) -> Result<ListAddonsResponse, ::ens_runtime::SdkError<ListAddonsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 ListAddonsRequestBuilder {

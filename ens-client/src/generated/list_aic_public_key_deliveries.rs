@@ -222,7 +222,7 @@ impl ListAICPublicKeyDeliveriesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ListAICPublicKeyDeliveriesResponse,
-        ::ens_runtime::Error<ListAICPublicKeyDeliveriesError>,
+        ::ens_runtime::SdkError<ListAICPublicKeyDeliveriesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -205,7 +205,7 @@ impl ListAICPublicKeysRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ListAICPublicKeysResponse,
-        ::ens_runtime::Error<ListAICPublicKeysError>,
+        ::ens_runtime::SdkError<ListAICPublicKeysError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -257,7 +257,10 @@ impl ListApplicationsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListApplicationsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ListApplicationsResponse, ::ens_runtime::Error<ListApplicationsError>> {
+    ) -> Result<
+        ListApplicationsResponse,
+        ::ens_runtime::SdkError<ListApplicationsError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 ListApplicationsRequestBuilder {

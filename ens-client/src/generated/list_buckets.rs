@@ -160,7 +160,7 @@ impl ListBucketsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListBucketsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ListBucketsResponse, ::ens_runtime::Error<ListBucketsError>> {
+    ) -> Result<ListBucketsResponse, ::ens_runtime::SdkError<ListBucketsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 ListBucketsRequestBuilder {

@@ -139,7 +139,7 @@ impl<S0> ListClusterAddonInstancesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ListClusterAddonInstancesResponse,
-        ::ens_runtime::Error<ListClusterAddonInstancesError>,
+        ::ens_runtime::SdkError<ListClusterAddonInstancesError>,
     >
     where
         S0: builder_state::HasClusterId,

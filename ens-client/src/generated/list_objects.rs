@@ -232,7 +232,7 @@ impl<S0> ListObjectsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListObjectsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ListObjectsResponse, ::ens_runtime::Error<ListObjectsError>>
+    ) -> Result<ListObjectsResponse, ::ens_runtime::SdkError<ListObjectsError>>
     where
         S0: builder_state::HasBucketName,
     {

@@ -104,7 +104,7 @@ impl ListProductAbilitiesRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ListProductAbilitiesResponse,
-        ::ens_runtime::Error<ListProductAbilitiesError>,
+        ::ens_runtime::SdkError<ListProductAbilitiesError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

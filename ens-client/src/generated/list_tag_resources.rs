@@ -224,7 +224,7 @@ impl<S0> ListTagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ListTagResourcesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ListTagResourcesResponse, ::ens_runtime::Error<ListTagResourcesError>>
+    ) -> Result<ListTagResourcesResponse, ::ens_runtime::SdkError<ListTagResourcesError>>
     where
         S0: builder_state::HasResourceType,
     {

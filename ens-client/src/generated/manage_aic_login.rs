@@ -205,7 +205,7 @@ impl<S0, S1> ManageAICLoginRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ManageAICLoginRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ManageAICLoginResponse, ::ens_runtime::Error<ManageAICLoginError>>
+    ) -> Result<ManageAICLoginResponse, ::ens_runtime::SdkError<ManageAICLoginError>>
     where
         S0: builder_state::HasInstanceId,
         S1: builder_state::HasActionName,

@@ -1701,7 +1701,7 @@ pub mod upgrade_cluster_addons;
 #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod upload_aic_public_key;
 
-pub use errors::{CommonError, ErrorCode};
+pub use errors::{CommonError, Error, ErrorCode};
 
 #[cfg(feature = "network")]
 #[cfg_attr(docsrs, doc(cfg(feature = "network")))]

@@ -253,7 +253,7 @@ impl<
         self,
     ) -> Result<
         ModifyAICInstanceTypeResponse,
-        ::ens_runtime::Error<ModifyAICInstanceTypeError>,
+        ::ens_runtime::SdkError<ModifyAICInstanceTypeError>,
     >
     where
         S0: builder_state::HasImageId,

@@ -183,7 +183,7 @@ impl<S0, S1> ModifyClusterAddonRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyClusterAddonResponse,
-        ::ens_runtime::Error<ModifyClusterAddonError>,
+        ::ens_runtime::SdkError<ModifyClusterAddonError>,
     >
     where
         S0: builder_state::HasClusterId,

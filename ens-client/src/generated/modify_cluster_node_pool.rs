@@ -222,7 +222,7 @@ impl<S0, S1> ModifyClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent
         self,
     ) -> Result<
         ModifyClusterNodePoolResponse,
-        ::ens_runtime::Error<ModifyClusterNodePoolError>,
+        ::ens_runtime::SdkError<ModifyClusterNodePoolError>,
     >
     where
         S0: builder_state::HasClusterId,

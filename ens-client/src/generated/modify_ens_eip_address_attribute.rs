@@ -203,7 +203,7 @@ impl<S0> ModifyEnsEipAddressAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent
         self,
     ) -> Result<
         ModifyEnsEipAddressAttributeResponse,
-        ::ens_runtime::Error<ModifyEnsEipAddressAttributeError>,
+        ::ens_runtime::SdkError<ModifyEnsEipAddressAttributeError>,
     >
     where
         S0: builder_state::HasAllocationId,

@@ -180,7 +180,7 @@ impl<S0> ModifyEnsRouteEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyEnsRouteEntryResponse,
-        ::ens_runtime::Error<ModifyEnsRouteEntryError>,
+        ::ens_runtime::SdkError<ModifyEnsRouteEntryError>,
     >
     where
         S0: builder_state::HasRouteEntryId,

@@ -198,7 +198,10 @@ impl<S0> ModifyEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyEpnInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ModifyEpnInstanceResponse, ::ens_runtime::Error<ModifyEpnInstanceError>>
+    ) -> Result<
+        ModifyEpnInstanceResponse,
+        ::ens_runtime::SdkError<ModifyEpnInstanceError>,
+    >
     where
         S0: builder_state::HasEpnInstanceId,
     {

@@ -188,7 +188,7 @@ impl<S0, S1, S2> ModifyFileSystemRequestBuilder<(S0, S1, S2), ::ens_runtime::Flu
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifyFileSystemRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ModifyFileSystemResponse, ::ens_runtime::Error<ModifyFileSystemError>>
+    ) -> Result<ModifyFileSystemResponse, ::ens_runtime::SdkError<ModifyFileSystemError>>
     where
         S0: builder_state::HasFileSystemId,
         S1: builder_state::HasEnsRegionId,

@@ -282,7 +282,7 @@ impl<S0> ModifyForwardEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyForwardEntryResponse,
-        ::ens_runtime::Error<ModifyForwardEntryError>,
+        ::ens_runtime::SdkError<ModifyForwardEntryError>,
     >
     where
         S0: builder_state::HasForwardEntryId,

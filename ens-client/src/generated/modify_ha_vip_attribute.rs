@@ -160,7 +160,7 @@ impl<S0> ModifyHaVipAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyHaVipAttributeResponse,
-        ::ens_runtime::Error<ModifyHaVipAttributeError>,
+        ::ens_runtime::SdkError<ModifyHaVipAttributeError>,
     >
     where
         S0: builder_state::HasHaVipId,

@@ -163,7 +163,7 @@ impl<S0, S1> ModifyImageAttributeRequestBuilder<(S0, S1), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         ModifyImageAttributeResponse,
-        ::ens_runtime::Error<ModifyImageAttributeError>,
+        ::ens_runtime::SdkError<ModifyImageAttributeError>,
     >
     where
         S0: builder_state::HasImageId,

@@ -174,7 +174,7 @@ impl<S0> ModifyImageSharePermissionRequestBuilder<(S0,), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         ModifyImageSharePermissionResponse,
-        ::ens_runtime::Error<ModifyImageSharePermissionError>,
+        ::ens_runtime::SdkError<ModifyImageSharePermissionError>,
     >
     where
         S0: builder_state::HasImageId,

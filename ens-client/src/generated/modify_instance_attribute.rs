@@ -256,7 +256,7 @@ impl<S0> ModifyInstanceAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyInstanceAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceAttributeError>,
+        ::ens_runtime::SdkError<ModifyInstanceAttributeError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -244,7 +244,7 @@ impl<S0> ModifyInstanceAutoRenewAttributeRequestBuilder<(S0,), ::ens_runtime::Fl
         self,
     ) -> Result<
         ModifyInstanceAutoRenewAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceAutoRenewAttributeError>,
+        ::ens_runtime::SdkError<ModifyInstanceAutoRenewAttributeError>,
     >
     where
         S0: builder_state::HasAutoRenew,

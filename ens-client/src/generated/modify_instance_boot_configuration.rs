@@ -205,7 +205,7 @@ impl<
         self,
     ) -> Result<
         ModifyInstanceBootConfigurationResponse,
-        ::ens_runtime::Error<ModifyInstanceBootConfigurationError>,
+        ::ens_runtime::SdkError<ModifyInstanceBootConfigurationError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -311,7 +311,7 @@ impl<S0> ModifyInstanceChargeTypeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyInstanceChargeTypeResponse,
-        ::ens_runtime::Error<ModifyInstanceChargeTypeError>,
+        ::ens_runtime::SdkError<ModifyInstanceChargeTypeError>,
     >
     where
         S0: builder_state::HasInstanceChargeType,

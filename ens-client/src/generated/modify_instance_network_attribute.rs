@@ -180,7 +180,7 @@ impl<S0> ModifyInstanceNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Flue
         self,
     ) -> Result<
         ModifyInstanceNetworkAttributeResponse,
-        ::ens_runtime::Error<ModifyInstanceNetworkAttributeError>,
+        ::ens_runtime::SdkError<ModifyInstanceNetworkAttributeError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -180,7 +180,7 @@ impl<S0, S1> ModifyLoadBalancerAttributeRequestBuilder<(S0, S1), ::ens_runtime::
         self,
     ) -> Result<
         ModifyLoadBalancerAttributeResponse,
-        ::ens_runtime::Error<ModifyLoadBalancerAttributeError>,
+        ::ens_runtime::SdkError<ModifyLoadBalancerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

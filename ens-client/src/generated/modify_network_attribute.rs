@@ -194,7 +194,7 @@ impl<S0> ModifyNetworkAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyNetworkAttributeResponse,
-        ::ens_runtime::Error<ModifyNetworkAttributeError>,
+        ::ens_runtime::SdkError<ModifyNetworkAttributeError>,
     >
     where
         S0: builder_state::HasNetworkId,

@@ -180,7 +180,7 @@ impl<S0> ModifyNetworkInterfaceAttributeRequestBuilder<(S0,), ::ens_runtime::Flu
         self,
     ) -> Result<
         ModifyNetworkInterfaceAttributeResponse,
-        ::ens_runtime::Error<ModifyNetworkInterfaceAttributeError>,
+        ::ens_runtime::SdkError<ModifyNetworkInterfaceAttributeError>,
     >
     where
         S0: builder_state::HasNetworkInterfaceId,

@@ -150,7 +150,7 @@ impl ModifyPrepayInstanceSpecRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyPrepayInstanceSpecResponse,
-        ::ens_runtime::Error<ModifyPrepayInstanceSpecError>,
+        ::ens_runtime::SdkError<ModifyPrepayInstanceSpecError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

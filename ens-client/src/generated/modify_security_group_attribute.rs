@@ -192,7 +192,7 @@ impl<S0> ModifySecurityGroupAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent
         self,
     ) -> Result<
         ModifySecurityGroupAttributeResponse,
-        ::ens_runtime::Error<ModifySecurityGroupAttributeError>,
+        ::ens_runtime::SdkError<ModifySecurityGroupAttributeError>,
     >
     where
         S0: builder_state::HasSecurityGroupId,

@@ -176,7 +176,7 @@ impl<S0> ModifySnapshotAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifySnapshotAttributeResponse,
-        ::ens_runtime::Error<ModifySnapshotAttributeError>,
+        ::ens_runtime::SdkError<ModifySnapshotAttributeError>,
     >
     where
         S0: builder_state::HasSnapshotId,

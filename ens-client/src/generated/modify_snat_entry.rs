@@ -223,7 +223,7 @@ impl<S0> ModifySnatEntryRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ModifySnatEntryRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ModifySnatEntryResponse, ::ens_runtime::Error<ModifySnatEntryError>>
+    ) -> Result<ModifySnatEntryResponse, ::ens_runtime::SdkError<ModifySnatEntryError>>
     where
         S0: builder_state::HasSnatEntryId,
     {

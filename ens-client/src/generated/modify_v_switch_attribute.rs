@@ -230,7 +230,7 @@ impl<S0> ModifyVSwitchAttributeRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ModifyVSwitchAttributeResponse,
-        ::ens_runtime::Error<ModifyVSwitchAttributeError>,
+        ::ens_runtime::SdkError<ModifyVSwitchAttributeError>,
     >
     where
         S0: builder_state::HasVswitchId,

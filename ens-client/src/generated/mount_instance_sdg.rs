@@ -160,7 +160,7 @@ impl<S0> MountInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`MountInstanceSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<MountInstanceSDGResponse, ::ens_runtime::Error<MountInstanceSDGError>>
+    ) -> Result<MountInstanceSDGResponse, ::ens_runtime::SdkError<MountInstanceSDGError>>
     where
         S0: builder_state::HasSdgId,
     {

@@ -236,7 +236,7 @@ impl<S0, S1> PreloadRegionSDGRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PreloadRegionSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<PreloadRegionSDGResponse, ::ens_runtime::Error<PreloadRegionSDGError>>
+    ) -> Result<PreloadRegionSDGResponse, ::ens_runtime::SdkError<PreloadRegionSDGError>>
     where
         S0: builder_state::HasSdgId,
         S1: builder_state::HasRedundantNum,

@@ -155,7 +155,7 @@ impl<S0> PrepareUploadRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PrepareUploadRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<PrepareUploadResponse, ::ens_runtime::Error<PrepareUploadError>>
+    ) -> Result<PrepareUploadResponse, ::ens_runtime::SdkError<PrepareUploadError>>
     where
         S0: builder_state::HasBucketName,
     {

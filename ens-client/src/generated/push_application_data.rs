@@ -198,7 +198,7 @@ impl<S0, S1> PushApplicationDataRequestBuilder<(S0, S1), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         PushApplicationDataResponse,
-        ::ens_runtime::Error<PushApplicationDataError>,
+        ::ens_runtime::SdkError<PushApplicationDataError>,
     >
     where
         S0: builder_state::HasData,

@@ -221,7 +221,7 @@ impl<S0> PutBucketRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PutBucketRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<PutBucketResponse, ::ens_runtime::Error<PutBucketError>>
+    ) -> Result<PutBucketResponse, ::ens_runtime::SdkError<PutBucketError>>
     where
         S0: builder_state::HasBucketName,
     {

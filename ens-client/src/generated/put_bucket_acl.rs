@@ -167,7 +167,7 @@ impl<S0, S1> PutBucketAclRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`PutBucketAclRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<PutBucketAclResponse, ::ens_runtime::Error<PutBucketAclError>>
+    ) -> Result<PutBucketAclResponse, ::ens_runtime::SdkError<PutBucketAclError>>
     where
         S0: builder_state::HasBucketName,
         S1: builder_state::HasBucketAcl,

@@ -278,7 +278,7 @@ impl<S0, S1> PutBucketLifecycleRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         PutBucketLifecycleResponse,
-        ::ens_runtime::Error<PutBucketLifecycleError>,
+        ::ens_runtime::SdkError<PutBucketLifecycleError>,
     >
     where
         S0: builder_state::HasBucketName,

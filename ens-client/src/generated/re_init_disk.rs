@@ -161,7 +161,7 @@ impl<S0, S1> ReInitDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReInitDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ReInitDiskResponse, ::ens_runtime::Error<ReInitDiskError>>
+    ) -> Result<ReInitDiskResponse, ::ens_runtime::SdkError<ReInitDiskError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasImageId,

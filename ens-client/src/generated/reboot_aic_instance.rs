@@ -173,7 +173,7 @@ impl RebootAICInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         RebootAICInstanceResponse,
-        ::ens_runtime::Error<RebootAICInstanceError>,
+        ::ens_runtime::SdkError<RebootAICInstanceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -131,7 +131,7 @@ impl RebootARMServerInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         RebootARMServerInstanceResponse,
-        ::ens_runtime::Error<RebootARMServerInstanceError>,
+        ::ens_runtime::SdkError<RebootARMServerInstanceError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -170,7 +170,7 @@ impl<S0> RebootInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RebootInstanceResponse, ::ens_runtime::Error<RebootInstanceError>>
+    ) -> Result<RebootInstanceResponse, ::ens_runtime::SdkError<RebootInstanceError>>
     where
         S0: builder_state::HasInstanceId,
     {

@@ -134,7 +134,7 @@ impl RebootInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RebootInstancesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RebootInstancesResponse, ::ens_runtime::Error<RebootInstancesError>> {
+    ) -> Result<RebootInstancesResponse, ::ens_runtime::SdkError<RebootInstancesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 RebootInstancesRequestBuilder {

@@ -139,7 +139,7 @@ impl<S0> RecoverAICInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         RecoverAICInstanceResponse,
-        ::ens_runtime::Error<RecoverAICInstanceError>,
+        ::ens_runtime::SdkError<RecoverAICInstanceError>,
     >
     where
         S0: builder_state::HasServerId,

@@ -191,7 +191,7 @@ impl<S0, S1> ReinitInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReinitInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ReinitInstanceResponse, ::ens_runtime::Error<ReinitInstanceError>>
+    ) -> Result<ReinitInstanceResponse, ::ens_runtime::SdkError<ReinitInstanceError>>
     where
         S0: builder_state::HasInstanceId,
         S1: builder_state::HasImageId,

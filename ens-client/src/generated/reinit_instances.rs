@@ -167,7 +167,7 @@ impl ReinitInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReinitInstancesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ReinitInstancesResponse, ::ens_runtime::Error<ReinitInstancesError>> {
+    ) -> Result<ReinitInstancesResponse, ::ens_runtime::SdkError<ReinitInstancesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 ReinitInstancesRequestBuilder {

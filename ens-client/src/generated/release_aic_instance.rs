@@ -139,7 +139,7 @@ impl<S0> ReleaseAICInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ReleaseAICInstanceResponse,
-        ::ens_runtime::Error<ReleaseAICInstanceError>,
+        ::ens_runtime::SdkError<ReleaseAICInstanceError>,
     >
     where
         S0: builder_state::HasServerId,

@@ -141,7 +141,7 @@ impl<S0> ReleaseARMServerInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ReleaseARMServerInstanceResponse,
-        ::ens_runtime::Error<ReleaseARMServerInstanceError>,
+        ::ens_runtime::SdkError<ReleaseARMServerInstanceError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -143,7 +143,7 @@ impl<S0> ReleaseInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ReleaseInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ReleaseInstanceResponse, ::ens_runtime::Error<ReleaseInstanceError>>
+    ) -> Result<ReleaseInstanceResponse, ::ens_runtime::SdkError<ReleaseInstanceError>>
     where
         S0: builder_state::HasInstanceId,
     {

@@ -143,7 +143,7 @@ impl<S0> ReleasePostPaidInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ReleasePostPaidInstanceResponse,
-        ::ens_runtime::Error<ReleasePostPaidInstanceError>,
+        ::ens_runtime::SdkError<ReleasePostPaidInstanceError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -141,7 +141,7 @@ impl<S0> ReleasePrePaidInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         ReleasePrePaidInstanceResponse,
-        ::ens_runtime::Error<ReleasePrePaidInstanceError>,
+        ::ens_runtime::SdkError<ReleasePrePaidInstanceError>,
     >
     where
         S0: builder_state::HasInstanceId,

@@ -164,7 +164,7 @@ impl<S0> RemoveBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         RemoveBackendServersResponse,
-        ::ens_runtime::Error<RemoveBackendServersError>,
+        ::ens_runtime::SdkError<RemoveBackendServersError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

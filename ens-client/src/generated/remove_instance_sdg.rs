@@ -136,7 +136,7 @@ impl RemoveInstanceSDGRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         RemoveInstanceSDGResponse,
-        ::ens_runtime::Error<RemoveInstanceSDGError>,
+        ::ens_runtime::SdkError<RemoveInstanceSDGError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

@@ -171,7 +171,7 @@ impl<
         self,
     ) -> Result<
         RemovePublicIpsFromEpnInstanceResponse,
-        ::ens_runtime::Error<RemovePublicIpsFromEpnInstanceError>,
+        ::ens_runtime::SdkError<RemovePublicIpsFromEpnInstanceError>,
     >
     where
         S0: builder_state::HasEpnInstanceId,

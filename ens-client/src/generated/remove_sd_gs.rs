@@ -149,7 +149,7 @@ impl RemoveSDGsRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveSDGsRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RemoveSDGsResponse, ::ens_runtime::Error<RemoveSDGsError>> {
+    ) -> Result<RemoveSDGsResponse, ::ens_runtime::SdkError<RemoveSDGsError>> {
         let Self { required, optional, call } = self;
         call.send(
                 RemoveSDGsRequestBuilder {

@@ -131,7 +131,7 @@ impl RemoveSDGRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RemoveSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RemoveSDGResponse, ::ens_runtime::Error<RemoveSDGError>> {
+    ) -> Result<RemoveSDGResponse, ::ens_runtime::SdkError<RemoveSDGError>> {
         let Self { required, optional, call } = self;
         call.send(
                 RemoveSDGRequestBuilder {

@@ -171,7 +171,7 @@ impl<
         self,
     ) -> Result<
         RemoveVSwitchesFromEpnInstanceResponse,
-        ::ens_runtime::Error<RemoveVSwitchesFromEpnInstanceError>,
+        ::ens_runtime::SdkError<RemoveVSwitchesFromEpnInstanceError>,
     >
     where
         S0: builder_state::HasEpnInstanceId,

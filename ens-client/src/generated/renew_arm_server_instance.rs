@@ -225,7 +225,7 @@ impl<
         self,
     ) -> Result<
         RenewARMServerInstanceResponse,
-        ::ens_runtime::Error<RenewARMServerInstanceError>,
+        ::ens_runtime::SdkError<RenewARMServerInstanceError>,
     >
     where
         S0: builder_state::HasInstanceId,

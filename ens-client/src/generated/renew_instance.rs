@@ -160,7 +160,7 @@ impl<S0, S1> RenewInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RenewInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RenewInstanceResponse, ::ens_runtime::Error<RenewInstanceError>>
+    ) -> Result<RenewInstanceResponse, ::ens_runtime::SdkError<RenewInstanceError>>
     where
         S0: builder_state::HasInstanceId,
         S1: builder_state::HasPeriod,

@@ -249,7 +249,7 @@ impl<S0, S1, S2> RescaleApplicationRequestBuilder<(S0, S1, S2), ::ens_runtime::F
         self,
     ) -> Result<
         RescaleApplicationResponse,
-        ::ens_runtime::Error<RescaleApplicationError>,
+        ::ens_runtime::SdkError<RescaleApplicationError>,
     >
     where
         S0: builder_state::HasAppId,

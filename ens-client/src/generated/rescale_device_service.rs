@@ -308,7 +308,7 @@ impl<
         self,
     ) -> Result<
         RescaleDeviceServiceResponse,
-        ::ens_runtime::Error<RescaleDeviceServiceError>,
+        ::ens_runtime::SdkError<RescaleDeviceServiceError>,
     >
     where
         S0: builder_state::HasRescaleType,

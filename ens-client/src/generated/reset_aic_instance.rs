@@ -144,7 +144,10 @@ impl ResetAICInstanceRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResetAICInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ResetAICInstanceResponse, ::ens_runtime::Error<ResetAICInstanceError>> {
+    ) -> Result<
+        ResetAICInstanceResponse,
+        ::ens_runtime::SdkError<ResetAICInstanceError>,
+    > {
         let Self { required, optional, call } = self;
         call.send(
                 ResetAICInstanceRequestBuilder {

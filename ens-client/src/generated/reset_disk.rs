@@ -171,7 +171,7 @@ impl<S0, S1> ResetDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResetDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ResetDiskResponse, ::ens_runtime::Error<ResetDiskError>>
+    ) -> Result<ResetDiskResponse, ::ens_runtime::SdkError<ResetDiskError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasSnapshotId,

@@ -161,7 +161,7 @@ impl<S0, S1> ResizeDiskRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ResizeDiskRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ResizeDiskResponse, ::ens_runtime::Error<ResizeDiskError>>
+    ) -> Result<ResizeDiskResponse, ::ens_runtime::SdkError<ResizeDiskError>>
     where
         S0: builder_state::HasDiskId,
         S1: builder_state::HasNewSize,

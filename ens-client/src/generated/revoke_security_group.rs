@@ -300,7 +300,7 @@ impl<
         self,
     ) -> Result<
         RevokeSecurityGroupResponse,
-        ::ens_runtime::Error<RevokeSecurityGroupError>,
+        ::ens_runtime::SdkError<RevokeSecurityGroupError>,
     >
     where
         S0: builder_state::HasIpProtocol,

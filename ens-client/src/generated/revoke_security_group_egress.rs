@@ -303,7 +303,7 @@ impl<
         self,
     ) -> Result<
         RevokeSecurityGroupEgressResponse,
-        ::ens_runtime::Error<RevokeSecurityGroupEgressError>,
+        ::ens_runtime::SdkError<RevokeSecurityGroupEgressError>,
     >
     where
         S0: builder_state::HasIpProtocol,

@@ -198,7 +198,7 @@ impl<S0, S1> RollbackApplicationRequestBuilder<(S0, S1), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         RollbackApplicationResponse,
-        ::ens_runtime::Error<RollbackApplicationError>,
+        ::ens_runtime::SdkError<RollbackApplicationError>,
     >
     where
         S0: builder_state::HasAppId,

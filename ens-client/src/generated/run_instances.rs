@@ -1154,7 +1154,7 @@ impl RunInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`RunInstancesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<RunInstancesResponse, ::ens_runtime::Error<RunInstancesError>> {
+    ) -> Result<RunInstancesResponse, ::ens_runtime::SdkError<RunInstancesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 RunInstancesRequestBuilder {

@@ -315,7 +315,7 @@ impl<
         self,
     ) -> Result<
         RunServiceScheduleResponse,
-        ::ens_runtime::Error<RunServiceScheduleError>,
+        ::ens_runtime::SdkError<RunServiceScheduleError>,
     >
     where
         S0: builder_state::HasAppId,

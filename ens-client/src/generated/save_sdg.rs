@@ -124,7 +124,7 @@ impl SaveSDGRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SaveSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<SaveSDGResponse, ::ens_runtime::Error<SaveSDGError>> {
+    ) -> Result<SaveSDGResponse, ::ens_runtime::SdkError<SaveSDGError>> {
         let Self { required, optional, call } = self;
         call.send(
                 SaveSDGRequestBuilder {

@@ -181,7 +181,7 @@ impl<S0, S1> ScaleClusterNodePoolRequestBuilder<(S0, S1), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         ScaleClusterNodePoolResponse,
-        ::ens_runtime::Error<ScaleClusterNodePoolError>,
+        ::ens_runtime::SdkError<ScaleClusterNodePoolError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -162,7 +162,10 @@ impl<S0> SetBackendServersRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`SetBackendServersRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<SetBackendServersResponse, ::ens_runtime::Error<SetBackendServersError>>
+    ) -> Result<
+        SetBackendServersResponse,
+        ::ens_runtime::SdkError<SetBackendServersError>,
+    >
     where
         S0: builder_state::HasLoadBalancerId,
     {

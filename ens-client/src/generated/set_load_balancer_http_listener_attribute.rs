@@ -529,7 +529,7 @@ impl<
         self,
     ) -> Result<
         SetLoadBalancerHTTPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerHTTPListenerAttributeError>,
+        ::ens_runtime::SdkError<SetLoadBalancerHTTPListenerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

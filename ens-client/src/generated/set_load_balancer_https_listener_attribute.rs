@@ -551,7 +551,7 @@ impl<
         self,
     ) -> Result<
         SetLoadBalancerHTTPSListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerHTTPSListenerAttributeError>,
+        ::ens_runtime::SdkError<SetLoadBalancerHTTPSListenerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

@@ -174,7 +174,7 @@ impl<S0, S1> SetLoadBalancerStatusRequestBuilder<(S0, S1), ::ens_runtime::Fluent
         self,
     ) -> Result<
         SetLoadBalancerStatusResponse,
-        ::ens_runtime::Error<SetLoadBalancerStatusError>,
+        ::ens_runtime::SdkError<SetLoadBalancerStatusError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

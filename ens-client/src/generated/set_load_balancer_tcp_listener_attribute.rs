@@ -496,7 +496,7 @@ impl<
         self,
     ) -> Result<
         SetLoadBalancerTCPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerTCPListenerAttributeError>,
+        ::ens_runtime::SdkError<SetLoadBalancerTCPListenerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

@@ -448,7 +448,7 @@ impl<
         self,
     ) -> Result<
         SetLoadBalancerUDPListenerAttributeResponse,
-        ::ens_runtime::Error<SetLoadBalancerUDPListenerAttributeError>,
+        ::ens_runtime::SdkError<SetLoadBalancerUDPListenerAttributeError>,
     >
     where
         S0: builder_state::HasLoadBalancerId,

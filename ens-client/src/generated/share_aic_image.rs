@@ -166,7 +166,7 @@ impl<S0> ShareAICImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`ShareAICImageRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<ShareAICImageResponse, ::ens_runtime::Error<ShareAICImageError>>
+    ) -> Result<ShareAICImageResponse, ::ens_runtime::SdkError<ShareAICImageError>>
     where
         S0: builder_state::HasImageId,
     {

@@ -137,7 +137,7 @@ impl<S0> StartEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartEpnInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StartEpnInstanceResponse, ::ens_runtime::Error<StartEpnInstanceError>>
+    ) -> Result<StartEpnInstanceResponse, ::ens_runtime::SdkError<StartEpnInstanceError>>
     where
         S0: builder_state::HasEpnInstanceId,
     {

@@ -143,7 +143,7 @@ impl<S0> StartInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StartInstanceResponse, ::ens_runtime::Error<StartInstanceError>>
+    ) -> Result<StartInstanceResponse, ::ens_runtime::SdkError<StartInstanceError>>
     where
         S0: builder_state::HasInstanceId,
     {

@@ -134,7 +134,7 @@ impl StartInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartInstancesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StartInstancesResponse, ::ens_runtime::Error<StartInstancesError>> {
+    ) -> Result<StartInstancesResponse, ::ens_runtime::SdkError<StartInstancesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 StartInstancesRequestBuilder {

@@ -208,7 +208,7 @@ impl<S0, S1> StartLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::Fl
         self,
     ) -> Result<
         StartLoadBalancerListenerResponse,
-        ::ens_runtime::Error<StartLoadBalancerListenerError>,
+        ::ens_runtime::SdkError<StartLoadBalancerListenerError>,
     >
     where
         S0: builder_state::HasListenerPort,

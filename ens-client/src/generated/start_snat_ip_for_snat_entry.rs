@@ -165,7 +165,7 @@ impl<S0, S1> StartSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Flue
         self,
     ) -> Result<
         StartSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<StartSnatIpForSnatEntryError>,
+        ::ens_runtime::SdkError<StartSnatIpForSnatEntryError>,
     >
     where
         S0: builder_state::HasSnatEntryId,

@@ -137,7 +137,7 @@ impl<S0> StopEpnInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopEpnInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StopEpnInstanceResponse, ::ens_runtime::Error<StopEpnInstanceError>>
+    ) -> Result<StopEpnInstanceResponse, ::ens_runtime::SdkError<StopEpnInstanceError>>
     where
         S0: builder_state::HasEpnInstanceId,
     {

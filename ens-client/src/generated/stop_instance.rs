@@ -174,7 +174,7 @@ impl<S0> StopInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopInstanceRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StopInstanceResponse, ::ens_runtime::Error<StopInstanceError>>
+    ) -> Result<StopInstanceResponse, ::ens_runtime::SdkError<StopInstanceError>>
     where
         S0: builder_state::HasInstanceId,
     {

@@ -134,7 +134,7 @@ impl StopInstancesRequestBuilder<(), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StopInstancesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<StopInstancesResponse, ::ens_runtime::Error<StopInstancesError>> {
+    ) -> Result<StopInstancesResponse, ::ens_runtime::SdkError<StopInstancesError>> {
         let Self { required, optional, call } = self;
         call.send(
                 StopInstancesRequestBuilder {

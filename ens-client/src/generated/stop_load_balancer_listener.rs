@@ -200,7 +200,7 @@ impl<S0, S1> StopLoadBalancerListenerRequestBuilder<(S0, S1), ::ens_runtime::Flu
         self,
     ) -> Result<
         StopLoadBalancerListenerResponse,
-        ::ens_runtime::Error<StopLoadBalancerListenerError>,
+        ::ens_runtime::SdkError<StopLoadBalancerListenerError>,
     >
     where
         S0: builder_state::HasListenerPort,

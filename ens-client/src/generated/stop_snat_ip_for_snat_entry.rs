@@ -163,7 +163,7 @@ impl<S0, S1> StopSnatIpForSnatEntryRequestBuilder<(S0, S1), ::ens_runtime::Fluen
         self,
     ) -> Result<
         StopSnatIpForSnatEntryResponse,
-        ::ens_runtime::Error<StopSnatIpForSnatEntryError>,
+        ::ens_runtime::SdkError<StopSnatIpForSnatEntryError>,
     >
     where
         S0: builder_state::HasSnatEntryId,

@@ -212,7 +212,7 @@ impl<S0> TagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`TagResourcesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<TagResourcesResponse, ::ens_runtime::Error<TagResourcesError>>
+    ) -> Result<TagResourcesResponse, ::ens_runtime::SdkError<TagResourcesError>>
     where
         S0: builder_state::HasResourceType,
     {

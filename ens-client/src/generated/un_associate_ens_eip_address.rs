@@ -170,7 +170,7 @@ impl<S0> UnAssociateEnsEipAddressRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UnAssociateEnsEipAddressResponse,
-        ::ens_runtime::Error<UnAssociateEnsEipAddressError>,
+        ::ens_runtime::SdkError<UnAssociateEnsEipAddressError>,
     >
     where
         S0: builder_state::HasAllocationId,

@@ -160,7 +160,7 @@ impl<S0> UnInstallClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UnInstallClusterAddonsResponse,
-        ::ens_runtime::Error<UnInstallClusterAddonsError>,
+        ::ens_runtime::SdkError<UnInstallClusterAddonsError>,
     >
     where
         S0: builder_state::HasClusterId,

@@ -162,7 +162,7 @@ impl<S0> UnassignPrivateIpAddressesRequestBuilder<(S0,), ::ens_runtime::Fluent> 
         self,
     ) -> Result<
         UnassignPrivateIpAddressesResponse,
-        ::ens_runtime::Error<UnassignPrivateIpAddressesError>,
+        ::ens_runtime::SdkError<UnassignPrivateIpAddressesError>,
     >
     where
         S0: builder_state::HasNetworkInterfaceId,

@@ -161,7 +161,7 @@ impl<S0, S1> UnassociateHaVipRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnassociateHaVipRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<UnassociateHaVipResponse, ::ens_runtime::Error<UnassociateHaVipError>>
+    ) -> Result<UnassociateHaVipResponse, ::ens_runtime::SdkError<UnassociateHaVipError>>
     where
         S0: builder_state::HasHaVipId,
         S1: builder_state::HasInstanceId,

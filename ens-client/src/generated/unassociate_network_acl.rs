@@ -174,7 +174,7 @@ impl<S0> UnassociateNetworkAclRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UnassociateNetworkAclResponse,
-        ::ens_runtime::Error<UnassociateNetworkAclError>,
+        ::ens_runtime::SdkError<UnassociateNetworkAclError>,
     >
     where
         S0: builder_state::HasNetworkAclId,

@@ -174,7 +174,7 @@ impl<S0> UnassociateNetworkCidrBlockRequestBuilder<(S0,), ::ens_runtime::Fluent>
         self,
     ) -> Result<
         UnassociateNetworkCidrBlockResponse,
-        ::ens_runtime::Error<UnassociateNetworkCidrBlockError>,
+        ::ens_runtime::SdkError<UnassociateNetworkCidrBlockError>,
     >
     where
         S0: builder_state::HasNetworkId,

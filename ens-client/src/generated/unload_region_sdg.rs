@@ -181,7 +181,7 @@ impl<S0> UnloadRegionSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UnloadRegionSDGRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<UnloadRegionSDGResponse, ::ens_runtime::Error<UnloadRegionSDGError>>
+    ) -> Result<UnloadRegionSDGResponse, ::ens_runtime::SdkError<UnloadRegionSDGError>>
     where
         S0: builder_state::HasSdgId,
     {

@@ -162,7 +162,7 @@ impl<S0> UnmountInstanceSDGRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UnmountInstanceSDGResponse,
-        ::ens_runtime::Error<UnmountInstanceSDGError>,
+        ::ens_runtime::SdkError<UnmountInstanceSDGError>,
     >
     where
         S0: builder_state::HasSdgId,

@@ -232,7 +232,7 @@ impl<S0> UntagResourcesRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`UntagResourcesRequestBuilder::build`] does.
     pub async fn send(
         self,
-    ) -> Result<UntagResourcesResponse, ::ens_runtime::Error<UntagResourcesError>>
+    ) -> Result<UntagResourcesResponse, ::ens_runtime::SdkError<UntagResourcesError>>
     where
         S0: builder_state::HasResourceType,
     {

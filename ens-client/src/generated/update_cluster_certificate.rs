@@ -131,7 +131,7 @@ impl UpdateClusterCertificateRequestBuilder<(), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UpdateClusterCertificateResponse,
-        ::ens_runtime::Error<UpdateClusterCertificateError>,
+        ::ens_runtime::SdkError<UpdateClusterCertificateError>,
     > {
         let Self { required, optional, call } = self;
         call.send(

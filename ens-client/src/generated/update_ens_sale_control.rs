@@ -192,7 +192,7 @@ impl<S0> UpdateEnsSaleControlRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UpdateEnsSaleControlResponse,
-        ::ens_runtime::Error<UpdateEnsSaleControlError>,
+        ::ens_runtime::SdkError<UpdateEnsSaleControlError>,
     >
     where
         S0: builder_state::HasCommodityCode,

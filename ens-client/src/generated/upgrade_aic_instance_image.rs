@@ -187,7 +187,7 @@ impl<S0> UpgradeAICInstanceImageRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UpgradeAICInstanceImageResponse,
-        ::ens_runtime::Error<UpgradeAICInstanceImageError>,
+        ::ens_runtime::SdkError<UpgradeAICInstanceImageError>,
     >
     where
         S0: builder_state::HasImageId,

@@ -189,7 +189,7 @@ impl<S0, S1> UpgradeApplicationRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UpgradeApplicationResponse,
-        ::ens_runtime::Error<UpgradeApplicationError>,
+        ::ens_runtime::SdkError<UpgradeApplicationError>,
     >
     where
         S0: builder_state::HasAppId,

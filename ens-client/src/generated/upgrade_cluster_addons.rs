@@ -160,7 +160,7 @@ impl<S0> UpgradeClusterAddonsRequestBuilder<(S0,), ::ens_runtime::Fluent> {
         self,
     ) -> Result<
         UpgradeClusterAddonsResponse,
-        ::ens_runtime::Error<UpgradeClusterAddonsError>,
+        ::ens_runtime::SdkError<UpgradeClusterAddonsError>,
     >
     where
         S0: builder_state::HasClusterId,

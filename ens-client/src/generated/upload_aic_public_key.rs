@@ -239,7 +239,7 @@ impl<S0, S1, S2> UploadAICPublicKeyRequestBuilder<(S0, S1, S2), ::ens_runtime::F
         self,
     ) -> Result<
         UploadAICPublicKeyResponse,
-        ::ens_runtime::Error<UploadAICPublicKeyError>,
+        ::ens_runtime::SdkError<UploadAICPublicKeyError>,
     >
     where
         S0: builder_state::HasKeyName,

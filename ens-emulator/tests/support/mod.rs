@@ -217,7 +217,7 @@ pub async fn control(emulator: &Emulator, method: &str, path: &str, body: &str) 
 macro_rules! by_instance_id {
     ($($name:ident => $method:ident($response:ident, $error:ident);)*) => {$(
         #[doc = concat!("Calls `", stringify!($method), "` on instance `id`.")]
-        pub async fn $name(c: &Client, id: &str) -> Result<ens_client::$response, ens_client::Error<ens_client::$error>> {
+        pub async fn $name(c: &Client, id: &str) -> Result<ens_client::$response, ens_client::SdkError<ens_client::$error>> {
             c.$method().instance_id(id).send().await
         }
     )*};

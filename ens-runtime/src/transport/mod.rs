@@ -110,7 +110,7 @@ impl HttpRequest {
 /// A connection that the server closes while the request is being written loses the request, and
 /// the client cannot tell that apart from a server that got the request and then failed. For a
 /// read-only call that costs a retry; for a call that creates resources it costs an
-/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown). Servers close connections that stayed
+/// [`SdkError::OutcomeUnknown`](crate::SdkError::OutcomeUnknown). Servers close connections that stayed
 /// idle for their keep-alive timeout, so such calls only take a connection used very recently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
