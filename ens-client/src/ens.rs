@@ -1,15 +1,11 @@
-//! ENS's instance waiter over the runtime's id-list engine (hand-written until the spec waiter
-//! takes its place).
+//! ENS's "wait for these instances": a thin convenience over DescribeInstances' spec waiters
+//! (`InstanceRunning`, `InstanceStopped`), for a list of ids of any length.
 
-use crate::Client;
-// The instance waiter needs DescribeInstances, an operation of the `instance` area.
-#[cfg(feature = "instance")]
-use crate::core::Operation as _;
 #[cfg(feature = "instance")]
 use crate::{
-    DescribeInstancesError, DescribeInstancesRequest, SdkError,
-    describe_instances::Instance,
-    wait::{Observation, Polling, WaitOptions},
+    Client, DescribeInstancesError, DescribeInstancesRequest, SdkError,
+    describe_instances::{INSTANCE_RUNNING, INSTANCE_STOPPED, Instance},
+    wait::{Observation, WaitOptions},
 };
 
 /// Why [`Client::wait_for_instances`] did not return the instances.
@@ -20,20 +16,37 @@ pub type WaitError = crate::wait::WaitError<SdkError<DescribeInstancesError>>;
 #[cfg(feature = "instance")]
 const IDS_PER_CALL: usize = 100;
 
+#[cfg(feature = "instance")]
 impl Client {
-    #[cfg(feature = "instance")]
     #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
-    /// Polls DescribeInstances until every instance in `ids` reports `status` (for example
-    /// `"Running"` after CreateInstance), and returns them in the order of `ids`.
+    /// Waits until every instance in `ids` is `status`, `"Running"` (after CreateInstance or
+    /// StartInstance) or `"Stopped"`, and returns them in the order of `ids`.
     ///
-    /// An id given more than once is waited for and returned once, at its first place. Only
-    /// the instances still pending are asked about, up to 100 per call; pauses grow from
-    /// `options.initial_delay` to `options.max_delay`, and calls are never closer than
-    /// DescribeInstances' documented rate limit allows.
+    /// The spec waiter for that status decides, as
+    /// [`wait_until_instance_running`](Client::wait_until_instance_running) and
+    /// [`wait_until_instance_stopped`](Client::wait_until_instance_stopped) do: an instance not
+    /// listed yet is waited for, an `Expired` one ends the wait as [`WaitError::Failed`](crate::wait::WaitError::Failed).
+    /// The ids are asked about 100 per DescribeInstances call (its documented maximum), a group
+    /// after the other ([`Client::wait_for_ids`](ens_runtime::Client::wait_for_ids)); an id given
+    /// more than once is waited for and returned once, at its first place. Pauses grow from
+    /// `options.initial_delay` to `options.max_delay`, and the client keeps DescribeInstances
+    /// within its documented rate limit.
     ///
     /// Returns within `options.timeout` (a DescribeInstances call still running then is
-    /// abandoned; it only reads). On timeout the error lists each instance not there yet with
-    /// its last status, in the order of `ids`.
+    /// abandoned; it only reads). On timeout the error lists each instance not there yet with its
+    /// last status, in the order of `ids`. A `status` no spec waiter waits for is refused at once
+    /// ([`WaitError::NoWaiter`](crate::wait::WaitError::NoWaiter)).
+    ///
+    /// ```no_run
+    /// # async fn run(client: ens_client::Client, ids: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    /// use ens_client::WaitOptions;
+    ///
+    /// let running = client.wait_for_instances(ids, "Running", &WaitOptions::default()).await?;
+    /// for instance in running {
+    ///     println!("{:?} is up", instance.instance_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn wait_for_instances<I, S>(
         &self,
         ids: I,
@@ -44,28 +57,43 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let polling = Polling::new(
+        let waiters = [&INSTANCE_RUNNING, &INSTANCE_STOPPED];
+        let Some(waiter) = waiters.into_iter().find(|w| {
+            w.acceptors.iter().any(|a| {
+                a.state == crate::core::WaitState::Success
+                    && matches!(a.matcher, crate::core::Matcher::Path { expected, .. } if expected == status)
+            })
+        }) else {
+            return Err(WaitError::NoWaiter {
+                status: status.to_owned(),
+                waiters: waiters.iter().map(|w| w.name).collect(),
+            });
+        };
+        self.wait_for_ids(
+            ids,
+            waiter,
+            options,
             IDS_PER_CALL,
-            DescribeInstancesRequest::SPEC.rate_limit_per_second,
-        );
-        self.wait_for(ids, status, options, polling, |chunk| async move {
-            let request = DescribeInstancesRequest::builder()
-                .instance_ids(chunk)
-                .page_size(IDS_PER_CALL as i64)
-                .build();
-            let answer = self.send(request).await?;
-            Ok(answer
-                .instances
-                .into_iter()
-                .filter_map(|instance| {
-                    Some(Observation {
-                        id: instance.instance_id.clone()?,
-                        status: instance.status.as_ref().map(|s| s.as_str().to_owned()),
-                        resource: instance,
+            |group| {
+                DescribeInstancesRequest::builder()
+                    .instance_ids(group)
+                    .page_size(IDS_PER_CALL as i64)
+                    .build()
+            },
+            |answer| {
+                answer
+                    .instances
+                    .iter()
+                    .filter_map(|instance| {
+                        Some(Observation {
+                            id: instance.instance_id.clone()?,
+                            status: instance.status.as_ref().map(|s| s.as_str().to_owned()),
+                            resource: instance.clone(),
+                        })
                     })
-                })
-                .collect())
-        })
+                    .collect()
+            },
+        )
         .await
     }
 }

@@ -1,5 +1,6 @@
-//! `Client::wait_for_instances` against ens-emulator: instances it creates and boots, and
-//! scripted DescribeInstances answers where a test needs an exact sequence.
+//! `Client::wait_for_instances` (DescribeInstances' spec waiters over a list of ids) against
+//! ens-emulator: instances it creates and boots, and scripted DescribeInstances answers where a
+//! test needs an exact sequence.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -23,8 +24,9 @@ fn quick() -> WaitOptions {
         .with_delays(Duration::from_millis(5), Duration::from_millis(20))
 }
 
-#[tokio::test]
-async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
+// On tokio's paused clock: the waiter's 1 s pauses cost no real time.
+#[tokio::test(start_paused = true)]
+async fn polls_until_every_instance_asked_about_is_listed_and_runs() {
     for version in SIGNATURES {
         let emu = emulator_started().await;
         answer_in_turn(
@@ -32,36 +34,94 @@ async fn polls_until_every_instance_runs_asking_only_for_the_pending_ones() {
             "DescribeInstances",
             [
                 instances(&[("i-1", "Pending")]), // i-2 not listed yet
+                instances(&[("i-1", "Running")]), // all listed are Running, but not all listed
                 instances(&[("i-1", "Running"), ("i-2", "Pending")]),
-                instances(&[("i-2", "Running")]),
+                instances(&[("i-2", "Running"), ("i-1", "Running")]),
             ],
         );
         let c = client(&emu, version).build().unwrap();
         let done = c
-            .wait_for_instances(["i-1", "i-2"], "Running", &quick())
+            .wait_for_instances(["i-1", "i-2", "i-1"], "Running", &quick())
             .await
             .unwrap();
         let ids: Vec<_> = done
             .iter()
             .map(|i| i.instance_id.as_deref().unwrap())
             .collect();
-        assert_eq!(ids, ["i-1", "i-2"], "returned in the order asked");
+        assert_eq!(
+            ids,
+            ["i-1", "i-2"],
+            "returned once each, in the order asked"
+        );
         assert!(
             done.iter()
                 .all(|i| i.status.as_ref().map(|s| s.as_str()) == Some("Running"))
         );
         let received = received(&emu, "DescribeInstances");
-        assert_eq!(received.len(), 3);
-        assert_eq!(emu.requests().len(), 3, "nothing else was sent");
-        assert_eq!(asked_ids(&received[0]), ["i-1", "i-2"]);
-        assert_eq!(asked_ids(&received[1]), ["i-1", "i-2"]);
-        assert_eq!(
-            asked_ids(&received[2]),
-            ["i-2"],
-            "a finished instance is not asked again"
-        );
-        assert_eq!(received[0].param("PageSize").as_deref(), Some("100"));
+        assert_eq!(received.len(), 4);
+        assert_eq!(emu.requests().len(), 4, "nothing else was sent");
+        for request in &received {
+            // The spec waiter polls with the one request: every id of the group each time.
+            assert_eq!(asked_ids(request), ["i-1", "i-2"]);
+            assert_eq!(request.param("PageSize").as_deref(), Some("100"));
+        }
     }
+}
+
+#[tokio::test]
+async fn an_expired_instance_fails_the_wait_and_an_unknown_status_is_refused() {
+    let emu = emulator_started().await;
+    answer_always(
+        &emu,
+        "DescribeInstances",
+        instances(&[("i-1", "Running"), ("i-2", "Expired")]),
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    let err = c
+        .wait_for_instances(["i-1", "i-2"], "Running", &quick())
+        .await
+        .unwrap_err();
+    let WaitError::Failed { waiter, acceptor } = &err else {
+        panic!("expected the waiter's failure, got {err}");
+    };
+    assert_eq!(*waiter, "InstanceRunning");
+    assert!(acceptor.contains("Expired"), "{acceptor}");
+    assert_eq!(
+        emu.count("DescribeInstances"),
+        1,
+        "decided at the first poll"
+    );
+
+    let err = c
+        .wait_for_instances(["i-1"], "Starting", &quick())
+        .await
+        .unwrap_err();
+    let WaitError::NoWaiter { status, waiters } = &err else {
+        panic!("expected no waiter, got {err}");
+    };
+    assert_eq!(status, "Starting");
+    assert_eq!(waiters, &["InstanceRunning", "InstanceStopped"]);
+    assert_eq!(emu.count("DescribeInstances"), 1, "nothing sent");
+}
+
+#[tokio::test(start_paused = true)]
+async fn stopped_is_the_instance_stopped_waiter() {
+    let emu = emulator_started().await;
+    answer_in_turn(
+        &emu,
+        "DescribeInstances",
+        [
+            instances(&[("i-1", "Stopping")]),
+            instances(&[("i-1", "Stopped")]),
+        ],
+    );
+    let c = client(&emu, SIGNATURES[0]).build().unwrap();
+    let done = c
+        .wait_for_instances(["i-1"], "Stopped", &quick())
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(emu.count("DescribeInstances"), 2);
 }
 
 /// The emulator boots what it creates (Pending, then Running 300 ms later on its clock): the
@@ -112,7 +172,8 @@ async fn a_timeout_lists_each_pending_instance_with_its_last_status() {
     let emu = emulator_started().await;
     answer_always(&emu, "DescribeInstances", instances(&[("i-1", "Pending")]));
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
-    let options = quick().with_timeout(Duration::from_millis(150));
+    // The waiter asks for at least 1 s between polls (its spec's minDelay): two polls fit.
+    let options = quick().with_timeout(Duration::from_millis(1200));
     let started = Instant::now();
     let err = c
         .wait_for_instances(["i-1", "i-2"], "Running", &options)
@@ -128,7 +189,7 @@ async fn a_timeout_lists_each_pending_instance_with_its_last_status() {
         panic!("expected a timeout, got {err}");
     };
     assert_eq!(status, "Running");
-    assert!(*waited >= Duration::from_millis(150) && started.elapsed() < Duration::from_secs(5));
+    assert!(*waited >= Duration::from_millis(1200) && started.elapsed() < Duration::from_secs(5));
     assert!(
         *polls >= 2 && emu.count("DescribeInstances") == u64::from(*polls),
         "{polls} polls, {} calls",
@@ -172,7 +233,7 @@ async fn a_failing_describe_ends_the_wait_with_its_typed_error() {
 }
 
 #[tokio::test]
-async fn many_instances_are_asked_in_calls_of_100_spaced_by_the_rate_limit() {
+async fn many_instances_are_asked_in_groups_of_100_spaced_by_the_rate_limit() {
     let emu = start(emulator()).await;
     let c = client(&emu, SIGNATURES[0]).build().unwrap();
     let mut ids = Vec::new();
@@ -191,8 +252,8 @@ async fn many_instances_are_asked_in_calls_of_100_spaced_by_the_rate_limit() {
     let polls = received(&emu, "DescribeInstances");
     let sizes: Vec<usize> = polls.iter().map(|r| asked_ids(r).len()).collect();
     assert_eq!(sizes, [100, 100, 50]);
-    // DescribeInstances is documented at 100 calls per second: the client leaves 10 ms between
-    // calls. Stamped on arrival, the first call also carries the connection setup, so only the
+    // DescribeInstances is documented at 100 calls per second: the client's rate limiter leaves
+    // 10 ms between calls. Stamped on arrival, the first call also carries the connection setup, so only the
     // gaps between calls on the warm connection are compared, with room for loopback jitter.
     for pair in polls.windows(2).skip(1) {
         let gap = pair[1].received_at - pair[0].received_at;

@@ -1,14 +1,17 @@
 //! Waiting for resources to reach a status: creating, starting or stopping an instance is
 //! asynchronous, and a successful call only means the request was accepted.
 //!
-//! The engine here polls any "describe by ids" call of a service; the service's crate says how
-//! to ask (for ENS, `ens_client::Client::wait_for_instances` on DescribeInstances).
+//! The spec waiters (`waiter.rs`) decide; this module holds how long and how often to poll
+//! ([`WaitOptions`]) and [`Client::wait_for_ids`]: a spec waiter over a list of ids as long as
+//! the caller likes (in calls of as many ids as the operation takes), which returns the resources
+//! in the order asked and, on timeout, each one not there yet with its last status. A service's
+//! crate wraps it for its resources (ENS: `ens_client::Client::wait_for_instances`).
 
-use crate::Client;
+use crate::{Client, SdkError, WaiterError};
+use ens_core::{Matcher, Operation, WaitState, Waiter};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long and how often a wait polls.
 ///
@@ -84,8 +87,23 @@ pub enum WaitError<E> {
         /// The instances not there yet, with their last status.
         pending: Vec<PendingInstance>,
     },
+    /// An acceptor of the waiter said a resource will never reach the status (a terminal
+    /// state such as an expired instance's).
+    Failed {
+        /// The waiter (`InstanceRunning`).
+        waiter: &'static str,
+        /// The acceptor that decided (`Instances.Status AnyEquals "Expired"`).
+        acceptor: String,
+    },
     /// The call that polls failed (after the client's own retries).
     Describe(E),
+    /// No spec waiter waits for this status (nothing was sent).
+    NoWaiter {
+        /// The status asked for.
+        status: String,
+        /// The waiters there are.
+        waiters: Vec<&'static str>,
+    },
 }
 
 impl<E: fmt::Display> fmt::Display for WaitError<E> {
@@ -112,7 +130,15 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
                 }
                 Ok(())
             }
+            WaitError::Failed { waiter, acceptor } => {
+                write!(f, "waiter {waiter} failed: {acceptor}")
+            }
             WaitError::Describe(e) => write!(f, "waiting for instances: {e}"),
+            WaitError::NoWaiter { status, waiters } => write!(
+                f,
+                "no waiter waits for the status {status:?} (there are: {})",
+                waiters.join(", ")
+            ),
         }
     }
 }
@@ -121,66 +147,53 @@ impl<E: std::error::Error + 'static> std::error::Error for WaitError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaitError::Describe(e) => Some(e),
-            WaitError::TimedOut { .. } => None,
+            WaitError::TimedOut { .. } | WaitError::Failed { .. } | WaitError::NoWaiter { .. } => {
+                None
+            }
         }
     }
 }
 
-/// What one poll found about a resource: its id, its status, and the resource as described.
+/// What an answer says about one resource: its id, its status, and the resource as described.
 #[derive(Debug, Clone)]
 pub struct Observation<R> {
     /// The resource's id.
     pub id: String,
     /// Its status, if the answer gave one.
     pub status: Option<String>,
-    /// The resource, returned once it reaches the status waited for.
+    /// The resource, returned once the wait succeeds.
     pub resource: R,
 }
 
-/// How the polling call takes ids: how many per call, and how far apart calls must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Polling {
-    /// The most ids one call may ask about.
-    pub ids_per_call: usize,
-    /// The least time between two calls (the operation's documented rate limit).
-    pub spacing: Duration,
-}
-
-impl Polling {
-    /// `ids_per_call` ids per call, calls at most `per_second` a second (`None`: no limit).
-    pub fn new(ids_per_call: usize, per_second: Option<u32>) -> Self {
-        Self {
-            ids_per_call: ids_per_call.max(1),
-            spacing: per_second.map_or(Duration::ZERO, |n| Duration::from_secs(1) / n.max(1)),
-        }
-    }
-}
-
 impl Client {
-    /// Polls with `describe` until every resource in `ids` reports `status`, and returns them in
-    /// the order of `ids`: the engine of a service's waiters.
+    /// Waits with the spec waiter `waiter` until every resource in `ids` is in its success state,
+    /// and returns them in the order of `ids`: the engine of a service's "wait for these
+    /// resources" (ENS's `wait_for_instances`).
     ///
-    /// An id given more than once is waited for and returned once, at its first place. Only
-    /// the resources still pending are asked about, in calls of at most `polling.ids_per_call`
-    /// ids never closer than `polling.spacing`; pauses between rounds grow from
-    /// `options.initial_delay` to `options.max_delay`, on the client's clock and sleep.
+    /// The ids are asked about in calls of at most `ids_per_call` (`request` makes the request
+    /// for a group of ids), one group after the other, each polled as [`Client::wait_until`]
+    /// does: the waiter's acceptors decide success, failure or another poll (success only once
+    /// the answer lists every id of the group), and the client paces the calls to the
+    /// operation's rate limit. `observe` reads an answer's resources. An id given more than once
+    /// is waited for and returned once, at its first place.
     ///
-    /// Returns within `options.timeout` (a call still running then is abandoned, so `describe`
-    /// must only read). On timeout the error lists each resource not there yet with its last
-    /// status, in the order of `ids`.
-    pub async fn wait_for<R, E, F, Fut, I, S>(
+    /// Returns within `options.timeout`, counted over all groups. On timeout the error lists each
+    /// resource not there yet with the status it last had (`None`: never listed), in the order of
+    /// `ids`; an acceptor's failure is [`WaitError::Failed`], a failed call
+    /// [`WaitError::Describe`].
+    pub async fn wait_for_ids<O, R, I, S>(
         &self,
         ids: I,
-        status: &str,
+        waiter: &'static Waiter<O>,
         options: &WaitOptions,
-        polling: Polling,
-        mut describe: F,
-    ) -> Result<Vec<R>, WaitError<E>>
+        ids_per_call: usize,
+        request: impl Fn(Vec<String>) -> O,
+        observe: impl Fn(&O::Response) -> Vec<Observation<R>>,
+    ) -> Result<Vec<R>, WaitError<SdkError<O::Error>>>
     where
+        O: Operation + Clone,
         I: IntoIterator<Item = S>,
         S: Into<String>,
-        F: FnMut(Vec<String>) -> Fut,
-        Fut: Future<Output = Result<Vec<Observation<R>>, E>>,
     {
         let timer = self.timer();
         let mut order: Vec<String> = Vec::new();
@@ -190,53 +203,66 @@ impl Client {
                 order.push(id);
             }
         }
-        let mut pending: BTreeMap<String, Option<String>> =
-            order.iter().map(|id| (id.clone(), None)).collect();
-        let mut reached: BTreeMap<String, R> = BTreeMap::new();
-        let pace = Pace::new(options);
+        let status = success_value(waiter).unwrap_or(waiter.name);
         let started = timer.now();
         let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
-        let mut delay = pace.initial;
-        let mut last_call: Option<Instant> = None;
+        let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut reached: BTreeMap<String, R> = BTreeMap::new();
         let mut polls = 0;
-        let timed_out = |polls, pending: &BTreeMap<String, Option<String>>| {
-            timed_out(status, timer.now() - started, polls, &order, pending)
-        };
-        while !pending.is_empty() {
-            if polls > 0 {
-                timer.sleep_until(deadline.min(timer.now() + delay)).await;
-                if timer.now() >= deadline {
-                    return Err(timed_out(polls, &pending));
-                }
-                delay = pace.next(delay);
-            }
-            polls += 1;
-            let asked: Vec<String> = pending.keys().cloned().collect();
-            for chunk in asked.chunks(polling.ids_per_call.max(1)) {
-                if let Some(at) = last_call {
-                    timer.sleep_until(deadline.min(at + polling.spacing)).await;
-                }
-                last_call = Some(timer.now());
-                let answer = match timer.until(Some(deadline), describe(chunk.to_vec())).await {
-                    Ok(answer) => answer.map_err(WaitError::Describe)?,
-                    Err(_) => return Err(timed_out(polls, &pending)),
-                };
-                for seen in answer {
-                    let Some(last) = pending.get_mut(&seen.id) else {
-                        continue;
-                    };
-                    if seen.status.as_deref() == Some(status) {
-                        pending.remove(&seen.id);
-                        reached.insert(seen.id, seen.resource);
-                    } else {
-                        *last = seen.status;
+        for group in order.chunks(ids_per_call.max(1)) {
+            let remaining = deadline.saturating_duration_since(timer.now());
+            let group_options = options.with_timeout(remaining);
+            let mut seen: Vec<Observation<R>> = Vec::new();
+            let outcome = self
+                .wait_until_observed(request(group.to_vec()), waiter, &group_options, |answer| {
+                    polls += 1;
+                    seen = observe(answer);
+                    for o in &seen {
+                        last.insert(o.id.clone(), o.status.clone());
+                    }
+                })
+                .await;
+            match outcome {
+                Ok(_) => {
+                    for o in seen {
+                        if group.contains(&o.id) {
+                            reached.entry(o.id).or_insert(o.resource);
+                        }
                     }
                 }
+                Err(WaiterError::TimedOut { .. }) => {
+                    let pending = order
+                        .iter()
+                        .filter(|id| !reached.contains_key(*id))
+                        .map(|id| PendingInstance {
+                            instance_id: id.clone(),
+                            last_status: last.get(id).cloned().flatten(),
+                        })
+                        .collect();
+                    return Err(WaitError::TimedOut {
+                        status: status.to_owned(),
+                        waited: timer.now() - started,
+                        polls,
+                        pending,
+                    });
+                }
+                Err(WaiterError::Failed { waiter, acceptor }) => {
+                    return Err(WaitError::Failed { waiter, acceptor });
+                }
+                Err(WaiterError::Call(e)) => return Err(WaitError::Describe(e)),
             }
-            tracing::debug!(polls, pending = pending.len(), "waiting for resources");
+            tracing::debug!(polls, reached = reached.len(), "waiting for resources");
         }
         Ok(order.iter().filter_map(|id| reached.remove(id)).collect())
     }
+}
+
+/// The value a waiter's success acceptor expects (`Running`), if it looks at a path.
+fn success_value<O: Operation>(waiter: &Waiter<O>) -> Option<&'static str> {
+    waiter.acceptors.iter().find_map(|a| match a.matcher {
+        Matcher::Path { expected, .. } if a.state == WaitState::Success => Some(expected),
+        _ => None,
+    })
 }
 
 /// The pauses between polls, from [`WaitOptions`] made safe to compute with.
@@ -267,29 +293,6 @@ impl Pace {
         Duration::try_from_secs_f64(delay.as_secs_f64() * self.multiplier)
             .unwrap_or(self.max)
             .min(self.max)
-    }
-}
-
-fn timed_out<E>(
-    status: &str,
-    waited: Duration,
-    polls: u32,
-    order: &[String],
-    pending: &BTreeMap<String, Option<String>>,
-) -> WaitError<E> {
-    WaitError::TimedOut {
-        status: status.to_owned(),
-        waited,
-        polls,
-        pending: order
-            .iter()
-            .filter_map(|id| {
-                pending.get(id).map(|last_status| PendingInstance {
-                    instance_id: id.clone(),
-                    last_status: last_status.clone(),
-                })
-            })
-            .collect(),
     }
 }
 

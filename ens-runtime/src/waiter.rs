@@ -77,6 +77,19 @@ impl Client {
         waiter: &'static Waiter<O>,
         options: &WaitOptions,
     ) -> Result<O::Response, WaiterError<O::Error>> {
+        self.wait_until_observed(request, waiter, options, |_| {})
+            .await
+    }
+
+    /// [`Client::wait_until`], showing `observe` every answer a poll gets (to report progress, or
+    /// what was last seen when the wait times out).
+    pub async fn wait_until_observed<O: Operation + Clone>(
+        &self,
+        request: O,
+        waiter: &'static Waiter<O>,
+        options: &WaitOptions,
+        mut observe: impl FnMut(&O::Response),
+    ) -> Result<O::Response, WaiterError<O::Error>> {
         let timer = self.timer();
         let started = timer.now();
         let deadline = started + options.timeout.min(WaitOptions::MAX_TIMEOUT);
@@ -98,7 +111,10 @@ impl Client {
             };
             // An error code decides only as `retry` or `failure` (the generator allows no other).
             let decided = match &outcome {
-                Ok(answer) => waiter.decide(&request, answer),
+                Ok(answer) => {
+                    observe(answer);
+                    waiter.decide(&request, answer)
+                }
                 Err(e) => match e.as_service().map(|s| s.kind().code()) {
                     Some(code) => match waiter.decide_error(code) {
                         Some(acceptor) => Some(acceptor),
