@@ -297,7 +297,8 @@ async fn duplicate_ids_are_waited_for_once_and_reported_in_the_order_given() {
     let asked = received(&emu, "DescribeInstances")[0]
         .param("InstanceIds")
         .unwrap();
-    assert_eq!(asked, r#"["i-1","i-2"]"#);
+    // The spec waiter's one request: each id once, in the order given.
+    assert_eq!(asked, r#"["i-2","i-1"]"#);
 
     let emu = emulator_started().await;
     let c = client(&emu, SIGNATURES[0]).build().unwrap();

@@ -210,6 +210,8 @@ impl Client {
         let mut reached: BTreeMap<String, R> = BTreeMap::new();
         let mut polls = 0;
         for group in order.chunks(ids_per_call.max(1)) {
+            // Polls answered in the groups before (a poll abandoned at the deadline has none).
+            let polls_before = polls;
             let remaining = deadline.saturating_duration_since(timer.now());
             let group_options = options.with_timeout(remaining);
             let mut seen: Vec<Observation<R>> = Vec::new();
@@ -230,7 +232,9 @@ impl Client {
                         }
                     }
                 }
-                Err(WaiterError::TimedOut { .. }) => {
+                Err(WaiterError::TimedOut {
+                    polls: group_polls, ..
+                }) => {
                     let pending = order
                         .iter()
                         .filter(|id| !reached.contains_key(*id))
@@ -242,7 +246,7 @@ impl Client {
                     return Err(WaitError::TimedOut {
                         status: status.to_owned(),
                         waited: timer.now() - started,
-                        polls,
+                        polls: polls_before + group_polls,
                         pending,
                     });
                 }
