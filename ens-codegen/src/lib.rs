@@ -143,6 +143,23 @@ pub const GENERATED_NAMES: &[&str] = &[
     "PARAMS",
 ];
 
+/// Methods of the generated `Client` and of the runtime's client it derefs to: no operation's
+/// method (`create_instance()`) may take one, or it would hide it.
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "with_options",
+    "options",
+    "send",
+    "send_with",
+    "dry_run",
+    "endpoint",
+    "service",
+    "current_rate_limit",
+    "wait_until",
+    "wait_until_observed",
+    "wait_for_ids",
+];
+
 /// Names of the types one generated module defines, so that two never collide.
 #[derive(Debug, Default)]
 pub(crate) struct TypeNames {
@@ -414,6 +431,13 @@ fn generate_operation(
     names::type_ident(ctx, "/operation", Some(name), "")?;
     if spec.version.is_empty() {
         return Err(ctx.err("/version", "the API version is empty"));
+    }
+    let method = module_name(name);
+    if CLIENT_METHODS.contains(&method.as_str()) {
+        return Err(ctx.err(
+            "/operation",
+            format!("the client method `{method}()` of `{name}` would hide the client's own `{method}`: the service cannot have this operation name"),
+        ));
     }
     let mut type_names = TypeNames::default();
     type_names.claim_shared(model.shapes.keys());

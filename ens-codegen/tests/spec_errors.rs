@@ -791,3 +791,33 @@ fn no_edit_of_the_every_form_fixture_panics() {
     }
     assert!(runs > 500, "only {runs} edits were tried");
 }
+
+/// Names the generated client and builders use themselves: an operation or parameter taking one
+/// would hide a method (`client.send(request)`, a builder's `send()`), so the spec is refused.
+#[test]
+fn names_of_the_clients_and_builders_own_methods_are_refused() {
+    let mut spec = base();
+    spec["operation"] = json!("DryRun");
+    let err = ens_codegen::operation_module(
+        &service_with(json!([])),
+        "specs/DryRun.json",
+        &spec.to_string(),
+    )
+    .expect_err("an operation named like a client method");
+    assert_eq!(
+        (err.file.as_str(), err.path.as_str()),
+        ("specs/DryRun.json", "/operation")
+    );
+    assert!(err.message.contains("`dry_run()`"), "{err}");
+
+    for name in ["Send", "CallOptions", "Build"] {
+        let mut spec = base();
+        spec["parameters"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "name": name, "type": "string" }));
+        let err = error_of(&spec);
+        assert_eq!(err.path, "/parameters/2/name", "{name}: {err}");
+        assert!(err.message.contains("would clash"), "{name}: {err}");
+    }
+}
