@@ -82,7 +82,8 @@ pub fn endpoint_for_region(region: &str) -> &'static str {
 pub mod generated;
 pub use generated::*;
 
-/// The README's examples, compiled as doctests so they stay true.
+/// The crate README's example, compiled as a doctest so it stays true (the workspace README's are
+/// doctests of the unpublished `tests` crate: a published crate reads no file outside itself).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
