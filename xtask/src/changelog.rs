@@ -6,9 +6,9 @@
 //! The summary, not git, is the "before": regen compares the summary on disk with the one the
 //! specs give now, so the entries are written by the same run that changes the code.
 
+use crate::spec_docs::SpecDocs;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// Where the summary lives, from the workspace root (committed; `regen --check` compares it).
 pub const SUMMARY: &str = "ens-client/api-summary.json";
@@ -44,10 +44,9 @@ const TYPE_KEYS: &[&str] = &[
 
 /// The summary of the specs under `root`: per operation its parameters, response fields and
 /// error codes; per shared shape its structure; texts left out.
-pub fn summary(root: &Path) -> Result<Value, String> {
-    let specs = root.join("specs/ens");
+pub fn summary(docs: &SpecDocs) -> Value {
     let mut operations = Map::new();
-    for (name, spec) in read_dir_json(&specs.join("operations"))? {
+    for (name, spec) in &docs.operations {
         let members = |key: &str| -> Value {
             let mut out = Map::new();
             for member in spec
@@ -73,7 +72,7 @@ pub fn summary(root: &Path) -> Result<Value, String> {
             })
             .collect();
         operations.insert(
-            name,
+            name.clone(),
             json!({
                 "readOnly": spec.get("readOnly").cloned().unwrap_or(Value::Null),
                 "parameters": members("parameters"),
@@ -83,35 +82,10 @@ pub fn summary(root: &Path) -> Result<Value, String> {
         );
     }
     let mut shapes = Map::new();
-    for (name, spec) in read_dir_json(&specs.join("shapes"))? {
-        shapes.insert(name, strip(&spec));
+    for (name, spec) in &docs.shapes {
+        shapes.insert(name.clone(), strip(spec));
     }
-    Ok(json!({ "operations": operations, "shapes": shapes }))
-}
-
-/// Each `*.json` of `dir` by file stem, sorted.
-fn read_dir_json(dir: &Path) -> Result<Vec<(String, Value)>, String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let value = serde_json::from_str(&text)
-                .map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            Ok((stem, value))
-        })
-        .collect()
+    json!({ "operations": operations, "shapes": shapes })
 }
 
 /// `value` without its texts, keys sorted (so the summary does not depend on key order).

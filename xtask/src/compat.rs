@@ -6,6 +6,7 @@
 //! unless the version was bumped as semver asks (the minor version while at 0.x).
 
 use crate::changelog::{self, Entry};
+use crate::spec_docs::SpecDocs;
 use std::path::Path;
 use std::process::Command;
 
@@ -18,7 +19,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let old_manifest = git_show(root, baseline, "Cargo.toml")?;
     let old: serde_json::Value = serde_json::from_str(&old_summary)
         .map_err(|e| format!("{baseline}:{}: {e}", changelog::SUMMARY))?;
-    let new = changelog::summary(root)?;
+    let new = changelog::summary(&SpecDocs::read(root)?);
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let entries = changelog::diff(&old, &new);
@@ -126,6 +127,10 @@ mod tests {
         let dir = tempdir::Dir::new();
         let from = workspace().join("specs/ens");
         let to = dir.path().join("specs/ens");
+        for file in ["service.json", "errors.json"] {
+            fs::create_dir_all(&to).expect("mkdir");
+            fs::copy(from.join(file), to.join(file)).expect("copy");
+        }
         for sub in ["operations", "shapes"] {
             fs::create_dir_all(to.join(sub)).expect("mkdir");
             for entry in fs::read_dir(from.join(sub)).expect("specs") {
@@ -149,9 +154,9 @@ mod tests {
 
     #[test]
     fn a_new_required_parameter_fails_the_check_until_the_version_steps() {
-        let baseline = changelog::summary(workspace()).expect("summary of the specs");
+        let baseline = changelog::summary(&SpecDocs::read(workspace()).expect("the specs"));
         let edited = specs_with_start_instance_param(true);
-        let now = changelog::summary(edited.path()).expect("summary of the edit");
+        let now = changelog::summary(&SpecDocs::read(edited.path()).expect("the edited specs"));
         let entries = changelog::diff(&baseline, &now);
         let err = verdict("0.1.0", "0.1.0", &entries).expect_err("breaking");
         assert!(
@@ -167,9 +172,9 @@ mod tests {
 
     #[test]
     fn a_new_optional_parameter_passes() {
-        let baseline = changelog::summary(workspace()).expect("summary of the specs");
+        let baseline = changelog::summary(&SpecDocs::read(workspace()).expect("the specs"));
         let edited = specs_with_start_instance_param(false);
-        let now = changelog::summary(edited.path()).expect("summary of the edit");
+        let now = changelog::summary(&SpecDocs::read(edited.path()).expect("the edited specs"));
         let entries = changelog::diff(&baseline, &now);
         assert_eq!(entries.len(), 1, "{entries:?}");
         assert!(verdict("0.1.0", "0.1.1", &entries).is_ok());

@@ -11,49 +11,43 @@
 //!
 //! Only the keys read here are relied on, so the spec format can grow without breaking this.
 
+use crate::spec_docs::{SpecDocs, read_json};
 use serde_json::{Map, Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where the catalog is written, from the workspace root.
 pub const CATALOG: &str = "ens-emulator/src/catalog.json";
 
 /// The catalog's text: one operation per line, so a spec edit shows as a readable diff.
-pub fn build(root: &Path) -> Result<String, String> {
-    let specs = root.join("specs/ens");
-    let catalog: Map<String, Value> = list(&read(&specs.join("errors.json"))?, "codes")
+pub fn build(root: &Path, docs: &SpecDocs) -> Result<String, String> {
+    let catalog: Map<String, Value> = list(&docs.errors, "codes")
         .iter()
         .filter_map(|row| Some((row.get("code")?.as_str()?.to_owned(), row.clone())))
         .collect();
     let row = |entry: &Value| spec_error(entry, &catalog);
-    let service = read(&specs.join("service.json"))?;
-    let common: Vec<Value> = list(&service, "commonErrors").iter().map(row).collect();
+    let common: Vec<Value> = list(&docs.service, "commonErrors")
+        .iter()
+        .map(row)
+        .collect();
 
     let mut operations = Map::new();
-    let dir = specs.join("operations");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for file in files {
-        let spec = read(&file)?;
+    for (file, spec) in &docs.operations {
         let name = spec
             .get("operation")
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("{}: no \"operation\"", file.display()))?;
+            .ok_or_else(|| format!("specs/ens/operations/{file}.json: no \"operation\""))?;
         operations.insert(
             name.to_owned(),
             json!({
                 "spec": true,
                 "perSecond": spec.pointer("/rateLimit/perSecond").and_then(Value::as_u64),
-                "errors": list(&spec, "errors").iter().map(row).collect::<Vec<_>>(),
+                "errors": list(spec, "errors").iter().map(row).collect::<Vec<_>>(),
             }),
         );
     }
 
-    let docs = read(&specs.join("metadata/api-docs-2024/api-docs.json"))?;
-    let apis = docs
+    let api_docs = read_json(&root.join("specs/ens/metadata/api-docs-2024/api-docs.json"))?;
+    let apis = api_docs
         .get("apis")
         .and_then(Value::as_object)
         .ok_or("api-docs.json has no \"apis\"")?;
@@ -75,12 +69,6 @@ pub fn build(root: &Path) -> Result<String, String> {
     }
     out.push_str("}}\n");
     Ok(out)
-}
-
-fn read(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
 }
 
 fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {

@@ -8,6 +8,7 @@ mod compat;
 mod emulator_catalog;
 mod import;
 mod regen;
+mod spec_docs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -141,10 +141,11 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let schema = ens_codegen::schema::spec_schema();
     let schema_path = root.join(SCHEMA);
     let schema_stale = fs::read_to_string(&schema_path).ok().as_deref() != Some(schema.as_str());
-    let catalog = crate::emulator_catalog::build(root)?;
+    let docs = crate::spec_docs::SpecDocs::read(root)?;
+    let catalog = crate::emulator_catalog::build(root, &docs)?;
     let catalog_path = root.join(crate::emulator_catalog::CATALOG);
     let catalog_stale = fs::read_to_string(&catalog_path).ok().as_deref() != Some(catalog.as_str());
-    let summary = crate::changelog::summary(root)?;
+    let summary = crate::changelog::summary(&docs);
     let summary_text = crate::changelog::render(&summary);
     let summary_path = root.join(crate::changelog::SUMMARY);
     let old_summary = fs::read_to_string(&summary_path).ok();
