@@ -18,7 +18,6 @@ const IDS_PER_CALL: usize = 100;
 
 #[cfg(feature = "instance")]
 impl Client {
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     /// Waits until every instance in `ids` is `status`, `"Running"` (after CreateInstance or
     /// StartInstance) or `"Stopped"`, and returns them in the order of `ids`.
     ///

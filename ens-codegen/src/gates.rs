@@ -1,7 +1,7 @@
 //! Cargo features per API area: an operation is compiled with its area's feature, a shared shape
 //! or error code with any feature of the areas whose operations use it, so that a crate asking for
 //! one area pays for its operations and what they use, and nothing else. `docsrs` builds show the
-//! feature on each item (`doc(cfg)`).
+//! feature on each item, derived by `doc_cfg` from its `cfg` (no attribute of its own).
 
 use crate::model::Model;
 use crate::spec::{Field, Parameter};
@@ -40,10 +40,8 @@ impl Gates {
         } else {
             quote!(any(#(feature = #features),*))
         };
-        quote! {
-            #[cfg(#predicate)]
-            #[cfg_attr(docsrs, doc(cfg(#predicate)))]
-        }
+        // docs.rs (`feature(doc_cfg)`) derives each item's feature badge from this `cfg`.
+        quote!(#[cfg(#predicate)])
     }
 
     /// `#[allow(lints)]` for builds with no area enabled (then some generated code has nothing to

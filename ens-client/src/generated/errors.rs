@@ -9,7 +9,6 @@ use ::ens_runtime::core as rt;
 pub enum ErrorCode {
     /// `AccessDenied` (HTTP 403): auth is not valid
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     AccessDenied,
     /// `AuthorizationLimitExceed` (HTTP 400): The limit of authorization records in the security group reaches.
     #[cfg(
@@ -20,31 +19,15 @@ pub enum ErrorCode {
             feature = "security-group"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "image",
-                    feature = "key-pair",
-                    feature = "network",
-                    feature = "security-group"
-                )
-            )
-        )
-    )]
     AuthorizationLimitExceed,
     /// `BackendServerNotFound` (HTTP 400): The input parameter serverId that is not found.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     BackendServerNotFound,
     /// `BucketAlreadyExists` (HTTP 400): The bucket already exists or is occupied by other users.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     BucketAlreadyExists,
     /// `BucketNotEmpty` (HTTP 409): The bucket you tried to delete is not empty.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     BucketNotEmpty,
     /// An error occurred when you call the operation.
     ///
@@ -66,116 +49,72 @@ pub enum ErrorCode {
             feature = "tag"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "aic",
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "load-balancer",
-                    feature = "network",
-                    feature = "region",
-                    feature = "security-group",
-                    feature = "tag"
-                )
-            )
-        )
-    )]
     CallInterface,
     /// `DependencyNetworkViolation` (HTTP 400): A bound network can be deleted only after it is unbound
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyNetworkViolation,
     /// `DependencyViolation` (HTTP 400): There is still instance(s) in the specified security group.
     #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     DependencyViolation,
     /// `DependencyViolation.CloudInstance` (HTTP 400): Specified network has nat cloud instance.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyViolationCloudInstance,
     /// `DependencyViolation.Eip` (HTTP 400): DependencyViolation.Eip
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     DependencyViolationEip,
     /// `DependencyViolation.NAT` (HTTP 400): Specified network has nat instance.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyViolationNat,
     /// `DependencyViolation.NatRule` (HTTP 400): DependencyViolation.SNAT/DNAT
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     DependencyViolationNatRule,
     /// `DependencyViolation.NetworkAcl` (HTTP 400): Specified network has network acl.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyViolationNetworkAcl,
     /// `DependencyViolation.RouteEntry` (HTTP 400): Specified network has route entry.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyViolationRouteEntry,
     /// `DependencyViolation.VSwitch` (HTTP 400): Specified network has vswitch.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     DependencyViolationVSwitch,
     /// `ENS_BUY_COUNT_LESS` (HTTP 400): Too many resources purchased
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     EnsBuyCountLess,
     /// `ENS_BUY_DISK_STATUS_ILLEGAL` (HTTP 400): The disk status is invalid
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     EnsBuyDiskStatusIllegal,
     /// `ENS_BUY_STORE_ENOUGH` (HTTP 400): Insufficient inventory of purchased resources
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     EnsBuyStoreEnough,
     /// `ENS_BUY_USER_ILLEGAL` (HTTP 400): User is illegal
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     EnsBuyUserIllegal,
     /// `ENS_DependencyViolation_WindowsInstance` (HTTP 400): The instance creating is window, only user password to login.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsDependencyViolationWindowsInstance,
     /// `ENS_OperationUnsupported_KeyPairName` (HTTP 400): The KeyPairNameis not available or image not support ssh key.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsOperationUnsupportedKeyPairName,
     /// `ENS_PASSWORDORKEYPAIRNAME_MODULE_NOT_CHOOSEN` (HTTP 400): The required module pwd or keyPairName is not inputed
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     EnsPasswordOrKeyPairNameModuleNotChosen,
     /// `ENS_SERVICE_ARREARAGE` (HTTP 400): 用户欠费
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     EnsServiceArrearage,
     /// `EdgeNasError` (HTTP 400): EdgeNasError
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     EdgeNasError,
     /// `EipNotFound` (HTTP 400): The input parameter allocationId that is not found.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     EipNotFound,
     /// `EniNotFound` (HTTP 400): The input parameter allocationId that is not found.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     EniNotFound,
     /// `EnsNodeStockIsNotEnough` (HTTP 400): Insufficient inventory of purchased resources.
     #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     EnsNodeStockIsNotEnough,
     /// `Error.DeleteImage` (HTTP 400): The image cannot be deleted when used by instance.
     #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     ErrorDeleteImage,
     /// The AccessKey pair is disabled.
     ///
@@ -183,19 +122,15 @@ pub enum ErrorCode {
     ForbiddenAccessKeyDisabled,
     /// `Forbidden.CreateInstance` (HTTP 400): The user is not in the Goods whitelist of creating instance interface.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     ForbiddenCreateInstance,
     /// `Forbidden.DelerrorteImage` (HTTP 400): The image cannot be deleted when used by instance.
     #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     ForbiddenDelerrorteImage,
     /// `Forbidden.ExternalIpUsedInSnat` (HTTP 400): Forbidden.ExternalIpUsedInSnat
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenExternalIpUsedInSnat,
     /// `Forbidden.ExternalPort.Duplicated` (HTTP 400): The specified ExternalPort is duplicated.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenExternalPortDuplicated,
     /// The RAM user or role is not authorized to perform the operation on the resource, or the operation does not support RAM.
     ///
@@ -203,31 +138,24 @@ pub enum ErrorCode {
     ForbiddenRam,
     /// `Forbidden.SnatIp` (HTTP 400): Snat requires at least one running snat ip
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenSnatIp,
     /// `Forbidden.SnatIpUsedInDnat` (HTTP 400): Forbidden.SnatIpUsedInDnat
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenSnatIpUsedInDnat,
     /// `Forbidden.SourceCIDR.Duplicated` (HTTP 400): The specified sourceCIDR is duplicated.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenSourceCidrDuplicated,
     /// `Forbidden.SourceCIDR.NotSupport` (HTTP 400): SourceCIDR support intranet cidr only.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForbiddenSourceCidrNotSupport,
     /// `ForwardEntryLimitExceed` (HTTP 400): The limit of forward entry in the nat reaches.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     ForwardEntryLimitExceed,
     /// `INSTANCE_ID_NOT_FOUND` (HTTP 400): The input parameter instancdId that is not found.
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     InstanceIdNotFound2,
     /// `IllegalInsatanceSpec` (HTTP 400): The specified Instance Spec is illegal.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     IllegalInsatanceSpec,
     /// The request signature is missing or malformed.
     ///
@@ -235,19 +163,15 @@ pub enum ErrorCode {
     IncompleteSignature,
     /// `IncorrectEipIpStatus` (HTTP 400): The ip status of EIP  is invalid.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     IncorrectEipIpStatus,
     /// `IncorrectEipStatus` (HTTP 400): The current status of the resource does not support this operation.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     IncorrectEipStatus,
     /// `IncorrectEniStatus` (HTTP 400): Current eni status does not support this operation.
     #[cfg(any(feature = "eip", feature = "network"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "network"))))]
     IncorrectEniStatus,
     /// `IncorrectEniType` (HTTP 400): The type of eni is invalid.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     IncorrectEniType,
     /// `IncorrectInstanceStatus` (HTTP 400): The current status of the instance does not support this operation.
     #[cfg(
@@ -261,66 +185,39 @@ pub enum ErrorCode {
             feature = "security-group"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "instance",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "security-group"
-                )
-            )
-        )
-    )]
     IncorrectInstanceStatus,
     /// `IncorrectListenerStatus` (HTTP 400): The current status of the resource does not support this operation.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     IncorrectListenerStatus,
     /// `IncorrectNetworkStatus` (HTTP 400): Current Network status does not support this operation.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     IncorrectNetworkStatus,
     /// `IncorrectNetworkType` (HTTP 400): Current Network type does not support this operation.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     IncorrectNetworkType,
     /// `IncorrectPrivateIpAddressStatus` (HTTP 400): The current status of the resource does not support this operation.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     IncorrectPrivateIpAddressStatus,
     /// `IncorrectResourceBondStatus` (HTTP 400): The resource's bond status  is invalid.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     IncorrectResourceBondStatus,
     /// `IncorrectRouteEntryStatus` (HTTP 400): Some route entry status blocked this operation.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     IncorrectRouteEntryStatus,
     /// `IncorretDnatEntryStatus` (HTTP 400): Dnat entry status blocked this operation.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     IncorretDnatEntryStatus,
     /// `IncorretSnatEntryStatus` (HTTP 400): Snat entry status blocked this operation.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     IncorretSnatEntryStatus,
     /// `IncorretSnatIpStatus` (HTTP 400): Snat ip status blocked this operation.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     IncorretSnatIpStatus,
     /// `Instance.NotFound` (HTTP 400): The instance was not found.Please confirm whether the instance exists.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InstanceNotFound2,
     /// `InstanceAlreadyBound` (HTTP 400): The instance is already bound to a SecurityGroup.
     #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     InstanceAlreadyBound,
     /// The specified instance ID does not exist.
     ///
@@ -337,23 +234,6 @@ pub enum ErrorCode {
             feature = "region"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "aic",
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "region"
-                )
-            )
-        )
-    )]
     InstanceIdNotFound,
     /// `InstanceNotExists` (HTTP 400): The user have no instances.
     #[cfg(
@@ -362,19 +242,6 @@ pub enum ErrorCode {
             feature = "epn",
             feature = "instance",
             feature = "region"
-        )
-    )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "billing",
-                    feature = "epn",
-                    feature = "instance",
-                    feature = "region"
-                )
-            )
         )
     )]
     InstanceNotExists,
@@ -387,37 +254,15 @@ pub enum ErrorCode {
             feature = "load-balancer"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "instance",
-                    feature = "load-balancer"
-                )
-            )
-        )
-    )]
     InstanceNotFound,
     /// `InsufficientEipCapacity` (HTTP 400): Insufficient EIP inventory under the specified territory.
     #[cfg(any(feature = "billing", feature = "epn", feature = "region"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "billing", feature = "epn", feature = "region")))
-    )]
     InsufficientEipCapacity,
     /// `Interface.Call.Error` (HTTP 400): The interface call error
     #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "aic", feature = "sdg", feature = "storage")))
-    )]
     InterfaceCallError,
     /// `Interface.Call.Failed` (HTTP 400): %s.
     #[cfg(any(feature = "aic", feature = "sdg"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "aic", feature = "sdg"))))]
     InterfaceCallFailed,
     /// An internal error occurred on the service. Try again later.
     ///
@@ -436,23 +281,6 @@ pub enum ErrorCode {
             feature = "storage"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "instance",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "region",
-                    feature = "storage"
-                )
-            )
-        )
-    )]
     InvalidField,
     /// The AccessKey pair is disabled.
     ///
@@ -464,7 +292,6 @@ pub enum ErrorCode {
     InvalidAccessKeyIdNotFound,
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 400): Your account does not have enough balance.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidAccountStatusNotEnoughBalance,
     /// The Action does not exist in this API version.
     ///
@@ -476,111 +303,84 @@ pub enum ErrorCode {
     InvalidApiNotFound,
     /// `InvalidArgument` (HTTP 400): Days and createBeforeDate can only choose one
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidArgument,
     /// `InvalidAssociation.AssociateEipFist` (HTTP 400): Associate EIP first.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidAssociationAssociateEipFist,
     /// `InvalidAssociation.Duplicated` (HTTP 400): Specified instance already is associated.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidAssociationDuplicated,
     /// `InvalidAssociation.EniNotSupportStandby` (HTTP 400): Eni does not support standby eip.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidAssociationEniNotSupportStandby,
     /// `InvalidAssociation.NetworkTypeNotSupport` (HTTP 400): The instance network type does not support binding to EIP.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidAssociationNetworkTypeNotSupport,
     /// `InvalidAssociation.RegionNotSupportStandby` (HTTP 400): The region of EIP does not support standby.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidAssociationRegionNotSupportStandby,
     /// `InvalidBucketName` (HTTP 400): Specified parameter BucketName is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidBucketName,
     /// `InvalidCidrBlock.Malformed` (HTTP 400): Specified CIDR block is not valid.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidCidrBlockMalformed,
     /// `InvalidComment` (HTTP 400): Specified parameter Comment is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidComment,
     /// `InvalidDataRedundancyType` (HTTP 400): Specified parameter DataRedundancyType is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidDataRedundancyType,
     /// `InvalidDelimiter` (HTTP 400): Specified parameter Delimiter is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidDelimiter,
     /// `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk capacity is invalid. Specify another capacity and try again.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidDiskSizeValueNotSupported,
     /// `InvalidEngineId` (HTTP 400): The engineId does not belong to the city.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidEngineId,
     /// `InvalidEniId.NotFound` (HTTP 400): The specified NetworkInterfaceId does not exist.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidEniIdNotFound,
     /// `InvalidEnsRegionId.NotFound` (HTTP 400): The input parameter ensRegionId that is not found.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidEnsRegionIdNotFound,
     /// `InvalidImageIdNotFound` (HTTP 400): The image information entered is invalid. Please re-enter valid image information.
     #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     InvalidImageIdNotFound,
     /// `InvalidInstanId.NotFound` (HTTP 400): Specified instance does not exist.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidInstanIdNotFound,
     /// `InvalidInstanceId.NotFound` (HTTP 400): The specified InstanceId does not exist.
     #[cfg(any(feature = "instance", feature = "security-group"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "security-group"))))]
     InvalidInstanceIdNotFound,
     /// `InvalidInstanceType.NotSupported` (HTTP 400): The specified InstanceType is not Supported.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidInstanceTypeNotSupported,
     /// `InvalidLifecycleScheme` (HTTP 400): Specified parameter LifecycleScheme is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidLifecycleScheme,
     /// `InvalidMarker` (HTTP 400): Specified parameter Marker is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidMarker,
     /// `InvalidMountTarget.NotExisted` (HTTP 400): The specified mount target does not exist.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidMountTargetNotExisted,
     /// `InvalidNetworkAcl.NotFound` (HTTP 400): The special Network Acl is not found.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidNetworkAclNotFound,
     /// `InvalidNetworkAclEntryId.NotFound` (HTTP 400): The special Network Acl Entry is not found.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidNetworkAclEntryIdNotFound,
     /// `InvalidNetworkId.NotFound` (HTTP 400): Network not found
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidNetworkIdNotFound,
     /// `InvalidOperation.InstanceNotSupport` (HTTP 400): The specified instance does not support this operation.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidOperationInstanceNotSupport,
     /// `InvalidParam.DuplicateRule` (HTTP 400): This rule already exists
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidParamDuplicateRule,
     /// `InvalidParameter` (HTTP 400): The input parameter is Invalid.
     #[cfg(
@@ -595,25 +395,6 @@ pub enum ErrorCode {
             feature = "key-pair",
             feature = "network",
             feature = "security-group"
-        )
-    )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "network",
-                    feature = "security-group"
-                )
-            )
         )
     )]
     InvalidParameter,
@@ -639,163 +420,102 @@ pub enum ErrorCode {
             feature = "tag"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "aic",
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "region",
-                    feature = "sdg",
-                    feature = "security-group",
-                    feature = "storage",
-                    feature = "tag"
-                )
-            )
-        )
-    )]
     InvalidParameterField,
     /// `InvalidParameter.Bandwidth` (HTTP 400): The specified parameter InternetChargeType is not valid.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterBandwidth,
     /// `InvalidParameter.CidrBlock` (HTTP 400): The specified parameter CidrBlock is invalid.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidParameterCidrBlock,
     /// `InvalidParameter.DnatNotFound` (HTTP 400): The specified dnat is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterDnatNotFound,
     /// `InvalidParameter.EniServiceManaged` (HTTP 400): The eni is managed by service
     #[cfg(any(feature = "eip", feature = "load-balancer", feature = "network"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "eip", feature = "load-balancer", feature = "network")))
-    )]
     InvalidParameterEniServiceManaged,
     /// `InvalidParameter.EniStatus` (HTTP 400): The status of eni is invalid
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     InvalidParameterEniStatus,
     /// `InvalidParameter.EniType` (HTTP 400): The type of eni is invalid
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     InvalidParameterEniType,
     /// `InvalidParameter.ExternalIp` (HTTP 400): The specified externalIp is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterExternalIp,
     /// `InvalidParameter.FileSystem.NotExisted` (HTTP 400): The specified file system does not exist.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidParameterFileSystemNotExisted,
     /// `InvalidParameter.HealthCheckPort` (HTTP 400): HealthCheckPort is not in the range of InternalPort
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterHealthCheckPort,
     /// `InvalidParameter.Image` (HTTP 400): The specified image does not support.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterImage,
     /// `InvalidParameter.InstanceType` (HTTP 400): The specified parameter InstanceType is not valid.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidParameterInstanceType,
     /// `InvalidParameter.InternalIp` (HTTP 400): The specified parameter internalIp is invalid.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterInternalIp,
     /// `InvalidParameter.InternalIpNotFound` (HTTP 400): The input parameter internalIp that is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterInternalIpNotFound,
     /// `InvalidParameter.Mismatch` (HTTP 400): Specified loadbalancer and backendServer are not in the same network.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     InvalidParameterMismatch,
     /// `InvalidParameter.NatNotFound` (HTTP 400): The specified Nat is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterNatNotFound,
     /// `InvalidParameter.NetworkNotFound` (HTTP 400): The specified Network is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterNetworkNotFound,
     /// `InvalidParameter.NetworkNotSupported` (HTTP 400): The specified Network does not support this operation.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterNetworkNotSupported,
     /// `InvalidParameter.RegionNotSupported` (HTTP 400): The specified EnsRegion does not support this operation.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterRegionNotSupported,
     /// `InvalidParameter.SnatIp` (HTTP 400): The specified SnatIp is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterSnatIp,
     /// `InvalidParameter.SnatIpNotFound` (HTTP 400): The specified snat ip not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterSnatIpNotFound,
     /// `InvalidParameter.SnatNotFound` (HTTP 400): The specified snat is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterSnatNotFound,
     /// `InvalidParameter.SourceCIDR` (HTTP 400): The specified parameter SourceCIDR is invalid.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterSourceCidr,
     /// `InvalidParameter.SourceNetworkId` (HTTP 400): The specified parameter SourceNetworkId is invalid.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterSourceNetworkId,
     /// `InvalidParameter.VSwitchNotBelongToNetwork` (HTTP 400): The specified VSwitch is not bound to the Network
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterVSwitchNotBelongToNetwork,
     /// `InvalidParameter.VSwitchNotFound` (HTTP 400): The specified VSwitch is not found.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidParameterVSwitchNotFound,
     /// `InvalidParameterEnsRegionId` (HTTP 400): The entered node information is invalid. Please enter the correct node information.
     #[cfg(feature = "aic")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
     InvalidParameterEnsRegionId,
     /// `InvalidPasswordParam.Mismatch` (HTTP 400): The input password should be null when passwordInherit is true.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidPasswordParamMismatch,
     /// `InvalidPort.Malformed` (HTTP 400): The specified port is not a valid port.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     InvalidPortMalformed,
     /// `InvalidPrefix` (HTTP 400): Specified parameter Prefix is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidPrefix,
     /// `InvalidPrivateIpAddress` (HTTP 400): Specified private IP address is not in the CIDR block of virtual switch.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidPrivateIpAddress,
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400): Specified private IP address is duplicated.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     InvalidPrivateIpAddressDuplicated,
     /// `InvalidPrivateIpAddress.NotFound` (HTTP 400): The specified privateIpAddress does not exist.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidPrivateIpAddressNotFound,
     /// The endpoint does not belong to the product: check the endpoint.
     ///
@@ -803,39 +523,30 @@ pub enum ErrorCode {
     InvalidProductNotFound,
     /// `InvalidPubKeyBody` (HTTP 400): Invalid Public Key Body.
     #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     InvalidPubKeyBody,
     /// `InvalidResource.Associated` (HTTP 400): This instance has already associated  network acl.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidResourceAssociated,
     /// `InvalidResource.NotBond` (HTTP 400): The special Network Acl and the Resource are not bound.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidResourceNotBond,
     /// `InvalidResource.NotFound` (HTTP 400): The binding instance is not found.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidResourceNotFound,
     /// `InvalidResource.NotSupport` (HTTP 400): Network type not support.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidResourceNotSupport,
     /// `InvalidRouteEntry.Duplicate` (HTTP 400): The route entry already exist.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidRouteEntryDuplicate,
     /// `InvalidRouteEntry.NotFound` (HTTP 400): Route entry not exists.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidRouteEntryNotFound,
     /// `InvalidRouteEntry.SystemRoute` (HTTP 400): Specified operation is denied as route entry type is system.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidRouteEntrySystemRoute,
     /// `InvalidRouteTableId.NotFound` (HTTP 400): Specified route table does not exist.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidRouteTableIdNotFound,
     /// `InvalidSecurityGroupId.NotFound` (HTTP 400): The specified SecurityGroupId does not exist.
     #[cfg(
@@ -844,19 +555,6 @@ pub enum ErrorCode {
             feature = "key-pair",
             feature = "network",
             feature = "security-group"
-        )
-    )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "image",
-                    feature = "key-pair",
-                    feature = "network",
-                    feature = "security-group"
-                )
-            )
         )
     )]
     InvalidSecurityGroupIdNotFound,
@@ -874,7 +572,6 @@ pub enum ErrorCode {
     InvalidSecurityTokenMismatchWithAccessKey,
     /// `InvalidStartAfter` (HTTP 400): Specified parameter StartAfter is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidStartAfter,
     /// The Timestamp differs too much from the service's time (more than 15 minutes): check the clock.
     ///
@@ -886,32 +583,23 @@ pub enum ErrorCode {
     InvalidTimeStampFormat,
     /// `InvalidType` (HTTP 400): Specified parameter Type is not valid.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     InvalidType,
     /// `InvalidUnAssociation.UnAssociateStandbyEipFist` (HTTP 400): Unassociate standby eip first.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     InvalidUnAssociationUnAssociateStandbyEipFist,
     /// `InvalidUserData.NotInWhiteList` (HTTP 400): The specified user is not authroized to perform this operation.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     InvalidUserDataNotInWhiteList,
     /// `InvalidVSwitchId.IpNotEnough` (HTTP 400): Don't have enough private IPs in this switch.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidVSwitchIdIpNotEnough,
     /// `InvalidVSwitchId.NotBelongNetwork` (HTTP 400): The specified VSwitch is not bound to instance's network.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     InvalidVSwitchIdNotBelongNetwork,
     /// The specified virtual switch ID does not exist.
     ///
     /// `InvalidVSwitchId.NotFound` (HTTP 400): Specified virtual switch does not exist.
     #[cfg(any(feature = "epn", feature = "instance", feature = "network"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "epn", feature = "instance", feature = "network")))
-    )]
     InvalidVSwitchIdNotFound,
     /// The Version parameter is not a version of the product's API.
     ///
@@ -919,30 +607,21 @@ pub enum ErrorCode {
     InvalidVersion,
     /// `InventoryExceeded` (HTTP 400): The Instance in stock are insufficient,please submit a ticket.
     #[cfg(feature = "region")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "region")))]
     InventoryExceeded,
     /// `LimitExceeded.SecurityGroup` (HTTP 400): The number of securityGroup exceeds the limit.
     #[cfg(any(feature = "application", feature = "security-group"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "application", feature = "security-group")))
-    )]
     LimitExceededSecurityGroup,
     /// `ListenerAlreadyExists` (HTTP 400): The listenerPort already exists.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     ListenerAlreadyExists,
     /// `ListenerNotFound` (HTTP 400): The input parameter listener that is not found.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     ListenerNotFound,
     /// `LoadBalancerNotFound` (HTTP 400): The input parameter loadBalancerId that is not found.
     #[cfg(any(feature = "eip", feature = "load-balancer"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "load-balancer"))))]
     LoadBalancerNotFound,
     /// `MaxEniPrivateIpsCountExceeded` (HTTP 400): The maximum number of privateIp in a eni is exceeded.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     MaxEniPrivateIpsCountExceeded,
     /// `Missing%s` (HTTP 400): You must specify the parameter %s.
     #[cfg(
@@ -955,23 +634,6 @@ pub enum ErrorCode {
             feature = "network",
             feature = "region",
             feature = "storage"
-        )
-    )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "instance",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "region",
-                    feature = "storage"
-                )
-            )
         )
     )]
     MissingField,
@@ -991,42 +653,18 @@ pub enum ErrorCode {
             feature = "storage"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "network",
-                    feature = "region",
-                    feature = "security-group",
-                    feature = "storage"
-                )
-            )
-        )
-    )]
     MissingParameter,
     /// `Nas.Mount.Tatget.Entity.Not.Null` (HTTP 400): There are still mount points under the file system.Please delete the mount point first
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     NasMountTatgetEntityNotNull,
     /// `NatNotFound` (HTTP 400): The input parameter allocationId that is not found.
     #[cfg(feature = "eip")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
     NatNotFound,
     /// `Network.QuotaExceeded` (HTTP 400): Network quota exceeded
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     NetworkQuotaExceeded,
     /// `NetworkAclIdNotFound` (HTTP 400): The specified instance does not exist. Please check whether the instance ID is correct.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     NetworkAclIdNotFound,
     /// `NoPermission` (HTTP 400): Permission denied.
     #[cfg(
@@ -1050,135 +688,81 @@ pub enum ErrorCode {
             feature = "tag"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "aic",
-                    feature = "application",
-                    feature = "billing",
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "region",
-                    feature = "sdg",
-                    feature = "security-group",
-                    feature = "storage",
-                    feature = "tag"
-                )
-            )
-        )
-    )]
     NoPermission,
     /// `NoSuchBucket` (HTTP 404): The specified bucket does not exist.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     NoSuchBucket,
     /// `NoSuchEnsRegion` (HTTP 404): The ens region does not exist
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     NoSuchEnsRegion,
     /// `NoSuchLifecycle` (HTTP 404): The bucket lifecycle does not exist.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     NoSuchLifecycle,
     /// `NoSuchStorageDomain` (HTTP 404): The specified storageDomain does not exist.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     NoSuchStorageDomain,
     /// `NotAllowMixed` (HTTP 400): NOT ALLOW MIX ATTACH.
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     NotAllowMixed,
     /// `OperationDenied` (HTTP 403): The current ens region has not been purchased
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     OperationDenied,
     /// `Order.CreateFailed` (HTTP 400): Failed to create order. Please check your parameters and try it again.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     OrderCreateFailed,
     /// `OrderFailed` (HTTP 400): 订单失败
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     OrderFailed,
     /// `PARAM_NOT_ENOUGH` (HTTP 400): Insufficient parameters entered
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     ParamNotEnough2,
     /// `ParamNotEnough` (HTTP 400): 参数不足
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     ParamNotEnough,
     /// `ParamScopeError` (HTTP 400): 参数值错误
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     ParamScopeError,
     /// `ParamTypeError` (HTTP 400): 参数类型错误
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     ParamTypeError,
     /// `Parameter.Invalid` (HTTP 400): The parameter is invalid. Please check your parameters and try it again.
     #[cfg(any(feature = "aic", feature = "sdg", feature = "storage"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "aic", feature = "sdg", feature = "storage")))
-    )]
     ParameterInvalid,
     /// `Parameter.Invalid.%s` (HTTP 400): The parameter %s is invalid.Please check your parameters and try it again.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     ParameterInvalidField,
     /// `PubKeyAttachedWithInstance` (HTTP 400): Public Key Attached With Instance.
     #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     PubKeyAttachedWithInstance,
     /// `PubKeyNameExisted` (HTTP 400): Public Key Pair Name Existed.
     #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     PubKeyNameExisted,
     /// `PubKeyNameNotExist` (HTTP 400): Public Key Pair Name Not Exist.
     #[cfg(feature = "key-pair")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
     PubKeyNameNotExist,
     /// `QuotaExceed` (HTTP 400): The custom image quota has been used up.
     #[cfg(feature = "image")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "image")))]
     QuotaExceed,
     /// `QuotaExceed.BackendServer` (HTTP 400): Backend servers quota exceeded in this loadbalancer.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     QuotaExceedBackendServer,
     /// `QuotaExceed.NatGateway` (HTTP 400): The maximum number of natGateway is reached.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     QuotaExceedNatGateway,
     /// `QuotaExceeded` (HTTP 400): Route entry quota exceeded in this route table.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     QuotaExceeded,
     /// `RegionAccessDenied` (HTTP 400): Could not operate this region's resource.
     #[cfg(any(feature = "eip", feature = "network"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "network"))))]
     RegionAccessDenied,
     /// `RegionNotSupport` (HTTP 400): The specified InstanceId of regionId does not support SecurityGroup
     #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     RegionNotSupport,
     /// `RuleLimitExceed` (HTTP 400): The maximum number of network acl rule is reached.
     #[cfg(feature = "network")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "network")))]
     RuleLimitExceed,
     /// `SIZE_ILLEGAL` (HTTP 400): The purchased capacity is illegal
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     SizeIllegal,
     /// `SaleControl.VerificationFailed` (HTTP 400): You did not pass the salecontrol verification.Please contact the product.
     #[cfg(
@@ -1189,31 +773,15 @@ pub enum ErrorCode {
             feature = "storage"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "disk",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "storage"
-                )
-            )
-        )
-    )]
     SaleControlVerificationFailed,
     /// `SaleControlVerificationFailedRegion` (HTTP 400): The node sales constraint verification failed, please re-select or contact the product.
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     SaleControlVerificationFailedRegion,
     /// `SaleControlVerificationFailedStock` (HTTP 400): Inventory sales constraint verification failed, please re-match, or contact the product.
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     SaleControlVerificationFailedStock,
     /// `SecurityGroupRule.NotFound` (HTTP 400): The input security group rule does not exist.
     #[cfg(feature = "security-group")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
     SecurityGroupRuleNotFound,
     /// `SecurityGroupRuleConflict.Duplicated` (HTTP 400): The SecurityGroup rule already exists.
     #[cfg(
@@ -1224,31 +792,15 @@ pub enum ErrorCode {
             feature = "security-group"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "image",
-                    feature = "key-pair",
-                    feature = "network",
-                    feature = "security-group"
-                )
-            )
-        )
-    )]
     SecurityGroupRuleConflictDuplicated,
     /// `ServerCertificateNotFound` (HTTP 400): The input parameter serverCertificateId that is not found.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     ServerCertificateNotFound,
     /// `Service.NotOpen` (HTTP 400): You have not activated the service.Please activate the service first.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     ServiceNotOpen,
     /// `ServiceConfigInvalid` (HTTP 400): The specified InstanceType is not support.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     ServiceConfigInvalid,
     /// The service is temporarily unavailable. Try again later.
     ///
@@ -1264,38 +816,27 @@ pub enum ErrorCode {
     SignatureNonceUsed,
     /// `SnapshotIdNotFound` (HTTP 400): The input parameter SnapshotId that is not found.
     #[cfg(feature = "disk")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
     SnapshotIdNotFound,
     /// `SnatEntryLimitExceed` (HTTP 400): The limit of snat entry in the network reaches.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     SnatEntryLimitExceed,
     /// `SnatIpLimitExceed` (HTTP 400): The Snat pool ip too many.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     SnatIpLimitExceed,
     /// `SqlError` (HTTP 400): 数据库操作异常
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     SqlError,
     /// `Stock.NotEnough` (HTTP 400): The inventory of the specified zone is insufficient.Please contact the product.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     StockNotEnough2,
     /// `StockNotEnough` (HTTP 400): The specified configuration is unavailable. Reconfigure and try again.
     #[cfg(any(feature = "billing", feature = "epn", feature = "instance"))]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(any(feature = "billing", feature = "epn", feature = "instance")))
-    )]
     StockNotEnough,
     /// `SystemBusy` (HTTP 400): System is busy, please try again later.
     #[cfg(feature = "nat")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
     SystemBusy,
     /// `SystemError` (HTTP 400): Interface call error, please re-match, or contact the product.
     #[cfg(any(feature = "instance", feature = "tag"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "tag"))))]
     SystemError,
     /// The request was throttled. Slow down and try again.
     ///
@@ -1311,19 +852,15 @@ pub enum ErrorCode {
     ThrottlingUser,
     /// `TooManyBuckets` (HTTP 400): The number of buckets created exceeds the limit.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     TooManyBuckets,
     /// `TooManyListeners` (HTTP 400): More than 1 listener is found, please be more specified.
     #[cfg(feature = "load-balancer")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
     TooManyListeners,
     /// `USERNOTFOUND` (HTTP 400): The user is not in ens-controller.
     #[cfg(any(feature = "billing", feature = "epn"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "billing", feature = "epn"))))]
     Usernotfound,
     /// `UnSupportedCity` (HTTP 400): The city is not supported.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     UnSupportedCity,
     /// The HTTP method is not supported for the operation.
     ///
@@ -1331,15 +868,12 @@ pub enum ErrorCode {
     UnsupportedHttpMethod,
     /// `UserNotExist` (HTTP 400): The specified user is not authroized to perform this operation.
     #[cfg(feature = "epn")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
     UserNotExist,
     /// `UserStatus.Abnormal` (HTTP 400): The user status is abnormal.Please contact the product.
     #[cfg(feature = "storage")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
     UserStatusAbnormal,
     /// `VALIDATE.MODULE.FAILED` (HTTP 400): Required module is not selected.
     #[cfg(feature = "instance")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
     ValidateModuleFailed,
     /// `ens.interface.error` (HTTP 400): Failed to call API.
     #[cfg(
@@ -1360,33 +894,9 @@ pub enum ErrorCode {
             feature = "storage"
         )
     )]
-    #[cfg_attr(
-        docsrs,
-        doc(
-            cfg(
-                any(
-                    feature = "aic",
-                    feature = "application",
-                    feature = "disk",
-                    feature = "eip",
-                    feature = "epn",
-                    feature = "image",
-                    feature = "instance",
-                    feature = "key-pair",
-                    feature = "load-balancer",
-                    feature = "nat",
-                    feature = "network",
-                    feature = "region",
-                    feature = "security-group",
-                    feature = "storage"
-                )
-            )
-        )
-    )]
     EnsInterfaceError,
     /// `unsupported_Ipv6Feature` (HTTP 400): This ensregion does not support creating instance of the IPv6 type. Select another type.
     #[cfg(any(feature = "epn", feature = "instance"))]
-    #[cfg_attr(docsrs, doc(cfg(any(feature = "epn", feature = "instance"))))]
     UnsupportedIpv6Feature,
 }
 

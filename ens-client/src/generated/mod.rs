@@ -8,1717 +8,1375 @@ pub mod errors;
 
 /// `AccosicateNetworkAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod accosicate_network_acl;
 
 /// `AddBackendServers`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod add_backend_servers;
 
 /// `AddNetworkInterfaceToInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod add_network_interface_to_instance;
 
 /// `AddSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod add_snat_ip_for_snat_entry;
 
 /// `AssignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod assign_private_ip_addresses;
 
 /// `AssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod associate_ens_eip_address;
 
 /// `AssociateHaVip`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod associate_ha_vip;
 
 /// `AssociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod associate_network_cidr_block;
 
 /// `AttachDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod attach_disk;
 
 /// `AttachEnsInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod attach_ens_instances;
 
 /// `AttachInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod attach_instance_sdg;
 
 /// `AttachInstancesToNodePool`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod attach_instances_to_node_pool;
 
 /// `AttachKeyPair`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod attach_key_pair;
 
 /// `AttachNetworkInterface`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod attach_network_interface;
 
 /// `AuthorizeSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod authorize_security_group;
 
 /// `AuthorizeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod authorize_security_group_egress;
 
 /// `BatchEventMigrateInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_migrate_instance;
 
 /// `BatchEventRebootInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_reboot_instance;
 
 /// `BatchEventRedeployInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod batch_event_redeploy_instance;
 
 /// `CleanDistData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod clean_dist_data;
 
 /// `CopySDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod copy_sdg;
 
 /// `CopySnapshot`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod copy_snapshot;
 
 /// `CreateARMServerInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod create_arm_server_instances;
 
 /// `CreateApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod create_application;
 
 /// `CreateClassicNetwork`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_classic_network;
 
 /// `CreateCluster`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod create_cluster;
 
 /// `CreateClusterNodePool`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod create_cluster_node_pool;
 
 /// `CreateDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod create_disk;
 
 /// `CreateEipInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod create_eip_instance;
 
 /// `CreateEnsRouteEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_ens_route_entry;
 
 /// `CreateEnsSaleControl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod create_ens_sale_control;
 
 /// `CreateEnsService`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod create_ens_service;
 
 /// `CreateEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod create_epn_instance;
 
 /// `CreateFileSystem`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_file_system;
 
 /// `CreateForwardEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_forward_entry;
 
 /// `CreateHaVip`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_ha_vip;
 
 /// `CreateImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod create_image;
 
 /// `CreateInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod create_instance;
 
 /// `CreateInstanceActiveOpsTask`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod create_instance_active_ops_task;
 
 /// `CreateKeyPair`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod create_key_pair;
 
 /// `CreateLoadBalancer`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer;
 
 /// `CreateLoadBalancerHTTPListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_http_listener;
 
 /// `CreateLoadBalancerHTTPSListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_https_listener;
 
 /// `CreateLoadBalancerTCPListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_tcp_listener;
 
 /// `CreateLoadBalancerUDPListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod create_load_balancer_udp_listener;
 
 /// `CreateMountTarget`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_mount_target;
 
 /// `CreateNatGateway`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_nat_gateway;
 
 /// `CreateNetwork`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network;
 
 /// `CreateNetworkAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_acl;
 
 /// `CreateNetworkAclEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_acl_entry;
 
 /// `CreateNetworkInterface`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_network_interface;
 
 /// `CreateSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod create_sdg;
 
 /// `CreateSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod create_security_group;
 
 /// `CreateSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod create_security_group_permissions;
 
 /// `CreateSnapshot`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod create_snapshot;
 
 /// `CreateSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod create_snat_entry;
 
 /// `CreateStorageGateway`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_storage_gateway;
 
 /// `CreateStorageVolume`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod create_storage_volume;
 
 /// `CreateVSwitch`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod create_v_switch;
 
 /// `DeleteAICPublicKey`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod delete_aic_public_key;
 
 /// `DeleteApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod delete_application;
 
 /// `DeleteBucket`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_bucket;
 
 /// `DeleteBucketLifecycle`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_bucket_lifecycle;
 
 /// `DeleteCluster`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster;
 
 /// `DeleteClusterNodePool`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster_node_pool;
 
 /// `DeleteClusterNodes`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod delete_cluster_nodes;
 
 /// `DeleteDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod delete_disk;
 
 /// `DeleteEip`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod delete_eip;
 
 /// `DeleteEnsRouteEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_ens_route_entry;
 
 /// `DeleteEnsSaleConditionControl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod delete_ens_sale_condition_control;
 
 /// `DeleteEnsSaleControl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod delete_ens_sale_control;
 
 /// `DeleteEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod delete_epn_instance;
 
 /// `DeleteFileSystem`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_file_system;
 
 /// `DeleteForwardEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_forward_entry;
 
 /// `DeleteHaVips`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_ha_vips;
 
 /// `DeleteImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod delete_image;
 
 /// `DeleteKeyPairs`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod delete_key_pairs;
 
 /// `DeleteLoadBalancerListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod delete_load_balancer_listener;
 
 /// `DeleteMountTarget`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_mount_target;
 
 /// `DeleteNatGateway`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_nat_gateway;
 
 /// `DeleteNetwork`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network;
 
 /// `DeleteNetworkAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_acl;
 
 /// `DeleteNetworkAclEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_acl_entry;
 
 /// `DeleteNetworkInterfaces`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_interfaces;
 
 /// `DeleteNetworkPeerConnection`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_network_peer_connection;
 
 /// `DeleteObject`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_object;
 
 /// `DeleteSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod delete_sdg;
 
 /// `DeleteSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod delete_security_group;
 
 /// `DeleteSecurityGroupPermissions`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod delete_security_group_permissions;
 
 /// `DeleteSnapshot`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod delete_snapshot;
 
 /// `DeleteSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_snat_entry;
 
 /// `DeleteSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod delete_snat_ip_for_snat_entry;
 
 /// `DeleteStorageGateway`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_storage_gateway;
 
 /// `DeleteStorageVolume`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod delete_storage_volume;
 
 /// `DeleteVSwitch`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod delete_v_switch;
 
 /// `DeployInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod deploy_instance_sdg;
 
 /// `DeploySDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod deploy_sdg;
 
 /// `DescribeAICImages`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod describe_aic_images;
 
 /// `DescribeARMServerInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod describe_arm_server_instances;
 
 /// `DescribeAddon`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_addon;
 
 /// `DescribeApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_application;
 
 /// `DescribeAvailableResource`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource;
 
 /// `DescribeAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_available_resource_info;
 
 /// `DescribeBandWithdChargeType`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_band_withd_charge_type;
 
 /// `DescribeBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_bandwitdh_by_internet_charge_type;
 
 /// `DescribeCloudDiskAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_cloud_disk_available_resource_info;
 
 /// `DescribeCloudDiskTypes`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_cloud_disk_types;
 
 /// `DescribeCluster`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster;
 
 /// `DescribeClusterAttachScripts`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_attach_scripts;
 
 /// `DescribeClusterDetail`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_detail;
 
 /// `DescribeClusterKubeConfig`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_kube_config;
 
 /// `DescribeClusterNodePools`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_node_pools;
 
 /// `DescribeClusterNodes`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_nodes;
 
 /// `DescribeClusterUserKubeconfig`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_cluster_user_kubeconfig;
 
 /// `DescribeClustersV1`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod describe_clusters_v1;
 
 /// `DescribeCreatePrePaidInstanceResult`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_create_pre_paid_instance_result;
 
 /// `DescribeDataDistResult`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_dist_result;
 
 /// `DescribeDataDownloadURL`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_download_url;
 
 /// `DescribeDataPushResult`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_data_push_result;
 
 /// `DescribeDeviceService`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_device_service;
 
 /// `DescribeDiskIopsList`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_disk_iops_list;
 
 /// `DescribeDisks`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_disks;
 
 /// `DescribeElbAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_elb_available_resource_info;
 
 /// `DescribeEnsCommodityCode`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_commodity_code;
 
 /// `DescribeEnsCommodityModuleCode`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_commodity_module_code;
 
 /// `DescribeEnsEipAddresses`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod describe_ens_eip_addresses;
 
 /// `DescribeEnsNetDistrict`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_net_district;
 
 /// `DescribeEnsNetLevel`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_level;
 
 /// `DescribeEnsNetSaleDistrict`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_net_sale_district;
 
 /// `DescribeEnsRegionIdIpv6Info`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_ens_region_id_ipv6_info;
 
 /// `DescribeEnsRegionIdResource`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_region_id_resource;
 
 /// `DescribeEnsRegions`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_regions;
 
 /// `DescribeEnsResourceUsage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_ens_resource_usage;
 
 /// `DescribeEnsRouteEntryList`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ens_route_entry_list;
 
 /// `DescribeEnsRouteTables`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ens_route_tables;
 
 /// `DescribeEnsSaleControl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control;
 
 /// `DescribeEnsSaleControlAvailableResource`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control_available_resource;
 
 /// `DescribeEnsSaleControlStock`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod describe_ens_sale_control_stock;
 
 /// `DescribeEpnBandWidthData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_band_width_data;
 
 /// `DescribeEpnBandwitdhByInternetChargeType`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_bandwitdh_by_internet_charge_type;
 
 /// `DescribeEpnInstanceAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_instance_attribute;
 
 /// `DescribeEpnInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_instances;
 
 /// `DescribeEpnMeasurementData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod describe_epn_measurement_data;
 
 /// `DescribeExportImageInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_export_image_info;
 
 /// `DescribeExportImageStatus`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_export_image_status;
 
 /// `DescribeFileSystems`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_file_systems;
 
 /// `DescribeForwardEntryAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_forward_entry_attribute;
 
 /// `DescribeForwardTableEntries`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_forward_table_entries;
 
 /// `DescribeHaVips`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_ha_vips;
 
 /// `DescribeHistoryEvents`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_history_events;
 
 /// `DescribeImageInfos`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_image_infos;
 
 /// `DescribeImageSharePermission`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_image_share_permission;
 
 /// `DescribeImages`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_images;
 
 /// `DescribeInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_auto_renew_attribute;
 
 /// `DescribeInstanceBandwidthDetail`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_bandwidth_detail;
 
 /// `DescribeInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_boot_configuration;
 
 /// `DescribeInstanceMonitorData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_monitor_data;
 
 /// `DescribeInstanceSDGStatus`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_instance_sdg_status;
 
 /// `DescribeInstanceSpec`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_spec;
 
 /// `DescribeInstanceTypes`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_types;
 
 /// `DescribeInstanceVncUrl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instance_vnc_url;
 
 /// `DescribeInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_instances;
 
 /// `DescribeKeyPairs`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod describe_key_pairs;
 
 /// `DescribeLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_attribute;
 
 /// `DescribeLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_http_listener_attribute;
 
 /// `DescribeLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_https_listener_attribute;
 
 /// `DescribeLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_listen_monitor;
 
 /// `DescribeLoadBalancerListeners`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_listeners;
 
 /// `DescribeLoadBalancerSpec`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_spec;
 
 /// `DescribeLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_tcp_listener_attribute;
 
 /// `DescribeLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancer_udp_listener_attribute;
 
 /// `DescribeLoadBalancers`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_load_balancers;
 
 /// `DescribeMeasurementData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_measurement_data;
 
 /// `DescribeMountTargets`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_mount_targets;
 
 /// `DescribeNASAvailableResourceInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_nas_available_resource_info;
 
 /// `DescribeNCInformation`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_nc_information;
 
 /// `DescribeNatGateways`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_nat_gateways;
 
 /// `DescribeNetworkAcls`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_acls;
 
 /// `DescribeNetworkAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_attribute;
 
 /// `DescribeNetworkInterfaces`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_interfaces;
 
 /// `DescribeNetworkPeerConnections`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_network_peer_connections;
 
 /// `DescribeNetworks`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_networks;
 
 /// `DescribePrePaidInstanceStock`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_pre_paid_instance_stock;
 
 /// `DescribePrice`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_price;
 
 /// `DescribeRegionIsps`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod describe_region_isps;
 
 /// `DescribeRegionResource`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_region_resource;
 
 /// `DescribeReservedResource`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_reserved_resource;
 
 /// `DescribeResourceTimeline`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod describe_resource_timeline;
 
 /// `DescribeSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg;
 
 /// `DescribeSDGDeploymentStatus`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg_deployment_status;
 
 /// `DescribeSDGSharedDisks`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sdg_shared_disks;
 
 /// `DescribeSDGs`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod describe_sd_gs;
 
 /// `DescribeSecondaryPublicIpAddresses`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_secondary_public_ip_addresses;
 
 /// `DescribeSecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod describe_security_group_attribute;
 
 /// `DescribeSecurityGroups`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod describe_security_groups;
 
 /// `DescribeSelfImages`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod describe_self_images;
 
 /// `DescribeServcieSchedule`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod describe_servcie_schedule;
 
 /// `DescribeServerLoadBalancerListenMonitor`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_server_load_balancer_listen_monitor;
 
 /// `DescribeServerLoadBalancerMonitor`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod describe_server_load_balancer_monitor;
 
 /// `DescribeSnapshots`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod describe_snapshots;
 
 /// `DescribeSnatAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_snat_attribute;
 
 /// `DescribeSnatTableEntries`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod describe_snat_table_entries;
 
 /// `DescribeStorageGateway`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_storage_gateway;
 
 /// `DescribeStorageVolume`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod describe_storage_volume;
 
 /// `DescribeUserBandWidthData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod describe_user_band_width_data;
 
 /// `DescribeVSwitchAttributes`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_v_switch_attributes;
 
 /// `DescribeVSwitches`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod describe_v_switches;
 
 /// `DetachDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod detach_disk;
 
 /// `DetachInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod detach_instance_sdg;
 
 /// `DetachKeyPair`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod detach_key_pair;
 
 /// `DetachNetworkInterface`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod detach_network_interface;
 
 /// `DistApplicationData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod dist_application_data;
 
 /// `EventMigrateInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_migrate_instance;
 
 /// `EventRebootInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_reboot_instance;
 
 /// `EventRedeployInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod event_redeploy_instance;
 
 /// `ExportBillDetailData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod export_bill_detail_data;
 
 /// `ExportImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod export_image;
 
 /// `ExportMeasurementData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub mod export_measurement_data;
 
 /// `GetBucketAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_acl;
 
 /// `GetBucketInfo`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_info;
 
 /// `GetBucketLifecycle`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_bucket_lifecycle;
 
 /// `GetClusterAddonInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod get_cluster_addon_instance;
 
 /// `GetOssStorageAndAccByBuckets`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_oss_storage_and_acc_by_buckets;
 
 /// `GetOssUsageData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod get_oss_usage_data;
 
 /// `ImportImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod import_image;
 
 /// `ImportKeyPair`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub mod import_key_pair;
 
 /// `InitializeENSECKServiceRole`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod initialize_enseck_service_role;
 
 /// `InstallClusterAddons`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod install_cluster_addons;
 
 /// `JoinPublicIpsToEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod join_public_ips_to_epn_instance;
 
 /// `JoinSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod join_security_group;
 
 /// `JoinVSwitchesToEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod join_v_switches_to_epn_instance;
 
 /// `LeaveSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod leave_security_group;
 
 /// `ListAICPublicKeyDeliveries`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod list_aic_public_key_deliveries;
 
 /// `ListAICPublicKeys`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod list_aic_public_keys;
 
 /// `ListAddons`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod list_addons;
 
 /// `ListApplications`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod list_applications;
 
 /// `ListBuckets`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod list_buckets;
 
 /// `ListClusterAddonInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod list_cluster_addon_instances;
 
 /// `ListObjects`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod list_objects;
 
 /// `ListProductAbilities`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub mod list_product_abilities;
 
 /// `ListTagResources`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod list_tag_resources;
 
 /// `ManageAICLogin`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod manage_aic_login;
 
 /// `ModifyAICInstanceType`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod modify_aic_instance_type;
 
 /// `ModifyClusterAddon`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod modify_cluster_addon;
 
 /// `ModifyClusterNodePool`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod modify_cluster_node_pool;
 
 /// `ModifyEnsEipAddressAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod modify_ens_eip_address_attribute;
 
 /// `ModifyEnsRouteEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_ens_route_entry;
 
 /// `ModifyEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod modify_epn_instance;
 
 /// `ModifyFileSystem`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod modify_file_system;
 
 /// `ModifyForwardEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod modify_forward_entry;
 
 /// `ModifyHaVipAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_ha_vip_attribute;
 
 /// `ModifyImageAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod modify_image_attribute;
 
 /// `ModifyImageSharePermission`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub mod modify_image_share_permission;
 
 /// `ModifyInstanceAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_attribute;
 
 /// `ModifyInstanceAutoRenewAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_auto_renew_attribute;
 
 /// `ModifyInstanceBootConfiguration`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_boot_configuration;
 
 /// `ModifyInstanceChargeType`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_charge_type;
 
 /// `ModifyInstanceNetworkAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_instance_network_attribute;
 
 /// `ModifyLoadBalancerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod modify_load_balancer_attribute;
 
 /// `ModifyNetworkAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_network_attribute;
 
 /// `ModifyNetworkInterfaceAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_network_interface_attribute;
 
 /// `ModifyPrepayInstanceSpec`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod modify_prepay_instance_spec;
 
 /// `ModifySecurityGroupAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod modify_security_group_attribute;
 
 /// `ModifySnapshotAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod modify_snapshot_attribute;
 
 /// `ModifySnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod modify_snat_entry;
 
 /// `ModifyVSwitchAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod modify_v_switch_attribute;
 
 /// `MountInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod mount_instance_sdg;
 
 /// `PreloadRegionSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod preload_region_sdg;
 
 /// `PrepareUpload`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod prepare_upload;
 
 /// `PushApplicationData`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod push_application_data;
 
 /// `PutBucket`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket;
 
 /// `PutBucketAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket_acl;
 
 /// `PutBucketLifecycle`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub mod put_bucket_lifecycle;
 
 /// `ReInitDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod re_init_disk;
 
 /// `RebootAICInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reboot_aic_instance;
 
 /// `RebootARMServerInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reboot_arm_server_instance;
 
 /// `RebootInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reboot_instance;
 
 /// `RebootInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reboot_instances;
 
 /// `RecoverAICInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod recover_aic_instance;
 
 /// `ReinitInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reinit_instance;
 
 /// `ReinitInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod reinit_instances;
 
 /// `ReleaseAICInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod release_aic_instance;
 
 /// `ReleaseARMServerInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod release_arm_server_instance;
 
 /// `ReleaseInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_instance;
 
 /// `ReleasePostPaidInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_post_paid_instance;
 
 /// `ReleasePrePaidInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod release_pre_paid_instance;
 
 /// `RemoveBackendServers`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod remove_backend_servers;
 
 /// `RemoveInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_instance_sdg;
 
 /// `RemovePublicIpsFromEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod remove_public_ips_from_epn_instance;
 
 /// `RemoveSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_sdg;
 
 /// `RemoveSDGs`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod remove_sd_gs;
 
 /// `RemoveVSwitchesFromEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod remove_v_switches_from_epn_instance;
 
 /// `RenewARMServerInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod renew_arm_server_instance;
 
 /// `RenewInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod renew_instance;
 
 /// `RescaleApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rescale_application;
 
 /// `RescaleDeviceService`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rescale_device_service;
 
 /// `ResetAICInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod reset_aic_instance;
 
 /// `ResetDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod reset_disk;
 
 /// `ResizeDisk`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub mod resize_disk;
 
 /// `RevokeSecurityGroup`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod revoke_security_group;
 
 /// `RevokeSecurityGroupEgress`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub mod revoke_security_group_egress;
 
 /// `RollbackApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod rollback_application;
 
 /// `RunInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod run_instances;
 
 /// `RunServiceSchedule`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod run_service_schedule;
 
 /// `SaveSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod save_sdg;
 
 /// `ScaleClusterNodePool`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod scale_cluster_node_pool;
 
 /// `SetBackendServers`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_backend_servers;
 
 /// `SetLoadBalancerHTTPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_http_listener_attribute;
 
 /// `SetLoadBalancerHTTPSListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_https_listener_attribute;
 
 /// `SetLoadBalancerStatus`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_status;
 
 /// `SetLoadBalancerTCPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_tcp_listener_attribute;
 
 /// `SetLoadBalancerUDPListenerAttribute`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod set_load_balancer_udp_listener_attribute;
 
 /// `ShareAICImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod share_aic_image;
 
 /// `StartEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod start_epn_instance;
 
 /// `StartInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod start_instance;
 
 /// `StartInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod start_instances;
 
 /// `StartLoadBalancerListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod start_load_balancer_listener;
 
 /// `StartSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod start_snat_ip_for_snat_entry;
 
 /// `StopEpnInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub mod stop_epn_instance;
 
 /// `StopInstance`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod stop_instance;
 
 /// `StopInstances`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub mod stop_instances;
 
 /// `StopLoadBalancerListener`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub mod stop_load_balancer_listener;
 
 /// `StopSnatIpForSnatEntry`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub mod stop_snat_ip_for_snat_entry;
 
 /// `TagResources`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod tag_resources;
 
 /// `UnAssociateEnsEipAddress`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub mod un_associate_ens_eip_address;
 
 /// `UnInstallClusterAddons`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod un_install_cluster_addons;
 
 /// `UnassignPrivateIpAddresses`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassign_private_ip_addresses;
 
 /// `UnassociateHaVip`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_ha_vip;
 
 /// `UnassociateNetworkAcl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_network_acl;
 
 /// `UnassociateNetworkCidrBlock`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub mod unassociate_network_cidr_block;
 
 /// `UnloadRegionSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod unload_region_sdg;
 
 /// `UnmountInstanceSDG`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub mod unmount_instance_sdg;
 
 /// `UntagResources`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub mod untag_resources;
 
 /// `UpdateClusterCertificate`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod update_cluster_certificate;
 
 /// `UpdateEnsSaleControl`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub mod update_ens_sale_control;
 
 /// `UpgradeAICInstanceImage`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod upgrade_aic_instance_image;
 
 /// `UpgradeApplication`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub mod upgrade_application;
 
 /// `UpgradeClusterAddons`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub mod upgrade_cluster_addons;
 
 /// `UploadAICPublicKey`: request, builder, response, errors and the types only it uses.
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub mod upload_aic_public_key;
 
 pub use errors::{CommonError, Error, ErrorCode};
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use accosicate_network_acl::{
     AccosicateNetworkAclRequest, AccosicateNetworkAclRequestBuilder,
     AccosicateNetworkAclCall, AccosicateNetworkAclResponse, AccosicateNetworkAclError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use add_backend_servers::{
     AddBackendServersRequest, AddBackendServersRequestBuilder, AddBackendServersCall,
     AddBackendServersResponse, AddBackendServersError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use add_network_interface_to_instance::{
     AddNetworkInterfaceToInstanceRequest, AddNetworkInterfaceToInstanceRequestBuilder,
     AddNetworkInterfaceToInstanceCall, AddNetworkInterfaceToInstanceResponse,
@@ -1726,14 +1384,12 @@ pub use add_network_interface_to_instance::{
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use add_snat_ip_for_snat_entry::{
     AddSnatIpForSnatEntryRequest, AddSnatIpForSnatEntryRequestBuilder,
     AddSnatIpForSnatEntryCall, AddSnatIpForSnatEntryResponse, AddSnatIpForSnatEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use assign_private_ip_addresses::{
     AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesRequestBuilder,
     AssignPrivateIpAddressesCall, AssignPrivateIpAddressesResponse,
@@ -1741,7 +1397,6 @@ pub use assign_private_ip_addresses::{
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use associate_ens_eip_address::{
     AssociateEnsEipAddressRequest, AssociateEnsEipAddressRequestBuilder,
     AssociateEnsEipAddressCall, AssociateEnsEipAddressResponse,
@@ -1749,14 +1404,12 @@ pub use associate_ens_eip_address::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_ha_vip::{
     AssociateHaVipRequest, AssociateHaVipRequestBuilder, AssociateHaVipCall,
     AssociateHaVipResponse, AssociateHaVipError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use associate_network_cidr_block::{
     AssociateNetworkCidrBlockRequest, AssociateNetworkCidrBlockRequestBuilder,
     AssociateNetworkCidrBlockCall, AssociateNetworkCidrBlockResponse,
@@ -1764,28 +1417,24 @@ pub use associate_network_cidr_block::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use attach_disk::{
     AttachDiskRequest, AttachDiskRequestBuilder, AttachDiskCall, AttachDiskResponse,
     AttachDiskError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use attach_ens_instances::{
     AttachEnsInstancesRequest, AttachEnsInstancesRequestBuilder, AttachEnsInstancesCall,
     AttachEnsInstancesResponse, AttachEnsInstancesError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use attach_instance_sdg::{
     AttachInstanceSDGRequest, AttachInstanceSDGRequestBuilder, AttachInstanceSDGCall,
     AttachInstanceSDGResponse, AttachInstanceSDGError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use attach_instances_to_node_pool::{
     AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
     AttachInstancesToNodePoolCall, AttachInstancesToNodePoolResponse,
@@ -1793,14 +1442,12 @@ pub use attach_instances_to_node_pool::{
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use attach_key_pair::{
     AttachKeyPairRequest, AttachKeyPairRequestBuilder, AttachKeyPairCall,
     AttachKeyPairResponse, AttachKeyPairError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use attach_network_interface::{
     AttachNetworkInterfaceRequest, AttachNetworkInterfaceRequestBuilder,
     AttachNetworkInterfaceCall, AttachNetworkInterfaceResponse,
@@ -1808,7 +1455,6 @@ pub use attach_network_interface::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group::{
     AuthorizeSecurityGroupRequest, AuthorizeSecurityGroupRequestBuilder,
     AuthorizeSecurityGroupCall, AuthorizeSecurityGroupResponse,
@@ -1816,7 +1462,6 @@ pub use authorize_security_group::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use authorize_security_group_egress::{
     AuthorizeSecurityGroupEgressRequest, AuthorizeSecurityGroupEgressRequestBuilder,
     AuthorizeSecurityGroupEgressCall, AuthorizeSecurityGroupEgressResponse,
@@ -1824,7 +1469,6 @@ pub use authorize_security_group_egress::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_migrate_instance::{
     BatchEventMigrateInstanceRequest, BatchEventMigrateInstanceRequestBuilder,
     BatchEventMigrateInstanceCall, BatchEventMigrateInstanceResponse,
@@ -1832,7 +1476,6 @@ pub use batch_event_migrate_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_reboot_instance::{
     BatchEventRebootInstanceRequest, BatchEventRebootInstanceRequestBuilder,
     BatchEventRebootInstanceCall, BatchEventRebootInstanceResponse,
@@ -1840,7 +1483,6 @@ pub use batch_event_reboot_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use batch_event_redeploy_instance::{
     BatchEventRedeployInstanceRequest, BatchEventRedeployInstanceRequestBuilder,
     BatchEventRedeployInstanceCall, BatchEventRedeployInstanceResponse,
@@ -1848,27 +1490,23 @@ pub use batch_event_redeploy_instance::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use clean_dist_data::{
     CleanDistDataRequest, CleanDistDataRequestBuilder, CleanDistDataCall,
     CleanDistDataResponse, CleanDistDataError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use copy_sdg::{
     CopySDGRequest, CopySDGRequestBuilder, CopySDGCall, CopySDGResponse, CopySDGError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use copy_snapshot::{
     CopySnapshotRequest, CopySnapshotRequestBuilder, CopySnapshotCall,
     CopySnapshotResponse, CopySnapshotError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use create_arm_server_instances::{
     CreateARMServerInstancesRequest, CreateARMServerInstancesRequestBuilder,
     CreateARMServerInstancesCall, CreateARMServerInstancesResponse,
@@ -1876,112 +1514,96 @@ pub use create_arm_server_instances::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_application::{
     CreateApplicationRequest, CreateApplicationRequestBuilder, CreateApplicationCall,
     CreateApplicationResponse, CreateApplicationError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_classic_network::{
     CreateClassicNetworkRequest, CreateClassicNetworkRequestBuilder,
     CreateClassicNetworkCall, CreateClassicNetworkResponse, CreateClassicNetworkError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster::{
     CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterCall,
     CreateClusterResponse, CreateClusterError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use create_cluster_node_pool::{
     CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
     CreateClusterNodePoolCall, CreateClusterNodePoolResponse, CreateClusterNodePoolError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_disk::{
     CreateDiskRequest, CreateDiskRequestBuilder, CreateDiskCall, CreateDiskResponse,
     CreateDiskError,
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use create_eip_instance::{
     CreateEipInstanceRequest, CreateEipInstanceRequestBuilder, CreateEipInstanceCall,
     CreateEipInstanceResponse, CreateEipInstanceError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ens_route_entry::{
     CreateEnsRouteEntryRequest, CreateEnsRouteEntryRequestBuilder,
     CreateEnsRouteEntryCall, CreateEnsRouteEntryResponse, CreateEnsRouteEntryError,
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use create_ens_sale_control::{
     CreateEnsSaleControlRequest, CreateEnsSaleControlRequestBuilder,
     CreateEnsSaleControlCall, CreateEnsSaleControlResponse, CreateEnsSaleControlError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use create_ens_service::{
     CreateEnsServiceRequest, CreateEnsServiceRequestBuilder, CreateEnsServiceCall,
     CreateEnsServiceResponse, CreateEnsServiceError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use create_epn_instance::{
     CreateEpnInstanceRequest, CreateEpnInstanceRequestBuilder, CreateEpnInstanceCall,
     CreateEpnInstanceResponse, CreateEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_file_system::{
     CreateFileSystemRequest, CreateFileSystemRequestBuilder, CreateFileSystemCall,
     CreateFileSystemResponse, CreateFileSystemError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_forward_entry::{
     CreateForwardEntryRequest, CreateForwardEntryRequestBuilder, CreateForwardEntryCall,
     CreateForwardEntryResponse, CreateForwardEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_ha_vip::{
     CreateHaVipRequest, CreateHaVipRequestBuilder, CreateHaVipCall, CreateHaVipResponse,
     CreateHaVipError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use create_image::{
     CreateImageRequest, CreateImageRequestBuilder, CreateImageCall, CreateImageResponse,
     CreateImageError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance::{
     CreateInstanceRequest, CreateInstanceRequestBuilder, CreateInstanceCall,
     CreateInstanceResponse, CreateInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use create_instance_active_ops_task::{
     CreateInstanceActiveOpsTaskRequest, CreateInstanceActiveOpsTaskRequestBuilder,
     CreateInstanceActiveOpsTaskCall, CreateInstanceActiveOpsTaskResponse,
@@ -1989,21 +1611,18 @@ pub use create_instance_active_ops_task::{
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use create_key_pair::{
     CreateKeyPairRequest, CreateKeyPairRequestBuilder, CreateKeyPairCall,
     CreateKeyPairResponse, CreateKeyPairError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer::{
     CreateLoadBalancerRequest, CreateLoadBalancerRequestBuilder, CreateLoadBalancerCall,
     CreateLoadBalancerResponse, CreateLoadBalancerError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_http_listener::{
     CreateLoadBalancerHTTPListenerRequest, CreateLoadBalancerHTTPListenerRequestBuilder,
     CreateLoadBalancerHTTPListenerCall, CreateLoadBalancerHTTPListenerResponse,
@@ -2011,7 +1630,6 @@ pub use create_load_balancer_http_listener::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_https_listener::{
     CreateLoadBalancerHTTPSListenerRequest,
     CreateLoadBalancerHTTPSListenerRequestBuilder, CreateLoadBalancerHTTPSListenerCall,
@@ -2019,7 +1637,6 @@ pub use create_load_balancer_https_listener::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_tcp_listener::{
     CreateLoadBalancerTCPListenerRequest, CreateLoadBalancerTCPListenerRequestBuilder,
     CreateLoadBalancerTCPListenerCall, CreateLoadBalancerTCPListenerResponse,
@@ -2027,7 +1644,6 @@ pub use create_load_balancer_tcp_listener::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use create_load_balancer_udp_listener::{
     CreateLoadBalancerUDPListenerRequest, CreateLoadBalancerUDPListenerRequestBuilder,
     CreateLoadBalancerUDPListenerCall, CreateLoadBalancerUDPListenerResponse,
@@ -2035,42 +1651,36 @@ pub use create_load_balancer_udp_listener::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_mount_target::{
     CreateMountTargetRequest, CreateMountTargetRequestBuilder, CreateMountTargetCall,
     CreateMountTargetResponse, CreateMountTargetError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_nat_gateway::{
     CreateNatGatewayRequest, CreateNatGatewayRequestBuilder, CreateNatGatewayCall,
     CreateNatGatewayResponse, CreateNatGatewayError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network::{
     CreateNetworkRequest, CreateNetworkRequestBuilder, CreateNetworkCall,
     CreateNetworkResponse, CreateNetworkError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl::{
     CreateNetworkAclRequest, CreateNetworkAclRequestBuilder, CreateNetworkAclCall,
     CreateNetworkAclResponse, CreateNetworkAclError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_acl_entry::{
     CreateNetworkAclEntryRequest, CreateNetworkAclEntryRequestBuilder,
     CreateNetworkAclEntryCall, CreateNetworkAclEntryResponse, CreateNetworkAclEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_network_interface::{
     CreateNetworkInterfaceRequest, CreateNetworkInterfaceRequestBuilder,
     CreateNetworkInterfaceCall, CreateNetworkInterfaceResponse,
@@ -2078,21 +1688,18 @@ pub use create_network_interface::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use create_sdg::{
     CreateSDGRequest, CreateSDGRequestBuilder, CreateSDGCall, CreateSDGResponse,
     CreateSDGError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group::{
     CreateSecurityGroupRequest, CreateSecurityGroupRequestBuilder,
     CreateSecurityGroupCall, CreateSecurityGroupResponse, CreateSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use create_security_group_permissions::{
     CreateSecurityGroupPermissionsRequest, CreateSecurityGroupPermissionsRequestBuilder,
     CreateSecurityGroupPermissionsCall, CreateSecurityGroupPermissionsResponse,
@@ -2100,112 +1707,96 @@ pub use create_security_group_permissions::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use create_snapshot::{
     CreateSnapshotRequest, CreateSnapshotRequestBuilder, CreateSnapshotCall,
     CreateSnapshotResponse, CreateSnapshotError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use create_snat_entry::{
     CreateSnatEntryRequest, CreateSnatEntryRequestBuilder, CreateSnatEntryCall,
     CreateSnatEntryResponse, CreateSnatEntryError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_gateway::{
     CreateStorageGatewayRequest, CreateStorageGatewayRequestBuilder,
     CreateStorageGatewayCall, CreateStorageGatewayResponse, CreateStorageGatewayError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use create_storage_volume::{
     CreateStorageVolumeRequest, CreateStorageVolumeRequestBuilder,
     CreateStorageVolumeCall, CreateStorageVolumeResponse, CreateStorageVolumeError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use create_v_switch::{
     CreateVSwitchRequest, CreateVSwitchRequestBuilder, CreateVSwitchCall,
     CreateVSwitchResponse, CreateVSwitchError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use delete_aic_public_key::{
     DeleteAICPublicKeyRequest, DeleteAICPublicKeyRequestBuilder, DeleteAICPublicKeyCall,
     DeleteAICPublicKeyResponse, DeleteAICPublicKeyError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use delete_application::{
     DeleteApplicationRequest, DeleteApplicationRequestBuilder, DeleteApplicationCall,
     DeleteApplicationResponse, DeleteApplicationError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket::{
     DeleteBucketRequest, DeleteBucketRequestBuilder, DeleteBucketCall,
     DeleteBucketResponse, DeleteBucketError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_bucket_lifecycle::{
     DeleteBucketLifecycleRequest, DeleteBucketLifecycleRequestBuilder,
     DeleteBucketLifecycleCall, DeleteBucketLifecycleResponse, DeleteBucketLifecycleError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster::{
     DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterCall,
     DeleteClusterResponse, DeleteClusterError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_node_pool::{
     DeleteClusterNodePoolRequest, DeleteClusterNodePoolRequestBuilder,
     DeleteClusterNodePoolCall, DeleteClusterNodePoolResponse, DeleteClusterNodePoolError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use delete_cluster_nodes::{
     DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder, DeleteClusterNodesCall,
     DeleteClusterNodesResponse, DeleteClusterNodesError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_disk::{
     DeleteDiskRequest, DeleteDiskRequestBuilder, DeleteDiskCall, DeleteDiskResponse,
     DeleteDiskError,
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use delete_eip::{
     DeleteEipRequest, DeleteEipRequestBuilder, DeleteEipCall, DeleteEipResponse,
     DeleteEipError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ens_route_entry::{
     DeleteEnsRouteEntryRequest, DeleteEnsRouteEntryRequestBuilder,
     DeleteEnsRouteEntryCall, DeleteEnsRouteEntryResponse, DeleteEnsRouteEntryError,
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_condition_control::{
     DeleteEnsSaleConditionControlRequest, DeleteEnsSaleConditionControlRequestBuilder,
     DeleteEnsSaleConditionControlCall, DeleteEnsSaleConditionControlResponse,
@@ -2213,56 +1804,48 @@ pub use delete_ens_sale_condition_control::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use delete_ens_sale_control::{
     DeleteEnsSaleControlRequest, DeleteEnsSaleControlRequestBuilder,
     DeleteEnsSaleControlCall, DeleteEnsSaleControlResponse, DeleteEnsSaleControlError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use delete_epn_instance::{
     DeleteEpnInstanceRequest, DeleteEpnInstanceRequestBuilder, DeleteEpnInstanceCall,
     DeleteEpnInstanceResponse, DeleteEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_file_system::{
     DeleteFileSystemRequest, DeleteFileSystemRequestBuilder, DeleteFileSystemCall,
     DeleteFileSystemResponse, DeleteFileSystemError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_forward_entry::{
     DeleteForwardEntryRequest, DeleteForwardEntryRequestBuilder, DeleteForwardEntryCall,
     DeleteForwardEntryResponse, DeleteForwardEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_ha_vips::{
     DeleteHaVipsRequest, DeleteHaVipsRequestBuilder, DeleteHaVipsCall,
     DeleteHaVipsResponse, DeleteHaVipsError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use delete_image::{
     DeleteImageRequest, DeleteImageRequestBuilder, DeleteImageCall, DeleteImageResponse,
     DeleteImageError,
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use delete_key_pairs::{
     DeleteKeyPairsRequest, DeleteKeyPairsRequestBuilder, DeleteKeyPairsCall,
     DeleteKeyPairsResponse, DeleteKeyPairsError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use delete_load_balancer_listener::{
     DeleteLoadBalancerListenerRequest, DeleteLoadBalancerListenerRequestBuilder,
     DeleteLoadBalancerListenerCall, DeleteLoadBalancerListenerResponse,
@@ -2270,42 +1853,36 @@ pub use delete_load_balancer_listener::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_mount_target::{
     DeleteMountTargetRequest, DeleteMountTargetRequestBuilder, DeleteMountTargetCall,
     DeleteMountTargetResponse, DeleteMountTargetError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_nat_gateway::{
     DeleteNatGatewayRequest, DeleteNatGatewayRequestBuilder, DeleteNatGatewayCall,
     DeleteNatGatewayResponse, DeleteNatGatewayError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network::{
     DeleteNetworkRequest, DeleteNetworkRequestBuilder, DeleteNetworkCall,
     DeleteNetworkResponse, DeleteNetworkError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl::{
     DeleteNetworkAclRequest, DeleteNetworkAclRequestBuilder, DeleteNetworkAclCall,
     DeleteNetworkAclResponse, DeleteNetworkAclError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_acl_entry::{
     DeleteNetworkAclEntryRequest, DeleteNetworkAclEntryRequestBuilder,
     DeleteNetworkAclEntryCall, DeleteNetworkAclEntryResponse, DeleteNetworkAclEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_interfaces::{
     DeleteNetworkInterfacesRequest, DeleteNetworkInterfacesRequestBuilder,
     DeleteNetworkInterfacesCall, DeleteNetworkInterfacesResponse,
@@ -2313,7 +1890,6 @@ pub use delete_network_interfaces::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_network_peer_connection::{
     DeleteNetworkPeerConnectionRequest, DeleteNetworkPeerConnectionRequestBuilder,
     DeleteNetworkPeerConnectionCall, DeleteNetworkPeerConnectionResponse,
@@ -2321,28 +1897,24 @@ pub use delete_network_peer_connection::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_object::{
     DeleteObjectRequest, DeleteObjectRequestBuilder, DeleteObjectCall,
     DeleteObjectResponse, DeleteObjectError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use delete_sdg::{
     DeleteSDGRequest, DeleteSDGRequestBuilder, DeleteSDGCall, DeleteSDGResponse,
     DeleteSDGError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group::{
     DeleteSecurityGroupRequest, DeleteSecurityGroupRequestBuilder,
     DeleteSecurityGroupCall, DeleteSecurityGroupResponse, DeleteSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use delete_security_group_permissions::{
     DeleteSecurityGroupPermissionsRequest, DeleteSecurityGroupPermissionsRequestBuilder,
     DeleteSecurityGroupPermissionsCall, DeleteSecurityGroupPermissionsResponse,
@@ -2350,21 +1922,18 @@ pub use delete_security_group_permissions::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use delete_snapshot::{
     DeleteSnapshotRequest, DeleteSnapshotRequestBuilder, DeleteSnapshotCall,
     DeleteSnapshotResponse, DeleteSnapshotError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_entry::{
     DeleteSnatEntryRequest, DeleteSnatEntryRequestBuilder, DeleteSnatEntryCall,
     DeleteSnatEntryResponse, DeleteSnatEntryError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use delete_snat_ip_for_snat_entry::{
     DeleteSnatIpForSnatEntryRequest, DeleteSnatIpForSnatEntryRequestBuilder,
     DeleteSnatIpForSnatEntryCall, DeleteSnatIpForSnatEntryResponse,
@@ -2372,49 +1941,42 @@ pub use delete_snat_ip_for_snat_entry::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_gateway::{
     DeleteStorageGatewayRequest, DeleteStorageGatewayRequestBuilder,
     DeleteStorageGatewayCall, DeleteStorageGatewayResponse, DeleteStorageGatewayError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use delete_storage_volume::{
     DeleteStorageVolumeRequest, DeleteStorageVolumeRequestBuilder,
     DeleteStorageVolumeCall, DeleteStorageVolumeResponse, DeleteStorageVolumeError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use delete_v_switch::{
     DeleteVSwitchRequest, DeleteVSwitchRequestBuilder, DeleteVSwitchCall,
     DeleteVSwitchResponse, DeleteVSwitchError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_instance_sdg::{
     DeployInstanceSDGRequest, DeployInstanceSDGRequestBuilder, DeployInstanceSDGCall,
     DeployInstanceSDGResponse, DeployInstanceSDGError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use deploy_sdg::{
     DeploySDGRequest, DeploySDGRequestBuilder, DeploySDGCall, DeploySDGResponse,
     DeploySDGError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_aic_images::{
     DescribeAICImagesRequest, DescribeAICImagesRequestBuilder, DescribeAICImagesCall,
     DescribeAICImagesResponse, DescribeAICImagesError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use describe_arm_server_instances::{
     DescribeARMServerInstancesRequest, DescribeARMServerInstancesRequestBuilder,
     DescribeARMServerInstancesCall, DescribeARMServerInstancesResponse,
@@ -2422,21 +1984,18 @@ pub use describe_arm_server_instances::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_addon::{
     DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonCall,
     DescribeAddonResponse, DescribeAddonError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_application::{
     DescribeApplicationRequest, DescribeApplicationRequestBuilder,
     DescribeApplicationCall, DescribeApplicationResponse, DescribeApplicationError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource::{
     DescribeAvailableResourceRequest, DescribeAvailableResourceRequestBuilder,
     DescribeAvailableResourceCall, DescribeAvailableResourceResponse,
@@ -2444,7 +2003,6 @@ pub use describe_available_resource::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_available_resource_info::{
     DescribeAvailableResourceInfoRequest, DescribeAvailableResourceInfoRequestBuilder,
     DescribeAvailableResourceInfoCall, DescribeAvailableResourceInfoResponse,
@@ -2452,7 +2010,6 @@ pub use describe_available_resource_info::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_band_withd_charge_type::{
     DescribeBandWithdChargeTypeRequest, DescribeBandWithdChargeTypeRequestBuilder,
     DescribeBandWithdChargeTypeCall, DescribeBandWithdChargeTypeResponse,
@@ -2460,7 +2017,6 @@ pub use describe_band_withd_charge_type::{
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_bandwitdh_by_internet_charge_type::{
     DescribeBandwitdhByInternetChargeTypeRequest,
     DescribeBandwitdhByInternetChargeTypeRequestBuilder,
@@ -2470,7 +2026,6 @@ pub use describe_bandwitdh_by_internet_charge_type::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_cloud_disk_available_resource_info::{
     DescribeCloudDiskAvailableResourceInfoRequest,
     DescribeCloudDiskAvailableResourceInfoRequestBuilder,
@@ -2480,7 +2035,6 @@ pub use describe_cloud_disk_available_resource_info::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_cloud_disk_types::{
     DescribeCloudDiskTypesRequest, DescribeCloudDiskTypesRequestBuilder,
     DescribeCloudDiskTypesCall, DescribeCloudDiskTypesResponse,
@@ -2488,14 +2042,12 @@ pub use describe_cloud_disk_types::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster::{
     DescribeClusterRequest, DescribeClusterRequestBuilder, DescribeClusterCall,
     DescribeClusterResponse, DescribeClusterError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_attach_scripts::{
     DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
     DescribeClusterAttachScriptsCall, DescribeClusterAttachScriptsResponse,
@@ -2503,14 +2055,12 @@ pub use describe_cluster_attach_scripts::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_detail::{
     DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
     DescribeClusterDetailCall, DescribeClusterDetailResponse, DescribeClusterDetailError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_kube_config::{
     DescribeClusterKubeConfigRequest, DescribeClusterKubeConfigRequestBuilder,
     DescribeClusterKubeConfigCall, DescribeClusterKubeConfigResponse,
@@ -2518,7 +2068,6 @@ pub use describe_cluster_kube_config::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_node_pools::{
     DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
     DescribeClusterNodePoolsCall, DescribeClusterNodePoolsResponse,
@@ -2526,14 +2075,12 @@ pub use describe_cluster_node_pools::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_nodes::{
     DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder,
     DescribeClusterNodesCall, DescribeClusterNodesResponse, DescribeClusterNodesError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_cluster_user_kubeconfig::{
     DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
     DescribeClusterUserKubeconfigCall, DescribeClusterUserKubeconfigResponse,
@@ -2541,14 +2088,12 @@ pub use describe_cluster_user_kubeconfig::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use describe_clusters_v1::{
     DescribeClustersV1Request, DescribeClustersV1RequestBuilder, DescribeClustersV1Call,
     DescribeClustersV1Response, DescribeClustersV1Error,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_create_pre_paid_instance_result::{
     DescribeCreatePrePaidInstanceResultRequest,
     DescribeCreatePrePaidInstanceResultRequestBuilder,
@@ -2557,7 +2102,6 @@ pub use describe_create_pre_paid_instance_result::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_dist_result::{
     DescribeDataDistResultRequest, DescribeDataDistResultRequestBuilder,
     DescribeDataDistResultCall, DescribeDataDistResultResponse,
@@ -2565,7 +2109,6 @@ pub use describe_data_dist_result::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_download_url::{
     DescribeDataDownloadURLRequest, DescribeDataDownloadURLRequestBuilder,
     DescribeDataDownloadURLCall, DescribeDataDownloadURLResponse,
@@ -2573,7 +2116,6 @@ pub use describe_data_download_url::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_data_push_result::{
     DescribeDataPushResultRequest, DescribeDataPushResultRequestBuilder,
     DescribeDataPushResultCall, DescribeDataPushResultResponse,
@@ -2581,28 +2123,24 @@ pub use describe_data_push_result::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_device_service::{
     DescribeDeviceServiceRequest, DescribeDeviceServiceRequestBuilder,
     DescribeDeviceServiceCall, DescribeDeviceServiceResponse, DescribeDeviceServiceError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disk_iops_list::{
     DescribeDiskIopsListRequest, DescribeDiskIopsListRequestBuilder,
     DescribeDiskIopsListCall, DescribeDiskIopsListResponse, DescribeDiskIopsListError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_disks::{
     DescribeDisksRequest, DescribeDisksRequestBuilder, DescribeDisksCall,
     DescribeDisksResponse, DescribeDisksError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_elb_available_resource_info::{
     DescribeElbAvailableResourceInfoRequest,
     DescribeElbAvailableResourceInfoRequestBuilder, DescribeElbAvailableResourceInfoCall,
@@ -2610,7 +2148,6 @@ pub use describe_elb_available_resource_info::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_code::{
     DescribeEnsCommodityCodeRequest, DescribeEnsCommodityCodeRequestBuilder,
     DescribeEnsCommodityCodeCall, DescribeEnsCommodityCodeResponse,
@@ -2618,7 +2155,6 @@ pub use describe_ens_commodity_code::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_commodity_module_code::{
     DescribeEnsCommodityModuleCodeRequest, DescribeEnsCommodityModuleCodeRequestBuilder,
     DescribeEnsCommodityModuleCodeCall, DescribeEnsCommodityModuleCodeResponse,
@@ -2626,7 +2162,6 @@ pub use describe_ens_commodity_module_code::{
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use describe_ens_eip_addresses::{
     DescribeEnsEipAddressesRequest, DescribeEnsEipAddressesRequestBuilder,
     DescribeEnsEipAddressesCall, DescribeEnsEipAddressesResponse,
@@ -2634,7 +2169,6 @@ pub use describe_ens_eip_addresses::{
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_net_district::{
     DescribeEnsNetDistrictRequest, DescribeEnsNetDistrictRequestBuilder,
     DescribeEnsNetDistrictCall, DescribeEnsNetDistrictResponse,
@@ -2642,14 +2176,12 @@ pub use describe_ens_net_district::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_level::{
     DescribeEnsNetLevelRequest, DescribeEnsNetLevelRequestBuilder,
     DescribeEnsNetLevelCall, DescribeEnsNetLevelResponse, DescribeEnsNetLevelError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_net_sale_district::{
     DescribeEnsNetSaleDistrictRequest, DescribeEnsNetSaleDistrictRequestBuilder,
     DescribeEnsNetSaleDistrictCall, DescribeEnsNetSaleDistrictResponse,
@@ -2657,7 +2189,6 @@ pub use describe_ens_net_sale_district::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_ens_region_id_ipv6_info::{
     DescribeEnsRegionIdIpv6InfoRequest, DescribeEnsRegionIdIpv6InfoRequestBuilder,
     DescribeEnsRegionIdIpv6InfoCall, DescribeEnsRegionIdIpv6InfoResponse,
@@ -2665,7 +2196,6 @@ pub use describe_ens_region_id_ipv6_info::{
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_region_id_resource::{
     DescribeEnsRegionIdResourceRequest, DescribeEnsRegionIdResourceRequestBuilder,
     DescribeEnsRegionIdResourceCall, DescribeEnsRegionIdResourceResponse,
@@ -2673,14 +2203,12 @@ pub use describe_ens_region_id_resource::{
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_regions::{
     DescribeEnsRegionsRequest, DescribeEnsRegionsRequestBuilder, DescribeEnsRegionsCall,
     DescribeEnsRegionsResponse, DescribeEnsRegionsError,
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_ens_resource_usage::{
     DescribeEnsResourceUsageRequest, DescribeEnsResourceUsageRequestBuilder,
     DescribeEnsResourceUsageCall, DescribeEnsResourceUsageResponse,
@@ -2688,7 +2216,6 @@ pub use describe_ens_resource_usage::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_entry_list::{
     DescribeEnsRouteEntryListRequest, DescribeEnsRouteEntryListRequestBuilder,
     DescribeEnsRouteEntryListCall, DescribeEnsRouteEntryListResponse,
@@ -2696,7 +2223,6 @@ pub use describe_ens_route_entry_list::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ens_route_tables::{
     DescribeEnsRouteTablesRequest, DescribeEnsRouteTablesRequestBuilder,
     DescribeEnsRouteTablesCall, DescribeEnsRouteTablesResponse,
@@ -2704,7 +2230,6 @@ pub use describe_ens_route_tables::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control::{
     DescribeEnsSaleControlRequest, DescribeEnsSaleControlRequestBuilder,
     DescribeEnsSaleControlCall, DescribeEnsSaleControlResponse,
@@ -2712,7 +2237,6 @@ pub use describe_ens_sale_control::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control_available_resource::{
     DescribeEnsSaleControlAvailableResourceRequest,
     DescribeEnsSaleControlAvailableResourceRequestBuilder,
@@ -2722,7 +2246,6 @@ pub use describe_ens_sale_control_available_resource::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use describe_ens_sale_control_stock::{
     DescribeEnsSaleControlStockRequest, DescribeEnsSaleControlStockRequestBuilder,
     DescribeEnsSaleControlStockCall, DescribeEnsSaleControlStockResponse,
@@ -2730,7 +2253,6 @@ pub use describe_ens_sale_control_stock::{
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_band_width_data::{
     DescribeEpnBandWidthDataRequest, DescribeEpnBandWidthDataRequestBuilder,
     DescribeEpnBandWidthDataCall, DescribeEpnBandWidthDataResponse,
@@ -2738,7 +2260,6 @@ pub use describe_epn_band_width_data::{
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_bandwitdh_by_internet_charge_type::{
     DescribeEpnBandwitdhByInternetChargeTypeRequest,
     DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder,
@@ -2748,7 +2269,6 @@ pub use describe_epn_bandwitdh_by_internet_charge_type::{
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instance_attribute::{
     DescribeEpnInstanceAttributeRequest, DescribeEpnInstanceAttributeRequestBuilder,
     DescribeEpnInstanceAttributeCall, DescribeEpnInstanceAttributeResponse,
@@ -2756,14 +2276,12 @@ pub use describe_epn_instance_attribute::{
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_instances::{
     DescribeEpnInstancesRequest, DescribeEpnInstancesRequestBuilder,
     DescribeEpnInstancesCall, DescribeEpnInstancesResponse, DescribeEpnInstancesError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use describe_epn_measurement_data::{
     DescribeEpnMeasurementDataRequest, DescribeEpnMeasurementDataRequestBuilder,
     DescribeEpnMeasurementDataCall, DescribeEpnMeasurementDataResponse,
@@ -2771,7 +2289,6 @@ pub use describe_epn_measurement_data::{
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_info::{
     DescribeExportImageInfoRequest, DescribeExportImageInfoRequestBuilder,
     DescribeExportImageInfoCall, DescribeExportImageInfoResponse,
@@ -2779,7 +2296,6 @@ pub use describe_export_image_info::{
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_export_image_status::{
     DescribeExportImageStatusRequest, DescribeExportImageStatusRequestBuilder,
     DescribeExportImageStatusCall, DescribeExportImageStatusResponse,
@@ -2787,14 +2303,12 @@ pub use describe_export_image_status::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_file_systems::{
     DescribeFileSystemsRequest, DescribeFileSystemsRequestBuilder,
     DescribeFileSystemsCall, DescribeFileSystemsResponse, DescribeFileSystemsError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_entry_attribute::{
     DescribeForwardEntryAttributeRequest, DescribeForwardEntryAttributeRequestBuilder,
     DescribeForwardEntryAttributeCall, DescribeForwardEntryAttributeResponse,
@@ -2802,7 +2316,6 @@ pub use describe_forward_entry_attribute::{
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_forward_table_entries::{
     DescribeForwardTableEntriesRequest, DescribeForwardTableEntriesRequestBuilder,
     DescribeForwardTableEntriesCall, DescribeForwardTableEntriesResponse,
@@ -2810,28 +2323,24 @@ pub use describe_forward_table_entries::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_ha_vips::{
     DescribeHaVipsRequest, DescribeHaVipsRequestBuilder, DescribeHaVipsCall,
     DescribeHaVipsResponse, DescribeHaVipsError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_history_events::{
     DescribeHistoryEventsRequest, DescribeHistoryEventsRequestBuilder,
     DescribeHistoryEventsCall, DescribeHistoryEventsResponse, DescribeHistoryEventsError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_infos::{
     DescribeImageInfosRequest, DescribeImageInfosRequestBuilder, DescribeImageInfosCall,
     DescribeImageInfosResponse, DescribeImageInfosError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_image_share_permission::{
     DescribeImageSharePermissionRequest, DescribeImageSharePermissionRequestBuilder,
     DescribeImageSharePermissionCall, DescribeImageSharePermissionResponse,
@@ -2839,14 +2348,12 @@ pub use describe_image_share_permission::{
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_images::{
     DescribeImagesRequest, DescribeImagesRequestBuilder, DescribeImagesCall,
     DescribeImagesResponse, DescribeImagesError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_auto_renew_attribute::{
     DescribeInstanceAutoRenewAttributeRequest,
     DescribeInstanceAutoRenewAttributeRequestBuilder,
@@ -2855,7 +2362,6 @@ pub use describe_instance_auto_renew_attribute::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_bandwidth_detail::{
     DescribeInstanceBandwidthDetailRequest,
     DescribeInstanceBandwidthDetailRequestBuilder, DescribeInstanceBandwidthDetailCall,
@@ -2863,7 +2369,6 @@ pub use describe_instance_bandwidth_detail::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_boot_configuration::{
     DescribeInstanceBootConfigurationRequest,
     DescribeInstanceBootConfigurationRequestBuilder,
@@ -2872,7 +2377,6 @@ pub use describe_instance_boot_configuration::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_monitor_data::{
     DescribeInstanceMonitorDataRequest, DescribeInstanceMonitorDataRequestBuilder,
     DescribeInstanceMonitorDataCall, DescribeInstanceMonitorDataResponse,
@@ -2880,7 +2384,6 @@ pub use describe_instance_monitor_data::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_instance_sdg_status::{
     DescribeInstanceSDGStatusRequest, DescribeInstanceSDGStatusRequestBuilder,
     DescribeInstanceSDGStatusCall, DescribeInstanceSDGStatusResponse,
@@ -2888,21 +2391,18 @@ pub use describe_instance_sdg_status::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_spec::{
     DescribeInstanceSpecRequest, DescribeInstanceSpecRequestBuilder,
     DescribeInstanceSpecCall, DescribeInstanceSpecResponse, DescribeInstanceSpecError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_types::{
     DescribeInstanceTypesRequest, DescribeInstanceTypesRequestBuilder,
     DescribeInstanceTypesCall, DescribeInstanceTypesResponse, DescribeInstanceTypesError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instance_vnc_url::{
     DescribeInstanceVncUrlRequest, DescribeInstanceVncUrlRequestBuilder,
     DescribeInstanceVncUrlCall, DescribeInstanceVncUrlResponse,
@@ -2910,21 +2410,18 @@ pub use describe_instance_vnc_url::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_instances::{
     DescribeInstancesRequest, DescribeInstancesRequestBuilder, DescribeInstancesCall,
     DescribeInstancesResponse, DescribeInstancesError,
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use describe_key_pairs::{
     DescribeKeyPairsRequest, DescribeKeyPairsRequestBuilder, DescribeKeyPairsCall,
     DescribeKeyPairsResponse, DescribeKeyPairsError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_attribute::{
     DescribeLoadBalancerAttributeRequest, DescribeLoadBalancerAttributeRequestBuilder,
     DescribeLoadBalancerAttributeCall, DescribeLoadBalancerAttributeResponse,
@@ -2932,7 +2429,6 @@ pub use describe_load_balancer_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_http_listener_attribute::{
     DescribeLoadBalancerHTTPListenerAttributeRequest,
     DescribeLoadBalancerHTTPListenerAttributeRequestBuilder,
@@ -2942,7 +2438,6 @@ pub use describe_load_balancer_http_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_https_listener_attribute::{
     DescribeLoadBalancerHTTPSListenerAttributeRequest,
     DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder,
@@ -2952,7 +2447,6 @@ pub use describe_load_balancer_https_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_listen_monitor::{
     DescribeLoadBalancerListenMonitorRequest,
     DescribeLoadBalancerListenMonitorRequestBuilder,
@@ -2961,7 +2455,6 @@ pub use describe_load_balancer_listen_monitor::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_listeners::{
     DescribeLoadBalancerListenersRequest, DescribeLoadBalancerListenersRequestBuilder,
     DescribeLoadBalancerListenersCall, DescribeLoadBalancerListenersResponse,
@@ -2969,7 +2462,6 @@ pub use describe_load_balancer_listeners::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_spec::{
     DescribeLoadBalancerSpecRequest, DescribeLoadBalancerSpecRequestBuilder,
     DescribeLoadBalancerSpecCall, DescribeLoadBalancerSpecResponse,
@@ -2977,7 +2469,6 @@ pub use describe_load_balancer_spec::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_tcp_listener_attribute::{
     DescribeLoadBalancerTCPListenerAttributeRequest,
     DescribeLoadBalancerTCPListenerAttributeRequestBuilder,
@@ -2987,7 +2478,6 @@ pub use describe_load_balancer_tcp_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancer_udp_listener_attribute::{
     DescribeLoadBalancerUDPListenerAttributeRequest,
     DescribeLoadBalancerUDPListenerAttributeRequestBuilder,
@@ -2997,14 +2487,12 @@ pub use describe_load_balancer_udp_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_load_balancers::{
     DescribeLoadBalancersRequest, DescribeLoadBalancersRequestBuilder,
     DescribeLoadBalancersCall, DescribeLoadBalancersResponse, DescribeLoadBalancersError,
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_measurement_data::{
     DescribeMeasurementDataRequest, DescribeMeasurementDataRequestBuilder,
     DescribeMeasurementDataCall, DescribeMeasurementDataResponse,
@@ -3012,14 +2500,12 @@ pub use describe_measurement_data::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_mount_targets::{
     DescribeMountTargetsRequest, DescribeMountTargetsRequestBuilder,
     DescribeMountTargetsCall, DescribeMountTargetsResponse, DescribeMountTargetsError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_nas_available_resource_info::{
     DescribeNASAvailableResourceInfoRequest,
     DescribeNASAvailableResourceInfoRequestBuilder, DescribeNASAvailableResourceInfoCall,
@@ -3027,28 +2513,24 @@ pub use describe_nas_available_resource_info::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_nc_information::{
     DescribeNCInformationRequest, DescribeNCInformationRequestBuilder,
     DescribeNCInformationCall, DescribeNCInformationResponse, DescribeNCInformationError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_nat_gateways::{
     DescribeNatGatewaysRequest, DescribeNatGatewaysRequestBuilder,
     DescribeNatGatewaysCall, DescribeNatGatewaysResponse, DescribeNatGatewaysError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_acls::{
     DescribeNetworkAclsRequest, DescribeNetworkAclsRequestBuilder,
     DescribeNetworkAclsCall, DescribeNetworkAclsResponse, DescribeNetworkAclsError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_attribute::{
     DescribeNetworkAttributeRequest, DescribeNetworkAttributeRequestBuilder,
     DescribeNetworkAttributeCall, DescribeNetworkAttributeResponse,
@@ -3056,7 +2538,6 @@ pub use describe_network_attribute::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_interfaces::{
     DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesRequestBuilder,
     DescribeNetworkInterfacesCall, DescribeNetworkInterfacesResponse,
@@ -3064,7 +2545,6 @@ pub use describe_network_interfaces::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_network_peer_connections::{
     DescribeNetworkPeerConnectionsRequest, DescribeNetworkPeerConnectionsRequestBuilder,
     DescribeNetworkPeerConnectionsCall, DescribeNetworkPeerConnectionsResponse,
@@ -3072,14 +2552,12 @@ pub use describe_network_peer_connections::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_networks::{
     DescribeNetworksRequest, DescribeNetworksRequestBuilder, DescribeNetworksCall,
     DescribeNetworksResponse, DescribeNetworksError,
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_pre_paid_instance_stock::{
     DescribePrePaidInstanceStockRequest, DescribePrePaidInstanceStockRequestBuilder,
     DescribePrePaidInstanceStockCall, DescribePrePaidInstanceStockResponse,
@@ -3087,21 +2565,18 @@ pub use describe_pre_paid_instance_stock::{
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_price::{
     DescribePriceRequest, DescribePriceRequestBuilder, DescribePriceCall,
     DescribePriceResponse, DescribePriceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use describe_region_isps::{
     DescribeRegionIspsRequest, DescribeRegionIspsRequestBuilder, DescribeRegionIspsCall,
     DescribeRegionIspsResponse, DescribeRegionIspsError,
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_region_resource::{
     DescribeRegionResourceRequest, DescribeRegionResourceRequestBuilder,
     DescribeRegionResourceCall, DescribeRegionResourceResponse,
@@ -3109,7 +2584,6 @@ pub use describe_region_resource::{
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_reserved_resource::{
     DescribeReservedResourceRequest, DescribeReservedResourceRequestBuilder,
     DescribeReservedResourceCall, DescribeReservedResourceResponse,
@@ -3117,7 +2591,6 @@ pub use describe_reserved_resource::{
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use describe_resource_timeline::{
     DescribeResourceTimelineRequest, DescribeResourceTimelineRequestBuilder,
     DescribeResourceTimelineCall, DescribeResourceTimelineResponse,
@@ -3125,14 +2598,12 @@ pub use describe_resource_timeline::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg::{
     DescribeSDGRequest, DescribeSDGRequestBuilder, DescribeSDGCall, DescribeSDGResponse,
     DescribeSDGError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_deployment_status::{
     DescribeSDGDeploymentStatusRequest, DescribeSDGDeploymentStatusRequestBuilder,
     DescribeSDGDeploymentStatusCall, DescribeSDGDeploymentStatusResponse,
@@ -3140,7 +2611,6 @@ pub use describe_sdg_deployment_status::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sdg_shared_disks::{
     DescribeSDGSharedDisksRequest, DescribeSDGSharedDisksRequestBuilder,
     DescribeSDGSharedDisksCall, DescribeSDGSharedDisksResponse,
@@ -3148,14 +2618,12 @@ pub use describe_sdg_shared_disks::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use describe_sd_gs::{
     DescribeSDGsRequest, DescribeSDGsRequestBuilder, DescribeSDGsCall,
     DescribeSDGsResponse, DescribeSDGsError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_secondary_public_ip_addresses::{
     DescribeSecondaryPublicIpAddressesRequest,
     DescribeSecondaryPublicIpAddressesRequestBuilder,
@@ -3164,7 +2632,6 @@ pub use describe_secondary_public_ip_addresses::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_group_attribute::{
     DescribeSecurityGroupAttributeRequest, DescribeSecurityGroupAttributeRequestBuilder,
     DescribeSecurityGroupAttributeCall, DescribeSecurityGroupAttributeResponse,
@@ -3172,7 +2639,6 @@ pub use describe_security_group_attribute::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use describe_security_groups::{
     DescribeSecurityGroupsRequest, DescribeSecurityGroupsRequestBuilder,
     DescribeSecurityGroupsCall, DescribeSecurityGroupsResponse,
@@ -3180,14 +2646,12 @@ pub use describe_security_groups::{
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use describe_self_images::{
     DescribeSelfImagesRequest, DescribeSelfImagesRequestBuilder, DescribeSelfImagesCall,
     DescribeSelfImagesResponse, DescribeSelfImagesError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use describe_servcie_schedule::{
     DescribeServcieScheduleRequest, DescribeServcieScheduleRequestBuilder,
     DescribeServcieScheduleCall, DescribeServcieScheduleResponse,
@@ -3195,7 +2659,6 @@ pub use describe_servcie_schedule::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_server_load_balancer_listen_monitor::{
     DescribeServerLoadBalancerListenMonitorRequest,
     DescribeServerLoadBalancerListenMonitorRequestBuilder,
@@ -3205,7 +2668,6 @@ pub use describe_server_load_balancer_listen_monitor::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use describe_server_load_balancer_monitor::{
     DescribeServerLoadBalancerMonitorRequest,
     DescribeServerLoadBalancerMonitorRequestBuilder,
@@ -3214,21 +2676,18 @@ pub use describe_server_load_balancer_monitor::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use describe_snapshots::{
     DescribeSnapshotsRequest, DescribeSnapshotsRequestBuilder, DescribeSnapshotsCall,
     DescribeSnapshotsResponse, DescribeSnapshotsError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_attribute::{
     DescribeSnatAttributeRequest, DescribeSnatAttributeRequestBuilder,
     DescribeSnatAttributeCall, DescribeSnatAttributeResponse, DescribeSnatAttributeError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use describe_snat_table_entries::{
     DescribeSnatTableEntriesRequest, DescribeSnatTableEntriesRequestBuilder,
     DescribeSnatTableEntriesCall, DescribeSnatTableEntriesResponse,
@@ -3236,7 +2695,6 @@ pub use describe_snat_table_entries::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_gateway::{
     DescribeStorageGatewayRequest, DescribeStorageGatewayRequestBuilder,
     DescribeStorageGatewayCall, DescribeStorageGatewayResponse,
@@ -3244,14 +2702,12 @@ pub use describe_storage_gateway::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use describe_storage_volume::{
     DescribeStorageVolumeRequest, DescribeStorageVolumeRequestBuilder,
     DescribeStorageVolumeCall, DescribeStorageVolumeResponse, DescribeStorageVolumeError,
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use describe_user_band_width_data::{
     DescribeUserBandWidthDataRequest, DescribeUserBandWidthDataRequestBuilder,
     DescribeUserBandWidthDataCall, DescribeUserBandWidthDataResponse,
@@ -3259,7 +2715,6 @@ pub use describe_user_band_width_data::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switch_attributes::{
     DescribeVSwitchAttributesRequest, DescribeVSwitchAttributesRequestBuilder,
     DescribeVSwitchAttributesCall, DescribeVSwitchAttributesResponse,
@@ -3267,35 +2722,30 @@ pub use describe_v_switch_attributes::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use describe_v_switches::{
     DescribeVSwitchesRequest, DescribeVSwitchesRequestBuilder, DescribeVSwitchesCall,
     DescribeVSwitchesResponse, DescribeVSwitchesError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use detach_disk::{
     DetachDiskRequest, DetachDiskRequestBuilder, DetachDiskCall, DetachDiskResponse,
     DetachDiskError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use detach_instance_sdg::{
     DetachInstanceSDGRequest, DetachInstanceSDGRequestBuilder, DetachInstanceSDGCall,
     DetachInstanceSDGResponse, DetachInstanceSDGError,
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use detach_key_pair::{
     DetachKeyPairRequest, DetachKeyPairRequestBuilder, DetachKeyPairCall,
     DetachKeyPairResponse, DetachKeyPairError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use detach_network_interface::{
     DetachNetworkInterfaceRequest, DetachNetworkInterfaceRequestBuilder,
     DetachNetworkInterfaceCall, DetachNetworkInterfaceResponse,
@@ -3303,77 +2753,66 @@ pub use detach_network_interface::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use dist_application_data::{
     DistApplicationDataRequest, DistApplicationDataRequestBuilder,
     DistApplicationDataCall, DistApplicationDataResponse, DistApplicationDataError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_migrate_instance::{
     EventMigrateInstanceRequest, EventMigrateInstanceRequestBuilder,
     EventMigrateInstanceCall, EventMigrateInstanceResponse, EventMigrateInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_reboot_instance::{
     EventRebootInstanceRequest, EventRebootInstanceRequestBuilder,
     EventRebootInstanceCall, EventRebootInstanceResponse, EventRebootInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use event_redeploy_instance::{
     EventRedeployInstanceRequest, EventRedeployInstanceRequestBuilder,
     EventRedeployInstanceCall, EventRedeployInstanceResponse, EventRedeployInstanceError,
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_bill_detail_data::{
     ExportBillDetailDataRequest, ExportBillDetailDataRequestBuilder,
     ExportBillDetailDataCall, ExportBillDetailDataResponse, ExportBillDetailDataError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use export_image::{
     ExportImageRequest, ExportImageRequestBuilder, ExportImageCall, ExportImageResponse,
     ExportImageError,
 };
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 pub use export_measurement_data::{
     ExportMeasurementDataRequest, ExportMeasurementDataRequestBuilder,
     ExportMeasurementDataCall, ExportMeasurementDataResponse, ExportMeasurementDataError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_acl::{
     GetBucketAclRequest, GetBucketAclRequestBuilder, GetBucketAclCall,
     GetBucketAclResponse, GetBucketAclError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_info::{
     GetBucketInfoRequest, GetBucketInfoRequestBuilder, GetBucketInfoCall,
     GetBucketInfoResponse, GetBucketInfoError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_bucket_lifecycle::{
     GetBucketLifecycleRequest, GetBucketLifecycleRequestBuilder, GetBucketLifecycleCall,
     GetBucketLifecycleResponse, GetBucketLifecycleError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use get_cluster_addon_instance::{
     GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
     GetClusterAddonInstanceCall, GetClusterAddonInstanceResponse,
@@ -3381,7 +2820,6 @@ pub use get_cluster_addon_instance::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_storage_and_acc_by_buckets::{
     GetOssStorageAndAccByBucketsRequest, GetOssStorageAndAccByBucketsRequestBuilder,
     GetOssStorageAndAccByBucketsCall, GetOssStorageAndAccByBucketsResponse,
@@ -3389,28 +2827,24 @@ pub use get_oss_storage_and_acc_by_buckets::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use get_oss_usage_data::{
     GetOssUsageDataRequest, GetOssUsageDataRequestBuilder, GetOssUsageDataCall,
     GetOssUsageDataResponse, GetOssUsageDataError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use import_image::{
     ImportImageRequest, ImportImageRequestBuilder, ImportImageCall, ImportImageResponse,
     ImportImageError,
 };
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 pub use import_key_pair::{
     ImportKeyPairRequest, ImportKeyPairRequestBuilder, ImportKeyPairCall,
     ImportKeyPairResponse, ImportKeyPairError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use initialize_enseck_service_role::{
     InitializeENSECKServiceRoleRequest, InitializeENSECKServiceRoleRequestBuilder,
     InitializeENSECKServiceRoleCall, InitializeENSECKServiceRoleResponse,
@@ -3418,14 +2852,12 @@ pub use initialize_enseck_service_role::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use install_cluster_addons::{
     InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder,
     InstallClusterAddonsCall, InstallClusterAddonsResponse, InstallClusterAddonsError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_public_ips_to_epn_instance::{
     JoinPublicIpsToEpnInstanceRequest, JoinPublicIpsToEpnInstanceRequestBuilder,
     JoinPublicIpsToEpnInstanceCall, JoinPublicIpsToEpnInstanceResponse,
@@ -3433,14 +2865,12 @@ pub use join_public_ips_to_epn_instance::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use join_security_group::{
     JoinSecurityGroupRequest, JoinSecurityGroupRequestBuilder, JoinSecurityGroupCall,
     JoinSecurityGroupResponse, JoinSecurityGroupError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use join_v_switches_to_epn_instance::{
     JoinVSwitchesToEpnInstanceRequest, JoinVSwitchesToEpnInstanceRequestBuilder,
     JoinVSwitchesToEpnInstanceCall, JoinVSwitchesToEpnInstanceResponse,
@@ -3448,14 +2878,12 @@ pub use join_v_switches_to_epn_instance::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use leave_security_group::{
     LeaveSecurityGroupRequest, LeaveSecurityGroupRequestBuilder, LeaveSecurityGroupCall,
     LeaveSecurityGroupResponse, LeaveSecurityGroupError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_key_deliveries::{
     ListAICPublicKeyDeliveriesRequest, ListAICPublicKeyDeliveriesRequestBuilder,
     ListAICPublicKeyDeliveriesCall, ListAICPublicKeyDeliveriesResponse,
@@ -3463,35 +2891,30 @@ pub use list_aic_public_key_deliveries::{
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use list_aic_public_keys::{
     ListAICPublicKeysRequest, ListAICPublicKeysRequestBuilder, ListAICPublicKeysCall,
     ListAICPublicKeysResponse, ListAICPublicKeysError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_addons::{
     ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsCall, ListAddonsResponse,
     ListAddonsError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use list_applications::{
     ListApplicationsRequest, ListApplicationsRequestBuilder, ListApplicationsCall,
     ListApplicationsResponse, ListApplicationsError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_buckets::{
     ListBucketsRequest, ListBucketsRequestBuilder, ListBucketsCall, ListBucketsResponse,
     ListBucketsError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use list_cluster_addon_instances::{
     ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
     ListClusterAddonInstancesCall, ListClusterAddonInstancesResponse,
@@ -3499,56 +2922,48 @@ pub use list_cluster_addon_instances::{
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use list_objects::{
     ListObjectsRequest, ListObjectsRequestBuilder, ListObjectsCall, ListObjectsResponse,
     ListObjectsError,
 };
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 pub use list_product_abilities::{
     ListProductAbilitiesRequest, ListProductAbilitiesRequestBuilder,
     ListProductAbilitiesCall, ListProductAbilitiesResponse, ListProductAbilitiesError,
 };
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use list_tag_resources::{
     ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesCall,
     ListTagResourcesResponse, ListTagResourcesError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use manage_aic_login::{
     ManageAICLoginRequest, ManageAICLoginRequestBuilder, ManageAICLoginCall,
     ManageAICLoginResponse, ManageAICLoginError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use modify_aic_instance_type::{
     ModifyAICInstanceTypeRequest, ModifyAICInstanceTypeRequestBuilder,
     ModifyAICInstanceTypeCall, ModifyAICInstanceTypeResponse, ModifyAICInstanceTypeError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_addon::{
     ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder, ModifyClusterAddonCall,
     ModifyClusterAddonResponse, ModifyClusterAddonError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use modify_cluster_node_pool::{
     ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
     ModifyClusterNodePoolCall, ModifyClusterNodePoolResponse, ModifyClusterNodePoolError,
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use modify_ens_eip_address_attribute::{
     ModifyEnsEipAddressAttributeRequest, ModifyEnsEipAddressAttributeRequestBuilder,
     ModifyEnsEipAddressAttributeCall, ModifyEnsEipAddressAttributeResponse,
@@ -3556,49 +2971,42 @@ pub use modify_ens_eip_address_attribute::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ens_route_entry::{
     ModifyEnsRouteEntryRequest, ModifyEnsRouteEntryRequestBuilder,
     ModifyEnsRouteEntryCall, ModifyEnsRouteEntryResponse, ModifyEnsRouteEntryError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use modify_epn_instance::{
     ModifyEpnInstanceRequest, ModifyEpnInstanceRequestBuilder, ModifyEpnInstanceCall,
     ModifyEpnInstanceResponse, ModifyEpnInstanceError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use modify_file_system::{
     ModifyFileSystemRequest, ModifyFileSystemRequestBuilder, ModifyFileSystemCall,
     ModifyFileSystemResponse, ModifyFileSystemError,
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_forward_entry::{
     ModifyForwardEntryRequest, ModifyForwardEntryRequestBuilder, ModifyForwardEntryCall,
     ModifyForwardEntryResponse, ModifyForwardEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_ha_vip_attribute::{
     ModifyHaVipAttributeRequest, ModifyHaVipAttributeRequestBuilder,
     ModifyHaVipAttributeCall, ModifyHaVipAttributeResponse, ModifyHaVipAttributeError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_attribute::{
     ModifyImageAttributeRequest, ModifyImageAttributeRequestBuilder,
     ModifyImageAttributeCall, ModifyImageAttributeResponse, ModifyImageAttributeError,
 };
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 pub use modify_image_share_permission::{
     ModifyImageSharePermissionRequest, ModifyImageSharePermissionRequestBuilder,
     ModifyImageSharePermissionCall, ModifyImageSharePermissionResponse,
@@ -3606,7 +3014,6 @@ pub use modify_image_share_permission::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_attribute::{
     ModifyInstanceAttributeRequest, ModifyInstanceAttributeRequestBuilder,
     ModifyInstanceAttributeCall, ModifyInstanceAttributeResponse,
@@ -3614,7 +3021,6 @@ pub use modify_instance_attribute::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_auto_renew_attribute::{
     ModifyInstanceAutoRenewAttributeRequest,
     ModifyInstanceAutoRenewAttributeRequestBuilder, ModifyInstanceAutoRenewAttributeCall,
@@ -3622,7 +3028,6 @@ pub use modify_instance_auto_renew_attribute::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_boot_configuration::{
     ModifyInstanceBootConfigurationRequest,
     ModifyInstanceBootConfigurationRequestBuilder, ModifyInstanceBootConfigurationCall,
@@ -3630,7 +3035,6 @@ pub use modify_instance_boot_configuration::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_charge_type::{
     ModifyInstanceChargeTypeRequest, ModifyInstanceChargeTypeRequestBuilder,
     ModifyInstanceChargeTypeCall, ModifyInstanceChargeTypeResponse,
@@ -3638,7 +3042,6 @@ pub use modify_instance_charge_type::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_instance_network_attribute::{
     ModifyInstanceNetworkAttributeRequest, ModifyInstanceNetworkAttributeRequestBuilder,
     ModifyInstanceNetworkAttributeCall, ModifyInstanceNetworkAttributeResponse,
@@ -3646,7 +3049,6 @@ pub use modify_instance_network_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use modify_load_balancer_attribute::{
     ModifyLoadBalancerAttributeRequest, ModifyLoadBalancerAttributeRequestBuilder,
     ModifyLoadBalancerAttributeCall, ModifyLoadBalancerAttributeResponse,
@@ -3654,7 +3056,6 @@ pub use modify_load_balancer_attribute::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_attribute::{
     ModifyNetworkAttributeRequest, ModifyNetworkAttributeRequestBuilder,
     ModifyNetworkAttributeCall, ModifyNetworkAttributeResponse,
@@ -3662,7 +3063,6 @@ pub use modify_network_attribute::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_network_interface_attribute::{
     ModifyNetworkInterfaceAttributeRequest,
     ModifyNetworkInterfaceAttributeRequestBuilder, ModifyNetworkInterfaceAttributeCall,
@@ -3670,7 +3070,6 @@ pub use modify_network_interface_attribute::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use modify_prepay_instance_spec::{
     ModifyPrepayInstanceSpecRequest, ModifyPrepayInstanceSpecRequestBuilder,
     ModifyPrepayInstanceSpecCall, ModifyPrepayInstanceSpecResponse,
@@ -3678,7 +3077,6 @@ pub use modify_prepay_instance_spec::{
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use modify_security_group_attribute::{
     ModifySecurityGroupAttributeRequest, ModifySecurityGroupAttributeRequestBuilder,
     ModifySecurityGroupAttributeCall, ModifySecurityGroupAttributeResponse,
@@ -3686,7 +3084,6 @@ pub use modify_security_group_attribute::{
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use modify_snapshot_attribute::{
     ModifySnapshotAttributeRequest, ModifySnapshotAttributeRequestBuilder,
     ModifySnapshotAttributeCall, ModifySnapshotAttributeResponse,
@@ -3694,14 +3091,12 @@ pub use modify_snapshot_attribute::{
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use modify_snat_entry::{
     ModifySnatEntryRequest, ModifySnatEntryRequestBuilder, ModifySnatEntryCall,
     ModifySnatEntryResponse, ModifySnatEntryError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use modify_v_switch_attribute::{
     ModifyVSwitchAttributeRequest, ModifyVSwitchAttributeRequestBuilder,
     ModifyVSwitchAttributeCall, ModifyVSwitchAttributeResponse,
@@ -3709,70 +3104,60 @@ pub use modify_v_switch_attribute::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use mount_instance_sdg::{
     MountInstanceSDGRequest, MountInstanceSDGRequestBuilder, MountInstanceSDGCall,
     MountInstanceSDGResponse, MountInstanceSDGError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use preload_region_sdg::{
     PreloadRegionSDGRequest, PreloadRegionSDGRequestBuilder, PreloadRegionSDGCall,
     PreloadRegionSDGResponse, PreloadRegionSDGError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use prepare_upload::{
     PrepareUploadRequest, PrepareUploadRequestBuilder, PrepareUploadCall,
     PrepareUploadResponse, PrepareUploadError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use push_application_data::{
     PushApplicationDataRequest, PushApplicationDataRequestBuilder,
     PushApplicationDataCall, PushApplicationDataResponse, PushApplicationDataError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket::{
     PutBucketRequest, PutBucketRequestBuilder, PutBucketCall, PutBucketResponse,
     PutBucketError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_acl::{
     PutBucketAclRequest, PutBucketAclRequestBuilder, PutBucketAclCall,
     PutBucketAclResponse, PutBucketAclError,
 };
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 pub use put_bucket_lifecycle::{
     PutBucketLifecycleRequest, PutBucketLifecycleRequestBuilder, PutBucketLifecycleCall,
     PutBucketLifecycleResponse, PutBucketLifecycleError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use re_init_disk::{
     ReInitDiskRequest, ReInitDiskRequestBuilder, ReInitDiskCall, ReInitDiskResponse,
     ReInitDiskError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_aic_instance::{
     RebootAICInstanceRequest, RebootAICInstanceRequestBuilder, RebootAICInstanceCall,
     RebootAICInstanceResponse, RebootAICInstanceError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reboot_arm_server_instance::{
     RebootARMServerInstanceRequest, RebootARMServerInstanceRequestBuilder,
     RebootARMServerInstanceCall, RebootARMServerInstanceResponse,
@@ -3780,49 +3165,42 @@ pub use reboot_arm_server_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instance::{
     RebootInstanceRequest, RebootInstanceRequestBuilder, RebootInstanceCall,
     RebootInstanceResponse, RebootInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reboot_instances::{
     RebootInstancesRequest, RebootInstancesRequestBuilder, RebootInstancesCall,
     RebootInstancesResponse, RebootInstancesError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use recover_aic_instance::{
     RecoverAICInstanceRequest, RecoverAICInstanceRequestBuilder, RecoverAICInstanceCall,
     RecoverAICInstanceResponse, RecoverAICInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instance::{
     ReinitInstanceRequest, ReinitInstanceRequestBuilder, ReinitInstanceCall,
     ReinitInstanceResponse, ReinitInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use reinit_instances::{
     ReinitInstancesRequest, ReinitInstancesRequestBuilder, ReinitInstancesCall,
     ReinitInstancesResponse, ReinitInstancesError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_aic_instance::{
     ReleaseAICInstanceRequest, ReleaseAICInstanceRequestBuilder, ReleaseAICInstanceCall,
     ReleaseAICInstanceResponse, ReleaseAICInstanceError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use release_arm_server_instance::{
     ReleaseARMServerInstanceRequest, ReleaseARMServerInstanceRequestBuilder,
     ReleaseARMServerInstanceCall, ReleaseARMServerInstanceResponse,
@@ -3830,14 +3208,12 @@ pub use release_arm_server_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_instance::{
     ReleaseInstanceRequest, ReleaseInstanceRequestBuilder, ReleaseInstanceCall,
     ReleaseInstanceResponse, ReleaseInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_post_paid_instance::{
     ReleasePostPaidInstanceRequest, ReleasePostPaidInstanceRequestBuilder,
     ReleasePostPaidInstanceCall, ReleasePostPaidInstanceResponse,
@@ -3845,7 +3221,6 @@ pub use release_post_paid_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use release_pre_paid_instance::{
     ReleasePrePaidInstanceRequest, ReleasePrePaidInstanceRequestBuilder,
     ReleasePrePaidInstanceCall, ReleasePrePaidInstanceResponse,
@@ -3853,21 +3228,18 @@ pub use release_pre_paid_instance::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use remove_backend_servers::{
     RemoveBackendServersRequest, RemoveBackendServersRequestBuilder,
     RemoveBackendServersCall, RemoveBackendServersResponse, RemoveBackendServersError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_instance_sdg::{
     RemoveInstanceSDGRequest, RemoveInstanceSDGRequestBuilder, RemoveInstanceSDGCall,
     RemoveInstanceSDGResponse, RemoveInstanceSDGError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_public_ips_from_epn_instance::{
     RemovePublicIpsFromEpnInstanceRequest, RemovePublicIpsFromEpnInstanceRequestBuilder,
     RemovePublicIpsFromEpnInstanceCall, RemovePublicIpsFromEpnInstanceResponse,
@@ -3875,21 +3247,18 @@ pub use remove_public_ips_from_epn_instance::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sdg::{
     RemoveSDGRequest, RemoveSDGRequestBuilder, RemoveSDGCall, RemoveSDGResponse,
     RemoveSDGError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use remove_sd_gs::{
     RemoveSDGsRequest, RemoveSDGsRequestBuilder, RemoveSDGsCall, RemoveSDGsResponse,
     RemoveSDGsError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use remove_v_switches_from_epn_instance::{
     RemoveVSwitchesFromEpnInstanceRequest, RemoveVSwitchesFromEpnInstanceRequestBuilder,
     RemoveVSwitchesFromEpnInstanceCall, RemoveVSwitchesFromEpnInstanceResponse,
@@ -3897,7 +3266,6 @@ pub use remove_v_switches_from_epn_instance::{
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use renew_arm_server_instance::{
     RenewARMServerInstanceRequest, RenewARMServerInstanceRequestBuilder,
     RenewARMServerInstanceCall, RenewARMServerInstanceResponse,
@@ -3905,56 +3273,48 @@ pub use renew_arm_server_instance::{
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use renew_instance::{
     RenewInstanceRequest, RenewInstanceRequestBuilder, RenewInstanceCall,
     RenewInstanceResponse, RenewInstanceError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_application::{
     RescaleApplicationRequest, RescaleApplicationRequestBuilder, RescaleApplicationCall,
     RescaleApplicationResponse, RescaleApplicationError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rescale_device_service::{
     RescaleDeviceServiceRequest, RescaleDeviceServiceRequestBuilder,
     RescaleDeviceServiceCall, RescaleDeviceServiceResponse, RescaleDeviceServiceError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use reset_aic_instance::{
     ResetAICInstanceRequest, ResetAICInstanceRequestBuilder, ResetAICInstanceCall,
     ResetAICInstanceResponse, ResetAICInstanceError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use reset_disk::{
     ResetDiskRequest, ResetDiskRequestBuilder, ResetDiskCall, ResetDiskResponse,
     ResetDiskError,
 };
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 pub use resize_disk::{
     ResizeDiskRequest, ResizeDiskRequestBuilder, ResizeDiskCall, ResizeDiskResponse,
     ResizeDiskError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group::{
     RevokeSecurityGroupRequest, RevokeSecurityGroupRequestBuilder,
     RevokeSecurityGroupCall, RevokeSecurityGroupResponse, RevokeSecurityGroupError,
 };
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 pub use revoke_security_group_egress::{
     RevokeSecurityGroupEgressRequest, RevokeSecurityGroupEgressRequestBuilder,
     RevokeSecurityGroupEgressCall, RevokeSecurityGroupEgressResponse,
@@ -3962,48 +3322,41 @@ pub use revoke_security_group_egress::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use rollback_application::{
     RollbackApplicationRequest, RollbackApplicationRequestBuilder,
     RollbackApplicationCall, RollbackApplicationResponse, RollbackApplicationError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use run_instances::{
     RunInstancesRequest, RunInstancesRequestBuilder, RunInstancesCall,
     RunInstancesResponse, RunInstancesError,
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use run_service_schedule::{
     RunServiceScheduleRequest, RunServiceScheduleRequestBuilder, RunServiceScheduleCall,
     RunServiceScheduleResponse, RunServiceScheduleError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use save_sdg::{
     SaveSDGRequest, SaveSDGRequestBuilder, SaveSDGCall, SaveSDGResponse, SaveSDGError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use scale_cluster_node_pool::{
     ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder,
     ScaleClusterNodePoolCall, ScaleClusterNodePoolResponse, ScaleClusterNodePoolError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_backend_servers::{
     SetBackendServersRequest, SetBackendServersRequestBuilder, SetBackendServersCall,
     SetBackendServersResponse, SetBackendServersError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_http_listener_attribute::{
     SetLoadBalancerHTTPListenerAttributeRequest,
     SetLoadBalancerHTTPListenerAttributeRequestBuilder,
@@ -4013,7 +3366,6 @@ pub use set_load_balancer_http_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_https_listener_attribute::{
     SetLoadBalancerHTTPSListenerAttributeRequest,
     SetLoadBalancerHTTPSListenerAttributeRequestBuilder,
@@ -4023,14 +3375,12 @@ pub use set_load_balancer_https_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_status::{
     SetLoadBalancerStatusRequest, SetLoadBalancerStatusRequestBuilder,
     SetLoadBalancerStatusCall, SetLoadBalancerStatusResponse, SetLoadBalancerStatusError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_tcp_listener_attribute::{
     SetLoadBalancerTCPListenerAttributeRequest,
     SetLoadBalancerTCPListenerAttributeRequestBuilder,
@@ -4039,7 +3389,6 @@ pub use set_load_balancer_tcp_listener_attribute::{
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use set_load_balancer_udp_listener_attribute::{
     SetLoadBalancerUDPListenerAttributeRequest,
     SetLoadBalancerUDPListenerAttributeRequestBuilder,
@@ -4048,35 +3397,30 @@ pub use set_load_balancer_udp_listener_attribute::{
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use share_aic_image::{
     ShareAICImageRequest, ShareAICImageRequestBuilder, ShareAICImageCall,
     ShareAICImageResponse, ShareAICImageError,
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use start_epn_instance::{
     StartEpnInstanceRequest, StartEpnInstanceRequestBuilder, StartEpnInstanceCall,
     StartEpnInstanceResponse, StartEpnInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instance::{
     StartInstanceRequest, StartInstanceRequestBuilder, StartInstanceCall,
     StartInstanceResponse, StartInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use start_instances::{
     StartInstancesRequest, StartInstancesRequestBuilder, StartInstancesCall,
     StartInstancesResponse, StartInstancesError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use start_load_balancer_listener::{
     StartLoadBalancerListenerRequest, StartLoadBalancerListenerRequestBuilder,
     StartLoadBalancerListenerCall, StartLoadBalancerListenerResponse,
@@ -4084,7 +3428,6 @@ pub use start_load_balancer_listener::{
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use start_snat_ip_for_snat_entry::{
     StartSnatIpForSnatEntryRequest, StartSnatIpForSnatEntryRequestBuilder,
     StartSnatIpForSnatEntryCall, StartSnatIpForSnatEntryResponse,
@@ -4092,28 +3435,24 @@ pub use start_snat_ip_for_snat_entry::{
 };
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 pub use stop_epn_instance::{
     StopEpnInstanceRequest, StopEpnInstanceRequestBuilder, StopEpnInstanceCall,
     StopEpnInstanceResponse, StopEpnInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instance::{
     StopInstanceRequest, StopInstanceRequestBuilder, StopInstanceCall,
     StopInstanceResponse, StopInstanceError,
 };
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 pub use stop_instances::{
     StopInstancesRequest, StopInstancesRequestBuilder, StopInstancesCall,
     StopInstancesResponse, StopInstancesError,
 };
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 pub use stop_load_balancer_listener::{
     StopLoadBalancerListenerRequest, StopLoadBalancerListenerRequestBuilder,
     StopLoadBalancerListenerCall, StopLoadBalancerListenerResponse,
@@ -4121,7 +3460,6 @@ pub use stop_load_balancer_listener::{
 };
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 pub use stop_snat_ip_for_snat_entry::{
     StopSnatIpForSnatEntryRequest, StopSnatIpForSnatEntryRequestBuilder,
     StopSnatIpForSnatEntryCall, StopSnatIpForSnatEntryResponse,
@@ -4129,14 +3467,12 @@ pub use stop_snat_ip_for_snat_entry::{
 };
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use tag_resources::{
     TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesCall,
     TagResourcesResponse, TagResourcesError,
 };
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 pub use un_associate_ens_eip_address::{
     UnAssociateEnsEipAddressRequest, UnAssociateEnsEipAddressRequestBuilder,
     UnAssociateEnsEipAddressCall, UnAssociateEnsEipAddressResponse,
@@ -4144,7 +3480,6 @@ pub use un_associate_ens_eip_address::{
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use un_install_cluster_addons::{
     UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
     UnInstallClusterAddonsCall, UnInstallClusterAddonsResponse,
@@ -4152,7 +3487,6 @@ pub use un_install_cluster_addons::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassign_private_ip_addresses::{
     UnassignPrivateIpAddressesRequest, UnassignPrivateIpAddressesRequestBuilder,
     UnassignPrivateIpAddressesCall, UnassignPrivateIpAddressesResponse,
@@ -4160,21 +3494,18 @@ pub use unassign_private_ip_addresses::{
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_ha_vip::{
     UnassociateHaVipRequest, UnassociateHaVipRequestBuilder, UnassociateHaVipCall,
     UnassociateHaVipResponse, UnassociateHaVipError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_acl::{
     UnassociateNetworkAclRequest, UnassociateNetworkAclRequestBuilder,
     UnassociateNetworkAclCall, UnassociateNetworkAclResponse, UnassociateNetworkAclError,
 };
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 pub use unassociate_network_cidr_block::{
     UnassociateNetworkCidrBlockRequest, UnassociateNetworkCidrBlockRequestBuilder,
     UnassociateNetworkCidrBlockCall, UnassociateNetworkCidrBlockResponse,
@@ -4182,28 +3513,24 @@ pub use unassociate_network_cidr_block::{
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unload_region_sdg::{
     UnloadRegionSDGRequest, UnloadRegionSDGRequestBuilder, UnloadRegionSDGCall,
     UnloadRegionSDGResponse, UnloadRegionSDGError,
 };
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 pub use unmount_instance_sdg::{
     UnmountInstanceSDGRequest, UnmountInstanceSDGRequestBuilder, UnmountInstanceSDGCall,
     UnmountInstanceSDGResponse, UnmountInstanceSDGError,
 };
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 pub use untag_resources::{
     UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesCall,
     UntagResourcesResponse, UntagResourcesError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use update_cluster_certificate::{
     UpdateClusterCertificateRequest, UpdateClusterCertificateRequestBuilder,
     UpdateClusterCertificateCall, UpdateClusterCertificateResponse,
@@ -4211,14 +3538,12 @@ pub use update_cluster_certificate::{
 };
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 pub use update_ens_sale_control::{
     UpdateEnsSaleControlRequest, UpdateEnsSaleControlRequestBuilder,
     UpdateEnsSaleControlCall, UpdateEnsSaleControlResponse, UpdateEnsSaleControlError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upgrade_aic_instance_image::{
     UpgradeAICInstanceImageRequest, UpgradeAICInstanceImageRequestBuilder,
     UpgradeAICInstanceImageCall, UpgradeAICInstanceImageResponse,
@@ -4226,21 +3551,18 @@ pub use upgrade_aic_instance_image::{
 };
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 pub use upgrade_application::{
     UpgradeApplicationRequest, UpgradeApplicationRequestBuilder, UpgradeApplicationCall,
     UpgradeApplicationResponse, UpgradeApplicationError,
 };
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 pub use upgrade_cluster_addons::{
     UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder,
     UpgradeClusterAddonsCall, UpgradeClusterAddonsResponse, UpgradeClusterAddonsError,
 };
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 pub use upload_aic_public_key::{
     UploadAICPublicKeyRequest, UploadAICPublicKeyRequestBuilder, UploadAICPublicKeyCall,
     UploadAICPublicKeyResponse, UploadAICPublicKeyError,
@@ -6381,7 +5703,6 @@ impl std::ops::Deref for Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `AccosicateNetworkAcl` call: set its parameters with the setters of [`AccosicateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn accosicate_network_acl(
@@ -6392,7 +5713,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `AddBackendServers` call: set its parameters with the setters of [`AddBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn add_backend_servers(&self) -> add_backend_servers::AddBackendServersCall {
@@ -6401,7 +5721,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `AddNetworkInterfaceToInstance` call: set its parameters with the setters of [`AddNetworkInterfaceToInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn add_network_interface_to_instance(
@@ -6414,7 +5733,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `AddSnatIpForSnatEntry` call: set its parameters with the setters of [`AddSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn add_snat_ip_for_snat_entry(
@@ -6425,7 +5743,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `AssignPrivateIpAddresses` call: set its parameters with the setters of [`AssignPrivateIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn assign_private_ip_addresses(
@@ -6436,7 +5753,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `AssociateEnsEipAddress` call: set its parameters with the setters of [`AssociateEnsEipAddressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn associate_ens_eip_address(
@@ -6447,7 +5763,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `AssociateHaVip` call: set its parameters with the setters of [`AssociateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn associate_ha_vip(&self) -> associate_ha_vip::AssociateHaVipCall {
@@ -6456,7 +5771,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `AssociateNetworkCidrBlock` call: set its parameters with the setters of [`AssociateNetworkCidrBlockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn associate_network_cidr_block(
@@ -6467,7 +5781,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `AttachDisk` call: set its parameters with the setters of [`AttachDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_disk(&self) -> attach_disk::AttachDiskCall {
@@ -6476,7 +5789,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `AttachEnsInstances` call: set its parameters with the setters of [`AttachEnsInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_ens_instances(&self) -> attach_ens_instances::AttachEnsInstancesCall {
@@ -6485,7 +5797,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `AttachInstanceSDG` call: set its parameters with the setters of [`AttachInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_instance_sdg(&self) -> attach_instance_sdg::AttachInstanceSDGCall {
@@ -6494,7 +5805,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `AttachInstancesToNodePool` call: set its parameters with the setters of [`AttachInstancesToNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_instances_to_node_pool(
@@ -6505,7 +5815,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `AttachKeyPair` call: set its parameters with the setters of [`AttachKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_key_pair(&self) -> attach_key_pair::AttachKeyPairCall {
@@ -6514,7 +5823,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `AttachNetworkInterface` call: set its parameters with the setters of [`AttachNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn attach_network_interface(
@@ -6525,7 +5833,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `AuthorizeSecurityGroup` call: set its parameters with the setters of [`AuthorizeSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn authorize_security_group(
@@ -6536,7 +5843,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `AuthorizeSecurityGroupEgress` call: set its parameters with the setters of [`AuthorizeSecurityGroupEgressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn authorize_security_group_egress(
@@ -6549,7 +5855,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `BatchEventMigrateInstance` call: set its parameters with the setters of [`BatchEventMigrateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn batch_event_migrate_instance(
@@ -6560,7 +5865,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `BatchEventRebootInstance` call: set its parameters with the setters of [`BatchEventRebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn batch_event_reboot_instance(
@@ -6571,7 +5875,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `BatchEventRedeployInstance` call: set its parameters with the setters of [`BatchEventRedeployInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn batch_event_redeploy_instance(
@@ -6584,7 +5887,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `CleanDistData` call: set its parameters with the setters of [`CleanDistDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn clean_dist_data(&self) -> clean_dist_data::CleanDistDataCall {
@@ -6593,7 +5895,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `CopySDG` call: set its parameters with the setters of [`CopySDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn copy_sdg(&self) -> copy_sdg::CopySDGCall {
@@ -6602,7 +5903,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `CopySnapshot` call: set its parameters with the setters of [`CopySnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn copy_snapshot(&self) -> copy_snapshot::CopySnapshotCall {
@@ -6611,7 +5911,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `CreateARMServerInstances` call: set its parameters with the setters of [`CreateARMServerInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_arm_server_instances(
@@ -6622,7 +5921,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `CreateApplication` call: set its parameters with the setters of [`CreateApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_application(&self) -> create_application::CreateApplicationCall {
@@ -6631,7 +5929,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateClassicNetwork` call: set its parameters with the setters of [`CreateClassicNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_classic_network(
@@ -6642,7 +5939,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `CreateCluster` call: set its parameters with the setters of [`CreateClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_cluster(&self) -> create_cluster::CreateClusterCall {
@@ -6651,7 +5947,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `CreateClusterNodePool` call: set its parameters with the setters of [`CreateClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_cluster_node_pool(
@@ -6662,7 +5957,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `CreateDisk` call: set its parameters with the setters of [`CreateDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_disk(&self) -> create_disk::CreateDiskCall {
@@ -6671,7 +5965,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `CreateEipInstance` call: set its parameters with the setters of [`CreateEipInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_eip_instance(&self) -> create_eip_instance::CreateEipInstanceCall {
@@ -6680,7 +5973,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateEnsRouteEntry` call: set its parameters with the setters of [`CreateEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_ens_route_entry(
@@ -6691,7 +5983,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `CreateEnsSaleControl` call: set its parameters with the setters of [`CreateEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_ens_sale_control(
@@ -6702,7 +5993,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `CreateEnsService` call: set its parameters with the setters of [`CreateEnsServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_ens_service(&self) -> create_ens_service::CreateEnsServiceCall {
@@ -6711,7 +6001,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `CreateEpnInstance` call: set its parameters with the setters of [`CreateEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_epn_instance(&self) -> create_epn_instance::CreateEpnInstanceCall {
@@ -6720,7 +6009,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `CreateFileSystem` call: set its parameters with the setters of [`CreateFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_file_system(&self) -> create_file_system::CreateFileSystemCall {
@@ -6729,7 +6017,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `CreateForwardEntry` call: set its parameters with the setters of [`CreateForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_forward_entry(&self) -> create_forward_entry::CreateForwardEntryCall {
@@ -6738,7 +6025,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateHaVip` call: set its parameters with the setters of [`CreateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_ha_vip(&self) -> create_ha_vip::CreateHaVipCall {
@@ -6747,7 +6033,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `CreateImage` call: set its parameters with the setters of [`CreateImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_image(&self) -> create_image::CreateImageCall {
@@ -6756,7 +6041,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `CreateInstance` call: set its parameters with the setters of [`CreateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_instance(&self) -> create_instance::CreateInstanceCall {
@@ -6765,7 +6049,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `CreateInstanceActiveOpsTask` call: set its parameters with the setters of [`CreateInstanceActiveOpsTaskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_instance_active_ops_task(
@@ -6778,7 +6061,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `CreateKeyPair` call: set its parameters with the setters of [`CreateKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_key_pair(&self) -> create_key_pair::CreateKeyPairCall {
@@ -6787,7 +6069,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `CreateLoadBalancer` call: set its parameters with the setters of [`CreateLoadBalancerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_load_balancer(&self) -> create_load_balancer::CreateLoadBalancerCall {
@@ -6796,7 +6077,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `CreateLoadBalancerHTTPListener` call: set its parameters with the setters of [`CreateLoadBalancerHTTPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_load_balancer_http_listener(
@@ -6809,7 +6089,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `CreateLoadBalancerHTTPSListener` call: set its parameters with the setters of [`CreateLoadBalancerHTTPSListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_load_balancer_https_listener(
@@ -6822,7 +6101,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `CreateLoadBalancerTCPListener` call: set its parameters with the setters of [`CreateLoadBalancerTCPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_load_balancer_tcp_listener(
@@ -6835,7 +6113,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `CreateLoadBalancerUDPListener` call: set its parameters with the setters of [`CreateLoadBalancerUDPListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_load_balancer_udp_listener(
@@ -6848,7 +6125,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `CreateMountTarget` call: set its parameters with the setters of [`CreateMountTargetRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_mount_target(&self) -> create_mount_target::CreateMountTargetCall {
@@ -6857,7 +6133,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `CreateNatGateway` call: set its parameters with the setters of [`CreateNatGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_nat_gateway(&self) -> create_nat_gateway::CreateNatGatewayCall {
@@ -6866,7 +6141,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateNetwork` call: set its parameters with the setters of [`CreateNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_network(&self) -> create_network::CreateNetworkCall {
@@ -6875,7 +6149,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateNetworkAcl` call: set its parameters with the setters of [`CreateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_network_acl(&self) -> create_network_acl::CreateNetworkAclCall {
@@ -6884,7 +6157,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateNetworkAclEntry` call: set its parameters with the setters of [`CreateNetworkAclEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_network_acl_entry(
@@ -6895,7 +6167,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateNetworkInterface` call: set its parameters with the setters of [`CreateNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_network_interface(
@@ -6906,7 +6177,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `CreateSDG` call: set its parameters with the setters of [`CreateSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_sdg(&self) -> create_sdg::CreateSDGCall {
@@ -6915,7 +6185,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `CreateSecurityGroup` call: set its parameters with the setters of [`CreateSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_security_group(
@@ -6926,7 +6195,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `CreateSecurityGroupPermissions` call: set its parameters with the setters of [`CreateSecurityGroupPermissionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_security_group_permissions(
@@ -6939,7 +6207,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `CreateSnapshot` call: set its parameters with the setters of [`CreateSnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_snapshot(&self) -> create_snapshot::CreateSnapshotCall {
@@ -6948,7 +6215,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `CreateSnatEntry` call: set its parameters with the setters of [`CreateSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_snat_entry(&self) -> create_snat_entry::CreateSnatEntryCall {
@@ -6957,7 +6223,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `CreateStorageGateway` call: set its parameters with the setters of [`CreateStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_storage_gateway(
@@ -6968,7 +6233,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `CreateStorageVolume` call: set its parameters with the setters of [`CreateStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_storage_volume(
@@ -6979,7 +6243,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `CreateVSwitch` call: set its parameters with the setters of [`CreateVSwitchRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn create_v_switch(&self) -> create_v_switch::CreateVSwitchCall {
@@ -6988,7 +6251,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `DeleteAICPublicKey` call: set its parameters with the setters of [`DeleteAICPublicKeyRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_aic_public_key(
@@ -6999,7 +6261,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DeleteApplication` call: set its parameters with the setters of [`DeleteApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_application(&self) -> delete_application::DeleteApplicationCall {
@@ -7008,7 +6269,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteBucket` call: set its parameters with the setters of [`DeleteBucketRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_bucket(&self) -> delete_bucket::DeleteBucketCall {
@@ -7017,7 +6277,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteBucketLifecycle` call: set its parameters with the setters of [`DeleteBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_bucket_lifecycle(
@@ -7028,7 +6287,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DeleteCluster` call: set its parameters with the setters of [`DeleteClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_cluster(&self) -> delete_cluster::DeleteClusterCall {
@@ -7037,7 +6295,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DeleteClusterNodePool` call: set its parameters with the setters of [`DeleteClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_cluster_node_pool(
@@ -7048,7 +6305,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DeleteClusterNodes` call: set its parameters with the setters of [`DeleteClusterNodesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_cluster_nodes(&self) -> delete_cluster_nodes::DeleteClusterNodesCall {
@@ -7057,7 +6313,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DeleteDisk` call: set its parameters with the setters of [`DeleteDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_disk(&self) -> delete_disk::DeleteDiskCall {
@@ -7066,7 +6321,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `DeleteEip` call: set its parameters with the setters of [`DeleteEipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_eip(&self) -> delete_eip::DeleteEipCall {
@@ -7075,7 +6329,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteEnsRouteEntry` call: set its parameters with the setters of [`DeleteEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_ens_route_entry(
@@ -7086,7 +6339,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DeleteEnsSaleConditionControl` call: set its parameters with the setters of [`DeleteEnsSaleConditionControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_ens_sale_condition_control(
@@ -7099,7 +6351,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DeleteEnsSaleControl` call: set its parameters with the setters of [`DeleteEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_ens_sale_control(
@@ -7110,7 +6361,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DeleteEpnInstance` call: set its parameters with the setters of [`DeleteEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_epn_instance(&self) -> delete_epn_instance::DeleteEpnInstanceCall {
@@ -7119,7 +6369,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteFileSystem` call: set its parameters with the setters of [`DeleteFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_file_system(&self) -> delete_file_system::DeleteFileSystemCall {
@@ -7128,7 +6377,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DeleteForwardEntry` call: set its parameters with the setters of [`DeleteForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_forward_entry(&self) -> delete_forward_entry::DeleteForwardEntryCall {
@@ -7137,7 +6385,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteHaVips` call: set its parameters with the setters of [`DeleteHaVipsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_ha_vips(&self) -> delete_ha_vips::DeleteHaVipsCall {
@@ -7146,7 +6393,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DeleteImage` call: set its parameters with the setters of [`DeleteImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_image(&self) -> delete_image::DeleteImageCall {
@@ -7155,7 +6401,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `DeleteKeyPairs` call: set its parameters with the setters of [`DeleteKeyPairsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_key_pairs(&self) -> delete_key_pairs::DeleteKeyPairsCall {
@@ -7164,7 +6409,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DeleteLoadBalancerListener` call: set its parameters with the setters of [`DeleteLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_load_balancer_listener(
@@ -7177,7 +6421,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteMountTarget` call: set its parameters with the setters of [`DeleteMountTargetRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_mount_target(&self) -> delete_mount_target::DeleteMountTargetCall {
@@ -7186,7 +6429,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DeleteNatGateway` call: set its parameters with the setters of [`DeleteNatGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_nat_gateway(&self) -> delete_nat_gateway::DeleteNatGatewayCall {
@@ -7195,7 +6437,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteNetwork` call: set its parameters with the setters of [`DeleteNetworkRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_network(&self) -> delete_network::DeleteNetworkCall {
@@ -7204,7 +6445,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteNetworkAcl` call: set its parameters with the setters of [`DeleteNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_network_acl(&self) -> delete_network_acl::DeleteNetworkAclCall {
@@ -7213,7 +6453,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteNetworkAclEntry` call: set its parameters with the setters of [`DeleteNetworkAclEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_network_acl_entry(
@@ -7224,7 +6463,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteNetworkInterfaces` call: set its parameters with the setters of [`DeleteNetworkInterfacesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_network_interfaces(
@@ -7235,7 +6473,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteNetworkPeerConnection` call: set its parameters with the setters of [`DeleteNetworkPeerConnectionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_network_peer_connection(
@@ -7248,7 +6485,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteObject` call: set its parameters with the setters of [`DeleteObjectRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_object(&self) -> delete_object::DeleteObjectCall {
@@ -7257,7 +6493,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DeleteSDG` call: set its parameters with the setters of [`DeleteSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_sdg(&self) -> delete_sdg::DeleteSDGCall {
@@ -7266,7 +6501,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `DeleteSecurityGroup` call: set its parameters with the setters of [`DeleteSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_security_group(
@@ -7277,7 +6511,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `DeleteSecurityGroupPermissions` call: set its parameters with the setters of [`DeleteSecurityGroupPermissionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_security_group_permissions(
@@ -7290,7 +6523,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DeleteSnapshot` call: set its parameters with the setters of [`DeleteSnapshotRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_snapshot(&self) -> delete_snapshot::DeleteSnapshotCall {
@@ -7299,7 +6531,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DeleteSnatEntry` call: set its parameters with the setters of [`DeleteSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_snat_entry(&self) -> delete_snat_entry::DeleteSnatEntryCall {
@@ -7308,7 +6539,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DeleteSnatIpForSnatEntry` call: set its parameters with the setters of [`DeleteSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_snat_ip_for_snat_entry(
@@ -7319,7 +6549,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteStorageGateway` call: set its parameters with the setters of [`DeleteStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_storage_gateway(
@@ -7330,7 +6559,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DeleteStorageVolume` call: set its parameters with the setters of [`DeleteStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_storage_volume(
@@ -7341,7 +6569,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DeleteVSwitch` call: set its parameters with the setters of [`DeleteVSwitchRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn delete_v_switch(&self) -> delete_v_switch::DeleteVSwitchCall {
@@ -7350,7 +6577,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DeployInstanceSDG` call: set its parameters with the setters of [`DeployInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn deploy_instance_sdg(&self) -> deploy_instance_sdg::DeployInstanceSDGCall {
@@ -7359,7 +6585,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DeploySDG` call: set its parameters with the setters of [`DeploySDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn deploy_sdg(&self) -> deploy_sdg::DeploySDGCall {
@@ -7368,7 +6593,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `DescribeAICImages` call: set its parameters with the setters of [`DescribeAICImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_aic_images(&self) -> describe_aic_images::DescribeAICImagesCall {
@@ -7385,7 +6609,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `DescribeARMServerInstances` call: set its parameters with the setters of [`DescribeARMServerInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_arm_server_instances(
@@ -7406,7 +6629,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeAddon` call: set its parameters with the setters of [`DescribeAddonRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_addon(&self) -> describe_addon::DescribeAddonCall {
@@ -7415,7 +6637,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeApplication` call: set its parameters with the setters of [`DescribeApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_application(&self) -> describe_application::DescribeApplicationCall {
@@ -7424,7 +6645,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeAvailableResource` call: set its parameters with the setters of [`DescribeAvailableResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_available_resource(
@@ -7435,7 +6655,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeAvailableResourceInfo` call: set its parameters with the setters of [`DescribeAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_available_resource_info(
@@ -7448,7 +6667,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeBandWithdChargeType` call: set its parameters with the setters of [`DescribeBandWithdChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_band_withd_charge_type(
@@ -7461,7 +6679,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `DescribeBandwitdhByInternetChargeType` call: set its parameters with the setters of [`DescribeBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_bandwitdh_by_internet_charge_type(
@@ -7474,7 +6691,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DescribeCloudDiskAvailableResourceInfo` call: set its parameters with the setters of [`DescribeCloudDiskAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cloud_disk_available_resource_info(
@@ -7487,7 +6703,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DescribeCloudDiskTypes` call: set its parameters with the setters of [`DescribeCloudDiskTypesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cloud_disk_types(
@@ -7498,7 +6713,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeCluster` call: set its parameters with the setters of [`DescribeClusterRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster(&self) -> describe_cluster::DescribeClusterCall {
@@ -7507,7 +6721,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterAttachScripts` call: set its parameters with the setters of [`DescribeClusterAttachScriptsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_attach_scripts(
@@ -7520,7 +6733,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterDetail` call: set its parameters with the setters of [`DescribeClusterDetailRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_detail(
@@ -7531,7 +6743,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterKubeConfig` call: set its parameters with the setters of [`DescribeClusterKubeConfigRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_kube_config(
@@ -7542,7 +6753,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterNodePools` call: set its parameters with the setters of [`DescribeClusterNodePoolsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_node_pools(
@@ -7561,7 +6771,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterNodes` call: set its parameters with the setters of [`DescribeClusterNodesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_nodes(
@@ -7580,7 +6789,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClusterUserKubeconfig` call: set its parameters with the setters of [`DescribeClusterUserKubeconfigRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_cluster_user_kubeconfig(
@@ -7593,7 +6801,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `DescribeClustersV1` call: set its parameters with the setters of [`DescribeClustersV1RequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_clusters_v1(&self) -> describe_clusters_v1::DescribeClustersV1Call {
@@ -7602,7 +6809,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeCreatePrePaidInstanceResult` call: set its parameters with the setters of [`DescribeCreatePrePaidInstanceResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_create_pre_paid_instance_result(
@@ -7615,7 +6821,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeDataDistResult` call: set its parameters with the setters of [`DescribeDataDistResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_data_dist_result(
@@ -7634,7 +6839,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeDataDownloadURL` call: set its parameters with the setters of [`DescribeDataDownloadURLRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_data_download_url(
@@ -7645,7 +6849,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeDataPushResult` call: set its parameters with the setters of [`DescribeDataPushResultRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_data_push_result(
@@ -7664,7 +6867,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeDeviceService` call: set its parameters with the setters of [`DescribeDeviceServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_device_service(
@@ -7675,7 +6877,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DescribeDiskIopsList` call: set its parameters with the setters of [`DescribeDiskIopsListRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_disk_iops_list(
@@ -7686,7 +6887,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DescribeDisks` call: set its parameters with the setters of [`DescribeDisksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_disks(&self) -> describe_disks::DescribeDisksCall {
@@ -7703,7 +6903,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeElbAvailableResourceInfo` call: set its parameters with the setters of [`DescribeElbAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_elb_available_resource_info(
@@ -7716,7 +6915,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DescribeEnsCommodityCode` call: set its parameters with the setters of [`DescribeEnsCommodityCodeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_commodity_code(
@@ -7727,7 +6925,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DescribeEnsCommodityModuleCode` call: set its parameters with the setters of [`DescribeEnsCommodityModuleCodeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_commodity_module_code(
@@ -7740,7 +6937,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `DescribeEnsEipAddresses` call: set its parameters with the setters of [`DescribeEnsEipAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_eip_addresses(
@@ -7759,7 +6955,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeEnsNetDistrict` call: set its parameters with the setters of [`DescribeEnsNetDistrictRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_net_district(
@@ -7770,7 +6965,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeEnsNetLevel` call: set its parameters with the setters of [`DescribeEnsNetLevelRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_net_level(
@@ -7781,7 +6975,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeEnsNetSaleDistrict` call: set its parameters with the setters of [`DescribeEnsNetSaleDistrictRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_net_sale_district(
@@ -7794,7 +6987,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeEnsRegionIdIpv6Info` call: set its parameters with the setters of [`DescribeEnsRegionIdIpv6InfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_region_id_ipv6_info(
@@ -7807,7 +6999,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeEnsRegionIdResource` call: set its parameters with the setters of [`DescribeEnsRegionIdResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_region_id_resource(
@@ -7828,7 +7019,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeEnsRegions` call: set its parameters with the setters of [`DescribeEnsRegionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_regions(&self) -> describe_ens_regions::DescribeEnsRegionsCall {
@@ -7837,7 +7027,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeEnsResourceUsage` call: set its parameters with the setters of [`DescribeEnsResourceUsageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_resource_usage(
@@ -7848,7 +7037,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeEnsRouteEntryList` call: set its parameters with the setters of [`DescribeEnsRouteEntryListRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_route_entry_list(
@@ -7867,7 +7055,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeEnsRouteTables` call: set its parameters with the setters of [`DescribeEnsRouteTablesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_route_tables(
@@ -7886,7 +7073,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DescribeEnsSaleControl` call: set its parameters with the setters of [`DescribeEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_sale_control(
@@ -7897,7 +7083,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DescribeEnsSaleControlAvailableResource` call: set its parameters with the setters of [`DescribeEnsSaleControlAvailableResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_sale_control_available_resource(
@@ -7910,7 +7095,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `DescribeEnsSaleControlStock` call: set its parameters with the setters of [`DescribeEnsSaleControlStockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ens_sale_control_stock(
@@ -7923,7 +7107,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DescribeEpnBandWidthData` call: set its parameters with the setters of [`DescribeEpnBandWidthDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_epn_band_width_data(
@@ -7934,7 +7117,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DescribeEpnBandwitdhByInternetChargeType` call: set its parameters with the setters of [`DescribeEpnBandwitdhByInternetChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_epn_bandwitdh_by_internet_charge_type(
@@ -7947,7 +7129,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DescribeEpnInstanceAttribute` call: set its parameters with the setters of [`DescribeEpnInstanceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_epn_instance_attribute(
@@ -7960,7 +7141,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DescribeEpnInstances` call: set its parameters with the setters of [`DescribeEpnInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_epn_instances(
@@ -7979,7 +7159,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `DescribeEpnMeasurementData` call: set its parameters with the setters of [`DescribeEpnMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_epn_measurement_data(
@@ -7992,7 +7171,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeExportImageInfo` call: set its parameters with the setters of [`DescribeExportImageInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_export_image_info(
@@ -8011,7 +7189,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeExportImageStatus` call: set its parameters with the setters of [`DescribeExportImageStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_export_image_status(
@@ -8022,7 +7199,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DescribeFileSystems` call: set its parameters with the setters of [`DescribeFileSystemsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_file_systems(
@@ -8041,7 +7217,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DescribeForwardEntryAttribute` call: set its parameters with the setters of [`DescribeForwardEntryAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_forward_entry_attribute(
@@ -8054,7 +7229,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DescribeForwardTableEntries` call: set its parameters with the setters of [`DescribeForwardTableEntriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_forward_table_entries(
@@ -8075,7 +7249,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeHaVips` call: set its parameters with the setters of [`DescribeHaVipsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_ha_vips(&self) -> describe_ha_vips::DescribeHaVipsCall {
@@ -8092,7 +7265,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeHistoryEvents` call: set its parameters with the setters of [`DescribeHistoryEventsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_history_events(
@@ -8111,7 +7283,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeImageInfos` call: set its parameters with the setters of [`DescribeImageInfosRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_image_infos(&self) -> describe_image_infos::DescribeImageInfosCall {
@@ -8120,7 +7291,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeImageSharePermission` call: set its parameters with the setters of [`DescribeImageSharePermissionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_image_share_permission(
@@ -8141,7 +7311,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeImages` call: set its parameters with the setters of [`DescribeImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_images(&self) -> describe_images::DescribeImagesCall {
@@ -8158,7 +7327,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceAutoRenewAttribute` call: set its parameters with the setters of [`DescribeInstanceAutoRenewAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_auto_renew_attribute(
@@ -8171,7 +7339,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceBandwidthDetail` call: set its parameters with the setters of [`DescribeInstanceBandwidthDetailRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_bandwidth_detail(
@@ -8192,7 +7359,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceBootConfiguration` call: set its parameters with the setters of [`DescribeInstanceBootConfigurationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_boot_configuration(
@@ -8205,7 +7371,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceMonitorData` call: set its parameters with the setters of [`DescribeInstanceMonitorDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_monitor_data(
@@ -8218,7 +7383,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DescribeInstanceSDGStatus` call: set its parameters with the setters of [`DescribeInstanceSDGStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_sdg_status(
@@ -8237,7 +7401,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceSpec` call: set its parameters with the setters of [`DescribeInstanceSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_spec(
@@ -8248,7 +7411,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceTypes` call: set its parameters with the setters of [`DescribeInstanceTypesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_types(
@@ -8259,7 +7421,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstanceVncUrl` call: set its parameters with the setters of [`DescribeInstanceVncUrlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instance_vnc_url(
@@ -8270,7 +7431,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeInstances` call: set its parameters with the setters of [`DescribeInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_instances(&self) -> describe_instances::DescribeInstancesCall {
@@ -8315,7 +7475,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `DescribeKeyPairs` call: set its parameters with the setters of [`DescribeKeyPairsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_key_pairs(&self) -> describe_key_pairs::DescribeKeyPairsCall {
@@ -8332,7 +7491,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_attribute(
@@ -8345,7 +7503,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerHTTPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_http_listener_attribute(
@@ -8358,7 +7515,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerHTTPSListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_https_listener_attribute(
@@ -8371,7 +7527,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerListenMonitor` call: set its parameters with the setters of [`DescribeLoadBalancerListenMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_listen_monitor(
@@ -8384,7 +7539,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerListeners` call: set its parameters with the setters of [`DescribeLoadBalancerListenersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_listeners(
@@ -8405,7 +7559,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerSpec` call: set its parameters with the setters of [`DescribeLoadBalancerSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_spec(
@@ -8416,7 +7569,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerTCPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_tcp_listener_attribute(
@@ -8429,7 +7581,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancerUDPListenerAttribute` call: set its parameters with the setters of [`DescribeLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancer_udp_listener_attribute(
@@ -8442,7 +7593,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeLoadBalancers` call: set its parameters with the setters of [`DescribeLoadBalancersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_load_balancers(
@@ -8461,7 +7611,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `DescribeMeasurementData` call: set its parameters with the setters of [`DescribeMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_measurement_data(
@@ -8472,7 +7621,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DescribeMountTargets` call: set its parameters with the setters of [`DescribeMountTargetsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_mount_targets(
@@ -8491,7 +7639,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DescribeNASAvailableResourceInfo` call: set its parameters with the setters of [`DescribeNASAvailableResourceInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_nas_available_resource_info(
@@ -8504,7 +7651,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeNCInformation` call: set its parameters with the setters of [`DescribeNCInformationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_nc_information(
@@ -8515,7 +7661,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DescribeNatGateways` call: set its parameters with the setters of [`DescribeNatGatewaysRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_nat_gateways(
@@ -8550,7 +7695,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeNetworkAcls` call: set its parameters with the setters of [`DescribeNetworkAclsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_network_acls(
@@ -8569,7 +7713,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeNetworkAttribute` call: set its parameters with the setters of [`DescribeNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_network_attribute(
@@ -8580,7 +7723,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeNetworkInterfaces` call: set its parameters with the setters of [`DescribeNetworkInterfacesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_network_interfaces(
@@ -8599,7 +7741,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeNetworkPeerConnections` call: set its parameters with the setters of [`DescribeNetworkPeerConnectionsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_network_peer_connections(
@@ -8620,7 +7761,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeNetworks` call: set its parameters with the setters of [`DescribeNetworksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_networks(&self) -> describe_networks::DescribeNetworksCall {
@@ -8637,7 +7777,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribePrePaidInstanceStock` call: set its parameters with the setters of [`DescribePrePaidInstanceStockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_pre_paid_instance_stock(
@@ -8650,7 +7789,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `DescribePrice` call: set its parameters with the setters of [`DescribePriceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_price(&self) -> describe_price::DescribePriceCall {
@@ -8659,7 +7797,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `DescribeRegionIsps` call: set its parameters with the setters of [`DescribeRegionIspsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_region_isps(&self) -> describe_region_isps::DescribeRegionIspsCall {
@@ -8668,7 +7805,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeRegionResource` call: set its parameters with the setters of [`DescribeRegionResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_region_resource(
@@ -8679,7 +7815,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeReservedResource` call: set its parameters with the setters of [`DescribeReservedResourceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_reserved_resource(
@@ -8690,7 +7825,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `DescribeResourceTimeline` call: set its parameters with the setters of [`DescribeResourceTimelineRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_resource_timeline(
@@ -8701,7 +7835,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DescribeSDG` call: set its parameters with the setters of [`DescribeSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_sdg(&self) -> describe_sdg::DescribeSDGCall {
@@ -8718,7 +7851,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DescribeSDGDeploymentStatus` call: set its parameters with the setters of [`DescribeSDGDeploymentStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_sdg_deployment_status(
@@ -8739,7 +7871,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DescribeSDGSharedDisks` call: set its parameters with the setters of [`DescribeSDGSharedDisksRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_sdg_shared_disks(
@@ -8758,7 +7889,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DescribeSDGs` call: set its parameters with the setters of [`DescribeSDGsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_sd_gs(&self) -> describe_sd_gs::DescribeSDGsCall {
@@ -8767,7 +7897,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeSecondaryPublicIpAddresses` call: set its parameters with the setters of [`DescribeSecondaryPublicIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_secondary_public_ip_addresses(
@@ -8788,7 +7917,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `DescribeSecurityGroupAttribute` call: set its parameters with the setters of [`DescribeSecurityGroupAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_security_group_attribute(
@@ -8801,7 +7929,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `DescribeSecurityGroups` call: set its parameters with the setters of [`DescribeSecurityGroupsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_security_groups(
@@ -8820,7 +7947,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `DescribeSelfImages` call: set its parameters with the setters of [`DescribeSelfImagesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_self_images(&self) -> describe_self_images::DescribeSelfImagesCall {
@@ -8837,7 +7963,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DescribeServcieSchedule` call: set its parameters with the setters of [`DescribeServcieScheduleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_servcie_schedule(
@@ -8848,7 +7973,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeServerLoadBalancerListenMonitor` call: set its parameters with the setters of [`DescribeServerLoadBalancerListenMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_server_load_balancer_listen_monitor(
@@ -8861,7 +7985,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `DescribeServerLoadBalancerMonitor` call: set its parameters with the setters of [`DescribeServerLoadBalancerMonitorRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_server_load_balancer_monitor(
@@ -8874,7 +7997,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DescribeSnapshots` call: set its parameters with the setters of [`DescribeSnapshotsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_snapshots(&self) -> describe_snapshots::DescribeSnapshotsCall {
@@ -8907,7 +8029,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DescribeSnatAttribute` call: set its parameters with the setters of [`DescribeSnatAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_snat_attribute(
@@ -8918,7 +8039,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `DescribeSnatTableEntries` call: set its parameters with the setters of [`DescribeSnatTableEntriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_snat_table_entries(
@@ -8937,7 +8057,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DescribeStorageGateway` call: set its parameters with the setters of [`DescribeStorageGatewayRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_storage_gateway(
@@ -8956,7 +8075,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `DescribeStorageVolume` call: set its parameters with the setters of [`DescribeStorageVolumeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_storage_volume(
@@ -8975,7 +8093,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `DescribeUserBandWidthData` call: set its parameters with the setters of [`DescribeUserBandWidthDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_user_band_width_data(
@@ -8986,7 +8103,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeVSwitchAttributes` call: set its parameters with the setters of [`DescribeVSwitchAttributesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_v_switch_attributes(
@@ -8997,7 +8113,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DescribeVSwitches` call: set its parameters with the setters of [`DescribeVSwitchesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn describe_v_switches(&self) -> describe_v_switches::DescribeVSwitchesCall {
@@ -9014,7 +8129,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `DetachDisk` call: set its parameters with the setters of [`DetachDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn detach_disk(&self) -> detach_disk::DetachDiskCall {
@@ -9023,7 +8137,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `DetachInstanceSDG` call: set its parameters with the setters of [`DetachInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn detach_instance_sdg(&self) -> detach_instance_sdg::DetachInstanceSDGCall {
@@ -9032,7 +8145,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `DetachKeyPair` call: set its parameters with the setters of [`DetachKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn detach_key_pair(&self) -> detach_key_pair::DetachKeyPairCall {
@@ -9041,7 +8153,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `DetachNetworkInterface` call: set its parameters with the setters of [`DetachNetworkInterfaceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn detach_network_interface(
@@ -9052,7 +8163,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `DistApplicationData` call: set its parameters with the setters of [`DistApplicationDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn dist_application_data(
@@ -9063,7 +8173,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `EventMigrateInstance` call: set its parameters with the setters of [`EventMigrateInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn event_migrate_instance(
@@ -9074,7 +8183,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `EventRebootInstance` call: set its parameters with the setters of [`EventRebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn event_reboot_instance(
@@ -9085,7 +8193,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `EventRedeployInstance` call: set its parameters with the setters of [`EventRedeployInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn event_redeploy_instance(
@@ -9096,7 +8203,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `ExportBillDetailData` call: set its parameters with the setters of [`ExportBillDetailDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn export_bill_detail_data(
@@ -9107,7 +8213,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `ExportImage` call: set its parameters with the setters of [`ExportImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn export_image(&self) -> export_image::ExportImageCall {
@@ -9116,7 +8221,6 @@ impl Client {
 }
 
 #[cfg(feature = "billing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
 impl Client {
     /// Starts a `ExportMeasurementData` call: set its parameters with the setters of [`ExportMeasurementDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn export_measurement_data(
@@ -9127,7 +8231,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `GetBucketAcl` call: set its parameters with the setters of [`GetBucketAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_bucket_acl(&self) -> get_bucket_acl::GetBucketAclCall {
@@ -9136,7 +8239,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `GetBucketInfo` call: set its parameters with the setters of [`GetBucketInfoRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_bucket_info(&self) -> get_bucket_info::GetBucketInfoCall {
@@ -9145,7 +8247,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `GetBucketLifecycle` call: set its parameters with the setters of [`GetBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_bucket_lifecycle(&self) -> get_bucket_lifecycle::GetBucketLifecycleCall {
@@ -9154,7 +8255,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `GetClusterAddonInstance` call: set its parameters with the setters of [`GetClusterAddonInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_cluster_addon_instance(
@@ -9165,7 +8265,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `GetOssStorageAndAccByBuckets` call: set its parameters with the setters of [`GetOssStorageAndAccByBucketsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_oss_storage_and_acc_by_buckets(
@@ -9178,7 +8277,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `GetOssUsageData` call: set its parameters with the setters of [`GetOssUsageDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn get_oss_usage_data(&self) -> get_oss_usage_data::GetOssUsageDataCall {
@@ -9187,7 +8285,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `ImportImage` call: set its parameters with the setters of [`ImportImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn import_image(&self) -> import_image::ImportImageCall {
@@ -9196,7 +8293,6 @@ impl Client {
 }
 
 #[cfg(feature = "key-pair")]
-#[cfg_attr(docsrs, doc(cfg(feature = "key-pair")))]
 impl Client {
     /// Starts a `ImportKeyPair` call: set its parameters with the setters of [`ImportKeyPairRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn import_key_pair(&self) -> import_key_pair::ImportKeyPairCall {
@@ -9205,7 +8301,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `InitializeENSECKServiceRole` call: set its parameters with the setters of [`InitializeENSECKServiceRoleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn initialize_enseck_service_role(
@@ -9218,7 +8313,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `InstallClusterAddons` call: set its parameters with the setters of [`InstallClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn install_cluster_addons(
@@ -9229,7 +8323,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `JoinPublicIpsToEpnInstance` call: set its parameters with the setters of [`JoinPublicIpsToEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn join_public_ips_to_epn_instance(
@@ -9242,7 +8335,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `JoinSecurityGroup` call: set its parameters with the setters of [`JoinSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn join_security_group(&self) -> join_security_group::JoinSecurityGroupCall {
@@ -9251,7 +8343,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `JoinVSwitchesToEpnInstance` call: set its parameters with the setters of [`JoinVSwitchesToEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn join_v_switches_to_epn_instance(
@@ -9264,7 +8355,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `LeaveSecurityGroup` call: set its parameters with the setters of [`LeaveSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn leave_security_group(&self) -> leave_security_group::LeaveSecurityGroupCall {
@@ -9273,7 +8363,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ListAICPublicKeyDeliveries` call: set its parameters with the setters of [`ListAICPublicKeyDeliveriesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_aic_public_key_deliveries(
@@ -9294,7 +8383,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ListAICPublicKeys` call: set its parameters with the setters of [`ListAICPublicKeysRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_aic_public_keys(&self) -> list_aic_public_keys::ListAICPublicKeysCall {
@@ -9311,7 +8399,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `ListAddons` call: set its parameters with the setters of [`ListAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_addons(&self) -> list_addons::ListAddonsCall {
@@ -9320,7 +8407,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `ListApplications` call: set its parameters with the setters of [`ListApplicationsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_applications(&self) -> list_applications::ListApplicationsCall {
@@ -9337,7 +8423,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `ListBuckets` call: set its parameters with the setters of [`ListBucketsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_buckets(&self) -> list_buckets::ListBucketsCall {
@@ -9354,7 +8439,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `ListClusterAddonInstances` call: set its parameters with the setters of [`ListClusterAddonInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_cluster_addon_instances(
@@ -9365,7 +8449,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `ListObjects` call: set its parameters with the setters of [`ListObjectsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_objects(&self) -> list_objects::ListObjectsCall {
@@ -9374,7 +8457,6 @@ impl Client {
 }
 
 #[cfg(feature = "region")]
-#[cfg_attr(docsrs, doc(cfg(feature = "region")))]
 impl Client {
     /// Starts a `ListProductAbilities` call: set its parameters with the setters of [`ListProductAbilitiesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_product_abilities(
@@ -9385,7 +8467,6 @@ impl Client {
 }
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
     /// Starts a `ListTagResources` call: set its parameters with the setters of [`ListTagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn list_tag_resources(&self) -> list_tag_resources::ListTagResourcesCall {
@@ -9402,7 +8483,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ManageAICLogin` call: set its parameters with the setters of [`ManageAICLoginRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn manage_aic_login(&self) -> manage_aic_login::ManageAICLoginCall {
@@ -9411,7 +8491,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ModifyAICInstanceType` call: set its parameters with the setters of [`ModifyAICInstanceTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_aic_instance_type(
@@ -9422,7 +8501,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `ModifyClusterAddon` call: set its parameters with the setters of [`ModifyClusterAddonRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_cluster_addon(&self) -> modify_cluster_addon::ModifyClusterAddonCall {
@@ -9431,7 +8509,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `ModifyClusterNodePool` call: set its parameters with the setters of [`ModifyClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_cluster_node_pool(
@@ -9442,7 +8519,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `ModifyEnsEipAddressAttribute` call: set its parameters with the setters of [`ModifyEnsEipAddressAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_ens_eip_address_attribute(
@@ -9455,7 +8531,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `ModifyEnsRouteEntry` call: set its parameters with the setters of [`ModifyEnsRouteEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_ens_route_entry(
@@ -9466,7 +8541,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `ModifyEpnInstance` call: set its parameters with the setters of [`ModifyEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_epn_instance(&self) -> modify_epn_instance::ModifyEpnInstanceCall {
@@ -9475,7 +8549,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `ModifyFileSystem` call: set its parameters with the setters of [`ModifyFileSystemRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_file_system(&self) -> modify_file_system::ModifyFileSystemCall {
@@ -9484,7 +8557,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `ModifyForwardEntry` call: set its parameters with the setters of [`ModifyForwardEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_forward_entry(&self) -> modify_forward_entry::ModifyForwardEntryCall {
@@ -9493,7 +8565,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `ModifyHaVipAttribute` call: set its parameters with the setters of [`ModifyHaVipAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_ha_vip_attribute(
@@ -9504,7 +8575,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `ModifyImageAttribute` call: set its parameters with the setters of [`ModifyImageAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_image_attribute(
@@ -9515,7 +8585,6 @@ impl Client {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 impl Client {
     /// Starts a `ModifyImageSharePermission` call: set its parameters with the setters of [`ModifyImageSharePermissionRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_image_share_permission(
@@ -9528,7 +8597,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyInstanceAttribute` call: set its parameters with the setters of [`ModifyInstanceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_instance_attribute(
@@ -9539,7 +8607,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyInstanceAutoRenewAttribute` call: set its parameters with the setters of [`ModifyInstanceAutoRenewAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_instance_auto_renew_attribute(
@@ -9552,7 +8619,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyInstanceBootConfiguration` call: set its parameters with the setters of [`ModifyInstanceBootConfigurationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_instance_boot_configuration(
@@ -9565,7 +8631,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyInstanceChargeType` call: set its parameters with the setters of [`ModifyInstanceChargeTypeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_instance_charge_type(
@@ -9576,7 +8641,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyInstanceNetworkAttribute` call: set its parameters with the setters of [`ModifyInstanceNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_instance_network_attribute(
@@ -9589,7 +8653,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `ModifyLoadBalancerAttribute` call: set its parameters with the setters of [`ModifyLoadBalancerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_load_balancer_attribute(
@@ -9602,7 +8665,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `ModifyNetworkAttribute` call: set its parameters with the setters of [`ModifyNetworkAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_network_attribute(
@@ -9613,7 +8675,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `ModifyNetworkInterfaceAttribute` call: set its parameters with the setters of [`ModifyNetworkInterfaceAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_network_interface_attribute(
@@ -9626,7 +8687,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ModifyPrepayInstanceSpec` call: set its parameters with the setters of [`ModifyPrepayInstanceSpecRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_prepay_instance_spec(
@@ -9637,7 +8697,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `ModifySecurityGroupAttribute` call: set its parameters with the setters of [`ModifySecurityGroupAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_security_group_attribute(
@@ -9650,7 +8709,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `ModifySnapshotAttribute` call: set its parameters with the setters of [`ModifySnapshotAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_snapshot_attribute(
@@ -9661,7 +8719,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `ModifySnatEntry` call: set its parameters with the setters of [`ModifySnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_snat_entry(&self) -> modify_snat_entry::ModifySnatEntryCall {
@@ -9670,7 +8727,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `ModifyVSwitchAttribute` call: set its parameters with the setters of [`ModifyVSwitchAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn modify_v_switch_attribute(
@@ -9681,7 +8737,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `MountInstanceSDG` call: set its parameters with the setters of [`MountInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn mount_instance_sdg(&self) -> mount_instance_sdg::MountInstanceSDGCall {
@@ -9690,7 +8745,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `PreloadRegionSDG` call: set its parameters with the setters of [`PreloadRegionSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn preload_region_sdg(&self) -> preload_region_sdg::PreloadRegionSDGCall {
@@ -9699,7 +8753,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `PrepareUpload` call: set its parameters with the setters of [`PrepareUploadRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn prepare_upload(&self) -> prepare_upload::PrepareUploadCall {
@@ -9708,7 +8761,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `PushApplicationData` call: set its parameters with the setters of [`PushApplicationDataRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn push_application_data(
@@ -9719,7 +8771,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `PutBucket` call: set its parameters with the setters of [`PutBucketRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn put_bucket(&self) -> put_bucket::PutBucketCall {
@@ -9728,7 +8779,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `PutBucketAcl` call: set its parameters with the setters of [`PutBucketAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn put_bucket_acl(&self) -> put_bucket_acl::PutBucketAclCall {
@@ -9737,7 +8787,6 @@ impl Client {
 }
 
 #[cfg(feature = "storage")]
-#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 impl Client {
     /// Starts a `PutBucketLifecycle` call: set its parameters with the setters of [`PutBucketLifecycleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn put_bucket_lifecycle(&self) -> put_bucket_lifecycle::PutBucketLifecycleCall {
@@ -9746,7 +8795,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `ReInitDisk` call: set its parameters with the setters of [`ReInitDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn re_init_disk(&self) -> re_init_disk::ReInitDiskCall {
@@ -9755,7 +8803,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `RebootAICInstance` call: set its parameters with the setters of [`RebootAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reboot_aic_instance(&self) -> reboot_aic_instance::RebootAICInstanceCall {
@@ -9764,7 +8811,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `RebootARMServerInstance` call: set its parameters with the setters of [`RebootARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reboot_arm_server_instance(
@@ -9775,7 +8821,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `RebootInstance` call: set its parameters with the setters of [`RebootInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reboot_instance(&self) -> reboot_instance::RebootInstanceCall {
@@ -9784,7 +8829,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `RebootInstances` call: set its parameters with the setters of [`RebootInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reboot_instances(&self) -> reboot_instances::RebootInstancesCall {
@@ -9793,7 +8837,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `RecoverAICInstance` call: set its parameters with the setters of [`RecoverAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn recover_aic_instance(&self) -> recover_aic_instance::RecoverAICInstanceCall {
@@ -9802,7 +8845,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ReinitInstance` call: set its parameters with the setters of [`ReinitInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reinit_instance(&self) -> reinit_instance::ReinitInstanceCall {
@@ -9811,7 +8853,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ReinitInstances` call: set its parameters with the setters of [`ReinitInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reinit_instances(&self) -> reinit_instances::ReinitInstancesCall {
@@ -9820,7 +8861,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ReleaseAICInstance` call: set its parameters with the setters of [`ReleaseAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn release_aic_instance(&self) -> release_aic_instance::ReleaseAICInstanceCall {
@@ -9829,7 +8869,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ReleaseARMServerInstance` call: set its parameters with the setters of [`ReleaseARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn release_arm_server_instance(
@@ -9840,7 +8879,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ReleaseInstance` call: set its parameters with the setters of [`ReleaseInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn release_instance(&self) -> release_instance::ReleaseInstanceCall {
@@ -9849,7 +8887,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ReleasePostPaidInstance` call: set its parameters with the setters of [`ReleasePostPaidInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn release_post_paid_instance(
@@ -9860,7 +8897,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `ReleasePrePaidInstance` call: set its parameters with the setters of [`ReleasePrePaidInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn release_pre_paid_instance(
@@ -9871,7 +8907,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `RemoveBackendServers` call: set its parameters with the setters of [`RemoveBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_backend_servers(
@@ -9882,7 +8917,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `RemoveInstanceSDG` call: set its parameters with the setters of [`RemoveInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_instance_sdg(&self) -> remove_instance_sdg::RemoveInstanceSDGCall {
@@ -9891,7 +8925,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `RemovePublicIpsFromEpnInstance` call: set its parameters with the setters of [`RemovePublicIpsFromEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_public_ips_from_epn_instance(
@@ -9904,7 +8937,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `RemoveSDG` call: set its parameters with the setters of [`RemoveSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_sdg(&self) -> remove_sdg::RemoveSDGCall {
@@ -9913,7 +8945,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `RemoveSDGs` call: set its parameters with the setters of [`RemoveSDGsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_sd_gs(&self) -> remove_sd_gs::RemoveSDGsCall {
@@ -9922,7 +8953,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `RemoveVSwitchesFromEpnInstance` call: set its parameters with the setters of [`RemoveVSwitchesFromEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn remove_v_switches_from_epn_instance(
@@ -9935,7 +8965,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `RenewARMServerInstance` call: set its parameters with the setters of [`RenewARMServerInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn renew_arm_server_instance(
@@ -9946,7 +8975,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `RenewInstance` call: set its parameters with the setters of [`RenewInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn renew_instance(&self) -> renew_instance::RenewInstanceCall {
@@ -9955,7 +8983,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `RescaleApplication` call: set its parameters with the setters of [`RescaleApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn rescale_application(&self) -> rescale_application::RescaleApplicationCall {
@@ -9964,7 +8991,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `RescaleDeviceService` call: set its parameters with the setters of [`RescaleDeviceServiceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn rescale_device_service(
@@ -9975,7 +9001,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ResetAICInstance` call: set its parameters with the setters of [`ResetAICInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reset_aic_instance(&self) -> reset_aic_instance::ResetAICInstanceCall {
@@ -9984,7 +9009,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `ResetDisk` call: set its parameters with the setters of [`ResetDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn reset_disk(&self) -> reset_disk::ResetDiskCall {
@@ -9993,7 +9017,6 @@ impl Client {
 }
 
 #[cfg(feature = "disk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "disk")))]
 impl Client {
     /// Starts a `ResizeDisk` call: set its parameters with the setters of [`ResizeDiskRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn resize_disk(&self) -> resize_disk::ResizeDiskCall {
@@ -10002,7 +9025,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `RevokeSecurityGroup` call: set its parameters with the setters of [`RevokeSecurityGroupRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn revoke_security_group(
@@ -10013,7 +9035,6 @@ impl Client {
 }
 
 #[cfg(feature = "security-group")]
-#[cfg_attr(docsrs, doc(cfg(feature = "security-group")))]
 impl Client {
     /// Starts a `RevokeSecurityGroupEgress` call: set its parameters with the setters of [`RevokeSecurityGroupEgressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn revoke_security_group_egress(
@@ -10024,7 +9045,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `RollbackApplication` call: set its parameters with the setters of [`RollbackApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn rollback_application(&self) -> rollback_application::RollbackApplicationCall {
@@ -10033,7 +9053,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `RunInstances` call: set its parameters with the setters of [`RunInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn run_instances(&self) -> run_instances::RunInstancesCall {
@@ -10042,7 +9061,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `RunServiceSchedule` call: set its parameters with the setters of [`RunServiceScheduleRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn run_service_schedule(&self) -> run_service_schedule::RunServiceScheduleCall {
@@ -10051,7 +9069,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `SaveSDG` call: set its parameters with the setters of [`SaveSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn save_sdg(&self) -> save_sdg::SaveSDGCall {
@@ -10060,7 +9077,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `ScaleClusterNodePool` call: set its parameters with the setters of [`ScaleClusterNodePoolRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn scale_cluster_node_pool(
@@ -10071,7 +9087,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetBackendServers` call: set its parameters with the setters of [`SetBackendServersRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_backend_servers(&self) -> set_backend_servers::SetBackendServersCall {
@@ -10080,7 +9095,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetLoadBalancerHTTPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerHTTPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_load_balancer_http_listener_attribute(
@@ -10093,7 +9107,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetLoadBalancerHTTPSListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerHTTPSListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_load_balancer_https_listener_attribute(
@@ -10106,7 +9119,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetLoadBalancerStatus` call: set its parameters with the setters of [`SetLoadBalancerStatusRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_load_balancer_status(
@@ -10117,7 +9129,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetLoadBalancerTCPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerTCPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_load_balancer_tcp_listener_attribute(
@@ -10130,7 +9141,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `SetLoadBalancerUDPListenerAttribute` call: set its parameters with the setters of [`SetLoadBalancerUDPListenerAttributeRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn set_load_balancer_udp_listener_attribute(
@@ -10143,7 +9153,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `ShareAICImage` call: set its parameters with the setters of [`ShareAICImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn share_aic_image(&self) -> share_aic_image::ShareAICImageCall {
@@ -10152,7 +9161,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `StartEpnInstance` call: set its parameters with the setters of [`StartEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn start_epn_instance(&self) -> start_epn_instance::StartEpnInstanceCall {
@@ -10161,7 +9169,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `StartInstance` call: set its parameters with the setters of [`StartInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn start_instance(&self) -> start_instance::StartInstanceCall {
@@ -10170,7 +9177,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `StartInstances` call: set its parameters with the setters of [`StartInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn start_instances(&self) -> start_instances::StartInstancesCall {
@@ -10179,7 +9185,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `StartLoadBalancerListener` call: set its parameters with the setters of [`StartLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn start_load_balancer_listener(
@@ -10190,7 +9195,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `StartSnatIpForSnatEntry` call: set its parameters with the setters of [`StartSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn start_snat_ip_for_snat_entry(
@@ -10201,7 +9205,6 @@ impl Client {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 impl Client {
     /// Starts a `StopEpnInstance` call: set its parameters with the setters of [`StopEpnInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn stop_epn_instance(&self) -> stop_epn_instance::StopEpnInstanceCall {
@@ -10210,7 +9213,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `StopInstance` call: set its parameters with the setters of [`StopInstanceRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn stop_instance(&self) -> stop_instance::StopInstanceCall {
@@ -10219,7 +9221,6 @@ impl Client {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Client {
     /// Starts a `StopInstances` call: set its parameters with the setters of [`StopInstancesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn stop_instances(&self) -> stop_instances::StopInstancesCall {
@@ -10228,7 +9229,6 @@ impl Client {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl Client {
     /// Starts a `StopLoadBalancerListener` call: set its parameters with the setters of [`StopLoadBalancerListenerRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn stop_load_balancer_listener(
@@ -10239,7 +9239,6 @@ impl Client {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl Client {
     /// Starts a `StopSnatIpForSnatEntry` call: set its parameters with the setters of [`StopSnatIpForSnatEntryRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn stop_snat_ip_for_snat_entry(
@@ -10250,7 +9249,6 @@ impl Client {
 }
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
     /// Starts a `TagResources` call: set its parameters with the setters of [`TagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn tag_resources(&self) -> tag_resources::TagResourcesCall {
@@ -10259,7 +9257,6 @@ impl Client {
 }
 
 #[cfg(feature = "eip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "eip")))]
 impl Client {
     /// Starts a `UnAssociateEnsEipAddress` call: set its parameters with the setters of [`UnAssociateEnsEipAddressRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn un_associate_ens_eip_address(
@@ -10270,7 +9267,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `UnInstallClusterAddons` call: set its parameters with the setters of [`UnInstallClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn un_install_cluster_addons(
@@ -10281,7 +9277,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `UnassignPrivateIpAddresses` call: set its parameters with the setters of [`UnassignPrivateIpAddressesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unassign_private_ip_addresses(
@@ -10294,7 +9289,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `UnassociateHaVip` call: set its parameters with the setters of [`UnassociateHaVipRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unassociate_ha_vip(&self) -> unassociate_ha_vip::UnassociateHaVipCall {
@@ -10303,7 +9297,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `UnassociateNetworkAcl` call: set its parameters with the setters of [`UnassociateNetworkAclRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unassociate_network_acl(
@@ -10314,7 +9307,6 @@ impl Client {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl Client {
     /// Starts a `UnassociateNetworkCidrBlock` call: set its parameters with the setters of [`UnassociateNetworkCidrBlockRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unassociate_network_cidr_block(
@@ -10327,7 +9319,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `UnloadRegionSDG` call: set its parameters with the setters of [`UnloadRegionSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unload_region_sdg(&self) -> unload_region_sdg::UnloadRegionSDGCall {
@@ -10336,7 +9327,6 @@ impl Client {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 impl Client {
     /// Starts a `UnmountInstanceSDG` call: set its parameters with the setters of [`UnmountInstanceSDGRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn unmount_instance_sdg(&self) -> unmount_instance_sdg::UnmountInstanceSDGCall {
@@ -10345,7 +9335,6 @@ impl Client {
 }
 
 #[cfg(feature = "tag")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tag")))]
 impl Client {
     /// Starts a `UntagResources` call: set its parameters with the setters of [`UntagResourcesRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn untag_resources(&self) -> untag_resources::UntagResourcesCall {
@@ -10354,7 +9343,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `UpdateClusterCertificate` call: set its parameters with the setters of [`UpdateClusterCertificateRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn update_cluster_certificate(
@@ -10365,7 +9353,6 @@ impl Client {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 impl Client {
     /// Starts a `UpdateEnsSaleControl` call: set its parameters with the setters of [`UpdateEnsSaleControlRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn update_ens_sale_control(
@@ -10376,7 +9363,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `UpgradeAICInstanceImage` call: set its parameters with the setters of [`UpgradeAICInstanceImageRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn upgrade_aic_instance_image(
@@ -10387,7 +9373,6 @@ impl Client {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 impl Client {
     /// Starts a `UpgradeApplication` call: set its parameters with the setters of [`UpgradeApplicationRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn upgrade_application(&self) -> upgrade_application::UpgradeApplicationCall {
@@ -10396,7 +9381,6 @@ impl Client {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl Client {
     /// Starts a `UpgradeClusterAddons` call: set its parameters with the setters of [`UpgradeClusterAddonsRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn upgrade_cluster_addons(
@@ -10407,7 +9391,6 @@ impl Client {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl Client {
     /// Starts a `UploadAICPublicKey` call: set its parameters with the setters of [`UploadAICPublicKeyRequestBuilder`], then `.send().await` validates, signs and sends it and decodes the answer (`send()` compiles once every required parameter is set). With a request object: `client.send(request)`.
     pub fn upload_aic_public_key(

@@ -22,30 +22,6 @@ use ::ens_runtime::core as rt;
         feature = "tag"
     )
 )]
-#[cfg_attr(
-    docsrs,
-    doc(
-        cfg(
-            any(
-                feature = "aic",
-                feature = "application",
-                feature = "billing",
-                feature = "disk",
-                feature = "eip",
-                feature = "epn",
-                feature = "image",
-                feature = "instance",
-                feature = "load-balancer",
-                feature = "nat",
-                feature = "network",
-                feature = "sdg",
-                feature = "security-group",
-                feature = "storage",
-                feature = "tag"
-            )
-        )
-    )
-)]
 /// A value an enum's spec does not list, as the service sent it. Only this crate
 /// makes one, from an answer: a request cannot carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,30 +46,6 @@ pub struct UnknownValue(String);
         feature = "tag"
     )
 )]
-#[cfg_attr(
-    docsrs,
-    doc(
-        cfg(
-            any(
-                feature = "aic",
-                feature = "application",
-                feature = "billing",
-                feature = "disk",
-                feature = "eip",
-                feature = "epn",
-                feature = "image",
-                feature = "instance",
-                feature = "load-balancer",
-                feature = "nat",
-                feature = "network",
-                feature = "sdg",
-                feature = "security-group",
-                feature = "storage",
-                feature = "tag"
-            )
-        )
-    )
-)]
 impl UnknownValue {
     pub(crate) fn new(value: &str) -> Self {
         Self(value.to_owned())
@@ -106,7 +58,6 @@ impl UnknownValue {
 }
 
 #[cfg(feature = "sdg")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sdg")))]
 /// `AvaliableRegionIds` as DescribeSDG and DescribeSDGs state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -141,7 +92,6 @@ pub struct AvaliableRegionIds {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// `BackendServer` as AddBackendServers, RemoveBackendServers and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -173,7 +123,6 @@ pub struct BackendServer {
 }
 
 #[cfg(any(feature = "billing", feature = "epn"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "billing", feature = "epn"))))]
 /// `BandWidthMonitorData` as DescribeEpnBandWidthData and DescribeUserBandWidthData state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -223,7 +172,6 @@ pub struct BandWidthMonitorData {
 }
 
 #[cfg(feature = "sale-control")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sale-control")))]
 /// `ConditionControl` as DescribeEnsSaleControl and DescribeEnsSaleControlStock state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -238,7 +186,6 @@ pub struct ConditionControl {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// A `ConfigSchema`. Sent as a JSON object keyed by the fields' wire names.
 ///
 /// `ConfigSchema` as InstallClusterAddons, ModifyClusterAddon and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -263,7 +210,6 @@ pub struct ConfigSchema {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 impl ConfigSchema {
     /// The rules of each member, as the checker reads them inside JSON.
     pub const FIELDS: &'static [rt::ParamSpec] = &[
@@ -278,14 +224,12 @@ impl ConfigSchema {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 rt::json_object_impls!(
     ConfigSchema { app_version : "AppVersion", config_version : "ConfigVersion", name :
     "Name", params : "Params" }
 );
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `ControlPlaneConfig` as DescribeClusterDetail and DescribeClustersV1 state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -337,7 +281,6 @@ pub struct ControlPlaneConfig {
 }
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Cpu` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -426,7 +369,6 @@ pub struct Cpu {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `DataDisks` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -449,7 +391,6 @@ pub struct DataDisks {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `DataPolicy`.
 ///
 /// `DataPolicy` as BatchEventMigrateInstance and EventMigrateInstance state it (the same rules in each; shared by `cargo xtask import`).
@@ -471,14 +412,12 @@ pub enum DataPolicy {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     DataPolicy, super::types::UnknownValue, [Abandon = "abandon", ForceTransfer =
     "force_transfer", TryTransfer = "try_transfer"]
 );
 
 #[cfg(any(feature = "network", feature = "security-group"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "network", feature = "security-group"))))]
 /// Values of `Direction`.
 ///
 /// `Direction` as CreateNetworkAclEntry, CreateSecurityGroup and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -498,13 +437,11 @@ pub enum Direction {
 }
 
 #[cfg(any(feature = "network", feature = "security-group"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "network", feature = "security-group"))))]
 rt::enum_impls!(
     Direction, super::types::UnknownValue, [Egress = "egress", Ingress = "ingress"]
 );
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 /// `DiskDeviceMapping` as DescribeImageInfos, DescribeImages and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -525,7 +462,6 @@ pub struct DiskDeviceMapping {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `EipTransmit`.
 ///
 /// `EipTransmit` as CreateLoadBalancerTCPListener, CreateLoadBalancerUDPListener and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -545,11 +481,9 @@ pub enum EipTransmit {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(EipTransmit, super::types::UnknownValue, [On = "on", Off = "off"]);
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 /// A checked `ForwardEntryName`: holding one means the value obeys every rule of the spec.
 ///
 /// `ForwardEntryName` as CreateForwardEntry and ModifyForwardEntry state it (the same rules in each; shared by `cargo xtask import`).
@@ -557,7 +491,6 @@ rt::enum_impls!(EipTransmit, super::types::UnknownValue, [On = "on", Off = "off"
 pub struct ForwardEntryName(String);
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl ForwardEntryName {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -587,11 +520,9 @@ impl ForwardEntryName {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 rt::newtype_impls!(ForwardEntryName, public);
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Gpu` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -680,7 +611,6 @@ pub struct Gpu {
 }
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Hdd` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -769,7 +699,6 @@ pub struct Hdd {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// A checked `HealthCheckDomain`: holding one means the value obeys every rule of the spec.
 ///
 /// `HealthCheckDomain` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 4 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -777,7 +706,6 @@ pub struct Hdd {
 pub struct HealthCheckDomain(String);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl HealthCheckDomain {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -807,11 +735,9 @@ impl HealthCheckDomain {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::newtype_impls!(HealthCheckDomain, public);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// A checked `HealthCheckExp`: holding one means the value obeys every rule of the spec.
 ///
 /// `HealthCheckExp` as CreateLoadBalancerUDPListener and SetLoadBalancerUDPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
@@ -819,7 +745,6 @@ rt::newtype_impls!(HealthCheckDomain, public);
 pub struct HealthCheckExp(String);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl HealthCheckExp {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -849,11 +774,9 @@ impl HealthCheckExp {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::newtype_impls!(HealthCheckExp, public);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `HealthCheckMethod`.
 ///
 /// `HealthCheckMethod` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -873,13 +796,11 @@ pub enum HealthCheckMethod {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(
     HealthCheckMethod, super::types::UnknownValue, [Head = "head", Get = "get"]
 );
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// A checked `HealthCheckReq`: holding one means the value obeys every rule of the spec.
 ///
 /// `HealthCheckReq` as CreateLoadBalancerUDPListener and SetLoadBalancerUDPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
@@ -887,7 +808,6 @@ rt::enum_impls!(
 pub struct HealthCheckReq(String);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl HealthCheckReq {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -917,11 +837,9 @@ impl HealthCheckReq {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::newtype_impls!(HealthCheckReq, public);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `HealthCheckType`.
 ///
 /// `HealthCheckType` as CreateLoadBalancerTCPListener and SetLoadBalancerTCPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
@@ -941,13 +859,11 @@ pub enum HealthCheckType {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(
     HealthCheckType, super::types::UnknownValue, [Tcp = "tcp", Http = "http"]
 );
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// A checked `HealthCheckUri`: holding one means the value obeys every rule of the spec.
 ///
 /// `HealthCheckUri` as CreateLoadBalancerHTTPListener, CreateLoadBalancerHTTPSListener and 4 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -955,7 +871,6 @@ rt::enum_impls!(
 pub struct HealthCheckUri(String);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 impl HealthCheckUri {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -985,11 +900,9 @@ impl HealthCheckUri {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::newtype_impls!(HealthCheckUri, public);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `HostName`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's hostname, by the general and Linux rules: 2 to 64 letters, digits, periods (.) and hyphens (-); no period or hyphen first or last, and no two periods or two hyphens in a row (`..`, `--`). A period next to a hyphen (`a.-b`) is allowed: the texts forbid using periods or hyphens "consecutively" and let each period-separated segment contain hyphens. The Windows rules (2 to 15 characters, no period, not digits only) depend on the image, so only the service checks them.
@@ -997,7 +910,6 @@ rt::newtype_impls!(HealthCheckUri, public);
 pub struct HostName(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl HostName {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("HostName", rt::Kind::String)
@@ -1034,11 +946,9 @@ impl HostName {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(HostName, public);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// An image an ENS region offers. DescribeAvailableResource answers its ID and name; DescribeAvailableResourceInfo also its size.
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1060,7 +970,6 @@ pub struct Image {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `InstanceName`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's name: 2 to 128 characters, starting with a letter (Chinese letters too) but not with `http://` or `https://`; letters, digits, colons (:), underscores (_), periods (.) and hyphens (-).
@@ -1068,7 +977,6 @@ pub struct Image {
 pub struct InstanceName(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl InstanceName {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("InstanceName", rt::Kind::String)
@@ -1104,11 +1012,9 @@ impl InstanceName {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(InstanceName, public);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `InstanceNameNoPeriod`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's name as ModifyInstanceAttribute states it: like `InstanceName`, but without periods (.): 2 to 128 characters, starting with a letter but not with `http://` or `https://`; letters, digits, colons (:), underscores (_) and hyphens (-).
@@ -1116,7 +1022,6 @@ rt::newtype_impls!(InstanceName, public);
 pub struct InstanceNameNoPeriod(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl InstanceNameNoPeriod {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -1155,11 +1060,9 @@ impl InstanceNameNoPeriod {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(InstanceNameNoPeriod, public);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// `InstanceResponses` as RebootInstances, ReinitInstances and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1181,7 +1084,6 @@ pub struct InstanceResponses {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `InstanceStatus`.
 ///
 /// The status of an instance.
@@ -1209,14 +1111,12 @@ pub enum InstanceStatus {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     InstanceStatus, super::types::UnknownValue, [Running = "Running", Stopped =
     "Stopped", Expired = "Expired"], deserialize
 );
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `InternetChargeType`.
 ///
 /// How public bandwidth is billed.
@@ -1240,14 +1140,12 @@ pub enum InternetChargeType {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     InternetChargeType, super::types::UnknownValue, [BandwidthByDay = "BandwidthByDay",
     Month95thPercentile = "95BandwidthByMonth"]
 );
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `IpType`.
 ///
 /// The IP address type of an instance, as CreateInstance lists it: IPv4, IPv6, or both.
@@ -1275,14 +1173,12 @@ pub enum IpType {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     IpType, super::types::UnknownValue, [Ipv4 = "ipv4", Ipv6 = "ipv6", Ipv4AndIpv6 =
     "ipv4Andipv6"]
 );
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `IpTypeWithDualStack`.
 ///
 /// The IP address type of an instance, as RunInstances lists it: `IpType`'s values and `ipv4Withipv6` (dual stack).
@@ -1314,14 +1210,12 @@ pub enum IpTypeWithDualStack {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     IpTypeWithDualStack, super::types::UnknownValue, [Ipv4 = "ipv4", Ipv6 = "ipv6",
     Ipv4AndIpv6 = "ipv4Andipv6", Ipv4WithIpv6 = "ipv4Withipv6"]
 );
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 /// `Ipv6CidrBlock` as DescribeNetworkAttribute and DescribeNetworks state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1339,7 +1233,6 @@ pub struct Ipv6CidrBlock {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 /// A checked `KeyGroup`: holding one means the value obeys every rule of the spec.
 ///
 /// `KeyGroup` as ManageAICLogin and UploadAICPublicKey state it (the same rules in each; shared by `cargo xtask import`).
@@ -1347,7 +1240,6 @@ pub struct Ipv6CidrBlock {
 pub struct KeyGroup(String);
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 impl KeyGroup {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("KeyGroup", rt::Kind::String)
@@ -1374,11 +1266,9 @@ impl KeyGroup {
 }
 
 #[cfg(feature = "aic")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aic")))]
 rt::newtype_impls!(KeyGroup, public);
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `KubernetesConfig` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1397,7 +1287,6 @@ pub struct KubernetesConfig {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 /// Values of `Level`.
 ///
 /// `Level` as DescribeApplication and ListApplications state it (the same rules in each; shared by `cargo xtask import`).
@@ -1423,14 +1312,12 @@ pub enum Level {
 }
 
 #[cfg(feature = "application")]
-#[cfg_attr(docsrs, doc(cfg(feature = "application")))]
 rt::enum_impls!(
     Level, super::types::UnknownValue, [National = "National", Big = "Big", Middle =
     "Middle", Small = "Small", RegionId = "RegionId"]
 );
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `ListenerForward`.
 ///
 /// `ListenerForward` as CreateLoadBalancerHTTPListener and CreateLoadBalancerHTTPSListener state it (the same rules in each; shared by `cargo xtask import`).
@@ -1450,11 +1337,9 @@ pub enum ListenerForward {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(ListenerForward, super::types::UnknownValue, [On = "on", Off = "off"]);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `LoadBalancerType`.
 ///
 /// `LoadBalancerType` as CreateLoadBalancer and DescribeLoadBalancers state it (the same rules in each; shared by `cargo xtask import`).
@@ -1474,14 +1359,12 @@ pub enum LoadBalancerType {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(
     LoadBalancerType, super::types::UnknownValue, [Clb = "CLB", InternetDr =
     "InternetDR"]
 );
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Memory` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1570,7 +1453,6 @@ pub struct Memory {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 /// A checked `NetworkName`: holding one means the value obeys every rule of the spec.
 ///
 /// `NetworkName` as CreateNetwork and ModifyNetworkAttribute state it (the same rules in each; shared by `cargo xtask import`).
@@ -1578,7 +1460,6 @@ pub struct Memory {
 pub struct NetworkName(String);
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl NetworkName {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("NetworkName", rt::Kind::String)
@@ -1605,11 +1486,9 @@ impl NetworkName {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 rt::newtype_impls!(NetworkName, public);
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 /// Values of `NetworkingModel`.
 ///
 /// `NetworkingModel` as CreateEpnInstance, DescribeEpnBandWidthData and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -1631,14 +1510,12 @@ pub enum NetworkingModel {
 }
 
 #[cfg(feature = "epn")]
-#[cfg_attr(docsrs, doc(cfg(feature = "epn")))]
 rt::enum_impls!(
     NetworkingModel, super::types::UnknownValue, [SpeedUp = "SpeedUp", Connection =
     "Connection", SpeedUpAndConnection = "SpeedUpAndConnection"]
 );
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 /// Values of `NextHopType`.
 ///
 /// `NextHopType` as CreateEnsRouteEntry and DescribeEnsRouteEntryList state it (the same rules in each; shared by `cargo xtask import`).
@@ -1660,14 +1537,12 @@ pub enum NextHopType {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 rt::enum_impls!(
     NextHopType, super::types::UnknownValue, [Instance = "Instance", HaVip = "HaVip",
     NetworkPeer = "NetworkPeer"]
 );
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `NodepoolInfo` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1691,7 +1566,6 @@ pub struct NodepoolInfo {
 }
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Nvme` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1780,7 +1654,6 @@ pub struct Nvme {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// Values of `OpsType`.
 ///
 /// `OpsType` as BatchEventMigrateInstance, EventMigrateInstance and 2 more operations state it (the same rules in each; shared by `cargo xtask import`).
@@ -1800,14 +1673,12 @@ pub enum OpsType {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::enum_impls!(
     OpsType, super::types::UnknownValue, [Immediate = "immediate", Scheduled =
     "scheduled"]
 );
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `Page` as DescribeClusterNodePools and DescribeClusterNodes state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1843,7 +1714,6 @@ pub struct Page {
 }
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Pager` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -1873,7 +1743,6 @@ pub struct Pager {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `Password`: holding one means the value obeys every rule of the spec.
 ///
 /// An instance's login password: 8 to 30 characters, with at least three of uppercase letters, lowercase letters, digits and the special characters ``()`~!@#$%^&*-_+=|{}[]:;'"<>,.?/`` and the space. Never shown: `Debug` prints `***`, violations leave the value out, and the text is zeroed when dropped.
@@ -1881,7 +1750,6 @@ pub struct Pager {
 pub struct Password(rt::zeroize::Zeroizing<String>);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl Password {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("Password", rt::Kind::String)
@@ -1926,11 +1794,9 @@ impl Password {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(Password, secret);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `PrivateIpAddress`: holding one means the value obeys every rule of the spec.
 ///
 /// A private IP address (IPv4 or IPv6).
@@ -1938,7 +1804,6 @@ rt::newtype_impls!(Password, secret);
 pub struct PrivateIpAddress(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl PrivateIpAddress {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -1960,11 +1825,9 @@ impl PrivateIpAddress {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(PrivateIpAddress, public);
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 /// Values of `ResourceType`.
 ///
 /// The type of the associated resource. Valid values:
@@ -1986,11 +1849,9 @@ pub enum ResourceType {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 rt::enum_impls!(ResourceType, super::types::UnknownValue, [Network = "Network"]);
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 /// A `Resource`. Sent as `Prefix.Field` under the prefix its parameter gives (`Name.1.Field` for the first element of a list).
 ///
 /// `Resource` as AccosicateNetworkAcl and UnassociateNetworkAcl state it (the same rules in each; shared by `cargo xtask import`).
@@ -2011,7 +1872,6 @@ pub struct Resource {
 }
 
 #[cfg(feature = "network")]
-#[cfg_attr(docsrs, doc(cfg(feature = "network")))]
 impl rt::wire::WireObject for Resource {
     fn write(&self, prefix: &str, out: &mut rt::wire::Writer) {
         out.put_opt(&format!("{prefix}.ResourceId"), self.resource_id.as_ref());
@@ -2027,7 +1887,6 @@ impl rt::wire::WireObject for Resource {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `ScalingGroup` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -2097,7 +1956,6 @@ pub struct ScalingGroup {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 /// A checked `SnatEntryName`: holding one means the value obeys every rule of the spec.
 ///
 /// `SnatEntryName` as DescribeSnatTableEntries and ModifySnatEntry state it (the same rules in each; shared by `cargo xtask import`).
@@ -2105,7 +1963,6 @@ pub struct ScalingGroup {
 pub struct SnatEntryName(String);
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 impl SnatEntryName {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -2135,11 +1992,9 @@ impl SnatEntryName {
 }
 
 #[cfg(feature = "nat")]
-#[cfg_attr(docsrs, doc(cfg(feature = "nat")))]
 rt::newtype_impls!(SnatEntryName, public);
 
 #[cfg(any(feature = "instance", feature = "region"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "instance", feature = "region"))))]
 /// `Ssd` as DescribeNCInformation and DescribeRegionResource state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -2228,7 +2083,6 @@ pub struct Ssd {
 }
 
 #[cfg(feature = "container")]
-#[cfg_attr(docsrs, doc(cfg(feature = "container")))]
 /// `Status` as CreateClusterNodePool and DescribeClusterNodePools state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -2300,7 +2154,6 @@ pub struct Status {
 }
 
 #[cfg(any(feature = "eip", feature = "network"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "eip", feature = "network"))))]
 /// `Tag` as DescribeEnsEipAddresses, DescribeNetworks and 1 more operations state it (the same rules in each; shared by `cargo xtask import`).
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "::ens_runtime::core::serde")]
@@ -2321,7 +2174,6 @@ pub struct Tag {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 /// Values of `TargetOssRegionId`.
 ///
 /// `TargetOssRegionId` as CreateImage and ImportImage state it (the same rules in each; shared by `cargo xtask import`).
@@ -2341,14 +2193,12 @@ pub enum TargetOssRegionId {
 }
 
 #[cfg(feature = "image")]
-#[cfg_attr(docsrs, doc(cfg(feature = "image")))]
 rt::enum_impls!(
     TargetOssRegionId, super::types::UnknownValue, [CnBeijing = "cn-beijing",
     ApSoutheast1 = "ap-southeast-1"]
 );
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `UserData`: holding one means the value obeys every rule of the spec.
 ///
 /// User data for an instance: standard Base64, at most 21,848 characters (the Base64 length of 16 KiB).
@@ -2356,7 +2206,6 @@ rt::enum_impls!(
 pub struct UserData(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl UserData {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new("UserData", rt::Kind::String)
@@ -2386,11 +2235,9 @@ impl UserData {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(UserData, public);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 /// A checked `UserDataScript`: holding one means the value obeys every rule of the spec.
 ///
 /// User data that must be a script: standard Base64 whose decoded data starts with `#!`, of at most 16 KiB before encoding (21,848 characters of Base64). CreateInstance takes only scripts.
@@ -2398,7 +2245,6 @@ rt::newtype_impls!(UserData, public);
 pub struct UserDataScript(String);
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 impl UserDataScript {
     /// The rules a value must obey, as the checker reads them.
     pub const RULES: rt::ParamSpec = rt::ParamSpec::new(
@@ -2431,11 +2277,9 @@ impl UserDataScript {
 }
 
 #[cfg(feature = "instance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "instance")))]
 rt::newtype_impls!(UserDataScript, public);
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 /// Values of `XForwardedFor`.
 ///
 /// `XForwardedFor` as CreateLoadBalancerHTTPListener and SetLoadBalancerHTTPListenerAttribute state it (the same rules in each; shared by `cargo xtask import`).
@@ -2455,5 +2299,4 @@ pub enum XForwardedFor {
 }
 
 #[cfg(feature = "load-balancer")]
-#[cfg_attr(docsrs, doc(cfg(feature = "load-balancer")))]
 rt::enum_impls!(XForwardedFor, super::types::UnknownValue, [On = "on", Off = "off"]);
