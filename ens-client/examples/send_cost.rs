@@ -9,6 +9,9 @@
 //! and, for `callgrind`, N calls of one of them (`send_cost canned 20000`), so that instruction
 //! counts per call come from two runs with different N.
 //!
+//! It also prints how many times a call's future is polled: a call that wakes itself (a waker
+//! left with a channel its own poll fills) is polled once more for nothing.
+//!
 //! `cargo run --release -p ens-client --example send_cost`
 
 #![allow(clippy::unwrap_used)]
@@ -100,11 +103,21 @@ fn client_for(transport: &str, version: SignatureVersion, url: &str) -> Client {
     }
 }
 
-async fn calls(client: &Client, n: usize) {
+/// Makes `n` calls; returns how many times the calls' futures were polled in all. A call needs
+/// two polls (send, then answer read); each one more is a wake-up the call caused itself.
+async fn calls(client: &Client, n: usize) -> usize {
+    let mut polls = 0;
     for _ in 0..n {
-        let answer = client.send(request()).await.unwrap();
+        let mut call = std::pin::pin!(client.send(request()));
+        let answer = std::future::poll_fn(|cx| {
+            polls += 1;
+            call.as_mut().poll(cx)
+        })
+        .await
+        .unwrap();
         assert_eq!(answer.instance_ids.len(), 1);
     }
+    polls
 }
 
 fn main() {
@@ -127,7 +140,7 @@ fn main() {
             let client = client_for(transport, version, &url);
             rt.block_on(calls(&client, 10)); // warm: connection, caches
             let region = Region::new(GLOBAL);
-            rt.block_on(calls(&client, N));
+            let polls = rt.block_on(calls(&client, N)) as f64 / N as f64;
             let per_call = allocations(&region) as f64 / N as f64;
             let region = Region::new(GLOBAL);
             for _ in 0..N {
@@ -135,7 +148,7 @@ fn main() {
             }
             let dry = allocations(&region) as f64 / N as f64;
             println!(
-                "{transport:6} {version:?}: {per_call:5.1} allocations per call ({dry:4.1} of them in building, validating and signing the request, {:4.1} beyond)",
+                "{transport:6} {version:?}: {per_call:5.1} allocations per call ({dry:4.1} of them in building, validating and signing the request, {:4.1} beyond); polled {polls:.2} times per call",
                 per_call - dry
             );
         }

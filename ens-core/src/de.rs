@@ -4,14 +4,30 @@
 //! wrapped in an object (`{"InstanceId": [...]}`), and absent lists come back as `null`.
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, MapAccess, SeqAccess};
+use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NumOrText<T> {
-    Num(T),
-    Text(String),
+// Each shape is read by a visitor that takes whichever form arrives, in one pass over the bytes:
+// no buffering of the value to try one form after another (what `#[serde(untagged)]` does, at the
+// cost of a copy of the value and an error built for every form that does not match).
+
+/// A visitor's answer to `null`: the shape's empty value (`Some(..)` is read as what it holds).
+macro_rules! null_is {
+    ($empty:expr) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($empty)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($empty)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+    };
 }
 
 /// An optional number given as a JSON number or as a numeric string (empty string: absent).
@@ -20,36 +36,70 @@ where
     D: Deserializer<'de>,
     T: DeserializeOwned + FromStr,
 {
-    match Option::<NumOrText<T>>::deserialize(d)? {
-        None => Ok(None),
-        Some(NumOrText::Num(n)) => Ok(Some(n)),
-        Some(NumOrText::Text(s)) if s.is_empty() => Ok(None),
-        Some(NumOrText::Text(s)) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("expected a number, got {s:?}"))),
-    }
-}
+    struct Number<T>(PhantomData<T>);
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum BoolOrText {
-    Bool(bool),
-    Text(String),
+    impl<'de, T: DeserializeOwned + FromStr> de::Visitor<'de> for Number<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number, a numeric string or null")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format!("expected a number, got {s:?}")))
+        }
+
+        null_is!(None);
+    }
+
+    d.deserialize_any(Number(PhantomData))
 }
 
 /// An optional boolean given as `true` or as `"true"`/`"True"` (and the false ones).
 pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match Option::<BoolOrText>::deserialize(d)? {
-        None => Ok(None),
-        Some(BoolOrText::Bool(b)) => Ok(Some(b)),
-        Some(BoolOrText::Text(s)) => match s.as_str() {
-            "true" | "True" => Ok(Some(true)),
-            "false" | "False" => Ok(Some(false)),
-            "" => Ok(None),
-            _ => Err(de::Error::custom(format!("expected a boolean, got {s:?}"))),
-        },
+    struct Boolean;
+
+    impl<'de> de::Visitor<'de> for Boolean {
+        type Value = Option<bool>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean, \"true\", \"false\" or null")
+        }
+
+        fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+            Ok(Some(b))
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            match s {
+                "true" | "True" => Ok(Some(true)),
+                "false" | "False" => Ok(Some(false)),
+                "" => Ok(None),
+                _ => Err(E::custom(format!("expected a boolean, got {s:?}"))),
+            }
+        }
+
+        null_is!(None);
     }
+
+    d.deserialize_any(Boolean)
 }
 
 /// A value read from its text (an enum that keeps values it does not know).
@@ -65,33 +115,46 @@ where
     })
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ListShape<T> {
-    Plain(Vec<T>),
-    Wrapped(std::collections::BTreeMap<String, Option<Vec<T>>>),
-}
-
 /// A list, given plain, wrapped in a one-key object (`{"InstanceId": [...]}`), or `null`.
 pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: DeserializeOwned,
 {
-    match Option::<ListShape<T>>::deserialize(d)? {
-        None => Ok(Vec::new()),
-        Some(ListShape::Plain(v)) => Ok(v),
-        Some(ListShape::Wrapped(map)) => {
-            let mut values = map.into_values();
-            match (values.next(), values.next()) {
-                (None, _) => Ok(Vec::new()),
-                (Some(v), None) => Ok(v.unwrap_or_default()),
-                _ => Err(de::Error::custom(
-                    "expected a list wrapped in an object with one key",
-                )),
-            }
+    struct List<T>(PhantomData<T>);
+
+    impl<'de, T: DeserializeOwned> de::Visitor<'de> for List<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list, a list wrapped in an object with one key, or null")
         }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let Some(de::IgnoredAny) = map.next_key()? else {
+                return Ok(Vec::new());
+            };
+            let items: Option<Vec<T>> = map.next_value()?;
+            if map.next_key::<de::IgnoredAny>()?.is_some() {
+                return Err(de::Error::custom(
+                    "expected a list wrapped in an object with one key",
+                ));
+            }
+            Ok(items.unwrap_or_default())
+        }
+
+        null_is!(Vec::new());
     }
+
+    d.deserialize_any(List(PhantomData))
 }
 
 /// A map (string keys), or `null` (empty).
@@ -174,6 +237,18 @@ mod tests {
                 .is_empty()
         );
         assert!(probe(r#"{"ids":{}}"#).unwrap().ids.is_empty());
+    }
+
+    #[test]
+    fn mismatched_shapes_are_errors_that_say_what_was_expected() {
+        let two_keys = probe(r#"{"ids":{"A":["a"],"B":["b"]}}"#).unwrap_err();
+        assert!(two_keys.to_string().contains("one key"), "{two_keys}");
+        let fraction = probe(r#"{"code":1.5}"#).unwrap_err();
+        assert!(fraction.to_string().contains("1.5"), "{fraction}");
+        let object = probe(r#"{"flag":{}}"#).unwrap_err();
+        assert!(object.to_string().contains("a boolean"), "{object}");
+        assert_eq!(probe(r#"{"code":-3,"flag":null}"#).unwrap().code, Some(-3));
+        assert!(probe(r#"{"code":""}"#).unwrap().code.is_none());
     }
 
     #[test]

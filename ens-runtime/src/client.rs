@@ -958,11 +958,12 @@ impl Client {
                 attempt += 1;
                 sent += 1;
                 recorder.record("attempts", sent);
-                let slot = match inner.limiter.reserve(spec, timer.now(), deadline) {
+                let now = timer.now();
+                let slot = match inner.limiter.reserve(spec, now, deadline) {
                     Ok(slot) => slot,
                     Err(no_slot) => return Err(rate_limited(no_slot, settings, acted_before)),
                 };
-                if slot > timer.now() {
+                if slot > now {
                     timer.sleep_until(slot).await;
                 }
                 let mut signed = self
@@ -1091,7 +1092,8 @@ impl Client {
             .until(deadline, inner.connections.acquire())
             .await;
         // Nothing is sent once the operation's time is up, even with a permit in hand.
-        let over = deadline.is_some_and(|d| inner.timer.now() >= d);
+        let now = inner.timer.now();
+        let over = deadline.is_some_and(|d| now >= d);
         let Ok(permit) = permit
             .map_err(drop)
             .and_then(|p| if over { Err(()) } else { Ok(p) })
@@ -1099,7 +1101,7 @@ impl Client {
             let failure = elapsed(TimeoutKind::Operation, limits.operation_timeout, false);
             return Err((failure, Safety::NotActed));
         };
-        let attempt_deadline = inner.timer.deadline_after(limits.attempt_timeout);
+        let attempt_deadline = now.checked_add(limits.attempt_timeout);
         let limit = match (attempt_deadline, deadline) {
             (Some(a), Some(o)) if o < a => Some(Limit::operation(o, limits)),
             (None, Some(o)) => Some(Limit::operation(o, limits)),
