@@ -478,34 +478,43 @@ impl Conn {
 
     /// Hands `message` over and drives the connection until the answer's head arrives.
     ///
-    /// Only the connection is polled with the caller's waker: the answer is filled in while the
-    /// connection is polled, never elsewhere, so it is looked at with a no-op waker right after.
-    /// A waker left with the answer would be woken by the caller's own poll, and the runtime
-    /// would poll the call once more for nothing (and, on tokio's multi-threaded runtime, wake
-    /// another worker to look for that work).
+    /// The answer is filled in while the connection is polled, never elsewhere, so it is looked
+    /// at with a no-op waker. The connection is polled without a waker first too: hyper leaves
+    /// the waker it is polled with in the answer's body channel, where taking the first chunk
+    /// would wake the caller in its own poll, and the runtime would poll the call once more for
+    /// nothing (on tokio's multi-threaded runtime also waking another worker to look for that
+    /// work). Only when that poll brought no answer is the connection polled with the caller's
+    /// waker, to wake it when bytes arrive; the socket remembers it was not readable, so that
+    /// second poll costs no system call.
     async fn exchange(&mut self, message: hyper::Request<Full<Bytes>>) -> Exchange {
         let mut answer = std::pin::pin!(self.sender.try_send_request(message));
         std::future::poll_fn(|cx| {
-            let driven = Pin::new(&mut self.driver).poll(cx);
-            if let Poll::Ready(result) = answer
-                .as_mut()
-                .poll(&mut Context::from_waker(Waker::noop()))
-            {
-                return Poll::Ready(match result {
-                    Ok(response) => Exchange::Answered(response),
-                    Err(mut e) => match e.take_message() {
-                        Some(back) => Exchange::Unsent(back, e.into_error()),
-                        None => Exchange::Failed(Box::new(e.into_error())),
-                    },
-                });
+            for with_waker in [false, true] {
+                let driven = if with_waker {
+                    Pin::new(&mut self.driver).poll(cx)
+                } else {
+                    self.poll_driver_unwoken()
+                };
+                let looked = answer
+                    .as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop()));
+                if let Poll::Ready(result) = looked {
+                    return Poll::Ready(match result {
+                        Ok(response) => Exchange::Answered(response),
+                        Err(mut e) => match e.take_message() {
+                            Some(back) => Exchange::Unsent(back, e.into_error()),
+                            None => Exchange::Failed(Box::new(e.into_error())),
+                        },
+                    });
+                }
+                if driven.is_ready() {
+                    // hyper answers every request when its connection ends; this is a guard.
+                    return Poll::Ready(Exchange::Failed(
+                        "the connection ended without an answer".into(),
+                    ));
+                }
             }
-            match driven {
-                Poll::Pending => Poll::Pending,
-                // hyper answers every request when its connection ends; this is a guard.
-                Poll::Ready(_) => Poll::Ready(Exchange::Failed(
-                    "the connection ended without an answer".into(),
-                )),
-            }
+            Poll::Pending
         })
         .await
     }
@@ -541,10 +550,13 @@ impl http_body::Body for PooledBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, hyper::Error>>> {
         let this = self.get_mut();
-        // As in `Conn::exchange`: the connection is polled with the caller's waker, the body
-        // (filled in while the connection is polled) with a no-op one, unless the connection
-        // is gone and only the body can still end.
-        let mut drove = false;
+        // As in `Conn::exchange`, the body (filled in while the connection is polled) is looked
+        // at with a no-op waker, unless the connection is gone and only the body can still end.
+        // The connection is polled first without a waker too: polled with the caller's, hyper
+        // leaves it with the body's channel, and taking the chunk it delivered would wake the
+        // caller in this very poll. Only when that poll delivered nothing is the caller's waker
+        // left with the connection, to wake it when bytes arrive.
+        let mut drives = 0;
         loop {
             let polled = match &this.conn {
                 Some(_) => {
@@ -567,15 +579,19 @@ impl http_body::Body for PooledBody {
                     this.conn = None;
                     return Poll::Ready(Some(Err(e)));
                 }
-                Poll::Pending if drove || this.conn.is_none() => return Poll::Pending,
+                Poll::Pending if drives == 2 || this.conn.is_none() => return Poll::Pending,
                 Poll::Pending => {}
             }
-            // The body waits for bytes the connection has to read: drive it, then look again.
-            drove = true;
-            if let Some(conn) = &mut this.conn
-                && Pin::new(&mut conn.driver).poll(cx).is_ready()
-            {
-                this.conn = None;
+            drives += 1;
+            if let Some(conn) = &mut this.conn {
+                let ended = if drives == 1 {
+                    conn.poll_driver_unwoken()
+                } else {
+                    Pin::new(&mut conn.driver).poll(cx)
+                };
+                if ended.is_ready() {
+                    this.conn = None;
+                }
             }
         }
     }
