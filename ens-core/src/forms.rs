@@ -11,9 +11,14 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// A value that has a JSON form: what goes inside a parameter holding JSON.
+///
+/// The form is written as text, not built as a `serde_json::Value`: an object's members then keep
+/// the order their type declares (the API reference's and the official SDKs' order) whatever
+/// features serde_json is built with. Keeping order through `serde_json::Map` would need its
+/// `preserve_order` feature, which Cargo would turn on in every serde_json of a user's build.
 pub trait JsonValue: Sized {
-    /// The JSON form.
-    fn to_json(&self) -> Value;
+    /// Appends the JSON form to `out`.
+    fn write_json(&self, out: &mut String);
     /// Reads the JSON form (numbers and booleans also from their text); `None` when it is not
     /// one.
     fn from_json(value: &Value) -> Option<Self>;
@@ -22,13 +27,21 @@ pub trait JsonValue: Sized {
     const SECRET: bool = false;
 }
 
+/// Appends `text` as a JSON string.
+fn write_json_string(out: &mut String, text: &str) {
+    // Serializing a `str` cannot fail.
+    if let Ok(quoted) = serde_json::to_string(text) {
+        out.push_str(&quoted);
+    }
+}
+
 /// Marks a type whose JSON form is its wire text (a JSON string): generated enums and checked
 /// strings.
 pub trait JsonText: WireValue {}
 
 impl<T: JsonText> JsonValue for T {
-    fn to_json(&self) -> Value {
-        Value::String(self.to_wire())
+    fn write_json(&self, out: &mut String) {
+        write_json_string(out, &self.to_wire());
     }
     fn from_json(value: &Value) -> Option<Self> {
         T::from_wire(value.as_str()?)
@@ -37,8 +50,8 @@ impl<T: JsonText> JsonValue for T {
 }
 
 impl JsonValue for String {
-    fn to_json(&self) -> Value {
-        Value::String(self.clone())
+    fn write_json(&self, out: &mut String) {
+        write_json_string(out, self);
     }
     fn from_json(value: &Value) -> Option<Self> {
         match value {
@@ -51,8 +64,8 @@ impl JsonValue for String {
 }
 
 impl JsonValue for i64 {
-    fn to_json(&self) -> Value {
-        Value::from(*self)
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_string());
     }
     fn from_json(value: &Value) -> Option<Self> {
         match value {
@@ -64,8 +77,9 @@ impl JsonValue for i64 {
 }
 
 impl JsonValue for f64 {
-    fn to_json(&self) -> Value {
-        serde_json::Number::from_f64(*self).map_or(Value::Null, Value::Number)
+    fn write_json(&self, out: &mut String) {
+        // serde_json's own number form; `null` for what JSON cannot hold (NaN, infinities).
+        out.push_str(&Value::from(*self).to_string());
     }
     fn from_json(value: &Value) -> Option<Self> {
         match value {
@@ -77,8 +91,8 @@ impl JsonValue for f64 {
 }
 
 impl JsonValue for bool {
-    fn to_json(&self) -> Value {
-        Value::Bool(*self)
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
     }
     fn from_json(value: &Value) -> Option<Self> {
         match value {
@@ -90,18 +104,31 @@ impl JsonValue for bool {
     }
 }
 
+/// A JSON value the caller built: written in the order its `serde_json::Map` keeps.
 impl JsonValue for Value {
-    fn to_json(&self) -> Value {
-        self.clone()
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_string());
     }
     fn from_json(value: &Value) -> Option<Self> {
         Some(value.clone())
     }
 }
 
+/// Appends `items` as a JSON array.
+fn write_json_array<T: JsonValue>(items: &[T], out: &mut String) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item.write_json(out);
+    }
+    out.push(']');
+}
+
 impl<T: JsonValue> JsonValue for Vec<T> {
-    fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(JsonValue::to_json).collect())
+    fn write_json(&self, out: &mut String) {
+        write_json_array(self, out);
     }
     fn from_json(value: &Value) -> Option<Self> {
         value.as_array()?.iter().map(T::from_json).collect()
@@ -110,8 +137,12 @@ impl<T: JsonValue> JsonValue for Vec<T> {
 }
 
 impl<T: JsonValue> JsonValue for BTreeMap<String, T> {
-    fn to_json(&self) -> Value {
-        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+    fn write_json(&self, out: &mut String) {
+        let mut object = JsonObjectWriter::begin(out);
+        for (key, value) in self {
+            value.write_json(object.member(key));
+        }
+        object.end();
     }
     fn from_json(value: &Value) -> Option<Self> {
         value
@@ -124,20 +155,52 @@ impl<T: JsonValue> JsonValue for BTreeMap<String, T> {
     const SECRET: bool = T::SECRET;
 }
 
+/// Writes a JSON object's members in the order they are given.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct JsonObjectWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> JsonObjectWriter<'a> {
+    /// Opens an object in `out`.
+    pub fn begin(out: &'a mut String) -> Self {
+        out.push('{');
+        Self { out, empty: true }
+    }
+
+    /// Starts the member `key`; its value is written to the buffer returned.
+    pub fn member(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_json_string(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// Closes the object.
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
 /// A field of a request object inside JSON: `Option<T>`, `Vec<T>` or a map. Left out when absent
 /// or empty, as a parameter is.
 pub trait JsonMember: Sized {
     /// Writes the field under `key` unless it is absent.
-    fn put(&self, key: &str, out: &mut Map<String, Value>);
+    fn put(&self, key: &str, object: &mut JsonObjectWriter<'_>);
     /// Reads the field under `key` (absent or `null`: `None`, empty); `None` when it does not
     /// read.
     fn take(object: &Map<String, Value>, key: &str) -> Option<Self>;
 }
 
 impl<T: JsonValue> JsonMember for Option<T> {
-    fn put(&self, key: &str, out: &mut Map<String, Value>) {
+    fn put(&self, key: &str, object: &mut JsonObjectWriter<'_>) {
         if let Some(v) = self {
-            out.insert(key.to_owned(), v.to_json());
+            v.write_json(object.member(key));
         }
     }
     fn take(object: &Map<String, Value>, key: &str) -> Option<Self> {
@@ -149,9 +212,9 @@ impl<T: JsonValue> JsonMember for Option<T> {
 }
 
 impl<T: JsonValue> JsonMember for Vec<T> {
-    fn put(&self, key: &str, out: &mut Map<String, Value>) {
+    fn put(&self, key: &str, object: &mut JsonObjectWriter<'_>) {
         if !self.is_empty() {
-            out.insert(key.to_owned(), self.to_json());
+            self.write_json(object.member(key));
         }
     }
     fn take(object: &Map<String, Value>, key: &str) -> Option<Self> {
@@ -163,9 +226,9 @@ impl<T: JsonValue> JsonMember for Vec<T> {
 }
 
 impl<T: JsonValue> JsonMember for BTreeMap<String, T> {
-    fn put(&self, key: &str, out: &mut Map<String, Value>) {
+    fn put(&self, key: &str, object: &mut JsonObjectWriter<'_>) {
         if !self.is_empty() {
-            out.insert(key.to_owned(), self.to_json());
+            self.write_json(object.member(key));
         }
     }
     fn take(object: &Map<String, Value>, key: &str) -> Option<Self> {
@@ -190,11 +253,11 @@ impl<const S: bool> WireValue for Text<S> {
 }
 
 /// JSON text of `T`, marked secret when `T` holds one.
-fn put_json_text<T: JsonValue>(w: &mut Writer, name: &str, json: &Value) {
+fn put_json_text<T: JsonValue>(w: &mut Writer, name: &str, json: String) {
     if T::SECRET {
-        w.put(&owned(name), &Text::<true>(json.to_string()));
+        w.put(&owned(name), &Text::<true>(json));
     } else {
-        w.put(&owned(name), &Text::<false>(json.to_string()));
+        w.put(&owned(name), &Text::<false>(json));
     }
 }
 
@@ -212,15 +275,18 @@ impl Writer {
     /// Writes a value as JSON text when there is one (`Some(vec![])` is sent as `[]`).
     pub fn put_json<T: JsonValue>(&mut self, name: &str, value: Option<&T>) {
         if let Some(v) = value {
-            put_json_text::<T>(self, name, &v.to_json());
+            let mut text = String::new();
+            v.write_json(&mut text);
+            put_json_text::<T>(self, name, text);
         }
     }
 
     /// Writes a list as one JSON array; nothing for an empty list.
     pub fn put_json_list<T: JsonValue>(&mut self, name: &str, values: &[T]) {
         if !values.is_empty() {
-            let array = Value::Array(values.iter().map(JsonValue::to_json).collect());
-            put_json_text::<T>(self, name, &array);
+            let mut text = String::new();
+            write_json_array(values, &mut text);
+            put_json_text::<T>(self, name, text);
         }
     }
 
@@ -326,11 +392,11 @@ macro_rules! json_object_impls {
     (@impl $name:ident, $secret:literal, { $($field:ident: $key:literal),* $(,)? }) => {
         impl $crate::forms::JsonValue for $name {
             const SECRET: bool = $secret;
-            fn to_json(&self) -> $crate::serde_json::Value {
+            fn write_json(&self, out: &mut ::std::string::String) {
                 #[allow(unused_mut)]
-                let mut object = $crate::serde_json::Map::new();
+                let mut object = $crate::forms::JsonObjectWriter::begin(out);
                 $($crate::forms::JsonMember::put(&self.$field, $key, &mut object);)*
-                $crate::serde_json::Value::Object(object)
+                object.end();
             }
             fn from_json(value: &$crate::serde_json::Value) -> ::std::option::Option<Self> {
                 #[allow(unused_variables)]

@@ -70,19 +70,21 @@ pub(crate) fn check_json(
             let Value::Object(members) = value else {
                 return fail(found);
             };
-            for (name, v) in members {
-                if v.is_null() {
-                    continue;
+            // Members in the order the object's type declares them, then those it does not
+            // know: the violations come out in the same order whatever order the text had.
+            for field in fields {
+                if let Some(v) = members.get(field.wire).filter(|v| !v.is_null()) {
+                    check_json(field, &format!("{key}.{}", field.wire), v, true, found);
                 }
-                let at = format!("{key}.{name}");
-                match fields.iter().find(|f| f.wire == name) {
-                    Some(field) => check_json(field, &at, v, true, found),
-                    None => found.push(Violation::new(
-                        at,
+            }
+            for (name, v) in members {
+                if !v.is_null() && !fields.iter().any(|f| f.wire == name) {
+                    found.push(Violation::new(
+                        format!("{key}.{name}"),
                         "unknown",
                         "is not a member of this object",
                         None,
-                    )),
+                    ));
                 }
             }
             for field in fields.iter().filter(|f| f.required) {
@@ -205,10 +207,10 @@ mod tests {
             [
                 ("SystemDisk.Size".into(), "range"),
                 ("SystemDisk.Category".into(), "enum"),
-                ("SystemDisk.Bogus".into(), "unknown"),
                 ("SystemDisk.Labels".into(), "items"),
                 ("SystemDisk.Labels.2".into(), "charset"),
                 ("SystemDisk.Tags.x".into(), "type"),
+                ("SystemDisk.Bogus".into(), "unknown"),
             ]
         );
         assert_eq!(

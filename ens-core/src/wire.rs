@@ -38,6 +38,9 @@ macro_rules! wire_via_parse {
 }
 wire_via_parse!(i32, i64, u32, u64, f64, bool);
 
+/// A JSON value the caller built, sent as its text: an object's keys in the order its
+/// `serde_json::Map` keeps them (sorted, or insertion order where the build enables serde_json's
+/// `preserve_order` feature; this crate does not turn it on for you).
 impl WireValue for serde_json::Value {
     fn to_wire(&self) -> String {
         self.to_string()

@@ -85,7 +85,7 @@ pub fn summary(docs: &SpecDocs) -> Value {
     for (name, spec) in &docs.shapes {
         shapes.insert(name.clone(), strip(spec));
     }
-    json!({ "operations": operations, "shapes": shapes })
+    crate::spec_docs::sorted_keys(&json!({ "operations": operations, "shapes": shapes }))
 }
 
 /// `value` without its texts, keys sorted (so the summary does not depend on key order).
@@ -449,10 +449,12 @@ mod tests {
             json!({"InstanceId": {"name": "InstanceId", "required": true, "type": "string"}}),
             json!({}), json!(["IncorrectInstanceStatus"]))}));
         let new = service(json!({"StartInstance": op(
+            // Keys in order, as the summary writes them, so that this holds whichever order
+            // serde_json's map keeps.
             json!({
-                "InstanceId": {"name": "InstanceId", "required": true, "type": "string"},
+                "DryRun": {"name": "DryRun", "type": "boolean"},
                 "Force": {"name": "Force", "required": true, "type": "boolean"},
-                "DryRun": {"name": "DryRun", "type": "boolean"}
+                "InstanceId": {"name": "InstanceId", "required": true, "type": "string"}
             }),
             json!({"Status": {"name": "Status", "type": "string"}}),
             json!(["IncorrectInstanceStatus", "InstanceNotFound"]))}));
@@ -461,13 +463,13 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "- **Breaking:** `StartInstance`: new required parameter `Force`",
                 "- `StartInstance`: parameter `DryRun`",
+                "- **Breaking:** `StartInstance`: new required parameter `Force`",
                 "- `StartInstance`: response field `Status`",
                 "- `StartInstance`: error code `InstanceNotFound`",
             ]
         );
-        assert_eq!(entries[0].section, Section::Changed);
+        assert_eq!(entries[1].section, Section::Changed);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //!
 //! Only the keys read here are relied on, so the spec format can grow without breaking this.
 
-use crate::spec_docs::{SpecDocs, read_json};
+use crate::spec_docs::{SpecDocs, read_json, sorted_keys};
 use serde_json::{Map, Value, json};
 use std::path::Path;
 
@@ -61,11 +61,12 @@ pub fn build(root: &Path, docs: &SpecDocs) -> Result<String, String> {
     }
     operations.sort_keys();
 
-    let mut out = format!("{{\"common\": {},\n\"operations\": {{\n", json!(common));
+    let common = sorted_keys(&Value::Array(common));
+    let mut out = format!("{{\"common\": {common},\n\"operations\": {{\n");
     let last = operations.len().saturating_sub(1);
     for (i, (name, info)) in operations.iter().enumerate() {
         let comma = if i == last { "" } else { "," };
-        out.push_str(&format!("{}: {info}{comma}\n", json!(name)));
+        out.push_str(&format!("{}: {}{comma}\n", json!(name), sorted_keys(info)));
     }
     out.push_str("}}\n");
     Ok(out)
@@ -101,7 +102,9 @@ fn spec_error(entry: &Value, catalog: &Map<String, Value>) -> Value {
 fn doc_errors(api: &Value) -> Vec<Value> {
     let mut rows = Vec::new();
     if let Some(by_status) = api.get("errorCodes").and_then(Value::as_object) {
-        for (status, entries) in by_status {
+        let mut statuses: Vec<_> = by_status.iter().collect();
+        statuses.sort_by(|a, b| a.0.cmp(b.0));
+        for (status, entries) in statuses {
             for e in entries.as_array().map_or(&[][..], Vec::as_slice) {
                 rows.push(json!({
                     "code": e.get("errorCode").and_then(Value::as_str).unwrap_or_default().trim(),

@@ -53,3 +53,23 @@ fn read_dir_json(dir: &Path) -> Result<Vec<(String, Value)>, String> {
         })
         .collect()
 }
+
+/// `value` with every object's keys in order. Written files must not depend on the order
+/// serde_json's map keeps: sorted without its `preserve_order` feature, insertion order with it,
+/// and any crate of a build may turn that on (Cargo unifies features).
+pub fn sorted_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}

@@ -396,29 +396,13 @@ pub fn provenance(op: &OperationFacts) -> Vec<Value> {
 }
 
 /// Pretty JSON with sorted keys and a final newline. Sorted explicitly: with serde_json's
-/// `preserve_order` (which ens-core turns on, and Cargo unifies features across the workspace) a
+/// `preserve_order` (which any crate of a build may turn on: Cargo unifies features) a
 /// map keeps insertion order, and a re-import must be byte-identical however xtask was built.
 pub fn to_text(spec: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(&sorted(spec)).unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&crate::spec_docs::sorted_keys(spec)).unwrap_or_default();
     text.push('\n');
     text
-}
-
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
 }
 
 fn kind_only(kind: &str) -> Map<String, Value> {
