@@ -1,6 +1,7 @@
 //! Typed, validated, signed client for Alibaba Cloud ENS (Edge Node Service, API 2017-11-10).
 //!
-//! The operations in [`generated`] come from the JSON specs in `specs/ens/` through
+//! The operations (a module each, such as [`create_instance`], with their request and response
+//! types also at the crate root) come from the JSON specs in `specs/ens/` through
 //! `cargo xtask regen`; the runtime they share is the crate `ens-runtime`, re-exported here.
 //!
 //! Two ways to call an operation, with the same checks: a fluent call, whose `send()` compiles
@@ -76,10 +77,11 @@ pub fn endpoint_for_region(region: &str) -> &'static str {
     SERVICE.endpoint_for_region(region)
 }
 
-/// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
-/// module per operation, its main types re-exported at the crate root.
+// The operations, generated from `specs/ens/operations/*.json` by `cargo xtask regen`: one
+// module per operation, its main types re-exported at the crate root. Private, so that rustdoc
+// lists everything at the root, where users name it (`ens_client::create_instance::..`).
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask regen --check` guards it
-pub mod generated;
+mod generated;
 pub use generated::*;
 
 /// The crate README's example, compiled as a doctest so it stays true (the workspace README's are
