@@ -243,14 +243,7 @@ pub(crate) fn builder(
             }
         }
 
-        impl<S> #builder<S, #runtime::Fluent> {
-            /// Settings for this call only, over the client's (timeouts, retries, signature
-            /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-            /// given twice, the second overrides what it sets.
-            pub fn call_options(self, options: #runtime::CallOptions) -> Self {
-                Self { call: self.call.with_options(options), ..self }
-            }
-        }
+        #runtime::fluent_impls!(#builder);
 
         impl #generics #builder<(#(#slots,)*), #runtime::Fluent> {
             #[doc = #send_doc]

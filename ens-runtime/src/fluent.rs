@@ -38,3 +38,23 @@ impl Fluent {
         self.client.send_with(request, self.options).await
     }
 }
+
+/// The methods every generated request builder has as a fluent call (`C` = [`Fluent`]), written
+/// once here: `fluent_impls!(CreateInstanceRequestBuilder);`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! fluent_impls {
+    ($builder:ident) => {
+        impl<S> $builder<S, $crate::Fluent> {
+            /// Settings for this call only, over the client's (timeouts, retries, signature
+            /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
+            /// given twice, the second overrides what it sets.
+            pub fn call_options(self, options: $crate::CallOptions) -> Self {
+                Self {
+                    call: self.call.with_options(options),
+                    ..self
+                }
+            }
+        }
+    };
+}

@@ -226,18 +226,7 @@ impl CreateClusterNodePoolCall {
         }
     }
 }
-
-impl<S> CreateClusterNodePoolRequestBuilder<S, ::ens_runtime::Fluent> {
-    /// Settings for this call only, over the client's (timeouts, retries, signature
-    /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-    /// given twice, the second overrides what it sets.
-    pub fn call_options(self, options: ::ens_runtime::CallOptions) -> Self {
-        Self {
-            call: self.call.with_options(options),
-            ..self
-        }
-    }
-}
+::ens_runtime::fluent_impls!(CreateClusterNodePoolRequestBuilder);
 
 impl<
     S0,

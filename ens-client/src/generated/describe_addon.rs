@@ -136,18 +136,7 @@ impl DescribeAddonCall {
         }
     }
 }
-
-impl<S> DescribeAddonRequestBuilder<S, ::ens_runtime::Fluent> {
-    /// Settings for this call only, over the client's (timeouts, retries, signature
-    /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-    /// given twice, the second overrides what it sets.
-    pub fn call_options(self, options: ::ens_runtime::CallOptions) -> Self {
-        Self {
-            call: self.call.with_options(options),
-            ..self
-        }
-    }
-}
+::ens_runtime::fluent_impls!(DescribeAddonRequestBuilder);
 
 impl<S0> DescribeAddonRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`DescribeAddonRequestBuilder::build`] does.

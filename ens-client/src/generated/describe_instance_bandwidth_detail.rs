@@ -240,18 +240,7 @@ impl DescribeInstanceBandwidthDetailCall {
         }
     }
 }
-
-impl<S> DescribeInstanceBandwidthDetailRequestBuilder<S, ::ens_runtime::Fluent> {
-    /// Settings for this call only, over the client's (timeouts, retries, signature
-    /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-    /// given twice, the second overrides what it sets.
-    pub fn call_options(self, options: ::ens_runtime::CallOptions) -> Self {
-        Self {
-            call: self.call.with_options(options),
-            ..self
-        }
-    }
-}
+::ens_runtime::fluent_impls!(DescribeInstanceBandwidthDetailRequestBuilder);
 
 impl<
     S0,

@@ -144,18 +144,7 @@ impl GetClusterAddonInstanceCall {
         }
     }
 }
-
-impl<S> GetClusterAddonInstanceRequestBuilder<S, ::ens_runtime::Fluent> {
-    /// Settings for this call only, over the client's (timeouts, retries, signature
-    /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-    /// given twice, the second overrides what it sets.
-    pub fn call_options(self, options: ::ens_runtime::CallOptions) -> Self {
-        Self {
-            call: self.call.with_options(options),
-            ..self
-        }
-    }
-}
+::ens_runtime::fluent_impls!(GetClusterAddonInstanceRequestBuilder);
 
 impl<S0, S1> GetClusterAddonInstanceRequestBuilder<(S0, S1), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`GetClusterAddonInstanceRequestBuilder::build`] does.

@@ -126,18 +126,7 @@ impl StartInstanceCall {
         }
     }
 }
-
-impl<S> StartInstanceRequestBuilder<S, ::ens_runtime::Fluent> {
-    /// Settings for this call only, over the client's (timeouts, retries, signature
-    /// version: see `CallOptions`), as `client.send_with(request, options)` takes them;
-    /// given twice, the second overrides what it sets.
-    pub fn call_options(self, options: ::ens_runtime::CallOptions) -> Self {
-        Self {
-            call: self.call.with_options(options),
-            ..self
-        }
-    }
-}
+::ens_runtime::fluent_impls!(StartInstanceRequestBuilder);
 
 impl<S0> StartInstanceRequestBuilder<(S0,), ::ens_runtime::Fluent> {
     /// Builds the request and sends it with the client that started the call, as `client.send(request)` does; compiles only once every required parameter is set, as [`StartInstanceRequestBuilder::build`] does.
