@@ -88,21 +88,15 @@ pub fn summary(docs: &SpecDocs) -> Value {
     crate::spec_docs::sorted_keys(&json!({ "operations": operations, "shapes": shapes }))
 }
 
-/// `value` without its texts, keys sorted (so the summary does not depend on key order).
+/// `value` without its texts (`summary` sorts the keys of the whole).
 fn strip(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map
-                .keys()
-                .filter(|k| !TEXT_KEYS.contains(&k.as_str()))
-                .collect();
-            keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), strip(&map[k])))
-                    .collect(),
-            )
-        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !TEXT_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), strip(v)))
+                .collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(strip).collect()),
         other => other.clone(),
     }
